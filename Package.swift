@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fansly-stash",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fansly-stash", targets: ["fansly-stash"]),
+        .executable(name: "fansly-sample", targets: ["fansly-sample"]),
+        .executable(name: "fansly-stash-bench", targets: ["fansly-stash-bench"]),
+        .library(name: "FanslyMetadata", targets: ["FanslyMetadata"]),
+        .library(name: "MappingRules", targets: ["MappingRules"]),
+        .library(name: "StashClient", targets: ["StashClient"]),
+        .library(name: "SyncEngine", targets: ["SyncEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.0.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+    ],
+    targets: [
+        // Typed, read-only access to the downloader's SQLite metadata database.
+        .target(name: "FanslyMetadata", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Rule model, YAML loading, template language and the mapping engine.
+        .target(name: "MappingRules", dependencies: [
+            "FanslyMetadata",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // GraphQL over HTTP for Stash: typed inputs, batching, auth, retries.
+        .target(name: "StashClient", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Matching, diff, plan file, BatchProcessor, SyncState, SyncMonitor.
+        .target(name: "SyncEngine", dependencies: [
+            "FanslyMetadata", "MappingRules", "StashClient",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The command-line tool: thin argument parsing over the libraries.
+        .executableTarget(name: "fansly-stash", dependencies: [
+            "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Deterministic generator of metadata databases with the downloader's exact schema.
+        .target(name: "SampleData", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "fansly-sample", dependencies: [
+            "SampleData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // An in-memory Stash speaking Stash v0.30.1's GraphQL over HTTP, for tests and benchmarks.
+        .target(name: "StashTestServer", dependencies: [
+            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "GraphQL", package: "GraphQL"),
+        ]),
+        .executableTarget(name: "fansly-stash-bench", dependencies: [
+            "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData",
+            .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData"]),
+        .testTarget(name: "StashClientTests", dependencies: ["StashClient", "StashTestServer",
+            .product(name: "GraphQL", package: "GraphQL")]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer"]),
+        .testTarget(name: "CLITests", dependencies: ["SampleData", "StashTestServer"]),
+    ]
+)

@@ -1,0 +1,158 @@
+import Foundation
+import FanslyMetadata
+
+// CONTRACT between MappingRules (producer) and SyncEngine (consumer).
+// What the rules want Stash to hold, with stable addresses, before anything is looked up in Stash.
+
+/// The kinds of Stash objects the mapper manages, in the order `apply` must process them
+/// (ids created in one phase feed the next).
+public enum EntityKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case tag, studio, performer, gallery, scene, image, chapter
+
+    /// Phase order: tags, studios, performers, galleries, scenes, images, gallery chapters.
+    public var phase: Int { EntityKind.allCases.firstIndex(of: self)! }
+    public static func < (lhs: EntityKind, rhs: EntityKind) -> Bool { lhs.phase < rhs.phase }
+}
+
+/// A stable, human-readable address of a desired entity, e.g. `performer.account.emberwilde42`,
+/// `gallery.post.537124881301504299`, `scene.media.484272142024704403`, `tag.latex-model`.
+/// Addresses are what `--target` selects, what SyncState keys its links on and what plans list.
+public struct EntityAddress: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var kind: EntityKind
+    /// Everything after the kind, e.g. `account.emberwilde42`.
+    public var key: String
+
+    public init(kind: EntityKind, key: String) { self.kind = kind; self.key = key }
+
+    /// Parses `kind.key`; nil when the kind is unknown or the key empty.
+    public init?(_ text: String) {
+        guard let dot = text.firstIndex(of: "."), let kind = EntityKind(rawValue: String(text[..<dot])) else { return nil }
+        let key = String(text[text.index(after: dot)...])
+        guard !key.isEmpty else { return nil }
+        self.init(kind: kind, key: key)
+    }
+
+    public var description: String { "\(kind.rawValue).\(key)" }
+
+    public static func < (lhs: EntityAddress, rhs: EntityAddress) -> Bool {
+        lhs.kind != rhs.kind ? lhs.kind < rhs.kind : lhs.key < rhs.key
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = EntityAddress(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid address '\(text)'"))
+        }
+        self = parsed
+    }
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// A value the rules want a Stash field to hold. References name other desired entities by address;
+/// SyncEngine resolves them to Stash ids.
+public enum FieldValue: Sendable, Hashable, Codable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    /// A calendar date `YYYY-MM-DD`, compared as a date.
+    case date(String)
+    /// A list compared as a set (urls, aliases).
+    case strings([String])
+    /// A single related entity (studio, parent studio, chapter's gallery).
+    case reference(EntityAddress)
+    /// Related entities compared as a set (performers, tags, tag parents, gallery images).
+    case references([EntityAddress])
+}
+
+/// How a field is reconciled with what Stash already holds (Stash's Identify vocabulary).
+public enum FieldStrategy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Set single values only when Stash's is empty; add missing list items. The default.
+    case merge
+    /// Replace Stash's value.
+    case overwrite
+    /// Never touch the field.
+    case ignore
+}
+
+/// One field the rules want set, in Stash's own field name (`title`, `urls`, `performer_ids`…).
+public struct DesiredField: Sendable, Hashable, Codable {
+    /// Stash input field name, e.g. `title`, `code`, `details`, `date`, `urls`, `studio_id`,
+    /// `performer_ids`, `tag_ids`, `organized`, `name`, `disambiguation`, `alias_list`, `aliases`,
+    /// `country`, `image`, `parent_id`, `parent_ids`, `gallery_id`, `image_index`, `gallery_ids`.
+    public var name: String
+    public var value: FieldValue
+    public var strategy: FieldStrategy
+    public init(name: String, value: FieldValue, strategy: FieldStrategy = .merge) {
+        self.name = name; self.value = value; self.strategy = strategy
+    }
+}
+
+/// How an existing Stash object may be recognised, in order of preference.
+public enum MatchKey: Sendable, Hashable, Codable {
+    /// Performer/studio/tag by name or alias, case-insensitive (performers: with disambiguation).
+    case name(String, disambiguation: String?)
+    /// Any object by one of its URLs.
+    case url(String)
+    /// Gallery/scene/image by `code`.
+    case code(String)
+    /// Scene/image by a media id token (`id_<n>` / `preview_id_<n>`) in a file name.
+    case fileMediaId(FanslyID)
+    /// A Stash id the downloader itself recorded (`stash_id` columns): a hint, verified before use.
+    case stashIdHint(String)
+}
+
+/// A file the downloader wrote for a media item, and where Stash should see it.
+public struct ExpectedFile: Sendable, Hashable, Codable {
+    /// The id in the file name.
+    public var fileMediaId: FanslyID
+    public var isPreview: Bool
+    /// Basename from the database, when known.
+    public var basename: String?
+    /// Folders (in Stash's view, after path mapping) where the file is looked for.
+    public var folders: [String]
+    public init(fileMediaId: FanslyID, isPreview: Bool, basename: String?, folders: [String]) {
+        self.fileMediaId = fileMediaId; self.isPreview = isPreview; self.basename = basename; self.folders = folders
+    }
+}
+
+/// One Stash object the rules want to exist with these fields.
+public struct DesiredEntity: Sendable, Hashable, Codable {
+    public var address: EntityAddress
+    /// Fields in a stable order (as the rules list them).
+    public var fields: [DesiredField]
+    public var match: [MatchKey]
+    /// Create the object when nothing matches (never for scenes and images: Stash creates those by scanning).
+    public var createMissing: Bool
+    /// Leave the object alone when Stash marks it organized.
+    public var respectOrganized: Bool
+    /// Username of the creator this entity comes from (nil for shared entities like tags and the network studio).
+    public var creator: String?
+    /// Scenes/images: the file(s) that should be in Stash.
+    public var files: [ExpectedFile]
+    /// Where it comes from, for people: `post 537124881301504299, media 2/3`.
+    public var source: String
+
+    public init(address: EntityAddress, fields: [DesiredField], match: [MatchKey] = [], createMissing: Bool = true,
+                respectOrganized: Bool = true, creator: String? = nil, files: [ExpectedFile] = [], source: String = "") {
+        self.address = address; self.fields = fields; self.match = match; self.createMissing = createMissing
+        self.respectOrganized = respectOrganized; self.creator = creator; self.files = files; self.source = source
+    }
+
+    /// The field named `name`, if the rules set it.
+    public subscript(field name: String) -> DesiredField? { fields.first { $0.name == name } }
+}
+
+/// Everything the rules want, keyed by address. Entities with the same address produced from
+/// several rows (a tag used by many posts, a media shown in two posts) are merged by the engine.
+public struct DesiredState: Sendable, Hashable, Codable {
+    /// Sorted by address (phase order, then key).
+    public var entities: [DesiredEntity]
+    /// Per creator username: the folders, in Stash's view, that hold its files.
+    public var creatorFolders: [String: [String]]
+    public init(entities: [DesiredEntity], creatorFolders: [String: [String]] = [:]) {
+        self.entities = entities; self.creatorFolders = creatorFolders
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import FanslyMetadata
+import MappingRules
+
+// CONTRACT between `plan` (producer, issue 6) and `apply` (consumer, issue 7).
+// A plan is data: apply executes exactly what is written here, after checking it is not stale.
+
+/// A saved plan: every change with its address, action, before/after per field and the Stash ids
+/// involved, plus the identity of its inputs so that `apply` can refuse a stale plan.
+public struct Plan: Sendable, Hashable, Codable {
+    /// The format this build writes and reads. Bump on any incompatible change.
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    public var createdAt: Date
+    /// `fansly-stash <version>` that wrote the plan.
+    public var tool: String
+    public var inputs: PlanInputs
+    /// Sorted by address (phase order, then key).
+    public var changes: [PlannedChange]
+    public var unmatched: [UnmatchedMedia]
+    public var summary: PlanSummary
+
+    public init(formatVersion: Int = Plan.currentFormatVersion, createdAt: Date, tool: String, inputs: PlanInputs,
+                changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary) {
+        self.formatVersion = formatVersion; self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
+        self.changes = changes; self.unmatched = unmatched; self.summary = summary
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary
+    }
+}
+
+/// What a plan was computed from. Never holds the API key.
+public struct PlanInputs: Sendable, Hashable, Codable {
+    /// SHA-256 of the effective rules (all files, in order).
+    public var rulesHash: String
+    public var rulesFiles: [String]
+    public var database: DatabaseIdentity
+    /// Base URL of Stash, or nil for a plan against an empty (offline) Stash.
+    public var stashURL: String?
+    /// `--creator` selections, lower-cased; empty = all.
+    public var creators: [String]
+    /// `--target` selections; empty = all.
+    public var targets: [String]
+
+    public init(rulesHash: String, rulesFiles: [String], database: DatabaseIdentity, stashURL: String?,
+                creators: [String] = [], targets: [String] = []) {
+        self.rulesHash = rulesHash; self.rulesFiles = rulesFiles; self.database = database
+        self.stashURL = stashURL; self.creators = creators; self.targets = targets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rulesHash = "rules_hash", rulesFiles = "rules_files", database, stashURL = "stash_url", creators, targets
+    }
+}
+
+/// What apply does with one entity.
+public enum ChangeAction: String, Sendable, Hashable, Codable {
+    case create, update, noop, skip
+}
+
+/// Why an entity is skipped.
+public enum SkipReason: String, Sendable, Hashable, Codable {
+    /// Stash marks the object organized and the rules respect that.
+    case organized
+    /// Every field's strategy is `ignore`.
+    case ignored
+    /// Excluded by `--creator`/`--target` or a rule condition.
+    case filtered
+    /// Nothing matches and the rules do not create this kind.
+    case notCreated = "not_created"
+    /// Several Stash objects match; the mapper never guesses.
+    case ambiguous
+    /// A field refers to an entity that cannot exist (skipped or ambiguous itself).
+    case unresolved
+}
+
+/// A reference to a Stash object: an existing id, or the address of an entity this plan creates
+/// (resolved to an id by apply, in phase order).
+public struct StashRef: Sendable, Hashable, Codable {
+    public var id: String?
+    public var address: EntityAddress?
+    /// A name for people (`Latex Model`, `emberwilde42 (Fansly)`).
+    public var label: String?
+    public init(id: String? = nil, address: EntityAddress? = nil, label: String? = nil) {
+        self.id = id; self.address = address; self.label = label
+    }
+}
+
+/// A field's value as it is in Stash (`before`) or will be after apply (`after`).
+public enum PlanValue: Sendable, Hashable, Codable {
+    case null
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    /// `YYYY-MM-DD`.
+    case date(String)
+    case strings([String])
+    case ref(StashRef)
+    case refs([StashRef])
+}
+
+/// How apply writes a field.
+public enum FieldOperation: String, Sendable, Hashable, Codable {
+    /// Send `after` as the field's value (single values; lists that are replaced).
+    case set
+    /// Add the items of `after` missing from Stash's list, keep the others (`merge` on lists).
+    case add
+}
+
+/// One field's change.
+public struct FieldChange: Sendable, Hashable, Codable {
+    /// Stash input field name (`title`, `tag_ids`, `image_ids` for gallery images…).
+    public var field: String
+    public var before: PlanValue
+    public var after: PlanValue
+    public var operation: FieldOperation
+    public init(field: String, before: PlanValue, after: PlanValue, operation: FieldOperation = .set) {
+        self.field = field; self.before = before; self.after = after; self.operation = operation
+    }
+}
+
+/// A field Stash changed since the last apply wrote it, left alone (the rule does not say `overwrite`).
+public struct FieldDrift: Sendable, Hashable, Codable {
+    public var field: String
+    /// What fansly-stash last wrote (as recorded in SyncState), rendered for people.
+    public var written: String
+    /// What Stash holds now, rendered for people.
+    public var current: String
+    public init(field: String, written: String, current: String) {
+        self.field = field; self.written = written; self.current = current
+    }
+}
+
+/// One entity's planned change.
+public struct PlannedChange: Sendable, Hashable, Codable {
+    public var address: EntityAddress
+    public var action: ChangeAction
+    public var reason: SkipReason?
+    /// More words on the reason (`matches performers 12 and 31`).
+    public var detail: String?
+    /// The matched Stash object, for update/noop/skip.
+    public var stashId: String?
+    /// For create: every field; for update: only the changing fields.
+    public var fields: [FieldChange]
+    public var drift: [FieldDrift]
+    /// How the created object can be found again if the reply to its create is lost.
+    public var match: [MatchKey]
+    public var creator: String?
+    public var source: String
+
+    public init(address: EntityAddress, action: ChangeAction, reason: SkipReason? = nil, detail: String? = nil,
+                stashId: String? = nil, fields: [FieldChange] = [], drift: [FieldDrift] = [], match: [MatchKey] = [],
+                creator: String? = nil, source: String = "") {
+        self.address = address; self.action = action; self.reason = reason; self.detail = detail
+        self.stashId = stashId; self.fields = fields; self.drift = drift; self.match = match
+        self.creator = creator; self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, action, reason, detail, stashId = "stash_id", fields, drift, match, creator, source
+    }
+}
+
+/// A media file the rules want updated that Stash does not hold.
+public struct UnmatchedMedia: Sendable, Hashable, Codable {
+    public var address: EntityAddress
+    public var creator: String?
+    public var fileMediaId: FanslyID
+    /// Paths (in Stash's view) or folders looked in.
+    public var lookedFor: [String]
+    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…
+    public var reason: String
+    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String) {
+        self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
+        self.lookedFor = lookedFor; self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason
+    }
+}
+
+/// Counts for the closing line: `Plan: N to add, N to change. N unchanged, N skipped, N unmatched.`
+public struct PlanSummary: Sendable, Hashable, Codable {
+    public var add: Int
+    public var change: Int
+    public var unchanged: Int
+    public var skipped: Int
+    public var unmatched: Int
+    public init(add: Int = 0, change: Int = 0, unchanged: Int = 0, skipped: Int = 0, unmatched: Int = 0) {
+        self.add = add; self.change = change; self.unchanged = unchanged; self.skipped = skipped; self.unmatched = unmatched
+    }
+    /// True when apply would change anything.
+    public var hasChanges: Bool { add > 0 || change > 0 }
+}
