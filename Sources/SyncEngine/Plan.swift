@@ -196,3 +196,25 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     /// True when apply would change anything.
     public var hasChanges: Bool { add > 0 || change > 0 }
 }
+
+// CONTRACT between SyncState (owner: issue 7) and the planner (issue 6).
+
+/// What fansly-stash remembers about one address: the Stash object it maps to and what it last wrote.
+public struct SyncLink: Sendable, Hashable, Codable {
+    public var address: EntityAddress
+    public var stashId: String
+    /// Per field, the value last written by apply (in `after` form: refs carry ids).
+    public var writtenFields: [String: PlanValue]
+    public var writtenAt: Date
+    public init(address: EntityAddress, stashId: String, writtenFields: [String: PlanValue], writtenAt: Date) {
+        self.address = address; self.stashId = stashId; self.writtenFields = writtenFields; self.writtenAt = writtenAt
+    }
+}
+
+/// Read access to remembered links, as the planner needs it. SyncState conforms; tests may use a dictionary.
+public protocol SyncLinkReader: Sendable {
+    /// The link remembered for `address`, if any.
+    func link(for address: EntityAddress) throws -> SyncLink?
+    /// Every remembered link (the planner loads them once per run).
+    func allLinks() throws -> [EntityAddress: SyncLink]
+}
