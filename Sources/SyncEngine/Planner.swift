@@ -146,7 +146,8 @@ public struct Planner: Sendable {
     // MARK: Selection
 
     /// The entities `selection` picks, plus every entity they refer to, in phase order.
-    func select(_ selection: PlanSelection) throws -> [DesiredEntity] {
+    /// Throws for a creator or target that matches nothing.
+    public func select(_ selection: PlanSelection) throws -> [DesiredEntity] {
         if selection.isEmpty { return desired.entities }
         let creators = Set(selection.creators.map { $0.lowercased() })
         if !creators.isEmpty {
@@ -239,7 +240,10 @@ public struct Planner: Sendable {
         var fieldChanges: [FieldChange] = []
         var drift: [FieldDrift] = []
         for (field, value) in values {
-            let decision = FieldDiff.decide(field: field.name, desired: value, current: object.fields[field.name] ?? .null,
+            // Stash's finds do not say whether an object has an image, so an unknown image counts as
+            // present: merge never replaces a picture someone chose.
+            let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
+            let decision = FieldDiff.decide(field: field.name, desired: value, current: current,
                                             strategy: field.strategy, written: link?.writtenFields[field.name])
             if let change = decision.change { fieldChanges.append(change) }
             if let fieldDrift = decision.drift { drift.append(fieldDrift) }
