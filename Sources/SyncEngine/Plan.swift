@@ -218,3 +218,65 @@ public protocol SyncLinkReader: Sendable {
     /// Every remembered link (the planner loads them once per run).
     func allLinks() throws -> [EntityAddress: SyncLink]
 }
+
+// MARK: - Additions by the planner (issue 6)
+
+extension PlanValue {
+    private enum Tag: String, CodingKey { case string, int, bool, date, strings, ref, refs }
+
+    /// Tagged JSON form documented in Docs/plan-format.md: `null`, `{"string": "…"}`, `{"int": 3}`,
+    /// `{"bool": true}`, `{"date": "2024-01-31"}`, `{"strings": […]}`, `{"ref": {…}}`, `{"refs": […]}`.
+    public init(from decoder: Decoder) throws {
+        if (try? decoder.singleValueContainer().decodeNil()) == true { self = .null; return }
+        let container = try decoder.container(keyedBy: Tag.self)
+        guard let tag = container.allKeys.first, container.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "a value must be null or an object with exactly one of string, int, bool, date, strings, ref, refs"))
+        }
+        switch tag {
+        case .string: self = .string(try container.decode(String.self, forKey: tag))
+        case .int: self = .int(try container.decode(Int.self, forKey: tag))
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: tag))
+        case .date: self = .date(try container.decode(String.self, forKey: tag))
+        case .strings: self = .strings(try container.decode([String].self, forKey: tag))
+        case .ref: self = .ref(try container.decode(StashRef.self, forKey: tag))
+        case .refs: self = .refs(try container.decode([StashRef].self, forKey: tag))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        if case .null = self { var single = encoder.singleValueContainer(); try single.encodeNil(); return }
+        var container = encoder.container(keyedBy: Tag.self)
+        switch self {
+        case .null: break
+        case .string(let value): try container.encode(value, forKey: .string)
+        case .int(let value): try container.encode(value, forKey: .int)
+        case .bool(let value): try container.encode(value, forKey: .bool)
+        case .date(let value): try container.encode(value, forKey: .date)
+        case .strings(let value): try container.encode(value, forKey: .strings)
+        case .ref(let value): try container.encode(value, forKey: .ref)
+        case .refs(let value): try container.encode(value, forKey: .refs)
+        }
+    }
+
+    /// True for null, `""` (Stash returns `""` for unset strings) and empty lists.
+    public var isEmpty: Bool {
+        switch self {
+        case .null: return true
+        case .string(let text), .date(let text): return text.trimmingCharacters(in: .whitespaces).isEmpty
+        case .strings(let items): return items.isEmpty
+        case .refs(let refs): return refs.isEmpty
+        case .int, .bool, .ref: return false
+        }
+    }
+}
+
+extension PlannedChange {
+    /// True when apply sends anything for this entity.
+    public var changesStash: Bool { action == .create || action == .update }
+}
+
+extension Plan {
+    /// Changes apply sends (create and update), in phase order.
+    public var actionable: [PlannedChange] { changes.filter(\.changesStash) }
+}

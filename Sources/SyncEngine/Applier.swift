@@ -1,0 +1,238 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+
+/// The phases of an apply, in the order they run: ids created in one phase resolve the references
+/// of the next.
+public enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
+    case tags, studios, performers, galleries, scenes, images
+    case galleryImages = "gallery images"
+    case chapters
+
+    /// The phase that creates or updates entities of `kind`.
+    public init(kind: EntityKind) {
+        switch kind {
+        case .tag: self = .tags
+        case .studio: self = .studios
+        case .performer: self = .performers
+        case .gallery: self = .galleries
+        case .scene: self = .scenes
+        case .image: self = .images
+        case .chapter: self = .chapters
+        }
+    }
+}
+
+/// Executes a `Plan` against Stash: phase by phase, in batches through `BatchProcessor`, recording
+/// every write in `SyncState` so that a re-run is incremental and an interrupted run resumes without
+/// creating duplicates (see Docs/sync-state.md).
+public struct Applier: Sendable {
+    /// The field of a gallery change that lists its images; written by `addGalleryImages`, in its own phase.
+    public static let galleryImagesField = "image_ids"
+
+    private let writer: any StashWriter
+    private let state: SyncState
+    private let monitor: SyncMonitor
+    private let options: BatchOptions
+
+    public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions()) {
+        self.writer = writer; self.state = state; self.monitor = monitor; self.options = options
+    }
+
+    /// Applies every create and update of `plan`; noops and skips are counted. Never throws: failures
+    /// are per item and end up in the report (a failure that makes Stash unusable fails the rest).
+    public func apply(_ plan: Plan) async -> SyncReport {
+        let run = Run(plan: plan, state: state)
+        run.seed()
+        let processor = BatchProcessor<WorkItem>(options: options, isRetryable: { error in
+            (error as? WriteFailure)?.kind == .outcomeUnknown
+        })
+        for phase in ApplyPhase.allCases {
+            let changes = run.changes(in: phase)
+            guard !changes.isEmpty else { continue }
+            monitor.beginPhase(phase.rawValue, total: changes.count)
+            var work: [WorkItem] = []
+            for change in changes {
+                switch change.action {
+                case .create, .update: work.append(WorkItem(change: change, phase: phase))
+                case .noop: record(change, .unchanged, in: run)
+                case .skip:
+                    let reason = [change.reason?.rawValue, change.detail].compactMap { $0 }.joined(separator: ": ")
+                    record(change, .skipped(reason: reason.isEmpty ? "skipped" : reason), in: run)
+                }
+            }
+            for level in run.dependencyLevels(work) {
+                _ = await processor.run(level, report: { item, outcome in record(item.change, outcome, in: run) }) { batch in
+                    try await self.process(batch, phase: phase, run: run)
+                }
+            }
+            monitor.endPhase()
+        }
+        return monitor.finish()
+    }
+
+    private func record(_ change: PlannedChange, _ outcome: ItemOutcome, in run: Run) {
+        if case .failed(let message) = outcome {
+            run.markFailed(change.address, message)
+            try? state.recordErrors([(change.address, message)])
+        }
+        monitor.record(item: change.address.description, outcome: outcome)
+    }
+
+    // MARK: - One batch
+
+    private func process(_ batch: [WorkItem], phase: ApplyPhase, run: Run) async throws -> [ItemResult] {
+        if let reason = run.stopReason {
+            return batch.map { _ in .failed(WriteFailure(.stopsRun, "not attempted: \(reason)")) }
+        }
+        var results = [ItemResult?](repeating: nil, count: batch.count)
+        var creates: [(Int, [String: PlanValue])] = []
+        var updates: [(Int, ObjectFields, adopted: Bool)] = []
+        var galleryImages: [(Int, GalleryImages, written: [String: PlanValue])] = []
+
+        for (index, item) in batch.enumerated() {
+            let change = item.change
+            do {
+                if phase == .galleryImages {
+                    let galleryId = try run.resolveId(of: change)
+                    let (ids, written) = try run.imagesToAdd(change)
+                    if ids.isEmpty || run.alreadyWritten(change.address, stashId: galleryId, fields: written) {
+                        try state.recordWritten([WrittenObject(address: change.address, stashId: galleryId, fields: written)])
+                        results[index] = .done(.unchanged)
+                    } else {
+                        galleryImages.append((index, GalleryImages(galleryId: galleryId, imageIds: ids), written))
+                    }
+                    continue
+                }
+                let fields = try run.resolvedFields(change)
+                if change.action == .update {
+                    guard !fields.isEmpty else { results[index] = .done(.unchanged); continue }
+                    let id = try run.resolveId(of: change)
+                    if run.alreadyWritten(change.address, stashId: id, fields: fields) {
+                        results[index] = .done(.unchanged)
+                    } else {
+                        updates.append((index, ObjectFields(id: id, fields: fields), false))
+                    }
+                    continue
+                }
+                // A create.
+                guard change.address.kind != .scene && change.address.kind != .image else {
+                    results[index] = .failed(WriteFailure(.rejected,
+                        "Stash creates \(change.address.kind.rawValue)s by scanning files; scan the library and plan again"))
+                    continue
+                }
+                if let link = try state.link(for: change.address) {
+                    // Created by an earlier (interrupted) run of this plan.
+                    run.setId(link.stashId, for: change.address)
+                    if run.alreadyWritten(change.address, stashId: link.stashId, fields: fields) {
+                        results[index] = .done(.created(id: link.stashId))
+                    } else {
+                        updates.append((index, ObjectFields(id: link.stashId, fields: fields), true))
+                    }
+                } else if let pending = try state.pendingCreate(for: change.address) {
+                    let found = try await writer.findExisting(change.address.kind, match: pending.match, fields: fields)
+                    switch found.count {
+                    case 0: creates.append((index, fields))
+                    case 1:
+                        // The create reached Stash but its reply was lost: adopt the object, then make
+                        // sure it holds this plan's fields.
+                        try state.confirmCreates([WrittenObject(address: change.address, stashId: found[0], fields: [:])])
+                        run.setId(found[0], for: change.address)
+                        updates.append((index, ObjectFields(id: found[0], fields: fields), true))
+                    default:
+                        results[index] = .failed(WriteFailure(.rejected,
+                            "an earlier create of \(change.address) may have succeeded, and several \(change.address.kind.rawValue)s "
+                            + "match it (ids \(found.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again"))
+                    }
+                } else {
+                    creates.append((index, fields))
+                }
+            } catch let failure as WriteFailure {
+                results[index] = failure.kind == .outcomeUnknown ? .retry(failure) : .failed(failure)
+            } catch {
+                results[index] = .failed(error)
+            }
+        }
+
+        if !creates.isEmpty {
+            let items = creates.map { batch[$0.0].change }
+            try state.journalCreates(items.map { PendingCreate(address: $0.address, match: $0.match) })
+            let kind = batch[creates[0].0].change.address.kind
+            let answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.1)) }
+            var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
+            for ((index, fields), answer) in zip(creates, answers) {
+                let address = batch[index].change.address
+                switch answer {
+                case .success(let id):
+                    confirmed.append(WrittenObject(address: address, stashId: id, fields: fields))
+                    run.setId(id, for: address)
+                    results[index] = .done(.created(id: id))
+                case .failure(let failure):
+                    if failure.kind == .rejected { refused.append(address) }
+                    results[index] = itemResult(for: failure, run: run)
+                }
+            }
+            try state.confirmCreates(confirmed)
+            try state.abandonCreates(refused)
+        }
+
+        if !updates.isEmpty {
+            let kind = batch[updates[0].0].change.address.kind
+            try state.markDirty(updates.map { batch[$0.0].change.address })
+            let answers = try await send(run) { try await writer.update(kind, inputs: updates.map(\.1)) }
+            var written: [WrittenObject] = []
+            for ((index, input, adopted), answer) in zip(updates, answers) {
+                let address = batch[index].change.address
+                switch answer {
+                case .success:
+                    written.append(WrittenObject(address: address, stashId: input.id, fields: input.fields))
+                    results[index] = .done(adopted ? .created(id: input.id) : .updated(id: input.id))
+                case .failure(let failure):
+                    results[index] = itemResult(for: failure, run: run)
+                }
+            }
+            try state.recordWritten(written)
+        }
+
+        if !galleryImages.isEmpty {
+            let answers = try await send(run) { try await writer.addGalleryImages(galleryImages.map(\.1)) }
+            var written: [WrittenObject] = []
+            for ((index, input, fields), answer) in zip(galleryImages, answers) {
+                switch answer {
+                case .success:
+                    written.append(WrittenObject(address: batch[index].change.address, stashId: input.galleryId, fields: fields))
+                    results[index] = .done(.updated(id: input.galleryId))
+                case .failure(let failure):
+                    results[index] = itemResult(for: failure, run: run)
+                }
+            }
+            try state.recordWritten(written)
+        }
+
+        return results.map { $0 ?? .failed(WriteFailure(.rejected, "internal error: no answer for this item")) }
+    }
+
+    /// Sends a request; a failure that makes Stash unusable stops the run.
+    private func send<T>(_ run: Run, _ request: () async throws -> [T]) async throws -> [T] {
+        do { return try await request() } catch let failure as WriteFailure {
+            if failure.kind == .stopsRun { run.stop(because: failure.message) }
+            throw failure
+        }
+    }
+
+    private func itemResult(for failure: WriteFailure, run: Run) -> ItemResult {
+        switch failure.kind {
+        case .rejected: return .failed(failure)
+        case .outcomeUnknown: return .retry(failure)
+        case .stopsRun:
+            run.stop(because: failure.message)
+            return .failed(failure)
+        }
+    }
+}
+
+/// One change to apply in one phase.
+struct WorkItem: Sendable {
+    var change: PlannedChange
+    var phase: ApplyPhase
+}

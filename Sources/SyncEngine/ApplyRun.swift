@@ -1,0 +1,190 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+
+/// The mutable side of one apply: ids known or created so far, failed addresses (to explain the
+/// references that cannot resolve), and whether Stash became unusable. Shared by concurrent batches.
+final class Run: @unchecked Sendable {
+    let plan: Plan
+    private let state: SyncState
+    private let lock = NSLock()
+    private var ids: [EntityAddress: String] = [:]
+    private var failures: [EntityAddress: String] = [:]
+    private var skipped: [EntityAddress: String] = [:]
+    private var stopped: String?
+
+    init(plan: Plan, state: SyncState) { self.plan = plan; self.state = state }
+
+    /// Learns the ids SyncState remembers and the ids the plan names; remembers the objects a noop
+    /// matched so that the next plan finds them by link.
+    func seed() {
+        var newLinks: [WrittenObject] = []
+        let links = (try? state.allLinks()) ?? [:]
+        lock.lock()
+        for (address, link) in links { ids[address] = link.stashId }
+        for change in plan.changes {
+            if let id = change.stashId {
+                ids[change.address] = id
+                if change.action == .noop && links[change.address] == nil {
+                    newLinks.append(WrittenObject(address: change.address, stashId: id, fields: [:]))
+                }
+            }
+            if change.action == .skip {
+                skipped[change.address] = [change.reason?.rawValue, change.detail].compactMap { $0 }.joined(separator: ": ")
+            }
+        }
+        lock.unlock()
+        try? state.recordWritten(newLinks)
+    }
+
+    // MARK: Phases
+
+    /// The plan's changes that belong to `phase`.
+    func changes(in phase: ApplyPhase) -> [PlannedChange] {
+        switch phase {
+        case .galleryImages:
+            return plan.changes.filter { change in
+                change.address.kind == .gallery && (change.action == .create || change.action == .update)
+                    && change.fields.contains { $0.field == Applier.galleryImagesField }
+            }
+        default:
+            return plan.changes.filter { ApplyPhase(kind: $0.address.kind) == phase }
+        }
+    }
+
+    /// Splits a phase's work so that an item runs after the items of the same phase it refers to
+    /// (parent studios and tags before their children). Items in a reference cycle go last and fail
+    /// to resolve.
+    func dependencyLevels(_ work: [WorkItem]) -> [[WorkItem]] {
+        let created = Set(work.filter { $0.change.action == .create }.map(\.change.address))
+        guard !created.isEmpty else { return [work] }
+        var dependencies: [EntityAddress: Set<EntityAddress>] = [:]
+        for item in work {
+            let refs = item.change.fields.flatMap { Self.addresses(in: $0.after) }
+            dependencies[item.change.address] = Set(refs.filter { created.contains($0) && $0 != item.change.address })
+        }
+        var level: [EntityAddress: Int] = [:]
+        var visiting: Set<EntityAddress> = []
+        func depth(_ address: EntityAddress) -> Int {
+            if let known = level[address] { return known }
+            guard visiting.insert(address).inserted else { return work.count }  // a cycle
+            let value = (dependencies[address] ?? []).map { depth($0) + 1 }.max() ?? 0
+            visiting.remove(address)
+            level[address] = value
+            return value
+        }
+        var levels: [Int: [WorkItem]] = [:]
+        for item in work { levels[min(depth(item.change.address), work.count), default: []].append(item) }
+        return levels.keys.sorted().map { levels[$0]! }
+    }
+
+    static func addresses(in value: PlanValue) -> [EntityAddress] {
+        switch value {
+        case .ref(let ref): return ref.id == nil ? [ref.address].compactMap { $0 } : []
+        case .refs(let refs): return refs.compactMap { $0.id == nil ? $0.address : nil }
+        default: return []
+        }
+    }
+
+    // MARK: Ids
+
+    func setId(_ id: String, for address: EntityAddress) {
+        lock.lock(); ids[address] = id; lock.unlock()
+    }
+
+    func markFailed(_ address: EntityAddress, _ message: String) {
+        lock.lock(); failures[address] = message; lock.unlock()
+    }
+
+    /// Stops sending: Stash cannot be used any more.
+    func stop(because reason: String) {
+        lock.lock(); if stopped == nil { stopped = reason }; lock.unlock()
+    }
+
+    var stopReason: String? { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    /// The Stash id of the changed object itself.
+    func resolveId(of change: PlannedChange) throws -> String {
+        if let id = change.stashId { return id }
+        lock.lock(); defer { lock.unlock() }
+        if let id = ids[change.address] { return id }
+        throw WriteFailure(.rejected, "\(change.address) has no Stash id (its create did not succeed)")
+    }
+
+    private func id(for address: EntityAddress) throws -> String {
+        lock.lock(); defer { lock.unlock() }
+        if let id = ids[address] { return id }
+        if let failure = failures[address] { throw WriteFailure(.rejected, "needs \(address), which failed: \(failure)") }
+        if let reason = skipped[address] {
+            throw WriteFailure(.rejected, "needs \(address), which the plan skips (\(reason.isEmpty ? "skipped" : reason))")
+        }
+        throw WriteFailure(.rejected, "needs \(address), which neither Stash nor this plan holds")
+    }
+
+    private func resolve(_ ref: StashRef) throws -> StashRef {
+        if let id = ref.id { return StashRef(id: id) }
+        guard let address = ref.address else { throw WriteFailure(.rejected, "a reference has neither an id nor an address") }
+        return StashRef(id: try id(for: address))
+    }
+
+    func resolve(_ value: PlanValue) throws -> PlanValue {
+        switch value {
+        case .ref(let ref): return .ref(try resolve(ref))
+        case .refs(let refs): return .refs(try refs.map(resolve))
+        default: return value
+        }
+    }
+
+    /// The fields to send for a change (refs resolved; `add` lists joined with what Stash holds),
+    /// without the gallery images, which have their own phase.
+    func resolvedFields(_ change: PlannedChange) throws -> [String: PlanValue] {
+        var fields: [String: PlanValue] = [:]
+        for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField) {
+            let after = try resolve(field.after)
+            fields[field.field] = field.operation == .add ? Self.union(try resolve(field.before), after) : after
+        }
+        return fields
+    }
+
+    /// The images a gallery change adds (those not already in the gallery), and the field as written.
+    func imagesToAdd(_ change: PlannedChange) throws -> ([String], [String: PlanValue]) {
+        guard let field = change.fields.first(where: { $0.field == Applier.galleryImagesField }) else { return ([], [:]) }
+        let before = Self.ids(in: try resolve(field.before))
+        let after = Self.ids(in: try resolve(field.after))
+        let present = Set(before)
+        let added = after.filter { !present.contains($0) }
+        let all = before + added
+        return (added, [Applier.galleryImagesField: .refs(all.map { StashRef(id: $0) })])
+    }
+
+    /// True when SyncState shows these exact fields written to `stashId` since the plan was made
+    /// (an earlier, interrupted run of this plan got that far).
+    func alreadyWritten(_ address: EntityAddress, stashId: String, fields: [String: PlanValue]) -> Bool {
+        guard let link = try? state.link(for: address), link.stashId == stashId,
+              link.writtenAt >= plan.createdAt else { return false }
+        return fields.allSatisfy { link.writtenFields[$0.key] == $0.value }
+    }
+
+    private static func ids(in value: PlanValue) -> [String] {
+        switch value {
+        case .ref(let ref): return [ref.id].compactMap { $0 }
+        case .refs(let refs): return refs.compactMap(\.id)
+        default: return []
+        }
+    }
+
+    /// `before` followed by the items of `after` it lacks (strings compared case-insensitively, as
+    /// Stash does for aliases).
+    static func union(_ before: PlanValue, _ after: PlanValue) -> PlanValue {
+        switch (before, after) {
+        case (.strings(let old), .strings(let new)):
+            var seen = Set(old.map { $0.lowercased() })
+            return .strings(old + new.filter { seen.insert($0.lowercased()).inserted })
+        case (.refs(let old), .refs(let new)):
+            var seen = Set(old.compactMap(\.id))
+            return .refs(old + new.filter { $0.id.map { seen.insert($0).inserted } ?? true })
+        default:
+            return after
+        }
+    }
+}

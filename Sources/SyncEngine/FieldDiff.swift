@@ -1,0 +1,205 @@
+import Foundation
+import MappingRules
+
+/// Compares field values the way Stash stores them: `""` equals null, lists that Stash keeps as
+/// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
+public enum PlanValueComparison {
+    /// Fields whose items Stash compares case-insensitively (aliases must be unique ignoring case).
+    static let caseInsensitiveLists: Set<String> = ["alias_list", "aliases"]
+
+    /// True when `lhs` and `rhs` mean the same value of `field`.
+    public static func equivalent(_ lhs: PlanValue, _ rhs: PlanValue, field: String) -> Bool {
+        if lhs.isEmpty && rhs.isEmpty { return true }
+        switch (lhs, rhs) {
+        case (.string(let a), .string(let b)):
+            return a.trimmingCharacters(in: .whitespacesAndNewlines) == b.trimmingCharacters(in: .whitespacesAndNewlines)
+        case (.date(let a), .date(let b)), (.date(let a), .string(let b)), (.string(let a), .date(let b)):
+            guard let left = CalendarDate(a), let right = CalendarDate(b) else { return a == b }
+            return left == right
+        case (.int(let a), .int(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.bool(false), .null), (.null, .bool(false)): return true
+        case (.strings, _), (_, .strings), (.refs, _), (_, .refs):
+            return Set(listKeys(lhs, field: field)) == Set(listKeys(rhs, field: field))
+        case (.ref(let a), .ref(let b)): return a.identity == b.identity
+        default: return false
+        }
+    }
+
+    /// Identities of a list's items (for sets): trimmed strings (lower-cased for alias lists), ref identities.
+    static func listKeys(_ value: PlanValue, field: String) -> [String] {
+        switch value {
+        case .strings(let items):
+            let folded = caseInsensitiveLists.contains(field)
+            return items.map { item in
+                let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
+                return folded ? trimmed.lowercased() : trimmed
+            }
+        case .refs(let refs): return refs.map(\.identity)
+        case .ref(let ref): return [ref.identity]
+        case .string(let text): return text.isEmpty ? [] : [text]
+        default: return []
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` calendar date, tolerant of a time part and missing zero padding.
+struct CalendarDate: Hashable {
+    var year: Int, month: Int, day: Int
+
+    init?(_ text: String) {
+        let datePart = text.trimmingCharacters(in: .whitespaces).prefix { $0 != "T" && $0 != " " }
+        let parts = datePart.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        self.year = year; self.month = month; self.day = day
+    }
+}
+
+extension StashRef {
+    /// What makes two references the same object: the Stash id, else the planned address.
+    var identity: String {
+        if let id { return "id:\(id)" }
+        if let address { return "address:\(address)" }
+        return "label:\(label ?? "")"
+    }
+}
+
+/// The diff's decision for one field of an object that exists in Stash.
+public struct FieldDecision: Sendable, Hashable {
+    /// What apply should write, if anything.
+    public var change: FieldChange?
+    /// Set when Stash's value differs from what fansly-stash last wrote.
+    public var drift: FieldDrift?
+}
+
+/// Decides, field by field, what an update writes, following the rules' strategies.
+public enum FieldDiff {
+    /// Compares the rules' `desired` value of `field` with Stash's `current` one.
+    ///
+    /// - `merge`: single values are set when Stash's is empty, or when Stash still holds what
+    ///   fansly-stash last wrote (the rules changed); list items missing from Stash are added.
+    /// - `overwrite`: Stash's value is replaced when it differs.
+    /// - `ignore`: never touched.
+    /// A field whose Stash value changed since fansly-stash wrote it (`written`) is drift: reported,
+    /// and left alone unless the strategy is `overwrite`.
+    public static func decide(field: String, desired: PlanValue, current: PlanValue, strategy: FieldStrategy,
+                              written: PlanValue?) -> FieldDecision {
+        if strategy == .ignore { return FieldDecision() }
+        var decision = FieldDecision()
+        let isList = isListValue(desired) || isListValue(current)
+        if let written, isDrifted(field: field, written: written, current: current, isList: isList) {
+            decision.drift = FieldDrift(field: field, written: PlanValueText.render(written),
+                                        current: PlanValueText.render(current))
+            if strategy != .overwrite { return decision }
+        }
+        if field == "image" {
+            // Stash serves its own URL for images, so only emptiness can be compared: write an image
+            // when Stash has none, or when the rules' image changed since fansly-stash last sent one.
+            guard !desired.isEmpty else { return decision }
+            let rulesChanged = written.map { !PlanValueComparison.equivalent($0, desired, field: field) } ?? false
+            let replace = strategy == .overwrite && written == nil
+            if current.isEmpty || rulesChanged || replace {
+                decision.change = FieldChange(field: field, before: current, after: desired)
+            }
+            return decision
+        }
+        if PlanValueComparison.equivalent(desired, current, field: field) { return decision }
+        if isList {
+            switch strategy {
+            case .overwrite:
+                decision.change = FieldChange(field: field, before: current, after: desired, operation: .set)
+            case .merge:
+                if let merged = mergedList(desired: desired, current: current, field: field) {
+                    decision.change = FieldChange(field: field, before: current, after: merged, operation: .add)
+                }
+            case .ignore: break
+            }
+            return decision
+        }
+        if desired.isEmpty && strategy != .overwrite { return decision }
+        let ownsValue = written.map { PlanValueComparison.equivalent($0, current, field: field) } ?? false
+        if strategy == .overwrite || current.isEmpty || ownsValue {
+            decision.change = FieldChange(field: field, before: current, after: desired, operation: .set)
+        }
+        return decision
+    }
+
+    /// Stash's list plus the desired items it lacks; nil when it lacks none.
+    static func mergedList(desired: PlanValue, current: PlanValue, field: String) -> PlanValue? {
+        let present = Set(PlanValueComparison.listKeys(current, field: field))
+        switch desired {
+        case .strings(let items):
+            let missing = items.filter { !present.contains(PlanValueComparison.listKeys(.strings([$0]), field: field)[0]) }
+            guard !missing.isEmpty else { return nil }
+            return .strings(currentStrings(current) + missing)
+        case .refs(let refs):
+            let missing = refs.filter { !present.contains($0.identity) }
+            guard !missing.isEmpty else { return nil }
+            return .refs(currentRefs(current) + missing)
+        default:
+            return nil
+        }
+    }
+
+    /// True when Stash no longer holds what fansly-stash wrote. For lists, drift means an item
+    /// fansly-stash wrote was removed (items added by people are theirs and never drift).
+    static func isDrifted(field: String, written: PlanValue, current: PlanValue, isList: Bool) -> Bool {
+        if isList {
+            let present = Set(PlanValueComparison.listKeys(current, field: field))
+            return PlanValueComparison.listKeys(written, field: field).contains { !present.contains($0) }
+        }
+        if field == "image" { return false }
+        return !PlanValueComparison.equivalent(written, current, field: field)
+    }
+
+    static func isListValue(_ value: PlanValue) -> Bool {
+        switch value {
+        case .strings, .refs: return true
+        default: return false
+        }
+    }
+
+    private static func currentStrings(_ value: PlanValue) -> [String] {
+        if case .strings(let items) = value { return items }
+        return []
+    }
+
+    private static func currentRefs(_ value: PlanValue) -> [StashRef] {
+        switch value {
+        case .refs(let refs): return refs
+        case .ref(let ref): return [ref]
+        default: return []
+        }
+    }
+}
+
+/// Renders values for people: strings quoted, lists bracketed, references by label.
+public enum PlanValueText {
+    /// `"text"`, `2024-01-31`, `["a", "b"]`, `"Studio name" (12)` for a reference.
+    public static func render(_ value: PlanValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .string(let text): return quote(text)
+        case .int(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .date(let text): return text
+        case .strings(let items): return "[" + items.map(quote).joined(separator: ", ") + "]"
+        case .ref(let ref): return render(ref)
+        case .refs(let refs): return "[" + refs.map(render).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// A reference as people read it: its label, with the id or "(new)" when created by the plan.
+    public static func render(_ ref: StashRef) -> String {
+        let name = ref.label.map(quote) ?? ref.address?.description ?? "?"
+        if let id = ref.id { return ref.label == nil ? "#\(id)" : "\(name) #\(id)" }
+        return "\(name) (new)"
+    }
+
+    static func quote(_ text: String) -> String {
+        var escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        escaped = escaped.replacingOccurrences(of: "\n", with: "\\n")
+        return "\"\(escaped)\""
+    }
+}

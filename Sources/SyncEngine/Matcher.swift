@@ -1,0 +1,137 @@
+import Foundation
+import FanslyMetadata
+import MappingRules
+
+/// How a desired entity relates to what Stash holds.
+public enum MatchResult: Sendable, Hashable {
+    /// One Stash object matches; `via` says how (`link`, `name`, `alias`, `url`, `code`, `file`, `hint`).
+    case matched(id: String, via: String)
+    /// Nothing matches.
+    case none
+    /// Several objects match the same key; the planner never guesses.
+    case ambiguous(ids: [String], via: String)
+    /// A scene/image whose file Stash does not hold.
+    case unmatchedMedia(fileMediaId: FanslyID, reason: String, lookedFor: [String])
+}
+
+/// Matches desired entities to Stash objects: remembered links first, then the entity's match keys
+/// in order (name/alias with disambiguation, URL, code, media id in file names, downloader hints).
+public struct Matcher: Sendable {
+    public var snapshot: StashSnapshot
+    public var links: [EntityAddress: SyncLink]
+
+    public init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
+        self.snapshot = snapshot; self.links = links
+    }
+
+    /// Matches `entity`. Chapters need their gallery's Stash id (`galleryId`), found by the caller first.
+    public func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
+        let kind = entity.address.kind
+        if let link = links[entity.address], snapshot.object(kind, id: link.stashId) != nil {
+            return .matched(id: link.stashId, via: "link")
+        }
+        if kind == .chapter { return matchChapter(entity, galleryId: galleryId) }
+        for key in entity.match {
+            let (ids, via) = candidates(for: key, entity: entity)
+            if ids.count == 1 { return .matched(id: ids[0], via: via) }
+            if ids.count > 1 { return .ambiguous(ids: ids, via: via) }
+        }
+        if kind == .scene || kind == .image { return matchMediaFiles(entity) }
+        return .none
+    }
+
+    private func candidates(for key: MatchKey, entity: DesiredEntity) -> (ids: [String], via: String) {
+        let kind = entity.address.kind
+        switch key {
+        case .name(let name, let disambiguation):
+            let byName = filter(snapshot.ids(named: name, kind: kind), kind: kind, disambiguation: disambiguation)
+            if !byName.isEmpty { return (byName, "name") }
+            return (filter(snapshot.ids(aliased: name, kind: kind), kind: kind, disambiguation: disambiguation), "alias")
+        case .url(let url):
+            return (unique(snapshot.ids(url: url, kind: kind)), "url")
+        case .code(let code):
+            return (unique(snapshot.ids(code: code, kind: kind)), "code")
+        case .fileMediaId(let mediaId):
+            return (unique(snapshot.ids(fileMediaId: mediaId, kind: kind)), "file")
+        case .stashIdHint(let id):
+            return (snapshot.object(kind, id: id) == nil ? [] : [id], "hint")
+        }
+    }
+
+    /// Performers: a given disambiguation must be equal; without one, performers that have none are
+    /// preferred, else every candidate stays (and more than one is ambiguous).
+    private func filter(_ ids: [String], kind: EntityKind, disambiguation: String?) -> [String] {
+        let ids = unique(ids)
+        guard kind == .performer else { return ids }
+        func disambiguationOf(_ id: String) -> String { snapshot.object(kind, id: id)?.string("disambiguation")?.lowercased() ?? "" }
+        if let wanted = disambiguation?.trimmingCharacters(in: .whitespaces).lowercased(), !wanted.isEmpty {
+            return ids.filter { disambiguationOf($0) == wanted }
+        }
+        let plain = ids.filter { disambiguationOf($0).isEmpty }
+        return plain.isEmpty ? ids : plain
+    }
+
+    private func matchChapter(_ entity: DesiredEntity, galleryId: String?) -> MatchResult {
+        guard let galleryId else { return .none }
+        var title: String?
+        if case .string(let text)? = entity[field: "title"]?.value { title = text }
+        for key in entity.match { if case .name(let name, _) = key { title = name; break } }
+        guard let title else { return .none }
+        let ids = snapshot.chapterIds(gallery: galleryId).filter {
+            snapshot.object(.chapter, id: $0)?.string("title")?.lowercased() == title.lowercased()
+        }
+        if ids.count == 1 { return .matched(id: ids[0], via: "title") }
+        return ids.isEmpty ? .none : .ambiguous(ids: ids, via: "title")
+    }
+
+    /// Scenes and images: the media id tokens of the entity's expected files, looked up in the index
+    /// of Stash's file names.
+    private func matchMediaFiles(_ entity: DesiredEntity) -> MatchResult {
+        let kind = entity.address.kind
+        var found: [String] = []
+        for file in entity.files { found.append(contentsOf: snapshot.ids(fileMediaId: file.fileMediaId, kind: kind)) }
+        let ids = unique(found)
+        if ids.count == 1 { return .matched(id: ids[0], via: "file") }
+        if ids.count > 1 { return .ambiguous(ids: ids, via: "file") }
+        return unmatched(entity)
+    }
+
+    private func unmatched(_ entity: DesiredEntity) -> MatchResult {
+        guard let file = entity.files.first else {
+            let mediaId = entity.match.lazy.compactMap { key -> FanslyID? in
+                if case .fileMediaId(let id) = key { return id } else { return nil }
+            }.first ?? 0
+            return .unmatchedMedia(fileMediaId: mediaId, reason: "no downloaded file recorded in the database", lookedFor: [])
+        }
+        let lookedFor = entity.files.flatMap { file in
+            file.folders.map { folder in
+                folder.hasSuffix("/") ? folder + (file.basename ?? "*id_\(file.fileMediaId).*")
+                                      : folder + "/" + (file.basename ?? "*id_\(file.fileMediaId).*")
+            }
+        }
+        for file in entity.files {
+            if let paths = snapshot.filesOutsideFolders[file.fileMediaId], let path = paths.first {
+                return .unmatchedMedia(fileMediaId: file.fileMediaId,
+                                       reason: "outside the creator folders: Stash has it at \(path)", lookedFor: lookedFor)
+            }
+        }
+        if entity.files.allSatisfy({ $0.isPreview && ($0.basename?.hasSuffix(".None") ?? false) }) {
+            return .unmatchedMedia(fileMediaId: file.fileMediaId,
+                                   reason: "preview file ends in .None, which Stash does not scan (rename it to its real extension)",
+                                   lookedFor: lookedFor)
+        }
+        if snapshot.isOffline {
+            return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: "no Stash to look in (offline plan)", lookedFor: lookedFor)
+        }
+        if entity.files.allSatisfy({ $0.basename == nil }) {
+            return .unmatchedMedia(fileMediaId: file.fileMediaId,
+                                   reason: "not in Stash, and the database records no downloaded file name", lookedFor: lookedFor)
+        }
+        return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: "not in Stash (not scanned yet?)", lookedFor: lookedFor)
+    }
+
+    private func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+}

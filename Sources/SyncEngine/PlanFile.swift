@@ -1,0 +1,142 @@
+import Crypto
+import Foundation
+import FanslyMetadata
+
+/// Reading and writing plan documents (JSON, `format_version`), and the staleness check `apply` runs.
+public enum PlanFile {
+    /// Errors reading a saved plan.
+    public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case notAPlan(path: String, reason: String)
+        case unsupportedVersion(path: String, found: Int, supported: Int)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): return "cannot read plan file \(path): \(reason)"
+            case .notAPlan(let path, let reason): return "\(path) is not a fansly-stash plan: \(reason)"
+            case .unsupportedVersion(let path, let found, let supported):
+                return found > supported
+                    ? "\(path) has plan format_version \(found); this fansly-stash reads up to \(supported): upgrade fansly-stash or re-run plan"
+                    : "\(path) has plan format_version \(found), which this fansly-stash no longer reads: re-run plan"
+            }
+        }
+    }
+
+    /// The JSON document: pretty-printed, keys sorted, dates in ISO 8601 (UTC).
+    public static func encode(_ plan: Plan) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(plan)
+    }
+
+    /// Parses a plan document, checking its format version first.
+    public static func decode(_ data: Data, path: String = "plan") throws -> Plan {
+        struct Header: Decodable { var format_version: Int? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw ReadError.notAPlan(path: path, reason: "not a JSON object")
+        }
+        guard let version = header.format_version else { throw ReadError.notAPlan(path: path, reason: "no format_version") }
+        guard version == Plan.currentFormatVersion else {
+            throw ReadError.unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(Plan.self, from: data)
+        } catch let error as DecodingError {
+            throw ReadError.notAPlan(path: path, reason: describe(error))
+        }
+    }
+
+    /// Writes `plan` to `path` atomically (a crash never leaves half a plan).
+    public static func write(_ plan: Plan, to path: String) throws {
+        try encode(plan).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Reads the plan saved at `path`.
+    public static func read(from path: String) throws -> Plan {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
+            throw ReadError.unreadable(path: path, reason: reason)
+        }
+        return try decode(data, path: path)
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func at(_ path: [CodingKey]) -> String {
+            path.isEmpty ? "top level" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing '\(key.stringValue)' at \(at(context.codingPath))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(context.debugDescription) at \(at(context.codingPath))"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// Why a saved plan no longer matches its inputs.
+public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
+    case rulesChanged
+    case databaseChanged(path: String)
+    case databaseReplaced(saved: String, current: String)
+    case stashChanged(saved: String?, current: String?)
+
+    public var description: String {
+        switch self {
+        case .rulesChanged: return "the rules changed since the plan was made"
+        case .databaseChanged(let path): return "the database \(path) changed since the plan was made (a downloader run?)"
+        case .databaseReplaced(let saved, let current): return "the plan was made from \(saved), not \(current)"
+        case .stashChanged(let saved, let current):
+            return "the plan was made against \(saved ?? "an empty offline Stash"), not \(current ?? "an empty offline Stash")"
+        }
+    }
+}
+
+/// Compares a saved plan's inputs with the current ones.
+public enum PlanStaleness {
+    /// Every reason the plan's inputs differ from `current`; empty when the plan is fresh.
+    /// The rules hash covers rule content, so files renamed with the same content stay fresh.
+    public static func reasons(saved: PlanInputs, current: PlanInputs) -> [StaleReason] {
+        var reasons: [StaleReason] = []
+        if saved.rulesHash != current.rulesHash { reasons.append(.rulesChanged) }
+        if saved.database.path != current.database.path {
+            reasons.append(.databaseReplaced(saved: saved.database.path, current: current.database.path))
+        } else if saved.database.fingerprint != current.database.fingerprint
+                    || saved.database.alembicVersion != current.database.alembicVersion {
+            reasons.append(.databaseChanged(path: current.database.path))
+        }
+        if normalizedURL(saved.stashURL) != normalizedURL(current.stashURL) {
+            reasons.append(.stashChanged(saved: saved.stashURL, current: current.stashURL))
+        }
+        return reasons
+    }
+
+    private static func normalizedURL(_ url: String?) -> String? {
+        guard var text = url?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text.lowercased()
+    }
+}
+
+/// The rules' fingerprint written into plans: SHA-256 of the rule set's canonical form.
+public enum RulesHash {
+    /// `sha256:<hex>` of `canonicalData`.
+    public static func of(canonicalData: Data) -> String {
+        "sha256:" + SHA256.hash(data: canonicalData).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A plan that must not be applied because its inputs changed.
+public struct StalePlanError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reasons: [StaleReason]
+    public init(path: String, reasons: [StaleReason]) { self.path = path; self.reasons = reasons }
+    public var description: String {
+        "stale plan \(path): " + reasons.map(\.description).joined(separator: "; ") + ". Run plan again."
+    }
+}

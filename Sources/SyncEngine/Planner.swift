@@ -1,0 +1,363 @@
+import Foundation
+import FanslyMetadata
+import MappingRules
+
+/// Narrows a plan to some creators and/or addresses (`--creator`, `--target`).
+public struct PlanSelection: Sendable, Hashable {
+    /// Creator usernames, compared case-insensitively; empty = all.
+    public var creators: [String]
+    /// Addresses (`performer.account.emberwilde42`), kinds (`tag`) or prefixes ending in `*`
+    /// (`gallery.post.*`); empty = all. Entities they refer to are planned too.
+    public var targets: [String]
+
+    public init(creators: [String] = [], targets: [String] = []) {
+        self.creators = creators; self.targets = targets
+    }
+
+    /// True when nothing is narrowed.
+    public var isEmpty: Bool { creators.isEmpty && targets.isEmpty }
+
+    func matchesTarget(_ address: EntityAddress) -> Bool {
+        let text = address.description.lowercased()
+        return targets.contains { target in
+            let target = target.lowercased()
+            if target == text || target == address.kind.rawValue { return true }
+            if target.hasSuffix("*") { return text.hasPrefix(String(target.dropLast())) }
+            return false
+        }
+    }
+}
+
+/// Errors that stop planning before any plan exists.
+public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownCreator(String, known: [String])
+    case unknownTarget(String, suggestion: String?)
+
+    public var description: String {
+        switch self {
+        case .unknownCreator(let name, let known):
+            let list = known.isEmpty ? "the rules produce nothing for any creator" : "known creators: " + known.joined(separator: ", ")
+            return "no creator named '\(name)' in the plan (\(list))"
+        case .unknownTarget(let target, let suggestion):
+            return "--target \(target) matches no entity" + (suggestion.map { "; did you mean \($0)?" } ?? "")
+                + " (addresses look like performer.account.<username>, gallery.post.<id>, scene.media.<id>, tag.<name>)"
+        }
+    }
+}
+
+/// Tells which media ids the metadata database knows, so files in the creator folders that no
+/// desired entity claims can be reported as "no such media in the database".
+public protocol MediaCatalog: Sendable {
+    /// The subset of `fileIds` that appear in the database (as media, variant or preview ids).
+    func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID>
+}
+
+extension MetadataDatabase: MediaCatalog {
+    /// The ids among `fileIds` that name a media, variant or preview of some `account_media` row.
+    public func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID> {
+        Set(try accountMedia(forFileIds: Array(fileIds)).filter { !$0.value.isEmpty }.keys)
+    }
+}
+
+/// Computes a `Plan`: matches every desired entity to Stash, resolves references between them and
+/// diffs each field with the rules' strategies. Pure: it reads a snapshot and never talks to Stash.
+public struct Planner: Sendable {
+    public var desired: DesiredState
+    public var snapshot: StashSnapshot
+    public var links: [EntityAddress: SyncLink]
+    public var catalog: MediaCatalog?
+
+    public init(desired: DesiredState, snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:], catalog: MediaCatalog? = nil) {
+        self.desired = desired; self.snapshot = snapshot; self.links = links; self.catalog = catalog
+    }
+
+    /// What each address becomes, once matched.
+    enum Resolution {
+        case existing(id: String)
+        case created
+        case unavailable
+    }
+
+    /// Builds the plan for `selection`, stamped with `inputs`.
+    public func plan(inputs: PlanInputs, selection: PlanSelection = PlanSelection(), tool: String, now: Date = Date()) throws -> Plan {
+        let entities = try select(selection)
+        let matcher = Matcher(snapshot: snapshot, links: links)
+        var results: [EntityAddress: MatchResult] = [:]
+        var claimedBy: [String: EntityAddress] = [:]
+        var resolutions: [EntityAddress: Resolution] = [:]
+        var changes: [PlannedChange] = []
+        var unmatched: [UnmatchedMedia] = []
+        var pending: [DesiredEntity] = []
+
+        // Matching, in phase order so that chapters find their gallery.
+        for entity in entities {
+            var galleryId: String?
+            if entity.address.kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
+               case .existing(let id)? = resolutions[gallery] { galleryId = id }
+            var result = matcher.match(entity, galleryId: galleryId)
+            if case .matched(let id, _) = result {
+                let claim = "\(entity.address.kind.rawValue)#\(id)"
+                if let other = claimedBy[claim] {
+                    result = .ambiguous(ids: [id], via: "same object as \(other)")
+                } else {
+                    claimedBy[claim] = entity.address
+                }
+            }
+            results[entity.address] = result
+            switch result {
+            case .matched(let id, _):
+                resolutions[entity.address] = .existing(id: id)
+                pending.append(entity)
+            case .none:
+                if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
+                    resolutions[entity.address] = .created
+                    pending.append(entity)
+                } else {
+                    resolutions[entity.address] = .unavailable
+                    changes.append(skip(entity, .notCreated,
+                                        "no matching Stash \(entity.address.kind.rawValue); the rules do not create it"))
+                }
+            case .ambiguous(let ids, let via):
+                resolutions[entity.address] = .unavailable
+                let list = ids.map { "#\($0)" }.joined(separator: ", ")
+                let detail = via.hasPrefix("same object") ? "Stash \(entity.address.kind.rawValue) \(list) is the \(via)"
+                                                          : "matches Stash \(entity.address.kind.rawValue)s \(list) by \(via)"
+                changes.append(skip(entity, .ambiguous, detail))
+            case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
+                resolutions[entity.address] = .unavailable
+                unmatched.append(UnmatchedMedia(address: entity.address, creator: entity.creator, fileMediaId: fileMediaId,
+                                                lookedFor: lookedFor, reason: reason))
+            }
+        }
+
+        let labels = Dictionary(uniqueKeysWithValues: entities.map { ($0.address, Self.label(of: $0)) })
+        for entity in pending {
+            changes.append(change(for: entity, resolutions: resolutions, labels: labels))
+        }
+        if selection.targets.isEmpty {
+            unmatched.append(contentsOf: try unknownStashFiles(creators: selection.creators))
+        }
+        changes.sort { $0.address < $1.address }
+        unmatched.sort { ($0.creator ?? "", $0.address) < ($1.creator ?? "", $1.address) }
+
+        var summary = PlanSummary(unmatched: unmatched.count)
+        for change in changes {
+            switch change.action {
+            case .create: summary.add += 1
+            case .update: summary.change += 1
+            case .noop: summary.unchanged += 1
+            case .skip: summary.skipped += 1
+            }
+        }
+        return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+    }
+
+    // MARK: Selection
+
+    /// The entities `selection` picks, plus every entity they refer to, in phase order.
+    /// Throws for a creator or target that matches nothing.
+    public func select(_ selection: PlanSelection) throws -> [DesiredEntity] {
+        if selection.isEmpty { return desired.entities }
+        let creators = Set(selection.creators.map { $0.lowercased() })
+        if !creators.isEmpty {
+            let known = Set(desired.entities.compactMap { $0.creator?.lowercased() })
+                .union(desired.creatorFolders.keys.map { $0.lowercased() })
+            for name in selection.creators where !known.contains(name.lowercased()) {
+                throw PlanError.unknownCreator(name, known: known.sorted())
+            }
+        }
+        for target in selection.targets where !desired.entities.contains(where: {
+            PlanSelection(targets: [target]).matchesTarget($0.address)
+        }) {
+            throw PlanError.unknownTarget(target, suggestion: suggestion(for: target))
+        }
+        var chosen = Set<EntityAddress>()
+        var queue: [EntityAddress] = []
+        for entity in desired.entities {
+            let creatorOK = creators.isEmpty || entity.creator.map { creators.contains($0.lowercased()) } ?? false
+            let targetOK = selection.targets.isEmpty || selection.matchesTarget(entity.address)
+            if creatorOK && targetOK && chosen.insert(entity.address).inserted { queue.append(entity.address) }
+        }
+        let byAddress = Dictionary(desired.entities.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        while let address = queue.popLast() {
+            guard let entity = byAddress[address] else { continue }
+            for field in entity.fields {
+                for reference in Self.references(in: field.value) where chosen.insert(reference).inserted {
+                    queue.append(reference)
+                }
+            }
+        }
+        return desired.entities.filter { chosen.contains($0.address) }
+    }
+
+    private func suggestion(for target: String) -> String? {
+        let addresses = desired.entities.map(\.address.description)
+        return addresses.min { editDistance($0, target) < editDistance($1, target) }
+            .flatMap { editDistance($0, target) <= max(3, target.count / 3) ? $0 : nil }
+    }
+
+    static func references(in value: FieldValue) -> [EntityAddress] {
+        switch value {
+        case .reference(let address): return [address]
+        case .references(let addresses): return addresses
+        default: return []
+        }
+    }
+
+    // MARK: Changes
+
+    private func skip(_ entity: DesiredEntity, _ reason: SkipReason, _ detail: String?, stashId: String? = nil) -> PlannedChange {
+        PlannedChange(address: entity.address, action: .skip, reason: reason, detail: detail, stashId: stashId,
+                      match: entity.match, creator: entity.creator, source: entity.source)
+    }
+
+    private func change(for entity: DesiredEntity, resolutions: [EntityAddress: Resolution],
+                        labels: [EntityAddress: String?]) -> PlannedChange {
+        var notes: [String] = []
+        var values: [(DesiredField, PlanValue)] = []
+        for field in entity.fields where field.strategy != .ignore {
+            switch resolve(field.value, resolutions: resolutions, labels: labels) {
+            case .value(let value, let dropped):
+                if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
+                values.append((field, value))
+            case .unresolved(let target):
+                if entity.address.kind == .chapter && field.name == "gallery_id" {
+                    return skip(entity, .unresolved, "its gallery \(target) is not in Stash and not created")
+                }
+                notes.append("\(field.name): left out \(target) (not in Stash and not created)")
+            }
+        }
+        let detail = notes.isEmpty ? nil : notes.joined(separator: "; ")
+
+        guard case .existing(let id)? = resolutions[entity.address] else {
+            let fields = values.compactMap { field, value in
+                value.isEmpty ? nil : FieldChange(field: field.name, before: .null, after: value)
+            }
+            return PlannedChange(address: entity.address, action: .create, detail: detail, fields: fields,
+                                 match: entity.match, creator: entity.creator, source: entity.source)
+        }
+        guard let object = snapshot.object(entity.address.kind, id: id) else {
+            return skip(entity, .unresolved, "Stash \(entity.address.kind.rawValue) #\(id) vanished", stashId: id)
+        }
+        if entity.respectOrganized && object.organized {
+            return skip(entity, .organized, "organized in Stash", stashId: id)
+        }
+        if !entity.fields.isEmpty && entity.fields.allSatisfy({ $0.strategy == .ignore }) {
+            return skip(entity, .ignored, "every field is ignored by the rules", stashId: id)
+        }
+        let link = links[entity.address].flatMap { $0.stashId == id ? $0 : nil }
+        var fieldChanges: [FieldChange] = []
+        var drift: [FieldDrift] = []
+        for (field, value) in values {
+            // Stash's finds do not say whether an object has an image, so an unknown image counts as
+            // present: merge never replaces a picture someone chose.
+            let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
+            let decision = FieldDiff.decide(field: field.name, desired: value, current: current,
+                                            strategy: field.strategy, written: link?.writtenFields[field.name])
+            if let change = decision.change { fieldChanges.append(change) }
+            if let fieldDrift = decision.drift { drift.append(fieldDrift) }
+        }
+        return PlannedChange(address: entity.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
+                             stashId: id, fields: fieldChanges, drift: drift, match: entity.match,
+                             creator: entity.creator, source: entity.source)
+    }
+
+    private enum ResolvedValue {
+        case value(PlanValue, dropped: [EntityAddress])
+        case unresolved(EntityAddress)
+    }
+
+    private func resolve(_ value: FieldValue, resolutions: [EntityAddress: Resolution],
+                         labels: [EntityAddress: String?]) -> ResolvedValue {
+        func ref(_ address: EntityAddress) -> StashRef? {
+            let label = labels[address] ?? nil
+            switch resolutions[address] {
+            case .existing(let id)?:
+                let name = label ?? snapshot.object(address.kind, id: id)?.displayName
+                return StashRef(id: id, label: name)
+            case .created?: return StashRef(address: address, label: label)
+            case .unavailable?, nil: return nil
+            }
+        }
+        switch value {
+        case .string(let text): return .value(.string(text), dropped: [])
+        case .int(let number): return .value(.int(number), dropped: [])
+        case .bool(let flag): return .value(.bool(flag), dropped: [])
+        case .date(let text): return .value(.date(text), dropped: [])
+        case .strings(let items): return .value(.strings(items), dropped: [])
+        case .reference(let address):
+            guard let resolved = ref(address) else { return .unresolved(address) }
+            return .value(.ref(resolved), dropped: [])
+        case .references(let addresses):
+            var refs: [StashRef] = []
+            var dropped: [EntityAddress] = []
+            for address in addresses {
+                if let resolved = ref(address) { refs.append(resolved) } else { dropped.append(address) }
+            }
+            return .value(.refs(refs), dropped: dropped)
+        }
+    }
+
+    /// A name for references to `entity`: its `name` or `title` field.
+    static func label(of entity: DesiredEntity) -> String? {
+        for key in ["name", "title"] {
+            if case .string(let text)? = entity[field: key]?.value, !text.isEmpty { return text }
+        }
+        return nil
+    }
+
+    // MARK: Files no entity claims
+
+    /// Scenes and images in the creator folders whose file name carries a media id the database
+    /// does not know: reported so that users see why they stay untouched.
+    private func unknownStashFiles(creators: [String]) throws -> [UnmatchedMedia] {
+        guard let catalog, !snapshot.isOffline else { return [] }
+        var claimed = Set<FanslyID>()
+        for entity in desired.entities where entity.address.kind == .scene || entity.address.kind == .image {
+            for file in entity.files { claimed.insert(file.fileMediaId) }
+            for key in entity.match { if case .fileMediaId(let id) = key { claimed.insert(id) } }
+        }
+        let wanted = Set(creators.map { $0.lowercased() })
+        var candidates: [FanslyID: (EntityKind, String, String)] = [:]
+        for kind in [EntityKind.scene, .image] {
+            for (mediaId, ids) in snapshot.mediaIndex(kind) where !claimed.contains(mediaId) {
+                guard let object = snapshot.object(kind, id: ids[0]),
+                      let path = object.paths.first(where: { MediaFileName.token(inPath: $0)?.mediaId == mediaId }),
+                      let creator = creator(ofPath: path), wanted.isEmpty || wanted.contains(creator.lowercased())
+                else { continue }
+                candidates[mediaId] = (kind, creator, path)
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+        let known = try catalog.knownFileIds(Set(candidates.keys))
+        return candidates.filter { !known.contains($0.key) }.map { mediaId, found in
+            UnmatchedMedia(address: EntityAddress(kind: found.0, key: "file.\(mediaId)"), creator: found.1,
+                           fileMediaId: mediaId, lookedFor: [found.2], reason: "no such media in the database")
+        }
+    }
+
+    private func creator(ofPath path: String) -> String? {
+        let lowered = path.lowercased()
+        for (creator, folders) in desired.creatorFolders {
+            for folder in folders where lowered.hasPrefix((folder.hasSuffix("/") ? folder : folder + "/").lowercased()) { return creator }
+        }
+        return nil
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ lhs: String, _ rhs: String) -> Int {
+    let a = Array(lhs), b = Array(rhs)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,171 @@
+import Foundation
+import FanslyMetadata
+import MappingRules
+
+/// One object as Stash holds it, reduced to what matching and the diff need.
+public struct StashObject: Sendable, Hashable {
+    public var kind: EntityKind
+    public var id: String
+    /// Current values by Stash input field name (`title`, `tag_ids`, `alias_list`…); references carry ids.
+    public var fields: [String: PlanValue]
+    public var organized: Bool
+    /// Scenes and images: their files' paths; galleries: their folder or zip path.
+    public var paths: [String]
+
+    public init(kind: EntityKind, id: String, fields: [String: PlanValue] = [:], organized: Bool = false, paths: [String] = []) {
+        self.kind = kind; self.id = id; self.fields = fields; self.organized = organized; self.paths = paths
+    }
+
+    /// `name` (performers, studios, tags) or `title` (galleries, scenes, images, chapters).
+    public var displayName: String? {
+        for key in ["name", "title"] { if case .string(let text)? = fields[key], !text.isEmpty { return text } }
+        return nil
+    }
+
+    func strings(_ field: String) -> [String] {
+        switch fields[field] {
+        case .strings(let items)?: return items
+        case .string(let text)? where !text.isEmpty: return [text]
+        default: return []
+        }
+    }
+
+    func string(_ field: String) -> String? {
+        if case .string(let text)? = fields[field], !text.isEmpty { return text }
+        return nil
+    }
+
+    /// A chapter's gallery id.
+    var galleryId: String? {
+        if case .ref(let ref)? = fields["gallery_id"] { return ref.id }
+        return nil
+    }
+}
+
+/// What Stash holds, as the planner sees it: objects by kind and id, indexed for matching.
+/// Built once per run from a few large pages of finds (or empty, for an offline plan).
+public struct StashSnapshot: Sendable {
+    /// A Stash without any object (an offline plan).
+    public static let empty = StashSnapshot(objects: [])
+
+    public private(set) var objectsByKind: [EntityKind: [String: StashObject]] = [:]
+    /// Folders whose scenes and images were fetched, per creator (lower-cased username).
+    public var searchedFolders: [String: [String]]
+    /// Scenes/images found only outside the creator folders, by the media id in their file name.
+    public var filesOutsideFolders: [FanslyID: [String]]
+    /// True for a plan against an empty, offline Stash.
+    public var isOffline: Bool
+
+    private var names: [EntityKind: [String: [String]]] = [:]
+    private var aliases: [EntityKind: [String: [String]]] = [:]
+    private var urls: [EntityKind: [String: [String]]] = [:]
+    private var codes: [EntityKind: [String: [String]]] = [:]
+    private var mediaFiles: [EntityKind: [FanslyID: [String]]] = [:]
+    private var chapters: [String: [String]] = [:]
+
+    public init(objects: [StashObject], searchedFolders: [String: [String]] = [:],
+                filesOutsideFolders: [FanslyID: [String]] = [:], isOffline: Bool = false) {
+        self.searchedFolders = searchedFolders
+        self.filesOutsideFolders = filesOutsideFolders
+        self.isOffline = isOffline
+        for object in objects { insert(object) }
+    }
+
+    /// Adds (or replaces) an object and indexes it.
+    public mutating func insert(_ object: StashObject) {
+        objectsByKind[object.kind, default: [:]][object.id] = object
+        let kind = object.kind
+        if let name = object.string("name") { names[kind, default: [:]][name.lowercased(), default: []].append(object.id) }
+        for alias in object.strings(kind == .performer ? "alias_list" : "aliases") {
+            aliases[kind, default: [:]][alias.lowercased(), default: []].append(object.id)
+        }
+        for url in object.strings("urls") { urls[kind, default: [:]][Self.normalizedURL(url), default: []].append(object.id) }
+        if let code = object.string("code") { codes[kind, default: [:]][code, default: []].append(object.id) }
+        for path in object.paths {
+            if let token = MediaFileName.token(inPath: path) {
+                mediaFiles[kind, default: [:]][token.mediaId, default: []].append(object.id)
+            }
+        }
+        if kind == .chapter, let gallery = object.galleryId { chapters[gallery, default: []].append(object.id) }
+    }
+
+    /// The object of `kind` with `id`, if Stash holds it.
+    public func object(_ kind: EntityKind, id: String) -> StashObject? { objectsByKind[kind]?[id] }
+
+    /// Every object of `kind`.
+    public func objects(_ kind: EntityKind) -> Dictionary<String, StashObject>.Values {
+        (objectsByKind[kind] ?? [:]).values
+    }
+
+    /// Number of objects of every kind.
+    public var count: Int { objectsByKind.values.reduce(0) { $0 + $1.count } }
+
+    func ids(named name: String, kind: EntityKind) -> [String] { names[kind]?[name.lowercased()] ?? [] }
+    func ids(aliased alias: String, kind: EntityKind) -> [String] { aliases[kind]?[alias.lowercased()] ?? [] }
+    func ids(url: String, kind: EntityKind) -> [String] { urls[kind]?[Self.normalizedURL(url)] ?? [] }
+    func ids(code: String, kind: EntityKind) -> [String] { codes[kind]?[code] ?? [] }
+    func ids(fileMediaId: FanslyID, kind: EntityKind) -> [String] { mediaFiles[kind]?[fileMediaId] ?? [] }
+    func chapterIds(gallery: String) -> [String] { chapters[gallery] ?? [] }
+
+    /// Every media id found in the file names of fetched scenes (or images), with the objects holding them.
+    func mediaIndex(_ kind: EntityKind) -> [FanslyID: [String]] { mediaFiles[kind] ?? [:] }
+
+    /// URLs compare without scheme case, `www.`, trailing slashes or `http`/`https` differences.
+    static func normalizedURL(_ url: String) -> String {
+        var text = url.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        for prefix in ["https://", "http://"] where text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
+        if text.hasPrefix("www.") { text.removeFirst(4) }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}
+
+/// The media id token the downloader puts in file names: `…_id_<digits>.<ext>` or
+/// `…_preview_id_<digits>.<ext>`. Older names (no `_UTC`, 12-hour clocks) and renamed folders only
+/// change the rest of the name, so only the token is read, never the whole name.
+public enum MediaFileName {
+    /// The media id in a file name and whether it names a preview.
+    public struct Token: Sendable, Hashable {
+        public var mediaId: FanslyID
+        public var isPreview: Bool
+    }
+
+    /// The token in the last path component of `path`.
+    public static func token(inPath path: String) -> Token? {
+        let utf8 = path.utf8
+        let start = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        return token(inBasename: Substring(path[start...]))
+    }
+
+    /// The last `id_<digits>` token of a basename that starts the name or follows `_`.
+    public static func token<S: StringProtocol>(inBasename name: S) -> Token? {
+        let bytes = Array(name.utf8)
+        var index = bytes.count - 3
+        while index >= 0 {
+            if bytes[index] == UInt8(ascii: "i"), bytes[index + 1] == UInt8(ascii: "d"), bytes[index + 2] == UInt8(ascii: "_"),
+               index == 0 || bytes[index - 1] == UInt8(ascii: "_") {
+                var end = index + 3
+                var value: Int64 = 0
+                var overflow = false
+                while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 {
+                    let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times.addingReportingOverflow(Int64(bytes[end] - 48))
+                    overflow = overflow || o1 || o2
+                    value = sum
+                    end += 1
+                }
+                let endsToken = end == bytes.count || !(bytes[end] >= 48 && bytes[end] <= 57) && !isLetter(bytes[end])
+                if end > index + 3, !overflow, endsToken {
+                    let preview = index >= 8 && Array(bytes[(index - 8)..<index]) == Array("preview_".utf8)
+                    return Token(mediaId: value, isPreview: preview)
+                }
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+    }
+}

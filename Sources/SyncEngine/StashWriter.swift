@@ -1,0 +1,59 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+
+/// The writes `Applier` needs from Stash, in batches. `StashClientWriter` implements it over
+/// `StashClient`; fields are keyed by Stash input field name and hold `after` values whose refs
+/// are already resolved to ids.
+public protocol StashWriter: Sendable {
+    /// Creates one object of `kind` per input, in as few requests as the client's batch size allows.
+    /// Returns one result per input, in order; throws when the whole request failed.
+    func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult]
+    /// Updates objects by id; only the given fields change.
+    func update(_ kind: EntityKind, inputs: [ObjectFields]) async throws -> [WriteResult]
+    /// Adds images to galleries (`addGalleryImages`), one result per gallery.
+    func addGalleryImages(_ additions: [GalleryImages]) async throws -> [WriteResult]
+    /// Ids of the existing objects of `kind` that the match keys find (used to recover a create whose
+    /// reply was lost). `fields` are the create's fields, for kinds without match keys (chapters).
+    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String]
+}
+
+/// Fields for one existing object.
+public struct ObjectFields: Sendable, Hashable {
+    public var id: String
+    public var fields: [String: PlanValue]
+    public init(id: String, fields: [String: PlanValue]) { self.id = id; self.fields = fields }
+}
+
+/// Images to add to one gallery.
+public struct GalleryImages: Sendable, Hashable {
+    public var galleryId: String
+    public var imageIds: [String]
+    public init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
+}
+
+/// One item's answer from Stash.
+public enum WriteResult: Sendable, Hashable {
+    /// Done; the id of the object written.
+    case success(id: String)
+    case failure(WriteFailure)
+}
+
+/// Why a write failed, and what that means for trying again.
+public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
+    /// What is known about the write's effect.
+    public enum Kind: Sendable, Hashable {
+        /// Stash refused it; nothing changed. Trying again gives the same answer.
+        case rejected
+        /// It may or may not have been applied (lost reply, server error mid-request). Safe to try again
+        /// only after checking (creates are looked up first).
+        case outcomeUnknown
+        /// Stash cannot be used at all (unreachable, wrong key, incompatible): stop the run.
+        case stopsRun
+    }
+
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    public var errorDescription: String? { message }
+}

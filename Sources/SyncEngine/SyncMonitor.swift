@@ -1,0 +1,239 @@
+import Foundation
+
+/// One failed item in a sync report.
+public struct SyncFailure: Sendable, Hashable, Codable {
+    public var phase: String
+    /// The item's address or label.
+    public var item: String
+    public var error: String
+    public init(phase: String, item: String, error: String) { self.phase = phase; self.item = item; self.error = error }
+}
+
+/// Counts of outcomes.
+public struct OutcomeCounts: Sendable, Hashable, Codable {
+    public var created = 0, updated = 0, unchanged = 0, skipped = 0, failed = 0
+    /// Items with any outcome.
+    public var processed: Int { created + updated + unchanged + skipped + failed }
+    public init() {}
+
+    /// Counts one more outcome of `kind`.
+    public mutating func add(_ kind: OutcomeKind) {
+        switch kind {
+        case .created: created += 1
+        case .updated: updated += 1
+        case .unchanged: unchanged += 1
+        case .skipped: skipped += 1
+        case .failed: failed += 1
+        }
+    }
+
+    static func + (lhs: OutcomeCounts, rhs: OutcomeCounts) -> OutcomeCounts {
+        var sum = lhs
+        sum.created += rhs.created; sum.updated += rhs.updated; sum.unchanged += rhs.unchanged
+        sum.skipped += rhs.skipped; sum.failed += rhs.failed
+        return sum
+    }
+
+    enum CodingKeys: String, CodingKey { case processed, created, updated, unchanged, skipped, failed }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        created = try c.decode(Int.self, forKey: .created); updated = try c.decode(Int.self, forKey: .updated)
+        unchanged = try c.decode(Int.self, forKey: .unchanged); skipped = try c.decode(Int.self, forKey: .skipped)
+        failed = try c.decode(Int.self, forKey: .failed)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(processed, forKey: .processed); try c.encode(created, forKey: .created)
+        try c.encode(updated, forKey: .updated); try c.encode(unchanged, forKey: .unchanged)
+        try c.encode(skipped, forKey: .skipped); try c.encode(failed, forKey: .failed)
+    }
+}
+
+/// One phase's results.
+public struct PhaseReport: Sendable, Hashable, Codable {
+    public var phase: String
+    public var total: Int
+    public var counts: OutcomeCounts
+    public var elapsedSeconds: Double
+    enum CodingKeys: String, CodingKey { case phase, total, counts, elapsedSeconds = "elapsed_seconds" }
+}
+
+/// The outcome of a whole run: what `--json` prints and the summary is rendered from.
+public struct SyncReport: Sendable, Hashable, Codable {
+    public var startedAt: Date
+    public var elapsedSeconds: Double
+    public var totals: OutcomeCounts
+    public var phases: [PhaseReport]
+    /// Every failed item, in the order they failed.
+    public var failures: [SyncFailure]
+    /// HTTP requests sent to Stash, when known.
+    public var requests: Int?
+
+    /// True when nothing failed.
+    public var succeeded: Bool { totals.failed == 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case startedAt = "started_at", elapsedSeconds = "elapsed_seconds", totals, phases, failures, requests
+    }
+}
+
+/// Shows the progress of a sync and collects its outcomes.
+///
+/// On a terminal it redraws one progress bar per phase with counts and rate; otherwise it writes
+/// plain lines (a line when a phase starts and one when it ends, and a progress line at most every
+/// `plainInterval` for long phases). Safe to call from concurrent tasks.
+public final class SyncMonitor: @unchecked Sendable {
+    /// How progress is shown.
+    public enum Style: Sendable { case terminal, plain, quiet }
+
+    /// Failures listed in full in the summary; the rest are counted.
+    public static let failuresShownInSummary = 10
+
+    private let lock = NSLock()
+    private let write: @Sendable (String) -> Void
+    private let style: Style
+    private let now: @Sendable () -> Date
+    private let plainInterval: TimeInterval
+    private let startedAt: Date
+
+    private var phases: [PhaseReport] = []
+    private var failures: [SyncFailure] = []
+    private var current: (name: String, total: Int, counts: OutcomeCounts, start: Date, lastDraw: Date)?
+    private var requests: Int?
+
+    /// - Parameters:
+    ///   - write: receives rendered text (already newline-terminated where lines end).
+    ///   - style: `.terminal` for bars redrawn in place, `.plain` for lines, `.quiet` for nothing.
+    ///   - now: the clock (tests pass a fixed one).
+    public init(style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
+                write: @escaping @Sendable (String) -> Void) {
+        self.style = style
+        self.write = write
+        self.now = now
+        self.plainInterval = plainInterval
+        self.startedAt = now()
+    }
+
+    /// A monitor on standard error: bars when it is a terminal, lines otherwise.
+    public static func standardError(quiet: Bool = false) -> SyncMonitor {
+        let style: Style = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .terminal : .plain)
+        return SyncMonitor(style: style) { text in FileHandle.standardError.write(Data(text.utf8)) }
+    }
+
+    /// Starts a phase of `total` items; ends the previous phase if still open.
+    public func beginPhase(_ name: String, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        closePhaseLocked()
+        let start = now()
+        current = (name, total, OutcomeCounts(), start, start)
+        switch style {
+        case .plain: write("\(name): \(total) to process\n")
+        case .terminal: write(barLine())
+        case .quiet: break
+        }
+    }
+
+    /// Records one item's outcome in the current phase.
+    public func record(item: String, outcome: ItemOutcome) {
+        lock.lock(); defer { lock.unlock() }
+        guard current != nil else { return }
+        current!.counts.add(outcome.kind)
+        if case .failed(let message) = outcome {
+            failures.append(SyncFailure(phase: current!.name, item: item, error: message))
+        }
+        let time = now()
+        switch style {
+        case .terminal where time.timeIntervalSince(current!.lastDraw) >= 0.1 || current!.counts.processed == current!.total:
+            current!.lastDraw = time
+            write(barLine())
+        case .plain where time.timeIntervalSince(current!.lastDraw) >= plainInterval && current!.counts.processed < current!.total:
+            current!.lastDraw = time
+            write("\(current!.name): \(current!.counts.processed)/\(current!.total) \(countsText(current!.counts))\n")
+        default: break
+        }
+    }
+
+    /// Records a failure that belongs to no single item's batch outcome (e.g. a phase that could not start).
+    public func recordFailure(item: String, error: String) {
+        lock.lock(); defer { lock.unlock() }
+        failures.append(SyncFailure(phase: current?.name ?? "apply", item: item, error: error))
+        current?.counts.add(.failed)
+    }
+
+    /// Sets the number of HTTP requests sent, for the report.
+    public func setRequestCount(_ count: Int) {
+        lock.lock(); defer { lock.unlock() }
+        requests = count
+    }
+
+    /// Ends the current phase.
+    public func endPhase() {
+        lock.lock(); defer { lock.unlock() }
+        closePhaseLocked()
+    }
+
+    /// Ends the run and returns its report.
+    public func finish() -> SyncReport {
+        lock.lock(); defer { lock.unlock() }
+        closePhaseLocked()
+        let totals = phases.reduce(OutcomeCounts()) { $0 + $1.counts }
+        return SyncReport(startedAt: startedAt, elapsedSeconds: now().timeIntervalSince(startedAt), totals: totals,
+                          phases: phases, failures: failures, requests: requests)
+    }
+
+    /// The closing summary: totals, elapsed time, the first failures in full and how many more there are.
+    public static func summary(of report: SyncReport) -> String {
+        let t = report.totals
+        var lines = ["Apply complete: \(t.processed) processed, \(t.created) created, \(t.updated) updated, "
+            + "\(t.unchanged) unchanged, \(t.skipped) skipped, \(t.failed) failed in \(formatSeconds(report.elapsedSeconds))."]
+        if !report.failures.isEmpty {
+            lines.append("")
+            lines.append("Failed:")
+            for failure in report.failures.prefix(failuresShownInSummary) {
+                lines.append("  \(failure.item) (\(failure.phase)): \(failure.error)")
+            }
+            let more = report.failures.count - failuresShownInSummary
+            if more > 0 { lines.append("  … and \(more) more failed item\(more == 1 ? "" : "s") (all are listed with --json).") }
+            lines.append("What succeeded is applied and recorded; run apply again to retry the failed items.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func closePhaseLocked() {
+        guard let phase = current else { return }
+        let elapsed = now().timeIntervalSince(phase.start)
+        phases.append(PhaseReport(phase: phase.name, total: phase.total, counts: phase.counts, elapsedSeconds: elapsed))
+        switch style {
+        case .terminal: write(barLine() + "\n")
+        case .plain:
+            write("\(phase.name): \(phase.counts.processed)/\(phase.total) done in \(Self.formatSeconds(elapsed)) \(countsText(phase.counts))\n")
+        case .quiet: break
+        }
+        current = nil
+    }
+
+    private func countsText(_ c: OutcomeCounts) -> String {
+        "(created \(c.created), updated \(c.updated), unchanged \(c.unchanged), skipped \(c.skipped), failed \(c.failed))"
+    }
+
+    private func barLine() -> String {
+        guard let phase = current else { return "" }
+        let width = 24
+        let done = phase.counts.processed
+        let fraction = phase.total == 0 ? 1 : Double(done) / Double(phase.total)
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let elapsed = now().timeIntervalSince(phase.start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let c = phase.counts
+        let name = phase.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+        return "\r\u{1B}[2K\(name) \(bar) \(done)/\(phase.total)  +\(c.created) ~\(c.updated) =\(c.unchanged)"
+            + " skip \(c.skipped) fail \(c.failed)  \(String(format: "%.0f", rate))/s"
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1fs", seconds) }
+        let whole = Int(seconds.rounded())
+        return "\(whole / 60)m\(String(format: "%02d", whole % 60))s"
+    }
+}

@@ -1,0 +1,96 @@
+import XCTest
+import FanslyMetadata
+import MappingRules
+@testable import SyncEngine
+
+final class PlanFileTests: XCTestCase {
+    private func samplePlan() throws -> Plan {
+        try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
+            .plan(inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    func testPlanRoundTripsThroughItsJSONDocument() throws {
+        let plan = try samplePlan()
+        let path = NSTemporaryDirectory() + "plan-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try PlanFile.write(plan, to: path)
+        XCTAssertEqual(try PlanFile.read(from: path), plan)
+    }
+
+    func testDocumentShapeIsTheDocumentedOne() throws {
+        let data = try PlanFile.encode(try samplePlan())
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(json["format_version"] as? Int, 1)
+        XCTAssertEqual(json["created_at"] as? String, "2023-11-14T22:13:20Z")
+        let inputs = try XCTUnwrap(json["inputs"] as? [String: Any])
+        XCTAssertEqual(inputs["rules_hash"] as? String, "sha256:abc")
+        XCTAssertEqual(inputs["stash_url"] as? String, "http://127.0.0.1:9999")
+        let changes = try XCTUnwrap(json["changes"] as? [[String: Any]])
+        let scene = try XCTUnwrap(changes.first { $0["address"] as? String == "scene.media.100" })
+        XCTAssertEqual(scene["action"] as? String, "update")
+        XCTAssertEqual(scene["stash_id"] as? String, "11")
+        let fields = try XCTUnwrap(scene["fields"] as? [[String: Any]])
+        let title = try XCTUnwrap(fields.first { $0["field"] as? String == "title" })
+        XCTAssertEqual(title["before"] as? [String: String], ["string": ""])
+        XCTAssertEqual(title["after"] as? [String: String], ["string": "Shiny new outfit - 1/3"])
+        XCTAssertEqual(title["operation"] as? String, "set")
+        let tags = try XCTUnwrap(fields.first { $0["field"] as? String == "tag_ids" })
+        let after = try XCTUnwrap(tags["after"] as? [String: [[String: String]]])
+        XCTAssertEqual(after["refs"]?.first?["address"], "tag.latex")
+        let unmatched = try XCTUnwrap(json["unmatched"] as? [[String: Any]])
+        XCTAssertEqual(unmatched.first?["file_media_id"] as? Int, 301)
+        XCTAssertNotNil(unmatched.first?["looked_for"] as? [String])
+        XCTAssertEqual((json["summary"] as? [String: Int])?["add"], 5)
+    }
+
+    func testEveryValueKindRoundTrips() throws {
+        let values: [PlanValue] = [.null, .string("x"), .int(3), .bool(true), .date("2024-01-31"), .strings(["a"]),
+                                   .ref(StashRef(id: "1", label: "L")), .refs([StashRef(address: EntityAddress("tag.a")!)]), .refs([]), .strings([])]
+        for value in values {
+            let data = try JSONEncoder().encode([value])
+            XCTAssertEqual(try JSONDecoder().decode([PlanValue].self, from: data), [value], String(decoding: data, as: UTF8.self))
+        }
+        XCTAssertThrowsError(try JSONDecoder().decode([PlanValue].self, from: Data(#"[{"string":"a","int":1}]"#.utf8)))
+    }
+
+    func testUnreadableAndForeignFilesGetClearErrors() throws {
+        XCTAssertThrowsError(try PlanFile.read(from: "/nonexistent/sync.plan")) { error in
+            XCTAssertEqual("\(error)", "cannot read plan file /nonexistent/sync.plan: no such file")
+        }
+        XCTAssertThrowsError(try PlanFile.decode(Data("[1,2]".utf8), path: "x.plan")) { error in
+            XCTAssertEqual("\(error)", "x.plan is not a fansly-stash plan: not a JSON object")
+        }
+        XCTAssertThrowsError(try PlanFile.decode(Data(#"{"format_version": 99}"#.utf8), path: "x.plan")) { error in
+            XCTAssertEqual(error as? PlanFile.ReadError, .unsupportedVersion(path: "x.plan", found: 99, supported: 1))
+            XCTAssertTrue("\(error)".contains("upgrade fansly-stash"))
+        }
+        XCTAssertThrowsError(try PlanFile.decode(Data(#"{"format_version": 1, "tool": "x"}"#.utf8), path: "x.plan")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("x.plan is not a fansly-stash plan: missing"), "\(error)")
+        }
+    }
+
+    func testStalenessNamesEveryChangedInput() {
+        let saved = PlanFixtures.inputs
+        XCTAssertEqual(PlanStaleness.reasons(saved: saved, current: saved), [])
+        var current = saved
+        current.stashURL = "http://127.0.0.1:9999/"
+        XCTAssertEqual(PlanStaleness.reasons(saved: saved, current: current), [], "a trailing slash is the same Stash")
+        current.rulesHash = "sha256:def"
+        current.database.fingerprint = "f2"
+        current.stashURL = nil
+        let reasons = PlanStaleness.reasons(saved: saved, current: current)
+        XCTAssertEqual(reasons, [.rulesChanged, .databaseChanged(path: "/tmp/metadata_db.sqlite3"),
+                                 .stashChanged(saved: "http://127.0.0.1:9999", current: nil)])
+        let message = StalePlanError(path: "sync.plan", reasons: reasons).description
+        XCTAssertTrue(message.contains("the rules changed") && message.contains("offline") && message.hasSuffix("Run plan again."), message)
+        var moved = saved
+        moved.database.path = "/other.sqlite3"
+        XCTAssertEqual(PlanStaleness.reasons(saved: saved, current: moved), [.databaseReplaced(saved: "/tmp/metadata_db.sqlite3", current: "/other.sqlite3")])
+    }
+
+    func testRulesHashIsSHA256OfTheCanonicalForm() {
+        XCTAssertEqual(RulesHash.of(canonicalData: Data("abc".utf8)),
+                       "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertNotEqual(RulesHash.of(canonicalData: Data("abd".utf8)), RulesHash.of(canonicalData: Data("abc".utf8)))
+    }
+}

@@ -1,0 +1,71 @@
+import XCTest
+import FanslyMetadata
+import MappingRules
+@testable import SyncEngine
+
+final class PlanRendererTests: XCTestCase {
+    private func plan(_ snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) throws -> Plan {
+        try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: links).plan(inputs: PlanFixtures.inputs, tool: "t")
+    }
+
+    func testTerraformLikeOutput() throws {
+        var snapshot = PlanFixtures.scannedOnly
+        var scene = try XCTUnwrap(snapshot.object(.scene, id: "11"))
+        scene.fields["title"] = .string("Old title")
+        snapshot.insert(scene)
+        let address = PlanFixtures.address("scene.media.100")
+        let link = SyncLink(address: address, stashId: "11", writtenFields: ["title": .string("Old title")], writtenAt: Date())
+        let text = PlanRenderer().render(try plan(snapshot, links: [address: link]))
+        XCTAssertTrue(text.contains("\n  + tag.latex\n      name: \"latex\"\n"), text)
+        XCTAssertTrue(text.contains("  ~ scene.media.100 (#11)  # post 537124881301504299\n"), text)
+        XCTAssertTrue(text.contains("      title: \"Old title\" -> \"Shiny new outfit - 1/3\"\n"), text)
+        XCTAssertTrue(text.contains("tag_ids: + \"latex\" (new)"), text)
+        XCTAssertTrue(text.contains("Unmatched media"), text)
+        XCTAssertTrue(text.contains("  emberwilde42: 1 file\n"), text)
+        XCTAssertTrue(text.contains("looked for /data/EmberWilde42_fansly/Timeline/Pictures/2023-07-17_at_00-48_UTC_preview_id_301.None"), text)
+        XCTAssertTrue(text.contains("Hint: scan these folders in Stash"), text)
+        XCTAssertTrue(text.hasSuffix("\nPlan: 5 to add, 2 to change. 0 unchanged, 0 skipped, 1 unmatched.\n"), text)
+        XCTAssertFalse(text.contains("\u{1B}["), "no colours unless asked")
+    }
+
+    func testNoChangesDriftAndSkipsAreSummarised() throws {
+        var snapshot = PlanFixtures.applied
+        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
+        performer.fields["details"] = .string("Edited")
+        snapshot.insert(performer)
+        let address = PlanFixtures.address("performer.account.emberwilde42")
+        let link = SyncLink(address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
+        let text = PlanRenderer().render(try plan(snapshot, links: [address: link]))
+        XCTAssertTrue(text.contains("Changed in Stash since fansly-stash last wrote them"), text)
+        XCTAssertTrue(text.contains("  ~ performer.account.emberwilde42 (#3)\n      details: wrote \"Latex and more\", now \"Edited\"\n"), text)
+        XCTAssertTrue(text.contains("  - 1 gallery: organized in Stash\n"), text)
+        XCTAssertFalse(text.contains("will perform"), text)
+        XCTAssertTrue(text.hasSuffix("\nNo changes. 6 unchanged, 1 skipped, 1 unmatched.\n"), text)
+    }
+
+    func testColoursAndLongUnmatchedListsAreTrimmed() throws {
+        var desired = PlanFixtures.desired
+        for id in 1...15 {
+            desired.entities.append(DesiredEntity(address: EntityAddress(kind: .image, key: "media.\(id)"), fields: [],
+                                                  createMissing: false, creator: "emberwilde42",
+                                                  files: [ExpectedFile(fileMediaId: FanslyID(id), isPreview: false, basename: nil,
+                                                                       folders: ["/data/x"])]))
+        }
+        let plan = try Planner(desired: desired, snapshot: PlanFixtures.scannedOnly).plan(inputs: PlanFixtures.inputs, tool: "t")
+        let text = PlanRenderer(colors: true, unmatchedPerCreator: 5).render(plan)
+        XCTAssertTrue(text.contains("\u{1B}[32m+\u{1B}[0m tag.latex"), text)
+        XCTAssertTrue(text.contains("… and 11 more (--json lists them all)"), text)
+        XCTAssertTrue(text.contains("15 × not in Stash, and the database records no downloaded file name"), text)
+    }
+
+    func testOfflinePlanHintsAtStashURL() throws {
+        var inputs = PlanFixtures.inputs
+        inputs.stashURL = nil
+        let plan = try Planner(desired: PlanFixtures.desired, snapshot: StashSnapshot(objects: [], isOffline: true))
+            .plan(inputs: inputs, tool: "t")
+        let text = PlanRenderer().render(plan)
+        XCTAssertTrue(text.contains("against an empty Stash (offline"), text)
+        XCTAssertTrue(text.contains("Hint: pass --stash-url"), text)
+        XCTAssertEqual(plan.summary, PlanSummary(add: 5, change: 0, unchanged: 0, skipped: 0, unmatched: 3))
+    }
+}

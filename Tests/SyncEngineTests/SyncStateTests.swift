@@ -1,0 +1,129 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+import XCTest
+@testable import SyncEngine
+
+final class SyncStateTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("syncstate-\(UUID().uuidString)")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func statePath(_ name: String = "state.sqlite3") -> String { folder.appendingPathComponent("nested/\(name)").path }
+
+    let performer = EntityAddress(kind: .performer, key: "account.emberwilde42")
+    let tag = EntityAddress(kind: .tag, key: "latex-model")
+
+    func testDefaultPathFollowsXDGAndIsKeyedByHostAndPort() {
+        XCTAssertEqual(SyncState.defaultPath(forStashURL: "http://Stash.local:9999/", environment: ["HOME": "/home/u"]),
+                       "/home/u/.local/state/fansly-stash/stash.local-9999.sqlite3")
+        XCTAssertEqual(SyncState.defaultPath(forStashURL: "https://media.example.org", environment: ["HOME": "/h", "XDG_STATE_HOME": "/xdg"]),
+                       "/xdg/fansly-stash/media.example.org-443.sqlite3")
+        XCTAssertEqual(SyncState.fileName(forStashURL: "http://127.0.0.1"), "127.0.0.1-80.sqlite3")
+        XCTAssertEqual(SyncState.defaultPath(forStashURL: "http://h:1", environment: ["HOME": "/h", "XDG_STATE_HOME": "relative"]),
+                       "/h/.local/state/fansly-stash/h-1.sqlite3", "a relative XDG_STATE_HOME is ignored, as the spec says")
+    }
+
+    func testLinksPersistAcrossOpensAndMergeWrittenFields() throws {
+        let path = statePath()
+        do {
+            let state = try SyncState(path: path)
+            XCTAssertNil(try state.link(for: performer))
+            try state.recordWritten([WrittenObject(address: performer, stashId: "12",
+                                                   fields: ["name": .string("Ember"), "tag_ids": .refs([StashRef(id: "3")])])],
+                                    at: Date(timeIntervalSince1970: 100))
+            try state.recordWritten([WrittenObject(address: performer, stashId: "12", fields: ["details": .string("bio")])],
+                                    at: Date(timeIntervalSince1970: 200))
+        }
+        let reopened = try SyncState(path: path)
+        let link = try XCTUnwrap(try reopened.link(for: performer))
+        XCTAssertEqual(link.stashId, "12")
+        XCTAssertEqual(link.writtenFields, ["name": .string("Ember"), "tag_ids": .refs([StashRef(id: "3")]), "details": .string("bio")])
+        XCTAssertEqual(link.writtenAt, Date(timeIntervalSince1970: 200))
+        XCTAssertEqual(try reopened.allLinks().keys.sorted(), [performer])
+        XCTAssertEqual(try reopened.fieldsHash(for: performer), SyncState.hash(link.writtenFields))
+
+        // Pointing the address at another object starts its written fields afresh.
+        try reopened.recordWritten([WrittenObject(address: performer, stashId: "40", fields: ["name": .string("Ember")])])
+        XCTAssertEqual(try reopened.link(for: performer)?.writtenFields, ["name": .string("Ember")])
+    }
+
+    func testHashIsCanonical() {
+        let a: [String: PlanValue] = ["b": .int(1), "a": .strings(["x", "y"])]
+        let b: [String: PlanValue] = ["a": .strings(["x", "y"]), "b": .int(1)]
+        XCTAssertEqual(SyncState.hash(a), SyncState.hash(b))
+        XCTAssertNotEqual(SyncState.hash(a), SyncState.hash(["a": .strings(["y", "x"]), "b": .int(1)]))
+        XCTAssertEqual(SyncState.hash(a).count, 64)
+    }
+
+    func testCreateJournalSurvivesReopenUntilConfirmed() throws {
+        let path = statePath()
+        let match: [MatchKey] = [.name("Ember", disambiguation: "Fansly"), .url("https://fansly.com/emberwilde42")]
+        do {
+            let state = try SyncState(path: path)
+            try state.journalCreates([PendingCreate(address: performer, match: match), PendingCreate(address: tag, match: [.name("Latex", disambiguation: nil)])])
+            try state.confirmCreates([WrittenObject(address: tag, stashId: "7", fields: ["name": .string("Latex")])])
+            // The process dies here: the performer's create was sent, its reply never read.
+        }
+        let state = try SyncState(path: path)
+        XCTAssertEqual(try state.pendingCreates(), [PendingCreate(address: performer, match: match)])
+        XCTAssertEqual(try state.pendingCreate(for: performer)?.match, match)
+        XCTAssertNil(try state.pendingCreate(for: tag))
+        XCTAssertEqual(try state.link(for: tag)?.stashId, "7", "confirming records the link in the same transaction")
+
+        try state.journalCreates([PendingCreate(address: performer, match: match)])
+        try state.abandonCreates([performer])
+        XCTAssertEqual(try state.pendingCreates(), [])
+    }
+
+    func testDirtyFlagsAndErrorsClearWhenWritten() throws {
+        let state = try SyncState(path: statePath())
+        try state.markDirty([performer, tag])
+        try state.recordErrors([(tag, "tag with name 'Latex' already exists")])
+        XCTAssertEqual(try state.dirtyAddresses(), [tag, performer])
+        XCTAssertEqual(try state.errors(), [tag: "tag with name 'Latex' already exists"])
+        try state.markClean([performer])
+        XCTAssertEqual(try state.dirtyAddresses(), [tag])
+        try state.recordWritten([WrittenObject(address: tag, stashId: "1", fields: [:])])
+        XCTAssertEqual(try state.dirtyAddresses(), [])
+        XCTAssertEqual(try state.errors(), [:])
+    }
+
+    func testRunsAreRecordedNewestFirst() throws {
+        let state = try SyncState(path: statePath())
+        let first = try state.beginRun(stashURL: "http://s:1", planCreatedAt: nil, at: Date(timeIntervalSince1970: 10))
+        var counts = OutcomeCounts(); counts.created = 2; counts.failed = 1
+        let report = SyncReport(startedAt: Date(), elapsedSeconds: 1, totals: counts, phases: [], failures: [], requests: 3)
+        try state.finishRun(first, report: report, at: Date(timeIntervalSince1970: 11))
+        _ = try state.beginRun(stashURL: "http://s:1", planCreatedAt: nil, at: Date(timeIntervalSince1970: 20))
+        let runs = try state.recentRuns()
+        XCTAssertEqual(runs.map(\.status), ["running", "failed"])
+        XCTAssertNil(runs[0].finishedAt, "an unfinished run shows as interrupted")
+        XCTAssertEqual(runs[1].counts.created, 2)
+        XCTAssertEqual(runs[1].requests, 3)
+    }
+
+    func testRefusesAStateFileOfAnotherStash() throws {
+        let state = try SyncState(path: statePath())
+        try state.bind(toStashURL: "http://localhost:9999/")
+        try state.bind(toStashURL: "HTTP://localhost:9999")
+        XCTAssertThrowsError(try state.bind(toStashURL: "http://other:9999")) { error in
+            XCTAssertEqual(error as? SyncStateError,
+                           .otherStash(path: state.path, recorded: "http://localhost:9999", requested: "http://other:9999"))
+            XCTAssertTrue(error.localizedDescription.contains("--state"))
+        }
+    }
+
+    func testUnwritableLocationGivesAClearError() throws {
+        let blocker = folder.appendingPathComponent("file")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data().write(to: blocker)
+        XCTAssertThrowsError(try SyncState(path: blocker.appendingPathComponent("state.sqlite3").path)) { error in
+            guard case .cannotOpen = error as? SyncStateError else { return XCTFail("\(error)") }
+            XCTAssertTrue(error.localizedDescription.contains("--state PATH"), error.localizedDescription)
+        }
+    }
+}
