@@ -48,7 +48,7 @@ enum ApplyPlanning {
     /// A one-line message for errors from reading or checking a plan.
     static func describe(_ error: Error) -> String {
         if let failure = error as? ApplyFailure { return failure.message }
-        if let described = error as? CustomStringConvertible { return described.description }
-        return error.localizedDescription
+        if let localized = error as? LocalizedError, let text = localized.errorDescription { return text }
+        return String(describing: error)
     }
 }
