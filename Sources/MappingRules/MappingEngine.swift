@@ -1,0 +1,764 @@
+import Foundation
+import FanslyMetadata
+
+/// Turns metadata records into the Stash entities the rules want (`DesiredState`).
+/// Pure and deterministic: the same rules and records give the same state, byte for byte.
+public struct MappingEngine: Sendable {
+    public let rules: RuleSet
+
+    public init(rules: RuleSet) { self.rules = rules }
+
+    /// Page size used when streaming a database.
+    public static let pageSize = 500
+
+    /// Evaluates records held in memory.
+    public func evaluate(records: MetadataRecords, creators: [Account]? = nil) throws -> DesiredState {
+        try evaluate(source: records, creators: creators)
+    }
+
+    /// Evaluates any record source, creator by creator, page by page.
+    /// - Parameter creators: the creators to map; nil maps every creator of the source.
+    public func evaluate(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> DesiredState {
+        let evaluation = Evaluation(rules: rules, source: source, tracing: false)
+        try evaluation.run(creators: creators ?? source.creatorAccounts())
+        return evaluation.builder.state()
+    }
+
+    /// Evaluates with provenance: the state plus, per entity and field, the rule that produced it.
+    public func explain(source: some MetadataRecordSource, creators: [Account]) throws -> (DesiredState, [EntityAddress: [String: FieldOrigin]]) {
+        let evaluation = Evaluation(rules: rules, source: source, tracing: true)
+        try evaluation.run(creators: creators)
+        return (evaluation.builder.state(), evaluation.builder.allOrigins)
+    }
+}
+
+/// The addresses the engine uses. Documented in Docs/mapping.md.
+public enum Addresses {
+    public static let networkStudio = EntityAddress(kind: .studio, key: "network.fansly")
+    public static func performer(_ username: String) -> EntityAddress { .init(kind: .performer, key: "account.\(username.lowercased())") }
+    public static func sharedPerformer(_ username: String, _ name: String) -> EntityAddress {
+        .init(kind: .performer, key: "account.\(username.lowercased()).\(tagKey(name))")
+    }
+    public static func studio(_ username: String) -> EntityAddress { .init(kind: .studio, key: "account.\(username.lowercased())") }
+    public static func tag(_ name: String) -> EntityAddress { .init(kind: .tag, key: tagKey(name)) }
+    public static func gallery(_ source: String, _ id: FanslyID) -> EntityAddress { .init(kind: .gallery, key: "\(source).\(id)") }
+    public static func scene(_ accountMediaId: FanslyID) -> EntityAddress { .init(kind: .scene, key: "media.\(accountMediaId)") }
+    public static func image(_ accountMediaId: FanslyID) -> EntityAddress { .init(kind: .image, key: "media.\(accountMediaId)") }
+    public static func chapter(wall: FanslyID, post: FanslyID) -> EntityAddress { .init(kind: .chapter, key: "wall.\(wall).post.\(post)") }
+
+    /// `Latex Model` → `latex-model`; names without ASCII letters or digits keep their lower-cased text.
+    static func tagKey(_ name: String) -> String {
+        let slug = TextOps.slug(name)
+        return slug.isEmpty ? name.lowercased().replacingOccurrences(of: " ", with: "-") : slug
+    }
+}
+
+/// Entities other fields point at while one record is mapped.
+private struct References {
+    var creatorStudio: EntityAddress?
+    var network: EntityAddress?
+    var creatorPerformers: [EntityAddress] = []
+    var mentionPerformers: [EntityAddress] = []
+    var hashtagTags: [EntityAddress] = []
+}
+
+/// One run of the engine.
+private final class Evaluation {
+    let rules: RuleSet
+    let source: any MetadataRecordSource
+    let builder: StateBuilder
+    private let tracing: Bool
+    private var accountCache: [FanslyID: Account] = [:]
+    /// Per account: nil when `account.when` rejects it.
+    private var accountRefs: [FanslyID: References?] = [:]
+    private var folders: [FanslyID: [String]] = [:]
+    private var tagByName: [String: EntityAddress?] = [:]
+    private var hashtagTag: [String: EntityAddress?] = [:]
+    private var referenced: Set<FanslyID> = []
+    private var walls: [FanslyID: Wall] = [:]
+    private var wallImages: [FanslyID: [EntityAddress]] = [:]
+    private var networkAddress: EntityAddress?
+    private let usesOriginalHashtag: Bool
+    private let downloadRoot: String
+
+    init(rules: RuleSet, source: any MetadataRecordSource, tracing: Bool) {
+        self.rules = rules
+        self.source = source
+        self.tracing = tracing
+        self.builder = StateBuilder(tracing: tracing)
+        self.usesOriginalHashtag = rules.tags.hashtagName.variables.contains(.hashtagOriginal)
+        let root = rules.settings.downloadRoot ?? source.defaultDownloadRoot ?? ""
+        self.downloadRoot = root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    func run(creators: [Account]) throws {
+        addNetwork()
+        for creator in creators { accountCache[creator.id] = creator }
+        for creator in creators {
+            guard let refs = references(for: creator) else { continue }
+            _ = refs
+            builder.creatorFolders[creator.username] = folders(for: creator)
+            walls = Dictionary(try source.walls(creator: creator.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            wallImages = [:]
+            try source.forEachPostPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                try prefetchAccounts(page.flatMap { $0.reposts.map(\.accountId) })
+                for post in page { processPost(post, folderOwner: creator, reposter: nil) }
+            }
+            if rules.wallMode == .galleries { addWallGalleries(creator) }
+            try source.forEachMessagePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                try prefetchAccounts(page.flatMap { $0.media.map(\.accountId) })
+                for message in page { processMessage(message, creator: creator) }
+            }
+            try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                for item in page where !referenced.contains(item.id) { processLoose(item, creator: creator) }
+            }
+            if rules.bundle.gallery.enabled {
+                try source.forEachBundlePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                    for bundle in page { processBundle(bundle, creator: creator) }
+                }
+            }
+        }
+    }
+
+    // MARK: Accounts
+
+    private func prefetchAccounts(_ ids: [FanslyID]) throws {
+        let missing = Array(Set(ids.filter { accountCache[$0] == nil }))
+        guard !missing.isEmpty else { return }
+        for (id, account) in try source.accounts(ids: missing) { accountCache[id] = account }
+    }
+
+    private func addNetwork() {
+        let rule = rules.network
+        guard rule.enabled else { return }
+        let context = RecordContext(urls: rules.urls)
+        let (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: Addresses.networkStudio, target: nil)
+        guard fields.contains(where: { $0.name == "name" }) else { return }
+        builder.add(DesiredEntity(address: Addresses.networkStudio, fields: fields, match: matchKeys(rule.match, fields: fields),
+                                  createMissing: rule.createMissing, respectOrganized: rule.respectOrganized,
+                                  creator: nil, source: "network"), rank: .account, origins: origins)
+        networkAddress = Addresses.networkStudio
+    }
+
+    /// The performer/studio addresses of an account, creating its entities on first use;
+    /// nil when `account.when` excludes the account.
+    private func references(for account: Account) -> References? {
+        if let cached = accountRefs[account.id] { return cached }
+        var context = RecordContext(urls: rules.urls)
+        context.account = account
+        if let when = rules.accountWhen, !when.holds(context) {
+            accountRefs[account.id] = .some(nil)
+            return nil
+        }
+        var refs = References()
+        refs.network = networkAddress
+        let studioRule = rules.studio
+        if studioRule.enabled, studioRule.when?.holds(context) ?? true {
+            let address = Addresses.studio(account.username)
+            var base = References()
+            base.network = networkAddress
+            let (fields, origins) = evaluateFields(studioRule.fields, context, refs: base, address: address, target: nil)
+            if fields.contains(where: { $0.name == "name" }) {
+                builder.add(DesiredEntity(address: address, fields: fields, match: matchKeys(studioRule.match, fields: fields),
+                                          createMissing: studioRule.createMissing, respectOrganized: studioRule.respectOrganized,
+                                          creator: account.username, source: "account \(account.username)"),
+                            rank: .account, origins: origins)
+                refs.creatorStudio = address
+            }
+        }
+        let performerRule = rules.performer
+        if performerRule.enabled, performerRule.when?.holds(context) ?? true {
+            if let shared = rules.sharedPerformers[account.username.lowercased()] {
+                for person in shared {
+                    var (fields, origins) = evaluateFields(person.fields, context, refs: References(), address: nil, target: nil)
+                    guard case .string(let name)? = fields.first(where: { $0.name == "name" })?.value else { continue }
+                    let address = Addresses.sharedPerformer(account.username, name)
+                    normaliseAliases(&fields, name: name, add: nil)
+                    origins["name"] = origins["name"] ?? FieldOrigin(rule: "account.performer.shared.\(account.username)", location: person.location.description)
+                    var match = matchKeys(performerRule.match, fields: fields)
+                    if performerRule.match.contains(.stashId), let hint = account.stashID { match.append(.stashIdHint(String(hint))) }
+                    builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                                              respectOrganized: performerRule.respectOrganized, creator: account.username,
+                                              source: "account \(account.username) (shared)"), rank: .account, origins: origins)
+                    refs.creatorPerformers.append(address)
+                }
+            } else {
+                let address = Addresses.performer(account.username)
+                var (fields, origins) = evaluateFields(performerRule.fields, context, refs: References(), address: address, target: nil)
+                if case .string(let name)? = fields.first(where: { $0.name == "name" })?.value {
+                    normaliseAliases(&fields, name: name, add: account.username)
+                    if origins["alias_list"] == nil { origins["alias_list"] = FieldOrigin(rule: "engine: the username is always an alias", location: nil) }
+                    var match = matchKeys(performerRule.match, fields: fields)
+                    if performerRule.match.contains(.stashId), let hint = account.stashID { match.append(.stashIdHint(String(hint))) }
+                    builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                                              respectOrganized: performerRule.respectOrganized, creator: account.username,
+                                              source: "account \(account.username)"), rank: .account, origins: origins)
+                    refs.creatorPerformers.append(address)
+                }
+            }
+        }
+        accountRefs[account.id] = .some(refs)
+        return refs
+    }
+
+    /// Stash refuses an alias equal to the name or repeated; the username is always an alias.
+    private func normaliseAliases(_ fields: inout [DesiredField], name: String, add extra: String?) {
+        var aliases: [String] = []
+        var strategy = FieldStrategy.merge
+        if let index = fields.firstIndex(where: { $0.name == "alias_list" }) {
+            if case .strings(let list) = fields[index].value { aliases = list }
+            strategy = fields[index].strategy
+            fields.remove(at: index)
+        }
+        if let extra { aliases.append(extra) }
+        var seen: Set<String> = [name.lowercased()]
+        aliases = aliases.filter { seen.insert($0.lowercased()).inserted }
+        if !aliases.isEmpty { fields.append(DesiredField(name: "alias_list", value: .strings(aliases), strategy: strategy)) }
+    }
+
+    private func folders(for account: Account) -> [String] {
+        if let cached = folders[account.id] { return cached }
+        var context = RecordContext(urls: rules.urls)
+        context.account = account
+        var result: [String] = []
+        for template in rules.settings.creatorFolders {
+            let name = template.render(context)
+            guard !name.isEmpty else { continue }
+            let local = name.hasPrefix("/") ? name : (downloadRoot.isEmpty ? name : downloadRoot + "/" + name)
+            let mapped = rules.settings.stashPath(local)
+            if !result.contains(mapped) { result.append(mapped) }
+        }
+        folders[account.id] = result
+        return result
+    }
+
+    private func account(_ id: FanslyID, fallback: Account) -> Account {
+        accountCache[id] ?? fallback
+    }
+
+    // MARK: Tags
+
+    private func tag(named rawName: String, depth: Int = 0) -> EntityAddress? {
+        let trimmed = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, depth < 16 else { return nil }
+        let name = rules.tags.aliasToName[trimmed.lowercased()] ?? trimmed
+        let key = name.lowercased()
+        if let cached = tagByName[key] { return cached }
+        let address = Addresses.tag(name)
+        tagByName[key] = address
+        var fields = [DesiredField(name: "name", value: .string(name), strategy: rules.tags.strategy)]
+        var aliases = rules.tags.aliasesByName[name] ?? []
+        if trimmed.caseInsensitiveCompare(name) != .orderedSame { aliases.append(trimmed) }
+        var seen: Set<String> = [key]
+        aliases = aliases.filter { seen.insert($0.lowercased()).inserted }
+        if !aliases.isEmpty { fields.append(DesiredField(name: "aliases", value: .strings(aliases), strategy: rules.tags.strategy)) }
+        let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1) }
+        if !parents.isEmpty { fields.append(DesiredField(name: "parent_ids", value: .references(parents), strategy: rules.tags.strategy)) }
+        var match: [MatchKey] = [.name(name, disambiguation: nil)]
+        match += aliases.map { .name($0, disambiguation: nil) }
+        builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,
+                                  respectOrganized: rules.tags.respectOrganized, creator: nil, source: "tag \(name)"),
+                    rank: .account, origins: ["name": FieldOrigin(rule: "tags", location: nil)])
+        return address
+    }
+
+    private func tags(for post: Post) -> [EntityAddress] {
+        guard rules.tags.hashtagsEnabled, !post.hashtags.isEmpty else { return [] }
+        var originals: [String: String] = [:]
+        if usesOriginalHashtag, let content = post.content {
+            let range = NSRange(content.startIndex..., in: content)
+            for match in TextOps.hashtagPattern.matches(in: content, range: range) {
+                guard let r = Range(match.range, in: content) else { continue }
+                let word = content[r].drop { $0 == "#" }
+                let key = word.lowercased()
+                if originals[key] == nil { originals[key] = String(word) }
+            }
+        }
+        var result: [EntityAddress] = []
+        for hashtag in post.hashtags {
+            let original = originals[hashtag.value.lowercased()]
+            let cacheKey = original.map { "\(hashtag.value)\u{1}\($0)" } ?? hashtag.value
+            if let cached = hashtagTag[cacheKey] {
+                if let address = cached, !result.contains(address) { result.append(address) }
+                continue
+            }
+            var context = RecordContext(urls: rules.urls)
+            context.hashtag = hashtag
+            context.hashtagOriginal = original
+            var address: EntityAddress?
+            if rules.tags.hashtagWhen?.holds(context) ?? true, !rules.tags.isIgnored(hashtag.value) {
+                let name = rules.tags.hashtagName.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
+                if !name.isEmpty, !rules.tags.isIgnored(name) {
+                    address = tag(named: name)
+                    if let address, rules.tags.keepHashtagAlias, name.caseInsensitiveCompare(hashtag.value) != .orderedSame,
+                       var entity = builder.entity(address) {
+                        // Keep the raw hashtag as an alias so that existing tags named after it match.
+                        let current: [String]
+                        if case .strings(let list)? = entity[field: "aliases"]?.value { current = list } else { current = [] }
+                        let nameText: String
+                        if case .string(let n)? = entity[field: "name"]?.value { nameText = n } else { nameText = name }
+                        if nameText.caseInsensitiveCompare(hashtag.value) != .orderedSame,
+                           !current.contains(where: { $0.caseInsensitiveCompare(hashtag.value) == .orderedSame }) {
+                            entity.fields.removeAll { $0.name == "aliases" }
+                            entity.fields.insert(DesiredField(name: "aliases", value: .strings(current + [hashtag.value]), strategy: rules.tags.strategy), at: 1)
+                            entity.match.append(.name(hashtag.value, disambiguation: nil))
+                            builder.add(entity, rank: Rank(tier: -1, time: 0, id: 0))
+                        }
+                    }
+                }
+            }
+            hashtagTag[cacheKey] = .some(address)
+            if let address, !result.contains(address) { result.append(address) }
+        }
+        return result
+    }
+
+    private func extraTags(_ target: ExtraTag.Target, _ context: RecordContext) -> [EntityAddress] {
+        var result: [EntityAddress] = []
+        for extra in rules.tags.extra where extra.targets.contains(target) {
+            if let condition = extra.condition, !condition.holds(context) { continue }
+            if let address = tag(named: extra.name), !result.contains(address) { result.append(address) }
+        }
+        return result
+    }
+
+    // MARK: Mentions
+
+    private func mentionPerformers(_ post: Post, author: Account) -> [EntityAddress] {
+        let rule = rules.mentionPerformer
+        guard rule.enabled, !post.mentions.isEmpty else { return [] }
+        var result: [EntityAddress] = []
+        for mention in post.mentions {
+            let username = mention.account?.username ?? mention.handle
+            guard !username.isEmpty, username.caseInsensitiveCompare(author.username) != .orderedSame else { continue }
+            var context = RecordContext(urls: rules.urls)
+            context.mention = mention
+            context.account = author
+            if let when = rules.mentionWhen, !when.holds(context) { continue }
+            if let when = rule.when, !when.holds(context) { continue }
+            if let shared = rules.sharedPerformers[username.lowercased()], let mentioned = mention.account,
+               let refs = references(for: mentioned) {
+                _ = shared
+                result += refs.creatorPerformers.filter { !result.contains($0) }
+                continue
+            }
+            let address = Addresses.performer(username)
+            var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
+            guard case .string(let name)? = fields.first(where: { $0.name == "name" })?.value else { continue }
+            normaliseAliases(&fields, name: name, add: username)
+            var match = matchKeys(rule.match, fields: fields)
+            if rule.match.contains(.stashId), let hint = mention.account?.stashID { match.append(.stashIdHint(String(hint))) }
+            builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
+                                      respectOrganized: rule.respectOrganized, creator: nil,
+                                      source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
+            if !result.contains(address) { result.append(address) }
+        }
+        return result
+    }
+
+    // MARK: Items
+
+    private func counts(_ media: [AccountMedia]) -> (Int, Int, Int) {
+        var images = 0, videos = 0
+        for item in media {
+            switch item.file?.kind ?? item.media.kind {
+            case .image: images += 1
+            case .video: videos += 1
+            default: break
+            }
+        }
+        return (media.count, images, videos)
+    }
+
+    private func processPost(_ post: Post, folderOwner: Account, reposter: String?) {
+        let author = account(post.accountId, fallback: folderOwner)
+        guard var refs = references(for: author) else { return }
+        var context = RecordContext(urls: rules.urls)
+        context.account = author
+        context.post = post
+        context.reposter = reposter
+        context.postWalls = post.wallIds.compactMap { walls[$0]?.name }
+        let media = post.media
+        let (total, images, videos) = counts(media)
+        context.item = ItemInfo(kind: .post, id: post.id, content: post.content, createdAt: post.createdAt,
+                                mediaCount: total, imageCount: images, videoCount: videos)
+        if let when = rules.post.when, !when.holds(context) {
+            for item in media { referenced.insert(item.id) }
+        } else {
+            refs.hashtagTags = tags(for: post)
+            refs.mentionPerformers = mentionPerformers(post, author: author)
+            let result = processItem(rules.post, context: context, media: media, refs: refs,
+                                     gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
+                                     folders: folders(for: folderOwner), label: "post \(post.id)",
+                                     rank: .item(post.createdAt, post.id))
+            addWallEntities(post, context: context, gallery: result.gallery, images: result.images)
+        }
+        if reposter == nil {
+            for quoted in post.reposts where quoted.id != post.id {
+                processPost(quoted, folderOwner: folderOwner, reposter: author.username)
+            }
+        }
+    }
+
+    private func processMessage(_ message: Message, creator: Account) {
+        guard var refs = references(for: creator) else { return }
+        var context = RecordContext(urls: rules.urls)
+        context.account = creator
+        context.message = message
+        let media = message.media
+        let (total, images, videos) = counts(media)
+        context.item = ItemInfo(kind: .message, id: message.id, content: message.content, createdAt: message.createdAt,
+                                mediaCount: total, imageCount: images, videoCount: videos)
+        if let when = rules.message.when, !when.holds(context) {
+            for item in media { referenced.insert(item.id) }
+            return
+        }
+        refs.hashtagTags = []
+        _ = processItem(rules.message, context: context, media: media, refs: refs,
+                        gallery: Addresses.gallery("message", message.id), stashHint: message.stashID,
+                        folders: folders(for: creator), label: "message \(message.id)",
+                        rank: .item(message.createdAt, message.id), ownerFromMedia: creator)
+    }
+
+    private func processLoose(_ item: AccountMedia, creator: Account) {
+        guard let refs = references(for: creator) else { return }
+        var context = RecordContext(urls: rules.urls)
+        context.account = creator
+        let (total, images, videos) = counts([item])
+        let date = item.createdAt ?? item.media.createdAt
+        context.item = ItemInfo(kind: .media, id: item.id, content: nil, createdAt: date,
+                                mediaCount: total, imageCount: images, videoCount: videos)
+        if let when = rules.media.when, !when.holds(context) { return }
+        _ = processItem(rules.media, context: context, media: [item], refs: refs, gallery: nil, stashHint: nil,
+                        folders: folders(for: creator), label: "media \(item.id) (in no stored post or message)",
+                        rank: .loose(date, item.id))
+    }
+
+    private func processBundle(_ bundle: FanslyMetadata.Bundle, creator: Account) {
+        guard let refs = references(for: creator) else { return }
+        var context = RecordContext(urls: rules.urls)
+        context.account = creator
+        context.bundle = bundle
+        let (total, images, videos) = counts(bundle.media)
+        context.item = ItemInfo(kind: .bundle, id: bundle.id, content: nil, createdAt: bundle.createdAt,
+                                mediaCount: total, imageCount: images, videoCount: videos)
+        if let when = rules.bundle.when, !when.holds(context) { return }
+        let imageAddresses = bundle.media.compactMap { item -> EntityAddress? in
+            let address = Addresses.image(item.id)
+            return builder.contains(address) ? address : nil
+        }
+        addGallery(rules.bundle.gallery, context: context, refs: refs, address: Addresses.gallery("bundle", bundle.id),
+                   images: imageAddresses, stashHint: bundle.stashID, label: "bundle \(bundle.id)", rank: .item(bundle.createdAt, bundle.id))
+    }
+
+    private struct ItemResult {
+        var gallery: EntityAddress?
+        var images: [EntityAddress] = []
+    }
+
+    private func processItem(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
+                             gallery galleryAddress: EntityAddress?, stashHint: Int64?, folders: [String], label: String,
+                             rank: Rank, ownerFromMedia: Account? = nil) -> ItemResult {
+        var result = ItemResult()
+        var context = base
+        context.total = media.count
+        for (index, item) in media.enumerated() {
+            referenced.insert(item.id)
+            guard let file = item.file else { continue }
+            let rule: EntityRule
+            let address: EntityAddress
+            let target: ExtraTag.Target
+            switch file.kind {
+            case .image: rule = source.image; address = Addresses.image(item.id); target = .image
+            case .video: rule = source.scene; address = Addresses.scene(item.id); target = .scene
+            case .audio, .other: continue
+            }
+            guard rule.enabled else { continue }
+            var itemRefs = refs
+            var owner = base.account
+            if let fallback = ownerFromMedia, item.accountId != fallback.id, let mediaOwner = accountCache[item.accountId],
+               let ownerRefs = references(for: mediaOwner) {
+                owner = mediaOwner
+                itemRefs.creatorStudio = ownerRefs.creatorStudio
+                itemRefs.creatorPerformers = ownerRefs.creatorPerformers
+            }
+            context.account = owner
+            context.media = item
+            context.file = file
+            context.position = index + 1
+            if let when = rule.when, !when.holds(context) { continue }
+            let (fields, origins) = evaluateFields(rule.fields, context, refs: itemRefs, address: address, target: target)
+            var match = matchKeys(rule.match, fields: fields)
+            if rule.match.contains(.file) { match.insert(.fileMediaId(file.fileMediaId), at: 0) }
+            if rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
+            let expected = ExpectedFile(fileMediaId: file.fileMediaId, isPreview: file.isPreview,
+                                        basename: file.localFilename, folders: folders)
+            let position = media.count > 1 ? ", media \(index + 1)/\(media.count)" : ", media \(item.id)"
+            builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: false,
+                                      respectOrganized: rule.respectOrganized, creator: owner?.username,
+                                      files: [expected], source: label + position), rank: rank, origins: origins)
+            if target == .image { result.images.append(address) }
+        }
+        if let galleryAddress {
+            context.media = nil
+            context.file = nil
+            context.position = 0
+            context.account = base.account
+            if addGallery(source.gallery, context: context, refs: refs, address: galleryAddress, images: result.images,
+                          stashHint: stashHint, label: label, rank: rank) {
+                result.gallery = galleryAddress
+            }
+        }
+        return result
+    }
+
+    /// Adds a gallery holding `images`; galleries without images are not produced.
+    @discardableResult
+    private func addGallery(_ rule: EntityRule, context: RecordContext, refs: References, address: EntityAddress,
+                            images: [EntityAddress], stashHint: Int64?, label: String, rank: Rank) -> Bool {
+        guard rule.enabled, !images.isEmpty else { return false }
+        if let when = rule.when, !when.holds(context) { return false }
+        var (fields, origins) = evaluateFields(rule.fields, context, refs: refs, address: address, target: .gallery)
+        guard fields.contains(where: { $0.name == "title" }) else { return false }
+        fields.append(DesiredField(name: "image_ids", value: .references(images)))
+        if tracing { origins["image_ids"] = FieldOrigin(rule: "engine: the images produced for this \(address.key.split(separator: ".").first ?? "item")", location: nil) }
+        var match = matchKeys(rule.match, fields: fields)
+        if rule.match.contains(.stashId), let hint = stashHint { match.append(.stashIdHint(String(hint))) }
+        builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
+                                  respectOrganized: rule.respectOrganized, creator: context.account?.username,
+                                  source: label), rank: rank, origins: origins)
+        return true
+    }
+
+    // MARK: Walls
+
+    private func addWallEntities(_ post: Post, context base: RecordContext, gallery: EntityAddress?, images: [EntityAddress]) {
+        guard rules.wallMode != .none, !post.wallIds.isEmpty else { return }
+        for wallId in post.wallIds {
+            guard let wall = walls[wallId] else { continue }
+            var context = base
+            context.wall = wall
+            if let when = rules.wallWhen, !when.holds(context) { continue }
+            switch rules.wallMode {
+            case .chapters:
+                let rule = rules.chapter
+                guard let gallery, rule.enabled, rule.when?.holds(context) ?? true else { continue }
+                let address = Addresses.chapter(wall: wall.id, post: post.id)
+                var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
+                guard fields.contains(where: { $0.name == "title" }) else { continue }
+                if !fields.contains(where: { $0.name == "image_index" }) { fields.append(DesiredField(name: "image_index", value: .int(1))) }
+                fields.insert(DesiredField(name: "gallery_id", value: .reference(gallery)), at: 0)
+                if tracing { origins["gallery_id"] = FieldOrigin(rule: "engine: the post's gallery", location: nil) }
+                builder.add(DesiredEntity(address: address, fields: fields, match: [], createMissing: rule.createMissing,
+                                          respectOrganized: rule.respectOrganized, creator: base.account?.username,
+                                          source: "wall \(wall.id), post \(post.id)"), rank: .item(post.createdAt, post.id), origins: origins)
+            case .galleries:
+                wallImages[wall.id, default: []] += images
+            case .none:
+                break
+            }
+        }
+    }
+
+    private func addWallGalleries(_ creator: Account) {
+        guard let refs = references(for: creator) else { return }
+        for wall in walls.values.sorted(by: { ($0.pos ?? 0, $0.id) < ($1.pos ?? 0, $1.id) }) {
+            var context = RecordContext(urls: rules.urls)
+            context.account = creator
+            context.wall = wall
+            if let when = rules.wallWhen, !when.holds(context) { continue }
+            var seen = Set<EntityAddress>()
+            let images = (wallImages[wall.id] ?? []).filter { seen.insert($0).inserted }
+            addGallery(rules.wallGallery, context: context, refs: refs, address: Addresses.gallery("wall", wall.id),
+                       images: images, stashHint: wall.stashID, label: "wall \(wall.id)", rank: .item(nil, wall.id))
+        }
+    }
+
+    // MARK: Fields
+
+    private func matchKeys(_ rules: [MatchRule], fields: [DesiredField]) -> [MatchKey] {
+        var keys: [MatchKey] = []
+        for rule in rules {
+            switch rule {
+            case .name:
+                if case .string(let name)? = fields.first(where: { $0.name == "name" })?.value {
+                    var disambiguation: String?
+                    if case .string(let d)? = fields.first(where: { $0.name == "disambiguation" })?.value { disambiguation = d }
+                    keys.append(.name(name, disambiguation: disambiguation))
+                }
+                for aliasField in ["alias_list", "aliases"] {
+                    if case .strings(let aliases)? = fields.first(where: { $0.name == aliasField })?.value {
+                        keys += aliases.map { .name($0, disambiguation: nil) }
+                    }
+                }
+            case .url:
+                if case .strings(let urls)? = fields.first(where: { $0.name == "urls" })?.value { keys += urls.map(MatchKey.url) }
+            case .code:
+                if case .string(let code)? = fields.first(where: { $0.name == "code" })?.value { keys.append(.code(code)) }
+            case .file, .stashId:
+                break
+            }
+        }
+        return keys
+    }
+
+    private func evaluateFields(_ fieldRules: [FieldRule], _ context: RecordContext, refs: References,
+                                address: EntityAddress?, target: ExtraTag.Target?) -> ([DesiredField], [String: FieldOrigin]) {
+        var fields: [DesiredField] = []
+        fields.reserveCapacity(fieldRules.count + 1)
+        var origins: [String: FieldOrigin] = [:]
+        for rule in fieldRules {
+            if let when = rule.when, !when.holds(context) { continue }
+            let value: FieldValue?
+            switch rule.type {
+            case .reference, .references:
+                value = referenceValue(rule, refs: refs, context: context, target: target)
+            default:
+                value = FieldEvaluator.value(rule, context)
+            }
+            guard let value else { continue }
+            fields.append(DesiredField(name: rule.output, value: value, strategy: rule.strategy))
+            if tracing { origins[rule.output] = FieldOrigin(rule: rule.path, location: rule.location.description) }
+        }
+        return (fields, origins)
+    }
+
+    private func referenceValue(_ rule: FieldRule, refs: References, context: RecordContext, target: ExtraTag.Target?) -> FieldValue? {
+        guard case .references(let sources) = rule.source else { return nil }
+        var addresses: [EntityAddress] = []
+        for source in sources {
+            switch source {
+            case .creator:
+                if case .reference = rule.type {
+                    if let studio = refs.creatorStudio { addresses.append(studio) }
+                } else {
+                    addresses += refs.creatorPerformers
+                }
+            case .network:
+                if let network = networkAddress { addresses.append(network) }
+            case .mentions: addresses += refs.mentionPerformers
+            case .hashtags: addresses += refs.hashtagTags
+            case .extra:
+                if let target { addresses += extraTags(target, context) }
+            }
+        }
+        var seen = Set<EntityAddress>()
+        addresses = addresses.filter { seen.insert($0).inserted }
+        if case .reference = rule.type {
+            return addresses.first.map(FieldValue.reference)
+        }
+        return addresses.isEmpty ? nil : .references(addresses)
+    }
+}
+
+/// Evaluates a non-reference field rule into a Stash field value.
+enum FieldEvaluator {
+    static func value(_ rule: FieldRule, _ context: RecordContext) -> FieldValue? {
+        switch rule.source {
+        case .bool(let flag): return .bool(flag)
+        case .references: return nil
+        case .list(let templates):
+            var items: [String] = []
+            var seen: Set<String> = []
+            for template in templates {
+                let value = postProcess(template.evaluate(context), rule.postProcess, context)
+                for item in value.items {
+                    let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !trimmed.isEmpty, seen.insert(trimmed.lowercased()).inserted { items.append(trimmed) }
+                }
+            }
+            return items.isEmpty ? nil : .strings(items)
+        case .template(let template):
+            return typed(postProcess(template.evaluate(context), rule.postProcess, context), rule.type)
+        case .firstOf(let templates):
+            for template in templates {
+                let value = template.evaluate(context)
+                if value.isEmpty { continue }
+                if case .list = rule.type {
+                    let processed = postProcess(value, rule.postProcess, context)
+                    return processed.items.isEmpty ? nil : .strings(processed.items)
+                }
+                if let typed = typed(postProcess(value, rule.postProcess, context), rule.type) { return typed }
+            }
+            return nil
+        }
+    }
+
+    static func typed(_ value: TemplateValue, _ type: FieldType) -> FieldValue? {
+        switch type {
+        case .text:
+            let text = value.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : .string(text)
+        case .date:
+            if case .date(let date) = value { return .date(DateText.format(date, pattern: .isoDate)) }
+            let text = value.text.trimmingCharacters(in: .whitespaces)
+            if DateText.isCalendarDate(text) { return .date(text) }
+            return DateText.parse(text).map { .date(DateText.format($0, pattern: .isoDate)) }
+        case .bool:
+            switch value {
+            case .bool(let flag): return .bool(flag)
+            default:
+                switch value.text.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "true", "yes", "1": return .bool(true)
+                case "false", "no", "0": return .bool(false)
+                default: return nil
+                }
+            }
+        case .int:
+            if case .int(let number) = value { return .int(Int(number)) }
+            return Int(value.text.trimmingCharacters(in: .whitespaces)).map(FieldValue.int)
+        case .list:
+            let items = value.items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            return items.isEmpty ? nil : .strings(items)
+        case .reference, .references:
+            return nil
+        }
+    }
+
+    static func postProcess(_ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?)], _ context: RecordContext) -> TemplateValue {
+        guard !steps.isEmpty else { return value }
+        var value = value
+        for (step, when) in steps {
+            if let when, !when.holds(context) { continue }
+            value = apply(step, value, context)
+        }
+        return value
+    }
+
+    static func apply(_ step: PostStep, _ value: TemplateValue, _ context: RecordContext) -> TemplateValue {
+        func eachText(_ transform: (String) -> String) -> TemplateValue {
+            switch value {
+            case .null: return .null
+            case .list(let items): return .list(items.map(transform))
+            default: return .string(transform(value.text))
+            }
+        }
+        switch step {
+        case .replace(let pairs):
+            return eachText { text in
+                var out = text
+                for (regex, with) in pairs {
+                    out = regex.regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: with)
+                }
+                return out
+            }
+        case .map(let table):
+            return eachText { table[$0] ?? $0 }
+        case .parseDate(let layout):
+            if case .date = value { return value }
+            let text = value.text.trimmingCharacters(in: .whitespaces)
+            return DateText.pattern(layout).parse(text).map(TemplateValue.date) ?? value
+        case .formatDate(let layout):
+            guard let date = value.dateValue else { return value }
+            return .string(DateText.pattern(layout).format(date))
+        case .append(let template):
+            if value.isEmpty { return value }
+            let suffix = template.render(context)
+            return eachText { $0 + suffix }
+        case .prepend(let template):
+            if value.isEmpty { return value }
+            let prefix = template.render(context)
+            return eachText { prefix + $0 }
+        }
+    }
+}

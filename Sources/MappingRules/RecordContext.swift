@@ -1,0 +1,164 @@
+import Foundation
+import FanslyMetadata
+
+/// Post/message/bundle facts shared by the `item.*` variables and by the media of the item.
+struct ItemInfo: Sendable {
+    enum Kind: String, Sendable { case post, message, bundle, media }
+    var kind: Kind
+    var id: FanslyID
+    var content: String?
+    var createdAt: Date?
+    var mediaCount = 0
+    var imageCount = 0
+    var videoCount = 0
+}
+
+/// What the templates of one evaluation can read. Absent records read as empty.
+struct RecordContext {
+    let urls: URLTemplates
+    var account: Account?
+    var post: Post?
+    var postWalls: [String] = []
+    var message: Message?
+    var bundle: FanslyMetadata.Bundle?
+    var item: ItemInfo?
+    var media: AccountMedia?
+    var file: DownloadedFile?
+    var reposter: String?
+    var position = 0
+    var total = 0
+    var wall: Wall?
+    var hashtag: Hashtag?
+    var hashtagOriginal: String?
+    var mention: Mention?
+
+    init(urls: URLTemplates) { self.urls = urls }
+
+    private static func text(_ value: String?) -> TemplateValue { value.map(TemplateValue.string) ?? .null }
+    private static func id(_ value: FanslyID?) -> TemplateValue { value.map(TemplateValue.int) ?? .null }
+    private static func date(_ value: Date?) -> TemplateValue { value.map(TemplateValue.date) ?? .null }
+    private static func int(_ value: Int?) -> TemplateValue { value.map { TemplateValue.int(Int64($0)) } ?? .null }
+
+    func value(_ variable: Variable) -> TemplateValue {
+        switch variable {
+        case .accountId: return Self.id(account?.id)
+        case .accountUsername: return Self.text(account?.username)
+        case .accountDisplayName: return Self.text(account?.displayName)
+        case .accountName:
+            guard let account else { return .null }
+            if let name = account.displayName, !name.allSatisfy(\.isWhitespace) { return .string(name) }
+            return .string(account.username)
+        case .accountAbout: return Self.text(account?.about)
+        case .accountLocation: return Self.text(account?.location)
+        case .accountCreatedAt: return Self.date(account?.createdAt)
+        case .accountAvatarUrl: return Self.text(account?.avatar?.location)
+        case .accountBannerUrl: return Self.text(account?.banner?.location)
+
+        case .postId: return Self.id(post?.id)
+        case .postContent: return Self.text(post?.content)
+        case .postCreatedAt: return Self.date(post?.createdAt)
+        case .postExpiresAt: return Self.date(post?.expiresAt)
+        case .postPinned: return post.map { .bool($0.pinned) } ?? .null
+        case .postIsReply: return post.map { .bool($0.inReplyTo != nil) } ?? .null
+        case .postInReplyTo: return Self.id(post?.inReplyTo)
+        case .postMediaCount, .postImageCount, .postVideoCount:
+            guard post != nil, let item, item.kind == .post else { return .null }
+            return .int(Int64(variable == .postMediaCount ? item.mediaCount : variable == .postImageCount ? item.imageCount : item.videoCount))
+        case .postHashtags: return post.map { .list($0.hashtags.map(\.value)) } ?? .null
+        case .postMentions: return post.map { .list($0.mentions.map(\.handle)) } ?? .null
+        case .postWalls: return post == nil ? .null : .list(postWalls)
+        case .postIsRepost: return post.map { p in TemplateValue.bool(p.attachments.contains { if case .repost = $0.content { return true } else { return false } }) } ?? .null
+
+        case .messageId: return Self.id(message?.id)
+        case .messageGroupId: return Self.id(message?.groupId)
+        case .messageContent: return Self.text(message?.content)
+        case .messageCreatedAt: return Self.date(message?.createdAt)
+        case .messageSender: return Self.text(message?.sender?.username)
+        case .messageRecipient: return Self.text(message?.recipient?.username)
+        case .messageMediaCount, .messageImageCount, .messageVideoCount:
+            guard message != nil, let item, item.kind == .message else { return .null }
+            return .int(Int64(variable == .messageMediaCount ? item.mediaCount : variable == .messageImageCount ? item.imageCount : item.videoCount))
+        case .messageDeleted: return message.map { .bool($0.deleted) } ?? .null
+
+        case .itemKind: return item.map { .string($0.kind.rawValue) } ?? .null
+        case .itemId: return Self.id(item?.id)
+        case .itemContent: return Self.text(item?.content)
+        case .itemCreatedAt: return Self.date(item?.createdAt)
+        case .itemMediaCount: return Self.int(item?.mediaCount)
+        case .itemImageCount: return Self.int(item?.imageCount)
+        case .itemVideoCount: return Self.int(item?.videoCount)
+
+        case .bundleId: return Self.id(bundle?.id)
+        case .bundleCreatedAt: return Self.date(bundle?.createdAt)
+        case .bundleMediaCount, .bundleImageCount, .bundleVideoCount:
+            guard bundle != nil, let item, item.kind == .bundle else { return .null }
+            return .int(Int64(variable == .bundleMediaCount ? item.mediaCount : variable == .bundleImageCount ? item.imageCount : item.videoCount))
+        case .bundlePurchased: return bundle.map { .bool($0.purchased) } ?? .null
+
+        case .mediaId: return Self.id(media?.id)
+        case .mediaMediaId: return Self.id(media?.media.id)
+        case .mediaFileId: return Self.id(file?.fileMediaId)
+        case .mediaKind: return (file?.kind ?? media?.media.kind).map { .string($0.rawValue) } ?? .null
+        case .mediaMimetype: return Self.text(media?.media.mimetype)
+        case .mediaWidth: return Self.int(media?.media.width)
+        case .mediaHeight: return Self.int(media?.media.height)
+        case .mediaDuration: return media?.media.duration.map(TemplateValue.double) ?? .null
+        case .mediaIsPreview: return file.map { .bool($0.isPreview) } ?? .null
+        case .mediaIsDownloaded: return file.map { .bool($0.isDownloaded) } ?? .null
+        case .mediaAccess: return media.map { .bool($0.access) } ?? .null
+        case .mediaCreatedAt: return Self.date(media?.createdAt ?? media?.media.createdAt)
+        case .mediaFilename: return Self.text(file?.localFilename)
+        case .mediaContentHash:
+            guard let media, let file else { return .null }
+            if file.fileMediaId == media.media.id { return Self.text(media.media.contentHash) }
+            if let preview = media.preview, preview.id == file.fileMediaId { return Self.text(preview.contentHash) }
+            return Self.text(media.variants.first { $0.id == file.fileMediaId }?.contentHash)
+        case .mediaIsRepost: return media == nil ? .null : .bool(reposter != nil)
+        case .mediaReposter: return Self.text(reposter)
+        case .mediaDeleted: return media.map { .bool($0.deleted) } ?? .null
+
+        case .position: return .int(Int64(position))
+        case .total: return .int(Int64(total))
+
+        case .wallId: return Self.id(wall?.id)
+        case .wallName: return Self.text(wall?.name)
+        case .wallDescription: return Self.text(wall?.description)
+        case .wallPos: return Self.int(wall?.pos)
+        case .wallPostCount: return wall.map { .int(Int64($0.postIds.count)) } ?? .null
+
+        case .hashtagId: return Self.id(hashtag?.id)
+        case .hashtagValue: return Self.text(hashtag?.value)
+        case .hashtagOriginal: return Self.text(hashtagOriginal ?? hashtag?.value)
+
+        case .mentionHandle: return Self.text(mention?.handle)
+        case .mentionUsername: return Self.text(mention?.account?.username ?? mention?.handle)
+        case .mentionDisplayName: return Self.text(mention?.account?.displayName)
+        case .mentionName:
+            guard let mention else { return .null }
+            if let name = mention.account?.displayName, !name.allSatisfy(\.isWhitespace) { return .string(name) }
+            return .string(mention.account?.username ?? mention.handle)
+        case .mentionAbout: return Self.text(mention?.account?.about)
+        case .mentionKnown: return mention.map { .bool($0.account != nil) } ?? .null
+
+        case .urlPost: return post == nil ? .null : nonEmpty(urls.post.render(self))
+        case .urlMessage: return message == nil ? .null : nonEmpty(urls.message.render(self))
+        case .urlAccount: return account == nil ? .null : nonEmpty(urls.account.render(self))
+        case .urlPerformer: return account == nil ? .null : nonEmpty(urls.performer.render(self))
+        case .urlBundle: return bundle == nil ? .null : nonEmpty(urls.bundle.render(self))
+        case .urlItem:
+            switch item?.kind {
+            case .post?: return value(.urlPost)
+            case .message?: return value(.urlMessage)
+            case .bundle?: return value(.urlBundle)
+            default: return .null
+            }
+        }
+    }
+
+    private func nonEmpty(_ text: String) -> TemplateValue { text.isEmpty ? .null : .string(text) }
+
+    /// Every variable available with a value, for `rules explain`.
+    func listing(roots: Roots) -> [(String, TemplateValue)] {
+        Variable.allCases.filter { $0.root.rawValue & roots.rawValue != 0 }.map { ($0.rawValue, value($0)) }
+    }
+}

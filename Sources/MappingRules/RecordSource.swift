@@ -1,0 +1,71 @@
+import Foundation
+import FanslyMetadata
+
+/// The reads the engine needs, page by page per creator: what `MetadataDatabase` offers,
+/// and what `MetadataRecords` offers for tests and tools that hold records in memory.
+public protocol MetadataRecordSource {
+    /// Accounts whose content is mapped when no creator selection is given.
+    func creatorAccounts() throws -> [Account]
+    /// Accounts by id (repost authors, message parties); unknown ids are absent.
+    func accounts(ids: [FanslyID]) throws -> [FanslyID: Account]
+    func walls(creator: FanslyID) throws -> [Wall]
+    func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws
+    func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws
+    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws
+    func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws
+    /// The folder the downloader wrote into, when known (the database's folder by default).
+    var defaultDownloadRoot: String? { get }
+}
+
+/// Records held in memory: the engine's pure input.
+public struct MetadataRecords: Sendable, MetadataRecordSource {
+    public var creators: [Account]
+    /// Every other account records refer to (repost authors, message parties, mentions).
+    public var otherAccounts: [Account]
+    public var posts: [Post]
+    public var messages: [Message]
+    public var bundles: [FanslyMetadata.Bundle]
+    /// Every `account_media` item, including those no post or message shows.
+    public var media: [AccountMedia]
+    public var walls: [Wall]
+    public var downloadRoot: String?
+
+    public init(creators: [Account], otherAccounts: [Account] = [], posts: [Post] = [], messages: [Message] = [],
+                bundles: [FanslyMetadata.Bundle] = [], media: [AccountMedia] = [], walls: [Wall] = [], downloadRoot: String? = nil) {
+        self.creators = creators; self.otherAccounts = otherAccounts; self.posts = posts; self.messages = messages
+        self.bundles = bundles; self.media = media; self.walls = walls; self.downloadRoot = downloadRoot
+    }
+
+    public func creatorAccounts() throws -> [Account] { creators }
+
+    public func accounts(ids: [FanslyID]) throws -> [FanslyID: Account] {
+        let wanted = Set(ids)
+        var result: [FanslyID: Account] = [:]
+        for account in creators + otherAccounts where wanted.contains(account.id) { result[account.id] = account }
+        return result
+    }
+
+    public func walls(creator: FanslyID) throws -> [Wall] { walls.filter { $0.accountId == creator } }
+
+    private func pages<T>(_ items: [T], _ size: Int, _ body: ([T]) throws -> Void) rethrows {
+        var start = 0
+        while start < items.count {
+            try body(Array(items[start..<min(items.count, start + max(1, size))]))
+            start += max(1, size)
+        }
+    }
+
+    public func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws {
+        try pages(posts.filter { $0.accountId == creator }.sorted { $0.id < $1.id }, pageSize, body)
+    }
+    public func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws {
+        try pages(messages.filter { $0.senderId == creator || $0.recipientId == creator }.sorted { $0.id < $1.id }, pageSize, body)
+    }
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws {
+        try pages(bundles.filter { $0.accountId == creator && !$0.isPhantom }.sorted { $0.id < $1.id }, pageSize, body)
+    }
+    public func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {
+        try pages(media.filter { $0.accountId == creator }.sorted { $0.id < $1.id }, pageSize, body)
+    }
+    public var defaultDownloadRoot: String? { downloadRoot }
+}

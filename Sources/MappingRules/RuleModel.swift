@@ -1,0 +1,186 @@
+import Foundation
+
+/// How a field's rule-file value is typed.
+enum FieldType: Sendable, Hashable {
+    case text
+    case date
+    case bool
+    case int
+    case list
+    /// One related entity; the allowed symbolic sources.
+    case reference([ReferenceSource])
+    /// Related entities; the allowed symbolic sources.
+    case references([ReferenceSource])
+}
+
+/// Symbolic values of reference fields: which desired entities a field points at.
+enum ReferenceSource: String, Sendable, Hashable, CaseIterable {
+    /// The creator's studio (`studio: creator`) or performer(s) (`performers: [creator]`).
+    case creator
+    /// The network studio (`studio: network`, `parent: network`).
+    case network
+    /// Performers of accounts mentioned in the post.
+    case mentions
+    /// Tags from the post's hashtags.
+    case hashtags
+    /// Tags from `tags.extra`.
+    case extra
+}
+
+/// One step of a field's `postProcess` list, applied in order.
+enum PostStep: Sendable, Hashable {
+    case replace([(RegexBox, String)])
+    case map([String: String])
+    case parseDate(String)
+    case formatDate(String)
+    case append(Template)
+    case prepend(Template)
+
+    static func == (lhs: PostStep, rhs: PostStep) -> Bool { String(describing: lhs) == String(describing: rhs) }
+    func hash(into hasher: inout Hasher) { hasher.combine(String(describing: self)) }
+}
+
+/// Where a field's value comes from.
+enum ValueSource: Sendable, Hashable {
+    case template(Template)
+    /// Fallback chain: the first alternative that is not empty.
+    case firstOf([Template])
+    /// List fields: every non-empty item.
+    case list([Template])
+    case bool(Bool)
+    case references([ReferenceSource])
+}
+
+/// A field rule: which Stash field, from which templates, post-processed how, reconciled how.
+struct FieldRule: Sendable, Hashable {
+    /// The name in the rule file (`studio`, `performers`).
+    let name: String
+    /// The Stash input name (`studio_id`, `performer_ids`).
+    let output: String
+    let type: FieldType
+    let source: ValueSource
+    let postProcess: [(step: PostStep, when: Condition?)]
+    let strategy: FieldStrategy
+    let when: Condition?
+    let location: SourceLocation
+    /// `post.gallery.fields.title`, for `explain`.
+    let path: String
+
+    static func == (lhs: FieldRule, rhs: FieldRule) -> Bool { lhs.path == rhs.path && lhs.location == rhs.location }
+    func hash(into hasher: inout Hasher) { hasher.combine(path) }
+}
+
+/// How an existing Stash object may be recognised (rule-file words).
+enum MatchRule: String, Sendable, Hashable, CaseIterable {
+    case name, url, code, file, stashId
+}
+
+/// The rule for one kind of desired entity produced from one kind of record.
+struct EntityRule: Sendable, Hashable {
+    var enabled: Bool
+    var createMissing: Bool
+    var respectOrganized: Bool
+    var match: [MatchRule]
+    var when: Condition?
+    var fields: [FieldRule]
+    var path: String
+
+    static func disabled(_ path: String) -> EntityRule {
+        EntityRule(enabled: false, createMissing: false, respectOrganized: true, match: [], when: nil, fields: [], path: path)
+    }
+}
+
+/// A performer an account stands for when one account is shared by several people.
+struct SharedPerformer: Sendable, Hashable {
+    var fields: [FieldRule]
+    var location: SourceLocation
+}
+
+/// A tag added when its condition holds, e.g. `Trailer` on previews.
+struct ExtraTag: Sendable, Hashable {
+    enum Target: String, Sendable, Hashable, CaseIterable { case gallery, scene, image }
+    var name: String
+    var targets: Set<Target>
+    var condition: Condition?
+    var location: SourceLocation
+}
+
+/// Tag derivation: hashtag → name, aliases, ignore list, extra tags, parents.
+struct TagRules: Sendable, Hashable {
+    var createMissing = true
+    var respectOrganized = true
+    var match: [MatchRule] = [.name]
+    var hashtagsEnabled = true
+    var hashtagWhen: Condition?
+    var hashtagName: Template = Template(literal: "")
+    var keepHashtagAlias = true
+    /// Lower-cased alias or hashtag → canonical tag name.
+    var aliasToName: [String: String] = [:]
+    /// Canonical name → its aliases, in file order.
+    var aliasesByName: [String: [String]] = [:]
+    var ignoreWords: Set<String> = []
+    var ignorePatterns: [RegexBox] = []
+    var extra: [ExtraTag] = []
+    /// Tag name (lower-cased) → parent tag names.
+    var parents: [String: [String]] = [:]
+    var vocabulary: Vocabulary = .empty
+    var strategy: FieldStrategy = .merge
+
+    func isIgnored(_ name: String) -> Bool {
+        if ignoreWords.contains(name.lowercased()) { return true }
+        return ignorePatterns.contains { $0.regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil }
+    }
+}
+
+/// How wall membership is mapped.
+enum WallMode: String, Sendable, Hashable, CaseIterable {
+    /// A chapter in each post's gallery, titled after the wall.
+    case chapters
+    /// One gallery per wall holding the images of its posts.
+    case galleries
+    case none
+}
+
+/// One folder rewrite: paths under `from` on this machine are under `to` in Stash.
+struct PathMapping: Sendable, Hashable {
+    var from: String
+    var to: String
+}
+
+/// Global settings.
+struct Settings: Sendable, Hashable {
+    var respectOrganized = true
+    var downloadRoot: String?
+    var pathMap: [PathMapping] = []
+    var creatorFolders: [Template] = []
+
+    /// `path` as Stash sees it.
+    func stashPath(_ path: String) -> String {
+        for mapping in pathMap {
+            let from = mapping.from.hasSuffix("/") ? String(mapping.from.dropLast()) : mapping.from
+            if path == from { return mapping.to }
+            if path.hasPrefix(from + "/") {
+                let to = mapping.to.hasSuffix("/") ? String(mapping.to.dropLast()) : mapping.to
+                return to + path.dropFirst(from.count)
+            }
+        }
+        return path
+    }
+}
+
+/// URL templates, usable in other templates as `url.post`, `url.message`…
+struct URLTemplates: Sendable, Hashable {
+    var post = Template(literal: "")
+    var message = Template(literal: "")
+    var account = Template(literal: "")
+    var performer = Template(literal: "")
+    var bundle = Template(literal: "")
+}
+
+/// Rules for a record kind that yields a gallery and scene/image metadata (posts, messages, bundles, loose media).
+struct SourceRules: Sendable, Hashable {
+    var when: Condition?
+    var gallery: EntityRule
+    var scene: EntityRule
+    var image: EntityRule
+}

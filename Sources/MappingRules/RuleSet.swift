@@ -1,0 +1,107 @@
+import Foundation
+
+/// A loaded, validated set of mapping rules: what the engine evaluates.
+/// Load it from YAML files with `load(files:)` or take the shipped rules with `builtInDefault()`.
+public struct RuleSet: Sendable {
+    /// The files the rules came from, in load order (`<built-in default>` for the embedded rules).
+    public private(set) var files: [String]
+    /// The merged rules as canonical JSON (sorted keys): equal for equal effective rules,
+    /// whatever the comments, key order or file split. SyncEngine hashes it into plans.
+    public internal(set) var canonicalData: Data
+
+    var settings = Settings()
+    var urls = URLTemplates()
+    var network = EntityRule.disabled("network.studio")
+    var accountWhen: Condition?
+    var performer = EntityRule.disabled("account.performer")
+    var sharedPerformers: [String: [SharedPerformer]] = [:]
+    var studio = EntityRule.disabled("account.studio")
+    var post = SourceRules(when: nil, gallery: .disabled("post.gallery"), scene: .disabled("post.scene"), image: .disabled("post.image"))
+    var message = SourceRules(when: nil, gallery: .disabled("message.gallery"), scene: .disabled("message.scene"), image: .disabled("message.image"))
+    var bundle = SourceRules(when: nil, gallery: .disabled("bundle.gallery"), scene: .disabled("bundle.scene"), image: .disabled("bundle.image"))
+    var media = SourceRules(when: nil, gallery: .disabled("media.gallery"), scene: .disabled("media.scene"), image: .disabled("media.image"))
+    var wallMode = WallMode.none
+    var wallWhen: Condition?
+    var chapter = EntityRule.disabled("wall.chapter")
+    var wallGallery = EntityRule.disabled("wall.gallery")
+    var mentionWhen: Condition?
+    var mentionPerformer = EntityRule.disabled("mention.performer")
+    var tags = TagRules()
+
+    static func empty(files: [String]) -> RuleSet {
+        RuleSet(files: files, canonicalData: Data())
+    }
+
+    private init(files: [String], canonicalData: Data) {
+        self.files = files; self.canonicalData = canonicalData
+    }
+
+    /// The name used in diagnostics for the embedded default rules.
+    public static let builtInName = "<built-in default>"
+
+    /// Loads and merges rule files (later files override earlier ones by key; a file with
+    /// `extends: default` is laid over the built-in rules). Throws a `RulesError` carrying every
+    /// problem found, each as `file:line:column: message`.
+    public static func load(files: [URL]) throws -> RuleSet {
+        let sink = DiagnosticSink()
+        var sources: [(name: String, text: String)] = []
+        for url in files {
+            let name = url.isFileURL ? url.path : url.absoluteString
+            do {
+                let data = try Data(contentsOf: url)
+                guard let text = String(data: data, encoding: .utf8) else {
+                    sink.error(.init(file: name, line: 1, column: 1), "the file is not UTF-8 text")
+                    continue
+                }
+                sources.append((name, text))
+            } catch {
+                let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read" : "does not exist"
+                sink.error(.init(file: name, line: 1, column: 1), "the rule file \(reason)")
+            }
+        }
+        return try load(sources: sources, sink: sink)
+    }
+
+    /// Loads rules from YAML text; `name` is used in diagnostics.
+    public static func load(yaml: String, name: String = "rules.yaml") throws -> RuleSet {
+        try load(sources: [(name, yaml)], sink: DiagnosticSink())
+    }
+
+    /// The rules shipped with the tool (`rules/default.yaml`, embedded in the binary).
+    public static func builtInDefault() throws -> RuleSet {
+        try load(sources: [(builtInName, EmbeddedRules.defaultYAML)], sink: DiagnosticSink())
+    }
+
+    static func load(sources: [(name: String, text: String)], sink: DiagnosticSink) throws -> RuleSet {
+        var merged: RuleNode?
+        var names: [String] = []
+        for (index, source) in sources.enumerated() {
+            guard let node = RuleFileParser.parse(yaml: source.text, file: source.name, sink: sink) else { continue }
+            var layer = node
+            if index == 0 || merged == nil, node["extends"]?.scalar == "default", source.name != builtInName,
+               let base = RuleFileParser.parse(yaml: EmbeddedRules.defaultYAML, file: builtInName, sink: sink) {
+                names.append(builtInName)
+                layer = RuleNode.merge(base, node)
+            } else if node["extends"]?.scalar == "default", merged != nil {
+                // Extending again would reset what earlier files changed.
+                layer = node
+            }
+            names.append(source.name)
+            merged = merged.map { RuleNode.merge($0, layer) } ?? layer
+        }
+        if sources.isEmpty, sink.isEmpty {
+            sink.error(.init(file: "<command line>", line: 1, column: 1), "no rule files given")
+        }
+        guard let root = merged, sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }
+        var compiler = RuleCompiler(sink: sink)
+        let set = compiler.compile(root, files: names)
+        guard sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }
+        return set
+    }
+
+    static func canonical(_ root: RuleNode) -> Data {
+        var object = root.jsonObject as? [String: Any] ?? [:]
+        object.removeValue(forKey: "extends")
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}

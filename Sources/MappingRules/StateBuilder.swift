@@ -1,0 +1,110 @@
+import Foundation
+
+/// Which contribution to an entity wins its single-valued fields: lower ranks win.
+/// Account rules beat everything; then posts/messages/bundles by date and id; loose media; mentions last.
+struct Rank: Comparable, Sendable {
+    var tier: Int
+    var time: Double
+    var id: Int64
+
+    static func < (lhs: Rank, rhs: Rank) -> Bool {
+        (lhs.tier, lhs.time, lhs.id) < (rhs.tier, rhs.time, rhs.id)
+    }
+
+    static let account = Rank(tier: 0, time: 0, id: 0)
+    static func item(_ date: Date?, _ id: Int64) -> Rank { Rank(tier: 1, time: date?.timeIntervalSince1970 ?? .infinity, id: id) }
+    static func loose(_ date: Date?, _ id: Int64) -> Rank { Rank(tier: 2, time: date?.timeIntervalSince1970 ?? .infinity, id: id) }
+    static let mention = Rank(tier: 3, time: 0, id: 0)
+    static let shared = Rank(tier: 1, time: 0, id: 0)
+}
+
+/// Where a field's value came from, for `rules explain`.
+public struct FieldOrigin: Sendable, Hashable, Codable {
+    /// The rule path, e.g. `post.scene.fields.title`, or `engine` for fields the engine adds.
+    public var rule: String
+    /// `file:line:column` of the rule, when it comes from a rule file.
+    public var location: String?
+}
+
+/// Accumulates desired entities, merging contributions to the same address:
+/// the best-ranked contribution's single values win; lists and references are unioned.
+final class StateBuilder {
+    private struct Slot {
+        var entity: DesiredEntity
+        var rank: Rank
+        var origins: [String: FieldOrigin]
+    }
+
+    private var slots: [EntityAddress: Slot] = [:]
+    var creatorFolders: [String: [String]] = [:]
+    let tracing: Bool
+
+    init(tracing: Bool) { self.tracing = tracing }
+
+    func contains(_ address: EntityAddress) -> Bool { slots[address] != nil }
+
+    func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) {
+        guard var slot = slots[entity.address] else {
+            slots[entity.address] = Slot(entity: entity, rank: rank, origins: tracing ? origins : [:])
+            return
+        }
+        if rank < slot.rank {
+            var merged = entity
+            StateBuilder.absorb(slot.entity, into: &merged)
+            var mergedOrigins = origins
+            if tracing { for (name, origin) in slot.origins where mergedOrigins[name] == nil { mergedOrigins[name] = origin } }
+            slot = Slot(entity: merged, rank: rank, origins: mergedOrigins)
+        } else {
+            StateBuilder.absorb(entity, into: &slot.entity)
+            if tracing { for (name, origin) in origins where slot.origins[name] == nil { slot.origins[name] = origin } }
+        }
+        slots[entity.address] = slot
+    }
+
+    /// Adds `other`'s list items and missing fields to `base` (whose single values win).
+    static func absorb(_ other: DesiredEntity, into base: inout DesiredEntity) {
+        for field in other.fields {
+            guard let index = base.fields.firstIndex(where: { $0.name == field.name }) else {
+                base.fields.append(field)
+                continue
+            }
+            switch (base.fields[index].value, field.value) {
+            case (.strings(let mine), .strings(let theirs)):
+                base.fields[index].value = .strings(union(mine, theirs, caseInsensitive: true))
+            case (.references(let mine), .references(let theirs)):
+                base.fields[index].value = .references(union(mine, theirs))
+            default:
+                break
+            }
+        }
+        base.match = union(base.match, other.match)
+        base.files = union(base.files, other.files)
+        base.createMissing = base.createMissing || other.createMissing
+        if base.creator == nil { base.creator = other.creator }
+    }
+
+    static func union<T: Hashable>(_ a: [T], _ b: [T]) -> [T] {
+        if b.isEmpty { return a }
+        var seen = Set(a)
+        var out = a
+        for item in b where seen.insert(item).inserted { out.append(item) }
+        return out
+    }
+
+    static func union(_ a: [String], _ b: [String], caseInsensitive: Bool) -> [String] {
+        if b.isEmpty { return a }
+        var seen = Set(a.map { $0.lowercased() })
+        var out = a
+        for item in b where seen.insert(item.lowercased()).inserted { out.append(item) }
+        return out
+    }
+
+    func entity(_ address: EntityAddress) -> DesiredEntity? { slots[address]?.entity }
+    func origins(_ address: EntityAddress) -> [String: FieldOrigin] { slots[address]?.origins ?? [:] }
+
+    func state() -> DesiredState {
+        DesiredState(entities: slots.values.map(\.entity).sorted { $0.address < $1.address }, creatorFolders: creatorFolders)
+    }
+
+    var allOrigins: [EntityAddress: [String: FieldOrigin]] { slots.mapValues(\.origins) }
+}
