@@ -47,6 +47,8 @@ public struct GraphQLErrorEntry: Sendable, Hashable, Codable {
 public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// Nothing answered at the URL (refused, unknown host, network down).
     case connectionFailed(url: String, reason: String)
+    /// The request went out but the connection broke before the whole answer came back.
+    case connectionLost(operation: String, url: String, reason: String)
     /// HTTP 401: the key is missing or wrong.
     case unauthorized(url: String, keyVariable: String, keyWasSent: Bool)
     /// HTTP 400/422: Stash rejected the request document or its variables.
@@ -75,6 +77,8 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
         switch self {
         case let .connectionFailed(url, reason):
             return "Could not connect to Stash at \(url) (\(reason)). Is Stash running at \(url)?"
+        case let .connectionLost(operation, url, reason):
+            return "The connection to Stash at \(url) broke during \(operation) (\(reason))."
         case let .unauthorized(url, variable, sent):
             return sent
                 ? "Stash at \(url) rejected the API key (HTTP 401); set \(variable) to the key shown in Stash under Settings → Security → API Key."
@@ -118,7 +122,7 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
     /// are pointless (no connection, bad key, incompatible server, unknown outcome).
     public var stopsRun: Bool {
         switch underlying {
-        case .connectionFailed, .unauthorized, .incompatibleServer, .outcomeUnknown, .timeout: return true
+        case .connectionFailed, .connectionLost, .unauthorized, .incompatibleServer, .outcomeUnknown, .timeout: return true
         default: return false
         }
     }
