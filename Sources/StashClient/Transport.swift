@@ -130,7 +130,7 @@ final class GraphQLTransport: @unchecked Sendable {
     private func classify(_ error: Error, operation: String) -> AttemptFailure {
         let url = configuration.baseURL.absoluteString
         guard let urlError = error as? URLError else {
-            return AttemptFailure(error: .connectionLost(operation: operation, url: url, reason: error.localizedDescription), delivery: .maybeDelivered, isTransient: true)
+            return AttemptFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + error.localizedDescription), delivery: .maybeDelivered, isTransient: true)
         }
         switch urlError.code {
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
@@ -143,7 +143,7 @@ final class GraphQLTransport: @unchecked Sendable {
             return AttemptFailure(error: .connectionFailed(url: url, reason: Self.reason(urlError)), delivery: .notDelivered, isTransient: false)
         default:
             // The request went out and the answer was lost (connection reset, empty reply…).
-            return AttemptFailure(error: .connectionLost(operation: operation, url: url, reason: Self.reason(urlError)),
+            return AttemptFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + Self.reason(urlError)),
                                   delivery: .maybeDelivered, isTransient: true)
         }
     }
