@@ -44,6 +44,7 @@ public struct RuleSet: Sendable {
     /// problem found, each as `file:line:column: message`.
     public static func load(files: [URL]) throws -> RuleSet {
         let sink = DiagnosticSink()
+        sink.fileOrder = files.map { $0.isFileURL ? $0.path : $0.absoluteString }
         var sources: [(name: String, text: String)] = []
         for url in files {
             let name = url.isFileURL ? url.path : url.absoluteString
@@ -73,6 +74,7 @@ public struct RuleSet: Sendable {
     }
 
     static func load(sources: [(name: String, text: String)], sink: DiagnosticSink) throws -> RuleSet {
+        sink.fileOrder = [builtInName] + sources.map(\.name)
         var merged: RuleNode?
         var names: [String] = []
         for (index, source) in sources.enumerated() {
