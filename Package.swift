@@ -60,6 +60,7 @@ let package = Package(
         // An in-memory Stash speaking Stash v0.30.1's GraphQL over HTTP, for tests and benchmarks.
         .target(name: "StashTestServer", dependencies: [
             .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "FlyingSocks", package: "FlyingFox"),
             .product(name: "GraphQL", package: "GraphQL"),
         ]),
         .executableTarget(name: "fansly-stash-bench", dependencies: [

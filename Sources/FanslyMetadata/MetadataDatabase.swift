@@ -55,7 +55,12 @@ public final class MetadataDatabase: Sendable {
     /// Opens and recognises the database at `path`.
     /// - Throws: `MetadataError` (missing file, directory, empty file, not SQLite, another
     ///   application's database, missing tables or columns, no alembic revision, unreadable).
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, traceStatement: nil)
+    }
+
+    /// `traceStatement` sees every SQL statement run (tests count queries per page with it).
+    init(path: String, traceStatement: (@Sendable (String) -> Void)?) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         self.path = absolute
         try Self.checkFile(absolute)
@@ -64,7 +69,10 @@ public final class MetadataDatabase: Sendable {
         configuration.label = "fansly-metadata"
         // The downloader rewrites the file every 60 s; wait out its short write locks.
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA query_only = 1")
+            if let traceStatement { db.trace(options: .statement) { traceStatement($0.expandedDescription) } }
+        }
         do {
             queue = try DatabaseQueue(path: Self.readOnlyURI(absolute), configuration: configuration)
             schema = try queue.read { db in try DatabaseSchema.read(db, path: absolute) }

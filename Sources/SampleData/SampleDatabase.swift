@@ -30,6 +30,15 @@ public enum SampleDatabase {
         return files
     }
 
+    /// Creates a database with the schema and alembic revision but no rows: what the downloader
+    /// writes before its first download.
+    public static func writeEmpty(to url: URL) throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else { throw SampleDataError.fileExists(url.path) }
+        let queue = try DatabaseQueue(path: url.path)
+        try queue.write { db in try FanslySchema.create(in: db) }
+        try queue.close()
+    }
+
     /// The files the downloader would have written for a database generated with `options`
     /// (the same list `write(to:options:)` returns), without writing anything.
     public static func downloadedFiles(options: SampleOptions) -> [SampleFile] {

@@ -136,14 +136,22 @@ final class Run: @unchecked Sendable {
     }
 
     /// The fields to send for a change (refs resolved; `add` lists joined with what Stash holds),
-    /// without the gallery images, which have their own phase.
-    func resolvedFields(_ change: PlannedChange) throws -> [String: PlanValue] {
-        var fields: [String: PlanValue] = [:]
+    /// without the gallery images, which have their own phase; and the fields to record as written:
+    /// for an `add` list, only the items fansly-stash put there (now and before), because items that
+    /// people added are theirs and never count as drift.
+    func resolvedFields(_ change: PlannedChange) throws -> (send: [String: PlanValue], record: [String: PlanValue]) {
+        var send: [String: PlanValue] = [:], record: [String: PlanValue] = [:]
+        var previous: [String: PlanValue]?
         for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField) {
             let after = try resolve(field.after)
-            fields[field.field] = field.operation == .add ? Self.union(try resolve(field.before), after) : after
+            guard field.operation == .add else { send[field.field] = after; record[field.field] = after; continue }
+            let before = try resolve(field.before)
+            send[field.field] = Self.union(before, after)
+            if previous == nil { previous = (try? state.link(for: change.address))?.writtenFields ?? [:] }
+            let owned = previous?[field.field] ?? .null
+            record[field.field] = Self.union(owned, Self.difference(after, before))
         }
-        return fields
+        return (send, record)
     }
 
     /// The images a gallery change adds (those not already in the gallery), and the field as written.
@@ -173,6 +181,20 @@ final class Run: @unchecked Sendable {
         }
     }
 
+    /// The items of `list` that `other` lacks.
+    static func difference(_ list: PlanValue, _ other: PlanValue) -> PlanValue {
+        switch (list, other) {
+        case (.strings(let items), .strings(let present)):
+            let known = Set(present.map { $0.lowercased() })
+            return .strings(items.filter { !known.contains($0.lowercased()) })
+        case (.refs(let refs), .refs(let present)):
+            let known = Set(present.compactMap(\.id))
+            return .refs(refs.filter { $0.id.map { !known.contains($0) } ?? true })
+        default:
+            return list
+        }
+    }
+
     /// `before` followed by the items of `after` it lacks (strings compared case-insensitively, as
     /// Stash does for aliases).
     static func union(_ before: PlanValue, _ after: PlanValue) -> PlanValue {
@@ -183,6 +205,8 @@ final class Run: @unchecked Sendable {
         case (.refs(let old), .refs(let new)):
             var seen = Set(old.compactMap(\.id))
             return .refs(old + new.filter { $0.id.map { seen.insert($0).inserted } ?? true })
+        case (.null, _):
+            return after
         default:
             return after
         }

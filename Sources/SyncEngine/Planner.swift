@@ -18,9 +18,11 @@ public struct PlanSelection: Sendable, Hashable {
     public var isEmpty: Bool { creators.isEmpty && targets.isEmpty }
 
     func matchesTarget(_ address: EntityAddress) -> Bool {
-        targets.contains { target in
-            if target == address.description || target == address.kind.rawValue { return true }
-            if target.hasSuffix("*") { return address.description.hasPrefix(String(target.dropLast())) }
+        let text = address.description.lowercased()
+        return targets.contains { target in
+            let target = target.lowercased()
+            if target == text || target == address.kind.rawValue { return true }
+            if target.hasSuffix("*") { return text.hasPrefix(String(target.dropLast())) }
             return false
         }
     }
@@ -48,6 +50,13 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
 public protocol MediaCatalog: Sendable {
     /// The subset of `fileIds` that appear in the database (as media, variant or preview ids).
     func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID>
+}
+
+extension MetadataDatabase: MediaCatalog {
+    /// The ids among `fileIds` that name a media, variant or preview of some `account_media` row.
+    public func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID> {
+        Set(try accountMedia(forFileIds: Array(fileIds)).filter { !$0.value.isEmpty }.keys)
+    }
 }
 
 /// Computes a `Plan`: matches every desired entity to Stash, resolves references between them and
@@ -146,7 +155,8 @@ public struct Planner: Sendable {
     // MARK: Selection
 
     /// The entities `selection` picks, plus every entity they refer to, in phase order.
-    func select(_ selection: PlanSelection) throws -> [DesiredEntity] {
+    /// Throws for a creator or target that matches nothing.
+    public func select(_ selection: PlanSelection) throws -> [DesiredEntity] {
         if selection.isEmpty { return desired.entities }
         let creators = Set(selection.creators.map { $0.lowercased() })
         if !creators.isEmpty {
@@ -239,7 +249,10 @@ public struct Planner: Sendable {
         var fieldChanges: [FieldChange] = []
         var drift: [FieldDrift] = []
         for (field, value) in values {
-            let decision = FieldDiff.decide(field: field.name, desired: value, current: object.fields[field.name] ?? .null,
+            // Stash's finds do not say whether an object has an image, so an unknown image counts as
+            // present: merge never replaces a picture someone chose.
+            let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
+            let decision = FieldDiff.decide(field: field.name, desired: value, current: current,
                                             strategy: field.strategy, written: link?.writtenFields[field.name])
             if let change = decision.change { fieldChanges.append(change) }
             if let fieldDrift = decision.drift { drift.append(fieldDrift) }
@@ -324,8 +337,9 @@ public struct Planner: Sendable {
     }
 
     private func creator(ofPath path: String) -> String? {
+        let lowered = path.lowercased()
         for (creator, folders) in desired.creatorFolders {
-            for folder in folders where path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") { return creator }
+            for folder in folders where lowered.hasPrefix((folder.hasSuffix("/") ? folder : folder + "/").lowercased()) { return creator }
         }
         return nil
     }

@@ -56,6 +56,15 @@ enum TestSupport {
         return url
     }
 
+    /// Changes an existing test database (foreign keys off, as the downloader's data needs).
+    static func modify(_ url: URL, _ change: (Database) throws -> Void) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+        try queue.write(change)
+        try queue.close()
+    }
+
     static func bytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
 }
 

@@ -156,3 +156,14 @@ final class MatchTests: XCTestCase {
         XCTAssertEqual(Matcher(snapshot: snapshot).match(chapter, galleryId: nil), .none)
     }
 }
+
+final class MatchCatalogTests: XCTestCase {
+    func testTheSampleDatabaseKnowsEveryFileItsDownloaderWrote() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let list = try String(contentsOf: root.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
+        let ids = Set(list.split(separator: "\n").compactMap { MediaFileName.token(inPath: String($0))?.mediaId })
+        XCTAssertGreaterThan(ids.count, 10)
+        let database = try MetadataDatabase(path: root.appendingPathComponent("examples/sample-metadata.sqlite3").path)
+        XCTAssertEqual(try database.knownFileIds(ids.union([123_456_789])), ids)
+    }
+}

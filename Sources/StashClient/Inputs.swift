@@ -1,0 +1,449 @@
+import Foundation
+
+// Typed mutation inputs. Only the fields that are set are serialised: `nil` means "absent" (Stash
+// leaves the field alone), which is not the same as JSON null. Fields that can be cleared with an
+// explicit null use `Nullable`.
+
+/// A value that may be sent as an explicit JSON null (clearing the field), as opposed to a Swift
+/// `nil` property, which leaves the field out of the request.
+public enum Nullable<Wrapped: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    case null
+    case value(Wrapped)
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .null : .value(try container.decode(Wrapped.self))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case let .value(value): try container.encode(value)
+        }
+    }
+    /// The wrapped value, nil for `.null`.
+    public var value: Wrapped? { if case let .value(value) = self { return value }; return nil }
+}
+
+/// `BulkUpdateIdMode`: how a bulk update combines its list with what the object holds.
+public enum BulkUpdateMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Replace the list.
+    case set = "SET"
+    /// Add the items that are missing.
+    case add = "ADD"
+    /// Remove the items.
+    case remove = "REMOVE"
+}
+
+/// `BulkUpdateIds`.
+public struct BulkUpdateIds: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var mode: BulkUpdateMode
+    public init(ids: [String], mode: BulkUpdateMode) { self.ids = ids; self.mode = mode }
+}
+
+/// `BulkUpdateStrings`.
+public struct BulkUpdateStrings: Sendable, Hashable, Codable {
+    public var values: [String]
+    public var mode: BulkUpdateMode
+    public init(values: [String], mode: BulkUpdateMode) { self.values = values; self.mode = mode }
+}
+
+/// `StashIDInput`.
+public struct StashIDInput: Sendable, Hashable, Codable {
+    public var endpoint: String
+    public var stashId: String
+    public init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
+}
+
+// MARK: Performers
+
+/// `PerformerCreateInput` (the fields a mapper sets).
+public struct PerformerCreateInput: Sendable, Hashable, Codable {
+    public var name: String
+    public var disambiguation: String?
+    public var urls: [String]?
+    public var gender: Gender?
+    public var birthdate: String?
+    public var country: String?
+    public var details: String?
+    public var aliasList: [String]?
+    public var favorite: Bool?
+    public var tagIds: [String]?
+    /// An image URL or `data:` URI.
+    public var image: String?
+    public var stashIds: [StashIDInput]?
+
+    public init(name: String, disambiguation: String? = nil, urls: [String]? = nil, gender: Gender? = nil,
+                birthdate: String? = nil, country: String? = nil, details: String? = nil, aliasList: [String]? = nil,
+                favorite: Bool? = nil, tagIds: [String]? = nil, image: String? = nil, stashIds: [StashIDInput]? = nil) {
+        self.name = name; self.disambiguation = disambiguation; self.urls = urls; self.gender = gender
+        self.birthdate = birthdate; self.country = country; self.details = details; self.aliasList = aliasList
+        self.favorite = favorite; self.tagIds = tagIds; self.image = image; self.stashIds = stashIds
+    }
+}
+
+/// `PerformerUpdateInput`: only the set fields change; `urls`, `aliasList` and `tagIds` replace the lists.
+public struct PerformerUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String?
+    public var disambiguation: String?
+    public var urls: [String]?
+    public var gender: Nullable<Gender>?
+    public var birthdate: String?
+    public var country: String?
+    public var details: String?
+    public var aliasList: [String]?
+    public var favorite: Bool?
+    public var tagIds: [String]?
+    public var image: String?
+    public var stashIds: [StashIDInput]?
+
+    public init(id: String, name: String? = nil, disambiguation: String? = nil, urls: [String]? = nil,
+                gender: Nullable<Gender>? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
+                aliasList: [String]? = nil, favorite: Bool? = nil, tagIds: [String]? = nil, image: String? = nil,
+                stashIds: [StashIDInput]? = nil) {
+        self.id = id; self.name = name; self.disambiguation = disambiguation; self.urls = urls; self.gender = gender
+        self.birthdate = birthdate; self.country = country; self.details = details; self.aliasList = aliasList
+        self.favorite = favorite; self.tagIds = tagIds; self.image = image; self.stashIds = stashIds
+    }
+}
+
+/// `BulkPerformerUpdateInput`.
+public struct BulkPerformerUpdateInput: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var disambiguation: String?
+    public var urls: BulkUpdateStrings?
+    public var gender: Gender?
+    public var country: String?
+    public var details: String?
+    public var aliasList: BulkUpdateStrings?
+    public var favorite: Bool?
+    public var tagIds: BulkUpdateIds?
+
+    public init(ids: [String], disambiguation: String? = nil, urls: BulkUpdateStrings? = nil, gender: Gender? = nil,
+                country: String? = nil, details: String? = nil, aliasList: BulkUpdateStrings? = nil,
+                favorite: Bool? = nil, tagIds: BulkUpdateIds? = nil) {
+        self.ids = ids; self.disambiguation = disambiguation; self.urls = urls; self.gender = gender
+        self.country = country; self.details = details; self.aliasList = aliasList; self.favorite = favorite; self.tagIds = tagIds
+    }
+}
+
+// MARK: Studios
+
+/// `StudioCreateInput`.
+public struct StudioCreateInput: Sendable, Hashable, Codable {
+    public var name: String
+    public var urls: [String]?
+    public var parentId: String?
+    public var details: String?
+    public var aliases: [String]?
+    public var tagIds: [String]?
+    public var favorite: Bool?
+    public var image: String?
+
+    public init(name: String, urls: [String]? = nil, parentId: String? = nil, details: String? = nil,
+                aliases: [String]? = nil, tagIds: [String]? = nil, favorite: Bool? = nil, image: String? = nil) {
+        self.name = name; self.urls = urls; self.parentId = parentId; self.details = details
+        self.aliases = aliases; self.tagIds = tagIds; self.favorite = favorite; self.image = image
+    }
+}
+
+/// `StudioUpdateInput`; `parentId: .null` detaches the studio from its parent.
+public struct StudioUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String?
+    public var urls: [String]?
+    public var parentId: Nullable<String>?
+    public var details: String?
+    public var aliases: [String]?
+    public var tagIds: [String]?
+    public var favorite: Bool?
+    public var image: String?
+
+    public init(id: String, name: String? = nil, urls: [String]? = nil, parentId: Nullable<String>? = nil,
+                details: String? = nil, aliases: [String]? = nil, tagIds: [String]? = nil, favorite: Bool? = nil,
+                image: String? = nil) {
+        self.id = id; self.name = name; self.urls = urls; self.parentId = parentId; self.details = details
+        self.aliases = aliases; self.tagIds = tagIds; self.favorite = favorite; self.image = image
+    }
+}
+
+/// `BulkStudioUpdateInput` (Stash v0.30+).
+public struct BulkStudioUpdateInput: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var urls: BulkUpdateStrings?
+    public var parentId: String?
+    public var details: String?
+    public var favorite: Bool?
+    public var tagIds: BulkUpdateIds?
+
+    public init(ids: [String], urls: BulkUpdateStrings? = nil, parentId: String? = nil, details: String? = nil,
+                favorite: Bool? = nil, tagIds: BulkUpdateIds? = nil) {
+        self.ids = ids; self.urls = urls; self.parentId = parentId; self.details = details
+        self.favorite = favorite; self.tagIds = tagIds
+    }
+}
+
+// MARK: Tags
+
+/// `TagCreateInput`.
+public struct TagCreateInput: Sendable, Hashable, Codable {
+    public var name: String
+    public var sortName: String?
+    public var description: String?
+    public var aliases: [String]?
+    public var favorite: Bool?
+    public var ignoreAutoTag: Bool?
+    public var parentIds: [String]?
+    public var childIds: [String]?
+
+    public init(name: String, sortName: String? = nil, description: String? = nil, aliases: [String]? = nil,
+                favorite: Bool? = nil, ignoreAutoTag: Bool? = nil, parentIds: [String]? = nil, childIds: [String]? = nil) {
+        self.name = name; self.sortName = sortName; self.description = description; self.aliases = aliases
+        self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
+    }
+}
+
+/// `TagUpdateInput`.
+public struct TagUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String?
+    public var sortName: String?
+    public var description: String?
+    public var aliases: [String]?
+    public var favorite: Bool?
+    public var ignoreAutoTag: Bool?
+    public var parentIds: [String]?
+    public var childIds: [String]?
+
+    public init(id: String, name: String? = nil, sortName: String? = nil, description: String? = nil,
+                aliases: [String]? = nil, favorite: Bool? = nil, ignoreAutoTag: Bool? = nil,
+                parentIds: [String]? = nil, childIds: [String]? = nil) {
+        self.id = id; self.name = name; self.sortName = sortName; self.description = description; self.aliases = aliases
+        self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
+    }
+}
+
+/// `BulkTagUpdateInput`.
+public struct BulkTagUpdateInput: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var description: String?
+    public var aliases: BulkUpdateStrings?
+    public var favorite: Bool?
+    public var ignoreAutoTag: Bool?
+    public var parentIds: BulkUpdateIds?
+    public var childIds: BulkUpdateIds?
+
+    public init(ids: [String], description: String? = nil, aliases: BulkUpdateStrings? = nil, favorite: Bool? = nil,
+                ignoreAutoTag: Bool? = nil, parentIds: BulkUpdateIds? = nil, childIds: BulkUpdateIds? = nil) {
+        self.ids = ids; self.description = description; self.aliases = aliases; self.favorite = favorite
+        self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
+    }
+}
+
+// MARK: Galleries
+
+/// `GalleryCreateInput`; `title` must not be blank.
+public struct GalleryCreateInput: Sendable, Hashable, Codable {
+    public var title: String
+    public var code: String?
+    public var urls: [String]?
+    /// `YYYY-MM-DD`.
+    public var date: String?
+    public var details: String?
+    public var photographer: String?
+    public var organized: Bool?
+    public var sceneIds: [String]?
+    public var studioId: String?
+    public var tagIds: [String]?
+    public var performerIds: [String]?
+
+    public init(title: String, code: String? = nil, urls: [String]? = nil, date: String? = nil, details: String? = nil,
+                photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil, studioId: String? = nil,
+                tagIds: [String]? = nil, performerIds: [String]? = nil) {
+        self.title = title; self.code = code; self.urls = urls; self.date = date; self.details = details
+        self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
+        self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
+    }
+}
+
+/// `GalleryUpdateInput`.
+public struct GalleryUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var title: String?
+    public var code: String?
+    public var urls: [String]?
+    public var date: Nullable<String>?
+    public var details: String?
+    public var photographer: String?
+    public var organized: Bool?
+    public var sceneIds: [String]?
+    public var studioId: Nullable<String>?
+    public var tagIds: [String]?
+    public var performerIds: [String]?
+
+    public init(id: String, title: String? = nil, code: String? = nil, urls: [String]? = nil, date: Nullable<String>? = nil,
+                details: String? = nil, photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil,
+                studioId: Nullable<String>? = nil, tagIds: [String]? = nil, performerIds: [String]? = nil) {
+        self.id = id; self.title = title; self.code = code; self.urls = urls; self.date = date; self.details = details
+        self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
+        self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
+    }
+}
+
+/// `BulkGalleryUpdateInput`.
+public struct BulkGalleryUpdateInput: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var code: String?
+    public var urls: BulkUpdateStrings?
+    public var date: String?
+    public var details: String?
+    public var photographer: String?
+    public var organized: Bool?
+    public var sceneIds: BulkUpdateIds?
+    public var studioId: String?
+    public var tagIds: BulkUpdateIds?
+    public var performerIds: BulkUpdateIds?
+
+    public init(ids: [String], code: String? = nil, urls: BulkUpdateStrings? = nil, date: String? = nil,
+                details: String? = nil, photographer: String? = nil, organized: Bool? = nil, sceneIds: BulkUpdateIds? = nil,
+                studioId: String? = nil, tagIds: BulkUpdateIds? = nil, performerIds: BulkUpdateIds? = nil) {
+        self.ids = ids; self.code = code; self.urls = urls; self.date = date; self.details = details
+        self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
+        self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
+    }
+}
+
+/// `GalleryAddInput` / `GalleryRemoveInput`: images to add to or remove from a user-created gallery.
+public struct GalleryImagesInput: Sendable, Hashable, Codable {
+    public var galleryId: String
+    public var imageIds: [String]
+    public init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
+}
+
+/// `GalleryChapterCreateInput`; `imageIndex` is 1-based and at most the gallery's image count.
+public struct GalleryChapterCreateInput: Sendable, Hashable, Codable {
+    public var galleryId: String
+    public var title: String
+    public var imageIndex: Int
+    public init(galleryId: String, title: String, imageIndex: Int) {
+        self.galleryId = galleryId; self.title = title; self.imageIndex = imageIndex
+    }
+}
+
+/// `GalleryChapterUpdateInput`.
+public struct GalleryChapterUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var galleryId: String?
+    public var title: String?
+    public var imageIndex: Int?
+    public init(id: String, galleryId: String? = nil, title: String? = nil, imageIndex: Int? = nil) {
+        self.id = id; self.galleryId = galleryId; self.title = title; self.imageIndex = imageIndex
+    }
+}
+
+// MARK: Scenes
+
+/// `SceneUpdateInput`.
+public struct SceneUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var title: String?
+    public var code: String?
+    public var details: String?
+    public var director: String?
+    public var urls: [String]?
+    public var date: Nullable<String>?
+    public var organized: Bool?
+    public var studioId: Nullable<String>?
+    public var galleryIds: [String]?
+    public var performerIds: [String]?
+    public var tagIds: [String]?
+    /// An image URL or `data:` URI.
+    public var coverImage: String?
+
+    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
+                urls: [String]? = nil, date: Nullable<String>? = nil, organized: Bool? = nil,
+                studioId: Nullable<String>? = nil, galleryIds: [String]? = nil, performerIds: [String]? = nil,
+                tagIds: [String]? = nil, coverImage: String? = nil) {
+        self.id = id; self.title = title; self.code = code; self.details = details; self.director = director
+        self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
+        self.galleryIds = galleryIds; self.performerIds = performerIds; self.tagIds = tagIds; self.coverImage = coverImage
+    }
+}
+
+/// `BulkSceneUpdateInput`.
+public struct BulkSceneUpdateInput: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var title: String?
+    public var code: String?
+    public var details: String?
+    public var director: String?
+    public var urls: BulkUpdateStrings?
+    public var date: String?
+    public var organized: Bool?
+    public var studioId: String?
+    public var galleryIds: BulkUpdateIds?
+    public var performerIds: BulkUpdateIds?
+    public var tagIds: BulkUpdateIds?
+
+    public init(ids: [String], title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
+                urls: BulkUpdateStrings? = nil, date: String? = nil, organized: Bool? = nil, studioId: String? = nil,
+                galleryIds: BulkUpdateIds? = nil, performerIds: BulkUpdateIds? = nil, tagIds: BulkUpdateIds? = nil) {
+        self.ids = ids; self.title = title; self.code = code; self.details = details; self.director = director
+        self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
+        self.galleryIds = galleryIds; self.performerIds = performerIds; self.tagIds = tagIds
+    }
+}
+
+// MARK: Images
+
+/// `ImageUpdateInput`.
+public struct ImageUpdateInput: Sendable, Hashable, Codable {
+    public var id: String
+    public var title: String?
+    public var code: String?
+    public var details: String?
+    public var photographer: String?
+    public var urls: [String]?
+    public var date: Nullable<String>?
+    public var organized: Bool?
+    public var studioId: Nullable<String>?
+    public var performerIds: [String]?
+    public var tagIds: [String]?
+    public var galleryIds: [String]?
+
+    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
+                urls: [String]? = nil, date: Nullable<String>? = nil, organized: Bool? = nil,
+                studioId: Nullable<String>? = nil, performerIds: [String]? = nil, tagIds: [String]? = nil,
+                galleryIds: [String]? = nil) {
+        self.id = id; self.title = title; self.code = code; self.details = details; self.photographer = photographer
+        self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
+        self.performerIds = performerIds; self.tagIds = tagIds; self.galleryIds = galleryIds
+    }
+}
+
+/// `BulkImageUpdateInput`.
+public struct BulkImageUpdateInput: Sendable, Hashable, Codable {
+    public var ids: [String]
+    public var title: String?
+    public var code: String?
+    public var details: String?
+    public var photographer: String?
+    public var urls: BulkUpdateStrings?
+    public var date: String?
+    public var organized: Bool?
+    public var studioId: String?
+    public var performerIds: BulkUpdateIds?
+    public var tagIds: BulkUpdateIds?
+    public var galleryIds: BulkUpdateIds?
+
+    public init(ids: [String], title: String? = nil, code: String? = nil, details: String? = nil,
+                photographer: String? = nil, urls: BulkUpdateStrings? = nil, date: String? = nil, organized: Bool? = nil,
+                studioId: String? = nil, performerIds: BulkUpdateIds? = nil, tagIds: BulkUpdateIds? = nil,
+                galleryIds: BulkUpdateIds? = nil) {
+        self.ids = ids; self.title = title; self.code = code; self.details = details; self.photographer = photographer
+        self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
+        self.performerIds = performerIds; self.tagIds = tagIds; self.galleryIds = galleryIds
+    }
+}

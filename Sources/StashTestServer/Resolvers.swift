@@ -1,0 +1,129 @@
+import Foundation
+import GraphQL
+
+extension StashTestServer {
+    /// Builds the schema from the SDL subset and attaches the resolvers of Query and Mutation.
+    func makeSchema() -> GraphQLSchema {
+        do {
+            let schema = try buildSchema(source: Source(body: TestSchema.sdl, name: "stash-test-schema"))
+            try attachQueryResolvers(schema.queryType!)
+            try attachMutationResolvers(schema.mutationType!)
+            try attachVisualFileResolution(schema)
+            return schema
+        } catch {
+            fatalError("the test server's schema is invalid: \(error)")
+        }
+    }
+
+    private func attachQueryResolvers(_ query: GraphQLObjectType) throws {
+        let fields = try query.fields()
+        let finds: [String: @Sendable (StashState, Map) throws -> FindResultNode] = [
+            "findScenes": { try $0.findScenes($1) }, "findImages": { try $0.findImages($1) },
+            "findGalleries": { try $0.findGalleries($1) }, "findPerformers": { try $0.findPerformers($1) },
+            "findStudios": { try $0.findStudios($1) }, "findTags": { try $0.findTags($1) },
+        ]
+        for (name, field) in fields {
+            if let find = finds[name] {
+                field.resolve = { [unowned self] _, args, context, _ in
+                    (context as? ExecutionTrace)?.markRan()
+                    return try find(self.state, args)
+                }
+                continue
+            }
+            field.resolve = { [unowned self] _, args, context, _ in
+                (context as? ExecutionTrace)?.markRan()
+                let state = self.state
+                let id = args["id"].string.flatMap { Int($0) } ?? -1
+                switch name {
+                case "findScene": return state.scenes[id].map { SceneNode(state: state, record: $0) }
+                case "findImage": return state.images[id].map { ImageNode(state: state, record: $0) }
+                case "findGallery": return state.galleries[id].map { GalleryNode(state: state, record: $0) }
+                case "findPerformer": return state.performers[id].map { PerformerNode(state: state, record: $0) }
+                case "findStudio": return state.studios[id].map { StudioNode(state: state, record: $0) }
+                case "findTag": return state.tags[id].map { TagNode(state: state, record: $0) }
+                case "version":
+                    return PlainNode(values: ["version": self.version as (any Sendable)?, "hash": "b23b0267", "build_time": "2025-12-01 00:00:00"])
+                case "systemStatus":
+                    return PlainNode(values: ["databaseSchema": 75, "appSchema": 75, "status": self.status, "os": "linux",
+                                              "workingDir": "/root", "homeDir": "/root", "databasePath": "/root/.stash/stash-go.sqlite",
+                                              "configPath": "/root/.stash/config.yml"])
+                default: return nil
+                }
+            }
+        }
+        query.fields = { fields }
+    }
+
+    private func attachMutationResolvers(_ mutation: GraphQLObjectType) throws {
+        let fields = try mutation.fields()
+        typealias Single = @Sendable (inout StashState, InputObject) throws -> Int
+        typealias Bulk = @Sendable (inout StashState, InputObject) throws -> [Int]
+        typealias Node = @Sendable (StashState, Int) -> (any Sendable)?
+        let performer: Node = { s, id in s.performers[id].map { PerformerNode(state: s, record: $0) } }
+        let studio: Node = { s, id in s.studios[id].map { StudioNode(state: s, record: $0) } }
+        let tag: Node = { s, id in s.tags[id].map { TagNode(state: s, record: $0) } }
+        let gallery: Node = { s, id in s.galleries[id].map { GalleryNode(state: s, record: $0) } }
+        let chapter: Node = { s, id in s.chapters[id].map { ChapterNode(state: s, record: $0) } }
+        let scene: Node = { s, id in s.scenes[id].map { SceneNode(state: s, record: $0) } }
+        let image: Node = { s, id in s.images[id].map { ImageNode(state: s, record: $0) } }
+        let singles: [String: (Single, Node)] = [
+            "performerCreate": ({ try $0.performerCreate($1) }, performer), "performerUpdate": ({ try $0.performerUpdate($1) }, performer),
+            "studioCreate": ({ try $0.studioCreate($1) }, studio), "studioUpdate": ({ try $0.studioUpdate($1) }, studio),
+            "tagCreate": ({ try $0.tagCreate($1) }, tag), "tagUpdate": ({ try $0.tagUpdate($1) }, tag),
+            "galleryCreate": ({ try $0.galleryCreate($1) }, gallery), "galleryUpdate": ({ try $0.galleryUpdate($1) }, gallery),
+            "galleryChapterCreate": ({ try $0.galleryChapterCreate($1) }, chapter),
+            "galleryChapterUpdate": ({ try $0.galleryChapterUpdate($1) }, chapter),
+            "sceneUpdate": ({ try $0.sceneUpdate($1) }, scene), "imageUpdate": ({ try $0.imageUpdate($1) }, image),
+        ]
+        let bulks: [String: (Bulk, Node)] = [
+            "bulkPerformerUpdate": ({ try $0.bulkPerformerUpdate($1) }, performer),
+            "bulkStudioUpdate": ({ try $0.bulkStudioUpdate($1) }, studio),
+            "bulkTagUpdate": ({ try $0.bulkTagUpdate($1) }, tag),
+            "bulkGalleryUpdate": ({ try $0.bulkGalleryUpdate($1) }, gallery),
+            "bulkSceneUpdate": ({ try $0.bulkSceneUpdate($1) }, scene),
+            "bulkImageUpdate": ({ try $0.bulkImageUpdate($1) }, image),
+        ]
+        let flags: [String: @Sendable (inout StashState, InputObject) throws -> Bool] = [
+            "addGalleryImages": { try $0.addGalleryImages($1) }, "removeGalleryImages": { try $0.removeGalleryImages($1) },
+        ]
+        for (name, field) in fields {
+            if let (run, node) = singles[name] {
+                field.resolve = { [unowned self] _, args, context, _ in
+                    (context as? ExecutionTrace)?.markRan()
+                    let (id, state) = try self.transact { try run(&$0, InputObject(args["input"])) }
+                    return node(state, id)
+                }
+            } else if let (run, node) = bulks[name] {
+                field.resolve = { [unowned self] _, args, context, _ in
+                    (context as? ExecutionTrace)?.markRan()
+                    let (ids, state) = try self.transact { try run(&$0, InputObject(args["input"])) }
+                    return ids.compactMap { node(state, $0) }
+                }
+            } else if let run = flags[name] {
+                field.resolve = { [unowned self] _, args, context, _ in
+                    (context as? ExecutionTrace)?.markRan()
+                    return try self.transact { try run(&$0, InputObject(args["input"])) }.0
+                }
+            }
+        }
+        mutation.fields = { fields }
+    }
+
+    /// Unions built from SDL have no way to tell their members apart; give `Image.visual_files` a
+    /// `VisualFile` union that resolves by the file's kind.
+    private func attachVisualFileResolution(_ schema: GraphQLSchema) throws {
+        guard let imageType = schema.getType(name: "Image") as? GraphQLObjectType,
+              let videoFile = schema.getType(name: "VideoFile") as? GraphQLObjectType,
+              let imageFile = schema.getType(name: "ImageFile") as? GraphQLObjectType else { return }
+        let union = try GraphQLUnionType(name: "VisualFile", resolveType: { value, _ in
+            (value as? FileNode)?.kind == .video ? videoFile : imageFile
+        }, types: [videoFile, imageFile])
+        var fields = try imageType.fields()
+        if let original = fields["visual_files"] {
+            fields["visual_files"] = GraphQLField(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(union))),
+                                                  args: original.args, resolve: original.resolve)
+        }
+        let patched = fields
+        imageType.fields = { patched }
+    }
+}

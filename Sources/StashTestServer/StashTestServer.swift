@@ -1,0 +1,391 @@
+import Foundation
+import FlyingFox
+import FlyingSocks
+import GraphQL
+
+/// An in-memory Stash speaking v0.30.1's GraphQL over HTTP on 127.0.0.1, for tests and benchmarks.
+///
+/// It checks the `ApiKey` header (401 with an empty body), answers parse and validation errors
+/// with 422 or 400 depending on `Accept`, runs each aliased mutation as its own transaction, in
+/// order, with Stash's validation messages at HTTP 200, and can inject latency and failures.
+public final class StashTestServer: @unchecked Sendable {
+    /// A failure to inject into matching requests.
+    public enum Fault: Sendable, Hashable {
+        /// Answer with this HTTP status and an empty body, without running the request.
+        case status(Int)
+        /// Close the connection without an answer, without running the request.
+        case dropConnection
+        /// Run the request (mutations are applied), then close the connection without an answer.
+        case dropConnectionAfterApplying
+        /// Run the request, then answer with this status instead of the result.
+        case statusAfterApplying(Int)
+        /// Wait this long before answering.
+        case delay(Duration)
+    }
+
+    private struct Injection {
+        let fault: Fault
+        /// A root field name (`galleryCreate`), or nil for any request.
+        let field: String?
+        var remaining: Int
+    }
+
+    /// The API key requests must carry, or nil for a Stash without authentication.
+    public let apiKey: String?
+    /// What `version` answers.
+    public var version: String? { get { locked { _version } } set { locked { _version = newValue } } }
+    /// What `systemStatus.status` answers (`OK`, `NEEDS_MIGRATION`, `SETUP`).
+    public var status: String { get { locked { _status } } set { locked { _status = newValue } } }
+    /// Added to every request.
+    public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
+
+    private let lock = NSLock()
+    private var _state = StashState()
+    private var _version: String? = "v0.30.1"
+    private var _status = "OK"
+    private var _latency: Duration = .zero
+    private var injections: [Injection] = []
+    private var _requestCount = 0
+    private var _fieldCounts: [String: Int] = [:]
+    private var server: HTTPServer?
+    private var serverTask: Task<Void, Error>?
+    private var documentCache: [String: Result<Document, GraphQLErrorList>] = [:]
+    private var _port: UInt16 = 0
+    private lazy var schema: GraphQLSchema = makeSchema()
+
+    /// A server requiring `apiKey` (nil: no authentication).
+    public init(apiKey: String? = nil) { self.apiKey = apiKey }
+
+    deinit { serverTask?.cancel() }
+
+    // MARK: Lifecycle
+
+    /// Starts listening on a free port of 127.0.0.1.
+    public func start() async throws {
+        _ = locked { schema }
+        let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
+        let handler = ClosureHTTPHandler { [weak self] request in
+            guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
+            return await self.handle(request)
+        }
+        let server = HTTPServer(address: address, timeout: 60, logger: .disabled, handler: handler)
+        locked { self.server = server }
+        let task = Task { try await server.run() }
+        locked { serverTask = task }
+        try await server.waitUntilListening(timeout: 10)
+        guard case let .ip4(_, port)? = await server.listeningAddress else {
+            throw StashTestServerError.notListening
+        }
+        locked { _port = port }
+    }
+
+    /// Stops listening and closes open connections.
+    public func stop() async {
+        let (server, task) = locked { (self.server, self.serverTask) }
+        await server?.stop(timeout: 1)
+        task?.cancel()
+        _ = try? await task?.value
+        locked { self.server = nil; self.serverTask = nil }
+    }
+
+    /// The port bound by `start()`.
+    public var port: UInt16 { locked { _port } }
+    /// `http://127.0.0.1:<port>`.
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    // MARK: State for tests
+
+    /// A snapshot of everything the server holds.
+    public var state: StashState { locked { _state } }
+
+    /// Changes the state directly (seeding, simulating a user's edits in Stash).
+    @discardableResult
+    public func modify<T>(_ body: (inout StashState) throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body(&_state)
+    }
+
+    /// Adds scenes and images for scanned file paths; returns the ids created by path.
+    @discardableResult
+    public func seed(paths: [String]) -> [String: Int] { modify { $0.seed(paths: paths) } }
+
+    /// Marks a scene organized, as a user would in Stash.
+    public func markOrganized(sceneId: Int, _ organized: Bool = true) { modify { $0.scenes[sceneId]?.organized = organized } }
+    /// Marks an image organized.
+    public func markOrganized(imageId: Int, _ organized: Bool = true) { modify { $0.images[imageId]?.organized = organized } }
+    /// Marks a gallery organized.
+    public func markOrganized(galleryId: Int, _ organized: Bool = true) { modify { $0.galleries[galleryId]?.organized = organized } }
+
+    /// Adds a gallery a scan created from a zip file, holding `imagePaths` (seeded as images).
+    @discardableResult
+    public func addZipGallery(path: String, imagePaths: [String] = []) -> Int {
+        modify { state in
+            let id = state.nextId("gallery")
+            var gallery = TestGallery(id: id)
+            gallery.zipPath = path
+            state.galleries[id] = gallery
+            for imageId in state.seed(paths: imagePaths).values { state.images[imageId]?.galleryIds.append(id) }
+            return id
+        }
+    }
+
+    /// Adds a gallery a scan created from a folder; images already seeded directly inside it join it.
+    @discardableResult
+    public func addFolderGallery(path: String) -> Int {
+        modify { state in
+            let id = state.nextId("gallery")
+            var gallery = TestGallery(id: id)
+            gallery.folderPath = path
+            state.galleries[id] = gallery
+            for (imageId, image) in state.images where (image.path as NSString).deletingLastPathComponent == path {
+                state.images[imageId]?.galleryIds.append(id)
+            }
+            return id
+        }
+    }
+
+    // MARK: Faults and counters
+
+    /// Makes the next `times` requests touching root field `field` (any request when nil) fail with `fault`.
+    public func inject(_ fault: Fault, on field: String? = nil, times: Int = 1) {
+        locked { injections.append(Injection(fault: fault, field: field, remaining: times)) }
+    }
+
+    /// Removes every pending injection.
+    public func clearInjections() { locked { injections.removeAll() } }
+
+    /// HTTP requests received (including rejected ones).
+    public var requestCount: Int { locked { _requestCount } }
+
+    /// Requests that selected root field `field` (once per request, however many aliases).
+    public func requestCount(for field: String) -> Int { locked { _fieldCounts[field] ?? 0 } }
+
+    /// Resets the counters.
+    public func resetCounters() { locked { _requestCount = 0; _fieldCounts = [:] } }
+
+    // MARK: HTTP
+
+    private func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        locked { _requestCount += 1 }
+        let latency = self.latency
+        if latency > .zero { try? await Task.sleep(for: latency) }
+
+        // Auth first, as Stash's middleware does: 401 with an empty body.
+        let sentKey = request.headers[HTTPHeader("ApiKey")] ?? request.query.first { $0.name == "apikey" }?.value
+        if let apiKey {
+            guard sentKey == apiKey else { return Self.unauthorized() }
+        } else if let sentKey, !sentKey.isEmpty {
+            return Self.unauthorized()
+        }
+        guard request.method == .POST, request.path == "/graphql" else {
+            return HTTPResponse(statusCode: .notFound)
+        }
+
+        let accept = request.headers[HTTPHeader("Accept")] ?? ""
+        let body: Data
+        do { body = try await request.bodyData } catch { return HTTPResponse(statusCode: .badRequest) }
+        let payload: GraphQLRequestBody
+        do { payload = try JSONDecoder().decode(GraphQLRequestBody.self, from: body) } catch {
+            return Self.requestError(["json request body could not be decoded: \(error)"], code: nil, accept: accept)
+        }
+
+        let document: Document
+        switch parsedDocument(payload.query) {
+        case let .success(parsed): document = parsed
+        case let .failure(list):
+            let code = list.isParseError ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED"
+            return Self.errorResponse(list.errors, code: code, accept: accept)
+        }
+
+        let fields = Self.rootFields(of: document, operationName: payload.operationName)
+        let fault = locked { () -> Fault? in
+            for field in Set(fields) { _fieldCounts[field, default: 0] += 1 }
+            guard let index = injections.firstIndex(where: { $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!)) }) else {
+                return nil
+            }
+            injections[index].remaining -= 1
+            let fault = injections[index].fault
+            if injections[index].remaining == 0 { injections.remove(at: index) }
+            return fault
+        }
+        switch fault {
+        case let .status(code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
+        case .dropConnection?: return Self.droppedConnection()
+        case let .delay(duration)?: try? await Task.sleep(for: duration)
+        default: break
+        }
+
+        let context = ExecutionTrace()
+        let result: GraphQLResult
+        do {
+            result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
+                                       variableValues: payload.variables ?? [:], operationName: payload.operationName)
+        } catch {
+            return Self.requestError(["\(error)"], code: nil, accept: accept)
+        }
+
+        switch fault {
+        case .dropConnectionAfterApplying?: return Self.droppedConnection()
+        case let .statusAfterApplying(code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
+        default: break
+        }
+
+        if result.data == nil && !context.resolverRan {
+            // Variable coercion failed before anything ran: Stash reports it as a validation failure.
+            return Self.errorResponse(result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
+        }
+        return Self.json(status: .ok, contentType: "application/json", body: Self.encode(result))
+    }
+
+    private func parsedDocument(_ query: String) -> Result<Document, GraphQLErrorList> {
+        if let cached = locked({ documentCache[query] }) { return cached }
+        let result: Result<Document, GraphQLErrorList>
+        do {
+            let document = try parse(source: Source(body: query, name: "GraphQL request"))
+            let errors = validate(schema: schema, ast: document)
+            result = errors.isEmpty ? .success(document) : .failure(GraphQLErrorList(errors: errors, isParseError: false))
+        } catch let error as GraphQLError {
+            result = .failure(GraphQLErrorList(errors: [error], isParseError: true))
+        } catch {
+            result = .failure(GraphQLErrorList(errors: [GraphQLError(message: "\(error)")], isParseError: true))
+        }
+        locked {
+            if documentCache.count > 512 { documentCache.removeAll() }
+            documentCache[query] = result
+        }
+        return result
+    }
+
+    private static func rootFields(of document: Document, operationName: String?) -> [String] {
+        for definition in document.definitions {
+            guard let operation = definition as? OperationDefinition else { continue }
+            if let operationName, operation.name?.value != operationName { continue }
+            return operation.selectionSet.selections.compactMap { ($0 as? Field)?.name.value }
+        }
+        return []
+    }
+
+    // MARK: Responses
+
+    private static func unauthorized() -> HTTPResponse {
+        HTTPResponse(statusCode: .unauthorized, headers: [HTTPHeader("WWW-Authenticate"): "FormBased"], body: Data())
+    }
+
+    /// `*/*` or the GraphQL media type → 400 `application/graphql-response+json`; none or
+    /// `application/json` → 422 `application/json` (gqlgen's POST transport).
+    private static func validationStatus(accept: String) -> (HTTPStatusCode, String) {
+        let lowered = accept.lowercased()
+        if lowered.contains("application/graphql-response+json") || (lowered.contains("*/*") && !lowered.contains("application/json")) {
+            return (.badRequest, "application/graphql-response+json")
+        }
+        return (HTTPStatusCode(422, phrase: "Unprocessable Entity"), "application/json")
+    }
+
+    private static func requestError(_ messages: [String], code: String?, accept: String) -> HTTPResponse {
+        errorResponse(messages.map { GraphQLError(message: $0) }, code: code, accept: accept)
+    }
+
+    private static func errorResponse(_ errors: [GraphQLError], code: String?, accept: String, variableErrors: Bool = false) -> HTTPResponse {
+        let (status, contentType) = validationStatus(accept: accept)
+        let entries: [[String: Any]] = errors.map { error in
+            var entry: [String: Any] = ["message": error.message]
+            if !error.locations.isEmpty { entry["locations"] = error.locations.map { ["line": $0.line, "column": $0.column] } }
+            if variableErrors, let name = Self.variableName(in: error.message) { entry["path"] = ["variable", name] }
+            if let code { entry["extensions"] = ["code": code] }
+            return entry
+        }
+        let body = (try? JSONSerialization.data(withJSONObject: ["errors": entries, "data": NSNull()], options: [.sortedKeys])) ?? Data()
+        return json(status: status, contentType: contentType, body: body)
+    }
+
+    private static func variableName(in message: String) -> String? {
+        guard let range = message.range(of: "Variable \"$") else { return nil }
+        let rest = message[range.upperBound...]
+        return rest.prefix { $0 != "\"" }.description
+    }
+
+    private static func encode(_ result: GraphQLResult) -> Data {
+        var object: [String: Any] = [:]
+        if let data = result.data, let encoded = try? JSONEncoder().encode(data),
+           let json = try? JSONSerialization.jsonObject(with: encoded, options: [.fragmentsAllowed]) {
+            object["data"] = json
+        } else {
+            object["data"] = NSNull()
+        }
+        if !result.errors.isEmpty {
+            object["errors"] = result.errors.map { error -> [String: Any] in
+                var entry: [String: Any] = ["message": error.message]
+                let path: [Any] = error.path.elements.map { element -> Any in
+                    switch element {
+                    case let .index(index): return index
+                    case let .key(key): return key
+                    }
+                }
+                if !path.isEmpty { entry["path"] = path }
+                return entry
+            }
+        }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [])) ?? Data("{}".utf8)
+    }
+
+    private static func json(status: HTTPStatusCode, contentType: String, body: Data) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: contentType], body: body)
+    }
+
+    /// Headers go out, then the body fails: FlyingFox closes the connection mid-answer.
+    private static func droppedConnection() -> HTTPResponse {
+        HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
+                     body: HTTPBodySequence(from: FailingBytes(), count: 4096))
+    }
+
+    // MARK: Locking
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Runs a mutation on a copy of the state that replaces it only if the mutation succeeds.
+    func transact<T>(_ body: (inout StashState) throws -> T) throws -> (T, StashState) {
+        lock.lock(); defer { lock.unlock() }
+        var copy = _state
+        let value = try body(&copy)
+        _state = copy
+        return (value, copy)
+    }
+}
+
+/// Errors of the test server itself.
+public enum StashTestServerError: Error, CustomStringConvertible {
+    case notListening
+    public var description: String { "the test server did not start listening on 127.0.0.1" }
+}
+
+struct GraphQLErrorList: Error {
+    let errors: [GraphQLError]
+    let isParseError: Bool
+}
+
+private struct GraphQLRequestBody: Decodable {
+    let query: String
+    let variables: [String: Map]?
+    let operationName: String?
+}
+
+/// Records whether any resolver ran, to tell variable errors (nothing ran) from resolver errors.
+final class ExecutionTrace: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ran = false
+    var resolverRan: Bool { lock.lock(); defer { lock.unlock() }; return ran }
+    func markRan() { lock.lock(); ran = true; lock.unlock() }
+}
+
+/// A response body that fails on first read.
+private struct FailingBytes: AsyncBufferedSequence, Sendable {
+    typealias Element = UInt8
+    struct AsyncIterator: AsyncBufferedIteratorProtocol {
+        mutating func next() async throws -> UInt8? { throw CancellationError() }
+        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? { throw CancellationError() }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator() }
+}

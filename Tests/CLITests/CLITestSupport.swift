@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+/// What a finished command printed and returned.
+struct CLIResult {
+    var exitCode: Int32
+    var stdout: String
+    var stderr: String
+    /// stdout then stderr, for assertions that do not care which stream a line went to.
+    var output: String { stdout + stderr }
+}
+
+/// Runs the package's built executables (they sit in the build products directory next to the
+/// test bundle) and captures their output. Shared by every CLI test file.
+enum CLI {
+    /// The package root, found from this file's location.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The build products directory holding the executables.
+    static let productsDirectory: URL? = {
+        var candidates: [URL] = []
+        for bundle in Foundation.Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        candidates.append(Foundation.Bundle.main.bundleURL)
+        if let argument = CommandLine.arguments.first {
+            candidates.append(URL(fileURLWithPath: argument).deletingLastPathComponent())
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("fansly-stash").path) }
+    }()
+
+    /// Path of the executable `name`, or a skip-free failure explaining how to build it.
+    static func executable(_ name: String) throws -> URL {
+        guard let directory = productsDirectory else {
+            throw XCTSkip("the built executables were not found beside the test bundle; run `swift build --build-tests` first")
+        }
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw XCTSkip("\(name) is not built in \(directory.path); run `swift build --build-tests` first")
+        }
+        return url
+    }
+
+    /// Runs `executable` with `arguments` and waits for it (at most `timeout` seconds, then kills it).
+    /// - Parameters:
+    ///   - environment: added to (and overriding) the test process's environment.
+    ///   - input: written to the command's standard input, which is then closed.
+    @discardableResult
+    static func run(_ arguments: [String], executable name: String = "fansly-stash", environment: [String: String] = [:],
+                    currentDirectory: URL? = nil, input: String? = nil, timeout: TimeInterval = 120) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = try executable(name)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = currentDirectory ?? packageRoot
+        // Files rather than pipes: a chatty command cannot fill a pipe buffer and deadlock.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        defer { try? outHandle.close(); try? errHandle.close() }
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try? inputPipe.fileHandleForWriting.close()
+        }
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            finished.wait()
+            XCTFail("\(name) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s")
+        }
+        return CLIResult(exitCode: process.terminationStatus,
+                         stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                         stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// A fresh temporary directory, removed when the test ends.
+    static func temporaryDirectory(_ testCase: XCTestCase) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fansly-cli-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+}

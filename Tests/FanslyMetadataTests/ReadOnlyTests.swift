@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import SampleData
+import XCTest
+@testable import FanslyMetadata
+
+/// The downloader's database is the user's data: reading must never change a byte of it.
+final class ReadOnlyTests: XCTestCase {
+    /// Runs every public read path once.
+    private func readEverything(_ database: MetadataDatabase) throws {
+        _ = try database.identity()
+        let creators = try database.creators()
+        XCTAssertFalse(creators.isEmpty)
+        for summary in creators {
+            let id = summary.account.id
+            _ = try database.creator(matching: summary.account.username)
+            _ = try database.summary(creator: id)
+            _ = try database.walls(creator: id)
+            _ = try database.stories(creator: id)
+            _ = try database.hashtags(creator: id)
+            var fileIds: [FanslyID] = []
+            try database.forEachPostPage(creator: id, pageSize: 2) { _ in }
+            try database.forEachMessagePage(creator: id, pageSize: 2) { _ in }
+            try database.forEachBundlePage(creator: id, pageSize: 2) { _ in }
+            try database.forEachMediaPage(creator: id, pageSize: 2) { page in fileIds += page.flatMap(\.fileIds) }
+            _ = try database.accountMedia(forFileIds: fileIds)
+            _ = try database.accounts(ids: [id])
+        }
+        XCTAssertThrowsError(try database.creator(matching: "nobody-at-all"))
+    }
+
+    func testEveryReadPathLeavesTheFileByteForByteUnchanged() throws {
+        let url = try TestSupport.generatedSample(self)
+        let before = try TestSupport.bytes(url)
+        let modified = try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date
+        let directory = url.deletingLastPathComponent()
+        let filesBefore = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        try readEverything(try MetadataDatabase(path: url.path))
+        XCTAssertEqual(try TestSupport.bytes(url), before)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date, modified)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), filesBefore,
+                       "no journal, WAL or shm file is left behind")
+    }
+
+    func testTheConnectionRefusesWrites() throws {
+        let url = try TestSupport.generatedSample(self)
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertThrowsError(try database.queue.write { db in try db.execute(sql: "DELETE FROM posts") })
+        XCTAssertThrowsError(try database.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 7") })
+        XCTAssertEqual(try database.queue.read { db in try Bool.fetchOne(db, sql: "PRAGMA query_only") }, true)
+    }
+
+    /// The downloader may hold the file open in WAL mode, even mid-transaction.
+    func testReadsWhileAnotherConnectionWritesInWALMode() throws {
+        let url = try TestSupport.generatedSample(self)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let writer = try DatabasePool(path: url.path, configuration: configuration)
+        defer { try? writer.close() }
+        XCTAssertEqual(try writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
+        let luna = try writer.read { try Int64.fetchOne($0, sql: "SELECT id FROM accounts WHERE username = 'LunaVesper'") }!
+        try writer.write { db in try db.insertPost(1, account: luna, content: "committed while open") }
+
+        let database = try MetadataDatabase(path: url.path)
+        let before = try XCTUnwrap(database.creators().first { $0.account.id == luna }).posts
+        var contents: [String?] = []
+        try database.forEachPostPage(creator: luna) { contents += $0.map(\.content) }
+        XCTAssertTrue(contents.contains("committed while open"))
+
+        // A write transaction in progress in the other connection neither blocks nor leaks into reads.
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.insertPost(2, account: luna, content: "not committed")
+            let during = try XCTUnwrap(database.creators().first { $0.account.id == luna }).posts
+            XCTAssertEqual(during, before)
+            try db.execute(sql: "ROLLBACK")
+        }
+        XCTAssertEqual(try XCTUnwrap(database.creators().first { $0.account.id == luna }).posts, before)
+    }
+}
