@@ -90,14 +90,19 @@ public struct Applier: Sendable {
         var creates: [(Int, send: [String: PlanValue], record: [String: PlanValue])] = []
         var updates: [(Int, ObjectFields, record: [String: PlanValue], adopted: Bool)] = []
         var galleryImages: [(Int, GalleryImages, written: [String: PlanValue])] = []
+        let addresses = batch.map(\.change.address)
+        let links = try state.links(for: addresses)
+        let pendingCreates = batch.contains { $0.change.action == .create && $0.phase != .galleryImages }
+            ? try state.pendingCreates(for: addresses) : [:]
 
         for (index, item) in batch.enumerated() {
             let change = item.change
+            let link = links[change.address]
             do {
                 if phase == .galleryImages {
                     let galleryId = try run.resolveId(of: change)
                     let (ids, written) = try run.imagesToAdd(change)
-                    if ids.isEmpty || run.alreadyWritten(change.address, stashId: galleryId, fields: written) {
+                    if ids.isEmpty || run.alreadyWritten(link, stashId: galleryId, fields: written) {
                         try state.recordWritten([WrittenObject(address: change.address, stashId: galleryId, fields: written)])
                         results[index] = .done(.unchanged)
                     } else {
@@ -105,11 +110,11 @@ public struct Applier: Sendable {
                     }
                     continue
                 }
-                let (fields, record) = try run.resolvedFields(change)
+                let (fields, record) = try run.resolvedFields(change, link: link)
                 if change.action == .update {
                     guard !fields.isEmpty else { results[index] = .done(.unchanged); continue }
                     let id = try run.resolveId(of: change)
-                    if run.alreadyWritten(change.address, stashId: id, fields: record) {
+                    if run.alreadyWritten(link, stashId: id, fields: record) {
                         results[index] = .done(.unchanged)
                     } else {
                         updates.append((index, ObjectFields(id: id, fields: fields), record, false))
@@ -122,15 +127,15 @@ public struct Applier: Sendable {
                         "Stash creates \(change.address.kind.rawValue)s by scanning files; scan the library and plan again"))
                     continue
                 }
-                if let link = try state.link(for: change.address) {
+                if let link {
                     // Created by an earlier (interrupted) run of this plan.
                     run.setId(link.stashId, for: change.address)
-                    if run.alreadyWritten(change.address, stashId: link.stashId, fields: record) {
+                    if run.alreadyWritten(link, stashId: link.stashId, fields: record) {
                         results[index] = .done(.unchanged)
                     } else {
                         updates.append((index, ObjectFields(id: link.stashId, fields: fields), record, true))
                     }
-                } else if let pending = try state.pendingCreate(for: change.address) {
+                } else if let pending = pendingCreates[change.address] {
                     let found = try await writer.findExisting(change.address.kind, match: pending.match, fields: fields)
                     switch found.count {
                     case 0: creates.append((index, fields, record))

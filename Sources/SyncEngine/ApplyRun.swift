@@ -19,9 +19,9 @@ final class Run: @unchecked Sendable {
     /// matched so that the next plan finds them by link.
     func seed() {
         var newLinks: [WrittenObject] = []
-        let links = (try? state.allLinks()) ?? [:]
+        let links = (try? state.allLinkedIds()) ?? [:]
         lock.lock()
-        for (address, link) in links { ids[address] = link.stashId }
+        ids = links
         for change in plan.changes {
             if let id = change.stashId {
                 ids[change.address] = id
@@ -139,15 +139,14 @@ final class Run: @unchecked Sendable {
     /// without the gallery images, which have their own phase; and the fields to record as written:
     /// for an `add` list, only the items fansly-stash put there (now and before), because items that
     /// people added are theirs and never count as drift.
-    func resolvedFields(_ change: PlannedChange) throws -> (send: [String: PlanValue], record: [String: PlanValue]) {
+    func resolvedFields(_ change: PlannedChange, link: SyncLink?) throws -> (send: [String: PlanValue], record: [String: PlanValue]) {
         var send: [String: PlanValue] = [:], record: [String: PlanValue] = [:]
-        var previous: [String: PlanValue]?
+        let previous = link?.writtenFields
         for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField) {
             let after = try resolve(field.after)
             guard field.operation == .add else { send[field.field] = after; record[field.field] = after; continue }
             let before = try resolve(field.before)
             send[field.field] = Self.union(before, after)
-            if previous == nil { previous = (try? state.link(for: change.address))?.writtenFields ?? [:] }
             let owned = previous?[field.field] ?? .null
             record[field.field] = Self.union(owned, Self.difference(after, before))
         }
@@ -167,9 +166,8 @@ final class Run: @unchecked Sendable {
 
     /// True when SyncState shows these exact fields written to `stashId` since the plan was made
     /// (an earlier, interrupted run of this plan got that far).
-    func alreadyWritten(_ address: EntityAddress, stashId: String, fields: [String: PlanValue]) -> Bool {
-        guard let link = try? state.link(for: address), link.stashId == stashId,
-              link.writtenAt >= plan.createdAt else { return false }
+    func alreadyWritten(_ link: SyncLink?, stashId: String, fields: [String: PlanValue]) -> Bool {
+        guard let link, link.stashId == stashId, link.writtenAt >= plan.createdAt else { return false }
         return fields.allSatisfy { link.writtenFields[$0.key] == $0.value }
     }
 
