@@ -253,10 +253,11 @@ struct RuleCompiler {
         if let value = node["respectOrganized"] { rule.respectOrganized = bool(value, "\(path).respectOrganized") ?? true }
         if let value = node["match"] {
             let allowed = RuleCompiler.allowedMatch(kind)
-            rule.match = sequence(value, "\(path).match").compactMap { item in
+            let plural = RuleCompiler.plural(String(path.split(separator: ".").last ?? ""))
+            rule.match = (value.items ?? [value]).compactMap { item in
                 guard let word = text(item, "\(path).match") else { return nil }
                 guard let match = MatchRule(rawValue: word), allowed.contains(match) else {
-                    sink.error(item.location, "\(path).match: '\(word)' is not a way to match \(path.split(separator: ".").last ?? "")s; use \(allowed.map(\.rawValue).joined(separator: ", "))"
+                    sink.error(item.location, "\(path).match: '\(word)' is not a way to match \(plural); use \(allowed.map(\.rawValue).joined(separator: ", "))"
                                + Suggest.didYouMean(word, among: allowed.map(\.rawValue)))
                     return nil
                 }
@@ -270,6 +271,14 @@ struct RuleCompiler {
             rule.fields = fields(fieldsNode, specs: specs, path: "\(path).fields", roots: roots, strategy: strategy)
         }
         return rule
+    }
+
+    static func plural(_ word: String) -> String {
+        switch word {
+        case "gallery": return "galleries"
+        case "studio": return "studios"
+        default: return word + "s"
+        }
     }
 
     func usage(_ path: String) -> String {
@@ -553,6 +562,7 @@ struct RuleCompiler {
                 let list = entry.value.items != nil ? stringList(entry.value, "tags.parents.\(entry.key)") : (text(entry.value, "tags.parents.\(entry.key)").map { [$0] } ?? [])
                 if list.contains(where: { $0.caseInsensitiveCompare(entry.key) == .orderedSame }) {
                     sink.error(entry.keyLocation, "tags.parents: '\(entry.key)' cannot be its own parent")
+                    continue
                 }
                 tags.parents[entry.key.lowercased()] = list
             }
@@ -669,6 +679,10 @@ struct RuleCompiler {
     }
 
     func checkKeys(_ node: RuleNode?, allowed: [String], path: String) {
+        if let node, node.entries == nil, !node.isNull {
+            sink.error(node.location, "\(path.isEmpty ? "the rule file" : path) must be a mapping (key: value lines), got \(node.kindName)")
+            return
+        }
         guard let entries = node?.entries else { return }
         for entry in entries where !allowed.contains(entry.key) {
             let place = path.isEmpty ? "at the top level" : "in \(path)"

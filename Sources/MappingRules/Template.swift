@@ -38,6 +38,21 @@ struct Template: Sendable, Hashable {
         return .string(render(context))
     }
 
+    /// The text, or nil when any `{{ }}` part is empty: a URL with a missing id is no URL.
+    func renderRequiringAll(_ context: RecordContext) -> String? {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let text): out += text
+            case .expression(let expression):
+                let value = expression.evaluate(context)
+                if value.isEmpty { return nil }
+                out += value.text
+            }
+        }
+        return out
+    }
+
     /// The text of the template for this record.
     func render(_ context: RecordContext) -> String {
         switch parts.count {
