@@ -338,7 +338,7 @@ struct RuleCompiler {
         }
         guard let source = value(valueNode, spec: spec, path: path, roots: roots, usage: usage, firstOf: isFirstOf) else { return nil }
         return FieldRule(name: spec.name, output: spec.output, type: spec.type, source: source, postProcess: steps,
-                         strategy: strategy, when: when, location: node.location, path: path)
+                         strategy: strategy, when: when, location: valueNode.location, path: path)
     }
 
     mutating func value(_ node: RuleNode, spec: FieldSpec, path: String, roots: Roots, usage: String, firstOf: Bool) -> ValueSource? {
