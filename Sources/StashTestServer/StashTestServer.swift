@@ -51,7 +51,7 @@ public final class StashTestServer: @unchecked Sendable {
     private var serverTask: Task<Void, Error>?
     private var documentCache: [String: Result<Document, GraphQLErrorList>] = [:]
     private var _port: UInt16 = 0
-    private lazy var schema: GraphQLSchema = makeSchema()
+    private var schema: GraphQLSchema { Self.sharedSchema }
 
     /// A server requiring `apiKey` (nil: no authentication).
     public init(apiKey: String? = nil) { self.apiKey = apiKey }
@@ -62,7 +62,7 @@ public final class StashTestServer: @unchecked Sendable {
 
     /// Starts listening on a free port of 127.0.0.1.
     public func start() async throws {
-        _ = locked { schema }
+        _ = Self.sharedSchema
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
         let handler = ClosureHTTPHandler { [weak self] request in
             guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
@@ -82,7 +82,7 @@ public final class StashTestServer: @unchecked Sendable {
     /// Stops listening and closes open connections.
     public func stop() async {
         let (server, task) = locked { (self.server, self.serverTask) }
-        await server?.stop(timeout: 1)
+        await server?.stop(timeout: 0)
         task?.cancel()
         _ = try? await task?.value
         locked { self.server = nil; self.serverTask = nil }
@@ -215,7 +215,7 @@ public final class StashTestServer: @unchecked Sendable {
         default: break
         }
 
-        let context = ExecutionTrace()
+        let context = RequestContext(server: self)
         let result: GraphQLResult
         do {
             result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
@@ -372,12 +372,21 @@ private struct GraphQLRequestBody: Decodable {
     let operationName: String?
 }
 
-/// Records whether any resolver ran, to tell variable errors (nothing ran) from resolver errors.
-final class ExecutionTrace: @unchecked Sendable {
+/// The server a request runs against, and whether any resolver ran (to tell variable errors,
+/// where nothing ran, from resolver errors).
+final class RequestContext: @unchecked Sendable {
+    unowned let server: StashTestServer
     private let lock = NSLock()
     private var ran = false
+    init(server: StashTestServer) { self.server = server }
     var resolverRan: Bool { lock.lock(); defer { lock.unlock() }; return ran }
-    func markRan() { lock.lock(); ran = true; lock.unlock() }
+
+    /// The server of the request, marking that a resolver ran.
+    static func server(_ context: any Sendable) throws -> StashTestServer {
+        guard let context = context as? RequestContext else { throw ResolverError("no request context") }
+        context.lock.lock(); context.ran = true; context.lock.unlock()
+        return context.server
+    }
 }
 
 /// A response body that fails on first read.
