@@ -154,14 +154,35 @@ final class Run: @unchecked Sendable {
     }
 
     /// The images a gallery change adds (those not already in the gallery), and the field as written.
+    /// An image that neither Stash nor the plan holds (a file Stash has not scanned) cannot be added
+    /// and is left out; one whose own change failed in this run fails the gallery's images.
     func imagesToAdd(_ change: PlannedChange) throws -> ([String], [String: PlanValue]) {
         guard let field = change.fields.first(where: { $0.field == Applier.galleryImagesField }) else { return ([], [:]) }
         let before = Self.ids(in: try resolve(field.before))
-        let after = Self.ids(in: try resolve(field.after))
+        var after: [String] = []
+        for ref in Self.refs(in: field.after) {
+            if let id = ref.id { after.append(id); continue }
+            guard let address = ref.address else { continue }
+            lock.lock()
+            let id = ids[address], failure = failures[address]
+            lock.unlock()
+            if let id { after.append(id) } else if let failure {
+                throw WriteFailure(.rejected, "needs \(address), which failed: \(failure)")
+            }
+        }
         let present = Set(before)
-        let added = after.filter { !present.contains($0) }
+        var seen = Set<String>()
+        let added = after.filter { !present.contains($0) && seen.insert($0).inserted }
         let all = before + added
         return (added, [Applier.galleryImagesField: .refs(all.map { StashRef(id: $0) })])
+    }
+
+    private static func refs(in value: PlanValue) -> [StashRef] {
+        switch value {
+        case .ref(let ref): return [ref]
+        case .refs(let refs): return refs
+        default: return []
+        }
     }
 
     /// True when SyncState shows these exact fields written to `stashId` since the plan was made

@@ -53,7 +53,9 @@ struct ApplyCommand: AsyncParsableCommand {
         if let planFile {
             do {
                 plan = try PlanFile.read(from: planFile)
-                try ApplyPlanning.checkFresh(plan, path: planFile)
+                // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
+                let stashURL = planOptions.stashURL ?? ProcessInfo.processInfo.environment["STASH_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                try ApplyPlanning.checkFresh(plan, path: planFile, stashURL: stashURL ?? plan.inputs.stashURL)
             } catch {
                 throw ApplyFailure(message: ApplyPlanning.describe(error))
             }

@@ -16,7 +16,7 @@ final class ApplyCLITests: XCTestCase {
 
     override func setUp() async throws {
         // TEMPORARY until the plan command is on main: these tests need it to make the plans they apply.
-        let probe = try Self.runDetached(["plan", "--help"], environment: [:])
+        let probe = try CLI.run(["plan", "--help"], environment: [:])
         if probe.stderr.contains("not implemented") || probe.stdout.contains("not implemented") || !probe.stdout.contains("--db") {
             throw XCTSkip("the plan command is not implemented in this build yet")
         }
@@ -35,7 +35,7 @@ final class ApplyCLITests: XCTestCase {
     func testApplyTheSampleThenPlanShowsNoChanges() throws {
         let plan = try savePlan()
         let apply = try run(["apply", plan.path])
-        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertEqual(apply.exitCode, 0, apply.stderr)
         XCTAssertTrue(apply.stdout.contains("Apply complete:"), apply.stdout)
         XCTAssertTrue(apply.stdout.contains(" 0 failed"), apply.stdout)
         XCTAssertFalse(server.state.performers.isEmpty)
@@ -43,7 +43,7 @@ final class ApplyCLITests: XCTestCase {
         XCTAssertFalse((apply.stdout + apply.stderr).contains(Self.apiKey), "the key is never printed")
 
         let replan = try run(["plan", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString, "--detailed-exitcode"])
-        XCTAssertEqual(replan.status, 0, "no changes after apply:\n\(replan.stdout)\n\(replan.stderr)")
+        XCTAssertEqual(replan.exitCode, 0, "no changes after apply:\n\(replan.stdout)\n\(replan.stderr)")
         XCTAssertTrue(replan.stdout.contains("0 to add, 0 to change"), replan.stdout)
     }
 
@@ -52,7 +52,7 @@ final class ApplyCLITests: XCTestCase {
         // Every gallery create is refused: the rest applies, the failures are reported, exit 1.
         server.inject(.status(400), on: "galleryCreate", times: 1_000)
         let apply = try run(["apply", plan.path, "--json"])
-        XCTAssertEqual(apply.status, 1, apply.stderr)
+        XCTAssertEqual(apply.exitCode, 1, apply.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any])
         let totals = try XCTUnwrap(report["totals"] as? [String: Int])
         let failures = try XCTUnwrap(report["failures"] as? [[String: String]])
@@ -67,7 +67,7 @@ final class ApplyCLITests: XCTestCase {
         let cleanServer = try await Self.seededServer()
         defer { Task { await cleanServer.stop() } }
         let cleanPlan = try savePlan(server: cleanServer, name: "clean")
-        XCTAssertEqual(try run(["apply", cleanPlan.path], state: "clean-state").status, 0)
+        XCTAssertEqual(try run(["apply", cleanPlan.path], state: "clean-state").exitCode, 0)
 
         let plan = try savePlan()
         server.inject(.status(500), on: "tagCreate")
@@ -75,19 +75,19 @@ final class ApplyCLITests: XCTestCase {
         server.inject(.dropConnectionAfterApplying, on: "performerCreate")
         server.inject(.statusAfterApplying(500), on: "galleryCreate", times: 3)
         server.inject(.statusAfterApplying(500), on: "sceneUpdate")
-        var attempts = 0, status: Int32 = -1
+        var attempts = 0, exitCode: Int32 = -1
         repeat {
             attempts += 1
-            status = try run(["apply", plan.path]).status
-        } while status != 0 && attempts < 5
-        XCTAssertEqual(status, 0)
+            exitCode = try run(["apply", plan.path]).exitCode
+        } while exitCode != 0 && attempts < 5
+        XCTAssertEqual(exitCode, 0)
         XCTAssertEqual(Library(server.state), Library(cleanServer.state), "same library as a clean run, no duplicates")
     }
 
     func testKilledMidApplyResumesWithoutDuplicates() async throws {
         let cleanServer = try await Self.seededServer()
         defer { Task { await cleanServer.stop() } }
-        XCTAssertEqual(try run(["apply", try savePlan(server: cleanServer, name: "clean").path], state: "clean-state").status, 0)
+        XCTAssertEqual(try run(["apply", try savePlan(server: cleanServer, name: "clean").path], state: "clean-state").exitCode, 0)
 
         let plan = try savePlan()
         server.latency = .milliseconds(120)
@@ -103,7 +103,7 @@ final class ApplyCLITests: XCTestCase {
 
         server.latency = .zero
         let resumed = try run(["apply", plan.path])
-        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(resumed.exitCode, 0, resumed.stderr)
         XCTAssertEqual(Library(server.state), Library(cleanServer.state), "resumed to the clean result, no duplicates")
     }
 
@@ -111,7 +111,7 @@ final class ApplyCLITests: XCTestCase {
         let plan = try savePlan()
         server.resetCounters()
         let apply = try run(["apply", plan.path], key: "not-the-key")
-        XCTAssertEqual(apply.status, 1)
+        XCTAssertEqual(apply.exitCode, 1)
         XCTAssertTrue(apply.stderr.contains("rejected the API key"), apply.stderr)
         XCTAssertTrue(apply.stderr.contains("STASH_API_KEY"), apply.stderr)
         XCTAssertFalse(apply.stderr.contains("not-the-key"), "the key is never printed")
@@ -123,7 +123,7 @@ final class ApplyCLITests: XCTestCase {
         let organized = server.state.scenes.values.sorted { $0.id < $1.id }.first!
         server.markOrganized(sceneId: organized.id)
         let plan = try savePlan()
-        XCTAssertEqual(try run(["apply", plan.path]).status, 0)
+        XCTAssertEqual(try run(["apply", plan.path]).exitCode, 0)
         let after = try XCTUnwrap(server.state.scenes[organized.id])
         XCTAssertEqual(after, { var scene = organized; scene.organized = true; return scene }(), "not a field changed")
     }
@@ -131,25 +131,25 @@ final class ApplyCLITests: XCTestCase {
     func testPlanningInPlaceNeedsYesWhenNotOnATerminal() throws {
         let arguments = ["apply", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString]
         let refused = try run(arguments)
-        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.exitCode, 1)
         XCTAssertTrue(refused.stderr.contains("--yes"), refused.stderr)
         XCTAssertTrue(server.state.performers.isEmpty, "nothing applied without confirmation")
         XCTAssertTrue(refused.stdout.contains("to add"), "the plan is shown first:\n\(refused.stdout)")
 
         let applied = try run(arguments + ["--yes"])
-        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertEqual(applied.exitCode, 0, applied.stderr)
         XCTAssertFalse(server.state.performers.isEmpty)
     }
 
     func testBadPlanFilesAreRefusedClearly() throws {
         let missing = try run(["apply", folder.appendingPathComponent("nope.plan").path])
-        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.exitCode, 1)
         XCTAssertTrue(missing.stderr.contains("no such file"), missing.stderr)
 
         let garbage = folder.appendingPathComponent("garbage.plan")
         try Data("{\"hello\": 1}".utf8).write(to: garbage)
         let notAPlan = try run(["apply", garbage.path])
-        XCTAssertEqual(notAPlan.status, 1)
+        XCTAssertEqual(notAPlan.exitCode, 1)
         XCTAssertTrue(notAPlan.stderr.contains("not a fansly-stash plan"), notAPlan.stderr)
 
         // A plan made before the database changed is stale.
@@ -160,7 +160,7 @@ final class ApplyCLITests: XCTestCase {
         _ = try SampleDatabase.write(to: database, options: SampleOptions(creators: 3, postsPerCreator: 5, mediaPerPost: 2,
                                                                          messagesPerCreator: 2, includesQuirks: true))
         let stale = try run(["apply", plan.path])
-        XCTAssertEqual(stale.status, 1)
+        XCTAssertEqual(stale.exitCode, 1)
         XCTAssertTrue(stale.stderr.contains("stale plan"), stale.stderr)
         XCTAssertTrue(server.state.performers.isEmpty)
     }
@@ -168,21 +168,11 @@ final class ApplyCLITests: XCTestCase {
     // MARK: - Helpers
 
     /// The committed sample database.
-    static var sampleDatabase: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("examples/sample-metadata.sqlite3").path
-    }
-
-    /// The built `fansly-stash`, beside the test bundle.
-    static var executable: URL {
-        let candidates = [Bundle.main.bundleURL, Bundle(for: ApplyCLITests.self).bundleURL.deletingLastPathComponent()]
-        return candidates.map { $0.appendingPathComponent("fansly-stash") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("fansly-stash")
-    }
+    static var sampleDatabase: String { CLI.packageRoot.appendingPathComponent("examples/sample-metadata.sqlite3").path }
 
     /// The paths where the offline plan looks for the sample's media, in Stash's view.
     static let samplePaths: [String] = {
-        guard let offline = try? ApplyCLITests.runDetached(["plan", "--db", sampleDatabase, "--json"], environment: ["STASH_URL": ""]),
+        guard let offline = try? CLI.run(["plan", "--db", sampleDatabase, "--json"], environment: ["STASH_URL": ""]),
               let document = try? JSONSerialization.jsonObject(with: Data(offline.stdout.utf8)) as? [String: Any] else { return [] }
         return (document["unmatched"] as? [[String: Any]] ?? [])
             .flatMap { ($0["looked_for"] as? [String]) ?? [] }.filter { !$0.hasSuffix(".None") }
@@ -210,44 +200,23 @@ final class ApplyCLITests: XCTestCase {
         let url = folder.appendingPathComponent("\(name).plan.json")
         let plan = try run(["plan", "--db", database, "--stash-url", target.baseURL.absoluteString, "--out", url.path],
                            state: name == "clean" ? "clean-state" : "state")
-        XCTAssertEqual(plan.status, 0, "plan failed: \(plan.stderr)")
+        XCTAssertEqual(plan.exitCode, 0, "plan failed: \(plan.stderr)")
         return url
     }
 
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
-
     /// Runs the CLI to completion with the test's state folder and API key.
-    func run(_ arguments: [String], key: String = ApplyCLITests.apiKey, state: String = "state") throws -> Output {
-        try Self.runDetached(arguments, environment: environment(key: key, state: state))
+    func run(_ arguments: [String], key: String = ApplyCLITests.apiKey, state: String = "state") throws -> CLIResult {
+        try CLI.run(arguments, environment: environment(key: key, state: state))
     }
 
     func environment(key: String, state: String) -> [String: String] {
         ["STASH_API_KEY": key, "XDG_STATE_HOME": folder.appendingPathComponent(state).path]
     }
 
-    static func runDetached(_ arguments: [String], environment: [String: String]) throws -> Output {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).out")
-        let err = out.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                      stderr: try String(contentsOf: err, encoding: .utf8))
-    }
-
     /// Starts the CLI without waiting (its output is discarded).
     func start(_ arguments: [String]) throws -> Process {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = try CLI.executable("fansly-stash")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment(key: Self.apiKey, state: "state")) { $1 }
         process.standardOutput = FileHandle.nullDevice

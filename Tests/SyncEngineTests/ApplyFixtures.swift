@@ -74,7 +74,8 @@ struct ApplyFixture {
                 F(field: "studio_id", before: .null, after: .ref(r("studio.creator.emberwilde42"))),
                 F(field: "performer_ids", before: .null, after: .refs([r("performer.account.emberwilde42")])),
                 F(field: "tag_ids", before: .null, after: .refs([r("tag.latex-model"), r("tag.fansly")])),
-                F(field: "image_ids", before: .null, after: .refs(imageIds.map { StashRef(id: $0) })),
+                // The last image was never scanned: it cannot be added and is left out.
+                F(field: "image_ids", before: .null, after: .refs(imageIds.map { StashRef(id: $0) } + [r("image.media.999")])),
             ], match: [.code("100")], creator: "emberwilde42"),
             PlannedChange(address: a("scene.media.1"), action: .update, stashId: sceneId, fields: [
                 F(field: "title", before: .string(""), after: .string("Clip 1")),
