@@ -338,7 +338,7 @@ struct RuleCompiler {
         }
         guard let source = value(valueNode, spec: spec, path: path, roots: roots, usage: usage, firstOf: isFirstOf) else { return nil }
         return FieldRule(name: spec.name, output: spec.output, type: spec.type, source: source, postProcess: steps,
-                         strategy: strategy, when: when, location: node.location, path: path)
+                         strategy: strategy, when: when, location: valueNode.location, path: path)
     }
 
     mutating func value(_ node: RuleNode, spec: FieldSpec, path: String, roots: Roots, usage: String, firstOf: Bool) -> ValueSource? {
@@ -537,15 +537,15 @@ struct RuleCompiler {
         if let extra = node["extra"] {
             for item in sequence(extra, "tags.extra") {
                 guard expectMapping(item, "a tags.extra entry") != nil else { continue }
-                checkKeys(item, allowed: ["name", "on", "when"], path: "tags.extra")
+                checkKeys(item, allowed: ["name", "for", "when"], path: "tags.extra")
                 guard let nameNode = required(item, "name", "tags.extra entry"), let name = text(nameNode, "tags.extra.name"), !name.isEmpty else { continue }
                 var targets = Set(ExtraTag.Target.allCases)
-                if let on = item["on"] {
+                if let on = item["for"] {
                     let words = on.items != nil ? on.items! : [on]
                     targets = Set(words.compactMap { word in
-                        guard let w = text(word, "tags.extra.on") else { return nil }
+                        guard let w = text(word, "tags.extra.for") else { return nil }
                         guard let target = ExtraTag.Target(rawValue: w) else {
-                            sink.error(word.contentLocation, "tags.extra.on: '\(w)' is not gallery, scene or image" + Suggest.didYouMean(w, among: ExtraTag.Target.allCases.map(\.rawValue)))
+                            sink.error(word.contentLocation, "tags.extra.for: '\(w)' is not gallery, scene or image" + Suggest.didYouMean(w, among: ExtraTag.Target.allCases.map(\.rawValue)))
                             return nil
                         }
                         return target

@@ -362,7 +362,11 @@ private struct TemplateParser {
                 switch next {
                 case "n": out.append("\n")
                 case "t": out.append("\t")
-                default: out.append(next)
+                case "\\", "'", "\"": out.append(next)
+                default:
+                    // Other escapes stay as written, so that regex classes like \d and \w need no doubling.
+                    out.append("\\")
+                    out.append(next)
                 }
                 index += 2
                 continue

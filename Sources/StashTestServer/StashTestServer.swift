@@ -36,6 +36,10 @@ public final class StashTestServer: @unchecked Sendable {
     public var version: String? { get { locked { _version } } set { locked { _version = newValue } } }
     /// What `systemStatus.status` answers (`OK`, `NEEDS_MIGRATION`, `SETUP`).
     public var status: String { get { locked { _status } } set { locked { _status = newValue } } }
+    /// Answer with `Content-Encoding: gzip` when the request accepts it, as Stash does.
+    public var compressResponses: Bool { get { locked { _compress } } set { locked { _compress = newValue } } }
+    /// Answers sent gzip-compressed.
+    public var gzipResponseCount: Int { locked { _gzipResponseCount } }
     /// Added to every request.
     public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
 
@@ -44,6 +48,8 @@ public final class StashTestServer: @unchecked Sendable {
     private var _version: String? = "v0.30.1"
     private var _status = "OK"
     private var _latency: Duration = .zero
+    private var _compress = true
+    private var _gzipResponseCount = 0
     private var injections: [Injection] = []
     private var _requestCount = 0
     private var _fieldCounts: [String: Int] = [:]
@@ -77,6 +83,7 @@ public final class StashTestServer: @unchecked Sendable {
             throw StashTestServerError.notListening
         }
         locked { _port = port }
+        SocketTuning.disableNagle(onListenerAt: port)
     }
 
     /// Stops listening and closes open connections.
@@ -234,7 +241,14 @@ public final class StashTestServer: @unchecked Sendable {
             // Variable coercion failed before anything ran: Stash reports it as a validation failure.
             return Self.errorResponse(result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
         }
-        return Self.json(status: .ok, contentType: "application/json", body: Self.encode(result))
+        let encoded = Self.encode(result)
+        let acceptEncoding = request.headers[HTTPHeader("Accept-Encoding")]?.lowercased() ?? ""
+        if compressResponses && acceptEncoding.contains("gzip") {
+            locked { _gzipResponseCount += 1 }
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                                body: Gzip.encode(encoded))
+        }
+        return Self.json(status: .ok, contentType: "application/json", body: encoded)
     }
 
     private func parsedDocument(_ query: String) -> Result<Document, GraphQLErrorList> {
