@@ -50,6 +50,8 @@ public struct RulesError: Error, Sendable, CustomStringConvertible, LocalizedErr
 /// Collects diagnostics while a rule set is read, so that one run reports every problem.
 final class DiagnosticSink {
     private(set) var diagnostics: [RuleDiagnostic] = []
+    /// Files in load order: problems are listed file by file in this order.
+    var fileOrder: [String] = []
 
     func error(_ location: SourceLocation, _ message: String) {
         diagnostics.append(RuleDiagnostic(location, message))
@@ -61,7 +63,10 @@ final class DiagnosticSink {
         // Stable sort keeps the order of problems reported at the same position.
         diagnostics.enumerated().sorted { lhs, rhs in
             let (a, b) = (lhs.element.location, rhs.element.location)
-            if a.file != b.file { return lhs.offset < rhs.offset }
+            if a.file != b.file {
+                let (i, j) = (fileOrder.firstIndex(of: a.file) ?? Int.max, fileOrder.firstIndex(of: b.file) ?? Int.max)
+                return i != j ? i < j : lhs.offset < rhs.offset
+            }
             if a.line != b.line { return a.line < b.line }
             if a.column != b.column { return a.column < b.column }
             return lhs.offset < rhs.offset

@@ -1,6 +1,6 @@
 // GENERATED from rules/default.yaml and rules/fansly-stash-rules.schema.json: do not edit.
-// EmbeddedRulesTests fails when this file is stale; regenerate with
-//   REGENERATE_EMBEDDED_RULES=1 swift test --filter EmbeddedRulesTests
+// SchemaAndEmbeddingTests fails when this file is stale; regenerate with
+//   REGENERATE_EMBEDDED_RULES=1 swift test --filter SchemaAndEmbeddingTests
 // The rules are compiled into the binary so that the installed tool finds them from any directory.
 
 /// The shipped rule file and JSON Schema, embedded in the binary.
@@ -156,12 +156,1867 @@ tags:
     name: "{{ hashtag.value }}"
   extra:
     - name: Trailer
-      on: [scene, image]
+      for: [scene, image]
       when: { media.isPreview: true }
+
 """#
 
     /// The text of `rules/fansly-stash-rules.schema.json`.
     public static let schemaJSON = #"""
-{}
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://github.com/fansly-stash/fansly-stash/rules/fansly-stash-rules.schema.json",
+  "title": "fansly-stash mapping rules",
+  "description": "Rules that map a Fansly downloader's metadata database into Stash. Reference: Docs/rules.md.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "version": {
+      "const": 1
+    },
+    "extends": {
+      "const": "default",
+      "description": "start from the built-in rules"
+    },
+    "settings": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "respectOrganized": {
+          "type": "boolean"
+        },
+        "downloadRoot": {
+          "type": "string"
+        },
+        "pathMap": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "from",
+              "to"
+            ],
+            "properties": {
+              "from": {
+                "type": "string"
+              },
+              "to": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "creatorFolders": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/template"
+          }
+        }
+      }
+    },
+    "urls": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "post": {
+          "$ref": "#/$defs/template"
+        },
+        "message": {
+          "$ref": "#/$defs/template"
+        },
+        "account": {
+          "$ref": "#/$defs/template"
+        },
+        "performer": {
+          "$ref": "#/$defs/template"
+        },
+        "bundle": {
+          "$ref": "#/$defs/template"
+        }
+      }
+    },
+    "network": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "studio": {
+          "$ref": "#/$defs/networkStudio"
+        }
+      }
+    },
+    "account": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "performer": {
+          "$ref": "#/$defs/accountPerformer"
+        },
+        "studio": {
+          "$ref": "#/$defs/studio"
+        }
+      }
+    },
+    "post": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "gallery": {
+          "$ref": "#/$defs/gallery"
+        },
+        "scene": {
+          "$ref": "#/$defs/scene"
+        },
+        "image": {
+          "$ref": "#/$defs/image"
+        }
+      }
+    },
+    "message": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "gallery": {
+          "$ref": "#/$defs/gallery"
+        },
+        "scene": {
+          "$ref": "#/$defs/scene"
+        },
+        "image": {
+          "$ref": "#/$defs/image"
+        }
+      }
+    },
+    "bundle": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "gallery": {
+          "$ref": "#/$defs/gallery"
+        }
+      }
+    },
+    "media": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "scene": {
+          "$ref": "#/$defs/scene"
+        },
+        "image": {
+          "$ref": "#/$defs/image"
+        }
+      }
+    },
+    "wall": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "as": {
+          "enum": [
+            "chapters",
+            "galleries",
+            "none"
+          ]
+        },
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "chapter": {
+          "$ref": "#/$defs/chapter"
+        },
+        "gallery": {
+          "$ref": "#/$defs/gallery"
+        }
+      }
+    },
+    "mention": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "when": {
+          "$ref": "#/$defs/condition"
+        },
+        "performer": {
+          "$ref": "#/$defs/performer"
+        }
+      }
+    },
+    "tags": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "createMissing": {
+          "type": "boolean"
+        },
+        "match": {
+          "oneOf": [
+            {
+              "const": "name"
+            },
+            {
+              "type": "array",
+              "items": {
+                "const": "name"
+              }
+            }
+          ]
+        },
+        "strategy": {
+          "$ref": "#/$defs/strategy"
+        },
+        "hashtags": {
+          "oneOf": [
+            {
+              "type": "boolean"
+            },
+            {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "enabled": {
+                  "type": "boolean"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                },
+                "name": {
+                  "$ref": "#/$defs/template"
+                },
+                "keepHashtagAlias": {
+                  "type": "boolean"
+                }
+              }
+            }
+          ]
+        },
+        "aliases": {
+          "type": "object",
+          "additionalProperties": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            ]
+          }
+        },
+        "ignore": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "extra": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "for": {
+                "oneOf": [
+                  {
+                    "enum": [
+                      "gallery",
+                      "scene",
+                      "image"
+                    ]
+                  },
+                  {
+                    "type": "array",
+                    "items": {
+                      "enum": [
+                        "gallery",
+                        "scene",
+                        "image"
+                      ]
+                    }
+                  }
+                ]
+              },
+              "when": {
+                "$ref": "#/$defs/condition"
+              }
+            }
+          }
+        },
+        "parents": {
+          "type": "object",
+          "additionalProperties": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            ]
+          }
+        },
+        "words": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
+  "$defs": {
+    "template": {
+      "type": "string",
+      "description": "A template: text with {{ expression }} holes, e.g. \"{{ post.content | firstLine | truncate:64 }}\"."
+    },
+    "templateList": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/template"
+        },
+        {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/template"
+          }
+        }
+      ]
+    },
+    "predicate": {
+      "oneOf": [
+        {
+          "type": [
+            "string",
+            "number",
+            "boolean",
+            "null"
+          ],
+          "description": "equals (case-insensitive)"
+        },
+        {
+          "type": "array",
+          "items": {
+            "type": [
+              "string",
+              "number",
+              "boolean"
+            ]
+          },
+          "description": "one of"
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "equals": {
+              "type": [
+                "string",
+                "number",
+                "boolean"
+              ]
+            },
+            "not": {
+              "type": [
+                "string",
+                "number",
+                "boolean"
+              ]
+            },
+            "in": {
+              "type": "array",
+              "items": {
+                "type": [
+                  "string",
+                  "number",
+                  "boolean"
+                ]
+              }
+            },
+            "notIn": {
+              "type": "array",
+              "items": {
+                "type": [
+                  "string",
+                  "number",
+                  "boolean"
+                ]
+              }
+            },
+            "matches": {
+              "type": "string",
+              "description": "regular expression (ICU)"
+            },
+            "notMatches": {
+              "type": "string",
+              "description": "regular expression (ICU)"
+            },
+            "min": {
+              "type": "number"
+            },
+            "max": {
+              "type": "number"
+            },
+            "after": {
+              "type": "string",
+              "description": "date, inclusive (2024-01-31)"
+            },
+            "before": {
+              "type": "string",
+              "description": "date, exclusive"
+            },
+            "empty": {
+              "type": "boolean"
+            },
+            "contains": {
+              "type": [
+                "string",
+                "number"
+              ]
+            }
+          }
+        }
+      ]
+    },
+    "condition": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "description": "variable: test; every test must hold",
+      "additionalProperties": {
+        "$ref": "#/$defs/predicate"
+      }
+    },
+    "strategy": {
+      "enum": [
+        "merge",
+        "overwrite",
+        "ignore"
+      ],
+      "description": "merge: set when empty, add to lists; overwrite: replace; ignore: never touch"
+    },
+    "postProcess": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": 2,
+        "additionalProperties": false,
+        "properties": {
+          "replace": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "regex"
+              ],
+              "properties": {
+                "regex": {
+                  "type": "string"
+                },
+                "with": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "map": {
+            "type": "object",
+            "additionalProperties": {
+              "type": [
+                "string",
+                "number",
+                "boolean",
+                "null"
+              ]
+            }
+          },
+          "parseDate": {
+            "type": "string"
+          },
+          "formatDate": {
+            "type": "string"
+          },
+          "append": {
+            "$ref": "#/$defs/template"
+          },
+          "prepend": {
+            "$ref": "#/$defs/template"
+          },
+          "when": {
+            "$ref": "#/$defs/condition"
+          }
+        }
+      }
+    },
+    "textField": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/template"
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "value": {
+              "$ref": "#/$defs/template"
+            },
+            "firstOf": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/template"
+              }
+            },
+            "postProcess": {
+              "$ref": "#/$defs/postProcess"
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            }
+          }
+        }
+      ]
+    },
+    "listField": {
+      "oneOf": [
+        {
+          "$ref": "#/$defs/templateList"
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "value": {
+              "$ref": "#/$defs/templateList"
+            },
+            "firstOf": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/template"
+              }
+            },
+            "postProcess": {
+              "$ref": "#/$defs/postProcess"
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            }
+          }
+        }
+      ]
+    },
+    "boolField": {
+      "oneOf": [
+        {
+          "type": [
+            "boolean",
+            "string"
+          ]
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "value": {
+              "type": [
+                "boolean",
+                "string"
+              ]
+            },
+            "firstOf": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/template"
+              }
+            },
+            "postProcess": {
+              "$ref": "#/$defs/postProcess"
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            }
+          }
+        }
+      ]
+    },
+    "intField": {
+      "oneOf": [
+        {
+          "type": [
+            "integer",
+            "string"
+          ]
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "value": {
+              "type": [
+                "integer",
+                "string"
+              ]
+            },
+            "firstOf": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/template"
+              }
+            },
+            "postProcess": {
+              "$ref": "#/$defs/postProcess"
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            }
+          }
+        }
+      ]
+    },
+    "galleryFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "title": {
+          "$ref": "#/$defs/textField"
+        },
+        "code": {
+          "$ref": "#/$defs/textField"
+        },
+        "details": {
+          "$ref": "#/$defs/textField"
+        },
+        "date": {
+          "$ref": "#/$defs/textField"
+        },
+        "urls": {
+          "$ref": "#/$defs/listField"
+        },
+        "studio": {
+          "oneOf": [
+            {
+              "enum": [
+                "creator",
+                "network",
+                "none"
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "enum": [
+                    "creator",
+                    "network",
+                    "none"
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "performers": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "creator",
+                    "mentions",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "creator",
+                      "mentions",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "creator",
+                        "mentions",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "creator",
+                          "mentions",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "tags": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "hashtags",
+                    "extra",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "hashtags",
+                      "extra",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "hashtags",
+                        "extra",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "hashtags",
+                          "extra",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "organized": {
+          "$ref": "#/$defs/boolField"
+        },
+        "photographer": {
+          "$ref": "#/$defs/textField"
+        }
+      }
+    },
+    "sceneFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "title": {
+          "$ref": "#/$defs/textField"
+        },
+        "code": {
+          "$ref": "#/$defs/textField"
+        },
+        "details": {
+          "$ref": "#/$defs/textField"
+        },
+        "date": {
+          "$ref": "#/$defs/textField"
+        },
+        "urls": {
+          "$ref": "#/$defs/listField"
+        },
+        "studio": {
+          "oneOf": [
+            {
+              "enum": [
+                "creator",
+                "network",
+                "none"
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "enum": [
+                    "creator",
+                    "network",
+                    "none"
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "performers": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "creator",
+                    "mentions",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "creator",
+                      "mentions",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "creator",
+                        "mentions",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "creator",
+                          "mentions",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "tags": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "hashtags",
+                    "extra",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "hashtags",
+                      "extra",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "hashtags",
+                        "extra",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "hashtags",
+                          "extra",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "organized": {
+          "$ref": "#/$defs/boolField"
+        },
+        "director": {
+          "$ref": "#/$defs/textField"
+        }
+      }
+    },
+    "imageFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "title": {
+          "$ref": "#/$defs/textField"
+        },
+        "code": {
+          "$ref": "#/$defs/textField"
+        },
+        "details": {
+          "$ref": "#/$defs/textField"
+        },
+        "date": {
+          "$ref": "#/$defs/textField"
+        },
+        "urls": {
+          "$ref": "#/$defs/listField"
+        },
+        "studio": {
+          "oneOf": [
+            {
+              "enum": [
+                "creator",
+                "network",
+                "none"
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "enum": [
+                    "creator",
+                    "network",
+                    "none"
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "performers": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "creator",
+                    "mentions",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "creator",
+                      "mentions",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "creator",
+                        "mentions",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "creator",
+                          "mentions",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "tags": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "hashtags",
+                    "extra",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "hashtags",
+                      "extra",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "hashtags",
+                        "extra",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "hashtags",
+                          "extra",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        },
+        "organized": {
+          "$ref": "#/$defs/boolField"
+        },
+        "photographer": {
+          "$ref": "#/$defs/textField"
+        }
+      }
+    },
+    "performerFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/textField"
+        },
+        "disambiguation": {
+          "$ref": "#/$defs/textField"
+        },
+        "alias_list": {
+          "$ref": "#/$defs/listField"
+        },
+        "details": {
+          "$ref": "#/$defs/textField"
+        },
+        "country": {
+          "$ref": "#/$defs/textField"
+        },
+        "image": {
+          "$ref": "#/$defs/textField"
+        },
+        "urls": {
+          "$ref": "#/$defs/listField"
+        }
+      }
+    },
+    "studioFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/textField"
+        },
+        "urls": {
+          "$ref": "#/$defs/listField"
+        },
+        "aliases": {
+          "$ref": "#/$defs/listField"
+        },
+        "details": {
+          "$ref": "#/$defs/textField"
+        },
+        "image": {
+          "$ref": "#/$defs/textField"
+        },
+        "parent": {
+          "oneOf": [
+            {
+              "enum": [
+                "network",
+                "none"
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "enum": [
+                    "network",
+                    "none"
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ]
+        }
+      }
+    },
+    "networkFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/textField"
+        },
+        "urls": {
+          "$ref": "#/$defs/listField"
+        },
+        "aliases": {
+          "$ref": "#/$defs/listField"
+        },
+        "details": {
+          "$ref": "#/$defs/textField"
+        },
+        "image": {
+          "$ref": "#/$defs/textField"
+        }
+      }
+    },
+    "chapterFields": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "title": {
+          "$ref": "#/$defs/textField"
+        },
+        "image_index": {
+          "$ref": "#/$defs/intField"
+        }
+      }
+    },
+    "gallery": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "type": "boolean"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "code",
+                    "url",
+                    "stashId"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "code",
+                      "url",
+                      "stashId"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/galleryFields"
+            }
+          }
+        }
+      ]
+    },
+    "scene": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "const": false,
+              "description": "scenes and images are never created"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "file",
+                    "code",
+                    "url",
+                    "stashId"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "file",
+                      "code",
+                      "url",
+                      "stashId"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/sceneFields"
+            }
+          }
+        }
+      ]
+    },
+    "image": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "const": false,
+              "description": "scenes and images are never created"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "file",
+                    "code",
+                    "url",
+                    "stashId"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "file",
+                      "code",
+                      "url",
+                      "stashId"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/imageFields"
+            }
+          }
+        }
+      ]
+    },
+    "performer": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "type": "boolean"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "name",
+                    "url",
+                    "stashId"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "name",
+                      "url",
+                      "stashId"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/performerFields"
+            }
+          }
+        }
+      ]
+    },
+    "accountPerformer": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "type": "boolean"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "name",
+                    "url",
+                    "stashId"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "name",
+                      "url",
+                      "stashId"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/performerFields"
+            },
+            "shared": {
+              "type": "object",
+              "description": "username: the performers the account stands for",
+              "additionalProperties": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/$defs/performerFields"
+                }
+              }
+            }
+          }
+        }
+      ]
+    },
+    "studio": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "type": "boolean"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "name",
+                    "url"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "name",
+                      "url"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/studioFields"
+            }
+          }
+        }
+      ]
+    },
+    "networkStudio": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "type": "boolean"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "name",
+                    "url"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "name",
+                      "url"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/networkFields"
+            }
+          }
+        }
+      ]
+    },
+    "chapter": {
+      "oneOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enabled": {
+              "type": "boolean"
+            },
+            "when": {
+              "$ref": "#/$defs/condition"
+            },
+            "createMissing": {
+              "type": "boolean"
+            },
+            "respectOrganized": {
+              "type": "boolean"
+            },
+            "match": {
+              "oneOf": [
+                {
+                  "enum": [
+                    "name"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "name"
+                    ]
+                  }
+                }
+              ]
+            },
+            "strategy": {
+              "$ref": "#/$defs/strategy"
+            },
+            "fields": {
+              "$ref": "#/$defs/chapterFields"
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 """#
 }

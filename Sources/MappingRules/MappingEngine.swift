@@ -54,7 +54,7 @@ public enum Addresses {
 }
 
 /// Entities other fields point at while one record is mapped.
-private struct References {
+struct References {
     var creatorStudio: EntityAddress?
     var network: EntityAddress?
     var creatorPerformers: [EntityAddress] = []
@@ -63,7 +63,7 @@ private struct References {
 }
 
 /// One run of the engine.
-private final class Evaluation {
+final class Evaluation {
     let rules: RuleSet
     let source: any MetadataRecordSource
     let builder: StateBuilder
@@ -80,6 +80,21 @@ private final class Evaluation {
     private var networkAddress: EntityAddress?
     private let usesOriginalHashtag: Bool
     private let downloadRoot: String
+    /// `rules explain`: the record to report on, the variables it saw and the entities it produced.
+    var focus: ExplainTarget?
+    private(set) var focusedContext: RecordContext?
+    private(set) var focusedRoots: Roots = []
+    private(set) var focusedAddresses: [EntityAddress] = []
+    private var focusDepth = 0
+
+    private func capture(_ context: RecordContext, roots: Roots) {
+        if focusedContext == nil { focusedContext = context; focusedRoots = roots }
+    }
+
+    private func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) {
+        if focusDepth > 0, !focusedAddresses.contains(entity.address) { focusedAddresses.append(entity.address) }
+        builder.add(entity, rank: rank, origins: origins)
+    }
 
     init(rules: RuleSet, source: any MetadataRecordSource, tracing: Bool) {
         self.rules = rules
@@ -134,7 +149,7 @@ private final class Evaluation {
         let context = RecordContext(urls: rules.urls)
         let (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: Addresses.networkStudio, target: nil)
         guard fields.contains(where: { $0.name == "name" }) else { return }
-        builder.add(DesiredEntity(address: Addresses.networkStudio, fields: fields, match: matchKeys(rule.match, fields: fields),
+        add(DesiredEntity(address: Addresses.networkStudio, fields: fields, match: matchKeys(rule.match, fields: fields),
                                   createMissing: rule.createMissing, respectOrganized: rule.respectOrganized,
                                   creator: nil, source: "network"), rank: .account, origins: origins)
         networkAddress = Addresses.networkStudio
@@ -152,6 +167,15 @@ private final class Evaluation {
         }
         var refs = References()
         refs.network = networkAddress
+        let focused: Bool
+        if case .account(let name)? = focus, name.caseInsensitiveCompare(account.username) == .orderedSame || name == String(account.id) {
+            focused = true
+            capture(context, roots: .account)
+        } else {
+            focused = false
+        }
+        if focused { focusDepth += 1 }
+        defer { if focused { focusDepth -= 1 } }
         let studioRule = rules.studio
         if studioRule.enabled, studioRule.when?.holds(context) ?? true {
             let address = Addresses.studio(account.username)
@@ -159,7 +183,7 @@ private final class Evaluation {
             base.network = networkAddress
             let (fields, origins) = evaluateFields(studioRule.fields, context, refs: base, address: address, target: nil)
             if fields.contains(where: { $0.name == "name" }) {
-                builder.add(DesiredEntity(address: address, fields: fields, match: matchKeys(studioRule.match, fields: fields),
+                add(DesiredEntity(address: address, fields: fields, match: matchKeys(studioRule.match, fields: fields),
                                           createMissing: studioRule.createMissing, respectOrganized: studioRule.respectOrganized,
                                           creator: account.username, source: "account \(account.username)"),
                             rank: .account, origins: origins)
@@ -177,7 +201,7 @@ private final class Evaluation {
                     origins["name"] = origins["name"] ?? FieldOrigin(rule: "account.performer.shared.\(account.username)", location: person.location.description)
                     var match = matchKeys(performerRule.match, fields: fields)
                     if performerRule.match.contains(.stashId), let hint = account.stashID { match.append(.stashIdHint(String(hint))) }
-                    builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                    add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
                                               respectOrganized: performerRule.respectOrganized, creator: account.username,
                                               source: "account \(account.username) (shared)"), rank: .account, origins: origins)
                     refs.creatorPerformers.append(address)
@@ -190,7 +214,7 @@ private final class Evaluation {
                     if origins["alias_list"] == nil { origins["alias_list"] = FieldOrigin(rule: "engine: the username is always an alias", location: nil) }
                     var match = matchKeys(performerRule.match, fields: fields)
                     if performerRule.match.contains(.stashId), let hint = account.stashID { match.append(.stashIdHint(String(hint))) }
-                    builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                    add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
                                               respectOrganized: performerRule.respectOrganized, creator: account.username,
                                               source: "account \(account.username)"), rank: .account, origins: origins)
                     refs.creatorPerformers.append(address)
@@ -256,7 +280,7 @@ private final class Evaluation {
         if !parents.isEmpty { fields.append(DesiredField(name: "parent_ids", value: .references(parents), strategy: rules.tags.strategy)) }
         var match: [MatchKey] = [.name(name, disambiguation: nil)]
         match += aliases.map { .name($0, disambiguation: nil) }
-        builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,
+        add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,
                                   respectOrganized: rules.tags.respectOrganized, creator: nil, source: "tag \(name)"),
                     rank: .account, origins: ["name": FieldOrigin(rule: "tags", location: nil)])
         return address
@@ -302,7 +326,7 @@ private final class Evaluation {
                             entity.fields.removeAll { $0.name == "aliases" }
                             entity.fields.insert(DesiredField(name: "aliases", value: .strings(current + [hashtag.value]), strategy: rules.tags.strategy), at: 1)
                             entity.match.append(.name(hashtag.value, disambiguation: nil))
-                            builder.add(entity, rank: Rank(tier: -1, time: 0, id: 0))
+                            add(entity, rank: Rank(tier: -1, time: 0, id: 0))
                         }
                     }
                 }
@@ -348,7 +372,7 @@ private final class Evaluation {
             normaliseAliases(&fields, name: name, add: username)
             var match = matchKeys(rule.match, fields: fields)
             if rule.match.contains(.stashId), let hint = mention.account?.stashID { match.append(.stashIdHint(String(hint))) }
-            builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
+            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
                                       respectOrganized: rule.respectOrganized, creator: nil,
                                       source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
             if !result.contains(address) { result.append(address) }
@@ -382,6 +406,10 @@ private final class Evaluation {
         let (total, images, videos) = counts(media)
         context.item = ItemInfo(kind: .post, id: post.id, content: post.content, createdAt: post.createdAt,
                                 mediaCount: total, imageCount: images, videoCount: videos)
+        var focused = false
+        if case .post(let id)? = focus, id == post.id { focused = true; capture(context, roots: RuleCompiler.postRoots) }
+        if focused { focusDepth += 1 }
+        defer { if focused { focusDepth -= 1 } }
         if let when = rules.post.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
         } else {
@@ -409,6 +437,10 @@ private final class Evaluation {
         let (total, images, videos) = counts(media)
         context.item = ItemInfo(kind: .message, id: message.id, content: message.content, createdAt: message.createdAt,
                                 mediaCount: total, imageCount: images, videoCount: videos)
+        var focused = false
+        if case .message(let id)? = focus, id == message.id { focused = true; capture(context, roots: RuleCompiler.messageRoots) }
+        if focused { focusDepth += 1 }
+        defer { if focused { focusDepth -= 1 } }
         if let when = rules.message.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
             return
@@ -486,6 +518,15 @@ private final class Evaluation {
             context.media = item
             context.file = file
             context.position = index + 1
+            var focused = false
+            if case .media(let id)? = focus, id == item.id || id == item.media.id || id == file.fileMediaId {
+                focused = true
+                capture(context, roots: base.item?.kind == .media ? RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots)
+                                       : base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
+                                       : RuleCompiler.messageRoots.union(RuleCompiler.mediaRoots))
+            }
+            if focused { focusDepth += 1 }
+            defer { if focused { focusDepth -= 1 } }
             if let when = rule.when, !when.holds(context) { continue }
             let (fields, origins) = evaluateFields(rule.fields, context, refs: itemRefs, address: address, target: target)
             var match = matchKeys(rule.match, fields: fields)
@@ -494,7 +535,7 @@ private final class Evaluation {
             let expected = ExpectedFile(fileMediaId: file.fileMediaId, isPreview: file.isPreview,
                                         basename: file.localFilename, folders: folders)
             let position = media.count > 1 ? ", media \(index + 1)/\(media.count)" : ", media \(item.id)"
-            builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: false,
+            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: false,
                                       respectOrganized: rule.respectOrganized, creator: owner?.username,
                                       files: [expected], source: label + position), rank: rank, origins: origins)
             if target == .image { result.images.append(address) }
@@ -524,7 +565,7 @@ private final class Evaluation {
         if tracing { origins["image_ids"] = FieldOrigin(rule: "engine: the images produced for this \(address.key.split(separator: ".").first ?? "item")", location: nil) }
         var match = matchKeys(rule.match, fields: fields)
         if rule.match.contains(.stashId), let hint = stashHint { match.append(.stashIdHint(String(hint))) }
-        builder.add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
+        add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
                                   respectOrganized: rule.respectOrganized, creator: context.account?.username,
                                   source: label), rank: rank, origins: origins)
         return true
@@ -549,7 +590,7 @@ private final class Evaluation {
                 if !fields.contains(where: { $0.name == "image_index" }) { fields.append(DesiredField(name: "image_index", value: .int(1))) }
                 fields.insert(DesiredField(name: "gallery_id", value: .reference(gallery)), at: 0)
                 if tracing { origins["gallery_id"] = FieldOrigin(rule: "engine: the post's gallery", location: nil) }
-                builder.add(DesiredEntity(address: address, fields: fields, match: [], createMissing: rule.createMissing,
+                add(DesiredEntity(address: address, fields: fields, match: [], createMissing: rule.createMissing,
                                           respectOrganized: rule.respectOrganized, creator: base.account?.username,
                                           source: "wall \(wall.id), post \(post.id)"), rank: .item(post.createdAt, post.id), origins: origins)
             case .galleries:

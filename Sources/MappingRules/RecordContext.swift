@@ -140,11 +140,11 @@ struct RecordContext {
         case .mentionAbout: return Self.text(mention?.account?.about)
         case .mentionKnown: return mention.map { .bool($0.account != nil) } ?? .null
 
-        case .urlPost: return post == nil ? .null : nonEmpty(urls.post.render(self))
-        case .urlMessage: return message == nil ? .null : nonEmpty(urls.message.render(self))
-        case .urlAccount: return account == nil ? .null : nonEmpty(urls.account.render(self))
-        case .urlPerformer: return account == nil ? .null : nonEmpty(urls.performer.render(self))
-        case .urlBundle: return bundle == nil ? .null : nonEmpty(urls.bundle.render(self))
+        case .urlPost: return post == nil ? .null : nonEmpty(urls.post.renderRequiringAll(self))
+        case .urlMessage: return message == nil ? .null : nonEmpty(urls.message.renderRequiringAll(self))
+        case .urlAccount: return account == nil ? .null : nonEmpty(urls.account.renderRequiringAll(self))
+        case .urlPerformer: return account == nil ? .null : nonEmpty(urls.performer.renderRequiringAll(self))
+        case .urlBundle: return bundle == nil ? .null : nonEmpty(urls.bundle.renderRequiringAll(self))
         case .urlItem:
             switch item?.kind {
             case .post?: return value(.urlPost)
@@ -155,7 +155,7 @@ struct RecordContext {
         }
     }
 
-    private func nonEmpty(_ text: String) -> TemplateValue { text.isEmpty ? .null : .string(text) }
+    private func nonEmpty(_ text: String?) -> TemplateValue { text.map { $0.isEmpty ? .null : .string($0) } ?? .null }
 
     /// Every variable available with a value, for `rules explain`.
     func listing(roots: Roots) -> [(String, TemplateValue)] {

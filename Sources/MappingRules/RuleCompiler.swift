@@ -253,10 +253,11 @@ struct RuleCompiler {
         if let value = node["respectOrganized"] { rule.respectOrganized = bool(value, "\(path).respectOrganized") ?? true }
         if let value = node["match"] {
             let allowed = RuleCompiler.allowedMatch(kind)
-            rule.match = sequence(value, "\(path).match").compactMap { item in
+            let plural = RuleCompiler.plural(String(path.split(separator: ".").last ?? ""))
+            rule.match = (value.items ?? [value]).compactMap { item in
                 guard let word = text(item, "\(path).match") else { return nil }
                 guard let match = MatchRule(rawValue: word), allowed.contains(match) else {
-                    sink.error(item.location, "\(path).match: '\(word)' is not a way to match \(path.split(separator: ".").last ?? "")s; use \(allowed.map(\.rawValue).joined(separator: ", "))"
+                    sink.error(item.location, "\(path).match: '\(word)' is not a way to match \(plural); use \(allowed.map(\.rawValue).joined(separator: ", "))"
                                + Suggest.didYouMean(word, among: allowed.map(\.rawValue)))
                     return nil
                 }
@@ -270,6 +271,14 @@ struct RuleCompiler {
             rule.fields = fields(fieldsNode, specs: specs, path: "\(path).fields", roots: roots, strategy: strategy)
         }
         return rule
+    }
+
+    static func plural(_ word: String) -> String {
+        switch word {
+        case "gallery": return "galleries"
+        case "studio": return "studios"
+        default: return word + "s"
+        }
     }
 
     func usage(_ path: String) -> String {
@@ -329,7 +338,7 @@ struct RuleCompiler {
         }
         guard let source = value(valueNode, spec: spec, path: path, roots: roots, usage: usage, firstOf: isFirstOf) else { return nil }
         return FieldRule(name: spec.name, output: spec.output, type: spec.type, source: source, postProcess: steps,
-                         strategy: strategy, when: when, location: node.location, path: path)
+                         strategy: strategy, when: when, location: valueNode.location, path: path)
     }
 
     mutating func value(_ node: RuleNode, spec: FieldSpec, path: String, roots: Roots, usage: String, firstOf: Bool) -> ValueSource? {
@@ -528,15 +537,15 @@ struct RuleCompiler {
         if let extra = node["extra"] {
             for item in sequence(extra, "tags.extra") {
                 guard expectMapping(item, "a tags.extra entry") != nil else { continue }
-                checkKeys(item, allowed: ["name", "on", "when"], path: "tags.extra")
+                checkKeys(item, allowed: ["name", "for", "when"], path: "tags.extra")
                 guard let nameNode = required(item, "name", "tags.extra entry"), let name = text(nameNode, "tags.extra.name"), !name.isEmpty else { continue }
                 var targets = Set(ExtraTag.Target.allCases)
-                if let on = item["on"] {
+                if let on = item["for"] {
                     let words = on.items != nil ? on.items! : [on]
                     targets = Set(words.compactMap { word in
-                        guard let w = text(word, "tags.extra.on") else { return nil }
+                        guard let w = text(word, "tags.extra.for") else { return nil }
                         guard let target = ExtraTag.Target(rawValue: w) else {
-                            sink.error(word.contentLocation, "tags.extra.on: '\(w)' is not gallery, scene or image" + Suggest.didYouMean(w, among: ExtraTag.Target.allCases.map(\.rawValue)))
+                            sink.error(word.contentLocation, "tags.extra.for: '\(w)' is not gallery, scene or image" + Suggest.didYouMean(w, among: ExtraTag.Target.allCases.map(\.rawValue)))
                             return nil
                         }
                         return target
@@ -553,6 +562,7 @@ struct RuleCompiler {
                 let list = entry.value.items != nil ? stringList(entry.value, "tags.parents.\(entry.key)") : (text(entry.value, "tags.parents.\(entry.key)").map { [$0] } ?? [])
                 if list.contains(where: { $0.caseInsensitiveCompare(entry.key) == .orderedSame }) {
                     sink.error(entry.keyLocation, "tags.parents: '\(entry.key)' cannot be its own parent")
+                    continue
                 }
                 tags.parents[entry.key.lowercased()] = list
             }
@@ -669,6 +679,10 @@ struct RuleCompiler {
     }
 
     func checkKeys(_ node: RuleNode?, allowed: [String], path: String) {
+        if let node, node.entries == nil, !node.isNull {
+            sink.error(node.location, "\(path.isEmpty ? "the rule file" : path) must be a mapping (key: value lines), got \(node.kindName)")
+            return
+        }
         guard let entries = node?.entries else { return }
         for entry in entries where !allowed.contains(entry.key) {
             let place = path.isEmpty ? "at the top level" : "in \(path)"

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// A loaded, validated set of mapping rules: what the engine evaluates.
 /// Load it from YAML files with `load(files:)` or take the shipped rules with `builtInDefault()`.
@@ -44,6 +45,7 @@ public struct RuleSet: Sendable {
     /// problem found, each as `file:line:column: message`.
     public static func load(files: [URL]) throws -> RuleSet {
         let sink = DiagnosticSink()
+        sink.fileOrder = files.map { $0.isFileURL ? $0.path : $0.absoluteString }
         var sources: [(name: String, text: String)] = []
         for url in files {
             let name = url.isFileURL ? url.path : url.absoluteString
@@ -73,6 +75,7 @@ public struct RuleSet: Sendable {
     }
 
     static func load(sources: [(name: String, text: String)], sink: DiagnosticSink) throws -> RuleSet {
+        sink.fileOrder = [builtInName] + sources.map(\.name)
         var merged: RuleNode?
         var names: [String] = []
         for (index, source) in sources.enumerated() {
@@ -103,5 +106,38 @@ public struct RuleSet: Sendable {
         var object = root.jsonObject as? [String: Any] ?? [:]
         object.removeValue(forKey: "extends")
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}
+
+extension RuleSet {
+    /// The rules for `--rules` options: the built-in default when `paths` is empty, else the files in order.
+    public static func load(paths: [String]) throws -> RuleSet {
+        paths.isEmpty ? try builtInDefault() : try load(files: paths.map { URL(fileURLWithPath: $0) })
+    }
+
+    /// The effective rules as YAML (merged, keys sorted), for `rules show`.
+    public var effectiveYAML: String {
+        guard let object = try? JSONSerialization.jsonObject(with: canonicalData),
+              let yaml = try? Yams.dump(object: object, indent: 2, width: -1, allowUnicode: true, sortKeys: true) else { return "" }
+        return yaml
+    }
+}
+
+extension FieldValue {
+    /// The value as `rules explain` and plans print it: text quoted, lists in brackets, references as addresses.
+    public var displayText: String {
+        func quote(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n") + "\""
+        }
+        switch self {
+        case .string(let text): return quote(text)
+        case .int(let number): return String(number)
+        case .bool(let flag): return String(flag)
+        case .date(let text): return text
+        case .strings(let items): return "[" + items.map(quote).joined(separator: ", ") + "]"
+        case .reference(let address): return address.description
+        case .references(let addresses): return "[" + addresses.map(\.description).joined(separator: ", ") + "]"
+        }
     }
 }

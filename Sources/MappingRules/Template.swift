@@ -38,6 +38,21 @@ struct Template: Sendable, Hashable {
         return .string(render(context))
     }
 
+    /// The text, or nil when any `{{ }}` part is empty: a URL with a missing id is no URL.
+    func renderRequiringAll(_ context: RecordContext) -> String? {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let text): out += text
+            case .expression(let expression):
+                let value = expression.evaluate(context)
+                if value.isEmpty { return nil }
+                out += value.text
+            }
+        }
+        return out
+    }
+
     /// The text of the template for this record.
     func render(_ context: RecordContext) -> String {
         switch parts.count {
@@ -347,7 +362,11 @@ private struct TemplateParser {
                 switch next {
                 case "n": out.append("\n")
                 case "t": out.append("\t")
-                default: out.append(next)
+                case "\\", "'", "\"": out.append(next)
+                default:
+                    // Other escapes stay as written, so that regex classes like \d and \w need no doubling.
+                    out.append("\\")
+                    out.append(next)
                 }
                 index += 2
                 continue

@@ -45,7 +45,8 @@ public struct GraphQLErrorEntry: Sendable, Hashable, Codable {
 /// What went wrong talking to Stash, with a message that says what to do about it.
 /// No case ever carries the API key.
 public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
-    /// Nothing answered at the URL (refused, unknown host, network down).
+    /// Nothing answered at the URL (refused, unknown host, network down), or the connection broke
+    /// before the answer arrived (the reason then starts with `connection lost: `).
     case connectionFailed(url: String, reason: String)
     /// HTTP 401: the key is missing or wrong.
     case unauthorized(url: String, keyVariable: String, keyWasSent: Bool)
@@ -74,6 +75,9 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
     public var description: String {
         switch self {
         case let .connectionFailed(url, reason):
+            if reason.hasPrefix(Self.lostPrefix) {
+                return "The connection to Stash at \(url) broke before the answer arrived (\(reason.dropFirst(Self.lostPrefix.count))). Is Stash still running at \(url)?"
+            }
             return "Could not connect to Stash at \(url) (\(reason)). Is Stash running at \(url)?"
         case let .unauthorized(url, variable, sent):
             return sent
@@ -122,6 +126,9 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
         default: return false
         }
     }
+
+    /// Marks a `connectionFailed` reason as a connection that broke mid-request.
+    static let lostPrefix = "connection lost: "
 
     private static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)

@@ -34,8 +34,8 @@ final class GraphQLTransport: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout.seconds
-        sessionConfiguration.timeoutIntervalForResource = configuration.timeout.seconds
+        sessionConfiguration.timeoutIntervalForRequest = Self.wholeSeconds(configuration.timeout)
+        sessionConfiguration.timeoutIntervalForResource = Self.wholeSeconds(configuration.timeout)
         sessionConfiguration.httpMaximumConnectionsPerHost = 4
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
         sessionConfiguration.urlCache = nil
@@ -82,7 +82,7 @@ final class GraphQLTransport: @unchecked Sendable {
         let url = configuration.endpoint
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
-        request.timeoutInterval = configuration.timeout.seconds
+        request.timeoutInterval = Self.wholeSeconds(configuration.timeout)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
@@ -130,22 +130,28 @@ final class GraphQLTransport: @unchecked Sendable {
     private func classify(_ error: Error, operation: String) -> AttemptFailure {
         let url = configuration.baseURL.absoluteString
         guard let urlError = error as? URLError else {
-            return AttemptFailure(error: .connectionFailed(url: url, reason: error.localizedDescription), delivery: .maybeDelivered, isTransient: true)
+            return AttemptFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + error.localizedDescription), delivery: .maybeDelivered, isTransient: true)
         }
         switch urlError.code {
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
             return AttemptFailure(error: .connectionFailed(url: url, reason: Self.reason(urlError)), delivery: .notDelivered, isTransient: true)
         case .timedOut:
-            return AttemptFailure(error: .timeout(operation: operation, url: url, seconds: configuration.timeout.seconds),
+            return AttemptFailure(error: .timeout(operation: operation, url: url, seconds: Self.wholeSeconds(configuration.timeout)),
                                   delivery: .maybeDelivered, isTransient: true)
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
              .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .unsupportedURL, .badURL:
             return AttemptFailure(error: .connectionFailed(url: url, reason: Self.reason(urlError)), delivery: .notDelivered, isTransient: false)
         default:
             // The request went out and the answer was lost (connection reset, empty reply…).
-            return AttemptFailure(error: .connectionFailed(url: url, reason: "connection lost: " + Self.reason(urlError)),
+            return AttemptFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + Self.reason(urlError)),
                                   delivery: .maybeDelivered, isTransient: true)
         }
+    }
+
+    /// Linux's URLSession truncates timeouts to whole seconds (a 0.3 s timeout fires at once),
+    /// so timeouts are rounded up to whole seconds, at least one.
+    static func wholeSeconds(_ duration: Duration) -> TimeInterval {
+        max(1, duration.seconds.rounded(.up))
     }
 
     private static func reason(_ error: URLError) -> String {

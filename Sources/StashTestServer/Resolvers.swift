@@ -2,8 +2,11 @@ import Foundation
 import GraphQL
 
 extension StashTestServer {
+    /// The schema, built once: resolvers find their server through the request context.
+    static let sharedSchema: GraphQLSchema = makeSchema()
+
     /// Builds the schema from the SDL subset and attaches the resolvers of Query and Mutation.
-    func makeSchema() -> GraphQLSchema {
+    static func makeSchema() -> GraphQLSchema {
         do {
             let schema = try buildSchema(source: Source(body: TestSchema.sdl, name: "stash-test-schema"))
             try attachQueryResolvers(schema.queryType!)
@@ -15,7 +18,7 @@ extension StashTestServer {
         }
     }
 
-    private func attachQueryResolvers(_ query: GraphQLObjectType) throws {
+    private static func attachQueryResolvers(_ query: GraphQLObjectType) throws {
         let fields = try query.fields()
         let finds: [String: @Sendable (StashState, Map) throws -> FindResultNode] = [
             "findScenes": { try $0.findScenes($1) }, "findImages": { try $0.findImages($1) },
@@ -24,15 +27,15 @@ extension StashTestServer {
         ]
         for (name, field) in fields {
             if let find = finds[name] {
-                field.resolve = { [unowned self] _, args, context, _ in
-                    (context as? ExecutionTrace)?.markRan()
-                    return try find(self.state, args)
+                field.resolve = { _, args, context, _ in
+                    let server = try RequestContext.server(context)
+                    return try find(server.state, args)
                 }
                 continue
             }
-            field.resolve = { [unowned self] _, args, context, _ in
-                (context as? ExecutionTrace)?.markRan()
-                let state = self.state
+            field.resolve = { _, args, context, _ in
+                let server = try RequestContext.server(context)
+                let state = server.state
                 let id = args["id"].string.flatMap { Int($0) } ?? -1
                 switch name {
                 case "findScene": return state.scenes[id].map { SceneNode(state: state, record: $0) }
@@ -42,9 +45,9 @@ extension StashTestServer {
                 case "findStudio": return state.studios[id].map { StudioNode(state: state, record: $0) }
                 case "findTag": return state.tags[id].map { TagNode(state: state, record: $0) }
                 case "version":
-                    return PlainNode(values: ["version": self.version as (any Sendable)?, "hash": "b23b0267", "build_time": "2025-12-01 00:00:00"])
+                    return PlainNode(values: ["version": server.version as (any Sendable)?, "hash": "b23b0267", "build_time": "2025-12-01 00:00:00"])
                 case "systemStatus":
-                    return PlainNode(values: ["databaseSchema": 75, "appSchema": 75, "status": self.status, "os": "linux",
+                    return PlainNode(values: ["databaseSchema": 75, "appSchema": 75, "status": server.status, "os": "linux",
                                               "workingDir": "/root", "homeDir": "/root", "databasePath": "/root/.stash/stash-go.sqlite",
                                               "configPath": "/root/.stash/config.yml"])
                 default: return nil
@@ -54,7 +57,7 @@ extension StashTestServer {
         query.fields = { fields }
     }
 
-    private func attachMutationResolvers(_ mutation: GraphQLObjectType) throws {
+    private static func attachMutationResolvers(_ mutation: GraphQLObjectType) throws {
         let fields = try mutation.fields()
         typealias Single = @Sendable (inout StashState, InputObject) throws -> Int
         typealias Bulk = @Sendable (inout StashState, InputObject) throws -> [Int]
@@ -88,21 +91,21 @@ extension StashTestServer {
         ]
         for (name, field) in fields {
             if let (run, node) = singles[name] {
-                field.resolve = { [unowned self] _, args, context, _ in
-                    (context as? ExecutionTrace)?.markRan()
-                    let (id, state) = try self.transact { try run(&$0, InputObject(args["input"])) }
+                field.resolve = { _, args, context, _ in
+                    let server = try RequestContext.server(context)
+                    let (id, state) = try server.transact { try run(&$0, InputObject(args["input"])) }
                     return node(state, id)
                 }
             } else if let (run, node) = bulks[name] {
-                field.resolve = { [unowned self] _, args, context, _ in
-                    (context as? ExecutionTrace)?.markRan()
-                    let (ids, state) = try self.transact { try run(&$0, InputObject(args["input"])) }
+                field.resolve = { _, args, context, _ in
+                    let server = try RequestContext.server(context)
+                    let (ids, state) = try server.transact { try run(&$0, InputObject(args["input"])) }
                     return ids.compactMap { node(state, $0) }
                 }
             } else if let run = flags[name] {
-                field.resolve = { [unowned self] _, args, context, _ in
-                    (context as? ExecutionTrace)?.markRan()
-                    return try self.transact { try run(&$0, InputObject(args["input"])) }.0
+                field.resolve = { _, args, context, _ in
+                    let server = try RequestContext.server(context)
+                    return try server.transact { try run(&$0, InputObject(args["input"])) }.0
                 }
             }
         }
@@ -111,7 +114,7 @@ extension StashTestServer {
 
     /// Unions built from SDL have no way to tell their members apart; give `Image.visual_files` a
     /// `VisualFile` union that resolves by the file's kind.
-    private func attachVisualFileResolution(_ schema: GraphQLSchema) throws {
+    private static func attachVisualFileResolution(_ schema: GraphQLSchema) throws {
         guard let imageType = schema.getType(name: "Image") as? GraphQLObjectType,
               let videoFile = schema.getType(name: "VideoFile") as? GraphQLObjectType,
               let imageFile = schema.getType(name: "ImageFile") as? GraphQLObjectType else { return }

@@ -36,6 +36,10 @@ public final class StashTestServer: @unchecked Sendable {
     public var version: String? { get { locked { _version } } set { locked { _version = newValue } } }
     /// What `systemStatus.status` answers (`OK`, `NEEDS_MIGRATION`, `SETUP`).
     public var status: String { get { locked { _status } } set { locked { _status = newValue } } }
+    /// Answer with `Content-Encoding: gzip` when the request accepts it, as Stash does.
+    public var compressResponses: Bool { get { locked { _compress } } set { locked { _compress = newValue } } }
+    /// Answers sent gzip-compressed.
+    public var gzipResponseCount: Int { locked { _gzipResponseCount } }
     /// Added to every request.
     public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
 
@@ -44,6 +48,8 @@ public final class StashTestServer: @unchecked Sendable {
     private var _version: String? = "v0.30.1"
     private var _status = "OK"
     private var _latency: Duration = .zero
+    private var _compress = true
+    private var _gzipResponseCount = 0
     private var injections: [Injection] = []
     private var _requestCount = 0
     private var _fieldCounts: [String: Int] = [:]
@@ -51,7 +57,7 @@ public final class StashTestServer: @unchecked Sendable {
     private var serverTask: Task<Void, Error>?
     private var documentCache: [String: Result<Document, GraphQLErrorList>] = [:]
     private var _port: UInt16 = 0
-    private lazy var schema: GraphQLSchema = makeSchema()
+    private var schema: GraphQLSchema { Self.sharedSchema }
 
     /// A server requiring `apiKey` (nil: no authentication).
     public init(apiKey: String? = nil) { self.apiKey = apiKey }
@@ -62,7 +68,7 @@ public final class StashTestServer: @unchecked Sendable {
 
     /// Starts listening on a free port of 127.0.0.1.
     public func start() async throws {
-        _ = locked { schema }
+        _ = Self.sharedSchema
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
         let handler = ClosureHTTPHandler { [weak self] request in
             guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
@@ -77,12 +83,13 @@ public final class StashTestServer: @unchecked Sendable {
             throw StashTestServerError.notListening
         }
         locked { _port = port }
+        SocketTuning.disableNagle(onListenerAt: port)
     }
 
     /// Stops listening and closes open connections.
     public func stop() async {
         let (server, task) = locked { (self.server, self.serverTask) }
-        await server?.stop(timeout: 1)
+        await server?.stop(timeout: 0)
         task?.cancel()
         _ = try? await task?.value
         locked { self.server = nil; self.serverTask = nil }
@@ -215,7 +222,7 @@ public final class StashTestServer: @unchecked Sendable {
         default: break
         }
 
-        let context = ExecutionTrace()
+        let context = RequestContext(server: self)
         let result: GraphQLResult
         do {
             result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
@@ -234,7 +241,14 @@ public final class StashTestServer: @unchecked Sendable {
             // Variable coercion failed before anything ran: Stash reports it as a validation failure.
             return Self.errorResponse(result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
         }
-        return Self.json(status: .ok, contentType: "application/json", body: Self.encode(result))
+        let encoded = Self.encode(result)
+        let acceptEncoding = request.headers[HTTPHeader("Accept-Encoding")]?.lowercased() ?? ""
+        if compressResponses && acceptEncoding.contains("gzip") {
+            locked { _gzipResponseCount += 1 }
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                                body: Gzip.encode(encoded))
+        }
+        return Self.json(status: .ok, contentType: "application/json", body: encoded)
     }
 
     private func parsedDocument(_ query: String) -> Result<Document, GraphQLErrorList> {
@@ -372,12 +386,21 @@ private struct GraphQLRequestBody: Decodable {
     let operationName: String?
 }
 
-/// Records whether any resolver ran, to tell variable errors (nothing ran) from resolver errors.
-final class ExecutionTrace: @unchecked Sendable {
+/// The server a request runs against, and whether any resolver ran (to tell variable errors,
+/// where nothing ran, from resolver errors).
+final class RequestContext: @unchecked Sendable {
+    unowned let server: StashTestServer
     private let lock = NSLock()
     private var ran = false
+    init(server: StashTestServer) { self.server = server }
     var resolverRan: Bool { lock.lock(); defer { lock.unlock() }; return ran }
-    func markRan() { lock.lock(); ran = true; lock.unlock() }
+
+    /// The server of the request, marking that a resolver ran.
+    static func server(_ context: any Sendable) throws -> StashTestServer {
+        guard let context = context as? RequestContext else { throw ResolverError("no request context") }
+        context.lock.lock(); context.ran = true; context.lock.unlock()
+        return context.server
+    }
 }
 
 /// A response body that fails on first read.

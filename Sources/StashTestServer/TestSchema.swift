@@ -244,3 +244,8 @@ enum TestSchema {
     }
     """
 }
+
+/// The SDL the test server implements, for tests that check documents against it.
+public enum StashTestServerSDL {
+    public static var text: String { TestSchema.sdl }
+}

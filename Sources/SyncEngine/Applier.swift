@@ -45,7 +45,8 @@ public struct Applier: Sendable {
         let run = Run(plan: plan, state: state)
         run.seed()
         let processor = BatchProcessor<WorkItem>(options: options, isRetryable: { error in
-            (error as? WriteFailure)?.kind == .outcomeUnknown
+            guard let kind = (error as? WriteFailure)?.kind else { return false }
+            return kind == .outcomeUnknown || kind == .notApplied
         })
         for phase in ApplyPhase.allCases {
             let changes = run.changes(in: phase)
@@ -86,17 +87,22 @@ public struct Applier: Sendable {
             return batch.map { _ in .failed(WriteFailure(.stopsRun, "not attempted: \(reason)")) }
         }
         var results = [ItemResult?](repeating: nil, count: batch.count)
-        var creates: [(Int, [String: PlanValue])] = []
-        var updates: [(Int, ObjectFields, adopted: Bool)] = []
+        var creates: [(Int, send: [String: PlanValue], record: [String: PlanValue])] = []
+        var updates: [(Int, ObjectFields, record: [String: PlanValue], adopted: Bool)] = []
         var galleryImages: [(Int, GalleryImages, written: [String: PlanValue])] = []
+        let addresses = batch.map(\.change.address)
+        let links = try state.links(for: addresses)
+        let pendingCreates = batch.contains { $0.change.action == .create && $0.phase != .galleryImages }
+            ? try state.pendingCreates(for: addresses) : [:]
 
         for (index, item) in batch.enumerated() {
             let change = item.change
+            let link = links[change.address]
             do {
                 if phase == .galleryImages {
                     let galleryId = try run.resolveId(of: change)
                     let (ids, written) = try run.imagesToAdd(change)
-                    if ids.isEmpty || run.alreadyWritten(change.address, stashId: galleryId, fields: written) {
+                    if ids.isEmpty || run.alreadyWritten(link, stashId: galleryId, fields: written) {
                         try state.recordWritten([WrittenObject(address: change.address, stashId: galleryId, fields: written)])
                         results[index] = .done(.unchanged)
                     } else {
@@ -104,14 +110,14 @@ public struct Applier: Sendable {
                     }
                     continue
                 }
-                let fields = try run.resolvedFields(change)
+                let (fields, record) = try run.resolvedFields(change, link: link)
                 if change.action == .update {
                     guard !fields.isEmpty else { results[index] = .done(.unchanged); continue }
                     let id = try run.resolveId(of: change)
-                    if run.alreadyWritten(change.address, stashId: id, fields: fields) {
+                    if run.alreadyWritten(link, stashId: id, fields: record) {
                         results[index] = .done(.unchanged)
                     } else {
-                        updates.append((index, ObjectFields(id: id, fields: fields), false))
+                        updates.append((index, ObjectFields(id: id, fields: fields), record, false))
                     }
                     continue
                 }
@@ -121,34 +127,34 @@ public struct Applier: Sendable {
                         "Stash creates \(change.address.kind.rawValue)s by scanning files; scan the library and plan again"))
                     continue
                 }
-                if let link = try state.link(for: change.address) {
+                if let link {
                     // Created by an earlier (interrupted) run of this plan.
                     run.setId(link.stashId, for: change.address)
-                    if run.alreadyWritten(change.address, stashId: link.stashId, fields: fields) {
-                        results[index] = .done(.created(id: link.stashId))
+                    if run.alreadyWritten(link, stashId: link.stashId, fields: record) {
+                        results[index] = .done(.unchanged)
                     } else {
-                        updates.append((index, ObjectFields(id: link.stashId, fields: fields), true))
+                        updates.append((index, ObjectFields(id: link.stashId, fields: fields), record, true))
                     }
-                } else if let pending = try state.pendingCreate(for: change.address) {
+                } else if let pending = pendingCreates[change.address] {
                     let found = try await writer.findExisting(change.address.kind, match: pending.match, fields: fields)
                     switch found.count {
-                    case 0: creates.append((index, fields))
+                    case 0: creates.append((index, fields, record))
                     case 1:
                         // The create reached Stash but its reply was lost: adopt the object, then make
                         // sure it holds this plan's fields.
                         try state.confirmCreates([WrittenObject(address: change.address, stashId: found[0], fields: [:])])
                         run.setId(found[0], for: change.address)
-                        updates.append((index, ObjectFields(id: found[0], fields: fields), true))
+                        updates.append((index, ObjectFields(id: found[0], fields: fields), record, true))
                     default:
                         results[index] = .failed(WriteFailure(.rejected,
                             "an earlier create of \(change.address) may have succeeded, and several \(change.address.kind.rawValue)s "
                             + "match it (ids \(found.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again"))
                     }
                 } else {
-                    creates.append((index, fields))
+                    creates.append((index, fields, record))
                 }
             } catch let failure as WriteFailure {
-                results[index] = failure.kind == .outcomeUnknown ? .retry(failure) : .failed(failure)
+                results[index] = itemResult(for: failure, run: run)
             } catch {
                 results[index] = .failed(error)
             }
@@ -158,17 +164,17 @@ public struct Applier: Sendable {
             let items = creates.map { batch[$0.0].change }
             try state.journalCreates(items.map { PendingCreate(address: $0.address, match: $0.match) })
             let kind = batch[creates[0].0].change.address.kind
-            let answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.1)) }
+            let answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.send)) }
             var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
-            for ((index, fields), answer) in zip(creates, answers) {
+            for ((index, _, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address
                 switch answer {
                 case .success(let id):
-                    confirmed.append(WrittenObject(address: address, stashId: id, fields: fields))
+                    confirmed.append(WrittenObject(address: address, stashId: id, fields: record))
                     run.setId(id, for: address)
                     results[index] = .done(.created(id: id))
                 case .failure(let failure):
-                    if failure.kind == .rejected { refused.append(address) }
+                    if failure.kind == .rejected || failure.kind == .notApplied { refused.append(address) }
                     results[index] = itemResult(for: failure, run: run)
                 }
             }
@@ -181,11 +187,11 @@ public struct Applier: Sendable {
             try state.markDirty(updates.map { batch[$0.0].change.address })
             let answers = try await send(run) { try await writer.update(kind, inputs: updates.map(\.1)) }
             var written: [WrittenObject] = []
-            for ((index, input, adopted), answer) in zip(updates, answers) {
+            for ((index, input, record, adopted), answer) in zip(updates, answers) {
                 let address = batch[index].change.address
                 switch answer {
                 case .success:
-                    written.append(WrittenObject(address: address, stashId: input.id, fields: input.fields))
+                    written.append(WrittenObject(address: address, stashId: input.id, fields: record))
                     results[index] = .done(adopted ? .created(id: input.id) : .updated(id: input.id))
                 case .failure(let failure):
                     results[index] = itemResult(for: failure, run: run)
@@ -223,7 +229,7 @@ public struct Applier: Sendable {
     private func itemResult(for failure: WriteFailure, run: Run) -> ItemResult {
         switch failure.kind {
         case .rejected: return .failed(failure)
-        case .outcomeUnknown: return .retry(failure)
+        case .outcomeUnknown, .notApplied: return .retry(failure)
         case .stopsRun:
             run.stop(because: failure.message)
             return .failed(failure)

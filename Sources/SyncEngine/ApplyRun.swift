@@ -19,9 +19,9 @@ final class Run: @unchecked Sendable {
     /// matched so that the next plan finds them by link.
     func seed() {
         var newLinks: [WrittenObject] = []
-        let links = (try? state.allLinks()) ?? [:]
+        let links = (try? state.allLinkedIds()) ?? [:]
         lock.lock()
-        for (address, link) in links { ids[address] = link.stashId }
+        ids = links
         for change in plan.changes {
             if let id = change.stashId {
                 ids[change.address] = id
@@ -136,32 +136,59 @@ final class Run: @unchecked Sendable {
     }
 
     /// The fields to send for a change (refs resolved; `add` lists joined with what Stash holds),
-    /// without the gallery images, which have their own phase.
-    func resolvedFields(_ change: PlannedChange) throws -> [String: PlanValue] {
-        var fields: [String: PlanValue] = [:]
+    /// without the gallery images, which have their own phase; and the fields to record as written:
+    /// for an `add` list, only the items fansly-stash put there (now and before), because items that
+    /// people added are theirs and never count as drift.
+    func resolvedFields(_ change: PlannedChange, link: SyncLink?) throws -> (send: [String: PlanValue], record: [String: PlanValue]) {
+        var send: [String: PlanValue] = [:], record: [String: PlanValue] = [:]
+        let previous = link?.writtenFields
         for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField) {
             let after = try resolve(field.after)
-            fields[field.field] = field.operation == .add ? Self.union(try resolve(field.before), after) : after
+            guard field.operation == .add else { send[field.field] = after; record[field.field] = after; continue }
+            let before = try resolve(field.before)
+            send[field.field] = Self.union(before, after)
+            let owned = previous?[field.field] ?? .null
+            record[field.field] = Self.union(owned, Self.difference(after, before))
         }
-        return fields
+        return (send, record)
     }
 
     /// The images a gallery change adds (those not already in the gallery), and the field as written.
+    /// An image that neither Stash nor the plan holds (a file Stash has not scanned) cannot be added
+    /// and is left out; one whose own change failed in this run fails the gallery's images.
     func imagesToAdd(_ change: PlannedChange) throws -> ([String], [String: PlanValue]) {
         guard let field = change.fields.first(where: { $0.field == Applier.galleryImagesField }) else { return ([], [:]) }
         let before = Self.ids(in: try resolve(field.before))
-        let after = Self.ids(in: try resolve(field.after))
+        var after: [String] = []
+        for ref in Self.refs(in: field.after) {
+            if let id = ref.id { after.append(id); continue }
+            guard let address = ref.address else { continue }
+            lock.lock()
+            let id = ids[address], failure = failures[address]
+            lock.unlock()
+            if let id { after.append(id) } else if let failure {
+                throw WriteFailure(.rejected, "needs \(address), which failed: \(failure)")
+            }
+        }
         let present = Set(before)
-        let added = after.filter { !present.contains($0) }
+        var seen = Set<String>()
+        let added = after.filter { !present.contains($0) && seen.insert($0).inserted }
         let all = before + added
         return (added, [Applier.galleryImagesField: .refs(all.map { StashRef(id: $0) })])
     }
 
+    private static func refs(in value: PlanValue) -> [StashRef] {
+        switch value {
+        case .ref(let ref): return [ref]
+        case .refs(let refs): return refs
+        default: return []
+        }
+    }
+
     /// True when SyncState shows these exact fields written to `stashId` since the plan was made
     /// (an earlier, interrupted run of this plan got that far).
-    func alreadyWritten(_ address: EntityAddress, stashId: String, fields: [String: PlanValue]) -> Bool {
-        guard let link = try? state.link(for: address), link.stashId == stashId,
-              link.writtenAt >= plan.createdAt else { return false }
+    func alreadyWritten(_ link: SyncLink?, stashId: String, fields: [String: PlanValue]) -> Bool {
+        guard let link, link.stashId == stashId, link.writtenAt >= plan.createdAt else { return false }
         return fields.allSatisfy { link.writtenFields[$0.key] == $0.value }
     }
 
@@ -170,6 +197,20 @@ final class Run: @unchecked Sendable {
         case .ref(let ref): return [ref.id].compactMap { $0 }
         case .refs(let refs): return refs.compactMap(\.id)
         default: return []
+        }
+    }
+
+    /// The items of `list` that `other` lacks.
+    static func difference(_ list: PlanValue, _ other: PlanValue) -> PlanValue {
+        switch (list, other) {
+        case (.strings(let items), .strings(let present)):
+            let known = Set(present.map { $0.lowercased() })
+            return .strings(items.filter { !known.contains($0.lowercased()) })
+        case (.refs(let refs), .refs(let present)):
+            let known = Set(present.compactMap(\.id))
+            return .refs(refs.filter { $0.id.map { !known.contains($0) } ?? true })
+        default:
+            return list
         }
     }
 
@@ -183,6 +224,8 @@ final class Run: @unchecked Sendable {
         case (.refs(let old), .refs(let new)):
             var seen = Set(old.compactMap(\.id))
             return .refs(old + new.filter { $0.id.map { seen.insert($0).inserted } ?? true })
+        case (.null, _):
+            return after
         default:
             return after
         }

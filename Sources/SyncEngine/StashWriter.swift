@@ -48,6 +48,8 @@ public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
         /// It may or may not have been applied (lost reply, server error mid-request). Safe to try again
         /// only after checking (creates are looked up first).
         case outcomeUnknown
+        /// Certainly not applied (never sent); safe to send again as is.
+        case notApplied
         /// Stash cannot be used at all (unreachable, wrong key, incompatible): stop the run.
         case stopsRun
     }

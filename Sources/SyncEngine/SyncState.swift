@@ -111,6 +111,35 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         }
     }
 
+    /// The links of `addresses` that have one (one query, for a batch).
+    public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
+        guard !addresses.isEmpty else { return [:] }
+        return try read { db in
+            var links: [EntityAddress: SyncLink] = [:]
+            for chunk in stride(from: 0, to: addresses.count, by: 500).map({ Array(addresses[$0..<min($0 + 500, addresses.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM link WHERE address IN (\(marks))",
+                                            arguments: StatementArguments(chunk.map(\.description))) {
+                    let link = try Self.link(from: row)
+                    links[link.address] = link
+                }
+            }
+            return links
+        }
+    }
+
+    /// The Stash id of every linked address, without the written fields (cheap for large libraries).
+    public func allLinkedIds() throws -> [EntityAddress: String] {
+        try read { db in
+            var ids: [EntityAddress: String] = [:]
+            let cursor = try Row.fetchCursor(db, sql: "SELECT address, stash_id FROM link")
+            while let row = try cursor.next() {
+                if let address = EntityAddress(row["address"] as String) { ids[address] = row["stash_id"] }
+            }
+            return ids
+        }
+    }
+
     /// The hash of the fields last written to `address`, if linked.
     public func fieldsHash(for address: EntityAddress) throws -> String? {
         try read { db in
@@ -214,6 +243,23 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' ORDER BY address")
                 .map(Self.pendingCreate(from:))
+        }
+    }
+
+    /// The unconfirmed creates among `addresses` (one query, for a batch).
+    public func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
+        guard !addresses.isEmpty else { return [:] }
+        return try read { db in
+            var pending: [EntityAddress: PendingCreate] = [:]
+            for chunk in stride(from: 0, to: addresses.count, by: 500).map({ Array(addresses[$0..<min($0 + 500, addresses.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address IN (\(marks))",
+                                            arguments: StatementArguments(chunk.map(\.description))) {
+                    let entry = try Self.pendingCreate(from: row)
+                    pending[entry.address] = entry
+                }
+            }
+            return pending
         }
     }
 

@@ -1,7 +1,130 @@
 import ArgumentParser
+import Foundation
+import StashClient
+import SyncEngine
 
-// OWNER: issue 7 (SyncEngine apply). Placeholder until implemented.
+/// `fansly-stash apply`: executes a saved plan (after checking it is not stale), or plans, shows the
+/// plan and asks before executing it.
 struct ApplyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "apply", abstract: "Execute a plan against Stash.")
-    func run() async throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Execute a plan against Stash.",
+        discussion: """
+        With PLANFILE, executes that saved plan after checking its inputs (rules, database, Stash URL)
+        did not change. Without it, plans with the plan options, shows the plan and asks for
+        confirmation (on a terminal) or needs --yes.
+
+        Safe to interrupt and to run again: every write is recorded in the sync state file
+        (see Docs/sync-state.md), and a create whose reply was lost is looked up before it is sent again.
+        Exit status: 0 when everything applied, 1 when anything failed (what succeeded stays applied).
+        """)
+
+    @Argument(help: "A plan saved with `fansly-stash plan --out FILE`.")
+    var planFile: String?
+
+    @Option(name: .customLong("state"), help: ArgumentHelp("The sync state file.", valueName: "path"))
+    var statePath: String?
+
+    @Option(help: "Changes sent to Stash per request.")
+    var batchSize: Int = 100
+
+    @Option(help: "Requests in flight at once.")
+    var parallelism: Int = 2
+
+    @Option(help: ArgumentHelp("The environment variable holding the Stash API key.", valueName: "name"))
+    var apiKeyEnv: String = StashAPIKey.defaultEnvironmentVariable
+
+    @Flag(help: "Print the result as JSON (progress still goes to standard error).")
+    var json = false
+
+    @Flag(help: "Apply without asking (needed when not on a terminal and planning here).")
+    var yes = false
+
+    @OptionGroup(title: "Plan options (without PLANFILE)")
+    var planOptions: ApplyPlanOptions
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1.") }
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1.") }
+    }
+
+    func run() async throws {
+        let plan: Plan
+        if let planFile {
+            do {
+                plan = try PlanFile.read(from: planFile)
+                // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
+                let stashURL = planOptions.stashURL ?? ProcessInfo.processInfo.environment["STASH_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                try ApplyPlanning.checkFresh(plan, path: planFile, stashURL: stashURL ?? plan.inputs.stashURL)
+            } catch {
+                throw ApplyFailure(message: ApplyPlanning.describe(error))
+            }
+        } else {
+            plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv)
+            guard plan.summary.hasChanges else {
+                print("No changes. Stash already matches the rules.")
+                return
+            }
+            print(ApplyPlanning.render(plan), terminator: "")
+            try confirm()
+        }
+        guard let stashURLText = plan.inputs.stashURL, let stashURL = URL(string: stashURLText) else {
+            throw ApplyFailure(message: "this plan was made without a Stash (--stash-url); there is nothing to apply it to. "
+                + "Run plan with --stash-url (or STASH_URL).")
+        }
+
+        let key = StashAPIKey.fromEnvironment(apiKeyEnv)
+        let client = StashClient(configuration: StashConfiguration(
+            baseURL: stashURL, apiKey: key, apiKeyEnvironmentVariable: apiKeyEnv, batchSize: batchSize))
+        do {
+            // Before any change: a wrong key, a wrong URL or an old Stash stop here.
+            try await client.connect()
+        } catch {
+            throw ApplyFailure(message: error.description)
+        }
+
+        let state: SyncState
+        do {
+            state = try SyncState(path: statePath ?? SyncState.defaultPath(forStashURL: stashURLText))
+            try state.bind(toStashURL: stashURLText)
+        } catch {
+            throw ApplyFailure(message: BatchProcessor<Int>.message(for: error))
+        }
+
+        let monitor = SyncMonitor.standardError()
+        let runId = try? state.beginRun(stashURL: stashURLText, planCreatedAt: plan.createdAt)
+        let applier = Applier(writer: StashClientWriter(client: client), state: state, monitor: monitor,
+                              options: BatchOptions(batchSize: batchSize, parallelism: parallelism))
+        let report = await applier.apply(plan)
+        if let runId { try? state.finishRun(runId, report: report) }
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(SyncMonitor.summary(of: report), terminator: "")
+        }
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// Asks on a terminal; elsewhere only --yes applies.
+    private func confirm() throws {
+        if yes { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "
+                + "`plan --out FILE` and run `apply FILE`.")
+        }
+        print("\nApply these changes to Stash? Only 'yes' is accepted: ", terminator: "")
+        guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+            throw ApplyFailure(message: "apply cancelled; nothing was changed.")
+        }
+    }
+}
+
+/// A failure that ends `apply` with a message and exit status 1.
+struct ApplyFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

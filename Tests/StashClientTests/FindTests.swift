@@ -18,5 +18,6 @@ final class FindTests: ServerTestCase {
         let page = try await client.findScenes(filter: nil, page: 2, perPage: 4)
         XCTAssertEqual(page.count, 11)
         XCTAssertEqual(page.items.map(\.id), ["5", "6", "7", "8"])
+        XCTAssertGreaterThan(server.gzipResponseCount, 0, "answers came gzip-compressed and were decoded")
     }
 }

@@ -51,6 +51,22 @@ final class SyncStateTests: XCTestCase {
         XCTAssertEqual(try reopened.link(for: performer)?.writtenFields, ["name": .string("Ember")])
     }
 
+    func testBatchReadsFindOnlyWhatExists() throws {
+        let state = try SyncState(path: statePath())
+        let many = (0..<1_200).map { EntityAddress(kind: .gallery, key: "post.\($0)") }
+        try state.recordWritten(many.enumerated().filter { $0.offset % 2 == 0 }.map {
+            WrittenObject(address: $0.element, stashId: "\($0.offset)", fields: ["title": .string("t")])
+        })
+        try state.journalCreates([PendingCreate(address: many[1], match: [.code("1")])])
+        let links = try state.links(for: many + [performer])
+        XCTAssertEqual(links.count, 600, "chunked IN queries cover more than one chunk")
+        XCTAssertEqual(links[many[1198]]?.stashId, "1198")
+        XCTAssertNil(links[many[1]])
+        XCTAssertEqual(try state.allLinkedIds()[many[4]], "4")
+        XCTAssertEqual(try state.pendingCreates(for: many).keys.sorted(), [many[1]])
+        XCTAssertEqual(try state.links(for: []), [:])
+    }
+
     func testHashIsCanonical() {
         let a: [String: PlanValue] = ["b": .int(1), "a": .strings(["x", "y"])]
         let b: [String: PlanValue] = ["a": .strings(["x", "y"]), "b": .int(1)]

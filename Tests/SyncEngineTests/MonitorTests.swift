@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import SyncEngine
 
-final class SyncMonitorTests: XCTestCase {
+final class MonitorTests: XCTestCase {
     /// A clock the test moves by hand, and a buffer for what the monitor writes.
     final class Harness: @unchecked Sendable {
         private let lock = NSLock()

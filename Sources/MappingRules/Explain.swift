@@ -1,0 +1,48 @@
+import Foundation
+import FanslyMetadata
+
+/// What `rules explain` reports on.
+public enum ExplainTarget: Sendable, Hashable {
+    case post(FanslyID)
+    case message(FanslyID)
+    /// An `account_media` id, an original media id or the id in a file name.
+    case media(FanslyID)
+    /// A username (any case) or an account id.
+    case account(String)
+}
+
+/// The variables one record gave the templates, and every entity it produced with the rule behind each field.
+public struct Explanation: Sendable {
+    /// Variable name → value as text (`(empty)` for empty values), in reference order.
+    public var variables: [(name: String, value: String)]
+    public var entities: [DesiredEntity]
+    /// Per entity address and Stash field name: the rule that produced the value.
+    public var origins: [EntityAddress: [String: FieldOrigin]]
+    /// The creator whose evaluation produced the record.
+    public var creator: String
+}
+
+extension MappingEngine {
+    /// Explains one record: finds the creator it belongs to, evaluates that creator with provenance,
+    /// and returns the record's variables and the entities it produced.
+    /// - Returns: nil when no creator's records contain the target.
+    public func explain(_ target: ExplainTarget, source: some MetadataRecordSource, creators: [Account]? = nil) throws -> Explanation? {
+        let candidates = try creators ?? source.creatorAccounts()
+        for creator in candidates {
+            let evaluation = Evaluation(rules: rules, source: source, tracing: true)
+            evaluation.focus = target
+            try evaluation.run(creators: [creator])
+            guard let context = evaluation.focusedContext else { continue }
+            let variables = context.listing(roots: evaluation.focusedRoots).map { name, value in
+                (name: name, value: value.isEmpty ? "(empty)" : value.text)
+            }
+            let state = evaluation.builder.state()
+            let wanted = Set(evaluation.focusedAddresses)
+            let entities = state.entities.filter { wanted.contains($0.address) }
+            var origins: [EntityAddress: [String: FieldOrigin]] = [:]
+            for entity in entities { origins[entity.address] = evaluation.builder.origins(entity.address) }
+            return Explanation(variables: variables, entities: entities, origins: origins, creator: creator.username)
+        }
+        return nil
+    }
+}

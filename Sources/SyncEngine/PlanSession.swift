@@ -1,0 +1,42 @@
+import Foundation
+import FanslyMetadata
+import MappingRules
+import StashClient
+
+/// One planning run once the rules have been evaluated: narrows the desired state, reads Stash
+/// (or takes an empty, offline Stash), loads the remembered links and computes the plan.
+public struct PlanSession: Sendable {
+    public var desired: DesiredState
+    public var inputs: PlanInputs
+    /// nil plans against an empty Stash without any network access.
+    public var client: StashClient?
+    public var links: SyncLinkReader?
+    public var catalog: MediaCatalog?
+    public var selection: PlanSelection
+    public var tool: String
+
+    public init(desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
+                catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String) {
+        self.desired = desired; self.inputs = inputs; self.client = client; self.links = links
+        self.catalog = catalog; self.selection = selection; self.tool = tool
+    }
+
+    /// Computes the plan. `progress` receives short status lines for a terminal.
+    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Plan {
+        let offline = Planner(desired: desired, snapshot: .empty)
+        let entities = try offline.select(selection)
+        let remembered = try links?.allLinks() ?? [:]
+        let snapshot: StashSnapshot
+        if let client {
+            progress("connecting to Stash at \(client.configuration.baseURL.absoluteString)…")
+            try await client.connect()
+            snapshot = try await StashSnapshotLoader(client: client)
+                .load(desired: desired, entities: entities, links: remembered, progress: progress)
+        } else {
+            snapshot = StashSnapshot(objects: [], isOffline: true)
+        }
+        progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
+        return try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
+            .plan(inputs: inputs, selection: selection, tool: tool)
+    }
+}
