@@ -56,8 +56,10 @@ struct RecordLoader {
 
     /// Media rows by id, without their variant ids.
     func media(ids: some Collection<FanslyID>) throws -> [FanslyID: Media] {
+        let rows = try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids)
         var result: [FanslyID: Media] = [:]
-        for row in try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids) {
+        result.reserveCapacity(rows.count)
+        for row in rows {
             let fields = Fields(row: row, table: "media")
             let id = try fields.id(0, "id")
             let mimetype = fields.string(2)
@@ -100,6 +102,7 @@ struct RecordLoader {
         var media = try self.media(ids: parents + variants.values.joined())
         for (original, ids) in variants { media[original]?.variantIds = ids }
         var result: [FanslyID: AccountMedia] = [:]
+        result.reserveCapacity(items.count)
         for item in items {
             // An account_media row whose media row is missing keeps a stub so callers still see the item.
             let original = media[item.mediaId]
