@@ -131,8 +131,9 @@ public struct Planner: Sendable {
         }
 
         let labels = Dictionary(uniqueKeysWithValues: entities.map { ($0.address, Self.label(of: $0)) })
+        let unmatchedAddresses = Set(unmatched.map(\.address))
         for entity in pending {
-            changes.append(change(for: entity, resolutions: resolutions, labels: labels))
+            changes.append(change(for: entity, resolutions: resolutions, labels: labels, unmatchedMedia: unmatchedAddresses))
         }
         if selection.targets.isEmpty {
             unmatched.append(contentsOf: try unknownStashFiles(creators: selection.creators))
@@ -212,12 +213,14 @@ public struct Planner: Sendable {
     }
 
     private func change(for entity: DesiredEntity, resolutions: [EntityAddress: Resolution],
-                        labels: [EntityAddress: String?]) -> PlannedChange {
+                        labels: [EntityAddress: String?], unmatchedMedia: Set<EntityAddress>) -> PlannedChange {
         var notes: [String] = []
         var values: [(DesiredField, PlanValue)] = []
         for field in entity.fields where field.strategy != .ignore {
             switch resolve(field.value, resolutions: resolutions, labels: labels) {
-            case .value(let value, let dropped):
+            case .value(let value, var dropped):
+                // Media without a file in Stash are listed as unmatched already.
+                dropped.removeAll { unmatchedMedia.contains($0) }
                 if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
                 values.append((field, value))
             case .unresolved(let target):
