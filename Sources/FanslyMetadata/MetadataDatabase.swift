@@ -116,8 +116,9 @@ public final class MetadataDatabase: Sendable {
                 return account
             }
             let handle = name.hasPrefix("@") ? String(name.dropFirst()) : name
-            if let id = try FanslyID.fetchOne(db, sql: "SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY id LIMIT 1",
-                                              arguments: [handle]),
+            if let id = try FanslyID.fetchOne(db, sql: """
+                SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY username = ? DESC, id LIMIT 1
+                """, arguments: [handle, handle]),
                let account = try loader.accounts(ids: [id])[id] {
                 return account
             }
