@@ -168,7 +168,7 @@ public final class MetadataDatabase: Sendable {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { db, after, limit in
             let loader = RecordLoader(db: db, schema: schema)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try ValueRow.fetchAll(db, sql: """
                 SELECT \(loader.bundleColumns) FROM account_media_bundles b
                 WHERE b."accountId" = ? AND b.id > ?
                   AND EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
@@ -201,7 +201,7 @@ public final class MetadataDatabase: Sendable {
         return try read { db in
             let columns = ["id", "authorId", "title", "description", "content", "createdAt"]
                 .map { schema.column("stories", $0) }.joined(separator: ", ")
-            return try Row.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
+            return try ValueRow.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
                                     arguments: [creator]).map { row in
                 let fields = Fields(row: row, table: "stories")
                 return Story(id: try fields.id(0, "id"), authorId: try fields.id(1, "authorId"), title: fields.string(2),
@@ -214,7 +214,7 @@ public final class MetadataDatabase: Sendable {
     /// The distinct hashtags of the creator's posts, ordered by value.
     public func hashtags(creator: FanslyID) throws -> [Hashtag] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try ValueRow.fetchAll(db, sql: """
                 SELECT DISTINCT h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h"))
                 FROM hashtags h JOIN post_hashtags ph ON ph."hashtagId" = h.id JOIN posts p ON p.id = ph."postId"
                 WHERE p."accountId" = ? ORDER BY h.value, h.id

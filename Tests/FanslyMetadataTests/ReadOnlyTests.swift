@@ -78,3 +78,32 @@ final class ReadOnlyTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(database.creators().first { $0.account.id == luna }).posts, before)
     }
 }
+
+/// Paths users really have, and files left in WAL mode by another tool.
+final class OpeningTests: XCTestCase {
+    func testPathsWithSpacesAndURIMetacharacters() throws {
+        let directory = try TestSupport.temporaryDirectory(self).appendingPathComponent("My Downloads #1 ?50% & more")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("metadata_db.sqlite3")
+        try SampleDatabase.write(to: url, options: .sample)
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creators().count, 3)
+        XCTAssertEqual(database.path, url.path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["metadata_db.sqlite3"])
+    }
+
+    func testRelativePathsBecomeAbsolute() throws {
+        let database = try MetadataDatabase(path: TestSupport.sampleDatabase.path + "/../sample-metadata.sqlite3")
+        XCTAssertEqual(database.path, TestSupport.sampleDatabase.path)
+    }
+
+    func testDatabaseLeftInWALModeWithoutAnyConnection() throws {
+        let url = try TestSupport.generatedSample(self)
+        let pool = try DatabasePool(path: url.path)
+        try pool.close()
+        let before = try TestSupport.bytes(url)
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creators().count, 3)
+        XCTAssertEqual(try TestSupport.bytes(url), before)
+    }
+}
