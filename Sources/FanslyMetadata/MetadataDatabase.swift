@@ -89,7 +89,9 @@ public final class MetadataDatabase: Sendable {
         }
     }
 
-    /// Every account that owns posts, media or walls, with its counts, ordered by username.
+    /// The creators whose content was downloaded, with their counts, ordered by username: accounts
+    /// owning walls, posts (other than posts that are only reposted by others), media sent in
+    /// messages, or the phantom bundles the downloader writes for the creator it downloads.
     public func creators() throws -> [CreatorSummary] {
         try read { db in try CreatorCounts(db: db, schema: schema).summaries() }
     }

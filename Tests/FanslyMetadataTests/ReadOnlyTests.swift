@@ -107,3 +107,39 @@ final class OpeningTests: XCTestCase {
         XCTAssertEqual(try TestSupport.bytes(url), before)
     }
 }
+
+/// `identity()` lets a saved plan notice that the downloader ran since.
+final class IdentityTests: XCTestCase {
+    func testFingerprintIsStableAcrossReadsAndChangesWithTheContent() throws {
+        let url = try TestSupport.generatedSample(self)
+        let original = try MetadataDatabase(path: url.path).identity()
+        XCTAssertEqual(try MetadataDatabase(path: url.path).identity(), original)
+        XCTAssertFalse(original.fingerprint.isEmpty)
+
+        let changes: [(String, String)] = [
+            ("a file finished downloading", "UPDATE media SET is_downloaded = 1, local_filename = 'x.jpeg' WHERE id = (SELECT min(id) FROM media WHERE is_downloaded = 0)"),
+            ("a new post", "INSERT INTO posts (id, \"accountId\", content, \"createdAt\") VALUES (1, 1, 'new', '2025-01-01 00:00:00.000000')"),
+            ("an edited caption", "UPDATE posts SET content = content || '!' WHERE id = (SELECT max(id) FROM posts)"),
+            ("a new hashtag on a post", "INSERT INTO post_hashtags (\"postId\", \"hashtagId\") VALUES ((SELECT min(id) FROM posts), 2)"),
+        ]
+        var seen: Set<String> = [original.fingerprint]
+        for (what, sql) in changes {
+            let copy = try TestSupport.temporaryDirectory(self).appendingPathComponent("copy.sqlite3")
+            try FileManager.default.copyItem(at: url, to: copy)
+            try TestSupport.modify(copy) { db in try db.execute(sql: sql) }
+            let changed = try MetadataDatabase(path: copy.path).identity()
+            XCTAssertTrue(seen.insert(changed.fingerprint).inserted, "\(what) must change the fingerprint")
+        }
+    }
+
+    func testSummaryOfAnUnknownAccountIsAnError() throws {
+        let database = try MetadataDatabase(path: TestSupport.sampleDatabase.path)
+        XCTAssertThrowsError(try database.summary(creator: 42)) { error in
+            XCTAssertEqual("\(error)", "No creator '42' in \(TestSupport.sampleDatabase.path).")
+        }
+        let fan = try database.creator(matching: "quiet_collector")
+        let summary = try database.summary(creator: fan.id)
+        XCTAssertEqual(summary.posts, 0)
+        XCTAssertGreaterThan(summary.messages, 0, "the downloading user is in every group")
+    }
+}
