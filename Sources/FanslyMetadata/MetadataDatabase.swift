@@ -89,7 +89,9 @@ public final class MetadataDatabase: Sendable {
         }
     }
 
-    /// Every account that owns posts, media or walls, with its counts, ordered by username.
+    /// The creators whose content was downloaded, with their counts, ordered by username: accounts
+    /// owning walls, posts (other than posts that are only reposted by others), media sent in
+    /// messages, or the phantom bundles the downloader writes for the creator it downloads.
     public func creators() throws -> [CreatorSummary] {
         try read { db in try CreatorCounts(db: db, schema: schema).summaries() }
     }
@@ -114,8 +116,9 @@ public final class MetadataDatabase: Sendable {
                 return account
             }
             let handle = name.hasPrefix("@") ? String(name.dropFirst()) : name
-            if let id = try FanslyID.fetchOne(db, sql: "SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY id LIMIT 1",
-                                              arguments: [handle]),
+            if let id = try FanslyID.fetchOne(db, sql: """
+                SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY username = ? DESC, id LIMIT 1
+                """, arguments: [handle, handle]),
                let account = try loader.accounts(ids: [id])[id] {
                 return account
             }
@@ -168,7 +171,7 @@ public final class MetadataDatabase: Sendable {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { db, after, limit in
             let loader = RecordLoader(db: db, schema: schema)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try ValueRow.fetchAll(db, sql: """
                 SELECT \(loader.bundleColumns) FROM account_media_bundles b
                 WHERE b."accountId" = ? AND b.id > ?
                   AND EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
@@ -201,7 +204,7 @@ public final class MetadataDatabase: Sendable {
         return try read { db in
             let columns = ["id", "authorId", "title", "description", "content", "createdAt"]
                 .map { schema.column("stories", $0) }.joined(separator: ", ")
-            return try Row.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
+            return try ValueRow.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
                                     arguments: [creator]).map { row in
                 let fields = Fields(row: row, table: "stories")
                 return Story(id: try fields.id(0, "id"), authorId: try fields.id(1, "authorId"), title: fields.string(2),
@@ -214,7 +217,7 @@ public final class MetadataDatabase: Sendable {
     /// The distinct hashtags of the creator's posts, ordered by value.
     public func hashtags(creator: FanslyID) throws -> [Hashtag] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try ValueRow.fetchAll(db, sql: """
                 SELECT DISTINCT h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h"))
                 FROM hashtags h JOIN post_hashtags ph ON ph."hashtagId" = h.id JOIN posts p ON p.id = ph."postId"
                 WHERE p."accountId" = ? ORDER BY h.value, h.id

@@ -204,7 +204,8 @@ public final class StashTestServer: @unchecked Sendable {
             return Self.errorResponse(list.errors, code: code, accept: accept)
         }
 
-        let fields = Self.rootFields(of: document, operationName: payload.operationName)
+        let selections = Self.rootSelections(of: document, operationName: payload.operationName)
+        let fields = selections.map(\.name)
         let fault = locked { () -> Fault? in
             for field in Set(fields) { _fieldCounts[field, default: 0] += 1 }
             guard let index = injections.firstIndex(where: { $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!)) }) else {
@@ -223,7 +224,7 @@ public final class StashTestServer: @unchecked Sendable {
         }
 
         let context = RequestContext(server: self)
-        let result: GraphQLResult
+        var result: GraphQLResult
         do {
             result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
                                        variableValues: payload.variables ?? [:], operationName: payload.operationName)
@@ -240,6 +241,14 @@ public final class StashTestServer: @unchecked Sendable {
         if result.data == nil && !context.resolverRan {
             // Variable coercion failed before anything ran: Stash reports it as a validation failure.
             return Self.errorResponse(result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
+        }
+        let nonNullAliases = Set(selections.filter { Self.nonNullMutationFields.contains($0.name) }.map(\.alias))
+        if result.errors.contains(where: { error in
+            if case let .key(alias)? = error.path.elements.first { return nonNullAliases.contains(alias) }
+            return false
+        }) {
+            // A failed non-null root field nulls the whole `data`, as in gqlgen.
+            result.data = nil
         }
         let encoded = Self.encode(result)
         let acceptEncoding = request.headers[HTTPHeader("Accept-Encoding")]?.lowercased() ?? ""
@@ -270,11 +279,15 @@ public final class StashTestServer: @unchecked Sendable {
         return result
     }
 
-    private static func rootFields(of document: Document, operationName: String?) -> [String] {
+    /// The operation's root fields: response key (alias or name) and field name.
+    private static func rootSelections(of document: Document, operationName: String?) -> [(alias: String, name: String)] {
         for definition in document.definitions {
             guard let operation = definition as? OperationDefinition else { continue }
             if let operationName, operation.name?.value != operationName { continue }
-            return operation.selectionSet.selections.compactMap { ($0 as? Field)?.name.value }
+            return operation.selectionSet.selections.compactMap { selection in
+                guard let field = selection as? Field else { return nil }
+                return (field.alias?.value ?? field.name.value, field.name.value)
+            }
         }
         return []
     }

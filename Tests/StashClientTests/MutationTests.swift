@@ -103,6 +103,14 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(added[0].success, true)
         XCTAssertEqual(added[1].failure?.underlying.resolverMessage, "cannot change contents of zip-based gallery \"\(Fixture.root)/Timeline/pack.zip\"")
 
+        // A failing non-null mutation (Boolean!) nulls `data` but, as in Stash, the others still run.
+        let second = try await client.createGalleries([GalleryCreateInput(title: "Second")])[0].get()
+        let mixed = await client.addGalleryImages([GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds),
+                                                   GalleryImagesInput(galleryId: second, imageIds: [imageIds[0]])])
+        XCTAssertNotNil(mixed[0].failure)
+        XCTAssertEqual(mixed[1].success, true)
+        XCTAssertEqual(server.state.imageIds(inGallery: Int(second)!), [Int(imageIds[0])!])
+
         let chapters = await client.createGalleryChapters([GalleryChapterCreateInput(galleryId: gallery, title: "Part 1", imageIndex: 1),
                                                            GalleryChapterCreateInput(galleryId: gallery, title: "Too far", imageIndex: 4)])
         XCTAssertNotNil(chapters[0].success)
