@@ -22,6 +22,8 @@ struct ApplyBench: AsyncParsableCommand {
     @Option(help: "Folder for the generated database, plan and state (kept between runs).")
     var workDir = NSTemporaryDirectory() + "fansly-stash-bench-apply"
     @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
+    @Flag(help: "Plan, then keep the seeded test server running (for profiling apply by hand) instead of applying.")
+    var hold = false
 
     func run() async throws {
         let fileManager = FileManager.default
@@ -58,6 +60,10 @@ struct ApplyBench: AsyncParsableCommand {
         let summary = (try JSONSerialization.jsonObject(with: plan.stdout) as? [String: Any])?["summary"] as? [String: Int] ?? [:]
         let changed = (summary["add"] ?? 0) + (summary["change"] ?? 0)
 
+        if hold {
+            print("test server at \(url); apply with:\n  \(binary) apply \(planPath) --state \(statePath)\nCtrl-C to stop.")
+            while true { try await Task.sleep(for: .seconds(3600)) }
+        }
         server.resetCounters()
         let apply = try Child.run(binary, ["apply", planPath, "--state", statePath, "--batch-size", String(batchSize),
                                            "--parallelism", String(parallelism), "--json"], environment: [:], in: workDir)
@@ -110,9 +116,25 @@ private struct Child {
         guard spawned == 0 else { throw ValidationError("cannot run \(binary): error \(spawned)") }
         var status: Int32 = 0
         var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        // wait4's ru_maxrss is no use here: on Linux a spawned child inherits the spawning process's
+        // high-water mark (this process holds the whole test server). /proc's VmHWM starts afresh at
+        // exec, so it is polled until the child exits.
+        var peakKB = 0
+        while wait4(pid, &status, WNOHANG, &usage) == 0 {
+            peakKB = max(peakKB, highWaterMarkKB(of: pid) ?? 0)
+            usleep(10_000)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        if peakKB == 0 { peakKB = Int(usage.ru_maxrss) }  // no /proc (macOS): the best there is
         return Child(status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
                      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                     seconds: Date().timeIntervalSince(start), peakMB: Int(usage.ru_maxrss) / 1024)
+                     seconds: seconds, peakMB: peakKB / 1024)
+    }
+
+    /// `VmHWM` (peak resident set, KiB) of a running process, from /proc.
+    private static func highWaterMarkKB(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
     }
 }
