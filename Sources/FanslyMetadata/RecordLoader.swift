@@ -224,9 +224,8 @@ struct RecordLoader {
             let ids = all.filter { $0.contentType == "AGGREGATED_POSTS" }.map(\.contentId)
             if !ids.isEmpty {
                 let rows = try postRows(sqlWhere: "id IN (%@)", ids: ids)
-                let known = repostAttachments ?? [:]
-                let missing = rows.map(\.id).filter { known[$0] == nil }
-                let nested = known.merging(try postAttachments(postIds: missing)) { first, _ in first }
+                // An index built up front is complete: posts absent from it have no attachments.
+                let nested = try repostAttachments ?? postAttachments(postIds: rows.map(\.id))
                 for post in try posts(rows, attachments: nested, resolveReposts: false) { reposts[post.id] = post }
             }
         }

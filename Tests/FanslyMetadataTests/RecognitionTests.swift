@@ -194,4 +194,16 @@ final class CreatorSelectionTests: XCTestCase {
         XCTAssertEqual(try database.creator(matching: "repostedonly").id, 2, "still selectable by name")
         XCTAssertEqual(try database.summary(creator: 2).images, 1)
     }
+
+    /// Usernames are unique only case-sensitively: an exact match wins over a case-insensitive one.
+    func testExactCaseWinsWhenUsernamesDifferOnlyInCase() throws {
+        let url = try TestSupport.makeDatabase(self) { db in
+            try db.insertAccount(1, "luna")
+            try db.insertAccount(2, "Luna")
+        }
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creator(matching: "Luna").id, 2)
+        XCTAssertEqual(try database.creator(matching: "luna").id, 1)
+        XCTAssertEqual(try database.creator(matching: "LUNA").id, 1)
+    }
 }
