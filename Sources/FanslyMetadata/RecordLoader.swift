@@ -56,8 +56,10 @@ struct RecordLoader {
 
     /// Media rows by id, without their variant ids.
     func media(ids: some Collection<FanslyID>) throws -> [FanslyID: Media] {
+        let rows = try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids)
         var result: [FanslyID: Media] = [:]
-        for row in try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids) {
+        result.reserveCapacity(rows.count)
+        for row in rows {
             let fields = Fields(row: row, table: "media")
             let id = try fields.id(0, "id")
             let mimetype = fields.string(2)
@@ -100,6 +102,7 @@ struct RecordLoader {
         var media = try self.media(ids: parents + variants.values.joined())
         for (original, ids) in variants { media[original]?.variantIds = ids }
         var result: [FanslyID: AccountMedia] = [:]
+        result.reserveCapacity(items.count)
         for item in items {
             // An account_media row whose media row is missing keeps a stub so callers still see the item.
             let original = media[item.mediaId]
@@ -221,9 +224,8 @@ struct RecordLoader {
             let ids = all.filter { $0.contentType == "AGGREGATED_POSTS" }.map(\.contentId)
             if !ids.isEmpty {
                 let rows = try postRows(sqlWhere: "id IN (%@)", ids: ids)
-                let known = repostAttachments ?? [:]
-                let missing = rows.map(\.id).filter { known[$0] == nil }
-                let nested = known.merging(try postAttachments(postIds: missing)) { first, _ in first }
+                // An index built up front is complete: posts absent from it have no attachments.
+                let nested = try repostAttachments ?? postAttachments(postIds: rows.map(\.id))
                 for post in try posts(rows, attachments: nested, resolveReposts: false) { reposts[post.id] = post }
             }
         }

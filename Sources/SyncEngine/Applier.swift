@@ -179,7 +179,14 @@ public struct Applier: Sendable {
             let items = creates.map { batch[$0.0].change }
             try state.journalCreates(items.map { PendingCreate(address: $0.address, match: $0.match) })
             let kind = batch[creates[0].0].change.address.kind
-            let answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.send)) }
+            let answers: [WriteResult]
+            do {
+                answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.send)) }
+            } catch let failure as WriteFailure where failure.kind == .rejected || failure.kind == .notApplied {
+                // The request was refused as a whole: nothing was created, so no look-up is needed later.
+                try state.abandonCreates(items.map(\.address))
+                throw failure
+            }
             var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
             for ((index, _, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address

@@ -68,7 +68,8 @@ struct ApplyCommand: AsyncParsableCommand {
             // Opened first, so that the planner reads this file's links.
             state = try openState(for: stashURL)
             plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv, statePath: state?.path)
-            print(ApplyPlanning.render(plan), terminator: "")
+            // With --json, standard output carries only the report.
+            show(ApplyPlanning.render(plan))
             guard plan.summary.hasChanges else { return }
             try confirm()
         }
@@ -117,6 +118,11 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
+    /// Text for people: standard output, or standard error when --json keeps standard output for the report.
+    private func show(_ text: String) {
+        if json { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: ""); fflush(stdout) }
+    }
+
     /// Asks on a terminal; elsewhere only --yes applies.
     private func confirm() throws {
         if yes { return }
@@ -124,7 +130,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "
                 + "`plan --out FILE` and run `apply FILE`.")
         }
-        print("\nApply these changes to Stash? Only 'yes' is accepted: ", terminator: "")
+        show("\nApply these changes to Stash? Only 'yes' is accepted: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
             throw ApplyFailure(message: "apply cancelled; nothing was changed.")
         }
