@@ -56,11 +56,12 @@ public final class MetadataDatabase: Sendable {
     /// - Throws: `MetadataError` (missing file, directory, empty file, not SQLite, another
     ///   application's database, missing tables or columns, no alembic revision, unreadable).
     public convenience init(path: String) throws {
-        try self.init(path: path, traceStatement: nil)
+        try self.init(path: path, busyTimeout: 10, traceStatement: nil)
     }
 
-    /// `traceStatement` sees every SQL statement run (tests count queries per page with it).
-    init(path: String, traceStatement: (@Sendable (String) -> Void)?) throws {
+    /// `busyTimeout`: how long to wait for another program's lock; `traceStatement` sees every
+    /// SQL statement run (tests count queries per page with it).
+    init(path: String, busyTimeout: TimeInterval, traceStatement: (@Sendable (String) -> Void)?) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         self.path = absolute
         try Self.checkFile(absolute)
@@ -68,7 +69,7 @@ public final class MetadataDatabase: Sendable {
         configuration.readonly = true
         configuration.label = "fansly-metadata"
         // The downloader rewrites the file every 60 s; wait out its short write locks.
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA query_only = 1")
             if let traceStatement { db.trace(options: .statement) { traceStatement($0.expandedDescription) } }

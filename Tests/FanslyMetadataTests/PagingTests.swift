@@ -17,7 +17,7 @@ final class PagingTests: XCTestCase {
     func testQueriesPerPageDoNotGrowWithThePage() throws {
         let url = try TestSupport.generatedSample(self, options: .large(creators: 2, postsPerCreator: 300, mediaPerPost: 3))
         let log = StatementLog()
-        let database = try MetadataDatabase(path: url.path, traceStatement: log.append)
+        let database = try MetadataDatabase(path: url.path, busyTimeout: 10, traceStatement: log.append)
         let creator = try XCTUnwrap(database.creators().first).account.id
 
         func selects(pageSize: Int, _ iterate: (Int) throws -> Int) rethrows -> (queries: Int, pages: Int) {

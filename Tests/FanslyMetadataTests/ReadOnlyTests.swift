@@ -106,6 +106,23 @@ final class OpeningTests: XCTestCase {
         XCTAssertEqual(try database.creators().count, 3)
         XCTAssertEqual(try TestSupport.bytes(url), before)
     }
+
+    /// A write lock held longer than the busy timeout gets a clear error, not a hang or a crash.
+    func testLockedDatabaseIsReportedAfterTheBusyTimeout() throws {
+        let url = try TestSupport.generatedSample(self)
+        let writer = try DatabaseQueue(path: url.path)
+        defer { try? writer.close() }
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            try db.execute(sql: "UPDATE posts SET content = content")
+            XCTAssertThrowsError(try MetadataDatabase(path: url.path, busyTimeout: 0.2, traceStatement: nil)) { error in
+                XCTAssertEqual("\(error)", "Cannot read \(url.path): another program kept it locked "
+                    + "(the downloader saves it every 60 seconds); try again in a minute.")
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+        XCTAssertEqual(try MetadataDatabase(path: url.path).creators().count, 3)
+    }
 }
 
 /// `identity()` lets a saved plan notice that the downloader ran since.
