@@ -274,7 +274,7 @@ extension PlanValue {
     public var isEmpty: Bool {
         switch self {
         case .null: return true
-        case .string(let text), .date(let text): return text.trimmingCharacters(in: .whitespaces).isEmpty
+        case .string(let text), .date(let text): return text.isEmpty || text.trimmedForComparison.isEmpty
         case .strings(let items): return items.isEmpty
         case .refs(let refs): return refs.isEmpty
         case .int, .bool, .ref: return false

@@ -149,8 +149,9 @@ public struct Planner: Sendable {
         if selection.targets.isEmpty {
             unmatched.append(contentsOf: try unknownStashFiles(creators: selection.creators))
         }
-        changes.sort { $0.address < $1.address }
-        unmatched.sort { ($0.creator ?? "", $0.address) < ($1.creator ?? "", $1.address) }
+        changes.sort { Self.precedes($0.address, $1.address) }
+        unmatched.sort { ($0.creator ?? "") != ($1.creator ?? "") ? ($0.creator ?? "") < ($1.creator ?? "")
+                                                                  : Self.precedes($0.address, $1.address) }
 
         var summary = PlanSummary(unmatched: unmatched.count)
         for change in changes {
@@ -162,6 +163,23 @@ public struct Planner: Sendable {
             }
         }
         return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+    }
+
+    /// Address order (phase, then key) without `EntityKind.phase`'s array look-up per comparison.
+    static func precedes(_ lhs: EntityAddress, _ rhs: EntityAddress) -> Bool {
+        lhs.kind != rhs.kind ? phase(lhs.kind) < phase(rhs.kind) : lhs.key < rhs.key
+    }
+
+    static func phase(_ kind: EntityKind) -> Int {
+        switch kind {
+        case .tag: return 0
+        case .studio: return 1
+        case .performer: return 2
+        case .gallery: return 3
+        case .scene: return 4
+        case .image: return 5
+        case .chapter: return 6
+        }
     }
 
     // MARK: Selection

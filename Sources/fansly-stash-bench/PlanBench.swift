@@ -1,7 +1,10 @@
 import ArgumentParser
+import FanslyMetadata
 import Foundation
+import MappingRules
 import SampleData
 import StashTestServer
+import SyncEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,6 +23,8 @@ struct PlanBench: AsyncParsableCommand {
     @Option(help: "Folder for the generated database (kept between runs).")
     var workDir = NSTemporaryDirectory() + "fansly-stash-bench-plan"
     @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
+    @Flag(help: "Also time each stage of an offline plan in this process (read + evaluate, plan, report, JSON).")
+    var stages = false
 
     func run() async throws {
         let fileManager = FileManager.default
@@ -30,6 +35,7 @@ struct PlanBench: AsyncParsableCommand {
             print("generating \(dbPath)…")
             try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: options)
         }
+        if stages { try await timeStages(dbPath: dbPath) }
         let binary = executable ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("fansly-stash").path
         guard fileManager.isExecutableFile(atPath: binary) else {
@@ -41,8 +47,9 @@ struct PlanBench: AsyncParsableCommand {
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
         let document = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
         let summary = document["summary"] as? [String: Int] ?? [:]
-        let unmatched = document["unmatched"] as? [[String: Any]] ?? []
-        let paths = unmatched.flatMap { ($0["looked_for"] as? [String]) ?? [] }.filter { !$0.hasSuffix(".None") }
+        // Every file the downloader wrote, where the default rules look for it (the database's folder).
+        let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
+        let paths = SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path }
         let entities = (document["changes"] as? [Any])?.count ?? 0
 
         let server = StashTestServer()
@@ -69,6 +76,36 @@ struct PlanBench: AsyncParsableCommand {
         \(summary["unmatched"] ?? 0) unmatched
         offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
         """)
+    }
+
+    /// Times the offline plan's stages in-process; peak RSS is this process's after each stage.
+    private func timeStages(dbPath: String) async throws {
+        func measure<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
+            let start = Date()
+            let result = try await body()
+            print("  \(name): \(format(Date().timeIntervalSince(start))) s, peak RSS so far \(peakRSSMegabytes()) MB")
+            return result
+        }
+        print("stages of an offline plan:")
+        let database = try MetadataDatabase(path: dbPath)
+        let rules = try RuleSet.builtInDefault()
+        let desired = try await measure("read the database and evaluate the rules") {
+            try MappingEngine(rules: rules).evaluate(database: database)
+        }
+        let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: [],
+                                database: try database.identity(), stashURL: nil)
+        let plan = try await measure("match and diff (\(desired.entities.count) entities)") {
+            try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true)).plan(inputs: inputs, tool: "bench")
+        }
+        let text = await measure("human report") { PlanRenderer().render(plan) }
+        let json = try await measure("JSON document") { try PlanFile.encode(plan) }
+        print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
+    }
+
+    private func peakRSSMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
     private func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }

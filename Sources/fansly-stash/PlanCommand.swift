@@ -69,7 +69,9 @@ struct PlanArguments: ParsableArguments {
                 throw ValidationError("--stash-url '\(url)' is not an http(s) URL like http://localhost:9999")
             }
             let key = StashAPIKey.fromEnvironment(apiKeyEnv)
-            client = StashClient(configuration: StashConfiguration(baseURL: baseURL, apiKey: key, apiKeyEnvironmentVariable: apiKeyEnv))
+            // Large pages: a plan reads every scene and image under the creator folders.
+            client = StashClient(configuration: StashConfiguration(baseURL: baseURL, apiKey: key, apiKeyEnvironmentVariable: apiKeyEnv,
+                                                                   pageSize: 5000))
             let statePath = state ?? SyncState.defaultPath(forStashURL: url)
             // Planning never creates a state file: without one, nothing has been applied yet.
             if FileManager.default.fileExists(atPath: statePath) { links = try SyncState(path: statePath) }
@@ -140,9 +142,7 @@ struct PlanCommand: AsyncParsableCommand {
             }
         }
         if json {
-            var data = try PlanFile.encode(plan)
-            data.append(0x0A)
-            FileHandle.standardOutput.write(data)
+            try PlanFile.write(plan) { FileHandle.standardOutput.write($0) }
         } else {
             let environment = ProcessInfo.processInfo.environment
             let colors = !noColor && environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
