@@ -89,8 +89,8 @@ final class ErrorPathCLITests: XCTestCase {
 
         assertFails(try run(["plan", "--db", folder.appendingPathComponent("missing.sqlite3").path]),
                     mentioning: ["missing.sqlite3", "metadata_db.sqlite3"])
-        assertFails(try run(["apply", "--yes", "--db", folder.appendingPathComponent("missing.sqlite3").path]),
-                    mentioning: ["missing.sqlite3"])
+        assertFails(try run(["apply", "--yes", "--db", folder.appendingPathComponent("missing.sqlite3").path,
+                             "--stash-url", "http://127.0.0.1:9"]), mentioning: ["missing.sqlite3"])
         let directory = folder.path
         assertFails(try run(["plan", "--db", directory]), mentioning: [directory])
     }
@@ -138,11 +138,13 @@ final class ErrorPathCLITests: XCTestCase {
         let planned = try run(["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString, "--out", plan.path])
         XCTAssertEqual(planned.exitCode, 0, planned.stderr)
 
-        // Stash fails every scene update with a 500, and answers one gallery with a resolver error.
-        server.inject(.status(500), on: "sceneUpdate", times: 10_000)
+        // Stash refuses every scene update (HTTP 400): those fail, everything else applies.
+        server.inject(.status(400), on: "sceneUpdate", times: 10_000)
         let apply = try run(["apply", plan.path])
-        assertFails(apply, mentioning: ["scene.media."])
-        XCTAssertTrue(apply.output.contains("500"), "the server's status is shown:\n\(apply.output)")
+        XCTAssertEqual(apply.exitCode, 1, apply.output)
+        XCTAssertTrue(apply.output.contains("Failed:") && apply.output.contains("scene.media."), "failed items are named:\n\(apply.output)")
+        XCTAssertTrue(apply.output.contains("400"), "the server's answer is shown:\n\(apply.output)")
+        XCTAssertTrue(apply.output.contains("run apply again"), apply.output)
         XCTAssertFalse(server.state.performers.isEmpty, "what succeeded stays applied")
         XCTAssertFalse(server.state.galleries.isEmpty)
 
