@@ -40,6 +40,10 @@ public final class StashTestServer: @unchecked Sendable {
     public var compressResponses: Bool { get { locked { _compress } } set { locked { _compress = newValue } } }
     /// Answers sent gzip-compressed.
     public var gzipResponseCount: Int { locked { _gzipResponseCount } }
+    /// When false, requests are parsed and validated but not run: every root field answers a stub
+    /// (`{"id":"1"}`, `[{"id":"1"}]` for bulk updates, `true` for gallery image changes). Benchmarks
+    /// use it to measure the client without the server's GraphQL execution.
+    public var executesRequests: Bool { get { locked { _executes } } set { locked { _executes = newValue } } }
     /// Added to every request.
     public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
 
@@ -49,6 +53,7 @@ public final class StashTestServer: @unchecked Sendable {
     private var _status = "OK"
     private var _latency: Duration = .zero
     private var _compress = true
+    private var _executes = true
     private var _gzipResponseCount = 0
     private var injections: [Injection] = []
     private var _requestCount = 0
@@ -223,6 +228,10 @@ public final class StashTestServer: @unchecked Sendable {
         default: break
         }
 
+        if !executesRequests {
+            return Self.json(status: .ok, contentType: "application/json", body: Self.stubAnswer(selections))
+        }
+
         let context = RequestContext(server: self)
         var result: GraphQLResult
         do {
@@ -332,27 +341,50 @@ public final class StashTestServer: @unchecked Sendable {
     }
 
     private static func encode(_ result: GraphQLResult) -> Data {
-        var object: [String: Any] = [:]
-        if let data = result.data, let encoded = try? JSONEncoder().encode(data),
-           let json = try? JSONSerialization.jsonObject(with: encoded, options: [.fragmentsAllowed]) {
-            object["data"] = json
-        } else {
-            object["data"] = NSNull()
-        }
+        var writer = JSONWriter()
+        writer.append("{\"data\":")
+        writer.write(result.data ?? .null)
         if !result.errors.isEmpty {
-            object["errors"] = result.errors.map { error -> [String: Any] in
-                var entry: [String: Any] = ["message": error.message]
-                let path: [Any] = error.path.elements.map { element -> Any in
-                    switch element {
-                    case let .index(index): return index
-                    case let .key(key): return key
+            writer.append(",\"errors\":[")
+            for (index, error) in result.errors.enumerated() {
+                if index > 0 { writer.append(",") }
+                writer.append("{\"message\":")
+                writer.write(error.message)
+                if !error.path.elements.isEmpty {
+                    writer.append(",\"path\":[")
+                    for (position, element) in error.path.elements.enumerated() {
+                        if position > 0 { writer.append(",") }
+                        switch element {
+                        case let .index(index): writer.append(String(index))
+                        case let .key(key): writer.write(key)
+                        }
                     }
+                    writer.append("]")
                 }
-                if !path.isEmpty { entry["path"] = path }
-                return entry
+                writer.append("}")
+            }
+            writer.append("]")
+        }
+        writer.append("}")
+        return Data(writer.bytes)
+    }
+
+    private static func stubAnswer(_ selections: [(alias: String, name: String)]) -> Data {
+        var writer = JSONWriter()
+        writer.append("{\"data\":{")
+        for (index, selection) in selections.enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.write(selection.alias)
+            if nonNullMutationFields.contains(selection.name) {
+                writer.append(":true")
+            } else if selection.name.hasPrefix("bulk") {
+                writer.append(":[{\"id\":\"1\"}]")
+            } else {
+                writer.append(":{\"id\":\"1\"}")
             }
         }
-        return (try? JSONSerialization.data(withJSONObject: object, options: [])) ?? Data("{}".utf8)
+        writer.append("}}")
+        return Data(writer.bytes)
     }
 
     private static func json(status: HTTPStatusCode, contentType: String, body: Data) -> HTTPResponse {

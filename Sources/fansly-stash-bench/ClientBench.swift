@@ -24,18 +24,22 @@ struct ClientBench: AsyncParsableCommand {
     func run() async throws {
         let sizes = batchSizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, items > 0 else { throw ValidationError("give batch sizes like 1,25,100,250 and a positive --items") }
-        print("| mutation | batch size | items | requests | seconds | requests/s | items/s |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| mutation | server | batch size | items | requests | seconds | requests/s | items/s |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
-            try await measure(kind: "sceneUpdate", batchSize: size)
-            try await measure(kind: "tagCreate", batchSize: size)
+            try await measure(kind: "sceneUpdate", batchSize: size, executing: true)
+            try await measure(kind: "tagCreate", batchSize: size, executing: true)
+            try await measure(kind: "sceneUpdate", batchSize: size, executing: false)
         }
         try await measureFinds()
     }
 
-    private func measure(kind: String, batchSize: Int) async throws {
+    /// `executing: false` answers stubs without running the mutations: the client's own cost
+    /// (encoding, HTTP, parsing and validation on the server, decoding).
+    private func measure(kind: String, batchSize: Int, executing: Bool) async throws {
         let server = StashTestServer(apiKey: "bench")
         try await server.start()
+        server.executesRequests = executing
         let paths = (0..<items).map { "/data/fansly/bench_fansly/Timeline/Videos/\($0).mp4" }
         let ids = server.seed(paths: paths)
         let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, apiKey: StashAPIKey("bench"),
@@ -57,7 +61,7 @@ struct ClientBench: AsyncParsableCommand {
         guard failures == 0 else { throw ValidationError("\(failures) of \(items) \(kind) items failed") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let requests = server.requestCount
-        print("| \(kind) | \(batchSize) | \(items) | \(requests) | \(String(format: "%.2f", seconds)) | "
+        print("| \(kind) | \(executing ? "executes" : "stub answers") | \(batchSize) | \(items) | \(requests) | \(String(format: "%.2f", seconds)) | "
               + "\(String(format: "%.0f", Double(requests) / seconds)) | \(String(format: "%.0f", Double(items) / seconds)) |")
         await server.stop()
     }

@@ -80,7 +80,10 @@ final class MutationTests: ServerTestCase {
         let tagClash = await client.createTags([TagCreateInput(name: "outfits")])
         XCTAssertEqual(tagClash[0].failure?.underlying.resolverMessage, "name 'outfits' is used as alias for 'Clothing'")
         let cycle = await client.updateTags([TagUpdateInput(id: parent, parentIds: [child])])
-        XCTAssertNotNil(cycle[0].failure, "no parent/child loops")
+        XCTAssertEqual(cycle[0].failure?.underlying.resolverMessage,
+                       "cannot apply tag \"Latex\" as a parent of \"Clothing\" as it is already a descendant (Clothing > Latex)")
+        let aliasIsName = await client.createTags([TagCreateInput(name: "Rubberwear", aliases: ["LATEX"])])
+        XCTAssertEqual(aliasIsName[0].failure?.underlying.resolverMessage, "tag with name 'LATEX' already exists")
         _ = await client.bulkUpdateTags([BulkTagUpdateInput(ids: [child], aliases: BulkUpdateStrings(values: ["Rubber"], mode: .add))])
         let tags = try await client.findTags(ids: [parent, child])
         XCTAssertEqual(tags[0].children.map(\.id), [child])
