@@ -89,12 +89,18 @@ public struct Planner: Sendable {
         var unmatched: [UnmatchedMedia] = []
         var pending: [DesiredEntity] = []
 
+        // Images are matched first: a gallery is only created when Stash holds one of its images.
+        var imageResults: [EntityAddress: MatchResult] = [:]
+        for entity in entities where entity.address.kind == .image {
+            imageResults[entity.address] = matcher.match(entity, galleryId: nil)
+        }
+
         // Matching, in phase order so that chapters find their gallery.
         for entity in entities {
             var galleryId: String?
             if entity.address.kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
                case .existing(let id)? = resolutions[gallery] { galleryId = id }
-            var result = matcher.match(entity, galleryId: galleryId)
+            var result = imageResults[entity.address] ?? matcher.match(entity, galleryId: galleryId)
             if case .matched(let id, _) = result {
                 let claim = "\(entity.address.kind.rawValue)#\(id)"
                 if let other = claimedBy[claim] {
@@ -109,7 +115,12 @@ public struct Planner: Sendable {
                 resolutions[entity.address] = .existing(id: id)
                 pending.append(entity)
             case .none:
-                if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
+                if entity.address.kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
+                   !Self.references(in: images).contains(where: { if case .matched? = imageResults[$0] { return true } else { return false } }) {
+                    // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
+                    resolutions[entity.address] = .unavailable
+                    changes.append(skip(entity, .notCreated, "none of its images is in Stash yet (scan them, then plan again)"))
+                } else if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
                     resolutions[entity.address] = .created
                     pending.append(entity)
                 } else {
