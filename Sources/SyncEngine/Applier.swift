@@ -35,6 +35,7 @@ public struct Applier: Sendable {
     private let monitor: SyncMonitor
     private let options: BatchOptions
 
+    /// An applier writing through `writer`, recording in `state`, reporting to `monitor`.
     public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions()) {
         self.writer = writer; self.state = state; self.monitor = monitor; self.options = options
     }

@@ -73,6 +73,7 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
     /// Called once per item with its final outcome (from any task).
     public typealias Report = @Sendable (Item, ItemOutcome) -> Void
 
+    /// Batch size, concurrency and retries.
     public let options: BatchOptions
     private let isRetryable: @Sendable (any Error) -> Bool
     private let describeError: @Sendable (any Error) -> String

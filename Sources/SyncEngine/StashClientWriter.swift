@@ -7,8 +7,10 @@ import StashClient
 /// is the applier's), and `StashError`s become `WriteFailure`s that say whether a write may have
 /// happened.
 public struct StashClientWriter: StashWriter {
+    /// The client every write goes through (its batch size is the number of aliases per request).
     public let client: StashClient
 
+    /// A writer over `client`.
     public init(client: StashClient) { self.client = client }
 
     public func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult] {

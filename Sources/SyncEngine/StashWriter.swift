@@ -22,15 +22,21 @@ public protocol StashWriter: Sendable {
 
 /// Fields for one existing object.
 public struct ObjectFields: Sendable, Hashable {
+    /// The Stash object.
     public var id: String
+    /// Stash input field name → value (refs resolved).
     public var fields: [String: PlanValue]
+    /// `fields` for object `id`.
     public init(id: String, fields: [String: PlanValue]) { self.id = id; self.fields = fields }
 }
 
 /// Images to add to one gallery.
 public struct GalleryImages: Sendable, Hashable {
+    /// The user-created gallery.
     public var galleryId: String
+    /// The images to add.
     public var imageIds: [String]
+    /// `imageIds` to add to `galleryId`.
     public init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
 }
 
@@ -56,8 +62,11 @@ public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
         case stopsRun
     }
 
+    /// What is known about the write's effect.
     public var kind: Kind
+    /// What went wrong, for people.
     public var message: String
+    /// A failure of `kind`.
     public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
     public var errorDescription: String? { message }
 }

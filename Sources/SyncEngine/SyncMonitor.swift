@@ -2,18 +2,23 @@ import Foundation
 
 /// One failed item in a sync report.
 public struct SyncFailure: Sendable, Hashable, Codable {
+    /// The phase it failed in (`tags`, `gallery images`…).
     public var phase: String
     /// The item's address or label.
     public var item: String
+    /// Why, as Stash or fansly-stash said it.
     public var error: String
+    /// A failure of `item` in `phase`.
     public init(phase: String, item: String, error: String) { self.phase = phase; self.item = item; self.error = error }
 }
 
 /// Counts of outcomes.
 public struct OutcomeCounts: Sendable, Hashable, Codable {
+    /// Items with each outcome.
     public var created = 0, updated = 0, unchanged = 0, skipped = 0, failed = 0
     /// Items with any outcome.
     public var processed: Int { created + updated + unchanged + skipped + failed }
+    /// All zero.
     public init() {}
 
     /// Counts one more outcome of `kind`.
@@ -51,18 +56,26 @@ public struct OutcomeCounts: Sendable, Hashable, Codable {
 
 /// One phase's results.
 public struct PhaseReport: Sendable, Hashable, Codable {
+    /// The phase's name (`tags`, `gallery images`…).
     public var phase: String
+    /// Items in the phase.
     public var total: Int
+    /// Their outcomes.
     public var counts: OutcomeCounts
+    /// Wall time of the phase.
     public var elapsedSeconds: Double
     enum CodingKeys: String, CodingKey { case phase, total, counts, elapsedSeconds = "elapsed_seconds" }
 }
 
 /// The outcome of a whole run: what `--json` prints and the summary is rendered from.
 public struct SyncReport: Sendable, Hashable, Codable {
+    /// When the run started.
     public var startedAt: Date
+    /// Wall time of the whole run.
     public var elapsedSeconds: Double
+    /// Outcomes over every phase.
     public var totals: OutcomeCounts
+    /// Each phase that had items, in order.
     public var phases: [PhaseReport]
     /// Every failed item, in the order they failed.
     public var failures: [SyncFailure]

@@ -92,6 +92,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     // MARK: - Links (SyncLinkReader)
 
+    /// The link remembered for `address`, if any.
     public func link(for address: EntityAddress) throws -> SyncLink? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM link WHERE address = ?", arguments: [address.description])
@@ -99,6 +100,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         }
     }
 
+    /// Every remembered link.
     public func allLinks() throws -> [EntityAddress: SyncLink] {
         try read { db in
             var links: [EntityAddress: SyncLink] = [:]
@@ -113,19 +115,22 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// The links of `addresses` that have one (one query, for a batch).
     public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
-        guard !addresses.isEmpty else { return [:] }
-        return try read { db in
-            var links: [EntityAddress: SyncLink] = [:]
-            for chunk in stride(from: 0, to: addresses.count, by: 500).map({ Array(addresses[$0..<min($0 + 500, addresses.count)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM link WHERE address IN (\(marks))",
-                                            arguments: StatementArguments(chunk.map(\.description))) {
-                    let link = try Self.link(from: row)
-                    links[link.address] = link
-                }
-            }
-            return links
+        try read { db in
+            let links = try Self.rows(db, "SELECT * FROM link WHERE", addresses: addresses).map(Self.link(from:))
+            return Dictionary(links.map { ($0.address, $0) }) { _, last in last }
         }
+    }
+
+    /// Rows of `select` (ending in `WHERE`) whose `address` is one of `addresses`, in chunks that stay
+    /// under SQLite's limit on bound parameters.
+    private static func rows(_ db: Database, _ select: String, addresses: [EntityAddress]) throws -> [Row] {
+        var rows: [Row] = []
+        for start in stride(from: 0, to: addresses.count, by: 500) {
+            let chunk = addresses[start..<min(start + 500, addresses.count)].map(\.description)
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            rows += try Row.fetchAll(db, sql: "\(select) address IN (\(marks))", arguments: StatementArguments(chunk))
+        }
+        return rows
     }
 
     /// The Stash id of every linked address, without the written fields (cheap for large libraries).
@@ -248,18 +253,10 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// The unconfirmed creates among `addresses` (one query, for a batch).
     public func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
-        guard !addresses.isEmpty else { return [:] }
-        return try read { db in
-            var pending: [EntityAddress: PendingCreate] = [:]
-            for chunk in stride(from: 0, to: addresses.count, by: 500).map({ Array(addresses[$0..<min($0 + 500, addresses.count)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address IN (\(marks))",
-                                            arguments: StatementArguments(chunk.map(\.description))) {
-                    let entry = try Self.pendingCreate(from: row)
-                    pending[entry.address] = entry
-                }
-            }
-            return pending
+        try read { db in
+            let entries = try Self.rows(db, "SELECT address, match FROM create_journal WHERE status = 'pending' AND",
+                                        addresses: addresses).map(Self.pendingCreate(from:))
+            return Dictionary(entries.map { ($0.address, $0) }) { _, last in last }
         }
     }
 
@@ -431,10 +428,13 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
 /// Fields written to one Stash object.
 public struct WrittenObject: Sendable, Hashable {
+    /// The entity written.
     public var address: EntityAddress
+    /// The Stash object it was written to.
     public var stashId: String
     /// In `after` form with refs resolved to ids.
     public var fields: [String: PlanValue]
+    /// Fields written to `stashId` for `address`.
     public init(address: EntityAddress, stashId: String, fields: [String: PlanValue]) {
         self.address = address; self.stashId = stashId; self.fields = fields
     }
@@ -442,21 +442,29 @@ public struct WrittenObject: Sendable, Hashable {
 
 /// A journalled create: how to find the object again if its reply was lost.
 public struct PendingCreate: Sendable, Hashable {
+    /// The entity being created.
     public var address: EntityAddress
+    /// The plan's match keys for it, to find it again.
     public var match: [MatchKey]
+    /// A create of `address`, findable by `match`.
     public init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
 }
 
 /// One recorded apply run.
 public struct SyncRun: Sendable, Hashable {
+    /// The run's number (increasing).
     public var id: Int64
+    /// When it started.
     public var startedAt: Date
     /// Nil when the run was interrupted.
     public var finishedAt: Date?
+    /// The Stash it wrote to.
     public var stashURL: String
     /// `running` (or interrupted), `succeeded`, `failed`.
     public var status: String
+    /// Its outcomes (zero while running).
     public var counts: OutcomeCounts
+    /// HTTP requests sent, when known.
     public var requests: Int?
 }
 
