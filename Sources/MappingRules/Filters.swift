@@ -20,7 +20,7 @@ struct FilterArgumentError: Error {
 
 /// A compiled filter with its arguments.
 enum Filter: Sendable, Hashable {
-    case date(String)
+    case date(DatePattern)
     case truncate(Int, String)
     case cut(Int, String)
     case minLength(Int)
@@ -37,7 +37,7 @@ enum Filter: Sendable, Hashable {
         switch self {
         case .date(let pattern):
             guard let date = value.dateValue else { return .null }
-            return .string(DateText.pattern(pattern).format(date))
+            return .string(pattern.pattern.format(date))
         case .truncate(let limit, let suffix): return mapText(value) { TextOps.truncate($0, limit: limit, suffix: suffix) }
         case .cut(let limit, let suffix): return mapText(value) { TextOps.cut($0, limit: limit, suffix: suffix) }
         case .minLength(let minimum):
@@ -80,6 +80,13 @@ enum Filter: Sendable, Hashable {
         default: return .string(transform(value.text))
         }
     }
+}
+
+/// A compiled date pattern, compared by its text.
+struct DatePattern: @unchecked Sendable, Hashable {
+    let pattern: DateText.Pattern
+    static func == (lhs: DatePattern, rhs: DatePattern) -> Bool { lhs.pattern.source == rhs.pattern.source }
+    func hash(into hasher: inout Hasher) { hasher.combine(pattern.source) }
 }
 
 /// NSRegularExpression is a class without value semantics; this box compares by pattern.
@@ -165,7 +172,7 @@ struct FilterSpec {
                    summary: "formats a date (UTC, en_US_POSIX); text in ISO or `yyyy-MM-dd HH:mm:ss` form is parsed first") { args, _ in
             let pattern = try string(args, 0, default: "yyyy-MM-dd")
             guard !pattern.isEmpty else { throw FilterArgumentError(argument: 0, message: "the date pattern is empty") }
-            return .date(pattern)
+            return .date(DatePattern(pattern: DateText.pattern(pattern)))
         },
         FilterSpec(name: "truncate", minArguments: 1, maxArguments: 2, usage: "truncate:N or truncate:N:\"…\"",
                    summary: "cuts text longer than N characters on a word boundary, then appends the optional suffix (the result is at most N long)") { args, _ in
@@ -255,10 +262,21 @@ enum TextOps {
     private static let tagPattern = try! NSRegularExpression(pattern: "<[^>]*>")
     private static let breakPattern = try! NSRegularExpression(pattern: "<\\s*(br|/p|/div)\\s*/?>", options: [.caseInsensitive])
 
+    /// `text` without leading and trailing white space; the same string when there is none.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.first, let last = text.last else { return text }
+        if !first.isWhitespace && !last.isWhitespace { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static func firstLine(_ text: String) -> String {
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty { return trimmed }
+        // Walks lines lazily: captions can be long and only the first non-blank line matters.
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text[start...].firstIndex(where: \.isNewline) ?? text.endIndex
+            let line = text[start..<end]
+            if line.contains(where: { !$0.isWhitespace }) { return trimmed(String(line)) }
+            start = end < text.endIndex ? text.index(after: end) : end
         }
         return ""
     }

@@ -78,6 +78,8 @@ final class Evaluation {
     private var walls: [FanslyID: Wall] = [:]
     private var wallImages: [FanslyID: [EntityAddress]] = [:]
     private var networkAddress: EntityAddress?
+    /// Mentioned usernames already turned into performers (the first mention's fields win anyway).
+    private var mentioned: Set<String> = []
     private let usesOriginalHashtag: Bool
     private let downloadRoot: String
     /// `rules explain`: the record to report on, the variables it saw and the entities it produced.
@@ -367,6 +369,10 @@ final class Evaluation {
                 continue
             }
             let address = Addresses.performer(username)
+            if focusDepth == 0, mentioned.contains(username.lowercased()) {
+                if !result.contains(address) { result.append(address) }
+                continue
+            }
             var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
             guard case .string(let name)? = fields.first(where: { $0.name == "name" })?.value else { continue }
             normaliseAliases(&fields, name: name, add: username)
@@ -375,6 +381,7 @@ final class Evaluation {
             add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
                                       respectOrganized: rule.respectOrganized, creator: nil,
                                       source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
+            mentioned.insert(username.lowercased())
             if !result.contains(address) { result.append(address) }
         }
         return result
@@ -728,7 +735,7 @@ enum FieldEvaluator {
     static func typed(_ value: TemplateValue, _ type: FieldType) -> FieldValue? {
         switch type {
         case .text:
-            let text = value.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = TextOps.trimmed(value.text)
             return text.isEmpty ? nil : .string(text)
         case .date:
             if case .date(let date) = value { return .date(DateText.format(date, pattern: .isoDate)) }
