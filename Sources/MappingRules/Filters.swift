@@ -42,7 +42,7 @@ enum Filter: Sendable, Hashable {
         case .cut(let limit, let suffix): return mapText(value) { TextOps.cut($0, limit: limit, suffix: suffix) }
         case .minLength(let minimum):
             if value.isEmpty { return .null }
-            return value.text.count < minimum ? .null : value
+            return TextOps.length(value.text) < minimum ? .null : value
         case .firstLine: return mapText(value, TextOps.firstLine)
         case .stripHtml: return mapText(value, TextOps.stripHtml)
         case .lower: return mapText(value) { $0.lowercased() }
@@ -264,25 +264,44 @@ enum TextOps {
 
     /// `text` without leading and trailing white space; the same string when there is none.
     static func trimmed(_ text: String) -> String {
-        guard let first = text.first, let last = text.last else { return text }
-        if !first.isWhitespace && !last.isWhitespace { return text }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
     }
 
     static func firstLine(_ text: String) -> String {
-        // Walks lines lazily: captions can be long and only the first non-blank line matters.
-        var start = text.startIndex
-        while start < text.endIndex {
-            let end = text[start...].firstIndex(where: \.isNewline) ?? text.endIndex
-            let line = text[start..<end]
-            if line.contains(where: { !$0.isWhitespace }) { return trimmed(String(line)) }
-            start = end < text.endIndex ? text.index(after: end) : end
+        // Scans UTF-8 for line breaks (cheaper than Character iteration); only the first
+        // non-blank line matters, however long the caption.
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            var end = start
+            while end < utf8.endIndex, utf8[end] != 0x0A, utf8[end] != 0x0D { end = utf8.index(after: end) }
+            let line = Substring(text.utf8[start..<end])
+            if line.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { return trimmed(String(line)) }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return ""
     }
 
+    /// Case-insensitive equality without Foundation's cost when the texts are equal or differ in length.
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        if a.utf8.count != b.utf8.count, a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return a.caseInsensitiveCompare(b) == .orderedSame
+    }
+
+    /// The number of Characters, cheaply for ASCII text (the usual case).
+    static func length(_ text: String) -> Int {
+        let utf8 = text.utf8
+        return utf8.allSatisfy { $0 < 0x80 } ? utf8.count : text.count
+    }
+
     static func truncate(_ text: String, limit: Int, suffix: String) -> String {
-        guard text.count > limit else { return text }
+        guard text.utf8.count > limit, length(text) > limit else { return text }
         let room = limit - suffix.count
         let head = text.prefix(room)
         let cutsWord = text[head.endIndex].isLetter || text[head.endIndex].isNumber
@@ -295,7 +314,7 @@ enum TextOps {
     }
 
     static func cut(_ text: String, limit: Int, suffix: String) -> String {
-        guard text.count > limit else { return text }
+        guard text.utf8.count > limit, length(text) > limit else { return text }
         return String(text.prefix(limit - suffix.count)) + suffix
     }
 
