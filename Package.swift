@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "StashClientTests", dependencies: ["StashClient", "StashTestServer",
             .product(name: "GraphQL", package: "GraphQL")]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer"]),
-        .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer"]),
+        .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer",
+            .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     // Swift 5 mode keeps GRDB/URLSession/FlyingFox glue free of Sendable ceremony; the code is
     // still written to be data-race free (value types across tasks, actors for shared state).

@@ -8,10 +8,25 @@ struct CreatorCounts {
     let db: Database
     let schema: DatabaseSchema
 
-    /// Accounts that own posts, media items or walls.
+    /// The creators whose content was downloaded: accounts that own a wall, a post that is not
+    /// only someone else's repost, media sent in messages, or the phantom bundles the downloader
+    /// writes for each creator it downloads. Authors who appear only through reposts are left out
+    /// (their posts are still read as reposts).
     func creatorIds() throws -> [FanslyID] {
-        var sources = ["SELECT \"accountId\" FROM posts", "SELECT \"accountId\" FROM account_media"]
+        var sources = ["""
+            SELECT "accountId" FROM posts
+            WHERE id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType" = 'AGGREGATED_POSTS')
+            """, """
+            SELECT am."accountId" FROM attachments a JOIN account_media am ON am.id = a."contentId"
+            WHERE a."messageId" IS NOT NULL AND a."contentType" = 'ACCOUNT_MEDIA'
+            """]
         if schema.hasTable("walls") { sources.append("SELECT \"accountId\" FROM walls") }
+        if schema.hasBundles {
+            sources.append("""
+                SELECT "accountId" FROM account_media_bundles b
+                WHERE NOT EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
+                """)
+        }
         return try FanslyID.fetchAll(db, sql: sources.joined(separator: " UNION "))
     }
 

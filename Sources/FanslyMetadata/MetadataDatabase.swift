@@ -56,11 +56,12 @@ public final class MetadataDatabase: Sendable {
     /// - Throws: `MetadataError` (missing file, directory, empty file, not SQLite, another
     ///   application's database, missing tables or columns, no alembic revision, unreadable).
     public convenience init(path: String) throws {
-        try self.init(path: path, traceStatement: nil)
+        try self.init(path: path, busyTimeout: 10, traceStatement: nil)
     }
 
-    /// `traceStatement` sees every SQL statement run (tests count queries per page with it).
-    init(path: String, traceStatement: (@Sendable (String) -> Void)?) throws {
+    /// `busyTimeout`: how long to wait for another program's lock; `traceStatement` sees every
+    /// SQL statement run (tests count queries per page with it).
+    init(path: String, busyTimeout: TimeInterval, traceStatement: (@Sendable (String) -> Void)?) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         self.path = absolute
         try Self.checkFile(absolute)
@@ -68,7 +69,7 @@ public final class MetadataDatabase: Sendable {
         configuration.readonly = true
         configuration.label = "fansly-metadata"
         // The downloader rewrites the file every 60 s; wait out its short write locks.
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA query_only = 1")
             if let traceStatement { db.trace(options: .statement) { traceStatement($0.expandedDescription) } }
@@ -89,7 +90,9 @@ public final class MetadataDatabase: Sendable {
         }
     }
 
-    /// Every account that owns posts, media or walls, with its counts, ordered by username.
+    /// The creators whose content was downloaded, with their counts, ordered by username: accounts
+    /// owning walls, posts (other than posts that are only reposted by others), media sent in
+    /// messages, or the phantom bundles the downloader writes for the creator it downloads.
     public func creators() throws -> [CreatorSummary] {
         try read { db in try CreatorCounts(db: db, schema: schema).summaries() }
     }
@@ -114,8 +117,9 @@ public final class MetadataDatabase: Sendable {
                 return account
             }
             let handle = name.hasPrefix("@") ? String(name.dropFirst()) : name
-            if let id = try FanslyID.fetchOne(db, sql: "SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY id LIMIT 1",
-                                              arguments: [handle]),
+            if let id = try FanslyID.fetchOne(db, sql: """
+                SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY username = ? DESC, id LIMIT 1
+                """, arguments: [handle, handle]),
                let account = try loader.accounts(ids: [id])[id] {
                 return account
             }
@@ -168,7 +172,7 @@ public final class MetadataDatabase: Sendable {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { db, after, limit in
             let loader = RecordLoader(db: db, schema: schema)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try ValueRow.fetchAll(db, sql: """
                 SELECT \(loader.bundleColumns) FROM account_media_bundles b
                 WHERE b."accountId" = ? AND b.id > ?
                   AND EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
@@ -201,7 +205,7 @@ public final class MetadataDatabase: Sendable {
         return try read { db in
             let columns = ["id", "authorId", "title", "description", "content", "createdAt"]
                 .map { schema.column("stories", $0) }.joined(separator: ", ")
-            return try Row.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
+            return try ValueRow.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
                                     arguments: [creator]).map { row in
                 let fields = Fields(row: row, table: "stories")
                 return Story(id: try fields.id(0, "id"), authorId: try fields.id(1, "authorId"), title: fields.string(2),
@@ -214,7 +218,7 @@ public final class MetadataDatabase: Sendable {
     /// The distinct hashtags of the creator's posts, ordered by value.
     public func hashtags(creator: FanslyID) throws -> [Hashtag] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try ValueRow.fetchAll(db, sql: """
                 SELECT DISTINCT h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h"))
                 FROM hashtags h JOIN post_hashtags ph ON ph."hashtagId" = h.id JOIN posts p ON p.id = ph."postId"
                 WHERE p."accountId" = ? ORDER BY h.value, h.id

@@ -25,6 +25,7 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
     /// No account matches the name or id; `suggestions` are the closest creator usernames.
     case unknownCreator(name: String, path: String, suggestions: [String], creators: [String])
 
+    /// The message shown to users: what is wrong, where, and what to do.
     public var description: String {
         switch self {
         case .fileNotFound(let path):
@@ -68,6 +69,7 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
         }
     }
 
+    /// Same as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 
     private static func list(_ items: [String], limit: Int) -> String {

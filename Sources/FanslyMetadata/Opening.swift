@@ -43,7 +43,7 @@ extension MetadataDatabase {
         case .SQLITE_CORRUPT: return .unreadable(path: path, reason: "the database file is corrupt (\(error.message ?? "malformed"))")
         case .SQLITE_CANTOPEN: return .unreadable(path: path, reason: "SQLite cannot open it (\(error.message ?? "unable to open"))")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .unreadable(path: path, reason: "it stayed locked by another program for 10 seconds; retry when the downloader has saved")
+            return .unreadable(path: path, reason: "another program kept it locked (the downloader saves it every 60 seconds); try again in a minute")
         case .SQLITE_PERM, .SQLITE_AUTH: return .unreadable(path: path, reason: "permission denied")
         default: return .unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }

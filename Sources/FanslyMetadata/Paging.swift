@@ -17,7 +17,7 @@ struct PostPaging {
     static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID) throws -> PostPaging {
         let lastPostId = try FanslyID.fetchOne(db, sql: "SELECT max(id) FROM posts WHERE \"accountId\" = ?", arguments: [creator]) ?? FanslyID.min
         let columns = RecordLoader.attachmentColumns.replacingOccurrences(of: "%@", with: "postId")
-        let attachments = try RecordLoader.groupAttachments(Row.fetchAll(db, sql: """
+        let attachments = try RecordLoader.groupAttachments(ValueRow.fetchAll(db, sql: """
             SELECT \(columns) FROM attachments a JOIN posts p ON p.id = a."postId" WHERE p."accountId" = ?
             """, arguments: [creator]), ownerColumn: "postId")
         let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map(\.contentId)
@@ -51,7 +51,7 @@ struct MessagePaging {
         let arguments = arguments(schema, creator: creator)
         let last = try FanslyID.fetchOne(db, sql: "SELECT max(id) FROM messages m WHERE \(condition)", arguments: arguments) ?? FanslyID.min
         let columns = RecordLoader.attachmentColumns.replacingOccurrences(of: "%@", with: "messageId")
-        let attachments = try RecordLoader.groupAttachments(Row.fetchAll(db, sql: """
+        let attachments = try RecordLoader.groupAttachments(ValueRow.fetchAll(db, sql: """
             SELECT \(columns) FROM attachments a JOIN messages m ON m.id = a."messageId" WHERE \(condition)
             """, arguments: arguments), ownerColumn: "messageId")
         return MessagePaging(lastMessageId: last, attachments: attachments)
@@ -64,7 +64,7 @@ struct MessagePaging {
             .map { schema.column("messages", $0, alias: "m") }.joined(separator: ", ")
         var arguments = arguments(schema, creator: creator)
         arguments += [after, index.lastMessageId, limit]
-        let messages = try Row.fetchAll(db, sql: """
+        let messages = try ValueRow.fetchAll(db, sql: """
             SELECT \(columns) FROM messages m WHERE \(condition(schema).sql) AND m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?
             """, arguments: arguments).map { row in
             let fields = Fields(row: row, table: "messages")
@@ -92,7 +92,7 @@ struct WallReader {
     func walls(creator: FanslyID) throws -> [Wall] {
         let columns = ["id", "accountId", "pos", "name", "description", "stash_id"]
             .map { schema.column("walls", $0) }.joined(separator: ", ")
-        var walls = try Row.fetchAll(db, sql: "SELECT \(columns) FROM walls WHERE \"accountId\" = ? ORDER BY pos, id",
+        var walls = try ValueRow.fetchAll(db, sql: "SELECT \(columns) FROM walls WHERE \"accountId\" = ? ORDER BY pos, id",
                                      arguments: [creator]).map { row in
             let fields = Fields(row: row, table: "walls")
             return Wall(id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"), pos: fields.int(2),

@@ -31,16 +31,16 @@ struct RecordLoader {
     // MARK: - Generic helpers
 
     /// Runs `sql` once per chunk of `ids`, replacing the `%@` placeholder with the chunk.
-    func rows(_ sql: String, ids: some Collection<FanslyID>, arguments: StatementArguments = []) throws -> [Row] {
+    func rows(_ sql: String, ids: some Collection<FanslyID>, arguments: StatementArguments = []) throws -> [ValueRow] {
         var unique = Array(Set(ids))
         guard !unique.isEmpty else { return [] }
         unique.sort()
-        var result: [Row] = []
+        var result: [ValueRow] = []
         var start = 0
         while start < unique.count {
             let chunk = unique[start..<min(start + Self.chunkSize, unique.count)]
             let list = chunk.map(String.init).joined(separator: ",")
-            result += try Row.fetchAll(db, sql: sql.replacingOccurrences(of: "%@", with: list), arguments: arguments)
+            result += try ValueRow.fetchAll(db, sql: sql.replacingOccurrences(of: "%@", with: list), arguments: arguments)
             start += Self.chunkSize
         }
         return result
@@ -56,8 +56,10 @@ struct RecordLoader {
 
     /// Media rows by id, without their variant ids.
     func media(ids: some Collection<FanslyID>) throws -> [FanslyID: Media] {
+        let rows = try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids)
         var result: [FanslyID: Media] = [:]
-        for row in try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids) {
+        result.reserveCapacity(rows.count)
+        for row in rows {
             let fields = Fields(row: row, table: "media")
             let id = try fields.id(0, "id")
             let mimetype = fields.string(2)
@@ -100,6 +102,7 @@ struct RecordLoader {
         var media = try self.media(ids: parents + variants.values.joined())
         for (original, ids) in variants { media[original]?.variantIds = ids }
         var result: [FanslyID: AccountMedia] = [:]
+        result.reserveCapacity(items.count)
         for item in items {
             // An account_media row whose media row is missing keeps a stub so callers still see the item.
             let original = media[item.mediaId]
@@ -127,7 +130,7 @@ struct RecordLoader {
         return try bundles(rows: rows("SELECT \(bundleColumns) FROM account_media_bundles b WHERE b.id IN (%@)", ids: ids))
     }
 
-    func bundles(rows bundleRows: [Row]) throws -> [FanslyID: Bundle] {
+    func bundles(rows bundleRows: [ValueRow]) throws -> [FanslyID: Bundle] {
         var bundles: [FanslyID: Bundle] = [:]
         for row in bundleRows {
             let fields = Fields(row: row, table: "account_media_bundles")
@@ -177,7 +180,7 @@ struct RecordLoader {
         return accounts
     }
 
-    static func account(_ row: Row) throws -> Account {
+    static func account(_ row: ValueRow) throws -> Account {
         let fields = Fields(row: row, table: "accounts")
         return Account(id: try fields.id(0, "id"), username: fields.string(1) ?? "", displayName: fields.string(2),
                        about: fields.string(3), location: fields.string(4), createdAt: try fields.date(5, "createdAt"),
@@ -189,7 +192,7 @@ struct RecordLoader {
     static let attachmentColumns = "a.id, a.\"%@\", a.\"contentId\", a.pos, a.\"contentType\""
 
     /// Attachment rows grouped by post or message id, each list in `pos` order.
-    static func groupAttachments(_ rows: [Row], ownerColumn: String) throws -> [FanslyID: [AttachmentRow]] {
+    static func groupAttachments(_ rows: [ValueRow], ownerColumn: String) throws -> [FanslyID: [AttachmentRow]] {
         var result: [FanslyID: [AttachmentRow]] = [:]
         for row in rows {
             let fields = Fields(row: row, table: "attachments")
@@ -221,9 +224,8 @@ struct RecordLoader {
             let ids = all.filter { $0.contentType == "AGGREGATED_POSTS" }.map(\.contentId)
             if !ids.isEmpty {
                 let rows = try postRows(sqlWhere: "id IN (%@)", ids: ids)
-                let known = repostAttachments ?? [:]
-                let missing = rows.map(\.id).filter { known[$0] == nil }
-                let nested = known.merging(try postAttachments(postIds: missing)) { first, _ in first }
+                // An index built up front is complete: posts absent from it have no attachments.
+                let nested = try repostAttachments ?? postAttachments(postIds: rows.map(\.id))
                 for post in try posts(rows, attachments: nested, resolveReposts: false) { reposts[post.id] = post }
             }
         }
@@ -258,7 +260,7 @@ struct RecordLoader {
     func postRows(sqlWhere: String, ids: [FanslyID]? = nil, arguments: StatementArguments = []) throws -> [Post] {
         let sql = "SELECT \(postColumns) FROM posts WHERE \(sqlWhere)"
         let rows = try ids.map { try self.rows(sql, ids: $0, arguments: arguments) }
-            ?? Row.fetchAll(db, sql: sql, arguments: arguments)
+            ?? ValueRow.fetchAll(db, sql: sql, arguments: arguments)
         return try rows.map { row in
             let fields = Fields(row: row, table: "posts")
             return Post(id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"), content: fields.string(2),
@@ -331,13 +333,26 @@ struct RecordLoader {
     }
 }
 
+/// A fetched row as plain values: copied once from the cursor, read by index without GRDB's
+/// generic decoding (a measurable share of time when streaming large databases).
+typealias ValueRow = [DatabaseValue]
+
+extension Array where Element == DatabaseValue {
+    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [ValueRow] {
+        var rows: [ValueRow] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() { rows.append(Array(row.databaseValues)) }
+        return rows
+    }
+}
+
 /// Typed, non-crashing access to a row's columns, reporting bad values with their row.
 struct Fields {
-    let row: Row
+    let row: ValueRow
     let table: String
 
     private var rowId: String {
-        let value: DatabaseValue = row[0]
+        let value = row[0]
         return value.isNull ? "(unknown)" : value.description
     }
 
@@ -345,6 +360,7 @@ struct Fields {
 
     /// A required id: NULL or non-integer values are reported, never crash.
     func id(_ index: Int, _ column: String) throws -> FanslyID {
+        if case .int64(let id) = row[index].storage { return id }
         guard let id = Int64.fromDatabaseValue(value(index)) else {
             throw MetadataError.malformedValue(table: table, rowId: rowId, column: column,
                                                value: value(index).description, expected: "an integer id")
@@ -352,7 +368,10 @@ struct Fields {
         return id
     }
 
-    func int64(_ index: Int) -> Int64? { Int64.fromDatabaseValue(value(index)) }
+    func int64(_ index: Int) -> Int64? {
+        if case .int64(let number) = row[index].storage { return number }
+        return Int64.fromDatabaseValue(value(index))
+    }
     func int(_ index: Int) -> Int? { Int.fromDatabaseValue(value(index)) }
     func double(_ index: Int) -> Double? { Double.fromDatabaseValue(value(index)) }
 

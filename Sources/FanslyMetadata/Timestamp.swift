@@ -37,22 +37,28 @@ enum Timestamp {
         Date(timeIntervalSince1970: abs(number) > 1e10 ? number / 1_000 : number)
     }
 
-    /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.f…]]][Z|±HH:MM]`; nil for anything else.
+    /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.f…]]][Z|±HH[:]MM]`; nil for anything else.
     static func parse(_ text: String) -> Date? {
-        var utf8 = text.utf8[...]
+        var text = text
+        return text.withUTF8 { bytes in parse(bytes) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        var index = 0
         func number(_ digits: Int) -> Int64? {
-            guard utf8.count >= digits else { return nil }
+            guard index + digits <= bytes.count else { return nil }
             var value: Int64 = 0
-            for byte in utf8.prefix(digits) {
+            for offset in index..<(index + digits) {
+                let byte = bytes[offset]
                 guard byte >= 48 && byte <= 57 else { return nil }
                 value = value * 10 + Int64(byte - 48)
             }
-            utf8 = utf8.dropFirst(digits)
+            index += digits
             return value
         }
         func skip(_ byte: UInt8) -> Bool {
-            guard utf8.first == byte else { return false }
-            utf8 = utf8.dropFirst()
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
             return true
         }
         guard let year = number(4), skip(45), let month = number(2), skip(45), let day = number(2),
@@ -67,19 +73,19 @@ enum Timestamp {
                 seconds += second
                 if skip(46) {
                     var scale = 0.1
-                    var sawDigit = false
-                    while let byte = utf8.first, byte >= 48 && byte <= 57 {
-                        fraction += Double(byte - 48) * scale
+                    let start = index
+                    while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
+                        fraction += Double(bytes[index] - 48) * scale
                         scale /= 10
-                        sawDigit = true
-                        utf8 = utf8.dropFirst()
+                        index += 1
                     }
-                    guard sawDigit else { return nil }
+                    guard index > start else { return nil }
                 }
             }
             if skip(90) { // 'Z'
-            } else if let sign = utf8.first, sign == 43 || sign == 45 {
-                utf8 = utf8.dropFirst()
+            } else if index < bytes.count, bytes[index] == 43 || bytes[index] == 45 {
+                let sign = bytes[index]
+                index += 1
                 guard let offsetHours = number(2) else { return nil }
                 _ = skip(58)
                 guard let offsetMinutes = number(2) else { return nil }
@@ -87,7 +93,7 @@ enum Timestamp {
                 seconds += sign == 43 ? -offset : offset
             }
         }
-        guard utf8.isEmpty else { return nil }
+        guard index == bytes.count else { return nil }
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 

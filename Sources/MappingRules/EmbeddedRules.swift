@@ -143,6 +143,9 @@ wall:
       image_index: 1
 
 mention:
+  # A handle with no account row (a typo, a deleted or never-seen account) only links a performer
+  # Stash already has; `createUnknown: true` creates those too.
+  createUnknown: false
   performer:
     createMissing: true
     match: [name, url]
@@ -381,6 +384,10 @@ tags:
       "properties": {
         "when": {
           "$ref": "#/$defs/condition"
+        },
+        "createUnknown": {
+          "type": "boolean",
+          "description": "Create performers for handle-only mentions (no account row in the database) too; default false: only link a performer Stash already has."
         },
         "performer": {
           "$ref": "#/$defs/performer"

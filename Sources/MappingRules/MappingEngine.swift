@@ -381,7 +381,9 @@ final class Evaluation {
             normaliseAliases(&fields, name: name, add: username)
             var match = matchKeys(rule.match, fields: fields)
             if rule.match.contains(.stashId), let hint = mention.account?.stashID { match.append(.stashIdHint(String(hint))) }
-            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
+            // A bare handle may be a typo or a deleted account: only link a performer Stash has.
+            let mayCreate = rule.createMissing && (mention.account != nil || rules.mentionCreateUnknown)
+            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: mayCreate,
                                       respectOrganized: rule.respectOrganized, creator: nil,
                                       source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
             mentioned.insert(username.lowercased())

@@ -118,7 +118,8 @@ struct RuleCompiler {
         let wallGallery = entity(wallNode, key: "gallery", path: "wall.gallery", kind: .gallery, roots: [.account, .wall], fields: RuleCompiler.galleryFields)
 
         let mentionNode = root["mention"]
-        checkKeys(mentionNode, allowed: ["when", "performer"], path: "mention")
+        checkKeys(mentionNode, allowed: ["when", "performer", "createUnknown"], path: "mention")
+        let mentionCreateUnknown = mentionNode?["createUnknown"].flatMap { bool($0, "mention.createUnknown") } ?? false
         let mentionWhen = condition(mentionNode?["when"], roots: [.mention, .account], usage: "mention conditions")
         let mention = entity(mentionNode, key: "performer", path: "mention.performer", kind: .performer, roots: [.mention, .account], fields: RuleCompiler.performerFields)
 
@@ -142,6 +143,7 @@ struct RuleCompiler {
         set.wallGallery = wallGallery
         set.mentionWhen = mentionWhen
         set.mentionPerformer = mention
+        set.mentionCreateUnknown = mentionCreateUnknown
         set.tags = tags
         set.canonicalData = RuleSet.canonical(root)
         return set

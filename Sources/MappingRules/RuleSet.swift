@@ -27,6 +27,9 @@ public struct RuleSet: Sendable {
     var wallGallery = EntityRule.disabled("wall.gallery")
     var mentionWhen: Condition?
     var mentionPerformer = EntityRule.disabled("mention.performer")
+    /// Whether handle-only mentions (no account row in the database) may create performers;
+    /// by default they only link a performer Stash already has.
+    var mentionCreateUnknown = false
     var tags = TagRules()
 
     static func empty(files: [String]) -> RuleSet {

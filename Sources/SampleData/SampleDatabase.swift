@@ -62,6 +62,7 @@ public enum SampleDataError: Error, CustomStringConvertible, LocalizedError {
     /// The folder the database should go into does not exist.
     case directoryMissing(String)
 
+    /// The message shown to users.
     public var description: String {
         switch self {
         case .fileExists(let path):
@@ -71,5 +72,6 @@ public enum SampleDataError: Error, CustomStringConvertible, LocalizedError {
         }
     }
 
+    /// Same as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

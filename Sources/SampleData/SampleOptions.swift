@@ -60,7 +60,9 @@ public struct SampleFile: Sendable, Hashable, Codable {
     public var isPreview: Bool
     /// `media.content_hash` of the file's row: 64-hex perceptual hash for pictures, 32-hex MD5 for videos.
     public var contentHash: String
+    /// Pixel size of the file's media row.
     public var width: Int
+    /// Pixel size of the file's media row.
     public var height: Int
     /// Seconds, videos only.
     public var duration: Double?

@@ -80,7 +80,9 @@ struct DatabaseSink: RowSink {
             statement = try db.makeStatement(sql: table.insertSQL)
             statements[table] = statement
         }
-        statement.setUncheckedArguments(StatementArguments(values))
+        // The existential initialiser: the generic one instantiates a key path per call, which
+        // cost a quarter of the generation time.
+        statement.setUncheckedArguments(StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? }))
         try statement.execute()
     }
 }

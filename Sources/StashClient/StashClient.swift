@@ -160,11 +160,11 @@ public final class StashClient: Sendable {
 
     /// Creates performers; one id or error per input. Creates are never retried once sent.
     public func createPerformers(_ inputs: [PerformerCreateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.performerCreate, inputs))
+        await ids(perform(.performerCreate, inputs), .performerCreate)
     }
     /// Updates performers.
     public func updatePerformers(_ inputs: [PerformerUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.performerUpdate, inputs))
+        await ids(perform(.performerUpdate, inputs), .performerUpdate)
     }
     /// Bulk-updates performers; each input yields the ids it changed.
     public func bulkUpdatePerformers(_ inputs: [BulkPerformerUpdateInput]) async -> [Result<[String], StashError>] {
@@ -172,11 +172,11 @@ public final class StashClient: Sendable {
     }
     /// Creates studios.
     public func createStudios(_ inputs: [StudioCreateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.studioCreate, inputs))
+        await ids(perform(.studioCreate, inputs), .studioCreate)
     }
     /// Updates studios.
     public func updateStudios(_ inputs: [StudioUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.studioUpdate, inputs))
+        await ids(perform(.studioUpdate, inputs), .studioUpdate)
     }
     /// Bulk-updates studios (Stash v0.30+).
     public func bulkUpdateStudios(_ inputs: [BulkStudioUpdateInput]) async -> [Result<[String], StashError>] {
@@ -184,11 +184,11 @@ public final class StashClient: Sendable {
     }
     /// Creates tags.
     public func createTags(_ inputs: [TagCreateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.tagCreate, inputs))
+        await ids(perform(.tagCreate, inputs), .tagCreate)
     }
     /// Updates tags.
     public func updateTags(_ inputs: [TagUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.tagUpdate, inputs))
+        await ids(perform(.tagUpdate, inputs), .tagUpdate)
     }
     /// Bulk-updates tags.
     public func bulkUpdateTags(_ inputs: [BulkTagUpdateInput]) async -> [Result<[String], StashError>] {
@@ -196,11 +196,11 @@ public final class StashClient: Sendable {
     }
     /// Creates galleries.
     public func createGalleries(_ inputs: [GalleryCreateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.galleryCreate, inputs))
+        await ids(perform(.galleryCreate, inputs), .galleryCreate)
     }
     /// Updates galleries.
     public func updateGalleries(_ inputs: [GalleryUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.galleryUpdate, inputs))
+        await ids(perform(.galleryUpdate, inputs), .galleryUpdate)
     }
     /// Bulk-updates galleries.
     public func bulkUpdateGalleries(_ inputs: [BulkGalleryUpdateInput]) async -> [Result<[String], StashError>] {
@@ -216,15 +216,15 @@ public final class StashClient: Sendable {
     }
     /// Creates gallery chapters.
     public func createGalleryChapters(_ inputs: [GalleryChapterCreateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.galleryChapterCreate, inputs))
+        await ids(perform(.galleryChapterCreate, inputs), .galleryChapterCreate)
     }
     /// Updates gallery chapters.
     public func updateGalleryChapters(_ inputs: [GalleryChapterUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.galleryChapterUpdate, inputs))
+        await ids(perform(.galleryChapterUpdate, inputs), .galleryChapterUpdate)
     }
     /// Updates scenes.
     public func updateScenes(_ inputs: [SceneUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.sceneUpdate, inputs))
+        await ids(perform(.sceneUpdate, inputs), .sceneUpdate)
     }
     /// Bulk-updates scenes.
     public func bulkUpdateScenes(_ inputs: [BulkSceneUpdateInput]) async -> [Result<[String], StashError>] {
@@ -232,15 +232,19 @@ public final class StashClient: Sendable {
     }
     /// Updates images.
     public func updateImages(_ inputs: [ImageUpdateInput]) async -> [Result<String, StashError>] {
-        await ids(perform(.imageUpdate, inputs))
+        await ids(perform(.imageUpdate, inputs), .imageUpdate)
     }
     /// Bulk-updates images.
     public func bulkUpdateImages(_ inputs: [BulkImageUpdateInput]) async -> [Result<[String], StashError>] {
         await idLists(perform(.bulkImageUpdate, inputs))
     }
 
-    private func ids(_ results: [Result<ObjectID?, StashError>]) -> [Result<String, StashError>] {
-        results.map { $0.flatMap { object in object.map { .success($0.id) } ?? .failure(.malformedResponse(operation: "mutation", detail: "null result without an error")) } }
+    private func ids(_ results: [Result<ObjectID?, StashError>], _ kind: MutationKind) -> [Result<String, StashError>] {
+        results.map { result in
+            result.flatMap { object in
+                object.map { .success($0.id) } ?? .failure(.malformedResponse(operation: kind.field, detail: "null result without an error"))
+            }
+        }
     }
     private func idLists(_ results: [Result<[ObjectID]?, StashError>]) -> [Result<[String], StashError>] {
         results.map { $0.map { ($0 ?? []).map(\.id) } }

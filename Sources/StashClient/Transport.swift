@@ -88,7 +88,7 @@ final class GraphQLTransport: @unchecked Sendable {
         request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
         request.setValue("keep-alive", forHTTPHeaderField: "Connection")
         if let key = configuration.apiKey { request.setValue(key.value, forHTTPHeaderField: "ApiKey") }
-        request.httpBody = Self.body(document: document, operation: operation, variables: variables)
+        request.httpBody = Self.body(document: document, variables: variables)
 
         let started = ContinuousClock.now
         let data: Data
@@ -165,14 +165,14 @@ final class GraphQLTransport: @unchecked Sendable {
         }
     }
 
-    private static func body(document: String, operation: String, variables: Data) -> Data {
-        // The document and operation name are plain strings; variables are spliced in already encoded.
-        var body = Data("{\"operationName\":null,\"query\":".utf8)
+    /// `{"query": …, "variables": …}`; the variables arrive already encoded, so they are spliced
+    /// in rather than decoded and encoded again.
+    private static func body(document: String, variables: Data) -> Data {
+        var body = Data("{\"query\":".utf8)
         body.append((try? JSONEncoder().encode(document)) ?? Data("\"\"".utf8))
         body.append(Data(",\"variables\":".utf8))
         body.append(variables)
         body.append(Data("}".utf8))
-        _ = operation
         return body
     }
 

@@ -136,28 +136,19 @@ extension StashState {
 
     // MARK: Studios and tags: names and aliases unique across all names and aliases
 
+    /// Stash's EnsureTagNameUnique / EnsureStudioNameUnique, applied to the name and to every alias:
+    /// a text may not be another object's name (`LIKE`, case-insensitive) nor one of its aliases.
     static func checkNamesUnique(kind: String, name: String?, aliases: [String]?, excluding id: Int?,
                                  others: [(id: Int, name: String, aliases: [String])]) throws {
-        let others = others.filter { $0.id != id }
-        if let name {
-            if name.isEmpty { throw ResolverError("\(kind) name must not be blank") }
-            if others.contains(where: { StringMatch.like($0.name, name) }) {
-                throw ResolverError("\(kind) with name '\(name)' already exists")
+        let others = others.filter { $0.id != id }.sorted { $0.id < $1.id }
+        if let name, name.isEmpty { throw ResolverError("\(kind) name must not be blank") }
+        for text in (name.map { [$0] } ?? []) + (aliases ?? []) {
+            if others.contains(where: { StringMatch.like($0.name, text) }) {
+                throw ResolverError("\(kind) with name '\(text)' already exists")
             }
-            if let owner = others.first(where: { $0.aliases.contains { StringMatch.like($0, name) } }) {
-                throw ResolverError("name '\(name)' is used as alias for '\(owner.name)'")
+            if let owner = others.first(where: { $0.aliases.contains { StringMatch.like($0, text) } }) {
+                throw ResolverError("name '\(text)' is used as alias for '\(owner.name)'")
             }
-        }
-        for alias in aliases ?? [] {
-            if let owner = others.first(where: { StringMatch.like($0.name, alias) }) {
-                throw ResolverError("alias '\(alias)' is used as the name of \(kind) '\(owner.name)'")
-            }
-            if let owner = others.first(where: { $0.aliases.contains { StringMatch.like($0, alias) } }) {
-                throw ResolverError("name '\(alias)' is used as alias for '\(owner.name)'")
-            }
-        }
-        if let aliases, let name, aliases.contains(where: { $0.lowercased() == name.lowercased() }) {
-            throw ResolverError("\(kind) name '\(name)' cannot be one of its aliases")
         }
     }
 
@@ -233,22 +224,37 @@ extension StashState {
         return ids
     }
 
+    /// Stash's ValidateHierarchy: a new parent may not be a descendant of the tag, a new child not
+    /// one of its ancestors.
     func checkTagHierarchy(_ tag: TestTag, childIds: [Int]) throws {
         try requireExisting(tag.parentIds, in: tags)
         try requireExisting(childIds, in: tags)
-        // Walk up from every parent; meeting the tag itself or one of its children is a loop.
-        var proposed = tags
-        proposed[tag.id] = tag
-        for child in childIds {
-            if var record = proposed[child], !record.parentIds.contains(tag.id) {
-                record.parentIds.append(tag.id); proposed[child] = record
+        func walk(from start: Int, next: (Int) -> [Int]) -> [Int: [Int]] {
+            var paths: [Int: [Int]] = [:]
+            var queue: [(Int, [Int])] = next(start).map { ($0, [start, $0]) }
+            while !queue.isEmpty {
+                let (current, path) = queue.removeFirst()
+                if paths[current] != nil || current == start { continue }
+                paths[current] = path
+                queue.append(contentsOf: next(current).map { ($0, path + [$0]) })
+            }
+            return paths
+        }
+        let descendants = walk(from: tag.id) { id in tags.values.filter { $0.parentIds.contains(id) }.map(\.id) }
+        let ancestors = walk(from: tag.id) { id in id == tag.id ? [] : tags[id]?.parentIds ?? [] }
+        func describe(_ path: [Int]) -> String { path.map { $0 == tag.id ? tag.name : tags[$0]?.name ?? "?" }.joined(separator: " > ") }
+        for parent in tag.parentIds {
+            if parent == tag.id || descendants[parent] != nil {
+                let name = tags[parent]?.name ?? tag.name
+                throw ResolverError("cannot apply tag \"\(name)\" as a parent of \"\(tag.name)\" as it is already a descendant (\(describe(descendants[parent] ?? [parent])))")
             }
         }
-        var stack = tag.parentIds
-        var seen: Set<Int> = []
-        while let current = stack.popLast() {
-            if current == tag.id { throw ResolverError("cycle detected in tag hierarchy of '\(tag.name)'") }
-            if seen.insert(current).inserted { stack.append(contentsOf: proposed[current]?.parentIds ?? []) }
+        let currentAncestors = walk(from: tag.id) { id in (id == tag.id ? tag.parentIds : tags[id]?.parentIds) ?? [] }
+        for child in childIds {
+            if child == tag.id || currentAncestors[child] != nil || ancestors[child] != nil {
+                let name = tags[child]?.name ?? tag.name
+                throw ResolverError("cannot apply tag \"\(name)\" as a child of \"\(tag.name)\" as it is already an ancestor (\(describe((currentAncestors[child] ?? [child]).reversed())))")
+            }
         }
     }
 

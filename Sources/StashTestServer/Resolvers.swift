@@ -109,8 +109,21 @@ extension StashTestServer {
                 }
             }
         }
-        mutation.fields = { fields }
+        // GraphQLSwift stops a serial mutation at the first error in a non-null field; Stash
+        // (gqlgen) runs every field and then nulls `data`. Execute such fields as nullable and
+        // null `data` afterwards (see `nonNullMutationFields`).
+        var executable = fields
+        for name in nonNullMutationFields {
+            guard let original = fields[name], let nonNull = original.type as? GraphQLNonNull,
+                  let nullable = nonNull.ofType as? GraphQLOutputType else { continue }
+            executable[name] = GraphQLField(type: nullable, args: original.args, resolve: original.resolve)
+        }
+        let patched = executable
+        mutation.fields = { patched }
     }
+
+    /// Mutation fields whose result type is non-null in Stash's schema.
+    static let nonNullMutationFields: Set<String> = ["addGalleryImages", "removeGalleryImages"]
 
     /// Unions built from SDL have no way to tell their members apart; give `Image.visual_files` a
     /// `VisualFile` union that resolves by the file's kind.

@@ -36,6 +36,14 @@ public final class StashTestServer: @unchecked Sendable {
     public var version: String? { get { locked { _version } } set { locked { _version = newValue } } }
     /// What `systemStatus.status` answers (`OK`, `NEEDS_MIGRATION`, `SETUP`).
     public var status: String { get { locked { _status } } set { locked { _status = newValue } } }
+    /// Answer with `Content-Encoding: gzip` when the request accepts it, as Stash does.
+    public var compressResponses: Bool { get { locked { _compress } } set { locked { _compress = newValue } } }
+    /// Answers sent gzip-compressed.
+    public var gzipResponseCount: Int { locked { _gzipResponseCount } }
+    /// When false, requests are parsed and validated but not run: every root field answers a stub
+    /// (`{"id":"1"}`, `[{"id":"1"}]` for bulk updates, `true` for gallery image changes). Benchmarks
+    /// use it to measure the client without the server's GraphQL execution.
+    public var executesRequests: Bool { get { locked { _executes } } set { locked { _executes = newValue } } }
     /// Added to every request.
     public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
 
@@ -44,6 +52,9 @@ public final class StashTestServer: @unchecked Sendable {
     private var _version: String? = "v0.30.1"
     private var _status = "OK"
     private var _latency: Duration = .zero
+    private var _compress = true
+    private var _executes = true
+    private var _gzipResponseCount = 0
     private var injections: [Injection] = []
     private var _requestCount = 0
     private var _fieldCounts: [String: Int] = [:]
@@ -77,6 +88,7 @@ public final class StashTestServer: @unchecked Sendable {
             throw StashTestServerError.notListening
         }
         locked { _port = port }
+        SocketTuning.disableNagle(onListenerAt: port)
     }
 
     /// Stops listening and closes open connections.
@@ -197,7 +209,8 @@ public final class StashTestServer: @unchecked Sendable {
             return Self.errorResponse(list.errors, code: code, accept: accept)
         }
 
-        let fields = Self.rootFields(of: document, operationName: payload.operationName)
+        let selections = Self.rootSelections(of: document, operationName: payload.operationName)
+        let fields = selections.map(\.name)
         let fault = locked { () -> Fault? in
             for field in Set(fields) { _fieldCounts[field, default: 0] += 1 }
             guard let index = injections.firstIndex(where: { $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!)) }) else {
@@ -215,8 +228,12 @@ public final class StashTestServer: @unchecked Sendable {
         default: break
         }
 
+        if !executesRequests {
+            return Self.json(status: .ok, contentType: "application/json", body: Self.stubAnswer(selections))
+        }
+
         let context = RequestContext(server: self)
-        let result: GraphQLResult
+        var result: GraphQLResult
         do {
             result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
                                        variableValues: payload.variables ?? [:], operationName: payload.operationName)
@@ -234,7 +251,22 @@ public final class StashTestServer: @unchecked Sendable {
             // Variable coercion failed before anything ran: Stash reports it as a validation failure.
             return Self.errorResponse(result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
         }
-        return Self.json(status: .ok, contentType: "application/json", body: Self.encode(result))
+        let nonNullAliases = Set(selections.filter { Self.nonNullMutationFields.contains($0.name) }.map(\.alias))
+        if result.errors.contains(where: { error in
+            if case let .key(alias)? = error.path.elements.first { return nonNullAliases.contains(alias) }
+            return false
+        }) {
+            // A failed non-null root field nulls the whole `data`, as in gqlgen.
+            result.data = nil
+        }
+        let encoded = Self.encode(result)
+        let acceptEncoding = request.headers[HTTPHeader("Accept-Encoding")]?.lowercased() ?? ""
+        if compressResponses && acceptEncoding.contains("gzip") {
+            locked { _gzipResponseCount += 1 }
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                                body: Gzip.encode(encoded))
+        }
+        return Self.json(status: .ok, contentType: "application/json", body: encoded)
     }
 
     private func parsedDocument(_ query: String) -> Result<Document, GraphQLErrorList> {
@@ -256,11 +288,15 @@ public final class StashTestServer: @unchecked Sendable {
         return result
     }
 
-    private static func rootFields(of document: Document, operationName: String?) -> [String] {
+    /// The operation's root fields: response key (alias or name) and field name.
+    private static func rootSelections(of document: Document, operationName: String?) -> [(alias: String, name: String)] {
         for definition in document.definitions {
             guard let operation = definition as? OperationDefinition else { continue }
             if let operationName, operation.name?.value != operationName { continue }
-            return operation.selectionSet.selections.compactMap { ($0 as? Field)?.name.value }
+            return operation.selectionSet.selections.compactMap { selection in
+                guard let field = selection as? Field else { return nil }
+                return (field.alias?.value ?? field.name.value, field.name.value)
+            }
         }
         return []
     }
@@ -305,27 +341,50 @@ public final class StashTestServer: @unchecked Sendable {
     }
 
     private static func encode(_ result: GraphQLResult) -> Data {
-        var object: [String: Any] = [:]
-        if let data = result.data, let encoded = try? JSONEncoder().encode(data),
-           let json = try? JSONSerialization.jsonObject(with: encoded, options: [.fragmentsAllowed]) {
-            object["data"] = json
-        } else {
-            object["data"] = NSNull()
-        }
+        var writer = JSONWriter()
+        writer.append("{\"data\":")
+        writer.write(result.data ?? .null)
         if !result.errors.isEmpty {
-            object["errors"] = result.errors.map { error -> [String: Any] in
-                var entry: [String: Any] = ["message": error.message]
-                let path: [Any] = error.path.elements.map { element -> Any in
-                    switch element {
-                    case let .index(index): return index
-                    case let .key(key): return key
+            writer.append(",\"errors\":[")
+            for (index, error) in result.errors.enumerated() {
+                if index > 0 { writer.append(",") }
+                writer.append("{\"message\":")
+                writer.write(error.message)
+                if !error.path.elements.isEmpty {
+                    writer.append(",\"path\":[")
+                    for (position, element) in error.path.elements.enumerated() {
+                        if position > 0 { writer.append(",") }
+                        switch element {
+                        case let .index(index): writer.append(String(index))
+                        case let .key(key): writer.write(key)
+                        }
                     }
+                    writer.append("]")
                 }
-                if !path.isEmpty { entry["path"] = path }
-                return entry
+                writer.append("}")
+            }
+            writer.append("]")
+        }
+        writer.append("}")
+        return Data(writer.bytes)
+    }
+
+    private static func stubAnswer(_ selections: [(alias: String, name: String)]) -> Data {
+        var writer = JSONWriter()
+        writer.append("{\"data\":{")
+        for (index, selection) in selections.enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.write(selection.alias)
+            if nonNullMutationFields.contains(selection.name) {
+                writer.append(":true")
+            } else if selection.name.hasPrefix("bulk") {
+                writer.append(":[{\"id\":\"1\"}]")
+            } else {
+                writer.append(":{\"id\":\"1\"}")
             }
         }
-        return (try? JSONSerialization.data(withJSONObject: object, options: [])) ?? Data("{}".utf8)
+        writer.append("}}")
+        return Data(writer.bytes)
     }
 
     private static func json(status: HTTPStatusCode, contentType: String, body: Data) -> HTTPResponse {

@@ -95,6 +95,17 @@ public struct Applier: Sendable {
         let pendingCreates = batch.contains { $0.change.action == .create && $0.phase != .galleryImages }
             ? try state.pendingCreates(for: addresses) : [:]
 
+        if phase == .chapters {
+            // Stash refuses a chapter beyond its gallery's images: learn the counts not known yet, in one request.
+            let fieldLists = batch.compactMap { try? run.resolvedFields($0.change, link: nil).send }
+            let unknown = run.galleriesWithUnknownImageCount(fieldLists)
+            if !unknown.isEmpty {
+                for (id, count) in try await send(run, { Array(try await writer.galleryImageCounts(ids: unknown)) }) {
+                    run.setImageCount(count, gallery: id)
+                }
+            }
+        }
+
         for (index, item) in batch.enumerated() {
             let change = item.change
             let link = links[change.address]
@@ -111,6 +122,10 @@ public struct Applier: Sendable {
                     continue
                 }
                 let (fields, record) = try run.resolvedFields(change, link: link)
+                if phase == .chapters, let reason = run.chapterOutOfRange(fields) {
+                    results[index] = .done(.skipped(reason: reason))
+                    continue
+                }
                 if change.action == .update {
                     guard !fields.isEmpty else { results[index] = .done(.unchanged); continue }
                     let id = try run.resolveId(of: change)
@@ -164,7 +179,14 @@ public struct Applier: Sendable {
             let items = creates.map { batch[$0.0].change }
             try state.journalCreates(items.map { PendingCreate(address: $0.address, match: $0.match) })
             let kind = batch[creates[0].0].change.address.kind
-            let answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.send)) }
+            let answers: [WriteResult]
+            do {
+                answers = try await send(run) { try await writer.create(kind, inputs: creates.map(\.send)) }
+            } catch let failure as WriteFailure where failure.kind == .rejected || failure.kind == .notApplied {
+                // The request was refused as a whole: nothing was created, so no look-up is needed later.
+                try state.abandonCreates(items.map(\.address))
+                throw failure
+            }
             var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
             for ((index, _, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address
@@ -172,6 +194,7 @@ public struct Applier: Sendable {
                 case .success(let id):
                     confirmed.append(WrittenObject(address: address, stashId: id, fields: record))
                     run.setId(id, for: address)
+                    if kind == .gallery { run.setImageCount(0, gallery: id) }
                     results[index] = .done(.created(id: id))
                 case .failure(let failure):
                     if failure.kind == .rejected || failure.kind == .notApplied { refused.append(address) }

@@ -12,6 +12,8 @@ final class Run: @unchecked Sendable {
     private var failures: [EntityAddress: String] = [:]
     private var skipped: [EntityAddress: String] = [:]
     private var stopped: String?
+    /// Images each gallery holds after the gallery images phase, by gallery id.
+    private var galleryImageCounts: [String: Int] = [:]
 
     init(plan: Plan, state: SyncState) { self.plan = plan; self.state = state }
 
@@ -174,7 +176,34 @@ final class Run: @unchecked Sendable {
         var seen = Set<String>()
         let added = after.filter { !present.contains($0) && seen.insert($0).inserted }
         let all = before + added
+        if let galleryId = try? resolveId(of: change) { setImageCount(all.count, gallery: galleryId) }
         return (added, [Applier.galleryImagesField: .refs(all.map { StashRef(id: $0) })])
+    }
+
+    /// Records how many images a gallery holds (a new gallery holds none until its images are added).
+    func setImageCount(_ count: Int, gallery galleryId: String) {
+        lock.lock(); galleryImageCounts[galleryId] = count; lock.unlock()
+    }
+
+    /// The galleries among `fields` lists whose image count is not known yet.
+    func galleriesWithUnknownImageCount(_ fieldLists: [[String: PlanValue]]) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        var ids = Set<String>()
+        for fields in fieldLists {
+            if case .ref(let gallery)? = fields["gallery_id"], let id = gallery.id, galleryImageCounts[id] == nil { ids.insert(id) }
+        }
+        return ids.sorted()
+    }
+
+    /// Why a chapter cannot be written (Stash refuses an `image_index` beyond its gallery's images),
+    /// when the gallery's image count is known; nil otherwise.
+    func chapterOutOfRange(_ fields: [String: PlanValue]) -> String? {
+        guard case .ref(let gallery)? = fields["gallery_id"], let galleryId = gallery.id,
+              case .int(let index)? = fields["image_index"] else { return nil }
+        lock.lock(); let count = galleryImageCounts[galleryId]; lock.unlock()
+        guard let count, index > count else { return nil }
+        return "gallery #\(galleryId) holds \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(index); "
+            + "scan the missing files, then plan and apply again"
     }
 
     private static func refs(in value: PlanValue) -> [StashRef] {

@@ -12,7 +12,7 @@ public enum PlanValueComparison {
         if lhs.isEmpty && rhs.isEmpty { return true }
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)):
-            return a.trimmingCharacters(in: .whitespacesAndNewlines) == b.trimmingCharacters(in: .whitespacesAndNewlines)
+            return a == b || a.trimmedForComparison == b.trimmedForComparison
         case (.date(let a), .date(let b)), (.date(let a), .string(let b)), (.string(let a), .date(let b)):
             guard let left = CalendarDate(a), let right = CalendarDate(b) else { return a == b }
             return left == right
@@ -32,7 +32,7 @@ public enum PlanValueComparison {
         case .strings(let items):
             let folded = caseInsensitiveLists.contains(field)
             return items.map { item in
-                let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = String(item.trimmedForComparison)
                 return folded ? trimmed.lowercased() : trimmed
             }
         case .refs(let refs): return refs.map(\.identity)
@@ -48,7 +48,7 @@ struct CalendarDate: Hashable {
     var year: Int, month: Int, day: Int
 
     init?(_ text: String) {
-        let datePart = text.trimmingCharacters(in: .whitespaces).prefix { $0 != "T" && $0 != " " }
+        let datePart = text.trimmedForComparison.prefix { $0 != "T" && $0 != " " }
         let parts = datePart.split(separator: "-")
         guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
@@ -198,8 +198,31 @@ public enum PlanValueText {
     }
 
     static func quote(_ text: String) -> String {
-        var escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        escaped = escaped.replacingOccurrences(of: "\n", with: "\\n")
-        return "\"\(escaped)\""
+        // Plans render hundreds of thousands of values: escape only when needed, in one pass.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            return "\"" + text + "\""
+        }
+        var escaped = "\""
+        escaped.reserveCapacity(text.utf8.count + 8)
+        for character in text.unicodeScalars {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped + "\""
+    }
+}
+
+extension String {
+    /// Without leading and trailing whitespace and newlines; avoids Foundation when there is none
+    /// (the common case, and the hot path of diffs over tens of thousands of objects).
+    var trimmedForComparison: Substring {
+        var slice = Substring(self)
+        while let first = slice.unicodeScalars.first, first.properties.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.unicodeScalars.last, last.properties.isWhitespace { slice = slice.dropLast() }
+        return slice
     }
 }

@@ -20,6 +20,9 @@ public struct Matcher: Sendable {
     public var snapshot: StashSnapshot
     public var links: [EntityAddress: SyncLink]
 
+    /// Why every scene and image of an offline plan is unmatched.
+    public static let offlineReason = "no Stash to look in (offline plan)"
+
     public init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
         self.snapshot = snapshot; self.links = links
     }
@@ -103,10 +106,11 @@ public struct Matcher: Sendable {
             }.first ?? 0
             return .unmatchedMedia(fileMediaId: mediaId, reason: "no downloaded file recorded in the database", lookedFor: [])
         }
+        // The downloader puts files in subfolders (Timeline/Pictures…) that users rename, so the
+        // search is "anywhere under the creator folder", written as a glob.
         let lookedFor = entity.files.flatMap { file in
             file.folders.map { folder in
-                folder.hasSuffix("/") ? folder + (file.basename ?? "*id_\(file.fileMediaId).*")
-                                      : folder + "/" + (file.basename ?? "*id_\(file.fileMediaId).*")
+                (folder.hasSuffix("/") ? folder : folder + "/") + "**/" + (file.basename ?? "*id_\(file.fileMediaId).*")
             }
         }
         for file in entity.files {
@@ -121,7 +125,7 @@ public struct Matcher: Sendable {
                                    lookedFor: lookedFor)
         }
         if snapshot.isOffline {
-            return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: "no Stash to look in (offline plan)", lookedFor: lookedFor)
+            return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.offlineReason, lookedFor: lookedFor)
         }
         if entity.files.allSatisfy({ $0.basename == nil }) {
             return .unmatchedMedia(fileMediaId: file.fileMediaId,

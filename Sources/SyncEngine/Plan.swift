@@ -54,6 +54,17 @@ public struct PlanInputs: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case rulesHash = "rules_hash", rulesFiles = "rules_files", database, stashURL = "stash_url", creators, targets
     }
+
+    /// Writes `stash_url` as an explicit `null` for an offline plan (documented in Docs/plan-format.md).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rulesHash, forKey: .rulesHash)
+        try container.encode(rulesFiles, forKey: .rulesFiles)
+        try container.encode(database, forKey: .database)
+        try container.encode(stashURL, forKey: .stashURL)
+        try container.encode(creators, forKey: .creators)
+        try container.encode(targets, forKey: .targets)
+    }
 }
 
 /// What apply does with one entity.
@@ -263,7 +274,7 @@ extension PlanValue {
     public var isEmpty: Bool {
         switch self {
         case .null: return true
-        case .string(let text), .date(let text): return text.trimmingCharacters(in: .whitespaces).isEmpty
+        case .string(let text), .date(let text): return text.isEmpty || text.trimmedForComparison.isEmpty
         case .strings(let items): return items.isEmpty
         case .refs(let refs): return refs.isEmpty
         case .int, .bool, .ref: return false

@@ -22,12 +22,55 @@ public enum PlanFile {
         }
     }
 
-    /// The JSON document: pretty-printed, keys sorted, dates in ISO 8601 (UTC).
+    /// The JSON document: keys sorted, dates in ISO 8601 (UTC), one change or unmatched file per
+    /// line (easy to grep and diff, and written as a stream: a plan of 100,000 entities never
+    /// exists twice in memory).
     public static func encode(_ plan: Plan) throws -> Data {
+        var data = Data()
+        try write(plan) { data.append($0) }
+        return data
+    }
+
+    /// Streams the document to `sink` in pieces.
+    public static func write(_ plan: Plan, to sink: (Data) throws -> Void) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(plan)
+        var buffer = Data()
+        buffer.reserveCapacity(1 << 20)
+        func flushIfLarge() throws {
+            if buffer.count >= 1 << 20 { try sink(buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        func list<T: Encodable>(_ key: String, _ items: [T]) throws {
+            buffer.append(contentsOf: Array("\"\(key)\": [".utf8))
+            for (index, item) in items.enumerated() {
+                buffer.append(contentsOf: Array((index == 0 ? "\n  " : ",\n  ").utf8))
+                buffer.append(try encoder.encode(item))
+                try flushIfLarge()
+            }
+            buffer.append(contentsOf: Array((items.isEmpty ? "],\n" : "\n],\n").utf8))
+        }
+        func value<T: Encodable>(_ key: String, _ item: T, last: Bool = false) throws {
+            buffer.append(contentsOf: Array("\"\(key)\": ".utf8))
+            buffer.append(try encoder.encode(item))
+            buffer.append(contentsOf: Array((last ? "\n" : ",\n").utf8))
+        }
+        // Keys in sorted order, as the encoder would write them.
+        buffer.append(contentsOf: Array("{\n".utf8))
+        try list("changes", plan.changes)
+        try value("created_at", plan.createdAt)
+        try value("format_version", plan.formatVersion)
+        try value("inputs", plan.inputs)
+        try value("summary", plan.summary)
+        try value("tool", plan.tool)
+        buffer.append(contentsOf: Array("\"unmatched\": [".utf8))
+        for (index, item) in plan.unmatched.enumerated() {
+            buffer.append(contentsOf: Array((index == 0 ? "\n  " : ",\n  ").utf8))
+            buffer.append(try encoder.encode(item))
+            try flushIfLarge()
+        }
+        buffer.append(contentsOf: Array((plan.unmatched.isEmpty ? "]\n}\n" : "\n]\n}\n").utf8))
+        try sink(buffer)
     }
 
     /// Parses a plan document, checking its format version first.
@@ -49,9 +92,25 @@ public enum PlanFile {
         }
     }
 
-    /// Writes `plan` to `path` atomically (a crash never leaves half a plan).
+    /// Writes `plan` to `path` atomically (a crash never leaves half a plan): streamed into a
+    /// temporary file beside it, then renamed.
     public static func write(_ plan: Plan, to path: String) throws {
-        try encode(plan).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try write(plan) { handle.write($0) }
+            try handle.synchronize()
+            if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary) }
+            else { try FileManager.default.moveItem(at: temporary, to: url) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
     }
 
     /// Reads the plan saved at `path`.

@@ -135,17 +135,19 @@ public struct PlanRenderer: Sendable {
             out += "  \(creator): \(items.count) file\(items.count == 1 ? "" : "s")\n"
             var reasons: [String: Int] = [:]
             for item in items { reasons[item.reason, default: 0] += 1 }
-            if reasons.count > 1 || items.count > unmatchedPerCreator {
+            if reasons.count > 1 || items.count > unmatchedPerCreator || offline {
                 for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) {
                     out += paint("    \(count) × \(reason)", .dim) + "\n"
                 }
             }
-            for item in items.prefix(unmatchedPerCreator) {
+            // Without a Stash every file is unmatched for the same reason: counted, not listed.
+            let listed = offline ? items.filter { $0.reason != Matcher.offlineReason } : items
+            for item in listed.prefix(unmatchedPerCreator) {
                 out += "    " + paint("! \(item.address)", .red) + ": \(item.reason)\n"
                 for path in item.lookedFor.prefix(3) { out += paint("        looked for \(path)", .dim) + "\n" }
             }
-            if items.count > unmatchedPerCreator {
-                out += "    … and \(items.count - unmatchedPerCreator) more (--json lists them all)\n"
+            if listed.count > unmatchedPerCreator {
+                out += "    … and \(listed.count - unmatchedPerCreator) more (--json lists them all)\n"
             }
         }
         if offline {

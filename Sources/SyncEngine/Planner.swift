@@ -89,12 +89,18 @@ public struct Planner: Sendable {
         var unmatched: [UnmatchedMedia] = []
         var pending: [DesiredEntity] = []
 
+        // Images are matched first: a gallery is only created when Stash holds one of its images.
+        var imageResults: [EntityAddress: MatchResult] = [:]
+        for entity in entities where entity.address.kind == .image {
+            imageResults[entity.address] = matcher.match(entity, galleryId: nil)
+        }
+
         // Matching, in phase order so that chapters find their gallery.
         for entity in entities {
             var galleryId: String?
             if entity.address.kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
                case .existing(let id)? = resolutions[gallery] { galleryId = id }
-            var result = matcher.match(entity, galleryId: galleryId)
+            var result = imageResults[entity.address] ?? matcher.match(entity, galleryId: galleryId)
             if case .matched(let id, _) = result {
                 let claim = "\(entity.address.kind.rawValue)#\(id)"
                 if let other = claimedBy[claim] {
@@ -109,7 +115,12 @@ public struct Planner: Sendable {
                 resolutions[entity.address] = .existing(id: id)
                 pending.append(entity)
             case .none:
-                if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
+                if entity.address.kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
+                   !Self.references(in: images).contains(where: { if case .matched? = imageResults[$0] { return true } else { return false } }) {
+                    // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
+                    resolutions[entity.address] = .unavailable
+                    changes.append(skip(entity, .notCreated, "none of its images is in Stash yet (scan them, then plan again)"))
+                } else if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
                     resolutions[entity.address] = .created
                     pending.append(entity)
                 } else {
@@ -131,14 +142,16 @@ public struct Planner: Sendable {
         }
 
         let labels = Dictionary(uniqueKeysWithValues: entities.map { ($0.address, Self.label(of: $0)) })
+        let unmatchedAddresses = Set(unmatched.map(\.address))
         for entity in pending {
-            changes.append(change(for: entity, resolutions: resolutions, labels: labels))
+            changes.append(change(for: entity, resolutions: resolutions, labels: labels, unmatchedMedia: unmatchedAddresses))
         }
         if selection.targets.isEmpty {
             unmatched.append(contentsOf: try unknownStashFiles(creators: selection.creators))
         }
-        changes.sort { $0.address < $1.address }
-        unmatched.sort { ($0.creator ?? "", $0.address) < ($1.creator ?? "", $1.address) }
+        changes.sort { Self.precedes($0.address, $1.address) }
+        unmatched.sort { ($0.creator ?? "") != ($1.creator ?? "") ? ($0.creator ?? "") < ($1.creator ?? "")
+                                                                  : Self.precedes($0.address, $1.address) }
 
         var summary = PlanSummary(unmatched: unmatched.count)
         for change in changes {
@@ -150,6 +163,23 @@ public struct Planner: Sendable {
             }
         }
         return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+    }
+
+    /// Address order (phase, then key) without `EntityKind.phase`'s array look-up per comparison.
+    static func precedes(_ lhs: EntityAddress, _ rhs: EntityAddress) -> Bool {
+        lhs.kind != rhs.kind ? phase(lhs.kind) < phase(rhs.kind) : lhs.key < rhs.key
+    }
+
+    static func phase(_ kind: EntityKind) -> Int {
+        switch kind {
+        case .tag: return 0
+        case .studio: return 1
+        case .performer: return 2
+        case .gallery: return 3
+        case .scene: return 4
+        case .image: return 5
+        case .chapter: return 6
+        }
     }
 
     // MARK: Selection
@@ -212,12 +242,14 @@ public struct Planner: Sendable {
     }
 
     private func change(for entity: DesiredEntity, resolutions: [EntityAddress: Resolution],
-                        labels: [EntityAddress: String?]) -> PlannedChange {
+                        labels: [EntityAddress: String?], unmatchedMedia: Set<EntityAddress>) -> PlannedChange {
         var notes: [String] = []
         var values: [(DesiredField, PlanValue)] = []
         for field in entity.fields where field.strategy != .ignore {
             switch resolve(field.value, resolutions: resolutions, labels: labels) {
-            case .value(let value, let dropped):
+            case .value(let value, var dropped):
+                // Media without a file in Stash are listed as unmatched already.
+                dropped.removeAll { unmatchedMedia.contains($0) }
                 if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
                 values.append((field, value))
             case .unresolved(let target):

@@ -44,6 +44,14 @@ public struct StashClientWriter: StashWriter {
         return try Self.answers(zip(additions, results).map { addition, result in result.map { _ in addition.galleryId } })
     }
 
+    public func galleryImageCounts(ids: [String]) async throws -> [String: Int] {
+        do {
+            return Dictionary(try await client.findGalleries(ids: ids).map { ($0.id, $0.imageCount) }) { first, _ in first }
+        } catch let error {
+            throw Self.failure(for: error)
+        }
+    }
+
     public func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String] {
         do {
             if kind == .chapter { return try await findChapter(fields) }

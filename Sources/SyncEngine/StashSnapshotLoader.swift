@@ -61,8 +61,10 @@ public struct StashSnapshotLoader: Sendable {
                 let (kind, folder) = jobs[next]
                 next += 1
                 progress("reading \(kind == .scene ? "scenes" : "images") under \(folder)…")
-                // Case-insensitive: the downloader reuses an existing creator folder whatever its case.
-                let filter = MediaFilter(path: StringCriterion("(?i)^" + StringCriterion.escapeRegex(folder + "/"), .matchesRegex))
+                // `INCLUDES "<folder>/"` is a SQL LIKE in Stash: case-insensitive (the downloader reuses
+                // an existing creator folder whatever its case) and much cheaper than a regex over
+                // every path. What it matches beyond the folder is harmless: files are matched by id.
+                let filter = MediaFilter(path: .includesPhrase(folder + "/"))
                 group.addTask {
                     kind == .scene ? try await client.findScenes(filter: filter).map(Self.object)
                                    : try await client.findImages(filter: filter).map(Self.object)

@@ -13,6 +13,8 @@ public protocol StashWriter: Sendable {
     func update(_ kind: EntityKind, inputs: [ObjectFields]) async throws -> [WriteResult]
     /// Adds images to galleries (`addGalleryImages`), one result per gallery.
     func addGalleryImages(_ additions: [GalleryImages]) async throws -> [WriteResult]
+    /// How many images each gallery holds (unknown ids are left out), in one request.
+    func galleryImageCounts(ids: [String]) async throws -> [String: Int]
     /// Ids of the existing objects of `kind` that the match keys find (used to recover a create whose
     /// reply was lost). `fields` are the create's fields, for kinds without match keys (chapters).
     func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String]

@@ -38,12 +38,12 @@ struct ApplyBench: AsyncParsableCommand {
             throw ValidationError("no fansly-stash executable at \(binary); build it first (swift build -c release)")
         }
 
-        // Where every file should be, in Stash's view: the offline plan's unmatched list.
+        // Where every file should be, in Stash's view: the offline plan's unmatched list (first candidate folder).
         let offline = try Child.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
         let offlineDocument = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
         let paths = (offlineDocument["unmatched"] as? [[String: Any]] ?? [])
-            .flatMap { ($0["looked_for"] as? [String]) ?? [] }.filter { !$0.hasSuffix(".None") }
+            .compactMap { ($0["looked_for"] as? [String])?.first }.filter { !$0.hasSuffix(".None") }
 
         let server = StashTestServer()
         server.seed(paths: paths)

@@ -1,7 +1,145 @@
 import ArgumentParser
+import FanslyMetadata
+import Foundation
+import MappingRules
+import SampleData
+import StashTestServer
+import SyncEngine
+#if canImport(Glibc)
+import Glibc
+#endif
 
-// OWNER: issue 6. Placeholder until implemented.
+/// `fansly-stash-bench plan`: the release `fansly-stash plan` on the large generated database,
+/// against the test server holding every media file, and offline. The plan runs as a child
+/// process so that its time and peak memory are its own (the test server lives in this process).
 struct PlanBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plan")
-    func run() async throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Time `fansly-stash plan` on the large database (online against the test server, and offline).")
+
+    @Option(help: "Creators in the generated database.") var creators = 5
+    @Option(help: "Posts per creator.") var postsPerCreator = 4_000
+    @Option(help: "Media per post.") var mediaPerPost = 3
+    @Option(help: "Folder for the generated database (kept between runs).")
+    var workDir = NSTemporaryDirectory() + "fansly-stash-bench-plan"
+    @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
+    @Flag(help: "Also time each stage of an offline plan in this process (read + evaluate, plan, report, JSON).")
+    var stages = false
+
+    func run() async throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
+        let dbPath = workDir + "/large-\(creators)-\(postsPerCreator)-\(mediaPerPost).sqlite3"
+        if !fileManager.fileExists(atPath: dbPath) {
+            print("generating \(dbPath)…")
+            try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: options)
+        }
+        if stages { try await timeStages(dbPath: dbPath) }
+        let binary = executable ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("fansly-stash").path
+        guard fileManager.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no fansly-stash executable at \(binary); build it first (swift build -c release)")
+        }
+
+        // Offline: also tells where every file should be, in Stash's view.
+        let offline = try runChild(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""])
+        guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
+        let document = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
+        let summary = document["summary"] as? [String: Int] ?? [:]
+        // Every file the downloader wrote, where the default rules look for it (the database's folder).
+        let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
+        let paths = SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path }
+        let entities = (document["changes"] as? [Any])?.count ?? 0
+
+        let server = StashTestServer()
+        server.seed(paths: paths)
+        try await server.start()
+        defer { Task { await server.stop() } }
+        server.resetCounters()
+        let online = try runChild(binary, ["plan", "--db", dbPath, "--stash-url", server.baseURL.absoluteString, "--json"],
+                                  environment: [:])
+        guard online.status == 0 else { throw ValidationError("plan against the test server failed: \(online.stderr)") }
+        let requests = server.requestCount
+        let onlineDocument = try JSONSerialization.jsonObject(with: online.stdout) as? [String: Any] ?? [:]
+        let onlineSummary = onlineDocument["summary"] as? [String: Int] ?? [:]
+        await server.stop()
+
+        let human = try runChild(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""])
+
+        print("""
+        database: \(dbPath) (\(creators) creators, \(creators * postsPerCreator) posts, \(creators * postsPerCreator * mediaPerPost) media)
+        test server seeded with \(paths.count) scanned files
+        online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests; \
+        summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
+        \(summary["unmatched"] ?? 0) unmatched
+        offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
+        """)
+    }
+
+    /// Times the offline plan's stages in-process; peak RSS is this process's after each stage.
+    private func timeStages(dbPath: String) async throws {
+        func measure<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
+            let start = Date()
+            let result = try await body()
+            print("  \(name): \(format(Date().timeIntervalSince(start))) s, peak RSS so far \(peakRSSMegabytes()) MB")
+            return result
+        }
+        print("stages of an offline plan:")
+        let database = try MetadataDatabase(path: dbPath)
+        let rules = try RuleSet.builtInDefault()
+        let desired = try await measure("read the database and evaluate the rules") {
+            try MappingEngine(rules: rules).evaluate(database: database)
+        }
+        let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: [],
+                                database: try database.identity(), stashURL: nil)
+        let plan = try await measure("match and diff (\(desired.entities.count) entities)") {
+            try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true)).plan(inputs: inputs, tool: "bench")
+        }
+        let text = await measure("human report") { PlanRenderer().render(plan) }
+        let json = try await measure("JSON document") { try PlanFile.encode(plan) }
+        print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
+    }
+
+    private func peakRSSMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    private func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
+
+    struct ChildResult {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+        var seconds: Double
+        var peakMB: Int
+    }
+
+    /// Runs `binary` with `arguments` through posix_spawn, capturing its output, wall time and
+    /// peak RSS (wait4's rusage: the child's own, not this process's).
+    private func runChild(_ binary: String, _ arguments: [String], environment: [String: String]) throws -> ChildResult {
+        let outPath = workDir + "/child-stdout", errPath = workDir + "/child-stderr"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + env).forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = Date()
+        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, env)
+        guard spawned == 0 else { throw ValidationError("cannot run \(binary): error \(spawned)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let seconds = Date().timeIntervalSince(start)
+        return ChildResult(status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
+                           stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                           seconds: seconds, peakMB: Int(usage.ru_maxrss) / 1024)
+    }
 }

@@ -49,23 +49,28 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let environmentURL = ProcessInfo.processInfo.environment["STASH_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let plan: Plan
+        var state: SyncState?
         if let planFile {
             do {
                 plan = try PlanFile.read(from: planFile)
                 // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
-                let stashURL = planOptions.stashURL ?? ProcessInfo.processInfo.environment["STASH_URL"].flatMap { $0.isEmpty ? nil : $0 }
-                try ApplyPlanning.checkFresh(plan, path: planFile, stashURL: stashURL ?? plan.inputs.stashURL)
+                let stashURL = planOptions.stashURL ?? environmentURL ?? plan.inputs.stashURL
+                try ApplyPlanning.checkFresh(plan, path: planFile, stashURL: stashURL)
             } catch {
                 throw ApplyFailure(message: ApplyPlanning.describe(error))
             }
         } else {
-            plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv)
-            guard plan.summary.hasChanges else {
-                print("No changes. Stash already matches the rules.")
-                return
+            guard let stashURL = planOptions.stashURL ?? environmentURL else {
+                throw ValidationError("apply needs a Stash: pass --stash-url or set STASH_URL (or give a saved plan file).")
             }
-            print(ApplyPlanning.render(plan), terminator: "")
+            // Opened first, so that the planner reads this file's links.
+            state = try openState(for: stashURL)
+            plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv, statePath: state?.path)
+            // With --json, standard output carries only the report.
+            show(ApplyPlanning.render(plan))
+            guard plan.summary.hasChanges else { return }
             try confirm()
         }
         guard let stashURLText = plan.inputs.stashURL, let stashURL = URL(string: stashURLText) else {
@@ -82,21 +87,14 @@ struct ApplyCommand: AsyncParsableCommand {
         } catch {
             throw ApplyFailure(message: error.description)
         }
-
-        let state: SyncState
-        do {
-            state = try SyncState(path: statePath ?? SyncState.defaultPath(forStashURL: stashURLText))
-            try state.bind(toStashURL: stashURLText)
-        } catch {
-            throw ApplyFailure(message: BatchProcessor<Int>.message(for: error))
-        }
+        let syncState = try state ?? openState(for: stashURLText)
 
         let monitor = SyncMonitor.standardError()
-        let runId = try? state.beginRun(stashURL: stashURLText, planCreatedAt: plan.createdAt)
-        let applier = Applier(writer: StashClientWriter(client: client), state: state, monitor: monitor,
+        let runId = try? syncState.beginRun(stashURL: stashURLText, planCreatedAt: plan.createdAt)
+        let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor,
                               options: BatchOptions(batchSize: batchSize, parallelism: parallelism))
         let report = await applier.apply(plan)
-        if let runId { try? state.finishRun(runId, report: report) }
+        if let runId { try? syncState.finishRun(runId, report: report) }
 
         if json {
             let encoder = JSONEncoder()
@@ -109,6 +107,22 @@ struct ApplyCommand: AsyncParsableCommand {
         if !report.succeeded { throw ExitCode(1) }
     }
 
+    /// The state file for `stashURL` (`--state`, or the default one for that Stash), tied to it.
+    private func openState(for stashURL: String) throws -> SyncState {
+        do {
+            let state = try SyncState(path: statePath ?? SyncState.defaultPath(forStashURL: stashURL))
+            try state.bind(toStashURL: stashURL)
+            return state
+        } catch {
+            throw ApplyFailure(message: BatchProcessor<Int>.message(for: error))
+        }
+    }
+
+    /// Text for people: standard output, or standard error when --json keeps standard output for the report.
+    private func show(_ text: String) {
+        if json { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: ""); fflush(stdout) }
+    }
+
     /// Asks on a terminal; elsewhere only --yes applies.
     private func confirm() throws {
         if yes { return }
@@ -116,7 +130,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "
                 + "`plan --out FILE` and run `apply FILE`.")
         }
-        print("\nApply these changes to Stash? Only 'yes' is accepted: ", terminator: "")
+        show("\nApply these changes to Stash? Only 'yes' is accepted: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
             throw ApplyFailure(message: "apply cancelled; nothing was changed.")
         }

@@ -17,7 +17,7 @@ final class PagingTests: XCTestCase {
     func testQueriesPerPageDoNotGrowWithThePage() throws {
         let url = try TestSupport.generatedSample(self, options: .large(creators: 2, postsPerCreator: 300, mediaPerPost: 3))
         let log = StatementLog()
-        let database = try MetadataDatabase(path: url.path, traceStatement: log.append)
+        let database = try MetadataDatabase(path: url.path, busyTimeout: 10, traceStatement: log.append)
         let creator = try XCTUnwrap(database.creators().first).account.id
 
         func selects(pageSize: Int, _ iterate: (Int) throws -> Int) rethrows -> (queries: Int, pages: Int) {
@@ -90,5 +90,40 @@ final class PagingTests: XCTestCase {
             if pages == 2 { throw Stop() }
         }) { XCTAssertTrue($0 is Stop) }
         XCTAssertEqual(pages, 2)
+    }
+
+    /// Id lists longer than one `IN (…)` chunk are split, and nothing is lost at the seams.
+    func testLookupsWithMoreIdsThanOneChunk() throws {
+        let database = try MetadataDatabase(path: TestSupport.sampleDatabase.path)
+        let files = SampleDatabase.downloadedFiles(options: .sample)
+        let noise = (1...12_000).map { FanslyID($0) }
+        let found = try database.accountMedia(forFileIds: noise + files.map(\.fileId) + noise)
+        XCTAssertEqual(Set(found.keys), Set(files.map(\.fileId)))
+        let creators = try database.creators().map(\.account.id)
+        XCTAssertEqual(Set(try database.accounts(ids: noise + creators).keys), Set(creators))
+    }
+
+    func testBundleMembersThatWereNeverStoredAreLeftOut() throws {
+        let url = try TestSupport.makeDatabase(self) { db in
+            try db.insertAccount(1, "creator")
+            try db.insertMedia(11, account: 1, file: "a_id_11.jpeg")
+            try db.insertAccountMedia(11, account: 1, media: 11)
+            try db.execute(sql: """
+                INSERT INTO account_media_bundles (id, "accountId", "createdAt", deleted, access, purchased, whitelisted)
+                VALUES (100, 1, '2024-01-01 00:00:00.000000', 0, 1, 0, 0)
+                """)
+            try db.execute(sql: "INSERT INTO account_media_bundle_media (bundle_id, media_id, pos) VALUES (100, 12, 0), (100, 11, 1)")
+            try db.insertPost(10, account: 1)
+            try db.insertAttachment(1, post: 10, content: 100, pos: 0, type: "ACCOUNT_MEDIA_BUNDLE")
+        }
+        let database = try MetadataDatabase(path: url.path)
+        var bundles: [MediaBundle] = []
+        try database.forEachBundlePage(creator: 1) { bundles += $0 }
+        XCTAssertEqual(bundles.map(\.id), [100])
+        XCTAssertEqual(bundles.first?.media.map(\.id), [11])
+        var posts: [Post] = []
+        try database.forEachPostPage(creator: 1) { posts += $0 }
+        XCTAssertEqual(posts.first?.media.map(\.id), [11])
+        XCTAssertEqual(try database.creators().first?.bundles, 1)
     }
 }

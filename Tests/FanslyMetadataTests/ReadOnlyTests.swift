@@ -78,3 +78,85 @@ final class ReadOnlyTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(database.creators().first { $0.account.id == luna }).posts, before)
     }
 }
+
+/// Paths users really have, and files left in WAL mode by another tool.
+final class OpeningTests: XCTestCase {
+    func testPathsWithSpacesAndURIMetacharacters() throws {
+        let directory = try TestSupport.temporaryDirectory(self).appendingPathComponent("My Downloads #1 ?50% & more")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("metadata_db.sqlite3")
+        try SampleDatabase.write(to: url, options: .sample)
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creators().count, 3)
+        XCTAssertEqual(database.path, url.path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["metadata_db.sqlite3"])
+    }
+
+    func testRelativePathsBecomeAbsolute() throws {
+        let database = try MetadataDatabase(path: TestSupport.sampleDatabase.path + "/../sample-metadata.sqlite3")
+        XCTAssertEqual(database.path, TestSupport.sampleDatabase.path)
+    }
+
+    func testDatabaseLeftInWALModeWithoutAnyConnection() throws {
+        let url = try TestSupport.generatedSample(self)
+        let pool = try DatabasePool(path: url.path)
+        try pool.close()
+        let before = try TestSupport.bytes(url)
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creators().count, 3)
+        XCTAssertEqual(try TestSupport.bytes(url), before)
+    }
+
+    /// A write lock held longer than the busy timeout gets a clear error, not a hang or a crash.
+    func testLockedDatabaseIsReportedAfterTheBusyTimeout() throws {
+        let url = try TestSupport.generatedSample(self)
+        let writer = try DatabaseQueue(path: url.path)
+        defer { try? writer.close() }
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            try db.execute(sql: "UPDATE posts SET content = content")
+            XCTAssertThrowsError(try MetadataDatabase(path: url.path, busyTimeout: 0.2, traceStatement: nil)) { error in
+                XCTAssertEqual("\(error)", "Cannot read \(url.path): another program kept it locked "
+                    + "(the downloader saves it every 60 seconds); try again in a minute.")
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+        XCTAssertEqual(try MetadataDatabase(path: url.path).creators().count, 3)
+    }
+}
+
+/// `identity()` lets a saved plan notice that the downloader ran since.
+final class IdentityTests: XCTestCase {
+    func testFingerprintIsStableAcrossReadsAndChangesWithTheContent() throws {
+        let url = try TestSupport.generatedSample(self)
+        let original = try MetadataDatabase(path: url.path).identity()
+        XCTAssertEqual(try MetadataDatabase(path: url.path).identity(), original)
+        XCTAssertFalse(original.fingerprint.isEmpty)
+
+        let changes: [(String, String)] = [
+            ("a file finished downloading", "UPDATE media SET is_downloaded = 1, local_filename = 'x.jpeg' WHERE id = (SELECT min(id) FROM media WHERE is_downloaded = 0)"),
+            ("a new post", "INSERT INTO posts (id, \"accountId\", content, \"createdAt\") VALUES (1, 1, 'new', '2025-01-01 00:00:00.000000')"),
+            ("an edited caption", "UPDATE posts SET content = content || '!' WHERE id = (SELECT max(id) FROM posts)"),
+            ("a new hashtag on a post", "INSERT INTO post_hashtags (\"postId\", \"hashtagId\") VALUES ((SELECT min(id) FROM posts), 2)"),
+        ]
+        var seen: Set<String> = [original.fingerprint]
+        for (what, sql) in changes {
+            let copy = try TestSupport.temporaryDirectory(self).appendingPathComponent("copy.sqlite3")
+            try FileManager.default.copyItem(at: url, to: copy)
+            try TestSupport.modify(copy) { db in try db.execute(sql: sql) }
+            let changed = try MetadataDatabase(path: copy.path).identity()
+            XCTAssertTrue(seen.insert(changed.fingerprint).inserted, "\(what) must change the fingerprint")
+        }
+    }
+
+    func testSummaryOfAnUnknownAccountIsAnError() throws {
+        let database = try MetadataDatabase(path: TestSupport.sampleDatabase.path)
+        XCTAssertThrowsError(try database.summary(creator: 42)) { error in
+            XCTAssertEqual("\(error)", "No creator '42' in \(TestSupport.sampleDatabase.path).")
+        }
+        let fan = try database.creator(matching: "quiet_collector")
+        let summary = try database.summary(creator: fan.id)
+        XCTAssertEqual(summary.posts, 0)
+        XCTAssertGreaterThan(summary.messages, 0, "the downloading user is in every group")
+    }
+}

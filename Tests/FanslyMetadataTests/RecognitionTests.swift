@@ -166,3 +166,44 @@ final class RecognitionTests: XCTestCase {
         }
     }
 }
+
+final class CreatorSelectionTests: XCTestCase {
+    /// Authors known only through reposts are not creators; message-only creators are.
+    func testCreatorsAreTheDownloadedAccounts() throws {
+        let url = try TestSupport.makeDatabase(self) { db in
+            try db.insertAccount(1, "Reposter")
+            try db.insertAccount(2, "RepostedOnly")
+            try db.insertAccount(3, "MessagesOnly")
+            try db.insertAccount(4, "Fan")
+            try db.insertPost(10, account: 1)
+            try db.insertPost(20, account: 2)
+            try db.insertAttachment(1, post: 10, content: 20, pos: 0, type: "AGGREGATED_POSTS")
+            try db.insertMedia(21, account: 2, file: "x_id_21.jpeg")
+            try db.insertAccountMedia(21, account: 2, media: 21)
+            try db.insertAttachment(2, post: 20, content: 21, pos: 0)
+            try db.execute(sql: "INSERT INTO messages (id, \"senderId\", \"recipientId\", content, \"createdAt\", deleted) VALUES (30, 3, 4, 'hi', '2024-01-01', 0)")
+            try db.insertMedia(31, account: 3, file: "x_id_31.jpeg")
+            try db.insertAccountMedia(31, account: 3, media: 31)
+            try db.insertAttachment(3, message: 30, content: 31, pos: 0)
+        }
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creators().map(\.account.username), ["MessagesOnly", "Reposter"])
+        var posts: [Post] = []
+        try database.forEachPostPage(creator: 1) { posts += $0 }
+        XCTAssertEqual(posts.first?.reposts.first?.media.first?.file?.localFilename, "x_id_21.jpeg")
+        XCTAssertEqual(try database.creator(matching: "repostedonly").id, 2, "still selectable by name")
+        XCTAssertEqual(try database.summary(creator: 2).images, 1)
+    }
+
+    /// Usernames are unique only case-sensitively: an exact match wins over a case-insensitive one.
+    func testExactCaseWinsWhenUsernamesDifferOnlyInCase() throws {
+        let url = try TestSupport.makeDatabase(self) { db in
+            try db.insertAccount(1, "luna")
+            try db.insertAccount(2, "Luna")
+        }
+        let database = try MetadataDatabase(path: url.path)
+        XCTAssertEqual(try database.creator(matching: "Luna").id, 2)
+        XCTAssertEqual(try database.creator(matching: "luna").id, 1)
+        XCTAssertEqual(try database.creator(matching: "LUNA").id, 1)
+    }
+}

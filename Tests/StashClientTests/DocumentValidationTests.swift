@@ -54,6 +54,51 @@ final class DocumentValidationTests: XCTestCase {
         }
     }
 
+    /// The test server's SDL is a faithful subset: every type, field, argument and enum value it
+    /// declares exists in Stash v0.30.1 with the same type.
+    func testTestServerSchemaIsASubsetOfStash() throws {
+        let stash = try Self.loadStashSchema()
+        let subset = try buildSchema(source: Source(body: StashTestServerSDL.text, name: "test-server"))
+        var checked = 0
+        for (name, type) in subset.typeMap where !name.hasPrefix("__") {
+            let real = stash.getType(name: name)
+            XCTAssertNotNil(real, "type \(name) is not in Stash's schema")
+            switch (type, real) {
+            case let (mine as GraphQLObjectType, theirs as GraphQLObjectType):
+                try compare(name, mine.fields(), theirs.fields())
+            case let (mine as GraphQLInterfaceType, theirs as GraphQLInterfaceType):
+                try compare(name, mine.fields(), theirs.fields())
+            case let (mine as GraphQLInputObjectType, theirs as GraphQLInputObjectType):
+                let theirFields = try theirs.fields()
+                for (field, definition) in try mine.fields() {
+                    XCTAssertEqual(theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type), "\(name).\(field)")
+                    checked += 1
+                }
+            case let (mine as GraphQLEnumType, theirs as GraphQLEnumType):
+                XCTAssertTrue(Set(mine.values.map(\.name)).isSubset(of: theirs.values.map(\.name)), name)
+            default:
+                break
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+
+    private func compare(_ typeName: String, _ mine: GraphQLFieldMap, _ theirs: GraphQLFieldMap) {
+        for (field, definition) in mine {
+            guard let real = theirs[field] else { XCTFail("\(typeName).\(field) is not in Stash's schema"); continue }
+            XCTAssertEqual(Self.describe(definition.type), Self.describe(real.type), "\(typeName).\(field)")
+            for (argument, config) in definition.args {
+                XCTAssertEqual(real.args[argument].map { Self.describe($0.type) }, Self.describe(config.type), "\(typeName).\(field)(\(argument))")
+            }
+        }
+    }
+
+    static func describe(_ type: GraphQLType) -> String {
+        if let nonNull = type as? GraphQLNonNull { return describe(nonNull.ofType) + "!" }
+        if let list = type as? GraphQLList { return "[" + describe(list.ofType) + "]" }
+        return (type as? GraphQLNamedType)?.name ?? "?"
+    }
+
     func testBatchDocumentCarriesNoValues() {
         let text = StashDocuments.batch(field: "sceneUpdate", inputType: "SceneUpdateInput", selection: "{ id }", count: 3)
         XCTAssertEqual(text, "mutation Batch_sceneUpdate($i0: SceneUpdateInput!, $i1: SceneUpdateInput!, $i2: SceneUpdateInput!) { u0: sceneUpdate(input: $i0) { id } u1: sceneUpdate(input: $i1) { id } u2: sceneUpdate(input: $i2) { id } }")

@@ -80,7 +80,10 @@ final class MutationTests: ServerTestCase {
         let tagClash = await client.createTags([TagCreateInput(name: "outfits")])
         XCTAssertEqual(tagClash[0].failure?.underlying.resolverMessage, "name 'outfits' is used as alias for 'Clothing'")
         let cycle = await client.updateTags([TagUpdateInput(id: parent, parentIds: [child])])
-        XCTAssertNotNil(cycle[0].failure, "no parent/child loops")
+        XCTAssertEqual(cycle[0].failure?.underlying.resolverMessage,
+                       "cannot apply tag \"Latex\" as a parent of \"Clothing\" as it is already a descendant (Clothing > Latex)")
+        let aliasIsName = await client.createTags([TagCreateInput(name: "Rubberwear", aliases: ["LATEX"])])
+        XCTAssertEqual(aliasIsName[0].failure?.underlying.resolverMessage, "tag with name 'LATEX' already exists")
         _ = await client.bulkUpdateTags([BulkTagUpdateInput(ids: [child], aliases: BulkUpdateStrings(values: ["Rubber"], mode: .add))])
         let tags = try await client.findTags(ids: [parent, child])
         XCTAssertEqual(tags[0].children.map(\.id), [child])
@@ -102,6 +105,14 @@ final class MutationTests: ServerTestCase {
                                                    GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds)])
         XCTAssertEqual(added[0].success, true)
         XCTAssertEqual(added[1].failure?.underlying.resolverMessage, "cannot change contents of zip-based gallery \"\(Fixture.root)/Timeline/pack.zip\"")
+
+        // A failing non-null mutation (Boolean!) nulls `data` but, as in Stash, the others still run.
+        let second = try await client.createGalleries([GalleryCreateInput(title: "Second")])[0].get()
+        let mixed = await client.addGalleryImages([GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds),
+                                                   GalleryImagesInput(galleryId: second, imageIds: [imageIds[0]])])
+        XCTAssertNotNil(mixed[0].failure)
+        XCTAssertEqual(mixed[1].success, true)
+        XCTAssertEqual(server.state.imageIds(inGallery: Int(second)!), [Int(imageIds[0])!])
 
         let chapters = await client.createGalleryChapters([GalleryChapterCreateInput(galleryId: gallery, title: "Part 1", imageIndex: 1),
                                                            GalleryChapterCreateInput(galleryId: gallery, title: "Too far", imageIndex: 4)])

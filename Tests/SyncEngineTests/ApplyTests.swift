@@ -180,3 +180,48 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(fixture.server.state.tags.count, 0)
     }
 }
+
+extension ApplyTests {
+    func testAChapterOfAGalleryWithoutImagesIsSkippedNotSent() async throws {
+        let fixture = try await ApplyFixture.start()
+        defer { Task { await fixture.server.stop() } }
+        var plan = fixture.plan()
+        let a = ApplyFixture.address, r = ApplyFixture.ref
+        // A gallery whose only image was never scanned, with a wall chapter at its first image.
+        plan.changes += [
+            PlannedChange(address: a("gallery.post.200"), action: .create, fields: [
+                FieldChange(field: "title", before: .null, after: .string("Teaser")),
+                FieldChange(field: "code", before: .null, after: .string("200")),
+                FieldChange(field: "image_ids", before: .null, after: .refs([r("image.media.998")])),
+            ], match: [.code("200")]),
+            PlannedChange(address: a("chapter.post.200.1"), action: .create, fields: [
+                FieldChange(field: "gallery_id", before: .null, after: .ref(r("gallery.post.200"))),
+                FieldChange(field: "title", before: .null, after: .string("Main")),
+                FieldChange(field: "image_index", before: .null, after: .int(1)),
+            ]),
+        ]
+        plan.changes.sort { $0.address < $1.address }
+        let state = try SyncState(path: temporaryStatePath())
+
+        let report = await makeApplier(fixture, state: state).apply(plan)
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(report.phases.first { $0.phase == "chapters" }?.counts.skipped, 1)
+        XCTAssertEqual(fixture.server.state.chapters.count, 1, "only the chapter of the gallery with images")
+
+        // A later plan that only has the chapter to create: the count comes from Stash, in one request.
+        let galleryId = try XCTUnwrap(try state.link(for: a("gallery.post.200"))?.stashId)
+        plan.changes = plan.changes.compactMap { change in
+            switch change.address.description {
+            case "gallery.post.200": return PlannedChange(address: change.address, action: .noop, stashId: galleryId)
+            case "chapter.post.200.1": return change
+            default: return nil
+            }
+        }
+        fixture.server.resetCounters()
+        let again = await makeApplier(fixture, state: state).apply(plan)
+        XCTAssertEqual(again.totals.skipped, 1)
+        XCTAssertEqual(again.failures, [])
+        XCTAssertEqual(fixture.server.requestCount(for: "galleryChapterCreate"), 0)
+        XCTAssertEqual(fixture.server.requestCount(for: "findGalleries"), 1)
+    }
+}

@@ -126,7 +126,7 @@ final class MatchTests: XCTestCase {
         }
         XCTAssertEqual(id, 601)
         XCTAssertTrue(reason.contains("not in Stash"), reason)
-        XCTAssertEqual(lookedFor, ["/data/ember_fansly/a_id_601.mp4"])
+        XCTAssertEqual(lookedFor, ["/data/ember_fansly/**/a_id_601.mp4"])
 
         guard case .unmatchedMedia(_, let previewReason, _) = matcher.match(
             desiredScene(650, fileId: 651, preview: true, basename: "2023-02-27_at_06-52_UTC_preview_id_651.None")) else { return XCTFail() }
@@ -140,7 +140,7 @@ final class MatchTests: XCTestCase {
         guard case .unmatchedMedia(_, let offlineReason, let offlineLooked) = Matcher(snapshot: snapshot).match(desiredScene(800, fileId: 800))
         else { return XCTFail() }
         XCTAssertTrue(offlineReason.contains("offline"), offlineReason)
-        XCTAssertEqual(offlineLooked, ["/data/ember_fansly/*id_800.*"])
+        XCTAssertEqual(offlineLooked, ["/data/ember_fansly/**/*id_800.*"])
     }
 
     func testChaptersMatchByTitleInsideTheirGallery() {

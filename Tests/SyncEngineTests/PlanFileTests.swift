@@ -2,6 +2,7 @@ import XCTest
 import FanslyMetadata
 import MappingRules
 @testable import SyncEngine
+import SampleData
 
 final class PlanFileTests: XCTestCase {
     private func samplePlan() throws -> Plan {
@@ -92,5 +93,44 @@ final class PlanFileTests: XCTestCase {
         XCTAssertEqual(RulesHash.of(canonicalData: Data("abc".utf8)),
                        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertNotEqual(RulesHash.of(canonicalData: Data("abd".utf8)), RulesHash.of(canonicalData: Data("abc".utf8)))
+    }
+}
+
+final class PlanStalenessTests: XCTestCase {
+    func testASavedPlanIsStaleOnceTheDatabaseOrRulesChange() throws {
+        let dir = NSTemporaryDirectory() + "stale-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dbPath = dir + "/metadata_db.sqlite3"
+        let small = SampleOptions(creators: 1, postsPerCreator: 3, mediaPerPost: 1, messagesPerCreator: 0, includesQuirks: false)
+        try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: small)
+        let rulesPath = dir + "/rules.yaml"
+        try "extends: default\n".write(toFile: rulesPath, atomically: true, encoding: .utf8)
+
+        let saved = try PlanStaleness.currentInputs(
+            like: PlanInputs(rulesHash: "", rulesFiles: [rulesPath], database: DatabaseIdentity(path: dbPath, alembicVersion: nil, fingerprint: ""),
+                             stashURL: "http://127.0.0.1:9999"),
+            stashURL: "http://127.0.0.1:9999")
+        let plan = Plan(createdAt: Date(), tool: "t", inputs: saved, changes: [], unmatched: [], summary: PlanSummary())
+        XCTAssertNoThrow(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999"))
+        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://other:9999")) { error in
+            XCTAssertTrue("\(error)".contains("not http://other:9999"), "\(error)")
+        }
+
+        // A downloader run adds posts: same file, new content.
+        var bigger = small
+        bigger.postsPerCreator = 4
+        try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: bigger, replacing: true)
+        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999")) { error in
+            XCTAssertEqual((error as? StalePlanError)?.reasons, [.databaseChanged(path: dbPath)])
+            XCTAssertTrue("\(error)".hasPrefix("stale plan sync.plan: the database"), "\(error)")
+        }
+
+        try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: small, replacing: true)
+        XCTAssertNoThrow(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999"))
+        try "extends: default\nsettings:\n  respectOrganized: false\n".write(toFile: rulesPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999")) { error in
+            XCTAssertEqual((error as? StalePlanError)?.reasons, [.rulesChanged])
+        }
     }
 }

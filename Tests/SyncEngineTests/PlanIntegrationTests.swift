@@ -111,7 +111,7 @@ final class PlanIntegrationTests: XCTestCase {
         let plan = try await plan()
         let unmatched = plan.unmatched.first { $0.address.description == "scene.media.100" }
         XCTAssertEqual(unmatched?.reason, "outside the creator folders: Stash has it at /old/place/2023-07-17_at_00-48_UTC_id_101.mp4")
-        XCTAssertEqual(unmatched?.lookedFor, [PlanFixtures.folder + "/Timeline/Videos/2023-07-17_at_00-48_UTC_id_101.mp4"])
+        XCTAssertEqual(unmatched?.lookedFor, [PlanFixtures.folder + "/Timeline/Videos/**/2023-07-17_at_00-48_UTC_id_101.mp4"])
     }
 
     func testALinkedSceneMovedOutOfTheFoldersIsStillFound() async throws {

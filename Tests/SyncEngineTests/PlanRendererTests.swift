@@ -22,7 +22,7 @@ final class PlanRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("tag_ids: + \"latex\" (new)"), text)
         XCTAssertTrue(text.contains("Unmatched media"), text)
         XCTAssertTrue(text.contains("  emberwilde42: 1 file\n"), text)
-        XCTAssertTrue(text.contains("looked for /data/EmberWilde42_fansly/Timeline/Pictures/2023-07-17_at_00-48_UTC_preview_id_301.None"), text)
+        XCTAssertTrue(text.contains("looked for /data/EmberWilde42_fansly/Timeline/Pictures/**/2023-07-17_at_00-48_UTC_preview_id_301.None"), text)
         XCTAssertTrue(text.contains("Hint: scan these folders in Stash"), text)
         XCTAssertTrue(text.hasSuffix("\nPlan: 5 to add, 2 to change. 0 unchanged, 0 skipped, 1 unmatched.\n"), text)
         XCTAssertFalse(text.contains("\u{1B}["), "no colours unless asked")

@@ -36,7 +36,7 @@ final class PlannerTests: XCTestCase {
                        .refs([StashRef(address: PlanFixtures.address("tag.latex"), label: "latex")]))
         XCTAssertEqual(plan.unmatched.map(\.address.description), ["image.media.300"])
         XCTAssertTrue(plan.unmatched[0].reason.contains(".None"))
-        XCTAssertEqual(plan.unmatched[0].lookedFor, [PlanFixtures.folder + "/Timeline/Pictures/2023-07-17_at_00-48_UTC_preview_id_301.None"])
+        XCTAssertEqual(plan.unmatched[0].lookedFor, [PlanFixtures.folder + "/Timeline/Pictures/**/2023-07-17_at_00-48_UTC_preview_id_301.None"])
     }
 
     func testPlanAgainstMatchingStashHasNoChanges() throws {

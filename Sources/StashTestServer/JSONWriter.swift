@@ -1,0 +1,62 @@
+import Foundation
+import GraphQL
+
+/// Writes GraphQL results as JSON directly from `Map`, without the Encodable/JSONSerialization
+/// round trip that dominated the server's time on large finds.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+
+    mutating func write(_ map: Map) {
+        switch map {
+        case .undefined, .null: append("null")
+        case let .bool(value): append(value ? "true" : "false")
+        case let .number(number):
+            switch number.storageType {
+            case .bool: append(number.boolValue ? "true" : "false")
+            case .int: append(String(number.intValue))
+            default:
+                let value = number.doubleValue
+                append(value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : String(value)) : "null")
+            }
+        case let .string(text): write(text)
+        case let .array(items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case let .dictionary(entries):
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, value) in entries where !value.isUndefined {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                write(key)
+                bytes.append(UInt8(ascii: ":"))
+                write(value)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    mutating func write(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20: append(String(format: "\\u%04x", byte))
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func append(_ raw: String) { bytes.append(contentsOf: raw.utf8) }
+}
