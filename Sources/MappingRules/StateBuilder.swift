@@ -44,21 +44,25 @@ final class StateBuilder {
     func contains(_ address: EntityAddress) -> Bool { slots[address] != nil }
 
     func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) {
-        guard var slot = slots[entity.address] else {
+        guard slots[entity.address] != nil else {
             slots[entity.address] = Slot(entity: entity, rank: rank, origins: tracing ? origins : [:])
             return
         }
+        // Modified in place: copying the slot out would copy its arrays on the first write.
+        StateBuilder.merge(entity, rank: rank, origins: origins, into: &slots[entity.address]!, tracing: tracing)
+    }
+
+    private static func merge(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], into slot: inout Slot, tracing: Bool) {
         if rank < slot.rank {
             var merged = entity
-            StateBuilder.absorb(slot.entity, into: &merged)
+            absorb(slot.entity, into: &merged)
             var mergedOrigins = origins
             if tracing { for (name, origin) in slot.origins where mergedOrigins[name] == nil { mergedOrigins[name] = origin } }
             slot = Slot(entity: merged, rank: rank, origins: mergedOrigins)
         } else {
-            StateBuilder.absorb(entity, into: &slot.entity)
+            absorb(entity, into: &slot.entity)
             if tracing { for (name, origin) in origins where slot.origins[name] == nil { slot.origins[name] = origin } }
         }
-        slots[entity.address] = slot
     }
 
     /// Adds `other`'s list items and missing fields to `base` (whose single values win).
@@ -103,7 +107,39 @@ final class StateBuilder {
     func origins(_ address: EntityAddress) -> [String: FieldOrigin] { slots[address]?.origins ?? [:] }
 
     func state() -> DesiredState {
-        DesiredState(entities: slots.values.map(\.entity).sorted { $0.address < $1.address }, creatorFolders: creatorFolders)
+        // Sorting the addresses, not the entities, keeps large values from being moved around.
+        var entities = slots.keys.sorted().map { slots[$0]!.entity }
+        Self.disambiguateNamesakes(&entities)
+        return DesiredState(entities: entities, creatorFolders: creatorFolders)
+    }
+
+    /// Stash refuses two performers with the same name and disambiguation, so when two accounts
+    /// (say two creators both called "Luna") give the same name, every one but the first (creators
+    /// before mentions, then by address) is disambiguated by its username.
+    static func disambiguateNamesakes(_ entities: inout [DesiredEntity]) {
+        func text(_ entity: DesiredEntity, _ field: String) -> String? {
+            if case .string(let value)? = entity[field: field]?.value { return value }
+            return nil
+        }
+        let performers = entities.indices.filter { entities[$0].address.kind == .performer && entities[$0].address.key.hasPrefix("account.")
+            && !entities[$0].address.key.dropFirst("account.".count).contains(".") }  // not shared-account performers
+            .sorted { (entities[$0].creator == nil ? 1 : 0, entities[$0].address) < (entities[$1].creator == nil ? 1 : 0, entities[$1].address) }
+        var taken = Set<String>()
+        for index in performers {
+            guard let name = text(entities[index], "name") else { continue }
+            let disambiguation = text(entities[index], "disambiguation") ?? ""
+            guard !taken.insert("\(name.lowercased())\u{0}\(disambiguation.lowercased())").inserted, disambiguation.isEmpty else { continue }
+            let key = entities[index].address.key.dropFirst("account.".count)
+            var username = String(key)
+            if case .strings(let aliases)? = entities[index][field: "alias_list"]?.value,
+               let alias = aliases.first(where: { $0.lowercased() == key }) { username = alias }
+            guard taken.insert("\(name.lowercased())\u{0}\(username.lowercased())").inserted else { continue }
+            entities[index].fields.append(DesiredField(name: "disambiguation", value: .string(username)))
+            entities[index].match = entities[index].match.map { key in
+                if case .name(let matched, nil) = key, matched == name { return .name(name, disambiguation: username) }
+                return key
+            }
+        }
     }
 
     var allOrigins: [EntityAddress: [String: FieldOrigin]] { slots.mapValues(\.origins) }
