@@ -103,7 +103,38 @@ final class StateBuilder {
     func origins(_ address: EntityAddress) -> [String: FieldOrigin] { slots[address]?.origins ?? [:] }
 
     func state() -> DesiredState {
-        DesiredState(entities: slots.values.map(\.entity).sorted { $0.address < $1.address }, creatorFolders: creatorFolders)
+        var entities = slots.values.map(\.entity).sorted { $0.address < $1.address }
+        Self.disambiguateNamesakes(&entities)
+        return DesiredState(entities: entities, creatorFolders: creatorFolders)
+    }
+
+    /// Stash refuses two performers with the same name and disambiguation, so when two accounts
+    /// (say two creators both called "Luna") give the same name, every one but the first (creators
+    /// before mentions, then by address) is disambiguated by its username.
+    static func disambiguateNamesakes(_ entities: inout [DesiredEntity]) {
+        func text(_ entity: DesiredEntity, _ field: String) -> String? {
+            if case .string(let value)? = entity[field: field]?.value { return value }
+            return nil
+        }
+        let performers = entities.indices.filter { entities[$0].address.kind == .performer && entities[$0].address.key.hasPrefix("account.")
+            && !entities[$0].address.key.dropFirst("account.".count).contains(".") }  // not shared-account performers
+            .sorted { (entities[$0].creator == nil ? 1 : 0, entities[$0].address) < (entities[$1].creator == nil ? 1 : 0, entities[$1].address) }
+        var taken = Set<String>()
+        for index in performers {
+            guard let name = text(entities[index], "name") else { continue }
+            let disambiguation = text(entities[index], "disambiguation") ?? ""
+            guard !taken.insert("\(name.lowercased())\u{0}\(disambiguation.lowercased())").inserted, disambiguation.isEmpty else { continue }
+            let key = entities[index].address.key.dropFirst("account.".count)
+            var username = String(key)
+            if case .strings(let aliases)? = entities[index][field: "alias_list"]?.value,
+               let alias = aliases.first(where: { $0.lowercased() == key }) { username = alias }
+            guard taken.insert("\(name.lowercased())\u{0}\(username.lowercased())").inserted else { continue }
+            entities[index].fields.append(DesiredField(name: "disambiguation", value: .string(username)))
+            entities[index].match = entities[index].match.map { key in
+                if case .name(let matched, nil) = key, matched == name { return .name(name, disambiguation: username) }
+                return key
+            }
+        }
     }
 
     var allOrigins: [EntityAddress: [String: FieldOrigin]] { slots.mapValues(\.origins) }

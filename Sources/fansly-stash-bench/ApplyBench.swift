@@ -22,6 +22,8 @@ struct ApplyBench: AsyncParsableCommand {
     @Option(help: "Folder for the generated database, plan and state (kept between runs).")
     var workDir = NSTemporaryDirectory() + "fansly-stash-bench-apply"
     @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
+    @Flag(help: "Plan, then keep the seeded test server running (for profiling apply by hand) instead of applying.")
+    var hold = false
 
     func run() async throws {
         let fileManager = FileManager.default
@@ -41,9 +43,8 @@ struct ApplyBench: AsyncParsableCommand {
         // Where every file should be, in Stash's view: the offline plan's unmatched list (first candidate folder).
         let offline = try Child.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
-        let offlineDocument = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
-        let paths = (offlineDocument["unmatched"] as? [[String: Any]] ?? [])
-            .compactMap { ($0["looked_for"] as? [String])?.first }.filter { !$0.hasSuffix(".None") }
+        let paths = try JSONDecoder().decode(PlanDigest.self, from: offline.stdout).unmatched
+            .compactMap(\.lookedFor.first).filter { !$0.hasSuffix(".None") }
 
         let server = StashTestServer()
         server.seed(paths: paths)
@@ -55,33 +56,52 @@ struct ApplyBench: AsyncParsableCommand {
         let plan = try Child.run(binary, ["plan", "--db", dbPath, "--stash-url", url, "--out", planPath, "--json"],
                                  environment: [:], in: workDir)
         guard plan.status == 0 || plan.status == 2 else { throw ValidationError("plan failed: \(plan.stderr)") }
-        let summary = (try JSONSerialization.jsonObject(with: plan.stdout) as? [String: Any])?["summary"] as? [String: Int] ?? [:]
+        let summary = try JSONDecoder().decode(PlanDigest.self, from: plan.stdout).summary
         let changed = (summary["add"] ?? 0) + (summary["change"] ?? 0)
 
+        if hold {
+            print("test server at \(url); apply with:\n  \(binary) apply \(planPath) --state \(statePath)\nCtrl-C to stop.")
+            while true { try await Task.sleep(for: .seconds(3600)) }
+        }
         server.resetCounters()
         let apply = try Child.run(binary, ["apply", planPath, "--state", statePath, "--batch-size", String(batchSize),
                                            "--parallelism", String(parallelism), "--json"], environment: [:], in: workDir)
         let requests = server.requestCount
         guard apply.status == 0 else { throw ValidationError("apply failed (exit \(apply.status)): \(apply.stderr.suffix(2000))") }
-        let report = try JSONSerialization.jsonObject(with: apply.stdout) as? [String: Any] ?? [:]
-        let totals = report["totals"] as? [String: Int] ?? [:]
+        let totals = try JSONDecoder().decode(ReportDigest.self, from: apply.stdout).totals
 
         server.resetCounters()
         let replan = try Child.run(binary, ["plan", "--db", dbPath, "--stash-url", url, "--state", statePath, "--json"],
                                    environment: [:], in: workDir)
-        let after = (try? JSONSerialization.jsonObject(with: replan.stdout) as? [String: Any])?["summary"] as? [String: Int] ?? [:]
+        let after = (try? JSONDecoder().decode(PlanDigest.self, from: replan.stdout).summary) ?? [:]
         await server.stop()
 
         print("""
         database: \(dbPath) (\(creators) creators, \(creators * postsPerCreator) posts, \(creators * postsPerCreator * mediaPerPost) media)
         test server seeded with \(paths.count) scanned files
         plan: \(summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) (\(changed) changed items)
-        apply --batch-size \(batchSize) --parallelism \(parallelism): \(String(format: "%.2f", apply.seconds)) s, \
+        apply --batch-size \(batchSize) --parallelism \(parallelism): \(String(format: "%.2f", apply.seconds)) s \
+        (\(String(format: "%.2f", apply.cpuSeconds)) s CPU in apply itself; the rest is the in-process test server), \
         peak RSS \(apply.peakMB) MB, \(requests) HTTP requests = 1 per \(String(format: "%.1f", Double(changed) / Double(max(requests, 1)))) changed items
         apply totals: \(totals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         plan after apply: \(after.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         """)
     }
+}
+
+/// What the benchmark reads of a plan document (decoding only this keeps a 200 MB plan cheap to read).
+private struct PlanDigest: Decodable {
+    struct Unmatched: Decodable {
+        var lookedFor: [String]
+        enum CodingKeys: String, CodingKey { case lookedFor = "looked_for" }
+    }
+    var summary: [String: Int]
+    var unmatched: [Unmatched]
+}
+
+/// What the benchmark reads of apply's `--json` report.
+private struct ReportDigest: Decodable {
+    var totals: [String: Int]
 }
 
 /// A child process's outcome: exit status, output, wall time and peak RSS.
@@ -90,6 +110,8 @@ private struct Child {
     var stdout: Data
     var stderr: String
     var seconds: Double
+    /// User + system CPU time of the child alone.
+    var cpuSeconds: Double
     var peakMB: Int
 
     /// Runs `binary` to completion with output in files (large outputs never block on a pipe); the peak
@@ -110,9 +132,27 @@ private struct Child {
         guard spawned == 0 else { throw ValidationError("cannot run \(binary): error \(spawned)") }
         var status: Int32 = 0
         var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        // wait4's ru_maxrss is no use here: on Linux a spawned child inherits the spawning process's
+        // high-water mark (this process holds the whole test server). /proc's VmHWM starts afresh at
+        // exec, so it is polled until the child exits.
+        var peakKB = 0
+        while wait4(pid, &status, WNOHANG, &usage) == 0 {
+            peakKB = max(peakKB, highWaterMarkKB(of: pid) ?? 0)
+            usleep(10_000)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        if peakKB == 0 { peakKB = Int(usage.ru_maxrss) }  // no /proc (macOS): the best there is
         return Child(status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
                      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                     seconds: Date().timeIntervalSince(start), peakMB: Int(usage.ru_maxrss) / 1024)
+                     seconds: seconds, cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6,
+                     peakMB: peakKB / 1024)
+    }
+
+    /// `VmHWM` (peak resident set, KiB) of a running process, from /proc.
+    private static func highWaterMarkKB(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StashTestServer
 import XCTest
 
@@ -150,6 +151,34 @@ final class AcceptanceCLITests: XCTestCase {
                        + server.requestCount(for: "performerCreate"), 0, "no mutation is sent when nothing changed")
 
         try assertKeyAbsent(in: [first, apply, second, again], files: folder)
+    }
+
+    func testTwoCreatorsWithTheSameDisplayNameBothBecomePerformers() async throws {
+        let database = folder.appendingPathComponent("metadata_db.sqlite3")
+        var files = try AcceptanceReferenceDatabase.write(to: database)
+        // A second downloaded creator who also calls herself "Ember Wilde".
+        let queue = try DatabaseQueue(path: database.path)
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO accounts (id, username, "displayName", "createdAt") VALUES (290000000000000001, 'emberwilde_alt', 'Ember Wilde', '2022-01-01 00:00:00.000000');
+                INSERT INTO posts (id, "accountId", content, "createdAt") VALUES (590000000000000001, 290000000000000001, 'alt post', '2025-01-02 10:48:28.000000');
+                INSERT INTO media (id, "accountId", mimetype, type, local_filename, is_downloaded, "createdAt")
+                    VALUES (590000000000000002, 290000000000000001, 'image/jpeg', 1, '2025-01-02_at_10-48_UTC_id_590000000000000002.jpeg', 1, '2025-01-02 10:48:28.000000');
+                INSERT INTO account_media (id, "accountId", "mediaId", "createdAt", deleted, access) VALUES (590000000000000002, 290000000000000001, 590000000000000002, '2025-01-02 10:48:28.000000', 0, 1);
+                INSERT INTO attachments (id, "postId", "contentId", pos, "contentType") VALUES (50, 590000000000000001, 590000000000000002, 0, 'ACCOUNT_MEDIA');
+                """)
+        }
+        try queue.close()
+        files.append("emberwilde_alt_fansly/Timeline/Pictures/2025-01-02_at_10-48_UTC_id_590000000000000002.jpeg")
+        let server = try await startServer(seeding: files)
+        let common = ["--db", database.path, "--rules", try mappedRules(), "--stash-url", server.baseURL.absoluteString]
+
+        let apply = try run(["apply", "--yes"] + common)
+        XCTAssertEqual(apply.exitCode, 0, apply.output)
+        let performers = server.state.performers.values.filter { $0.name == "Ember Wilde" }
+        XCTAssertEqual(Set(performers.map(\.disambiguation)), ["", "emberwilde_alt"], "the namesake is disambiguated by username")
+        let second = try run(["plan"] + common + ["--detailed-exitcode"])
+        XCTAssertEqual(second.exitCode, 0, second.stdout)
     }
 
     // MARK: - The bundled sample and its file list, under a path prefix
