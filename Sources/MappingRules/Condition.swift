@@ -29,6 +29,9 @@ struct Condition: Sendable, Hashable {
     static let predicateKeys = ["equals", "not", "in", "notIn", "matches", "notMatches", "min", "max",
                                 "after", "before", "empty", "contains"]
 
+    /// Every variable the condition reads.
+    var variables: [Variable] { clauses.map(\.variable) }
+
     func holds(_ context: RecordContext) -> Bool {
         for clause in clauses {
             let value = context.value(clause.variable)
@@ -38,8 +41,8 @@ struct Condition: Sendable, Hashable {
     }
 
     private static func same(_ value: TemplateValue, _ expected: String) -> Bool {
-        if case .list(let items) = value { return items.contains { $0.caseInsensitiveCompare(expected) == .orderedSame } }
-        return value.text.caseInsensitiveCompare(expected) == .orderedSame
+        if case .list(let items) = value { return items.contains { TextOps.sameIgnoringCase($0, expected) } }
+        return TextOps.sameIgnoringCase(value.text, expected)
     }
 
     static func passes(_ test: Test, _ value: TemplateValue) -> Bool {

@@ -10,7 +10,18 @@ public enum EntityKind: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case tag, studio, performer, gallery, scene, image, chapter
 
     /// Phase order: tags, studios, performers, galleries, scenes, images, gallery chapters.
-    public var phase: Int { EntityKind.allCases.firstIndex(of: self)! }
+    public var phase: Int {
+        // A switch rather than `allCases.firstIndex`: sorting 100,000 addresses calls this millions of times.
+        switch self {
+        case .tag: return 0
+        case .studio: return 1
+        case .performer: return 2
+        case .gallery: return 3
+        case .scene: return 4
+        case .image: return 5
+        case .chapter: return 6
+        }
+    }
     public static func < (lhs: EntityKind, rhs: EntityKind) -> Bool { lhs.phase < rhs.phase }
 }
 

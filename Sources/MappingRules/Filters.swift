@@ -20,7 +20,7 @@ struct FilterArgumentError: Error {
 
 /// A compiled filter with its arguments.
 enum Filter: Sendable, Hashable {
-    case date(String)
+    case date(DatePattern)
     case truncate(Int, String)
     case cut(Int, String)
     case minLength(Int)
@@ -37,12 +37,12 @@ enum Filter: Sendable, Hashable {
         switch self {
         case .date(let pattern):
             guard let date = value.dateValue else { return .null }
-            return .string(DateText.pattern(pattern).format(date))
+            return .string(pattern.pattern.format(date))
         case .truncate(let limit, let suffix): return mapText(value) { TextOps.truncate($0, limit: limit, suffix: suffix) }
         case .cut(let limit, let suffix): return mapText(value) { TextOps.cut($0, limit: limit, suffix: suffix) }
         case .minLength(let minimum):
             if value.isEmpty { return .null }
-            return value.text.count < minimum ? .null : value
+            return TextOps.length(value.text) < minimum ? .null : value
         case .firstLine: return mapText(value, TextOps.firstLine)
         case .stripHtml: return mapText(value, TextOps.stripHtml)
         case .lower: return mapText(value) { $0.lowercased() }
@@ -80,6 +80,13 @@ enum Filter: Sendable, Hashable {
         default: return .string(transform(value.text))
         }
     }
+}
+
+/// A compiled date pattern, compared by its text.
+struct DatePattern: @unchecked Sendable, Hashable {
+    let pattern: DateText.Pattern
+    static func == (lhs: DatePattern, rhs: DatePattern) -> Bool { lhs.pattern.source == rhs.pattern.source }
+    func hash(into hasher: inout Hasher) { hasher.combine(pattern.source) }
 }
 
 /// NSRegularExpression is a class without value semantics; this box compares by pattern.
@@ -165,7 +172,7 @@ struct FilterSpec {
                    summary: "formats a date (UTC, en_US_POSIX); text in ISO or `yyyy-MM-dd HH:mm:ss` form is parsed first") { args, _ in
             let pattern = try string(args, 0, default: "yyyy-MM-dd")
             guard !pattern.isEmpty else { throw FilterArgumentError(argument: 0, message: "the date pattern is empty") }
-            return .date(pattern)
+            return .date(DatePattern(pattern: DateText.pattern(pattern)))
         },
         FilterSpec(name: "truncate", minArguments: 1, maxArguments: 2, usage: "truncate:N or truncate:N:\"…\"",
                    summary: "cuts text longer than N characters on a word boundary, then appends the optional suffix (the result is at most N long)") { args, _ in
@@ -255,16 +262,46 @@ enum TextOps {
     private static let tagPattern = try! NSRegularExpression(pattern: "<[^>]*>")
     private static let breakPattern = try! NSRegularExpression(pattern: "<\\s*(br|/p|/div)\\s*/?>", options: [.caseInsensitive])
 
+    /// `text` without leading and trailing white space; the same string when there is none.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
+    }
+
     static func firstLine(_ text: String) -> String {
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty { return trimmed }
+        // Scans UTF-8 for line breaks (cheaper than Character iteration); only the first
+        // non-blank line matters, however long the caption.
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            var end = start
+            while end < utf8.endIndex, utf8[end] != 0x0A, utf8[end] != 0x0D { end = utf8.index(after: end) }
+            let line = Substring(text.utf8[start..<end])
+            if line.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { return trimmed(String(line)) }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return ""
     }
 
+    /// Case-insensitive equality without Foundation's cost when the texts are equal or differ in length.
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        if a.utf8.count != b.utf8.count, a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return a.caseInsensitiveCompare(b) == .orderedSame
+    }
+
+    /// The number of Characters, cheaply for ASCII text (the usual case).
+    static func length(_ text: String) -> Int {
+        let utf8 = text.utf8
+        return utf8.allSatisfy { $0 < 0x80 } ? utf8.count : text.count
+    }
+
     static func truncate(_ text: String, limit: Int, suffix: String) -> String {
-        guard text.count > limit else { return text }
+        guard text.utf8.count > limit, length(text) > limit else { return text }
         let room = limit - suffix.count
         let head = text.prefix(room)
         let cutsWord = text[head.endIndex].isLetter || text[head.endIndex].isNumber
@@ -277,7 +314,7 @@ enum TextOps {
     }
 
     static func cut(_ text: String, limit: Int, suffix: String) -> String {
-        guard text.count > limit else { return text }
+        guard text.utf8.count > limit, length(text) > limit else { return text }
         return String(text.prefix(limit - suffix.count)) + suffix
     }
 

@@ -78,6 +78,11 @@ final class Evaluation {
     private var walls: [FanslyID: Wall] = [:]
     private var wallImages: [FanslyID: [EntityAddress]] = [:]
     private var networkAddress: EntityAddress?
+    /// Mentioned usernames already turned into performers (the first mention's fields win anyway).
+    private var mentioned: Set<String> = []
+    /// Field values that are the same for every media of the record being mapped, by field rule id.
+    private var recordCache: [Int: FieldValue?] = [:]
+    private var recordCacheEnabled = false
     private let usesOriginalHashtag: Bool
     private let downloadRoot: String
     /// `rules explain`: the record to report on, the variables it saw and the entities it produced.
@@ -367,6 +372,10 @@ final class Evaluation {
                 continue
             }
             let address = Addresses.performer(username)
+            if focusDepth == 0, mentioned.contains(username.lowercased()) {
+                if !result.contains(address) { result.append(address) }
+                continue
+            }
             var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
             guard case .string(let name)? = fields.first(where: { $0.name == "name" })?.value else { continue }
             normaliseAliases(&fields, name: name, add: username)
@@ -377,6 +386,7 @@ final class Evaluation {
             add(DesiredEntity(address: address, fields: fields, match: match, createMissing: mayCreate,
                                       respectOrganized: rule.respectOrganized, creator: nil,
                                       source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
+            mentioned.insert(username.lowercased())
             if !result.contains(address) { result.append(address) }
         }
         return result
@@ -496,6 +506,9 @@ final class Evaluation {
         var result = ItemResult()
         var context = base
         context.total = media.count
+        recordCache.removeAll(keepingCapacity: true)
+        recordCacheEnabled = media.count > 1 && !tracing && ownerFromMedia == nil
+        defer { recordCacheEnabled = false }
         for (index, item) in media.enumerated() {
             referenced.insert(item.id)
             guard let file = item.file else { continue }
@@ -651,13 +664,21 @@ final class Evaluation {
         fields.reserveCapacity(fieldRules.count + 1)
         var origins: [String: FieldOrigin] = [:]
         for rule in fieldRules {
-            if let when = rule.when, !when.holds(context) { continue }
             let value: FieldValue?
-            switch rule.type {
-            case .reference, .references:
-                value = referenceValue(rule, refs: refs, context: context, target: target)
-            default:
-                value = FieldEvaluator.value(rule, context)
+            if recordCacheEnabled, rule.sameForEveryMedia, let cached = recordCache[rule.id] {
+                value = cached
+            } else {
+                if let when = rule.when, !when.holds(context) {
+                    if recordCacheEnabled, rule.sameForEveryMedia { recordCache[rule.id] = .some(nil) }
+                    continue
+                }
+                switch rule.type {
+                case .reference, .references:
+                    value = referenceValue(rule, refs: refs, context: context, target: target)
+                default:
+                    value = FieldEvaluator.value(rule, context)
+                }
+                if recordCacheEnabled, rule.sameForEveryMedia { recordCache[rule.id] = .some(value) }
             }
             guard let value else { continue }
             fields.append(DesiredField(name: rule.output, value: value, strategy: rule.strategy))
@@ -685,8 +706,13 @@ final class Evaluation {
                 if let target { addresses += extraTags(target, context) }
             }
         }
-        var seen = Set<EntityAddress>()
-        addresses = addresses.filter { seen.insert($0).inserted }
+        if sources.count > 1 {
+            // Few items: a linear de-duplication beats hashing the addresses.
+            var unique: [EntityAddress] = []
+            unique.reserveCapacity(addresses.count)
+            for address in addresses where !unique.contains(address) { unique.append(address) }
+            addresses = unique
+        }
         if case .reference = rule.type {
             return addresses.first.map(FieldValue.reference)
         }
@@ -702,12 +728,12 @@ enum FieldEvaluator {
         case .references: return nil
         case .list(let templates):
             var items: [String] = []
-            var seen: Set<String> = []
             for template in templates {
                 let value = postProcess(template.evaluate(context), rule.postProcess, context)
                 for item in value.items {
-                    let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
-                    if !trimmed.isEmpty, seen.insert(trimmed.lowercased()).inserted { items.append(trimmed) }
+                    let trimmed = TextOps.trimmed(item)
+                    // Lists are short: a linear, case-insensitive de-duplication is cheapest.
+                    if !trimmed.isEmpty, !items.contains(where: { TextOps.sameIgnoringCase($0, trimmed) }) { items.append(trimmed) }
                 }
             }
             return items.isEmpty ? nil : .strings(items)
@@ -730,18 +756,18 @@ enum FieldEvaluator {
     static func typed(_ value: TemplateValue, _ type: FieldType) -> FieldValue? {
         switch type {
         case .text:
-            let text = value.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = TextOps.trimmed(value.text)
             return text.isEmpty ? nil : .string(text)
         case .date:
             if case .date(let date) = value { return .date(DateText.format(date, pattern: .isoDate)) }
-            let text = value.text.trimmingCharacters(in: .whitespaces)
+            let text = TextOps.trimmed(value.text)
             if DateText.isCalendarDate(text) { return .date(text) }
             return DateText.parse(text).map { .date(DateText.format($0, pattern: .isoDate)) }
         case .bool:
             switch value {
             case .bool(let flag): return .bool(flag)
             default:
-                switch value.text.trimmingCharacters(in: .whitespaces).lowercased() {
+                switch TextOps.trimmed(value.text).lowercased() {
                 case "true", "yes", "1": return .bool(true)
                 case "false", "no", "0": return .bool(false)
                 default: return nil
@@ -749,9 +775,9 @@ enum FieldEvaluator {
             }
         case .int:
             if case .int(let number) = value { return .int(Int(number)) }
-            return Int(value.text.trimmingCharacters(in: .whitespaces)).map(FieldValue.int)
+            return Int(TextOps.trimmed(value.text)).map(FieldValue.int)
         case .list:
-            let items = value.items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            let items = value.items.map(TextOps.trimmed).filter { !$0.isEmpty }
             return items.isEmpty ? nil : .strings(items)
         case .reference, .references:
             return nil

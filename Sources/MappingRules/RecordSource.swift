@@ -47,25 +47,32 @@ public struct MetadataRecords: Sendable, MetadataRecordSource {
 
     public func walls(creator: FanslyID) throws -> [Wall] { walls.filter { $0.accountId == creator } }
 
-    private func pages<T>(_ items: [T], _ size: Int, _ body: ([T]) throws -> Void) rethrows {
+    /// Pages of the items that pass `include`, in id order, like the database streams them.
+    /// Sorts indices rather than records (records are large values).
+    private func pages<T>(_ items: [T], id: (T) -> FanslyID, include: (T) -> Bool, size: Int, _ body: ([T]) throws -> Void) rethrows {
+        var indices = items.indices.filter { include(items[$0]) }
+        if !zip(indices, indices.dropFirst()).allSatisfy({ id(items[$0.0]) < id(items[$0.1]) }) {
+            indices.sort { id(items[$0]) < id(items[$1]) }
+        }
+        let size = max(1, size)
         var start = 0
-        while start < items.count {
-            try body(Array(items[start..<min(items.count, start + max(1, size))]))
-            start += max(1, size)
+        while start < indices.count {
+            try body(indices[start..<min(indices.count, start + size)].map { items[$0] })
+            start += size
         }
     }
 
     public func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws {
-        try pages(posts.filter { $0.accountId == creator }.sorted { $0.id < $1.id }, pageSize, body)
+        try pages(posts, id: \.id, include: { $0.accountId == creator }, size: pageSize, body)
     }
     public func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws {
-        try pages(messages.filter { $0.senderId == creator || $0.recipientId == creator }.sorted { $0.id < $1.id }, pageSize, body)
+        try pages(messages, id: \.id, include: { $0.senderId == creator || $0.recipientId == creator }, size: pageSize, body)
     }
     public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws {
-        try pages(bundles.filter { $0.accountId == creator && !$0.isPhantom }.sorted { $0.id < $1.id }, pageSize, body)
+        try pages(bundles, id: \.id, include: { $0.accountId == creator && !$0.isPhantom }, size: pageSize, body)
     }
     public func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {
-        try pages(media.filter { $0.accountId == creator }.sorted { $0.id < $1.id }, pageSize, body)
+        try pages(media, id: \.id, include: { $0.accountId == creator }, size: pageSize, body)
     }
     public var defaultDownloadRoot: String? { downloadRoot }
 }

@@ -6,6 +6,7 @@ struct RuleCompiler {
     let sink: DiagnosticSink
     var vocabulary = Vocabulary.empty
     var respectOrganizedDefault = true
+    private var nextFieldId = 0
 
     init(sink: DiagnosticSink) { self.sink = sink }
 
@@ -283,6 +284,30 @@ struct RuleCompiler {
         }
     }
 
+    /// Whether a field's value is the same for every media of one post (the engine does not cache
+    /// message media, whose account is each media's owner).
+    static func sameForEveryMedia(_ rule: FieldRule) -> Bool {
+        var variables: [Variable] = []
+        switch rule.source {
+        case .template(let template): variables += template.variables
+        case .firstOf(let templates), .list(let templates): variables += templates.flatMap(\.variables)
+        case .bool: break
+        case .references(let sources):
+            // Extra tags test the media.
+            if sources.contains(.extra) { return false }
+        }
+        variables += rule.when?.variables ?? []
+        for (step, when) in rule.postProcess {
+            variables += when?.variables ?? []
+            switch step {
+            case .append(let template), .prepend(let template): variables += template.variables
+            default: break
+            }
+        }
+        // url.* templates are checked when they load and never read media variables.
+        return !variables.contains { $0.root == .media || $0.root == .position }
+    }
+
     func usage(_ path: String) -> String {
         switch path {
         case "post.gallery": return "post galleries"
@@ -339,8 +364,12 @@ struct RuleCompiler {
             }
         }
         guard let source = value(valueNode, spec: spec, path: path, roots: roots, usage: usage, firstOf: isFirstOf) else { return nil }
-        return FieldRule(name: spec.name, output: spec.output, type: spec.type, source: source, postProcess: steps,
-                         strategy: strategy, when: when, location: valueNode.location, path: path)
+        var rule = FieldRule(name: spec.name, output: spec.output, type: spec.type, source: source, postProcess: steps,
+                             strategy: strategy, when: when, location: valueNode.location, path: path)
+        nextFieldId += 1
+        rule.id = nextFieldId
+        rule.sameForEveryMedia = RuleCompiler.sameForEveryMedia(rule)
+        return rule
     }
 
     mutating func value(_ node: RuleNode, spec: FieldSpec, path: String, roots: Roots, usage: String, firstOf: Bool) -> ValueSource? {

@@ -65,6 +65,11 @@ struct FieldRule: Sendable, Hashable {
     let location: SourceLocation
     /// `post.gallery.fields.title`, for `explain`.
     let path: String
+    /// Unique per compiled rule set: the key of the engine's per-record cache.
+    var id = 0
+    /// True when the value cannot change from one media of a post to the next (no media or
+    /// position variable, no extra tags): evaluated once per post.
+    var sameForEveryMedia = false
 
     static func == (lhs: FieldRule, rhs: FieldRule) -> Bool { lhs.path == rhs.path && lhs.location == rhs.location }
     func hash(into hasher: inout Hasher) { hasher.combine(path) }

@@ -98,7 +98,8 @@ public struct RuleSet: Sendable {
         if sources.isEmpty, sink.isEmpty {
             sink.error(.init(file: "<command line>", line: 1, column: 1), "no rule files given")
         }
-        guard let root = merged, sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }
+        // Files that parsed are still checked when another did not: one run reports every problem.
+        guard let root = merged else { throw RulesError(diagnostics: sink.sorted) }
         var compiler = RuleCompiler(sink: sink)
         let set = compiler.compile(root, files: names)
         guard sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }

@@ -44,21 +44,25 @@ final class StateBuilder {
     func contains(_ address: EntityAddress) -> Bool { slots[address] != nil }
 
     func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) {
-        guard var slot = slots[entity.address] else {
+        guard slots[entity.address] != nil else {
             slots[entity.address] = Slot(entity: entity, rank: rank, origins: tracing ? origins : [:])
             return
         }
+        // Modified in place: copying the slot out would copy its arrays on the first write.
+        StateBuilder.merge(entity, rank: rank, origins: origins, into: &slots[entity.address]!, tracing: tracing)
+    }
+
+    private static func merge(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], into slot: inout Slot, tracing: Bool) {
         if rank < slot.rank {
             var merged = entity
-            StateBuilder.absorb(slot.entity, into: &merged)
+            absorb(slot.entity, into: &merged)
             var mergedOrigins = origins
             if tracing { for (name, origin) in slot.origins where mergedOrigins[name] == nil { mergedOrigins[name] = origin } }
             slot = Slot(entity: merged, rank: rank, origins: mergedOrigins)
         } else {
-            StateBuilder.absorb(entity, into: &slot.entity)
+            absorb(entity, into: &slot.entity)
             if tracing { for (name, origin) in origins where slot.origins[name] == nil { slot.origins[name] = origin } }
         }
-        slots[entity.address] = slot
     }
 
     /// Adds `other`'s list items and missing fields to `base` (whose single values win).
@@ -103,7 +107,8 @@ final class StateBuilder {
     func origins(_ address: EntityAddress) -> [String: FieldOrigin] { slots[address]?.origins ?? [:] }
 
     func state() -> DesiredState {
-        var entities = slots.values.map(\.entity).sorted { $0.address < $1.address }
+        // Sorting the addresses, not the entities, keeps large values from being moved around.
+        var entities = slots.keys.sorted().map { slots[$0]!.entity }
         Self.disambiguateNamesakes(&entities)
         return DesiredState(entities: entities, creatorFolders: creatorFolders)
     }

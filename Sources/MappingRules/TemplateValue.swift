@@ -228,10 +228,13 @@ enum DateText {
 
     /// True when `text` is a calendar date `YYYY-MM-DD` (what Stash's date fields take).
     static func isCalendarDate(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        for (index, byte) in bytes.enumerated() where index != 4 && index != 7 {
-            guard byte >= 48 && byte <= 57 else { return false }
+        guard text.utf8.count == 10 else { return false }
+        for (index, byte) in text.utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else if byte < 48 || byte > 57 {
+                return false
+            }
         }
         return true
     }

@@ -239,6 +239,73 @@ final class RuleErrorTests: XCTestCase {
                        ["r.yaml:2:13: 'url.account' cannot be used inside urls: (a URL template cannot refer to a URL)"])
     }
 
+    func testMoreStructuralProblems() {
+        let found = problems("""
+            settings:
+              pathMap:
+                - from: downloads
+                  to: /data
+                - to: /data
+            account:
+              performer:
+                shared:
+                  couple: []
+                  trio:
+                    - disambiguation: x
+            post:
+              gallery:
+                fields:
+                  title: { strategy: merge }
+                  details: { value: a, firstOf: [b] }
+                  organized: maybe
+              image:
+                fields:
+                  tags: hashtags
+                  date: { value: x, strategy: sometimes }
+            tags:
+              match: [url]
+              aliases:
+                A: [x]
+                B: [X]
+              extra:
+                - name: T
+                  for: [movie]
+                - for: [scene]
+            """)
+        XCTAssertEqual(found, [
+            "r.yaml:3:13: pathMap.from must be an absolute path, got 'downloads'",
+            "r.yaml:5:7: settings.pathMap entry needs 'from:'",
+            "r.yaml:9:15: account.performer.shared.couple lists the performers this account stands for; it is empty",
+            "r.yaml:11:11: each performer of account.performer.shared.trio needs a name",
+            "r.yaml:15:14: post.gallery.fields.title needs a value: (a template) or firstOf: (a fallback chain)",
+            "r.yaml:16:16: post.gallery.fields.details: give either value or firstOf, not both",
+            "r.yaml:17:18: post.gallery.fields.organized must be true, false or a template, got 'maybe'",
+            "r.yaml:21:35: post.image.fields.date.strategy must be merge, overwrite or ignore, got 'sometimes'",
+            "r.yaml:23:11: tags.match: tags are matched by name (or alias) only, got 'url'",
+            "r.yaml:26:8: tags.aliases: 'X' is already an alias of 'A'; an alias can name one tag only",
+            "r.yaml:29:13: tags.extra.for: 'movie' is not gallery, scene or image",
+            "r.yaml:30:7: tags.extra entry needs 'name:'",
+        ])
+    }
+
+    func testNonTextKeysAndWrongScalars() {
+        XCTAssertEqual(problems("? [a, b]\n: 1\n"), ["r.yaml:1:3: mapping keys must be plain words, not lists or mappings"])
+        XCTAssertEqual(problems("urls:\n  post: [a]\n"), ["r.yaml:2:9: urls.post must be text, got a list"])
+        XCTAssertEqual(problems("wall:\n  chapter:\n    fields:\n      image_index: first\n"),
+                       ["r.yaml:4:20: wall.chapter.fields.image_index must be a whole number or a template, got 'first'"])
+        XCTAssertEqual(problems("post:\n  when: [a]\n"), ["r.yaml:2:9: when: is a mapping of variable: test (e.g. media.kind: video), got a list"])
+        XCTAssertEqual(problems("post:\n  when:\n    post.pinned: maybe\n"), ["r.yaml:3:18: when.post.pinned is true or false, got 'maybe'"])
+    }
+
+    func testNotUTF8() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID().uuidString).yaml")
+        try Data([0x74, 0x69, 0x74, 0x6C, 0x65, 0x3A, 0x20, 0xE9, 0xFF]).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertThrowsError(try RuleSet.load(files: [file])) { error in
+            XCTAssertEqual((error as? RulesError)?.diagnostics.map(\.description), ["\(file.path):1:1: the file is not UTF-8 text"])
+        }
+    }
+
     func testEveryProblemOfSeveralFilesIsReported() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rules-errors-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -249,7 +316,11 @@ final class RuleErrorTests: XCTestCase {
         let missing = folder.appendingPathComponent("missing.yaml")
         XCTAssertThrowsError(try RuleSet.load(files: [first, second, missing])) { error in
             let lines = (error as? RulesError)?.diagnostics.map(\.description) ?? []
-            XCTAssertEqual(lines, ["\(missing.path):1:1: the rule file does not exist"])
+            XCTAssertEqual(lines, [
+                "\(first.path):4:18: unknown variable 'post.x'; did you mean 'post.id'?",
+                "\(second.path):1:1: unknown key 'tagz' at the top level; did you mean 'tags'? (keys here: version, extends, settings, urls, network, account, post, message, bundle, media, wall, mention, tags)",
+                "\(missing.path):1:1: the rule file does not exist",
+            ], "a missing file does not hide the problems of the others")
         }
         XCTAssertThrowsError(try RuleSet.load(files: [first, second])) { error in
             let lines = (error as? RulesError)?.diagnostics.map(\.description) ?? []
