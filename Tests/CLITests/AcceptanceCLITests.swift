@@ -181,6 +181,27 @@ final class AcceptanceCLITests: XCTestCase {
         XCTAssertEqual(second.exitCode, 0, second.stdout)
     }
 
+    func testImagesScannedAfterTheFirstApplyJoinTheirGallery() async throws {
+        let database = folder.appendingPathComponent("metadata_db.sqlite3")
+        let files = try AcceptanceReferenceDatabase.write(to: database)
+        let late = try XCTUnwrap(files.first { $0.contains("537124881301504300") })
+        let server = try await startServer(seeding: files.filter { $0 != late })
+        let common = ["--db", database.path, "--rules", try mappedRules(), "--stash-url", server.baseURL.absoluteString]
+        XCTAssertEqual(try run(["apply", "--yes"] + common).exitCode, 0)
+        let gallery = try XCTUnwrap(server.state.galleries.values.first { $0.code == String(AcceptanceReferenceDatabase.bundlePost) })
+        XCTAssertEqual(server.state.imageIds(inGallery: gallery.id).count, 1)
+
+        // The user scans the rest of the folder in Stash, then runs fansly-stash again.
+        server.seed(paths: ["/data/fansly/" + late])
+        let plan = try run(["plan"] + common)
+        XCTAssertTrue(plan.stdout.contains("gallery.post.\(AcceptanceReferenceDatabase.bundlePost)"), plan.stdout)
+        let apply = try run(["apply", "--yes"] + common)
+        XCTAssertEqual(apply.exitCode, 0, apply.output)
+        XCTAssertEqual(server.state.imageIds(inGallery: gallery.id).count, 2, "the late image joins the gallery:\n\(plan.stdout)")
+        let lateImage = try XCTUnwrap(server.state.images.values.first { $0.path.hasSuffix(late) })
+        XCTAssertEqual(lateImage.code, "537124881301504300")
+    }
+
     // MARK: - The bundled sample and its file list, under a path prefix
 
     func testSamplePlanApplyPlanWithPathMappingConverges() async throws {
