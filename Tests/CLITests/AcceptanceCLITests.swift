@@ -251,6 +251,25 @@ final class AcceptanceCLITests: XCTestCase {
         try assertKeyAbsent(in: [first, human, apply, second, again], files: folder)
     }
 
+    // MARK: - The README
+
+    /// Every `--flag` the README mentions is one the commands accept (as their `--help` says).
+    func testEveryFlagInTheReadmeExists() throws {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        var help = ""
+        for command in [["inspect"], ["plan"], ["apply"], ["rules", "check"], ["rules", "show"], ["rules", "explain"], ["rules", "schema"]] {
+            let result = try run(command + ["--help"])
+            XCTAssertEqual(result.exitCode, 0, result.stderr)
+            help += result.stdout
+        }
+        let flags = Set(try NSRegularExpression(pattern: "(?<![\\w-])--[a-z][a-z-]+")
+            .matches(in: readme, range: NSRange(readme.startIndex..., in: readme))
+            .map { String(readme[Range($0.range, in: readme)!]) })
+        XCTAssertGreaterThan(flags.count, 10)
+        let unknown = flags.filter { !help.contains($0 + " ") && !help.contains($0 + "\n") && $0 != "--disable-swift-testing" }
+        XCTAssertTrue(unknown.isEmpty, "README mentions flags no command has: \(unknown.sorted())")
+    }
+
     // MARK: - Helpers
 
     /// The API key appears in no output and in no file the tool wrote (plans, state).
