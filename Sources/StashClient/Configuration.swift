@@ -2,7 +2,7 @@ import Foundation
 
 /// The Stash API key. Its `description` is always redacted, so printing a configuration,
 /// logging it or interpolating it into an error never reveals the key.
-public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The secret itself; only the transport reads it, to fill the `ApiKey` header.
     let value: String
 
@@ -11,6 +11,8 @@ public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDe
 
     public var description: String { "<redacted>" }
     public var debugDescription: String { "StashAPIKey(<redacted>)" }
+    /// No children, so `dump` and reflection-based loggers cannot reach the key either.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 
     /// The environment variable the CLI reads by default.
     public static let defaultEnvironmentVariable = "STASH_API_KEY"

@@ -56,7 +56,7 @@ public struct PlanRenderer: Sendable {
                 var kinds: [EntityKind: Int] = [:]
                 for change in skipped where change.reason == reason { kinds[change.address.kind, default: 0] += 1 }
                 guard !kinds.isEmpty else { continue }
-                let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)\($0.value == 1 ? "" : "s")" }
+                let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")" }
                 let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
                 out += paint("  - \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
             }

@@ -119,7 +119,7 @@ public struct Planner: Sendable {
                    !Self.references(in: images).contains(where: { if case .matched? = imageResults[$0] { return true } else { return false } }) {
                     // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
                     resolutions[entity.address] = .unavailable
-                    changes.append(skip(entity, .notCreated, "none of its images is in Stash yet (scan them, then plan again)"))
+                    changes.append(skip(entity, .notCreated, "none of its images is in Stash yet; scan them, then plan again"))
                 } else if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
                     resolutions[entity.address] = .created
                     pending.append(entity)
@@ -271,13 +271,16 @@ public struct Planner: Sendable {
         guard let object = snapshot.object(entity.address.kind, id: id) else {
             return skip(entity, .unresolved, "Stash \(entity.address.kind.rawValue) #\(id) vanished", stashId: id)
         }
-        if entity.respectOrganized && object.organized {
+        let link = links[entity.address].flatMap { $0.stashId == id ? $0 : nil }
+        // `organized` that apply itself wrote (the default rules create galleries organized) does not
+        // freeze the object: later scans must still reach it. People's edits are protected as drift.
+        let organizedByUs = link?.writtenFields["organized"] == .bool(true)
+        if entity.respectOrganized && object.organized && !organizedByUs {
             return skip(entity, .organized, "organized in Stash", stashId: id)
         }
         if !entity.fields.isEmpty && entity.fields.allSatisfy({ $0.strategy == .ignore }) {
             return skip(entity, .ignored, "every field is ignored by the rules", stashId: id)
         }
-        let link = links[entity.address].flatMap { $0.stashId == id ? $0 : nil }
         var fieldChanges: [FieldChange] = []
         var drift: [FieldDrift] = []
         for (field, value) in values {

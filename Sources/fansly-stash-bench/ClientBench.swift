@@ -39,13 +39,13 @@ struct ClientBench: AsyncParsableCommand {
     private func measure(kind: String, batchSize: Int, executing: Bool) async throws {
         let server = StashTestServer(apiKey: "bench")
         try await server.start()
-        server.executesRequests = executing
         let paths = (0..<items).map { "/data/fansly/bench_fansly/Timeline/Videos/\($0).mp4" }
         let ids = server.seed(paths: paths)
         let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, apiKey: StashAPIKey("bench"),
                                                                    batchSize: batchSize, retryPolicy: .none))
         // Warm the connection and the server's document cache outside the measurement.
         _ = try await client.findTags(filter: nil, ids: nil, page: 1, perPage: 1)
+        server.executesRequests = executing
         server.resetCounters()
         let started = ContinuousClock.now
         let failures: Int

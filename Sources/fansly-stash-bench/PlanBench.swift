@@ -3,6 +3,7 @@ import FanslyMetadata
 import Foundation
 import MappingRules
 import SampleData
+import StashClient
 import StashTestServer
 import SyncEngine
 #if canImport(Glibc)
@@ -100,6 +101,23 @@ struct PlanBench: AsyncParsableCommand {
         let text = await measure("human report") { PlanRenderer().render(plan) }
         let json = try await measure("JSON document") { try PlanFile.encode(plan) }
         print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
+
+        print("stages of a plan against the test server:")
+        let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
+        let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
+        let server = StashTestServer()
+        server.seed(paths: SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path })
+        try await server.start()
+        let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, pageSize: 5000))
+        let snapshot = try await measure("read Stash") {
+            try await StashSnapshotLoader(client: client).load(desired: desired, entities: desired.entities, links: [:])
+        }
+        print("  \(server.requestCount) requests, \(snapshot.count) objects")
+        let online = try await measure("match and diff") {
+            try Planner(desired: desired, snapshot: snapshot).plan(inputs: inputs, tool: "bench")
+        }
+        _ = try await measure("JSON document (\(online.changes.count) changes)") { try PlanFile.encode(online) }
+        await server.stop()
     }
 
     private func peakRSSMegabytes() -> Int {
@@ -134,12 +152,23 @@ struct PlanBench: AsyncParsableCommand {
         let start = Date()
         let spawned = posix_spawn(&pid, binary, &actions, nil, argv, env)
         guard spawned == 0 else { throw ValidationError("cannot run \(binary): error \(spawned)") }
+        // wait4's ru_maxrss would include this process's memory (the child starts as a vfork of it),
+        // so the child's own high-water mark (VmHWM, monotonic) is polled until it exits.
         var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        var peakKB = 0
+        let name = "Name:\t" + String(URL(fileURLWithPath: binary).lastPathComponent.prefix(15))
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            // Until exec the child is still this process's image: only readings after exec count.
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8), text.hasPrefix(name + "\n"),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                peakKB = max(peakKB, kilobytes)
+            }
+            usleep(5_000)
+        }
         let seconds = Date().timeIntervalSince(start)
         return ChildResult(status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
                            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                           seconds: seconds, peakMB: Int(usage.ru_maxrss) / 1024)
+                           seconds: seconds, peakMB: peakKB / 1024)
     }
 }

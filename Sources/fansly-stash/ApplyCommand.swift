@@ -10,12 +10,13 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Execute a plan against Stash.",
         discussion: """
-        With PLANFILE, executes that saved plan after checking its inputs (rules, database, Stash URL)
-        did not change. Without it, plans with the plan options, shows the plan and asks for
+        With PLANFILE, executes that saved plan after checking its inputs (rules, database, Stash URL) \
+        did not change. Without it, plans with the plan options, shows the plan and asks for \
         confirmation (on a terminal) or needs --yes.
 
-        Safe to interrupt and to run again: every write is recorded in the sync state file
+        Safe to interrupt and to run again: every write is recorded in the sync state file \
         (see Docs/sync-state.md), and a create whose reply was lost is looked up before it is sent again.
+
         Exit status: 0 when everything applied, 1 when anything failed (what succeeded stays applied).
         """)
 

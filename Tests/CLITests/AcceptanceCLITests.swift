@@ -181,6 +181,27 @@ final class AcceptanceCLITests: XCTestCase {
         XCTAssertEqual(second.exitCode, 0, second.stdout)
     }
 
+    func testImagesScannedAfterTheFirstApplyJoinTheirGallery() async throws {
+        let database = folder.appendingPathComponent("metadata_db.sqlite3")
+        let files = try AcceptanceReferenceDatabase.write(to: database)
+        let late = try XCTUnwrap(files.first { $0.contains("537124881301504300") })
+        let server = try await startServer(seeding: files.filter { $0 != late })
+        let common = ["--db", database.path, "--rules", try mappedRules(), "--stash-url", server.baseURL.absoluteString]
+        XCTAssertEqual(try run(["apply", "--yes"] + common).exitCode, 0)
+        let gallery = try XCTUnwrap(server.state.galleries.values.first { $0.code == String(AcceptanceReferenceDatabase.bundlePost) })
+        XCTAssertEqual(server.state.imageIds(inGallery: gallery.id).count, 1)
+
+        // The user scans the rest of the folder in Stash, then runs fansly-stash again.
+        server.seed(paths: ["/data/fansly/" + late])
+        let plan = try run(["plan"] + common)
+        XCTAssertTrue(plan.stdout.contains("gallery.post.\(AcceptanceReferenceDatabase.bundlePost)"), plan.stdout)
+        let apply = try run(["apply", "--yes"] + common)
+        XCTAssertEqual(apply.exitCode, 0, apply.output)
+        XCTAssertEqual(server.state.imageIds(inGallery: gallery.id).count, 2, "the late image joins the gallery:\n\(plan.stdout)")
+        let lateImage = try XCTUnwrap(server.state.images.values.first { $0.path.hasSuffix(late) })
+        XCTAssertEqual(lateImage.code, "537124881301504300")
+    }
+
     // MARK: - The bundled sample and its file list, under a path prefix
 
     func testSamplePlanApplyPlanWithPathMappingConverges() async throws {
@@ -228,6 +249,25 @@ final class AcceptanceCLITests: XCTestCase {
         XCTAssertEqual(again.exitCode, 0, again.output)
         XCTAssertEqual(Library(server.state), objects, "re-apply is a no-op")
         try assertKeyAbsent(in: [first, human, apply, second, again], files: folder)
+    }
+
+    // MARK: - The README
+
+    /// Every `--flag` the README mentions is one the commands accept (as their `--help` says).
+    func testEveryFlagInTheReadmeExists() throws {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        var help = ""
+        for command in [["inspect"], ["plan"], ["apply"], ["rules", "check"], ["rules", "show"], ["rules", "explain"], ["rules", "schema"]] {
+            let result = try run(command + ["--help"])
+            XCTAssertEqual(result.exitCode, 0, result.stderr)
+            help += result.stdout
+        }
+        let flags = Set(try NSRegularExpression(pattern: "(?<![\\w-])--[a-z][a-z-]+")
+            .matches(in: readme, range: NSRange(readme.startIndex..., in: readme))
+            .map { String(readme[Range($0.range, in: readme)!]) })
+        XCTAssertGreaterThan(flags.count, 10)
+        let unknown = flags.filter { !help.contains($0 + " ") && !help.contains($0 + "\n") && $0 != "--disable-swift-testing" }
+        XCTAssertTrue(unknown.isEmpty, "README mentions flags no command has: \(unknown.sorted())")
     }
 
     // MARK: - Helpers

@@ -89,6 +89,54 @@ final class PlanCLITests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("Saved the plan to \(planPath)"), first.stdout)
     }
 
+    func testAfterApplyThePlanHasNoChangesThenShowsDriftAndOrganized() async throws {
+        let server = try await startServer()
+        server.seed(paths: try expectedPaths())
+        let url = server.baseURL.absoluteString
+        let planPath = workDir + "/first.plan"
+        let first = try run(["plan", "--db", Self.sample, "--stash-url", url, "--out", planPath])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let apply = try run(["apply", planPath, "--yes"])
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+
+        let second = try run(["plan", "--db", Self.sample, "--stash-url", url, "--detailed-exitcode"])
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        XCTAssertTrue(second.stdout.contains("\nNo changes. "), second.stdout)
+
+        // Drift: someone edits a performer's bio in Stash after the apply.
+        let performerId = try XCTUnwrap(server.state.performers.values.first { !$0.details.isEmpty }?.id)
+        server.modify { $0.performers[performerId]?.details = "Edited by hand" }
+        // Organized: a scene someone finished by hand.
+        let sceneId = try XCTUnwrap(server.state.scenes.keys.min())
+        server.markOrganized(sceneId: sceneId)
+        let third = try run(["plan", "--db", Self.sample, "--stash-url", url, "--json"])
+        let changes = third.json?["changes"] as? [[String: Any]] ?? []
+        let drifted = changes.first { ($0["drift"] as? [[String: Any]])?.isEmpty == false }
+        XCTAssertEqual(drifted?["stash_id"] as? String, String(performerId))
+        XCTAssertEqual((drifted?["drift"] as? [[String: Any]])?.first?["current"] as? String, "\"Edited by hand\"")
+        let organized = changes.first { $0["stash_id"] as? String == String(sceneId) && ($0["address"] as? String)?.hasPrefix("scene.") == true }
+        XCTAssertEqual(organized?["reason"] as? String, "organized")
+        XCTAssertEqual(summary(third)["add"], 0)
+        XCTAssertEqual(summary(third)["change"], 0, third.stdout)
+        let human = try run(["plan", "--db", Self.sample, "--stash-url", url])
+        XCTAssertTrue(human.stdout.contains("Changed in Stash since fansly-stash last wrote them"), human.stdout)
+    }
+
+    func testApplyRefusesASavedPlanWhoseRulesChanged() async throws {
+        let server = try await startServer()
+        let rules = workDir + "/rules.yaml"
+        try "extends: default\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        let planPath = workDir + "/sync.plan"
+        let plan = try run(["plan", "--db", Self.sample, "--rules", rules, "--stash-url", server.baseURL.absoluteString, "--out", planPath])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        try "extends: default\nsettings:\n  respectOrganized: false\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        server.resetCounters()
+        let apply = try run(["apply", planPath, "--yes"])
+        XCTAssertEqual(apply.status, 1, apply.stdout + apply.stderr)
+        XCTAssertTrue(apply.stderr.contains("stale plan") && apply.stderr.contains("the rules changed"), apply.stderr)
+        XCTAssertEqual(server.state.performers.count, 0, "nothing was written")
+    }
+
     func testUnmatchedMediaAreListedByCreatorWithPaths() async throws {
         let server = try await startServer()
         let paths = try expectedPaths().filter { !$0.hasSuffix(".None") }
