@@ -127,6 +127,14 @@ struct PlanCommand: AsyncParsableCommand {
     var noColor = false
 
     func run() async throws {
+        if let out {
+            // Checked before planning, which can take a while on a large library.
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw PlanCommandError(message: "cannot save the plan to \(out): the folder \(folder) does not exist")
+            }
+        }
         let progress = PlanProgressLine(enabled: isatty(STDERR_FILENO) != 0)
         let plan: Plan
         do {

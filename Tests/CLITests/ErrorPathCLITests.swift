@@ -93,6 +93,9 @@ final class ErrorPathCLITests: XCTestCase {
                              "--stash-url", "http://127.0.0.1:9"]), mentioning: ["missing.sqlite3"])
         let directory = folder.path
         assertFails(try run(["plan", "--db", directory]), mentioning: [directory])
+
+        let nowhere = folder.appendingPathComponent("no-such-folder/sync.plan").path
+        assertFails(try run(["plan", "--db", Self.sample, "--out", nowhere]), mentioning: ["no-such-folder", "does not exist"])
     }
 
     // MARK: - Stash
