@@ -146,6 +146,7 @@ public struct Planner: Sendable {
         for entity in pending {
             changes.append(change(for: entity, resolutions: resolutions, labels: labels, unmatchedMedia: unmatchedAddresses))
         }
+        if !snapshot.isOffline && selection.targets.isEmpty { Self.skipUnusedTagCreates(&changes) }
         if selection.targets.isEmpty {
             unmatched.append(contentsOf: try unknownStashFiles(creators: selection.creators))
         }
@@ -163,6 +164,28 @@ public struct Planner: Sendable {
             }
         }
         return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+    }
+
+    /// A new tag nothing in the plan would carry (say `Trailer` when every preview is a `.None`
+    /// file Stash does not hold) is clutter in the user's tag list: it is skipped until used.
+    static func skipUnusedTagCreates(_ changes: inout [PlannedChange]) {
+        var used = Set<EntityAddress>()
+        for change in changes where change.action == .create || change.action == .update {
+            for field in change.fields {
+                switch field.after {
+                case .ref(let ref): if let address = ref.address { used.insert(address) }
+                case .refs(let refs): used.formUnion(refs.compactMap(\.address))
+                default: break
+                }
+            }
+        }
+        for index in changes.indices where changes[index].action == .create && changes[index].address.kind == .tag
+            && !used.contains(changes[index].address) {
+            let change = changes[index]
+            changes[index] = PlannedChange(address: change.address, action: .skip, reason: .notCreated,
+                                           detail: "nothing in Stash would carry this tag yet", match: change.match,
+                                           creator: change.creator, source: change.source)
+        }
     }
 
     /// Address order (phase, then key) without `EntityKind.phase`'s array look-up per comparison.

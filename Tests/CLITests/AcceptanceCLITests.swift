@@ -137,6 +137,8 @@ final class AcceptanceCLITests: XCTestCase {
             XCTAssertFalse(state.imageIds(inGallery: gallery.id).isEmpty, "gallery \(gallery.code) is not empty")
         }
         XCTAssertEqual(state.chapters.values.map(\.title), ["Best of"])
+        XCTAssertEqual(Set(state.tags.values.map(\.name)), ["latex", "latexmodel"],
+                       "no unused `Trailer` tag: the only preview is a .None file Stash does not hold")
 
         let second = try run(["plan"] + common + ["--detailed-exitcode"])
         XCTAssertEqual(second.exitCode, 0, "no changes after apply:\n\(second.stdout)\n\(second.stderr)")
@@ -200,6 +202,17 @@ final class AcceptanceCLITests: XCTestCase {
         XCTAssertEqual(server.state.imageIds(inGallery: gallery.id).count, 2, "the late image joins the gallery:\n\(plan.stdout)")
         let lateImage = try XCTUnwrap(server.state.images.values.first { $0.path.hasSuffix(late) })
         XCTAssertEqual(lateImage.code, "537124881301504300")
+    }
+
+    /// The downloader reuses an existing creator folder whatever its case, and users rename folders.
+    func testCreatorFolderInAnotherCaseStillMatches() async throws {
+        let database = folder.appendingPathComponent("metadata_db.sqlite3")
+        let files = try AcceptanceReferenceDatabase.write(to: database).map { $0.replacingOccurrences(of: "EmberWilde42_fansly", with: "emberwilde42_fansly") }
+        let server = try await startServer(seeding: files)
+        let result = try run(["plan", "--db", database.path, "--rules", try mappedRules(), "--stash-url", server.baseURL.absoluteString, "--json"])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        let unmatched = try json(result.stdout)["unmatched"] as? [[String: Any]] ?? []
+        XCTAssertEqual(unmatched.count, 1, "only the .None preview is unmatched: \(unmatched)")
     }
 
     // MARK: - The bundled sample and its file list, under a path prefix
