@@ -2,8 +2,10 @@ import Foundation
 import GraphQL
 
 // Mutations with Stash's validation rules and messages (pkg/performer, pkg/studio, pkg/tag
-// validate.go; the gallery, chapter and scene resolvers). Each runs on a copy of the state that
-// replaces it only on success, so a failing field keeps nothing, as Stash's per-field transaction.
+// validate.go; the gallery, chapter and scene resolvers). A failing field must keep nothing, as
+// Stash's per-field transaction: the single-object mutations check everything before their first
+// write (they run in place, see `StashTestServer.transact`); bulk updates and tag mutations, which
+// write several objects, run on a copy that replaces the state only on success.
 
 extension StashState {
     // MARK: Shared checks
@@ -60,7 +62,7 @@ extension StashState {
         }
     }
 
-    mutating func applyPerformerFields(_ input: InputObject, to performer: inout TestPerformer) throws {
+    func applyPerformerFields(_ input: InputObject, to performer: inout TestPerformer) throws {
         if let urls = try Self.checkURLs(input) { performer.urls = urls }
         if input.has("gender") { performer.gender = input.rawString("gender") }
         if input.has("birthdate") { performer.birthdate = try Self.validDate(input.string("birthdate")) }
@@ -80,11 +82,11 @@ extension StashState {
         try checkPerformerName(name, disambiguation: disambiguation, excluding: nil)
         let aliases = Self.uniqued(input.strings("alias_list") ?? [])
         try Self.checkPerformerAliases(name: name, aliases: aliases)
-        var performer = TestPerformer(id: nextId("performer"), name: name)
+        var performer = TestPerformer(id: peekId("performer"), name: name)
         performer.disambiguation = disambiguation
         performer.aliases = aliases
         try applyPerformerFields(input, to: &performer)
-        performers[performer.id] = performer
+        performers[nextId("performer")] = performer
         return performer.id
     }
 
@@ -170,14 +172,14 @@ extension StashState {
         let name = input.string("name") ?? ""
         let aliases = Self.uniqued(input.strings("aliases") ?? [])
         try Self.checkNamesUnique(kind: "studio", name: name, aliases: aliases, excluding: nil, others: studioNames)
-        var studio = TestStudio(id: nextId("studio"), name: name)
+        var studio = TestStudio(id: peekId("studio"), name: name)
         studio.aliases = aliases
         try applyStudioFields(input, to: &studio)
-        studios[studio.id] = studio
+        studios[nextId("studio")] = studio
         return studio.id
     }
 
-    mutating func applyStudioFields(_ input: InputObject, to studio: inout TestStudio) throws {
+    func applyStudioFields(_ input: InputObject, to studio: inout TestStudio) throws {
         if let urls = try Self.checkURLs(input) { studio.urls = urls }
         if input.has("parent_id") {
             let parent = try input.id("parent_id")
@@ -329,7 +331,7 @@ extension StashState {
 
     // MARK: Galleries and chapters
 
-    mutating func applyMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
+    func applyMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
         if input.has("studio_id") {
             let studio = try input.id("studio_id")
             if let studio { try requireExisting([studio], in: studios) }
@@ -339,7 +341,7 @@ extension StashState {
         if let ids = try input.ids("tag_ids") { try requireExisting(ids, in: tags); tagIds = ids }
     }
 
-    mutating func applyBulkMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
+    func applyBulkMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
         if input.has("studio_id") {
             let studio = try input.id("studio_id")
             if let studio { try requireExisting([studio], in: studios) }
@@ -353,7 +355,7 @@ extension StashState {
         }
     }
 
-    mutating func applyGalleryFields(_ input: InputObject, to gallery: inout TestGallery) throws {
+    func applyGalleryFields(_ input: InputObject, to gallery: inout TestGallery) throws {
         if input.has("title") { gallery.title = input.string("title") ?? "" }
         if input.has("code") { gallery.code = input.string("code") ?? "" }
         if input.has("details") { gallery.details = input.string("details") ?? "" }
@@ -367,10 +369,10 @@ extension StashState {
 
     mutating func galleryCreate(_ input: InputObject) throws -> Int {
         guard let title = input.string("title"), !title.isEmpty else { throw ResolverError("title must not be empty") }
-        var gallery = TestGallery(id: nextId("gallery"))
+        var gallery = TestGallery(id: peekId("gallery"))
         gallery.title = title
         try applyGalleryFields(input, to: &gallery)
-        galleries[gallery.id] = gallery
+        galleries[nextId("gallery")] = gallery
         linkScenes(toGallery: gallery)
         return gallery.id
     }
@@ -480,7 +482,7 @@ extension StashState {
         return id
     }
 
-    mutating func applySceneFields(_ input: InputObject, to scene: inout TestScene) throws {
+    func applySceneFields(_ input: InputObject, to scene: inout TestScene) throws {
         if input.has("title") { scene.title = input.string("title") ?? "" }
         if input.has("code") { scene.code = input.string("code") ?? "" }
         if input.has("details") { scene.details = input.string("details") ?? "" }

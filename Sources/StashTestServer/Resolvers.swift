@@ -93,19 +93,19 @@ extension StashTestServer {
             if let (run, node) = singles[name] {
                 field.resolve = { _, args, context, _ in
                     let server = try RequestContext.server(context)
-                    let (id, state) = try server.transact { try run(&$0, InputObject(args["input"])) }
+                    let (id, state) = try server.transact(inPlace: !name.hasPrefix("tag")) { try run(&$0, InputObject(args["input"])) }
                     return node(state, id)
                 }
             } else if let (run, node) = bulks[name] {
                 field.resolve = { _, args, context, _ in
                     let server = try RequestContext.server(context)
-                    let (ids, state) = try server.transact { try run(&$0, InputObject(args["input"])) }
+                    let (ids, state) = try server.transact(inPlace: false) { try run(&$0, InputObject(args["input"])) }
                     return ids.compactMap { node(state, $0) }
                 }
             } else if let run = flags[name] {
                 field.resolve = { _, args, context, _ in
                     let server = try RequestContext.server(context)
-                    return try server.transact { try run(&$0, InputObject(args["input"])) }.0
+                    return try server.transact(inPlace: true) { try run(&$0, InputObject(args["input"])) }.0
                 }
             }
         }

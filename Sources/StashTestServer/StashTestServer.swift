@@ -404,9 +404,20 @@ public final class StashTestServer: @unchecked Sendable {
         return try body()
     }
 
-    /// Runs a mutation on a copy of the state that replaces it only if the mutation succeeds.
-    func transact<T>(_ body: (inout StashState) throws -> T) throws -> (T, StashState) {
+    /// Runs a mutation as one transaction. `inPlace` mutations check everything before their first
+    /// write, so they change the state directly: copying a large state for every field made
+    /// batches cost O(library size) per item. Others run on a copy that replaces the state only
+    /// if they succeed.
+    func transact<T>(inPlace: Bool, _ body: (inout StashState) throws -> T) throws -> (T, StashState) {
         lock.lock(); defer { lock.unlock() }
+        if inPlace {
+            // Hand the storage over so that it is uniquely referenced and written without copying.
+            var working = _state
+            _state = StashState()
+            defer { _state = working }
+            let value = try body(&working)
+            return (value, working)
+        }
         var copy = _state
         let value = try body(&copy)
         _state = copy

@@ -141,6 +141,9 @@ public struct StashState: Sendable, Hashable {
 
     public init() {}
 
+    /// The id `nextId` will hand out, without taking it (a failed create consumes no id).
+    func peekId(_ kind: String) -> Int { (nextIds[kind] ?? 0) + 1 }
+
     mutating func nextId(_ kind: String) -> Int {
         let id = (nextIds[kind] ?? 0) + 1
         nextIds[kind] = id

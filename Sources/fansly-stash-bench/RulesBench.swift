@@ -44,10 +44,18 @@ struct RulesBench: ParsableCommand {
         print("evaluate in memory:         \(format(evaluateTime))  (\(state.entities.count) entities)")
 
         print(String(format: "engine throughput: %.0f media/s (CPU time)", Double(media) / evaluateTime.cpu))
+        print("peak RSS so far (records in memory + \(runs) states): \(Self.peakRSS())")
         guard !skipDatabase else { return }
         let (streamed, totalTime) = try best { try engine.evaluate(database: db) }
         print("evaluate from the database: \(format(totalTime))  (\(streamed.entities.count) entities)")
         if streamed != state { print("warning: the streamed and in-memory evaluations differ") }
+    }
+
+    /// The process's peak resident set size (`VmHWM`).
+    static func peakRSS() -> String {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "unknown"
     }
 
     /// Every record of every creator, as the engine's in-memory input.

@@ -156,3 +156,22 @@ struct MiniSchemaValidator {
         return errors
     }
 }
+
+/// The YAML examples of Docs/rules.md are rule files that load.
+final class DocumentationExampleTests: XCTestCase {
+    func testEveryYAMLExampleOfTheReferenceLoads() throws {
+        let docs = try String(contentsOf: SchemaAndEmbeddingTests.root.appendingPathComponent("Docs/rules.md"), encoding: .utf8)
+        let blocks = docs.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        XCTAssertGreaterThan(blocks.count, 15)
+        var checked = 0
+        for block in blocks where !block.contains("…") {
+            checked += 1
+            do {
+                _ = try RuleSet.load(yaml: block, name: "Docs/rules.md example")
+            } catch let error as RulesError {
+                XCTFail("this example of Docs/rules.md does not load:\n\(block)\n\(error)")
+            }
+        }
+        XCTAssertGreaterThan(checked, 15)
+    }
+}

@@ -193,6 +193,20 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(results.compactMap(\.success), ["1", "2", "3", "4"], "a failed create consumes no id")
     }
 
+    func testAFailedCreateKeepsNothing() async throws {
+        let client = client()
+        let results = await client.createPerformers([PerformerCreateInput(name: "A", tagIds: ["999"]),
+                                                     PerformerCreateInput(name: "B", birthdate: "2024-02-30x"),
+                                                     PerformerCreateInput(name: "C")])
+        XCTAssertEqual(results[0].failure?.underlying.resolverMessage, "FOREIGN KEY constraint failed")
+        XCTAssertNotNil(results[1].failure)
+        XCTAssertEqual(results[2].success, "1", "failed creates consume no id")
+        XCTAssertEqual(server.state.performers.values.map(\.name), ["C"])
+        let gallery = await client.createGalleries([GalleryCreateInput(title: "G", performerIds: ["42"])])
+        XCTAssertNotNil(gallery[0].failure)
+        XCTAssertTrue(server.state.galleries.isEmpty)
+    }
+
     func testLargeInputsAreSplitIntoBatches() async throws {
         let client = client(batchSize: 100)
         server.resetCounters()
