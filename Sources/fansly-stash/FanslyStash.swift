@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `fansly-stash` command: maps a fansly-downloader metadata database into Stash.
 /// Each subcommand lives in its own file and stays thin: parsing, then a call into a library.
@@ -16,4 +17,29 @@ struct FanslyStash: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self]
     )
+
+    /// Runs the command with the exit codes the docs promise: 0 success, 1 any error (usage errors
+    /// included, which ArgumentParser would report as 64), 2 only where a command asks for it
+    /// (`plan --detailed-exitcode`).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(code == .validationFailure ? 1 : code.rawValue)
+        }
+    }
 }
