@@ -167,3 +167,81 @@ public struct DesiredState: Sendable, Hashable, Codable {
         self.entities = entities; self.creatorFolders = creatorFolders
     }
 }
+
+// Plans and golden files are read by people and other tools: values encode as one-key objects
+// (`{"string": "x"}`, `{"references": ["tag.latex"]}`) rather than Swift's synthesized `{"_0": …}`.
+
+extension FieldValue {
+    private enum CodingKeys: String, CodingKey {
+        case string, int, bool, date, strings, reference, references
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "a field value is an object with exactly one of: string, int, bool, date, strings, reference, references"))
+        }
+        switch key {
+        case .string: self = .string(try container.decode(String.self, forKey: key))
+        case .int: self = .int(try container.decode(Int.self, forKey: key))
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: key))
+        case .date: self = .date(try container.decode(String.self, forKey: key))
+        case .strings: self = .strings(try container.decode([String].self, forKey: key))
+        case .reference: self = .reference(try container.decode(EntityAddress.self, forKey: key))
+        case .references: self = .references(try container.decode([EntityAddress].self, forKey: key))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .string(let value): try container.encode(value, forKey: .string)
+        case .int(let value): try container.encode(value, forKey: .int)
+        case .bool(let value): try container.encode(value, forKey: .bool)
+        case .date(let value): try container.encode(value, forKey: .date)
+        case .strings(let value): try container.encode(value, forKey: .strings)
+        case .reference(let value): try container.encode(value, forKey: .reference)
+        case .references(let value): try container.encode(value, forKey: .references)
+        }
+    }
+}
+
+extension MatchKey {
+    private enum CodingKeys: String, CodingKey {
+        case name, disambiguation, url, code
+        case fileMediaId = "file_media_id"
+        case stashIdHint = "stash_id_hint"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let name = try container.decodeIfPresent(String.self, forKey: .name) {
+            self = .name(name, disambiguation: try container.decodeIfPresent(String.self, forKey: .disambiguation))
+        } else if let url = try container.decodeIfPresent(String.self, forKey: .url) {
+            self = .url(url)
+        } else if let code = try container.decodeIfPresent(String.self, forKey: .code) {
+            self = .code(code)
+        } else if let id = try container.decodeIfPresent(FanslyID.self, forKey: .fileMediaId) {
+            self = .fileMediaId(id)
+        } else if let hint = try container.decodeIfPresent(String.self, forKey: .stashIdHint) {
+            self = .stashIdHint(hint)
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "a match key has one of: name, url, code, file_media_id, stash_id_hint"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .name(let name, let disambiguation):
+            try container.encode(name, forKey: .name)
+            try container.encodeIfPresent(disambiguation, forKey: .disambiguation)
+        case .url(let url): try container.encode(url, forKey: .url)
+        case .code(let code): try container.encode(code, forKey: .code)
+        case .fileMediaId(let id): try container.encode(id, forKey: .fileMediaId)
+        case .stashIdHint(let hint): try container.encode(hint, forKey: .stashIdHint)
+        }
+    }
+}
