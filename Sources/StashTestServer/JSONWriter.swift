@@ -4,7 +4,7 @@ import GraphQL
 /// Writes GraphQL results as JSON directly from `Map`, without the Encodable/JSONSerialization
 /// round trip that dominated the server's time on large finds.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 

@@ -27,9 +27,9 @@ extension StashTestServer {
         ]
         for (name, field) in fields {
             if let find = finds[name] {
-                field.resolve = { _, args, context, _ in
+                field.resolve = { _, args, context, info in
                     let server = try RequestContext.server(context)
-                    return try find(server.state, args)
+                    return RequestContext.handOver(try find(server.state, args), context: context, info: info)
                 }
                 continue
             }

@@ -44,6 +44,9 @@ public final class StashTestServer: @unchecked Sendable {
     /// (`{"id":"1"}`, `[{"id":"1"}]` for bulk updates, `true` for gallery image changes). Benchmarks
     /// use it to measure the client without the server's GraphQL execution.
     public var executesRequests: Bool { get { locked { _executes } } set { locked { _executes = newValue } } }
+    /// Write the items of finds straight to JSON (the fast path) instead of completing them field by
+    /// field through GraphQL execution. Both give the same answer; tests turn it off to compare.
+    public var writesFindsDirectly: Bool { get { locked { _direct } } set { locked { _direct = newValue } } }
     /// Added to every request.
     public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
 
@@ -54,6 +57,8 @@ public final class StashTestServer: @unchecked Sendable {
     private var _latency: Duration = .zero
     private var _compress = true
     private var _executes = true
+    private var _direct = true
+    private var directPlans: [String: DirectFindPlan?] = [:]
     private var _gzipResponseCount = 0
     private var injections: [Injection] = []
     private var _requestCount = 0
@@ -232,11 +237,21 @@ public final class StashTestServer: @unchecked Sendable {
             return Self.json(status: .ok, contentType: "application/json", body: Self.stubAnswer(selections))
         }
 
-        let context = RequestContext(server: self)
+        let plan = writesFindsDirectly ? directPlan(payload.query, operationName: payload.operationName, document: document) : nil
+        var context = RequestContext(server: self, collectsFindItems: plan != nil)
         var result: GraphQLResult
+        var encoded: Data?
         do {
             result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
                                        variableValues: payload.variables ?? [:], operationName: payload.operationName)
+            if let plan {
+                encoded = try? Self.encode(result, plan: plan, items: context.findItems)
+                if encoded == nil {
+                    context = RequestContext(server: self)
+                    result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
+                                               variableValues: payload.variables ?? [:], operationName: payload.operationName)
+                }
+            }
         } catch {
             return Self.requestError(["\(error)"], code: nil, accept: accept)
         }
@@ -259,14 +274,14 @@ public final class StashTestServer: @unchecked Sendable {
             // A failed non-null root field nulls the whole `data`, as in gqlgen.
             result.data = nil
         }
-        let encoded = Self.encode(result)
+        let answer = encoded ?? Self.encode(result)
         let acceptEncoding = request.headers[HTTPHeader("Accept-Encoding")]?.lowercased() ?? ""
         if compressResponses && acceptEncoding.contains("gzip") {
             locked { _gzipResponseCount += 1 }
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
-                                body: Gzip.encode(encoded))
+                                body: Gzip.encode(answer))
         }
-        return Self.json(status: .ok, contentType: "application/json", body: encoded)
+        return Self.json(status: .ok, contentType: "application/json", body: answer)
     }
 
     private func parsedDocument(_ query: String) -> Result<Document, GraphQLErrorList> {
@@ -340,10 +355,65 @@ public final class StashTestServer: @unchecked Sendable {
         return rest.prefix { $0 != "\"" }.description
     }
 
+    /// The plan of a query whose finds can be written directly, cached by document text.
+    private func directPlan(_ query: String, operationName: String?, document: Document) -> DirectFindPlan? {
+        let key = (operationName ?? "") + "\u{0}" + query
+        if let cached = locked({ directPlans[key] }) { return cached }
+        let plan = DirectFindPlan.make(document: document, operationName: operationName, schema: schema)
+        locked {
+            if directPlans.count > 512 { directPlans.removeAll() }
+            directPlans[key] = .some(plan)
+        }
+        return plan
+    }
+
+    /// `result` with the find items the resolvers handed over written in place of their empty lists.
+    private static func encode(_ result: GraphQLResult, plan: DirectFindPlan, items: [String: [any Sendable]]) throws -> Data {
+        guard case let .dictionary(roots)? = result.data else { return encode(result) }
+        var writer = JSONWriter(capacity: 1 << 20)
+        writer.append("{\"data\":{")
+        var first = true
+        for (rootKey, value) in roots where !value.isUndefined {
+            if !first { writer.append(",") }
+            first = false
+            writer.write(rootKey)
+            writer.append(":")
+            guard let list = plan.lists[rootKey], case let .dictionary(fields) = value else {
+                writer.write(value)
+                continue
+            }
+            guard let rootItems = items[rootKey] else { throw DirectFindFallback() }
+            writer.append("{")
+            var firstField = true
+            for (key, fieldValue) in fields where !fieldValue.isUndefined {
+                if !firstField { writer.append(",") }
+                firstField = false
+                writer.write(key)
+                writer.append(":")
+                if key == list.key {
+                    try writer.writeDirect(items: rootItems, selection: list.selection)
+                } else {
+                    writer.write(fieldValue)
+                }
+            }
+            writer.append("}")
+        }
+        writer.append("}")
+        writeErrors(result, into: &writer)
+        writer.append("}")
+        return Data(writer.bytes)
+    }
+
     private static func encode(_ result: GraphQLResult) -> Data {
         var writer = JSONWriter()
         writer.append("{\"data\":")
         writer.write(result.data ?? .null)
+        writeErrors(result, into: &writer)
+        writer.append("}")
+        return Data(writer.bytes)
+    }
+
+    private static func writeErrors(_ result: GraphQLResult, into writer: inout JSONWriter) {
         if !result.errors.isEmpty {
             writer.append(",\"errors\":[")
             for (index, error) in result.errors.enumerated() {
@@ -365,8 +435,6 @@ public final class StashTestServer: @unchecked Sendable {
             }
             writer.append("]")
         }
-        writer.append("}")
-        return Data(writer.bytes)
     }
 
     private static func stubAnswer(_ selections: [(alias: String, name: String)]) -> Data {
@@ -448,8 +516,21 @@ final class RequestContext: @unchecked Sendable {
     unowned let server: StashTestServer
     private let lock = NSLock()
     private var ran = false
-    init(server: StashTestServer) { self.server = server }
+    /// When true, find resolvers hand their items over (see `DirectFind.swift`) and answer empty lists.
+    let collectsFindItems: Bool
+    private var items: [String: [any Sendable]] = [:]
+    init(server: StashTestServer, collectsFindItems: Bool = false) { self.server = server; self.collectsFindItems = collectsFindItems }
     var resolverRan: Bool { lock.lock(); defer { lock.unlock() }; return ran }
+    /// The items each find handed over, by root response key.
+    var findItems: [String: [any Sendable]] { lock.lock(); defer { lock.unlock() }; return items }
+
+    /// Keeps `result`'s items for direct writing when collecting; returns what GraphQL should complete.
+    static func handOver(_ result: FindResultNode, context: any Sendable, info: GraphQLResolveInfo) -> FindResultNode {
+        guard let context = context as? RequestContext, context.collectsFindItems,
+              case let .key(rootKey)? = info.path.elements.last else { return result }
+        context.lock.lock(); context.items[rootKey] = result.items; context.lock.unlock()
+        return FindResultNode(listKey: result.listKey, count: result.count, items: [])
+    }
 
     /// The server of the request, marking that a resolver ran.
     static func server(_ context: any Sendable) throws -> StashTestServer {

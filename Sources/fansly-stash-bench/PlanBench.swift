@@ -26,6 +26,8 @@ struct PlanBench: AsyncParsableCommand {
     @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
     @Flag(help: "Also time each stage of an offline plan in this process (read + evaluate, plan, report, JSON).")
     var stages = false
+    @Flag(help: "Skip everything that needs the test server: time only the offline plan (quick to iterate on).")
+    var offlineOnly = false
 
     func run() async throws {
         let fileManager = FileManager.default
@@ -52,6 +54,16 @@ struct PlanBench: AsyncParsableCommand {
         let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
         let paths = SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path }
         let entities = (document["changes"] as? [Any])?.count ?? 0
+        if offlineOnly {
+            let human = try runChild(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""])
+            print("""
+            database: \(dbPath) (\(creators) creators, \(creators * postsPerCreator) posts, \(creators * postsPerCreator * mediaPerPost) media)
+            offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
+            \(summary["unmatched"] ?? 0) unmatched
+            offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
+            """)
+            return
+        }
 
         let server = StashTestServer()
         server.seed(paths: paths)
@@ -101,6 +113,7 @@ struct PlanBench: AsyncParsableCommand {
         let text = await measure("human report") { PlanRenderer().render(plan) }
         let json = try await measure("JSON document") { try PlanFile.encode(plan) }
         print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
+        guard !offlineOnly else { return }
 
         print("stages of a plan against the test server:")
         let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path

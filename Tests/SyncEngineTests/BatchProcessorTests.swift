@@ -76,7 +76,7 @@ final class BatchProcessorTests: XCTestCase {
         }
         XCTAssertEqual(outcomes, [.created(id: "1"), .created(id: "2"), .failed(message: "broken item"),
                                   .created(id: "4"), .created(id: "5")])
-        XCTAssertEqual(recorder.batches.first, [1, 2, 3, 4])
+        XCTAssertTrue(recorder.batches.contains([1, 2, 3, 4]), "\(recorder.batches)")
         XCTAssertTrue(recorder.batches.contains([3]))
         XCTAssertEqual(recorder.reported[3], .failed(message: "broken item"))
     }
