@@ -31,8 +31,23 @@ public enum PlanFile {
         return data
     }
 
-    /// Streams the document to `sink` in pieces.
+    /// Streams the document to `sink` in pieces of about 256 KB (`PlanJSONWriter`).
     public static func write(_ plan: Plan, to sink: (Data) throws -> Void) throws {
+        try withoutActuallyEscaping(sink) { sink in
+            var writer = PlanJSONWriter(sink: sink)
+            try writer.write(plan)
+        }
+    }
+
+    /// The same document through `JSONEncoder`, entity by entity: the reference `PlanJSONWriter` is
+    /// tested against (byte for byte).
+    static func foundationEncode(_ plan: Plan) throws -> Data {
+        var data = Data()
+        try foundationWrite(plan) { data.append($0) }
+        return data
+    }
+
+    private static func foundationWrite(_ plan: Plan, to sink: (Data) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
