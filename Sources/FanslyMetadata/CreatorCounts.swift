@@ -35,6 +35,15 @@ struct CreatorCounts {
             .sorted { $0.lowercased() < $1.lowercased() }
     }
 
+    /// The accounts `summaries()` lists, in the same order, without the counts.
+    func accounts() throws -> [Account] {
+        let ids = try creatorIds()
+        var accounts = try RecordLoader(db: db, schema: schema).accounts(ids: ids)
+        // Content owned by an account row that was never stored still counts.
+        for id in ids where accounts[id] == nil { accounts[id] = Account(id: id, username: String(id)) }
+        return accounts.values.sorted { ($0.username.lowercased(), $0.id) < ($1.username.lowercased(), $1.id) }
+    }
+
     /// Summaries of `accounts` (default: every creator), ordered by username.
     func summaries(for requested: [FanslyID]? = nil) throws -> [CreatorSummary] {
         let ids = try requested ?? creatorIds()

@@ -25,22 +25,33 @@ struct RecordLoader {
     let db: Database
     let schema: DatabaseSchema
 
-    /// Ids per `IN (…)` list; the ids are integers written into the SQL, so no variable limit applies.
-    static let chunkSize = 5_000
+    /// Ids per `IN (…)` list: bound parameters (`?1…?900`, reusable when the list appears twice),
+    /// below the 999-variable limit of old SQLite builds.
+    static let chunkSize = 900
+
+    /// The `%@` placeholder's replacement: the chunk's numbered parameters.
+    static let parameterList = (1...chunkSize).map { "?\($0)" }.joined(separator: ",")
 
     // MARK: - Generic helpers
 
-    /// Runs `sql` once per chunk of `ids`, replacing the `%@` placeholder with the chunk.
-    func rows(_ sql: String, ids: some Collection<FanslyID>, arguments: StatementArguments = []) throws -> [ValueRow] {
+    /// Runs `sql` once per chunk of `ids`, the `%@` placeholder standing for the chunk's ids. The
+    /// statement is prepared once per connection (a cached statement with a fixed number of bound
+    /// parameters; short chunks repeat their last id), so SQLite parses no long literal lists.
+    func rows(_ sql: String, ids: some Collection<FanslyID>) throws -> [ValueRow] {
         var unique = Array(Set(ids))
         guard !unique.isEmpty else { return [] }
         unique.sort()
+        let statement = try db.cachedStatement(sql: sql.replacingOccurrences(of: "%@", with: Self.parameterList))
         var result: [ValueRow] = []
+        var chunk: [FanslyID] = []
+        chunk.reserveCapacity(Self.chunkSize)
         var start = 0
         while start < unique.count {
-            let chunk = unique[start..<min(start + Self.chunkSize, unique.count)]
-            let list = chunk.map(String.init).joined(separator: ",")
-            result += try ValueRow.fetchAll(db, sql: sql.replacingOccurrences(of: "%@", with: list), arguments: arguments)
+            chunk.removeAll(keepingCapacity: true)
+            chunk += unique[start..<min(start + Self.chunkSize, unique.count)]
+            while chunk.count < Self.chunkSize { chunk.append(chunk[chunk.count - 1]) }
+            statement.setUncheckedArguments(StatementArguments(chunk))
+            try ValueRow.append(statement, to: &result)
             start += Self.chunkSize
         }
         return result
@@ -259,7 +270,7 @@ struct RecordLoader {
     /// Post rows matching `sqlWhere` (which may use the `%@` id list), without relationships.
     func postRows(sqlWhere: String, ids: [FanslyID]? = nil, arguments: StatementArguments = []) throws -> [Post] {
         let sql = "SELECT \(postColumns) FROM posts WHERE \(sqlWhere)"
-        let rows = try ids.map { try self.rows(sql, ids: $0, arguments: arguments) }
+        let rows = try ids.map { try self.rows(sql, ids: $0) }
             ?? ValueRow.fetchAll(db, sql: sql, arguments: arguments)
         return try rows.map { row in
             let fields = Fields(row: row, table: "posts")
@@ -340,9 +351,23 @@ typealias ValueRow = [DatabaseValue]
 extension Array where Element == DatabaseValue {
     static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [ValueRow] {
         var rows: [ValueRow] = []
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() { rows.append(Array(row.databaseValues)) }
+        let statement = try db.cachedStatement(sql: sql)
+        statement.arguments = arguments
+        try append(statement, to: &rows)
         return rows
+    }
+
+    /// Runs `statement` with its current arguments and appends its rows to `rows`.
+    static func append(_ statement: Statement, to rows: inout [ValueRow]) throws {
+        let columns = CInt(statement.columnCount)
+        let cursor = try Row.fetchCursor(statement)
+        // Values straight from the statement: `Row.databaseValues` would build every column's name.
+        while try cursor.next() != nil {
+            var row = ValueRow()
+            row.reserveCapacity(Int(columns))
+            for index in 0..<columns { row.append(DatabaseValue(sqliteStatement: statement.sqliteStatement, index: index)) }
+            rows.append(row)
+        }
     }
 }
 

@@ -129,7 +129,8 @@ final class Evaluation {
                 try prefetchAccounts(page.flatMap { $0.media.map(\.accountId) })
                 for message in page { processMessage(message, creator: creator) }
             }
-            try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+            // Items posts and messages showed are not loose: the source need not even read them.
+            try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: referenced) { page in
                 for item in page where !referenced.contains(item.id) { processLoose(item, creator: creator) }
             }
             if rules.bundle.gallery.enabled {

@@ -13,8 +13,23 @@ public protocol MetadataRecordSource {
     func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws
     func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws
     func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws
+    /// The creator's media in id order without the items in `excluded` (sources that can skip
+    /// reading them should; pages may then be shorter than `pageSize`).
+    func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
+                          _ body: ([AccountMedia]) throws -> Void) throws
     /// The folder the downloader wrote into, when known (the database's folder by default).
     var defaultDownloadRoot: String? { get }
+}
+
+extension MetadataRecordSource {
+    /// Filters the full stream: right for any source, for sources that cannot skip reading.
+    public func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
+                                 _ body: ([AccountMedia]) throws -> Void) throws {
+        try forEachMediaPage(creator: creator, pageSize: pageSize) { page in
+            let kept = page.filter { !excluded.contains($0.id) }
+            if !kept.isEmpty { try body(kept) }
+        }
+    }
 }
 
 /// Records held in memory: the engine's pure input.

@@ -19,6 +19,10 @@ struct RulesBench: ParsableCommand {
     @Option(help: "Rule files (default: the built-in rules).") var rules: [String] = []
     @Option(help: "Reuse or create the database here instead of a temporary file.") var database: String?
     @Flag(help: "Skip the end-to-end evaluation that streams from the database.") var skipDatabase = false
+    @Flag(help: "Time only reading and evaluating from the database (quick to iterate on), with peak RSS.")
+    var databaseOnly = false
+    @Flag(help: "With --database-only: evaluate on one thread, the engine reading the database itself (no read-ahead).")
+    var sequential = false
 
     func run() throws {
         let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
@@ -34,6 +38,20 @@ struct RulesBench: ParsableCommand {
         let (ruleSet, loadTime) = try best { try RuleSet.load(paths: rules) }
         print("load rules:                 \(format(loadTime))")
 
+        if databaseOnly {
+            let engine = MappingEngine(rules: ruleSet)
+            if sequential {
+                let (streamed, totalTime) = try best { try engine.evaluate(source: db) }
+                print("evaluate from the database, one thread: \(format(totalTime))  (\(streamed.entities.count) entities)")
+                print("peak RSS: \(Self.peakRSS())")
+                return
+            }
+            let (streamed, totalTime) = try best { try engine.evaluate(database: db) }
+            print("evaluate from the database: \(format(totalTime))  (\(streamed.entities.count) entities)")
+            print("peak RSS: \(Self.peakRSS())")
+            return
+        }
+
         // The records in memory, to time the engine alone.
         let (records, readTime) = try best { try Self.readAll(db) }
         let media = records.media.count
@@ -46,6 +64,8 @@ struct RulesBench: ParsableCommand {
         print(String(format: "engine throughput: %.0f media/s (CPU time)", Double(media) / evaluateTime.cpu))
         print("peak RSS so far (records in memory + \(runs) states): \(Self.peakRSS())")
         guard !skipDatabase else { return }
+        let (pages, streamTime) = try best { try Self.streamAll(db) }
+        print("stream from the database (\(pages) pages, no rules): \(format(streamTime))")
         let (streamed, totalTime) = try best { try engine.evaluate(database: db) }
         print("evaluate from the database: \(format(totalTime))  (\(streamed.entities.count) entities)")
         if streamed != state { print("warning: the streamed and in-memory evaluations differ") }
@@ -79,6 +99,28 @@ struct RulesBench: ParsableCommand {
         var seen = Set<FanslyID>()
         records.posts = records.posts.filter { seen.insert($0.id).inserted }
         return records
+    }
+
+    /// Streams every creator's pages the way the engine reads them, without evaluating anything:
+    /// the reading share of `evaluate(database:)`. Returns the number of pages.
+    static func streamAll(_ db: MetadataDatabase) throws -> Int {
+        var pages = 0
+        var shown = Set<FanslyID>()
+        for creator in try db.creatorAccounts() {
+            _ = try db.walls(creator: creator.id)
+            try db.forEachPostPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                pages += 1
+                for post in page { for item in post.media + post.reposts.flatMap(\.media) { shown.insert(item.id) } }
+            }
+            try db.forEachMessagePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                pages += 1
+                for message in page { for item in message.media { shown.insert(item.id) } }
+            }
+            // Like the engine, skip reading the media posts and messages showed.
+            try db.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: shown) { _ in pages += 1 }
+            try db.forEachBundlePage(creator: creator.id, pageSize: MappingEngine.pageSize) { _ in pages += 1 }
+        }
+        return pages
     }
 
     /// Wall-clock and CPU time of one step; CPU time is what matters on a busy machine.

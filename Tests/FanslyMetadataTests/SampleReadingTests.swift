@@ -35,6 +35,34 @@ final class SampleReadingTests: XCTestCase {
         XCTAssertEqual(summary.account.avatar?.isDownloaded, false)
     }
 
+    func testCreatorAccountsAreTheCreatorsWithoutCounts() throws {
+        XCTAssertEqual(try database.creatorAccounts(), try database.creators().map(\.account))
+        let generated = try MetadataDatabase(path: TestSupport.generatedSample(self, options: .large(creators: 4, postsPerCreator: 5, mediaPerPost: 1)).path)
+        XCTAssertEqual(try generated.creatorAccounts(), try generated.creators().map(\.account))
+        XCTAssertEqual(try generated.creatorAccounts().count, 4)
+    }
+
+    func testMediaPagesExcludingSkipTheExcludedItems() throws {
+        for creator in try database.creatorAccounts() {
+            var all: [AccountMedia] = []
+            try database.forEachMediaPage(creator: creator.id, pageSize: 500) { all += $0 }
+            XCTAssertGreaterThan(all.count, 2, creator.username)
+            let excluded = Set(all.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.id))
+            var kept: [AccountMedia] = []
+            var largestPage = 0
+            try database.forEachMediaPage(creator: creator.id, pageSize: 2, excluding: excluded) { page in
+                XCTAssertFalse(page.isEmpty)
+                largestPage = max(largestPage, page.count)
+                kept += page
+            }
+            XCTAssertEqual(kept, all.filter { !excluded.contains($0.id) }, creator.username)
+            XCTAssertLessThanOrEqual(largestPage, 2)
+            var none = 0
+            try database.forEachMediaPage(creator: creator.id, pageSize: 2, excluding: Set(all.map(\.id))) { _ in none += 1 }
+            XCTAssertEqual(none, 0, "a page with every item excluded is not delivered")
+        }
+    }
+
     func testCreatorMatchingByNameCaseInsensitiveHandleOrId() throws {
         XCTAssertEqual(try database.creator(matching: "lunavesper").id, luna.id)
         XCTAssertEqual(try database.creator(matching: "@LUNAVESPER").id, luna.id)
