@@ -102,7 +102,7 @@ struct FileNode: KeySubscriptable, Sendable {
         switch key {
         case "id": return String(id)
         case "path": return path
-        case "basename": return (path as NSString).lastPathComponent
+        case "basename": return Self.basename(path)
         case "size": return 1_000_000 + id
         case "format": return (path as NSString).pathExtension.lowercased()
         case "width": return 1920
@@ -114,6 +114,16 @@ struct FileNode: KeySubscriptable, Sendable {
         case "audio_codec": return "aac"
         default: return nil
         }
+    }
+}
+
+extension FileNode {
+    /// `lastPathComponent` without bridging to NSString (a hot path of large finds).
+    static func basename(_ path: String) -> String {
+        guard !path.hasSuffix("/"), let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else {
+            return (path as NSString).lastPathComponent
+        }
+        return String(path[path.utf8.index(after: slash)...])
     }
 }
 

@@ -14,11 +14,14 @@ public struct PlanSession: Sendable {
     public var catalog: MediaCatalog?
     public var selection: PlanSelection
     public var tool: String
+    /// Reads from `client` started before the rules were evaluated (they also connected).
+    public var prefetched: StashSnapshotLoader.Prefetch?
 
     public init(desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
-                catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String) {
+                catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String,
+                prefetched: StashSnapshotLoader.Prefetch? = nil) {
         self.desired = desired; self.inputs = inputs; self.client = client; self.links = links
-        self.catalog = catalog; self.selection = selection; self.tool = tool
+        self.catalog = catalog; self.selection = selection; self.tool = tool; self.prefetched = prefetched
     }
 
     /// Computes the plan. `progress` receives short status lines for a terminal.
@@ -28,10 +31,12 @@ public struct PlanSession: Sendable {
         let remembered = try links?.allLinks() ?? [:]
         let snapshot: StashSnapshot
         if let client {
-            progress("connecting to Stash at \(client.configuration.baseURL.absoluteString)…")
-            try await client.connect()
+            if prefetched == nil {
+                progress("connecting to Stash at \(client.configuration.baseURL.absoluteString)…")
+                try await client.connect()
+            }
             snapshot = try await StashSnapshotLoader(client: client)
-                .load(desired: desired, entities: entities, links: remembered, progress: progress)
+                .load(desired: desired, entities: entities, links: remembered, prefetched: prefetched, progress: progress)
         } else {
             snapshot = StashSnapshot(objects: [], isOffline: true)
         }

@@ -28,6 +28,8 @@ struct PlanBench: AsyncParsableCommand {
     var stages = false
     @Flag(help: "Skip everything that needs the test server: time only the offline plan (quick to iterate on).")
     var offlineOnly = false
+    @Flag(help: "Only start the seeded test server, print its URL and keep it running until interrupted (to time or profile `fansly-stash plan --stash-url URL` by hand).")
+    var serve = false
 
     func run() async throws {
         let fileManager = FileManager.default
@@ -38,6 +40,7 @@ struct PlanBench: AsyncParsableCommand {
             print("generating \(dbPath)…")
             try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: options)
         }
+        if serve { return try await serveForever(dbPath: dbPath, options: options) }
         if stages { try await timeStages(dbPath: dbPath) }
         let binary = executable ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("fansly-stash").path
@@ -115,22 +118,50 @@ struct PlanBench: AsyncParsableCommand {
         print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
         guard !offlineOnly else { return }
 
-        print("stages of a plan against the test server:")
+        print("stages of a plan against the test server (the server runs in this process and shares its CPU):")
         let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
         let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
         let server = StashTestServer()
         server.seed(paths: SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path })
         try await server.start()
+        server.resetCounters()
         let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, pageSize: 5000))
-        let snapshot = try await measure("read Stash") {
-            try await StashSnapshotLoader(client: client).load(desired: desired, entities: desired.entities, links: [:])
+        _ = try await measure("connect") { try await client.connect() }
+        let residentBefore = Self.residentMegabytes()
+        var loader = StashSnapshotLoader(client: client)
+        loader.stepFinished = { step, seconds, objects in
+            print("    \(step): \(String(format: "%.2f", seconds)) s, \(objects) objects, resident \(PlanBench.residentMegabytes()) MB")
         }
-        print("  \(server.requestCount) requests, \(snapshot.count) objects")
+        let snapshot = try await measure("read Stash (steps above)") {
+            try await loader.load(desired: desired, entities: desired.entities, links: [:])
+        }
+        print("  \(server.requestCount) requests, \(snapshot.count) objects; resident memory \(residentBefore) MB before, "
+              + "\(Self.residentMegabytes()) MB after reading Stash")
         let online = try await measure("match and diff") {
             try Planner(desired: desired, snapshot: snapshot).plan(inputs: inputs, tool: "bench")
         }
         _ = try await measure("JSON document (\(online.changes.count) changes)") { try PlanFile.encode(online) }
         await server.stop()
+    }
+
+    /// Seeds the test server as the online plan does and keeps it running.
+    private func serveForever(dbPath: String, options: SampleOptions) async throws {
+        let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
+        let server = StashTestServer()
+        server.seed(paths: SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path })
+        try await server.start()
+        print("test server at \(server.baseURL.absoluteString) (database \(dbPath)); interrupt to stop")
+        fflush(stdout)
+        while true {
+            try await Task.sleep(for: .seconds(10))
+            if server.requestCount > 0 { print("\(server.requestCount) requests so far"); fflush(stdout) }
+        }
+    }
+
+    private static func residentMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
     private func peakRSSMegabytes() -> Int {
