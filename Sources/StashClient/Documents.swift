@@ -88,6 +88,7 @@ enum StashDocuments {
         var documents: [(String, String)] = [
             ("FindPerformers", findPerformers), ("FindStudios", findStudios), ("FindTags", findTags),
             ("FindGalleries", findGalleries), ("FindScenes", findScenes), ("FindImages", findImages),
+            ("FindSceneSummaries", findSceneSummaries), ("FindImageSummaries", findImageSummaries),
             ("ServerInfo", serverInfo),
         ]
         for mutation in MutationKind.all {

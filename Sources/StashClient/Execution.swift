@@ -9,6 +9,9 @@ struct FindKind<Item: Decodable & Sendable & Hashable>: Sendable {
     /// Variable holding the object filter, e.g. `scene_filter`.
     let filterVariable: String
     let document: String
+    /// True when `Item` declares its keys as Stash spells them (`visual_files`): decoded without
+    /// the snake-case conversion, which costs a string per key per object.
+    var declaresStashKeys = false
 }
 
 extension FindKind where Item == Performer {
@@ -85,15 +88,15 @@ private struct NullableBox<Value: Decodable>: Decodable {
 
 extension StashClient {
     /// Runs a read-only query and decodes `data`; any GraphQL error is thrown.
-    func query<Variables: Encodable, Payload: Decodable>(operation: String, document: String,
-                                                           variables: Variables) async throws(StashError) -> Payload {
+    func query<Variables: Encodable, Payload: Decodable>(operation: String, document: String, variables: Variables,
+                                                           stashKeys: Bool = false) async throws(StashError) -> Payload {
         let encoded: Data
         do { encoded = try transport.encoder.encode(variables) } catch {
             throw .invalidInput(operation: operation, detail: String(describing: error))
         }
         let data = try await transport.post(operation: operation, document: document, variables: encoded, idempotent: true)
         let envelope: Envelope<Payload>
-        do { envelope = try transport.decoder.decode(Envelope<Payload>.self, from: data) } catch {
+        do { envelope = try (stashKeys ? transport.plainDecoder : transport.decoder).decode(Envelope<Payload>.self, from: data) } catch {
             throw .malformedResponse(operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
         }
         if let error = envelope.errors?.first {
@@ -111,7 +114,8 @@ extension StashClient {
         let variables = FindVariables(filterVariable: kind.filterVariable,
                                       filter: FindFilter(page: page, perPage: perPage, sort: sort, direction: .ascending),
                                       objectFilter: filter, ids: ids)
-        let payload: [String: FindResult<Item>] = try await query(operation: kind.field, document: kind.document, variables: variables)
+        let payload: [String: FindResult<Item>] = try await query(operation: kind.field, document: kind.document, variables: variables,
+                                                                  stashKeys: kind.declaresStashKeys)
         guard let result = payload[kind.field] else {
             throw .malformedResponse(operation: kind.field, detail: "no \(kind.field) in data")
         }
@@ -120,11 +124,20 @@ extension StashClient {
 
     func findAll<Item, Filter: Encodable>(_ kind: FindKind<Item>, filter: Filter?) async throws(StashError) -> [Item] {
         var items: [Item] = []
+        try await forEachPage(kind, filter: filter) { items.append(contentsOf: $0) }
+        return items
+    }
+
+    /// Every page of a find, in order, each handed to `body` as soon as it is decoded.
+    func forEachPage<Item, Filter: Encodable>(_ kind: FindKind<Item>, filter: Filter?,
+                                               body: ([Item]) -> Void) async throws(StashError) {
+        var seen = 0
         var page = 1
         while true {
             let result = try await findPage(kind, filter: filter, ids: nil, page: page, perPage: configuration.pageSize, sort: "id")
-            items.append(contentsOf: result.items)
-            if result.items.isEmpty || items.count >= result.count { return items }
+            seen += result.items.count
+            body(result.items)
+            if result.items.isEmpty || seen >= result.count { return }
             page += 1
         }
     }

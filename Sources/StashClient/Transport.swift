@@ -29,6 +29,8 @@ final class GraphQLTransport: @unchecked Sendable {
     private let logger: Logger
     let encoder: JSONEncoder
     let decoder: JSONDecoder
+    /// For types whose coding keys are Stash's own names.
+    let plainDecoder = JSONDecoder()
 
     init(configuration: StashConfiguration, logger: Logger) {
         self.configuration = configuration

@@ -1,14 +1,23 @@
 import Foundation
 
 /// Stash's string criterion semantics (pkg/sqlite/criterion_handlers.go), over in-memory values.
+/// Built once per find: the words and LIKE patterns are prepared here, not per object.
 struct StringMatch {
     let value: String
     let modifier: String
+    /// `%word%` for each `INCLUDES`/`EXCLUDES` word; the value itself for `EQUALS`/`NOT_EQUALS`.
+    private let patterns: [LikePattern]
 
     init?(_ input: InputObject?) {
         guard let input, let modifier = input.rawString("modifier") else { return nil }
-        self.value = input.rawString("value") ?? ""
+        let value = input.rawString("value") ?? ""
+        self.value = value
         self.modifier = modifier
+        switch modifier {
+        case "INCLUDES", "EXCLUDES": patterns = Self.words(value).map { LikePattern("%\($0)%") }
+        case "EQUALS", "NOT_EQUALS": patterns = [LikePattern(value)]
+        default: patterns = []
+        }
     }
 
     /// Checks the regex up front, as Stash does, so a bad pattern is an error, not "no match".
@@ -21,10 +30,10 @@ struct StringMatch {
     /// A single-valued text column (`title`, `name`, full `path`…); nil is SQL NULL.
     func matches(_ text: String?) -> Bool {
         switch modifier {
-        case "EQUALS": return text.map { Self.like($0, value) } ?? false
-        case "NOT_EQUALS": return text.map { !Self.like($0, value) } ?? false
-        case "INCLUDES": return text.map { t in Self.words(value).contains { Self.like(t, "%\($0)%") } } ?? false
-        case "EXCLUDES": return text.map { t in Self.words(value).allSatisfy { !Self.like(t, "%\($0)%") } } ?? true
+        case "EQUALS": return text.map { patterns[0].matches($0) } ?? false
+        case "NOT_EQUALS": return text.map { !patterns[0].matches($0) } ?? false
+        case "INCLUDES": return text.map { t in patterns.contains { $0.matches(t) } } ?? false
+        case "EXCLUDES": return text.map { t in patterns.allSatisfy { !$0.matches(t) } } ?? true
         case "MATCHES_REGEX": return text.map { Self.regexMatches($0, value) } ?? false
         case "NOT_MATCHES_REGEX": return text.map { !Self.regexMatches($0, value) } ?? true
         case "IS_NULL": return text.map { $0.trimmingCharacters(in: .whitespaces).isEmpty } ?? true
@@ -53,24 +62,8 @@ struct StringMatch {
         return trimmed.split(whereSeparator: { $0.isWhitespace }).map(String.init)
     }
 
-    /// SQLite `LIKE`: case-insensitive for ASCII, `%` any run, `_` any one character, no escape.
-    static func like(_ text: String, _ pattern: String) -> Bool {
-        let t = Array(text.lowercased().unicodeScalars), p = Array(pattern.lowercased().unicodeScalars)
-        var ti = 0, pi = 0, starP = -1, starT = 0
-        while ti < t.count {
-            if pi < p.count && (p[pi] == "_" || (p[pi] != "%" && p[pi] == t[ti])) {
-                ti += 1; pi += 1
-            } else if pi < p.count && p[pi] == "%" {
-                starP = pi; starT = ti; pi += 1
-            } else if starP >= 0 {
-                pi = starP + 1; starT += 1; ti = starT
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "%" { pi += 1 }
-        return pi == p.count
-    }
+    /// SQLite `LIKE`: case-insensitive, `%` any run, `_` any one character, no escape.
+    static func like(_ text: String, _ pattern: String) -> Bool { LikePattern(pattern).matches(text) }
 
     nonisolated(unsafe) private static var regexCache: [String: NSRegularExpression] = [:]
     private static let regexLock = NSLock()
@@ -90,6 +83,46 @@ struct StringMatch {
     static func regexMatches(_ text: String, _ pattern: String) -> Bool {
         guard let regex = try? regex(pattern) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+/// A LIKE pattern lower-cased once. Texts are compared scalar by scalar after lower-casing; an
+/// ASCII text (every path the benchmarks hold) is lower-cased byte by byte without a copy.
+struct LikePattern {
+    private let scalars: [UInt32]
+
+    init(_ pattern: String) { scalars = pattern.lowercased().unicodeScalars.map(\.value) }
+
+    func matches(_ text: String) -> Bool {
+        var text = text
+        let ascii = text.withUTF8 { bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return Self.match(count: bytes.count, pattern: scalars) { index in
+                let byte = bytes[index]
+                return UInt32(byte >= 65 && byte <= 90 ? byte + 32 : byte)
+            }
+        }
+        if let ascii { return ascii }
+        let lowered = text.lowercased().unicodeScalars.map(\.value)
+        return Self.match(count: lowered.count, pattern: scalars) { lowered[$0] }
+    }
+
+    private static func match(count: Int, pattern p: [UInt32], scalar t: (Int) -> UInt32) -> Bool {
+        let percent = UInt32(UInt8(ascii: "%")), underscore = UInt32(UInt8(ascii: "_"))
+        var ti = 0, pi = 0, starP = -1, starT = 0
+        while ti < count {
+            if pi < p.count && (p[pi] == underscore || (p[pi] != percent && p[pi] == t(ti))) {
+                ti += 1; pi += 1
+            } else if pi < p.count && p[pi] == percent {
+                starP = pi; starT = ti; pi += 1
+            } else if starP >= 0 {
+                pi = starP + 1; starT += 1; ti = starT
+            } else {
+                return false
+            }
+        }
+        while pi < p.count && p[pi] == percent { pi += 1 }
+        return pi == p.count
     }
 }
 
@@ -116,11 +149,38 @@ struct IntMatch {
 }
 
 /// Evaluates an object filter (`SceneFilterType`…) with nested AND / OR / NOT, as Stash combines them.
+/// The criteria are read once, when the find starts, not for every object.
 struct ObjectFilter {
     /// Values of the object for a filter key: a text, a list of texts, a number or a bool.
     enum Value { case text(String?), list([String]), number(Int), flag(Bool), ids([Int]) }
 
+    /// One criterion, ready for whichever kind of value the object has under its key.
+    private struct Criterion {
+        let key: String
+        let string: StringMatch?
+        let number: IntMatch?
+        let flag: Bool?
+        let idsModifier: String?
+        let wantedIds: [Int]
+    }
+
     let input: InputObject
+    private let criteria: [Criterion]
+    private let and: [ObjectFilter]
+    private let not: [ObjectFilter]
+    private let or: [ObjectFilter]
+
+    init(input: InputObject) {
+        self.input = input
+        criteria = input.fields.filter { !["AND", "OR", "NOT"].contains($0.key) }.map { key, criterion in
+            let object = InputObject(criterion)
+            return Criterion(key: key, string: StringMatch(object), number: IntMatch(object), flag: criterion.bool,
+                             idsModifier: object.rawString("modifier"), wantedIds: (try? object.ids("value")) ?? [])
+        }
+        and = input.object("AND").map { [ObjectFilter(input: $0)] } ?? []
+        not = input.object("NOT").map { [ObjectFilter(input: $0)] } ?? []
+        or = input.object("OR").map { [ObjectFilter(input: $0)] } ?? []
+    }
 
     func validate() throws {
         for (key, _) in input.fields {
@@ -134,18 +194,17 @@ struct ObjectFilter {
 
     func matches(_ valueOf: (String) -> Value?) -> Bool {
         var own = true
-        for (key, criterion) in input.fields where !["AND", "OR", "NOT"].contains(key) {
-            guard let value = valueOf(key) else { continue }
+        for criterion in criteria {
+            guard let value = valueOf(criterion.key) else { continue }
             let ok: Bool
             switch value {
-            case let .text(text): ok = StringMatch(InputObject(criterion))?.matches(text) ?? true
-            case let .list(list): ok = StringMatch(InputObject(criterion))?.matches(list: list) ?? true
-            case let .number(number): ok = IntMatch(InputObject(criterion))?.matches(number) ?? true
-            case let .flag(flag): ok = criterion.bool.map { $0 == flag } ?? true
+            case let .text(text): ok = criterion.string?.matches(text) ?? true
+            case let .list(list): ok = criterion.string?.matches(list: list) ?? true
+            case let .number(number): ok = criterion.number?.matches(number) ?? true
+            case let .flag(flag): ok = criterion.flag.map { $0 == flag } ?? true
             case let .ids(ids):
-                let object = InputObject(criterion)
-                let wanted = (try? object.ids("value")) ?? []
-                switch object.rawString("modifier") {
+                let wanted = criterion.wantedIds
+                switch criterion.idsModifier {
                 case "INCLUDES": ok = ids.contains { wanted.contains($0) }
                 case "INCLUDES_ALL": ok = wanted.allSatisfy { ids.contains($0) }
                 case "EXCLUDES": ok = !ids.contains { wanted.contains($0) }
@@ -156,9 +215,9 @@ struct ObjectFilter {
             }
             if !ok { own = false; break }
         }
-        if let and = input.object("AND"), !ObjectFilter(input: and).matches(valueOf) { own = false }
-        if let not = input.object("NOT"), ObjectFilter(input: not).matches(valueOf) { own = false }
-        if let or = input.object("OR") { return own || ObjectFilter(input: or).matches(valueOf) }
+        if let and = and.first, !and.matches(valueOf) { own = false }
+        if let not = not.first, not.matches(valueOf) { own = false }
+        if let or = or.first { return own || or.matches(valueOf) }
         return own
     }
 }

@@ -62,6 +62,7 @@ public final class StashTestServer: @unchecked Sendable {
     private var _gzipResponseCount = 0
     private var injections: [Injection] = []
     private var _requestCount = 0
+    private var _directFindCount = 0
     private var _fieldCounts: [String: Int] = [:]
     private var server: HTTPServer?
     private var serverTask: Task<Void, Error>?
@@ -178,7 +179,10 @@ public final class StashTestServer: @unchecked Sendable {
     public func requestCount(for field: String) -> Int { locked { _fieldCounts[field] ?? 0 } }
 
     /// Resets the counters.
-    public func resetCounters() { locked { _requestCount = 0; _fieldCounts = [:] } }
+    public func resetCounters() { locked { _requestCount = 0; _fieldCounts = [:]; _directFindCount = 0 } }
+    /// Requests whose finds were answered on the fast path (items written straight to JSON, see
+    /// `writesFindsDirectly`), as opposed to GraphQL's field-by-field completion.
+    public var directFindCount: Int { locked { _directFindCount } }
 
     // MARK: HTTP
 
@@ -246,6 +250,7 @@ public final class StashTestServer: @unchecked Sendable {
                                        variableValues: payload.variables ?? [:], operationName: payload.operationName)
             if let plan {
                 encoded = try? Self.encode(result, plan: plan, items: context.findItems)
+                if encoded != nil && !plan.lists.isEmpty { locked { _directFindCount += 1 } }
                 if encoded == nil {
                     context = RequestContext(server: self)
                     result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,

@@ -43,14 +43,24 @@ public struct Applier: Sendable {
     /// Applies every create and update of `plan`; noops and skips are counted. Never throws: failures
     /// are per item and end up in the report (a failure that makes Stash unusable fails the rest).
     public func apply(_ plan: Plan) async -> SyncReport {
-        let run = Run(plan: plan, state: state)
+        await apply(PlanChanges(plan))
+    }
+
+    /// Applies the changes of a saved plan (`SavedPlan.readChanges()`), reading one phase's changes
+    /// at a time. A phase whose changes cannot be read again (the file changed in place) fails its items.
+    public func apply(_ changes: PlanChanges) async -> SyncReport {
+        let run = Run(changes: changes, state: state)
         run.seed()
         let processor = BatchProcessor<WorkItem>(options: options, isRetryable: { error in
             guard let kind = (error as? WriteFailure)?.kind else { return false }
             return kind == .outcomeUnknown || kind == .notApplied
         })
         for phase in ApplyPhase.allCases {
-            let changes = run.changes(in: phase)
+            let changes: [PlannedChange]
+            do { changes = try run.changes(in: phase) } catch {
+                failUnreadable(phase, run: run, because: "the plan file cannot be read again: \(error)")
+                continue
+            }
             guard !changes.isEmpty else { continue }
             monitor.beginPhase(phase.rawValue, total: changes.count)
             var work: [WorkItem] = []
@@ -71,6 +81,19 @@ public struct Applier: Sendable {
             monitor.endPhase()
         }
         return monitor.finish()
+    }
+
+    /// Fails every item of `phase` (its changes could not be read).
+    private func failUnreadable(_ phase: ApplyPhase, run: Run, because message: String) {
+        let addresses = run.changes.addresses(in: phase)
+        guard !addresses.isEmpty else { return }
+        monitor.beginPhase(phase.rawValue, total: addresses.count)
+        for address in addresses {
+            run.markFailed(address, message)
+            monitor.record(item: address.description, outcome: .failed(message: message))
+        }
+        try? state.recordErrors(addresses.map { ($0, message) })
+        monitor.endPhase()
     }
 
     private func record(_ change: PlannedChange, _ outcome: ItemOutcome, in run: Run) {

@@ -5,7 +5,7 @@ import MappingRules
 /// The mutable side of one apply: ids known or created so far, failed addresses (to explain the
 /// references that cannot resolve), and whether Stash became unusable. Shared by concurrent batches.
 final class Run: @unchecked Sendable {
-    let plan: Plan
+    let changes: PlanChanges
     private let state: SyncState
     private let lock = NSLock()
     private var ids: [EntityAddress: String] = [:]
@@ -15,7 +15,7 @@ final class Run: @unchecked Sendable {
     /// Images each gallery holds after the gallery images phase, by gallery id.
     private var galleryImageCounts: [String: Int] = [:]
 
-    init(plan: Plan, state: SyncState) { self.plan = plan; self.state = state }
+    init(changes: PlanChanges, state: SyncState) { self.changes = changes; self.state = state }
 
     /// Learns the ids SyncState remembers and the ids the plan names; remembers the objects a noop
     /// matched so that the next plan finds them by link.
@@ -24,16 +24,14 @@ final class Run: @unchecked Sendable {
         let links = (try? state.allLinkedIds()) ?? [:]
         lock.lock()
         ids = links
-        for change in plan.changes {
+        for change in changes.entries {
             if let id = change.stashId {
                 ids[change.address] = id
                 if change.action == .noop && links[change.address] == nil {
                     newLinks.append(WrittenObject(address: change.address, stashId: id, fields: [:]))
                 }
             }
-            if change.action == .skip {
-                skipped[change.address] = [change.reason?.rawValue, change.detail].compactMap { $0 }.joined(separator: ": ")
-            }
+            if let reason = change.skipReason { skipped[change.address] = reason }
         }
         lock.unlock()
         try? state.recordWritten(newLinks)
@@ -41,17 +39,9 @@ final class Run: @unchecked Sendable {
 
     // MARK: Phases
 
-    /// The plan's changes that belong to `phase`.
-    func changes(in phase: ApplyPhase) -> [PlannedChange] {
-        switch phase {
-        case .galleryImages:
-            return plan.changes.filter { change in
-                change.address.kind == .gallery && (change.action == .create || change.action == .update)
-                    && change.fields.contains { $0.field == Applier.galleryImagesField }
-            }
-        default:
-            return plan.changes.filter { ApplyPhase(kind: $0.address.kind) == phase }
-        }
+    /// The plan's changes that belong to `phase` (read from the plan file for a saved plan).
+    func changes(in phase: ApplyPhase) throws -> [PlannedChange] {
+        try changes.changes(in: phase)
     }
 
     /// Splits a phase's work so that an item runs after the items of the same phase it refers to
@@ -217,7 +207,7 @@ final class Run: @unchecked Sendable {
     /// True when SyncState shows these exact fields written to `stashId` since the plan was made
     /// (an earlier, interrupted run of this plan got that far).
     func alreadyWritten(_ link: SyncLink?, stashId: String, fields: [String: PlanValue]) -> Bool {
-        guard let link, link.stashId == stashId, link.writtenAt >= plan.createdAt else { return false }
+        guard let link, link.stashId == stashId, link.writtenAt >= changes.createdAt else { return false }
         return fields.allSatisfy { link.writtenFields[$0.key] == $0.value }
     }
 

@@ -22,6 +22,8 @@ public struct Matcher: Sendable {
 
     /// Why every scene and image of an offline plan is unmatched.
     public static let offlineReason = "no Stash to look in (offline plan)"
+    /// Why a media item whose only files are `.None` previews is unmatched.
+    public static let nonePreviewReason = "preview file ends in .None, which Stash does not scan (rename it to its real extension)"
 
     public init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
         self.snapshot = snapshot; self.links = links
@@ -120,9 +122,7 @@ public struct Matcher: Sendable {
             }
         }
         if entity.files.allSatisfy({ $0.isPreview && ($0.basename?.hasSuffix(".None") ?? false) }) {
-            return .unmatchedMedia(fileMediaId: file.fileMediaId,
-                                   reason: "preview file ends in .None, which Stash does not scan (rename it to its real extension)",
-                                   lookedFor: lookedFor)
+            return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.nonePreviewReason, lookedFor: lookedFor)
         }
         if snapshot.isOffline {
             return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.offlineReason, lookedFor: lookedFor)

@@ -118,36 +118,34 @@ public enum PlanFile {
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }
-            try write(plan) { handle.write($0) }
+            try write(plan) { try handle.write(contentsOf: $0) }
             try handle.synchronize()
-            if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary) }
-            else { try FileManager.default.moveItem(at: temporary, to: url) }
+            // rename(2) replaces an existing plan atomically (FileManager.replaceItemAt fails on Linux
+            // when the destination exists: "The file doesn't exist").
+            guard rename(temporary.path, url.path) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
     }
 
-    /// Reads the plan saved at `path`.
+    /// Reads the plan saved at `path` (line by line: see `SavedPlan`).
     public static func read(from path: String) throws -> Plan {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
-            throw ReadError.unreadable(path: path, reason: reason)
-        }
-        return try decode(data, path: path)
+        try SavedPlan.open(path: path).plan()
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    /// `error` in a few words, with where in the document it is (`root` names the empty path; nil: say nothing).
+    static func describe(_ error: DecodingError, root: String? = "top level") -> String {
         func at(_ path: [CodingKey]) -> String {
-            path.isEmpty ? "top level" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            guard !path.isEmpty else { return root.map { " at \($0)" } ?? "" }
+            return " at " + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing '\(key.stringValue)' at \(at(context.codingPath))"
+        case .keyNotFound(let key, let context): return "missing '\(key.stringValue)'\(at(context.codingPath))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(context.debugDescription) at \(at(context.codingPath))"
+            return "\(context.debugDescription)\(at(context.codingPath))"
         @unknown default: return "\(error)"
         }
     }

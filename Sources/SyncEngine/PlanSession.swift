@@ -14,11 +14,14 @@ public struct PlanSession: Sendable {
     public var catalog: MediaCatalog?
     public var selection: PlanSelection
     public var tool: String
+    /// Reads from `client` started before the rules were evaluated (they also connected).
+    public var prefetched: StashSnapshotLoader.Prefetch?
 
     public init(desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
-                catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String) {
+                catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String,
+                prefetched: StashSnapshotLoader.Prefetch? = nil) {
         self.desired = desired; self.inputs = inputs; self.client = client; self.links = links
-        self.catalog = catalog; self.selection = selection; self.tool = tool
+        self.catalog = catalog; self.selection = selection; self.tool = tool; self.prefetched = prefetched
     }
 
     /// Computes the plan. `progress` receives short status lines for a terminal.
@@ -28,15 +31,37 @@ public struct PlanSession: Sendable {
         let remembered = try links?.allLinks() ?? [:]
         let snapshot: StashSnapshot
         if let client {
-            progress("connecting to Stash at \(client.configuration.baseURL.absoluteString)…")
-            try await client.connect()
+            if prefetched == nil {
+                progress("connecting to Stash at \(client.configuration.baseURL.absoluteString)…")
+                try await client.connect()
+            }
             snapshot = try await StashSnapshotLoader(client: client)
-                .load(desired: desired, entities: entities, links: remembered, progress: progress)
+                .load(desired: desired, entities: entities, links: remembered, prefetched: prefetched, progress: progress)
         } else {
             snapshot = StashSnapshot(objects: [], isOffline: true)
         }
+        // Evaluating and reading Stash left freed memory scattered over the heap; planning allocates
+        // again, so hand those pages back first rather than peak with both.
+        FreedMemory.release()
         progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
-        return try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
+        let plan = try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
             .plan(inputs: inputs, selection: selection, tool: tool)
+        FreedMemory.release()
+        return plan
     }
+}
+
+/// Returns freed heap pages to the system (glibc's `malloc_trim`), where there is such a call.
+enum FreedMemory {
+    private typealias Trim = @convention(c) (Int) -> Int32
+    private static let trim: Trim? = {
+        #if os(Linux)
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: Trim.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    static func release() { _ = trim?(0) }
 }

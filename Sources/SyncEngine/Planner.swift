@@ -80,90 +80,7 @@ public struct Planner: Sendable {
 
     /// Builds the plan for `selection`, stamped with `inputs`.
     public func plan(inputs: PlanInputs, selection: PlanSelection = PlanSelection(), tool: String, now: Date = Date()) throws -> Plan {
-        let entities = try select(selection)
-        let matcher = Matcher(snapshot: snapshot, links: links)
-        var results: [EntityAddress: MatchResult] = [:]
-        var claimedBy: [String: EntityAddress] = [:]
-        var resolutions: [EntityAddress: Resolution] = [:]
-        var changes: [PlannedChange] = []
-        var unmatched: [UnmatchedMedia] = []
-        var pending: [DesiredEntity] = []
-
-        // Images are matched first: a gallery is only created when Stash holds one of its images.
-        var imageResults: [EntityAddress: MatchResult] = [:]
-        for entity in entities where entity.address.kind == .image {
-            imageResults[entity.address] = matcher.match(entity, galleryId: nil)
-        }
-
-        // Matching, in phase order so that chapters find their gallery.
-        for entity in entities {
-            var galleryId: String?
-            if entity.address.kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
-               case .existing(let id)? = resolutions[gallery] { galleryId = id }
-            var result = imageResults[entity.address] ?? matcher.match(entity, galleryId: galleryId)
-            if case .matched(let id, _) = result {
-                let claim = "\(entity.address.kind.rawValue)#\(id)"
-                if let other = claimedBy[claim] {
-                    result = .ambiguous(ids: [id], via: "same object as \(other)")
-                } else {
-                    claimedBy[claim] = entity.address
-                }
-            }
-            results[entity.address] = result
-            switch result {
-            case .matched(let id, _):
-                resolutions[entity.address] = .existing(id: id)
-                pending.append(entity)
-            case .none:
-                if entity.address.kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
-                   !Self.references(in: images).contains(where: { if case .matched? = imageResults[$0] { return true } else { return false } }) {
-                    // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
-                    resolutions[entity.address] = .unavailable
-                    changes.append(skip(entity, .notCreated, "none of its images is in Stash yet; scan them, then plan again"))
-                } else if entity.createMissing && entity.address.kind != .scene && entity.address.kind != .image {
-                    resolutions[entity.address] = .created
-                    pending.append(entity)
-                } else {
-                    resolutions[entity.address] = .unavailable
-                    changes.append(skip(entity, .notCreated,
-                                        "no matching Stash \(entity.address.kind.rawValue); the rules do not create it"))
-                }
-            case .ambiguous(let ids, let via):
-                resolutions[entity.address] = .unavailable
-                let list = ids.map { "#\($0)" }.joined(separator: ", ")
-                let detail = via.hasPrefix("same object") ? "Stash \(entity.address.kind.rawValue) \(list) is the \(via)"
-                                                          : "matches Stash \(entity.address.kind.rawValue)s \(list) by \(via)"
-                changes.append(skip(entity, .ambiguous, detail))
-            case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
-                resolutions[entity.address] = .unavailable
-                unmatched.append(UnmatchedMedia(address: entity.address, creator: entity.creator, fileMediaId: fileMediaId,
-                                                lookedFor: lookedFor, reason: reason))
-            }
-        }
-
-        let labels = Dictionary(uniqueKeysWithValues: entities.map { ($0.address, Self.label(of: $0)) })
-        let unmatchedAddresses = Set(unmatched.map(\.address))
-        for entity in pending {
-            changes.append(change(for: entity, resolutions: resolutions, labels: labels, unmatchedMedia: unmatchedAddresses))
-        }
-        if !snapshot.isOffline && selection.targets.isEmpty { Self.skipUnusedTagCreates(&changes) }
-        if selection.targets.isEmpty {
-            unmatched.append(contentsOf: try unknownStashFiles(creators: selection.creators))
-        }
-        changes.sort { Self.precedes($0.address, $1.address) }
-        unmatched.sort { ($0.creator ?? "") != ($1.creator ?? "") ? ($0.creator ?? "") < ($1.creator ?? "")
-                                                                  : Self.precedes($0.address, $1.address) }
-
-        var summary = PlanSummary(unmatched: unmatched.count)
-        for change in changes {
-            switch change.action {
-            case .create: summary.add += 1
-            case .update: summary.change += 1
-            case .noop: summary.unchanged += 1
-            case .skip: summary.skipped += 1
-            }
-        }
-        return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+        try PlanBuilder(planner: self, entities: try select(selection)).plan(inputs: inputs, selection: selection, tool: tool, now: now)
     }
 
     /// A new tag nothing in the plan would carry (say `Trailer` when every preview is a `.None`
@@ -257,105 +174,6 @@ public struct Planner: Sendable {
         }
     }
 
-    // MARK: Changes
-
-    private func skip(_ entity: DesiredEntity, _ reason: SkipReason, _ detail: String?, stashId: String? = nil) -> PlannedChange {
-        PlannedChange(address: entity.address, action: .skip, reason: reason, detail: detail, stashId: stashId,
-                      match: entity.match, creator: entity.creator, source: entity.source)
-    }
-
-    private func change(for entity: DesiredEntity, resolutions: [EntityAddress: Resolution],
-                        labels: [EntityAddress: String?], unmatchedMedia: Set<EntityAddress>) -> PlannedChange {
-        var notes: [String] = []
-        var values: [(DesiredField, PlanValue)] = []
-        for field in entity.fields where field.strategy != .ignore {
-            switch resolve(field.value, resolutions: resolutions, labels: labels) {
-            case .value(let value, var dropped):
-                // Media without a file in Stash are listed as unmatched already.
-                dropped.removeAll { unmatchedMedia.contains($0) }
-                if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
-                values.append((field, value))
-            case .unresolved(let target):
-                if entity.address.kind == .chapter && field.name == "gallery_id" {
-                    return skip(entity, .unresolved, "its gallery \(target) is not in Stash and not created")
-                }
-                notes.append("\(field.name): left out \(target) (not in Stash and not created)")
-            }
-        }
-        let detail = notes.isEmpty ? nil : notes.joined(separator: "; ")
-
-        guard case .existing(let id)? = resolutions[entity.address] else {
-            let fields = values.compactMap { field, value in
-                value.isEmpty ? nil : FieldChange(field: field.name, before: .null, after: value)
-            }
-            return PlannedChange(address: entity.address, action: .create, detail: detail, fields: fields,
-                                 match: entity.match, creator: entity.creator, source: entity.source)
-        }
-        guard let object = snapshot.object(entity.address.kind, id: id) else {
-            return skip(entity, .unresolved, "Stash \(entity.address.kind.rawValue) #\(id) vanished", stashId: id)
-        }
-        let link = links[entity.address].flatMap { $0.stashId == id ? $0 : nil }
-        // `organized` that apply itself wrote (the default rules create galleries organized) does not
-        // freeze the object: later scans must still reach it. People's edits are protected as drift.
-        let organizedByUs = link?.writtenFields["organized"] == .bool(true)
-        if entity.respectOrganized && object.organized && !organizedByUs {
-            return skip(entity, .organized, "organized in Stash", stashId: id)
-        }
-        if !entity.fields.isEmpty && entity.fields.allSatisfy({ $0.strategy == .ignore }) {
-            return skip(entity, .ignored, "every field is ignored by the rules", stashId: id)
-        }
-        var fieldChanges: [FieldChange] = []
-        var drift: [FieldDrift] = []
-        for (field, value) in values {
-            // Stash's finds do not say whether an object has an image, so an unknown image counts as
-            // present: merge never replaces a picture someone chose.
-            let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
-            let decision = FieldDiff.decide(field: field.name, desired: value, current: current,
-                                            strategy: field.strategy, written: link?.writtenFields[field.name])
-            if let change = decision.change { fieldChanges.append(change) }
-            if let fieldDrift = decision.drift { drift.append(fieldDrift) }
-        }
-        return PlannedChange(address: entity.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
-                             stashId: id, fields: fieldChanges, drift: drift, match: entity.match,
-                             creator: entity.creator, source: entity.source)
-    }
-
-    private enum ResolvedValue {
-        case value(PlanValue, dropped: [EntityAddress])
-        case unresolved(EntityAddress)
-    }
-
-    private func resolve(_ value: FieldValue, resolutions: [EntityAddress: Resolution],
-                         labels: [EntityAddress: String?]) -> ResolvedValue {
-        func ref(_ address: EntityAddress) -> StashRef? {
-            let label = labels[address] ?? nil
-            switch resolutions[address] {
-            case .existing(let id)?:
-                let name = label ?? snapshot.object(address.kind, id: id)?.displayName
-                return StashRef(id: id, label: name)
-            case .created?: return StashRef(address: address, label: label)
-            case .unavailable?, nil: return nil
-            }
-        }
-        switch value {
-        case .string(let text): return .value(.string(text), dropped: [])
-        case .int(let number): return .value(.int(number), dropped: [])
-        case .bool(let flag): return .value(.bool(flag), dropped: [])
-        case .date(let text): return .value(.date(text), dropped: [])
-        case .strings(let items): return .value(.strings(items), dropped: [])
-        case .reference(let address):
-            guard let resolved = ref(address) else { return .unresolved(address) }
-            return .value(.ref(resolved), dropped: [])
-        case .references(let addresses):
-            var refs: [StashRef] = []
-            var dropped: [EntityAddress] = []
-            for address in addresses {
-                if let resolved = ref(address) { refs.append(resolved) } else { dropped.append(address) }
-            }
-            return .value(.refs(refs), dropped: dropped)
-        }
-    }
-
     /// A name for references to `entity`: its `name` or `title` field.
     static func label(of entity: DesiredEntity) -> String? {
         for key in ["name", "title"] {
@@ -368,7 +186,7 @@ public struct Planner: Sendable {
 
     /// Scenes and images in the creator folders whose file name carries a media id the database
     /// does not know: reported so that users see why they stay untouched.
-    private func unknownStashFiles(creators: [String]) throws -> [UnmatchedMedia] {
+    func unknownStashFiles(creators: [String]) throws -> [UnmatchedMedia] {
         guard let catalog, !snapshot.isOffline else { return [] }
         var claimed = Set<FanslyID>()
         for entity in desired.entities where entity.address.kind == .scene || entity.address.kind == .image {

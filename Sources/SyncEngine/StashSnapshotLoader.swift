@@ -14,15 +14,56 @@ public struct StashSnapshotLoader: Sendable {
     public var outsideLookupBatch: Int
     /// At most this many outside-folder look-ups per run; beyond, unmatched media just say "not in Stash".
     public var outsideLookupLimit: Int
+    /// Receives each step's name, wall time and object count as it ends (benchmarks time the steps with it).
+    public var stepFinished: @Sendable (_ step: String, _ seconds: Double, _ objects: Int) -> Void = { _, _, _ in }
 
     public init(client: StashClient, concurrency: Int = 4, outsideLookupBatch: Int = 200, outsideLookupLimit: Int = 10) {
         self.client = client; self.concurrency = max(1, concurrency)
         self.outsideLookupBatch = max(1, outsideLookupBatch); self.outsideLookupLimit = max(0, outsideLookupLimit)
     }
 
+    /// Reads that depend only on the creators' folders, started before the rules are evaluated
+    /// (see `prefetch(creatorFolders:)`); `load` takes what it needs from them.
+    public struct Prefetch: Sendable {
+        fileprivate let task: Task<Prefetched, Error>
+        /// Stops the reads (when planning fails before `load` uses them).
+        public func cancel() { task.cancel() }
+    }
+
+    fileprivate struct FolderJob: Hashable, Sendable {
+        let kind: EntityKind
+        let folder: String
+    }
+
+    fileprivate struct Prefetched: Sendable {
+        /// Every performer, studio and tag, the galleries with a code or URL and their chapters.
+        var common: [StashObject]
+        var media: [FolderJob: [StashObject]]
+    }
+
+    /// Connects and starts reading, in the background, what `load` reads whatever the records say:
+    /// performers, studios, tags, galleries, and the scenes and images under every creator folder
+    /// (`MappingEngine.creatorFolders`). `load` then uses the folders it needs and reads any other;
+    /// connection and find errors surface from `load`.
+    public func prefetch(creatorFolders: [String: [String]]) -> Prefetch {
+        let jobs = Set(creatorFolders.values.flatMap(Self.outermost)).sorted().flatMap { folder in
+            [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)]
+        }
+        let loader = self
+        return Prefetch(task: Task {
+            try await loader.client.connect()
+            async let media = loader.fetch(jobs)
+            let common = try await loader.commonObjects(kinds: Set(EntityKind.allCases))
+            let found = try await media
+            return Prefetched(common: common, media: found)
+        })
+    }
+
     /// Loads the snapshot for planning `entities` (already narrowed by `--creator`/`--target`).
+    /// `prefetched` reads, when given, must come from this loader's client (which they connected).
     /// `progress` receives short status lines (`reading scenes under /data/x…`).
     public func load(desired: DesiredState, entities: [DesiredEntity], links: [EntityAddress: SyncLink],
+                     prefetched: Prefetch? = nil,
                      progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> StashSnapshot {
         let wantedKinds = Set(entities.map(\.address.kind))
         let creators = Set(entities.compactMap { $0.creator?.lowercased() })
@@ -32,62 +73,58 @@ public struct StashSnapshotLoader: Sendable {
                 folders[creator] = Self.outermost(list)
             }
         }
+        var clock = ContinuousClock.now
+        func finished(_ step: String, _ count: Int) {
+            let now = ContinuousClock.now
+            let elapsed = (now - clock).components
+            stepFinished(step, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, count)
+            clock = now
+        }
 
-        progress("reading performers, studios and tags from Stash…")
-        var objects: [StashObject] = []
-        async let performers = wantedKinds.contains(.performer) ? client.findPerformers() : []
-        async let studios = wantedKinds.contains(.studio) ? client.findStudios() : []
-        async let tags = wantedKinds.contains(.tag) ? client.findTags() : []
-        objects += try await performers.map(Self.object)
-        objects += try await studios.map(Self.object)
-        objects += try await tags.map(Self.object)
-        if wantedKinds.contains(.gallery) || wantedKinds.contains(.chapter) || wantedKinds.contains(.image) {
-            progress("reading galleries from Stash…")
-            var filter = MediaFilter(code: StringCriterion("", .notNull))
-            filter.or = MediaFilter(url: StringCriterion("", .notNull))
-            for gallery in try await client.findGalleries(filter: filter) { objects += Self.objects(gallery) }
+        var prefetchedMedia: [FolderJob: [StashObject]] = [:]
+        var objects: [StashObject]
+        if let prefetched {
+            progress("reading from Stash…")
+            let fetched = try await prefetched.task.value
+            let galleries = wantedKinds.contains(.gallery) || wantedKinds.contains(.chapter) || wantedKinds.contains(.image)
+            objects = fetched.common.filter { object in
+                switch object.kind {
+                case .gallery, .chapter: return galleries
+                default: return wantedKinds.contains(object.kind)
+                }
+            }
+            prefetchedMedia = fetched.media
+            finished("waiting for the reads started before evaluating", objects.count)
+        } else {
+            progress("reading performers, studios and tags from Stash…")
+            objects = try await commonObjects(kinds: wantedKinds)
+            finished("performers, studios, tags and galleries", objects.count)
         }
 
         // Scenes and images under every creator folder, a few folders at a time.
         let jobs = folders.values.flatMap { $0 }.sorted().flatMap { folder in
-            [(EntityKind.scene, folder), (EntityKind.image, folder)].filter { wantedKinds.contains($0.0) }
+            [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)].filter { wantedKinds.contains($0.kind) }
         }
-        let client = self.client
-        var found: [StashObject] = []
-        var next = 0
-        try await withThrowingTaskGroup(of: [StashObject].self) { group in
-            func start() {
-                guard next < jobs.count else { return }
-                let (kind, folder) = jobs[next]
-                next += 1
-                progress("reading \(kind == .scene ? "scenes" : "images") under \(folder)…")
-                // `INCLUDES "<folder>/"` is a SQL LIKE in Stash: case-insensitive (the downloader reuses
-                // an existing creator folder whatever its case) and much cheaper than a regex over
-                // every path. What it matches beyond the folder is harmless: files are matched by id.
-                let filter = MediaFilter(path: .includesPhrase(folder + "/"))
-                group.addTask {
-                    kind == .scene ? try await client.findScenes(filter: filter).map(Self.object)
-                                   : try await client.findImages(filter: filter).map(Self.object)
-                }
-            }
-            for _ in 0..<concurrency { start() }
-            while let batch = try await group.next() {
-                found += batch
-                start()
-            }
-        }
-        objects += found
+        let missing = jobs.filter { prefetchedMedia[$0] == nil }
+        let fetched = try await fetch(missing, progress: progress)
+        for job in jobs { objects += prefetchedMedia[job] ?? fetched[job] ?? [] }
+        prefetchedMedia = [:]
+        finished("scenes and images under \(folders.values.reduce(0) { $0 + $1.count }) folders (\(missing.count) finds)", objects.count)
         Self.addGalleryImages(&objects)
         var snapshot = StashSnapshot(objects: objects, searchedFolders: folders)
+        objects = []
+        finished("snapshot index", snapshot.count)
 
         // Scenes/images remembered in SyncState but moved out of the folders: fetched by id.
         for kind in [EntityKind.scene, .image] where wantedKinds.contains(kind) {
             let missing = entities.filter { $0.address.kind == kind }.compactMap { links[$0.address]?.stashId }
                 .filter { snapshot.object(kind, id: $0) == nil }
             guard !missing.isEmpty else { continue }
-            let fetched = kind == .scene ? try await client.findScenes(ids: missing).map(Self.object)
-                                         : try await client.findImages(ids: missing).map(Self.object)
+            var interner = ObjectInterner()
+            let fetched = try await client.findSummaries(kind == .scene ? .scenes : .images, ids: missing)
+                .map { Self.object($0, kind: kind, sharing: &interner) }
             for object in fetched { snapshot.insert(object) }
+            finished("\(kind.rawValue)s by remembered id", fetched.count)
         }
 
         // Media still without a file: are they elsewhere in Stash (outside the creator folders)?
@@ -110,14 +147,70 @@ public struct StashSnapshotLoader: Sendable {
                     requests += 1
                     let pattern = "(^|[/_])id_(" + chunk.map(String.init).joined(separator: "|") + ")([^0-9/][^/]*)?$"
                     let filter = MediaFilter(path: .matchesRegex(pattern))
-                    let paths = kind == .scene ? try await client.findScenes(filter: filter).flatMap { $0.files.map(\.path) }
-                                               : try await client.findImages(filter: filter).flatMap { $0.visualFiles.map(\.path) }
-                    for path in paths { if let token = MediaFileName.token(inPath: path) { outside[token.mediaId, default: []].append(path) } }
+                    try await client.findSummaries(kind == .scene ? .scenes : .images, filter: filter) { page in
+                        for path in page.lazy.flatMap(\.paths) {
+                            if let token = MediaFileName.token(inPath: path) { outside[token.mediaId, default: []].append(path) }
+                        }
+                    }
                 }
             }
             snapshot.filesOutsideFolders = outside
+            finished("unmatched files outside the folders", outside.count)
         }
         return snapshot
+    }
+
+    /// Performers, studios and tags of `kinds`, and the galleries (with their chapters) that carry
+    /// a code or URL when galleries, chapters or images are wanted.
+    private func commonObjects(kinds wantedKinds: Set<EntityKind>) async throws -> [StashObject] {
+        var objects: [StashObject] = []
+        async let performers = wantedKinds.contains(.performer) ? client.findPerformers() : []
+        async let studios = wantedKinds.contains(.studio) ? client.findStudios() : []
+        async let tags = wantedKinds.contains(.tag) ? client.findTags() : []
+        objects += try await performers.map(Self.object)
+        objects += try await studios.map(Self.object)
+        objects += try await tags.map(Self.object)
+        if wantedKinds.contains(.gallery) || wantedKinds.contains(.chapter) || wantedKinds.contains(.image) {
+            var filter = MediaFilter(code: StringCriterion("", .notNull))
+            filter.or = MediaFilter(url: StringCriterion("", .notNull))
+            for gallery in try await client.findGalleries(filter: filter) { objects += Self.objects(gallery) }
+        }
+        return objects
+    }
+
+    /// The scenes or images under each job's folder, `concurrency` finds at a time; each page is
+    /// turned into snapshot objects as it arrives.
+    private func fetch(_ jobs: [FolderJob], progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [FolderJob: [StashObject]] {
+        let client = self.client
+        var found: [FolderJob: [StashObject]] = [:]
+        var next = 0
+        try await withThrowingTaskGroup(of: (FolderJob, [StashObject]).self) { group in
+            func start() {
+                guard next < jobs.count else { return }
+                let job = jobs[next]
+                next += 1
+                progress("reading \(job.kind == .scene ? "scenes" : "images") under \(job.folder)…")
+                // `INCLUDES "<folder>/"` is a SQL LIKE in Stash: case-insensitive (the downloader reuses
+                // an existing creator folder whatever its case) and much cheaper than a regex over
+                // every path. What it matches beyond the folder is harmless: files are matched by id.
+                let filter = MediaFilter(path: .includesPhrase(job.folder + "/"))
+                group.addTask {
+                    var objects: [StashObject] = []
+                    var interner = ObjectInterner()
+                    try await client.findSummaries(job.kind == .scene ? .scenes : .images, filter: filter) { page in
+                        objects.reserveCapacity(objects.count + page.count)
+                        for summary in page { objects.append(Self.object(summary, kind: job.kind, sharing: &interner)) }
+                    }
+                    return (job, objects)
+                }
+            }
+            for _ in 0..<concurrency { start() }
+            while let (job, objects) = try await group.next() {
+                found[job] = objects
+                start()
+            }
+        }
+        return found
     }
 
     /// Drops folders nested in another one of the list (their files are fetched with the outer one).
@@ -194,21 +287,44 @@ public struct StashSnapshotLoader: Sendable {
         return result
     }
 
-    static func object(_ scene: Scene) -> StashObject {
-        StashObject(kind: .scene, id: scene.id, fields: [
-            "title": text(scene.title), "code": text(scene.code), "details": text(scene.details), "director": text(scene.director),
-            "date": date(scene.date), "urls": .strings(scene.urls), "organized": .bool(scene.organized),
-            "studio_id": ref(scene.studio), "performer_ids": refs(scene.performers), "tag_ids": refs(scene.tags),
-            "gallery_ids": refs(scene.galleries),
-        ], organized: scene.organized, paths: scene.files.map(\.path))
+    /// A scene or image summary; null fields are left out (the planner reads a missing field as null).
+    static func object(_ media: MediaSummary, kind: EntityKind, sharing interner: inout ObjectInterner) -> StashObject {
+        var pairs: [(String, PlanValue)] = []
+        pairs.reserveCapacity(11)
+        func set(_ key: String, _ value: PlanValue) { if value != .null { pairs.append((key, value)) } }
+        func refs(_ named: [NamedRef]) -> PlanValue {
+            .refs(named.map { StashRef(id: $0.id, label: interner.label($0.name)) })
+        }
+        set("title", text(media.title)); set("code", text(media.code)); set("details", text(media.details))
+        if kind == .scene { set("director", text(media.director)) } else { set("photographer", text(media.photographer)) }
+        set("date", date(media.date)); set("urls", .strings(media.urls)); set("organized", .bool(media.organized))
+        set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
+        set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
+        set("gallery_ids", .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
+        return StashObject(kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
+                           organized: media.organized, paths: media.paths)
+    }
+}
+
+/// Lets the objects of one find share storage: equal field sets (a freshly scanned library's scenes
+/// differ only in their paths) and repeated names of tags, performers and studios.
+struct ObjectInterner {
+    private var fieldSets: Set<StashFields> = []
+    private var labels: [String: String] = [:]
+    /// Past this many distinct field sets, objects are too different for sharing to pay.
+    private let limit = 4096
+
+    mutating func fields(_ fields: StashFields) -> StashFields {
+        if let index = fieldSets.firstIndex(of: fields) { return fieldSets[index] }
+        if fieldSets.count < limit { fieldSets.insert(fields) }
+        return fields
     }
 
-    static func object(_ image: Image) -> StashObject {
-        StashObject(kind: .image, id: image.id, fields: [
-            "title": text(image.title), "code": text(image.code), "details": text(image.details),
-            "photographer": text(image.photographer), "date": date(image.date), "urls": .strings(image.urls),
-            "organized": .bool(image.organized), "studio_id": ref(image.studio), "performer_ids": refs(image.performers),
-            "tag_ids": refs(image.tags), "gallery_ids": refs(image.galleries),
-        ], organized: image.organized, paths: image.visualFiles.map(\.path))
+    mutating func label(_ text: String) -> String {
+        // Up to 15 UTF-8 bytes a string is stored inline: nothing to share.
+        guard text.utf8.count > 15 else { return text }
+        if let shared = labels[text] { return shared }
+        if labels.count < limit { labels[text] = text }
+        return text
     }
 }

@@ -52,14 +52,17 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environmentURL = ProcessInfo.processInfo.environment["STASH_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let plan: Plan
+        let inputs: PlanInputs, createdAt: Date, changes: PlanChanges
         var state: SyncState?
         if let planFile {
             do {
-                plan = try PlanFile.read(from: planFile)
+                // The header first: a plan of another format version or a stale one is refused before
+                // its changes are read; then every change is checked before anything is sent.
+                let saved = try SavedPlan.open(path: planFile)
                 // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
-                let stashURL = planOptions.stashURL ?? environmentURL ?? plan.inputs.stashURL
-                try ApplyPlanning.checkFresh(plan, path: planFile, stashURL: stashURL)
+                let stashURL = planOptions.stashURL ?? environmentURL ?? saved.inputs.stashURL
+                try ApplyPlanning.checkFresh(saved.inputs, path: planFile, stashURL: stashURL)
+                (inputs, createdAt, changes) = (saved.inputs, saved.createdAt, try saved.readChanges())
             } catch {
                 throw ApplyFailure(message: ApplyPlanning.describe(error))
             }
@@ -69,13 +72,14 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             // Opened first, so that the planner reads this file's links.
             state = try openState(for: stashURL)
-            plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv, statePath: state?.path)
+            let plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv, statePath: state?.path)
             // With --json, standard output carries only the report.
             show(ApplyPlanning.render(plan))
             guard plan.summary.hasChanges else { return }
             try confirm()
+            (inputs, createdAt, changes) = (plan.inputs, plan.createdAt, PlanChanges(plan))
         }
-        guard let stashURLText = plan.inputs.stashURL, let stashURL = URL(string: stashURLText) else {
+        guard let stashURLText = inputs.stashURL, let stashURL = URL(string: stashURLText) else {
             throw ApplyFailure(message: "this plan was made without a Stash (--stash-url); there is nothing to apply it to. "
                 + "Run plan with --stash-url (or STASH_URL).")
         }
@@ -92,10 +96,10 @@ struct ApplyCommand: AsyncParsableCommand {
         let syncState = try state ?? openState(for: stashURLText)
 
         let monitor = SyncMonitor.standardError()
-        let runId = try? syncState.beginRun(stashURL: stashURLText, planCreatedAt: plan.createdAt)
+        let runId = try? syncState.beginRun(stashURL: stashURLText, planCreatedAt: createdAt)
         let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor,
                               options: BatchOptions(batchSize: batchSize, parallelism: parallelism))
-        let report = await applier.apply(plan)
+        let report = await applier.apply(changes)
         if let runId { try? syncState.finishRun(runId, report: report) }
 
         if json {

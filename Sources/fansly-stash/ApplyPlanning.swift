@@ -39,11 +39,11 @@ struct ApplyPlanOptions: ParsableArguments {
 
 /// Glue between `apply` and the planner: freshness of a saved plan, planning in place.
 enum ApplyPlanning {
-    /// Throws `StalePlanError` when the plan's inputs changed since it was made.
-    static func checkFresh(_ plan: Plan, path: String, stashURL: String?) throws {
-        var current = try currentInputs(like: plan.inputs)
+    /// Throws `StalePlanError` when a saved plan's inputs changed since it was made.
+    static func checkFresh(_ saved: PlanInputs, path: String, stashURL: String?) throws {
+        var current = try currentInputs(like: saved)
         current.stashURL = stashURL
-        let reasons = PlanStaleness.reasons(saved: plan.inputs, current: current)
+        let reasons = PlanStaleness.reasons(saved: saved, current: current)
         guard reasons.isEmpty else { throw StalePlanError(path: path, reasons: reasons) }
     }
 

@@ -54,11 +54,10 @@ struct PlanArguments: ParsableArguments {
         progress("loading rules…")
         let ruleSet = rules.isEmpty ? try RuleSet.builtInDefault()
                                     : try RuleSet.load(files: rules.map { URL(fileURLWithPath: $0) })
-        progress("evaluating the rules over the database…")
         // `--creator` takes a username (any case) or an account id; unknown names get a "did you mean".
         let accounts = creators.isEmpty ? nil : try creators.map { try database.creator(matching: $0) }
         let usernames = accounts?.map(\.username) ?? []
-        let desired = try MappingEngine(rules: ruleSet).evaluate(database: database, creators: accounts)
+        let engine = MappingEngine(rules: ruleSet)
 
         let url = effectiveStashURL()
         var client: StashClient?
@@ -81,6 +80,17 @@ struct PlanArguments: ParsableArguments {
             links = try SyncState(path: state)
         }
 
+        // Stash is read while the rules are evaluated: what it holds under the creator folders does
+        // not depend on the records. With --target the kinds to read are only known afterwards.
+        var prefetched: StashSnapshotLoader.Prefetch?
+        if let client, targets.isEmpty {
+            let folders = try engine.creatorFolders(source: database, creators: accounts)
+            prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
+        }
+        defer { prefetched?.cancel() }
+        progress("evaluating the rules over the database…")
+        let desired = try engine.evaluate(database: database, creators: accounts)
+
         let rulesFiles = rules.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData), rulesFiles: rulesFiles,
                                 database: identity, stashURL: url.map(Self.withoutTrailingSlash),
@@ -88,7 +98,7 @@ struct PlanArguments: ParsableArguments {
         let session = PlanSession(desired: desired, inputs: inputs, client: client, links: links,
                                   catalog: database,
                                   selection: PlanSelection(creators: usernames, targets: targets),
-                                  tool: "fansly-stash \(FanslyStash.configuration.version)")
+                                  tool: "fansly-stash \(FanslyStash.configuration.version)", prefetched: prefetched)
         return try await session.run(progress: progress)
     }
 

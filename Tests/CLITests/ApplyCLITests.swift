@@ -41,19 +41,37 @@ final class ApplyCLITests: XCTestCase {
         XCTAssertEqual(replan.exitCode, 0, replan.stderr)
         let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(replan.stdout.utf8)) as? [String: Any])
         let changes = (document["changes"] as? [[String: Any]] ?? []).filter { ["create", "update"].contains($0["action"] as? String) }
-        // The one exception (a planner gap, reported): a wall chapter of a gallery whose only images
-        // are `.None` previews Stash never scans. Stash refuses a chapter in an empty gallery, so
-        // apply skips it; the planner still proposes it.
-        let remaining = changes.filter { change in
-            guard (change["address"] as? String)?.hasPrefix("chapter.") == true,
-                  let fields = change["fields"] as? [[String: Any]],
-                  let gallery = fields.first(where: { $0["field"] as? String == "gallery_id" }),
-                  let ref = (gallery["after"] as? [String: Any])?["ref"] as? [String: Any],
-                  let id = (ref["id"] as? String).flatMap(Int.init) else { return true }
-            return !server.state.imageIds(inGallery: id).isEmpty
-        }
-        XCTAssertEqual(remaining.count, 0, "no changes after apply: \(remaining)")
-        XCTAssertLessThanOrEqual(changes.count, 1)
+        XCTAssertEqual(changes.count, 0, "no changes after apply: \(changes)")
+        XCTAssertEqual((document["summary"] as? [String: Int])?["add"], 0)
+        XCTAssertEqual((document["summary"] as? [String: Int])?["change"], 0)
+    }
+
+    func testAChapterInAGalleryWithoutImagesIsSkippedByThePlanNotLeftToApply() throws {
+        // Stash already holds the gallery of the sample's post whose only file is a `.None`
+        // preview (a scan never adds it), so that gallery matches by code but holds no image.
+        let post = "400000000031666013"
+        let galleryId = server.addFolderGallery(path: "/elsewhere/empty")
+        server.modify { $0.galleries[galleryId]?.code = post }
+        let plan = try savePlan()
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: plan)) as? [String: Any])
+        let chapters = (document["changes"] as? [[String: Any]] ?? []).filter { ($0["address"] as? String)?.hasPrefix("chapter.") == true }
+        let chapter = try XCTUnwrap(chapters.first { ($0["address"] as? String)?.hasSuffix(".post.\(post)") == true })
+        XCTAssertEqual(chapter["action"] as? String, "skip")
+        XCTAssertEqual(chapter["reason"] as? String, "not_created")
+        XCTAssertTrue((chapter["detail"] as? String)?.contains(".None previews") == true, "\(chapter)")
+        let creates = chapters.filter { $0["action"] as? String == "create" }.count
+        XCTAssertGreaterThan(creates, 0)
+
+        // Apply writes every chapter the plan proposes: none is left for it to refuse.
+        let apply = try run(["apply", plan.path])
+        XCTAssertEqual(apply.exitCode, 0, apply.stderr)
+        let line = try XCTUnwrap((apply.stdout + apply.stderr).split(separator: "\n").first { $0.hasPrefix("chapters:") && $0.contains("created") }, apply.stdout + apply.stderr)
+        XCTAssertTrue(line.contains("(created \(creates),"), "\(line)")
+        XCTAssertEqual(server.state.chapters.count, creates)
+
+        let replan = try run(["plan", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString])
+        XCTAssertEqual(replan.exitCode, 0, replan.stderr)
+        XCTAssertTrue(replan.stdout.contains("No changes."), replan.stdout)
     }
 
     func testJSONReportAndExitCodeOneWhenAnythingFails() throws {

@@ -94,6 +94,48 @@ final class DirectFindTests: ServerTestCase {
         try await assertSameAnswer(StashDocuments.findScenes, variables: ["ids": ["2", "1"], "scene_filter": ["title": ["value": "x", "modifier": "EQUALS"]]])
     }
 
+    func testPlanningSummaryFindsAnswerTheSameOnBothPaths() async throws {
+        seedRichLibrary()
+        // The finds a plan sends per creator folder: summaries under `INCLUDES "<folder>/"`, in pages.
+        let folder: [String: Any] = ["path": ["value": "\"\(Fixture.root)/\"", "modifier": "INCLUDES"]]
+        for page in 1...2 {
+            let paging: [String: Any] = ["per_page": 2, "page": page, "sort": "id", "direction": "ASC"]
+            try await assertSameAnswer(StashDocuments.findSceneSummaries, variables: ["filter": paging, "scene_filter": folder])
+            try await assertSameAnswer(StashDocuments.findImageSummaries, variables: ["filter": paging, "image_filter": folder])
+        }
+        try await assertSameAnswer(StashDocuments.findSceneSummaries, variables: ["ids": ["1", "2"]])
+    }
+
+    /// Every find a plan sends (connect aside) is answered on the fast path, not by GraphQL's
+    /// field-by-field completion: the counter sees each request the client makes.
+    func testThePlanningFindsTakeTheFastPath() async throws {
+        seedRichLibrary()
+        server.resetCounters()
+        var pages = 0
+        var summaries: [StashClient.MediaKind: [MediaSummary]] = [:]
+        let paged = client(pageSize: 2)
+        for kind in [StashClient.MediaKind.scenes, .images] {
+            try await paged.findSummaries(kind, filter: MediaFilter(path: .includesPhrase(Fixture.root + "/"))) { page in
+                pages += 1
+                summaries[kind, default: []] += page
+            }
+        }
+        _ = try await paged.findSummaries(.scenes, ids: [summaries[.scenes]![0].id])
+        _ = try await paged.findPerformers()
+        _ = try await paged.findGalleries(filter: MediaFilter(code: StringCriterion("", .notNull)))
+        XCTAssertGreaterThan(pages, 4)
+        XCTAssertGreaterThanOrEqual(server.requestCount, pages + 3)
+        XCTAssertEqual(server.directFindCount, server.requestCount, "every planning find takes the fast path")
+        // With the fast path off the same finds are answered by GraphQL execution, none directly.
+        server.writesFindsDirectly = false
+        server.resetCounters()
+        var slow: [MediaSummary] = []
+        try await paged.findSummaries(.scenes, filter: MediaFilter(path: .includesPhrase(Fixture.root + "/"))) { slow += $0 }
+        XCTAssertEqual(slow, summaries[.scenes])
+        XCTAssertEqual(server.directFindCount, 0)
+        XCTAssertGreaterThan(server.requestCount, 0)
+    }
+
     func testSelectionsBeyondTheClientsAnswerTheSameOnBothPaths() async throws {
         seedRichLibrary()
         try await assertSameAnswer("""

@@ -22,6 +22,53 @@ final class FindTests: ServerTestCase {
     }
 }
 
+/// Summaries (the lean finds a plan sends) carry the same values as the full models.
+final class SummaryFindTests: ServerTestCase {
+    func testSummariesMatchTheFullModelsPageByPage() async throws {
+        let ids = server.seed(paths: Fixture.all)
+        server.modify { state in
+            let scene = ids[Fixture.videos[0]]!
+            state.scenes[scene]?.title = "A title"
+            state.scenes[scene]?.urls = ["https://fansly.com/post/1"]
+            state.scenes[scene]?.date = "2024-01-01"
+            state.scenes[scene]?.organized = true
+            state.images[ids[Fixture.images[0]]!]?.code = "c1"
+        }
+        let client = client(pageSize: 3)
+        let filter = MediaFilter(path: .includesPhrase(Fixture.root + "/"))
+        var pageSizes: [Int] = []
+        var scenes: [MediaSummary] = []
+        try await client.findSummaries(.scenes, filter: filter) { page in
+            pageSizes.append(page.count)
+            scenes += page
+        }
+        // 10 scenes (LIKE's `_` also matches the `-fansly` decoy and the lower-case folder) in pages of 3.
+        XCTAssertEqual(pageSizes, [3, 3, 3, 1], "handed over one page at a time")
+        let full = try await client.findScenes(filter: filter)
+        XCTAssertEqual(scenes.map(\.id), full.map(\.id))
+        for (summary, scene) in zip(scenes, full) {
+            XCTAssertEqual(summary.paths, scene.files.map(\.path))
+            XCTAssertEqual(summary.title, scene.title)
+            XCTAssertEqual(summary.date, scene.date)
+            XCTAssertEqual(summary.urls, scene.urls)
+            XCTAssertEqual(summary.organized, scene.organized)
+            XCTAssertEqual(summary.director, scene.director)
+            XCTAssertEqual(summary.performers, scene.performers)
+            XCTAssertEqual(summary.galleries, scene.galleries)
+        }
+        XCTAssertEqual(scenes.first { $0.title == "A title" }?.organized, true)
+
+        var images: [MediaSummary] = []
+        try await client.findSummaries(.images, filter: filter) { images += $0 }
+        let fullImages = try await client.findImages(filter: filter)
+        XCTAssertEqual(images.map(\.paths), fullImages.map { $0.visualFiles.map(\.path) })
+        XCTAssertEqual(images.map(\.code), fullImages.map(\.code))
+        XCTAssertTrue(images.contains { $0.code == "c1" })
+        let byId = try await client.findSummaries(.images, ids: [images[1].id, "999999"])
+        XCTAssertEqual(byId, [images[1]])
+    }
+}
+
 /// The `path` criterion behaves as Stash's (pkg/sqlite pathCriterionHandler): the client's
 /// `pathUnder` avoids INCLUDES' word splitting and LIKE wildcards.
 final class PathCriterionTests: ServerTestCase {

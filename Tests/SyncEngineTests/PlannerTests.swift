@@ -178,4 +178,58 @@ final class PlannerTests: XCTestCase {
         let plan = try plan(PlanFixtures.applied, desired: desired)
         XCTAssertEqual(change(plan, "chapter.wall.1.post.537124881301504299")?.reason, .unresolved)
     }
+
+    /// The fixture plus a wall chapter at `imageIndex` of the post's gallery, whose images are `images`
+    /// (media keys); the other image entities are left out.
+    private func desiredWithChapter(images: [FanslyID], imageIndex: Int = 1) -> DesiredState {
+        var desired = PlanFixtures.desired
+        let gallery = PlanFixtures.address("gallery.post.537124881301504299")
+        desired.entities.removeAll { $0.address.kind == .image && !images.map { "media.\($0)" }.contains($0.address.key) }
+        let position = desired.entities.firstIndex { $0.address == gallery }!
+        desired.entities[position].fields.append(DesiredField(name: "image_ids", value: .references(images.map {
+            EntityAddress(kind: .image, key: "media.\($0)")
+        })))
+        desired.entities.append(DesiredEntity(address: PlanFixtures.address("chapter.wall.1.post.537124881301504299"),
+                                              fields: [DesiredField(name: "gallery_id", value: .reference(gallery)),
+                                                       DesiredField(name: "title", value: .string("Wall")),
+                                                       DesiredField(name: "image_index", value: .int(imageIndex))],
+                                              creator: "emberwilde42"))
+        return desired
+    }
+
+    private let chapter = "chapter.wall.1.post.537124881301504299"
+
+    func testAChapterOfAGalleryWhoseOnlyImagesAreNonePreviewsIsSkippedOfflineAndAgainstStash() throws {
+        let offline = try plan(StashSnapshot(objects: [], isOffline: true), desired: desiredWithChapter(images: [300]))
+        XCTAssertEqual(change(offline, "gallery.post.537124881301504299")?.action, .create)
+        let skipped = try XCTUnwrap(change(offline, chapter))
+        XCTAssertEqual(skipped.action, .skip)
+        XCTAssertEqual(skipped.reason, .notCreated)
+        XCTAssertEqual(skipped.detail, "its gallery has no images in Stash: its only files are unscanned .None previews")
+        XCTAssertTrue(skipped.fields.isEmpty)
+
+        // Stash holds the gallery (found by its code) but no image of it: apply could not add the chapter either.
+        let online = try plan(PlanFixtures.applied, desired: desiredWithChapter(images: [300]))
+        XCTAssertEqual(change(online, chapter)?.action, .skip)
+        XCTAssertEqual(change(online, chapter)?.detail, skipped.detail)
+        XCTAssertFalse(online.summary.hasChanges, "\(online.changes.filter(\.changesStash))")
+    }
+
+    func testAChapterIsPlannedWhenItsGalleryWillHoldTheImageItStartsAt() throws {
+        // Offline, an image whose file Stash could scan counts: the chapter is planned.
+        let offline = try plan(StashSnapshot(objects: [], isOffline: true), desired: desiredWithChapter(images: [200, 300]))
+        XCTAssertEqual(change(offline, chapter)?.action, .create)
+        XCTAssertEqual(change(offline, chapter)?.fields.map(\.field), ["gallery_id", "title", "image_index"])
+
+        // Against Stash: the scanned image joins the gallery (from the image's own gallery_ids too).
+        let online = try plan(PlanFixtures.applied, desired: desiredWithChapter(images: [200]))
+        XCTAssertEqual(change(online, chapter)?.action, .create)
+        XCTAssertEqual(change(online, chapter)?.fields.first?.after, .ref(StashRef(id: "5", label: "Shiny new outfit")))
+
+        // Beyond the gallery's images: skipped with the count, as apply would refuse it.
+        let beyond = try plan(PlanFixtures.applied, desired: desiredWithChapter(images: [200, 300], imageIndex: 2))
+        XCTAssertEqual(change(beyond, chapter)?.action, .skip)
+        XCTAssertEqual(change(beyond, chapter)?.detail,
+                       "its gallery would hold 1 image in Stash, so a chapter cannot start at image 2; scan the missing files, then plan again")
+    }
 }

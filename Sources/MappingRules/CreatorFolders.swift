@@ -1,0 +1,30 @@
+import Foundation
+import FanslyMetadata
+
+extension MappingEngine {
+    /// The folders `evaluate` lists in `DesiredState.creatorFolders` for these creators (nil: every
+    /// creator of the source), by username, as Stash sees them (after `pathMap`). They depend on the
+    /// accounts and the settings alone, not on any post or media, so a caller can start reading
+    /// those folders from Stash while the records are still being evaluated.
+    public func creatorFolders(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> [String: [String]] {
+        let root = rules.settings.downloadRoot ?? source.defaultDownloadRoot ?? ""
+        let downloadRoot = root.hasSuffix("/") ? String(root.dropLast()) : root
+        var result: [String: [String]] = [:]
+        for account in try creators ?? source.creatorAccounts() {
+            var context = RecordContext(urls: rules.urls)
+            context.account = account
+            // A creator the rules leave out (`account.when`) gets no folders, as in `evaluate`.
+            if let when = rules.accountWhen, !when.holds(context) { continue }
+            var folders: [String] = []
+            for template in rules.settings.creatorFolders {
+                let name = template.render(context)
+                guard !name.isEmpty else { continue }
+                let local = name.hasPrefix("/") ? name : (downloadRoot.isEmpty ? name : downloadRoot + "/" + name)
+                let mapped = rules.settings.stashPath(local)
+                if !folders.contains(mapped) { folders.append(mapped) }
+            }
+            result[account.username] = folders
+        }
+        return result
+    }
+}

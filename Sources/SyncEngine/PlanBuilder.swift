@@ -1,0 +1,334 @@
+import Foundation
+import FanslyMetadata
+import MappingRules
+
+/// One run of `Planner.plan`: the selected entities by position, so that matching, reference
+/// resolution and the diff index arrays instead of hashing the same addresses again and again
+/// (a large database plans 90,000 entities with several references each).
+final class PlanBuilder {
+    /// Where a scene or image stands once matched: chapters need to know how many images their
+    /// gallery will hold, as Stash refuses a chapter that starts beyond them.
+    enum MediaState: UInt8 {
+        case notMedia, inStash, unmatchedOffline, unmatchedNonePreview, unmatchedOther
+
+        /// Listed among the unmatched media.
+        var isUnmatched: Bool { self == .unmatchedOffline || self == .unmatchedNonePreview || self == .unmatchedOther }
+    }
+
+    /// An object of Stash claimed by one entity; a second claim is ambiguous.
+    private struct Claim: Hashable {
+        var kind: EntityKind
+        var id: String
+    }
+
+    let planner: Planner
+    let entities: [DesiredEntity]
+    /// Position of each selected entity (the first, should an address repeat).
+    let position: [EntityAddress: Int]
+    private var resolutions: [Planner.Resolution?]
+    private var mediaStates: [MediaState]
+    /// Gallery position → positions of the images that name it in `gallery_ids` (built when a chapter needs it).
+    private var galleryMembers: [Int: [Int]]?
+
+    private var snapshot: StashSnapshot { planner.snapshot }
+
+    init(planner: Planner, entities: [DesiredEntity]) {
+        self.planner = planner
+        self.entities = entities
+        var position = [EntityAddress: Int](minimumCapacity: entities.count)
+        for index in entities.indices where position[entities[index].address] == nil { position[entities[index].address] = index }
+        self.position = position
+        resolutions = Array(repeating: nil, count: entities.count)
+        mediaStates = Array(repeating: .notMedia, count: entities.count)
+    }
+
+    private func resolution(of address: EntityAddress) -> Planner.Resolution? {
+        position[address].flatMap { resolutions[$0] }
+    }
+
+    func plan(inputs: PlanInputs, selection: PlanSelection, tool: String, now: Date) throws -> Plan {
+        let matcher = Matcher(snapshot: snapshot, links: planner.links)
+        let count = entities.count
+        var claimedBy: [Claim: Int] = [:]
+        var skipped: [(position: Int, change: PlannedChange)] = []
+        var pending: [Int] = []
+        pending.reserveCapacity(count)
+        var unmatched: [UnmatchedMedia] = []
+
+        // Images are matched first: a gallery is only created when Stash holds one of its images.
+        var imageResults = [MatchResult?](repeating: nil, count: count)
+        for index in 0..<count where entities[index].address.kind == .image {
+            imageResults[index] = matcher.match(entities[index], galleryId: nil)
+        }
+
+        // Matching, in phase order so that chapters find their gallery.
+        for index in 0..<count {
+            let entity = entities[index]
+            let kind = entity.address.kind
+            var galleryId: String?
+            if kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
+               case .existing(let id)? = resolution(of: gallery) { galleryId = id }
+            var result = imageResults[index] ?? matcher.match(entity, galleryId: galleryId)
+            if case .matched(let id, _) = result {
+                let claim = Claim(kind: kind, id: id)
+                if let other = claimedBy[claim] {
+                    result = .ambiguous(ids: [id], via: "same object as \(entities[other].address)")
+                } else {
+                    claimedBy[claim] = index
+                }
+            }
+            switch result {
+            case .matched(let id, _):
+                resolutions[index] = .existing(id: id)
+                if kind == .scene || kind == .image { mediaStates[index] = .inStash }
+                pending.append(index)
+            case .none:
+                if kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
+                   !Planner.references(in: images).contains(where: { address in
+                       guard let image = position[address], case .matched? = imageResults[image] else { return false }
+                       return true
+                   }) {
+                    // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
+                    resolutions[index] = .unavailable
+                    skipped.append((index, skip(entity, .notCreated, "none of its images is in Stash yet; scan them, then plan again")))
+                } else if entity.createMissing && kind != .scene && kind != .image {
+                    resolutions[index] = .created
+                    pending.append(index)
+                } else {
+                    resolutions[index] = .unavailable
+                    skipped.append((index, skip(entity, .notCreated, "no matching Stash \(kind.rawValue); the rules do not create it")))
+                }
+            case .ambiguous(let ids, let via):
+                resolutions[index] = .unavailable
+                let list = ids.map { "#\($0)" }.joined(separator: ", ")
+                let detail = via.hasPrefix("same object") ? "Stash \(kind.rawValue) \(list) is the \(via)"
+                                                          : "matches Stash \(kind.rawValue)s \(list) by \(via)"
+                skipped.append((index, skip(entity, .ambiguous, detail)))
+            case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
+                resolutions[index] = .unavailable
+                mediaStates[index] = reason == Matcher.offlineReason ? .unmatchedOffline
+                    : reason == Matcher.nonePreviewReason ? .unmatchedNonePreview : .unmatchedOther
+                unmatched.append(UnmatchedMedia(address: entity.address, creator: entity.creator, fileMediaId: fileMediaId,
+                                                lookedFor: lookedFor, reason: reason))
+            }
+        }
+        imageResults = []
+
+        // Skips and changes in the entities' order, which is already the plan's (phase, then key).
+        var changes: [PlannedChange] = []
+        changes.reserveCapacity(skipped.count + pending.count)
+        var nextSkip = 0
+        for index in pending {
+            while nextSkip < skipped.count && skipped[nextSkip].position < index {
+                changes.append(skipped[nextSkip].change); nextSkip += 1
+            }
+            changes.append(change(for: index))
+        }
+        while nextSkip < skipped.count { changes.append(skipped[nextSkip].change); nextSkip += 1 }
+        skipped = []
+
+        if !snapshot.isOffline && selection.targets.isEmpty { Planner.skipUnusedTagCreates(&changes) }
+        if !Self.isSorted(changes, by: { Planner.precedes($0.address, $1.address) }) {
+            changes.sort { Planner.precedes($0.address, $1.address) }
+        }
+        if selection.targets.isEmpty {
+            unmatched.append(contentsOf: try planner.unknownStashFiles(creators: selection.creators))
+        }
+        unmatched = Self.byCreator(unmatched)
+
+        var summary = PlanSummary(unmatched: unmatched.count)
+        for change in changes {
+            switch change.action {
+            case .create: summary.add += 1
+            case .update: summary.change += 1
+            case .noop: summary.unchanged += 1
+            case .skip: summary.skipped += 1
+            }
+        }
+        return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+    }
+
+    static func isSorted<T>(_ items: [T], by precedes: (T, T) -> Bool) -> Bool {
+        guard items.count > 1 else { return true }
+        for index in 1..<items.count where precedes(items[index], items[index - 1]) { return false }
+        return true
+    }
+
+    /// Unmatched media grouped by creator (by name), each group in address order.
+    static func byCreator(_ unmatched: [UnmatchedMedia]) -> [UnmatchedMedia] {
+        var groups: [String: [UnmatchedMedia]] = [:]
+        for item in unmatched { groups[item.creator ?? "", default: []].append(item) }
+        var ordered: [UnmatchedMedia] = []
+        ordered.reserveCapacity(unmatched.count)
+        for creator in groups.keys.sorted() {
+            var group = groups.removeValue(forKey: creator)!
+            if !isSorted(group, by: { Planner.precedes($0.address, $1.address) }) {
+                group.sort { Planner.precedes($0.address, $1.address) }
+            }
+            ordered.append(contentsOf: group)
+        }
+        return ordered
+    }
+
+    // MARK: Changes
+
+    private func skip(_ entity: DesiredEntity, _ reason: SkipReason, _ detail: String?, stashId: String? = nil) -> PlannedChange {
+        PlannedChange(address: entity.address, action: .skip, reason: reason, detail: detail, stashId: stashId,
+                      match: entity.match, creator: entity.creator, source: entity.source)
+    }
+
+    private func change(for index: Int) -> PlannedChange {
+        let entity = entities[index]
+        var notes: [String] = []
+        var values: [(DesiredField, PlanValue)] = []
+        values.reserveCapacity(entity.fields.count)
+        for field in entity.fields where field.strategy != .ignore {
+            switch resolve(field.value) {
+            case .value(let value, var dropped):
+                // Media without a file in Stash are listed as unmatched already.
+                dropped.removeAll { position[$0].map { mediaStates[$0].isUnmatched } ?? false }
+                if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
+                values.append((field, value))
+            case .unresolved(let target):
+                if entity.address.kind == .chapter && field.name == "gallery_id" {
+                    return skip(entity, .unresolved, "its gallery \(target) is not in Stash and not created")
+                }
+                notes.append("\(field.name): left out \(target) (not in Stash and not created)")
+            }
+        }
+        let detail = notes.isEmpty ? nil : notes.joined(separator: "; ")
+
+        guard case .existing(let id)? = resolutions[index] else {
+            var fields: [FieldChange] = []
+            fields.reserveCapacity(values.count)
+            for (field, value) in values where !value.isEmpty {
+                fields.append(FieldChange(field: field.name, before: .null, after: value))
+            }
+            if entity.address.kind == .chapter, let reason = chapterOutOfRange(entity, fields) {
+                return skip(entity, .notCreated, reason)
+            }
+            return PlannedChange(address: entity.address, action: .create, detail: detail, fields: fields,
+                                 match: entity.match, creator: entity.creator, source: entity.source)
+        }
+        guard let object = snapshot.object(entity.address.kind, id: id) else {
+            return skip(entity, .unresolved, "Stash \(entity.address.kind.rawValue) #\(id) vanished", stashId: id)
+        }
+        let link = planner.links[entity.address].flatMap { $0.stashId == id ? $0 : nil }
+        // `organized` that apply itself wrote (the default rules create galleries organized) does not
+        // freeze the object: later scans must still reach it. People's edits are protected as drift.
+        let organizedByUs = link?.writtenFields["organized"] == .bool(true)
+        if entity.respectOrganized && object.organized && !organizedByUs {
+            return skip(entity, .organized, "organized in Stash", stashId: id)
+        }
+        if !entity.fields.isEmpty && entity.fields.allSatisfy({ $0.strategy == .ignore }) {
+            return skip(entity, .ignored, "every field is ignored by the rules", stashId: id)
+        }
+        var fieldChanges: [FieldChange] = []
+        var drift: [FieldDrift] = []
+        for (field, value) in values {
+            // Stash's finds do not say whether an object has an image, so an unknown image counts as
+            // present: merge never replaces a picture someone chose.
+            let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
+            let decision = FieldDiff.decide(field: field.name, desired: value, current: current,
+                                            strategy: field.strategy, written: link?.writtenFields[field.name])
+            if let change = decision.change { fieldChanges.append(change) }
+            if let fieldDrift = decision.drift { drift.append(fieldDrift) }
+        }
+        if entity.address.kind == .chapter, !fieldChanges.isEmpty, let reason = chapterOutOfRange(entity, fieldChanges) {
+            return skip(entity, .unresolved, reason, stashId: id)
+        }
+        return PlannedChange(address: entity.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
+                             stashId: id, fields: fieldChanges, drift: drift, match: entity.match,
+                             creator: entity.creator, source: entity.source)
+    }
+
+    private enum ResolvedValue {
+        case value(PlanValue, dropped: [EntityAddress])
+        case unresolved(EntityAddress)
+    }
+
+    private func ref(_ address: EntityAddress) -> StashRef? {
+        guard let index = position[address] else { return nil }
+        switch resolutions[index] {
+        case .existing(let id)?:
+            let name = Planner.label(of: entities[index]) ?? snapshot.object(address.kind, id: id)?.displayName
+            return StashRef(id: id, label: name)
+        case .created?: return StashRef(address: address, label: Planner.label(of: entities[index]))
+        case .unavailable?, nil: return nil
+        }
+    }
+
+    private func resolve(_ value: FieldValue) -> ResolvedValue {
+        switch value {
+        case .string(let text): return .value(.string(text), dropped: [])
+        case .int(let number): return .value(.int(number), dropped: [])
+        case .bool(let flag): return .value(.bool(flag), dropped: [])
+        case .date(let text): return .value(.date(text), dropped: [])
+        case .strings(let items): return .value(.strings(items), dropped: [])
+        case .reference(let address):
+            guard let resolved = ref(address) else { return .unresolved(address) }
+            return .value(.ref(resolved), dropped: [])
+        case .references(let addresses):
+            var refs: [StashRef] = []
+            refs.reserveCapacity(addresses.count)
+            var dropped: [EntityAddress] = []
+            for address in addresses {
+                if let resolved = ref(address) { refs.append(resolved) } else { dropped.append(address) }
+            }
+            return .value(.refs(refs), dropped: dropped)
+        }
+    }
+
+    // MARK: Chapters
+
+    /// Why a chapter cannot be written, as apply would find it (Stash refuses a chapter whose
+    /// `image_index` lies beyond its gallery's images); nil when it can.
+    private func chapterOutOfRange(_ entity: DesiredEntity, _ fields: [FieldChange]) -> String? {
+        guard fields.contains(where: { $0.field == "gallery_id" }),
+              case .int(let imageIndex)? = fields.first(where: { $0.field == "image_index" })?.after,
+              case .reference(let galleryAddress)? = entity[field: "gallery_id"]?.value,
+              let gallery = position[galleryAddress] else { return nil }
+        let (count, onlyNonePreviews) = expectedImageCount(gallery: gallery)
+        guard imageIndex > count else { return nil }
+        if count == 0 && onlyNonePreviews {
+            return "its gallery has no images in Stash: its only files are unscanned .None previews"
+        }
+        return "its gallery would hold \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(imageIndex); "
+            + "scan the missing files, then plan again"
+    }
+
+    /// How many images the gallery at `gallery` holds once applied: those Stash has, plus the
+    /// desired ones Stash holds (offline: every one whose file Stash could scan); and whether every
+    /// desired image is a `.None` preview Stash never scans.
+    private func expectedImageCount(gallery: Int) -> (count: Int, onlyNonePreviews: Bool) {
+        var ids = Set<String>()
+        if case .existing(let id)? = resolutions[gallery], case .refs(let refs)? = snapshot.object(.gallery, id: id)?.fields["image_ids"] {
+            for ref in refs { if let id = ref.id { ids.insert(id) } }
+        }
+        var images: [Int] = []
+        if case .references(let addresses)? = entities[gallery][field: "image_ids"]?.value {
+            images = addresses.compactMap { position[$0] }
+        }
+        images += members(ofGallery: gallery)
+        var possible = Set<Int>()
+        var onlyNonePreviews = !images.isEmpty
+        for image in images {
+            if case .existing(let id)? = resolutions[image] { ids.insert(id) }
+            if mediaStates[image] == .unmatchedOffline { possible.insert(image) }
+            if mediaStates[image] != .unmatchedNonePreview { onlyNonePreviews = false }
+        }
+        return (ids.count + possible.count, onlyNonePreviews)
+    }
+
+    private func members(ofGallery gallery: Int) -> [Int] {
+        if galleryMembers == nil {
+            var members: [Int: [Int]] = [:]
+            for index in entities.indices where entities[index].address.kind == .image {
+                guard case .references(let galleries)? = entities[index][field: "gallery_ids"]?.value else { continue }
+                for address in galleries { if let owner = position[address] { members[owner, default: []].append(index) } }
+            }
+            galleryMembers = members
+        }
+        return galleryMembers?[gallery] ?? []
+    }
+}
