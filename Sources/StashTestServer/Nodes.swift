@@ -104,7 +104,7 @@ struct FileNode: KeySubscriptable, Sendable {
         case "path": return path
         case "basename": return Self.basename(path)
         case "size": return 1_000_000 + id
-        case "format": return (path as NSString).pathExtension.lowercased()
+        case "format": return Self.pathExtension(path).lowercased()
         case "width": return 1920
         case "height": return 1080
         case "duration": return 12.5
@@ -118,6 +118,15 @@ struct FileNode: KeySubscriptable, Sendable {
 }
 
 extension FileNode {
+    /// `pathExtension` without bridging to NSString: the text after the basename's last dot.
+    static func pathExtension(_ path: String) -> String {
+        let name = basename(path)
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.utf8.startIndex else {
+            return (path as NSString).pathExtension
+        }
+        return String(name[name.utf8.index(after: dot)...])
+    }
+
     /// `lastPathComponent` without bridging to NSString (a hot path of large finds).
     static func basename(_ path: String) -> String {
         guard !path.hasSuffix("/"), let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else {
@@ -224,7 +233,7 @@ struct ImageNode: KeySubscriptable, Sendable {
         case "rating100": return Int?.none
         case "organized": return record.organized
         case "files", "visual_files":
-            let isVideo = StashState.videoExtensions.contains((record.path as NSString).pathExtension.lowercased())
+            let isVideo = StashState.videoExtensions.contains(FileNode.pathExtension(record.path).lowercased())
             if key == "files" && isVideo { return [FileNode]() }
             return [FileNode(id: record.fileId, path: record.path, kind: isVideo ? .video : .image)]
         case "galleries": return record.galleryIds.compactMap { state.galleries[$0] }.map { GalleryNode(state: state, record: $0) }

@@ -19,11 +19,15 @@ import Darwin
 public final class SavedPlan: @unchecked Sendable {
     /// The path as given.
     public let path: String
+    /// The document's `format_version` (always `Plan.currentFormatVersion`: others are refused).
     public let formatVersion: Int
+    /// When the plan was computed.
     public let createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
     public let tool: String
+    /// What the plan was computed from, for the staleness check.
     public let inputs: PlanInputs
+    /// The plan's counts.
     public let summary: PlanSummary
 
     private let source: Source
@@ -80,7 +84,7 @@ public final class SavedPlan: @unchecked Sendable {
         switch source {
         case .whole(let plan): return plan
         case .lines(let lines):
-            let changes = try lines.changes.map { try lines.decode(PlannedChange.self, at: $0, path: path) }
+            let changes = try lines.changes.map { try lines.change(at: $0, path: path) }
             let unmatched = try lines.unmatched.map { try lines.decode(UnmatchedMedia.self, at: $0, path: path) }
             return Plan(formatVersion: formatVersion, createdAt: createdAt, tool: tool, inputs: inputs,
                         changes: changes, unmatched: unmatched, summary: summary)
@@ -158,7 +162,7 @@ public final class PlanChanges: @unchecked Sendable {
         entries.reserveCapacity(lines.changes.count)
         let decoder = PlanLines.decoder()
         for (index, span) in lines.changes.enumerated() {
-            entries.append(Entry(try lines.decode(PlannedChange.self, at: span, path: path, decoder: decoder), location: index))
+            entries.append(Entry(try lines.change(at: span, path: path, decoder: decoder), location: index))
         }
         self.entries = entries
         storage = .file(lines, path: path)
@@ -179,7 +183,7 @@ public final class PlanChanges: @unchecked Sendable {
         case .memory(let changes): return selected.map { changes[$0.location] }
         case .file(let lines, let path):
             let decoder = PlanLines.decoder()
-            return try selected.map { try lines.decode(PlannedChange.self, at: lines.changes[$0.location], path: path, decoder: decoder) }
+            return try selected.map { try lines.change(at: lines.changes[$0.location], path: path, decoder: decoder) }
         }
     }
 }
@@ -223,14 +227,28 @@ struct PlanLines: @unchecked Sendable {
         return decoder
     }
 
+    /// Reads and decodes the change at `span` (`PlanJSONReader`, or `JSONDecoder` when it is unsure);
+    /// throws `PlanFile.ReadError` naming the line.
+    func change(at span: Span, path: String, decoder: JSONDecoder = PlanLines.decoder()) throws -> PlannedChange {
+        let data = try read(span, path: path)
+        if let change = PlanJSONReader.change(in: data) { return change }
+        return try decode(PlannedChange.self, from: data, line: span.line, path: path, decoder: decoder)
+    }
+
     /// Reads and decodes the object at `span`; throws `PlanFile.ReadError` naming the line.
     func decode<T: Decodable>(_ type: T.Type, at span: Span, path: String, decoder: JSONDecoder = PlanLines.decoder()) throws -> T {
-        let data: Data
-        do { data = try file.read(offset: span.offset, length: span.length) } catch {
+        try decode(T.self, from: try read(span, path: path), line: span.line, path: path, decoder: decoder)
+    }
+
+    private func read(_ span: Span, path: String) throws -> Data {
+        do { return try file.read(offset: span.offset, length: span.length) } catch {
             throw PlanFile.ReadError.unreadable(path: path, reason: "line \(span.line): \(error)")
         }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from data: Data, line: Int, path: String, decoder: JSONDecoder) throws -> T {
         do { return try decoder.decode(T.self, from: data) } catch let error as DecodingError {
-            throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(span.line): \(PlanFile.describe(error, root: nil))")
+            throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(line): \(PlanFile.describe(error, root: nil))")
         }
     }
 

@@ -7,13 +7,18 @@ public struct StashObject: Sendable, Hashable {
     public var kind: EntityKind
     public var id: String
     /// Current values by Stash input field name (`title`, `tag_ids`, `alias_list`…); references carry ids.
-    public var fields: [String: PlanValue]
+    /// A field Stash holds as null may be missing: read a missing field as `.null`.
+    public var fields: StashFields
     public var organized: Bool
     /// Scenes and images: their files' paths; galleries: their folder or zip path.
     public var paths: [String]
 
-    public init(kind: EntityKind, id: String, fields: [String: PlanValue] = [:], organized: Bool = false, paths: [String] = []) {
+    public init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = []) {
         self.kind = kind; self.id = id; self.fields = fields; self.organized = organized; self.paths = paths
+    }
+
+    public init(kind: EntityKind, id: String, fields: [String: PlanValue], organized: Bool = false, paths: [String] = []) {
+        self.init(kind: kind, id: id, fields: StashFields(fields), organized: organized, paths: paths)
     }
 
     /// `name` (performers, studios, tags) or `title` (galleries, scenes, images, chapters).
@@ -40,6 +45,51 @@ public struct StashObject: Sendable, Hashable {
         if case .ref(let ref)? = fields["gallery_id"] { return ref.id }
         return nil
     }
+}
+
+/// An object's field values by name: a dictionary in use, stored as one small array sorted by
+/// name. Tens of thousands of scenes carry about a dozen fields each; a hash table per object cost
+/// more than the values themselves, and objects with the same values can share one array.
+public struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+    /// One field and its value.
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        public var value: PlanValue
+    }
+
+    private var entries: [Entry]
+
+    public init(_ values: [String: PlanValue]) {
+        entries = values.map { Entry(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+    }
+
+    /// Fields from name/value pairs with distinct names.
+    init(pairs: [(String, PlanValue)]) {
+        entries = pairs.map { Entry(name: $0.0, value: $0.1) }.sorted { $0.name < $1.name }
+    }
+
+    public init(dictionaryLiteral elements: (String, PlanValue)...) {
+        self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+
+    /// The value of `name`, nil when the object has none; setting nil removes it.
+    public subscript(name: String) -> PlanValue? {
+        get { entries.first { $0.name == name }?.value }
+        set {
+            let index = entries.firstIndex { $0.name >= name } ?? entries.endIndex
+            let present = index < entries.endIndex && entries[index].name == name
+            switch (newValue, present) {
+            case let (value?, true): entries[index].value = value
+            case let (value?, false): entries.insert(Entry(name: name, value: value), at: index)
+            case (nil, true): entries.remove(at: index)
+            case (nil, false): break
+            }
+        }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
 }
 
 /// What Stash holds, as the planner sees it: objects by kind and id, indexed for matching.

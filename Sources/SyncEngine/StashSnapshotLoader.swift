@@ -120,7 +120,9 @@ public struct StashSnapshotLoader: Sendable {
             let missing = entities.filter { $0.address.kind == kind }.compactMap { links[$0.address]?.stashId }
                 .filter { snapshot.object(kind, id: $0) == nil }
             guard !missing.isEmpty else { continue }
-            let fetched = try await client.findSummaries(kind == .scene ? .scenes : .images, ids: missing).map { Self.object($0, kind: kind) }
+            var interner = ObjectInterner()
+            let fetched = try await client.findSummaries(kind == .scene ? .scenes : .images, ids: missing)
+                .map { Self.object($0, kind: kind, sharing: &interner) }
             for object in fetched { snapshot.insert(object) }
             finished("\(kind.rawValue)s by remembered id", fetched.count)
         }
@@ -194,9 +196,10 @@ public struct StashSnapshotLoader: Sendable {
                 let filter = MediaFilter(path: .includesPhrase(job.folder + "/"))
                 group.addTask {
                     var objects: [StashObject] = []
+                    var interner = ObjectInterner()
                     try await client.findSummaries(job.kind == .scene ? .scenes : .images, filter: filter) { page in
                         objects.reserveCapacity(objects.count + page.count)
-                        for summary in page { objects.append(Self.object(summary, kind: job.kind)) }
+                        for summary in page { objects.append(Self.object(summary, kind: job.kind, sharing: &interner)) }
                     }
                     return (job, objects)
                 }
@@ -285,17 +288,43 @@ public struct StashSnapshotLoader: Sendable {
     }
 
     /// A scene or image summary; null fields are left out (the planner reads a missing field as null).
-    static func object(_ media: MediaSummary, kind: EntityKind) -> StashObject {
+    static func object(_ media: MediaSummary, kind: EntityKind, sharing interner: inout ObjectInterner) -> StashObject {
         var pairs: [(String, PlanValue)] = []
         pairs.reserveCapacity(11)
         func set(_ key: String, _ value: PlanValue) { if value != .null { pairs.append((key, value)) } }
+        func refs(_ named: [NamedRef]) -> PlanValue {
+            .refs(named.map { StashRef(id: $0.id, label: interner.label($0.name)) })
+        }
         set("title", text(media.title)); set("code", text(media.code)); set("details", text(media.details))
         if kind == .scene { set("director", text(media.director)) } else { set("photographer", text(media.photographer)) }
         set("date", date(media.date)); set("urls", .strings(media.urls)); set("organized", .bool(media.organized))
-        set("studio_id", ref(media.studio)); set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
-        set("gallery_ids", refs(media.galleries))
-        // Sized to what is set: most fields of a freshly scanned file are null.
-        let fields = Dictionary(uniqueKeysWithValues: pairs)
-        return StashObject(kind: kind, id: media.id, fields: fields, organized: media.organized, paths: media.paths)
+        set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
+        set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
+        set("gallery_ids", .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
+        return StashObject(kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
+                           organized: media.organized, paths: media.paths)
+    }
+}
+
+/// Lets the objects of one find share storage: equal field sets (a freshly scanned library's scenes
+/// differ only in their paths) and repeated names of tags, performers and studios.
+struct ObjectInterner {
+    private var fieldSets: Set<StashFields> = []
+    private var labels: [String: String] = [:]
+    /// Past this many distinct field sets, objects are too different for sharing to pay.
+    private let limit = 4096
+
+    mutating func fields(_ fields: StashFields) -> StashFields {
+        if let index = fieldSets.firstIndex(of: fields) { return fieldSets[index] }
+        if fieldSets.count < limit { fieldSets.insert(fields) }
+        return fields
+    }
+
+    mutating func label(_ text: String) -> String {
+        // Up to 15 UTF-8 bytes a string is stored inline: nothing to share.
+        guard text.utf8.count > 15 else { return text }
+        if let shared = labels[text] { return shared }
+        if labels.count < limit { labels[text] = text }
+        return text
     }
 }

@@ -28,6 +28,7 @@ struct PlanBench: AsyncParsableCommand {
     var stages = false
     @Flag(help: "Skip everything that needs the test server: time only the offline plan (quick to iterate on).")
     var offlineOnly = false
+    @Option(help: "Folder finds run at a time by the in-process `--stages` snapshot load.") var concurrency = 4
     @Flag(help: "Only start the seeded test server, print its URL and keep it running until interrupted (to time or profile `fansly-stash plan --stash-url URL` by hand).")
     var serve = false
 
@@ -105,9 +106,11 @@ struct PlanBench: AsyncParsableCommand {
         print("stages of an offline plan:")
         let database = try MetadataDatabase(path: dbPath)
         let rules = try RuleSet.builtInDefault()
+        let heapBeforeRules = Self.heapInUseMegabytes()
         let desired = try await measure("read the database and evaluate the rules") {
             try MappingEngine(rules: rules).evaluate(database: database)
         }
+        let heapDesired = Self.heapInUseMegabytes() - heapBeforeRules
         let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: [],
                                 database: try database.identity(), stashURL: nil)
         let plan = try await measure("match and diff (\(desired.entities.count) entities)") {
@@ -128,7 +131,8 @@ struct PlanBench: AsyncParsableCommand {
         let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, pageSize: 5000))
         _ = try await measure("connect") { try await client.connect() }
         let residentBefore = Self.residentMegabytes()
-        var loader = StashSnapshotLoader(client: client)
+        let heapBeforeSnapshot = Self.heapInUseMegabytes()
+        var loader = StashSnapshotLoader(client: client, concurrency: concurrency)
         loader.stepFinished = { step, seconds, objects in
             print("    \(step): \(String(format: "%.2f", seconds)) s, \(objects) objects, resident \(PlanBench.residentMegabytes()) MB")
         }
@@ -137,9 +141,13 @@ struct PlanBench: AsyncParsableCommand {
         }
         print("  \(server.requestCount) requests, \(snapshot.count) objects; resident memory \(residentBefore) MB before, "
               + "\(Self.residentMegabytes()) MB after reading Stash")
+        let heapSnapshot = Self.heapInUseMegabytes() - heapBeforeSnapshot
         let online = try await measure("match and diff") {
             try Planner(desired: desired, snapshot: snapshot).plan(inputs: inputs, tool: "bench")
         }
+        let heapPlan = Self.heapInUseMegabytes() - heapBeforeSnapshot - heapSnapshot
+        print("  memory held (malloc'd bytes in use): desired state \(heapDesired) MB, Stash snapshot \(heapSnapshot) MB, "
+              + "plan against the test server \(heapPlan) MB")
         _ = try await measure("JSON document (\(online.changes.count) changes)") { try PlanFile.encode(online) }
         await server.stop()
     }
@@ -156,6 +164,34 @@ struct PlanBench: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(10))
             if server.requestCount > 0 { print("\(server.requestCount) requests so far"); fflush(stdout) }
         }
+    }
+
+    /// Bytes malloc has handed out and not had back (what live objects hold, without the pages that
+    /// freed memory keeps resident), from glibc's `malloc_info` report: the arenas' current size
+    /// less their free chunks, plus mmapped blocks. 0 where `malloc_info` is missing.
+    private static func heapInUseMegabytes() -> Int {
+        typealias MallocInfo = @convention(c) (Int32, UnsafeMutablePointer<FILE>?) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_info") else { return 0 }
+        let mallocInfo = unsafeBitCast(symbol, to: MallocInfo.self)
+        var buffer: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard let stream = open_memstream(&buffer, &length) else { return 0 }
+        _ = mallocInfo(0, stream)
+        fclose(stream)
+        defer { free(buffer) }
+        guard let buffer else { return 0 }
+        let xml = String(cString: buffer)
+        // The totals after the last </heap>: <total type="fast|rest|mmap" … size="N"/>, <system type="current" size="N"/>.
+        let tail = xml.components(separatedBy: "</heap>").last ?? ""
+        func size(of prefix: String) -> Int {
+            guard let range = tail.range(of: prefix) else { return 0 }
+            let rest = tail[range.upperBound...]
+            guard let sizeRange = rest.range(of: "size=\"") else { return 0 }
+            return Int(rest[sizeRange.upperBound...].prefix { $0.isNumber }) ?? 0
+        }
+        let inUse = size(of: "<system type=\"current\"") - size(of: "<total type=\"fast\"") - size(of: "<total type=\"rest\"")
+            + size(of: "<total type=\"mmap\"")
+        return inUse / (1024 * 1024)
     }
 
     private static func residentMegabytes() -> Int {

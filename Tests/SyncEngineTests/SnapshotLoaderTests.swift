@@ -1,0 +1,128 @@
+import XCTest
+import FanslyMetadata
+import MappingRules
+import StashClient
+import StashTestServer
+@testable import SyncEngine
+
+/// The snapshot loader: reads started before the rules are evaluated give the same snapshot and
+/// plan as reading afterwards; objects share storage without changing a value.
+final class SnapshotLoaderTests: XCTestCase {
+    private var server: StashTestServer!
+    private var client: StashClient!
+
+    override func setUp() async throws {
+        server = StashTestServer()
+        try await server.start()
+        client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, pageSize: 2, retryPolicy: .none))
+    }
+
+    override func tearDown() async throws {
+        await server.stop()
+    }
+
+    private static let otherFolder = "/data/someone_else_fansly"
+
+    /// The creator's files (two pages of scenes and of images), one file of another creator, and
+    /// the common objects the plan matches by name.
+    private func seedLibrary() {
+        let folder = PlanFixtures.folder
+        let ids = server.seed(paths: [
+            folder + "/Timeline/Videos/2023-07-17_at_00-48_UTC_id_101.mp4",
+            folder + "/Timeline/Videos/2023-07-18_at_00-48_UTC_id_102.mp4",
+            folder + "/Timeline/Videos/2023-07-19_at_00-48_UTC_id_103.mp4",
+            folder + "/Timeline/Pictures/2023-07-17_at_00-48_UTC_id_200.jpeg",
+            folder + "/Timeline/Pictures/2023-07-17_at_00-48_UTC_id_201.jpeg",
+            folder + "/Timeline/Pictures/2023-07-17_at_00-48_UTC_id_202.jpeg",
+            Self.otherFolder + "/Timeline/Videos/2023-07-17_at_00-48_UTC_id_777.mp4",
+        ])
+        server.modify { state in
+            state.tags[904] = TestTag(id: 904, name: "latex")
+            state.performers[903] = TestPerformer(id: 903, name: "Ember Wilde")
+            let scene = ids[folder + "/Timeline/Videos/2023-07-17_at_00-48_UTC_id_101.mp4"]!
+            state.scenes[scene]?.title = "Edited in Stash"
+            state.scenes[scene]?.tagIds = [904]
+            state.scenes[scene]?.performerIds = [903]
+        }
+    }
+
+    func testPrefetchedReadsGiveTheSameSnapshotAndPlan() async throws {
+        seedLibrary()
+        let desired = PlanFixtures.desired
+        let loader = StashSnapshotLoader(client: client)
+        try await client.connect()
+        server.resetCounters()
+        let plain = try await loader.load(desired: desired, entities: desired.entities, links: [:])
+        let plainRequests = server.requestCount
+
+        // Folders of a creator the plan does not cover are read ahead too, but not used.
+        server.resetCounters()
+        let prefetch = loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder], "someone_else": [Self.otherFolder]])
+        let prefetched = try await loader.load(desired: desired, entities: desired.entities, links: [:], prefetched: prefetch)
+        XCTAssertEqual(server.requestCount(for: "findScenes"), 2 + 1, "two pages under the creator folder, one under the other")
+        XCTAssertEqual(server.requestCount, plainRequests + 1 + 2, "connect, and the other folder's scenes and images")
+
+        XCTAssertEqual(prefetched.searchedFolders, plain.searchedFolders)
+        XCTAssertEqual(prefetched.count, plain.count)
+        for kind in EntityKind.allCases {
+            XCTAssertEqual(Set(prefetched.objects(kind)), Set(plain.objects(kind)), "\(kind)")
+        }
+        XCTAssertFalse(prefetched.objects(.scene).contains { $0.paths.contains { $0.hasPrefix(Self.otherFolder) } })
+        XCTAssertEqual(prefetched.objects(.scene).count, 3)
+        XCTAssertEqual(prefetched.objects(.image).count, 3)
+
+        let edited = try XCTUnwrap(plain.objects(.scene).first { $0.fields["title"] == .string("Edited in Stash") })
+        XCTAssertEqual(edited.fields["tag_ids"], .refs([StashRef(id: "904", label: "latex")]))
+        XCTAssertEqual(edited.fields["performer_ids"], .refs([StashRef(id: "903", label: "Ember Wilde")]))
+        XCTAssertNil(edited.fields["studio_id"], "null fields are left out")
+
+        var withPrefetch = try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, tool: "test",
+                                                 prefetched: loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder]])).run()
+        var without = try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, tool: "test").run()
+        withPrefetch.createdAt = Date(timeIntervalSince1970: 0)
+        without.createdAt = withPrefetch.createdAt
+        XCTAssertEqual(try PlanFile.encode(withPrefetch), try PlanFile.encode(without))
+        XCTAssertTrue(without.changes.contains { $0.action == .update }, "the plan compares against what Stash holds")
+    }
+
+    func testPrefetchErrorsSurfaceFromLoad() async throws {
+        await server.stop()
+        let loader = StashSnapshotLoader(client: client)
+        let prefetch = loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder]])
+        do {
+            _ = try await loader.load(desired: PlanFixtures.desired, entities: PlanFixtures.desired.entities, links: [:], prefetched: prefetch)
+            XCTFail("expected a connection error")
+        } catch let error as StashError {
+            XCTAssertTrue(error.description.contains("connection refused"), error.description)
+        }
+    }
+
+    func testFieldsBehaveAsADictionary() {
+        var fields: StashFields = ["title": .string("A"), "code": .string("1")]
+        XCTAssertEqual(fields, StashFields(["code": .string("1"), "title": .string("A")]), "order does not matter")
+        XCTAssertEqual(fields["title"], .string("A"))
+        XCTAssertNil(fields["details"])
+        fields["details"] = .string("D")
+        fields["title"] = .string("B")
+        fields["code"] = nil
+        fields["missing"] = nil
+        XCTAssertEqual(fields, StashFields(["title": .string("B"), "details": .string("D")]))
+        XCTAssertEqual(fields.map(\.name), ["details", "title"])
+        XCTAssertEqual(fields.count, 2)
+    }
+
+    func testEqualFieldSetsShareStorageAndLabelsAreShared() {
+        var interner = ObjectInterner()
+        let tag = NamedRef(id: "1", name: "a tag name longer than fifteen bytes")
+        let first = StashSnapshotLoader.object(MediaSummary(id: "1", tags: [tag], paths: ["/a/x_id_1.mp4"]), kind: .scene, sharing: &interner)
+        let second = StashSnapshotLoader.object(MediaSummary(id: "2", tags: [tag], paths: ["/a/x_id_2.mp4"]), kind: .scene, sharing: &interner)
+        XCTAssertEqual(first.fields, second.fields)
+        XCTAssertEqual(first.fields["tag_ids"], .refs([StashRef(id: "1", label: tag.name)]))
+        XCTAssertEqual(first.fields["organized"], .bool(false))
+        XCTAssertNil(first.fields["title"])
+        XCTAssertEqual(second.paths, ["/a/x_id_2.mp4"])
+        let image = StashSnapshotLoader.object(MediaSummary(id: "3", photographer: "P", paths: ["/a/x_id_3.jpg"]), kind: .image, sharing: &interner)
+        XCTAssertEqual(image.fields["photographer"], .string("P"))
+        XCTAssertNil(image.fields["director"])
+    }
+}
