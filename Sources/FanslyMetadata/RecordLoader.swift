@@ -34,15 +34,15 @@ struct RecordLoader {
 
     // MARK: - Generic helpers
 
-    /// Runs `sql` once per chunk of `ids`, the `%@` placeholder standing for the chunk's ids. The
-    /// statement is prepared once per connection (a cached statement with a fixed number of bound
-    /// parameters; short chunks repeat their last id), so SQLite parses no long literal lists.
-    func rows(_ sql: String, ids: some Collection<FanslyID>) throws -> [ValueRow] {
+    /// Runs `sql` once per chunk of `ids`, the `%@` placeholder standing for the chunk's ids, and
+    /// calls `body` with each row in turn (valid during the call only). The statement is prepared
+    /// once per connection (a cached statement with a fixed number of bound parameters; short
+    /// chunks repeat their last id), so SQLite parses no long literal lists.
+    func forEachRow(_ sql: String, ids: some Collection<FanslyID>, table: String, _ body: (Fields) throws -> Void) throws {
         var unique = Array(Set(ids))
-        guard !unique.isEmpty else { return [] }
+        guard !unique.isEmpty else { return }
         unique.sort()
         let statement = try db.cachedStatement(sql: sql.replacingOccurrences(of: "%@", with: Self.parameterList))
-        var result: [ValueRow] = []
         var chunk: [FanslyID] = []
         chunk.reserveCapacity(Self.chunkSize)
         var start = 0
@@ -51,9 +51,15 @@ struct RecordLoader {
             chunk += unique[start..<min(start + Self.chunkSize, unique.count)]
             while chunk.count < Self.chunkSize { chunk.append(chunk[chunk.count - 1]) }
             statement.setUncheckedArguments(StatementArguments(chunk))
-            try ValueRow.append(statement, to: &result)
+            try Fields.forEach(statement, table: table, body)
             start += Self.chunkSize
         }
+    }
+
+    /// The rows of `forEachRow(_:ids:table:_:)`, copied.
+    func rows(_ sql: String, ids: some Collection<FanslyID>) throws -> [ValueRow] {
+        var result: [ValueRow] = []
+        try forEachRow(sql, ids: ids, table: "") { result.append($0.values) }
         return result
     }
 
@@ -67,11 +73,9 @@ struct RecordLoader {
 
     /// Media rows by id, without their variant ids.
     func media(ids: some Collection<FanslyID>) throws -> [FanslyID: Media] {
-        let rows = try rows("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids)
         var result: [FanslyID: Media] = [:]
-        result.reserveCapacity(rows.count)
-        for row in rows {
-            let fields = Fields(row: row, table: "media")
+        result.reserveCapacity(ids.count)
+        try forEachRow("SELECT \(mediaColumns) FROM media WHERE id IN (%@)", ids: ids, table: "media") { fields in
             let id = try fields.id(0, "id")
             let mimetype = fields.string(2)
             let type = fields.int(3)
@@ -88,8 +92,8 @@ struct RecordLoader {
     /// `media_variants` of the given originals: original id → variant ids in id order.
     func variantIds(of ids: some Collection<FanslyID>) throws -> [FanslyID: [FanslyID]] {
         var result: [FanslyID: [FanslyID]] = [:]
-        for row in try rows("SELECT \"mediaId\", \"variantId\" FROM media_variants WHERE \"mediaId\" IN (%@) ORDER BY \"mediaId\", \"variantId\"", ids: ids) {
-            let fields = Fields(row: row, table: "media_variants")
+        try forEachRow("SELECT \"mediaId\", \"variantId\" FROM media_variants WHERE \"mediaId\" IN (%@) ORDER BY \"mediaId\", \"variantId\"",
+                       ids: ids, table: "media_variants") { fields in
             result[try fields.id(0, "mediaId"), default: []].append(try fields.id(1, "variantId"))
         }
         return result
@@ -100,8 +104,8 @@ struct RecordLoader {
         let columns = ["id", "accountId", "mediaId", "previewId", "access", "deleted", "createdAt", "deletedAt", "stash_id"]
             .map { schema.column("account_media", $0) }.joined(separator: ", ")
         var items: [ItemRow] = []
-        for row in try rows("SELECT \(columns) FROM account_media WHERE id IN (%@)", ids: ids) {
-            let fields = Fields(row: row, table: "account_media")
+        items.reserveCapacity(ids.count)
+        try forEachRow("SELECT \(columns) FROM account_media WHERE id IN (%@)", ids: ids, table: "account_media") { fields in
             items.append(ItemRow(id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"),
                                  mediaId: try fields.id(2, "mediaId"), previewId: fields.int64(3),
                                  access: fields.bool(4, default: true), deleted: fields.bool(5),
@@ -152,8 +156,8 @@ struct RecordLoader {
         }
         guard schema.hasTable("account_media_bundle_media"), !bundles.isEmpty else { return bundles }
         var members: [(bundle: FanslyID, item: FanslyID)] = []
-        for row in try rows("SELECT bundle_id, media_id FROM account_media_bundle_media WHERE bundle_id IN (%@) ORDER BY bundle_id, pos, media_id", ids: bundles.keys) {
-            let fields = Fields(row: row, table: "account_media_bundle_media")
+        try forEachRow("SELECT bundle_id, media_id FROM account_media_bundle_media WHERE bundle_id IN (%@) ORDER BY bundle_id, pos, media_id",
+                       ids: bundles.keys, table: "account_media_bundle_media") { fields in
             members.append((try fields.id(0, "bundle_id"), try fields.id(1, "media_id")))
         }
         let items = try accountMedia(ids: members.map(\.item))
@@ -290,30 +294,28 @@ struct RecordLoader {
                                    resolveReposts: resolveReposts, repostAttachments: repostAttachments)
 
         var hashtags: [FanslyID: [Hashtag]] = [:]
-        for row in try rows("SELECT ph.\"postId\", h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h")) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.\"hashtagId\" WHERE ph.\"postId\" IN (%@)", ids: ids) {
-            let fields = Fields(row: row, table: "post_hashtags")
+        try forEachRow("SELECT ph.\"postId\", h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h")) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.\"hashtagId\" WHERE ph.\"postId\" IN (%@)",
+                       ids: ids, table: "post_hashtags") { fields in
             hashtags[try fields.id(0, "postId"), default: []].append(
                 Hashtag(id: try fields.id(1, "hashtagId"), value: fields.string(2) ?? "", stashID: fields.int64(3)))
         }
 
         var mentionRows: [FanslyID: [(handle: String, account: FanslyID?)]] = [:]
-        for row in try rows("SELECT \"postId\", handle, \"accountId\" FROM post_mentions WHERE \"postId\" IN (%@)", ids: ids) {
-            let fields = Fields(row: row, table: "post_mentions")
+        try forEachRow("SELECT \"postId\", handle, \"accountId\" FROM post_mentions WHERE \"postId\" IN (%@)", ids: ids, table: "post_mentions") { fields in
             mentionRows[try fields.id(0, "postId"), default: []].append((fields.string(1) ?? "", fields.int64(2)))
         }
         let mentioned = try accounts(ids: mentionRows.values.joined().compactMap(\.account))
 
         var walls: [FanslyID: [FanslyID]] = [:]
         if schema.hasWalls {
-            for row in try rows("SELECT \"postId\", \"wallId\" FROM wall_posts WHERE \"postId\" IN (%@) ORDER BY \"wallId\"", ids: ids) {
-                let fields = Fields(row: row, table: "wall_posts")
+            try forEachRow("SELECT \"postId\", \"wallId\" FROM wall_posts WHERE \"postId\" IN (%@) ORDER BY \"wallId\"", ids: ids, table: "wall_posts") { fields in
                 walls[try fields.id(0, "postId"), default: []].append(try fields.id(1, "wallId"))
             }
         }
         var pinned: Set<FanslyID> = []
         if schema.hasTable("pinned_posts") {
-            for row in try rows("SELECT \"postId\" FROM pinned_posts WHERE \"postId\" IN (%@)", ids: ids) {
-                pinned.insert(try Fields(row: row, table: "pinned_posts").id(0, "postId"))
+            try forEachRow("SELECT \"postId\" FROM pinned_posts WHERE \"postId\" IN (%@)", ids: ids, table: "pinned_posts") { fields in
+                pinned.insert(try fields.id(0, "postId"))
             }
         }
 
@@ -322,16 +324,14 @@ struct RecordLoader {
             let caption = (post.content ?? "").lowercased()
             post.attachments = resolved[post.id] ?? []
             // Caption order reads naturally; the tables keep no order of their own.
-            post.hashtags = (hashtags[post.id] ?? []).sorted {
-                Self.position(of: "#" + $0.value.lowercased(), in: caption, tieBreak: $0.value)
-                    < Self.position(of: "#" + $1.value.lowercased(), in: caption, tieBreak: $1.value)
-            }
+            // Each position is searched once, not once per comparison.
+            post.hashtags = (hashtags[post.id] ?? [])
+                .map { (Self.position(of: "#" + $0.value.lowercased(), in: caption, tieBreak: $0.value), $0) }
+                .sorted { $0.0 < $1.0 }.map(\.1)
             post.mentions = (mentionRows[post.id] ?? [])
                 .map { Mention(handle: $0.handle, accountId: $0.account, account: $0.account.flatMap { mentioned[$0] }) }
-                .sorted {
-                    Self.position(of: "@" + $0.handle.lowercased(), in: caption, tieBreak: $0.handle)
-                        < Self.position(of: "@" + $1.handle.lowercased(), in: caption, tieBreak: $1.handle)
-                }
+                .map { (Self.position(of: "@" + $0.handle.lowercased(), in: caption, tieBreak: $0.handle), $0) }
+                .sorted { $0.0 < $1.0 }.map(\.1)
             post.wallIds = walls[post.id] ?? []
             post.pinned = pinned.contains(post.id)
             return post
@@ -353,51 +353,71 @@ extension Array where Element == DatabaseValue {
         var rows: [ValueRow] = []
         let statement = try db.cachedStatement(sql: sql)
         statement.arguments = arguments
-        try append(statement, to: &rows)
+        try Fields.forEach(statement, table: "") { rows.append($0.values) }
         return rows
-    }
-
-    /// Runs `statement` with its current arguments and appends its rows to `rows`.
-    static func append(_ statement: Statement, to rows: inout [ValueRow]) throws {
-        let columns = CInt(statement.columnCount)
-        let cursor = try Row.fetchCursor(statement)
-        // Values straight from the statement: `Row.databaseValues` would build every column's name.
-        while try cursor.next() != nil {
-            var row = ValueRow()
-            row.reserveCapacity(Int(columns))
-            for index in 0..<columns { row.append(DatabaseValue(sqliteStatement: statement.sqliteStatement, index: index)) }
-            rows.append(row)
-        }
     }
 }
 
-/// Typed, non-crashing access to a row's columns, reporting bad values with their row.
+/// Typed, non-crashing access to a row's columns, reporting bad values with their row: either a
+/// copied `ValueRow` or the current row of a statement being stepped (read in place, no copy).
 struct Fields {
-    let row: ValueRow
+    private let row: ValueRow
+    private let statement: SQLiteStatement?
+    private let columnCount: Int
     let table: String
 
+    init(row: ValueRow, table: String) {
+        self.row = row; self.statement = nil; self.columnCount = row.count; self.table = table
+    }
+
+    private init(statement: Statement, table: String) {
+        self.row = []; self.statement = statement.sqliteStatement; self.columnCount = statement.columnCount; self.table = table
+    }
+
+    /// Steps `statement` (with its current arguments), calling `body` with each row.
+    static func forEach(_ statement: Statement, table: String, _ body: (Fields) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(statement)
+        let fields = Fields(statement: statement, table: table)
+        while try cursor.next() != nil { try body(fields) }
+    }
+
+    /// The row's values, copied.
+    var values: ValueRow {
+        guard statement != nil else { return row }
+        return (0..<columnCount).map(value)
+    }
+
     private var rowId: String {
-        let value = row[0]
+        let value = value(0)
         return value.isNull ? "(unknown)" : value.description
     }
 
-    func value(_ index: Int) -> DatabaseValue { row[index] }
+    func value(_ index: Int) -> DatabaseValue {
+        if let statement { return DatabaseValue(sqliteStatement: statement, index: CInt(index)) }
+        return row[index]
+    }
 
     /// A required id: NULL or non-integer values are reported, never crash.
     func id(_ index: Int, _ column: String) throws -> FanslyID {
-        if case .int64(let id) = row[index].storage { return id }
-        guard let id = Int64.fromDatabaseValue(value(index)) else {
+        let value = value(index)
+        if case .int64(let id) = value.storage { return id }
+        guard let id = Int64.fromDatabaseValue(value) else {
             throw MetadataError.malformedValue(table: table, rowId: rowId, column: column,
-                                               value: value(index).description, expected: "an integer id")
+                                               value: value.description, expected: "an integer id")
         }
         return id
     }
 
     func int64(_ index: Int) -> Int64? {
-        if case .int64(let number) = row[index].storage { return number }
-        return Int64.fromDatabaseValue(value(index))
+        let value = value(index)
+        if case .int64(let number) = value.storage { return number }
+        return Int64.fromDatabaseValue(value)
     }
-    func int(_ index: Int) -> Int? { Int.fromDatabaseValue(value(index)) }
+    func int(_ index: Int) -> Int? {
+        let value = value(index)
+        if case .int64(let number) = value.storage, let int = Int(exactly: number) { return int }
+        return Int.fromDatabaseValue(value)
+    }
     func double(_ index: Int) -> Double? { Double.fromDatabaseValue(value(index)) }
 
     func string(_ index: Int) -> String? {

@@ -264,6 +264,12 @@ enum TextOps {
 
     /// `text` without leading and trailing white space; the same string when there is none.
     static func trimmed(_ text: String) -> String {
+        // Usual case first: both ends are ASCII and not blank (ASCII whitespace is 0x09–0x0D and space).
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           first != 0x20, !(0x09...0x0D).contains(first), last != 0x20, !(0x09...0x0D).contains(last) {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
         if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }

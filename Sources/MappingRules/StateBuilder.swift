@@ -35,21 +35,34 @@ final class StateBuilder {
         var origins: [String: FieldOrigin]
     }
 
-    private var slots: [EntityAddress: Slot] = [:]
+    /// Entities in the order they first appeared; `index` finds them by address. The table holds
+    /// small integers, so growing it moves no entity values.
+    private var slots: [Slot] = []
+    private var index: [EntityAddress: Int] = [:]
     var creatorFolders: [String: [String]] = [:]
     let tracing: Bool
 
     init(tracing: Bool) { self.tracing = tracing }
 
-    func contains(_ address: EntityAddress) -> Bool { slots[address] != nil }
+    func contains(_ address: EntityAddress) -> Bool { index[address] != nil }
 
     func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) {
-        guard slots[entity.address] != nil else {
-            slots[entity.address] = Slot(entity: entity, rank: rank, origins: tracing ? origins : [:])
+        // One hash lookup: a new address gets the next position in the same access.
+        let next = slots.count
+        var position = next
+        Self.claim(&index[entity.address, default: next], &position)
+        guard position < next else {
+            slots.append(Slot(entity: entity, rank: rank, origins: tracing ? origins : [:]))
             return
         }
         // Modified in place: copying the slot out would copy its arrays on the first write.
-        StateBuilder.merge(entity, rank: rank, origins: origins, into: &slots[entity.address]!, tracing: tracing)
+        StateBuilder.merge(entity, rank: rank, origins: origins, into: &slots[position], tracing: tracing)
+    }
+
+    /// Reads a position through the dictionary's inserting accessor (a missing address was just
+    /// given the default, the next position).
+    private static func claim(_ stored: inout Int, _ position: inout Int) {
+        position = stored
     }
 
     private static func merge(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], into slot: inout Slot, tracing: Bool) {
@@ -103,14 +116,61 @@ final class StateBuilder {
         return out
     }
 
-    func entity(_ address: EntityAddress) -> DesiredEntity? { slots[address]?.entity }
-    func origins(_ address: EntityAddress) -> [String: FieldOrigin] { slots[address]?.origins ?? [:] }
+    func entity(_ address: EntityAddress) -> DesiredEntity? { index[address].map { slots[$0].entity } }
+    func origins(_ address: EntityAddress) -> [String: FieldOrigin] { index[address].map { slots[$0].origins } ?? [:] }
 
     func state() -> DesiredState {
-        // Sorting the addresses, not the entities, keeps large values from being moved around.
-        var entities = slots.keys.sorted().map { slots[$0]!.entity }
+        // Sorting keys, not the entities, keeps large values from being moved around; their integer
+        // prefixes settle most comparisons without comparing strings.
+        var keys = index.map { SortKey($0.key, position: $0.value) }
+        keys.sort()
+        var entities = keys.map { slots[$0.position].entity }
         Self.disambiguateNamesakes(&entities)
         return DesiredState(entities: entities, creatorFolders: creatorFolders)
+    }
+
+    /// An address with its phase and the first 24 bytes of an ASCII key as big-endian integers:
+    /// ordered exactly like `EntityAddress` (for ASCII text, byte order is `String` order; keys
+    /// with other characters, or equal prefixes, fall back to comparing the strings).
+    struct SortKey: Comparable {
+        let address: EntityAddress
+        /// Where the builder holds the entity.
+        let position: Int
+        let phase: Int
+        let ascii: Bool
+        let prefix: (UInt64, UInt64, UInt64)
+
+        init(_ address: EntityAddress, position: Int = 0) {
+            self.address = address
+            self.position = position
+            phase = address.kind.phase
+            var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            var ascii = true
+            for (index, byte) in address.key.utf8.enumerated() {
+                if byte >= 0x80 { ascii = false; break }
+                guard index < 24 else { continue }
+                let shift = UInt64(56 - (index % 8) * 8)
+                switch index / 8 {
+                case 0: words.0 |= UInt64(byte) << shift
+                case 1: words.1 |= UInt64(byte) << shift
+                default: words.2 |= UInt64(byte) << shift
+                }
+            }
+            self.ascii = ascii
+            prefix = words
+        }
+
+        static func < (lhs: SortKey, rhs: SortKey) -> Bool {
+            if lhs.phase != rhs.phase { return lhs.phase < rhs.phase }
+            if lhs.ascii, rhs.ascii {
+                if lhs.prefix.0 != rhs.prefix.0 { return lhs.prefix.0 < rhs.prefix.0 }
+                if lhs.prefix.1 != rhs.prefix.1 { return lhs.prefix.1 < rhs.prefix.1 }
+                if lhs.prefix.2 != rhs.prefix.2 { return lhs.prefix.2 < rhs.prefix.2 }
+            }
+            return lhs.address.key < rhs.address.key
+        }
+
+        static func == (lhs: SortKey, rhs: SortKey) -> Bool { lhs.address == rhs.address }
     }
 
     /// Stash refuses two performers with the same name and disambiguation, so when two accounts
@@ -142,5 +202,5 @@ final class StateBuilder {
         }
     }
 
-    var allOrigins: [EntityAddress: [String: FieldOrigin]] { slots.mapValues(\.origins) }
+    var allOrigins: [EntityAddress: [String: FieldOrigin]] { index.mapValues { slots[$0].origins } }
 }

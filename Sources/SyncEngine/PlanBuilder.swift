@@ -27,6 +27,14 @@ final class PlanBuilder {
     let position: [EntityAddress: Int]
     private var resolutions: [Planner.Resolution?]
     private var mediaStates: [MediaState]
+    private var items = UnsafeBufferPointer<DesiredEntity>(start: nil, count: 0)
+    private var imageResults: [MatchResult?] = []
+    private var claimedBy: [Claim: Int] = [:]
+    private var skipped: [(position: Int, change: PlannedChange)] = []
+    private var pending: [Int] = []
+    private var refCache: [Int: StashRef] = [:]
+    private var imageCounts: [Int: (count: Int, onlyNonePreviews: Bool)] = [:]
+    private var unmatched: [UnmatchedMedia] = []
     /// Gallery position → positions of the images that name it in `gallery_ids` (built when a chapter needs it).
     private var galleryMembers: [Int: [Int]]?
 
@@ -42,77 +50,40 @@ final class PlanBuilder {
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }
 
+    /// The entity at `index`, read in place (`pointee` borrows it: nothing is copied).
+    private func at(_ index: Int) -> UnsafePointer<DesiredEntity> { items.baseAddress! + index }
+
     private func resolution(of address: EntityAddress) -> Planner.Resolution? {
         position[address].flatMap { resolutions[$0] }
     }
 
     func plan(inputs: PlanInputs, selection: PlanSelection, tool: String, now: Date) throws -> Plan {
+        try entities.withUnsafeBufferPointer { buffer in
+            // Entities are read in place through the array's storage: passing `at(i).pointee` borrows
+            // the entity, where `entities[i]` would copy it (six reference counts, 90,000 times, thrice).
+            items = buffer
+            defer { items = UnsafeBufferPointer(start: nil, count: 0) }
+            return try makePlan(inputs: inputs, selection: selection, tool: tool, now: now)
+        }
+    }
+
+    private func makePlan(inputs: PlanInputs, selection: PlanSelection, tool: String, now: Date) throws -> Plan {
         let matcher = Matcher(snapshot: snapshot, links: planner.links)
         let count = entities.count
-        var claimedBy: [Claim: Int] = [:]
-        var skipped: [(position: Int, change: PlannedChange)] = []
-        var pending: [Int] = []
         pending.reserveCapacity(count)
-        var unmatched: [UnmatchedMedia] = []
 
         // Images are matched first: a gallery is only created when Stash holds one of its images.
-        var imageResults = [MatchResult?](repeating: nil, count: count)
-        for index in 0..<count where entities[index].address.kind == .image {
-            imageResults[index] = matcher.match(entities[index], galleryId: nil)
+        imageResults = [MatchResult?](repeating: nil, count: count)
+        for index in 0..<count where at(index).pointee.address.kind == .image {
+            imageResults[index] = matcher.match(at(index).pointee, galleryId: nil)
         }
-
         // Matching, in phase order so that chapters find their gallery.
-        for index in 0..<count {
-            let entity = entities[index]
-            let kind = entity.address.kind
-            var galleryId: String?
-            if kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
-               case .existing(let id)? = resolution(of: gallery) { galleryId = id }
-            var result = imageResults[index] ?? matcher.match(entity, galleryId: galleryId)
-            if case .matched(let id, _) = result {
-                let claim = Claim(kind: kind, id: id)
-                if let other = claimedBy[claim] {
-                    result = .ambiguous(ids: [id], via: "same object as \(entities[other].address)")
-                } else {
-                    claimedBy[claim] = index
-                }
-            }
-            switch result {
-            case .matched(let id, _):
-                resolutions[index] = .existing(id: id)
-                if kind == .scene || kind == .image { mediaStates[index] = .inStash }
-                pending.append(index)
-            case .none:
-                if kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
-                   !Planner.references(in: images).contains(where: { address in
-                       guard let image = position[address], case .matched? = imageResults[image] else { return false }
-                       return true
-                   }) {
-                    // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
-                    resolutions[index] = .unavailable
-                    skipped.append((index, skip(entity, .notCreated, "none of its images is in Stash yet; scan them, then plan again")))
-                } else if entity.createMissing && kind != .scene && kind != .image {
-                    resolutions[index] = .created
-                    pending.append(index)
-                } else {
-                    resolutions[index] = .unavailable
-                    skipped.append((index, skip(entity, .notCreated, "no matching Stash \(kind.rawValue); the rules do not create it")))
-                }
-            case .ambiguous(let ids, let via):
-                resolutions[index] = .unavailable
-                let list = ids.map { "#\($0)" }.joined(separator: ", ")
-                let detail = via.hasPrefix("same object") ? "Stash \(kind.rawValue) \(list) is the \(via)"
-                                                          : "matches Stash \(kind.rawValue)s \(list) by \(via)"
-                skipped.append((index, skip(entity, .ambiguous, detail)))
-            case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
-                resolutions[index] = .unavailable
-                mediaStates[index] = reason == Matcher.offlineReason ? .unmatchedOffline
-                    : reason == Matcher.nonePreviewReason ? .unmatchedNonePreview : .unmatchedOther
-                unmatched.append(UnmatchedMedia(address: entity.address, creator: entity.creator, fileMediaId: fileMediaId,
-                                                lookedFor: lookedFor, reason: reason))
-            }
-        }
+        for index in 0..<count { match(index, at(index).pointee, matcher) }
         imageResults = []
+        var unmatched = self.unmatched
+        self.unmatched = []
+        var skipped = self.skipped
+        self.skipped = []
 
         // Skips and changes in the entities' order, which is already the plan's (phase, then key).
         var changes: [PlannedChange] = []
@@ -122,13 +93,13 @@ final class PlanBuilder {
             while nextSkip < skipped.count && skipped[nextSkip].position < index {
                 changes.append(skipped[nextSkip].change); nextSkip += 1
             }
-            changes.append(change(for: index))
+            changes.append(change(index, at(index).pointee))
         }
         while nextSkip < skipped.count { changes.append(skipped[nextSkip].change); nextSkip += 1 }
         skipped = []
 
         if !snapshot.isOffline && selection.targets.isEmpty { Planner.skipUnusedTagCreates(&changes) }
-        if !Self.isSorted(changes, by: { Planner.precedes($0.address, $1.address) }) {
+        if !Self.inAddressOrder(changes.count, { changes[$0].address }) {
             changes.sort { Planner.precedes($0.address, $1.address) }
         }
         if selection.targets.isEmpty {
@@ -137,8 +108,8 @@ final class PlanBuilder {
         unmatched = Self.byCreator(unmatched)
 
         var summary = PlanSummary(unmatched: unmatched.count)
-        for change in changes {
-            switch change.action {
+        for index in changes.indices {
+            switch changes[index].action {
             case .create: summary.add += 1
             case .update: summary.change += 1
             case .noop: summary.unchanged += 1
@@ -148,24 +119,81 @@ final class PlanBuilder {
         return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
     }
 
-    static func isSorted<T>(_ items: [T], by precedes: (T, T) -> Bool) -> Bool {
-        guard items.count > 1 else { return true }
-        for index in 1..<items.count where precedes(items[index], items[index - 1]) { return false }
+    private func match(_ index: Int, _ entity: DesiredEntity, _ matcher: Matcher) {
+        let kind = entity.address.kind
+        var galleryId: String?
+        if kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
+           case .existing(let id)? = resolution(of: gallery) { galleryId = id }
+        var result = imageResults[index] ?? matcher.match(entity, galleryId: galleryId)
+        if case .matched(let id, _) = result {
+            let claim = Claim(kind: kind, id: id)
+            if let other = claimedBy[claim] {
+                result = .ambiguous(ids: [id], via: "same object as \(at(other).pointee.address)")
+            } else {
+                claimedBy[claim] = index
+            }
+        }
+        switch result {
+        case .matched(let id, _):
+            resolutions[index] = .existing(id: id)
+            if kind == .scene || kind == .image { mediaStates[index] = .inStash }
+            pending.append(index)
+        case .none:
+            if kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
+               !Planner.references(in: images).contains(where: { address in
+                   guard let image = position[address], case .matched? = imageResults[image] else { return false }
+                   return true
+               }) {
+                // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
+                resolutions[index] = .unavailable
+                skipped.append((index, skip(entity, .notCreated, "none of its images is in Stash yet; scan them, then plan again")))
+            } else if entity.createMissing && kind != .scene && kind != .image {
+                resolutions[index] = .created
+                pending.append(index)
+            } else {
+                resolutions[index] = .unavailable
+                skipped.append((index, skip(entity, .notCreated, "no matching Stash \(kind.rawValue); the rules do not create it")))
+            }
+        case .ambiguous(let ids, let via):
+            resolutions[index] = .unavailable
+            let list = ids.map { "#\($0)" }.joined(separator: ", ")
+            let detail = via.hasPrefix("same object") ? "Stash \(kind.rawValue) \(list) is the \(via)"
+                                                      : "matches Stash \(kind.rawValue)s \(list) by \(via)"
+            skipped.append((index, skip(entity, .ambiguous, detail)))
+        case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
+            resolutions[index] = .unavailable
+            mediaStates[index] = reason == Matcher.offlineReason ? .unmatchedOffline
+                : reason == Matcher.nonePreviewReason ? .unmatchedNonePreview : .unmatchedOther
+            unmatched.append(UnmatchedMedia(address: entity.address, creator: entity.creator, fileMediaId: fileMediaId,
+                                            lookedFor: lookedFor, reason: reason))
+        }
+    }
+
+    /// True when the `count` addresses `address(i)` are in plan order (checked by position, copying nothing).
+    static func inAddressOrder(_ count: Int, _ address: (Int) -> EntityAddress) -> Bool {
+        guard count > 1 else { return true }
+        var previous = address(0)
+        for index in 1..<count {
+            let current = address(index)
+            if Planner.precedes(current, previous) { return false }
+            previous = current
+        }
         return true
     }
 
     /// Unmatched media grouped by creator (by name), each group in address order.
     static func byCreator(_ unmatched: [UnmatchedMedia]) -> [UnmatchedMedia] {
-        var groups: [String: [UnmatchedMedia]] = [:]
-        for item in unmatched { groups[item.creator ?? "", default: []].append(item) }
+        // Grouped by position, so that each item is copied once.
+        var groups: [String: [Int]] = [:]
+        for index in unmatched.indices { groups[unmatched[index].creator ?? "", default: []].append(index) }
         var ordered: [UnmatchedMedia] = []
         ordered.reserveCapacity(unmatched.count)
         for creator in groups.keys.sorted() {
-            var group = groups.removeValue(forKey: creator)!
-            if !isSorted(group, by: { Planner.precedes($0.address, $1.address) }) {
-                group.sort { Planner.precedes($0.address, $1.address) }
+            var group = groups[creator]!
+            if !inAddressOrder(group.count, { unmatched[group[$0]].address }) {
+                group.sort { Planner.precedes(unmatched[$0].address, unmatched[$1].address) }
             }
-            ordered.append(contentsOf: group)
+            for index in group { ordered.append(unmatched[index]) }
         }
         return ordered
     }
@@ -177,8 +205,7 @@ final class PlanBuilder {
                       match: entity.match, creator: entity.creator, source: entity.source)
     }
 
-    private func change(for index: Int) -> PlannedChange {
-        let entity = entities[index]
+    private func change(_ index: Int, _ entity: DesiredEntity) -> PlannedChange {
         var notes: [String] = []
         var values: [(DesiredField, PlanValue)] = []
         values.reserveCapacity(entity.fields.count)
@@ -249,13 +276,18 @@ final class PlanBuilder {
 
     private func ref(_ address: EntityAddress) -> StashRef? {
         guard let index = position[address] else { return nil }
+        // Tags, studios, performers and galleries are referred to again and again.
+        if let cached = refCache[index] { return cached }
+        let resolved: StashRef
         switch resolutions[index] {
         case .existing(let id)?:
-            let name = Planner.label(of: entities[index]) ?? snapshot.object(address.kind, id: id)?.displayName
-            return StashRef(id: id, label: name)
-        case .created?: return StashRef(address: address, label: Planner.label(of: entities[index]))
+            let name = Planner.label(of: at(index).pointee) ?? snapshot.object(address.kind, id: id)?.displayName
+            resolved = StashRef(id: id, label: name)
+        case .created?: resolved = StashRef(address: address, label: Planner.label(of: at(index).pointee))
         case .unavailable?, nil: return nil
         }
+        refCache[index] = resolved
+        return resolved
     }
 
     private func resolve(_ value: FieldValue) -> ResolvedValue {
@@ -301,30 +333,40 @@ final class PlanBuilder {
     /// desired ones Stash holds (offline: every one whose file Stash could scan); and whether every
     /// desired image is a `.None` preview Stash never scans.
     private func expectedImageCount(gallery: Int) -> (count: Int, onlyNonePreviews: Bool) {
+        if let known = imageCounts[gallery] { return known }
         var ids = Set<String>()
         if case .existing(let id)? = resolutions[gallery], case .refs(let refs)? = snapshot.object(.gallery, id: id)?.fields["image_ids"] {
             for ref in refs { if let id = ref.id { ids.insert(id) } }
         }
         var images: [Int] = []
-        if case .references(let addresses)? = entities[gallery][field: "image_ids"]?.value {
+        if case .references(let addresses)? = at(gallery).pointee[field: "image_ids"]?.value {
             images = addresses.compactMap { position[$0] }
         }
-        images += members(ofGallery: gallery)
-        var possible = Set<Int>()
+        // The same image is usually named by both sides (the gallery's image_ids, its own gallery_ids).
+        let members = members(ofGallery: gallery)
+        if images.isEmpty {
+            images = members
+        } else if !members.isEmpty {
+            var seen = Set(images)
+            for image in members where seen.insert(image).inserted { images.append(image) }
+        }
+        var possible = 0
         var onlyNonePreviews = !images.isEmpty
         for image in images {
             if case .existing(let id)? = resolutions[image] { ids.insert(id) }
-            if mediaStates[image] == .unmatchedOffline { possible.insert(image) }
+            if mediaStates[image] == .unmatchedOffline { possible += 1 }
             if mediaStates[image] != .unmatchedNonePreview { onlyNonePreviews = false }
         }
-        return (ids.count + possible.count, onlyNonePreviews)
+        let result = (ids.count + possible, onlyNonePreviews)
+        imageCounts[gallery] = result
+        return result
     }
 
     private func members(ofGallery gallery: Int) -> [Int] {
         if galleryMembers == nil {
             var members: [Int: [Int]] = [:]
-            for index in entities.indices where entities[index].address.kind == .image {
-                guard case .references(let galleries)? = entities[index][field: "gallery_ids"]?.value else { continue }
+            for index in items.indices where at(index).pointee.address.kind == .image {
+                guard case .references(let galleries)? = at(index).pointee[field: "gallery_ids"]?.value else { continue }
                 for address in galleries { if let owner = position[address] { members[owner, default: []].append(index) } }
             }
             galleryMembers = members

@@ -176,9 +176,9 @@ public struct Planner: Sendable {
 
     /// A name for references to `entity`: its `name` or `title` field.
     static func label(of entity: DesiredEntity) -> String? {
-        for key in ["name", "title"] {
-            if case .string(let text)? = entity[field: key]?.value, !text.isEmpty { return text }
-        }
+        // Called for every reference of a plan: no array of keys built per call.
+        if case .string(let text)? = entity[field: "name"]?.value, !text.isEmpty { return text }
+        if case .string(let text)? = entity[field: "title"]?.value, !text.isEmpty { return text }
         return nil
     }
 

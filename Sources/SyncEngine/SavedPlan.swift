@@ -132,6 +132,8 @@ public final class PlanChanges: @unchecked Sendable {
         var skipReason: String?
         /// A gallery create/update that lists images (it also runs in the gallery images phase).
         var addsGalleryImages: Bool
+        /// Entities of its own kind that it refers to by address (for the order within a phase).
+        var sameKindReferences: [EntityAddress]
         /// Where the change is: its index in memory, or its line in the file.
         var location: Int
 
@@ -141,6 +143,8 @@ public final class PlanChanges: @unchecked Sendable {
                 ? [change.reason?.rawValue, change.detail].compactMap { $0 }.joined(separator: ": ") : nil
             addsGalleryImages = change.address.kind == .gallery && change.changesStash
                 && change.fields.contains { $0.field == Applier.galleryImagesField }
+            sameKindReferences = change.changesStash ? change.fields.flatMap { Run.addresses(in: $0.after) }
+                .filter { $0.kind == change.address.kind && $0 != change.address } : []
             self.location = location
         }
 
@@ -171,14 +175,18 @@ public final class PlanChanges: @unchecked Sendable {
     /// How many changes the plan holds (every action).
     public var count: Int { entries.count }
 
-    /// The addresses of the changes that run in `phase`.
-    func addresses(in phase: ApplyPhase) -> [EntityAddress] {
-        entries.filter { $0.belongs(to: phase) }.map(\.address)
+    /// The changes that run in `phase`, in plan order, in compact form.
+    func entries(in phase: ApplyPhase) -> [Entry] {
+        entries.filter { $0.belongs(to: phase) }
     }
 
     /// The changes that run in `phase`, in plan order.
     func changes(in phase: ApplyPhase) throws -> [PlannedChange] {
-        let selected = entries.filter { $0.belongs(to: phase) }
+        try changes(entries(in: phase))
+    }
+
+    /// The full changes of `selected` (read from the plan file for a saved plan).
+    func changes(_ selected: [Entry]) throws -> [PlannedChange] {
         switch storage {
         case .memory(let changes): return selected.map { changes[$0.location] }
         case .file(let lines, let path):

@@ -46,6 +46,8 @@ struct RulesBench: ParsableCommand {
                 print("peak RSS: \(Self.peakRSS())")
                 return
             }
+            let (pages, streamTime) = try best { try Self.streamAll(db) }
+            print("stream from the database (\(pages) pages, no rules): \(format(streamTime))")
             let (streamed, totalTime) = try best { try engine.evaluate(database: db) }
             print("evaluate from the database: \(format(totalTime))  (\(streamed.entities.count) entities)")
             print("peak RSS: \(Self.peakRSS())")

@@ -166,4 +166,16 @@ final class TemplateTests: XCTestCase {
             XCTAssertTrue(docs.contains("`\(variable)`"), "Docs/rules.md does not document the variable \(variable)")
         }
     }
+
+    func testTrimmingKeepsInnerTextAndDropsUnicodeWhitespace() {
+        func reference(_ text: String) -> String {
+            let scalars = text.unicodeScalars
+            guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+                  let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            return String(scalars[start...end])
+        }
+        let cases = ["", " ", "a", "abc", " abc", "abc ", "\tabc\n", "\u{0B}x\u{0C}", "a b", "\u{00A0}abc\u{2003}",
+                     "\u{85}x", "é", " é ", "日本 ", "\r\n", "x\u{3000}", "\u{1F600}"]
+        for text in cases { XCTAssertEqual(TextOps.trimmed(text), reference(text), text.debugDescription) }
+    }
 }
