@@ -60,6 +60,22 @@ final class CompiledSelection: @unchecked Sendable {
         let type: GraphQLType
         /// For object fields: the selection per possible object type name.
         let objects: [String: CompiledSelection]
+        /// For `String`/`ID`, `Int` and `Boolean` fields (nullable or not): the Swift value written
+        /// without `serialize`, which gives the same text for it.
+        let scalar: Scalar?
+
+        enum Scalar { case text, integer, boolean }
+
+        init(key: String, fieldName: String, type: GraphQLType, objects: [String: CompiledSelection]) {
+            self.key = key; self.fieldName = fieldName; self.type = type; self.objects = objects
+            let leaf = (type as? GraphQLNonNull)?.ofType ?? type
+            switch (leaf as? GraphQLScalarType)?.name {
+            case "String", "ID": scalar = .text
+            case "Int": scalar = .integer
+            case "Boolean": scalar = .boolean
+            default: scalar = nil
+            }
+        }
     }
     let typeName: String
     let entries: [Entry]
@@ -181,11 +197,30 @@ extension JSONWriter {
             bytes.append(UInt8(ascii: ":"))
             if entry.fieldName == "__typename" {
                 write(selection.typeName)
+            } else if let scalar = entry.scalar, let value = node[entry.fieldName], Self.writeScalar(value, scalar, into: &self) {
+                continue
             } else {
                 try writeDirect(value: node[entry.fieldName], type: entry.type, objects: entry.objects)
             }
         }
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes `value` when it is the plain Swift value of `scalar` (a casting fast path for the
+    /// fields most items are made of); false leaves it to the general writer (nulls, other types).
+    private static func writeScalar(_ value: any Sendable, _ scalar: CompiledSelection.Entry.Scalar, into writer: inout JSONWriter) -> Bool {
+        switch scalar {
+        case .text:
+            guard let text = value as? String else { return false }
+            writer.write(text)
+        case .integer:
+            guard let number = value as? Int else { return false }
+            writer.append(String(number))
+        case .boolean:
+            guard let flag = value as? Bool else { return false }
+            writer.append(flag ? "true" : "false")
+        }
+        return true
     }
 
     private mutating func writeDirect(value raw: Any?, type: GraphQLType, objects: [String: CompiledSelection]) throws {

@@ -46,8 +46,8 @@ public struct Applier: Sendable {
         await apply(PlanChanges(plan))
     }
 
-    /// Applies the changes of a saved plan (`SavedPlan.readChanges()`), reading one phase's changes
-    /// at a time. A phase whose changes cannot be read again (the file changed in place) fails its items.
+    /// Applies the changes of a saved plan (`SavedPlan.readChanges()`), reading a phase's changes a
+    /// slice at a time. Changes that cannot be read again (the file changed in place) fail.
     public func apply(_ changes: PlanChanges) async -> SyncReport {
         let run = Run(changes: changes, state: state)
         run.seed()
@@ -55,27 +55,34 @@ public struct Applier: Sendable {
             guard let kind = (error as? WriteFailure)?.kind else { return false }
             return kind == .outcomeUnknown || kind == .notApplied
         })
+        // A phase is read from the plan file a slice at a time; whole batches, so that they are the
+        // same as without slicing.
+        let slice = options.batchSize * 20
         for phase in ApplyPhase.allCases {
-            let changes: [PlannedChange]
-            do { changes = try run.changes(in: phase) } catch {
-                failUnreadable(phase, run: run, because: "the plan file cannot be read again: \(error)")
-                continue
-            }
-            guard !changes.isEmpty else { continue }
-            monitor.beginPhase(phase.rawValue, total: changes.count)
-            var work: [WorkItem] = []
-            for change in changes {
-                switch change.action {
-                case .create, .update: work.append(WorkItem(change: change, phase: phase))
-                case .noop: record(change, .unchanged, in: run)
-                case .skip:
-                    let reason = [change.reason?.rawValue, change.detail].compactMap { $0 }.joined(separator: ": ")
-                    record(change, .skipped(reason: reason.isEmpty ? "skipped" : reason), in: run)
+            let entries = changes.entries(in: phase)
+            guard !entries.isEmpty else { continue }
+            monitor.beginPhase(phase.rawValue, total: entries.count)
+            for entry in entries {
+                switch entry.action {
+                case .create, .update: continue
+                case .noop: record(entry.address, .unchanged, in: run)
+                case .skip: record(entry.address, .skipped(reason: entry.skipReason.flatMap { $0.isEmpty ? nil : $0 } ?? "skipped"), in: run)
                 }
             }
-            for level in run.dependencyLevels(work) {
-                _ = await processor.run(level, report: { item, outcome in record(item.change, outcome, in: run) }) { batch in
-                    try await self.process(batch, phase: phase, run: run)
+            for level in run.dependencyLevels(entries.filter { $0.action == .create || $0.action == .update }) {
+                for start in stride(from: 0, to: level.count, by: slice) {
+                    let part = Array(level[start..<min(start + slice, level.count)])
+                    let work: [WorkItem]
+                    do {
+                        work = try changes.changes(part).map { WorkItem(change: $0, phase: phase) }
+                    } catch {
+                        let message = "the plan file cannot be read again: \(error)"
+                        for entry in part { record(entry.address, .failed(message: message), in: run) }
+                        continue
+                    }
+                    _ = await processor.run(work, report: { item, outcome in record(item.change.address, outcome, in: run) }) { batch in
+                        try await self.process(batch, phase: phase, run: run)
+                    }
                 }
             }
             monitor.endPhase()
@@ -83,25 +90,12 @@ public struct Applier: Sendable {
         return monitor.finish()
     }
 
-    /// Fails every item of `phase` (its changes could not be read).
-    private func failUnreadable(_ phase: ApplyPhase, run: Run, because message: String) {
-        let addresses = run.changes.addresses(in: phase)
-        guard !addresses.isEmpty else { return }
-        monitor.beginPhase(phase.rawValue, total: addresses.count)
-        for address in addresses {
-            run.markFailed(address, message)
-            monitor.record(item: address.description, outcome: .failed(message: message))
-        }
-        try? state.recordErrors(addresses.map { ($0, message) })
-        monitor.endPhase()
-    }
-
-    private func record(_ change: PlannedChange, _ outcome: ItemOutcome, in run: Run) {
+    private func record(_ address: EntityAddress, _ outcome: ItemOutcome, in run: Run) {
         if case .failed(let message) = outcome {
-            run.markFailed(change.address, message)
-            try? state.recordErrors([(change.address, message)])
+            run.markFailed(address, message)
+            try? state.recordErrors([(address, message)])
         }
-        monitor.record(item: change.address.description, outcome: outcome)
+        monitor.record(item: address.description, outcome: outcome)
     }
 
     // MARK: - One batch

@@ -39,21 +39,15 @@ final class Run: @unchecked Sendable {
 
     // MARK: Phases
 
-    /// The plan's changes that belong to `phase` (read from the plan file for a saved plan).
-    func changes(in phase: ApplyPhase) throws -> [PlannedChange] {
-        try changes.changes(in: phase)
-    }
-
-    /// Splits a phase's work so that an item runs after the items of the same phase it refers to
-    /// (parent studios and tags before their children). Items in a reference cycle go last and fail
-    /// to resolve.
-    func dependencyLevels(_ work: [WorkItem]) -> [[WorkItem]] {
-        let created = Set(work.filter { $0.change.action == .create }.map(\.change.address))
+    /// Splits a phase's creates and updates so that an item runs after the items of the same phase
+    /// it refers to (parent studios and tags before their children). Items in a reference cycle go
+    /// last and fail to resolve.
+    func dependencyLevels(_ work: [PlanChanges.Entry]) -> [[PlanChanges.Entry]] {
+        let created = Set(work.filter { $0.action == .create }.map(\.address))
         guard !created.isEmpty else { return [work] }
         var dependencies: [EntityAddress: Set<EntityAddress>] = [:]
         for item in work {
-            let refs = item.change.fields.flatMap { Self.addresses(in: $0.after) }
-            dependencies[item.change.address] = Set(refs.filter { created.contains($0) && $0 != item.change.address })
+            dependencies[item.address] = Set(item.sameKindReferences.filter { created.contains($0) })
         }
         var level: [EntityAddress: Int] = [:]
         var visiting: Set<EntityAddress> = []
@@ -65,8 +59,8 @@ final class Run: @unchecked Sendable {
             level[address] = value
             return value
         }
-        var levels: [Int: [WorkItem]] = [:]
-        for item in work { levels[min(depth(item.change.address), work.count), default: []].append(item) }
+        var levels: [Int: [PlanChanges.Entry]] = [:]
+        for item in work { levels[min(depth(item.address), work.count), default: []].append(item) }
         return levels.keys.sorted().map { levels[$0]! }
     }
 

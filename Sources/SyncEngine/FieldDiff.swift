@@ -14,16 +14,39 @@ public enum PlanValueComparison {
         case (.string(let a), .string(let b)):
             return a == b || a.trimmedForComparison == b.trimmedForComparison
         case (.date(let a), .date(let b)), (.date(let a), .string(let b)), (.string(let a), .date(let b)):
+            if a == b { return true }
             guard let left = CalendarDate(a), let right = CalendarDate(b) else { return a == b }
             return left == right
         case (.int(let a), .int(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.bool(false), .null), (.null, .bool(false)): return true
+        // Lists of one kind (the diff's hot path) compare without building keys as strings.
+        case (.refs(let a), .refs(let b)): return sameRefs(a, b)
+        case (.strings(let a), .strings(let b)): return sameStrings(a, b, field: field)
+        case (.refs, .null), (.null, .refs), (.strings, .null), (.null, .strings):
+            return false // one side is a non-empty list: empty ones returned above
         case (.strings, _), (_, .strings), (.refs, _), (_, .refs):
             return Set(listKeys(lhs, field: field)) == Set(listKeys(rhs, field: field))
-        case (.ref(let a), .ref(let b)): return a.identity == b.identity
+        case (.ref(let a), .ref(let b)): return RefKey(a) == RefKey(b)
         default: return false
         }
+    }
+
+    /// Same references as sets (by Stash id, else planned address, else label).
+    static func sameRefs(_ a: [StashRef], _ b: [StashRef]) -> Bool {
+        if a.isEmpty != b.isEmpty { return false }
+        if a.count == b.count && zip(a, b).allSatisfy({ RefKey($0) == RefKey($1) }) { return true }
+        return Set(a.map(RefKey.init)) == Set(b.map(RefKey.init))
+    }
+
+    /// Same strings as sets, trimmed (and case-folded for alias lists).
+    static func sameStrings(_ a: [String], _ b: [String], field: String) -> Bool {
+        if a.isEmpty != b.isEmpty { return false }
+        if a == b { return true }
+        if caseInsensitiveLists.contains(field) {
+            return Set(a.map { $0.trimmedForComparison.lowercased() }) == Set(b.map { $0.trimmedForComparison.lowercased() })
+        }
+        return Set(a.map(\.trimmedForComparison)) == Set(b.map(\.trimmedForComparison))
     }
 
     /// Identities of a list's items (for sets): trimmed strings (lower-cased for alias lists), ref identities.
@@ -53,6 +76,15 @@ struct CalendarDate: Hashable {
         guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
         self.year = year; self.month = month; self.day = day
+    }
+}
+
+/// What makes two references the same object, as a value (`StashRef.identity` without building a string).
+enum RefKey: Hashable {
+    case id(String), address(EntityAddress), label(String)
+
+    init(_ ref: StashRef) {
+        if let id = ref.id { self = .id(id) } else if let address = ref.address { self = .address(address) } else { self = .label(ref.label ?? "") }
     }
 }
 
@@ -127,8 +159,17 @@ public enum FieldDiff {
 
     /// Stash's list plus the desired items it lacks; nil when it lacks none.
     static func mergedList(desired: PlanValue, current: PlanValue, field: String) -> PlanValue? {
+        if case .refs(let refs) = desired, let present = refKeys(current) {
+            // Nothing in Stash yet: the desired list itself (shared with other changes), not a copy.
+            if present.isEmpty { return refs.isEmpty ? nil : desired }
+            let missing = refs.filter { !present.contains(RefKey($0)) }
+            guard !missing.isEmpty else { return nil }
+            return .refs(currentRefs(current) + missing)
+        }
         let present = Set(PlanValueComparison.listKeys(current, field: field))
         switch desired {
+        case .strings(let items) where present.isEmpty:
+            return items.isEmpty ? nil : desired
         case .strings(let items):
             let missing = items.filter { !present.contains(PlanValueComparison.listKeys(.strings([$0]), field: field)[0]) }
             guard !missing.isEmpty else { return nil }
@@ -146,11 +187,24 @@ public enum FieldDiff {
     /// fansly-stash wrote was removed (items added by people are theirs and never drift).
     static func isDrifted(field: String, written: PlanValue, current: PlanValue, isList: Bool) -> Bool {
         if isList {
+            if case .refs(let refs) = written, let present = refKeys(current) {
+                return refs.contains { !present.contains(RefKey($0)) }
+            }
             let present = Set(PlanValueComparison.listKeys(current, field: field))
             return PlanValueComparison.listKeys(written, field: field).contains { !present.contains($0) }
         }
         if field == "image" { return false }
         return !PlanValueComparison.equivalent(written, current, field: field)
+    }
+
+    /// The keys of a value made of references (none for null), or nil for any other value.
+    static func refKeys(_ value: PlanValue) -> Set<RefKey>? {
+        switch value {
+        case .refs(let refs): return Set(refs.map(RefKey.init))
+        case .ref(let ref): return [RefKey(ref)]
+        case .null: return []
+        default: return nil
+        }
     }
 
     static func isListValue(_ value: PlanValue) -> Bool {
@@ -197,6 +251,57 @@ public enum PlanValueText {
         return "\(name) (new)"
     }
 
+    /// Appends `render(value)` to `out`, without building the pieces as strings of their own.
+    public static func render(_ value: PlanValue, into out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case .string(let text): appendQuoted(text, to: &out)
+        case .int(let number): out += String(number)
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .date(let text): out += text
+        case .strings(let items):
+            out += "["
+            for index in items.indices {
+                if index > 0 { out += ", " }
+                appendQuoted(items[index], to: &out)
+            }
+            out += "]"
+        case .ref(let ref): render(ref, into: &out)
+        case .refs(let refs):
+            out += "["
+            for index in refs.indices {
+                if index > 0 { out += ", " }
+                render(refs[index], into: &out)
+            }
+            out += "]"
+        }
+    }
+
+    /// Appends `render(ref)` to `out`.
+    static func render(_ ref: StashRef, into out: inout String) {
+        if let id = ref.id {
+            if let label = ref.label { appendQuoted(label, to: &out); out += " #" } else { out += "#" }
+            out += id
+            return
+        }
+        if let label = ref.label {
+            appendQuoted(label, to: &out)
+        } else if let address = ref.address {
+            out += address.kind.rawValue; out += "."; out += address.key
+        } else {
+            out += "?"
+        }
+        out += " (new)"
+    }
+
+    static func appendQuoted(_ text: String, to out: inout String) {
+        if text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
+            out += quote(text)
+        } else {
+            out += "\""; out += text; out += "\""
+        }
+    }
+
     static func quote(_ text: String) -> String {
         // Plans render hundreds of thousands of values: escape only when needed, in one pass.
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
@@ -220,6 +325,10 @@ extension String {
     /// Without leading and trailing whitespace and newlines; avoids Foundation when there is none
     /// (the common case, and the hot path of diffs over tens of thousands of objects).
     var trimmedForComparison: Substring {
+        // No ASCII whitespace or non-ASCII byte at either end: nothing to trim (the usual case).
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self[...]
+        }
         var slice = Substring(self)
         while let first = slice.unicodeScalars.first, first.properties.isWhitespace { slice = slice.dropFirst() }
         while let last = slice.unicodeScalars.last, last.properties.isWhitespace { slice = slice.dropLast() }

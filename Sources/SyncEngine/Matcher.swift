@@ -32,7 +32,7 @@ public struct Matcher: Sendable {
     /// Matches `entity`. Chapters need their gallery's Stash id (`galleryId`), found by the caller first.
     public func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
         let kind = entity.address.kind
-        if let link = links[entity.address], snapshot.object(kind, id: link.stashId) != nil {
+        if !links.isEmpty, let link = links[entity.address], snapshot.object(kind, id: link.stashId) != nil {
             return .matched(id: link.stashId, via: "link")
         }
         if kind == .chapter { return matchChapter(entity, galleryId: galleryId) }
@@ -110,9 +110,19 @@ public struct Matcher: Sendable {
         }
         // The downloader puts files in subfolders (Timeline/Pictures…) that users rename, so the
         // search is "anywhere under the creator folder", written as a glob.
-        let lookedFor = entity.files.flatMap { file in
-            file.folders.map { folder in
-                (folder.hasSuffix("/") ? folder : folder + "/") + "**/" + (file.basename ?? "*id_\(file.fileMediaId).*")
+        var lookedFor: [String] = []
+        lookedFor.reserveCapacity(entity.files.reduce(0) { $0 + $1.folders.count })
+        for file in entity.files {
+            let name = file.basename ?? "*id_\(file.fileMediaId).*"
+            for folder in file.folders {
+                // Built in place: offline, every media item of a large database lists its glob.
+                var glob = ""
+                glob.reserveCapacity(folder.utf8.count + name.utf8.count + 4)
+                glob += folder
+                if !folder.hasSuffix("/") { glob += "/" }
+                glob += "**/"
+                glob += name
+                lookedFor.append(glob)
             }
         }
         for file in entity.files {
@@ -135,6 +145,7 @@ public struct Matcher: Sendable {
     }
 
     private func unique(_ ids: [String]) -> [String] {
+        if ids.count < 2 { return ids }
         var seen = Set<String>()
         return ids.filter { seen.insert($0).inserted }
     }

@@ -109,7 +109,9 @@ public enum PlanValue: Sendable, Hashable, Codable {
     /// `YYYY-MM-DD`.
     case date(String)
     case strings([String])
-    case ref(StashRef)
+    /// Boxed: a reference is three optional strings, and inline it would make every value (and a
+    /// plan holds hundreds of thousands) as large as itself.
+    indirect case ref(StashRef)
     case refs([StashRef])
 }
 

@@ -24,62 +24,103 @@ public struct PlanRenderer: Sendable {
         colors ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
+    /// Appends `text` in `style` (plain without colours) without building an intermediate string.
+    private func append(_ text: String, _ style: Style, to out: inout String) {
+        guard colors else { out += text; return }
+        out += "\u{1B}["; out += style.rawValue; out += "m"; out += text; out += "\u{1B}[0m"
+    }
+
     /// The whole report, ending with a newline.
     public func render(_ plan: Plan) -> String {
+        var text = ""
+        render(plan, chunkSize: Int.max) { text += $0 }
+        return text
+    }
+
+    /// Writes the report to `write` in chunks of about `chunkSize` bytes (a large plan's report runs
+    /// to megabytes: it is never held whole). The last chunk ends with the closing line.
+    public func render(_ plan: Plan, chunkSize: Int = 1 << 16, to write: (String) -> Void) {
         var out = ""
-        out.reserveCapacity(plan.changes.count * 120 + plan.unmatched.count * 80 + 512)
+        out.reserveCapacity(chunkSize == Int.max ? plan.changes.count * 120 + plan.unmatched.count * 80 + 512 : chunkSize + 4096)
+        func flushIfFull() {
+            if out.utf8.count >= chunkSize { write(out); out.removeAll(keepingCapacity: true) }
+        }
         let target = plan.inputs.stashURL ?? "an empty Stash (offline: no --stash-url or STASH_URL)"
         out += "Planning \(plan.inputs.database.path) against \(target)\n"
 
-        let drifted = plan.changes.filter { !$0.drift.isEmpty }
-        if !drifted.isEmpty {
-            out += "\n" + paint("Changed in Stash since fansly-stash last wrote them", .bold) + " (left alone unless the rule says overwrite):\n"
-            for change in drifted {
-                out += "  " + paint("~", .magenta) + " \(change.address)\(idSuffix(change.stashId))\n"
-                for drift in change.drift {
-                    out += "      \(drift.field): wrote \(drift.written), now \(drift.current)\n"
+        plan.changes.withUnsafeBufferPointer { buffer in
+            // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
+            // iterating the array would copy each one for every section.
+            let changes = (0..<buffer.count).lazy.map { buffer.baseAddress! + $0 }
+            var hasDrift = false, hasActions = false, hasSkips = false, hasNoops = false
+            for change in changes {
+                if !change.pointee.drift.isEmpty { hasDrift = true }
+                switch change.pointee.action {
+                case .create, .update: hasActions = true
+                case .skip: hasSkips = true
+                case .noop: hasNoops = true
+                }
+            }
+
+            if hasDrift {
+                out += "\n" + paint("Changed in Stash since fansly-stash last wrote them", .bold) + " (left alone unless the rule says overwrite):\n"
+                for change in changes where !change.pointee.drift.isEmpty {
+                    out += "  "; append("~", .magenta, to: &out); out += " "
+                    appendAddress(change, to: &out); out += "\n"
+                    for drift in change.pointee.drift {
+                        out += "      \(drift.field): wrote \(drift.written), now \(drift.current)\n"
+                    }
+                    flushIfFull()
+                }
+            }
+
+            if hasActions {
+                out += "\nfansly-stash will perform the following actions:\n"
+                for change in changes where change.pointee.action == .create || change.pointee.action == .update {
+                    renderChange(change, into: &out)
+                    flushIfFull()
+                }
+            }
+
+            if hasSkips {
+                out += "\n" + paint("Skipped", .bold) + ":\n"
+                // Organized and ignored objects are the user's choice: counted per kind, not listed.
+                for reason in [SkipReason.organized, .ignored] {
+                    var kinds: [EntityKind: Int] = [:]
+                    for change in changes where change.pointee.action == .skip && change.pointee.reason == reason {
+                        kinds[change.pointee.address.kind, default: 0] += 1
+                    }
+                    guard !kinds.isEmpty else { continue }
+                    let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")" }
+                    let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
+                    out += paint("  - \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
+                }
+                for pointer in changes where pointer.pointee.action == .skip && pointer.pointee.reason != .organized
+                    && pointer.pointee.reason != .ignored {
+                    let change = pointer.pointee
+                    let reason = change.reason.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "skipped"
+                    out += "  " + paint("- \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
+                    if let detail = change.detail { out += paint(" (\(detail))", .dim) }
+                    out += "\n"
+                    flushIfFull()
+                }
+            }
+
+            if listUnchanged && hasNoops {
+                out += "\nUnchanged:\n"
+                for change in changes where change.pointee.action == .noop {
+                    out += "    "; appendAddress(change, to: &out); out += "\n"
+                    flushIfFull()
                 }
             }
         }
 
-        let actionable = plan.changes.filter { $0.action == .create || $0.action == .update }
-        if !actionable.isEmpty {
-            out += "\nfansly-stash will perform the following actions:\n"
-            for change in actionable { renderChange(change, into: &out) }
+        if !plan.unmatched.isEmpty {
+            renderUnmatched(plan.unmatched, offline: plan.inputs.stashURL == nil, into: &out)
         }
-
-        let skipped = plan.changes.filter { $0.action == .skip }
-        if !skipped.isEmpty {
-            out += "\n" + paint("Skipped", .bold) + ":\n"
-            // Organized and ignored objects are the user's choice: counted per kind, not listed.
-            for reason in [SkipReason.organized, .ignored] {
-                var kinds: [EntityKind: Int] = [:]
-                for change in skipped where change.reason == reason { kinds[change.address.kind, default: 0] += 1 }
-                guard !kinds.isEmpty else { continue }
-                let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")" }
-                let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
-                out += paint("  - \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
-            }
-            for change in skipped where change.reason != .organized && change.reason != .ignored {
-                let reason = change.reason.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "skipped"
-                out += "  " + paint("- \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
-                if let detail = change.detail { out += paint(" (\(detail))", .dim) }
-                out += "\n"
-            }
-        }
-
-        if listUnchanged {
-            let unchanged = plan.changes.filter { $0.action == .noop }
-            if !unchanged.isEmpty {
-                out += "\nUnchanged:\n"
-                for change in unchanged { out += "    \(change.address)\(idSuffix(change.stashId))\n" }
-            }
-        }
-
-        if !plan.unmatched.isEmpty { renderUnmatched(plan.unmatched, offline: plan.inputs.stashURL == nil, into: &out) }
 
         out += "\n" + closingLine(plan.summary) + "\n"
-        return out
+        write(out)
     }
 
     /// `Plan: N to add, N to change. N unchanged, N skipped, N unmatched.` or `No changes. …`
@@ -91,58 +132,92 @@ public struct PlanRenderer: Sendable {
 
     private func idSuffix(_ id: String?) -> String { id.map { " (#\($0))" } ?? "" }
 
-    private func renderChange(_ change: PlannedChange, into out: inout String) {
-        let symbol = change.action == .create ? paint("+", .green) : paint("~", .yellow)
-        out += "\n  \(symbol) \(change.address)\(idSuffix(change.stashId))"
-        if !change.source.isEmpty { out += paint("  # \(change.source)", .dim) }
-        out += "\n"
-        for field in change.fields {
-            out += "      \(field.field): \(describe(field, creating: change.action == .create))\n"
-        }
-        if let detail = change.detail { out += paint("      note: \(detail)", .dim) + "\n" }
+    /// `kind.key`, then ` (#id)` for an object Stash holds.
+    private func appendAddress(_ change: UnsafePointer<PlannedChange>, to out: inout String) {
+        out += change.pointee.address.kind.rawValue; out += "."; out += change.pointee.address.key
+        if let id = change.pointee.stashId { out += " (#"; out += id; out += ")" }
     }
 
-    private func describe(_ field: FieldChange, creating: Bool) -> String {
-        if creating { return PlanValueText.render(field.after) }
-        if field.operation == .add {
-            let present = Set(PlanValueComparison.listKeys(field.before, field: field.field))
-            var added: [String] = []
-            switch field.after {
-            case .strings(let items):
-                for item in items where !present.contains(PlanValueComparison.listKeys(.strings([item]), field: field.field)[0]) {
-                    added.append(PlanValueText.quote(item))
-                }
-            case .refs(let refs):
-                for ref in refs where !present.contains(ref.identity) { added.append(PlanValueText.render(ref)) }
-            default: break
-            }
-            return added.map { paint("+ ", .green) + $0 }.joined(separator: ", ")
+    private func renderChange(_ change: UnsafePointer<PlannedChange>, into out: inout String) {
+        out += "\n  "
+        if change.pointee.action == .create { append("+", .green, to: &out) } else { append("~", .yellow, to: &out) }
+        out += " "
+        appendAddress(change, to: &out)
+        if !change.pointee.source.isEmpty {
+            if colors { out += paint("  # \(change.pointee.source)", .dim) } else { out += "  # "; out += change.pointee.source }
         }
-        return "\(PlanValueText.render(field.before)) -> \(PlanValueText.render(field.after))"
+        out += "\n"
+        let creating = change.pointee.action == .create
+        change.pointee.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                let field = fields.baseAddress! + index
+                out += "      "; out += field.pointee.field; out += ": "
+                if creating { PlanValueText.render(field.pointee.after, into: &out) } else { describe(field, into: &out) }
+                out += "\n"
+            }
+        }
+        if let detail = change.pointee.detail { out += paint("      note: \(detail)", .dim) + "\n" }
+    }
+
+    /// `old -> new`, or for a merged list the items it adds: `+ "a", + "b"`.
+    private func describe(_ field: UnsafePointer<FieldChange>, into out: inout String) {
+        guard field.pointee.operation == .add else {
+            PlanValueText.render(field.pointee.before, into: &out)
+            out += " -> "
+            PlanValueText.render(field.pointee.after, into: &out)
+            return
+        }
+        var first = true
+        func added() {
+            if !first { out += ", " }
+            first = false
+            append("+ ", .green, to: &out)
+        }
+        switch field.pointee.after {
+        case .strings(let items):
+            let name = field.pointee.field
+            let present = Set(PlanValueComparison.listKeys(field.pointee.before, field: name))
+            let folded = PlanValueComparison.caseInsensitiveLists.contains(name)
+            for item in items {
+                let trimmed = String(item.trimmedForComparison)
+                if !present.contains(folded ? trimmed.lowercased() : trimmed) { added(); PlanValueText.appendQuoted(item, to: &out) }
+            }
+        case .refs(let refs):
+            if let present = FieldDiff.refKeys(field.pointee.before) {
+                for ref in refs where !present.contains(RefKey(ref)) { added(); PlanValueText.render(ref, into: &out) }
+            } else {
+                let present = Set(PlanValueComparison.listKeys(field.pointee.before, field: field.pointee.field))
+                for ref in refs where !present.contains(ref.identity) { added(); PlanValueText.render(ref, into: &out) }
+            }
+        default: break
+        }
     }
 
     private func renderUnmatched(_ unmatched: [UnmatchedMedia], offline: Bool, into out: inout String) {
         out += "\n" + paint("Unmatched media", .bold) + " (the rules want them updated; Stash does not hold their files):\n"
+        // Grouped by position: a large offline plan has tens of thousands of unmatched files.
         var order: [String] = []
-        var groups: [String: [UnmatchedMedia]] = [:]
-        for item in unmatched {
-            let creator = item.creator ?? "(no creator)"
+        var groups: [String: [Int]] = [:]
+        for index in unmatched.indices {
+            let creator = unmatched[index].creator ?? "(no creator)"
             if groups[creator] == nil { order.append(creator) }
-            groups[creator, default: []].append(item)
+            groups[creator, default: []].append(index)
         }
         for creator in order {
             let items = groups[creator]!
             out += "  \(creator): \(items.count) file\(items.count == 1 ? "" : "s")\n"
             var reasons: [String: Int] = [:]
-            for item in items { reasons[item.reason, default: 0] += 1 }
+            for index in items { reasons[unmatched[index].reason, default: 0] += 1 }
             if reasons.count > 1 || items.count > unmatchedPerCreator || offline {
-                for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) {
+                // Most frequent first; ties by wording, so that the report does not change from run to run.
+                for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
                     out += paint("    \(count) × \(reason)", .dim) + "\n"
                 }
             }
             // Without a Stash every file is unmatched for the same reason: counted, not listed.
-            let listed = offline ? items.filter { $0.reason != Matcher.offlineReason } : items
-            for item in listed.prefix(unmatchedPerCreator) {
+            let listed = offline ? items.filter { unmatched[$0].reason != Matcher.offlineReason } : items
+            for index in listed.prefix(unmatchedPerCreator) {
+                let item = unmatched[index]
                 out += "    " + paint("! \(item.address)", .red) + ": \(item.reason)\n"
                 for path in item.lookedFor.prefix(3) { out += paint("        looked for \(path)", .dim) + "\n" }
             }

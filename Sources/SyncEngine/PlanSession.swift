@@ -40,28 +40,9 @@ public struct PlanSession: Sendable {
         } else {
             snapshot = StashSnapshot(objects: [], isOffline: true)
         }
-        // Evaluating and reading Stash left freed memory scattered over the heap; planning allocates
-        // again, so hand those pages back first rather than peak with both.
-        FreedMemory.release()
         progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
-        let plan = try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
+        return try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
             .plan(inputs: inputs, selection: selection, tool: tool)
-        FreedMemory.release()
-        return plan
     }
 }
 
-/// Returns freed heap pages to the system (glibc's `malloc_trim`), where there is such a call.
-enum FreedMemory {
-    private typealias Trim = @convention(c) (Int) -> Int32
-    private static let trim: Trim? = {
-        #if os(Linux)
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
-        #else
-        return nil
-        #endif
-    }()
-
-    static func release() { _ = trim?(0) }
-}

@@ -82,6 +82,16 @@ struct ClientBench: AsyncParsableCommand {
         print("|---|---:|---:|---:|---:|")
         print("| findScenes (all, pages of 1,000) + findScenes(pathUnder:) | \(all.count + narrowed.count) | \(server.requestCount) | "
               + "\(String(format: "%.2f", seconds)) | \(String(format: "%.0f", Double(all.count + narrowed.count) / seconds)) |")
+
+        // The lean finds a plan sends: summaries (no file details), decoded page by page.
+        server.resetCounters()
+        let leanStarted = ContinuousClock.now
+        var summaries = 0
+        try await client.findSummaries(.scenes, filter: nil) { summaries += $0.count }
+        let leanElapsed = ContinuousClock.now - leanStarted
+        let leanSeconds = Double(leanElapsed.components.seconds) + Double(leanElapsed.components.attoseconds) / 1e18
+        print("| findSummaries(.scenes) (all, pages of 1,000) | \(summaries) | \(server.requestCount) | "
+              + "\(String(format: "%.2f", leanSeconds)) | \(String(format: "%.0f", Double(summaries) / leanSeconds)) |")
         await server.stop()
     }
 }

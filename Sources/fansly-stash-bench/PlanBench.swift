@@ -18,12 +18,9 @@ struct PlanBench: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Time `fansly-stash plan` on the large database (online against the test server, and offline).")
 
-    @Option(help: "Creators in the generated database.") var creators = 5
-    @Option(help: "Posts per creator.") var postsPerCreator = 4_000
-    @Option(help: "Media per post.") var mediaPerPost = 3
+    @OptionGroup var database: LargeDatabaseOptions
     @Option(help: "Folder for the generated database (kept between runs).")
     var workDir = NSTemporaryDirectory() + "fansly-stash-bench-plan"
-    @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
     @Flag(help: "Also time each stage of an offline plan in this process (read + evaluate, plan, report, JSON).")
     var stages = false
     @Flag(help: "Skip everything that needs the test server: time only the offline plan (quick to iterate on).")
@@ -33,24 +30,14 @@ struct PlanBench: AsyncParsableCommand {
     var serve = false
 
     func run() async throws {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: workDir, withIntermediateDirectories: true)
-        let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
-        let dbPath = workDir + "/large-\(creators)-\(postsPerCreator)-\(mediaPerPost).sqlite3"
-        if !fileManager.fileExists(atPath: dbPath) {
-            print("generating \(dbPath)…")
-            try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: options)
-        }
+        let options = database.sample
+        let dbPath = try database.database(in: workDir)
         if serve { return try await serveForever(dbPath: dbPath, options: options) }
         if stages { try await timeStages(dbPath: dbPath) }
-        let binary = executable ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("fansly-stash").path
-        guard fileManager.isExecutableFile(atPath: binary) else {
-            throw ValidationError("no fansly-stash executable at \(binary); build it first (swift build -c release)")
-        }
+        let binary = try database.binary()
 
         // Offline: also tells where every file should be, in Stash's view.
-        let offline = try runChild(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""])
+        let offline = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
         let document = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
         let summary = document["summary"] as? [String: Int] ?? [:]
@@ -59,9 +46,9 @@ struct PlanBench: AsyncParsableCommand {
         let paths = SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path }
         let entities = (document["changes"] as? [Any])?.count ?? 0
         if offlineOnly {
-            let human = try runChild(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""])
+            let human = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""], in: workDir)
             print("""
-            database: \(dbPath) (\(creators) creators, \(creators * postsPerCreator) posts, \(creators * postsPerCreator * mediaPerPost) media)
+            database: \(dbPath) (\(database.counts))
             offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
             \(summary["unmatched"] ?? 0) unmatched
             offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
@@ -74,21 +61,21 @@ struct PlanBench: AsyncParsableCommand {
         try await server.start()
         defer { Task { await server.stop() } }
         server.resetCounters()
-        let online = try runChild(binary, ["plan", "--db", dbPath, "--stash-url", server.baseURL.absoluteString, "--json"],
-                                  environment: [:])
+        let online = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--stash-url", server.baseURL.absoluteString, "--json"],
+                                          environment: [:], in: workDir)
         guard online.status == 0 else { throw ValidationError("plan against the test server failed: \(online.stderr)") }
-        let requests = server.requestCount
+        let requests = server.requestCount, directFinds = server.directFindCount
         let onlineDocument = try JSONSerialization.jsonObject(with: online.stdout) as? [String: Any] ?? [:]
         let onlineSummary = onlineDocument["summary"] as? [String: Int] ?? [:]
         await server.stop()
 
-        let human = try runChild(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""])
+        let human = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""], in: workDir)
 
         print("""
-        database: \(dbPath) (\(creators) creators, \(creators * postsPerCreator) posts, \(creators * postsPerCreator * mediaPerPost) media)
+        database: \(dbPath) (\(database.counts))
         test server seeded with \(paths.count) scanned files
-        online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests; \
-        summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests \
+        (\(directFinds) finds answered on the test server's fast path); summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
         \(summary["unmatched"] ?? 0) unmatched
         offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
@@ -123,7 +110,7 @@ struct PlanBench: AsyncParsableCommand {
 
         print("stages of a plan against the test server (the server runs in this process and shares its CPU):")
         let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
-        let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
+        let options = self.database.sample
         let server = StashTestServer()
         server.seed(paths: SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path })
         try await server.start()
@@ -207,48 +194,4 @@ struct PlanBench: AsyncParsableCommand {
     }
 
     private func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
-
-    struct ChildResult {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        var seconds: Double
-        var peakMB: Int
-    }
-
-    /// Runs `binary` with `arguments` through posix_spawn, capturing its output, wall time and
-    /// peak RSS (wait4's rusage: the child's own, not this process's).
-    private func runChild(_ binary: String, _ arguments: [String], environment: [String: String]) throws -> ChildResult {
-        let outPath = workDir + "/child-stdout", errPath = workDir + "/child-stderr"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + env).forEach { free($0) } }
-        var pid: pid_t = 0
-        let start = Date()
-        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, env)
-        guard spawned == 0 else { throw ValidationError("cannot run \(binary): error \(spawned)") }
-        // wait4's ru_maxrss would include this process's memory (the child starts as a vfork of it),
-        // so the child's own high-water mark (VmHWM, monotonic) is polled until it exits.
-        var status: Int32 = 0
-        var peakKB = 0
-        let name = "Name:\t" + String(URL(fileURLWithPath: binary).lastPathComponent.prefix(15))
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            // Until exec the child is still this process's image: only readings after exec count.
-            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8), text.hasPrefix(name + "\n"),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") {
-                peakKB = max(peakKB, kilobytes)
-            }
-            usleep(5_000)
-        }
-        let seconds = Date().timeIntervalSince(start)
-        return ChildResult(status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
-                           stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                           seconds: seconds, peakMB: peakKB / 1024)
-    }
 }

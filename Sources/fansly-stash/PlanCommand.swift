@@ -164,11 +164,12 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             let environment = ProcessInfo.processInfo.environment
             let colors = !noColor && environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
-            var text = PlanRenderer(colors: colors).render(plan)
+            // Written in chunks as it is rendered: a large plan's report is never held whole.
+            PlanRenderer(colors: colors).render(plan) { FileHandle.standardOutput.write(Data($0.utf8)) }
             if let out {
-                text += "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
+                let saved = "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
+                FileHandle.standardOutput.write(Data(saved.utf8))
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
         }
         if detailedExitcode && plan.summary.hasChanges { throw ExitCode(2) }
     }

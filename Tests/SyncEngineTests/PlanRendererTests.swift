@@ -68,4 +68,21 @@ final class PlanRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("Hint: pass --stash-url"), text)
         XCTAssertEqual(plan.summary, PlanSummary(add: 5, change: 0, unchanged: 0, skipped: 0, unmatched: 3))
     }
+
+    func testTheReportIsWrittenInChunksThatAddUpToTheWholeReport() throws {
+        var snapshot = PlanFixtures.scannedOnly
+        var scene = try XCTUnwrap(snapshot.object(.scene, id: "11"))
+        scene.fields["title"] = .string("Old title")
+        snapshot.insert(scene)
+        let plan = try plan(snapshot)
+        for colors in [false, true] {
+            let renderer = PlanRenderer(colors: colors)
+            var chunks: [String] = []
+            renderer.render(plan, chunkSize: 64) { chunks.append($0) }
+            XCTAssertGreaterThan(chunks.count, 3, "a small chunk size writes several chunks")
+            XCTAssertTrue(chunks.dropLast().allSatisfy { $0.utf8.count >= 64 }, "\(chunks)")
+            XCTAssertEqual(chunks.joined(), renderer.render(plan))
+            XCTAssertTrue(chunks.last?.hasSuffix("5 to add, 2 to change. 0 unchanged, 0 skipped, 1 unmatched.\n") ?? false)
+        }
+    }
 }

@@ -145,9 +145,29 @@ final class SavedPlanTests: XCTestCase {
 
 /// Applying a saved plan from its file, phase by phase, does what applying it from memory does.
 final class SavedPlanApplyTests: XCTestCase {
-    private func applier(_ fixture: ApplyFixture, state: SyncState) -> Applier {
-        Applier(writer: StashClientWriter(client: fixture.client()), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
-                options: BatchOptions(batchSize: 100, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
+    private func applier(_ fixture: ApplyFixture, state: SyncState, batchSize: Int = 100) -> Applier {
+        Applier(writer: StashClientWriter(client: fixture.client(batchSize: batchSize)), state: state,
+                monitor: SyncMonitor(style: .quiet) { _ in },
+                options: BatchOptions(batchSize: batchSize, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
+    }
+
+    func testAPhaseLargerThanASliceRunsSliceBySliceInDependencyOrder() async throws {
+        let fixture = try await ApplyFixture.start()
+        defer { Task { await fixture.server.stop() } }
+        let path = NSTemporaryDirectory() + "apply-\(UUID().uuidString).plan"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try PlanFile.write(fixture.plan(extraTags: 120), to: path)
+        fixture.server.resetCounters()
+
+        // Slices of 20 batches of 2: the 121 tags without parents take 4 slices, then their child.
+        let report = await applier(fixture, state: try SyncState(path: temporaryStatePath()), batchSize: 2)
+            .apply(try SavedPlan.open(path: path).readChanges())
+
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(report.totals.created, 127)
+        XCTAssertEqual(fixture.server.requestCount(for: "tagCreate"), 61 + 1)
+        let shape = LibraryShape(fixture.server.state)
+        XCTAssertTrue(shape.lines.contains("tag Latex Model parents=[\"Fansly\"]"), shape.description)
     }
 
     func testApplyingFromTheFileEqualsApplyingFromMemory() async throws {
@@ -190,8 +210,11 @@ final class SavedPlanApplyTests: XCTestCase {
         let report = await applier(fixture, state: try SyncState(path: temporaryStatePath())).apply(changes)
 
         XCTAssertEqual(fixture.server.requestCount, 0, "nothing is sent")
-        let galleryImages = try PlanChanges(fixture.plan()).changes(in: .galleryImages).count
-        XCTAssertEqual(report.totals.failed, changes.count + galleryImages, "every item of every phase")
+        let inMemory = PlanChanges(fixture.plan())
+        let sent = inMemory.entries.filter { $0.action == .create || $0.action == .update }.count
+        XCTAssertEqual(report.totals.failed, sent + (try inMemory.changes(in: .galleryImages)).count, "every create and update")
+        XCTAssertEqual(report.totals.skipped, inMemory.entries.filter { $0.action == .skip }.count, "skips need nothing from the file")
+        XCTAssertGreaterThan(report.totals.skipped, 0)
         XCTAssertTrue(report.failures.allSatisfy { $0.error.hasPrefix("the plan file cannot be read again") }, "\(report.failures)")
     }
 }
