@@ -34,12 +34,14 @@ public enum PlanValueComparison {
 
     /// Same references as sets (by Stash id, else planned address, else label).
     static func sameRefs(_ a: [StashRef], _ b: [StashRef]) -> Bool {
+        if a.isEmpty != b.isEmpty { return false }
         if a.count == b.count && zip(a, b).allSatisfy({ RefKey($0) == RefKey($1) }) { return true }
         return Set(a.map(RefKey.init)) == Set(b.map(RefKey.init))
     }
 
     /// Same strings as sets, trimmed (and case-folded for alias lists).
     static func sameStrings(_ a: [String], _ b: [String], field: String) -> Bool {
+        if a.isEmpty != b.isEmpty { return false }
         if a == b { return true }
         if caseInsensitiveLists.contains(field) {
             return Set(a.map { $0.trimmedForComparison.lowercased() }) == Set(b.map { $0.trimmedForComparison.lowercased() })
@@ -158,12 +160,16 @@ public enum FieldDiff {
     /// Stash's list plus the desired items it lacks; nil when it lacks none.
     static func mergedList(desired: PlanValue, current: PlanValue, field: String) -> PlanValue? {
         if case .refs(let refs) = desired, let present = refKeys(current) {
+            // Nothing in Stash yet: the desired list itself (shared with other changes), not a copy.
+            if present.isEmpty { return refs.isEmpty ? nil : desired }
             let missing = refs.filter { !present.contains(RefKey($0)) }
             guard !missing.isEmpty else { return nil }
             return .refs(currentRefs(current) + missing)
         }
         let present = Set(PlanValueComparison.listKeys(current, field: field))
         switch desired {
+        case .strings(let items) where present.isEmpty:
+            return items.isEmpty ? nil : desired
         case .strings(let items):
             let missing = items.filter { !present.contains(PlanValueComparison.listKeys(.strings([$0]), field: field)[0]) }
             guard !missing.isEmpty else { return nil }
@@ -192,7 +198,7 @@ public enum FieldDiff {
     }
 
     /// The keys of a value made of references (none for null), or nil for any other value.
-    private static func refKeys(_ value: PlanValue) -> Set<RefKey>? {
+    static func refKeys(_ value: PlanValue) -> Set<RefKey>? {
         switch value {
         case .refs(let refs): return Set(refs.map(RefKey.init))
         case .ref(let ref): return [RefKey(ref)]

@@ -33,6 +33,8 @@ final class PlanBuilder {
     private var skipped: [(position: Int, change: PlannedChange)] = []
     private var pending: [Int] = []
     private var refCache: [Int: StashRef] = [:]
+    private var refValueCache: [Int: PlanValue] = [:]
+    private var listCache: [ListKey: (value: PlanValue, dropped: [EntityAddress])] = [:]
     private var imageCounts: [Int: (count: Int, onlyNonePreviews: Bool)] = [:]
     private var unmatched: [UnmatchedMedia] = []
     /// Gallery position → positions of the images that name it in `gallery_ids` (built when a chapter needs it).
@@ -48,6 +50,13 @@ final class PlanBuilder {
         self.position = position
         resolutions = Array(repeating: nil, count: entities.count)
         mediaStates = Array(repeating: .notMedia, count: entities.count)
+    }
+
+    /// The value of the field named `name` among `fields`: unlike `DesiredEntity[field:]` on an
+    /// entity read in place, it copies only the field list.
+    static func value(of name: String, in fields: [DesiredField]) -> FieldValue? {
+        for index in fields.indices where fields[index].name == name { return fields[index].value }
+        return nil
     }
 
     /// The entity at `index`, read in place (`pointee` borrows it: nothing is copied).
@@ -78,7 +87,7 @@ final class PlanBuilder {
             imageResults[index] = matcher.match(at(index).pointee, galleryId: nil)
         }
         // Matching, in phase order so that chapters find their gallery.
-        for index in 0..<count { match(index, at(index).pointee, matcher) }
+        for index in 0..<count { match(index, at(index), matcher) }
         imageResults = []
         var unmatched = self.unmatched
         self.unmatched = []
@@ -93,7 +102,7 @@ final class PlanBuilder {
             while nextSkip < skipped.count && skipped[nextSkip].position < index {
                 changes.append(skipped[nextSkip].change); nextSkip += 1
             }
-            changes.append(change(index, at(index).pointee))
+            changes.append(change(index, at(index)))
         }
         while nextSkip < skipped.count { changes.append(skipped[nextSkip].change); nextSkip += 1 }
         skipped = []
@@ -119,12 +128,12 @@ final class PlanBuilder {
         return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
     }
 
-    private func match(_ index: Int, _ entity: DesiredEntity, _ matcher: Matcher) {
-        let kind = entity.address.kind
+    private func match(_ index: Int, _ entity: UnsafePointer<DesiredEntity>, _ matcher: Matcher) {
+        let kind = entity.pointee.address.kind
         var galleryId: String?
-        if kind == .chapter, case .reference(let gallery)? = entity[field: "gallery_id"]?.value,
+        if kind == .chapter, case .reference(let gallery)? = Self.value(of: "gallery_id", in: entity.pointee.fields),
            case .existing(let id)? = resolution(of: gallery) { galleryId = id }
-        var result = imageResults[index] ?? matcher.match(entity, galleryId: galleryId)
+        var result = imageResults[index] ?? matcher.match(entity.pointee, galleryId: galleryId)
         if case .matched(let id, _) = result {
             let claim = Claim(kind: kind, id: id)
             if let other = claimedBy[claim] {
@@ -139,32 +148,32 @@ final class PlanBuilder {
             if kind == .scene || kind == .image { mediaStates[index] = .inStash }
             pending.append(index)
         case .none:
-            if kind == .gallery, !snapshot.isOffline, let images = entity[field: "image_ids"]?.value,
+            if kind == .gallery, !snapshot.isOffline, let images = Self.value(of: "image_ids", in: entity.pointee.fields),
                !Planner.references(in: images).contains(where: { address in
                    guard let image = position[address], case .matched? = imageResults[image] else { return false }
                    return true
                }) {
                 // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
                 resolutions[index] = .unavailable
-                skipped.append((index, skip(entity, .notCreated, "none of its images is in Stash yet; scan them, then plan again")))
-            } else if entity.createMissing && kind != .scene && kind != .image {
+                skipped.append((index, skip(entity.pointee, .notCreated, "none of its images is in Stash yet; scan them, then plan again")))
+            } else if entity.pointee.createMissing && kind != .scene && kind != .image {
                 resolutions[index] = .created
                 pending.append(index)
             } else {
                 resolutions[index] = .unavailable
-                skipped.append((index, skip(entity, .notCreated, "no matching Stash \(kind.rawValue); the rules do not create it")))
+                skipped.append((index, skip(entity.pointee, .notCreated, "no matching Stash \(kind.rawValue); the rules do not create it")))
             }
         case .ambiguous(let ids, let via):
             resolutions[index] = .unavailable
             let list = ids.map { "#\($0)" }.joined(separator: ", ")
             let detail = via.hasPrefix("same object") ? "Stash \(kind.rawValue) \(list) is the \(via)"
                                                       : "matches Stash \(kind.rawValue)s \(list) by \(via)"
-            skipped.append((index, skip(entity, .ambiguous, detail)))
+            skipped.append((index, skip(entity.pointee, .ambiguous, detail)))
         case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
             resolutions[index] = .unavailable
             mediaStates[index] = reason == Matcher.offlineReason ? .unmatchedOffline
                 : reason == Matcher.nonePreviewReason ? .unmatchedNonePreview : .unmatchedOther
-            unmatched.append(UnmatchedMedia(address: entity.address, creator: entity.creator, fileMediaId: fileMediaId,
+            unmatched.append(UnmatchedMedia(address: entity.pointee.address, creator: entity.pointee.creator, fileMediaId: fileMediaId,
                                             lookedFor: lookedFor, reason: reason))
         }
     }
@@ -205,11 +214,11 @@ final class PlanBuilder {
                       match: entity.match, creator: entity.creator, source: entity.source)
     }
 
-    private func change(_ index: Int, _ entity: DesiredEntity) -> PlannedChange {
+    private func change(_ index: Int, _ entity: UnsafePointer<DesiredEntity>) -> PlannedChange {
         var notes: [String] = []
         var values: [(DesiredField, PlanValue)] = []
-        values.reserveCapacity(entity.fields.count)
-        for field in entity.fields where field.strategy != .ignore {
+        values.reserveCapacity(entity.pointee.fields.count)
+        for field in entity.pointee.fields where field.strategy != .ignore {
             switch resolve(field.value) {
             case .value(let value, var dropped):
                 // Media without a file in Stash are listed as unmatched already.
@@ -217,8 +226,8 @@ final class PlanBuilder {
                 if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
                 values.append((field, value))
             case .unresolved(let target):
-                if entity.address.kind == .chapter && field.name == "gallery_id" {
-                    return skip(entity, .unresolved, "its gallery \(target) is not in Stash and not created")
+                if entity.pointee.address.kind == .chapter && field.name == "gallery_id" {
+                    return skip(entity.pointee, .unresolved, "its gallery \(target) is not in Stash and not created")
                 }
                 notes.append("\(field.name): left out \(target) (not in Stash and not created)")
             }
@@ -231,24 +240,24 @@ final class PlanBuilder {
             for (field, value) in values where !value.isEmpty {
                 fields.append(FieldChange(field: field.name, before: .null, after: value))
             }
-            if entity.address.kind == .chapter, let reason = chapterOutOfRange(entity, fields) {
-                return skip(entity, .notCreated, reason)
+            if entity.pointee.address.kind == .chapter, let reason = chapterOutOfRange(entity.pointee, fields) {
+                return skip(entity.pointee, .notCreated, reason)
             }
-            return PlannedChange(address: entity.address, action: .create, detail: detail, fields: fields,
-                                 match: entity.match, creator: entity.creator, source: entity.source)
+            return PlannedChange(address: entity.pointee.address, action: .create, detail: detail, fields: fields,
+                                 match: entity.pointee.match, creator: entity.pointee.creator, source: entity.pointee.source)
         }
-        guard let object = snapshot.object(entity.address.kind, id: id) else {
-            return skip(entity, .unresolved, "Stash \(entity.address.kind.rawValue) #\(id) vanished", stashId: id)
+        guard let object = snapshot.object(entity.pointee.address.kind, id: id) else {
+            return skip(entity.pointee, .unresolved, "Stash \(entity.pointee.address.kind.rawValue) #\(id) vanished", stashId: id)
         }
-        let link = planner.links[entity.address].flatMap { $0.stashId == id ? $0 : nil }
+        let link = planner.links[entity.pointee.address].flatMap { $0.stashId == id ? $0 : nil }
         // `organized` that apply itself wrote (the default rules create galleries organized) does not
         // freeze the object: later scans must still reach it. People's edits are protected as drift.
         let organizedByUs = link?.writtenFields["organized"] == .bool(true)
-        if entity.respectOrganized && object.organized && !organizedByUs {
-            return skip(entity, .organized, "organized in Stash", stashId: id)
+        if entity.pointee.respectOrganized && object.organized && !organizedByUs {
+            return skip(entity.pointee, .organized, "organized in Stash", stashId: id)
         }
-        if !entity.fields.isEmpty && entity.fields.allSatisfy({ $0.strategy == .ignore }) {
-            return skip(entity, .ignored, "every field is ignored by the rules", stashId: id)
+        if !entity.pointee.fields.isEmpty && entity.pointee.fields.allSatisfy({ $0.strategy == .ignore }) {
+            return skip(entity.pointee, .ignored, "every field is ignored by the rules", stashId: id)
         }
         var fieldChanges: [FieldChange] = []
         var drift: [FieldDrift] = []
@@ -261,12 +270,12 @@ final class PlanBuilder {
             if let change = decision.change { fieldChanges.append(change) }
             if let fieldDrift = decision.drift { drift.append(fieldDrift) }
         }
-        if entity.address.kind == .chapter, !fieldChanges.isEmpty, let reason = chapterOutOfRange(entity, fieldChanges) {
-            return skip(entity, .unresolved, reason, stashId: id)
+        if entity.pointee.address.kind == .chapter, !fieldChanges.isEmpty, let reason = chapterOutOfRange(entity.pointee, fieldChanges) {
+            return skip(entity.pointee, .unresolved, reason, stashId: id)
         }
-        return PlannedChange(address: entity.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
-                             stashId: id, fields: fieldChanges, drift: drift, match: entity.match,
-                             creator: entity.creator, source: entity.source)
+        return PlannedChange(address: entity.pointee.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
+                             stashId: id, fields: fieldChanges, drift: drift, match: entity.pointee.match,
+                             creator: entity.pointee.creator, source: entity.pointee.source)
     }
 
     private enum ResolvedValue {
@@ -275,7 +284,10 @@ final class PlanBuilder {
     }
 
     private func ref(_ address: EntityAddress) -> StashRef? {
-        guard let index = position[address] else { return nil }
+        position[address].flatMap { ref(at: $0, address) }
+    }
+
+    private func ref(at index: Int, _ address: EntityAddress) -> StashRef? {
         // Tags, studios, performers and galleries are referred to again and again.
         if let cached = refCache[index] { return cached }
         let resolved: StashRef
@@ -290,6 +302,19 @@ final class PlanBuilder {
         return resolved
     }
 
+    /// Up to four referenced positions: the key under which a resolved list is shared.
+    private struct ListKey: Hashable {
+        var count: Int
+        var positions: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        static func == (lhs: ListKey, rhs: ListKey) -> Bool {
+            lhs.count == rhs.count && lhs.positions == rhs.positions
+        }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(count)
+            hasher.combine(positions.0); hasher.combine(positions.1); hasher.combine(positions.2); hasher.combine(positions.3)
+        }
+    }
+
     private func resolve(_ value: FieldValue) -> ResolvedValue {
         switch value {
         case .string(let text): return .value(.string(text), dropped: [])
@@ -298,16 +323,39 @@ final class PlanBuilder {
         case .date(let text): return .value(.date(text), dropped: [])
         case .strings(let items): return .value(.strings(items), dropped: [])
         case .reference(let address):
-            guard let resolved = ref(address) else { return .unresolved(address) }
-            return .value(.ref(resolved), dropped: [])
+            guard let index = position[address] else { return .unresolved(address) }
+            // One boxed value per referenced entity, shared by every change that refers to it.
+            if let cached = refValueCache[index] { return .value(cached, dropped: []) }
+            guard let resolved = ref(at: index, address) else { return .unresolved(address) }
+            let value = PlanValue.ref(resolved)
+            refValueCache[index] = value
+            return .value(value, dropped: [])
         case .references(let addresses):
+            // Short lists recur (a creator's performer, a post's tags, an image's gallery): the
+            // resolved list is built once and shared by every change that carries it.
+            var key = ListKey(count: addresses.count)
+            var cacheable = addresses.count <= 4
+            if cacheable {
+                for (slot, address) in addresses.enumerated() {
+                    guard let index = position[address], let small = Int32(exactly: index) else { cacheable = false; break }
+                    switch slot {
+                    case 0: key.positions.0 = small
+                    case 1: key.positions.1 = small
+                    case 2: key.positions.2 = small
+                    default: key.positions.3 = small
+                    }
+                }
+                if cacheable, let cached = listCache[key] { return .value(cached.value, dropped: cached.dropped) }
+            }
             var refs: [StashRef] = []
             refs.reserveCapacity(addresses.count)
             var dropped: [EntityAddress] = []
             for address in addresses {
                 if let resolved = ref(address) { refs.append(resolved) } else { dropped.append(address) }
             }
-            return .value(.refs(refs), dropped: dropped)
+            let value = PlanValue.refs(refs)
+            if cacheable { listCache[key] = (value, dropped) }
+            return .value(value, dropped: dropped)
         }
     }
 
@@ -318,7 +366,7 @@ final class PlanBuilder {
     private func chapterOutOfRange(_ entity: DesiredEntity, _ fields: [FieldChange]) -> String? {
         guard fields.contains(where: { $0.field == "gallery_id" }),
               case .int(let imageIndex)? = fields.first(where: { $0.field == "image_index" })?.after,
-              case .reference(let galleryAddress)? = entity[field: "gallery_id"]?.value,
+              case .reference(let galleryAddress)? = Self.value(of: "gallery_id", in: entity.fields),
               let gallery = position[galleryAddress] else { return nil }
         let (count, onlyNonePreviews) = expectedImageCount(gallery: gallery)
         guard imageIndex > count else { return nil }
@@ -339,7 +387,7 @@ final class PlanBuilder {
             for ref in refs { if let id = ref.id { ids.insert(id) } }
         }
         var images: [Int] = []
-        if case .references(let addresses)? = at(gallery).pointee[field: "image_ids"]?.value {
+        if case .references(let addresses)? = Self.value(of: "image_ids", in: at(gallery).pointee.fields) {
             images = addresses.compactMap { position[$0] }
         }
         // The same image is usually named by both sides (the gallery's image_ids, its own gallery_ids).
@@ -366,7 +414,7 @@ final class PlanBuilder {
         if galleryMembers == nil {
             var members: [Int: [Int]] = [:]
             for index in items.indices where at(index).pointee.address.kind == .image {
-                guard case .references(let galleries)? = at(index).pointee[field: "gallery_ids"]?.value else { continue }
+                guard case .references(let galleries)? = Self.value(of: "gallery_ids", in: at(index).pointee.fields) else { continue }
                 for address in galleries { if let owner = position[address] { members[owner, default: []].append(index) } }
             }
             galleryMembers = members

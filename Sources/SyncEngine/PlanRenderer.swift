@@ -66,7 +66,7 @@ public struct PlanRenderer: Sendable {
                 out += "\n" + paint("Changed in Stash since fansly-stash last wrote them", .bold) + " (left alone unless the rule says overwrite):\n"
                 for change in changes where !change.pointee.drift.isEmpty {
                     out += "  "; append("~", .magenta, to: &out); out += " "
-                    appendAddress(change.pointee, to: &out); out += "\n"
+                    appendAddress(change, to: &out); out += "\n"
                     for drift in change.pointee.drift {
                         out += "      \(drift.field): wrote \(drift.written), now \(drift.current)\n"
                     }
@@ -77,7 +77,7 @@ public struct PlanRenderer: Sendable {
             if hasActions {
                 out += "\nfansly-stash will perform the following actions:\n"
                 for change in changes where change.pointee.action == .create || change.pointee.action == .update {
-                    renderChange(change.pointee, into: &out)
+                    renderChange(change, into: &out)
                     flushIfFull()
                 }
             }
@@ -109,7 +109,7 @@ public struct PlanRenderer: Sendable {
             if listUnchanged && hasNoops {
                 out += "\nUnchanged:\n"
                 for change in changes where change.pointee.action == .noop {
-                    out += "    "; appendAddress(change.pointee, to: &out); out += "\n"
+                    out += "    "; appendAddress(change, to: &out); out += "\n"
                     flushIfFull()
                 }
             }
@@ -133,48 +133,64 @@ public struct PlanRenderer: Sendable {
     private func idSuffix(_ id: String?) -> String { id.map { " (#\($0))" } ?? "" }
 
     /// `kind.key`, then ` (#id)` for an object Stash holds.
-    private func appendAddress(_ change: PlannedChange, to out: inout String) {
-        out += change.address.kind.rawValue; out += "."; out += change.address.key
-        if let id = change.stashId { out += " (#"; out += id; out += ")" }
+    private func appendAddress(_ change: UnsafePointer<PlannedChange>, to out: inout String) {
+        out += change.pointee.address.kind.rawValue; out += "."; out += change.pointee.address.key
+        if let id = change.pointee.stashId { out += " (#"; out += id; out += ")" }
     }
 
-    private func renderChange(_ change: PlannedChange, into out: inout String) {
+    private func renderChange(_ change: UnsafePointer<PlannedChange>, into out: inout String) {
         out += "\n  "
-        if change.action == .create { append("+", .green, to: &out) } else { append("~", .yellow, to: &out) }
+        if change.pointee.action == .create { append("+", .green, to: &out) } else { append("~", .yellow, to: &out) }
         out += " "
         appendAddress(change, to: &out)
-        if !change.source.isEmpty {
-            if colors { out += paint("  # \(change.source)", .dim) } else { out += "  # "; out += change.source }
+        if !change.pointee.source.isEmpty {
+            if colors { out += paint("  # \(change.pointee.source)", .dim) } else { out += "  # "; out += change.pointee.source }
         }
         out += "\n"
-        let creating = change.action == .create
-        change.fields.withUnsafeBufferPointer { fields in
+        let creating = change.pointee.action == .create
+        change.pointee.fields.withUnsafeBufferPointer { fields in
             for index in fields.indices {
                 let field = fields.baseAddress! + index
                 out += "      "; out += field.pointee.field; out += ": "
-                if creating { PlanValueText.render(field.pointee.after, into: &out) } else { out += describe(field.pointee) }
+                if creating { PlanValueText.render(field.pointee.after, into: &out) } else { describe(field, into: &out) }
                 out += "\n"
             }
         }
-        if let detail = change.detail { out += paint("      note: \(detail)", .dim) + "\n" }
+        if let detail = change.pointee.detail { out += paint("      note: \(detail)", .dim) + "\n" }
     }
 
-    private func describe(_ field: FieldChange) -> String {
-        if field.operation == .add {
-            let present = Set(PlanValueComparison.listKeys(field.before, field: field.field))
-            var added: [String] = []
-            switch field.after {
-            case .strings(let items):
-                for item in items where !present.contains(PlanValueComparison.listKeys(.strings([item]), field: field.field)[0]) {
-                    added.append(PlanValueText.quote(item))
-                }
-            case .refs(let refs):
-                for ref in refs where !present.contains(ref.identity) { added.append(PlanValueText.render(ref)) }
-            default: break
-            }
-            return added.map { paint("+ ", .green) + $0 }.joined(separator: ", ")
+    /// `old -> new`, or for a merged list the items it adds: `+ "a", + "b"`.
+    private func describe(_ field: UnsafePointer<FieldChange>, into out: inout String) {
+        guard field.pointee.operation == .add else {
+            PlanValueText.render(field.pointee.before, into: &out)
+            out += " -> "
+            PlanValueText.render(field.pointee.after, into: &out)
+            return
         }
-        return "\(PlanValueText.render(field.before)) -> \(PlanValueText.render(field.after))"
+        var first = true
+        func added() {
+            if !first { out += ", " }
+            first = false
+            append("+ ", .green, to: &out)
+        }
+        switch field.pointee.after {
+        case .strings(let items):
+            let name = field.pointee.field
+            let present = Set(PlanValueComparison.listKeys(field.pointee.before, field: name))
+            let folded = PlanValueComparison.caseInsensitiveLists.contains(name)
+            for item in items {
+                let trimmed = String(item.trimmedForComparison)
+                if !present.contains(folded ? trimmed.lowercased() : trimmed) { added(); PlanValueText.appendQuoted(item, to: &out) }
+            }
+        case .refs(let refs):
+            if let present = FieldDiff.refKeys(field.pointee.before) {
+                for ref in refs where !present.contains(RefKey(ref)) { added(); PlanValueText.render(ref, into: &out) }
+            } else {
+                let present = Set(PlanValueComparison.listKeys(field.pointee.before, field: field.pointee.field))
+                for ref in refs where !present.contains(ref.identity) { added(); PlanValueText.render(ref, into: &out) }
+            }
+        default: break
+        }
     }
 
     private func renderUnmatched(_ unmatched: [UnmatchedMedia], offline: Bool, into out: inout String) {

@@ -87,12 +87,19 @@ public struct Planner: Sendable {
     /// file Stash does not hold) is clutter in the user's tag list: it is skipped until used.
     static func skipUnusedTagCreates(_ changes: inout [PlannedChange]) {
         var used = Set<EntityAddress>()
-        for change in changes where change.action == .create || change.action == .update {
-            for field in change.fields {
-                switch field.after {
-                case .ref(let ref): if let address = ref.address { used.insert(address) }
-                case .refs(let refs): used.formUnion(refs.compactMap(\.address))
-                default: break
+        changes.withUnsafeBufferPointer { buffer in
+            // Read in place: iterating the array would copy each of tens of thousands of changes.
+            for index in buffer.indices {
+                let change = buffer.baseAddress! + index
+                guard change.pointee.action == .create || change.pointee.action == .update else { continue }
+                change.pointee.fields.withUnsafeBufferPointer { fields in
+                    for field in fields.indices {
+                        switch fields[field].after {
+                        case .ref(let ref): if let address = ref.address { used.insert(address) }
+                        case .refs(let refs): for ref in refs { if let address = ref.address { used.insert(address) } }
+                        default: break
+                        }
+                    }
                 }
             }
         }
@@ -189,9 +196,14 @@ public struct Planner: Sendable {
     func unknownStashFiles(creators: [String]) throws -> [UnmatchedMedia] {
         guard let catalog, !snapshot.isOffline else { return [] }
         var claimed = Set<FanslyID>()
-        for entity in desired.entities where entity.address.kind == .scene || entity.address.kind == .image {
-            for file in entity.files { claimed.insert(file.fileMediaId) }
-            for key in entity.match { if case .fileMediaId(let id) = key { claimed.insert(id) } }
+        desired.entities.withUnsafeBufferPointer { entities in
+            // Read in place: iterating the array would copy each of the 90,000 entities.
+            for index in entities.indices {
+                let entity = entities.baseAddress! + index
+                guard entity.pointee.address.kind == .scene || entity.pointee.address.kind == .image else { continue }
+                for file in entity.pointee.files { claimed.insert(file.fileMediaId) }
+                for key in entity.pointee.match { if case .fileMediaId(let id) = key { claimed.insert(id) } }
+            }
         }
         let wanted = Set(creators.map { $0.lowercased() })
         var candidates: [FanslyID: (EntityKind, String, String)] = [:]
