@@ -26,6 +26,8 @@ let package = Package(
         // Typed, read-only access to the downloader's SQLite metadata database.
         .target(name: "FanslyMetadata", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API, to read hot columns in place.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Rule model, YAML loading, template language and the mapping engine.
         .target(name: "MappingRules", dependencies: [

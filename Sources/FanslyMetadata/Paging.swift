@@ -72,8 +72,9 @@ struct MessagePaging {
                            recipientId: fields.int64(3), content: fields.string(4) ?? "",
                            createdAt: try fields.date(5, "createdAt"), deleted: fields.bool(6), stashID: fields.int64(7))
         }
-        let ids = Set(messages.map(\.id))
-        let attachments = try loader.resolve(index.attachments.filter { ids.contains($0.key) }, resolveReposts: true)
+        var pageAttachments: [FanslyID: [AttachmentRow]] = [:]
+        for message in messages { if let rows = index.attachments[message.id] { pageAttachments[message.id] = rows } }
+        let attachments = try loader.resolve(pageAttachments, resolveReposts: true)
         let accounts = try loader.accounts(ids: messages.map(\.senderId) + messages.compactMap(\.recipientId))
         return messages.map { message in
             var message = message

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One `attachments` row before its content is resolved.
 struct AttachmentRow: Sendable {
@@ -25,16 +26,12 @@ struct RecordLoader {
     let db: Database
     let schema: DatabaseSchema
 
-    /// Ids per `IN (…)` list: bound parameters (`?1…?900`, reusable when the list appears twice),
-    /// below the 999-variable limit of old SQLite builds.
+    /// Bound parameters per statement: below the 999-variable limit of old SQLite builds.
     static let chunkSize = 900
-
-    /// The `%@` placeholder's replacement: the chunk's numbered parameters.
-    static let parameterList = (1...chunkSize).map { "?\($0)" }.joined(separator: ",")
 
     // MARK: - Generic helpers
 
-    /// Runs `sql` once per chunk of `ids`, the `%@` placeholder standing for the chunk's ids, and
+    /// Runs `sql` once per chunk of `ids`, each `%@` placeholder standing for the chunk's ids, and
     /// calls `body` with each row in turn (valid during the call only). The statement is prepared
     /// once per connection (a cached statement with a fixed number of bound parameters; short
     /// chunks repeat their last id), so SQLite parses no long literal lists.
@@ -42,17 +39,22 @@ struct RecordLoader {
         var unique = Array(Set(ids))
         guard !unique.isEmpty else { return }
         unique.sort()
-        let statement = try db.cachedStatement(sql: sql.replacingOccurrences(of: "%@", with: Self.parameterList))
+        // Anonymous `?` parameters (numbered ones cost SQLite a name lookup per parameter); a list
+        // written twice binds the chunk twice.
+        let lists = sql.components(separatedBy: "%@").count - 1
+        let size = Self.chunkSize / max(1, lists)
+        let parameters = Array(repeating: "?", count: size).joined(separator: ",")
+        let statement = try db.cachedStatement(sql: sql.replacingOccurrences(of: "%@", with: parameters))
         var chunk: [FanslyID] = []
-        chunk.reserveCapacity(Self.chunkSize)
+        chunk.reserveCapacity(size)
         var start = 0
         while start < unique.count {
             chunk.removeAll(keepingCapacity: true)
-            chunk += unique[start..<min(start + Self.chunkSize, unique.count)]
-            while chunk.count < Self.chunkSize { chunk.append(chunk[chunk.count - 1]) }
-            statement.setUncheckedArguments(StatementArguments(chunk))
+            chunk += unique[start..<min(start + size, unique.count)]
+            while chunk.count < size { chunk.append(chunk[chunk.count - 1]) }
+            statement.setUncheckedArguments(StatementArguments(Array(repeating: chunk, count: max(1, lists)).joined()))
             try Fields.forEach(statement, table: table, body)
-            start += Self.chunkSize
+            start += size
         }
     }
 
@@ -289,8 +291,10 @@ struct RecordLoader {
                repostAttachments: [FanslyID: [AttachmentRow]]? = nil) throws -> [Post] {
         guard !posts.isEmpty else { return [] }
         let ids = posts.map(\.id)
-        let idSet = Set(ids)
-        let resolved = try resolve(attachments.filter { idSet.contains($0.key) },
+        // Looked up per post: the index covers every post of the creator, the page a few hundred.
+        var pageAttachments: [FanslyID: [AttachmentRow]] = [:]
+        for id in ids { if let rows = attachments[id] { pageAttachments[id] = rows } }
+        let resolved = try resolve(pageAttachments,
                                    resolveReposts: resolveReposts, repostAttachments: repostAttachments)
 
         var hashtags: [FanslyID: [Hashtag]] = [:]
@@ -438,7 +442,13 @@ struct Fields {
     }
 
     func date(_ index: Int, _ column: String) throws -> Date? {
-        try Timestamp.date(value(index), table: table, rowId: rowId, column: column)
+        // Text read in place from the statement: no String for the usual timestamp.
+        if let statement, sqlite3_column_type(statement, CInt(index)) == SQLITE_TEXT,
+           let text = sqlite3_column_text(statement, CInt(index)),
+           let date = Timestamp.parse(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, CInt(index))))) {
+            return date
+        }
+        return try Timestamp.date(value(index), table: table, rowId: rowId, column: column)
     }
 }
 

@@ -1,21 +1,22 @@
 import Foundation
 import FanslyMetadata
 
-/// Reads a database ahead of the engine on a second connection and thread, so that reading and
-/// evaluating overlap on two cores.
+/// Reads a database ahead of the engine on other connections and threads, so that reading and
+/// evaluating overlap on several cores.
 ///
 /// The engine's input is unchanged: the records arrive in the order, and with the content, the
 /// engine would read them itself (same queries, same paging), so the state is identical to a
-/// sequential evaluation. A background thread walks the streams the engine reads per creator
-/// (walls, posts, messages, then bundles) and queues their pages, a few pages ahead at most.
-/// Whatever the queue cannot serve (a stream asked for out of order, or after the reader failed)
+/// sequential evaluation. Reader threads take the creators in turn (reader `r` of `n` reads
+/// creators `r`, `r + n`, …), each on its own connection, walk the streams the engine reads per
+/// creator (walls, posts, messages, then bundles) and queue their pages, a few pages ahead at most.
+/// Whatever the queues cannot serve (a stream asked for out of order, or after a reader failed)
 /// is read directly, as without prefetching. The loose media are always read directly: which
 /// items are loose depends on what the engine saw before.
 final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
     /// The streams of one creator, in the engine's reading order.
     enum Stream: Int, Sendable { case walls, posts, messages, bundles }
 
-    /// One unit in the queue: a page of a stream, the end of a stream, or the reader's failure.
+    /// One unit in a queue: a page of a stream, the end of a stream, or the reader's failure.
     private enum Item {
         case walls([Wall])
         case posts([Post])
@@ -26,29 +27,37 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
         case failed(any Error)
     }
 
+    /// One reader's queue, in the order it reads.
+    private struct Queue {
+        var items: [(sequence: Int, item: Item)] = []
+        var finished = false
+        /// The sequence number the consumer reached in this queue; earlier streams are no longer served.
+        var consumed = -1
+    }
+
     private let database: MetadataDatabase
     private let creators: [Account]
     private let streams: [Stream]
     private let pageSize: Int
-    /// Position of each creator in the schedule.
+    /// Position of each creator in the schedule (its first appearance).
     private let order: [FanslyID: Int]
+    private let readers: Int
 
     private let condition = NSCondition()
-    /// (sequence number of the stream, item); guarded by `condition`.
-    private var queue: [(sequence: Int, item: Item)] = []
+    /// Guarded by `condition`.
+    private var queues: [Queue]
     private var cancelled = false
-    private var finished = false
-    /// Pages queued ahead at most: bounds the memory held for the engine.
+    /// Pages each reader queues ahead at most: bounds the memory held for the engine.
     private let capacity: Int
-    /// The sequence number the consumer reached; earlier streams are no longer served.
-    private var consumed = -1
-    /// Streams served from the queue and streams read directly (tests check the reader is used).
+    /// Streams served from the queues and streams read directly (tests check the readers are used).
     private(set) var streamsServed = (queued: 0, direct: 0)
 
     /// - Parameters:
     ///   - creators: the creators the engine maps, in its order.
     ///   - includeBundles: whether the engine reads bundle pages (bundle galleries enabled).
-    init(database: MetadataDatabase, creators: [Account], includeBundles: Bool, pageSize: Int, capacity: Int = 4) {
+    ///   - readers: reader threads (each with its own connection).
+    init(database: MetadataDatabase, creators: [Account], includeBundles: Bool, pageSize: Int,
+         capacity: Int = 4, readers: Int = 1) {
         self.database = database
         self.creators = creators
         self.streams = includeBundles ? [.walls, .posts, .messages, .bundles] : [.walls, .posts, .messages]
@@ -57,64 +66,68 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
         var order: [FanslyID: Int] = [:]
         for (index, creator) in creators.enumerated() where order[creator.id] == nil { order[creator.id] = index }
         self.order = order
+        self.readers = max(1, min(readers, creators.count))
+        self.queues = Array(repeating: Queue(), count: self.readers)
     }
 
-    private func sequence(_ creator: FanslyID, _ stream: Stream) -> Int? {
+    private func sequence(_ creator: FanslyID, _ stream: Stream) -> (reader: Int, sequence: Int)? {
         guard let index = order[creator], let position = streams.firstIndex(of: stream) else { return nil }
-        return index * streams.count + position
+        return (index % readers, index * streams.count + position)
     }
 
-    // MARK: Reader thread
+    // MARK: Reader threads
 
-    /// Starts reading ahead on a second connection; `finish()` must follow.
+    /// Starts reading ahead; `finish()` must follow.
     func start() {
-        let thread = Thread { [self] in
-            let reader: MetadataDatabase
-            do {
-                reader = try MetadataDatabase(path: database.path)
-            } catch {
-                try? enqueue(-1, .failed(error))
-                markFinished()
-                return
-            }
-            for creator in creators {
-                for stream in streams {
-                    guard let sequence = sequence(creator.id, stream) else { continue }
-                    do {
-                        switch stream {
-                        case .walls:
-                            try enqueue(sequence, .walls(reader.walls(creator: creator.id)))
-                        case .posts:
-                            try reader.forEachPostPage(creator: creator.id, pageSize: pageSize) { try enqueue(sequence, .posts($0)) }
-                        case .messages:
-                            try reader.forEachMessagePage(creator: creator.id, pageSize: pageSize) { try enqueue(sequence, .messages($0)) }
-                        case .bundles:
-                            try reader.forEachBundlePage(creator: creator.id, pageSize: pageSize) { try enqueue(sequence, .bundles($0)) }
-                        }
-                        try enqueue(sequence, .end)
-                    } catch {
-                        // Cancelled, or a read failed: the engine reads the rest itself (and meets the error there).
-                        if !(error is CancellationError) { try? enqueue(sequence, .failed(error)) }
-                        markFinished()
-                        return
+        for reader in 0..<readers {
+            let thread = Thread { [self] in read(as: reader) }
+            thread.name = "fansly-stash prefetch \(reader + 1)"
+            thread.start()
+        }
+    }
+
+    private func read(as reader: Int) {
+        defer { markFinished(reader) }
+        let connection: MetadataDatabase
+        do {
+            connection = try MetadataDatabase(path: database.path)
+        } catch {
+            try? enqueue(reader, -1, .failed(error))
+            return
+        }
+        for (index, creator) in creators.enumerated() where index % readers == reader && order[creator.id] == index {
+            for stream in streams {
+                guard let (_, sequence) = sequence(creator.id, stream) else { continue }
+                do {
+                    switch stream {
+                    case .walls:
+                        try enqueue(reader, sequence, .walls(connection.walls(creator: creator.id)))
+                    case .posts:
+                        try connection.forEachPostPage(creator: creator.id, pageSize: pageSize) { try enqueue(reader, sequence, .posts($0)) }
+                    case .messages:
+                        try connection.forEachMessagePage(creator: creator.id, pageSize: pageSize) { try enqueue(reader, sequence, .messages($0)) }
+                    case .bundles:
+                        try connection.forEachBundlePage(creator: creator.id, pageSize: pageSize) { try enqueue(reader, sequence, .bundles($0)) }
                     }
+                    try enqueue(reader, sequence, .end)
+                } catch {
+                    // Cancelled, or a read failed: the engine reads the rest itself (and meets the error there).
+                    if !(error is CancellationError) { try? enqueue(reader, sequence, .failed(error)) }
+                    return
                 }
             }
-            markFinished()
         }
-        thread.name = "fansly-stash prefetch"
-        thread.start()
     }
 
-    private func enqueue(_ sequence: Int, _ item: Item) throws {
+    private func enqueue(_ reader: Int, _ sequence: Int, _ item: Item) throws {
         condition.lock()
         defer { condition.unlock() }
         // Stream ends and failures never wait for room: they carry no records.
         if Self.holdsRecords(item) {
-            while !cancelled, queue.count >= capacity { condition.wait() }
+            while !cancelled, queues[reader].items.count >= capacity { condition.wait() }
         }
         if cancelled { throw CancellationError() }
-        queue.append((sequence, item))
+        queues[reader].items.append((sequence, item))
         condition.broadcast()
     }
 
@@ -125,42 +138,43 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
         }
     }
 
-    private func markFinished() {
+    private func markFinished(_ reader: Int) {
         condition.lock()
-        finished = true
+        queues[reader].finished = true
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Stops the reader and waits for it to leave; queued pages are dropped.
+    /// Stops the readers and waits for them to leave; queued pages are dropped.
     func finish() {
         condition.lock()
         cancelled = true
-        queue = []
+        for reader in queues.indices { queues[reader].items = [] }
         condition.broadcast()
-        while !finished { condition.wait() }
+        while !queues.allSatisfy(\.finished) { condition.wait() }
         condition.unlock()
     }
 
     // MARK: Consumer side
 
-    /// The next item of stream `sequence` (possibly the reader's failure), skipping earlier
-    /// streams; nil when the queue cannot serve it (already passed, or the reader stopped before it).
-    private func next(_ sequence: Int) -> Item? {
+    /// The next item of stream `sequence` in `reader`'s queue (possibly the reader's failure),
+    /// skipping earlier streams; nil when the queue cannot serve it (already passed, or the reader
+    /// stopped before it).
+    private func next(_ reader: Int, _ sequence: Int) -> Item? {
         condition.lock()
         defer { condition.unlock() }
-        guard sequence >= consumed else { return nil }
-        consumed = sequence
+        guard sequence >= queues[reader].consumed else { return nil }
+        queues[reader].consumed = sequence
         while true {
-            while let (itemSequence, item) = queue.first {
+            while let (itemSequence, item) = queues[reader].items.first {
                 if case .failed = item { return item }
                 if itemSequence > sequence { return nil }
                 // Removed at once: a consumed page must not stay referenced (the queue is a few items long).
-                queue.removeFirst()
+                queues[reader].items.removeFirst()
                 condition.broadcast()
                 if itemSequence == sequence { return item }
             }
-            if finished || cancelled { return nil }
+            if queues[reader].finished || cancelled { return nil }
             condition.wait()
         }
     }
@@ -168,7 +182,9 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
     /// Serves stream `stream` of `creator` from the queue, or reads it with `direct` when the
     /// queue cannot (from the start: a stream is served whole by one or the other).
     private func serve(_ creator: FanslyID, _ stream: Stream, page: (Item) throws -> Bool, direct: () throws -> Void) throws {
-        guard let sequence = sequence(creator, stream), let first = next(sequence) else { return try readDirectly(direct) }
+        guard let (reader, sequence) = sequence(creator, stream), let first = next(reader, sequence) else {
+            return try readDirectly(direct)
+        }
         // A failure before the first page: the direct read meets (and reports) it, or succeeds.
         if case .failed = first { return try readDirectly(direct) }
         count { $0.queued += 1 }
@@ -185,7 +201,7 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
                 guard try page(item) else { return try readDirectly(direct) }
             }
             // Once a stream has begun, the reader always ends it with an end or failure marker.
-            guard let following = next(sequence) else { throw PrefetchError.incompleteStream }
+            guard let following = next(reader, sequence) else { throw PrefetchError.incompleteStream }
             item = following
         }
     }

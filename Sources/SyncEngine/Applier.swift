@@ -55,9 +55,9 @@ public struct Applier: Sendable {
             guard let kind = (error as? WriteFailure)?.kind else { return false }
             return kind == .outcomeUnknown || kind == .notApplied
         })
-        // A phase is read from the plan file a slice at a time; whole batches, so that they are the
-        // same as without slicing.
-        let slice = options.batchSize * 20
+        // A phase is read from the plan file a slice at a time: whole batches (the same batches as
+        // without slicing), enough of them to keep every request slot busy.
+        let slice = options.batchSize * max(20, options.parallelism * 4)
         for phase in ApplyPhase.allCases {
             let entries = changes.entries(in: phase)
             guard !entries.isEmpty else { continue }

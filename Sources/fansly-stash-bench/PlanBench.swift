@@ -64,7 +64,7 @@ struct PlanBench: AsyncParsableCommand {
         let online = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--stash-url", server.baseURL.absoluteString, "--json"],
                                           environment: [:], in: workDir)
         guard online.status == 0 else { throw ValidationError("plan against the test server failed: \(online.stderr)") }
-        let requests = server.requestCount
+        let requests = server.requestCount, directFinds = server.directFindCount
         let onlineDocument = try JSONSerialization.jsonObject(with: online.stdout) as? [String: Any] ?? [:]
         let onlineSummary = onlineDocument["summary"] as? [String: Int] ?? [:]
         await server.stop()
@@ -74,8 +74,8 @@ struct PlanBench: AsyncParsableCommand {
         print("""
         database: \(dbPath) (\(database.counts))
         test server seeded with \(paths.count) scanned files
-        online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests; \
-        summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests \
+        (\(directFinds) finds answered on the test server's fast path); summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
         \(summary["unmatched"] ?? 0) unmatched
         offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output

@@ -50,6 +50,8 @@ final class PrefetchTests: XCTestCase {
             let prefetched = try engine.evaluate(database: database)
             XCTAssertGreaterThan(sequential.entities.count, 1_500)
             XCTAssertEqual(prefetched, sequential)
+            XCTAssertEqual(try engine.evaluate(database: database, creators: nil, readers: 2), sequential)
+            XCTAssertEqual(try engine.evaluate(database: database, creators: nil, readers: 0), sequential)
             // A selection in another order (and a creator named twice) is read in the engine's order.
             let selection = [creators[2], creators[0], creators[2]]
             XCTAssertEqual(try engine.evaluate(database: database, creators: selection),
@@ -64,21 +66,26 @@ final class PrefetchTests: XCTestCase {
         let database = try MetadataDatabase(path: generatedDatabase().path)
         let engine = MappingEngine(rules: try Self.rulesWithBundles())
         let creators = try database.creatorAccounts()
-        // The reader waits for room after every page: the two threads hand over constantly.
-        let source = PrefetchingSource(database: database, creators: creators, includeBundles: true, pageSize: 7, capacity: 1)
-        source.start()
-        let prefetched = try engine.evaluate(source: source, creators: creators)
-        source.finish()
-        XCTAssertEqual(prefetched, try engine.evaluate(source: database, creators: creators))
-        // Every stream (walls, posts, messages, bundles of each creator) came from the reader.
-        XCTAssertEqual(source.streamsServed.queued, 4 * creators.count)
-        XCTAssertEqual(source.streamsServed.direct, 0)
+        let expected = try engine.evaluate(source: database, creators: creators)
+        // The readers wait for room after every page: the threads hand over constantly.
+        for readers in 1...3 {
+            let source = PrefetchingSource(database: database, creators: creators, includeBundles: true, pageSize: 25,
+                                           capacity: 1, readers: readers)
+            source.start()
+            let prefetched = try engine.evaluate(source: source, creators: creators)
+            source.finish()
+            XCTAssertEqual(prefetched, expected, "\(readers) readers")
+            // Every stream (walls, posts, messages, bundles of each creator) came from a reader.
+            XCTAssertEqual(source.streamsServed.queued, 4 * creators.count, "\(readers) readers")
+            XCTAssertEqual(source.streamsServed.direct, 0, "\(readers) readers")
+        }
     }
 
     func testStreamsAskedOutOfOrderAreReadDirectly() throws {
         let database = try MetadataDatabase(path: generatedDatabase().path)
         let creators = try database.creatorAccounts()
-        let source = PrefetchingSource(database: database, creators: creators, includeBundles: false, pageSize: 50, capacity: 2)
+        let source = PrefetchingSource(database: database, creators: creators, includeBundles: false, pageSize: 50,
+                                       capacity: 2, readers: 1)
         source.start()
         defer { source.finish() }
         func postIds(_ source: some MetadataRecordSource, _ creator: Account) throws -> [FanslyID] {
