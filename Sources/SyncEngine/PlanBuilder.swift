@@ -1,6 +1,9 @@
 import Foundation
 import FanslyMetadata
 import MappingRules
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One run of `Planner.plan`: the selected entities by position, so that matching, reference
 /// resolution and the diff index arrays instead of hashing the same addresses again and again
@@ -52,6 +55,26 @@ final class PlanBuilder {
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }
 
+    /// Evaluating the rules and reading Stash ran on other threads, whose glibc malloc arenas keep
+    /// what they freed (tens of megabytes the plan's own allocations cannot reuse): handed back to
+    /// the system before the plan raises the peak. `malloc_trim` is not in the Glibc module map.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(symbol, to: MallocTrim.self)(0) }
+        #endif
+    }
+
+    /// `items` in storage of exactly their count: a plan keeps hundreds of thousands of field
+    /// changes, and growing arrays leave up to half their capacity unused.
+    static func exact(_ items: [FieldChange]) -> [FieldChange] {
+        guard items.capacity > items.count else { return items }
+        return [FieldChange](unsafeUninitializedCapacity: items.count) { buffer, count in
+            _ = buffer.initialize(from: items)
+            count = items.count
+        }
+    }
+
     /// The value of the field named `name` among `fields`: unlike `DesiredEntity[field:]` on an
     /// entity read in place, it copies only the field list.
     static func value(of name: String, in fields: [DesiredField]) -> FieldValue? {
@@ -67,7 +90,8 @@ final class PlanBuilder {
     }
 
     func plan(inputs: PlanInputs, selection: PlanSelection, tool: String, now: Date) throws -> Plan {
-        try entities.withUnsafeBufferPointer { buffer in
+        Self.returnFreedMemory()
+        return try entities.withUnsafeBufferPointer { buffer in
             // Entities are read in place through the array's storage: passing `at(i).pointee` borrows
             // the entity, where `entities[i]` would copy it (six reference counts, 90,000 times, thrice).
             items = buffer
@@ -89,6 +113,7 @@ final class PlanBuilder {
         // Matching, in phase order so that chapters find their gallery.
         for index in 0..<count { match(index, at(index), matcher) }
         imageResults = []
+        claimedBy = [:]
         var unmatched = self.unmatched
         self.unmatched = []
         var skipped = self.skipped
@@ -236,7 +261,7 @@ final class PlanBuilder {
 
         guard case .existing(let id)? = resolutions[index] else {
             var fields: [FieldChange] = []
-            fields.reserveCapacity(values.count)
+            fields.reserveCapacity(values.reduce(0) { $0 + ($1.1.isEmpty ? 0 : 1) })
             for (field, value) in values where !value.isEmpty {
                 fields.append(FieldChange(field: field.name, before: .null, after: value))
             }
@@ -274,7 +299,7 @@ final class PlanBuilder {
             return skip(entity.pointee, .unresolved, reason, stashId: id)
         }
         return PlannedChange(address: entity.pointee.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
-                             stashId: id, fields: fieldChanges, drift: drift, match: entity.pointee.match,
+                             stashId: id, fields: Self.exact(fieldChanges), drift: drift, match: entity.pointee.match,
                              creator: entity.pointee.creator, source: entity.pointee.source)
     }
 
@@ -288,8 +313,10 @@ final class PlanBuilder {
     }
 
     private func ref(at index: Int, _ address: EntityAddress) -> StashRef? {
-        // Tags, studios, performers and galleries are referred to again and again.
-        if let cached = refCache[index] { return cached }
+        // Tags, studios and performers are referred to again and again (galleries and images once
+        // or twice: caching those would only hold memory).
+        let shared = Self.isShared(address.kind)
+        if shared, let cached = refCache[index] { return cached }
         let resolved: StashRef
         switch resolutions[index] {
         case .existing(let id)?:
@@ -298,9 +325,12 @@ final class PlanBuilder {
         case .created?: resolved = StashRef(address: address, label: Planner.label(of: at(index).pointee))
         case .unavailable?, nil: return nil
         }
-        refCache[index] = resolved
+        if shared { refCache[index] = resolved }
         return resolved
     }
+
+    /// Kinds that many entities refer to.
+    static func isShared(_ kind: EntityKind) -> Bool { kind == .tag || kind == .studio || kind == .performer }
 
     /// Up to four referenced positions: the key under which a resolved list is shared.
     private struct ListKey: Hashable {
@@ -325,16 +355,17 @@ final class PlanBuilder {
         case .reference(let address):
             guard let index = position[address] else { return .unresolved(address) }
             // One boxed value per referenced entity, shared by every change that refers to it.
-            if let cached = refValueCache[index] { return .value(cached, dropped: []) }
+            let shared = Self.isShared(address.kind)
+            if shared, let cached = refValueCache[index] { return .value(cached, dropped: []) }
             guard let resolved = ref(at: index, address) else { return .unresolved(address) }
             let value = PlanValue.ref(resolved)
-            refValueCache[index] = value
+            if shared { refValueCache[index] = value }
             return .value(value, dropped: [])
         case .references(let addresses):
             // Short lists recur (a creator's performer, a post's tags, an image's gallery): the
             // resolved list is built once and shared by every change that carries it.
             var key = ListKey(count: addresses.count)
-            var cacheable = addresses.count <= 4
+            var cacheable = addresses.count <= 4 && addresses.allSatisfy { Self.isShared($0.kind) }
             if cacheable {
                 for (slot, address) in addresses.enumerated() {
                     guard let index = position[address], let small = Int32(exactly: index) else { cacheable = false; break }
