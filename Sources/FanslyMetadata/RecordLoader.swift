@@ -352,7 +352,32 @@ struct RecordLoader {
         }
     }
 
+    /// The byte offset of `needle` in `text` (nil inside: not found); nil when either is not ASCII.
+    static func asciiOffset(of needle: String, in text: String) -> Int?? {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, pattern.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> Int?? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.count >= pattern.count else { return .some(nil) }
+            let first = pattern[0]
+            var index = 0
+            let last = bytes.count - pattern.count
+            while index <= last {
+                if bytes[index] == first {
+                    var matched = true
+                    for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] { matched = false; break }
+                    if matched { return .some(index) }
+                }
+                index += 1
+            }
+            return .some(nil)
+        } ?? nil
+    }
+
     private static func position(of needle: String, in text: String, tieBreak: String) -> (Int, String) {
+        // ASCII text: a byte search. Its offsets are not Character offsets (`\r\n` is one
+        // Character) but grow with them, and positions only order the tags of one caption.
+        if let found = asciiOffset(of: needle, in: text) { return (found ?? Int.max, tieBreak) }
         guard let range = text.range(of: needle) else { return (Int.max, tieBreak) }
         return (text.distance(from: text.startIndex, to: range.lowerBound), tieBreak)
     }

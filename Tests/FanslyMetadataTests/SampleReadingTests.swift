@@ -89,6 +89,19 @@ final class SampleReadingTests: XCTestCase {
         XCTAssertTrue(try database.hashtags(creator: luna.id).map(\.value).contains("latexmodel"))
     }
 
+    func testASCIICaptionSearchAgreesWithFoundation() {
+        let texts = ["latex friday #latex #latexmodel", "#a#b", "no tags here", "@x and @xy", "", "#", "ab#latex\r\n#x"]
+        let needles = ["#latex", "#latexmodel", "#a", "#b", "@xy", "@x", "#nope", "#x", "#"]
+        for text in texts {
+            for needle in needles {
+                let expected = text.range(of: needle).map { text.utf8.distance(from: text.startIndex, to: $0.lowerBound) }
+                XCTAssertEqual(RecordLoader.asciiOffset(of: needle, in: text), .some(expected), "\(needle) in \(text.debugDescription)")
+            }
+        }
+        XCTAssertNil(RecordLoader.asciiOffset(of: "#latex", in: "été #latex") as Int??, "non-ASCII text goes to Foundation")
+        XCTAssertNil(RecordLoader.asciiOffset(of: "#été", in: "#été") as Int??)
+    }
+
     func testImageAndHLSVideoAttachmentsResolveToTheirFiles() throws {
         let post = try post("Shoot day")
         XCTAssertEqual(post.media.map(\.media.kind), [.image, .video])
