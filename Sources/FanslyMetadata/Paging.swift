@@ -20,7 +20,7 @@ struct PostPaging {
         let attachments = try RecordLoader.groupAttachments(ValueRow.fetchAll(db, sql: """
             SELECT \(columns) FROM attachments a JOIN posts p ON p.id = a."postId" WHERE p."accountId" = ?
             """, arguments: [creator]), ownerColumn: "postId")
-        let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map(\.contentId)
+        let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map { $0.contentId }
         let repostAttachments = try RecordLoader(db: db, schema: schema).postAttachments(postIds: reposted)
         return PostPaging(lastPostId: lastPostId, attachments: attachments, repostAttachments: repostAttachments)
     }
@@ -75,7 +75,7 @@ struct MessagePaging {
         var pageAttachments: [FanslyID: [AttachmentRow]] = [:]
         for message in messages { if let rows = index.attachments[message.id] { pageAttachments[message.id] = rows } }
         let attachments = try loader.resolve(pageAttachments, resolveReposts: true)
-        let accounts = try loader.accounts(ids: messages.map(\.senderId) + messages.compactMap(\.recipientId))
+        let accounts = try loader.accounts(ids: messages.map { $0.senderId } + messages.compactMap { $0.recipientId })
         return messages.map { message in
             var message = message
             message.sender = accounts[message.senderId]
@@ -104,7 +104,7 @@ struct WallReader {
         let rows = try RecordLoader(db: db, schema: schema).rows("""
             SELECT wp."wallId", wp."postId", p."createdAt" FROM wall_posts wp
             LEFT JOIN posts p ON p.id = wp."postId" WHERE wp."wallId" IN (%@)
-            """, ids: walls.map(\.id))
+            """, ids: walls.map { $0.id })
         for row in rows {
             let fields = Fields(row: row, table: "wall_posts")
             let postId = try fields.id(1, "postId")
@@ -114,7 +114,7 @@ struct WallReader {
         for index in walls.indices {
             walls[index].postIds = (posts[walls[index].id] ?? []).sorted {
                 ($0.date ?? .distantPast, $0.id) < ($1.date ?? .distantPast, $1.id)
-            }.map(\.id)
+            }.map { $0.id }
         }
         return walls
     }

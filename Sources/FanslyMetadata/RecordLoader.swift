@@ -40,21 +40,31 @@ struct RecordLoader {
         guard !unique.isEmpty else { return }
         unique.sort()
         // Anonymous `?` parameters (numbered ones cost SQLite a name lookup per parameter); a list
-        // written twice binds the chunk twice.
-        let lists = sql.components(separatedBy: "%@").count - 1
-        let size = Self.chunkSize / max(1, lists)
-        let parameters = Array(repeating: "?", count: size).joined(separator: ",")
-        let statement = try db.cachedStatement(sql: sql.replacingOccurrences(of: "%@", with: parameters))
-        var chunk: [FanslyID] = []
-        chunk.reserveCapacity(size)
+        // written twice binds the chunk twice. Short lists use a shorter statement (sizes 16, 128,
+        // then the full chunk) so that they bind little padding.
+        let lists = max(1, sql.components(separatedBy: "%@").count - 1)
+        let full = Self.chunkSize / lists
         var start = 0
         while start < unique.count {
-            chunk.removeAll(keepingCapacity: true)
-            chunk += unique[start..<min(start + size, unique.count)]
-            while chunk.count < size { chunk.append(chunk[chunk.count - 1]) }
-            statement.setUncheckedArguments(StatementArguments(Array(repeating: chunk, count: max(1, lists)).joined()))
+            let remaining = unique.count - start
+            let size = [16, 128].first { $0 >= remaining && $0 < full } ?? full
+            let count = min(size, remaining)
+            let parameters = Array(repeating: "?", count: size).joined(separator: ",")
+            let statement = try db.cachedStatement(sql: sql.replacingOccurrences(of: "%@", with: parameters))
+            // Bound through SQLite's C API: GRDB's `StatementArguments` converts every value through
+            // unspecialized generic code. Empty unchecked arguments mark the statement as bound
+            // (the cursor then only resets it, which keeps these bindings).
+            statement.setUncheckedArguments(StatementArguments())
+            let sqlite = statement.sqliteStatement
+            for list in 0..<lists {
+                for offset in 0..<size {
+                    // Short chunks repeat their last id: a repeated value changes nothing in an IN list.
+                    let id = unique[start + min(offset, count - 1)]
+                    sqlite3_bind_int64(sqlite, CInt(list * size + offset + 1), id)
+                }
+            }
             try Fields.forEach(statement, table: table, body)
-            start += size
+            start += count
         }
     }
 
@@ -114,7 +124,7 @@ struct RecordLoader {
                                  createdAt: try fields.date(6, "createdAt"), deletedAt: try fields.date(7, "deletedAt"),
                                  stashID: fields.int64(8)))
         }
-        let parents = items.map(\.mediaId) + items.compactMap(\.previewId)
+        let parents = items.map { $0.mediaId } + items.compactMap { $0.previewId }
         let variants = try variantIds(of: parents)
         var media = try self.media(ids: parents + variants.values.joined())
         for (original, ids) in variants { media[original]?.variantIds = ids }
@@ -162,7 +172,7 @@ struct RecordLoader {
                        ids: bundles.keys, table: "account_media_bundle_media") { fields in
             members.append((try fields.id(0, "bundle_id"), try fields.id(1, "media_id")))
         }
-        let items = try accountMedia(ids: members.map(\.item))
+        let items = try accountMedia(ids: members.map { $0.item })
         for member in members {
             // Members whose account_media row was never stored are left out.
             if let item = items[member.item] { bundles[member.bundle]?.media.append(item) }
@@ -188,7 +198,7 @@ struct RecordLoader {
                 if let account = fields.int64(0), let media = fields.int64(1) { pictures.append((account, media, isAvatar)) }
             }
         }
-        let media = try self.media(ids: pictures.map(\.media))
+        let media = try self.media(ids: pictures.map { $0.media })
         // The newest picture (highest id) wins when an account has several.
         for picture in pictures {
             guard let item = media[picture.media] else { continue }
@@ -234,15 +244,15 @@ struct RecordLoader {
     func resolve(_ attachments: [FanslyID: [AttachmentRow]], resolveReposts: Bool,
                  repostAttachments: [FanslyID: [AttachmentRow]]? = nil) throws -> [FanslyID: [Attachment]] {
         let all = attachments.values.joined()
-        let bundles = try self.bundles(ids: all.filter { $0.contentType == "ACCOUNT_MEDIA_BUNDLE" }.map(\.contentId))
-        let items = try accountMedia(ids: all.filter { $0.contentType == "ACCOUNT_MEDIA" }.map(\.contentId))
+        let bundles = try self.bundles(ids: all.filter { $0.contentType == "ACCOUNT_MEDIA_BUNDLE" }.map { $0.contentId })
+        let items = try accountMedia(ids: all.filter { $0.contentType == "ACCOUNT_MEDIA" }.map { $0.contentId })
         var reposts: [FanslyID: Post] = [:]
         if resolveReposts {
-            let ids = all.filter { $0.contentType == "AGGREGATED_POSTS" }.map(\.contentId)
+            let ids = all.filter { $0.contentType == "AGGREGATED_POSTS" }.map { $0.contentId }
             if !ids.isEmpty {
                 let rows = try postRows(sqlWhere: "id IN (%@)", ids: ids)
                 // An index built up front is complete: posts absent from it have no attachments.
-                let nested = try repostAttachments ?? postAttachments(postIds: rows.map(\.id))
+                let nested = try repostAttachments ?? postAttachments(postIds: rows.map { $0.id })
                 for post in try posts(rows, attachments: nested, resolveReposts: false) { reposts[post.id] = post }
             }
         }
@@ -290,7 +300,7 @@ struct RecordLoader {
     func posts(_ posts: [Post], attachments: [FanslyID: [AttachmentRow]], resolveReposts: Bool,
                repostAttachments: [FanslyID: [AttachmentRow]]? = nil) throws -> [Post] {
         guard !posts.isEmpty else { return [] }
-        let ids = posts.map(\.id)
+        let ids = posts.map { $0.id }
         // Looked up per post: the index covers every post of the creator, the page a few hundred.
         var pageAttachments: [FanslyID: [AttachmentRow]] = [:]
         for id in ids { if let rows = attachments[id] { pageAttachments[id] = rows } }
@@ -308,7 +318,7 @@ struct RecordLoader {
         try forEachRow("SELECT \"postId\", handle, \"accountId\" FROM post_mentions WHERE \"postId\" IN (%@)", ids: ids, table: "post_mentions") { fields in
             mentionRows[try fields.id(0, "postId"), default: []].append((fields.string(1) ?? "", fields.int64(2)))
         }
-        let mentioned = try accounts(ids: mentionRows.values.joined().compactMap(\.account))
+        let mentioned = try accounts(ids: mentionRows.values.joined().compactMap { $0.account })
 
         var walls: [FanslyID: [FanslyID]] = [:]
         if schema.hasWalls {
@@ -331,11 +341,11 @@ struct RecordLoader {
             // Each position is searched once, not once per comparison.
             post.hashtags = (hashtags[post.id] ?? [])
                 .map { (Self.position(of: "#" + $0.value.lowercased(), in: caption, tieBreak: $0.value), $0) }
-                .sorted { $0.0 < $1.0 }.map(\.1)
+                .sorted { $0.0 < $1.0 }.map { $0.1 }
             post.mentions = (mentionRows[post.id] ?? [])
                 .map { Mention(handle: $0.handle, accountId: $0.account, account: $0.account.flatMap { mentioned[$0] }) }
                 .map { (Self.position(of: "@" + $0.handle.lowercased(), in: caption, tieBreak: $0.handle), $0) }
-                .sorted { $0.0 < $1.0 }.map(\.1)
+                .sorted { $0.0 < $1.0 }.map { $0.1 }
             post.wallIds = walls[post.id] ?? []
             post.pinned = pinned.contains(post.id)
             return post

@@ -140,7 +140,7 @@ public struct AccountMedia: Sendable, Hashable, Codable {
     /// the original, its variants and its preview.
     public var fileIds: [FanslyID] {
         var ids = [media.id]
-        ids.append(contentsOf: variants.map(\.id))
+        ids.append(contentsOf: variants.map { $0.id })
         if let preview { ids.append(preview.id) }
         return ids
     }
@@ -248,7 +248,7 @@ public struct Post: Sendable, Hashable, Codable {
 
     /// The post's own media in display order: attachment `pos`, then bundle `pos`.
     /// Reposted posts' media are not included (see `reposts`).
-    public var media: [AccountMedia] { attachments.flatMap(\.content.ownMedia) }
+    public var media: [AccountMedia] { attachments.flatMap { $0.content.ownMedia } }
 
     /// Posts quoted by `AGGREGATED_POSTS` attachments that are stored in the database.
     public var reposts: [Post] {
@@ -280,7 +280,7 @@ public struct Message: Sendable, Hashable, Codable {
     }
 
     /// The message's media in attachment order (bundles flattened in `pos` order).
-    public var media: [AccountMedia] { attachments.flatMap(\.content.ownMedia) }
+    public var media: [AccountMedia] { attachments.flatMap { $0.content.ownMedia } }
 }
 
 /// A creator's wall (a named collection of posts) with its posts' ids.

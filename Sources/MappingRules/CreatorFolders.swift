@@ -15,16 +15,26 @@ extension MappingEngine {
             context.account = account
             // A creator the rules leave out (`account.when`) gets no folders, as in `evaluate`.
             if let when = rules.accountWhen, !when.holds(context) { continue }
-            var folders: [String] = []
-            for template in rules.settings.creatorFolders {
-                let name = template.render(context)
-                guard !name.isEmpty else { continue }
-                let local = name.hasPrefix("/") ? name : (downloadRoot.isEmpty ? name : downloadRoot + "/" + name)
-                let mapped = rules.settings.stashPath(local)
-                if !folders.contains(mapped) { folders.append(mapped) }
-            }
-            result[account.username] = folders
+            result[account.username] = rules.creatorFolders(for: account, downloadRoot: downloadRoot)
         }
         return result
+    }
+}
+
+extension RuleSet {
+    /// `settings.creatorFolders` rendered for `account`: relative names under `downloadRoot` (no
+    /// trailing slash), then mapped to Stash's paths; empty names and repeats left out.
+    func creatorFolders(for account: Account, downloadRoot: String) -> [String] {
+        var context = RecordContext(urls: urls)
+        context.account = account
+        var folders: [String] = []
+        for template in settings.creatorFolders {
+            let name = template.render(context)
+            guard !name.isEmpty else { continue }
+            let local = name.hasPrefix("/") ? name : (downloadRoot.isEmpty ? name : downloadRoot + "/" + name)
+            let mapped = settings.stashPath(local)
+            if !folders.contains(mapped) { folders.append(mapped) }
+        }
+        return folders
     }
 }

@@ -121,12 +121,12 @@ final class Evaluation {
             walls = Dictionary(try source.walls(creator: creator.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             wallImages = [:]
             try source.forEachPostPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
-                try prefetchAccounts(page.flatMap { $0.reposts.map(\.accountId) })
+                try prefetchAccounts(page.flatMap { $0.reposts.map { $0.accountId } })
                 for post in page { processPost(post, folderOwner: creator, reposter: nil) }
             }
             if rules.wallMode == .galleries { addWallGalleries(creator) }
             try source.forEachMessagePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
-                try prefetchAccounts(page.flatMap { $0.media.map(\.accountId) })
+                try prefetchAccounts(page.flatMap { $0.media.map { $0.accountId } })
                 for message in page { processMessage(message, creator: creator) }
             }
             // Items posts and messages showed are not loose: the source need not even read them.

@@ -46,7 +46,7 @@ struct RecordContext {
         case .accountDisplayName: return Self.text(account?.displayName)
         case .accountName:
             guard let account else { return .null }
-            if let name = account.displayName, !name.allSatisfy(\.isWhitespace) { return .string(name) }
+            if let name = account.displayName, !name.allSatisfy({ $0.isWhitespace }) { return .string(name) }
             return .string(account.username)
         case .accountAbout: return Self.text(account?.about)
         case .accountLocation: return Self.text(account?.location)
@@ -64,8 +64,8 @@ struct RecordContext {
         case .postMediaCount, .postImageCount, .postVideoCount:
             guard post != nil, let item, item.kind == .post else { return .null }
             return .int(Int64(variable == .postMediaCount ? item.mediaCount : variable == .postImageCount ? item.imageCount : item.videoCount))
-        case .postHashtags: return post.map { .list($0.hashtags.map(\.value)) } ?? .null
-        case .postMentions: return post.map { .list($0.mentions.map(\.handle)) } ?? .null
+        case .postHashtags: return post.map { .list($0.hashtags.map { $0.value }) } ?? .null
+        case .postMentions: return post.map { .list($0.mentions.map { $0.handle }) } ?? .null
         case .postWalls: return post == nil ? .null : .list(postWalls)
         case .postIsRepost: return post.map { p in TemplateValue.bool(p.attachments.contains { if case .repost = $0.content { return true } else { return false } }) } ?? .null
 
@@ -135,7 +135,7 @@ struct RecordContext {
         case .mentionDisplayName: return Self.text(mention?.account?.displayName)
         case .mentionName:
             guard let mention else { return .null }
-            if let name = mention.account?.displayName, !name.allSatisfy(\.isWhitespace) { return .string(name) }
+            if let name = mention.account?.displayName, !name.allSatisfy({ $0.isWhitespace }) { return .string(name) }
             return .string(mention.account?.username ?? mention.handle)
         case .mentionAbout: return Self.text(mention?.account?.about)
         case .mentionKnown: return mention.map { .bool($0.account != nil) } ?? .null

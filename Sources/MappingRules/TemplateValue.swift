@@ -15,7 +15,7 @@ public enum TemplateValue: Sendable, Hashable {
     var isEmpty: Bool {
         switch self {
         case .null: return true
-        case .string(let text): return text.allSatisfy(\.isWhitespace)
+        case .string(let text): return text.allSatisfy { $0.isWhitespace }
         case .list(let items): return items.isEmpty
         case .int, .double, .bool, .date: return false
         }
