@@ -10,11 +10,13 @@ extension MappingEngine {
     /// Evaluates the rules over a metadata database, streaming each creator's records page by page.
     /// - Parameter creators: the creators to map; nil maps every creator of the database.
     ///
-    /// A reader thread with its own connection reads the records ahead while the rules are
+    /// Two reader threads, each with its own connection, read the records ahead while the rules are
     /// evaluated (see `PrefetchingSource`); the state is the one `evaluate(source: database, creators:)`
-    /// gives. (One reader: on two cores, a second one costs memory and CPU for no measurable gain.)
+    /// gives. Reading costs the engine's thread about as much as evaluating, so one reader already
+    /// keeps two cores busy; the second one keeps the engine fed when other processes share the cores
+    /// (measured: 1.5–2.2 s instead of 2.3–2.7 s on a loaded two-core machine, for 20 MB more).
     public func evaluate(database: MetadataDatabase, creators: [Account]? = nil) throws -> DesiredState {
-        try evaluate(database: database, creators: creators, readers: 1)
+        try evaluate(database: database, creators: creators, readers: 2)
     }
 
     /// `evaluate(database:creators:)` with `readers` threads reading ahead (0: the engine reads

@@ -22,7 +22,7 @@ struct RulesBench: ParsableCommand {
     @Flag(help: "Time only reading and evaluating from the database (quick to iterate on), with peak RSS.")
     var databaseOnly = false
     @Option(help: "With --database-only: threads reading the database ahead of the engine (0: the engine reads it itself).")
-    var readers = 1
+    var readers = 2
 
     func run() throws {
         let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
