@@ -206,7 +206,8 @@ public struct Applier: Sendable {
                 throw failure
             }
             var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
-            for ((index, _, record), answer) in zip(creates, answers) {
+            var lateCreates: [(index: Int, send: [String: PlanValue], record: [String: PlanValue], failure: WriteFailure)] = []
+            for ((index, send, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address
                 switch answer {
                 case .success(let id):
@@ -214,6 +215,10 @@ public struct Applier: Sendable {
                     run.setId(id, for: address)
                     if kind == .gallery { run.setImageCount(0, gallery: id) }
                     results[index] = .done(.created(id: id))
+                case .failure(let failure) where pendingCreates[address] != nil && Self.isNameTaken(failure):
+                    // An interrupted run's create can land after this run looked for it (the killed
+                    // client's request was still in Stash's hands): look again before failing.
+                    lateCreates.append((index, send, record, failure))
                 case .failure(let failure):
                     if failure.kind == .rejected || failure.kind == .notApplied { refused.append(address) }
                     results[index] = itemResult(for: failure, run: run)
@@ -221,6 +226,18 @@ public struct Applier: Sendable {
             }
             try state.confirmCreates(confirmed)
             try state.abandonCreates(refused)
+            for late in lateCreates {
+                let change = batch[late.index].change
+                let found = try await writer.findExisting(change.address.kind, match: change.match, fields: late.send)
+                guard found.count == 1 else {
+                    try state.abandonCreates([change.address])
+                    results[late.index] = itemResult(for: late.failure, run: run)
+                    continue
+                }
+                try state.confirmCreates([WrittenObject(address: change.address, stashId: found[0], fields: [:])])
+                run.setId(found[0], for: change.address)
+                updates.append((late.index, ObjectFields(id: found[0], fields: late.send), late.record, true))
+            }
         }
 
         if !updates.isEmpty {
@@ -265,6 +282,11 @@ public struct Applier: Sendable {
             if failure.kind == .stopsRun { run.stop(because: failure.message) }
             throw failure
         }
+    }
+
+    /// Stash's uniqueness refusals (`tag with name '…' already exists`, `name '…' is used as alias for '…'`).
+    static func isNameTaken(_ failure: WriteFailure) -> Bool {
+        failure.kind == .rejected && (failure.message.contains("already exists") || failure.message.contains("is used as alias for"))
     }
 
     private func itemResult(for failure: WriteFailure, run: Run) -> ItemResult {

@@ -48,9 +48,8 @@ final class PlanBuilder {
     init(planner: Planner, entities: [DesiredEntity]) {
         self.planner = planner
         self.entities = entities
-        var position = [EntityAddress: Int](minimumCapacity: entities.count)
-        for index in entities.indices where position[entities[index].address] == nil { position[entities[index].address] = index }
-        self.position = position
+        // One hash per address (the first entity wins should an address repeat).
+        position = Dictionary(entities.indices.lazy.map { (entities[$0].address, $0) }, uniquingKeysWith: { first, _ in first })
         resolutions = Array(repeating: nil, count: entities.count)
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }

@@ -95,8 +95,8 @@ public struct Planner: Sendable {
                 change.pointee.fields.withUnsafeBufferPointer { fields in
                     for field in fields.indices {
                         switch fields[field].after {
-                        case .ref(let ref): if let address = ref.address { used.insert(address) }
-                        case .refs(let refs): for ref in refs { if let address = ref.address { used.insert(address) } }
+                        case .ref(let ref): if let address = ref.address, address.kind == .tag { used.insert(address) }
+                        case .refs(let refs): for ref in refs { if let address = ref.address, address.kind == .tag { used.insert(address) } }
                         default: break
                         }
                     }

@@ -144,6 +144,45 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(adopted.aliases, ["emberwilde42"])
     }
 
+    func testAdoptsAnInterruptedCreateThatLandsAfterTheLookUp() async throws {
+        let fixture = try await ApplyFixture.start()
+        defer { Task { await fixture.server.stop() } }
+        let state = try SyncState(path: temporaryStatePath())
+        let plan = fixture.plan()
+        // A killed run's performer create is still in Stash's hands: it lands just after this run looked for it.
+        let performer = try XCTUnwrap(plan.changes.first { $0.address.kind == .performer })
+        try state.journalCreates([PendingCreate(address: performer.address, match: performer.match)])
+        let writer = LateLandingWriter(inner: StashClientWriter(client: fixture.client())) {
+            _ = await fixture.client().createPerformers([PerformerCreateInput(name: "Ember Wilde", disambiguation: "Fansly")])
+        }
+        let applier = Applier(writer: writer, state: state, monitor: SyncMonitor(style: .quiet) { _ in },
+                              options: BatchOptions(batchSize: 100, parallelism: 2, maxAttempts: 4, retryDelay: .milliseconds(5)))
+
+        let report = await applier.apply(plan)
+
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(writer.lookUps, 2, "looked up before creating, and again when Stash said the name was taken")
+        XCTAssertEqual(fixture.server.state.performers.count, 1, "no duplicate")
+        let adopted = try XCTUnwrap(fixture.server.state.performers.values.first)
+        XCTAssertEqual(try state.link(for: performer.address)?.stashId, String(adopted.id))
+        XCTAssertEqual(adopted.aliases, ["emberwilde42"], "the adopted object gets the plan's fields")
+        XCTAssertEqual(try state.pendingCreates(), [])
+    }
+
+    func testANameTakenByAnotherObjectStillFailsACreateNotJournalled() async throws {
+        let fixture = try await ApplyFixture.start()
+        defer { Task { await fixture.server.stop() } }
+        _ = await fixture.client().createPerformers([PerformerCreateInput(name: "Ember Wilde", disambiguation: "Fansly")])
+        let state = try SyncState(path: temporaryStatePath())
+
+        let report = await makeApplier(fixture, state: state).apply(fixture.plan())
+
+        let failures = Dictionary(report.failures.map { ($0.item, $0.error) }) { first, _ in first }
+        XCTAssertTrue(failures["performer.account.emberwilde42"]?.contains("already exists") ?? false,
+                      "only a create this tool journalled is adopted: \(failures)")
+        XCTAssertEqual(fixture.server.state.performers.count, 1)
+    }
+
     func testAFailedParentFailsItsDependentsWithTheReason() async throws {
         let fixture = try await ApplyFixture.start()
         defer { Task { await fixture.server.stop() } }
@@ -223,5 +262,28 @@ extension ApplyTests {
         XCTAssertEqual(again.failures, [])
         XCTAssertEqual(fixture.server.requestCount(for: "galleryChapterCreate"), 0)
         XCTAssertEqual(fixture.server.requestCount(for: "findGalleries"), 1)
+    }
+}
+
+/// Delegates to a real writer; the first look-up for a lost create runs `landing` after looking,
+/// as when a killed run's request reaches Stash late.
+final class LateLandingWriter: StashWriter, @unchecked Sendable {
+    private let inner: StashWriter
+    private let landing: @Sendable () async -> Void
+    private let lock = NSLock()
+    private var count = 0
+    var lookUps: Int { lock.lock(); defer { lock.unlock() }; return count }
+
+    init(inner: StashWriter, landing: @escaping @Sendable () async -> Void) { self.inner = inner; self.landing = landing }
+
+    func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult] { try await inner.create(kind, inputs: inputs) }
+    func update(_ kind: EntityKind, inputs: [ObjectFields]) async throws -> [WriteResult] { try await inner.update(kind, inputs: inputs) }
+    func addGalleryImages(_ additions: [GalleryImages]) async throws -> [WriteResult] { try await inner.addGalleryImages(additions) }
+    func galleryImageCounts(ids: [String]) async throws -> [String: Int] { try await inner.galleryImageCounts(ids: ids) }
+    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String] {
+        let found = try await inner.findExisting(kind, match: match, fields: fields)
+        let first: Bool = { lock.lock(); defer { lock.unlock() }; count += 1; return count == 1 }()
+        if first { await landing() }
+        return found
     }
 }
