@@ -127,7 +127,7 @@ struct RulesExplain: ParsableCommand {
         }
         guard let explanation = try MappingEngine(rules: set).explain(target, source: database, creators: creators) else {
             var standardError = StandardError()
-            print("error: no \(label) in \(database.path) (or the rules skip its creator)", to: &standardError)
+            print("Error: no \(label) in \(database.path) (or the rules skip its creator)", to: &standardError)
             throw ExitCode(1)
         }
         print(RulesExplainReport.render(explanation, label: label, rules: set))

@@ -93,7 +93,7 @@ final class RulesCLITests: XCTestCase {
     func testExplainUnknownPostAndBadArguments() throws {
         let missing = try CLI.run(["rules", "explain", "--db", sample, "--post", "1"])
         XCTAssertEqual(missing.exitCode, 1)
-        XCTAssertTrue(missing.stderr.contains("error: no post 1 in \(sample)"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("Error: no post 1 in \(sample)"), missing.stderr)
         let twoTargets = try CLI.run(["rules", "explain", "--db", sample, "--post", "1", "--media", "2"])
         XCTAssertNotEqual(twoTargets.exitCode, 0)
         XCTAssertTrue(twoTargets.stderr.contains("give exactly one of --post, --message, --media, --account"), twoTargets.stderr)
