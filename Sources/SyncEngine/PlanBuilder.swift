@@ -133,7 +133,7 @@ final class PlanBuilder {
 
         if !snapshot.isOffline && selection.targets.isEmpty { Planner.skipUnusedTagCreates(&changes) }
         if !Self.inAddressOrder(changes.count, { changes[$0].address }) {
-            changes.sort { Planner.precedes($0.address, $1.address) }
+            changes.sort { $0.address < $1.address }
         }
         if selection.targets.isEmpty {
             unmatched.append(contentsOf: try planner.unknownStashFiles(creators: selection.creators))
@@ -208,7 +208,7 @@ final class PlanBuilder {
         var previous = address(0)
         for index in 1..<count {
             let current = address(index)
-            if Planner.precedes(current, previous) { return false }
+            if current < previous { return false }
             previous = current
         }
         return true
@@ -224,7 +224,7 @@ final class PlanBuilder {
         for creator in groups.keys.sorted() {
             var group = groups[creator]!
             if !inAddressOrder(group.count, { unmatched[group[$0]].address }) {
-                group.sort { Planner.precedes(unmatched[$0].address, unmatched[$1].address) }
+                group.sort { unmatched[$0].address < unmatched[$1].address }
             }
             for index in group { ordered.append(unmatched[index]) }
         }

@@ -42,7 +42,7 @@ public struct PlanSession: Sendable {
         }
         progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
         return try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
-            .plan(inputs: inputs, selection: selection, tool: tool)
+            .plan(selected: entities, inputs: inputs, selection: selection, tool: tool)
     }
 }
 

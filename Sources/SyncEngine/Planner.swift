@@ -80,7 +80,13 @@ public struct Planner: Sendable {
 
     /// Builds the plan for `selection`, stamped with `inputs`.
     public func plan(inputs: PlanInputs, selection: PlanSelection = PlanSelection(), tool: String, now: Date = Date()) throws -> Plan {
-        try PlanBuilder(planner: self, entities: try select(selection)).plan(inputs: inputs, selection: selection, tool: tool, now: now)
+        try plan(selected: try select(selection), inputs: inputs, selection: selection, tool: tool, now: now)
+    }
+
+    /// `plan` for entities `select(selection)` already picked (a session picks them before reading Stash).
+    func plan(selected entities: [DesiredEntity], inputs: PlanInputs, selection: PlanSelection, tool: String,
+              now: Date = Date()) throws -> Plan {
+        try PlanBuilder(planner: self, entities: entities).plan(inputs: inputs, selection: selection, tool: tool, now: now)
     }
 
     /// A new tag nothing in the plan would carry (say `Trailer` when every preview is a `.None`
@@ -109,23 +115,6 @@ public struct Planner: Sendable {
             changes[index] = PlannedChange(address: change.address, action: .skip, reason: .notCreated,
                                            detail: "nothing in Stash would carry this tag yet", match: change.match,
                                            creator: change.creator, source: change.source)
-        }
-    }
-
-    /// Address order (phase, then key) without `EntityKind.phase`'s array look-up per comparison.
-    static func precedes(_ lhs: EntityAddress, _ rhs: EntityAddress) -> Bool {
-        lhs.kind != rhs.kind ? phase(lhs.kind) < phase(rhs.kind) : lhs.key < rhs.key
-    }
-
-    static func phase(_ kind: EntityKind) -> Int {
-        switch kind {
-        case .tag: return 0
-        case .studio: return 1
-        case .performer: return 2
-        case .gallery: return 3
-        case .scene: return 4
-        case .image: return 5
-        case .chapter: return 6
         }
     }
 
