@@ -1,9 +1,6 @@
 import Foundation
 import FanslyMetadata
 import MappingRules
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One run of `Planner.plan`: the selected entities by position, so that matching, reference
 /// resolution and the diff index arrays instead of hashing the same addresses again and again
@@ -54,16 +51,6 @@ final class PlanBuilder {
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }
 
-    /// Evaluating the rules and reading Stash ran on other threads, whose glibc malloc arenas keep
-    /// what they freed (tens of megabytes the plan's own allocations cannot reuse): handed back to
-    /// the system before the plan raises the peak. `malloc_trim` is not in the Glibc module map.
-    static func returnFreedMemory() {
-        #if canImport(Glibc)
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(symbol, to: MallocTrim.self)(0) }
-        #endif
-    }
-
     /// `items` in storage of exactly their count: a plan keeps hundreds of thousands of field
     /// changes, and growing arrays leave up to half their capacity unused.
     static func exact(_ items: [FieldChange]) -> [FieldChange] {
@@ -89,7 +76,7 @@ final class PlanBuilder {
     }
 
     func plan(inputs: PlanInputs, selection: PlanSelection, tool: String, now: Date) throws -> Plan {
-        Self.returnFreedMemory()
+        GlibcMalloc.returnFreedMemory()
         return try entities.withUnsafeBufferPointer { buffer in
             // Entities are read in place through the array's storage: passing `at(i).pointee` borrows
             // the entity, where `entities[i]` would copy it (six reference counts, 90,000 times, thrice).
