@@ -110,6 +110,14 @@ public struct Applier: Sendable {
         var galleryImages: [(Int, GalleryImages, written: [String: PlanValue])] = []
         let addresses = batch.map(\.change.address)
         let links = try state.links(for: addresses)
+        // A create that reached Stash without its reply being recorded: adopt the object, then make
+        // sure it holds this plan's fields.
+        func adopt(_ index: Int, id: String, send: [String: PlanValue], record: [String: PlanValue]) throws {
+            let address = batch[index].change.address
+            try state.confirmCreates([WrittenObject(address: address, stashId: id, fields: [:])])
+            run.setId(id, for: address)
+            updates.append((index, ObjectFields(id: id, fields: send), record, true))
+        }
         let pendingCreates = batch.contains { $0.change.action == .create && $0.phase != .galleryImages }
             ? try state.pendingCreates(for: addresses) : [:]
 
@@ -172,16 +180,8 @@ public struct Applier: Sendable {
                     let found = try await writer.findExisting(change.address.kind, match: pending.match, fields: fields)
                     switch found.count {
                     case 0: creates.append((index, fields, record))
-                    case 1:
-                        // The create reached Stash but its reply was lost: adopt the object, then make
-                        // sure it holds this plan's fields.
-                        try state.confirmCreates([WrittenObject(address: change.address, stashId: found[0], fields: [:])])
-                        run.setId(found[0], for: change.address)
-                        updates.append((index, ObjectFields(id: found[0], fields: fields), record, true))
-                    default:
-                        results[index] = .failed(WriteFailure(.rejected,
-                            "an earlier create of \(change.address) may have succeeded, and several \(change.address.kind.rawValue)s "
-                            + "match it (ids \(found.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again"))
+                    case 1: try adopt(index, id: found[0], send: fields, record: record)
+                    default: results[index] = .failed(Self.severalMatch(change.address, found))
                     }
                 } else {
                     creates.append((index, fields, record))
@@ -227,16 +227,22 @@ public struct Applier: Sendable {
             try state.confirmCreates(confirmed)
             try state.abandonCreates(refused)
             for late in lateCreates {
-                let change = batch[late.index].change
-                let found = try await writer.findExisting(change.address.kind, match: change.match, fields: late.send)
-                guard found.count == 1 else {
-                    try state.abandonCreates([change.address])
-                    results[late.index] = itemResult(for: late.failure, run: run)
-                    continue
+                let address = batch[late.index].change.address
+                do {
+                    let found = try await writer.findExisting(address.kind, match: pendingCreates[address]?.match ?? [],
+                                                              fields: late.send)
+                    switch found.count {
+                    case 1: try adopt(late.index, id: found[0], send: late.send, record: late.record)
+                    case 0:
+                        // Taken by an object this create did not make (an alias, say): Stash's refusal stands.
+                        try state.abandonCreates([address])
+                        results[late.index] = itemResult(for: late.failure, run: run)
+                    default: results[late.index] = .failed(Self.severalMatch(address, found))
+                    }
+                } catch let failure as WriteFailure {
+                    // The journal entry stays pending: the next attempt looks again.
+                    results[late.index] = itemResult(for: failure, run: run)
                 }
-                try state.confirmCreates([WrittenObject(address: change.address, stashId: found[0], fields: [:])])
-                run.setId(found[0], for: change.address)
-                updates.append((late.index, ObjectFields(id: found[0], fields: late.send), late.record, true))
             }
         }
 
@@ -282,6 +288,12 @@ public struct Applier: Sendable {
             if failure.kind == .stopsRun { run.stop(because: failure.message) }
             throw failure
         }
+    }
+
+    /// Several objects match a create that may have reached Stash: a person decides, nothing is guessed.
+    static func severalMatch(_ address: EntityAddress, _ found: [String]) -> WriteFailure {
+        WriteFailure(.rejected, "an earlier create of \(address) may have succeeded, and several \(address.kind.rawValue)s "
+                     + "match it (ids \(found.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again")
     }
 
     /// Stash's uniqueness refusals (`tag with name '…' already exists`, `name '…' is used as alias for '…'`).
