@@ -7,8 +7,7 @@ extension MappingEngine {
     /// accounts and the settings alone, not on any post or media, so a caller can start reading
     /// those folders from Stash while the records are still being evaluated.
     public func creatorFolders(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> [String: [String]] {
-        let root = rules.settings.downloadRoot ?? source.defaultDownloadRoot ?? ""
-        let downloadRoot = root.hasSuffix("/") ? String(root.dropLast()) : root
+        let downloadRoot = rules.downloadRoot(of: source)
         var result: [String: [String]] = [:]
         for account in try creators ?? source.creatorAccounts() {
             var context = RecordContext(urls: rules.urls)
@@ -22,6 +21,13 @@ extension MappingEngine {
 }
 
 extension RuleSet {
+    /// The folder relative creator folders are under: `settings.downloadRoot`, else the source's
+    /// (the database's folder), without a trailing slash.
+    func downloadRoot(of source: some MetadataRecordSource) -> String {
+        let root = settings.downloadRoot ?? source.defaultDownloadRoot ?? ""
+        return root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
     /// `settings.creatorFolders` rendered for `account`: relative names under `downloadRoot` (no
     /// trailing slash), then mapped to Stash's paths; empty names and repeats left out.
     func creatorFolders(for account: Account, downloadRoot: String) -> [String] {

@@ -107,8 +107,7 @@ final class Evaluation {
         self.tracing = tracing
         self.builder = StateBuilder(tracing: tracing)
         self.usesOriginalHashtag = rules.tags.hashtagName.variables.contains(.hashtagOriginal)
-        let root = rules.settings.downloadRoot ?? source.defaultDownloadRoot ?? ""
-        self.downloadRoot = root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.downloadRoot = rules.downloadRoot(of: source)
     }
 
     func run(creators: [Account]) throws {
@@ -248,16 +247,7 @@ final class Evaluation {
 
     private func folders(for account: Account) -> [String] {
         if let cached = folders[account.id] { return cached }
-        var context = RecordContext(urls: rules.urls)
-        context.account = account
-        var result: [String] = []
-        for template in rules.settings.creatorFolders {
-            let name = template.render(context)
-            guard !name.isEmpty else { continue }
-            let local = name.hasPrefix("/") ? name : (downloadRoot.isEmpty ? name : downloadRoot + "/" + name)
-            let mapped = rules.settings.stashPath(local)
-            if !result.contains(mapped) { result.append(mapped) }
-        }
+        let result = rules.creatorFolders(for: account, downloadRoot: downloadRoot)
         folders[account.id] = result
         return result
     }
