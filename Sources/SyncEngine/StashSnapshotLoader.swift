@@ -86,7 +86,7 @@ public struct StashSnapshotLoader: Sendable {
         if let prefetched {
             progress("reading from Stash…")
             let fetched = try await prefetched.task.value
-            let galleries = wantedKinds.contains(.gallery) || wantedKinds.contains(.chapter) || wantedKinds.contains(.image)
+            let galleries = Self.needsGalleries(wantedKinds)
             objects = fetched.common.filter { object in
                 switch object.kind {
                 case .gallery, .chapter: return galleries
@@ -170,12 +170,17 @@ public struct StashSnapshotLoader: Sendable {
         objects += try await performers.map(Self.object)
         objects += try await studios.map(Self.object)
         objects += try await tags.map(Self.object)
-        if wantedKinds.contains(.gallery) || wantedKinds.contains(.chapter) || wantedKinds.contains(.image) {
+        if Self.needsGalleries(wantedKinds) {
             var filter = MediaFilter(code: StringCriterion("", .notNull))
             filter.or = MediaFilter(url: StringCriterion("", .notNull))
             for gallery in try await client.findGalleries(filter: filter) { objects += Self.objects(gallery) }
         }
         return objects
+    }
+
+    /// Galleries are read for gallery and chapter entities, and for images (which list their galleries).
+    private static func needsGalleries(_ kinds: Set<EntityKind>) -> Bool {
+        kinds.contains(.gallery) || kinds.contains(.chapter) || kinds.contains(.image)
     }
 
     /// The scenes or images under each job's folder, `concurrency` finds at a time; each page is
