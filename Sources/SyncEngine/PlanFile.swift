@@ -94,16 +94,21 @@ public enum PlanFile {
         guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
             throw ReadError.notAPlan(path: path, reason: "not a JSON object")
         }
-        guard let version = header.format_version else { throw ReadError.notAPlan(path: path, reason: "no format_version") }
-        guard version == Plan.currentFormatVersion else {
-            throw ReadError.unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
-        }
+        try checkVersion(header.format_version, path: path)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {
             return try decoder.decode(Plan.self, from: data)
         } catch let error as DecodingError {
             throw ReadError.notAPlan(path: path, reason: describe(error))
+        }
+    }
+
+    /// Refuses a document without a `format_version`, or with one this version does not read.
+    static func checkVersion(_ version: Int?, path: String) throws {
+        guard let version else { throw ReadError.notAPlan(path: path, reason: "no format_version") }
+        guard version == Plan.currentFormatVersion else {
+            throw ReadError.unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
         }
     }
 

@@ -294,12 +294,8 @@ struct PlanLines: @unchecked Sendable {
                     deferred = deferred ?? PlanFile.ReadError.notAPlan(path: path, reason: "line \(line): \(PlanFile.describe(error, root: nil))")
                 }
             }
-            guard let version = parts.lazy.compactMap(\.part.format_version).first else {
-                throw PlanFile.ReadError.notAPlan(path: path, reason: "no format_version")
-            }
-            guard version == Plan.currentFormatVersion else {
-                throw PlanFile.ReadError.unsupportedVersion(path: path, found: version, supported: Plan.currentFormatVersion)
-            }
+            let version = parts.lazy.compactMap(\.part.format_version).first
+            try PlanFile.checkVersion(version, path: path)
             if let deferred { throw deferred }
             func value<T>(_ key: String, _ pick: (Part) -> T?) throws -> T {
                 guard let found = parts.compactMap({ pick($0.part) }).first else {
@@ -307,7 +303,7 @@ struct PlanLines: @unchecked Sendable {
                 }
                 return found
             }
-            return SavedPlan.Header(formatVersion: version, createdAt: try value("created_at") { $0.created_at },
+            return SavedPlan.Header(formatVersion: Plan.currentFormatVersion, createdAt: try value("created_at") { $0.created_at },
                                     tool: try value("tool") { $0.tool }, inputs: try value("inputs") { $0.inputs },
                                     summary: try value("summary") { $0.summary })
         }
