@@ -283,8 +283,10 @@ struct RecordLoader {
             .map { schema.column("posts", $0) }.joined(separator: ", ")
     }
 
-    /// Post rows matching `sqlWhere` (which may use the `%@` id list), without relationships.
+    /// Post rows matching `sqlWhere`, without relationships: either `sqlWhere` uses the `%@` id list
+    /// and `ids` fill it (they are then the statement's only parameters), or `arguments` bind its `?`s.
     func postRows(sqlWhere: String, ids: [FanslyID]? = nil, arguments: StatementArguments = []) throws -> [Post] {
+        precondition(ids == nil || arguments == StatementArguments(), "postRows takes ids or arguments, not both")
         let sql = "SELECT \(postColumns) FROM posts WHERE \(sqlWhere)"
         let rows = try ids.map { try self.rows(sql, ids: $0) }
             ?? ValueRow.fetchAll(db, sql: sql, arguments: arguments)
