@@ -169,6 +169,30 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(try state.pendingCreates(), [])
     }
 
+    func testALostCreateThatSeveralObjectsMatchFailsWithTheirIds() async throws {
+        let fixture = try await ApplyFixture.start()
+        defer { Task { await fixture.server.stop() } }
+        let state = try SyncState(path: temporaryStatePath())
+        let plan = fixture.plan()
+        let performer = try XCTUnwrap(plan.changes.first { $0.address.kind == .performer })
+        try state.journalCreates([PendingCreate(address: performer.address, match: performer.match)])
+        // No performer has the name, two have the URL: which one the lost create made cannot be told.
+        let created = await fixture.client().createPerformers([
+            PerformerCreateInput(name: "Ember", urls: [ApplyFixture.performerURL]),
+            PerformerCreateInput(name: "Wilde", urls: [ApplyFixture.performerURL]),
+        ])
+        let ids = try created.map { try $0.get() }
+
+        let report = await makeApplier(fixture, state: state).apply(plan)
+
+        let failures = Dictionary(report.failures.map { ($0.item, $0.error) }) { first, _ in first }
+        XCTAssertEqual(failures["performer.account.emberwilde42"],
+                       "an earlier create of performer.account.emberwilde42 may have succeeded, and several performers match it "
+                       + "(ids \(ids.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again")
+        XCTAssertEqual(fixture.server.state.performers.count, 2, "nothing guessed, nothing created")
+        XCTAssertEqual(try state.pendingCreates().map(\.address), [performer.address], "still pending for the next run")
+    }
+
     func testANameTakenByAnotherObjectStillFailsACreateNotJournalled() async throws {
         let fixture = try await ApplyFixture.start()
         defer { Task { await fixture.server.stop() } }
