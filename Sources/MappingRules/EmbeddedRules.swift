@@ -1624,6 +1624,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/galleryFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1682,6 +1685,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/sceneFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1740,6 +1746,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/imageFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1795,6 +1804,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/performerFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1860,6 +1872,9 @@ tags:
                   "$ref": "#/$defs/performerFields"
                 }
               }
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1913,6 +1928,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/studioFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1966,6 +1984,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/networkFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -2021,6 +2042,16 @@ tags:
           }
         }
       ]
+    },
+    "customFields": {
+      "description": "Stash custom fields: name → template (or a long-form field). Written with Stash's `partial` (other keys are kept). Scenes, images, galleries, studios and tags have custom fields since Stash v0.31, performers since v0.28; on an older Stash they are left out with a notice.",
+      "type": "object",
+      "propertyNames": {
+        "pattern": "^[^.]+$"
+      },
+      "additionalProperties": {
+        "$ref": "#/$defs/textField"
+      }
     }
   }
 }

@@ -21,7 +21,9 @@ public struct MappingEngine: Sendable {
     public func evaluate(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> DesiredState {
         let evaluation = Evaluation(rules: rules, source: source, tracing: false)
         try evaluation.run(creators: creators ?? source.creatorAccounts())
-        return evaluation.builder.state()
+        var state = evaluation.builder.state()
+        state.folderLayout = rules.folderLayout(source: source, creatorFolders: state.creatorFolders)
+        return state
     }
 
     /// Evaluates with provenance: the state plus, per entity and field, the rule that produced it.

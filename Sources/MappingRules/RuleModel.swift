@@ -155,7 +155,10 @@ struct PathMapping: Sendable, Hashable {
 /// Global settings.
 struct Settings: Sendable, Hashable {
     var respectOrganized = true
+    /// Absolute: `~` expanded, a relative path resolved against its rule file's folder.
     var downloadRoot: String?
+    /// Where `downloadRoot` was set (nil: the database's folder, or the command line).
+    var downloadRootLocation: SourceLocation?
     var pathMap: [PathMapping] = []
     var creatorFolders: [Template] = []
 

@@ -9,6 +9,9 @@ public struct RuleSet: Sendable {
     /// The merged rules as canonical JSON (sorted keys): equal for equal effective rules,
     /// whatever the comments, key order or file split. SyncEngine hashes it into plans.
     public internal(set) var canonicalData: Data
+    /// Problems that do not stop the rules from working, each as `file:line:column: message`
+    /// (a `settings.downloadRoot` that does not exist on this machine).
+    public internal(set) var warnings: [RuleDiagnostic] = []
 
     var settings = Settings()
     var urls = URLTemplates()
@@ -101,8 +104,10 @@ public struct RuleSet: Sendable {
         // Files that parsed are still checked when another did not: one run reports every problem.
         guard let root = merged else { throw RulesError(diagnostics: sink.sorted) }
         var compiler = RuleCompiler(sink: sink)
-        let set = compiler.compile(root, files: names)
+        var set = compiler.compile(root, files: names)
         guard sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }
+        set.checkDownloadRoot(sink: sink)
+        set.warnings = sink.warnings
         return set
     }
 

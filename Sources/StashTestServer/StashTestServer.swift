@@ -68,10 +68,16 @@ public final class StashTestServer: @unchecked Sendable {
     private var serverTask: Task<Void, Error>?
     private var documentCache: [String: Result<Document, GraphQLErrorList>] = [:]
     private var _port: UInt16 = 0
-    private var schema: GraphQLSchema { Self.sharedSchema }
+    private var schema: GraphQLSchema { line == .v0_31 ? Self.sharedSchemaV031 : Self.sharedSchema }
+    /// The Stash release whose API the server speaks.
+    public let line: StashSchemaLine
 
-    /// A server requiring `apiKey` (nil: no authentication).
-    public init(apiKey: String? = nil) { self.apiKey = apiKey }
+    /// A server requiring `apiKey` (nil: no authentication), speaking `line`'s API.
+    public init(apiKey: String? = nil, line: StashSchemaLine = .v0_30) {
+        self.apiKey = apiKey
+        self.line = line
+        _version = line.rawValue
+    }
 
     deinit { serverTask?.cancel() }
 
@@ -79,7 +85,7 @@ public final class StashTestServer: @unchecked Sendable {
 
     /// Starts listening on a free port of 127.0.0.1.
     public func start() async throws {
-        _ = Self.sharedSchema
+        _ = schema
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
         let handler = ClosureHTTPHandler { [weak self] request in
             guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }

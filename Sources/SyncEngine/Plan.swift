@@ -20,15 +20,43 @@ public struct Plan: Sendable, Hashable, Codable {
     public var changes: [PlannedChange]
     public var unmatched: [UnmatchedMedia]
     public var summary: PlanSummary
+    /// Things found while planning that the user should know first (where Stash sees the
+    /// downloads, a rules setting that does not hold, a Stash lacking a field the rules set).
+    public var notices: [String]
 
     public init(formatVersion: Int = Plan.currentFormatVersion, createdAt: Date, tool: String, inputs: PlanInputs,
-                changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary) {
+                changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [String] = []) {
         self.formatVersion = formatVersion; self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
-        self.changes = changes; self.unmatched = unmatched; self.summary = summary
+        self.changes = changes; self.unmatched = unmatched; self.summary = summary; self.notices = notices
     }
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary
+        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary, notices
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+        tool = try container.decode(String.self, forKey: .tool)
+        inputs = try container.decode(PlanInputs.self, forKey: .inputs)
+        changes = try container.decode([PlannedChange].self, forKey: .changes)
+        unmatched = try container.decode([UnmatchedMedia].self, forKey: .unmatched)
+        summary = try container.decode(PlanSummary.self, forKey: .summary)
+        // Absent in plans written before notices existed, and when there are none.
+        notices = try container.decodeIfPresent([String].self, forKey: .notices) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(changes, forKey: .changes)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(formatVersion, forKey: .formatVersion)
+        try container.encode(inputs, forKey: .inputs)
+        if !notices.isEmpty { try container.encode(notices, forKey: .notices) }
+        try container.encode(summary, forKey: .summary)
+        try container.encode(tool, forKey: .tool)
+        try container.encode(unmatched, forKey: .unmatched)
     }
 }
 
@@ -184,15 +212,19 @@ public struct UnmatchedMedia: Sendable, Hashable, Codable {
     public var fileMediaId: FanslyID
     /// Paths (in Stash's view) or folders looked in.
     public var lookedFor: [String]
-    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…
+    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…: the same words
+    /// for every file of one kind of problem (the report counts them by reason).
     public var reason: String
-    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String) {
+    /// Where Stash holds the file instead, when it does (outside the creator folders).
+    public var stashPaths: [String]?
+    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String,
+                stashPaths: [String]? = nil) {
         self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
-        self.lookedFor = lookedFor; self.reason = reason
+        self.lookedFor = lookedFor; self.reason = reason; self.stashPaths = stashPaths
     }
 
     enum CodingKeys: String, CodingKey {
-        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason
+        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason, stashPaths = "stash_paths"
     }
 }
 
