@@ -80,6 +80,31 @@ final class LocalSettingsTests: XCTestCase {
         XCTAssertFalse(state.entities.contains { $0.address.kind == .gallery && $0[field: "custom_fields.fansly_post_id"] != nil })
     }
 
+    /// The provenance keys Docs/rules.md offers load as written there.
+    func testDocumentedProvenanceKeysLoad() throws {
+        let rules = try RuleSet.load(yaml: """
+            extends: default
+            post:
+              gallery: { custom_fields: { fansly_post_id: "{{ post.id }}", fansly_url: "{{ url.post }}" } }
+              scene: { custom_fields: { fansly_post_id: "{{ post.id }}", fansly_media_id: "{{ media.id }}" } }
+              image: { custom_fields: { fansly_post_id: "{{ post.id }}", fansly_media_id: "{{ media.id }}" } }
+            message:
+              gallery: { custom_fields: { fansly_message_id: "{{ message.id }}", fansly_url: "{{ url.message }}" } }
+              scene: { custom_fields: { fansly_message_id: "{{ message.id }}", fansly_media_id: "{{ media.id }}" } }
+              image: { custom_fields: { fansly_message_id: "{{ message.id }}" } }
+            account:
+              performer: { custom_fields: { fansly_account_id: "{{ account.id }}" } }
+              studio: { custom_fields: { fansly_account_id: "{{ account.id }}" } }
+            """)
+        let database = try MetadataDatabase(path: GoldenTests.sampleDatabase.path)
+        let state = try MappingEngine(rules: rules).evaluate(database: database)
+        let names = Set(state.entities.flatMap { $0.fields.map(\.name) }.filter { $0.hasPrefix("custom_fields.") })
+        XCTAssertEqual(names, ["custom_fields.fansly_post_id", "custom_fields.fansly_url", "custom_fields.fansly_media_id",
+                               "custom_fields.fansly_message_id", "custom_fields.fansly_account_id"])
+        XCTAssertFalse(try MappingEngine(rules: RuleSet.builtInDefault()).evaluate(database: database).entities
+            .contains { $0.fields.contains { $0.name.hasPrefix("custom_fields.") } }, "off by default")
+    }
+
     func testCustomFieldMistakesAreReportedWithTheirPosition() throws {
         XCTAssertThrowsError(try RuleSet.load(yaml: """
             extends: default
