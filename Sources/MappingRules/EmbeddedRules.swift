@@ -530,6 +530,16 @@ tags:
           "items": {
             "type": "string"
           }
+        },
+        "custom_fields": {
+          "description": "Stash custom fields set on every tag the rules produce (Stash v0.31+): name → text (templates without record variables).",
+          "type": "object",
+          "propertyNames": {
+            "pattern": "^[^.]+$"
+          },
+          "additionalProperties": {
+            "$ref": "#/$defs/template"
+          }
         }
       }
     }

@@ -276,6 +276,10 @@ final class Evaluation {
         if !aliases.isEmpty { fields.append(DesiredField(name: "aliases", value: .strings(aliases), strategy: rules.tags.strategy)) }
         let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1) }
         if !parents.isEmpty { fields.append(DesiredField(name: "parent_ids", value: .references(parents), strategy: rules.tags.strategy)) }
+        for custom in rules.tags.customFields {
+            let value = custom.value.render(RecordContext(urls: rules.urls))
+            if !value.isEmpty { fields.append(DesiredField(name: "custom_fields." + custom.name, value: .string(value), strategy: rules.tags.strategy)) }
+        }
         var match: [MatchKey] = [.name(name, disambiguation: nil)]
         match += aliases.map { .name($0, disambiguation: nil) }
         add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,

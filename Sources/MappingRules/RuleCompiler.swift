@@ -541,7 +541,20 @@ struct RuleCompiler {
         tags.respectOrganized = respectOrganizedDefault
         guard let node else { tags.hashtagsEnabled = false; return tags }
         guard expectMapping(node, "tags") != nil else { return tags }
-        checkKeys(node, allowed: ["createMissing", "match", "strategy", "hashtags", "aliases", "ignore", "extra", "parents", "words"], path: "tags")
+        checkKeys(node, allowed: ["createMissing", "match", "strategy", "hashtags", "aliases", "ignore", "extra", "parents", "words", "custom_fields"],
+                  path: "tags")
+        if let custom = node["custom_fields"], expectMapping(custom, "tags.custom_fields") != nil {
+            for entry in custom.entries ?? [] {
+                guard !entry.key.isEmpty, !entry.key.contains("."),
+                      let source = text(entry.value, "tags.custom_fields.\(entry.key)") else {
+                    sink.error(entry.keyLocation, "tags.custom_fields: '\(entry.key)' is not a custom field name (give a name without dots)")
+                    continue
+                }
+                if let template = compileTemplate(source, at: entry.value, roots: [], usage: "tags.custom_fields") {
+                    tags.customFields.append(NamedTemplate(name: entry.key, value: template))
+                }
+            }
+        }
         if let value = node["createMissing"] { tags.createMissing = bool(value, "tags.createMissing") ?? true }
         if let value = node["strategy"] { tags.strategy = strategy(value, "tags.strategy") ?? .merge }
         if let value = node["match"] {

@@ -111,6 +111,12 @@ struct ExtraTag: Sendable, Hashable {
 }
 
 /// Tag derivation: hashtag → name, aliases, ignore list, extra tags, parents.
+/// A template under a name (`tags.custom_fields` entries).
+struct NamedTemplate: Sendable, Hashable {
+    var name: String
+    var value: Template
+}
+
 struct TagRules: Sendable, Hashable {
     var createMissing = true
     var respectOrganized = true
@@ -130,6 +136,8 @@ struct TagRules: Sendable, Hashable {
     var parents: [String: [String]] = [:]
     var vocabulary: Vocabulary = .empty
     var strategy: FieldStrategy = .merge
+    /// `tags.custom_fields`: set on every tag the rules produce (templates without record variables).
+    var customFields: [NamedTemplate] = []
 
     func isIgnored(_ name: String) -> Bool {
         if ignoreWords.contains(name.lowercased()) { return true }

@@ -105,6 +105,16 @@ final class LocalSettingsTests: XCTestCase {
             .contains { $0.fields.contains { $0.name.hasPrefix("custom_fields.") } }, "off by default")
     }
 
+    func testTagCustomFieldsAreSetOnEveryTag() throws {
+        let rules = try RuleSet.load(yaml: "extends: default\ntags:\n  custom_fields: { source: fansly-stash }\n")
+        let state = try MappingEngine(rules: rules).evaluate(database: try MetadataDatabase(path: GoldenTests.sampleDatabase.path))
+        let tags = state.entities.filter { $0.address.kind == .tag }
+        XCTAssertFalse(tags.isEmpty)
+        XCTAssertTrue(tags.allSatisfy { $0[field: "custom_fields.source"]?.value == .string("fansly-stash") })
+        XCTAssertThrowsError(try RuleSet.load(yaml: "extends: default\ntags:\n  custom_fields: { source: \"{{ post.id }}\" }\n"),
+                             "tags have no record to read")
+    }
+
     func testCustomFieldMistakesAreReportedWithTheirPosition() throws {
         XCTAssertThrowsError(try RuleSet.load(yaml: """
             extends: default

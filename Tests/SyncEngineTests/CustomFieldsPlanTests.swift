@@ -21,6 +21,8 @@ final class CustomFieldsPlanTests: XCTestCase {
         account:
           studio:
             custom_fields: { fansly_account_id: "{{ account.id }}" }
+        tags:
+          custom_fields: { source: fansly-stash }
         """
 
     private func run(_ line: StashSchemaLine) async throws -> (server: StashTestServer, client: StashClient, plan: () async throws -> Plan) {
@@ -66,6 +68,8 @@ final class CustomFieldsPlanTests: XCTestCase {
         XCTAssertEqual(stash.scenes[Int(scene.stashId!)!]?.customFields["fansly_post_id"], id)
         XCTAssertFalse(stash.studios.values.filter { $0.customFields["fansly_account_id"] != nil }.isEmpty)
         XCTAssertFalse(stash.galleries.values.filter { $0.customFields["fansly_post_id"] != nil }.isEmpty)
+        XCTAssertFalse(stash.tags.isEmpty)
+        XCTAssertTrue(stash.tags.values.allSatisfy { $0.customFields == ["source": "fansly-stash"] })
 
         let second = try await PlanSession(desired: try MappingEngine(rules: try RuleSet.load(yaml: Self.rules))
             .evaluate(database: try MetadataDatabase(path: Self.examples.appendingPathComponent("sample-metadata.sqlite3").path)),
@@ -79,8 +83,8 @@ final class CustomFieldsPlanTests: XCTestCase {
         let first = try await plan()
         XCTAssertEqual(first.notices.count, 1, "\(first.notices)")
         let notice = try XCTUnwrap(first.notices.first)
-        XCTAssertTrue(notice.contains("no custom fields on galleries (fansly_post_id), studios (fansly_account_id), scenes (fansly_media_id, fansly_post_id)")
-                      || notice.contains("scenes (fansly_media_id, fansly_post_id)"), notice)
+        XCTAssertTrue(notice.contains("no custom fields on tags (source), studios (fansly_account_id), galleries (fansly_post_id), "
+                                      + "scenes (fansly_media_id, fansly_post_id)"), notice)
         XCTAssertFalse(first.changes.contains { $0.fields.contains { $0.field.hasPrefix("custom_fields.") } })
         XCTAssertTrue(PlanRenderer().render(first).contains("Note: this Stash has no custom fields on"))
         let report = await apply(first, client: client, state: try SyncState(path: temporaryStatePath()))
