@@ -30,9 +30,11 @@ public struct StashCapabilities: Sendable, Hashable {
     /// Stash v0.31.
     public static let v0_31 = StashCapabilities(customFields: Set(CustomFieldsType.allCases), studioOrganized: true)
 
-    /// `document` with `custom_fields` selected on the object fragments of the types that have them.
+    /// `document` with `custom_fields` selected on the object fragments of the types that have them
+    /// (and studios' `organized` where they have it).
     func adapting(_ document: String) -> String {
         var text = document
+        if studioOrganized { text = text.replacingOccurrences(of: "on Studio { id ", with: "on Studio { id organized ") }
         for type in customFields {
             // Every fragment the client sends starts with `on <Type> { id `.
             text = text.replacingOccurrences(of: "on \(type.rawValue) { id ", with: "on \(type.rawValue) { id custom_fields ")

@@ -75,6 +75,8 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
     public var aliases: [String]
     public var urls: [String]
     public var parentStudio: NamedRef?
+    /// v0.31 and later (see `StashCapabilities.studioOrganized`); nil when the server has no such field.
+    public var organized: Bool?
     public var details: String?
     public var favorite: Bool
     public var tags: [NamedRef]

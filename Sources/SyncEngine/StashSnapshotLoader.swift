@@ -291,7 +291,7 @@ public struct StashSnapshotLoader: Sendable {
             "name": .string(studio.name), "aliases": .strings(studio.aliases), "urls": .strings(studio.urls),
             "parent_id": ref(studio.parentStudio), "details": text(studio.details), "favorite": .bool(studio.favorite),
             "tag_ids": refs(studio.tags),
-        ]))
+        ]), organized: studio.organized ?? false)
     }
 
     static func object(_ tag: Tag) -> StashObject {

@@ -59,6 +59,10 @@ final class CapabilityTests: XCTestCase {
         let studios = try await client.findStudios(ids: [studioId])
         let studio = try XCTUnwrap(studios.first)
         XCTAssertEqual(studio.customFields?.values, ["fansly_account_id": "7"])
+        XCTAssertEqual(studio.organized, false)
+        server.modify { $0.studios[Int(studioId)!]?.organized = true }
+        let organized = try await client.findStudios(ids: [studioId])
+        XCTAssertEqual(organized.first?.organized, true, "v0.31 studios say when they are organized")
     }
 
     func testAV030ServerIsNotAskedForCustomFieldsItLacks() async throws {
@@ -70,6 +74,9 @@ final class CapabilityTests: XCTestCase {
         let scenes = try await client.findScenes()
         XCTAssertEqual(scenes.count, 1)
         XCTAssertNil(scenes[0].customFields)
+        let created = await client.createStudios([StudioCreateInput(name: "s")])
+        let studios = try await client.findStudios(ids: [try XCTUnwrap(try created.first?.get())])
+        XCTAssertNil(studios.first?.organized, "v0.30.1 studios have no organized flag")
         var update = SceneUpdateInput(id: scenes[0].id)
         update.customFields = CustomFieldsInput(partial: ["x": "1"])
         guard case .failure(let error)? = await client.updateScenes([update]).first, case .invalidRequest = error.underlying else {

@@ -91,3 +91,16 @@ final class CustomFieldsPlanTests: XCTestCase {
         XCTAssertEqual(report.failures, [])
     }
 }
+
+/// Stash v0.31's organized studios are left alone like organized scenes.
+final class OrganizedStudioTests: XCTestCase {
+    func testAnOrganizedStudioIsMarkedSoInTheSnapshot() {
+        var studio = Studio(id: "4", name: "emberwilde42 (Fansly)")
+        studio.customFields = CustomFieldValues(["fansly_account_id": "100"])
+        XCTAssertFalse(StashSnapshotLoader.object(studio).organized)
+        studio.organized = true
+        let object = StashSnapshotLoader.object(studio)
+        XCTAssertTrue(object.organized)
+        XCTAssertEqual(object.fields["custom_fields.fansly_account_id"], .string("100"))
+    }
+}
