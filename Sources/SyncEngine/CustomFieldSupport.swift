@@ -21,7 +21,7 @@ extension DesiredState {
     /// Leaves out the `custom_fields.*` fields of kinds the connected Stash has no custom fields
     /// for, and says so in one notice (nil when nothing was left out): an older Stash is not a
     /// failure, it just cannot hold them.
-    mutating func removeCustomFields(unsupportedBy capabilities: StashCapabilities) -> String? {
+    mutating func removeCustomFields(unsupportedBy capabilities: StashCapabilities) -> PlanNotice? {
         let prefix = StashSnapshotLoader.customFieldPrefix
         var leftOut: [EntityKind: Set<String>] = [:]
         for index in entities.indices {
@@ -38,7 +38,16 @@ extension DesiredState {
             let plural = kind.customFieldsType?.plural ?? kind.rawValue + "s"
             return "\(plural) (\(leftOut[kind]!.sorted().joined(separator: ", ")))"
         }
-        return "this Stash has no custom fields on \(kinds.joined(separator: ", ")); the rules' custom_fields for them "
+        let message = "this Stash has no custom fields on \(kinds.joined(separator: ", ")); the rules' custom_fields for them "
             + "are left out (Stash v0.31 has custom fields on scenes, images, galleries, studios and tags)"
+        return PlanNotice(kind: PlanNotice.customFieldsLeftOutKind, message: message,
+                          counts: Dictionary(uniqueKeysWithValues: leftOut.map { ($0.key.rawValue, $0.value.count) }))
     }
+}
+
+extension PlanNotice {
+    /// Kind of the notice naming the download folder found in Stash (shown first in the report).
+    public static let downloadRootKind = "download_root"
+    /// Kind of the notice listing custom fields the connected Stash cannot hold.
+    public static let customFieldsLeftOutKind = "custom_fields_left_out"
 }

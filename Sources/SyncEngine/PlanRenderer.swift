@@ -47,7 +47,8 @@ public struct PlanRenderer: Sendable {
         }
         let target = plan.inputs.stashURL ?? "an empty Stash (offline: no --stash-url or STASH_URL)"
         out += "Planning \(plan.inputs.database.path) against \(target)\n"
-        for notice in plan.notices { out += paint("Note:", .cyan) + " \(notice)\n" }
+        // Where the files were found decides everything below it: said first.
+        for notice in plan.notices where notice.kind == PlanNotice.downloadRootKind { out += paint("Note:", .cyan) + " \(notice.message)\n" }
 
         plan.changes.withUnsafeBufferPointer { buffer in
             // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
@@ -118,6 +119,10 @@ public struct PlanRenderer: Sendable {
 
         if !plan.unmatched.isEmpty {
             renderUnmatched(plan.unmatched, offline: plan.inputs.stashURL == nil, into: &out)
+        }
+        // Once, just above the closing line, where it is read.
+        for notice in plan.notices where notice.kind != PlanNotice.downloadRootKind {
+            out += "\n" + paint("Note:", .bold) + " " + notice.message + "\n"
         }
 
         out += "\n" + closingLine(plan.summary) + "\n"

@@ -16,6 +16,8 @@ public struct PlanSession: Sendable {
     public var tool: String
     /// Reads from `client` started before the rules were evaluated (they also connected).
     public var prefetched: StashSnapshotLoader.Prefetch?
+    /// Notices the plan carries (see `PlanNotice.unlinkedPosts`).
+    public var notices: [PlanNotice] = []
 
     public init(desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
                 catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String,
@@ -31,7 +33,7 @@ public struct PlanSession: Sendable {
         let remembered = try links?.allLinks() ?? [:]
         let snapshot: StashSnapshot
         var found: (root: DownloadRootCandidate, from: String, configured: Bool)?
-        var notices: [String] = []
+        var extraNotices: [PlanNotice] = []
         if let client {
             if prefetched == nil {
                 progress("connecting to Stash at \(client.configuration.baseURL.absoluteString)…")
@@ -39,7 +41,7 @@ public struct PlanSession: Sendable {
             }
             if let prefetched { try await prefetched.finished() }
             if let notice = desired.removeCustomFields(unsupportedBy: client.capabilities) {
-                notices.append(notice)
+                extraNotices.append(notice)
                 entities = try Planner(desired: desired, snapshot: .empty).select(selection)
             }
             if let layout = try await detectDownloadRoot(client: client, desired: desired, entities: entities, progress: progress) {
@@ -55,8 +57,9 @@ public struct PlanSession: Sendable {
         progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
         var plan = try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
             .plan(selected: entities, inputs: inputs, selection: selection, tool: tool)
-        if let found { notices.insert(Self.notice(found.root.root, from: found.from, configured: found.configured, plan: plan), at: 0) }
-        plan.notices = notices + plan.notices
+        // Where the files are comes first; the others are read at the end of the report.
+        let leading = found.map { [Self.notice($0.root.root, from: $0.from, configured: $0.configured, plan: plan)] } ?? []
+        plan.notices = leading + notices + extraNotices
         return plan
     }
 
@@ -87,20 +90,21 @@ public struct PlanSession: Sendable {
         return candidates.first.map { ($0, layout.stashRoot, layout.configured) }
     }
 
-    /// The plan's opening line about a download folder found in Stash, with how many of the files
+    /// The plan's opening notice about a download folder found in Stash, with how many of the files
     /// Stash could hold (all but `.None` previews and media never downloaded) it holds there.
-    static func notice(_ root: String, from configuredRoot: String, configured: Bool, plan: Plan) -> String {
+    static func notice(_ root: String, from configuredRoot: String, configured: Bool, plan: Plan) -> PlanNotice {
         var found = 0
         for change in plan.changes where (change.address.kind == .scene || change.address.kind == .image) && change.stashId != nil {
             found += 1
         }
         let missing = plan.unmatched.filter { $0.reason == Matcher.notScannedReason || $0.reason == Matcher.outsideFoldersReason }.count
         let counts = "\(found) of \(found + missing) file\(found + missing == 1 ? "" : "s") found there"
-        if configured {
-            return "Stash holds nothing under \(configuredRoot), where the rules' download folder puts the creator folders; "
+        let message = configured
+            ? "Stash holds nothing under \(configuredRoot), where the rules' download folder puts the creator folders; "
                 + "it sees the downloads under \(root) (\(counts)). Fix settings.downloadRoot/pathMap (or pass --path-map) to make this explicit"
-        }
-        return "Stash sees the downloads under \(root) (\(counts)); set settings.downloadRoot to make this explicit"
+            : "Stash sees the downloads under \(root) (\(counts)); set settings.downloadRoot to make this explicit"
+        return PlanNotice(kind: PlanNotice.downloadRootKind, message: message,
+                          counts: ["files_found": found, "files_stash_could_hold": found + missing])
     }
 }
 

@@ -82,7 +82,8 @@ final class CustomFieldsPlanTests: XCTestCase {
         defer { Task { await server.stop() } }
         let first = try await plan()
         XCTAssertEqual(first.notices.count, 1, "\(first.notices)")
-        let notice = try XCTUnwrap(first.notices.first)
+        XCTAssertEqual(first.notices.first?.kind, PlanNotice.customFieldsLeftOutKind)
+        let notice = try XCTUnwrap(first.notices.first?.message)
         XCTAssertTrue(notice.contains("no custom fields on tags (source), studios (fansly_account_id), galleries (fansly_post_id), "
                                       + "scenes (fansly_media_id, fansly_post_id)"), notice)
         XCTAssertFalse(first.changes.contains { $0.fields.contains { $0.field.hasPrefix("custom_fields.") } })

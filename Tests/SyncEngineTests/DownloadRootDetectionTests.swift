@@ -65,7 +65,9 @@ final class DownloadRootDetectionTests: XCTestCase {
             let (matched, missing) = counts(first)
             XCTAssertGreaterThan(matched, 20)
             XCTAssertEqual(missing.map(\.reason), [], PlanRenderer().render(first))
-            XCTAssertEqual(first.notices.first,
+            XCTAssertEqual(first.notices.first?.kind, PlanNotice.downloadRootKind)
+            XCTAssertEqual(first.notices.first?.counts, ["files_found": matched, "files_stash_could_hold": matched])
+            XCTAssertEqual(first.notices.first?.message,
                            "Stash sees the downloads under /data/fansly (\(matched) of \(matched) files found there); set settings.downloadRoot to make this explicit")
             XCTAssertTrue(PlanRenderer().render(first).contains("Note: Stash sees the downloads under /data/fansly"))
             XCTAssertFalse(first.changes.contains { $0.detail?.contains("scan them") ?? false },
@@ -100,7 +102,7 @@ final class DownloadRootDetectionTests: XCTestCase {
         let rules = try RuleSet.load(yaml: "extends: default\nsettings:\n  downloadRoot: /downloads\n")
         let plan = try await plan(rules: rules, prefetch: false)
         XCTAssertEqual(counts(plan).scannableUnmatched.map(\.reason), [])
-        let notice = try XCTUnwrap(plan.notices.first)
+        let notice = try XCTUnwrap(plan.notices.first?.message)
         XCTAssertTrue(notice.hasPrefix("Stash holds nothing under /downloads"), notice)
         XCTAssertTrue(notice.contains("it sees the downloads under /srv/media/fansly"), notice)
     }
@@ -128,6 +130,6 @@ final class DownloadRootDetectionTests: XCTestCase {
         // Same creator folder names, but media ids this database does not know.
         server.seed(paths: ["/other/LunaVesper_fansly/Timeline/Videos/2024-01-01_id_999999999.mp4"])
         let plan = try await plan(prefetch: true)
-        XCTAssertTrue(plan.notices.first?.contains("under /data/fansly (") ?? false, "\(plan.notices)")
+        XCTAssertTrue(plan.notices.first?.message.contains("under /data/fansly (") ?? false, "\(plan.notices)")
     }
 }
