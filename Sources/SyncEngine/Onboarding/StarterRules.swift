@@ -43,7 +43,16 @@ public struct StarterRules: Sendable {
 
     /// Looks at Stash (when a URL is given): checks it answers and the key works, then where it
     /// sees the creator folders of `source`'s accounts, and writes the rules that say so.
+    public static func make(_ request: StarterRulesRequest, store: any MetadataStore) async throws -> StarterRules {
+        try await make(request, source: StoreRecordSource(store), catalog: mediaCatalog(of: store))
+    }
+
+    /// `make` over a record source, with `catalog` telling this database's media ids (nil: any).
     public static func make(_ request: StarterRulesRequest, source: some MetadataRecordSource & MediaCatalog) async throws -> StarterRules {
+        try await make(request, source: source, catalog: source)
+    }
+
+    static func make(_ request: StarterRulesRequest, source: some MetadataRecordSource, catalog: MediaCatalog?) async throws -> StarterRules {
         var findings = ["database: \(request.database)" + (request.databaseOrigin.map { " (\($0))" } ?? "")]
         var problems: [String] = []
         let localRoot = request.downloadFolder ?? source.defaultDownloadRoot
@@ -66,7 +75,7 @@ public struct StarterRules: Sendable {
                 let rules = try RuleSet.builtInDefault().overridingSettings(downloadRoot: localRoot)
                 let folders = try MappingEngine(rules: rules).creatorFolders(source: source)
                 let layout = rules.folderLayout(source: source, creatorFolders: folders)
-                let detector = DownloadRootDetector(client: client, catalog: source)
+                let detector = DownloadRootDetector(client: client, catalog: catalog)
                 if try await detector.holdsFiles(under: folders.values.flatMap { $0 }) {
                     findings.append("Stash sees the creator folders where they are on this machine (\(layout.stashRoot))")
                 } else {
