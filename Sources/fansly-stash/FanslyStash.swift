@@ -18,6 +18,9 @@ struct FanslyStash: AsyncParsableCommand {
         subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self]
     )
 
+    /// Name and version as written into plans.
+    static var tool: String { "fansly-stash \(configuration.version)" }
+
     /// Runs the command with the exit codes the docs promise: 0 success, 1 any error (usage errors
     /// included, which ArgumentParser would report as 64), 2 only where a command asks for it
     /// (`plan --detailed-exitcode`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FanslyMetadata
 import Foundation
+import SyncEngine
 
 /// `fansly-stash inspect`: what a metadata database holds, per creator.
 struct InspectCommand: ParsableCommand {
@@ -25,7 +26,7 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let database = try MetadataDatabase(path: db)
+        let database = try MetadataOpening.open(db)
         let summaries: [CreatorSummary]
         if creators.isEmpty {
             summaries = try database.creators()

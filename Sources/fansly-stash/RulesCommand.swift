@@ -2,6 +2,7 @@ import ArgumentParser
 import FanslyMetadata
 import Foundation
 import MappingRules
+import SyncEngine
 
 /// `fansly-stash rules`: check, show and explain mapping rules; print their JSON Schema.
 struct RulesCommand: ParsableCommand {
@@ -112,7 +113,7 @@ struct RulesExplain: ParsableCommand {
 
     func run() throws {
         let set = try rules.load()
-        let database = try MetadataDatabase(path: db)
+        let database = try MetadataOpening.open(db)
         let target: ExplainTarget
         let label: String
         var creators: [Account]?
