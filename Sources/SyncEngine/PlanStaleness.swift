@@ -1,6 +1,7 @@
 import Foundation
 import FanslyMetadata
 import MappingRules
+import StashClient
 
 extension PlanStaleness {
     /// Recomputes the inputs `plan` names (its rule files, its database, the given Stash URL) and
@@ -36,5 +37,55 @@ extension PlanStaleness {
         }
         return PlanInputs(rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: saved.rulesFiles,
                           database: identity, stashURL: stashURL, creators: saved.creators, targets: saved.targets)
+    }
+}
+
+/// Why a saved plan no longer matches its inputs.
+public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
+    case rulesChanged
+    case databaseChanged(path: String)
+    case databaseReplaced(saved: String, current: String)
+    case stashChanged(saved: String?, current: String?)
+
+    public var description: String {
+        switch self {
+        case .rulesChanged: return "the rules changed since the plan was made"
+        case .databaseChanged(let path): return "the database \(path) changed since the plan was made (a downloader run?)"
+        case .databaseReplaced(let saved, let current): return "the plan was made from \(saved), not \(current)"
+        case .stashChanged(let saved, let current):
+            return "the plan was made against \(saved ?? "an empty offline Stash"), not \(current ?? "an empty offline Stash")"
+        }
+    }
+}
+
+/// Compares a saved plan's inputs with the current ones.
+public enum PlanStaleness {
+    /// Every reason the plan's inputs differ from `current`; empty when the plan is fresh.
+    /// The rules hash covers rule content, so files renamed with the same content stay fresh.
+    public static func reasons(saved: PlanInputs, current: PlanInputs) -> [StaleReason] {
+        var reasons: [StaleReason] = []
+        if saved.rulesHash != current.rulesHash { reasons.append(.rulesChanged) }
+        if saved.database.path != current.database.path {
+            reasons.append(.databaseReplaced(saved: saved.database.path, current: current.database.path))
+        } else if saved.database.fingerprint != current.database.fingerprint
+                    || saved.database.alembicVersion != current.database.alembicVersion {
+            reasons.append(.databaseChanged(path: current.database.path))
+        }
+        if StashEndpoint.comparisonKey(of: saved.stashURL) != StashEndpoint.comparisonKey(of: current.stashURL) {
+            // An older plan may hold a key in its URL: never repeat it.
+            reasons.append(.stashChanged(saved: saved.stashURL.map(StashEndpoint.redactingCredentials(in:)),
+                                         current: current.stashURL.map(StashEndpoint.redactingCredentials(in:))))
+        }
+        return reasons
+    }
+}
+
+/// A plan that must not be applied because its inputs changed.
+public struct StalePlanError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reasons: [StaleReason]
+    public init(path: String, reasons: [StaleReason]) { self.path = path; self.reasons = reasons }
+    public var description: String {
+        "stale plan \(path): " + reasons.map(\.description).joined(separator: "; ") + ". Run plan again."
     }
 }

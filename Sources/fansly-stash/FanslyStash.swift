@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StashClient
 
 /// The `fansly-stash` command: maps a fansly-downloader metadata database into Stash.
 /// Each subcommand lives in its own file and stays thin: parsing, then a call into a library.
@@ -34,7 +35,8 @@ struct FanslyStash: AsyncParsableCommand {
             }
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            // A refused --stash-url is quoted back: never with a key in it.
+            let message = StashEndpoint.redactingCredentials(in: fullMessage(for: error))
             if code == .success {
                 if !message.isEmpty { print(message) }
                 Foundation.exit(0)

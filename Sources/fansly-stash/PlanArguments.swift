@@ -13,8 +13,9 @@ struct PlanArguments: ParsableArguments {
     var rules: [String] = []
 
     @Option(name: .customLong("stash-url"), help: ArgumentHelp(
-        "Stash's base URL (default: $STASH_URL). Without either, plans against an empty Stash, offline.", valueName: "url"))
-    var stashURL: String?
+        "Stash's base URL, http(s)://host:port (default: $STASH_URL). Without either, plans against an empty Stash, offline.",
+        valueName: "url"), transform: StashEndpoint.argument)
+    var stashURL: StashEndpoint?
 
     @Option(name: .customLong("api-key-env"), help: ArgumentHelp(
         "The environment variable holding Stash's API key (never pass the key itself).", valueName: "name"))
@@ -35,22 +36,9 @@ struct PlanArguments: ParsableArguments {
 
     /// The request these flags describe, with the Stash URL from the flag or `STASH_URL`.
     func request(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PlanRequest {
-        let url = try StashURLOption.resolve(stashURL, environment: environment)
-        return PlanRequest(database: db, ruleFiles: rules, stashURL: url,
-                           apiKey: url == nil ? nil : StashAPIKey.fromEnvironment(apiKeyEnv, environment: environment),
+        let stash = try StashConnection(flag: stashURL, apiKeyEnv: apiKeyEnv, environment: environment)
+        return PlanRequest(database: db, ruleFiles: rules, stash: stash.endpoint, apiKey: stash.apiKey,
                            apiKeyEnvironmentVariable: apiKeyEnv, statePath: state, creators: creators, targets: targets,
                            tool: FanslyStash.tool)
-    }
-}
-
-/// The Stash URL of `--stash-url` or `$STASH_URL`.
-enum StashURLOption {
-    /// The flag's URL, else the environment's; nil when neither is set (an offline plan).
-    static func resolve(_ flag: String?, environment: [String: String]) throws -> URL? {
-        guard let text = (flag ?? environment["STASH_URL"])?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw ValidationError("--stash-url '\(text)' is not an http(s) URL like http://localhost:9999")
-        }
-        return url
     }
 }

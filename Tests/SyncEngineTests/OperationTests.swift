@@ -29,7 +29,7 @@ final class OperationTests: XCTestCase {
     }
 
     private func planRequest(database: String = OperationTests.sample) -> PlanRequest {
-        PlanRequest(database: database, stashURL: server.baseURL, apiKey: StashAPIKey(Self.key),
+        PlanRequest(database: database, stash: try! StashEndpoint(server.baseURL.absoluteString), apiKey: StashAPIKey(Self.key),
                     statePath: folder.appendingPathComponent("state.sqlite3").path, tool: "operation-tests")
     }
 

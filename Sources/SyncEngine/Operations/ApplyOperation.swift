@@ -31,18 +31,18 @@ public struct ApplyOperation: Sendable {
                 // its changes are read; then every change is checked before anything is sent.
                 let saved = try SavedPlan.open(path: path)
                 // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
-                let stashURL = request.stashURL?.absoluteString ?? saved.inputs.stashURL
+                let stashURL = request.stash?.description ?? saved.inputs.stashURL
                 try PlanStaleness.verify(saved.inputs, path: path, stashURL: stashURL)
                 (inputs, createdAt, changes) = (saved.inputs, saved.createdAt, try saved.readChanges())
             } catch {
                 throw OperationFailure(OperationFailure.describe(error))
             }
         case .planning(var planRequest):
-            guard let stashURL = request.stashURL else { throw OperationFailure("apply needs a Stash to write to") }
+            guard let stash = request.stash else { throw OperationFailure("apply needs a Stash to write to") }
             // Opened first, so that the planner reads this file's links.
-            let opened = try StateFiles.openForApply(statePath: request.statePath, stashURL: stashURL.absoluteString)
+            let opened = try StateFiles.openForApply(statePath: request.statePath, stash: stash)
             state = opened
-            planRequest.stashURL = stashURL
+            planRequest.stash = stash
             planRequest.apiKey = request.apiKey
             planRequest.apiKeyEnvironmentVariable = request.apiKeyEnvironmentVariable
             planRequest.statePath = opened.path
@@ -57,14 +57,15 @@ public struct ApplyOperation: Sendable {
             guard agreed else { throw OperationFailure("apply cancelled; nothing was changed.") }
             (inputs, createdAt, changes) = (plan.inputs, plan.createdAt, PlanChanges(plan))
         }
-        guard let stashURLText = inputs.stashURL, let stashURL = URL(string: stashURLText) else {
+        // Parsed again: a plan written by an older version may hold a key in its URL.
+        guard let stash = inputs.stashURL.flatMap({ try? StashEndpoint($0) }) else {
             throw OperationFailure("this plan was made without a Stash (--stash-url); there is nothing to apply it to. "
                 + "Run plan with --stash-url (or STASH_URL).")
         }
         try Task.checkCancellation()
 
         let client = StashClient(configuration: StashConfiguration(
-            baseURL: stashURL, apiKey: request.apiKey, apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
+            endpoint: stash, apiKey: request.apiKey ?? stash.embeddedAPIKey, apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
             batchSize: request.batch.batchSize))
         do {
             // Before any change: a wrong key, a wrong URL or an old Stash stop here.
@@ -72,10 +73,10 @@ public struct ApplyOperation: Sendable {
         } catch {
             throw OperationFailure(error.description)
         }
-        let syncState = try state ?? StateFiles.openForApply(statePath: request.statePath, stashURL: stashURLText)
+        let syncState = try state ?? StateFiles.openForApply(statePath: request.statePath, stash: stash)
 
         let monitor = SyncMonitor(style: .quiet, observer: progress) { _ in }
-        let runId = try? syncState.beginRun(stashURL: stashURLText, planCreatedAt: createdAt)
+        let runId = try? syncState.beginRun(stashURL: stash.description, planCreatedAt: createdAt)
         let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor, options: request.batch)
         let report = await applier.apply(changes)
         if let runId { try? syncState.finishRun(runId, report: report) }

@@ -16,7 +16,7 @@ public struct ApplyRequest: Sendable {
     public var source: Source
     /// The Stash to write to. For a saved plan, nil means the plan's own (another one makes the
     /// plan stale); when planning here, the plan request's.
-    public var stashURL: URL?
+    public var stash: StashEndpoint?
     /// The API key, or nil for a Stash without authentication.
     public var apiKey: StashAPIKey?
     /// Where the key came from, named when Stash rejects it.
@@ -27,16 +27,16 @@ public struct ApplyRequest: Sendable {
     public var batch: BatchOptions
 
     /// Applies the plan saved at `path`.
-    public init(savedPlan path: String, stashURL: URL? = nil, apiKey: StashAPIKey? = nil,
+    public init(savedPlan path: String, stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
                 apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
                 statePath: String? = nil, batch: BatchOptions = BatchOptions()) {
-        self.source = .savedPlan(path: path); self.stashURL = stashURL; self.apiKey = apiKey
+        self.source = .savedPlan(path: path); self.stash = stash; self.apiKey = apiKey
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable; self.statePath = statePath; self.batch = batch
     }
 
     /// Plans with `plan` and applies the result; the Stash, key and state file are the plan request's.
     public init(planning plan: PlanRequest, batch: BatchOptions = BatchOptions()) {
-        self.source = .planning(plan); self.stashURL = plan.stashURL; self.apiKey = plan.apiKey
+        self.source = .planning(plan); self.stash = plan.stash; self.apiKey = plan.apiKey
         self.apiKeyEnvironmentVariable = plan.apiKeyEnvironmentVariable; self.statePath = plan.statePath; self.batch = batch
     }
 }

@@ -29,12 +29,12 @@ public struct PlanOperation: Sendable {
         let usernames = accounts?.map(\.username) ?? []
         let engine = MappingEngine(rules: ruleSet)
 
-        let client = request.stashURL.map { url in
-            StashClient(configuration: StashConfiguration(baseURL: url, apiKey: request.apiKey,
+        let client = request.stash.map { endpoint in
+            StashClient(configuration: StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
                                                           apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
                                                           pageSize: Self.stashPageSize))
         }
-        let links = try StateFiles.linksForPlanning(statePath: request.statePath, stashURL: request.stashURL)
+        let links = try StateFiles.linksForPlanning(statePath: request.statePath, stash: request.stash)
 
         // Stash is read while the rules are evaluated: what it holds under the creator folders does
         // not depend on the records. With targets, the kinds to read are only known afterwards.
@@ -49,17 +49,11 @@ public struct PlanOperation: Sendable {
 
         let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData),
                                 rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                                database: identity, stashURL: request.stashURL.map { Self.withoutTrailingSlash($0.absoluteString) },
+                                database: identity, stashURL: request.stash?.description,
                                 creators: usernames.map { $0.lowercased() }, targets: request.targets)
         let session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: database,
                                   selection: PlanSelection(creators: usernames, targets: request.targets),
                                   tool: request.tool, prefetched: prefetched)
         return try await session.run(progress: status)
-    }
-
-    private static func withoutTrailingSlash(_ url: String) -> String {
-        var text = url
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
     }
 }

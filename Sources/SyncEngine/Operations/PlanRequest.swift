@@ -9,12 +9,12 @@ public struct PlanRequest: Sendable {
     /// Rule files, later ones overriding earlier ones; empty for the built-in rules.
     public var ruleFiles: [String]
     /// The Stash to plan against; nil plans against an empty Stash, offline.
-    public var stashURL: URL?
+    public var stash: StashEndpoint?
     /// The API key, or nil for a Stash without authentication.
     public var apiKey: StashAPIKey?
     /// Where the key came from, named when Stash rejects it.
     public var apiKeyEnvironmentVariable: String
-    /// fansly-stash's state file; nil for the default one of `stashURL` (offline: none).
+    /// fansly-stash's state file; nil for the default one of `stash` (offline: none).
     public var statePath: String?
     /// Creators (usernames in any case, or account ids) to plan; empty for all.
     public var creators: [String]
@@ -23,10 +23,10 @@ public struct PlanRequest: Sendable {
     /// Name and version of the program, written into the plan.
     public var tool: String
 
-    public init(database: String, ruleFiles: [String] = [], stashURL: URL? = nil, apiKey: StashAPIKey? = nil,
+    public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
                 apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable, statePath: String? = nil,
                 creators: [String] = [], targets: [String] = [], tool: String) {
-        self.database = database; self.ruleFiles = ruleFiles; self.stashURL = stashURL; self.apiKey = apiKey
+        self.database = database; self.ruleFiles = ruleFiles; self.stash = stash; self.apiKey = apiKey
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable; self.statePath = statePath
         self.creators = creators; self.targets = targets; self.tool = tool
     }
