@@ -35,10 +35,13 @@ final class OperationTests: XCTestCase {
 
     func testAnOfflinePlanReportsItsStepsAndWritesNoStateFile() async throws {
         let events = EventLog()
-        let plan = try await PlanOperation(PlanRequest(database: Self.sample, tool: "t")).run(progress: events.record)
+        let statePath = folder.appendingPathComponent("new.sqlite3").path
+        let plan = try await PlanOperation(PlanRequest(database: Self.sample, statePath: statePath, tool: "t"))
+            .run(progress: events.record)
         XCTAssertNil(plan.inputs.stashURL)
         XCTAssertGreaterThan(plan.summary.add, 0)
         XCTAssertTrue(events.statuses.contains("evaluating the rules over the database…"), "\(events.statuses)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: statePath), "planning never creates a state file")
     }
 
     func testApplyPlansAsksAppliesAndReportsEveryPhase() async throws {
