@@ -6,7 +6,7 @@ extension StashEndpoint {
     /// `--stash-url` is parsed, normalised and stripped of credentials once, as ArgumentParser reads
     /// it (`@Option(transform:)`, which unlike `ExpressibleByArgument` can say why a value is refused).
     /// ArgumentParser quotes the refused value; `FanslyStash.main` redacts credentials from every message.
-    static func argument(_ text: String) throws -> StashEndpoint {
+    @Sendable static func argument(_ text: String) throws -> StashEndpoint {
         do { return try StashEndpoint(text) } catch { throw ArgumentRefusal("not an http(s) URL like http://localhost:9999") }
     }
 }
