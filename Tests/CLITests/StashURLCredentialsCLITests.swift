@@ -1,3 +1,4 @@
+import GRDB
 import XCTest
 import StashTestServer
 
@@ -72,6 +73,32 @@ final class StashURLCredentialsCLITests: XCTestCase {
         let states = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("state/fansly-stash").path)
         XCTAssertTrue(states.contains("127.0.0.1-\(server.port).sqlite3"), "\(states)")
         try assertNowhere(Self.key)
+    }
+
+    /// A state file an older version bound to the URL as typed, key included, is bound to the clean
+    /// URL on the next apply; bound to another Stash, the refusal does not repeat the old key.
+    func testAnOldBindingWithAKeyIsCleanedAndNeverRepeated() throws {
+        let clean = "http://127.0.0.1:\(server.port)"
+        let state = folder.appendingPathComponent("state.sqlite3").path
+        let first = try CLI.run(["apply", "--yes", "--db", Self.sample, "--stash-url", clean, "--state", state],
+                                environment: ["STASH_URL": "", "STASH_API_KEY": Self.key])
+        XCTAssertEqual(first.exitCode, 0, first.output)
+        func setBinding(_ url: String) throws {
+            try DatabaseQueue(path: state).write { try $0.execute(sql: "UPDATE meta SET value = ? WHERE key = 'stash_url'", arguments: [url]) }
+        }
+        func binding() throws -> String? {
+            try DatabaseQueue(path: state).read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'stash_url'") }
+        }
+        try setBinding("\(clean)/?apikey=\(Self.key)".lowercased())
+        let again = try run(["apply", "--yes", "--db", Self.sample, "--stash-url", "\(clean)/?apikey=\(Self.key)", "--state", state])
+        XCTAssertEqual(again.exitCode, 0, again.output)
+        XCTAssertEqual(try binding(), clean)
+
+        try setBinding("http://elsewhere:9999/?apikey=\(Self.key)")
+        let refused = try run(["apply", "--yes", "--db", Self.sample, "--stash-url", "\(clean)/?apikey=\(Self.key)", "--state", state])
+        XCTAssertEqual(refused.exitCode, 1, refused.output)
+        XCTAssertTrue(refused.stderr.contains("belongs to http://elsewhere:9999/?apikey=<redacted>"), refused.stderr)
+        for result in outputs { XCTAssertFalse(result.output.contains(Self.key), result.output) }
     }
 
     func testAWrongKeyInTheURLIsRejectedWithoutShowingIt() throws {
