@@ -12,8 +12,10 @@ public struct ApplyOperation: Sendable {
     /// applied). Returns whether to apply it; it may throw to stop with its own error.
     public typealias Confirmation = @Sendable (Plan) async throws -> Bool
 
+    /// What to apply, and how.
     public var request: ApplyRequest
 
+    /// An operation that runs `request` (nothing happens before `run`).
     public init(_ request: ApplyRequest) { self.request = request }
 
     /// Applies the request. `progress` receives the plan's `.status` lines (when planning here) and

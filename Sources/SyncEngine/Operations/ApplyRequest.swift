@@ -13,6 +13,7 @@ public struct ApplyRequest: Sendable {
         case planning(PlanRequest)
     }
 
+    /// What to apply: a saved plan, or a plan made first.
     public var source: Source
     /// The Stash to write to. For a saved plan, nil means the plan's own (another one makes the
     /// plan stale); when planning here, the plan request's.

@@ -19,7 +19,9 @@ public typealias OperationProgress = @Sendable (OperationEvent) -> Void
 /// A failure of an operation with a message for people (`description`), in the words the command
 /// line has always used.
 public struct OperationFailure: Error, Sendable, CustomStringConvertible, LocalizedError {
+    /// The message, complete (shown after `Error: `).
     public var message: String
+    /// A failure saying `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
     public var errorDescription: String? { message }

@@ -6,8 +6,10 @@ import StashClient
 /// `plan` as a library call: opens the database and the rules, starts reading Stash while the rules
 /// are evaluated, and computes the `Plan`. Writes nothing anywhere (no state file is created).
 public struct PlanOperation: Sendable {
+    /// What to plan.
     public var request: PlanRequest
 
+    /// An operation that runs `request` (nothing happens before `run`).
     public init(_ request: PlanRequest) { self.request = request }
 
     /// Objects per page when a plan reads Stash: every scene and image under the creator folders.

@@ -23,6 +23,7 @@ public struct PlanRequest: Sendable {
     /// Name and version of the program, written into the plan.
     public var tool: String
 
+    /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
                 apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable, statePath: String? = nil,
                 creators: [String] = [], targets: [String] = [], tool: String) {
