@@ -65,11 +65,14 @@ extension RuleSet {
     /// These rules with settings from the command line or a plugin's settings laid over them:
     /// `downloadRoot` replaces the rules' one, and `pathMap` entries come first (so they win).
     /// The rules' hash is unchanged: where files are found does not change what is written.
-    public func overridingSettings(downloadRoot: String? = nil, pathMap: [(from: String, to: String)] = []) -> RuleSet {
+    public func overridingSettings(downloadRoot: String? = nil, pathMap: [PathMapping] = []) -> RuleSet {
         var copy = self
         if let downloadRoot, !downloadRoot.isEmpty {
             copy.settings.downloadRoot = LocalPath.resolve(downloadRoot, relativeToFile: nil)
             copy.settings.downloadRootLocation = nil
+            let sink = DiagnosticSink()
+            copy.checkDownloadRoot(sink: sink)
+            copy.warnings = copy.warnings.filter { !$0.message.hasPrefix("settings.downloadRoot ") } + sink.warnings
         }
         copy.settings.pathMap = pathMap.map { PathMapping(from: LocalPath.resolve($0.from, relativeToFile: nil), to: $0.to) }
             + copy.settings.pathMap

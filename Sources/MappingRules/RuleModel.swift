@@ -155,9 +155,19 @@ enum WallMode: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One folder rewrite: paths under `from` on this machine are under `to` in Stash.
-struct PathMapping: Sendable, Hashable {
-    var from: String
-    var to: String
+public struct PathMapping: Sendable, Hashable {
+    public var from: String
+    public var to: String
+    public init(from: String, to: String) { self.from = from; self.to = to }
+
+    /// Reads `FROM=TO` (`--path-map`): both sides non-empty, `FROM` an absolute path or `~/…`.
+    public init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "=") else { return nil }
+        let from = argument[..<equals].trimmingCharacters(in: .whitespaces)
+        let to = argument[argument.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        guard !to.isEmpty, from.hasPrefix("/") || from == "~" || from.hasPrefix("~/") else { return nil }
+        self.init(from: from, to: to)
+    }
 }
 
 /// Global settings.

@@ -50,4 +50,6 @@ extension PlanNotice {
     public static let downloadRootKind = "download_root"
     /// Kind of the notice listing custom fields the connected Stash cannot hold.
     public static let customFieldsLeftOutKind = "custom_fields_left_out"
+    /// Kind of a rules warning (`settings.downloadRoot` that is not a folder on this machine).
+    public static let rulesWarningKind = "rules_warning"
 }

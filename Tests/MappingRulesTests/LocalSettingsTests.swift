@@ -45,7 +45,11 @@ final class LocalSettingsTests: XCTestCase {
 
     func testCommandLineSettingsComeFirstAndKeepTheRulesHash() throws {
         let rules = try load("extends: default\nsettings:\n  pathMap:\n    - from: /a\n      to: /b\n")
-        let overridden = rules.overridingSettings(downloadRoot: folder.path, pathMap: [(from: folder.path, to: "/data/fansly")])
+        let overridden = rules.overridingSettings(downloadRoot: folder.path, pathMap: [PathMapping(from: folder.path, to: "/data/fansly")])
+        XCTAssertEqual(PathMapping(argument: "~/fansly=/data/fansly"), PathMapping(from: "~/fansly", to: "/data/fansly"))
+        XCTAssertNil(PathMapping(argument: "fansly=/data/fansly"), "FROM is a path on this machine")
+        XCTAssertNil(PathMapping(argument: "/x"))
+        XCTAssertEqual(rules.overridingSettings(downloadRoot: "/nowhere-\(UUID().uuidString)").warnings.count, 1)
         XCTAssertEqual(overridden.canonicalData, rules.canonicalData)
         XCTAssertEqual(overridden.downloadRootSetting, folder.standardizedFileURL.path)
         let database = try MetadataDatabase(path: GoldenTests.sampleDatabase.path)

@@ -47,7 +47,9 @@ final class StarterRulesConfigTests: XCTestCase {
         XCTAssertEqual(starter.problems, [])
         let downloads = folder.appendingPathComponent("Downloads").standardizedFileURL.path
         XCTAssertTrue(starter.text.contains("#   download folder: \(downloads) (download_directory in \(config.path))"), starter.text)
-        XCTAssertTrue(starter.text.contains("#   fansly-stash plan --db \(config.path)"), starter.text)
+        let database = folder.appendingPathComponent("metadata_db.sqlite3").standardizedFileURL.path
+        XCTAssertTrue(starter.text.contains("#   fansly-stash plan --db \(database)"), starter.text)
+        XCTAssertTrue(starter.text.contains("#   database: \(database) (from \(config.path))"), starter.text)
         XCTAssertEqual(starter.pathMap?.from, downloads)
         XCTAssertEqual(starter.pathMap?.to, "/data/fansly")
     }

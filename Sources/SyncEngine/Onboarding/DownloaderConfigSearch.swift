@@ -13,12 +13,19 @@ extension StarterRulesRequest {
             .first { FileManager.default.isReadableFile(atPath: $0) }
     }
 
-    /// The request for a resolved `--db`: the database as `plan --db` will take it again (a SQLite
-    /// path, a URL without password, or the configuration file), the download folder the
+    /// The request for a resolved `--db`: the database as `plan --db` will take it again (the SQLite
+    /// file, or for PostgreSQL the URL without password or the configuration file), the download folder the
     /// configuration names, and where each came from.
     public init(resolved: ResolvedDatabase, stashURL: URL?, apiKey: StashAPIKey?,
                 apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable) {
-        self.init(database: resolved.argument, databaseOrigin: resolved.description, downloadFolder: resolved.downloadRoot,
+        // A SQLite file is named itself; PostgreSQL by the URL without password, or the configuration.
+        var database = resolved.argument
+        var origin = resolved.description
+        if case .sqlite(let path) = resolved.location {
+            database = path
+            origin = resolved.configFile.map { "from \($0)" } ?? "SQLite"
+        }
+        self.init(database: database, databaseOrigin: origin, downloadFolder: resolved.downloadRoot,
                   downloadFolderOrigin: resolved.configFile.map { "download_directory in \($0)" }, stashURL: stashURL,
                   apiKey: apiKey, apiKeyEnvironmentVariable: apiKeyEnvironmentVariable)
     }
