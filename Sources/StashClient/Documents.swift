@@ -88,7 +88,7 @@ enum StashDocuments {
             ("FindPerformers", findPerformers), ("FindStudios", findStudios), ("FindTags", findTags),
             ("FindGalleries", findGalleries), ("FindScenes", findScenes), ("FindImages", findImages),
             ("FindSceneSummaries", findSceneSummaries), ("FindImageSummaries", findImageSummaries),
-            ("ServerInfo", serverInfo), ("LibraryPaths", libraryPaths),
+            ("ServerInfo", serverInfo), ("LibraryPaths", libraryPaths), ("PluginSettings", pluginSettings),
         ]
         for mutation in MutationKind.all {
             documents.append(("Batch_\(mutation.field) x1", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 1)))

@@ -16,7 +16,8 @@ struct FanslyStash: AsyncParsableCommand {
           fansly-stash apply sync.plan
         """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self]
+        subcommands: [InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self,
+                      StashPluginCommand.self]
     )
 
     /// Name and version as written into plans.

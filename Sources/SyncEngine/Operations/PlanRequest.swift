@@ -27,6 +27,8 @@ public struct PlanRequest: Sendable {
     public var pathMap: [PathMapping] = []
     /// Replaces the rules' `settings.downloadRoot` (a Stash plugin's setting).
     public var downloadRoot: String?
+    /// A Stash plugin's session cookie, used instead of an API key.
+    public var sessionCookie: StashSessionCookie?
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
