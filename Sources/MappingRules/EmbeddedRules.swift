@@ -63,9 +63,11 @@ post:
     createMissing: true
     match: [code, url]
     fields:
+      # The caption's first line without #hashtags and @handles (FansDB keeps them out of titles; they
+      # are tags and performers already), else `<username> - <date>`.
       title: &title
         firstOf:
-          - "{{ item.content | firstLine | minLength:10 | cut:128:'...' }}"
+          - "{{ item.content | firstLine | stripHashtags | stripMentions | minLength:10 | cut:128:'...' }}"
           - "{{ account.username }} - {{ item.createdAt | date:'yyyy/MM/dd' }}"
       code: "{{ post.id }}"
       details: "{{ post.content }}"
@@ -75,12 +77,14 @@ post:
       performers: [creator, mentions]
       tags: [hashtags, extra]
       organized: true
-  scene: &postMedia
+    # Posts with videos but no pictures get a gallery too: it groups their scenes.
+    withoutImages: true
+  image:
     match: [file]
-    fields:
+    fields: &postMediaFields
       title: &mediaTitle
         firstOf:
-          - "{{ item.content | firstLine | minLength:10 | cut:128:'...' }}"
+          - "{{ item.content | firstLine | stripHashtags | stripMentions | minLength:10 | cut:128:'...' }}"
           - "{{ account.username }} - {{ item.createdAt | date:'yyyy/MM/dd' }}"
         postProcess:
           - append: " - {{ position }}/{{ total }}"
@@ -92,7 +96,12 @@ post:
       studio: creator
       performers: [creator, mentions]
       tags: [hashtags, extra]
-  image: *postMedia
+  scene:
+    match: [file]
+    fields:
+      <<: *postMediaFields
+      # The post's gallery (a repost's gallery also groups the videos it quotes).
+      galleries: [item]
 
 message:
   gallery:
@@ -108,9 +117,10 @@ message:
       performers: [creator]
       tags: [extra]
       organized: true
-  scene: &messageMedia
+    withoutImages: true
+  image:
     match: [file]
-    fields:
+    fields: &messageMediaFields
       title: *mediaTitle
       code: "{{ media.mediaId }}"
       details: "{{ message.content }}"
@@ -119,7 +129,11 @@ message:
       studio: creator
       performers: [creator]
       tags: [extra]
-  image: *messageMedia
+  scene:
+    match: [file]
+    fields:
+      <<: *messageMediaFields
+      galleries: [item]
 
 # Media no stored post or message shows (message bundles are never stored by the downloader):
 # owner and date come from the media's own row.
@@ -151,6 +165,8 @@ mention:
     match: [name, url]
     fields:
       name: "{{ mention.name }}"
+      # The bio, when the database has the account (empty, so not sent, for a bare handle).
+      details: "{{ mention.about | stripHtml | trim }}"
       urls: ["https://fansly.com/{{ mention.username }}/posts"]
 
 tags:
@@ -1253,6 +1269,70 @@ tags:
         },
         "director": {
           "$ref": "#/$defs/textField"
+        },
+        "galleries": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "item",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "item",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "item",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "item",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ],
+          "description": "item: the gallery of the post or message the scene comes from (Stash's gallery_ids)"
         }
       }
     },
@@ -1624,6 +1704,10 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/galleryFields"
+            },
+            "withoutImages": {
+              "type": "boolean",
+              "description": "post and message galleries: also produce the gallery when the post has videos but no pictures, to group its scenes"
             }
           }
         }

@@ -60,6 +60,8 @@ struct References {
     var creatorPerformers: [EntityAddress] = []
     var mentionPerformers: [EntityAddress] = []
     var hashtagTags: [EntityAddress] = []
+    /// The gallery of the post or message being mapped, when the rules produce one.
+    var itemGallery: EntityAddress?
 }
 
 /// One run of the engine.
@@ -337,7 +339,7 @@ final class Evaluation {
         var result: [EntityAddress] = []
         for extra in rules.tags.extra where extra.targets.contains(target) {
             if let condition = extra.condition, !condition.holds(context) { continue }
-            if let address = tag(named: extra.name), !result.contains(address) { result.append(address) }
+            if let address = tag(named: extra.name.render(context)), !result.contains(address) { result.append(address) }
         }
         return result
     }
@@ -397,9 +399,21 @@ final class Evaluation {
         return (media.count, images, videos)
     }
 
-    private func processPost(_ post: Post, folderOwner: Account, reposter: String?) {
+    /// Maps a post and, one level deep, the posts it quotes (`AGGREGATED_POSTS`); returns what the
+    /// post produced, so that a repost's gallery can hold the media of the posts it quotes.
+    @discardableResult
+    private func processPost(_ post: Post, folderOwner: Account, reposter: String?) -> ItemResult {
         let author = account(post.accountId, fallback: folderOwner)
-        guard var refs = references(for: author) else { return }
+        guard var refs = references(for: author) else { return ItemResult() }
+        // Quoted posts first: they keep their author, and the repost's gallery holds their media.
+        var quoted = ItemResult()
+        if reposter == nil {
+            for original in post.reposts where original.id != post.id {
+                let produced = processPost(original, folderOwner: folderOwner, reposter: author.username)
+                quoted.images = StateBuilder.union(quoted.images, produced.images)
+                quoted.scenes = StateBuilder.union(quoted.scenes, produced.scenes)
+            }
+        }
         var context = RecordContext(urls: rules.urls)
         context.account = author
         context.post = post
@@ -415,20 +429,16 @@ final class Evaluation {
         defer { if focused { focusDepth -= 1 } }
         if let when = rules.post.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
-        } else {
-            refs.hashtagTags = tags(for: post)
-            refs.mentionPerformers = mentionPerformers(post, author: author)
-            let result = processItem(rules.post, context: context, media: media, refs: refs,
-                                     gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
-                                     folders: folders(for: folderOwner), label: "post \(post.id)",
-                                     rank: .item(post.createdAt, post.id))
-            addWallEntities(post, context: context, gallery: result.gallery, images: result.images)
+            return ItemResult()
         }
-        if reposter == nil {
-            for quoted in post.reposts where quoted.id != post.id {
-                processPost(quoted, folderOwner: folderOwner, reposter: author.username)
-            }
-        }
+        refs.hashtagTags = tags(for: post)
+        refs.mentionPerformers = mentionPerformers(post, author: author)
+        let result = processItem(rules.post, context: context, media: media, refs: refs,
+                                 gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
+                                 folders: folders(for: folderOwner), label: "post \(post.id)",
+                                 rank: .item(post.createdAt, post.id), quoted: quoted)
+        addWallEntities(post, context: context, gallery: result.gallery, images: result.images)
+        return result
     }
 
     private func processMessage(_ message: Message, creator: Account) {
@@ -489,17 +499,90 @@ final class Evaluation {
     private struct ItemResult {
         var gallery: EntityAddress?
         var images: [EntityAddress] = []
+        var scenes: [EntityAddress] = []
+    }
+
+    /// A media of a post or message that a rule takes, with what its fields are evaluated against.
+    private struct MediaPick {
+        var index: Int
+        var rule: EntityRule
+        var address: EntityAddress
+        var target: ExtraTag.Target
+        var owner: Account?
+        var refs: References
+        var context: RecordContext
+        var file: DownloadedFile
+        var focused: Bool
     }
 
     private func processItem(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
                              gallery galleryAddress: EntityAddress?, stashHint: Int64?, folders: [String], label: String,
-                             rank: Rank, ownerFromMedia: Account? = nil) -> ItemResult {
+                             rank: Rank, ownerFromMedia: Account? = nil, quoted: ItemResult = ItemResult()) -> ItemResult {
         var result = ItemResult()
         var context = base
         context.total = media.count
         recordCache.removeAll(keepingCapacity: true)
         recordCacheEnabled = media.count > 1 && !tracing && ownerFromMedia == nil
         defer { recordCacheEnabled = false }
+        // Which media the rules take comes first: whether the post gets a gallery depends on it, and
+        // its scenes point at that gallery.
+        let picks = pickMedia(source, context: context, media: media, refs: refs, ownerFromMedia: ownerFromMedia)
+        var gallery: (fields: [DesiredField], origins: [String: FieldOrigin])?
+        let hasImages = !quoted.images.isEmpty || picks.contains { $0.target == .image }
+        let hasScenes = !quoted.scenes.isEmpty || picks.contains { $0.target == .scene }
+        if let galleryAddress, source.gallery.enabled, hasImages || (source.gallery.withoutImages && hasScenes) {
+            gallery = galleryFields(source.gallery, context: context, refs: refs, address: galleryAddress)
+        }
+        for pick in picks {
+            if pick.focused { focusDepth += 1 }
+            defer { if pick.focused { focusDepth -= 1 } }
+            var itemRefs = pick.refs
+            itemRefs.itemGallery = gallery == nil ? nil : galleryAddress
+            let (fields, origins) = evaluateFields(pick.rule.fields, pick.context, refs: itemRefs, address: pick.address, target: pick.target)
+            var match = matchKeys(pick.rule.match, fields: fields)
+            if pick.rule.match.contains(.file) { match.insert(.fileMediaId(pick.file.fileMediaId), at: 0) }
+            let item = media[pick.index]
+            if pick.rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
+            let expected = ExpectedFile(fileMediaId: pick.file.fileMediaId, isPreview: pick.file.isPreview,
+                                        basename: pick.file.localFilename, folders: folders)
+            let position = media.count > 1 ? ", media \(pick.index + 1)/\(media.count)" : ", media \(item.id)"
+            add(DesiredEntity(address: pick.address, fields: fields, match: match, createMissing: false,
+                              respectOrganized: pick.rule.respectOrganized, creator: pick.owner?.username,
+                              files: [expected], source: label + position), rank: rank, origins: origins)
+            if pick.target == .image { result.images.append(pick.address) } else { result.scenes.append(pick.address) }
+        }
+        if let galleryAddress, let gallery {
+            result.images = StateBuilder.union(result.images, quoted.images)
+            addGallery(source.gallery, fields: gallery.fields, origins: gallery.origins, address: galleryAddress,
+                       images: result.images, stashHint: stashHint, creator: base.account?.username, label: label, rank: rank)
+            result.gallery = galleryAddress
+            linkQuotedScenes(quoted.scenes, to: galleryAddress, rule: source.scene)
+        }
+        return result
+    }
+
+    /// Links the scenes of quoted posts to the repost's gallery, as the scene rule's `galleries: [item]`
+    /// links a post's own scenes. Only the link is added: the scenes keep their author's fields.
+    private func linkQuotedScenes(_ scenes: [EntityAddress], to gallery: EntityAddress, rule: EntityRule) {
+        guard !scenes.isEmpty, let link = rule.fields.first(where: { field in
+            if case .references(let sources) = field.source { return field.output == "gallery_ids" && sources.contains(.item) }
+            return false
+        }) else { return }
+        for scene in scenes {
+            // The worst rank: the contribution only adds to lists, never wins a single value.
+            add(DesiredEntity(address: scene, fields: [DesiredField(name: "gallery_ids", value: .references([gallery]), strategy: link.strategy)],
+                              createMissing: false, respectOrganized: rule.respectOrganized),
+                rank: Rank(tier: Int.max, time: 0, id: 0),
+                origins: ["gallery_ids": FieldOrigin(rule: "engine: the gallery of the repost quoting it (\(link.path))", location: link.location.description)])
+        }
+    }
+
+    /// The media of a post or message that a rule takes (it has a file, an enabled rule, and passes
+    /// the rule's `when`), each with its owner and context.
+    private func pickMedia(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
+                           ownerFromMedia: Account?) -> [MediaPick] {
+        var picks: [MediaPick] = []
+        var context = base
         for (index, item) in media.enumerated() {
             referenced.insert(item.id)
             guard let file = item.file else { continue }
@@ -531,50 +614,50 @@ final class Evaluation {
                                        : base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
                                        : RuleCompiler.messageRoots.union(RuleCompiler.mediaRoots))
             }
-            if focused { focusDepth += 1 }
-            defer { if focused { focusDepth -= 1 } }
             if let when = rule.when, !when.holds(context) { continue }
-            let (fields, origins) = evaluateFields(rule.fields, context, refs: itemRefs, address: address, target: target)
-            var match = matchKeys(rule.match, fields: fields)
-            if rule.match.contains(.file) { match.insert(.fileMediaId(file.fileMediaId), at: 0) }
-            if rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
-            let expected = ExpectedFile(fileMediaId: file.fileMediaId, isPreview: file.isPreview,
-                                        basename: file.localFilename, folders: folders)
-            let position = media.count > 1 ? ", media \(index + 1)/\(media.count)" : ", media \(item.id)"
-            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: false,
-                                      respectOrganized: rule.respectOrganized, creator: owner?.username,
-                                      files: [expected], source: label + position), rank: rank, origins: origins)
-            if target == .image { result.images.append(address) }
+            picks.append(MediaPick(index: index, rule: rule, address: address, target: target, owner: owner, refs: itemRefs,
+                                   context: context, file: file, focused: focused))
         }
-        if let galleryAddress {
-            context.media = nil
-            context.file = nil
-            context.position = 0
-            context.account = base.account
-            if addGallery(source.gallery, context: context, refs: refs, address: galleryAddress, images: result.images,
-                          stashHint: stashHint, label: label, rank: rank) {
-                result.gallery = galleryAddress
-            }
-        }
-        return result
+        return picks
     }
 
-    /// Adds a gallery holding `images`; galleries without images are not produced.
+    /// A gallery's fields, or nil when its `when` excludes it or it gets no title.
+    private func galleryFields(_ rule: EntityRule, context: RecordContext, refs: References,
+                               address: EntityAddress) -> (fields: [DesiredField], origins: [String: FieldOrigin])? {
+        var context = context
+        context.media = nil
+        context.file = nil
+        context.position = 0
+        if let when = rule.when, !when.holds(context) { return nil }
+        let (fields, origins) = evaluateFields(rule.fields, context, refs: refs, address: address, target: .gallery)
+        guard fields.contains(where: { $0.name == "title" }) else { return nil }
+        return (fields, origins)
+    }
+
+    /// Adds a gallery holding `images` (a wall or bundle gallery); galleries without images are not produced.
     @discardableResult
     private func addGallery(_ rule: EntityRule, context: RecordContext, refs: References, address: EntityAddress,
                             images: [EntityAddress], stashHint: Int64?, label: String, rank: Rank) -> Bool {
-        guard rule.enabled, !images.isEmpty else { return false }
-        if let when = rule.when, !when.holds(context) { return false }
-        var (fields, origins) = evaluateFields(rule.fields, context, refs: refs, address: address, target: .gallery)
-        guard fields.contains(where: { $0.name == "title" }) else { return false }
-        fields.append(DesiredField(name: "image_ids", value: .references(images)))
-        if tracing { origins["image_ids"] = FieldOrigin(rule: "engine: the images produced for this \(address.key.split(separator: ".").first ?? "item")", location: nil) }
+        guard rule.enabled, !images.isEmpty,
+              let (fields, origins) = galleryFields(rule, context: context, refs: refs, address: address) else { return false }
+        addGallery(rule, fields: fields, origins: origins, address: address, images: images, stashHint: stashHint,
+                   creator: context.account?.username, label: label, rank: rank)
+        return true
+    }
+
+    /// Adds a gallery with evaluated `fields`, holding `images` (none for a gallery that groups videos).
+    private func addGallery(_ rule: EntityRule, fields: [DesiredField], origins: [String: FieldOrigin], address: EntityAddress,
+                            images: [EntityAddress], stashHint: Int64?, creator: String?, label: String, rank: Rank) {
+        var fields = fields
+        var origins = origins
+        if !images.isEmpty {
+            fields.append(DesiredField(name: "image_ids", value: .references(images)))
+            if tracing { origins["image_ids"] = FieldOrigin(rule: "engine: the images produced for this \(address.key.split(separator: ".").first ?? "item")", location: nil) }
+        }
         var match = matchKeys(rule.match, fields: fields)
         if rule.match.contains(.stashId), let hint = stashHint { match.append(.stashIdHint(String(hint))) }
         add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
-                                  respectOrganized: rule.respectOrganized, creator: context.account?.username,
-                                  source: label), rank: rank, origins: origins)
-        return true
+                          respectOrganized: rule.respectOrganized, creator: creator, source: label), rank: rank, origins: origins)
     }
 
     // MARK: Walls
@@ -589,7 +672,8 @@ final class Evaluation {
             switch rules.wallMode {
             case .chapters:
                 let rule = rules.chapter
-                guard let gallery, rule.enabled, rule.when?.holds(context) ?? true else { continue }
+                // A chapter starts at an image: a gallery that only groups videos has none.
+                guard let gallery, !images.isEmpty, rule.enabled, rule.when?.holds(context) ?? true else { continue }
                 let address = Addresses.chapter(wall: wall.id, post: post.id)
                 var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
                 guard fields.contains(where: { $0.name == "title" }) else { continue }
@@ -693,6 +777,7 @@ final class Evaluation {
                 if let network = networkAddress { addresses.append(network) }
             case .mentions: addresses += refs.mentionPerformers
             case .hashtags: addresses += refs.hashtagTags
+            case .item: if let gallery = refs.itemGallery { addresses.append(gallery) }
             case .extra:
                 if let target { addresses += extraTags(target, context) }
             }

@@ -29,7 +29,10 @@ struct RuleCompiler {
         .init(name: "tags", output: "tag_ids", type: .references([.hashtags, .extra])),
         .init(name: "organized", output: "organized", type: .bool),
     ]
-    static let sceneFields = mediaFieldsCommon + [.init(name: "director", output: "director", type: .text)]
+    static let sceneFields = mediaFieldsCommon + [
+        .init(name: "director", output: "director", type: .text),
+        .init(name: "galleries", output: "gallery_ids", type: .references([.item])),
+    ]
     static let imageFields = mediaFieldsCommon + [.init(name: "photographer", output: "photographer", type: .text)]
     static let galleryFields = imageFields
     static let performerFields: [FieldSpec] = [
@@ -206,11 +209,19 @@ struct RuleCompiler {
         checkKeys(node, allowed: allowed, path: path)
         let usage = path == "media" ? "loose media" : "\(path)s"
         let when = condition(node?["when"], roots: roots, usage: "\(usage) conditions")
-        let galleryRule = gallery
-            ? entity(node, key: "gallery", path: "\(path).gallery", kind: .gallery, roots: roots, fields: RuleCompiler.galleryFields)
+        // Only posts and messages have videos a gallery could group.
+        let groupsVideos = path == "post" || path == "message"
+        var galleryRule = gallery
+            ? entity(node, key: "gallery", path: "\(path).gallery", kind: .gallery, roots: roots, fields: RuleCompiler.galleryFields,
+                     extraKeys: groupsVideos ? ["withoutImages"] : [])
             : .disabled("\(path).gallery")
+        if groupsVideos, galleryRule.enabled, let value = node?["gallery"]?["withoutImages"] {
+            galleryRule.withoutImages = bool(value, "\(path).gallery.withoutImages") ?? false
+        }
         let mediaRoots = roots.union(RuleCompiler.mediaRoots)
-        let scene = media ? entity(node, key: "scene", path: "\(path).scene", kind: .scene, roots: mediaRoots, fields: RuleCompiler.sceneFields) : .disabled("\(path).scene")
+        // Loose media belong to no post or message, so no gallery to link their scenes to.
+        let sceneFields = groupsVideos ? RuleCompiler.sceneFields : RuleCompiler.sceneFields.filter { $0.name != "galleries" }
+        let scene = media ? entity(node, key: "scene", path: "\(path).scene", kind: .scene, roots: mediaRoots, fields: sceneFields) : .disabled("\(path).scene")
         let image = media ? entity(node, key: "image", path: "\(path).image", kind: .image, roots: mediaRoots, fields: RuleCompiler.imageFields) : .disabled("\(path).image")
         return SourceRules(when: when, gallery: galleryRule, scene: scene, image: image)
     }
@@ -568,8 +579,10 @@ struct RuleCompiler {
         if let extra = node["extra"] {
             for item in sequence(extra, "tags.extra") {
                 guard expectMapping(item, "a tags.extra entry") != nil else { continue }
-                checkKeys(item, allowed: ["name", "for", "when"], path: "tags.extra")
+                checkKeys(item, allowed: ["name", "for", "when", "enabled"], path: "tags.extra")
                 guard let nameNode = required(item, "name", "tags.extra entry"), let name = text(nameNode, "tags.extra.name"), !name.isEmpty else { continue }
+                // `enabled: false` removes an entry a file extends (lists of extra tags combine by name).
+                if let enabled = item["enabled"], !(bool(enabled, "tags.extra.enabled") ?? true) { continue }
                 var targets = Set(ExtraTag.Target.allCases)
                 if let on = item["for"] {
                     let words = on.items != nil ? on.items! : [on]
@@ -584,8 +597,11 @@ struct RuleCompiler {
                 }
                 var roots: Roots = [.account, .item, .post, .message, .bundle]
                 if !targets.contains(.gallery) { roots.formUnion(RuleCompiler.mediaRoots) }
-                let condition = self.condition(item["when"], roots: roots, usage: targets.contains(.gallery) ? "extra tags for galleries" : "extra tags for scenes and images")
-                tags.extra.append(ExtraTag(name: name, targets: targets, condition: condition, location: item.location))
+                let usage = targets.contains(.gallery) ? "extra tags for galleries" : "extra tags for scenes and images"
+                let condition = self.condition(item["when"], roots: roots, usage: usage)
+                // The name is a template: `{{ account.username }}` gives a tag per creator.
+                guard let template = compileTemplate(name, at: nameNode, roots: roots, usage: usage) else { continue }
+                tags.extra.append(ExtraTag(name: template, targets: targets, condition: condition, location: item.location))
             }
         }
         if let parents = node["parents"], expectMapping(parents, "tags.parents") != nil {

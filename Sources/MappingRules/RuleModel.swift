@@ -25,6 +25,8 @@ enum ReferenceSource: String, Sendable, Hashable, CaseIterable {
     case hashtags
     /// Tags from `tags.extra`.
     case extra
+    /// The gallery of the post or message a scene comes from (`galleries: [item]`).
+    case item
 }
 
 /// One step of a field's `postProcess` list, applied in order.
@@ -89,6 +91,9 @@ struct EntityRule: Sendable, Hashable {
     var when: Condition?
     var fields: [FieldRule]
     var path: String
+    /// Post and message galleries: also produced when the post has videos but no pictures, to
+    /// group its scenes (`withoutImages: true`); otherwise a gallery needs at least one image.
+    var withoutImages = false
 
     static func disabled(_ path: String) -> EntityRule {
         EntityRule(enabled: false, createMissing: false, respectOrganized: true, match: [], when: nil, fields: [], path: path)
@@ -104,7 +109,8 @@ struct SharedPerformer: Sendable, Hashable {
 /// A tag added when its condition holds, e.g. `Trailer` on previews.
 struct ExtraTag: Sendable, Hashable {
     enum Target: String, Sendable, Hashable, CaseIterable { case gallery, scene, image }
-    var name: String
+    /// The tag's name; a template, so one entry can give a tag per creator or per wall.
+    var name: Template
     var targets: Set<Target>
     var condition: Condition?
     var location: SourceLocation

@@ -52,13 +52,15 @@ public struct PlanRenderer: Sendable {
             // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
             // iterating the array would copy each one for every section.
             let changes = (0..<buffer.count).lazy.map { buffer.baseAddress! + $0 }
-            var hasDrift = false, hasActions = false, hasSkips = false, hasNoops = false
+            var hasDrift = false, hasActions = false, hasSkips = false, hasNoops = false, hasNotes = false
             for change in changes {
                 if !change.pointee.drift.isEmpty { hasDrift = true }
                 switch change.pointee.action {
                 case .create, .update: hasActions = true
                 case .skip: hasSkips = true
-                case .noop: hasNoops = true
+                case .noop:
+                    hasNoops = true
+                    if change.pointee.detail != nil { hasNotes = true }
                 }
             }
 
@@ -102,6 +104,16 @@ public struct PlanRenderer: Sendable {
                     out += "  " + paint("- \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
                     if let detail = change.detail { out += paint(" (\(detail))", .dim) }
                     out += "\n"
+                    flushIfFull()
+                }
+            }
+
+            if hasNotes {
+                // Unchanged, but not as the rules say: a "No changes" plan must not hide why.
+                out += "\n" + paint("Not as the rules say", .bold) + " (nothing to write; see why):\n"
+                for change in changes where change.pointee.action == .noop && change.pointee.detail != nil {
+                    out += "  "; append("!", .yellow, to: &out); out += " "
+                    appendAddress(change, to: &out); out += ": "; out += change.pointee.detail ?? ""; out += "\n"
                     flushIfFull()
                 }
             }

@@ -113,6 +113,9 @@ public final class SyncMonitor: @unchecked Sendable {
     private var failures: [SyncFailure] = []
     private var current: (name: String, total: Int, counts: OutcomeCounts, start: Date, lastDraw: Date)?
     private var requests: Int?
+    /// Each item's outcome over the phases it ran in (a gallery is created, then gets its images):
+    /// the totals count items, in the plan's units, not phase steps.
+    private var itemOutcomes: [String: OutcomeKind] = [:]
 
     /// - Parameters:
     ///   - write: receives rendered text (already newline-terminated where lines end).
@@ -151,6 +154,7 @@ public final class SyncMonitor: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard current != nil else { return }
         current!.counts.add(outcome.kind)
+        itemOutcomes[item] = Self.combined(itemOutcomes[item], outcome.kind)
         if case .failed(let message) = outcome {
             failures.append(SyncFailure(phase: current!.name, item: item, error: message))
         }
@@ -171,6 +175,7 @@ public final class SyncMonitor: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         failures.append(SyncFailure(phase: current?.name ?? "apply", item: item, error: error))
         current?.counts.add(.failed)
+        itemOutcomes[item] = .failed
     }
 
     /// Sets the number of HTTP requests sent, for the report.
@@ -189,9 +194,26 @@ public final class SyncMonitor: @unchecked Sendable {
     public func finish() -> SyncReport {
         lock.lock(); defer { lock.unlock() }
         closePhaseLocked()
-        let totals = phases.reduce(OutcomeCounts()) { $0 + $1.counts }
+        var totals = OutcomeCounts()
+        for outcome in itemOutcomes.values { totals.add(outcome) }
         return SyncReport(startedAt: startedAt, elapsedSeconds: now().timeIntervalSince(startedAt), totals: totals,
                           phases: phases, failures: failures, requests: requests)
+    }
+
+    /// An item's outcome over two phases: a failure anywhere is a failure; otherwise what was
+    /// written counts (created before updated), then skipped, then unchanged.
+    static func combined(_ earlier: OutcomeKind?, _ later: OutcomeKind) -> OutcomeKind {
+        guard let earlier else { return later }
+        func weight(_ kind: OutcomeKind) -> Int {
+            switch kind {
+            case .failed: return 4
+            case .created: return 3
+            case .updated: return 2
+            case .skipped: return 1
+            case .unchanged: return 0
+            }
+        }
+        return weight(earlier) >= weight(later) ? earlier : later
     }
 
     /// The closing summary: totals, elapsed time, the first failures in full and how many more there are.
