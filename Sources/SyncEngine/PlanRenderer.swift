@@ -95,13 +95,14 @@ public struct PlanRenderer: Sendable {
                     guard !kinds.isEmpty else { continue }
                     let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")" }
                     let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
-                    out += paint("  - \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
+                    // `*`, not `-`: Terraform's readers take `-` for "destroy", and nothing is destroyed.
+                    out += paint("  * \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
                 }
                 for pointer in changes where pointer.pointee.action == .skip && pointer.pointee.reason != .organized
                     && pointer.pointee.reason != .ignored {
                     let change = pointer.pointee
                     let reason = change.reason.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "skipped"
-                    out += "  " + paint("- \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
+                    out += "  " + paint("* \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
                     if let detail = change.detail { out += paint(" (\(detail))", .dim) }
                     out += "\n"
                     flushIfFull()

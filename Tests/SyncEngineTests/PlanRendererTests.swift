@@ -38,7 +38,8 @@ final class PlanRendererTests: XCTestCase {
         let text = PlanRenderer().render(try plan(snapshot, links: [address: link]))
         XCTAssertTrue(text.contains("Changed in Stash since fansly-stash last wrote them"), text)
         XCTAssertTrue(text.contains("  ~ performer.account.emberwilde42 (#3)\n      details: wrote \"Latex and more\", now \"Edited\"\n"), text)
-        XCTAssertTrue(text.contains("  - 1 gallery: organized in Stash\n"), text)
+        XCTAssertTrue(text.contains("  * 1 gallery: organized in Stash\n"), "skips never read as Terraform's destroy: \(text)")
+        XCTAssertFalse(text.contains("\n  - "), text)
         XCTAssertFalse(text.contains("will perform"), text)
         XCTAssertTrue(text.hasSuffix("\nNo changes. 6 unchanged, 1 skipped, 1 unmatched.\n"), text)
     }
