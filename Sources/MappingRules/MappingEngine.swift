@@ -93,6 +93,17 @@ final class Evaluation {
     private(set) var focusedRoots: Roots = []
     private(set) var focusedAddresses: [EntityAddress] = []
     private var focusDepth = 0
+    /// `rules explain`: why the focused record produced what it did, or did not.
+    private(set) var why: [String] = []
+
+    private func note(_ text: String) {
+        if focusDepth > 0, !why.contains(text) { why.append(text) }
+    }
+
+    /// `condition` as people find it in the rules.
+    private static func place(_ path: String, _ condition: Condition) -> String {
+        "\(path) (\(condition.location))"
+    }
 
     private func capture(_ context: RecordContext, roots: Roots) {
         if focusedContext == nil { focusedContext = context; focusedRoots = roots }
@@ -170,6 +181,10 @@ final class Evaluation {
         context.account = account
         if let when = rules.accountWhen, !when.holds(context) {
             accountRefs[account.id] = .some(nil)
+            if case .account(let name)? = focus, name.caseInsensitiveCompare(account.username) == .orderedSame || name == String(account.id) {
+                capture(context, roots: .account)
+                why.append("excluded by " + Self.place("account.when", when))
+            }
             return nil
         }
         var refs = References()
@@ -260,7 +275,8 @@ final class Evaluation {
 
     // MARK: Tags
 
-    private func tag(named rawName: String, depth: Int = 0) -> EntityAddress? {
+    /// - Parameter origin: the rule the name comes from (hashtags, an extra tag, a parent), for `rules explain`.
+    private func tag(named rawName: String, depth: Int = 0, origin: FieldOrigin? = nil) -> EntityAddress? {
         let trimmed = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, depth < 16 else { return nil }
         let name = rules.tags.aliasToName[trimmed.lowercased()] ?? trimmed
@@ -274,14 +290,29 @@ final class Evaluation {
         var seen: Set<String> = [key]
         aliases = aliases.filter { seen.insert($0.lowercased()).inserted }
         if !aliases.isEmpty { fields.append(DesiredField(name: "aliases", value: .strings(aliases), strategy: rules.tags.strategy)) }
-        let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1) }
+        let parentOrigin = FieldOrigin(rule: "tags.parents.\(name)", location: rules.tags.parentLocations[key]?.description)
+        let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1, origin: parentOrigin) }
         if !parents.isEmpty { fields.append(DesiredField(name: "parent_ids", value: .references(parents), strategy: rules.tags.strategy)) }
         var match: [MatchKey] = [.name(name, disambiguation: nil)]
         match += aliases.map { .name($0, disambiguation: nil) }
         add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,
                                   respectOrganized: rules.tags.respectOrganized, creator: nil, source: "tag \(name)"),
-                    rank: .account, origins: ["name": FieldOrigin(rule: "tags", location: nil)])
+                    rank: .account, origins: tracing ? tagOrigins(name: name, renamed: trimmed.caseInsensitiveCompare(name) != .orderedSame,
+                                                                  origin: origin, hasParents: !parents.isEmpty) : [:])
         return address
+    }
+
+    /// Where a tag's fields come from: its name from the rule that asked for it, or from the alias
+    /// table that renamed it; its aliases from the table; its parents from `tags.parents`.
+    private func tagOrigins(name: String, renamed: Bool, origin: FieldOrigin?, hasParents: Bool) -> [String: FieldOrigin] {
+        let table = FieldOrigin(rule: "tags.aliases.\(name)", location: rules.tags.aliasLocations[name]?.description)
+        var origins = ["name": renamed ? table : origin ?? FieldOrigin(rule: "tags", location: nil)]
+        origins["aliases"] = rules.tags.aliasLocations[name] != nil ? table
+            : FieldOrigin(rule: "engine: the hashtag, kept as an alias (tags.hashtags.keepHashtagAlias)", location: nil)
+        if hasParents {
+            origins["parent_ids"] = FieldOrigin(rule: "tags.parents.\(name)", location: rules.tags.parentLocations[name.lowercased()]?.description)
+        }
+        return origins
     }
 
     private func tags(for post: Post) -> [EntityAddress] {
@@ -311,7 +342,7 @@ final class Evaluation {
             if rules.tags.hashtagWhen?.holds(context) ?? true, !rules.tags.isIgnored(hashtag.value) {
                 let name = rules.tags.hashtagName.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
                 if !name.isEmpty, !rules.tags.isIgnored(name) {
-                    address = tag(named: name)
+                    address = tag(named: name, origin: FieldOrigin(rule: "tags.hashtags.name", location: rules.tags.hashtagNameLocation?.description))
                     if let address, rules.tags.keepHashtagAlias, name.caseInsensitiveCompare(hashtag.value) != .orderedSame,
                        var entity = builder.entity(address) {
                         // Keep the raw hashtag as an alias so that existing tags named after it match.
@@ -339,7 +370,8 @@ final class Evaluation {
         var result: [EntityAddress] = []
         for extra in rules.tags.extra where extra.targets.contains(target) {
             if let condition = extra.condition, !condition.holds(context) { continue }
-            if let address = tag(named: extra.name.render(context)), !result.contains(address) { result.append(address) }
+            if let address = tag(named: extra.name.render(context), origin: FieldOrigin(rule: "tags.extra", location: extra.location.description)),
+               !result.contains(address) { result.append(address) }
         }
         return result
     }
@@ -429,6 +461,7 @@ final class Evaluation {
         defer { if focused { focusDepth -= 1 } }
         if let when = rules.post.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
+            note("the post is excluded by " + Self.place("post.when", when))
             return ItemResult()
         }
         refs.hashtagTags = tags(for: post)
@@ -456,6 +489,7 @@ final class Evaluation {
         defer { if focused { focusDepth -= 1 } }
         if let when = rules.message.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
+            note("the message is excluded by " + Self.place("message.when", when))
             return
         }
         refs.hashtagTags = []
@@ -473,7 +507,13 @@ final class Evaluation {
         let date = item.createdAt ?? item.media.createdAt
         context.item = ItemInfo(kind: .media, id: item.id, content: nil, createdAt: date,
                                 mediaCount: total, imageCount: images, videoCount: videos)
-        if let when = rules.media.when, !when.holds(context) { return }
+        if let when = rules.media.when, !when.holds(context) {
+            if case .media(let id)? = focus, id == item.id || id == item.media.id || item.fileIds.contains(id) {
+                capture(context, roots: RuleCompiler.itemRoots)
+                why.append("excluded by " + Self.place("media.when", when))
+            }
+            return
+        }
         _ = processItem(rules.media, context: context, media: [item], refs: refs, gallery: nil, stashHint: nil,
                         folders: folders(for: creator), label: "media \(item.id) (in no stored post or message)",
                         rank: .loose(date, item.id))
@@ -532,6 +572,14 @@ final class Evaluation {
         let hasScenes = !quoted.scenes.isEmpty || picks.contains { $0.target == .scene }
         if let galleryAddress, source.gallery.enabled, hasImages || (source.gallery.withoutImages && hasScenes) {
             gallery = galleryFields(source.gallery, context: context, refs: refs, address: galleryAddress)
+        } else if galleryAddress != nil, focusDepth > 0 {
+            if !source.gallery.enabled {
+                note("no gallery: \(source.gallery.path) is disabled (absent, false or enabled: false)")
+            } else if hasScenes {
+                note("no gallery: only videos, and \(source.gallery.path) does not say withoutImages: true")
+            } else {
+                note("no gallery: no picture the rules take")
+            }
         }
         for pick in picks {
             if pick.focused { focusDepth += 1 }
@@ -585,7 +633,13 @@ final class Evaluation {
         var context = base
         for (index, item) in media.enumerated() {
             referenced.insert(item.id)
-            guard let file = item.file else { continue }
+            guard let file = item.file else {
+                if case .media(let id)? = focus, id == item.id || id == item.media.id {
+                    capture(context, roots: RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
+                    why.append("media \(item.id) has no downloaded file (not downloaded, or locked without a preview): nothing to map")
+                }
+                continue
+            }
             let rule: EntityRule
             let address: EntityAddress
             let target: ExtraTag.Target
@@ -594,7 +648,19 @@ final class Evaluation {
             case .video: rule = source.scene; address = Addresses.scene(item.id); target = .scene
             case .audio, .other: continue
             }
-            guard rule.enabled else { continue }
+            guard rule.enabled else {
+                if case .media(let id)? = focus, id == item.id || id == item.media.id || id == file.fileMediaId {
+                    context.media = item
+                    context.file = file
+                    context.position = index + 1
+                    capture(context, roots: base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
+                                          : RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
+                    focusDepth += 1
+                    note("\(rule.path) is disabled (absent, false or enabled: false): the \(target.rawValue) is not mapped")
+                    focusDepth -= 1
+                }
+                continue
+            }
             var itemRefs = refs
             var owner = base.account
             if let fallback = ownerFromMedia, item.accountId != fallback.id, let mediaOwner = accountCache[item.accountId],
@@ -614,7 +680,14 @@ final class Evaluation {
                                        : base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
                                        : RuleCompiler.messageRoots.union(RuleCompiler.mediaRoots))
             }
-            if let when = rule.when, !when.holds(context) { continue }
+            if let when = rule.when, !when.holds(context) {
+                if focused || focusDepth > 0 {
+                    focusDepth += 1
+                    note("\(rule.path): media \(item.id) is excluded by " + Self.place("\(rule.path).when", when))
+                    focusDepth -= 1
+                }
+                continue
+            }
             picks.append(MediaPick(index: index, rule: rule, address: address, target: target, owner: owner, refs: itemRefs,
                                    context: context, file: file, focused: focused))
         }
@@ -628,9 +701,15 @@ final class Evaluation {
         context.media = nil
         context.file = nil
         context.position = 0
-        if let when = rule.when, !when.holds(context) { return nil }
+        if let when = rule.when, !when.holds(context) {
+            note("no gallery: excluded by " + Self.place("\(rule.path).when", when))
+            return nil
+        }
         let (fields, origins) = evaluateFields(rule.fields, context, refs: refs, address: address, target: .gallery)
-        guard fields.contains(where: { $0.name == "title" }) else { return nil }
+        guard fields.contains(where: { $0.name == "title" }) else {
+            note("no gallery: \(rule.path).fields.title is empty for it (Stash needs a title)")
+            return nil
+        }
         return (fields, origins)
     }
 
@@ -757,7 +836,14 @@ final class Evaluation {
             }
             guard let value else { continue }
             fields.append(DesiredField(name: rule.output, value: value, strategy: rule.strategy))
-            if tracing { origins[rule.output] = FieldOrigin(rule: rule.path, location: rule.location.description) }
+            if tracing {
+                var origin = FieldOrigin(rule: rule.path, location: rule.location.description)
+                // The steps that shaped the value (those whose `when` held), e.g. the ` - 2/2` of a title.
+                for (index, step) in rule.postProcess.enumerated() where step.when?.holds(context) ?? true {
+                    origin.steps.append("\(rule.path).postProcess[\(index)] \(step.step.name) (\(step.location))")
+                }
+                origins[rule.output] = origin
+            }
         }
         return (fields, origins)
     }
@@ -860,10 +946,10 @@ enum FieldEvaluator {
         }
     }
 
-    static func postProcess(_ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?)], _ context: RecordContext) -> TemplateValue {
+    static func postProcess(_ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?, location: SourceLocation)], _ context: RecordContext) -> TemplateValue {
         guard !steps.isEmpty else { return value }
         var value = value
-        for (step, when) in steps {
+        for (step, when, _) in steps {
             if let when, !when.holds(context) { continue }
             value = apply(step, value, context)
         }

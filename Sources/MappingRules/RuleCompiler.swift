@@ -308,7 +308,7 @@ struct RuleCompiler {
             if sources.contains(.extra) { return false }
         }
         variables += rule.when?.variables ?? []
-        for (step, when) in rule.postProcess {
+        for (step, when, _) in rule.postProcess {
             variables += when?.variables ?? []
             switch step {
             case .append(let template), .prepend(let template): variables += template.variables
@@ -351,7 +351,7 @@ struct RuleCompiler {
     mutating func field(_ node: RuleNode, spec: FieldSpec, path: String, roots: Roots, strategy: FieldStrategy, usage: String) -> FieldRule? {
         var strategy = strategy
         var when: Condition?
-        var steps: [(PostStep, Condition?)] = []
+        var steps: [(PostStep, Condition?, SourceLocation)] = []
         var valueNode = node
         var isFirstOf = false
         if let entries = node.entries {
@@ -451,8 +451,8 @@ struct RuleCompiler {
 
     static let postProcessKeys = ["replace", "map", "parseDate", "formatDate", "append", "prepend"]
 
-    mutating func postProcess(_ node: RuleNode, path: String, roots: Roots, usage: String) -> [(PostStep, Condition?)] {
-        var steps: [(PostStep, Condition?)] = []
+    mutating func postProcess(_ node: RuleNode, path: String, roots: Roots, usage: String) -> [(PostStep, Condition?, SourceLocation)] {
+        var steps: [(PostStep, Condition?, SourceLocation)] = []
         for item in sequence(node, path) {
             guard let entries = item.entries else {
                 sink.error(item.location, "each \(path) step is a mapping such as replace:, map:, parseDate:, formatDate:, append: or prepend:, got \(item.kindName)")
@@ -477,7 +477,7 @@ struct RuleCompiler {
                     case .failure(let message): sink.error(regexNode.contentLocation, message)
                     }
                 }
-                steps.append((.replace(pairs), when))
+                steps.append((.replace(pairs), when, item.location))
             case "map":
                 guard let entries = op.value.entries else {
                     sink.error(op.value.location, "\(path).map is a mapping of value: replacement, got \(op.value.kindName)")
@@ -485,14 +485,14 @@ struct RuleCompiler {
                 }
                 var table: [String: String] = [:]
                 for entry in entries { table[entry.key] = entry.value.scalar ?? "" }
-                steps.append((.map(table), when))
+                steps.append((.map(table), when, item.location))
             case "parseDate", "formatDate":
                 guard let layout = text(op.value, "\(path).\(op.key)"), !layout.isEmpty else { continue }
-                steps.append((op.key == "parseDate" ? .parseDate(layout) : .formatDate(layout), when))
+                steps.append((op.key == "parseDate" ? .parseDate(layout) : .formatDate(layout), when, item.location))
             case "append", "prepend":
                 guard let source = text(op.value, "\(path).\(op.key)"),
                       let template = compileTemplate(source, at: op.value, roots: roots, usage: usage) else { continue }
-                steps.append((op.key == "append" ? .append(template) : .prepend(template), when))
+                steps.append((op.key == "append" ? .append(template) : .prepend(template), when, item.location))
             default:
                 sink.error(op.keyLocation, "unknown postProcess step '\(op.key)'" + Suggest.didYouMean(op.key, among: RuleCompiler.postProcessKeys)
                            + " (steps: \(RuleCompiler.postProcessKeys.joined(separator: ", ")))")
@@ -546,6 +546,7 @@ struct RuleCompiler {
                 if let value = hashtags["name"], let source = text(value, "tags.hashtags.name"),
                    let template = compileTemplate(source, at: value, roots: .hashtag, usage: "tags.hashtags.name") {
                     tags.hashtagName = template
+                    tags.hashtagNameLocation = value.contentLocation
                 }
             }
         }
@@ -561,6 +562,7 @@ struct RuleCompiler {
                 }
                 tags.aliasToName[entry.key.lowercased()] = entry.key
                 tags.aliasesByName[entry.key] = list
+                tags.aliasLocations[entry.key] = entry.keyLocation
             }
         }
         if let ignore = node["ignore"] {
@@ -612,6 +614,7 @@ struct RuleCompiler {
                     continue
                 }
                 tags.parents[entry.key.lowercased()] = list
+                tags.parentLocations[entry.key.lowercased()] = entry.keyLocation
             }
             // A tag cannot be its own ancestor (Stash refuses loops).
             for start in tags.parents.keys.sorted() {

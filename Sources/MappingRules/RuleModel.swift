@@ -38,6 +38,18 @@ enum PostStep: Sendable, Hashable {
     case append(Template)
     case prepend(Template)
 
+    /// The step's key in rule files.
+    var name: String {
+        switch self {
+        case .replace: return "replace"
+        case .map: return "map"
+        case .parseDate: return "parseDate"
+        case .formatDate: return "formatDate"
+        case .append: return "append"
+        case .prepend: return "prepend"
+        }
+    }
+
     static func == (lhs: PostStep, rhs: PostStep) -> Bool { String(describing: lhs) == String(describing: rhs) }
     func hash(into hasher: inout Hasher) { hasher.combine(String(describing: self)) }
 }
@@ -61,7 +73,7 @@ struct FieldRule: Sendable, Hashable {
     let output: String
     let type: FieldType
     let source: ValueSource
-    let postProcess: [(step: PostStep, when: Condition?)]
+    let postProcess: [(step: PostStep, when: Condition?, location: SourceLocation)]
     let strategy: FieldStrategy
     let when: Condition?
     let location: SourceLocation
@@ -136,6 +148,10 @@ struct TagRules: Sendable, Hashable {
     var parents: [String: [String]] = [:]
     var vocabulary: Vocabulary = .empty
     var strategy: FieldStrategy = .merge
+    /// Where the rules say what they say about tags, for `rules explain`.
+    var hashtagNameLocation: SourceLocation?
+    var aliasLocations: [String: SourceLocation] = [:]
+    var parentLocations: [String: SourceLocation] = [:]
 
     func isIgnored(_ name: String) -> Bool {
         if ignoreWords.contains(name.lowercased()) { return true }

@@ -94,6 +94,17 @@ final class RulesCLITests: XCTestCase {
         XCTAssertTrue(title.contains("= \"Shoot day with and - 2/2\""), "no #hashtags or @handles in titles: \(title)")
         XCTAssertTrue(title.hasSuffix("← post.scene.fields.title (<built-in default>:78:11)"), title)
         XCTAssertTrue(lines.contains("  match: file id 400000000016849015"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("      then post.scene.fields.title.postProcess[0] append (<built-in default>:") },
+                      "the step behind ' - 2/2':\n\(result.stdout)")
+    }
+
+    func testExplainSaysWhyNothingIsProduced() throws {
+        let folder = try temporaryFolder()
+        let rules = folder.appendingPathComponent("no-scenes.yaml")
+        try "extends: default\npost:\n  scene: false\n".write(to: rules, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["rules", "explain", "--db", sample, "--media", "400000000016849015", "--rules", rules.path])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("\nwhy:\n  post.scene is disabled (absent, false or enabled: false): the scene is not mapped"), result.stdout)
     }
 
     func testExplainAccountWithRuleFile() throws {
