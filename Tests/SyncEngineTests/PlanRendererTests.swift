@@ -59,6 +59,27 @@ final class PlanRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("15 × not in Stash, and the database records no downloaded file name"), text)
     }
 
+    func testTheCompactFormCountsPerKindAndListsTheFirstChanges() throws {
+        var desired = PlanFixtures.desired
+        for index in 0..<20 {
+            desired.entities.append(DesiredEntity(address: EntityAddress(kind: .tag, key: "t\(index)"),
+                                                  fields: [DesiredField(name: "name", value: .string("t\(index)"))]))
+        }
+        desired.entities.sort { $0.address < $1.address }
+        var inputs = PlanFixtures.inputs
+        inputs.stashURL = nil
+        let plan = try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true)).plan(inputs: inputs, tool: "t")
+        XCTAssertFalse(PlanRenderer.isLong(try self.plan(PlanFixtures.scannedOnly)))
+        let compact = PlanRenderer(changesPerKind: 3).render(plan)
+        XCTAssertTrue(compact.contains("  tags: 21 to add\n"), compact)
+        XCTAssertTrue(compact.contains("  studios: 2 to add\n"), compact)
+        XCTAssertTrue(compact.contains("… and 18 more tags (--full lists every change"), compact)
+        XCTAssertEqual(compact.components(separatedBy: "  + tag.").count - 1, 3, compact)
+        XCTAssertTrue(compact.hasSuffix(PlanRenderer().closingLine(plan.summary) + "\n"), "the same closing line")
+        let full = PlanRenderer().render(plan)
+        XCTAssertEqual(full.components(separatedBy: "  + tag.").count - 1, 21)
+    }
+
     func testOfflinePlanHintsAtStashURL() throws {
         var inputs = PlanFixtures.inputs
         inputs.stashURL = nil
