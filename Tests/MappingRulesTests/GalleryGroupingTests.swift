@@ -124,6 +124,16 @@ final class GalleryGroupingTests: XCTestCase {
         XCTAssertEqual(scene.text("title"), "Nova dancing in the rain")
     }
 
+    func testARepostOnAWallGetsTheWallsChapterInItsGallery() throws {
+        var records = Fixtures.records
+        let index = try XCTUnwrap(records.posts.firstIndex { $0.id == 6 })
+        records.posts[index].wallIds = [77]
+        let state = try MappingEngine(rules: RuleSet.builtInDefault()).evaluate(records: records)
+        let chapter = try XCTUnwrap(state["chapter.wall.77.post.6"])
+        XCTAssertEqual(chapter.list("gallery_id"), ["gallery.post.6"])
+        XCTAssertEqual(chapter.text("title"), "Latex Collection")
+    }
+
     func testARepostOfPicturesHoldsThem() throws {
         let state = try MappingEngine(rules: RuleSet.builtInDefault()).evaluate(records: Fixtures.records)
         let repost = try XCTUnwrap(state["gallery.post.6"])
