@@ -68,8 +68,20 @@ final class GalleryGroupingCLITests: XCTestCase {
     func testTheSampleGroupsEveryScene() async throws {
         let server = try await ApplyCLITests.seededServer()
         defer { Task { await server.stop() } }
+        // Someone already put a scanned scene into a gallery of their own: that link is theirs and stays.
+        let sceneId = try XCTUnwrap(server.state.scenes.keys.sorted().first)
+        server.modify { state in
+            var mine = TestGallery(id: 990)
+            mine.title = "My favourites"
+            mine.sceneIds = [sceneId]
+            state.galleries[990] = mine
+            state.scenes[sceneId]?.galleryIds = [990]
+        }
         let document = try planApplyPlan(database: ApplyCLITests.sampleDatabase, server: server)
         try assertScenesGrouped(server.state, document: document)
+        let links = try XCTUnwrap(server.state.scenes[sceneId]?.galleryIds)
+        XCTAssertTrue(links.contains(990), "a gallery link the rules do not own is never removed: \(links)")
+        XCTAssertGreaterThan(links.count, 1, "and the post's gallery is added beside it")
         let videoOnly = server.state.galleries.values.filter { gallery in
             server.state.imageIds(inGallery: gallery.id).isEmpty && !gallery.sceneIds.isEmpty
         }
