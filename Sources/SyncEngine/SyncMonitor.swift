@@ -125,15 +125,19 @@ public final class SyncMonitor: @unchecked Sendable {
     private var lastWaitingNote: Date?
     /// Seconds without an answer after which the monitor says it is waiting for Stash.
     public var waitingAfter: TimeInterval = 5
+    private let observer: OperationProgress?
 
     /// - Parameters:
     ///   - write: receives rendered text (already newline-terminated where lines end).
     ///   - style: `.terminal` for bars redrawn in place, `.plain` for lines, `.quiet` for nothing.
     ///   - now: the clock (tests pass a fixed one).
+    ///   - observer: receives every phase start, item outcome and phase end as an `OperationEvent`, in
+    ///     order (it is called under the monitor's lock, so it must not call back into this monitor).
     public init(style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
-                write: @escaping @Sendable (String) -> Void) {
+                observer: OperationProgress? = nil, write: @escaping @Sendable (String) -> Void) {
         self.style = style
         self.write = write
+        self.observer = observer
         self.now = now
         self.plainInterval = plainInterval
         self.startedAt = now()
@@ -162,6 +166,7 @@ public final class SyncMonitor: @unchecked Sendable {
         lastWaitingNote = nil
         if let index = upcoming.firstIndex(where: { $0.name == name }) { upcoming.removeSubrange(...index) }
         let next = upcoming.isEmpty ? "" : " (then \(upcoming.map(\.name).joined(separator: ", ")))"
+        observer?(.phaseStarted(phase: name, total: total))
         switch style {
         case .plain: write("\(name): \(total) to process\(next)\n")
         case .terminal: write(barLine())
@@ -180,6 +185,8 @@ public final class SyncMonitor: @unchecked Sendable {
         if case .failed(let message) = outcome {
             failures.append(SyncFailure(phase: current!.name, item: item, error: message))
         }
+        observer?(.itemFinished(phase: current!.name, item: item, outcome: outcome, done: current!.counts.processed,
+                                total: current!.total))
         let time = now()
         switch style {
         case .terminal where time.timeIntervalSince(current!.lastDraw) >= 0.1 || current!.counts.processed == current!.total:
@@ -294,6 +301,7 @@ public final class SyncMonitor: @unchecked Sendable {
         doneBefore += phase.counts.processed
         let elapsed = now().timeIntervalSince(phase.start)
         phases.append(PhaseReport(phase: phase.name, total: phase.total, counts: phase.counts, elapsedSeconds: elapsed))
+        observer?(.phaseFinished(phases[phases.count - 1]))
         switch style {
         case .terminal: write(barLine() + "\n")
         case .plain:
