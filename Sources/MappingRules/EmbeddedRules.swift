@@ -496,7 +496,8 @@ tags:
             ],
             "properties": {
               "name": {
-                "type": "string"
+                "type": "string",
+                "description": "the tag's name; a template, e.g. {{ account.username }} for a tag per creator"
               },
               "for": {
                 "oneOf": [
@@ -521,9 +522,14 @@ tags:
               },
               "when": {
                 "$ref": "#/$defs/condition"
+              },
+              "enabled": {
+                "type": "boolean",
+                "description": "false removes the entry of this name that an extended file (extends: default) or an earlier --rules file gave"
               }
             }
-          }
+          },
+          "description": "tags added by condition; lists from several files combine by name"
         },
         "parents": {
           "type": "object",

@@ -64,6 +64,20 @@ final class RuleSemanticsTests: XCTestCase {
                        "the entry of the same name replaces the default one")
     }
 
+    func testTheSchemaKnowsTheNewKeys() throws {
+        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(EmbeddedRules.schemaJSON.utf8)) as? [String: Any])
+        let validator = MiniSchemaValidator(schema: schema)
+        let sink = DiagnosticSink()
+        for yaml in ["tags:\n  extra:\n    - name: Trailer\n      enabled: false\n",
+                     "post:\n  gallery:\n    withoutImages: true\n  scene:\n    fields:\n      galleries: [item]\n"] {
+            let node = try XCTUnwrap(RuleFileParser.parse(yaml: yaml, file: "x", sink: sink))
+            XCTAssertEqual(validator.errors(node.jsonObject), [], yaml)
+            XCTAssertNoThrow(try RuleSet.load(yaml: yaml), yaml)
+        }
+        let wrong = try XCTUnwrap(RuleFileParser.parse(yaml: "post:\n  scene:\n    fields:\n      galleries: [post]\n", file: "x", sink: sink))
+        XCTAssertFalse(validator.errors(wrong.jsonObject).isEmpty)
+    }
+
     // MARK: Item 5
 
     func testRulesShowRoundTrips() throws {
