@@ -19,6 +19,10 @@ version: 1
 
 settings:
   respectOrganized: true
+  # What titles are made from (`item.caption`): the first line of the caption without #hashtags and
+  # @handles, which FansDB keeps out of titles (they are tags and performers already). The
+  # reference tool kept them: `caption: "{{ item.content | firstLine }}"` does the same.
+  caption: "{{ item.content | firstLine | stripHashtags | stripMentions }}"
   # Folder names the downloader gives creators (`use_folder_suffix` on, then off), relative to
   # the folder holding the metadata database unless `downloadRoot` says otherwise.
   creatorFolders:
@@ -63,11 +67,10 @@ post:
     createMissing: true
     match: [code, url]
     fields:
-      # The caption's first line without #hashtags and @handles (FansDB keeps them out of titles; they
-      # are tags and performers already), else `<username> - <date>`.
+      # The caption (settings.caption), 10 to 128 characters, else `<username> - <date>`.
       title: &title
         firstOf:
-          - "{{ item.content | firstLine | stripHashtags | stripMentions | minLength:10 | cut:128:'...' }}"
+          - "{{ item.caption | minLength:10 | cut:128:'...' }}"
           - "{{ account.username }} - {{ item.createdAt | date:'yyyy/MM/dd' }}"
       code: "{{ post.id }}"
       details: "{{ post.content }}"
@@ -84,7 +87,7 @@ post:
     fields: &postMediaFields
       title: &mediaTitle
         firstOf:
-          - "{{ item.content | firstLine | stripHashtags | stripMentions | minLength:10 | cut:128:'...' }}"
+          - "{{ item.caption | minLength:10 | cut:128:'...' }}"
           - "{{ account.username }} - {{ item.createdAt | date:'yyyy/MM/dd' }}"
         postProcess:
           - append: " - {{ position }}/{{ total }}"
@@ -234,6 +237,10 @@ tags:
           "items": {
             "$ref": "#/$defs/template"
           }
+        },
+        "caption": {
+          "type": "string",
+          "description": "a template: what item.caption reads (default: {{ item.content | firstLine | stripHashtags | stripMentions }})"
         }
       }
     },

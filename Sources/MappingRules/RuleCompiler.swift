@@ -63,6 +63,8 @@ struct RuleCompiler {
     // MARK: Scopes
 
     static let itemRoots: Roots = [.account, .item]
+    /// `item.caption` when the rules do not say: the first line without #hashtags and @handles.
+    static let defaultCaption = "{{ item.content | firstLine | stripHashtags | stripMentions }}"
     static let postRoots: Roots = [.account, .item, .post]
     static let messageRoots: Roots = [.account, .item, .message]
     static let bundleRoots: Roots = [.account, .item, .bundle]
@@ -87,7 +89,8 @@ struct RuleCompiler {
         if let words = root["tags"]?["words"] { vocabulary = Vocabulary(stringList(words, "tags.words")) }
         let settings = readSettings(root["settings"])
         respectOrganizedDefault = settings.respectOrganized
-        let urls = readURLs(root["urls"])
+        var urls = readURLs(root["urls"])
+        urls.caption = settings.caption ?? compileTemplate(RuleCompiler.defaultCaption, at: nil, roots: RuleCompiler.itemRoots, usage: "settings.caption")!
 
         let network = entity(root["network"], key: "studio", path: "network.studio", kind: .networkStudio, roots: [], fields: RuleCompiler.networkFields)
         checkKeys(root["network"], allowed: ["studio"], path: "network")
@@ -160,7 +163,15 @@ struct RuleCompiler {
             settings.creatorFolders = [compileTemplate("{{ account.username }}_fansly", at: nil, roots: .account, usage: "settings.creatorFolders")!]
             return settings
         }
-        checkKeys(node, allowed: ["respectOrganized", "downloadRoot", "pathMap", "creatorFolders"], path: "settings")
+        checkKeys(node, allowed: ["respectOrganized", "downloadRoot", "pathMap", "creatorFolders", "caption"], path: "settings")
+        if let value = node["caption"], let source = text(value, "settings.caption"),
+           let template = compileTemplate(source, at: value, roots: RuleCompiler.itemRoots, usage: "settings.caption") {
+            if template.variables.contains(.itemCaption) {
+                sink.error(value.contentLocation, "settings.caption cannot use item.caption (it is what it defines)")
+            } else {
+                settings.caption = template
+            }
+        }
         if let value = node["respectOrganized"] { settings.respectOrganized = bool(value, "settings.respectOrganized") ?? true }
         if let value = node["downloadRoot"] { settings.downloadRoot = text(value, "settings.downloadRoot") }
         if let value = node["pathMap"] {

@@ -180,6 +180,8 @@ struct Settings: Sendable, Hashable {
     var downloadRoot: String?
     var pathMap: [PathMapping] = []
     var creatorFolders: [Template] = []
+    /// What `item.caption` reads: the text titles are made from.
+    var caption: Template?
 
     /// `path` as Stash sees it.
     func stashPath(_ path: String) -> String {
@@ -195,13 +197,15 @@ struct Settings: Sendable, Hashable {
     }
 }
 
-/// URL templates, usable in other templates as `url.post`, `url.message`…
+/// URL templates, usable in other templates as `url.post`, `url.message`…, and the caption
+/// template (`settings.caption`), usable as `item.caption`: templates other templates read.
 struct URLTemplates: Sendable, Hashable {
     var post = Template(literal: "")
     var message = Template(literal: "")
     var account = Template(literal: "")
     var performer = Template(literal: "")
     var bundle = Template(literal: "")
+    var caption = Template(literal: "")
 }
 
 /// Rules for a record kind that yields a gallery and scene/image metadata (posts, messages, bundles, loose media).

@@ -92,7 +92,7 @@ final class RulesCLITests: XCTestCase {
         XCTAssertTrue(lines.contains("scene.media.400000000015505210  (never created, left alone when organized; from post 400000000013382049, media 2/2)"))
         let title = try XCTUnwrap(lines.first { $0.hasPrefix("  title") })
         XCTAssertTrue(title.contains("= \"Shoot day with and - 2/2\""), "no #hashtags or @handles in titles: \(title)")
-        XCTAssertTrue(title.hasSuffix("← post.scene.fields.title (<built-in default>:78:11)"), title)
+        XCTAssertTrue(title.hasSuffix("← post.scene.fields.title (<built-in default>:81:11)"), title)
         XCTAssertTrue(lines.contains("  match: file id 400000000016849015"))
         XCTAssertTrue(lines.contains { $0.hasPrefix("      then post.scene.fields.title.postProcess[0] append (<built-in default>:") },
                       "the step behind ' - 2/2':\n\(result.stdout)")

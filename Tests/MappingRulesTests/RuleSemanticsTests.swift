@@ -114,3 +114,24 @@ final class RuleSemanticsTests: XCTestCase {
         }
     }
 }
+
+/// Issue 16, item 13: default titles leave out #hashtags and @handles, and the reference tool's
+/// titles are one line of rules away.
+final class CaptionTests: XCTestCase {
+    func testTheReferenceToolsTitlesAreOneLineAway() throws {
+        let state = try MappingEngine(rules: RuleSet.load(yaml: """
+            extends: default
+            settings: { caption: "{{ item.content | firstLine }}" }
+            """)).evaluate(records: Fixtures.records)
+        XCTAssertEqual(state["gallery.post.1"]?.text("title"), "Latex Friday is here! #Latex #LatexModel")
+        XCTAssertEqual(state["image.media.1001"]?.text("title"), "Latex Friday is here! #Latex #LatexModel - 1/3")
+        let byDefault = try MappingEngine(rules: RuleSet.builtInDefault()).evaluate(records: Fixtures.records)
+        XCTAssertEqual(byDefault["gallery.post.1"]?.text("title"), "Latex Friday is here!")
+    }
+
+    func testACaptionCannotReadItself() {
+        XCTAssertThrowsError(try RuleSet.load(yaml: "settings:\n  caption: \"{{ item.caption }}\"\n")) { error in
+            XCTAssertTrue("\(error)".contains("settings.caption cannot use item.caption"), "\(error)")
+        }
+    }
+}
