@@ -117,7 +117,7 @@ public final class SyncMonitor: @unchecked Sendable {
     /// the totals count items, in the plan's units, not phase steps.
     private var itemOutcomes: [String: OutcomeKind] = [:]
     /// The phases still to come (names and item counts), when the run announced them.
-    private var upcoming: [(name: String, total: Int)] = []
+    private var upcoming: [PlannedPhase] = []
     /// Items of the phases already closed, for the estimate of what remains.
     private var doneBefore = 0
     /// When the current phase last moved (an item finished), and when "waiting" was last said.
@@ -151,9 +151,10 @@ public final class SyncMonitor: @unchecked Sendable {
 
     /// Announces the phases the run will go through, with their item counts (`[]` says nothing):
     /// progress then names the phases still to come and estimates the time left.
-    public func announce(phases: [(name: String, total: Int)]) {
+    public func announce(phases: [PlannedPhase]) {
         lock.lock(); defer { lock.unlock() }
         upcoming = phases.filter { $0.total > 0 }
+        observer?(.phasesPlanned(upcoming))
     }
 
     /// Starts a phase of `total` items; ends the previous phase if still open.
@@ -207,6 +208,7 @@ public final class SyncMonitor: @unchecked Sendable {
         let time = now()
         let silent = time.timeIntervalSince(last)
         guard silent >= waitingAfter else { return }
+        observer?(.waiting(phase: phase.name, seconds: silent))
         switch style {
         case .terminal:
             write(barLine() + "  waiting for Stash \(Self.formatSeconds(silent))")
