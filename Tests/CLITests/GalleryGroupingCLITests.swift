@@ -88,6 +88,20 @@ final class GalleryGroupingCLITests: XCTestCase {
         XCTAssertFalse(videoOnly.isEmpty, "a post or message with only videos gets a gallery holding its scenes")
     }
 
+    /// Issue 16, item 12: a slow Stash shows as a wait, with the phases still to come and the time.
+    func testApplyProgressSaysWhenItWaitsForStash() async throws {
+        let server = try await ApplyCLITests.seededServer()
+        defer { Task { await server.stop() } }
+        let planFile = folder.appendingPathComponent("slow.plan.json")
+        XCTAssertEqual(try run(["plan", "--db", ApplyCLITests.sampleDatabase, "--stash-url", server.baseURL.absoluteString,
+                                "--out", planFile.path]).exitCode, 0)
+        server.inject(.delay(.seconds(7)), on: "galleryCreate", times: 1)
+        let apply = try run(["apply", planFile.path])
+        XCTAssertEqual(apply.exitCode, 0, apply.output)
+        XCTAssertTrue(apply.stderr.contains("tags: 11 to process (then studios, performers, galleries,"), apply.stderr)
+        XCTAssertTrue(apply.stderr.contains("galleries: waiting for Stash (no answer for "), apply.stderr)
+    }
+
     func testAGeneratedDatabaseGroupsEverySceneAndReplansEmpty() async throws {
         let database = folder.appendingPathComponent("metadata_db.sqlite3")
         let files = try SampleDatabase.write(to: database, options: SampleOptions(creators: 3, postsPerCreator: 120, mediaPerPost: 2,
