@@ -38,6 +38,14 @@ public struct PlanRenderer: Sendable {
         return false
     }
 
+    /// What an unchanged object's detail says that the plan does not say elsewhere: references
+    /// left out of it (`performer_ids: left out …`) are explained by the referenced entity's own skip.
+    static func note(_ detail: String?) -> String? {
+        guard let detail else { return nil }
+        let parts = detail.components(separatedBy: "; ").filter { !$0.contains(": left out ") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
     private static func plural(_ kind: EntityKind, _ count: Int) -> String {
         count == 1 ? kind.rawValue : kind == .gallery ? "galleries" : kind.rawValue + "s"
     }
@@ -86,7 +94,7 @@ public struct PlanRenderer: Sendable {
                 case .skip: hasSkips = true
                 case .noop:
                     hasNoops = true
-                    if change.pointee.detail != nil { hasNotes = true }
+                    if Self.note(change.pointee.detail) != nil { hasNotes = true }
                 }
             }
 
@@ -177,9 +185,10 @@ public struct PlanRenderer: Sendable {
             if hasNotes {
                 // Unchanged, but not as the rules say: a "No changes" plan must not hide why.
                 out += "\n" + paint("Not as the rules say", .bold) + " (nothing to write; see why):\n"
-                for change in changes where change.pointee.action == .noop && change.pointee.detail != nil {
+                for change in changes where change.pointee.action == .noop {
+                    guard let note = Self.note(change.pointee.detail) else { continue }
                     out += "  "; append("!", .yellow, to: &out); out += " "
-                    appendAddress(change, to: &out); out += ": "; out += change.pointee.detail ?? ""; out += "\n"
+                    appendAddress(change, to: &out); out += ": "; out += note; out += "\n"
                     flushIfFull()
                 }
             }
