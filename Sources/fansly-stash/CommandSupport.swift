@@ -36,6 +36,9 @@ final class ApplyProgressDisplay: Sendable {
         case .phaseStarted(let phase, let total): monitor.beginPhase(phase, total: total)
         case .itemFinished(_, let item, let outcome, _, _): monitor.record(item: item, outcome: outcome)
         case .phaseFinished: monitor.endPhase()
+        case .phasesPlanned(let phases): monitor.announce(phases: phases)
+        // This monitor saw the same silence: it says so in its own style.
+        case .waiting: monitor.tick()
         case .status: break
         }
     }

@@ -16,7 +16,7 @@ struct FanslyStash: AsyncParsableCommand {
           fansly-stash apply sync.plan
         """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self,
+        subcommands: [InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self,
                       StashPluginCommand.self]
     )
 

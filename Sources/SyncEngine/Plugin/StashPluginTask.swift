@@ -108,6 +108,11 @@ public struct StashPluginTask: Sendable {
             case .phaseFinished(let report):
                 log.log(.info, "\(report.phase): \(report.counts.created) created, \(report.counts.updated) updated, "
                     + "\(report.counts.failed) failed")
+            case .waiting(let phase, let seconds):
+                // Sent every second while Stash is slow: logged every 10 s.
+                if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
+            case .phasesPlanned:
+                break
             }
         }, confirm: { plan in
             // Running the Apply task is the confirmation; what it will do is logged first.
