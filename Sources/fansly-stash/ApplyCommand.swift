@@ -99,7 +99,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let runId = try? syncState.beginRun(stashURL: stashURLText, planCreatedAt: createdAt)
         let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor,
                               options: BatchOptions(batchSize: batchSize, parallelism: parallelism))
-        let report = await applier.apply(changes)
+        let interruption = Interruption.watch()
+        let report = await applier.apply(changes, stop: interruption.stop)
+        await client.shutdown()
         if let runId { try? syncState.finishRun(runId, report: report) }
 
         if json {
@@ -110,6 +112,7 @@ struct ApplyCommand: AsyncParsableCommand {
         } else {
             print(SyncMonitor.summary(of: report), terminator: "")
         }
+        try interruption.finish(report)
         if !report.succeeded { throw ExitCode(1) }
     }
 
