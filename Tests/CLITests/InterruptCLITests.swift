@@ -114,3 +114,29 @@ final class CapturedProcess {
                          stderr: String(decoding: try Data(contentsOf: directory.appendingPathComponent("stderr")), as: UTF8.self))
     }
 }
+
+/// The reported hang, with the real binary: the server applies every 4th request and drops the
+/// connection without a reply, for the whole plan and apply.
+extension ApplyCLITests {
+    func testADroppedReplyEveryFourthRequestNeitherHangsNorDuplicates() async throws {
+        let cleanServer = try await Self.seededServer()
+        defer { Task { await cleanServer.stop() } }
+        XCTAssertEqual(try run(["apply", try savePlan(server: cleanServer, name: "clean").path], state: "clean-state").exitCode, 0)
+
+        server.scheduleFaults { $0.number % 4 == 0 ? .dropConnectionAfterApplying : nil }
+        let plan = try savePlan()
+        let started = Date()
+        var attempts = 0
+        var result: CLIResult
+        repeat {
+            attempts += 1
+            result = try CLI.run(["apply", plan.path, "--batch-size", "5"], environment: environment(key: Self.apiKey, state: "state"),
+                                 timeout: 60)
+        } while result.exitCode != 0 && attempts < 4
+        XCTAssertEqual(result.exitCode, 0, result.output)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60, "no request waited out a timeout")
+        XCTAssertGreaterThan(server.faultsApplied, 5)
+        XCTAssertEqual(server.undecodableRequestCount, 0, "no request arrived without its body")
+        XCTAssertEqual(Library(server.state), Library(cleanServer.state), "the same library as a clean run, no duplicate")
+    }
+}

@@ -71,7 +71,8 @@ final class TransportFaultTests: ServerTestCase {
         }
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(2), "the siblings were cancelled, not awaited")
         XCTAssertEqual(log.lines, [], "a 500 is not retried and cancelled reads are not failures")
-        XCTAssertEqual(server.requestCount(for: "findPerformers"), 3, "cancelled reads are not sent again")
+        // Under load some reads are cancelled before they are sent; none is sent twice.
+        XCTAssertLessThanOrEqual(server.requestCount(for: "findPerformers"), 3, "cancelled reads are not sent again")
     }
 
     func testOneLinePerRetriedRequest() async throws {
