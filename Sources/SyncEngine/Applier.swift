@@ -52,6 +52,7 @@ public struct Applier: Sendable {
     /// With `stop`, a requested stop ends the run early without stranding anything (see `ApplyStop`):
     /// the report's `interrupted` says how many changes were not applied.
     public func apply(_ changes: PlanChanges, stop: ApplyStop? = nil) async -> SyncReport {
+        stop?.arm()
         let run = Run(changes: changes, state: state)
         run.seed()
         let applyAll: @Sendable () async -> Void = { await self.applyPhases(changes, run: run, stop: stop) }
@@ -70,6 +71,16 @@ public struct Applier: Sendable {
         // A phase is read from the plan file a slice at a time: whole batches (the same batches as
         // without slicing), enough of them to keep every request slot busy.
         let slice = options.batchSize * max(20, options.parallelism * 4)
+        monitor.announce(phases: ApplyPhase.allCases.map { PlannedPhase(name: $0.rawValue, total: changes.entries(in: $0).count) })
+        // A heartbeat: a Stash that takes long to answer shows as "waiting for Stash", not as a hang.
+        let monitor = self.monitor
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                monitor.tick()
+            }
+        }
+        defer { heartbeat.cancel() }
         for phase in ApplyPhase.allCases {
             let entries = changes.entries(in: phase)
             guard !entries.isEmpty else { continue }

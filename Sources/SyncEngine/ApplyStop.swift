@@ -10,6 +10,7 @@ import Foundation
 public final class ApplyStop: @unchecked Sendable {
     private let lock = NSLock()
     private var requestedAt: ContinuousClock.Instant?
+    private var armed = false
     /// How long requests in flight may take to finish once a stop is requested.
     public let grace: Duration
 
@@ -24,6 +25,14 @@ public final class ApplyStop: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if requestedAt == nil { requestedAt = .now }
     }
+
+    /// True once `Applier.apply` started: before that nothing was sent, and a stop may simply end the process.
+    public var isArmed: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return armed
+    }
+
+    func arm() { lock.lock(); armed = true; lock.unlock() }
 
     /// True once a stop was requested.
     public var isRequested: Bool {

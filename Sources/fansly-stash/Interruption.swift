@@ -6,7 +6,8 @@ import SyncEngine
 import Glibc
 #endif
 
-/// Ctrl-C and SIGTERM during `apply`: the first asks the apply to stop (no new request; those in
+/// Ctrl-C and SIGTERM during `apply`: before anything is sent they end the process; once changes
+/// are being sent, the first asks the apply to stop (no new request; those in
 /// flight get `ApplyStop.grace` to finish and are recorded), a second one exits at once. The state
 /// file stays consistent either way: every write is journalled before it is sent.
 final class Interruption: @unchecked Sendable {
@@ -37,7 +38,11 @@ final class Interruption: @unchecked Sendable {
         signals += 1
         let count = signals
         lock.unlock()
-        if count == 1 {
+        if count == 1 && !stop.isArmed {
+            // Planning, reading the plan or asking for confirmation: nothing was sent yet.
+            FileHandle.standardError.write(Data("\nInterrupted before anything was sent to Stash.\n".utf8))
+            _exit(Self.exitStatus)
+        } else if count == 1 {
             FileHandle.standardError.write(Data(("\nInterrupted: sending nothing more; waiting up to 10 s for the requests in flight. "
                 + "Press Ctrl-C again to quit at once.\n").utf8))
             stop.request()
