@@ -113,15 +113,19 @@ public final class SyncMonitor: @unchecked Sendable {
     private var failures: [SyncFailure] = []
     private var current: (name: String, total: Int, counts: OutcomeCounts, start: Date, lastDraw: Date)?
     private var requests: Int?
+    private let observer: OperationProgress?
 
     /// - Parameters:
     ///   - write: receives rendered text (already newline-terminated where lines end).
     ///   - style: `.terminal` for bars redrawn in place, `.plain` for lines, `.quiet` for nothing.
     ///   - now: the clock (tests pass a fixed one).
+    ///   - observer: receives every phase start, item outcome and phase end as an `OperationEvent`, in
+    ///     order (it is called under the monitor's lock, so it must not call back into this monitor).
     public init(style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
-                write: @escaping @Sendable (String) -> Void) {
+                observer: OperationProgress? = nil, write: @escaping @Sendable (String) -> Void) {
         self.style = style
         self.write = write
+        self.observer = observer
         self.now = now
         self.plainInterval = plainInterval
         self.startedAt = now()
@@ -139,6 +143,7 @@ public final class SyncMonitor: @unchecked Sendable {
         closePhaseLocked()
         let start = now()
         current = (name, total, OutcomeCounts(), start, start)
+        observer?(.phaseStarted(phase: name, total: total))
         switch style {
         case .plain: write("\(name): \(total) to process\n")
         case .terminal: write(barLine())
@@ -154,6 +159,8 @@ public final class SyncMonitor: @unchecked Sendable {
         if case .failed(let message) = outcome {
             failures.append(SyncFailure(phase: current!.name, item: item, error: message))
         }
+        observer?(.itemFinished(phase: current!.name, item: item, outcome: outcome, done: current!.counts.processed,
+                                total: current!.total))
         let time = now()
         switch style {
         case .terminal where time.timeIntervalSince(current!.lastDraw) >= 0.1 || current!.counts.processed == current!.total:
@@ -216,6 +223,7 @@ public final class SyncMonitor: @unchecked Sendable {
         guard let phase = current else { return }
         let elapsed = now().timeIntervalSince(phase.start)
         phases.append(PhaseReport(phase: phase.name, total: phase.total, counts: phase.counts, elapsedSeconds: elapsed))
+        observer?(.phaseFinished(phases[phases.count - 1]))
         switch style {
         case .terminal: write(barLine() + "\n")
         case .plain:
