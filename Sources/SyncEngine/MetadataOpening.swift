@@ -16,10 +16,12 @@ public enum MetadataOpening {
 
     /// `open`, with what the user should know about it: which database it is (one line, never the
     /// password) and warnings (an ignored `~/.pgpass`, an alembic revision fansly-stash does not know).
-    public static func openReporting(_ spec: String) throws -> (store: any MetadataStore, description: String, warnings: [String]) {
+    /// `description` is nil for a plain SQLite path (the path says it all).
+    public static func openReporting(_ spec: String) throws -> (store: any MetadataStore, description: String?, warnings: [String]) {
         let resolved = try ResolvedDatabase.resolve(spec)
         let store = try MetadataStores.open(resolved)
-        return (store, resolved.description, resolved.warnings + store.warnings)
+        let plain = resolved.configFile == nil && resolved.argument == resolved.location.sqlitePath
+        return (store, plain ? nil : resolved.description, resolved.warnings + store.warnings)
     }
 
     /// How `spec` is shown in progress lines and messages: never with a secret in it (a URL
@@ -30,5 +32,13 @@ public enum MetadataOpening {
             return (try? PostgresEndpoint.parse(url: text, environment: [:]).redactedURL) ?? "a postgresql:// URL"
         }
         return URL(fileURLWithPath: (text as NSString).expandingTildeInPath).standardizedFileURL.path
+    }
+}
+
+extension MetadataLocation {
+    /// The SQLite file, or nil for PostgreSQL.
+    var sqlitePath: String? {
+        if case .sqlite(let path) = self { return path }
+        return nil
     }
 }

@@ -10,11 +10,12 @@ final class StatusLine: @unchecked Sendable {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    /// Shows a `.status` event's text, and a `.warning` on its own line (always, terminal or not).
+    /// Shows a `.status` event's text; `.database` and `.warning` on their own lines (always,
+    /// terminal or not).
     @Sendable func show(_ event: OperationEvent) {
-        if case .warning(let message) = event {
+        if let line = event.standardErrorLine {
             lock.lock(); defer { lock.unlock() }
-            FileHandle.standardError.write(Data(((shown ? "\r\u{1B}[K" : "") + "Warning: \(message)\n").utf8))
+            FileHandle.standardError.write(Data(((shown ? "\r\u{1B}[K" : "") + line).utf8))
             shown = false
             return
         }
@@ -42,7 +43,7 @@ final class ApplyProgressDisplay: Sendable {
         case .phaseStarted(let phase, let total): monitor.beginPhase(phase, total: total)
         case .itemFinished(_, let item, let outcome, _, _): monitor.record(item: item, outcome: outcome)
         case .phaseFinished: monitor.endPhase()
-        case .warning(let message): FileHandle.standardError.write(Data("Warning: \(message)\n".utf8))
+        case .warning, .database: FileHandle.standardError.write(Data((event.standardErrorLine ?? "").utf8))
         case .status: break
         }
     }
@@ -65,7 +66,19 @@ struct ApplyFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Prints `warnings` on standard error, one `Warning:` line each (the database's, when opened).
-func printWarnings(_ warnings: [String]) {
-    for warning in warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) }
+extension OperationEvent {
+    /// The line a `.database` or `.warning` event prints on standard error; nil for the others.
+    var standardErrorLine: String? {
+        switch self {
+        case .database(let description): return "Reading \(description)\n"
+        case .warning(let message): return "Warning: \(message)\n"
+        default: return nil
+        }
+    }
+}
+
+/// Says which database was opened (unless a plain SQLite path) and its warnings, on standard error.
+func announceDatabase(_ description: String?, warnings: [String]) {
+    if let description { FileHandle.standardError.write(Data((OperationEvent.database(description).standardErrorLine ?? "").utf8)) }
+    for warning in warnings { FileHandle.standardError.write(Data((OperationEvent.warning(warning).standardErrorLine ?? "").utf8)) }
 }

@@ -26,8 +26,8 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (database, _, warnings) = try MetadataOpening.openReporting(db)
-        printWarnings(warnings)
+        let (database, description, warnings) = try MetadataOpening.openReporting(db)
+        announceDatabase(description, warnings: warnings)
         let summaries: [CreatorSummary]
         if creators.isEmpty {
             summaries = try database.creators()

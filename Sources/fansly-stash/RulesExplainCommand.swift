@@ -33,8 +33,8 @@ struct RulesExplain: ParsableCommand {
 
     func run() throws {
         let set = try rules.load()
-        let (database, _, warnings) = try MetadataOpening.openReporting(db)
-        printWarnings(warnings)
+        let (database, description, warnings) = try MetadataOpening.openReporting(db)
+        announceDatabase(description, warnings: warnings)
         let target: ExplainTarget
         let label: String
         var creators: [Account]?

@@ -70,6 +70,8 @@ final class PostgresCLITests: XCTestCase {
         let byConfig = try run(["inspect", "--db", config, "--json"], environment: ["FANSLY_PG_PASSWORD": Self.password])
         XCTAssertEqual(byConfig.exitCode, 0, byConfig.stderr)
         XCTAssertTrue(byConfig.stdout.contains("\"database\" : \"\(redacted)\""), byConfig.stdout)
+        XCTAssertEqual(byConfig.stderr, "Reading PostgreSQL database \(database.name) on \(server.host):\(server.port) as \(role!), "
+                       + "password from $FANSLY_PG_PASSWORD (from \(config))\n", "says which database was opened")
         let refused = try run(["inspect", "--db", config])
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertTrue(refused.stderr.contains("PostgreSQL refused the password of user \(role!) for "), refused.stderr)
@@ -86,6 +88,7 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(plan.stdout.components(separatedBy: "cannot be linked to their media").count, 2, plan.stdout)
         XCTAssertTrue(plan.stdout.contains("\nNote: "), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("Planning postgresql://\(role!)@"), plan.stdout)
+        XCTAssertTrue(plan.stderr.hasPrefix("Reading PostgreSQL database \(database.name) on "), plan.stderr)
         let saved = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(saved.contains("\n\"notices\": [{\"counts\":{"), saved.prefix(2000).description)
         XCTAssertFalse(saved.contains(Self.password))

@@ -23,8 +23,8 @@ public struct PlanOperation: Sendable {
         GlibcMalloc.limitToOneArena()
         status("opening \(MetadataOpening.displayName(request.database))…")
         let (database, description, warnings) = try MetadataOpening.openReporting(request.database)
+        if let description { progress(.database(description)) }
         for warning in warnings { progress(.warning(warning)) }
-        status("reading \(description)…")
         let identity = try database.identity()
         status("loading rules…")
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
