@@ -68,8 +68,9 @@ public final class MetadataDatabase: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "fansly-metadata"
-        // The downloader rewrites the file every 60 s; wait out its short write locks.
-        configuration.busyMode = .timeout(busyTimeout)
+        // The downloader rewrites the file every 60 s; wait out its short write locks, saying so.
+        let wait = LockWait(path: absolute, timeout: busyTimeout)
+        configuration.busyMode = .callback { wait.retry($0) }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA query_only = 1")
             if let traceStatement { db.trace(options: .statement) { traceStatement($0.expandedDescription) } }

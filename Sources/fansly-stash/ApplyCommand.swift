@@ -45,9 +45,16 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Plan options (without PLANFILE)")
     var planOptions: ApplyPlanOptions
 
+    @OptionGroup(title: "Showing the plan (without PLANFILE)")
+    var report: ReportOptions
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1.") }
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1.") }
+        // Checked here, not when running: a usage error shows apply's usage.
+        if planFile == nil && planOptions.db == nil {
+            throw ValidationError("give a saved plan (fansly-stash apply FILE) or --db to plan here")
+        }
     }
 
     func run() async throws {
@@ -73,7 +80,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// Shows a plan made here; asks on a terminal when it has changes, elsewhere only --yes applies.
     private func confirm(_ plan: Plan) throws -> Bool {
         // With --json, standard output carries only the report.
-        show(PlanRenderer(colors: isatty(STDOUT_FILENO) == 1).render(plan))
+        show(report.renderer(for: plan).render(plan))
         if yes || !plan.summary.hasChanges { return true }
         guard isatty(STDIN_FILENO) == 1 else {
             throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "

@@ -44,6 +44,9 @@ final class ApplyProgressDisplay: Sendable {
         case .itemFinished(_, let item, let outcome, _, _): monitor.record(item: item, outcome: outcome)
         case .phaseFinished: monitor.endPhase()
         case .warning, .database: FileHandle.standardError.write(Data((event.standardErrorLine ?? "").utf8))
+        case .phasesPlanned(let phases): monitor.announce(phases: phases)
+        // This monitor saw the same silence: it says so in its own style.
+        case .waiting: monitor.tick()
         case .status: break
         }
     }

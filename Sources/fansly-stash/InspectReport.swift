@@ -63,6 +63,10 @@ enum InspectTable {
         } else {
             output.append(line(headers))
             output += rows.map(line)
+            if summaries.count > 1 {
+                output += ["", "The total leaves messages and hashtags blank: creators share message groups and hashtags, "
+                           + "so a sum would count them twice."]
+            }
         }
         return output.joined(separator: "\n")
     }

@@ -26,8 +26,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit with 2 when the plan has changes (0 when none).")
     var detailedExitcode = false
 
-    @Flag(name: .customLong("no-color"), help: "No colours, even on a terminal.")
-    var noColor = false
+    @OptionGroup var report: ReportOptions
 
     func run() async throws {
         if let out {
@@ -56,10 +55,8 @@ struct PlanCommand: AsyncParsableCommand {
         if json {
             try PlanFile.write(plan) { FileHandle.standardOutput.write($0) }
         } else {
-            let environment = ProcessInfo.processInfo.environment
-            let colors = !noColor && environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
             // Written in chunks as it is rendered: a large plan's report is never held whole.
-            PlanRenderer(colors: colors).render(plan) { FileHandle.standardOutput.write(Data($0.utf8)) }
+            report.renderer(for: plan).render(plan) { FileHandle.standardOutput.write(Data($0.utf8)) }
             if let out {
                 let saved = "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
                 FileHandle.standardOutput.write(Data(saved.utf8))

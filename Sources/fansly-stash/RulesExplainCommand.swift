@@ -65,8 +65,11 @@ enum RulesExplainReport {
             let shown = value.count > 100 ? String(value.prefix(97)) + "..." : value
             lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + shown.replacingOccurrences(of: "\n", with: "\\n"))
         }
-        if explanation.entities.isEmpty {
+        if explanation.entities.isEmpty && explanation.why.isEmpty {
             lines += ["", "The rules produce nothing for it (disabled rules, a when: condition, or no file)."]
+        }
+        if !explanation.why.isEmpty {
+            lines += ["", "why:"] + explanation.why.map { "  " + $0 }
         }
         for entity in explanation.entities {
             var flags: [String] = []
@@ -82,6 +85,7 @@ enum RulesExplainReport {
                     line += "   ← " + origin.rule + (origin.location.map { " (\($0))" } ?? "")
                 }
                 lines.append(line)
+                for step in origins[field.name]?.steps ?? [] { lines.append("      then " + step) }
             }
             if !entity.match.isEmpty { lines.append("  match: " + entity.match.map(describe).joined(separator: ", ")) }
             for file in entity.files {

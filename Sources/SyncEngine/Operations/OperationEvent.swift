@@ -17,6 +17,20 @@ public enum OperationEvent: Sendable, Equatable {
     case itemFinished(phase: String, item: String, outcome: ItemOutcome, done: Int, total: Int)
     /// An apply phase ended.
     case phaseFinished(PhaseReport)
+    /// Before the first apply phase: the phases that will run, in order, with their item counts.
+    case phasesPlanned([PlannedPhase])
+    /// Nothing finished for `seconds` in `phase`: the run is waiting for Stash to answer.
+    case waiting(phase: String, seconds: Double)
+}
+
+/// An apply phase announced before it runs.
+public struct PlannedPhase: Sendable, Equatable {
+    /// `ApplyPhase.rawValue`.
+    public var name: String
+    /// Its items.
+    public var total: Int
+    /// A phase of `total` items.
+    public init(name: String, total: Int) { self.name = name; self.total = total }
 }
 
 /// Receives `OperationEvent`s; called from any thread, so it must be cheap and thread-safe.
