@@ -281,7 +281,7 @@ protocol ReadAheadDatabase: MetadataRecordSource {
 }
 
 extension MetadataDatabase: ReadAheadDatabase {
-    func readAheadConnection() throws -> MetadataDatabase { try MetadataDatabase(path: path) }
+    func readAheadConnection() throws -> MetadataDatabase { try MetadataDatabase(path: path, downloadRoot: configuredDownloadRoot) }
 }
 
 extension PostgresMetadataDatabase: ReadAheadDatabase {

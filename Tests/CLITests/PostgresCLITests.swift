@@ -89,6 +89,8 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("\nNote: "), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("Planning postgresql://\(role!)@"), plan.stdout)
         XCTAssertTrue(plan.stderr.hasPrefix("Reading PostgreSQL database \(database.name) on "), plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("Warning: postgresql://\(role!)@\(server.host):\(server.port)/\(database.name) does not say "
+                                           + "where the downloads are, so no file can be matched in Stash: set settings.downloadRoot"), plan.stderr)
         let saved = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(saved.contains("\n\"notices\": [{\"counts\":{"), saved.prefix(2000).description)
         XCTAssertFalse(saved.contains(Self.password))

@@ -28,6 +28,11 @@ public struct PlanOperation: Sendable {
         let identity = try database.identity()
         status("loading rules…")
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
+        if database.defaultDownloadRoot == nil && !ruleSet.setsDownloadRoot {
+            progress(.warning("\(database.displayName) does not say where the downloads are, so no file can be matched in "
+                + "Stash: set settings.downloadRoot in your rules, or pass the downloader's config.yaml as --db "
+                + "(its download_directory is used)"))
+        }
         // A username (any case) or an account id; an unknown name gets a "did you mean".
         let accounts = request.creators.isEmpty ? nil : try request.creators.map { try database.creator(matching: $0) }
         let usernames = accounts?.map(\.username) ?? []
