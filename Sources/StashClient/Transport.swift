@@ -90,6 +90,7 @@ final class GraphQLTransport: @unchecked Sendable {
         request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
         request.setValue("keep-alive", forHTTPHeaderField: "Connection")
         if let key = configuration.apiKey { request.setValue(key.value, forHTTPHeaderField: "ApiKey") }
+        if let cookie = configuration.sessionCookie { request.setValue(cookie.header, forHTTPHeaderField: "Cookie") }
         request.httpBody = Self.body(document: document, variables: variables)
 
         let started = ContinuousClock.now
@@ -103,6 +104,9 @@ final class GraphQLTransport: @unchecked Sendable {
         logger.debug("\(operation): \(data.count) bytes in \(ContinuousClock.now - started)")
         guard let http = response as? HTTPURLResponse else {
             throw AttemptFailure(error: .malformedResponse(operation: operation, detail: "not an HTTP response"), delivery: .maybeDelivered, isTransient: false)
+        }
+        if let cookie = configuration.sessionCookie, let setCookie = http.value(forHTTPHeaderField: "Set-Cookie") {
+            cookie.refresh(fromSetCookie: setCookie)
         }
         switch http.statusCode {
         case 200..<300:

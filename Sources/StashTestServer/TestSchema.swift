@@ -117,6 +117,11 @@ enum TestSchema {
       os: String!, workingDir: String!, homeDir: String!
     }
 
+    scalar PluginConfigMap
+    type StashConfig { path: String!, excludeVideo: Boolean!, excludeImage: Boolean! }
+    type ConfigGeneralResult { stashes: [StashConfig!]! }
+    type ConfigResult { general: ConfigGeneralResult!, plugins(include: [ID!]): PluginConfigMap! }
+
     type Query {
       findScenes(scene_filter: SceneFilterType, scene_ids: [Int!], ids: [ID!], filter: FindFilterType): FindScenesResultType!
       findImages(image_filter: ImageFilterType, image_ids: [Int!], ids: [ID!], filter: FindFilterType): FindImagesResultType!
@@ -132,6 +137,7 @@ enum TestSchema {
       findTag(id: ID!): Tag
       version: Version!
       systemStatus: SystemStatus!
+      configuration: ConfigResult!
     }
 
     input PerformerCreateInput {
@@ -247,5 +253,5 @@ enum TestSchema {
 
 /// The SDL the test server implements, for tests that check documents against it.
 public enum StashTestServerSDL {
-    public static var text: String { TestSchema.sdl }
+    public static var text: String { TestSchema.sdl(for: .v0_30) }
 }

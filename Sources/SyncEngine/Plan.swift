@@ -256,15 +256,19 @@ public struct UnmatchedMedia: Sendable, Hashable, Codable {
     public var fileMediaId: FanslyID
     /// Paths (in Stash's view) or folders looked in.
     public var lookedFor: [String]
-    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…
+    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…: the same words
+    /// for every file of one kind of problem (the report counts them by reason).
     public var reason: String
-    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String) {
+    /// Where Stash holds the file instead, when it does (outside the creator folders).
+    public var stashPaths: [String]?
+    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String,
+                stashPaths: [String]? = nil) {
         self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
-        self.lookedFor = lookedFor; self.reason = reason
+        self.lookedFor = lookedFor; self.reason = reason; self.stashPaths = stashPaths
     }
 
     enum CodingKeys: String, CodingKey {
-        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason
+        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason, stashPaths = "stash_paths"
     }
 }
 

@@ -154,7 +154,9 @@ struct PlanJSONWriter {
         if let creator = item.creator { raw(",\"creator\":"); string(creator) }
         raw(",\"file_media_id\":"); integer(item.fileMediaId)
         raw(",\"looked_for\":"); strings(item.lookedFor)
-        raw(",\"reason\":"); string(item.reason); raw("}")
+        raw(",\"reason\":"); string(item.reason)
+        if let paths = item.stashPaths { raw(",\"stash_paths\":"); strings(paths) }
+        raw("}")
     }
 
     mutating func write(_ inputs: PlanInputs) {

@@ -24,6 +24,7 @@ extension PlanStaleness {
     public static func currentInputs(like saved: PlanInputs, stashURL: String?) throws -> PlanInputs {
         let identity: DatabaseIdentity
         do {
+            // A SQLite path, or for PostgreSQL the URL without password or the downloader's configuration.
             identity = try MetadataOpening.open(saved.database.path).identity()
         } catch {
             throw OperationFailure("the plan was made from \(MetadataOpening.displayName(saved.database.path)), which cannot be "

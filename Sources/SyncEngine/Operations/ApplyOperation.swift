@@ -46,6 +46,7 @@ public struct ApplyOperation: Sendable {
             state = opened
             planRequest.stash = stash
             planRequest.apiKey = request.apiKey
+            planRequest.sessionCookie = request.sessionCookie
             planRequest.apiKeyEnvironmentVariable = request.apiKeyEnvironmentVariable
             planRequest.statePath = opened.path
             let plan: Plan
@@ -66,9 +67,11 @@ public struct ApplyOperation: Sendable {
         }
         try Task.checkCancellation()
 
-        let client = StashClient(configuration: StashConfiguration(
+        var configuration = StashConfiguration(
             endpoint: stash, apiKey: request.apiKey ?? stash.embeddedAPIKey, apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
-            batchSize: request.batch.batchSize))
+            batchSize: request.batch.batchSize)
+        configuration.sessionCookie = request.sessionCookie
+        let client = StashClient(configuration: configuration)
         do {
             // Before any change: a wrong key, a wrong URL or an old Stash stop here.
             try await client.connect()

@@ -28,6 +28,7 @@ public struct PlanOperation: Sendable {
         let identity = try database.identity()
         status("loading rules…")
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
+            .overridingSettings(downloadRoot: request.downloadRoot, pathMap: request.pathMap)
         if database.defaultDownloadRoot == nil && !ruleSet.setsDownloadRoot {
             progress(.warning("\(database.displayName) does not say where the downloads are, so no file can be matched in "
                 + "Stash: set settings.downloadRoot in your rules, or pass the downloader's config.yaml as --db "
@@ -39,9 +40,10 @@ public struct PlanOperation: Sendable {
         let engine = MappingEngine(rules: ruleSet)
 
         let client = request.stash.map { endpoint in
-            StashClient(configuration: StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
-                                                          apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
-                                                          pageSize: Self.stashPageSize))
+            var configuration = StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
+                                                   apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable, pageSize: Self.stashPageSize)
+            configuration.sessionCookie = request.sessionCookie
+            return StashClient(configuration: configuration)
         }
         let links = try StateFiles.linksForPlanning(statePath: request.statePath, stash: request.stash)
 
@@ -67,6 +69,7 @@ public struct PlanOperation: Sendable {
                                   selection: PlanSelection(creators: usernames, targets: request.targets),
                                   tool: request.tool, prefetched: prefetched)
         session.notices = notices
+        session.notices += ruleSet.warnings.map { PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:]) }
         return try await session.run(progress: status)
     }
 }

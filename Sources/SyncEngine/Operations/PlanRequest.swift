@@ -1,4 +1,5 @@
 import Foundation
+import MappingRules
 import StashClient
 
 /// Everything a plan needs, as values: what the `plan` command's flags say, or what a Stash plugin
@@ -22,6 +23,12 @@ public struct PlanRequest: Sendable {
     public var targets: [String]
     /// Name and version of the program, written into the plan.
     public var tool: String
+    /// `--path-map FROM=TO` entries, before the rules' own `settings.pathMap`.
+    public var pathMap: [PathMapping] = []
+    /// Replaces the rules' `settings.downloadRoot` (a Stash plugin's setting).
+    public var downloadRoot: String?
+    /// A Stash plugin's session cookie, used instead of an API key.
+    public var sessionCookie: StashSessionCookie?
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
