@@ -7,7 +7,7 @@ import SyncEngine
 /// The plan options `apply` accepts without a plan file: `plan`'s, optional here because a saved
 /// plan needs none of them.
 struct ApplyPlanOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The downloader's metadata database (plans here instead of reading a plan file).", valueName: "path"))
+    @Option(help: ArgumentHelp("The downloader's metadata database (plans here instead of reading a plan file): metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.", valueName: "db"))
     var db: String?
 
     @Option(help: ArgumentHelp("A rule file; repeat to layer files. Default: the built-in rules.", valueName: "file"))

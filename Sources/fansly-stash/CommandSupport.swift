@@ -10,8 +10,15 @@ final class StatusLine: @unchecked Sendable {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    /// Shows a `.status` event's text; other events are not status lines.
+    /// Shows a `.status` event's text; `.database` and `.warning` on their own lines (always,
+    /// terminal or not).
     @Sendable func show(_ event: OperationEvent) {
+        if let line = event.standardErrorLine {
+            lock.lock(); defer { lock.unlock() }
+            FileHandle.standardError.write(Data(((shown ? "\r\u{1B}[K" : "") + line).utf8))
+            shown = false
+            return
+        }
         guard enabled, case .status(let message) = event else { return }
         lock.lock(); defer { lock.unlock() }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
@@ -36,6 +43,7 @@ final class ApplyProgressDisplay: Sendable {
         case .phaseStarted(let phase, let total): monitor.beginPhase(phase, total: total)
         case .itemFinished(_, let item, let outcome, _, _): monitor.record(item: item, outcome: outcome)
         case .phaseFinished: monitor.endPhase()
+        case .warning, .database: FileHandle.standardError.write(Data((event.standardErrorLine ?? "").utf8))
         case .phasesPlanned(let phases): monitor.announce(phases: phases)
         // This monitor saw the same silence: it says so in its own style.
         case .waiting: monitor.tick()
@@ -59,4 +67,21 @@ struct PlanCommandError: Error, CustomStringConvertible {
 struct ApplyFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+extension OperationEvent {
+    /// The line a `.database` or `.warning` event prints on standard error; nil for the others.
+    var standardErrorLine: String? {
+        switch self {
+        case .database(let description): return "Reading \(description)\n"
+        case .warning(let message): return "Warning: \(message)\n"
+        default: return nil
+        }
+    }
+}
+
+/// Says which database was opened (unless a plain SQLite path) and its warnings, on standard error.
+func announceDatabase(_ description: String?, warnings: [String]) {
+    if let description { FileHandle.standardError.write(Data((OperationEvent.database(description).standardErrorLine ?? "").utf8)) }
+    for warning in warnings { FileHandle.standardError.write(Data((OperationEvent.warning(warning).standardErrorLine ?? "").utf8)) }
 }

@@ -15,7 +15,7 @@ struct InspectCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The downloader's metadata database (metadata_db.sqlite3).", valueName: "path"))
+    @Option(help: ArgumentHelp("The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.", valueName: "db"))
     var db: String
 
     @Option(name: .customLong("creator"),
@@ -26,7 +26,8 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let database = try MetadataOpening.open(db)
+        let (database, description, warnings) = try MetadataOpening.openReporting(db)
+        announceDatabase(description, warnings: warnings)
         let summaries: [CreatorSummary]
         if creators.isEmpty {
             summaries = try database.creators()
@@ -38,10 +39,10 @@ struct InspectCommand: ParsableCommand {
         }
         let identity = try database.identity()
         if json {
-            print(try InspectReport(database: database.path, alembicVersion: identity.alembicVersion,
+            print(try InspectReport(database: database.displayName, alembicVersion: identity.alembicVersion,
                                     creators: summaries.map(InspectReport.Creator.init)).json())
         } else {
-            print(InspectTable.render(summaries, path: database.path, alembicVersion: identity.alembicVersion))
+            print(InspectTable.render(summaries, path: database.displayName, alembicVersion: identity.alembicVersion))
         }
     }
 }

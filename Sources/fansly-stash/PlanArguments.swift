@@ -6,7 +6,7 @@ import SyncEngine
 
 /// The flags that say what to plan: shared by `plan` and `apply` (which plans when given no file).
 struct PlanArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The downloader's metadata database (metadata_db.sqlite3).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.", valueName: "db"))
     var db: String
 
     @Option(name: .long, help: ArgumentHelp("A rule file; repeat to layer files (later ones win). Default: the built-in rules.",

@@ -16,7 +16,7 @@ struct RulesExplain: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The downloader's metadata database.", valueName: "path"))
+    @Option(help: ArgumentHelp("The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.", valueName: "db"))
     var db: String
 
     @OptionGroup var rules: RulesFileOptions
@@ -33,7 +33,8 @@ struct RulesExplain: ParsableCommand {
 
     func run() throws {
         let set = try rules.load()
-        let database = try MetadataOpening.open(db)
+        let (database, description, warnings) = try MetadataOpening.openReporting(db)
+        announceDatabase(description, warnings: warnings)
         let target: ExplainTarget
         let label: String
         var creators: [Account]?
@@ -46,9 +47,9 @@ struct RulesExplain: ParsableCommand {
             label = "account \(found.username)"
             creators = [found]
         }
-        guard let explanation = try MappingEngine(rules: set).explain(target, source: database, creators: creators) else {
+        guard let explanation = try MappingEngine(rules: set).explain(target, source: StoreRecordSource(database), creators: creators) else {
             var standardError = StandardError()
-            print("Error: no \(label) in \(database.path) (or the rules skip its creator)", to: &standardError)
+            print("Error: no \(label) in \(database.displayName) (or the rules skip its creator)", to: &standardError)
             throw ExitCode(1)
         }
         print(RulesExplainReport.render(explanation, label: label, rules: set))

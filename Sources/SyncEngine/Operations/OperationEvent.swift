@@ -5,6 +5,12 @@ import Foundation
 public enum OperationEvent: Sendable, Equatable {
     /// A short status line while planning ("evaluating the rules over the database…").
     case status(String)
+    /// Which database the run reads, in words and without password (`PostgreSQL database … on
+    /// host:port as user (from config.yaml)`); sent once, unless `--db` was a plain SQLite path.
+    case database(String)
+    /// Something the user should read that does not stop the run (an alembic revision fansly-stash
+    /// does not know, an ignored `~/.pgpass`).
+    case warning(String)
     /// An apply phase (`ApplyPhase.rawValue`) started with `total` items.
     case phaseStarted(phase: String, total: Int)
     /// One item of the current phase finished; `done` of `total` items are processed.

@@ -22,11 +22,18 @@ public struct PlanOperation: Sendable {
         // Planning is one CPU-bound pass with helper threads; one arena keeps their frees reusable.
         GlibcMalloc.limitToOneArena()
         status("opening \(MetadataOpening.displayName(request.database))…")
-        let database = try MetadataOpening.open(request.database)
+        let (database, description, warnings) = try MetadataOpening.openReporting(request.database)
+        if let description { progress(.database(description)) }
+        for warning in warnings { progress(.warning(warning)) }
         let identity = try database.identity()
         status("loading rules…")
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
             .overridingSettings(downloadRoot: request.downloadRoot, pathMap: request.pathMap)
+        if database.defaultDownloadRoot == nil && !ruleSet.setsDownloadRoot {
+            progress(.warning("\(database.displayName) does not say where the downloads are, so no file can be matched in "
+                + "Stash: set settings.downloadRoot in your rules, or pass the downloader's config.yaml as --db "
+                + "(its download_directory is used)"))
+        }
         // A username (any case) or an account id; an unknown name gets a "did you mean".
         let accounts = request.creators.isEmpty ? nil : try request.creators.map { try database.creator(matching: $0) }
         let usernames = accounts?.map(\.username) ?? []
@@ -44,20 +51,24 @@ public struct PlanOperation: Sendable {
         // not depend on the records. With targets, the kinds to read are only known afterwards.
         var prefetched: StashSnapshotLoader.Prefetch?
         if let client, request.targets.isEmpty {
-            let folders = try engine.creatorFolders(source: database, creators: accounts)
+            let folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
             prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
         }
         defer { prefetched?.cancel() }
         status("evaluating the rules over the database…")
-        let desired = try engine.evaluate(database: database, creators: accounts)
+        let desired = try engine.evaluate(store: database, creators: accounts)
+        // Posts a v0.13+ database cannot link to their media: said once, with counts, in the plan.
+        let linkage = try database.mediaLinkage(creators: (accounts ?? database.creatorAccounts()).map(\.id))
+        let notices = linkage.flatMap(PlanNotice.unlinkedPosts).map { [$0] } ?? []
 
         let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData),
                                 rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                 database: identity, stashURL: request.stash?.description,
                                 creators: usernames.map { $0.lowercased() }, targets: request.targets)
-        var session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: database,
+        var session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: mediaCatalog(of: database),
                                   selection: PlanSelection(creators: usernames, targets: request.targets),
                                   tool: request.tool, prefetched: prefetched)
+        session.notices = notices
         session.notices += ruleSet.warnings.map { PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:]) }
         return try await session.run(progress: status)
     }

@@ -82,6 +82,8 @@ public struct StashPluginTask: Sendable {
         let log = self.log
         let steps = StepCounter()
         let plan = try await PlanOperation(request).run { event in
+            if case .warning(let message) = event { log.log(.warning, message); return }
+            if case .database(let description) = event { log.log(.info, "Reading \(description)"); return }
             guard case .status(let message) = event else { return }
             log.log(.info, message)
             log.progress(min(0.9, Double(steps.next()) * 0.15))
@@ -113,6 +115,10 @@ public struct StashPluginTask: Sendable {
                 if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
             case .phasesPlanned:
                 break
+            case .database(let description):
+                log.log(.info, "Reading \(description)")
+            case .warning(let message):
+                log.log(.warning, message)
             }
         }, confirm: { plan in
             // Running the Apply task is the confirmation; what it will do is logged first.
