@@ -53,9 +53,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Deterministic generator of metadata databases with the downloader's exact schema.
+        // Deterministic generator of metadata databases with the downloader's exact schema
+        // (SQLite as v0.10 wrote it, PostgreSQL as v0.15.1 creates it).
         .target(name: "SampleData", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fansly-sample", dependencies: [
             "SampleData",
@@ -70,14 +73,22 @@ let package = Package(
         .executableTarget(name: "fansly-stash-bench", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
-        .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData",
+        // A test PostgreSQL server's databases and roles, made and dropped per test (FANSLY_STASH_TEST_PG_URL).
+        .target(name: "PostgresTestSupport", dependencies: [
+            "SampleData",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData"]),
+        .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData", "PostgresTestSupport"]),
         .testTarget(name: "StashClientTests", dependencies: ["StashClient", "StashTestServer",
             .product(name: "GraphQL", package: "GraphQL")]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer"]),
-        .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer",
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     // Swift 5 mode keeps GRDB/URLSession/FlyingFox glue free of Sendable ceremony; the code is
