@@ -25,11 +25,16 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // Typed, read-only access to the downloader's SQLite metadata database.
+        // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
         .target(name: "FanslyMetadata", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API, to read hot columns in place.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            // PostgreSQL (fansly-scraper 0.11+) over SwiftNIO, no libpq.
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            // The downloader's config.yaml (`--db config.yaml`).
+            .product(name: "Yams", package: "Yams"),
         ]),
         // Rule model, YAML loading, template language and the mapping engine.
         .target(name: "MappingRules", dependencies: [

@@ -80,8 +80,64 @@ public struct TestPostgres: Sendable {
     public func rows(_ sql: String, database: String) throws -> [[String?]] {
         let connection = try connect(database: database)
         defer { try? connection.close().wait() }
-        let rows = try connection.simpleQuery(sql).wait()
-        return rows.map { row in row.map { cell in cell.bytes.map { String(buffer: $0) } } }
+        return try Self.run(sql, on: connection)
+    }
+
+    /// Runs the statements of `sql` one after the other on `connection` (postgres-nio sends each
+    /// as one extended-protocol statement), returning the last one's rows as text.
+    @discardableResult
+    public static func run(_ sql: String, on connection: PostgresConnection) throws -> [[String?]] {
+        var last: [[String?]] = []
+        for statement in statements(sql) {
+            let rows = try connection.query(PostgresQuery(unsafeSQL: statement), logger: connection.logger).wait().rows
+            last = rows.map { row in row.map { cell in cell.bytes.map { Self.text($0, type: cell.dataType) } } }
+        }
+        return last
+    }
+
+    /// A binary value as text: integers and booleans decoded, anything else as its bytes.
+    private static func text(_ buffer: ByteBuffer, type: PostgresDataType) -> String {
+        var buffer = buffer
+        switch type {
+        case .int8: return buffer.readInteger(as: Int64.self).map(String.init) ?? ""
+        case .int4: return buffer.readInteger(as: Int32.self).map(String.init) ?? ""
+        case .int2: return buffer.readInteger(as: Int16.self).map(String.init) ?? ""
+        case .bool: return buffer.readInteger(as: UInt8.self).map { $0 != 0 ? "true" : "false" } ?? ""
+        default: return String(buffer: buffer)
+        }
+    }
+
+    /// Splits SQL on the semicolons that end statements (not those inside quotes or comments).
+    static func statements(_ sql: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var inString = false, inIdentifier = false, inComment = false
+        var previous: Character = " "
+        for character in sql {
+            if inComment {
+                if character == "\n" { inComment = false }
+                current.append(character)
+                previous = character
+                continue
+            }
+            switch character {
+            case "'" where !inIdentifier: inString.toggle()
+            case "\"" where !inString: inIdentifier.toggle()
+            case "-" where !inString && !inIdentifier && previous == "-": inComment = true
+            case ";" where !inString && !inIdentifier:
+                let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !trimmed.isEmpty { result.append(trimmed) }
+                current = ""
+                previous = character
+                continue
+            default: break
+            }
+            current.append(character)
+            previous = character
+        }
+        let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty { result.append(trimmed) }
+        return result
     }
 
     /// A connection as the superuser; close it when done.

@@ -118,6 +118,10 @@ public struct PlanRenderer: Sendable {
         if !plan.unmatched.isEmpty {
             renderUnmatched(plan.unmatched, offline: plan.inputs.stashURL == nil, into: &out)
         }
+        // Once, just above the closing line, where it is read.
+        for notice in plan.notices {
+            out += "\n" + paint("Note:", .bold) + " " + notice.message + "\n"
+        }
 
         out += "\n" + closingLine(plan.summary) + "\n"
         write(out)

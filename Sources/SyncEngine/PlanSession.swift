@@ -16,6 +16,8 @@ public struct PlanSession: Sendable {
     public var tool: String
     /// Reads from `client` started before the rules were evaluated (they also connected).
     public var prefetched: StashSnapshotLoader.Prefetch?
+    /// Notices the plan carries (see `PlanNotice.unlinkedPosts`).
+    public var notices: [PlanNotice] = []
 
     public init(desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
                 catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String,
@@ -41,8 +43,10 @@ public struct PlanSession: Sendable {
             snapshot = StashSnapshot(objects: [], isOffline: true)
         }
         progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
-        return try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
+        var plan = try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
             .plan(selected: entities, inputs: inputs, selection: selection, tool: tool)
+        plan.notices = notices
+        return plan
     }
 }
 

@@ -16,7 +16,10 @@ extension PlanStaleness {
         let rules = saved.rulesFiles.isEmpty ? try RuleSet.builtInDefault()
                                              : try RuleSet.load(files: saved.rulesFiles.map { URL(fileURLWithPath: $0) })
         let identity: DatabaseIdentity
-        if FileManager.default.fileExists(atPath: saved.database.path) {
+        if PostgresEndpoint.isURL(saved.database.path) || DownloaderConfig.isConfigFile(saved.database.path) {
+            // PostgreSQL (a URL without password, or the downloader's configuration): opened as planned.
+            identity = try MetadataStores.open(ResolvedDatabase.resolve(saved.database.path)).identity()
+        } else if FileManager.default.fileExists(atPath: saved.database.path) {
             identity = try MetadataDatabase(path: saved.database.path).identity()
         } else {
             identity = DatabaseIdentity(path: saved.database.path, alembicVersion: nil, fingerprint: "(missing)")

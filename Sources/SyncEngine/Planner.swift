@@ -59,6 +59,18 @@ extension MetadataDatabase: MediaCatalog {
     }
 }
 
+extension PostgresMetadataDatabase: MediaCatalog {
+    /// The ids among `fileIds` that name a media, variant or preview of some `account_media` row.
+    public func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID> {
+        Set(try accountMedia(forFileIds: Array(fileIds)).filter { !$0.value.isEmpty }.keys)
+    }
+}
+
+/// The catalog of whichever database a store is (nil for other stores).
+public func mediaCatalog(of store: any MetadataStore) -> MediaCatalog? {
+    store as? MediaCatalog
+}
+
 /// Computes a `Plan`: matches every desired entity to Stash, resolves references between them and
 /// diffs each field with the rules' strategies. Pure: it reads a snapshot and never talks to Stash.
 public struct Planner: Sendable {
