@@ -45,9 +45,11 @@ let package = Package(
         .target(name: "StashClient", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Matching, diff, plan file, BatchProcessor, SyncState, SyncMonitor.
+        // glibc's mallopt/malloc_trim through <malloc.h>, for SyncEngine's GlibcMalloc (no-ops elsewhere).
+        .target(name: "CGlibcMalloc"),
+        // Matching, diff, plan file, BatchProcessor, SyncState, SyncMonitor; plan and apply as operations.
         .target(name: "SyncEngine", dependencies: [
-            "FanslyMetadata", "MappingRules", "StashClient",
+            "FanslyMetadata", "MappingRules", "StashClient", "CGlibcMalloc",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),

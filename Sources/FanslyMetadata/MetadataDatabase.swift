@@ -49,6 +49,9 @@ public struct DatabaseIdentity: Sendable, Hashable, Codable {
 public final class MetadataDatabase: Sendable {
     /// Absolute path of the database file.
     public let path: String
+    /// The downloader's `download_directory` when its configuration named this file; nil: the
+    /// database's folder is the download folder (see `defaultDownloadRoot`).
+    public let configuredDownloadRoot: String?
     let queue: DatabaseQueue
     let schema: DatabaseSchema
 
@@ -59,17 +62,26 @@ public final class MetadataDatabase: Sendable {
         try self.init(path: path, busyTimeout: 10, traceStatement: nil)
     }
 
+    /// `init(path:)` for a database named by the downloader's configuration, whose
+    /// `download_directory` is `downloadRoot`.
+    public convenience init(path: String, downloadRoot: String?) throws {
+        try self.init(path: path, busyTimeout: 10, traceStatement: nil, downloadRoot: downloadRoot)
+    }
+
     /// `busyTimeout`: how long to wait for another program's lock; `traceStatement` sees every
     /// SQL statement run (tests count queries per page with it).
-    init(path: String, busyTimeout: TimeInterval, traceStatement: (@Sendable (String) -> Void)?) throws {
+    init(path: String, busyTimeout: TimeInterval, traceStatement: (@Sendable (String) -> Void)?,
+         downloadRoot: String? = nil) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         self.path = absolute
+        configuredDownloadRoot = downloadRoot
         try Self.checkFile(absolute)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "fansly-metadata"
-        // The downloader rewrites the file every 60 s; wait out its short write locks.
-        configuration.busyMode = .timeout(busyTimeout)
+        // The downloader rewrites the file every 60 s; wait out its short write locks, saying so.
+        let wait = LockWait(path: absolute, timeout: busyTimeout)
+        configuration.busyMode = .callback { wait.retry($0) }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA query_only = 1")
             if let traceStatement { db.trace(options: .statement) { traceStatement($0.expandedDescription) } }

@@ -56,8 +56,11 @@ public struct MediaLinkage: Sendable, Hashable, Codable {
 extension MetadataDatabase: MetadataStore {
     public var displayName: String { path }
     public var warnings: [String] { [] }
-    /// The folder holding the database: where the downloader keeps `metadata_db.sqlite3` by default.
-    public var defaultDownloadRoot: String? { URL(fileURLWithPath: path).deletingLastPathComponent().path }
+    /// The configuration's `download_directory`, else the folder holding the database: where the
+    /// downloader keeps `metadata_db.sqlite3` by default.
+    public var defaultDownloadRoot: String? {
+        configuredDownloadRoot ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+    }
     /// v0.10 always stored the links.
     public func mediaLinkage(creators: [FanslyID]) throws -> MediaLinkage? { nil }
 }
@@ -70,7 +73,7 @@ public enum MetadataStores {
                             options: PostgresReadOptions = PostgresReadOptions()) throws -> any MetadataStore {
         switch resolved.location {
         case .sqlite(let path):
-            return try MetadataDatabase(path: path)
+            return try MetadataDatabase(path: path, downloadRoot: resolved.downloadRoot)
         case .postgres(let endpoint):
             return try PostgresMetadataDatabase(endpoint: endpoint, identityPath: resolved.argument,
                                                 downloadRoot: resolved.downloadRoot, options: options)

@@ -21,6 +21,9 @@ extension MappingEngine {
 }
 
 extension RuleSet {
+    /// True when the rules say where the downloads are (`settings.downloadRoot`).
+    public var setsDownloadRoot: Bool { settings.downloadRoot != nil }
+
     /// The folder relative creator folders are under: `settings.downloadRoot`, else the source's
     /// (the database's folder), without a trailing slash.
     func downloadRoot(of source: some MetadataRecordSource) -> String {

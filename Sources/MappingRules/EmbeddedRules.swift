@@ -19,6 +19,10 @@ version: 1
 
 settings:
   respectOrganized: true
+  # What titles are made from (`item.caption`): the first line of the caption without #hashtags and
+  # @handles, which FansDB keeps out of titles (they are tags and performers already). The
+  # reference tool kept them: `caption: "{{ item.content | firstLine }}"` does the same.
+  caption: "{{ item.content | firstLine | stripHashtags | stripMentions }}"
   # Folder names the downloader gives creators (`use_folder_suffix` on, then off), relative to
   # the folder holding the metadata database unless `downloadRoot` says otherwise.
   creatorFolders:
@@ -63,9 +67,10 @@ post:
     createMissing: true
     match: [code, url]
     fields:
+      # The caption (settings.caption), 10 to 128 characters, else `<username> - <date>`.
       title: &title
         firstOf:
-          - "{{ item.content | firstLine | minLength:10 | cut:128:'...' }}"
+          - "{{ item.caption | minLength:10 | cut:128:'...' }}"
           - "{{ account.username }} - {{ item.createdAt | date:'yyyy/MM/dd' }}"
       code: "{{ post.id }}"
       details: "{{ post.content }}"
@@ -75,12 +80,14 @@ post:
       performers: [creator, mentions]
       tags: [hashtags, extra]
       organized: true
-  scene: &postMedia
+    # Posts with videos but no pictures get a gallery too: it groups their scenes.
+    withoutImages: true
+  image:
     match: [file]
-    fields:
+    fields: &postMediaFields
       title: &mediaTitle
         firstOf:
-          - "{{ item.content | firstLine | minLength:10 | cut:128:'...' }}"
+          - "{{ item.caption | minLength:10 | cut:128:'...' }}"
           - "{{ account.username }} - {{ item.createdAt | date:'yyyy/MM/dd' }}"
         postProcess:
           - append: " - {{ position }}/{{ total }}"
@@ -92,7 +99,12 @@ post:
       studio: creator
       performers: [creator, mentions]
       tags: [hashtags, extra]
-  image: *postMedia
+  scene:
+    match: [file]
+    fields:
+      <<: *postMediaFields
+      # The post's gallery (a repost's gallery also groups the videos it quotes).
+      galleries: [item]
 
 message:
   gallery:
@@ -108,9 +120,10 @@ message:
       performers: [creator]
       tags: [extra]
       organized: true
-  scene: &messageMedia
+    withoutImages: true
+  image:
     match: [file]
-    fields:
+    fields: &messageMediaFields
       title: *mediaTitle
       code: "{{ media.mediaId }}"
       details: "{{ message.content }}"
@@ -119,7 +132,11 @@ message:
       studio: creator
       performers: [creator]
       tags: [extra]
-  image: *messageMedia
+  scene:
+    match: [file]
+    fields:
+      <<: *messageMediaFields
+      galleries: [item]
 
 # Media no stored post or message shows (message bundles are never stored by the downloader):
 # owner and date come from the media's own row.
@@ -151,6 +168,8 @@ mention:
     match: [name, url]
     fields:
       name: "{{ mention.name }}"
+      # The bio, when the database has the account (empty, so not sent, for a bare handle).
+      details: "{{ mention.about | stripHtml | trim }}"
       urls: ["https://fansly.com/{{ mention.username }}/posts"]
 
 tags:
@@ -218,6 +237,10 @@ tags:
           "items": {
             "$ref": "#/$defs/template"
           }
+        },
+        "caption": {
+          "type": "string",
+          "description": "a template: what item.caption reads (default: {{ item.content | firstLine | stripHashtags | stripMentions }})"
         }
       }
     },
@@ -480,7 +503,8 @@ tags:
             ],
             "properties": {
               "name": {
-                "type": "string"
+                "type": "string",
+                "description": "the tag's name; a template, e.g. {{ account.username }} for a tag per creator"
               },
               "for": {
                 "oneOf": [
@@ -505,9 +529,14 @@ tags:
               },
               "when": {
                 "$ref": "#/$defs/condition"
+              },
+              "enabled": {
+                "type": "boolean",
+                "description": "false removes the entry of this name that an extended file (extends: default) or an earlier --rules file gave"
               }
             }
-          }
+          },
+          "description": "tags added by condition; lists from several files combine by name"
         },
         "parents": {
           "type": "object",
@@ -1253,6 +1282,70 @@ tags:
         },
         "director": {
           "$ref": "#/$defs/textField"
+        },
+        "galleries": {
+          "oneOf": [
+            {
+              "oneOf": [
+                {
+                  "enum": [
+                    "item",
+                    "none"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "item",
+                      "none"
+                    ]
+                  }
+                }
+              ]
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "value": {
+                  "oneOf": [
+                    {
+                      "enum": [
+                        "item",
+                        "none"
+                      ]
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "enum": [
+                          "item",
+                          "none"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "firstOf": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/template"
+                  }
+                },
+                "postProcess": {
+                  "$ref": "#/$defs/postProcess"
+                },
+                "strategy": {
+                  "$ref": "#/$defs/strategy"
+                },
+                "when": {
+                  "$ref": "#/$defs/condition"
+                }
+              }
+            }
+          ],
+          "description": "item: the gallery of the post or message the scene comes from (Stash's gallery_ids)"
         }
       }
     },
@@ -1624,6 +1717,10 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/galleryFields"
+            },
+            "withoutImages": {
+              "type": "boolean",
+              "description": "post and message galleries: also produce the gallery when the post has videos but no pictures, to group its scenes"
             }
           }
         }

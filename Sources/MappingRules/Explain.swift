@@ -20,6 +20,9 @@ public struct Explanation: Sendable {
     public var origins: [EntityAddress: [String: FieldOrigin]]
     /// The creator whose evaluation produced the record.
     public var creator: String
+    /// Why the record produced what it did, or did not: the `when:` that excluded it (file:line),
+    /// the disabled rule, the gallery it did not get.
+    public var why: [String] = []
 }
 
 extension MappingEngine {
@@ -41,7 +44,8 @@ extension MappingEngine {
             let entities = state.entities.filter { wanted.contains($0.address) }
             var origins: [EntityAddress: [String: FieldOrigin]] = [:]
             for entity in entities { origins[entity.address] = evaluation.builder.origins(entity.address) }
-            return Explanation(variables: variables, entities: entities, origins: origins, creator: creator.username)
+            return Explanation(variables: variables, entities: entities, origins: origins, creator: creator.username,
+                               why: evaluation.why)
         }
         return nil
     }

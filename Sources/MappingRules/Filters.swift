@@ -24,7 +24,7 @@ enum Filter: Sendable, Hashable {
     case truncate(Int, String)
     case cut(Int, String)
     case minLength(Int)
-    case firstLine, stripHtml, lower, upper, title, trim, squish, slug, stripHashtags, stripMentions
+    case firstLine, firstSentence, stripHtml, lower, upper, title, trim, squish, slug, stripHashtags, stripMentions
     case splitWords(Vocabulary)
     case replace(RegexBox, String)
     case defaultValue(TemplateValue)
@@ -44,6 +44,7 @@ enum Filter: Sendable, Hashable {
             if value.isEmpty { return .null }
             return TextOps.length(value.text) < minimum ? .null : value
         case .firstLine: return mapText(value, TextOps.firstLine)
+        case .firstSentence: return mapText(value, TextOps.firstSentence)
         case .stripHtml: return mapText(value, TextOps.stripHtml)
         case .lower: return mapText(value) { $0.lowercased() }
         case .upper: return mapText(value) { $0.uppercased() }
@@ -51,8 +52,8 @@ enum Filter: Sendable, Hashable {
         case .trim: return mapText(value) { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         case .squish: return mapText(value, TextOps.squish)
         case .slug: return mapText(value, TextOps.slug)
-        case .stripHashtags: return mapText(value) { TextOps.squish(TextOps.hashtagPattern.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "")) }
-        case .stripMentions: return mapText(value) { TextOps.squish(TextOps.mentionPattern.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "")) }
+        case .stripHashtags: return mapText(value) { TextOps.removing(TextOps.hashtagPattern, from: $0) }
+        case .stripMentions: return mapText(value) { TextOps.removing(TextOps.mentionPattern, from: $0) }
         case .splitWords(let vocabulary): return mapText(value) { TextOps.splitWords($0, vocabulary: vocabulary) }
         case .replace(let regex, let template):
             return mapText(value) { regex.regex.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: template) }
@@ -194,6 +195,8 @@ struct FilterSpec {
         },
         FilterSpec(name: "firstLine", minArguments: 0, maxArguments: 0, usage: "firstLine",
                    summary: "the first line that is not blank, trimmed") { _, _ in .firstLine },
+        FilterSpec(name: "firstSentence", minArguments: 0, maxArguments: 0, usage: "firstSentence",
+                   summary: "the first sentence of the first line: up to and with the first `.`, `!`, `?` or `…` followed by a space") { _, _ in .firstSentence },
         FilterSpec(name: "stripHtml", minArguments: 0, maxArguments: 0, usage: "stripHtml",
                    summary: "removes HTML tags (`<br>` becomes a line break) and decodes the common entities") { _, _ in .stripHtml },
         FilterSpec(name: "lower", minArguments: 0, maxArguments: 0, usage: "lower", summary: "lower-cases") { _, _ in .lower },
@@ -276,6 +279,34 @@ enum TextOps {
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[start...end])
+    }
+
+    /// `text` without the matches of `pattern`, white space collapsed and no space left before the
+    /// punctuation that followed a removed word (`Go follow @Nora!` → `Go follow!`).
+    static func removing(_ pattern: NSRegularExpression, from text: String) -> String {
+        let removed = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+        return squish(spaceBeforePunctuation.stringByReplacingMatches(in: removed, range: NSRange(removed.startIndex..., in: removed), withTemplate: "$1"))
+    }
+
+    private static let spaceBeforePunctuation = try! NSRegularExpression(pattern: "[ \\t]+([!?.,;:…])")
+
+    /// The first line up to and with the first sentence end (`.`, `!`, `?`, `…`, repeated or not)
+    /// followed by a space or the end: `Hi there! New set` → `Hi there!`; `v1.2 is out` stays whole.
+    static func firstSentence(_ text: String) -> String {
+        let line = firstLine(text)
+        let characters = Array(line)
+        var index = 0
+        while index < characters.count {
+            if ".!?…".contains(characters[index]) {
+                var end = index + 1
+                while end < characters.count, ".!?…".contains(characters[end]) { end += 1 }
+                if end == characters.count || characters[end].isWhitespace { return trimmed(String(characters[..<end])) }
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return line
     }
 
     static func firstLine(_ text: String) -> String {

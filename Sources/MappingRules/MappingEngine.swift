@@ -60,6 +60,8 @@ struct References {
     var creatorPerformers: [EntityAddress] = []
     var mentionPerformers: [EntityAddress] = []
     var hashtagTags: [EntityAddress] = []
+    /// The gallery of the post or message being mapped, when the rules produce one.
+    var itemGallery: EntityAddress?
 }
 
 /// One run of the engine.
@@ -91,6 +93,17 @@ final class Evaluation {
     private(set) var focusedRoots: Roots = []
     private(set) var focusedAddresses: [EntityAddress] = []
     private var focusDepth = 0
+    /// `rules explain`: why the focused record produced what it did, or did not.
+    private(set) var why: [String] = []
+
+    private func note(_ text: String) {
+        if focusDepth > 0, !why.contains(text) { why.append(text) }
+    }
+
+    /// `condition` as people find it in the rules.
+    private static func place(_ path: String, _ condition: Condition) -> String {
+        "\(path) (\(condition.location))"
+    }
 
     private func capture(_ context: RecordContext, roots: Roots) {
         if focusedContext == nil { focusedContext = context; focusedRoots = roots }
@@ -168,6 +181,10 @@ final class Evaluation {
         context.account = account
         if let when = rules.accountWhen, !when.holds(context) {
             accountRefs[account.id] = .some(nil)
+            if case .account(let name)? = focus, name.caseInsensitiveCompare(account.username) == .orderedSame || name == String(account.id) {
+                capture(context, roots: .account)
+                why.append("excluded by " + Self.place("account.when", when))
+            }
             return nil
         }
         var refs = References()
@@ -258,7 +275,8 @@ final class Evaluation {
 
     // MARK: Tags
 
-    private func tag(named rawName: String, depth: Int = 0) -> EntityAddress? {
+    /// - Parameter origin: the rule the name comes from (hashtags, an extra tag, a parent), for `rules explain`.
+    private func tag(named rawName: String, depth: Int = 0, origin: FieldOrigin? = nil) -> EntityAddress? {
         let trimmed = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, depth < 16 else { return nil }
         let name = rules.tags.aliasToName[trimmed.lowercased()] ?? trimmed
@@ -272,14 +290,29 @@ final class Evaluation {
         var seen: Set<String> = [key]
         aliases = aliases.filter { seen.insert($0.lowercased()).inserted }
         if !aliases.isEmpty { fields.append(DesiredField(name: "aliases", value: .strings(aliases), strategy: rules.tags.strategy)) }
-        let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1) }
+        let parentOrigin = FieldOrigin(rule: "tags.parents.\(name)", location: rules.tags.parentLocations[key]?.description)
+        let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1, origin: parentOrigin) }
         if !parents.isEmpty { fields.append(DesiredField(name: "parent_ids", value: .references(parents), strategy: rules.tags.strategy)) }
         var match: [MatchKey] = [.name(name, disambiguation: nil)]
         match += aliases.map { .name($0, disambiguation: nil) }
         add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,
                                   respectOrganized: rules.tags.respectOrganized, creator: nil, source: "tag \(name)"),
-                    rank: .account, origins: ["name": FieldOrigin(rule: "tags", location: nil)])
+                    rank: .account, origins: tracing ? tagOrigins(name: name, renamed: trimmed.caseInsensitiveCompare(name) != .orderedSame,
+                                                                  origin: origin, hasParents: !parents.isEmpty) : [:])
         return address
+    }
+
+    /// Where a tag's fields come from: its name from the rule that asked for it, or from the alias
+    /// table that renamed it; its aliases from the table; its parents from `tags.parents`.
+    private func tagOrigins(name: String, renamed: Bool, origin: FieldOrigin?, hasParents: Bool) -> [String: FieldOrigin] {
+        let table = FieldOrigin(rule: "tags.aliases.\(name)", location: rules.tags.aliasLocations[name]?.description)
+        var origins = ["name": renamed ? table : origin ?? FieldOrigin(rule: "tags", location: nil)]
+        origins["aliases"] = rules.tags.aliasLocations[name] != nil ? table
+            : FieldOrigin(rule: "engine: the hashtag, kept as an alias (tags.hashtags.keepHashtagAlias)", location: nil)
+        if hasParents {
+            origins["parent_ids"] = FieldOrigin(rule: "tags.parents.\(name)", location: rules.tags.parentLocations[name.lowercased()]?.description)
+        }
+        return origins
     }
 
     private func tags(for post: Post) -> [EntityAddress] {
@@ -309,7 +342,7 @@ final class Evaluation {
             if rules.tags.hashtagWhen?.holds(context) ?? true, !rules.tags.isIgnored(hashtag.value) {
                 let name = rules.tags.hashtagName.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
                 if !name.isEmpty, !rules.tags.isIgnored(name) {
-                    address = tag(named: name)
+                    address = tag(named: name, origin: FieldOrigin(rule: "tags.hashtags.name", location: rules.tags.hashtagNameLocation?.description))
                     if let address, rules.tags.keepHashtagAlias, name.caseInsensitiveCompare(hashtag.value) != .orderedSame,
                        var entity = builder.entity(address) {
                         // Keep the raw hashtag as an alias so that existing tags named after it match.
@@ -337,7 +370,8 @@ final class Evaluation {
         var result: [EntityAddress] = []
         for extra in rules.tags.extra where extra.targets.contains(target) {
             if let condition = extra.condition, !condition.holds(context) { continue }
-            if let address = tag(named: extra.name), !result.contains(address) { result.append(address) }
+            if let address = tag(named: extra.name.render(context), origin: FieldOrigin(rule: "tags.extra", location: extra.location.description)),
+               !result.contains(address) { result.append(address) }
         }
         return result
     }
@@ -397,9 +431,21 @@ final class Evaluation {
         return (media.count, images, videos)
     }
 
-    private func processPost(_ post: Post, folderOwner: Account, reposter: String?) {
+    /// Maps a post and, one level deep, the posts it quotes (`AGGREGATED_POSTS`); returns what the
+    /// post produced, so that a repost's gallery can hold the media of the posts it quotes.
+    @discardableResult
+    private func processPost(_ post: Post, folderOwner: Account, reposter: String?) -> ItemResult {
         let author = account(post.accountId, fallback: folderOwner)
-        guard var refs = references(for: author) else { return }
+        guard var refs = references(for: author) else { return ItemResult() }
+        // Quoted posts first: they keep their author, and the repost's gallery holds their media.
+        var quoted = ItemResult()
+        if reposter == nil {
+            for original in post.reposts where original.id != post.id {
+                let produced = processPost(original, folderOwner: folderOwner, reposter: author.username)
+                quoted.images = StateBuilder.union(quoted.images, produced.images)
+                quoted.scenes = StateBuilder.union(quoted.scenes, produced.scenes)
+            }
+        }
         var context = RecordContext(urls: rules.urls)
         context.account = author
         context.post = post
@@ -415,20 +461,17 @@ final class Evaluation {
         defer { if focused { focusDepth -= 1 } }
         if let when = rules.post.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
-        } else {
-            refs.hashtagTags = tags(for: post)
-            refs.mentionPerformers = mentionPerformers(post, author: author)
-            let result = processItem(rules.post, context: context, media: media, refs: refs,
-                                     gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
-                                     folders: folders(for: folderOwner), label: "post \(post.id)",
-                                     rank: .item(post.createdAt, post.id))
-            addWallEntities(post, context: context, gallery: result.gallery, images: result.images)
+            note("the post is excluded by " + Self.place("post.when", when))
+            return ItemResult()
         }
-        if reposter == nil {
-            for quoted in post.reposts where quoted.id != post.id {
-                processPost(quoted, folderOwner: folderOwner, reposter: author.username)
-            }
-        }
+        refs.hashtagTags = tags(for: post)
+        refs.mentionPerformers = mentionPerformers(post, author: author)
+        let result = processItem(rules.post, context: context, media: media, refs: refs,
+                                 gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
+                                 folders: folders(for: folderOwner), label: "post \(post.id)",
+                                 rank: .item(post.createdAt, post.id), quoted: quoted)
+        addWallEntities(post, context: context, gallery: result.gallery, images: result.images)
+        return result
     }
 
     private func processMessage(_ message: Message, creator: Account) {
@@ -446,6 +489,7 @@ final class Evaluation {
         defer { if focused { focusDepth -= 1 } }
         if let when = rules.message.when, !when.holds(context) {
             for item in media { referenced.insert(item.id) }
+            note("the message is excluded by " + Self.place("message.when", when))
             return
         }
         refs.hashtagTags = []
@@ -463,7 +507,13 @@ final class Evaluation {
         let date = item.createdAt ?? item.media.createdAt
         context.item = ItemInfo(kind: .media, id: item.id, content: nil, createdAt: date,
                                 mediaCount: total, imageCount: images, videoCount: videos)
-        if let when = rules.media.when, !when.holds(context) { return }
+        if let when = rules.media.when, !when.holds(context) {
+            if case .media(let id)? = focus, id == item.id || id == item.media.id || item.fileIds.contains(id) {
+                capture(context, roots: RuleCompiler.itemRoots)
+                why.append("excluded by " + Self.place("media.when", when))
+            }
+            return
+        }
         _ = processItem(rules.media, context: context, media: [item], refs: refs, gallery: nil, stashHint: nil,
                         folders: folders(for: creator), label: "media \(item.id) (in no stored post or message)",
                         rank: .loose(date, item.id))
@@ -489,20 +539,107 @@ final class Evaluation {
     private struct ItemResult {
         var gallery: EntityAddress?
         var images: [EntityAddress] = []
+        var scenes: [EntityAddress] = []
+    }
+
+    /// A media of a post or message that a rule takes, with what its fields are evaluated against.
+    private struct MediaPick {
+        var index: Int
+        var rule: EntityRule
+        var address: EntityAddress
+        var target: ExtraTag.Target
+        var owner: Account?
+        var refs: References
+        var context: RecordContext
+        var file: DownloadedFile
+        var focused: Bool
     }
 
     private func processItem(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
                              gallery galleryAddress: EntityAddress?, stashHint: Int64?, folders: [String], label: String,
-                             rank: Rank, ownerFromMedia: Account? = nil) -> ItemResult {
+                             rank: Rank, ownerFromMedia: Account? = nil, quoted: ItemResult = ItemResult()) -> ItemResult {
         var result = ItemResult()
         var context = base
         context.total = media.count
         recordCache.removeAll(keepingCapacity: true)
         recordCacheEnabled = media.count > 1 && !tracing && ownerFromMedia == nil
         defer { recordCacheEnabled = false }
+        // Which media the rules take comes first: whether the post gets a gallery depends on it, and
+        // its scenes point at that gallery.
+        let picks = pickMedia(source, context: context, media: media, refs: refs, ownerFromMedia: ownerFromMedia)
+        var gallery: (fields: [DesiredField], origins: [String: FieldOrigin])?
+        let hasImages = !quoted.images.isEmpty || picks.contains { $0.target == .image }
+        let hasScenes = !quoted.scenes.isEmpty || picks.contains { $0.target == .scene }
+        if let galleryAddress, source.gallery.enabled, hasImages || (source.gallery.withoutImages && hasScenes) {
+            gallery = galleryFields(source.gallery, context: context, refs: refs, address: galleryAddress)
+        } else if galleryAddress != nil, focusDepth > 0 {
+            if !source.gallery.enabled {
+                note("no gallery: \(source.gallery.path) is disabled (absent, false or enabled: false)")
+            } else if hasScenes {
+                note("no gallery: only videos, and \(source.gallery.path) does not say withoutImages: true")
+            } else {
+                note("no gallery: no picture the rules take")
+            }
+        }
+        for pick in picks {
+            if pick.focused { focusDepth += 1 }
+            defer { if pick.focused { focusDepth -= 1 } }
+            var itemRefs = pick.refs
+            itemRefs.itemGallery = gallery == nil ? nil : galleryAddress
+            let (fields, origins) = evaluateFields(pick.rule.fields, pick.context, refs: itemRefs, address: pick.address, target: pick.target)
+            var match = matchKeys(pick.rule.match, fields: fields)
+            if pick.rule.match.contains(.file) { match.insert(.fileMediaId(pick.file.fileMediaId), at: 0) }
+            let item = media[pick.index]
+            if pick.rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
+            let expected = ExpectedFile(fileMediaId: pick.file.fileMediaId, isPreview: pick.file.isPreview,
+                                        basename: pick.file.localFilename, folders: folders)
+            let position = media.count > 1 ? ", media \(pick.index + 1)/\(media.count)" : ", media \(item.id)"
+            add(DesiredEntity(address: pick.address, fields: fields, match: match, createMissing: false,
+                              respectOrganized: pick.rule.respectOrganized, creator: pick.owner?.username,
+                              files: [expected], source: label + position), rank: rank, origins: origins)
+            if pick.target == .image { result.images.append(pick.address) } else { result.scenes.append(pick.address) }
+        }
+        if let galleryAddress, let gallery {
+            result.images = StateBuilder.union(result.images, quoted.images)
+            addGallery(source.gallery, fields: gallery.fields, origins: gallery.origins, address: galleryAddress,
+                       images: result.images, stashHint: stashHint, creator: base.account?.username, label: label, rank: rank)
+            result.gallery = galleryAddress
+            linkQuotedScenes(quoted.scenes, to: galleryAddress, rule: source.scene)
+        }
+        return result
+    }
+
+    /// Links the scenes of quoted posts to the repost's gallery, as the scene rule's `galleries: [item]`
+    /// links a post's own scenes. Only the link is added: the scenes keep their author's fields.
+    private func linkQuotedScenes(_ scenes: [EntityAddress], to gallery: EntityAddress, rule: EntityRule) {
+        guard !scenes.isEmpty, let link = rule.fields.first(where: { field in
+            if case .references(let sources) = field.source { return field.output == "gallery_ids" && sources.contains(.item) }
+            return false
+        }) else { return }
+        for scene in scenes {
+            // The worst rank: the contribution only adds to lists, never wins a single value.
+            add(DesiredEntity(address: scene, fields: [DesiredField(name: "gallery_ids", value: .references([gallery]), strategy: link.strategy)],
+                              createMissing: false, respectOrganized: rule.respectOrganized),
+                rank: Rank(tier: Int.max, time: 0, id: 0),
+                origins: ["gallery_ids": FieldOrigin(rule: "engine: the gallery of the repost quoting it (\(link.path))", location: link.location.description)])
+        }
+    }
+
+    /// The media of a post or message that a rule takes (it has a file, an enabled rule, and passes
+    /// the rule's `when`), each with its owner and context.
+    private func pickMedia(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
+                           ownerFromMedia: Account?) -> [MediaPick] {
+        var picks: [MediaPick] = []
+        var context = base
         for (index, item) in media.enumerated() {
             referenced.insert(item.id)
-            guard let file = item.file else { continue }
+            guard let file = item.file else {
+                if case .media(let id)? = focus, id == item.id || id == item.media.id {
+                    capture(context, roots: RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
+                    why.append("media \(item.id) has no downloaded file (not downloaded, or locked without a preview): nothing to map")
+                }
+                continue
+            }
             let rule: EntityRule
             let address: EntityAddress
             let target: ExtraTag.Target
@@ -511,7 +648,19 @@ final class Evaluation {
             case .video: rule = source.scene; address = Addresses.scene(item.id); target = .scene
             case .audio, .other: continue
             }
-            guard rule.enabled else { continue }
+            guard rule.enabled else {
+                if case .media(let id)? = focus, id == item.id || id == item.media.id || id == file.fileMediaId {
+                    context.media = item
+                    context.file = file
+                    context.position = index + 1
+                    capture(context, roots: base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
+                                          : RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
+                    focusDepth += 1
+                    note("\(rule.path) is disabled (absent, false or enabled: false): the \(target.rawValue) is not mapped")
+                    focusDepth -= 1
+                }
+                continue
+            }
             var itemRefs = refs
             var owner = base.account
             if let fallback = ownerFromMedia, item.accountId != fallback.id, let mediaOwner = accountCache[item.accountId],
@@ -531,50 +680,63 @@ final class Evaluation {
                                        : base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
                                        : RuleCompiler.messageRoots.union(RuleCompiler.mediaRoots))
             }
-            if focused { focusDepth += 1 }
-            defer { if focused { focusDepth -= 1 } }
-            if let when = rule.when, !when.holds(context) { continue }
-            let (fields, origins) = evaluateFields(rule.fields, context, refs: itemRefs, address: address, target: target)
-            var match = matchKeys(rule.match, fields: fields)
-            if rule.match.contains(.file) { match.insert(.fileMediaId(file.fileMediaId), at: 0) }
-            if rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
-            let expected = ExpectedFile(fileMediaId: file.fileMediaId, isPreview: file.isPreview,
-                                        basename: file.localFilename, folders: folders)
-            let position = media.count > 1 ? ", media \(index + 1)/\(media.count)" : ", media \(item.id)"
-            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: false,
-                                      respectOrganized: rule.respectOrganized, creator: owner?.username,
-                                      files: [expected], source: label + position), rank: rank, origins: origins)
-            if target == .image { result.images.append(address) }
-        }
-        if let galleryAddress {
-            context.media = nil
-            context.file = nil
-            context.position = 0
-            context.account = base.account
-            if addGallery(source.gallery, context: context, refs: refs, address: galleryAddress, images: result.images,
-                          stashHint: stashHint, label: label, rank: rank) {
-                result.gallery = galleryAddress
+            if let when = rule.when, !when.holds(context) {
+                if focused || focusDepth > 0 {
+                    focusDepth += 1
+                    note("\(rule.path): media \(item.id) is excluded by " + Self.place("\(rule.path).when", when))
+                    focusDepth -= 1
+                }
+                continue
             }
+            picks.append(MediaPick(index: index, rule: rule, address: address, target: target, owner: owner, refs: itemRefs,
+                                   context: context, file: file, focused: focused))
         }
-        return result
+        return picks
     }
 
-    /// Adds a gallery holding `images`; galleries without images are not produced.
+    /// A gallery's fields, or nil when its `when` excludes it or it gets no title.
+    private func galleryFields(_ rule: EntityRule, context: RecordContext, refs: References,
+                               address: EntityAddress) -> (fields: [DesiredField], origins: [String: FieldOrigin])? {
+        var context = context
+        context.media = nil
+        context.file = nil
+        context.position = 0
+        if let when = rule.when, !when.holds(context) {
+            note("no gallery: excluded by " + Self.place("\(rule.path).when", when))
+            return nil
+        }
+        let (fields, origins) = evaluateFields(rule.fields, context, refs: refs, address: address, target: .gallery)
+        guard fields.contains(where: { $0.name == "title" }) else {
+            note("no gallery: \(rule.path).fields.title is empty for it (Stash needs a title)")
+            return nil
+        }
+        return (fields, origins)
+    }
+
+    /// Adds a gallery holding `images` (a wall or bundle gallery); galleries without images are not produced.
     @discardableResult
     private func addGallery(_ rule: EntityRule, context: RecordContext, refs: References, address: EntityAddress,
                             images: [EntityAddress], stashHint: Int64?, label: String, rank: Rank) -> Bool {
-        guard rule.enabled, !images.isEmpty else { return false }
-        if let when = rule.when, !when.holds(context) { return false }
-        var (fields, origins) = evaluateFields(rule.fields, context, refs: refs, address: address, target: .gallery)
-        guard fields.contains(where: { $0.name == "title" }) else { return false }
-        fields.append(DesiredField(name: "image_ids", value: .references(images)))
-        if tracing { origins["image_ids"] = FieldOrigin(rule: "engine: the images produced for this \(address.key.split(separator: ".").first ?? "item")", location: nil) }
+        guard rule.enabled, !images.isEmpty,
+              let (fields, origins) = galleryFields(rule, context: context, refs: refs, address: address) else { return false }
+        addGallery(rule, fields: fields, origins: origins, address: address, images: images, stashHint: stashHint,
+                   creator: context.account?.username, label: label, rank: rank)
+        return true
+    }
+
+    /// Adds a gallery with evaluated `fields`, holding `images` (none for a gallery that groups videos).
+    private func addGallery(_ rule: EntityRule, fields: [DesiredField], origins: [String: FieldOrigin], address: EntityAddress,
+                            images: [EntityAddress], stashHint: Int64?, creator: String?, label: String, rank: Rank) {
+        var fields = fields
+        var origins = origins
+        if !images.isEmpty {
+            fields.append(DesiredField(name: "image_ids", value: .references(images)))
+            if tracing { origins["image_ids"] = FieldOrigin(rule: "engine: the images produced for this \(address.key.split(separator: ".").first ?? "item")", location: nil) }
+        }
         var match = matchKeys(rule.match, fields: fields)
         if rule.match.contains(.stashId), let hint = stashHint { match.append(.stashIdHint(String(hint))) }
         add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rule.createMissing,
-                                  respectOrganized: rule.respectOrganized, creator: context.account?.username,
-                                  source: label), rank: rank, origins: origins)
-        return true
+                          respectOrganized: rule.respectOrganized, creator: creator, source: label), rank: rank, origins: origins)
     }
 
     // MARK: Walls
@@ -589,7 +751,8 @@ final class Evaluation {
             switch rules.wallMode {
             case .chapters:
                 let rule = rules.chapter
-                guard let gallery, rule.enabled, rule.when?.holds(context) ?? true else { continue }
+                // A chapter starts at an image: a gallery that only groups videos has none.
+                guard let gallery, !images.isEmpty, rule.enabled, rule.when?.holds(context) ?? true else { continue }
                 let address = Addresses.chapter(wall: wall.id, post: post.id)
                 var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
                 guard fields.contains(where: { $0.name == "title" }) else { continue }
@@ -673,7 +836,14 @@ final class Evaluation {
             }
             guard let value else { continue }
             fields.append(DesiredField(name: rule.output, value: value, strategy: rule.strategy))
-            if tracing { origins[rule.output] = FieldOrigin(rule: rule.path, location: rule.location.description) }
+            if tracing {
+                var origin = FieldOrigin(rule: rule.path, location: rule.location.description)
+                // The steps that shaped the value (those whose `when` held), e.g. the ` - 2/2` of a title.
+                for (index, step) in rule.postProcess.enumerated() where step.when?.holds(context) ?? true {
+                    origin.steps.append("\(rule.path).postProcess[\(index)] \(step.step.name) (\(step.location))")
+                }
+                origins[rule.output] = origin
+            }
         }
         return (fields, origins)
     }
@@ -693,6 +863,7 @@ final class Evaluation {
                 if let network = networkAddress { addresses.append(network) }
             case .mentions: addresses += refs.mentionPerformers
             case .hashtags: addresses += refs.hashtagTags
+            case .item: if let gallery = refs.itemGallery { addresses.append(gallery) }
             case .extra:
                 if let target { addresses += extraTags(target, context) }
             }
@@ -775,10 +946,10 @@ enum FieldEvaluator {
         }
     }
 
-    static func postProcess(_ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?)], _ context: RecordContext) -> TemplateValue {
+    static func postProcess(_ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?, location: SourceLocation)], _ context: RecordContext) -> TemplateValue {
         guard !steps.isEmpty else { return value }
         var value = value
-        for (step, when) in steps {
+        for (step, when, _) in steps {
             if let when, !when.holds(context) { continue }
             value = apply(step, value, context)
         }

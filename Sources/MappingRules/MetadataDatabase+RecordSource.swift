@@ -20,6 +20,11 @@ extension MappingEngine {
     /// `evaluate(database:creators:)` with `readers` threads reading ahead (0: the engine reads
     /// the database itself, on the calling thread). The state does not depend on `readers`.
     public func evaluate(database: MetadataDatabase, creators: [Account]?, readers: Int) throws -> DesiredState {
+        try evaluate(readingAhead: database, creators: creators, readers: readers)
+    }
+
+    /// `evaluate(database:creators:readers:)` for either backend (PostgreSQL readers share the snapshot).
+    func evaluate<Database: ReadAheadDatabase>(readingAhead database: Database, creators: [Account]?, readers: Int) throws -> DesiredState {
         let creators = try creators ?? database.creatorAccounts()
         guard readers > 0 else { return try evaluate(source: database, creators: creators) }
         let source = PrefetchingSource(database: database, creators: creators, includeBundles: rules.bundle.gallery.enabled,

@@ -32,11 +32,14 @@ public struct StoreRecordSource: MetadataRecordSource {
 }
 
 extension MappingEngine {
-    /// Evaluates the rules over whichever database `store` is: a SQLite file with its reader threads
-    /// (`evaluate(database:creators:)`, unchanged), PostgreSQL reading in the run's snapshot.
-    public func evaluate(store: any MetadataStore, creators: [Account]? = nil) throws -> DesiredState {
-        if let database = store as? MetadataDatabase { return try evaluate(database: database, creators: creators) }
-        if let database = store as? PostgresMetadataDatabase { return try evaluate(source: database, creators: creators) }
+    /// Evaluates the rules over whichever database `store` is, with reader threads reading ahead
+    /// (`readers`, as `evaluate(database:creators:readers:)`): a SQLite file as before, PostgreSQL on
+    /// reader connections that share the run's snapshot. The state does not depend on `readers`.
+    public func evaluate(store: any MetadataStore, creators: [Account]? = nil, readers: Int = 2) throws -> DesiredState {
+        if let database = store as? MetadataDatabase { return try evaluate(readingAhead: database, creators: creators, readers: readers) }
+        if let database = store as? PostgresMetadataDatabase {
+            return try evaluate(readingAhead: database, creators: creators, readers: readers)
+        }
         return try evaluate(source: StoreRecordSource(store), creators: creators)
     }
 }

@@ -12,7 +12,7 @@ import FanslyMetadata
 /// Whatever the queues cannot serve (a stream asked for out of order, or after a reader failed)
 /// is read directly, as without prefetching. The loose media are always read directly: which
 /// items are loose depends on what the engine saw before.
-final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
+final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource, @unchecked Sendable {
     /// The streams of one creator, in the engine's reading order.
     enum Stream: Int, Sendable { case walls, posts, messages, bundles }
 
@@ -35,7 +35,7 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
         var consumed = -1
     }
 
-    private let database: MetadataDatabase
+    private let database: Database
     private let creators: [Account]
     private let streams: [Stream]
     private let pageSize: Int
@@ -56,7 +56,7 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
     ///   - creators: the creators the engine maps, in its order.
     ///   - includeBundles: whether the engine reads bundle pages (bundle galleries enabled).
     ///   - readers: reader threads (each with its own connection).
-    init(database: MetadataDatabase, creators: [Account], includeBundles: Bool, pageSize: Int,
+    init(database: Database, creators: [Account], includeBundles: Bool, pageSize: Int,
          capacity: Int = 4, readers: Int = 1) {
         self.database = database
         self.creators = creators
@@ -88,9 +88,9 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
 
     private func read(as reader: Int) {
         defer { markFinished(reader) }
-        let connection: MetadataDatabase
+        let connection: Database
         do {
-            connection = try MetadataDatabase(path: database.path)
+            connection = try database.readAheadConnection()
         } catch {
             try? enqueue(reader, -1, .failed(error))
             return
@@ -271,4 +271,20 @@ final class PrefetchingSource: MetadataRecordSource, @unchecked Sendable {
     }
 
     var defaultDownloadRoot: String? { database.defaultDownloadRoot }
+}
+
+/// A database `PrefetchingSource` can read ahead in: its pages on another connection (generic, so
+/// the SQLite reads stay statically dispatched).
+protocol ReadAheadDatabase: MetadataRecordSource {
+    /// Another connection to the same data, for a reader thread.
+    func readAheadConnection() throws -> Self
+}
+
+extension MetadataDatabase: ReadAheadDatabase {
+    func readAheadConnection() throws -> MetadataDatabase { try MetadataDatabase(path: path, downloadRoot: configuredDownloadRoot) }
+}
+
+extension PostgresMetadataDatabase: ReadAheadDatabase {
+    /// A connection in the same snapshot: the reader sees exactly what the engine's connection sees.
+    func readAheadConnection() throws -> PostgresMetadataDatabase { try reader() }
 }

@@ -83,6 +83,7 @@ struct RecordContext {
         case .itemKind: return item.map { .string($0.kind.rawValue) } ?? .null
         case .itemId: return Self.id(item?.id)
         case .itemContent: return Self.text(item?.content)
+        case .itemCaption: return item == nil ? .null : nonEmpty(urls.caption.render(self))
         case .itemCreatedAt: return Self.date(item?.createdAt)
         case .itemMediaCount: return Self.int(item?.mediaCount)
         case .itemImageCount: return Self.int(item?.imageCount)

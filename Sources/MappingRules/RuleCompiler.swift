@@ -29,7 +29,10 @@ struct RuleCompiler {
         .init(name: "tags", output: "tag_ids", type: .references([.hashtags, .extra])),
         .init(name: "organized", output: "organized", type: .bool),
     ]
-    static let sceneFields = mediaFieldsCommon + [.init(name: "director", output: "director", type: .text)]
+    static let sceneFields = mediaFieldsCommon + [
+        .init(name: "director", output: "director", type: .text),
+        .init(name: "galleries", output: "gallery_ids", type: .references([.item])),
+    ]
     static let imageFields = mediaFieldsCommon + [.init(name: "photographer", output: "photographer", type: .text)]
     static let galleryFields = imageFields
     static let performerFields: [FieldSpec] = [
@@ -60,6 +63,8 @@ struct RuleCompiler {
     // MARK: Scopes
 
     static let itemRoots: Roots = [.account, .item]
+    /// `item.caption` when the rules do not say: the first line without #hashtags and @handles.
+    static let defaultCaption = "{{ item.content | firstLine | stripHashtags | stripMentions }}"
     static let postRoots: Roots = [.account, .item, .post]
     static let messageRoots: Roots = [.account, .item, .message]
     static let bundleRoots: Roots = [.account, .item, .bundle]
@@ -84,7 +89,8 @@ struct RuleCompiler {
         if let words = root["tags"]?["words"] { vocabulary = Vocabulary(stringList(words, "tags.words")) }
         let settings = readSettings(root["settings"])
         respectOrganizedDefault = settings.respectOrganized
-        let urls = readURLs(root["urls"])
+        var urls = readURLs(root["urls"])
+        urls.caption = settings.caption ?? compileTemplate(RuleCompiler.defaultCaption, at: nil, roots: RuleCompiler.itemRoots, usage: "settings.caption")!
 
         let network = entity(root["network"], key: "studio", path: "network.studio", kind: .networkStudio, roots: [], fields: RuleCompiler.networkFields)
         checkKeys(root["network"], allowed: ["studio"], path: "network")
@@ -157,7 +163,15 @@ struct RuleCompiler {
             settings.creatorFolders = [compileTemplate("{{ account.username }}_fansly", at: nil, roots: .account, usage: "settings.creatorFolders")!]
             return settings
         }
-        checkKeys(node, allowed: ["respectOrganized", "downloadRoot", "pathMap", "creatorFolders"], path: "settings")
+        checkKeys(node, allowed: ["respectOrganized", "downloadRoot", "pathMap", "creatorFolders", "caption"], path: "settings")
+        if let value = node["caption"], let source = text(value, "settings.caption"),
+           let template = compileTemplate(source, at: value, roots: RuleCompiler.itemRoots, usage: "settings.caption") {
+            if template.variables.contains(.itemCaption) {
+                sink.error(value.contentLocation, "settings.caption cannot use item.caption (it is what it defines)")
+            } else {
+                settings.caption = template
+            }
+        }
         if let value = node["respectOrganized"] { settings.respectOrganized = bool(value, "settings.respectOrganized") ?? true }
         if let value = node["downloadRoot"] { settings.downloadRoot = text(value, "settings.downloadRoot") }
         if let value = node["pathMap"] {
@@ -206,11 +220,19 @@ struct RuleCompiler {
         checkKeys(node, allowed: allowed, path: path)
         let usage = path == "media" ? "loose media" : "\(path)s"
         let when = condition(node?["when"], roots: roots, usage: "\(usage) conditions")
-        let galleryRule = gallery
-            ? entity(node, key: "gallery", path: "\(path).gallery", kind: .gallery, roots: roots, fields: RuleCompiler.galleryFields)
+        // Only posts and messages have videos a gallery could group.
+        let groupsVideos = path == "post" || path == "message"
+        var galleryRule = gallery
+            ? entity(node, key: "gallery", path: "\(path).gallery", kind: .gallery, roots: roots, fields: RuleCompiler.galleryFields,
+                     extraKeys: groupsVideos ? ["withoutImages"] : [])
             : .disabled("\(path).gallery")
+        if groupsVideos, galleryRule.enabled, let value = node?["gallery"]?["withoutImages"] {
+            galleryRule.withoutImages = bool(value, "\(path).gallery.withoutImages") ?? false
+        }
         let mediaRoots = roots.union(RuleCompiler.mediaRoots)
-        let scene = media ? entity(node, key: "scene", path: "\(path).scene", kind: .scene, roots: mediaRoots, fields: RuleCompiler.sceneFields) : .disabled("\(path).scene")
+        // Loose media belong to no post or message, so no gallery to link their scenes to.
+        let sceneFields = groupsVideos ? RuleCompiler.sceneFields : RuleCompiler.sceneFields.filter { $0.name != "galleries" }
+        let scene = media ? entity(node, key: "scene", path: "\(path).scene", kind: .scene, roots: mediaRoots, fields: sceneFields) : .disabled("\(path).scene")
         let image = media ? entity(node, key: "image", path: "\(path).image", kind: .image, roots: mediaRoots, fields: RuleCompiler.imageFields) : .disabled("\(path).image")
         return SourceRules(when: when, gallery: galleryRule, scene: scene, image: image)
     }
@@ -297,7 +319,7 @@ struct RuleCompiler {
             if sources.contains(.extra) { return false }
         }
         variables += rule.when?.variables ?? []
-        for (step, when) in rule.postProcess {
+        for (step, when, _) in rule.postProcess {
             variables += when?.variables ?? []
             switch step {
             case .append(let template), .prepend(let template): variables += template.variables
@@ -340,7 +362,7 @@ struct RuleCompiler {
     mutating func field(_ node: RuleNode, spec: FieldSpec, path: String, roots: Roots, strategy: FieldStrategy, usage: String) -> FieldRule? {
         var strategy = strategy
         var when: Condition?
-        var steps: [(PostStep, Condition?)] = []
+        var steps: [(PostStep, Condition?, SourceLocation)] = []
         var valueNode = node
         var isFirstOf = false
         if let entries = node.entries {
@@ -440,8 +462,8 @@ struct RuleCompiler {
 
     static let postProcessKeys = ["replace", "map", "parseDate", "formatDate", "append", "prepend"]
 
-    mutating func postProcess(_ node: RuleNode, path: String, roots: Roots, usage: String) -> [(PostStep, Condition?)] {
-        var steps: [(PostStep, Condition?)] = []
+    mutating func postProcess(_ node: RuleNode, path: String, roots: Roots, usage: String) -> [(PostStep, Condition?, SourceLocation)] {
+        var steps: [(PostStep, Condition?, SourceLocation)] = []
         for item in sequence(node, path) {
             guard let entries = item.entries else {
                 sink.error(item.location, "each \(path) step is a mapping such as replace:, map:, parseDate:, formatDate:, append: or prepend:, got \(item.kindName)")
@@ -466,7 +488,7 @@ struct RuleCompiler {
                     case .failure(let message): sink.error(regexNode.contentLocation, message)
                     }
                 }
-                steps.append((.replace(pairs), when))
+                steps.append((.replace(pairs), when, item.location))
             case "map":
                 guard let entries = op.value.entries else {
                     sink.error(op.value.location, "\(path).map is a mapping of value: replacement, got \(op.value.kindName)")
@@ -474,14 +496,14 @@ struct RuleCompiler {
                 }
                 var table: [String: String] = [:]
                 for entry in entries { table[entry.key] = entry.value.scalar ?? "" }
-                steps.append((.map(table), when))
+                steps.append((.map(table), when, item.location))
             case "parseDate", "formatDate":
                 guard let layout = text(op.value, "\(path).\(op.key)"), !layout.isEmpty else { continue }
-                steps.append((op.key == "parseDate" ? .parseDate(layout) : .formatDate(layout), when))
+                steps.append((op.key == "parseDate" ? .parseDate(layout) : .formatDate(layout), when, item.location))
             case "append", "prepend":
                 guard let source = text(op.value, "\(path).\(op.key)"),
                       let template = compileTemplate(source, at: op.value, roots: roots, usage: usage) else { continue }
-                steps.append((op.key == "append" ? .append(template) : .prepend(template), when))
+                steps.append((op.key == "append" ? .append(template) : .prepend(template), when, item.location))
             default:
                 sink.error(op.keyLocation, "unknown postProcess step '\(op.key)'" + Suggest.didYouMean(op.key, among: RuleCompiler.postProcessKeys)
                            + " (steps: \(RuleCompiler.postProcessKeys.joined(separator: ", ")))")
@@ -535,6 +557,7 @@ struct RuleCompiler {
                 if let value = hashtags["name"], let source = text(value, "tags.hashtags.name"),
                    let template = compileTemplate(source, at: value, roots: .hashtag, usage: "tags.hashtags.name") {
                     tags.hashtagName = template
+                    tags.hashtagNameLocation = value.contentLocation
                 }
             }
         }
@@ -550,6 +573,7 @@ struct RuleCompiler {
                 }
                 tags.aliasToName[entry.key.lowercased()] = entry.key
                 tags.aliasesByName[entry.key] = list
+                tags.aliasLocations[entry.key] = entry.keyLocation
             }
         }
         if let ignore = node["ignore"] {
@@ -568,8 +592,10 @@ struct RuleCompiler {
         if let extra = node["extra"] {
             for item in sequence(extra, "tags.extra") {
                 guard expectMapping(item, "a tags.extra entry") != nil else { continue }
-                checkKeys(item, allowed: ["name", "for", "when"], path: "tags.extra")
+                checkKeys(item, allowed: ["name", "for", "when", "enabled"], path: "tags.extra")
                 guard let nameNode = required(item, "name", "tags.extra entry"), let name = text(nameNode, "tags.extra.name"), !name.isEmpty else { continue }
+                // `enabled: false` removes an entry a file extends (lists of extra tags combine by name).
+                if let enabled = item["enabled"], !(bool(enabled, "tags.extra.enabled") ?? true) { continue }
                 var targets = Set(ExtraTag.Target.allCases)
                 if let on = item["for"] {
                     let words = on.items != nil ? on.items! : [on]
@@ -584,8 +610,11 @@ struct RuleCompiler {
                 }
                 var roots: Roots = [.account, .item, .post, .message, .bundle]
                 if !targets.contains(.gallery) { roots.formUnion(RuleCompiler.mediaRoots) }
-                let condition = self.condition(item["when"], roots: roots, usage: targets.contains(.gallery) ? "extra tags for galleries" : "extra tags for scenes and images")
-                tags.extra.append(ExtraTag(name: name, targets: targets, condition: condition, location: item.location))
+                let usage = targets.contains(.gallery) ? "extra tags for galleries" : "extra tags for scenes and images"
+                let condition = self.condition(item["when"], roots: roots, usage: usage)
+                // The name is a template: `{{ account.username }}` gives a tag per creator.
+                guard let template = compileTemplate(name, at: nameNode, roots: roots, usage: usage) else { continue }
+                tags.extra.append(ExtraTag(name: template, targets: targets, condition: condition, location: item.location))
             }
         }
         if let parents = node["parents"], expectMapping(parents, "tags.parents") != nil {
@@ -596,6 +625,7 @@ struct RuleCompiler {
                     continue
                 }
                 tags.parents[entry.key.lowercased()] = list
+                tags.parentLocations[entry.key.lowercased()] = entry.keyLocation
             }
             // A tag cannot be its own ancestor (Stash refuses loops).
             for start in tags.parents.keys.sorted() {

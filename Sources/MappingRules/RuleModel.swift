@@ -25,6 +25,8 @@ enum ReferenceSource: String, Sendable, Hashable, CaseIterable {
     case hashtags
     /// Tags from `tags.extra`.
     case extra
+    /// The gallery of the post or message a scene comes from (`galleries: [item]`).
+    case item
 }
 
 /// One step of a field's `postProcess` list, applied in order.
@@ -35,6 +37,18 @@ enum PostStep: Sendable, Hashable {
     case formatDate(String)
     case append(Template)
     case prepend(Template)
+
+    /// The step's key in rule files.
+    var name: String {
+        switch self {
+        case .replace: return "replace"
+        case .map: return "map"
+        case .parseDate: return "parseDate"
+        case .formatDate: return "formatDate"
+        case .append: return "append"
+        case .prepend: return "prepend"
+        }
+    }
 
     static func == (lhs: PostStep, rhs: PostStep) -> Bool { String(describing: lhs) == String(describing: rhs) }
     func hash(into hasher: inout Hasher) { hasher.combine(String(describing: self)) }
@@ -59,7 +73,7 @@ struct FieldRule: Sendable, Hashable {
     let output: String
     let type: FieldType
     let source: ValueSource
-    let postProcess: [(step: PostStep, when: Condition?)]
+    let postProcess: [(step: PostStep, when: Condition?, location: SourceLocation)]
     let strategy: FieldStrategy
     let when: Condition?
     let location: SourceLocation
@@ -89,6 +103,9 @@ struct EntityRule: Sendable, Hashable {
     var when: Condition?
     var fields: [FieldRule]
     var path: String
+    /// Post and message galleries: also produced when the post has videos but no pictures, to
+    /// group its scenes (`withoutImages: true`); otherwise a gallery needs at least one image.
+    var withoutImages = false
 
     static func disabled(_ path: String) -> EntityRule {
         EntityRule(enabled: false, createMissing: false, respectOrganized: true, match: [], when: nil, fields: [], path: path)
@@ -104,7 +121,8 @@ struct SharedPerformer: Sendable, Hashable {
 /// A tag added when its condition holds, e.g. `Trailer` on previews.
 struct ExtraTag: Sendable, Hashable {
     enum Target: String, Sendable, Hashable, CaseIterable { case gallery, scene, image }
-    var name: String
+    /// The tag's name; a template, so one entry can give a tag per creator or per wall.
+    var name: Template
     var targets: Set<Target>
     var condition: Condition?
     var location: SourceLocation
@@ -130,6 +148,10 @@ struct TagRules: Sendable, Hashable {
     var parents: [String: [String]] = [:]
     var vocabulary: Vocabulary = .empty
     var strategy: FieldStrategy = .merge
+    /// Where the rules say what they say about tags, for `rules explain`.
+    var hashtagNameLocation: SourceLocation?
+    var aliasLocations: [String: SourceLocation] = [:]
+    var parentLocations: [String: SourceLocation] = [:]
 
     func isIgnored(_ name: String) -> Bool {
         if ignoreWords.contains(name.lowercased()) { return true }
@@ -158,6 +180,8 @@ struct Settings: Sendable, Hashable {
     var downloadRoot: String?
     var pathMap: [PathMapping] = []
     var creatorFolders: [Template] = []
+    /// What `item.caption` reads: the text titles are made from.
+    var caption: Template?
 
     /// `path` as Stash sees it.
     func stashPath(_ path: String) -> String {
@@ -173,13 +197,15 @@ struct Settings: Sendable, Hashable {
     }
 }
 
-/// URL templates, usable in other templates as `url.post`, `url.message`…
+/// URL templates, usable in other templates as `url.post`, `url.message`…, and the caption
+/// template (`settings.caption`), usable as `item.caption`: templates other templates read.
 struct URLTemplates: Sendable, Hashable {
     var post = Template(literal: "")
     var message = Template(literal: "")
     var account = Template(literal: "")
     var performer = Template(literal: "")
     var bundle = Template(literal: "")
+    var caption = Template(literal: "")
 }
 
 /// Rules for a record kind that yields a gallery and scene/image metadata (posts, messages, bundles, loose media).

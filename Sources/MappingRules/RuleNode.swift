@@ -56,11 +56,16 @@ struct RuleNode: Sendable {
     }
 
     /// Later overrides earlier by key; mappings merge recursively, anything else is replaced.
-    static func merge(_ base: RuleNode, _ override: RuleNode) -> RuleNode {
+    static func merge(_ base: RuleNode, _ override: RuleNode, path: [String] = []) -> RuleNode {
+        if path == ["tags", "extra"], case .sequence(let earlier) = base.kind, case .sequence(let later) = override.kind {
+            var merged = override
+            merged.kind = .sequence(mergeByName(earlier, later))
+            return merged
+        }
         guard case .mapping(var entries) = base.kind, case .mapping(let overrides) = override.kind else { return override }
         for entry in overrides {
             if let index = entries.firstIndex(where: { $0.key == entry.key }) {
-                entries[index].value = merge(entries[index].value, entry.value)
+                entries[index].value = merge(entries[index].value, entry.value, path: path + [entry.key])
                 entries[index].keyLocation = entry.keyLocation
             } else {
                 entries.append(entry)
@@ -69,6 +74,22 @@ struct RuleNode: Sendable {
         var merged = base
         merged.kind = .mapping(entries)
         return merged
+    }
+
+    /// Lists of named entries (`tags.extra`) combine by name, so that a file adding one extra tag
+    /// keeps the ones it extends: a later entry replaces the earlier one of the same name (ignoring
+    /// case), new names are appended, and `enabled: false` removes an entry.
+    static func mergeByName(_ earlier: [RuleNode], _ later: [RuleNode]) -> [RuleNode] {
+        func name(_ node: RuleNode) -> String? { node["name"]?.scalar?.lowercased() }
+        var result = earlier
+        for entry in later {
+            if let key = name(entry), let index = result.firstIndex(where: { name($0) == key }) {
+                result[index] = entry
+            } else {
+                result.append(entry)
+            }
+        }
+        return result
     }
 
     /// A JSON-compatible value with sorted keys, for the canonical form of the rules.

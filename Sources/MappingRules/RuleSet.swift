@@ -31,6 +31,8 @@ public struct RuleSet: Sendable {
     /// by default they only link a performer Stash already has.
     var mentionCreateUnknown = false
     var tags = TagRules()
+    /// The merged rule tree, for `rules show`.
+    var mergedRoot: RuleNode?
 
     static func empty(files: [String]) -> RuleSet {
         RuleSet(files: files, canonicalData: Data())
@@ -101,8 +103,9 @@ public struct RuleSet: Sendable {
         // Files that parsed are still checked when another did not: one run reports every problem.
         guard let root = merged else { throw RulesError(diagnostics: sink.sorted) }
         var compiler = RuleCompiler(sink: sink)
-        let set = compiler.compile(root, files: names)
+        var set = compiler.compile(root, files: names)
         guard sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }
+        set.mergedRoot = root
         return set
     }
 
@@ -119,11 +122,14 @@ extension RuleSet {
         paths.isEmpty ? try builtInDefault() : try load(files: paths.map { URL(fileURLWithPath: $0) })
     }
 
-    /// The effective rules as YAML (merged, keys sorted), for `rules show`.
+    /// The effective rules as YAML, for `rules show`: merged, in file order, values as written.
+    /// Fed back to `rules check`/`plan` it means the same (the same canonical form, the same plan).
     public var effectiveYAML: String {
-        guard let object = try? JSONSerialization.jsonObject(with: canonicalData),
-              let yaml = try? Yams.dump(object: object, indent: 2, width: -1, allowUnicode: true, sortKeys: true) else { return "" }
-        return yaml
+        guard let root = mergedRoot else { return "" }
+        return RuleYAMLWriter.write(root, header: [
+            "The effective rules, merged from: \(files.joined(separator: ", "))",
+            "(anchors expanded; give this file alone to --rules for the same plan)",
+        ])
     }
 }
 

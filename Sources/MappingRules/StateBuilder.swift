@@ -24,6 +24,12 @@ public struct FieldOrigin: Sendable, Hashable, Codable {
     public var rule: String
     /// `file:line:column` of the rule, when it comes from a rule file.
     public var location: String?
+    /// The `postProcess` steps that changed the value, each as `path.postProcess[i] step (file:line:column)`.
+    public var steps: [String] = []
+
+    public init(rule: String, location: String?, steps: [String] = []) {
+        self.rule = rule; self.location = location; self.steps = steps
+    }
 }
 
 /// Accumulates desired entities, merging contributions to the same address:

@@ -313,9 +313,10 @@ private struct TemplateParser {
             error(start, "expected a filter name after '|'")
             return nil
         }
-        guard let spec = FilterSpec.byName[name] else {
+        let known = FilterSpec.byName[name]
+        if known == nil {
+            // Reported, then parsed past: every unknown filter of the template gets its own "did you mean".
             error(start, "unknown filter '\(name)'" + Suggest.didYouMean(name, among: FilterSpec.names))
-            return nil
         }
         var arguments: [(TemplateValue, Int)] = []
         skipSpace()
@@ -334,6 +335,8 @@ private struct TemplateParser {
             }
             skipSpace()
         }
+        // A stand-in: the template has failed already and is never used.
+        guard let spec = known else { return .trim }
         if arguments.count < spec.minArguments || arguments.count > spec.maxArguments {
             error(start, "filter '\(name)' takes \(spec.arityText) (\(spec.usage)), got \(arguments.count)")
             return nil

@@ -57,6 +57,7 @@ enum Variable: String, CaseIterable, Sendable {
 
     case itemKind = "item.kind", itemId = "item.id", itemContent = "item.content", itemCreatedAt = "item.createdAt"
     case itemMediaCount = "item.mediaCount", itemImageCount = "item.imageCount", itemVideoCount = "item.videoCount"
+    case itemCaption = "item.caption"
 
     case bundleId = "bundle.id", bundleCreatedAt = "bundle.createdAt", bundleMediaCount = "bundle.mediaCount"
     case bundleImageCount = "bundle.imageCount", bundleVideoCount = "bundle.videoCount"
@@ -97,7 +98,7 @@ enum Variable: String, CaseIterable, Sendable {
         case .messageId, .messageGroupId, .messageContent, .messageCreatedAt, .messageSender, .messageRecipient,
              .messageMediaCount, .messageImageCount, .messageVideoCount, .messageDeleted, .urlMessage: return .message
         case .itemKind, .itemId, .itemContent, .itemCreatedAt, .itemMediaCount, .itemImageCount, .itemVideoCount,
-             .urlItem: return .item
+             .itemCaption, .urlItem: return .item
         case .bundleId, .bundleCreatedAt, .bundleMediaCount, .bundleImageCount, .bundleVideoCount, .bundlePurchased,
              .urlBundle: return .bundle
         case .mediaId, .mediaMediaId, .mediaFileId, .mediaKind, .mediaMimetype, .mediaWidth, .mediaHeight,
@@ -170,6 +171,7 @@ enum Variable: String, CaseIterable, Sendable {
         case .itemKind: return "`post`, `message`, `bundle` or `media` (media seen in no stored post or message)"
         case .itemId: return "id of the post, message or bundle (the media id for `media`)"
         case .itemContent: return "caption or message text (empty for bundles and media)"
+        case .itemCaption: return "the `settings.caption` template for this item (default: the first line without #hashtags and @handles)"
         case .itemCreatedAt: return "when the post/message was published (media: the account_media row's date)"
         case .itemMediaCount: return "number of media in the item"
         case .itemImageCount: return "number of images in the item"

@@ -479,7 +479,17 @@ extension StashState {
         guard var scene = scenes[id] else { throw ResolverError("scene with id \(id) not found") }
         try applySceneFields(input, to: &scene)
         scenes[id] = scene
+        if input.has("gallery_ids") { linkGalleries(toScene: scene) }
         return id
+    }
+
+    /// Keeps the gallery side of the scene–gallery relation in step (Stash stores it once, in a join table).
+    mutating func linkGalleries(toScene scene: TestScene) {
+        for (id, var gallery) in galleries {
+            let linked = scene.galleryIds.contains(id)
+            if linked && !gallery.sceneIds.contains(scene.id) { gallery.sceneIds.append(scene.id); galleries[id] = gallery }
+            if !linked && gallery.sceneIds.contains(scene.id) { gallery.sceneIds.removeAll { $0 == scene.id }; galleries[id] = gallery }
+        }
     }
 
     func applySceneFields(_ input: InputObject, to scene: inout TestScene) throws {
@@ -512,6 +522,7 @@ extension StashState {
             }
             try applyBulkMediaRelations(input, studioId: &scene.studioId, performerIds: &scene.performerIds, tagIds: &scene.tagIds)
             scenes[id] = scene
+            if input.has("gallery_ids") { linkGalleries(toScene: scene) }
         }
         return ids
     }

@@ -58,6 +58,16 @@ public struct Applier: Sendable {
         // A phase is read from the plan file a slice at a time: whole batches (the same batches as
         // without slicing), enough of them to keep every request slot busy.
         let slice = options.batchSize * max(20, options.parallelism * 4)
+        monitor.announce(phases: ApplyPhase.allCases.map { PlannedPhase(name: $0.rawValue, total: changes.entries(in: $0).count) })
+        // A heartbeat: a Stash that takes long to answer shows as "waiting for Stash", not as a hang.
+        let monitor = self.monitor
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                monitor.tick()
+            }
+        }
+        defer { heartbeat.cancel() }
         for phase in ApplyPhase.allCases {
             let entries = changes.entries(in: phase)
             guard !entries.isEmpty else { continue }

@@ -156,6 +156,8 @@ public enum SkipReason: String, Sendable, Hashable, Codable {
     case ambiguous
     /// A field refers to an entity that cannot exist (skipped or ambiguous itself).
     case unresolved
+    /// An object fansly-stash wrote earlier that the rules no longer produce: left in Stash, never deleted.
+    case notProduced = "not_produced"
 }
 
 /// A reference to a Stash object: an existing id, or the address of an entity this plan creates

@@ -28,7 +28,7 @@ final class PlanBuilder {
     private var resolutions: [Planner.Resolution?]
     private var mediaStates: [MediaState]
     private var items = UnsafeBufferPointer<DesiredEntity>(start: nil, count: 0)
-    private var imageResults: [MatchResult?] = []
+    private var mediaResults: [MatchResult?] = []
     private var claimedBy: [Claim: Int] = [:]
     private var skipped: [(position: Int, change: PlannedChange)] = []
     private var pending: [Int] = []
@@ -39,6 +39,10 @@ final class PlanBuilder {
     private var unmatched: [UnmatchedMedia] = []
     /// Gallery position → positions of the images that name it in `gallery_ids` (built when a chapter needs it).
     private var galleryMembers: [Int: [Int]]?
+    /// Gallery position → positions of the scenes that name it in `gallery_ids` (built when a gallery without images needs it).
+    private var sceneMembers: [Int: [Int]]?
+    /// Stash tag id → the names fansly-stash wrote to it (built when a tag's name differs from Stash's).
+    private var tagNamesById: [String: [PlanValue]]?
 
     private var snapshot: StashSnapshot { planner.snapshot }
 
@@ -91,14 +95,15 @@ final class PlanBuilder {
         let count = entities.count
         pending.reserveCapacity(count)
 
-        // Images are matched first: a gallery is only created when Stash holds one of its images.
-        imageResults = [MatchResult?](repeating: nil, count: count)
-        for index in 0..<count where at(index).pointee.address.kind == .image {
-            imageResults[index] = matcher.match(at(index).pointee, galleryId: nil)
+        // Images and scenes are matched first: a gallery is only created when Stash holds one of its
+        // images, or one of the scenes it groups.
+        mediaResults = [MatchResult?](repeating: nil, count: count)
+        for index in 0..<count where at(index).pointee.address.kind == .image || at(index).pointee.address.kind == .scene {
+            mediaResults[index] = matcher.match(at(index).pointee, galleryId: nil)
         }
         // Matching, in phase order so that chapters find their gallery.
         for index in 0..<count { match(index, at(index), matcher) }
-        imageResults = []
+        mediaResults = []
         claimedBy = [:]
         var unmatched = self.unmatched
         self.unmatched = []
@@ -118,7 +123,8 @@ final class PlanBuilder {
         while nextSkip < skipped.count { changes.append(skipped[nextSkip].change); nextSkip += 1 }
         skipped = []
 
-        if !snapshot.isOffline && selection.targets.isEmpty { Planner.skipUnusedTagCreates(&changes) }
+        if !snapshot.isOffline { Planner.skipUnusedTagCreates(&changes, targeted: !selection.targets.isEmpty) }
+        if selection.isEmpty { changes += noLongerProduced() }
         if !Self.inAddressOrder(changes.count, { changes[$0].address }) {
             changes.sort { $0.address < $1.address }
         }
@@ -144,7 +150,7 @@ final class PlanBuilder {
         var galleryId: String?
         if kind == .chapter, case .reference(let gallery)? = Self.value(of: "gallery_id", in: entity.pointee.fields),
            case .existing(let id)? = resolution(of: gallery) { galleryId = id }
-        var result = imageResults[index] ?? matcher.match(entity.pointee, galleryId: galleryId)
+        var result = mediaResults[index] ?? matcher.match(entity.pointee, galleryId: galleryId)
         if case .matched(let id, _) = result {
             let claim = Claim(kind: kind, id: id)
             if let other = claimedBy[claim] {
@@ -159,14 +165,11 @@ final class PlanBuilder {
             if kind == .scene || kind == .image { mediaStates[index] = .inStash }
             pending.append(index)
         case .none:
-            if kind == .gallery, !snapshot.isOffline, let images = Self.value(of: "image_ids", in: entity.pointee.fields),
-               !Planner.references(in: images).contains(where: { address in
-                   guard let image = position[address], case .matched? = imageResults[image] else { return false }
-                   return true
-               }) {
+            if kind == .gallery, !snapshot.isOffline, !holdsMatchedMedia(index, entity) {
                 // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
                 resolutions[index] = .unavailable
-                skipped.append((index, skip(entity.pointee, .notCreated, "none of its images is in Stash yet; scan them, then plan again")))
+                let what = Self.value(of: "image_ids", in: entity.pointee.fields) == nil ? "scenes" : "images"
+                skipped.append((index, skip(entity.pointee, .notCreated, "none of its \(what) is in Stash yet; scan them, then plan again")))
             } else if entity.pointee.createMissing && kind != .scene && kind != .image {
                 resolutions[index] = .created
                 pending.append(index)
@@ -187,6 +190,52 @@ final class PlanBuilder {
             unmatched.append(UnmatchedMedia(address: entity.pointee.address, creator: entity.pointee.creator, fileMediaId: fileMediaId,
                                             lookedFor: lookedFor, reason: reason))
         }
+    }
+
+    /// Objects fansly-stash wrote earlier (linked in its state) that the rules no longer produce
+    /// (say `message: { gallery: false }` after galleries were made): said, never deleted.
+    private func noLongerProduced() -> [PlannedChange] {
+        guard !snapshot.isOffline else { return [] }
+        var result: [PlannedChange] = []
+        var claimed: Set<Claim>?
+        for (address, link) in planner.links where position[address] == nil {
+            guard snapshot.object(address.kind, id: link.stashId) != nil else { continue }
+            // Another address may now stand for the same object (a tag the alias table renamed).
+            if claimed == nil {
+                claimed = Set(resolutions.indices.compactMap { index in
+                    if case .existing(let id)? = resolutions[index] { return Claim(kind: entities[index].address.kind, id: id) }
+                    return nil
+                })
+            }
+            if claimed!.contains(Claim(kind: address.kind, id: link.stashId)) { continue }
+            result.append(PlannedChange(address: address, action: .skip, reason: .notProduced,
+                                        detail: "no longer produced by the rules; left in Stash", stashId: link.stashId))
+        }
+        return result
+    }
+
+    /// False when the gallery has media (images in its `image_ids`, images or scenes naming it in
+    /// their `gallery_ids`) and Stash holds none of them yet; a gallery without media is the rules' affair.
+    private func holdsMatchedMedia(_ index: Int, _ entity: UnsafePointer<DesiredEntity>) -> Bool {
+        func matched(_ position: Int?) -> Bool {
+            guard let position, case .matched? = mediaResults[position] else { return false }
+            return true
+        }
+        var members: [Int] = []
+        if let images = Self.value(of: "image_ids", in: entity.pointee.fields) {
+            members = Planner.references(in: images).compactMap { position[$0] }
+        }
+        if sceneMembers == nil {
+            var byGallery: [Int: [Int]] = [:]
+            for scene in items.indices where at(scene).pointee.address.kind == .scene {
+                guard case .references(let galleries)? = Self.value(of: "gallery_ids", in: at(scene).pointee.fields) else { continue }
+                for address in galleries { if let gallery = position[address] { byGallery[gallery, default: []].append(scene) } }
+            }
+            sceneMembers = byGallery
+        }
+        members += sceneMembers?[index] ?? []
+        if members.isEmpty { members = self.members(ofGallery: index) }
+        return members.isEmpty || members.contains { matched($0) }
     }
 
     /// True when the `count` addresses `address(i)` are in plan order (checked by position, copying nothing).
@@ -243,7 +292,7 @@ final class PlanBuilder {
                 notes.append("\(field.name): left out \(target) (not in Stash and not created)")
             }
         }
-        let detail = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        var detail = notes.isEmpty ? nil : notes.joined(separator: "; ")
 
         guard case .existing(let id)? = resolutions[index] else {
             var fields: [FieldChange] = []
@@ -281,12 +330,31 @@ final class PlanBuilder {
             if let change = decision.change { fieldChanges.append(change) }
             if let fieldDrift = decision.drift { drift.append(fieldDrift) }
         }
+        if entity.pointee.address.kind == .tag, let nameField = entity.pointee[field: "name"], nameField.strategy != .ignore,
+           case .string(let name) = nameField.value,
+           let note = TagNaming.adjust(&fieldChanges, desired: name, object: object, writtenNames: writtenNames(ofTag: id)) {
+            notes.append(note)
+            detail = notes.joined(separator: "; ")
+        }
         if entity.pointee.address.kind == .chapter, !fieldChanges.isEmpty, let reason = chapterOutOfRange(entity.pointee, fieldChanges) {
             return skip(entity.pointee, .unresolved, reason, stashId: id)
         }
         return PlannedChange(address: entity.pointee.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
                              stashId: id, fields: Self.exact(fieldChanges), drift: drift, match: entity.pointee.match,
                              creator: entity.pointee.creator, source: entity.pointee.source)
+    }
+
+    /// The names fansly-stash recorded writing to the Stash tag `id`, under any address (a tag the
+    /// alias table now calls differently was created under its old address).
+    private func writtenNames(ofTag id: String) -> [PlanValue] {
+        if tagNamesById == nil {
+            var names: [String: [PlanValue]] = [:]
+            for (address, link) in planner.links where address.kind == .tag {
+                if let name = link.writtenFields["name"] { names[link.stashId, default: []].append(name) }
+            }
+            tagNamesById = names
+        }
+        return tagNamesById?[id] ?? []
     }
 
     private enum ResolvedValue {

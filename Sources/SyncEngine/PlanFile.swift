@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import FanslyMetadata
 
-/// Reading and writing plan documents (JSON, `format_version`), and the staleness check `apply` runs.
+/// Reading and writing plan documents (JSON, `format_version`); the staleness check is in PlanStaleness.swift.
 public enum PlanFile {
     /// Errors reading a saved plan.
     public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -157,64 +157,10 @@ public enum PlanFile {
     }
 }
 
-/// Why a saved plan no longer matches its inputs.
-public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
-    case rulesChanged
-    case databaseChanged(path: String)
-    case databaseReplaced(saved: String, current: String)
-    case stashChanged(saved: String?, current: String?)
-
-    public var description: String {
-        switch self {
-        case .rulesChanged: return "the rules changed since the plan was made"
-        case .databaseChanged(let path): return "the database \(path) changed since the plan was made (a downloader run?)"
-        case .databaseReplaced(let saved, let current): return "the plan was made from \(saved), not \(current)"
-        case .stashChanged(let saved, let current):
-            return "the plan was made against \(saved ?? "an empty offline Stash"), not \(current ?? "an empty offline Stash")"
-        }
-    }
-}
-
-/// Compares a saved plan's inputs with the current ones.
-public enum PlanStaleness {
-    /// Every reason the plan's inputs differ from `current`; empty when the plan is fresh.
-    /// The rules hash covers rule content, so files renamed with the same content stay fresh.
-    public static func reasons(saved: PlanInputs, current: PlanInputs) -> [StaleReason] {
-        var reasons: [StaleReason] = []
-        if saved.rulesHash != current.rulesHash { reasons.append(.rulesChanged) }
-        if saved.database.path != current.database.path {
-            reasons.append(.databaseReplaced(saved: saved.database.path, current: current.database.path))
-        } else if saved.database.fingerprint != current.database.fingerprint
-                    || saved.database.alembicVersion != current.database.alembicVersion {
-            reasons.append(.databaseChanged(path: current.database.path))
-        }
-        if normalizedURL(saved.stashURL) != normalizedURL(current.stashURL) {
-            reasons.append(.stashChanged(saved: saved.stashURL, current: current.stashURL))
-        }
-        return reasons
-    }
-
-    private static func normalizedURL(_ url: String?) -> String? {
-        guard var text = url?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        while text.hasSuffix("/") { text.removeLast() }
-        return text.lowercased()
-    }
-}
-
 /// The rules' fingerprint written into plans: SHA-256 of the rule set's canonical form.
 public enum RulesHash {
     /// `sha256:<hex>` of `canonicalData`.
     public static func of(canonicalData: Data) -> String {
         "sha256:" + SHA256.hash(data: canonicalData).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// A plan that must not be applied because its inputs changed.
-public struct StalePlanError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reasons: [StaleReason]
-    public init(path: String, reasons: [StaleReason]) { self.path = path; self.reasons = reasons }
-    public var description: String {
-        "stale plan \(path): " + reasons.map(\.description).joined(separator: "; ") + ". Run plan again."
     }
 }

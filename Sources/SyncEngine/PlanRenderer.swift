@@ -11,9 +11,43 @@ public struct PlanRenderer: Sendable {
     public var unmatchedPerCreator: Int
     /// Noop entities are counted, not listed, unless this is set.
     public var listUnchanged: Bool
+    /// The compact form: per kind, the counts and only the first this many changes and skips
+    /// (nil lists every one). The saved plan and `--json` always hold every change.
+    public var changesPerKind: Int?
 
-    public init(colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false) {
+    public init(colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil) {
         self.colors = colors; self.unmatchedPerCreator = unmatchedPerCreator; self.listUnchanged = listUnchanged
+        self.changesPerKind = changesPerKind
+    }
+
+    /// Changes and skips listed one by one beyond which a plan is long (the compact form is the
+    /// better default on a terminal).
+    public static let longPlanLines = 60
+
+    /// True when the full report would list more than `longPlanLines` changes and skips.
+    public static func isLong(_ plan: Plan) -> Bool {
+        var listed = 0
+        for change in plan.changes {
+            switch change.action {
+            case .create, .update: listed += 1
+            case .skip where change.reason != .organized && change.reason != .ignored: listed += 1
+            default: continue
+            }
+            if listed > longPlanLines { return true }
+        }
+        return false
+    }
+
+    /// What an unchanged object's detail says that the plan does not say elsewhere: references
+    /// left out of it (`performer_ids: left out …`) are explained by the referenced entity's own skip.
+    static func note(_ detail: String?) -> String? {
+        guard let detail else { return nil }
+        let parts = detail.components(separatedBy: "; ").filter { !$0.contains(": left out ") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    private static func plural(_ kind: EntityKind, _ count: Int) -> String {
+        count == 1 ? kind.rawValue : kind == .gallery ? "galleries" : kind.rawValue + "s"
     }
 
     private enum Style: String {
@@ -52,13 +86,15 @@ public struct PlanRenderer: Sendable {
             // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
             // iterating the array would copy each one for every section.
             let changes = (0..<buffer.count).lazy.map { buffer.baseAddress! + $0 }
-            var hasDrift = false, hasActions = false, hasSkips = false, hasNoops = false
+            var hasDrift = false, hasActions = false, hasSkips = false, hasNoops = false, hasNotes = false
             for change in changes {
                 if !change.pointee.drift.isEmpty { hasDrift = true }
                 switch change.pointee.action {
                 case .create, .update: hasActions = true
                 case .skip: hasSkips = true
-                case .noop: hasNoops = true
+                case .noop:
+                    hasNoops = true
+                    if Self.note(change.pointee.detail) != nil { hasNotes = true }
                 }
             }
 
@@ -76,9 +112,38 @@ public struct PlanRenderer: Sendable {
 
             if hasActions {
                 out += "\nfansly-stash will perform the following actions:\n"
-                for change in changes where change.pointee.action == .create || change.pointee.action == .update {
-                    renderChange(change, into: &out)
-                    flushIfFull()
+                if let limit = changesPerKind {
+                    // Per kind: what happens in numbers, then the first few changes.
+                    var counts: [EntityKind: (add: Int, change: Int)] = [:]
+                    for change in changes {
+                        switch change.pointee.action {
+                        case .create: counts[change.pointee.address.kind, default: (0, 0)].add += 1
+                        case .update: counts[change.pointee.address.kind, default: (0, 0)].change += 1
+                        default: break
+                        }
+                    }
+                    for (kind, count) in counts.sorted(by: { $0.key < $1.key }) {
+                        var parts: [String] = []
+                        if count.add > 0 { parts.append("\(count.add) to add") }
+                        if count.change > 0 { parts.append("\(count.change) to change") }
+                        out += "  \(Self.plural(kind, count.add + count.change)): \(parts.joined(separator: ", "))\n"
+                    }
+                    var shown: [EntityKind: Int] = [:]
+                    for change in changes where change.pointee.action == .create || change.pointee.action == .update {
+                        let kind = change.pointee.address.kind
+                        let index = shown[kind, default: 0]
+                        shown[kind] = index + 1
+                        if index < limit { renderChange(change, into: &out); flushIfFull() }
+                        let total = (counts[kind]?.add ?? 0) + (counts[kind]?.change ?? 0)
+                        if index == limit, total > limit {
+                            out += paint("\n  … and \(total - limit) more \(Self.plural(kind, total - limit)) (--full lists every change; the saved plan and --json hold them all)", .dim) + "\n"
+                        }
+                    }
+                } else {
+                    for change in changes where change.pointee.action == .create || change.pointee.action == .update {
+                        renderChange(change, into: &out)
+                        flushIfFull()
+                    }
                 }
             }
 
@@ -93,15 +158,37 @@ public struct PlanRenderer: Sendable {
                     guard !kinds.isEmpty else { continue }
                     let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")" }
                     let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
-                    out += paint("  - \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
+                    // `*`, not `-`: Terraform's readers take `-` for "destroy", and nothing is destroyed.
+                    out += paint("  * \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
                 }
+                var skipsShown: [EntityKind: Int] = [:]
+                var skipsLeft: [EntityKind: Int] = [:]
                 for pointer in changes where pointer.pointee.action == .skip && pointer.pointee.reason != .organized
                     && pointer.pointee.reason != .ignored {
+                    if let limit = changesPerKind {
+                        let kind = pointer.pointee.address.kind
+                        guard skipsShown[kind, default: 0] < limit else { skipsLeft[kind, default: 0] += 1; continue }
+                        skipsShown[kind, default: 0] += 1
+                    }
                     let change = pointer.pointee
                     let reason = change.reason.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "skipped"
-                    out += "  " + paint("- \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
+                    out += "  " + paint("* \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
                     if let detail = change.detail { out += paint(" (\(detail))", .dim) }
                     out += "\n"
+                    flushIfFull()
+                }
+                for (kind, count) in skipsLeft.sorted(by: { $0.key < $1.key }) {
+                    out += paint("  * … and \(count) more skipped \(Self.plural(kind, count)) (--full lists them)", .dim) + "\n"
+                }
+            }
+
+            if hasNotes {
+                // Unchanged, but not as the rules say: a "No changes" plan must not hide why.
+                out += "\n" + paint("Not as the rules say", .bold) + " (nothing to write; see why):\n"
+                for change in changes where change.pointee.action == .noop {
+                    guard let note = Self.note(change.pointee.detail) else { continue }
+                    out += "  "; append("!", .yellow, to: &out); out += " "
+                    appendAddress(change, to: &out); out += ": "; out += note; out += "\n"
                     flushIfFull()
                 }
             }

@@ -103,7 +103,9 @@ public struct Planner: Sendable {
 
     /// A new tag nothing in the plan would carry (say `Trailer` when every preview is a `.None`
     /// file Stash does not hold) is clutter in the user's tag list: it is skipped until used.
-    static func skipUnusedTagCreates(_ changes: inout [PlannedChange]) {
+    /// With `--target` only the selected changes are known: a tag none of them carries is skipped
+    /// too (a target selects from the full plan; it never adds a tag the full plan would skip).
+    static func skipUnusedTagCreates(_ changes: inout [PlannedChange], targeted: Bool = false) {
         var used = Set<EntityAddress>()
         changes.withUnsafeBufferPointer { buffer in
             // Read in place: iterating the array would copy each of tens of thousands of changes.
@@ -125,7 +127,8 @@ public struct Planner: Sendable {
             && !used.contains(changes[index].address) {
             let change = changes[index]
             changes[index] = PlannedChange(address: change.address, action: .skip, reason: .notCreated,
-                                           detail: "nothing in Stash would carry this tag yet", match: change.match,
+                                           detail: targeted ? "nothing selected would carry this tag; target what carries it too"
+                                                            : "nothing in Stash would carry this tag yet", match: change.match,
                                            creator: change.creator, source: change.source)
         }
     }

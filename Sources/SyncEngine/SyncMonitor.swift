@@ -113,15 +113,31 @@ public final class SyncMonitor: @unchecked Sendable {
     private var failures: [SyncFailure] = []
     private var current: (name: String, total: Int, counts: OutcomeCounts, start: Date, lastDraw: Date)?
     private var requests: Int?
+    /// Each item's outcome over the phases it ran in (a gallery is created, then gets its images):
+    /// the totals count items, in the plan's units, not phase steps.
+    private var itemOutcomes: [String: OutcomeKind] = [:]
+    /// The phases still to come (names and item counts), when the run announced them.
+    private var upcoming: [PlannedPhase] = []
+    /// Items of the phases already closed, for the estimate of what remains.
+    private var doneBefore = 0
+    /// When the current phase last moved (an item finished), and when "waiting" was last said.
+    private var lastProgress: Date?
+    private var lastWaitingNote: Date?
+    /// Seconds without an answer after which the monitor says it is waiting for Stash.
+    public var waitingAfter: TimeInterval = 5
+    private let observer: OperationProgress?
 
     /// - Parameters:
     ///   - write: receives rendered text (already newline-terminated where lines end).
     ///   - style: `.terminal` for bars redrawn in place, `.plain` for lines, `.quiet` for nothing.
     ///   - now: the clock (tests pass a fixed one).
+    ///   - observer: receives every phase start, item outcome and phase end as an `OperationEvent`, in
+    ///     order (it is called under the monitor's lock, so it must not call back into this monitor).
     public init(style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
-                write: @escaping @Sendable (String) -> Void) {
+                observer: OperationProgress? = nil, write: @escaping @Sendable (String) -> Void) {
         self.style = style
         self.write = write
+        self.observer = observer
         self.now = now
         self.plainInterval = plainInterval
         self.startedAt = now()
@@ -133,14 +149,27 @@ public final class SyncMonitor: @unchecked Sendable {
         return SyncMonitor(style: style) { text in FileHandle.standardError.write(Data(text.utf8)) }
     }
 
+    /// Announces the phases the run will go through, with their item counts (`[]` says nothing):
+    /// progress then names the phases still to come and estimates the time left.
+    public func announce(phases: [PlannedPhase]) {
+        lock.lock(); defer { lock.unlock() }
+        upcoming = phases.filter { $0.total > 0 }
+        observer?(.phasesPlanned(upcoming))
+    }
+
     /// Starts a phase of `total` items; ends the previous phase if still open.
     public func beginPhase(_ name: String, total: Int) {
         lock.lock(); defer { lock.unlock() }
         closePhaseLocked()
         let start = now()
         current = (name, total, OutcomeCounts(), start, start)
+        lastProgress = start
+        lastWaitingNote = nil
+        if let index = upcoming.firstIndex(where: { $0.name == name }) { upcoming.removeSubrange(...index) }
+        let next = upcoming.isEmpty ? "" : " (then \(upcoming.map(\.name).joined(separator: ", ")))"
+        observer?(.phaseStarted(phase: name, total: total))
         switch style {
-        case .plain: write("\(name): \(total) to process\n")
+        case .plain: write("\(name): \(total) to process\(next)\n")
         case .terminal: write(barLine())
         case .quiet: break
         }
@@ -151,9 +180,14 @@ public final class SyncMonitor: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard current != nil else { return }
         current!.counts.add(outcome.kind)
+        lastProgress = now()
+        lastWaitingNote = nil
+        itemOutcomes[item] = Self.combined(itemOutcomes[item], outcome.kind)
         if case .failed(let message) = outcome {
             failures.append(SyncFailure(phase: current!.name, item: item, error: message))
         }
+        observer?(.itemFinished(phase: current!.name, item: item, outcome: outcome, done: current!.counts.processed,
+                                total: current!.total))
         let time = now()
         switch style {
         case .terminal where time.timeIntervalSince(current!.lastDraw) >= 0.1 || current!.counts.processed == current!.total:
@@ -161,9 +195,43 @@ public final class SyncMonitor: @unchecked Sendable {
             write(barLine())
         case .plain where time.timeIntervalSince(current!.lastDraw) >= plainInterval && current!.counts.processed < current!.total:
             current!.lastDraw = time
-            write("\(current!.name): \(current!.counts.processed)/\(current!.total) \(countsText(current!.counts))\n")
+            write("\(current!.name): \(current!.counts.processed)/\(current!.total) \(countsText(current!.counts))\(timingText())\n")
         default: break
         }
+    }
+
+    /// Called about once a second while a run waits: when nothing has moved for `waitingAfter`
+    /// seconds, says that the run is waiting for Stash (so a slow Stash does not look like a hang).
+    public func tick() {
+        lock.lock(); defer { lock.unlock() }
+        guard let phase = current, let last = lastProgress, phase.counts.processed < phase.total else { return }
+        let time = now()
+        let silent = time.timeIntervalSince(last)
+        guard silent >= waitingAfter else { return }
+        observer?(.waiting(phase: phase.name, seconds: silent))
+        switch style {
+        case .terminal:
+            write(barLine() + "  waiting for Stash \(Self.formatSeconds(silent))")
+        case .plain:
+            guard lastWaitingNote.map({ time.timeIntervalSince($0) >= plainInterval }) ?? true else { return }
+            lastWaitingNote = time
+            write("\(phase.name): waiting for Stash (no answer for \(Self.formatSeconds(silent)); \(phase.counts.processed)/\(phase.total) done)\n")
+        case .quiet: break
+        }
+    }
+
+    /// `, elapsed 12.0s, about 30.0s left` from the run's pace so far (empty before anything finished).
+    private func timingText() -> String {
+        guard let phase = current else { return "" }
+        let elapsed = now().timeIntervalSince(startedAt)
+        let done = doneBefore + phase.counts.processed
+        var text = ", elapsed \(Self.formatSeconds(elapsed))"
+        guard done > 0, elapsed > 0 else { return text }
+        let remaining = phase.total - phase.counts.processed + upcoming.reduce(0) { $0 + $1.total }
+        guard remaining > 0 else { return text }
+        text += ", about \(Self.formatSeconds(Double(remaining) * elapsed / Double(done))) left"
+        if !upcoming.isEmpty { text += " (then \(upcoming.map(\.name).joined(separator: ", ")))" }
+        return text
     }
 
     /// Records a failure that belongs to no single item's batch outcome (e.g. a phase that could not start).
@@ -171,6 +239,7 @@ public final class SyncMonitor: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         failures.append(SyncFailure(phase: current?.name ?? "apply", item: item, error: error))
         current?.counts.add(.failed)
+        itemOutcomes[item] = .failed
     }
 
     /// Sets the number of HTTP requests sent, for the report.
@@ -189,9 +258,26 @@ public final class SyncMonitor: @unchecked Sendable {
     public func finish() -> SyncReport {
         lock.lock(); defer { lock.unlock() }
         closePhaseLocked()
-        let totals = phases.reduce(OutcomeCounts()) { $0 + $1.counts }
+        var totals = OutcomeCounts()
+        for outcome in itemOutcomes.values { totals.add(outcome) }
         return SyncReport(startedAt: startedAt, elapsedSeconds: now().timeIntervalSince(startedAt), totals: totals,
                           phases: phases, failures: failures, requests: requests)
+    }
+
+    /// An item's outcome over two phases: a failure anywhere is a failure; otherwise what was
+    /// written counts (created before updated), then skipped, then unchanged.
+    static func combined(_ earlier: OutcomeKind?, _ later: OutcomeKind) -> OutcomeKind {
+        guard let earlier else { return later }
+        func weight(_ kind: OutcomeKind) -> Int {
+            switch kind {
+            case .failed: return 4
+            case .created: return 3
+            case .updated: return 2
+            case .skipped: return 1
+            case .unchanged: return 0
+            }
+        }
+        return weight(earlier) >= weight(later) ? earlier : later
     }
 
     /// The closing summary: totals, elapsed time, the first failures in full and how many more there are.
@@ -214,8 +300,10 @@ public final class SyncMonitor: @unchecked Sendable {
 
     private func closePhaseLocked() {
         guard let phase = current else { return }
+        doneBefore += phase.counts.processed
         let elapsed = now().timeIntervalSince(phase.start)
         phases.append(PhaseReport(phase: phase.name, total: phase.total, counts: phase.counts, elapsedSeconds: elapsed))
+        observer?(.phaseFinished(phases[phases.count - 1]))
         switch style {
         case .terminal: write(barLine() + "\n")
         case .plain:
@@ -241,7 +329,7 @@ public final class SyncMonitor: @unchecked Sendable {
         let c = phase.counts
         let name = phase.name.padding(toLength: 14, withPad: " ", startingAt: 0)
         return "\r\u{1B}[2K\(name) \(bar) \(done)/\(phase.total)  +\(c.created) ~\(c.updated) =\(c.unchanged)"
-            + " skip \(c.skipped) fail \(c.failed)  \(String(format: "%.0f", rate))/s"
+            + " skip \(c.skipped) fail \(c.failed)  \(String(format: "%.0f", rate))/s" + timingText()
     }
 
     static func formatSeconds(_ seconds: Double) -> String {

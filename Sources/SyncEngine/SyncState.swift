@@ -3,6 +3,7 @@ import FanslyMetadata
 import Foundation
 import GRDB
 import MappingRules
+import StashClient
 
 /// fansly-stash's own memory of a Stash library, in a small SQLite file apart from the downloader's
 /// database: which Stash object each address maps to and what was last written to it, the create
@@ -70,8 +71,13 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         let normalized = Self.normalize(stashURL)
         try write { db in
             if let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") {
-                guard recorded == normalized else {
-                    throw SyncStateError.otherStash(path: self.path, recorded: recorded, requested: normalized)
+                guard Self.normalize(recorded) == normalized else {
+                    throw SyncStateError.otherStash(path: self.path, recorded: StashEndpoint.redactingCredentials(in: recorded),
+                                                    requested: normalized)
+                }
+                // An older version recorded the URL as given, credentials included: keep only the clean form.
+                if recorded != normalized {
+                    try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'stash_url'", arguments: [normalized])
                 }
             } else {
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('stash_url', ?)", arguments: [normalized])
@@ -84,11 +90,8 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") }
     }
 
-    static func normalize(_ url: String) -> String {
-        var text = url.trimmingCharacters(in: .whitespaces)
-        while text.hasSuffix("/") { text.removeLast() }
-        return text.lowercased()
-    }
+    /// The form a Stash URL is recorded and compared in (`StashEndpoint.comparisonKey`).
+    static func normalize(_ url: String) -> String { StashEndpoint.comparisonKey(of: url) ?? "" }
 
     // MARK: - Links (SyncLinkReader)
 

@@ -45,63 +45,27 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Plan options (without PLANFILE)")
     var planOptions: ApplyPlanOptions
 
+    @OptionGroup(title: "Showing the plan (without PLANFILE)")
+    var report: ReportOptions
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1.") }
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1.") }
+        // Checked here, not when running: a usage error shows apply's usage.
+        if planFile == nil && planOptions.db == nil {
+            throw ValidationError("give a saved plan (fansly-stash apply FILE) or --db to plan here")
+        }
     }
 
     func run() async throws {
-        let environmentURL = ProcessInfo.processInfo.environment["STASH_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let inputs: PlanInputs, createdAt: Date, changes: PlanChanges
-        var state: SyncState?
-        if let planFile {
-            do {
-                // The header first: a plan of another format version or a stale one is refused before
-                // its changes are read; then every change is checked before anything is sent.
-                let saved = try SavedPlan.open(path: planFile)
-                // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
-                let stashURL = planOptions.stashURL ?? environmentURL ?? saved.inputs.stashURL
-                try ApplyPlanning.checkFresh(saved.inputs, path: planFile, stashURL: stashURL)
-                (inputs, createdAt, changes) = (saved.inputs, saved.createdAt, try saved.readChanges())
-            } catch {
-                throw ApplyFailure(message: ApplyPlanning.describe(error))
-            }
-        } else {
-            guard let stashURL = planOptions.stashURL ?? environmentURL else {
-                throw ValidationError("apply needs a Stash: pass --stash-url or set STASH_URL (or give a saved plan file).")
-            }
-            // Opened first, so that the planner reads this file's links.
-            state = try openState(for: stashURL)
-            let plan = try await ApplyPlanning.makePlan(planOptions, apiKeyEnv: apiKeyEnv, statePath: state?.path)
-            // With --json, standard output carries only the report.
-            show(ApplyPlanning.render(plan))
-            guard plan.summary.hasChanges else { return }
-            try confirm()
-            (inputs, createdAt, changes) = (plan.inputs, plan.createdAt, PlanChanges(plan))
-        }
-        guard let stashURLText = inputs.stashURL, let stashURL = URL(string: stashURLText) else {
-            throw ApplyFailure(message: "this plan was made without a Stash (--stash-url); there is nothing to apply it to. "
-                + "Run plan with --stash-url (or STASH_URL).")
-        }
-
-        let key = StashAPIKey.fromEnvironment(apiKeyEnv)
-        let client = StashClient(configuration: StashConfiguration(
-            baseURL: stashURL, apiKey: key, apiKeyEnvironmentVariable: apiKeyEnv, batchSize: batchSize))
+        let operation = ApplyOperation(try request())
+        let outcome: ApplyOutcome
         do {
-            // Before any change: a wrong key, a wrong URL or an old Stash stop here.
-            try await client.connect()
-        } catch {
-            throw ApplyFailure(message: error.description)
+            outcome = try await operation.run(progress: ApplyProgressDisplay().show, confirm: { try confirm($0) })
+        } catch let failure as OperationFailure {
+            throw ApplyFailure(message: failure.message)
         }
-        let syncState = try state ?? openState(for: stashURLText)
-
-        let monitor = SyncMonitor.standardError()
-        let runId = try? syncState.beginRun(stashURL: stashURLText, planCreatedAt: createdAt)
-        let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor,
-                              options: BatchOptions(batchSize: batchSize, parallelism: parallelism))
-        let report = await applier.apply(changes)
-        if let runId { try? syncState.finishRun(runId, report: report) }
-
+        guard case .applied(let report) = outcome else { return }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -113,38 +77,21 @@ struct ApplyCommand: AsyncParsableCommand {
         if !report.succeeded { throw ExitCode(1) }
     }
 
-    /// The state file for `stashURL` (`--state`, or the default one for that Stash), tied to it.
-    private func openState(for stashURL: String) throws -> SyncState {
-        do {
-            let state = try SyncState(path: statePath ?? SyncState.defaultPath(forStashURL: stashURL))
-            try state.bind(toStashURL: stashURL)
-            return state
-        } catch {
-            throw ApplyFailure(message: BatchProcessor<Int>.message(for: error))
+    /// Shows a plan made here; asks on a terminal when it has changes, elsewhere only --yes applies.
+    private func confirm(_ plan: Plan) throws -> Bool {
+        // With --json, standard output carries only the report.
+        show(report.renderer(for: plan).render(plan))
+        if yes || !plan.summary.hasChanges { return true }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "
+                + "`plan --out FILE` and run `apply FILE`.")
         }
+        show("\nApply these changes to Stash? Only 'yes' is accepted: ")
+        return readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes"
     }
 
     /// Text for people: standard output, or standard error when --json keeps standard output for the report.
     private func show(_ text: String) {
         if json { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: ""); fflush(stdout) }
     }
-
-    /// Asks on a terminal; elsewhere only --yes applies.
-    private func confirm() throws {
-        if yes { return }
-        guard isatty(STDIN_FILENO) == 1 else {
-            throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "
-                + "`plan --out FILE` and run `apply FILE`.")
-        }
-        show("\nApply these changes to Stash? Only 'yes' is accepted: ")
-        guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
-            throw ApplyFailure(message: "apply cancelled; nothing was changed.")
-        }
-    }
-}
-
-/// A failure that ends `apply` with a message and exit status 1.
-struct ApplyFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StashClient
 
 /// The `fansly-stash` command: maps a fansly-downloader metadata database into Stash.
 /// Each subcommand lives in its own file and stays thin: parsing, then a call into a library.
@@ -15,8 +16,11 @@ struct FanslyStash: AsyncParsableCommand {
           fansly-stash apply sync.plan
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self]
+        subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self]
     )
+
+    /// Name and version as written into plans.
+    static var tool: String { "fansly-stash \(configuration.version)" }
 
     /// Runs the command with the exit codes the docs promise: 0 success, 1 any error (usage errors
     /// included, which ArgumentParser would report as 64), 2 only where a command asks for it
@@ -31,7 +35,8 @@ struct FanslyStash: AsyncParsableCommand {
             }
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            // A refused --stash-url is quoted back: never with a key in it.
+            let message = StashEndpoint.redactingCredentials(in: fullMessage(for: error))
             if code == .success {
                 if !message.isEmpty { print(message) }
                 Foundation.exit(0)

@@ -131,11 +131,15 @@ final class AcceptanceCLITests: XCTestCase {
         XCTAssertEqual(video.studioId.flatMap { state.studios[$0]?.name }, "EmberWilde42 (Fansly)")
         XCTAssertEqual(Set(state.performers.values.map(\.name)), ["Ember Wilde", "otherpal"],
                        "no performer for the handle-only mention")
+        // The video-only post gets a gallery grouping its scene, and so does the repost quoting it.
         XCTAssertEqual(Set(state.galleries.values.map(\.code)),
-                       [String(AcceptanceReferenceDatabase.bundlePost), String(AcceptanceReferenceDatabase.message)])
+                       [String(AcceptanceReferenceDatabase.bundlePost), String(AcceptanceReferenceDatabase.message),
+                        String(AcceptanceReferenceDatabase.videoPost), "566666666666666666"])
         for gallery in state.galleries.values {
-            XCTAssertFalse(state.imageIds(inGallery: gallery.id).isEmpty, "gallery \(gallery.code) is not empty")
+            XCTAssertFalse(state.imageIds(inGallery: gallery.id).isEmpty && gallery.sceneIds.isEmpty, "gallery \(gallery.code) is not empty")
         }
+        XCTAssertEqual(Set(video.galleryIds.compactMap { state.galleries[$0]?.code }),
+                       [String(AcceptanceReferenceDatabase.videoPost), "566666666666666666"], "the video is in its post's gallery and the repost's")
         XCTAssertEqual(state.chapters.values.map(\.title), ["Best of"])
         XCTAssertEqual(Set(state.tags.values.map(\.name)), ["latex", "latexmodel"],
                        "no unused `Trailer` tag: the only preview is a .None file Stash does not hold")
@@ -250,7 +254,8 @@ final class AcceptanceCLITests: XCTestCase {
         let apply = try run(["apply", "--yes"] + common)
         XCTAssertEqual(apply.exitCode, 0, apply.output)
         for gallery in server.state.galleries.values {
-            XCTAssertFalse(server.state.imageIds(inGallery: gallery.id).isEmpty, "gallery \(gallery.code) '\(gallery.title)' is empty")
+            XCTAssertFalse(server.state.imageIds(inGallery: gallery.id).isEmpty && gallery.sceneIds.isEmpty,
+                           "gallery \(gallery.code) '\(gallery.title)' is empty")
         }
 
         let second = try run(["plan"] + common + ["--detailed-exitcode"])

@@ -37,7 +37,7 @@ final class ErrorPathCLITests: XCTestCase {
     // MARK: - Usage
 
     func testUsageErrorsExitOneWithTheUsageLine() throws {
-        assertFails(try run(["plan"]), mentioning: ["Missing expected argument '--db <path>'", "Usage: fansly-stash plan"])
+        assertFails(try run(["plan"]), mentioning: ["Missing expected argument '--db <db>'", "Usage: fansly-stash plan"])
         assertFails(try run(["inspect", "--db", Self.sample, "--no-such-flag"]), mentioning: ["Unknown option '--no-such-flag'"])
         let help = try run(["plan", "--help"])
         XCTAssertEqual(help.exitCode, 0)

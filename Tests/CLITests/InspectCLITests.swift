@@ -60,7 +60,8 @@ final class InspectCLITests: XCTestCase {
         let id = try XCTUnwrap(all.stdout.components(separatedBy: "\"id\" : \"").dropFirst().first?.prefix(18))
         let result = try CLI.run(["inspect", "--db", sample, "--creator", "noraquill", "--creator", String(id)])
         XCTAssertEqual(result.exitCode, 0, result.stderr)
-        let names = result.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        let table = result.stdout.components(separatedBy: "\n\nThe total leaves").first ?? ""
+        let names = table.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
         XCTAssertEqual(Array(names.dropFirst(2)), ["NoraQuill", "LunaVesper", "total"], "in the order asked for")
     }
 

@@ -152,6 +152,33 @@ final class PlanCLITests: XCTestCase {
         XCTAssertTrue(output.stdout.contains("Hint: scan these folders in Stash"), output.stdout)
     }
 
+    /// A new state file means nothing was applied yet; only a folder that does not exist is an error.
+    func testANewStateFileIsNothingAppliedYetButAMissingFolderIsAnError() async throws {
+        let server = try await startServer()
+        server.seed(paths: try expectedPaths())
+        let url = server.baseURL.absoluteString
+        let statePath = workDir + "/new-state.sqlite3"
+        let offline = try run(["plan", "--db", Self.sample, "--state", statePath])
+        XCTAssertEqual(offline.status, 0, offline.stderr)
+        let planPath = workDir + "/first.plan"
+        let online = try run(["plan", "--db", Self.sample, "--stash-url", url, "--state", statePath, "--out", planPath])
+        XCTAssertEqual(online.status, 0, online.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: statePath), "plan never creates the state file")
+
+        let apply = try run(["apply", planPath, "--state", statePath])
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: statePath), "the first apply creates it")
+        let second = try run(["plan", "--db", Self.sample, "--stash-url", url, "--state", statePath, "--detailed-exitcode"])
+        XCTAssertEqual(second.status, 0, "the links in the new file are read:\n" + second.stdout + second.stderr)
+
+        let nowhere = workDir + "/no-such-folder/state.sqlite3"
+        for arguments in [["--state", nowhere], ["--stash-url", url, "--state", nowhere]] {
+            let refused = try run(["plan", "--db", Self.sample] + arguments)
+            XCTAssertEqual(refused.status, 1, refused.stdout)
+            XCTAssertTrue(refused.stderr.contains("the folder \(workDir!)/no-such-folder does not exist"), refused.stderr)
+        }
+    }
+
     func testTargetAndCreatorNarrowThePlan() throws {
         let all = try run(["plan", "--db", Self.sample, "--json"])
         let addresses = (all.json?["changes"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
@@ -168,7 +195,10 @@ final class PlanCLITests: XCTestCase {
         let one = try XCTUnwrap(creators.sorted().first)
         let narrowed = try run(["plan", "--db", Self.sample, "--json", "--creator", one.uppercased()])
         XCTAssertEqual(narrowed.status, 0, narrowed.stderr)
-        let narrowedCreators = Set((narrowed.json?["changes"] as? [[String: Any]] ?? []).compactMap { $0["creator"] as? String })
+        // Other creators appear only through what the creator's objects refer to (a repost's quoted media).
+        let narrowedCreators = Set((narrowed.json?["changes"] as? [[String: Any]] ?? []).filter {
+            !["image", "scene", "studio", "performer"].contains(($0["address"] as? String)?.split(separator: ".").first.map(String.init) ?? "")
+        }.compactMap { $0["creator"] as? String })
         XCTAssertEqual(narrowedCreators, [one])
 
         let typo = try run(["plan", "--db", Self.sample, "--target", performer + "x"])

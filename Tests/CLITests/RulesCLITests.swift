@@ -64,8 +64,21 @@ final class RulesCLITests: XCTestCase {
         try "post:\n  scene:\n    fields:\n      title: \"{{ post.id }}\"\n".write(to: override, atomically: true, encoding: .utf8)
         let result = try CLI.run(["rules", "show", "--rules", "examples/rules-minimal/rules.yaml", "--rules", override.path])
         XCTAssertEqual(result.exitCode, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("title: '{{ post.id }}'"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("date: '{{ post.createdAt }}'"), "keys the override does not touch stay: \(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("title: \"{{ post.id }}\""), result.stdout)
+        XCTAssertTrue(result.stdout.contains("date: \"{{ post.createdAt }}\""), "keys the override does not touch stay: \(result.stdout)")
+        XCTAssertFalse(result.stdout.contains("1e+0"), result.stdout)
+
+        // Fed back, the shown rules mean the same: the same plan.
+        let shown = folder.appendingPathComponent("shown.yaml")
+        try result.stdout.write(to: shown, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["rules", "check", "--rules", shown.path]).exitCode, 0)
+        let direct = try CLI.run(["plan", "--db", sample, "--json", "--rules", "examples/rules-minimal/rules.yaml", "--rules", override.path])
+        let again = try CLI.run(["plan", "--db", sample, "--json", "--rules", shown.path])
+        func changes(_ text: String) throws -> String {
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            return String(data: try JSONSerialization.data(withJSONObject: object["changes"] ?? [], options: [.sortedKeys]), encoding: .utf8) ?? ""
+        }
+        XCTAssertEqual(try changes(again.stdout), try changes(direct.stdout))
         XCTAssertEqual(result.stdout.components(separatedBy: "{{ account.username }} {{ post.createdAt | date }} #{{ position }}").count, 2,
                        "only post.image keeps the minimal title")
     }
@@ -78,9 +91,20 @@ final class RulesCLITests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("  media.fileId") && $0.hasSuffix("= 400000000016849015") }, "looked up by its HLS file id")
         XCTAssertTrue(lines.contains("scene.media.400000000015505210  (never created, left alone when organized; from post 400000000013382049, media 2/2)"))
         let title = try XCTUnwrap(lines.first { $0.hasPrefix("  title") })
-        XCTAssertTrue(title.contains("= \"Shoot day with @StudioPal and @ghost_handle #Latex#LatexModel - 2/2\""), title)
-        XCTAssertTrue(title.hasSuffix("← post.scene.fields.title (<built-in default>:74:11)"), title)
+        XCTAssertTrue(title.contains("= \"Shoot day with and - 2/2\""), "no #hashtags or @handles in titles: \(title)")
+        XCTAssertTrue(title.hasSuffix("← post.scene.fields.title (<built-in default>:81:11)"), title)
         XCTAssertTrue(lines.contains("  match: file id 400000000016849015"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("      then post.scene.fields.title.postProcess[0] append (<built-in default>:") },
+                      "the step behind ' - 2/2':\n\(result.stdout)")
+    }
+
+    func testExplainSaysWhyNothingIsProduced() throws {
+        let folder = try temporaryFolder()
+        let rules = folder.appendingPathComponent("no-scenes.yaml")
+        try "extends: default\npost:\n  scene: false\n".write(to: rules, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["rules", "explain", "--db", sample, "--media", "400000000016849015", "--rules", rules.path])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("\nwhy:\n  post.scene is disabled (absent, false or enabled: false): the scene is not mapped"), result.stdout)
     }
 
     func testExplainAccountWithRuleFile() throws {

@@ -164,6 +164,19 @@ final class PostgresLocationTests: XCTestCase {
         XCTAssertEqual(resolved.location, .sqlite(path: "/data/metadata_db.sqlite3"), "v0.10's default place")
     }
 
+    func testASQLiteEraConfigGivesTheDownloadFolderToTheSQLiteDatabase() throws {
+        let folder = try home()
+        let ini = folder + "/config.ini"
+        try "[Options]\ndownload_directory = /srv/fansly\nmetadata_db_file = \(TestSupport.sampleDatabase.path)\n"
+            .write(toFile: ini, atomically: true, encoding: .utf8)
+        let store = try MetadataStores.open(ResolvedDatabase.resolve(ini, environment: [:], homeDirectory: folder))
+        XCTAssertTrue(store is MetadataDatabase)
+        XCTAssertEqual(store.displayName, TestSupport.sampleDatabase.path)
+        XCTAssertEqual(store.defaultDownloadRoot, "/srv/fansly", "download_directory, not the database's folder")
+        XCTAssertEqual(try MetadataDatabase(path: TestSupport.sampleDatabase.path).defaultDownloadRoot,
+                       TestSupport.sampleDatabase.deletingLastPathComponent().path)
+    }
+
     func testBrokenConfigsGetClearErrorsWithoutThePassword() throws {
         let folder = try home()
         let config = folder + "/config.yaml"

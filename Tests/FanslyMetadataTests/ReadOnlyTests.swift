@@ -123,6 +123,44 @@ final class OpeningTests: XCTestCase {
         }
         XCTAssertEqual(try MetadataDatabase(path: url.path).creators().count, 3)
     }
+
+    /// Issue 16, item 13: a locked database says that it is waiting, then reads once the lock goes.
+    func testALockedDatabaseSaysItIsWaitingThenReads() throws {
+        let url = try TestSupport.generatedSample(self)
+        let notices = NoticeLog()
+        let saved = LockWait.notice
+        LockWait.notice = { notices.append($0) }
+        defer { LockWait.notice = saved }
+        let writer = try DatabaseQueue(path: url.path)
+        defer { try? writer.close() }
+        let locked = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? writer.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                try db.execute(sql: "UPDATE posts SET content = content")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 0.5)
+                try db.execute(sql: "ROLLBACK")
+            }
+            done.signal()
+        }
+        XCTAssertEqual(locked.wait(timeout: .now() + 10), .success)
+        let database = try MetadataDatabase(path: url.path, busyTimeout: 10, traceStatement: nil)
+        XCTAssertEqual(try database.creators().count, 3)
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(notices.lines.count, 1, "\(notices.lines)")
+        XCTAssertTrue(notices.lines.first?.contains("is locked by another program (the downloader saves it every 60 seconds); waiting up to 10 s") ?? false,
+                      "\(notices.lines)")
+    }
+}
+
+/// Lines a test collects from another thread.
+final class NoticeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
 }
 
 /// `identity()` lets a saved plan notice that the downloader ran since.

@@ -12,9 +12,9 @@ final class DefaultRulesTests: XCTestCase {
 
     func testTitleIsFirstLineWithPositionWhenSeveralMedia() throws {
         let first = try XCTUnwrap(state["image.media.1001"])
-        XCTAssertEqual(first.text("title"), "Latex Friday is here! #Latex #LatexModel - 1/3")
-        XCTAssertEqual(state["scene.media.1010"]?.text("title"), "Latex Friday is here! #Latex #LatexModel - 3/3")
-        XCTAssertEqual(state["gallery.post.1"]?.text("title"), "Latex Friday is here! #Latex #LatexModel")
+        XCTAssertEqual(first.text("title"), "Latex Friday is here! - 1/3")
+        XCTAssertEqual(state["scene.media.1010"]?.text("title"), "Latex Friday is here! - 3/3")
+        XCTAssertEqual(state["gallery.post.1"]?.text("title"), "Latex Friday is here!", "#hashtags and @handles are left out of titles")
     }
 
     func testShortFirstLineFallsBackToUsernameAndDate() {
@@ -78,7 +78,7 @@ final class DefaultRulesTests: XCTestCase {
         let gallery = try XCTUnwrap(state["gallery.post.1"])
         XCTAssertEqual(gallery.text("organized"), "true")
         XCTAssertEqual(gallery.list("image_ids"), ["image.media.1001", "image.media.1002"])
-        XCTAssertNil(state["gallery.post.6"], "a post without images of its own gets no gallery")
+        XCTAssertEqual(state["gallery.post.6"]?.list("image_ids"), ["image.media.2001"], "a repost's gallery holds the quoted images")
     }
 
     func testMediaShownTwiceIsOneEntityAndTheEarlierPostWins() throws {

@@ -59,6 +59,8 @@ final class PostgresEquivalenceTests: XCTestCase {
         let fromSQLite = try engine.evaluate(store: sqlite)
         XCTAssertFalse(fromSQLite.entities.isEmpty)
         XCTAssertEqual(try engine.evaluate(store: postgres), fromSQLite)
+        XCTAssertEqual(try engine.evaluate(store: postgres, readers: 0), fromSQLite, "read on the engine's thread alone")
+        XCTAssertEqual(try engine.evaluate(store: postgres, readers: 3), fromSQLite, "three readers in the same snapshot")
     }
 
     func testHLSFilesOnTheParentRowGiveTheSameState() throws {

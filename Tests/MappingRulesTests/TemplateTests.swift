@@ -88,6 +88,9 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(render("{{ 'MiXeD' | lower }} {{ 'MiXeD' | upper }}"), "mixed MIXED")
         XCTAssertEqual(render("{{ 'latex model, o\\'brien' | title }}"), "Latex Model, O'brien")
         XCTAssertEqual(render("[{{ '  padded \n' | trim }}]"), "[padded]")
+        XCTAssertEqual(render("{{ item.content | firstSentence }}", context(content: "New set is up! Go see it.\nSecond")), "New set is up!")
+        XCTAssertEqual(render("{{ 'Version 1.2 is out... finally' | firstSentence }}"), "Version 1.2 is out...")
+        XCTAssertEqual(render("{{ 'no end mark here' | firstSentence }}"), "no end mark here")
         XCTAssertEqual(render("{{ ' a \n\n b   c ' | squish }}"), "a b c")
     }
 
@@ -120,7 +123,7 @@ final class TemplateTests: XCTestCase {
     func testPrefixSuffixAndStripHashtagsMentions() {
         XCTAssertEqual(render("{{ 'x' | prefix:'<' | suffix:'>' }}"), "<x>")
         XCTAssertEqual(render("[{{ '' | prefix:'<' }}]"), "[]")
-        XCTAssertEqual(render("{{ 'New set #latex #LatexModel with @NovaQuinn!' | stripHashtags | stripMentions }}"), "New set with !")
+        XCTAssertEqual(render("{{ 'New set #latex #LatexModel with @NovaQuinn!' | stripHashtags | stripMentions }}"), "New set with!", "no space is left before the punctuation")
     }
 
     func testFallbackOperatorAndParentheses() {
@@ -138,6 +141,9 @@ final class TemplateTests: XCTestCase {
 
     func testCompileErrorsHavePositions() {
         XCTAssertEqual(errors("Hi {{ post.content | nope }}"), ["t:3:31: unknown filter 'nope'"])
+        // Every unknown filter is reported, each with its suggestion, not only the first.
+        XCTAssertEqual(errors("{{ post.content | firstLien | uper | trim }}"),
+                       ["t:3:28: unknown filter 'firstLien'; did you mean 'firstLine'?", "t:3:40: unknown filter 'uper'; did you mean 'upper'?"])
         XCTAssertEqual(errors("{{ }}"), ["t:3:10: empty '{{ }}' in template '{{ }}': put a variable inside, e.g. {{ post.id }}"])
         XCTAssertEqual(errors("a }} b"), ["t:3:12: '}}' without an opening '{{' in template 'a }} b'; write {{ '}}' }} for a literal"])
         XCTAssertEqual(errors("{{ post.id post.content }}"), ["t:3:21: unexpected 'post.content ' in template; expected '|', '??' or '}}'"])

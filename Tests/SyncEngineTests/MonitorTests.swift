@@ -49,7 +49,48 @@ final class MonitorTests: XCTestCase {
         monitor.record(item: "scene.1", outcome: .updated(id: "1"))
         h.advance(5)
         monitor.record(item: "scene.2", outcome: .updated(id: "2"))
-        XCTAssertTrue(h.output.hasSuffix("scenes: 2/10 (created 0, updated 2, unchanged 0, skipped 0, failed 0)\n"), h.output)
+        XCTAssertTrue(h.output.hasSuffix("scenes: 2/10 (created 0, updated 2, unchanged 0, skipped 0, failed 0), elapsed 5.0s, about 20.0s left\n"), h.output)
+    }
+
+    /// Issue 16, item 12: the phases still to come, the time left, and a visible wait.
+    func testProgressNamesWhatIsLeftAndSaysWhenItWaitsForStash() {
+        let h = Harness()
+        let monitor = SyncMonitor(style: .plain, plainInterval: 5, now: { h.now() }, write: { h.write($0) })
+        monitor.announce(phases: [.init(name: "tags", total: 2), .init(name: "studios", total: 0),
+                                  .init(name: "scenes", total: 4), .init(name: "images", total: 4)])
+        monitor.beginPhase("tags", total: 2)
+        XCTAssertTrue(h.output.hasSuffix("tags: 2 to process (then scenes, images)\n"), h.output)
+        monitor.record(item: "tag.a", outcome: .created(id: "1"))
+        monitor.record(item: "tag.b", outcome: .created(id: "2"))
+        monitor.beginPhase("scenes", total: 4)
+        XCTAssertTrue(h.output.hasSuffix("scenes: 4 to process (then images)\n"), h.output)
+        h.advance(2)
+        monitor.tick()
+        XCTAssertFalse(h.output.contains("waiting"), "two quiet seconds are not a wait")
+        h.advance(4)
+        monitor.tick()
+        XCTAssertTrue(h.output.hasSuffix("scenes: waiting for Stash (no answer for 6.0s; 0/4 done)\n"), h.output)
+        h.advance(1)
+        monitor.tick()
+        XCTAssertEqual(h.output.components(separatedBy: "waiting for Stash").count, 2, "said again only after plainInterval")
+        monitor.record(item: "scene.1", outcome: .updated(id: "1"))
+        h.advance(5)
+        monitor.record(item: "scene.2", outcome: .updated(id: "2"))
+        // 4 items in 12 s: 6 left (2 scenes, 4 images) at that pace is 18 s.
+        XCTAssertTrue(h.output.hasSuffix("scenes: 2/4 (created 0, updated 2, unchanged 0, skipped 0, failed 0), elapsed 12.0s, about 18.0s left (then images)\n"), h.output)
+    }
+
+    /// A run inside an operation reports the same through events (for the CLI's display or a plugin).
+    func testThePlannedPhasesAndTheWaitAreEvents() {
+        let h = Harness()
+        let events = EventList()
+        let monitor = SyncMonitor(style: .quiet, now: { h.now() }, observer: events.append) { _ in }
+        monitor.announce(phases: [.init(name: "tags", total: 1), .init(name: "images", total: 0), .init(name: "scenes", total: 3)])
+        monitor.beginPhase("tags", total: 1)
+        h.advance(7)
+        monitor.tick()
+        XCTAssertEqual(events.all.first, .phasesPlanned([.init(name: "tags", total: 1), .init(name: "scenes", total: 3)]))
+        XCTAssertEqual(events.all.last, .waiting(phase: "tags", seconds: 7))
     }
 
     func testTerminalBarRedrawsInPlace() {
@@ -62,7 +103,7 @@ final class MonitorTests: XCTestCase {
         monitor.record(item: "gallery.2", outcome: .created(id: "2"))
         monitor.endPhase()
         XCTAssertTrue(h.output.contains("\r\u{1B}[2Kgalleries      ████████████░░░░░░░░░░░░ 1/2  +1 ~0 =0 skip 0 fail 0  1/s"), h.output)
-        XCTAssertTrue(h.output.hasSuffix("████████████████████████ 2/2  +2 ~0 =0 skip 0 fail 0  1/s\n"), h.output)
+        XCTAssertTrue(h.output.hasSuffix("████████████████████████ 2/2  +2 ~0 =0 skip 0 fail 0  1/s, elapsed 2.0s\n"), h.output)
     }
 
     func testSummaryShowsFirstFailuresInFullAndCountsTheRest() {
@@ -96,4 +137,12 @@ final class MonitorTests: XCTestCase {
         XCTAssertEqual((json["failures"] as? [[String: String]])?.first?["item"], "tag.a")
         XCTAssertEqual(try JSONDecoder().decode(SyncReport.self, from: data).totals.failed, 1)
     }
+}
+
+/// Events a monitor reported, in order.
+final class EventList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [OperationEvent] = []
+    @Sendable func append(_ event: OperationEvent) { lock.lock(); events.append(event); lock.unlock() }
+    var all: [OperationEvent] { lock.lock(); defer { lock.unlock() }; return events }
 }

@@ -38,7 +38,8 @@ final class PlanRendererTests: XCTestCase {
         let text = PlanRenderer().render(try plan(snapshot, links: [address: link]))
         XCTAssertTrue(text.contains("Changed in Stash since fansly-stash last wrote them"), text)
         XCTAssertTrue(text.contains("  ~ performer.account.emberwilde42 (#3)\n      details: wrote \"Latex and more\", now \"Edited\"\n"), text)
-        XCTAssertTrue(text.contains("  - 1 gallery: organized in Stash\n"), text)
+        XCTAssertTrue(text.contains("  * 1 gallery: organized in Stash\n"), "skips never read as Terraform's destroy: \(text)")
+        XCTAssertFalse(text.contains("\n  - "), text)
         XCTAssertFalse(text.contains("will perform"), text)
         XCTAssertTrue(text.hasSuffix("\nNo changes. 6 unchanged, 1 skipped, 1 unmatched.\n"), text)
     }
@@ -56,6 +57,27 @@ final class PlanRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("\u{1B}[32m+\u{1B}[0m tag.latex"), text)
         XCTAssertTrue(text.contains("… and 11 more (--json lists them all)"), text)
         XCTAssertTrue(text.contains("15 × not in Stash, and the database records no downloaded file name"), text)
+    }
+
+    func testTheCompactFormCountsPerKindAndListsTheFirstChanges() throws {
+        var desired = PlanFixtures.desired
+        for index in 0..<20 {
+            desired.entities.append(DesiredEntity(address: EntityAddress(kind: .tag, key: "t\(index)"),
+                                                  fields: [DesiredField(name: "name", value: .string("t\(index)"))]))
+        }
+        desired.entities.sort { $0.address < $1.address }
+        var inputs = PlanFixtures.inputs
+        inputs.stashURL = nil
+        let plan = try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true)).plan(inputs: inputs, tool: "t")
+        XCTAssertFalse(PlanRenderer.isLong(try self.plan(PlanFixtures.scannedOnly)))
+        let compact = PlanRenderer(changesPerKind: 3).render(plan)
+        XCTAssertTrue(compact.contains("  tags: 21 to add\n"), compact)
+        XCTAssertTrue(compact.contains("  studios: 2 to add\n"), compact)
+        XCTAssertTrue(compact.contains("… and 18 more tags (--full lists every change"), compact)
+        XCTAssertEqual(compact.components(separatedBy: "  + tag.").count - 1, 3, compact)
+        XCTAssertTrue(compact.hasSuffix(PlanRenderer().closingLine(plan.summary) + "\n"), "the same closing line")
+        let full = PlanRenderer().render(plan)
+        XCTAssertEqual(full.components(separatedBy: "  + tag.").count - 1, 21)
     }
 
     func testOfflinePlanHintsAtStashURL() throws {

@@ -57,6 +57,10 @@ enum PostgresErrors {
                 return .postgresTLS(url: url, reason: "the server only accepts encrypted connections (\(message)); "
                     + "use sslmode=require or prefer")
             }
+            if message.contains("pg_hba.conf") {
+                return .postgresFailed(url: url, reason: "\(message): the server's pg_hba.conf does not let user "
+                    + "\(endpoint.user) connect to this database from here")
+            }
             return .postgresAuthenticationFailed(url: url, user: endpoint.user, passwordSource: endpoint.passwordSource?.description)
         case "3D000":
             return .postgresDatabaseNotFound(url: url, database: endpoint.database)

@@ -76,14 +76,14 @@ enum PostgresLinkage {
         guard !creators.isEmpty else { return linkage }
         let ids = PostgresSession.ids(Set(creators).sorted())
         try loader.session.query("""
-            SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a."postId" = p.id))
+            SELECT count(*), count(*) FILTER (WHERE p.id NOT IN (SELECT "postId" FROM attachments WHERE "postId" IS NOT NULL))
             FROM posts p WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
             """, ids) { row in
             linkage.posts = row.int(0) ?? 0
             linkage.postsWithoutAttachments = row.int(1) ?? 0
         }
         try loader.session.query("""
-            SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a."messageId" = m.id))
+            SELECT count(*), count(*) FILTER (WHERE m.id NOT IN (SELECT "messageId" FROM attachments WHERE "messageId" IS NOT NULL))
             FROM messages m WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
             """, ids) { row in
             linkage.messages = row.int(0) ?? 0
@@ -98,16 +98,18 @@ enum PostgresLinkage {
     /// The condition (alias `am` for `account_media`) of a downloaded item that no attachment
     /// reaches, directly or through an attached bundle.
     static func unlinkedDownloaded(_ schema: DatabaseSchema) -> String {
+        // NOT IN over uncorrelated subqueries: PostgreSQL hashes each set once (attachments has no
+        // index on contentId, so correlated NOT EXISTS would scan it per item).
         let bundled = schema.hasBundles ? """
-             AND NOT EXISTS (SELECT 1 FROM account_media_bundle_media bm JOIN attachments a
-                             ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE'
-                             WHERE bm.media_id = am.id)
+             AND am.id NOT IN (SELECT bm.media_id FROM account_media_bundle_media bm JOIN attachments a
+                               ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE')
             """ : ""
         return """
-            EXISTS (SELECT 1 FROM media m WHERE m.is_downloaded::boolean AND m.id IN (am."mediaId", am."previewId")
-                    UNION ALL SELECT 1 FROM media_variants v JOIN media vm ON vm.id = v."variantId"
-                    WHERE v."mediaId" = am."mediaId" AND vm.is_downloaded::boolean)
-              AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a."contentType"::text = 'ACCOUNT_MEDIA' AND a."contentId" = am.id)\(bundled)
+            (am."mediaId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
+             OR am."previewId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
+             OR am."mediaId" IN (SELECT v."mediaId" FROM media_variants v JOIN media vm ON vm.id = v."variantId"
+                                 WHERE vm.is_downloaded::boolean))
+              AND am.id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType"::text = 'ACCOUNT_MEDIA')\(bundled)
             """
     }
 }

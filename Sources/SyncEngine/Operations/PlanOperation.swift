@@ -1,0 +1,72 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+import StashClient
+
+/// `plan` as a library call: opens the database and the rules, starts reading Stash while the rules
+/// are evaluated, and computes the `Plan`. Writes nothing anywhere (no state file is created).
+public struct PlanOperation: Sendable {
+    /// What to plan.
+    public var request: PlanRequest
+
+    /// An operation that runs `request` (nothing happens before `run`).
+    public init(_ request: PlanRequest) { self.request = request }
+
+    /// Objects per page when a plan reads Stash: every scene and image under the creator folders.
+    static let stashPageSize = 5000
+
+    /// Computes the plan; `progress` receives `.status` lines. Throws the sources' own errors
+    /// (`MetadataError`, `RulesError`, `StashError`) and `OperationFailure`.
+    public func run(progress: @escaping OperationProgress = { _ in }) async throws -> Plan {
+        let status: @Sendable (String) -> Void = { progress(.status($0)) }
+        // Planning is one CPU-bound pass with helper threads; one arena keeps their frees reusable.
+        GlibcMalloc.limitToOneArena()
+        status("opening \(MetadataOpening.displayName(request.database))…")
+        let (database, description, warnings) = try MetadataOpening.openReporting(request.database)
+        if let description { progress(.database(description)) }
+        for warning in warnings { progress(.warning(warning)) }
+        let identity = try database.identity()
+        status("loading rules…")
+        let ruleSet = try RuleSet.load(paths: request.ruleFiles)
+        if database.defaultDownloadRoot == nil && !ruleSet.setsDownloadRoot {
+            progress(.warning("\(database.displayName) does not say where the downloads are, so no file can be matched in "
+                + "Stash: set settings.downloadRoot in your rules, or pass the downloader's config.yaml as --db "
+                + "(its download_directory is used)"))
+        }
+        // A username (any case) or an account id; an unknown name gets a "did you mean".
+        let accounts = request.creators.isEmpty ? nil : try request.creators.map { try database.creator(matching: $0) }
+        let usernames = accounts?.map(\.username) ?? []
+        let engine = MappingEngine(rules: ruleSet)
+
+        let client = request.stash.map { endpoint in
+            StashClient(configuration: StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
+                                                          apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
+                                                          pageSize: Self.stashPageSize))
+        }
+        let links = try StateFiles.linksForPlanning(statePath: request.statePath, stash: request.stash)
+
+        // Stash is read while the rules are evaluated: what it holds under the creator folders does
+        // not depend on the records. With targets, the kinds to read are only known afterwards.
+        var prefetched: StashSnapshotLoader.Prefetch?
+        if let client, request.targets.isEmpty {
+            let folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
+            prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
+        }
+        defer { prefetched?.cancel() }
+        status("evaluating the rules over the database…")
+        let desired = try engine.evaluate(store: database, creators: accounts)
+        // Posts a v0.13+ database cannot link to their media: said once, with counts, in the plan.
+        let linkage = try database.mediaLinkage(creators: (accounts ?? database.creatorAccounts()).map(\.id))
+        let notices = linkage.flatMap(PlanNotice.unlinkedPosts).map { [$0] } ?? []
+
+        let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData),
+                                rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                                database: identity, stashURL: request.stash?.description,
+                                creators: usernames.map { $0.lowercased() }, targets: request.targets)
+        var session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: mediaCatalog(of: database),
+                                  selection: PlanSelection(creators: usernames, targets: request.targets),
+                                  tool: request.tool, prefetched: prefetched)
+        session.notices = notices
+        return try await session.run(progress: status)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import StashClient
+
+/// Everything a plan needs, as values: what the `plan` command's flags say, or what a Stash plugin
+/// fills in. Nothing here is read from the environment or the command line; `PlanOperation` runs it.
+public struct PlanRequest: Sendable {
+    /// The downloader's database as the user named it (`--db`); opened by `MetadataOpening`.
+    public var database: String
+    /// Rule files, later ones overriding earlier ones; empty for the built-in rules.
+    public var ruleFiles: [String]
+    /// The Stash to plan against; nil plans against an empty Stash, offline.
+    public var stash: StashEndpoint?
+    /// The API key, or nil for a Stash without authentication.
+    public var apiKey: StashAPIKey?
+    /// Where the key came from, named when Stash rejects it.
+    public var apiKeyEnvironmentVariable: String
+    /// fansly-stash's state file; nil for the default one of `stash` (offline: none).
+    public var statePath: String?
+    /// Creators (usernames in any case, or account ids) to plan; empty for all.
+    public var creators: [String]
+    /// Addresses, kinds or prefixes (`gallery.post.*`) to plan, with what they refer to; empty for all.
+    public var targets: [String]
+    /// Name and version of the program, written into the plan.
+    public var tool: String
+
+    /// A request; only the database and the tool name are required (an offline plan of everything).
+    public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
+                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable, statePath: String? = nil,
+                creators: [String] = [], targets: [String] = [], tool: String) {
+        self.database = database; self.ruleFiles = ruleFiles; self.stash = stash; self.apiKey = apiKey
+        self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable; self.statePath = statePath
+        self.creators = creators; self.targets = targets; self.tool = tool
+    }
+}
