@@ -84,7 +84,7 @@ let package = Package(
         ]),
         // A test PostgreSQL server's databases and roles, made and dropped per test (FANSLY_STASH_TEST_PG_URL).
         .target(name: "PostgresTestSupport", dependencies: [
-            "SampleData",
+            "SampleData", "StashTestServer",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -18,12 +18,39 @@ extension TestPostgres {
         let files = try await SamplePostgres.write(to: PostgresTarget(url: database.url), options: options, shape: shape)
         return (database, files)
     }
+
+    /// A sample database in `shape` and a login role that may only read it (CONNECT, USAGE and
+    /// SELECT), both dropped when the test ends. The URL names the role without its password.
+    public static func readOnlySample(_ testCase: XCTestCase, options: SampleOptions = .sample, shape: SampleShape) async throws
+        -> (url: String, password: String, database: TestDatabase, files: [SampleFile]) {
+        let server = try requireServer()
+        let password = "pg-reader-" + UUID().uuidString
+        let role = try server.createRole(prefix: "fs_reader", password: password)
+        // Registered first, so it runs after the database is dropped (teardown blocks run last-in first-out).
+        testCase.addTeardownBlock { server.dropRole(role) }
+        let (database, files) = try await sampleDatabase(testCase, options: options, shape: shape)
+        try database.execute("""
+            GRANT CONNECT ON DATABASE \(database.name) TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role);
+            """)
+        return (server.url(database: database.name, user: role, password: nil), password, database, files)
+    }
 }
 
 extension TestDatabase {
     /// One value of the first row (cast it to text in `sql`), nil for NULL or no row.
     public func value(_ sql: String) throws -> String? {
         try rows(sql).first?.first ?? nil
+    }
+
+    /// `accounts.username` by id.
+    public func usernames() throws -> [Int64: String] {
+        var result: [Int64: String] = [:]
+        for row in try rows("SELECT id::text, username::text FROM accounts") {
+            if let id = row[0].flatMap(Int64.init), let name = row[1] { result[id] = name }
+        }
+        return result
     }
 
     /// An MD5 over every row of every table in `public`, each table's rows in a fixed order:

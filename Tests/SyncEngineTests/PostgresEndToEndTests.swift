@@ -22,7 +22,7 @@ final class PostgresEndToEndTests: XCTestCase {
     }
 
     private func runEndToEnd(shape: SampleShape, file: StaticString = #filePath, line: UInt = #line) async throws {
-        let (url, password, database, files) = try await PostgresReader.sample(self, shape: shape)
+        let (url, password, database, files) = try await TestPostgres.readOnlySample(self, shape: shape)
         let before = try database.checksum()
         // Resolved and opened as `--db URL` is, the password from the downloader's variable.
         let resolved = try ResolvedDatabase.resolve(url, environment: ["FANSLY_PG_PASSWORD": password],
@@ -62,7 +62,7 @@ final class PostgresEndToEndTests: XCTestCase {
         let report = await applier.apply(first)
         XCTAssertEqual(report.failures.map { String(describing: $0) }, [String](), "\(shape)", file: file, line: line)
 
-        let problems = Attribution.problems(files: scanned, state: server.state, usernames: try PostgresReader.usernames(database))
+        let problems = SampleAttribution.problems(files: scanned, state: server.state, usernames: try database.usernames())
         XCTAssertEqual(problems, [], "\(shape): \(problems.count) of \(scanned.count) scanned files", file: file, line: line)
 
         let second = try await PlanSession(desired: desired, inputs: inputs, client: client, links: state, catalog: store, tool: "test").run()
@@ -71,65 +71,5 @@ final class PostgresEndToEndTests: XCTestCase {
         XCTAssertEqual(try database.checksum(), before, "\(shape): the downloader's database was written", file: file, line: line)
         XCTAssertNil(try Data(contentsOf: URL(fileURLWithPath: statePath)).range(of: Data(password.utf8)),
                      "\(shape): the password is in the state file", file: file, line: line)
-    }
-}
-
-/// A generated sample and a login role that may only read it.
-enum PostgresReader {
-    /// The sample in `shape` and a role with CONNECT, USAGE and SELECT only; the URL names the
-    /// role without its password.
-    static func sample(_ testCase: XCTestCase, shape: SampleShape) async throws
-        -> (url: String, password: String, database: TestDatabase, files: [SampleFile]) {
-        let server = try TestPostgres.requireServer()
-        let password = "pg-e2e-" + UUID().uuidString
-        let role = try server.createRole(prefix: "fs_reader", password: password)
-        // Registered first, so it runs after the database is dropped (teardown blocks run last-in first-out).
-        testCase.addTeardownBlock { server.dropRole(role) }
-        let (database, files) = try await TestPostgres.sampleDatabase(testCase, shape: shape)
-        try database.execute("""
-            GRANT CONNECT ON DATABASE \(database.name) TO \(role);
-            GRANT USAGE ON SCHEMA public TO \(role);
-            GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role);
-            """)
-        return (server.url(database: database.name, user: role, password: nil), password, database, files)
-    }
-
-    static func usernames(_ database: TestDatabase) throws -> [Int64: String] {
-        var result: [Int64: String] = [:]
-        for row in try database.rows("SELECT id::text, username::text FROM accounts") {
-            if let id = row[0].flatMap(Int64.init), let name = row[1] { result[id] = name }
-        }
-        return result
-    }
-}
-
-/// Whether each scanned file's scene or image carries its media's code, its owner's studio and the
-/// date in its file name (the item's `account_media.createdAt`).
-enum Attribution {
-    static func problems(files: [SampleFile], state: StashState, usernames: [Int64: String], root: String = "/data/fansly/") -> [String] {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        var problems: [String] = []
-        for sample in files {
-            let path = root + sample.path
-            let found: (code: String, date: String?, studioId: Int?)?
-            if let scene = state.scenes.values.first(where: { $0.path == path }) {
-                found = (scene.code, scene.date, scene.studioId)
-            } else if let image = state.images.values.first(where: { $0.path == path }) {
-                found = (image.code, image.date, image.studioId)
-            } else {
-                found = nil
-            }
-            guard let found else { problems.append("\(sample.path): not in Stash"); continue }
-            let studio = found.studioId.flatMap { state.studios[$0]?.name }
-            let owner = usernames[sample.ownerId] ?? "?"
-            if found.code.isEmpty { problems.append("\(sample.path): no code") }
-            if studio != "\(owner) (Fansly)" { problems.append("\(sample.path): studio \(studio ?? "none"), expected \(owner) (Fansly)") }
-            let date = formatter.string(from: sample.createdAt)
-            if found.date != date { problems.append("\(sample.path): date \(found.date ?? "none"), expected \(date)") }
-        }
-        return problems
     }
 }
