@@ -1,22 +1,17 @@
 import ArgumentParser
-import FanslyMetadata
 import Foundation
-import MappingRules
 import PostgresNIO
 import SampleData
-import StashClient
 import StashTestServer
-import SyncEngine
 
-/// `fansly-stash-bench postgres`: the large sample in PostgreSQL (on 127.0.0.1) against the same
-/// sample in SQLite: what `inspect` reads, an offline plan and a plan against the test server
-/// holding every file. Each step runs in a fresh child process (this benchmark re-run with
-/// `--measure STEP`), opening `--db` the way the CLI does (`ResolvedDatabase`, `MetadataStores`),
-/// so its time and peak RSS are its own; the test server lives in this process.
+/// `fansly-stash-bench postgres`: the release `fansly-stash` on the large sample in PostgreSQL
+/// (on 127.0.0.1) against the same sample in SQLite: `inspect`, an offline plan and a plan against
+/// the test server holding every file, each in a child process so that its time and peak RSS are
+/// its own (the test server lives in this process).
 struct PostgresBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postgres",
-        abstract: "Time inspect and plan on the large sample in PostgreSQL and in SQLite.")
+        abstract: "Time fansly-stash inspect and plan on the large sample in PostgreSQL and in SQLite.")
 
     @OptionGroup var database: LargeDatabaseOptions
     @Option(help: "A PostgreSQL superuser URL (default: $FANSLY_STASH_TEST_PG_URL); the sample database is made there once and kept.")
@@ -25,74 +20,48 @@ struct PostgresBench: AsyncParsableCommand {
     var shape: SampleShape = .migrated
     @Option(help: "Folder for the SQLite database, the rules and the outputs (kept between runs).")
     var workDir = NSTemporaryDirectory() + "fansly-stash-bench-plan"
-    @Option(help: .hidden) var measure: String?
-    @Option(help: .hidden) var spec: String?
-    @Option(help: .hidden) var stashURL: String?
 
     func run() async throws {
-        if let measure, let spec { return try await Self.measure(measure, spec: spec, rules: rulesPath, stashURL: stashURL) }
         guard !pgURL.isEmpty else { throw ValidationError("give --pg-url or set FANSLY_STASH_TEST_PG_URL (scripts/test-postgres start DIR)") }
+        let binary = try database.binary()
         let sqlite = try database.database(in: workDir)
         let postgres = try await postgresDatabase()
         // Both read with the files under the work folder, so they look for the same paths.
-        try "extends: default\nsettings:\n  downloadRoot: \(workDir)\n".write(toFile: rulesPath, atomically: true, encoding: .utf8)
-        let benchmark = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let common = ["postgres", "--work-dir", workDir]
+        let rules = workDir + "/bench-rules.yaml"
+        try "extends: default\nsettings:\n  downloadRoot: \(workDir)\n".write(toFile: rules, atomically: true, encoding: .utf8)
 
         print("database: \(database.counts); PostgreSQL \(postgres) (\(shape.rawValue) shape) against SQLite \(sqlite)")
         let runs = [("SQLite", sqlite, SampleDatabase.downloadedFiles(options: database.sample)),
                     ("PostgreSQL", postgres.url, SamplePostgres.downloadedFiles(options: database.sample, shape: shape))]
         for (name, db, files) in runs {
-            func child(_ step: String, _ extra: [String] = []) throws -> ChildProcess {
-                let result = try ChildProcess.run(benchmark, common + ["--measure", step, "--spec", db] + extra, environment: [:], in: workDir)
-                guard result.status == 0 else { throw ValidationError("\(name) \(step) failed: \(result.stderr)") }
+            func child(_ arguments: [String], environment: [String: String] = ["STASH_URL": ""]) throws -> ChildProcess {
+                let result = try ChildProcess.run(binary, arguments, environment: environment, in: workDir)
+                guard result.status == 0 else { throw ValidationError("\(name) \(arguments[0]) failed: \(result.stderr)") }
                 return result
             }
-            let inspect = try child("inspect")
-            let offline = try child("offline")
+            let inspect = try child(["inspect", "--db", db])
+            let offline = try child(["plan", "--db", db, "--rules", rules, "--json"])
             let server = StashTestServer()
             server.seed(paths: files.filter { !$0.path.hasSuffix(".None") }.map { workDir + "/" + $0.path })
             try await server.start()
-            let online = try child("online", ["--stash-url", server.baseURL.absoluteString])
+            let online = try child(["plan", "--db", db, "--rules", rules, "--stash-url", server.baseURL.absoluteString, "--json"],
+                                   environment: [:])
             let requests = server.requestCount
             await server.stop()
             print("""
             \(name):
-              inspect: \(format(inspect.seconds)) s, peak RSS \(inspect.peakMB) MB (\(text(inspect)))
-              offline plan: \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB (\(text(offline)))
-              plan against the test server: \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests (\(text(online)))
+              inspect: \(format(inspect.seconds)) s, peak RSS \(inspect.peakMB) MB
+              offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB (\(summary(offline)))
+              plan against the test server (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests (\(summary(online)))
             """)
             fflush(stdout)
         }
     }
 
-    private var rulesPath: String { workDir + "/bench-rules.yaml" }
-    private func text(_ child: ChildProcess) -> String {
-        String(decoding: child.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// One step in this (child) process: what the CLI does for it, minus printing the result.
-    private static func measure(_ step: String, spec: String, rules: String, stashURL: String?) async throws {
-        let store = try MetadataStores.open(ResolvedDatabase.resolve(spec))
-        if step == "inspect" {
-            let creators = try store.creators()
-            _ = try store.identity()
-            print("\(creators.count) creators, \(creators.reduce(0) { $0 + $1.posts }) posts")
-            return
-        }
-        let ruleSet = try RuleSet.load(files: [URL(fileURLWithPath: rules)])
-        let desired = try MappingEngine(rules: ruleSet).evaluate(store: store)
-        let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData), rulesFiles: [rules],
-                                database: try store.identity(), stashURL: stashURL)
-        let client = try stashURL.map { url -> StashClient in
-            guard let base = URL(string: url) else { throw ValidationError("bad --stash-url \(url)") }
-            return StashClient(configuration: StashConfiguration(baseURL: base, pageSize: 5000))
-        }
-        let plan = try await PlanSession(desired: desired, inputs: inputs, client: client, catalog: store as? MediaCatalog,
-                                         tool: "bench").run()
-        var bytes = 0
-        try PlanFile.write(plan) { bytes += $0.count }
-        print("\(desired.entities.count) entities, \(plan.changes.count) changes, \(plan.unmatched.count) unmatched, \(bytes / 1024) KiB of JSON")
+    private func summary(_ child: ChildProcess) -> String {
+        let document = (try? JSONSerialization.jsonObject(with: child.stdout)) as? [String: Any] ?? [:]
+        let summary = document["summary"] as? [String: Int] ?? [:]
+        return summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
     /// The sample database on the server, generated the first time (kept between runs).
