@@ -75,6 +75,8 @@ public enum MetadataStores {
         case .sqlite(let path):
             return try MetadataDatabase(path: path, downloadRoot: resolved.downloadRoot)
         case .postgres(let endpoint):
+            var options = options
+            if let seconds = endpoint.connectTimeout { options.connectTimeout = TimeInterval(seconds) }
             return try PostgresMetadataDatabase(endpoint: endpoint, identityPath: resolved.argument,
                                                 downloadRoot: resolved.downloadRoot, options: options)
         }

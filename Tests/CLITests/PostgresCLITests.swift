@@ -1,6 +1,9 @@
 import Foundation
 import PostgresTestSupport
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--db` pointing at PostgreSQL (a URL or the downloader's config.yaml) in the real binary:
 /// inspect, plan and rules explain read it; every failure exits 1 with its own message; the
@@ -128,10 +131,57 @@ final class PostgresCLITests: XCTestCase {
                 XCTAssertTrue(result.stderr.contains(message), "\(command): \(result.stderr)")
             }
         }
+        // A server that accepts the connection and never answers: the deadline ends it.
+        let listener = try SilentListener()
+        defer { listener.close() }
+        let started = Date()
+        let silent = try run(["plan", "--db", "postgresql://u:\(Self.password)@127.0.0.1:\(listener.port)/db?connect_timeout=2"])
+        XCTAssertEqual(silent.exitCode, 1)
+        XCTAssertTrue(silent.stderr.contains("did not answer within 2 s while connecting and logging in"), silent.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+
+        let incomplete = try server.createDatabase(schema: FanslyPostgresSchema.sql + "ALTER TABLE media DROP COLUMN is_downloaded;")
+        addTeardownBlock { incomplete.drop() }
+        try incomplete.execute("INSERT INTO alembic_version VALUES ('b6d60f698c27')")
+        let missing = try run(["inspect", "--db", incomplete.url])
+        XCTAssertEqual(missing.exitCode, 1)
+        XCTAssertTrue(missing.stderr.contains("is not a complete fansly-scraper metadata database: missing column media.is_downloaded"),
+                      missing.stderr)
+
+        let newer = try server.createDatabase(schema: FanslyPostgresSchema.sql)
+        addTeardownBlock { newer.drop() }
+        try newer.execute("INSERT INTO alembic_version VALUES ('c0ffee000002')")
+        let warned = try run(["inspect", "--db", newer.url])
+        XCTAssertEqual(warned.exitCode, 0, warned.stderr)
+        XCTAssertTrue(warned.stderr.contains("Warning: "), warned.stderr)
+        XCTAssertTrue(warned.stderr.contains("is at alembic revision c0ffee000002, which fansly-stash does not know"), warned.stderr)
+
         let other = try server.createDatabase(schema: "CREATE TABLE invoices (id int)")
         addTeardownBlock { other.drop() }
         let result = try run(["inspect", "--db", other.url])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("is a PostgreSQL database but not a fansly-scraper metadata database"), result.stderr)
     }
+}
+
+/// A TCP socket on 127.0.0.1 that accepts connections (in its backlog) and never answers.
+final class SilentListener {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound, listen(descriptor, 8) == 0 else { throw TestPostgresError("cannot listen on 127.0.0.1") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
 }

@@ -24,6 +24,9 @@ final class PostgresLocationTests: XCTestCase {
         dump(endpoint, to: &dumped)
         XCTAssertFalse(dumped.contains("s3cr"), dumped)
 
+        let timed = try PostgresEndpoint.parse(url: "postgresql://u@h/db?connect_timeout=3&sslmode=disable", environment: noEnvironment)
+        XCTAssertEqual(timed.connectTimeout, 3)
+        XCTAssertEqual(timed.redactedURL, "postgresql://u@h:5432/db?sslmode=disable&connect_timeout=3")
         let short = try PostgresEndpoint.parse(url: "postgres://alice@localhost/", environment: noEnvironment)
         XCTAssertEqual(short.port, 5432)
         XCTAssertEqual(short.database, "alice", "libpq's default database is the user name")
@@ -38,7 +41,8 @@ final class PostgresLocationTests: XCTestCase {
     func testBadURLsSayWhatIsWrongWithoutThePassword() {
         for (url, expected) in [
             ("postgresql://u:hunter2@h/db?sslmode=sometimes", "sslmode 'sometimes' is not one of disable, prefer, require, verify-ca, verify-full"),
-            ("postgresql://u:hunter2@h/db?connect_timeout=3", "unsupported parameter 'connect_timeout'"),
+            ("postgresql://u:hunter2@h/db?application_name=x", "unsupported parameter 'application_name'"),
+            ("postgresql://u:hunter2@h/db?connect_timeout=soon", "connect_timeout 'soon' is not a number of seconds"),
             ("postgresql://u:hunter2@h/a/b", "the path must be just the database name"),
             ("postgresql://u:hunter2@h:99999/db", "port"),
         ] {

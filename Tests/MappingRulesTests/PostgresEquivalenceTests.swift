@@ -122,4 +122,35 @@ final class PostgresEquivalenceTests: XCTestCase {
         XCTAssertTrue(linkage.isIncomplete)
         XCTAssertEqual(linkage.postsWithoutAttachments, linkage.posts)
     }
+
+    func testQuirkRowsMapThroughTheEngine() throws {
+        guard let server = try TestPostgres.server() else { throw XCTSkip(TestPostgres.skipMessage) }
+        let database = try server.createDatabase(schema: FanslyPostgresSchema.sql)
+        addTeardownBlock { database.drop() }
+        try database.execute("INSERT INTO alembic_version VALUES ('b6d60f698c27');" + QuirkRows.sql)
+        let store = try PostgresMetadataDatabase(endpoint: PostgresEndpoint.parse(url: database.url, environment: [:]),
+                                                 downloadRoot: "/downloads")
+        addTeardownBlock { store.close() }
+        let state = try MappingEngine(rules: try RuleSet.builtInDefault()).evaluate(store: store)
+        let entities = Dictionary(state.entities.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // The HLS video: its file is the variant's (the id Stash's file name carries), dated from account_media.
+        let video = try XCTUnwrap(entities["scene.media.\(QuirkRows.hlsParent)"])
+        XCTAssertEqual(video.files.map(\.fileMediaId), [QuirkRows.hlsVariant])
+        XCTAssertEqual(video.files.first?.basename, "2023-07-18_at_10-00_UTC_id_\(QuirkRows.hlsVariant).mp4")
+        XCTAssertEqual(video.files.first?.folders, ["/downloads/EmberWilde42_fansly", "/downloads/EmberWilde42"])
+        XCTAssertEqual(video[field: "date"]?.value, .date("2023-07-18"))
+        XCTAssertEqual(video.creator, "EmberWilde42")
+        // The story: mapped as media no post shows, found anywhere under the creator folder (Pictures/).
+        let story = try XCTUnwrap(entities["image.media.\(QuirkRows.storyImage)"])
+        XCTAssertEqual(story.files.map(\.fileMediaId), [QuirkRows.storyImage])
+        XCTAssertEqual(story[field: "date"]?.value, .date("2024-02-01"))
+        // The locked video: its .jpeg preview is the file.
+        let preview = try XCTUnwrap(entities["image.media.\(QuirkRows.locked)"])
+        XCTAssertEqual(preview.files.first?.isPreview, true)
+        XCTAssertEqual(preview.files.first?.basename, "2023-07-19_at_08-00_UTC_preview_id_\(QuirkRows.preview).jpeg")
+        // No post reaches any media: no post gallery, no chapter; the stub post is nowhere.
+        XCTAssertFalse(state.entities.contains { $0.address.key.hasPrefix("post.") || $0.address.kind == .chapter })
+        XCTAssertFalse(state.entities.contains { $0.address.key.contains(String(QuirkRows.stubPost)) || $0.source.contains(String(QuirkRows.stubPost)) })
+    }
 }

@@ -39,6 +39,8 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
     public var database: String
     public var user: String
     public var sslMode: PostgresSSLMode
+    /// The URL's `connect_timeout` (seconds), when given.
+    public var connectTimeout: Int?
     /// Kept internal and out of `customMirror`: nothing prints it by accident.
     var password: String?
     public var passwordSource: PasswordSource?
@@ -56,7 +58,10 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
     public var redactedURL: String {
         let hostText = host.contains(":") ? "[\(host)]" : host
         var text = "postgresql://\(Self.encode(user))@\(hostText):\(port)/\(Self.encode(database))"
-        if sslMode != .prefer { text += "?sslmode=\(sslMode.rawValue)" }
+        var parameters: [String] = []
+        if sslMode != .prefer { parameters.append("sslmode=\(sslMode.rawValue)") }
+        if let connectTimeout { parameters.append("connect_timeout=\(connectTimeout)") }
+        if !parameters.isEmpty { text += "?" + parameters.joined(separator: "&") }
         return text
     }
 
@@ -81,7 +86,7 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
         return lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://")
     }
 
-    /// Parses `postgresql://user[:password]@host[:port]/dbname[?sslmode=…]` (also `postgres://`).
+    /// Parses `postgresql://user[:password]@host[:port]/dbname[?sslmode=…&connect_timeout=…]` (also `postgres://`).
     /// Missing parts take libpq's defaults: host `localhost`, port 5432, user `$PGUSER` or the login
     /// name, database the user name. The password is not looked up here (see `PasswordLookup`).
     /// - Throws: `MetadataError.invalidPostgresURL` naming what is wrong (never repeating the password).
@@ -107,6 +112,7 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
             throw MetadataError.invalidPostgresURL(url: redact(text), reason: "the path must be just the database name, not '\(path)'")
         }
         var sslMode = PostgresSSLMode.prefer
+        var connectTimeout: Int?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -116,14 +122,23 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
                         reason: "sslmode '\(item.value ?? "")' is not one of \(PostgresSSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 sslMode = mode
+            case "connect_timeout":
+                guard let seconds = Int(item.value ?? ""), seconds > 0 else {
+                    throw MetadataError.invalidPostgresURL(url: redact(text),
+                                                           reason: "connect_timeout '\(item.value ?? "")' is not a number of seconds")
+                }
+                connectTimeout = seconds
             default:
-                throw MetadataError.invalidPostgresURL(url: redact(text), reason: "unsupported parameter '\(item.name)' (only sslmode is understood)")
+                throw MetadataError.invalidPostgresURL(url: redact(text),
+                                                       reason: "unsupported parameter '\(item.name)' (sslmode and connect_timeout are understood)")
             }
         }
         let password = components.password
-        return PostgresEndpoint(host: host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost", port: port,
-                                database: path.isEmpty ? user : path, user: user, sslMode: sslMode,
-                                password: password, passwordSource: password == nil ? nil : .url)
+        var endpoint = PostgresEndpoint(host: host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost", port: port,
+                                        database: path.isEmpty ? user : path, user: user, sslMode: sslMode,
+                                        password: password, passwordSource: password == nil ? nil : .url)
+        endpoint.connectTimeout = connectTimeout
+        return endpoint
     }
 
     /// `text` with whatever sits between `://user:` and `@` replaced: for errors about unparsable URLs.

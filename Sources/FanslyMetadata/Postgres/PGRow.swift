@@ -22,7 +22,7 @@ struct PGRow: Sendable {
 
     init(_ row: PostgresRow) {
         var values: [PGValue] = []
-        values.reserveCapacity(8)
+        values.reserveCapacity(row.count)
         for cell in row { values.append(Self.decode(cell)) }
         self.values = values
     }
