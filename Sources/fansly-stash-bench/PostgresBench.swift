@@ -50,9 +50,9 @@ struct PostgresBench: AsyncParsableCommand {
             await server.stop()
             print("""
             \(name):
-              inspect: \(format(inspect.seconds)) s, peak RSS \(inspect.peakMB) MB
-              offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB (\(summary(offline)))
-              plan against the test server (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests (\(summary(online)))
+              inspect: \(format(inspect.seconds)) s (CPU \(format(inspect.cpuSeconds)) s), peak RSS \(inspect.peakMB) MB
+              offline plan (--json): \(format(offline.seconds)) s (CPU \(format(offline.cpuSeconds)) s), peak RSS \(offline.peakMB) MB (\(summary(offline)))
+              plan against the test server (--json): \(format(online.seconds)) s (CPU \(format(online.cpuSeconds)) s), peak RSS \(online.peakMB) MB, \(requests) HTTP requests (\(summary(online)))
             """)
             fflush(stdout)
         }
