@@ -65,9 +65,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Deterministic generator of metadata databases with the downloader's exact schema.
+        // Deterministic generator of metadata databases with the downloader's exact schema
+        // (SQLite as v0.10 wrote it, PostgreSQL as v0.15.1 creates it).
         .target(name: "SampleData", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "fansly-sample", dependencies: [
             "SampleData",
@@ -82,9 +85,11 @@ let package = Package(
         .executableTarget(name: "fansly-stash-bench", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // A test PostgreSQL server's databases and roles, made and dropped per test (FANSLY_STASH_TEST_PG_URL).
         .target(name: "PostgresTestSupport", dependencies: [
+            "SampleData", "StashTestServer",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),

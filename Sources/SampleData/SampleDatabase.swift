@@ -61,6 +61,10 @@ public enum SampleDataError: Error, CustomStringConvertible, LocalizedError {
     case fileExists(String)
     /// The folder the database should go into does not exist.
     case directoryMissing(String)
+    /// Not a `postgresql://user@host[:port]/dbname` URL (shown without its password).
+    case invalidPostgresURL(String)
+    /// The PostgreSQL database already has tables; the generator only fills an empty one.
+    case databaseNotEmpty(String)
 
     /// The message shown to users.
     public var description: String {
@@ -69,6 +73,10 @@ public enum SampleDataError: Error, CustomStringConvertible, LocalizedError {
             return "\(path) already exists; refusing to overwrite it (pass --force to replace a generated file)"
         case .directoryMissing(let path):
             return "the folder \(path) does not exist; create it first"
+        case .invalidPostgresURL(let url):
+            return "\(url) is not a PostgreSQL URL; expected postgresql://user[:password]@host[:port]/dbname"
+        case .databaseNotEmpty(let target):
+            return "\(target) already has tables; refusing to write into it (create an empty database with `createdb NAME`)"
         }
     }
 

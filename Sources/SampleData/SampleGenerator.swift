@@ -15,7 +15,8 @@ struct SampleGenerator<Sink: RowSink> {
         var username: String
     }
 
-    enum Folder: String { case timeline = "Timeline", messages = "Messages" }
+    /// The folder level between the creator folder and `Pictures|Videos`; stories have none.
+    enum Folder: String { case timeline = "Timeline", messages = "Messages", stories = "" }
     enum Kind { case image, video }
 
     /// How one `account_media` item is generated.
@@ -30,26 +31,35 @@ struct SampleGenerator<Sink: RowSink> {
         var png = false
     }
 
-    private(set) var sink: Sink
+    var sink: Sink
     private(set) var files: [SampleFile] = []
     private var rng: SplitMix64
+    /// v0.13 upload times come from their own sequence, so that every other value (ids, sizes,
+    /// hashes, captions) is the same in both shapes.
+    private var uploadRng: SplitMix64
     private var idCounter: Int64 = 0
     private var attachmentId: Int64 = 0
     private var hashtagIds: [String: Int64] = [:]
     private let options: SampleOptions
+    let shape: SampleShape
+    private let revision: String
 
     static var epoch: Int64 { 1_672_876_800 } // 2023-01-05 00:00:00 UTC
 
-    init(options: SampleOptions, sink: Sink) {
+    /// - Parameter revision: the alembic revision recorded (v0.10's for SQLite, v0.15.1's for PostgreSQL).
+    init(options: SampleOptions, shape: SampleShape = .migrated, revision: String = FanslySchema.alembicRevision, sink: Sink) {
         self.options = options
+        self.shape = shape
+        self.revision = revision
         self.sink = sink
         self.rng = SplitMix64(seed: options.seed)
+        self.uploadRng = SplitMix64(seed: options.seed ^ 0x0013_0013_0013_0013)
     }
 
     // MARK: - The whole database
 
     mutating func run() throws {
-        try sink.insert(.alembicVersion, [FanslySchemaRevision.value])
+        try sink.insert(.alembicVersion, [revision.databaseValue])
         let fan = try addAccount(username: "quiet_collector", displayName: nil, created: Self.epoch - 400 * 86_400)
         let creators = try (0..<options.creators).map { index in
             try addCreator(index: index)
@@ -81,6 +91,11 @@ struct SampleGenerator<Sink: RowSink> {
             try sink.insert(.mediaStoryStates, [creator.id.databaseValue, 0.databaseValue, 0.databaseValue,
                                                 1.databaseValue, stamp(Self.epoch), stamp(Self.epoch),
                                                 false.databaseValue])
+        }
+        if shape == .v013 {
+            // Last, so that every id before them is the same as in the migrated shape.
+            try addStories(creators: creators)
+            try addStubPins(creators: creators, pinnedBefore: quirks ? [creators[0].id] : [])
         }
         files.sort { $0.path < $1.path }
     }
@@ -238,7 +253,8 @@ struct SampleGenerator<Sink: RowSink> {
                                  0.databaseValue, replyTo.databaseValue, replyTo.databaseValue,
                                  stamp(time, style), DatabaseValue.null, DatabaseValue.null])
         try addHashtags(postId: postId, content: content)
-        for (handle, accountId) in mentions {
+        // v0.13 validates mentions in memory but never stores them.
+        for (handle, accountId) in mentions where shape == .migrated {
             try sink.insert(.postMentions, [postId.databaseValue, accountId.databaseValue, handle.databaseValue])
         }
         return postId
@@ -354,55 +370,67 @@ struct SampleGenerator<Sink: RowSink> {
 
     /// Writes one `account_media` item (original, variants, preview, phantom bundle) and records
     /// the file the downloader would have written. Returns the `account_media.id`.
-    private mutating func addItem(_ item: Item, owner: Account, downloader: Account, time: Int64, folder: Folder) throws -> Int64 {
+    /// `time` is the post's or message's; in the v0.13 shape the item was uploaded before it.
+    mutating func addItem(_ item: Item, owner: Account, downloader: Account, time: Int64, folder: Folder) throws -> Int64 {
+        let v013 = shape == .v013
         let mediaId = nextId()
         let accountMediaId = item.separateId ? nextId() : mediaId
         let (width, height) = item.kind == .image ? rng.pick(SampleVocabulary.imageSizes) : rng.pick(SampleVocabulary.videoSizes)
-        let created = time - Int64(rng.int(60..<7_200))
+        let drawnCreated = time - Int64(rng.int(60..<7_200))
+        // v0.10 dates the file and account_media by the post; v0.13 data carry the upload time.
+        let itemTime = v013 ? uploadTime(before: time) : time
+        let created = v013 ? itemTime : drawnCreated
         let duration = item.kind == .video ? Double(rng.int(50..<6_000)) / 10 : nil
         let mimetype = item.kind == .video ? "video/mp4" : (item.png ? "image/png" : "image/jpeg")
         let ext = item.kind == .video ? "mp4" : (item.png ? "png" : "jpeg")
         let originalHasFile = !item.locked && !item.deleted && (item.kind == .image || !item.hls)
         let originalHash = originalHasFile ? (item.kind == .image ? rng.hex(64) : rng.hex(32)) : nil
+        // A video's variant ids and the HLS hash are drawn here, before any row is written, because
+        // v0.13 records the HLS file on the original's row (same draw order as before).
+        let thumbnail = item.kind == .video ? nextId() : 0
+        let hls = item.kind == .video ? nextId() : 0
+        let hlsHasFile = item.kind == .video && item.hls && !item.locked && !item.deleted
+        let hlsHash = hlsHasFile ? rng.hex(32) : nil
+        let hlsFileName = hlsHasFile ? fileName(time: itemTime, fileId: hls, preview: false, ext: "mp4") : nil
+        let originalFileName = originalHasFile ? fileName(time: itemTime, fileId: mediaId, preview: false, ext: ext)
+            : (v013 ? hlsFileName : nil)
         let location = "https://cdn3.fansly.com/\(owner.id)/\(mediaId).\(ext)"
         let metaInfo = duration.map { "{\"duration\":\($0),\"frameRate\":30,\"resolutionMode\":1}" }
         try insertMedia(id: mediaId, owner: owner.id, location: location, mimetype: mimetype, width: width, height: height,
                         type: item.kind == .image ? 1 : 2, created: created, metaInfo: metaInfo, duration: duration,
-                        localFilename: originalHasFile ? fileName(time: time, fileId: mediaId, preview: false, ext: ext) : nil,
-                        contentHash: originalHash)
+                        localFilename: originalFileName, contentHash: originalHash ?? (v013 ? hlsHash : nil))
         try sink.insert(.mediaLocations, [mediaId.databaseValue, "1".databaseValue, location.databaseValue])
         var file: SampleFile?
         if originalHasFile {
             file = SampleFile(path: "", creator: downloader.username, fileId: mediaId, accountMediaId: accountMediaId,
                               ownerId: owner.id, isVideo: item.kind == .video, isPreview: false,
                               contentHash: originalHash!, width: width, height: height, duration: duration,
-                              createdAt: Date(timeIntervalSince1970: TimeInterval(time)))
+                              createdAt: Date(timeIntervalSince1970: TimeInterval(itemTime)))
         }
 
         if item.kind == .video {
             // Variants in id order: a thumbnail (never downloaded), then the HLS rendition.
-            let thumbnail = nextId()
+            // v0.13 leaves a variant's createdAt empty.
+            let variantCreated = v013 ? nil : created
             try insertMedia(id: thumbnail, owner: owner.id, location: "https://cdn3.fansly.com/\(owner.id)/\(thumbnail).jpeg",
-                            mimetype: "image/jpeg", width: width / 4, height: height / 4, type: 1, created: created)
+                            mimetype: "image/jpeg", width: width / 4, height: height / 4, type: 1, created: variantCreated)
             try sink.insert(.mediaVariants, [mediaId.databaseValue, thumbnail.databaseValue])
-            let hls = nextId()
-            let hlsHasFile = item.hls && !item.locked && !item.deleted
-            let hlsHash = hlsHasFile ? rng.hex(32) : nil
             try insertMedia(id: hls, owner: owner.id, location: "https://cdn3.fansly.com/\(owner.id)/\(hls)/\(hls).m3u8",
                             mimetype: "application/vnd.apple.mpegurl", width: width, height: height, type: 302,
-                            created: created, metaInfo: "{\"variants\":[{\"w\":\(width),\"h\":\(height)}]}",
-                            localFilename: hlsHasFile ? fileName(time: time, fileId: hls, preview: false, ext: "mp4") : nil,
-                            contentHash: hlsHash)
+                            created: variantCreated, metaInfo: "{\"variants\":[{\"w\":\(width),\"h\":\(height)}]}",
+                            localFilename: v013 ? nil : hlsFileName, contentHash: v013 ? nil : hlsHash)
             try sink.insert(.mediaVariants, [mediaId.databaseValue, hls.databaseValue])
             if hlsHasFile {
                 file = SampleFile(path: "", creator: downloader.username, fileId: hls, accountMediaId: accountMediaId,
                                   ownerId: owner.id, isVideo: true, isPreview: false, contentHash: hlsHash!,
                                   width: width, height: height, duration: duration,
-                                  createdAt: Date(timeIntervalSince1970: TimeInterval(time)))
+                                  createdAt: Date(timeIntervalSince1970: TimeInterval(itemTime)))
             }
         }
 
-        // Videos and locked items have a preview picture; only a locked item's preview is downloaded.
+        // Videos and locked items have a preview picture; only a locked item's preview is downloaded,
+        // named `.None` by v0.10 and with its real extension by v0.13.
+        let previewExtension = v013 ? "jpeg" : "None"
         var previewId: Int64?
         if item.kind == .video || item.locked {
             let preview = nextId()
@@ -411,40 +439,50 @@ struct SampleGenerator<Sink: RowSink> {
             let previewHash = downloaded ? rng.hex(64) : nil
             try insertMedia(id: preview, owner: owner.id, location: "https://cdn3.fansly.com/\(owner.id)/\(preview).jpeg",
                             mimetype: "image/jpeg", width: width / 2, height: height / 2, type: 1, created: created,
-                            localFilename: downloaded ? fileName(time: time, fileId: preview, preview: true, ext: "None") : nil,
+                            localFilename: downloaded ? fileName(time: itemTime, fileId: preview, preview: true, ext: previewExtension) : nil,
                             contentHash: previewHash)
             if downloaded {
                 file = SampleFile(path: "", creator: downloader.username, fileId: preview, accountMediaId: accountMediaId,
                                   ownerId: owner.id, isVideo: false, isPreview: true, contentHash: previewHash!,
                                   width: width / 2, height: height / 2, duration: nil,
-                                  createdAt: Date(timeIntervalSince1970: TimeInterval(time)))
+                                  createdAt: Date(timeIntervalSince1970: TimeInterval(itemTime)))
             }
         }
 
         try sink.insert(.accountMedia, [accountMediaId.databaseValue, owner.id.databaseValue, mediaId.databaseValue,
-                                        previewId.databaseValue, stamp(time),
+                                        previewId.databaseValue, stamp(itemTime),
                                         item.deleted ? stamp(time + 86_400) : .null, item.deleted.databaseValue,
                                         (!item.locked).databaseValue, DatabaseValue.null])
         if var file {
             let subfolder = file.isVideo ? "Videos" : "Pictures"
-            file.path = "\(downloader.username)_fansly/\(folder.rawValue)/\(subfolder)/"
-                + fileName(time: time, fileId: file.fileId, preview: file.isPreview,
-                           ext: file.isPreview ? "None" : (file.isVideo ? "mp4" : ext))
+            let level = folder.rawValue.isEmpty ? "" : folder.rawValue + "/"
+            file.path = "\(downloader.username)_fansly/\(level)\(subfolder)/"
+                + fileName(time: itemTime, fileId: file.fileId, preview: file.isPreview,
+                           ext: file.isPreview ? previewExtension : (file.isVideo ? "mp4" : ext))
             files.append(file)
-            // The phantom bundle every downloaded item gets, owned by the downloading creator.
-            try sink.insert(.accountMediaBundles, [accountMediaId.databaseValue, downloader.id.databaseValue, DatabaseValue.null,
-                                                   stamp(time), DatabaseValue.null, false.databaseValue, true.databaseValue,
-                                                   false.databaseValue, false.databaseValue, DatabaseValue.null])
+            // The phantom bundle every downloaded item gets from v0.10, owned by the downloading creator.
+            if !v013 {
+                try sink.insert(.accountMediaBundles, [accountMediaId.databaseValue, downloader.id.databaseValue, DatabaseValue.null,
+                                                       stamp(time), DatabaseValue.null, false.databaseValue, true.databaseValue,
+                                                       false.databaseValue, false.databaseValue, DatabaseValue.null])
+            }
         }
         return accountMediaId
     }
 
+    /// v0.13 shape: when an item shown at `time` was uploaded. Half were uploaded within hours of
+    /// the post, the rest days to months before (vault items reused later).
+    private mutating func uploadTime(before time: Int64) -> Int64 {
+        uploadRng.chance(0.5) ? time - Int64(uploadRng.int(120..<21_600)) : time - Int64(uploadRng.int(86_400..<180 * 86_400))
+    }
+
     private mutating func insertMedia(id: Int64, owner: Int64, location: String, mimetype: String, width: Int, height: Int,
-                                      type: Int, created: Int64, metaInfo: String? = nil, duration: Double? = nil,
+                                      type: Int, created: Int64?, metaInfo: String? = nil, duration: Double? = nil,
                                       localFilename: String? = nil, contentHash: String? = nil) throws {
         try sink.insert(.media, [id.databaseValue, owner.databaseValue, location.databaseValue, mimetype.databaseValue,
                                  height.databaseValue, width.databaseValue, type.databaseValue, 1.databaseValue,
-                                 stamp(created), stamp(created), 0.databaseValue, metaInfo.databaseValue,
+                                 created.map { stamp($0) } ?? .null, created.map { stamp($0) } ?? .null,
+                                 0.databaseValue, metaInfo.databaseValue,
                                  duration.databaseValue, localFilename.databaseValue, contentHash.databaseValue,
                                  (localFilename != nil).databaseValue, DatabaseValue.null])
     }
@@ -462,6 +500,8 @@ struct SampleGenerator<Sink: RowSink> {
 
     private mutating func addAttachment(post: Int64? = nil, message: Int64? = nil, pos: Int, contentId: Int64, type: String) throws {
         attachmentId += 1
+        // v0.13's storage layer never inserts attachment rows.
+        guard shape == .migrated else { return }
         try sink.insert(.attachments, [attachmentId.databaseValue, post.databaseValue, message.databaseValue,
                                        contentId.databaseValue, pos.databaseValue, type.databaseValue])
     }
@@ -469,7 +509,7 @@ struct SampleGenerator<Sink: RowSink> {
     // MARK: - Ids, names and timestamps
 
     /// Snowflake-like ids: 18 digits, increasing, unique.
-    private mutating func nextId() -> Int64 {
+    mutating func nextId() -> Int64 {
         idCounter += 1
         return 400_000_000_000_000_000 + idCounter * 1_048_576 + Int64(rng.int(0..<1_048_576))
     }
@@ -480,7 +520,7 @@ struct SampleGenerator<Sink: RowSink> {
         return "\(date)_at_\(hourMinute)_UTC_\(preview ? "preview_id" : "id")_\(fileId).\(ext)"
     }
 
-    private func stamp(_ seconds: Int64, _ style: StampStyle = .text) -> DatabaseValue {
+    func stamp(_ seconds: Int64, _ style: StampStyle = .text) -> DatabaseValue {
         switch style {
         case .integerSeconds: return seconds.databaseValue
         case .integerMilliseconds: return (seconds * 1_000).databaseValue

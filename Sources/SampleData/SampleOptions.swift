@@ -56,7 +56,8 @@ public struct SampleFile: Sendable, Hashable, Codable {
     public var ownerId: Int64
     /// `true` for videos, `false` for pictures (previews are pictures).
     public var isVideo: Bool
-    /// `true` when the file is the preview of a locked item (its name ends in `.None`).
+    /// `true` when the file is the preview of a locked item (its name ends in `.None` in the
+    /// migrated shape, in `.jpeg` in the v0.13 shape).
     public var isPreview: Bool
     /// `media.content_hash` of the file's row: 64-hex perceptual hash for pictures, 32-hex MD5 for videos.
     public var contentHash: String
@@ -66,6 +67,7 @@ public struct SampleFile: Sendable, Hashable, Codable {
     public var height: Int
     /// Seconds, videos only.
     public var duration: Double?
-    /// The time encoded in the file name (the item's `createdAt`).
+    /// The time encoded in the file name (the item's `account_media.createdAt`: the post's time in
+    /// the migrated shape, the upload time in the v0.13 shape).
     public var createdAt: Date
 }

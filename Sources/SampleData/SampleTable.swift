@@ -11,6 +11,8 @@ enum SampleTable: String, CaseIterable {
     case walls, wallPosts = "wall_posts", pinnedPosts = "pinned_posts"
     case groups, groupUsers = "group_users", messages
     case timelineStats = "timeline_stats", mediaStoryStates = "media_story_states"
+    /// PostgreSQL (v0.13 shape) only.
+    case mediaStories = "media_stories", stubTracker = "stub_tracker"
 
     var columns: [String] {
         switch self {
@@ -45,6 +47,8 @@ enum SampleTable: String, CaseIterable {
                                      "bundleImageCount", "bundleVideoCount", "fetchedAt"]
         case .mediaStoryStates: return ["accountId", "status", "storyCount", "version", "createdAt",
                                         "updatedAt", "hasActiveStories"]
+        case .mediaStories: return ["id", "accountId", "contentType", "contentId", "createdAt", "updatedAt"]
+        case .stubTracker: return ["table_name", "record_id", "created_at", "reason"]
         }
     }
 

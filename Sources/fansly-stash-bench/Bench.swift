@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fansly-stash-bench",
         abstract: "Measure fansly-stash's speed and memory on generated data.",
-        subcommands: [InspectBench.self, RulesBench.self, ClientBench.self, PlanBench.self, ApplyBench.self]
+        subcommands: [InspectBench.self, RulesBench.self, ClientBench.self, PlanBench.self, ApplyBench.self, PostgresBench.self]
     )
 }
 
