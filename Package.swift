@@ -80,7 +80,7 @@ let package = Package(
             .product(name: "GraphQL", package: "GraphQL")]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer"]),
         .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer",
-            .product(name: "GRDB", package: "GRDB.swift")]),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
     ],
     // Swift 5 mode keeps GRDB/URLSession/FlyingFox glue free of Sendable ceremony; the code is
     // still written to be data-race free (value types across tasks, actors for shared state).

@@ -91,6 +91,7 @@ enum StashDocuments {
             ("FindSceneSummaries", findSceneSummaries), ("FindImageSummaries", findImageSummaries),
             ("ServerInfo", serverInfo),
         ]
+        documents.append(("PluginSettings", pluginSettings))
         for mutation in MutationKind.all {
             documents.append(("Batch_\(mutation.field) x1", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 1)))
             documents.append(("Batch_\(mutation.field) x3", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 3)))

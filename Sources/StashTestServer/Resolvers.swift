@@ -12,6 +12,7 @@ extension StashTestServer {
             try attachQueryResolvers(schema.queryType!)
             try attachMutationResolvers(schema.mutationType!)
             try attachVisualFileResolution(schema)
+            try attachConfigurationResolvers(schema)
             return schema
         } catch {
             fatalError("the test server's schema is invalid: \(error)")
@@ -50,6 +51,7 @@ extension StashTestServer {
                     return PlainNode(values: ["databaseSchema": 75, "appSchema": 75, "status": server.status, "os": "linux",
                                               "workingDir": "/root", "homeDir": "/root", "databasePath": "/root/.stash/stash-go.sqlite",
                                               "configPath": "/root/.stash/config.yml"])
+                case "configuration": return server.configurationNode()
                 default: return nil
                 }
             }

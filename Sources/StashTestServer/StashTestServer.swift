@@ -68,6 +68,8 @@ public final class StashTestServer: @unchecked Sendable {
     private var serverTask: Task<Void, Error>?
     private var documentCache: [String: Result<Document, GraphQLErrorList>] = [:]
     private var _port: UInt16 = 0
+    /// Session-cookie authentication, when required (`requireSessionCookie`).
+    let sessionCookies = LockedBox<SessionCookies?>(nil)
     private var schema: GraphQLSchema { Self.sharedSchema }
 
     /// A server requiring `apiKey` (nil: no authentication).
@@ -83,7 +85,7 @@ public final class StashTestServer: @unchecked Sendable {
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
         let handler = ClosureHTTPHandler { [weak self] request in
             guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
-            return await self.handle(request)
+            return await self.authenticatingSession(request) { await self.handle($0) }
         }
         let server = HTTPServer(address: address, timeout: 60, logger: .disabled, handler: handler)
         locked { self.server = server }

@@ -137,6 +137,10 @@ public struct StashState: Sendable, Hashable {
     public var chapters: [Int: TestChapter] = [:]
     public var scenes: [Int: TestScene] = [:]
     public var images: [Int: TestImage] = [:]
+    /// The folders Stash scans (`configuration.general.stashes`).
+    public var libraryPaths: [String] = []
+    /// Per plugin id, its settings (`configuration.plugins`).
+    public var pluginSettings: [String: [String: String]] = [:]
     var nextIds: [String: Int] = [:]
 
     public init() {}

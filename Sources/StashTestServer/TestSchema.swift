@@ -117,6 +117,11 @@ enum TestSchema {
       os: String!, workingDir: String!, homeDir: String!
     }
 
+    scalar PluginConfigMap
+    type StashConfig { path: String!, excludeVideo: Boolean!, excludeImage: Boolean! }
+    type ConfigGeneralResult { stashes: [StashConfig!]! }
+    type ConfigResult { general: ConfigGeneralResult!, plugins(include: [ID!]): PluginConfigMap! }
+
     type Query {
       findScenes(scene_filter: SceneFilterType, scene_ids: [Int!], ids: [ID!], filter: FindFilterType): FindScenesResultType!
       findImages(image_filter: ImageFilterType, image_ids: [Int!], ids: [ID!], filter: FindFilterType): FindImagesResultType!
@@ -132,6 +137,7 @@ enum TestSchema {
       findTag(id: ID!): Tag
       version: Version!
       systemStatus: SystemStatus!
+      configuration: ConfigResult!
     }
 
     input PerformerCreateInput {

@@ -16,7 +16,8 @@ struct FanslyStash: AsyncParsableCommand {
           fansly-stash apply sync.plan
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self]
+        subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self,
+                      PluginCommand.self]
     )
 
     /// Name and version as written into plans.

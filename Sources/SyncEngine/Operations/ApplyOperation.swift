@@ -47,6 +47,7 @@ public struct ApplyOperation: Sendable {
             planRequest.stash = stash
             planRequest.apiKey = request.apiKey
             planRequest.apiKeyEnvironmentVariable = request.apiKeyEnvironmentVariable
+            planRequest.sessionCookie = request.sessionCookie
             planRequest.statePath = opened.path
             let plan: Plan
             do {
@@ -66,9 +67,11 @@ public struct ApplyOperation: Sendable {
         }
         try Task.checkCancellation()
 
-        let client = StashClient(configuration: StashConfiguration(
+        var configuration = StashConfiguration(
             endpoint: stash, apiKey: request.apiKey ?? stash.embeddedAPIKey, apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
-            batchSize: request.batch.batchSize))
+            batchSize: request.batch.batchSize)
+        configuration.sessionCookie = request.sessionCookie
+        let client = StashClient(configuration: configuration)
         do {
             // Before any change: a wrong key, a wrong URL or an old Stash stop here.
             try await client.connect()

@@ -26,6 +26,8 @@ public struct ApplyRequest: Sendable {
     public var statePath: String?
     /// Changes per request and requests in flight.
     public var batch: BatchOptions
+    /// Stash's session cookie instead of a key (a Stash plugin task), renewed from Stash's answers.
+    public var sessionCookie: StashSessionCookie?
 
     /// Applies the plan saved at `path`.
     public init(savedPlan path: String, stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
@@ -39,6 +41,7 @@ public struct ApplyRequest: Sendable {
     public init(planning plan: PlanRequest, batch: BatchOptions = BatchOptions()) {
         self.source = .planning(plan); self.stash = plan.stash; self.apiKey = plan.apiKey
         self.apiKeyEnvironmentVariable = plan.apiKeyEnvironmentVariable; self.statePath = plan.statePath; self.batch = batch
+        self.sessionCookie = plan.sessionCookie
     }
 }
 

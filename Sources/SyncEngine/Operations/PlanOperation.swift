@@ -32,9 +32,11 @@ public struct PlanOperation: Sendable {
         let engine = MappingEngine(rules: ruleSet)
 
         let client = request.stash.map { endpoint in
-            StashClient(configuration: StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
-                                                          apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
-                                                          pageSize: Self.stashPageSize))
+            var configuration = StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
+                                                   apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
+                                                   pageSize: Self.stashPageSize)
+            configuration.sessionCookie = request.sessionCookie
+            return StashClient(configuration: configuration)
         }
         let links = try StateFiles.linksForPlanning(statePath: request.statePath, stash: request.stash)
 

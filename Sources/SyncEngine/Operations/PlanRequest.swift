@@ -22,6 +22,8 @@ public struct PlanRequest: Sendable {
     public var targets: [String]
     /// Name and version of the program, written into the plan.
     public var tool: String
+    /// Stash's session cookie instead of a key (a Stash plugin task), renewed from Stash's answers.
+    public var sessionCookie: StashSessionCookie?
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
