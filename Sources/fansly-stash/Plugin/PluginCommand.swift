@@ -75,8 +75,12 @@ struct PluginTask {
             let progress = PluginProgress(log: log, planningShare: 0.95)
             let plan = try await PlanOperation(request).run(progress: progress.handle)
             let renderer = PlanRenderer(colors: false, changesPerKind: 20)
-            log.log(.info, renderer.render(plan))
-            return renderer.closingLine(plan.summary) + " Nothing was written (run the Apply task to write it)."
+            let closing = renderer.closingLine(plan.summary)
+            // The report without its closing line, which the summary repeats.
+            var report = renderer.render(plan).trimmingCharacters(in: .newlines)
+            if report.hasSuffix(closing) { report.removeLast(closing.count) }
+            log.log(.info, report)
+            return closing + " Nothing was written (run the Apply task to write it)."
         }
         let progress = PluginProgress(log: log, planningShare: 0.3)
         // Running the Apply task is the confirmation.
