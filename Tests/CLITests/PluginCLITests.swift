@@ -19,7 +19,6 @@ final class PluginCLITests: XCTestCase {
         folder = try CLI.temporaryDirectory(self)
         server = StashTestServer()
         server.seed(paths: ApplyCLITests.samplePaths)
-        server.requireSessionCookie(value: Self.cookie, lifetime: Self.sessionLifetime)
         server.modify { $0.pluginSettings["fansly-stash"] = ["database": ApplyCLITests.sampleDatabase] }
         try await server.start()
     }
@@ -74,18 +73,37 @@ final class PluginCLITests: XCTestCase {
         XCTAssertFalse(server.state.performers.isEmpty)
         XCTAssertFalse(server.state.galleries.isEmpty)
         XCTAssertGreaterThan(server.requestCount, Self.sessionLifetime * 2, "the run outlived its first session values")
-        XCTAssertFalse((apply.stdout + apply.stderr).contains(Self.cookie), "the session cookie is never printed")
+        XCTAssertFalse((apply.stdout + apply.stderr).contains(lastCookie), "the session cookie is never printed")
         XCTAssertTrue(FileManager.default.fileExists(atPath: configFolder.appendingPathComponent("fansly-stash/state.sqlite").path),
                       "the state file is in Stash's configuration folder")
 
-        // Stash makes a new session cookie for every task it starts.
         server.resetCounters()
-        server.requireSessionCookie(value: "second-task-session", lifetime: Self.sessionLifetime)
-        let replan = try runTask("Plan (dry run)", cookie: "second-task-session")
+        let replan = try runTask("Plan (dry run)")
         XCTAssertEqual(replan.exitCode, 0, replan.stderr)
         let summary = try XCTUnwrap(try resultObject(replan.stdout)["output"] as? String)
         XCTAssertTrue(summary.hasPrefix("No changes."), summary)
         XCTAssertEqual(mutationRequests(), 0)
+    }
+
+    func testDownloadRootSettingFindsTheFilesWhereStashSeesThem() throws {
+        let here = try runTask("Plan (dry run)")
+        let expected = try XCTUnwrap(try resultObject(here.stdout)["output"] as? String, here.stderr)
+
+        // The same files as a Docker Stash sees them: under /data/fansly, not beside the database.
+        let downloads = CLI.packageRoot.appendingPathComponent("examples").path
+        let moved = ApplyCLITests.samplePaths.map { "/data/fansly" + $0.dropFirst(downloads.count) }
+        XCTAssertTrue(ApplyCLITests.samplePaths.allSatisfy { $0.hasPrefix(downloads + "/") })
+        server.modify { state in
+            let settings = state.pluginSettings
+            state = StashState()
+            state.pluginSettings = settings
+            state.pluginSettings["fansly-stash"]?["downloadRoot"] = "/data/fansly"
+            _ = state.seed(paths: moved)
+        }
+        let there = try runTask("Plan (dry run)")
+        XCTAssertEqual(there.exitCode, 0, there.stderr)
+        XCTAssertEqual(try resultObject(there.stdout)["output"] as? String, expected, "the same plan, found under /data/fansly")
+        XCTAssertTrue(try protocolLines(there.stderr).contains { $0.text.contains("/data/fansly/") })
     }
 
     func testBadDatabaseSettingIsAnErrorWithExitOne() throws {
@@ -109,6 +127,7 @@ final class PluginCLITests: XCTestCase {
     }
 
     func testARefusedSessionIsAnErrorSayingSo() throws {
+        server.requireSessionCookie(value: "the-current-session")
         let result = try runTask("Plan (dry run)", cookie: "expired-session-value")
         XCTAssertEqual(result.exitCode, 1)
         _ = try protocolLines(result.stderr)
@@ -120,10 +139,17 @@ final class PluginCLITests: XCTestCase {
     // MARK: - Running a task as Stash does
 
     var configFolder: URL { folder.appendingPathComponent("stash-config") }
+    /// The session value of the last task run.
+    var lastCookie = ""
 
     /// Installs the plugin (manifest and binary) in a plugins folder, then runs `taskName` the way
     /// Stash's raw task runner does; Stash's PATH has no fansly-stash, so the plugin folder's is run.
-    func runTask(_ taskName: String, cookie: String = PluginCLITests.cookie) throws -> CLIResult {
+    /// Stash makes a new session for every task it starts: `cookie` nil registers a fresh one on
+    /// the server (expiring after `sessionLifetime` requests unless renewed), a value is sent as is.
+    func runTask(_ taskName: String, cookie: String? = nil) throws -> CLIResult {
+        let cookie = cookie ?? Self.cookie + UUID().uuidString
+        if cookie.hasPrefix(Self.cookie) { server.requireSessionCookie(value: cookie, lifetime: Self.sessionLifetime) }
+        lastCookie = cookie
         let pluginFolder = configFolder.appendingPathComponent("plugins/fansly-stash")
         let workingFolder = folder.appendingPathComponent("stash-cwd")
         for url in [pluginFolder, workingFolder] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
