@@ -25,11 +25,16 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // Typed, read-only access to the downloader's SQLite metadata database.
+        // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
         .target(name: "FanslyMetadata", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API, to read hot columns in place.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            // PostgreSQL (fansly-scraper 0.11+) over SwiftNIO, no libpq.
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            // The downloader's config.yaml (`--db config.yaml`).
+            .product(name: "Yams", package: "Yams"),
         ]),
         // Rule model, YAML loading, template language and the mapping engine.
         .target(name: "MappingRules", dependencies: [
@@ -73,13 +78,19 @@ let package = Package(
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData",
+        // A test PostgreSQL server's databases and roles, made and dropped per test (FANSLY_STASH_TEST_PG_URL).
+        .target(name: "PostgresTestSupport", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData"]),
+        .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData", "PostgresTestSupport"]),
         .testTarget(name: "StashClientTests", dependencies: ["StashClient", "StashTestServer",
             .product(name: "GraphQL", package: "GraphQL")]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer"]),
-        .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer",
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
     ],
     // Swift 5 mode keeps GRDB/URLSession/FlyingFox glue free of Sendable ceremony; the code is

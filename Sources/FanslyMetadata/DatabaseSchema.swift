@@ -33,6 +33,21 @@ struct DatabaseSchema: Sendable {
         ("group_users", ["groupId", "accountId"]),
         ("account_avatar", ["accountId", "mediaId"]),
         ("account_banner", ["accountId", "mediaId"]),
+        // PostgreSQL (v0.11+) only.
+        ("media_stories", ["id", "accountId", "contentId", "createdAt"]),
+        ("stub_tracker", ["table_name", "record_id"]),
+    ]
+
+    /// Every alembic revision fansly-scraper's migrations have (v0.10 head 06658bf47c03, v0.15.1
+    /// head b6d60f698c27); another one comes from a newer downloader, read with a warning.
+    static let knownAlembicRevisions: Set<String> = [
+        "1c766f50e19a", "64dc46541521", "39e07e00a3f6", "84146fdb359d", "4b98a29f4965", "b2f528bacfd3",
+        "a4e07e00b3f7", "b4e07e00b3f8", "d061d57b6139", "merge_recent_migrations", "00c9f171789c",
+        "7cc9ae5e798a", "6196a903fd09", "7c3779509867", "0b04c70972e4", "f8df81787709", "6dcb1d898d8b",
+        "cc6fe4e9ef45", "4416b99f028e", "0c4cb91b36d5", "1941514875f1", "7f057c9b00e0", "cfe472c5a1ae",
+        "06658bf47c03", "ebb4481bb4c7", "2dc7238fee2b", "187642755f36", "b8dcecc1e979", "0e79e34eea22",
+        "671bc5c3096d", "e4a1f7e15836", "f1a2b3c4d5e6", "a91d60345484", "7e027587c638", "3a230146cb14",
+        "bb7006ec7c0e", "caac8150ed80", "5d3befc60c19", "3b51fe86b710", "b6d60f698c27",
     ]
 
     /// Reads the schema and checks it, throwing the most specific `MetadataError`.
@@ -48,6 +63,16 @@ struct DatabaseSchema: Sendable {
             let names = try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(name)\")").map { ($0["name"] as String).lowercased() }
             columns[name] = Set(names)
         }
+        try check(columns, path: path)
+        guard let version = try String.fetchOne(db, sql: "SELECT version_num FROM alembic_version LIMIT 1") else {
+            throw MetadataError.missingAlembicVersion(path: path, tableExists: true)
+        }
+        return DatabaseSchema(columns: columns, alembicVersion: version)
+    }
+
+    /// Throws `missingSchema` / `missingAlembicVersion` unless `columns` (lower-cased table → column
+    /// names, for the tables the reader knows) has every required table and column.
+    static func check(_ columns: [String: Set<String>], path: String) throws {
         var missing: [String] = []
         for (table, needed) in required {
             guard let present = columns[table] else { missing.append("table \(table)"); continue }
@@ -64,10 +89,6 @@ struct DatabaseSchema: Sendable {
         guard columns["alembic_version"]?.contains("version_num") == true else {
             throw MetadataError.missingAlembicVersion(path: path, tableExists: columns["alembic_version"] != nil)
         }
-        guard let version = try String.fetchOne(db, sql: "SELECT version_num FROM alembic_version LIMIT 1") else {
-            throw MetadataError.missingAlembicVersion(path: path, tableExists: true)
-        }
-        return DatabaseSchema(columns: columns, alembicVersion: version)
     }
 
     func hasTable(_ table: String) -> Bool { columns[table] != nil }

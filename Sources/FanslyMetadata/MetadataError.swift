@@ -24,6 +24,23 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
     case malformedValue(table: String, rowId: String, column: String, value: String, expected: String)
     /// No account matches the name or id; `suggestions` are the closest creator usernames.
     case unknownCreator(name: String, path: String, suggestions: [String], creators: [String])
+    /// A `postgresql://` URL that cannot be used (shown without its password).
+    case invalidPostgresURL(url: String, reason: String)
+    /// The downloader's `config.yaml` / `config.ini` cannot be read.
+    case invalidConfig(path: String, reason: String)
+    /// No PostgreSQL server answers at `server` (`host:port`): refused, unknown host, unreachable.
+    case postgresUnreachable(server: String, reason: String)
+    /// The server refused the user's password (or wanted one and none was given).
+    /// `passwordSource` says where the password came from, nil when there was none.
+    case postgresAuthenticationFailed(url: String, user: String, passwordSource: String?)
+    /// The server has no database of that name.
+    case postgresDatabaseNotFound(url: String, database: String)
+    /// TLS was required and the server does not offer it, or the server requires TLS.
+    case postgresTLS(url: String, reason: String)
+    /// Connecting or a query took longer than allowed.
+    case postgresTimeout(url: String, operation: String, seconds: Int)
+    /// The server reported an error while reading (permissions, a dropped connection).
+    case postgresFailed(url: String, reason: String)
 
     /// The message shown to users: what is wrong, where, and what to do.
     public var description: String {
@@ -44,13 +61,21 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
             return "\(path) is not an SQLite database. Pass the fansly-scraper metadata database (metadata_db.sqlite3)."
         case .notMetadataDatabase(let path, let tables):
             let found = tables.isEmpty ? "it has no tables" : "it has: \(Self.list(tables, limit: 12))"
-            return "\(path) is an SQLite database but not a fansly-scraper metadata database: none of the tables "
+            let kind = PostgresEndpoint.isURL(path) ? "a PostgreSQL database" : "an SQLite database"
+            return "\(path) is \(kind) but not a fansly-scraper metadata database: none of the tables "
                 + "accounts, posts, media, account_media exist (\(found))."
         case .missingSchema(let path, let missing):
+            let schema = PostgresEndpoint.isURL(path)
+                ? "fansly-scraper v0.11 to v0.15.1 (alembic revision b6d60f698c27)"
+                : "fansly-scraper v0.10.x (alembic revision 06658bf47c03)"
             return "\(path) is not a complete fansly-scraper metadata database: missing \(missing.joined(separator: ", ")). "
-                + "fansly-stash reads the schema of fansly-scraper v0.10.x (alembic revision 06658bf47c03)."
+                + "fansly-stash reads the schema of \(schema)."
         case .missingAlembicVersion(let path, let tableExists):
             let what = tableExists ? "its alembic_version table is empty" : "it has no alembic_version table"
+            if PostgresEndpoint.isURL(path) {
+                return "\(path) has the fansly-scraper tables but \(what), so it was not created by fansly-scraper's migrations "
+                    + "or is damaged. Run the downloader once (it migrates its database on start), or point at its own database."
+            }
             return "\(path) has the fansly-scraper tables but \(what), so it was not created by fansly-scraper's migrations "
                 + "or is damaged. Open the original metadata_db.sqlite3 (or its .sqlite3.bak) instead."
         case .unreadable(let path, let reason):
@@ -66,6 +91,31 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
                 text += " Creators: \(Self.list(creators, limit: 20))."
             }
             return text
+        case .invalidPostgresURL(let url, let reason):
+            return "Cannot use \(url): \(reason). Write it as postgresql://user@host:port/database "
+                + "(password from $FANSLY_PG_PASSWORD, $PGPASSWORD or ~/.pgpass, or in the URL)."
+        case .invalidConfig(let path, let reason):
+            return "Cannot read the downloader configuration \(path): \(reason)."
+        case .postgresUnreachable(let server, let reason):
+            return "Cannot connect to PostgreSQL at \(server): \(reason). Is the server running, and are pg_host/pg_port "
+                + "(or the URL's host and port) right?"
+        case .postgresAuthenticationFailed(let url, let user, let source):
+            if let source {
+                return "PostgreSQL refused the password of user \(user) for \(url) (password from \(source)). "
+                    + "Set FANSLY_PG_PASSWORD to the right password (it wins over config files), or fix \(source)."
+            }
+            return "PostgreSQL wants a password for user \(user) at \(url) and none was given. "
+                + "Set FANSLY_PG_PASSWORD (the downloader's variable), or PGPASSWORD, or add it to ~/.pgpass."
+        case .postgresDatabaseNotFound(let url, let database):
+            return "The PostgreSQL server of \(url) has no database '\(database)'. Check pg_database in the downloader's "
+                + "config.yaml (default fansly_metadata) or the database name in the URL."
+        case .postgresTLS(let url, let reason):
+            return "Cannot connect to \(url): \(reason)."
+        case .postgresTimeout(let url, let operation, let seconds):
+            return "PostgreSQL at \(url) did not answer within \(seconds) s while \(operation). "
+                + "Check that the server is reachable and not blocked (a long migration or lock), then try again."
+        case .postgresFailed(let url, let reason):
+            return "Reading \(url) failed: \(reason)."
         }
     }
 

@@ -376,7 +376,7 @@ struct RecordLoader {
         } ?? nil
     }
 
-    private static func position(of needle: String, in text: String, tieBreak: String) -> (Int, String) {
+    static func position(of needle: String, in text: String, tieBreak: String) -> (Int, String) {
         // ASCII text: a byte search. Its offsets are not Character offsets (`\r\n` is one
         // Character) but grow with them, and positions only order the tags of one caption.
         if let found = asciiOffset(of: needle, in: text) { return (found ?? Int.max, tieBreak) }

@@ -83,10 +83,13 @@ public struct DownloadedFile: Sendable, Hashable, Codable {
     public var isPreview: Bool
     /// Image or video, from the original (a variant's row may lack a mimetype).
     public var kind: MediaKind
+    /// The hash of the row that records the file (`media.content_hash`).
+    public var contentHash: String?
 
-    public init(fileMediaId: FanslyID, localFilename: String?, isDownloaded: Bool, isPreview: Bool, kind: MediaKind) {
+    public init(fileMediaId: FanslyID, localFilename: String?, isDownloaded: Bool, isPreview: Bool, kind: MediaKind,
+                contentHash: String? = nil) {
         self.fileMediaId = fileMediaId; self.localFilename = localFilename
-        self.isDownloaded = isDownloaded; self.isPreview = isPreview; self.kind = kind
+        self.isDownloaded = isDownloaded; self.isPreview = isPreview; self.kind = kind; self.contentHash = contentHash
     }
 }
 
@@ -117,23 +120,35 @@ public struct AccountMedia: Sendable, Hashable, Codable {
     /// The file the downloader keeps for this item, following the reference's rules:
     /// accessible items use the original (or, for videos, the HLS variant that carries the file);
     /// locked items only have their preview. Nil when no such row exists.
+    ///
+    /// fansly-scraper 0.11+ records an HLS video's file on the original row while the file name
+    /// carries the variant's id (`…_id_<variantId>.mp4`): the file is then that variant's, as v0.10
+    /// recorded it on the variant row itself, so both give the same `DownloadedFile`.
     public var file: DownloadedFile? {
         if access {
             if media.localFilename != nil || media.isDownloaded {
+                if media.kind == .video, !variants.isEmpty, let name = media.localFilename,
+                   let named = FileNameID.mediaId(in: name), named != media.id, let variant = variants.first(where: { $0.id == named }) {
+                    return DownloadedFile(fileMediaId: variant.id, localFilename: name, isDownloaded: media.isDownloaded,
+                                          isPreview: false, kind: media.kind, contentHash: media.contentHash)
+                }
                 return DownloadedFile(fileMediaId: media.id, localFilename: media.localFilename,
-                                      isDownloaded: media.isDownloaded, isPreview: false, kind: media.kind)
+                                      isDownloaded: media.isDownloaded, isPreview: false, kind: media.kind,
+                                      contentHash: media.contentHash)
             }
             if let variant = variants.first(where: { $0.localFilename != nil || $0.isDownloaded })
                 ?? variants.first(where: { $0.type == 302 }) {
                 return DownloadedFile(fileMediaId: variant.id, localFilename: variant.localFilename,
-                                      isDownloaded: variant.isDownloaded, isPreview: false, kind: media.kind)
+                                      isDownloaded: variant.isDownloaded, isPreview: false, kind: media.kind,
+                                      contentHash: variant.contentHash)
             }
             return DownloadedFile(fileMediaId: media.id, localFilename: nil, isDownloaded: false,
-                                  isPreview: false, kind: media.kind)
+                                  isPreview: false, kind: media.kind, contentHash: media.contentHash)
         }
         guard let preview else { return nil }
         return DownloadedFile(fileMediaId: preview.id, localFilename: preview.localFilename,
-                              isDownloaded: preview.isDownloaded, isPreview: true, kind: preview.kind)
+                              isDownloaded: preview.isDownloaded, isPreview: true, kind: preview.kind,
+                              contentHash: preview.contentHash)
     }
 
     /// Every media id that may appear in a downloaded file name for this item:
@@ -300,7 +315,8 @@ public struct Wall: Sendable, Hashable, Codable {
     }
 }
 
-/// A row of `stories` (in real databases the table is always empty).
+/// A story: a row of v0.10's `stories` (always empty in real databases) or of v0.11+'s
+/// `media_stories`, whose `mediaId` is the `account_media` item shown.
 public struct Story: Sendable, Hashable, Codable {
     public var id: FanslyID
     public var authorId: FanslyID
@@ -308,10 +324,12 @@ public struct Story: Sendable, Hashable, Codable {
     public var description: String?
     public var content: String
     public var createdAt: Date?
+    /// `media_stories.contentId` (an `account_media.id`); nil for v0.10 stories.
+    public var mediaId: FanslyID?
     public init(id: FanslyID, authorId: FanslyID, title: String? = nil, description: String? = nil,
-                content: String, createdAt: Date? = nil) {
+                content: String, createdAt: Date? = nil, mediaId: FanslyID? = nil) {
         self.id = id; self.authorId = authorId; self.title = title; self.description = description
-        self.content = content; self.createdAt = createdAt
+        self.content = content; self.createdAt = createdAt; self.mediaId = mediaId
     }
 }
 
@@ -323,5 +341,29 @@ extension AttachmentContent {
         case .bundle(let bundle): return bundle.media
         case .repost, .missing, .other: return []
         }
+    }
+}
+
+/// The media id in a downloaded file's name: the digits after the last `id_` (`…_id_123.mp4`,
+/// `…_preview_id_123.jpeg`).
+enum FileNameID {
+    static func mediaId(in name: String) -> FanslyID? {
+        let bytes = Array(name.utf8)
+        var index = bytes.count - 3
+        while index >= 0 {
+            if bytes[index] == UInt8(ascii: "i"), bytes[index + 1] == UInt8(ascii: "d"), bytes[index + 2] == UInt8(ascii: "_") {
+                var end = index + 3
+                var value: FanslyID = 0
+                while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 {
+                    let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                    guard !overflow else { return nil }
+                    value = product + FanslyID(bytes[end] - 48)
+                    end += 1
+                }
+                if end > index + 3 { return value }
+            }
+            index -= 1
+        }
+        return nil
     }
 }

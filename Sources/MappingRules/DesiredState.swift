@@ -163,9 +163,13 @@ public struct DesiredState: Sendable, Hashable, Codable {
     public var entities: [DesiredEntity]
     /// Per creator username: the folders, in Stash's view, that hold its files.
     public var creatorFolders: [String: [String]]
-    public init(entities: [DesiredEntity], creatorFolders: [String: [String]] = [:]) {
-        self.entities = entities; self.creatorFolders = creatorFolders
+    /// How `creatorFolders` derive from the download folder (set by the engine; not encoded).
+    public var folderLayout: FolderLayout?
+    public init(entities: [DesiredEntity], creatorFolders: [String: [String]] = [:], folderLayout: FolderLayout? = nil) {
+        self.entities = entities; self.creatorFolders = creatorFolders; self.folderLayout = folderLayout
     }
+
+    private enum CodingKeys: String, CodingKey { case entities, creatorFolders }
 }
 
 // Plans and golden files are read by people and other tools: values encode as one-key objects

@@ -57,6 +57,13 @@ final class DiagnosticSink {
         diagnostics.append(RuleDiagnostic(location, message))
     }
 
+    /// Problems that do not stop the rules from loading (a download folder missing on this machine).
+    private(set) var warnings: [RuleDiagnostic] = []
+
+    func warning(_ location: SourceLocation, _ message: String) {
+        warnings.append(RuleDiagnostic(location, message))
+    }
+
     var isEmpty: Bool { diagnostics.isEmpty }
 
     var sorted: [RuleDiagnostic] {

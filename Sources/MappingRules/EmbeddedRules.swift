@@ -559,6 +559,16 @@ tags:
           "items": {
             "type": "string"
           }
+        },
+        "custom_fields": {
+          "description": "Stash custom fields set on every tag the rules produce (Stash v0.31+): name → text (templates without record variables).",
+          "type": "object",
+          "propertyNames": {
+            "pattern": "^[^.]+$"
+          },
+          "additionalProperties": {
+            "$ref": "#/$defs/template"
+          }
         }
       }
     }
@@ -1721,6 +1731,9 @@ tags:
             "withoutImages": {
               "type": "boolean",
               "description": "post and message galleries: also produce the gallery when the post has videos but no pictures, to group its scenes"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1779,6 +1792,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/sceneFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1837,6 +1853,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/imageFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1892,6 +1911,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/performerFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -1957,6 +1979,9 @@ tags:
                   "$ref": "#/$defs/performerFields"
                 }
               }
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -2010,6 +2035,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/studioFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -2063,6 +2091,9 @@ tags:
             },
             "fields": {
               "$ref": "#/$defs/networkFields"
+            },
+            "custom_fields": {
+              "$ref": "#/$defs/customFields"
             }
           }
         }
@@ -2118,6 +2149,16 @@ tags:
           }
         }
       ]
+    },
+    "customFields": {
+      "description": "Stash custom fields: name → template (or a long-form field). Written with Stash's `partial` (other keys are kept). Scenes, images, galleries, studios and tags have custom fields since Stash v0.31, performers since v0.28; on an older Stash they are left out with a notice.",
+      "type": "object",
+      "propertyNames": {
+        "pattern": "^[^.]+$"
+      },
+      "additionalProperties": {
+        "$ref": "#/$defs/textField"
+      }
     }
   }
 }

@@ -21,7 +21,9 @@ public struct MappingEngine: Sendable {
     public func evaluate(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> DesiredState {
         let evaluation = Evaluation(rules: rules, source: source, tracing: false)
         try evaluation.run(creators: creators ?? source.creatorAccounts())
-        return evaluation.builder.state()
+        var state = evaluation.builder.state()
+        state.folderLayout = rules.folderLayout(source: source, creatorFolders: state.creatorFolders)
+        return state
     }
 
     /// Evaluates with provenance: the state plus, per entity and field, the rule that produced it.
@@ -293,6 +295,10 @@ final class Evaluation {
         let parentOrigin = FieldOrigin(rule: "tags.parents.\(name)", location: rules.tags.parentLocations[key]?.description)
         let parents = (rules.tags.parents[key] ?? []).compactMap { tag(named: $0, depth: depth + 1, origin: parentOrigin) }
         if !parents.isEmpty { fields.append(DesiredField(name: "parent_ids", value: .references(parents), strategy: rules.tags.strategy)) }
+        for custom in rules.tags.customFields {
+            let value = custom.value.render(RecordContext(urls: rules.urls))
+            if !value.isEmpty { fields.append(DesiredField(name: "custom_fields." + custom.name, value: .string(value), strategy: rules.tags.strategy)) }
+        }
         var match: [MatchKey] = [.name(name, disambiguation: nil)]
         match += aliases.map { .name($0, disambiguation: nil) }
         add(DesiredEntity(address: address, fields: fields, match: match, createMissing: rules.tags.createMissing,

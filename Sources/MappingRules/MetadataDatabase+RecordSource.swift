@@ -1,10 +1,8 @@
 import Foundation
 import FanslyMetadata
 
-extension MetadataDatabase: MetadataRecordSource {
-    /// The folder holding the database: where the downloader keeps `metadata_db.sqlite3` by default.
-    public var defaultDownloadRoot: String? { URL(fileURLWithPath: path).deletingLastPathComponent().path }
-}
+/// `defaultDownloadRoot` (the database's folder) comes from `MetadataStore`.
+extension MetadataDatabase: MetadataRecordSource {}
 
 extension MappingEngine {
     /// Evaluates the rules over a metadata database, streaming each creator's records page by page.

@@ -110,10 +110,9 @@ struct RecordContext {
         case .mediaCreatedAt: return Self.date(media?.createdAt ?? media?.media.createdAt)
         case .mediaFilename: return Self.text(file?.localFilename)
         case .mediaContentHash:
-            guard let media, let file else { return .null }
-            if file.fileMediaId == media.media.id { return Self.text(media.media.contentHash) }
-            if let preview = media.preview, preview.id == file.fileMediaId { return Self.text(preview.contentHash) }
-            return Self.text(media.variants.first { $0.id == file.fileMediaId }?.contentHash)
+            // The hash of the row that records the file (an HLS video's original in v0.11+).
+            guard media != nil, let file else { return .null }
+            return Self.text(file.contentHash)
         case .mediaIsRepost: return media == nil ? .null : .bool(reposter != nil)
         case .mediaReposter: return Self.text(reposter)
         case .mediaDeleted: return media.map { .bool($0.deleted) } ?? .null

@@ -173,7 +173,10 @@ struct RuleCompiler {
             }
         }
         if let value = node["respectOrganized"] { settings.respectOrganized = bool(value, "settings.respectOrganized") ?? true }
-        if let value = node["downloadRoot"] { settings.downloadRoot = text(value, "settings.downloadRoot") }
+        if let value = node["downloadRoot"], let root = text(value, "settings.downloadRoot"), !root.isEmpty {
+            settings.downloadRoot = LocalPath.resolve(root, relativeToFile: value.location.file)
+            settings.downloadRootLocation = value.location
+        }
         if let value = node["pathMap"] {
             for item in sequence(value, "settings.pathMap") {
                 guard expectMapping(item, "a settings.pathMap entry") != nil else { continue }
@@ -266,7 +269,9 @@ struct RuleCompiler {
                               when: nil, fields: [], path: path)
         if let enabled = node.bool { rule.enabled = enabled; return enabled ? rule : .disabled(path) }
         guard expectMapping(node, path) != nil else { return .disabled(path) }
-        checkKeys(node, allowed: ["enabled", "when", "createMissing", "respectOrganized", "match", "strategy", "fields"] + extraKeys, path: path)
+        let customFieldsKey = kind == .chapter ? [] : ["custom_fields"]
+        checkKeys(node, allowed: ["enabled", "when", "createMissing", "respectOrganized", "match", "strategy", "fields"] + customFieldsKey + extraKeys,
+                  path: path)
         if let value = node["enabled"] { rule.enabled = bool(value, "\(path).enabled") ?? true }
         if let value = node["createMissing"], let create = bool(value, "\(path).createMissing") {
             if create && (kind == .scene || kind == .image) {
@@ -295,7 +300,28 @@ struct RuleCompiler {
         if let fieldsNode = node["fields"], expectMapping(fieldsNode, "\(path).fields") != nil {
             rule.fields = fields(fieldsNode, specs: specs, path: "\(path).fields", roots: roots, strategy: strategy)
         }
+        if kind != .chapter, let customNode = node["custom_fields"], expectMapping(customNode, "\(path).custom_fields") != nil {
+            rule.fields += customFields(customNode, path: "\(path).custom_fields", roots: roots, strategy: strategy, usage: usage(path))
+        }
         return rule
+    }
+
+    /// `custom_fields`: Stash custom field name → template, each planned as the field
+    /// `custom_fields.<name>` (written with Stash's `partial`, never `full`).
+    mutating func customFields(_ node: RuleNode, path: String, roots: Roots, strategy: FieldStrategy, usage: String) -> [FieldRule] {
+        var result: [FieldRule] = []
+        for entry in node.entries ?? [] {
+            let name = entry.key.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, !name.contains(".") else {
+                sink.error(entry.keyLocation, "\(path): '\(entry.key)' is not a custom field name (give a name without dots)")
+                continue
+            }
+            let spec = FieldSpec(name: name, output: "custom_fields." + name, type: .text)
+            if let rule = field(entry.value, spec: spec, path: "\(path).\(name)", roots: roots, strategy: strategy, usage: usage) {
+                result.append(rule)
+            }
+        }
+        return result
     }
 
     static func plural(_ word: String) -> String {
@@ -537,7 +563,20 @@ struct RuleCompiler {
         tags.respectOrganized = respectOrganizedDefault
         guard let node else { tags.hashtagsEnabled = false; return tags }
         guard expectMapping(node, "tags") != nil else { return tags }
-        checkKeys(node, allowed: ["createMissing", "match", "strategy", "hashtags", "aliases", "ignore", "extra", "parents", "words"], path: "tags")
+        checkKeys(node, allowed: ["createMissing", "match", "strategy", "hashtags", "aliases", "ignore", "extra", "parents", "words", "custom_fields"],
+                  path: "tags")
+        if let custom = node["custom_fields"], expectMapping(custom, "tags.custom_fields") != nil {
+            for entry in custom.entries ?? [] {
+                guard !entry.key.isEmpty, !entry.key.contains("."),
+                      let source = text(entry.value, "tags.custom_fields.\(entry.key)") else {
+                    sink.error(entry.keyLocation, "tags.custom_fields: '\(entry.key)' is not a custom field name (give a name without dots)")
+                    continue
+                }
+                if let template = compileTemplate(source, at: entry.value, roots: [], usage: "tags.custom_fields") {
+                    tags.customFields.append(NamedTemplate(name: entry.key, value: template))
+                }
+            }
+        }
         if let value = node["createMissing"] { tags.createMissing = bool(value, "tags.createMissing") ?? true }
         if let value = node["strategy"] { tags.strategy = strategy(value, "tags.strategy") ?? .merge }
         if let value = node["match"] {

@@ -129,6 +129,12 @@ struct ExtraTag: Sendable, Hashable {
 }
 
 /// Tag derivation: hashtag → name, aliases, ignore list, extra tags, parents.
+/// A template under a name (`tags.custom_fields` entries).
+struct NamedTemplate: Sendable, Hashable {
+    var name: String
+    var value: Template
+}
+
 struct TagRules: Sendable, Hashable {
     var createMissing = true
     var respectOrganized = true
@@ -148,6 +154,8 @@ struct TagRules: Sendable, Hashable {
     var parents: [String: [String]] = [:]
     var vocabulary: Vocabulary = .empty
     var strategy: FieldStrategy = .merge
+    /// `tags.custom_fields`: set on every tag the rules produce (templates without record variables).
+    var customFields: [NamedTemplate] = []
     /// Where the rules say what they say about tags, for `rules explain`.
     var hashtagNameLocation: SourceLocation?
     var aliasLocations: [String: SourceLocation] = [:]
@@ -169,15 +177,28 @@ enum WallMode: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One folder rewrite: paths under `from` on this machine are under `to` in Stash.
-struct PathMapping: Sendable, Hashable {
-    var from: String
-    var to: String
+public struct PathMapping: Sendable, Hashable {
+    public var from: String
+    public var to: String
+    public init(from: String, to: String) { self.from = from; self.to = to }
+
+    /// Reads `FROM=TO` (`--path-map`): both sides non-empty, `FROM` an absolute path or `~/…`.
+    public init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "=") else { return nil }
+        let from = argument[..<equals].trimmingCharacters(in: .whitespaces)
+        let to = argument[argument.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        guard !to.isEmpty, from.hasPrefix("/") || from == "~" || from.hasPrefix("~/") else { return nil }
+        self.init(from: from, to: to)
+    }
 }
 
 /// Global settings.
 struct Settings: Sendable, Hashable {
     var respectOrganized = true
+    /// Absolute: `~` expanded, a relative path resolved against its rule file's folder.
     var downloadRoot: String?
+    /// Where `downloadRoot` was set (nil: the database's folder, or the command line).
+    var downloadRootLocation: SourceLocation?
     var pathMap: [PathMapping] = []
     var creatorFolders: [Template] = []
     /// What `item.caption` reads: the text titles are made from.

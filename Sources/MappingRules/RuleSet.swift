@@ -9,6 +9,9 @@ public struct RuleSet: Sendable {
     /// The merged rules as canonical JSON (sorted keys): equal for equal effective rules,
     /// whatever the comments, key order or file split. SyncEngine hashes it into plans.
     public internal(set) var canonicalData: Data
+    /// Problems that do not stop the rules from working, each as `file:line:column: message`
+    /// (a `settings.downloadRoot` that does not exist on this machine).
+    public internal(set) var warnings: [RuleDiagnostic] = []
 
     var settings = Settings()
     var urls = URLTemplates()
@@ -105,6 +108,8 @@ public struct RuleSet: Sendable {
         var compiler = RuleCompiler(sink: sink)
         var set = compiler.compile(root, files: names)
         guard sink.isEmpty else { throw RulesError(diagnostics: sink.sorted) }
+        set.checkDownloadRoot(sink: sink)
+        set.warnings = sink.warnings
         set.mergedRoot = root
         return set
     }

@@ -82,7 +82,7 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
     /// Objects fetched per page by the finds that iterate every page.
     public var pageSize: Int
     public var retryPolicy: RetryPolicy
-    /// Stash's session cookie, sent instead of a key (a Stash plugin task) and refreshed from answers.
+    /// A Stash plugin's session cookie, sent instead of an API key (and refreshed from `Set-Cookie`).
     public var sessionCookie: StashSessionCookie?
 
     public init(baseURL: URL, apiKey: StashAPIKey? = nil,

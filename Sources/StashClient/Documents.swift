@@ -62,9 +62,8 @@ enum StashDocuments {
           findImages(filter: $filter, image_filter: $image_filter, ids: $ids) { count images { ...ImageFields } }
         }
         """ + "\n" + imageFields
-    static let serverInfo = """
-        query ServerInfo { version { version hash build_time } systemStatus { appSchema databaseSchema status } }
-        """
+    static let serverInfo = "query ServerInfo { version { version hash build_time } systemStatus { appSchema databaseSchema status } "
+        + capabilityProbe + " }"
 
     /// `mutation Batch($i0: T!, …) { u0: field(input: $i0) sel … }` for `count` items.
     static func batch(field: String, inputType: String, selection: String, count: Int) -> String {
@@ -89,9 +88,8 @@ enum StashDocuments {
             ("FindPerformers", findPerformers), ("FindStudios", findStudios), ("FindTags", findTags),
             ("FindGalleries", findGalleries), ("FindScenes", findScenes), ("FindImages", findImages),
             ("FindSceneSummaries", findSceneSummaries), ("FindImageSummaries", findImageSummaries),
-            ("ServerInfo", serverInfo),
+            ("ServerInfo", serverInfo), ("LibraryPaths", libraryPaths), ("PluginSettings", pluginSettings),
         ]
-        documents.append(("PluginSettings", pluginSettings))
         for mutation in MutationKind.all {
             documents.append(("Batch_\(mutation.field) x1", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 1)))
             documents.append(("Batch_\(mutation.field) x3", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 3)))

@@ -114,7 +114,7 @@ extension StashClient {
         let variables = FindVariables(filterVariable: kind.filterVariable,
                                       filter: FindFilter(page: page, perPage: perPage, sort: sort, direction: .ascending),
                                       objectFilter: filter, ids: ids)
-        let payload: [String: FindResult<Item>] = try await query(operation: kind.field, document: kind.document, variables: variables,
+        let payload: [String: FindResult<Item>] = try await query(operation: kind.field, document: capabilities.adapting(kind.document), variables: variables,
                                                                   stashKeys: kind.declaresStashKeys)
         guard let result = payload[kind.field] else {
             throw .malformedResponse(operation: kind.field, detail: "no \(kind.field) in data")

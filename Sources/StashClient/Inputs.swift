@@ -60,6 +60,8 @@ public struct StashIDInput: Sendable, Hashable, Codable {
 
 /// `PerformerCreateInput` (the fields a mapper sets).
 public struct PerformerCreateInput: Sendable, Hashable, Codable {
+    /// `custom_fields` (a plain map on creates; see `StashCapabilities` for which types have them).
+    public var customFields: [String: String]? = nil
     public var name: String
     public var disambiguation: String?
     public var urls: [String]?
@@ -85,6 +87,8 @@ public struct PerformerCreateInput: Sendable, Hashable, Codable {
 
 /// `PerformerUpdateInput`: only the set fields change; `urls`, `aliasList` and `tagIds` replace the lists.
 public struct PerformerUpdateInput: Sendable, Hashable, Codable {
+    /// `custom_fields`: `partial` sets keys and keeps the others (see `StashCapabilities`).
+    public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var name: String?
     public var disambiguation: String?
@@ -133,6 +137,10 @@ public struct BulkPerformerUpdateInput: Sendable, Hashable, Codable {
 
 /// `StudioCreateInput`.
 public struct StudioCreateInput: Sendable, Hashable, Codable {
+    /// `custom_fields` (a plain map on creates; see `StashCapabilities` for which types have them).
+    public var customFields: [String: String]? = nil
+    /// v0.31 and later (`StashCapabilities.studioOrganized`).
+    public var organized: Bool? = nil
     public var name: String
     public var urls: [String]?
     public var parentId: String?
@@ -151,6 +159,10 @@ public struct StudioCreateInput: Sendable, Hashable, Codable {
 
 /// `StudioUpdateInput`; `parentId: .null` detaches the studio from its parent.
 public struct StudioUpdateInput: Sendable, Hashable, Codable {
+    /// `custom_fields`: `partial` sets keys and keeps the others (see `StashCapabilities`).
+    public var customFields: CustomFieldsInput? = nil
+    /// v0.31 and later (`StashCapabilities.studioOrganized`).
+    public var organized: Bool? = nil
     public var id: String
     public var name: String?
     public var urls: [String]?
@@ -189,6 +201,8 @@ public struct BulkStudioUpdateInput: Sendable, Hashable, Codable {
 
 /// `TagCreateInput`.
 public struct TagCreateInput: Sendable, Hashable, Codable {
+    /// `custom_fields` (a plain map on creates; see `StashCapabilities` for which types have them).
+    public var customFields: [String: String]? = nil
     public var name: String
     public var sortName: String?
     public var description: String?
@@ -207,6 +221,8 @@ public struct TagCreateInput: Sendable, Hashable, Codable {
 
 /// `TagUpdateInput`.
 public struct TagUpdateInput: Sendable, Hashable, Codable {
+    /// `custom_fields`: `partial` sets keys and keeps the others (see `StashCapabilities`).
+    public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var name: String?
     public var sortName: String?
@@ -246,6 +262,8 @@ public struct BulkTagUpdateInput: Sendable, Hashable, Codable {
 
 /// `GalleryCreateInput`; `title` must not be blank.
 public struct GalleryCreateInput: Sendable, Hashable, Codable {
+    /// `custom_fields` (a plain map on creates; see `StashCapabilities` for which types have them).
+    public var customFields: [String: String]? = nil
     public var title: String
     public var code: String?
     public var urls: [String]?
@@ -270,6 +288,8 @@ public struct GalleryCreateInput: Sendable, Hashable, Codable {
 
 /// `GalleryUpdateInput`.
 public struct GalleryUpdateInput: Sendable, Hashable, Codable {
+    /// `custom_fields`: `partial` sets keys and keeps the others (see `StashCapabilities`).
+    public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var title: String?
     public var code: String?
@@ -347,6 +367,8 @@ public struct GalleryChapterUpdateInput: Sendable, Hashable, Codable {
 
 /// `SceneUpdateInput`.
 public struct SceneUpdateInput: Sendable, Hashable, Codable {
+    /// `custom_fields`: `partial` sets keys and keeps the others (see `StashCapabilities`).
+    public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var title: String?
     public var code: String?
@@ -400,6 +422,8 @@ public struct BulkSceneUpdateInput: Sendable, Hashable, Codable {
 
 /// `ImageUpdateInput`.
 public struct ImageUpdateInput: Sendable, Hashable, Codable {
+    /// `custom_fields`: `partial` sets keys and keeps the others (see `StashCapabilities`).
+    public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var title: String?
     public var code: String?

@@ -56,6 +56,8 @@ public struct Performer: Sendable, Hashable, Codable, Identifiable {
     public var favorite: Bool
     public var tags: [NamedRef]
     public var stashIds: [StashID]
+    /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
+    public var customFields: CustomFieldValues?
 
     public init(id: String, name: String, disambiguation: String? = nil, aliasList: [String] = [], urls: [String]? = [],
                 gender: Gender? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
@@ -73,10 +75,14 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
     public var aliases: [String]
     public var urls: [String]
     public var parentStudio: NamedRef?
+    /// v0.31 and later (see `StashCapabilities.studioOrganized`); nil when the server has no such field.
+    public var organized: Bool?
     public var details: String?
     public var favorite: Bool
     public var tags: [NamedRef]
     public var stashIds: [StashID]
+    /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
+    public var customFields: CustomFieldValues?
 
     public init(id: String, name: String, aliases: [String] = [], urls: [String] = [], parentStudio: NamedRef? = nil,
                 details: String? = nil, favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []) {
@@ -96,6 +102,8 @@ public struct Tag: Sendable, Hashable, Codable, Identifiable {
     public var ignoreAutoTag: Bool
     public var parents: [NamedRef]
     public var children: [NamedRef]
+    /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
+    public var customFields: CustomFieldValues?
 
     public init(id: String, name: String, sortName: String? = nil, description: String? = nil, aliases: [String] = [],
                 favorite: Bool = false, ignoreAutoTag: Bool = false, parents: [NamedRef] = [], children: [NamedRef] = []) {
@@ -159,6 +167,8 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     public var chapters: [GalleryChapter]
     public var files: [StashFile]
     public var folder: StashFolder?
+    /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
+    public var customFields: CustomFieldValues?
 
     /// True when no zip file or folder backs the gallery.
     public var isUserCreated: Bool { files.isEmpty && folder == nil }
@@ -189,6 +199,8 @@ public struct Scene: Sendable, Hashable, Codable, Identifiable {
     public var tags: [NamedRef]
     public var galleries: [TitledRef]
     public var files: [StashFile]
+    /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
+    public var customFields: CustomFieldValues?
 
     public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
                 date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
@@ -215,6 +227,8 @@ public struct Image: Sendable, Hashable, Codable, Identifiable {
     public var galleries: [TitledRef]
     /// `visual_files`: image and video files alike.
     public var visualFiles: [StashFile]
+    /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
+    public var customFields: CustomFieldValues?
 
     public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
                 date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
@@ -244,7 +258,11 @@ public struct StashServerInfo: Sendable, Hashable {
     public var databaseSchema: Int?
     /// `OK`, `SETUP`, `NEEDS_MIGRATION`.
     public var status: String
-    public init(version: String?, hash: String, appSchema: Int, databaseSchema: Int?, status: String) {
+    /// What the server's schema accepts (custom fields on which types…).
+    public var capabilities: StashCapabilities
+    public init(version: String?, hash: String, appSchema: Int, databaseSchema: Int?, status: String,
+                capabilities: StashCapabilities = StashCapabilities()) {
         self.version = version; self.hash = hash; self.appSchema = appSchema; self.databaseSchema = databaseSchema; self.status = status
+        self.capabilities = capabilities
     }
 }

@@ -15,6 +15,7 @@ public final class StashClient: Sendable {
     public let configuration: StashConfiguration
     let transport: GraphQLTransport
     private let logger: Logger
+    let capabilityStore = CapabilityStore()
 
     public init(configuration: StashConfiguration, logger: Logger = Logger(label: "fansly-stash.client")) {
         self.configuration = configuration
@@ -36,8 +37,15 @@ public final class StashClient: Sendable {
         struct Reply: Decodable {
             struct Version: Decodable { let version: String?; let hash: String }
             struct Status: Decodable { let appSchema: Int; let databaseSchema: Int?; let status: String }
+            struct InputType: Decodable { struct Field: Decodable { let name: String }; let inputFields: [Field]? }
             let version: Version
             let systemStatus: Status
+            let performerInput, studioInput, tagInput, galleryInput, sceneInput, imageInput: InputType?
+
+            var probe: [String: [String]?] {
+                ["performerInput": performerInput, "studioInput": studioInput, "tagInput": tagInput, "galleryInput": galleryInput,
+                 "sceneInput": sceneInput, "imageInput": imageInput].mapValues { $0?.inputFields?.map(\.name) }
+            }
         }
         let url = configuration.baseURL.absoluteString
         let reply: Reply
@@ -52,7 +60,7 @@ public final class StashClient: Sendable {
         // Stash's JSON uses camelCase here (`appSchema`), which convertFromSnakeCase leaves alone.
         let info = StashServerInfo(version: reply.version.version, hash: reply.version.hash,
                                    appSchema: reply.systemStatus.appSchema, databaseSchema: reply.systemStatus.databaseSchema,
-                                   status: reply.systemStatus.status)
+                                   status: reply.systemStatus.status, capabilities: StashCapabilities(probe: reply.probe))
         switch info.status {
         case "OK": break
         case "NEEDS_MIGRATION":
@@ -75,8 +83,13 @@ public final class StashClient: Sendable {
         } else {
             logger.notice("Stash reports no version (a development build, hash \(info.hash)); assuming it is compatible")
         }
+        capabilityStore.set(info.capabilities)
         return info
     }
+
+    /// What the connected Stash accepts beyond the oldest supported version (custom fields on
+    /// which types…), as `connect()` found; before it, nothing beyond.
+    public var capabilities: StashCapabilities { capabilityStore.current ?? StashCapabilities() }
 
     // MARK: Finds
 

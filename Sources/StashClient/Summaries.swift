@@ -24,6 +24,8 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     public var galleries: [TitledRef]
     /// Full paths of the scene's `files` or the image's `visual_files`, as Stash sees them.
     public var paths: [String]
+    /// `custom_fields`, when the server has them (v0.31).
+    public var customFields: CustomFieldValues?
 
     public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
                 photographer: String? = nil, date: String? = nil, urls: [String] = [], organized: Bool = false,
@@ -36,7 +38,7 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
 
     private enum Keys: String, CodingKey {
         case id, title, code, details, director, photographer, date, urls, organized, studio, performers, tags, galleries
-        case files, visualFiles = "visual_files"
+        case files, visualFiles = "visual_files", customFields = "custom_fields"
     }
     private struct PathOnly: Decodable { let path: String }
 
@@ -58,6 +60,7 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
         let files = try container.decodeIfPresent([PathOnly].self, forKey: .files)
             ?? container.decodeIfPresent([PathOnly].self, forKey: .visualFiles) ?? []
         paths = files.map(\.path)
+        customFields = try container.decodeIfPresent(CustomFieldValues.self, forKey: .customFields)
     }
 }
 
@@ -107,4 +110,28 @@ extension StashClient {
     public func findSummaries(_ kind: MediaKind, ids: [String]) async throws(StashError) -> [MediaSummary] {
         try await findByIds(kind == .scenes ? .sceneSummaries : .imageSummaries, ids: ids)
     }
+}
+
+extension StashClient {
+    /// One page of scenes or images matching `filter`, as summaries, sorted by path (1-based `page`).
+    public func findSummaries(_ kind: MediaKind, filter: MediaFilter?, page: Int, perPage: Int) async throws(StashError) -> FindPage<MediaSummary> {
+        try await findPage(kind == .scenes ? .sceneSummaries : .imageSummaries, filter: filter, ids: nil, page: page,
+                           perPage: perPage, sort: "path")
+    }
+
+    /// The folders Stash scans (Settings → Library), from `configuration.general.stashes`.
+    public func libraryPaths() async throws(StashError) -> [String] {
+        struct Reply: Decodable {
+            struct Configuration: Decodable { let general: General }
+            struct General: Decodable { let stashes: [Library] }
+            struct Library: Decodable { let path: String }
+            let configuration: Configuration
+        }
+        let reply: Reply = try await query(operation: "LibraryPaths", document: StashDocuments.libraryPaths, variables: EmptyVariables())
+        return reply.configuration.general.stashes.map(\.path)
+    }
+}
+
+extension StashDocuments {
+    static let libraryPaths = "query LibraryPaths { configuration { general { stashes { path } } } }"
 }

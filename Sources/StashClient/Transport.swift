@@ -90,7 +90,7 @@ final class GraphQLTransport: @unchecked Sendable {
         request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
         request.setValue("keep-alive", forHTTPHeaderField: "Connection")
         if let key = configuration.apiKey { request.setValue(key.value, forHTTPHeaderField: "ApiKey") }
-        if let cookie = configuration.sessionCookie { request.setValue(cookie.headerValue, forHTTPHeaderField: "Cookie") }
+        if let cookie = configuration.sessionCookie { request.setValue(cookie.header, forHTTPHeaderField: "Cookie") }
         request.httpBody = Self.body(document: document, variables: variables)
 
         let started = ContinuousClock.now
@@ -105,9 +105,8 @@ final class GraphQLTransport: @unchecked Sendable {
         guard let http = response as? HTTPURLResponse else {
             throw AttemptFailure(error: .malformedResponse(operation: operation, detail: "not an HTTP response"), delivery: .maybeDelivered, isTransient: false)
         }
-        // Stash renews the session with every answer it authenticated by the cookie.
-        if let cookie = configuration.sessionCookie, let header = http.value(forHTTPHeaderField: "Set-Cookie") {
-            cookie.update(fromSetCookieHeader: header)
+        if let cookie = configuration.sessionCookie, let setCookie = http.value(forHTTPHeaderField: "Set-Cookie") {
+            cookie.refresh(fromSetCookie: setCookie)
         }
         switch http.statusCode {
         case 200..<300:
@@ -115,7 +114,7 @@ final class GraphQLTransport: @unchecked Sendable {
         case 401:
             throw AttemptFailure(error: .unauthorized(url: configuration.baseURL.absoluteString,
                                                       keyVariable: configuration.apiKeyEnvironmentVariable,
-                                                      keyWasSent: configuration.apiKey != nil || configuration.sessionCookie != nil),
+                                                      keyWasSent: configuration.apiKey != nil),
                                  delivery: .answered, isTransient: false)
         case 400, 422:
             let errors = (try? decoder.decode(ErrorEnvelope.self, from: data).errors) ?? nil

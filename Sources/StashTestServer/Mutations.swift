@@ -63,6 +63,7 @@ extension StashState {
     }
 
     func applyPerformerFields(_ input: InputObject, to performer: inout TestPerformer) throws {
+        try input.applyCustomFields(to: &performer.customFields)
         if let urls = try Self.checkURLs(input) { performer.urls = urls }
         if input.has("gender") { performer.gender = input.rawString("gender") }
         if input.has("birthdate") { performer.birthdate = try Self.validDate(input.string("birthdate")) }
@@ -180,6 +181,8 @@ extension StashState {
     }
 
     func applyStudioFields(_ input: InputObject, to studio: inout TestStudio) throws {
+        try input.applyCustomFields(to: &studio.customFields)
+        if let organized = input.bool("organized") { studio.organized = organized }
         if let urls = try Self.checkURLs(input) { studio.urls = urls }
         if input.has("parent_id") {
             let parent = try input.id("parent_id")
@@ -261,6 +264,7 @@ extension StashState {
     }
 
     mutating func applyTagFields(_ input: InputObject, to tag: inout TestTag) throws {
+        try input.applyCustomFields(to: &tag.customFields)
         if input.has("sort_name") { tag.sortName = input.string("sort_name") ?? "" }
         if input.has("description") { tag.description = input.string("description") ?? "" }
         if let favorite = input.bool("favorite") { tag.favorite = favorite }
@@ -356,6 +360,7 @@ extension StashState {
     }
 
     func applyGalleryFields(_ input: InputObject, to gallery: inout TestGallery) throws {
+        try input.applyCustomFields(to: &gallery.customFields)
         if input.has("title") { gallery.title = input.string("title") ?? "" }
         if input.has("code") { gallery.code = input.string("code") ?? "" }
         if input.has("details") { gallery.details = input.string("details") ?? "" }
@@ -493,6 +498,7 @@ extension StashState {
     }
 
     func applySceneFields(_ input: InputObject, to scene: inout TestScene) throws {
+        try input.applyCustomFields(to: &scene.customFields)
         if input.has("title") { scene.title = input.string("title") ?? "" }
         if input.has("code") { scene.code = input.string("code") ?? "" }
         if input.has("details") { scene.details = input.string("details") ?? "" }
@@ -530,6 +536,7 @@ extension StashState {
     mutating func imageUpdate(_ input: InputObject) throws -> Int {
         let id = try input.id("id") ?? 0
         guard var image = images[id] else { throw ResolverError("image with id \(id) not found") }
+        try input.applyCustomFields(to: &image.customFields)
         if input.has("title") { image.title = input.string("title") ?? "" }
         if input.has("code") { image.code = input.string("code") ?? "" }
         if input.has("details") { image.details = input.string("details") ?? "" }

@@ -10,6 +10,7 @@ struct PerformerNode: KeySubscriptable, Sendable {
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
+        case "custom_fields": return customFieldsMap(record.customFields)
         case "name": return record.name
         case "disambiguation": return record.disambiguation
         case "url": return record.urls.first ?? ""
@@ -51,6 +52,8 @@ struct StudioNode: KeySubscriptable, Sendable {
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
+        case "custom_fields": return customFieldsMap(record.customFields)
+        case "organized": return record.organized
         case "name": return record.name
         case "url": return record.urls.first ?? ""
         case "urls": return record.urls
@@ -74,6 +77,7 @@ struct TagNode: KeySubscriptable, Sendable {
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
+        case "custom_fields": return customFieldsMap(record.customFields)
         case "name": return record.name
         case "sort_name": return record.sortName
         case "description": return record.description
@@ -168,6 +172,7 @@ struct GalleryNode: KeySubscriptable, Sendable {
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
+        case "custom_fields": return customFieldsMap(record.customFields)
         case "title": return record.title
         case "code": return record.code
         case "details": return record.details
@@ -197,6 +202,7 @@ struct SceneNode: KeySubscriptable, Sendable {
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
+        case "custom_fields": return customFieldsMap(record.customFields)
         case "title": return record.title
         case "code": return record.code
         case "details": return record.details
@@ -223,6 +229,7 @@ struct ImageNode: KeySubscriptable, Sendable {
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
+        case "custom_fields": return customFieldsMap(record.customFields)
         case "title": return record.title
         case "code": return record.code
         case "details": return record.details

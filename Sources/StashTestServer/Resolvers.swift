@@ -3,12 +3,12 @@ import GraphQL
 
 extension StashTestServer {
     /// The schema, built once: resolvers find their server through the request context.
-    static let sharedSchema: GraphQLSchema = makeSchema()
+    static let sharedSchema: GraphQLSchema = makeSchema(sdl: TestSchema.sdl(for: .v0_30))
 
     /// Builds the schema from the SDL subset and attaches the resolvers of Query and Mutation.
-    static func makeSchema() -> GraphQLSchema {
+    static func makeSchema(sdl: String) -> GraphQLSchema {
         do {
-            let schema = try buildSchema(source: Source(body: TestSchema.sdl, name: "stash-test-schema"))
+            let schema = try buildSchema(source: Source(body: sdl, name: "stash-test-schema"))
             try attachQueryResolvers(schema.queryType!)
             try attachMutationResolvers(schema.mutationType!)
             try attachVisualFileResolution(schema)
@@ -48,7 +48,7 @@ extension StashTestServer {
                 case "version":
                     return PlainNode(values: ["version": server.version as (any Sendable)?, "hash": "b23b0267", "build_time": "2025-12-01 00:00:00"])
                 case "systemStatus":
-                    return PlainNode(values: ["databaseSchema": 75, "appSchema": 75, "status": server.status, "os": "linux",
+                    return PlainNode(values: ["databaseSchema": server.line.appSchema, "appSchema": server.line.appSchema, "status": server.status, "os": "linux",
                                               "workingDir": "/root", "homeDir": "/root", "databasePath": "/root/.stash/stash-go.sqlite",
                                               "configPath": "/root/.stash/config.yml"])
                 case "configuration": return server.configurationNode()

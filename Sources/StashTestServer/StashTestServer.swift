@@ -68,12 +68,17 @@ public final class StashTestServer: @unchecked Sendable {
     private var serverTask: Task<Void, Error>?
     private var documentCache: [String: Result<Document, GraphQLErrorList>] = [:]
     private var _port: UInt16 = 0
-    /// Session-cookie authentication, when required (`requireSessionCookie`).
-    let sessionCookies = LockedBox<SessionCookies?>(nil)
-    private var schema: GraphQLSchema { Self.sharedSchema }
+    var sessions = SessionCookieJar()
+    private var schema: GraphQLSchema { line == .v0_31 ? Self.sharedSchemaV031 : Self.sharedSchema }
+    /// The Stash release whose API the server speaks.
+    public let line: StashSchemaLine
 
-    /// A server requiring `apiKey` (nil: no authentication).
-    public init(apiKey: String? = nil) { self.apiKey = apiKey }
+    /// A server requiring `apiKey` (nil: no authentication), speaking `line`'s API.
+    public init(apiKey: String? = nil, line: StashSchemaLine = .v0_30) {
+        self.apiKey = apiKey
+        self.line = line
+        _version = line.rawValue
+    }
 
     deinit { serverTask?.cancel() }
 
@@ -81,11 +86,11 @@ public final class StashTestServer: @unchecked Sendable {
 
     /// Starts listening on a free port of 127.0.0.1.
     public func start() async throws {
-        _ = Self.sharedSchema
+        _ = schema
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
         let handler = ClosureHTTPHandler { [weak self] request in
             guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
-            return await self.authenticatingSession(request) { await self.handle($0) }
+            return self.refreshingSession(of: request, await self.handle(request))
         }
         let server = HTTPServer(address: address, timeout: 60, logger: .disabled, handler: handler)
         locked { self.server = server }
@@ -196,7 +201,7 @@ public final class StashTestServer: @unchecked Sendable {
         // Auth first, as Stash's middleware does: 401 with an empty body.
         let sentKey = request.headers[HTTPHeader("ApiKey")] ?? request.query.first { $0.name == "apikey" }?.value
         if let apiKey {
-            guard sentKey == apiKey else { return Self.unauthorized() }
+            guard sentKey == apiKey || hasValidSession(request) else { return Self.unauthorized() }
         } else if let sentKey, !sentKey.isEmpty {
             return Self.unauthorized()
         }
@@ -473,6 +478,9 @@ public final class StashTestServer: @unchecked Sendable {
     }
 
     // MARK: Locking
+
+    /// The session cookies, under the server's lock.
+    func modifySessions<T>(_ body: (inout SessionCookieJar) -> T) -> T { locked { body(&sessions) } }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock(); defer { lock.unlock() }

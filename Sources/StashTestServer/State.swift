@@ -6,6 +6,8 @@ import Foundation
 /// A performer held by the test server.
 public struct TestPerformer: Sendable, Hashable {
     public var id: Int
+    /// `custom_fields` (performers since v0.28; the others since v0.31).
+    public var customFields: [String: String] = [:]
     public var name: String
     public var disambiguation = ""
     public var aliases: [String] = []
@@ -31,6 +33,10 @@ public struct TestStashID: Sendable, Hashable {
 /// A studio held by the test server.
 public struct TestStudio: Sendable, Hashable {
     public var id: Int
+    /// `custom_fields` (performers since v0.28; the others since v0.31).
+    public var customFields: [String: String] = [:]
+    /// v0.31 and later.
+    public var organized = false
     public var name: String
     public var aliases: [String] = []
     public var urls: [String] = []
@@ -45,6 +51,8 @@ public struct TestStudio: Sendable, Hashable {
 /// A tag held by the test server.
 public struct TestTag: Sendable, Hashable {
     public var id: Int
+    /// `custom_fields` (performers since v0.28; the others since v0.31).
+    public var customFields: [String: String] = [:]
     public var name: String
     public var sortName = ""
     public var description = ""
@@ -58,6 +66,8 @@ public struct TestTag: Sendable, Hashable {
 /// A gallery: user-created (no zip, no folder) or created by a scan of a zip file or folder.
 public struct TestGallery: Sendable, Hashable {
     public var id: Int
+    /// `custom_fields` (performers since v0.28; the others since v0.31).
+    public var customFields: [String: String] = [:]
     public var title = ""
     public var code = ""
     public var details = ""
@@ -91,6 +101,8 @@ public struct TestChapter: Sendable, Hashable {
 /// A scene, created by seeding a scanned video path.
 public struct TestScene: Sendable, Hashable {
     public var id: Int
+    /// `custom_fields` (performers since v0.28; the others since v0.31).
+    public var customFields: [String: String] = [:]
     public var path: String
     public var fileId: Int
     public var title = ""
@@ -111,6 +123,8 @@ public struct TestScene: Sendable, Hashable {
 /// An image, created by seeding a scanned picture path.
 public struct TestImage: Sendable, Hashable {
     public var id: Int
+    /// `custom_fields` (performers since v0.28; the others since v0.31).
+    public var customFields: [String: String] = [:]
     public var path: String
     public var fileId: Int
     public var title = ""

@@ -253,5 +253,5 @@ enum TestSchema {
 
 /// The SDL the test server implements, for tests that check documents against it.
 public enum StashTestServerSDL {
-    public static var text: String { TestSchema.sdl }
+    public static var text: String { TestSchema.sdl(for: .v0_30) }
 }

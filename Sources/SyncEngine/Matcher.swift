@@ -24,6 +24,15 @@ public struct Matcher: Sendable {
     public static let offlineReason = "no Stash to look in (offline plan)"
     /// Why a media item whose only files are `.None` previews is unmatched.
     public static let nonePreviewReason = "preview file ends in .None, which Stash does not scan (rename it to its real extension)"
+    /// Why a media item Stash holds at another path than the creator folders is unmatched (the
+    /// paths are in `UnmatchedMedia.stashPaths`): one wording, so that the report counts them.
+    public static let outsideFoldersReason = "Stash holds the file outside the creator folders"
+    /// Why a media item Stash does not hold anywhere it looked is unmatched.
+    public static let notScannedReason = "not in Stash (not scanned yet?)"
+    /// Why a media item whose file name the database does not record is unmatched.
+    public static let noFileNameReason = "not in Stash, and the database records no downloaded file name"
+    /// Why a media item without a recorded download is unmatched.
+    public static let notDownloadedReason = "no downloaded file recorded in the database"
 
     public init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
         self.snapshot = snapshot; self.links = links
@@ -106,7 +115,7 @@ public struct Matcher: Sendable {
             let mediaId = entity.match.lazy.compactMap { key -> FanslyID? in
                 if case .fileMediaId(let id) = key { return id } else { return nil }
             }.first ?? 0
-            return .unmatchedMedia(fileMediaId: mediaId, reason: "no downloaded file recorded in the database", lookedFor: [])
+            return .unmatchedMedia(fileMediaId: mediaId, reason: Self.notDownloadedReason, lookedFor: [])
         }
         // The downloader puts files in subfolders (Timeline/Pictures…) that users rename, so the
         // search is "anywhere under the creator folder", written as a glob.
@@ -126,9 +135,8 @@ public struct Matcher: Sendable {
             }
         }
         for file in entity.files {
-            if let paths = snapshot.filesOutsideFolders[file.fileMediaId], let path = paths.first {
-                return .unmatchedMedia(fileMediaId: file.fileMediaId,
-                                       reason: "outside the creator folders: Stash has it at \(path)", lookedFor: lookedFor)
+            if let paths = snapshot.filesOutsideFolders[file.fileMediaId], !paths.isEmpty {
+                return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.outsideFoldersReason, lookedFor: lookedFor)
             }
         }
         if entity.files.allSatisfy({ $0.isPreview && ($0.basename?.hasSuffix(".None") ?? false) }) {
@@ -138,10 +146,9 @@ public struct Matcher: Sendable {
             return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.offlineReason, lookedFor: lookedFor)
         }
         if entity.files.allSatisfy({ $0.basename == nil }) {
-            return .unmatchedMedia(fileMediaId: file.fileMediaId,
-                                   reason: "not in Stash, and the database records no downloaded file name", lookedFor: lookedFor)
+            return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.noFileNameReason, lookedFor: lookedFor)
         }
-        return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: "not in Stash (not scanned yet?)", lookedFor: lookedFor)
+        return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.notScannedReason, lookedFor: lookedFor)
     }
 
     private func unique(_ ids: [String]) -> [String] {

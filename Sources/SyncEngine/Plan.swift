@@ -20,15 +20,85 @@ public struct Plan: Sendable, Hashable, Codable {
     public var changes: [PlannedChange]
     public var unmatched: [UnmatchedMedia]
     public var summary: PlanSummary
+    /// What the user should read once about the whole plan (posts that cannot be linked to their
+    /// media); written only when there is any.
+    public var notices: [PlanNotice]
 
     public init(formatVersion: Int = Plan.currentFormatVersion, createdAt: Date, tool: String, inputs: PlanInputs,
-                changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary) {
+                changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [PlanNotice] = []) {
         self.formatVersion = formatVersion; self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
-        self.changes = changes; self.unmatched = unmatched; self.summary = summary
+        self.changes = changes; self.unmatched = unmatched; self.summary = summary; self.notices = notices
     }
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary
+        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary, notices
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+        tool = try container.decode(String.self, forKey: .tool)
+        inputs = try container.decode(PlanInputs.self, forKey: .inputs)
+        changes = try container.decode([PlannedChange].self, forKey: .changes)
+        unmatched = try container.decode([UnmatchedMedia].self, forKey: .unmatched)
+        summary = try container.decode(PlanSummary.self, forKey: .summary)
+        notices = try container.decodeIfPresent([PlanNotice].self, forKey: .notices) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(formatVersion, forKey: .formatVersion)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(tool, forKey: .tool)
+        try container.encode(inputs, forKey: .inputs)
+        try container.encode(changes, forKey: .changes)
+        try container.encode(unmatched, forKey: .unmatched)
+        try container.encode(summary, forKey: .summary)
+        if !notices.isEmpty { try container.encode(notices, forKey: .notices) }
+    }
+}
+
+/// Something about the whole plan the user should read once, not tied to one change.
+public struct PlanNotice: Sendable, Hashable, Codable {
+    /// Stable identifier for scripts: `unlinked_posts`.
+    public var kind: String
+    /// Plain words, for the report.
+    public var message: String
+    /// The numbers the message gives, by name.
+    public var counts: [String: Int]
+
+    public init(kind: String, message: String, counts: [String: Int]) {
+        self.kind = kind; self.message = message; self.counts = counts
+    }
+
+    /// Posts the database cannot link to their media (fansly-scraper 0.13+ stores no attachment
+    /// rows); nil when every post is linked or no downloaded media is left without a post.
+    public static func unlinkedPosts(_ linkage: MediaLinkage) -> PlanNotice? {
+        guard linkage.isIncomplete else { return nil }
+        func number(_ value: Int) -> String {
+            let formatter = NumberFormatter()
+            formatter.numberStyle = .decimal
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.groupingSeparator = ","
+            formatter.usesGroupingSeparator = true
+            return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        }
+        var what = "\(number(linkage.postsWithoutAttachments)) of \(number(linkage.posts)) posts"
+        if linkage.messagesWithoutAttachments > 0 {
+            what += " and \(number(linkage.messagesWithoutAttachments)) of \(number(linkage.messages)) messages"
+        }
+        let media = linkage.unlinkedDownloadedMedia
+        let message = "\(what) cannot be linked to their media: fansly-scraper 0.13 and later no longer records which "
+            + "media a post or message shows (its attachments table stays empty), and fansly-stash does not guess it from dates. "
+            + "The \(number(media)) downloaded media no post reaches are still matched by their files, attributed to their "
+            + "creator, dated from their upload to Fansly and mapped by the media rules; they get no post title, caption or "
+            + "hashtag tags, and no post galleries are made for them. Posts that are linked (written by older versions) are mapped as usual."
+        return PlanNotice(kind: "unlinked_posts", message: message, counts: [
+            "posts": linkage.posts, "posts_without_media_links": linkage.postsWithoutAttachments,
+            "messages": linkage.messages, "messages_without_media_links": linkage.messagesWithoutAttachments,
+            "unlinked_downloaded_media": media,
+        ])
     }
 }
 
@@ -186,15 +256,19 @@ public struct UnmatchedMedia: Sendable, Hashable, Codable {
     public var fileMediaId: FanslyID
     /// Paths (in Stash's view) or folders looked in.
     public var lookedFor: [String]
-    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…
+    /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…: the same words
+    /// for every file of one kind of problem (the report counts them by reason).
     public var reason: String
-    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String) {
+    /// Where Stash holds the file instead, when it does (outside the creator folders).
+    public var stashPaths: [String]?
+    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String,
+                stashPaths: [String]? = nil) {
         self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
-        self.lookedFor = lookedFor; self.reason = reason
+        self.lookedFor = lookedFor; self.reason = reason; self.stashPaths = stashPaths
     }
 
     enum CodingKeys: String, CodingKey {
-        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason
+        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason, stashPaths = "stash_paths"
     }
 }
 

@@ -9,10 +9,10 @@ final class PlanBuilder {
     /// Where a scene or image stands once matched: chapters need to know how many images their
     /// gallery will hold, as Stash refuses a chapter that starts beyond them.
     enum MediaState: UInt8 {
-        case notMedia, inStash, unmatchedOffline, unmatchedNonePreview, unmatchedOther
+        case notMedia, inStash, unmatchedOffline, unmatchedNonePreview, unmatchedElsewhere, unmatchedNotDownloaded, unmatchedOther
 
         /// Listed among the unmatched media.
-        var isUnmatched: Bool { self == .unmatchedOffline || self == .unmatchedNonePreview || self == .unmatchedOther }
+        var isUnmatched: Bool { self != .notMedia && self != .inStash }
     }
 
     /// An object of Stash claimed by one entity; a second claim is ambiguous.
@@ -166,10 +166,9 @@ final class PlanBuilder {
             pending.append(index)
         case .none:
             if kind == .gallery, !snapshot.isOffline, !holdsMatchedMedia(index, entity) {
-                // An empty gallery helps nobody (and Stash refuses its chapters): wait for a scan.
+                // An empty gallery helps nobody (and Stash refuses its chapters): say what would fill it.
                 resolutions[index] = .unavailable
-                let what = Self.value(of: "image_ids", in: entity.pointee.fields) == nil ? "scenes" : "images"
-                skipped.append((index, skip(entity.pointee, .notCreated, "none of its \(what) is in Stash yet; scan them, then plan again")))
+                skipped.append((index, skip(entity.pointee, .notCreated, emptyGalleryReason(entity.pointee))))
             } else if entity.pointee.createMissing && kind != .scene && kind != .image {
                 resolutions[index] = .created
                 pending.append(index)
@@ -185,11 +184,47 @@ final class PlanBuilder {
             skipped.append((index, skip(entity.pointee, .ambiguous, detail)))
         case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
             resolutions[index] = .unavailable
-            mediaStates[index] = reason == Matcher.offlineReason ? .unmatchedOffline
-                : reason == Matcher.nonePreviewReason ? .unmatchedNonePreview : .unmatchedOther
+            mediaStates[index] = Self.state(unmatchedBecause: reason)
+            let elsewhere = reason == Matcher.outsideFoldersReason ? snapshot.filesOutsideFolders[fileMediaId] : nil
             unmatched.append(UnmatchedMedia(address: entity.pointee.address, creator: entity.pointee.creator, fileMediaId: fileMediaId,
-                                            lookedFor: lookedFor, reason: reason))
+                                            lookedFor: lookedFor, reason: reason, stashPaths: elsewhere))
         }
+    }
+
+    /// The state of a media item unmatched for `reason`.
+    static func state(unmatchedBecause reason: String) -> MediaState {
+        switch reason {
+        case Matcher.offlineReason: return .unmatchedOffline
+        case Matcher.nonePreviewReason: return .unmatchedNonePreview
+        case Matcher.outsideFoldersReason: return .unmatchedElsewhere
+        case Matcher.notDownloadedReason, Matcher.noFileNameReason: return .unmatchedNotDownloaded
+        default: return .unmatchedOther
+        }
+    }
+
+    /// Why a gallery none of whose images Stash holds is not created, with advice that fits
+    /// why its images are unmatched: scanning cannot help a `.None` preview or a file Stash
+    /// holds at another path.
+    private func emptyGalleryReason(_ gallery: DesiredEntity) -> String {
+        // Images are matched before galleries (`mediaResults`), but their states are set after.
+        var states = Set<MediaState>()
+        if let images = Self.value(of: "image_ids", in: gallery.fields) {
+            for address in Planner.references(in: images) {
+                guard let image = position[address], case .unmatchedMedia(_, let reason, _)? = mediaResults[image] else { continue }
+                states.insert(Self.state(unmatchedBecause: reason))
+            }
+        }
+        if !states.isEmpty && states.isSubset(of: [.unmatchedNonePreview]) {
+            return "its only images are .None previews, which Stash does not scan"
+        }
+        if !states.isEmpty && states.isSubset(of: [.unmatchedNonePreview, .unmatchedNotDownloaded]) {
+            return "none of its images can be in Stash: they were never downloaded, or are .None previews Stash does not scan"
+        }
+        if states.contains(.unmatchedElsewhere) {
+            return "Stash holds its images outside the creator folders; set the download folder (settings.downloadRoot, pathMap or --path-map), then plan again"
+        }
+        let what = Self.value(of: "image_ids", in: gallery.fields) == nil ? "scenes" : "images"
+        return "none of its \(what) is in Stash yet; scan them, then plan again"
     }
 
     /// Objects fansly-stash wrote earlier (linked in its state) that the rules no longer produce

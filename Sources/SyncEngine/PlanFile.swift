@@ -76,6 +76,7 @@ public enum PlanFile {
         try value("created_at", plan.createdAt)
         try value("format_version", plan.formatVersion)
         try value("inputs", plan.inputs)
+        if !plan.notices.isEmpty { try value("notices", plan.notices) }
         try value("summary", plan.summary)
         try value("tool", plan.tool)
         buffer.append(contentsOf: Array("\"unmatched\": [".utf8))

@@ -38,6 +38,12 @@ struct PlanJSONWriter {
         raw("\"created_at\": "); string(Self.iso8601(plan.createdAt)); raw(",\n")
         raw("\"format_version\": "); integer(Int64(plan.formatVersion)); raw(",\n")
         raw("\"inputs\": "); write(plan.inputs); raw(",\n")
+        if !plan.notices.isEmpty {
+            // A few short entries at most: the encoder's bytes, as `PlanFile.foundationEncode` writes them.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            raw("\"notices\": "); buffer.append(contentsOf: try encoder.encode(plan.notices)); raw(",\n")
+        }
         raw("\"summary\": "); write(plan.summary); raw(",\n")
         raw("\"tool\": "); string(plan.tool); raw(",\n")
         raw("\"unmatched\": [")
@@ -148,7 +154,9 @@ struct PlanJSONWriter {
         if let creator = item.creator { raw(",\"creator\":"); string(creator) }
         raw(",\"file_media_id\":"); integer(item.fileMediaId)
         raw(",\"looked_for\":"); strings(item.lookedFor)
-        raw(",\"reason\":"); string(item.reason); raw("}")
+        raw(",\"reason\":"); string(item.reason)
+        if let paths = item.stashPaths { raw(",\"stash_paths\":"); strings(paths) }
+        raw("}")
     }
 
     mutating func write(_ inputs: PlanInputs) {

@@ -7,7 +7,7 @@ import MappingRules
 public struct PlanRenderer: Sendable {
     /// ANSI colours (only for a terminal).
     public var colors: Bool
-    /// Unmatched media listed per creator before the rest are counted (`--json` has them all).
+    /// Unused since unmatched media are counted per creator and reason (`--json` lists them all); kept for callers.
     public var unmatchedPerCreator: Int
     /// Noop entities are counted, not listed, unless this is set.
     public var listUnchanged: Bool
@@ -81,6 +81,8 @@ public struct PlanRenderer: Sendable {
         }
         let target = plan.inputs.stashURL ?? "an empty Stash (offline: no --stash-url or STASH_URL)"
         out += "Planning \(plan.inputs.database.path) against \(target)\n"
+        // Where the files were found decides everything below it: said first.
+        for notice in plan.notices where notice.kind == PlanNotice.downloadRootKind { out += paint("Note:", .cyan) + " \(notice.message)\n" }
 
         plan.changes.withUnsafeBufferPointer { buffer in
             // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
@@ -205,6 +207,10 @@ public struct PlanRenderer: Sendable {
         if !plan.unmatched.isEmpty {
             renderUnmatched(plan.unmatched, offline: plan.inputs.stashURL == nil, into: &out)
         }
+        // Once, just above the closing line, where it is read.
+        for notice in plan.notices where notice.kind != PlanNotice.downloadRootKind {
+            out += "\n" + paint("Note:", .bold) + " " + notice.message + "\n"
+        }
 
         out += "\n" + closingLine(plan.summary) + "\n"
         write(out)
@@ -282,40 +288,56 @@ public struct PlanRenderer: Sendable {
 
     private func renderUnmatched(_ unmatched: [UnmatchedMedia], offline: Bool, into out: inout String) {
         out += "\n" + paint("Unmatched media", .bold) + " (the rules want them updated; Stash does not hold their files):\n"
-        // Grouped by position: a large offline plan has tens of thousands of unmatched files.
+        // One line per creator and reason: a large plan has tens of thousands of unmatched files,
+        // and a file-by-file list buried the reasons (`--json` has every file, where it was looked
+        // for and where Stash holds it).
         var order: [String] = []
-        var groups: [String: [Int]] = [:]
-        for index in unmatched.indices {
-            let creator = unmatched[index].creator ?? "(no creator)"
-            if groups[creator] == nil { order.append(creator) }
-            groups[creator, default: []].append(index)
+        var counts: [String: [String: Int]] = [:]
+        var example: [String: String] = [:]
+        for item in unmatched {
+            let creator = item.creator ?? "(no creator)"
+            if counts[creator] == nil { order.append(creator) }
+            counts[creator, default: [:]][item.reason, default: 0] += 1
+            if example[creator + "\u{0}" + item.reason] == nil, let path = item.stashPaths?.first ?? item.lookedFor.first {
+                example[creator + "\u{0}" + item.reason] = path
+            }
         }
+        var reasons = Set<String>()
         for creator in order {
-            let items = groups[creator]!
-            out += "  \(creator): \(items.count) file\(items.count == 1 ? "" : "s")\n"
-            var reasons: [String: Int] = [:]
-            for index in items { reasons[unmatched[index].reason, default: 0] += 1 }
-            if reasons.count > 1 || items.count > unmatchedPerCreator || offline {
-                // Most frequent first; ties by wording, so that the report does not change from run to run.
-                for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
-                    out += paint("    \(count) × \(reason)", .dim) + "\n"
+            // Most frequent first; ties by wording, so that the report does not change from run to run.
+            for (reason, count) in counts[creator]!.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+                reasons.insert(reason)
+                out += "  " + paint("!", .red) + " \(creator): \(count) file\(count == 1 ? "" : "s"): \(reason)"
+                if reason == Matcher.outsideFoldersReason, let path = example[creator + "\u{0}" + reason] {
+                    out += paint(" (e.g. \(path))", .dim)
                 }
-            }
-            // Without a Stash every file is unmatched for the same reason: counted, not listed.
-            let listed = offline ? items.filter { unmatched[$0].reason != Matcher.offlineReason } : items
-            for index in listed.prefix(unmatchedPerCreator) {
-                let item = unmatched[index]
-                out += "    " + paint("! \(item.address)", .red) + ": \(item.reason)\n"
-                for path in item.lookedFor.prefix(3) { out += paint("        looked for \(path)", .dim) + "\n" }
-            }
-            if listed.count > unmatchedPerCreator {
-                out += "    … and \(listed.count - unmatchedPerCreator) more (--json lists them all)\n"
+                out += "\n"
             }
         }
-        if offline {
-            out += "  Hint: pass --stash-url (or set STASH_URL) to match these against your Stash library.\n"
-        } else {
-            out += "  Hint: scan these folders in Stash (Tasks → Scan), or check the path mapping in your rules if Stash sees the files at another path.\n"
+        out += paint("  (--json lists every file)", .dim) + "\n"
+        for hint in Self.hints(for: reasons, offline: offline) { out += "  Hint: \(hint)\n" }
+    }
+
+    /// Advice that fits the reasons present: scanning helps unscanned files only.
+    static func hints(for reasons: Set<String>, offline: Bool) -> [String] {
+        if offline { return ["pass --stash-url (or set STASH_URL) to match these against your Stash library."] }
+        var hints: [String] = []
+        if reasons.contains(Matcher.outsideFoldersReason) {
+            hints.append("Stash has these files at another path: set settings.downloadRoot (and pathMap) in your rules, "
+                + "or pass --path-map FROM=TO, so that the creator folders are where Stash sees them.")
         }
+        if reasons.contains(Matcher.notScannedReason) {
+            hints.append("scan the creator folders in Stash (Tasks → Scan), then plan again.")
+        }
+        if reasons.contains(Matcher.nonePreviewReason) {
+            hints.append("scanning does not help .None previews: Stash only scans known extensions; rename them to their real extension.")
+        }
+        if reasons.contains(Matcher.notDownloadedReason) || reasons.contains(Matcher.noFileNameReason) {
+            hints.append("media never downloaded have no file to match; download them with the downloader first.")
+        }
+        if reasons.contains(Planner.unknownMediaReason) {
+            hints.append("files in the creator folders that this database does not know stay untouched (another database's downloads?).")
+        }
+        return hints
     }
 }

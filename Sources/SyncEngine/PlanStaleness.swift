@@ -24,7 +24,12 @@ extension PlanStaleness {
     public static func currentInputs(like saved: PlanInputs, stashURL: String?) throws -> PlanInputs {
         let identity: DatabaseIdentity
         do {
-            identity = try MetadataOpening.open(saved.database.path).identity()
+            if PostgresEndpoint.isURL(saved.database.path) || DownloaderConfig.isConfigFile(saved.database.path) {
+                // PostgreSQL (a URL without password, or the downloader's configuration): opened as planned.
+                identity = try MetadataStores.open(ResolvedDatabase.resolve(saved.database.path)).identity()
+            } else {
+                identity = try MetadataOpening.open(saved.database.path).identity()
+            }
         } catch {
             throw OperationFailure("the plan was made from \(MetadataOpening.displayName(saved.database.path)), which cannot be "
                 + "read now (\(OperationFailure.describe(error))); run plan again")

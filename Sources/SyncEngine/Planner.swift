@@ -32,6 +32,8 @@ public struct PlanSelection: Sendable, Hashable {
 public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCreator(String, known: [String])
     case unknownTarget(String, suggestion: String?)
+    /// The creator folders hold nothing in Stash and this database's files are under several folders.
+    case ambiguousDownloadRoot([DownloadRootCandidate], configured: String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,11 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownTarget(let target, let suggestion):
             return "--target \(target) matches no entity" + (suggestion.map { "; did you mean \($0)?" } ?? "")
                 + " (addresses look like performer.account.<username>, gallery.post.<id>, scene.media.<id>, tag.<name>)"
+        case .ambiguousDownloadRoot(let candidates, let configured):
+            let list = candidates.map { "  \($0.root) (\($0.files) file\($0.files == 1 ? "" : "s"))" }.joined(separator: "\n")
+            return "Stash holds nothing under \(configured), and this database's files are in creator folders under "
+                + "\(candidates.count) folders:\n\(list)\nSay which one Stash should use: settings.downloadRoot in your rules, "
+                + "or --path-map \(configured)=<folder>"
         }
     }
 }
@@ -57,6 +64,18 @@ extension MetadataDatabase: MediaCatalog {
     public func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID> {
         Set(try accountMedia(forFileIds: Array(fileIds)).filter { !$0.value.isEmpty }.keys)
     }
+}
+
+extension PostgresMetadataDatabase: MediaCatalog {
+    /// The ids among `fileIds` that name a media, variant or preview of some `account_media` row.
+    public func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID> {
+        Set(try accountMedia(forFileIds: Array(fileIds)).filter { !$0.value.isEmpty }.keys)
+    }
+}
+
+/// The catalog of whichever database a store is (nil for other stores).
+public func mediaCatalog(of store: any MetadataStore) -> MediaCatalog? {
+    store as? MediaCatalog
 }
 
 /// Computes a `Plan`: matches every desired entity to Stash, resolves references between them and
@@ -183,6 +202,9 @@ public struct Planner: Sendable {
 
     // MARK: Files no entity claims
 
+    /// Why a file Stash holds in a creator folder is listed although no rule wants it.
+    public static let unknownMediaReason = "no such media in the database"
+
     /// Scenes and images in the creator folders whose file name carries a media id the database
     /// does not know: reported so that users see why they stay untouched.
     func unknownStashFiles(creators: [String]) throws -> [UnmatchedMedia] {
@@ -212,7 +234,7 @@ public struct Planner: Sendable {
         let known = try catalog.knownFileIds(Set(candidates.keys))
         return candidates.filter { !known.contains($0.key) }.map { mediaId, found in
             UnmatchedMedia(address: EntityAddress(kind: found.0, key: "file.\(mediaId)"), creator: found.1,
-                           fileMediaId: mediaId, lookedFor: [found.2], reason: "no such media in the database")
+                           fileMediaId: mediaId, lookedFor: [found.2], reason: Self.unknownMediaReason)
         }
     }
 

@@ -147,7 +147,17 @@ public struct StashClientWriter: StashWriter {
     /// rather than silently dropped.
     static func input<Input: Decodable & Encodable>(_ fields: [String: PlanValue], as type: Input.Type, kind: EntityKind) throws -> Input {
         var object: [String: Any] = [:]
-        for (name, value) in fields { object[name] = json(value) }
+        var custom: [String: Any] = [:]
+        for (name, value) in fields {
+            if name.hasPrefix(StashSnapshotLoader.customFieldPrefix) {
+                if value != .null { custom[String(name.dropFirst(StashSnapshotLoader.customFieldPrefix.count))] = json(value) }
+            } else {
+                object[name] = json(value)
+            }
+        }
+        // Creates take the map itself; updates `partial`, which keeps the keys other tools set
+        // (`full` would erase them).
+        if !custom.isEmpty { object["custom_fields"] = object["id"] == nil ? custom : ["partial": custom] }
         let input: Input
         do {
             input = try inputDecoder.decode(Input.self, from: JSONSerialization.data(withJSONObject: object))
@@ -161,7 +171,10 @@ public struct StashClientWriter: StashWriter {
             throw WriteFailure(.rejected, "cannot build the \(kind.rawValue) input: \(error)")
         }
         let sent = (try? JSONSerialization.jsonObject(with: inputEncoder.encode(input))) as? [String: Any] ?? [:]
-        let dropped = fields.keys.filter { sent[$0] == nil && fields[$0] != .null }.sorted()
+        let dropped = fields.keys.filter { name in
+            let key = name.hasPrefix(StashSnapshotLoader.customFieldPrefix) ? "custom_fields" : name
+            return sent[key] == nil && fields[name] != .null
+        }.sorted()
         guard dropped.isEmpty else {
             throw WriteFailure(.rejected, "fansly-stash cannot write \(dropped.joined(separator: ", ")) on a \(kind.rawValue)")
         }

@@ -28,6 +28,24 @@ public struct StashSnapshotLoader: Sendable {
         fileprivate let task: Task<Prefetched, Error>
         /// Stops the reads (when planning fails before `load` uses them).
         public func cancel() { task.cancel() }
+
+        /// Waits for the reads (and so for the connection they start with, which learns what the
+        /// server supports).
+        public func finished() async throws { _ = try await task.value }
+
+        /// The scenes and images the reads found under `folders` (waiting for them); nil when
+        /// they did not read every one of these folders.
+        public func objectCount(under folders: [String]) async throws -> Int? {
+            let fetched = try await task.value
+            var total = 0
+            for folder in folders {
+                for kind in [EntityKind.scene, .image] {
+                    guard let objects = fetched.media[FolderJob(kind: kind, folder: folder)] else { return nil }
+                    total += objects.count
+                }
+            }
+            return total
+        }
     }
 
     fileprivate struct FolderJob: Hashable, Sendable {
@@ -241,6 +259,16 @@ public struct StashSnapshotLoader: Sendable {
 
     // MARK: Stash objects → StashObject
 
+    /// Custom fields are planned as the fields `custom_fields.<name>`.
+    static let customFieldPrefix = "custom_fields."
+
+    static func withCustomFields(_ custom: CustomFieldValues?, _ fields: [String: PlanValue]) -> [String: PlanValue] {
+        guard let custom, !custom.values.isEmpty else { return fields }
+        var all = fields
+        for (name, value) in custom.values { all[customFieldPrefix + name] = .string(value) }
+        return all
+    }
+
     static func ref(_ named: NamedRef?) -> PlanValue {
         named.map { .ref(StashRef(id: $0.id, label: $0.name)) } ?? .null
     }
@@ -250,39 +278,39 @@ public struct StashSnapshotLoader: Sendable {
     static func date(_ value: String?) -> PlanValue { StashText.nonBlank(value).map { .date($0) } ?? .null }
 
     static func object(_ performer: Performer) -> StashObject {
-        StashObject(kind: .performer, id: performer.id, fields: [
+        StashObject(kind: .performer, id: performer.id, fields: withCustomFields(performer.customFields, [
             "name": .string(performer.name), "disambiguation": text(performer.disambiguation),
             "alias_list": .strings(performer.aliasList), "urls": .strings(performer.urls ?? []),
             "details": text(performer.details), "country": text(performer.country), "birthdate": date(performer.birthdate),
             "gender": text(performer.gender?.rawValue), "favorite": .bool(performer.favorite), "tag_ids": refs(performer.tags),
-        ])
+        ]))
     }
 
     static func object(_ studio: Studio) -> StashObject {
-        StashObject(kind: .studio, id: studio.id, fields: [
+        StashObject(kind: .studio, id: studio.id, fields: withCustomFields(studio.customFields, [
             "name": .string(studio.name), "aliases": .strings(studio.aliases), "urls": .strings(studio.urls),
             "parent_id": ref(studio.parentStudio), "details": text(studio.details), "favorite": .bool(studio.favorite),
             "tag_ids": refs(studio.tags),
-        ])
+        ]), organized: studio.organized ?? false)
     }
 
     static func object(_ tag: Tag) -> StashObject {
-        StashObject(kind: .tag, id: tag.id, fields: [
+        StashObject(kind: .tag, id: tag.id, fields: withCustomFields(tag.customFields, [
             "name": .string(tag.name), "sort_name": text(tag.sortName), "description": text(tag.description),
             "aliases": .strings(tag.aliases), "favorite": .bool(tag.favorite), "ignore_auto_tag": .bool(tag.ignoreAutoTag),
             "parent_ids": refs(tag.parents),
-        ])
+        ]))
     }
 
     /// A gallery and its chapters.
     static func objects(_ gallery: Gallery) -> [StashObject] {
         let paths = gallery.files.map(\.path) + (gallery.folder.map { [$0.path] } ?? [])
-        var result = [StashObject(kind: .gallery, id: gallery.id, fields: [
+        var result = [StashObject(kind: .gallery, id: gallery.id, fields: withCustomFields(gallery.customFields, [
             "title": text(gallery.title), "code": text(gallery.code), "details": text(gallery.details),
             "photographer": text(gallery.photographer), "date": date(gallery.date), "urls": .strings(gallery.urls),
             "organized": .bool(gallery.organized), "studio_id": ref(gallery.studio), "performer_ids": refs(gallery.performers),
             "tag_ids": refs(gallery.tags), "scene_ids": refs(gallery.scenes),
-        ], organized: gallery.organized, paths: paths)]
+        ]), organized: gallery.organized, paths: paths)]
         for chapter in gallery.chapters {
             result.append(StashObject(kind: .chapter, id: chapter.id, fields: [
                 "title": .string(chapter.title), "image_index": .int(chapter.imageIndex),
@@ -306,6 +334,7 @@ public struct StashSnapshotLoader: Sendable {
         set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
         set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
         set("gallery_ids", .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
+        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) { set(customFieldPrefix + name, .string(value)) }
         return StashObject(kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
                            organized: media.organized, paths: media.paths)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MappingRules
 import StashClient
 import SyncEngine
 
@@ -21,6 +22,10 @@ struct ApplyPlanOptions: ParsableArguments {
 
     @Option(name: .customLong("target"), help: ArgumentHelp("Plan only this address and what it refers to; repeatable.", valueName: "address"))
     var targets: [String] = []
+
+    @Option(name: .customLong("path-map"), help: ArgumentHelp("FROM=TO: files under FROM here are under TO in Stash; repeatable.",
+                                                            valueName: "from=to"), transform: PathMapping.argument)
+    var pathMap: [PathMapping] = []
 }
 
 extension ApplyCommand {
@@ -38,9 +43,10 @@ extension ApplyCommand {
         guard let db = planOptions.db else {
             throw ValidationError("give a plan file (fansly-stash apply FILE) or --db to plan here")
         }
-        let plan = PlanRequest(database: db, ruleFiles: planOptions.rules, stash: endpoint, apiKey: key,
+        var plan = PlanRequest(database: db, ruleFiles: planOptions.rules, stash: endpoint, apiKey: key,
                                apiKeyEnvironmentVariable: apiKeyEnv, statePath: statePath, creators: planOptions.creators,
                                targets: planOptions.targets, tool: FanslyStash.tool)
+        plan.pathMap = planOptions.pathMap
         return ApplyRequest(planning: plan, batch: batch)
     }
 }

@@ -16,8 +16,8 @@ struct FanslyStash: AsyncParsableCommand {
           fansly-stash apply sync.plan
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self,
-                      PluginCommand.self]
+        subcommands: [InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self,
+                      StashPluginCommand.self]
     )
 
     /// Name and version as written into plans.

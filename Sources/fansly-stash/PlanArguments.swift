@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MappingRules
 import StashClient
 import SyncEngine
 
@@ -34,11 +35,18 @@ struct PlanArguments: ParsableArguments {
         valueName: "address"))
     var targets: [String] = []
 
+    @Option(name: .customLong("path-map"), help: ArgumentHelp(
+        "FROM=TO: files under FROM on this machine are under TO in Stash (before the rules' settings.pathMap); repeatable.",
+        valueName: "from=to"), transform: PathMapping.argument)
+    var pathMap: [PathMapping] = []
+
     /// The request these flags describe, with the Stash URL from the flag or `STASH_URL`.
     func request(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PlanRequest {
         let stash = try StashConnection(flag: stashURL, apiKeyEnv: apiKeyEnv, environment: environment)
-        return PlanRequest(database: db, ruleFiles: rules, stash: stash.endpoint, apiKey: stash.apiKey,
-                           apiKeyEnvironmentVariable: apiKeyEnv, statePath: state, creators: creators, targets: targets,
-                           tool: FanslyStash.tool)
+        var request = PlanRequest(database: db, ruleFiles: rules, stash: stash.endpoint, apiKey: stash.apiKey,
+                                  apiKeyEnvironmentVariable: apiKeyEnv, statePath: state, creators: creators, targets: targets,
+                                  tool: FanslyStash.tool)
+        request.pathMap = pathMap
+        return request
     }
 }

@@ -53,7 +53,11 @@ struct RulesCheck: ParsableCommand {
 
     func run() throws {
         let set = try rules.load()
-        print("OK: \(set.files.joined(separator: " + ")) — the rules are valid")
+        // Warnings do not make the rules invalid (a download folder of another machine), but say so.
+        var errors = StandardError()
+        for warning in set.warnings { print("warning: \(warning)", to: &errors) }
+        print("OK: \(set.files.joined(separator: " + ")) — the rules are valid"
+            + (set.warnings.isEmpty ? "" : " (\(set.warnings.count) warning\(set.warnings.count == 1 ? "" : "s"))"))
     }
 }
 

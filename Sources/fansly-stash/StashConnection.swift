@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MappingRules
 import StashClient
 
 extension StashEndpoint {
@@ -39,5 +40,15 @@ struct StashConnection {
         } else {
             hint("Note: ignoring the API key in the Stash URL; \(apiKeyEnv) holds the key.")
         }
+    }
+}
+
+extension PathMapping {
+    /// `--path-map FROM=TO`, refused with what a value must look like.
+    @Sendable static func argument(_ text: String) throws -> PathMapping {
+        guard let mapping = PathMapping(argument: text) else {
+            throw ArgumentRefusal("write FROM=TO, FROM the folder on this machine (absolute or ~/…), TO the same folder as Stash sees it")
+        }
+        return mapping
     }
 }

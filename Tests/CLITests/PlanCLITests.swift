@@ -137,7 +137,7 @@ final class PlanCLITests: XCTestCase {
         XCTAssertEqual(server.state.performers.count, 0, "nothing was written")
     }
 
-    func testUnmatchedMediaAreListedByCreatorWithPaths() async throws {
+    func testUnmatchedMediaAreCountedByCreatorWithPathsInJSON() async throws {
         let server = try await startServer()
         let paths = try expectedPaths().filter { !$0.hasSuffix(".None") }
         server.seed(paths: Array(paths.dropFirst()))
@@ -147,9 +147,12 @@ final class PlanCLITests: XCTestCase {
         let missing = URL(fileURLWithPath: paths[0])
         let creatorFolder = CLI.packageRoot.appendingPathComponent("examples").path + "/"
             + String(paths[0].dropFirst(CLI.packageRoot.appendingPathComponent("examples").path.count + 1).prefix { $0 != "/" })
-        XCTAssertTrue(output.stdout.contains("looked for \(creatorFolder)/**/\(missing.lastPathComponent)"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("not in Stash (not scanned yet?)"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("Hint: scan these folders in Stash"), output.stdout)
+        XCTAssertTrue(output.stdout.contains(": 1 file: not in Stash (not scanned yet?)"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("Hint: scan the creator folders in Stash"), output.stdout)
+        let json = try run(["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString, "--json"])
+        let unmatched = json.json?["unmatched"] as? [[String: Any]] ?? []
+        let lookedFor = unmatched.flatMap { $0["looked_for"] as? [String] ?? [] }
+        XCTAssertTrue(lookedFor.contains("\(creatorFolder)/**/\(missing.lastPathComponent)"), "\(lookedFor)")
     }
 
     /// A new state file means nothing was applied yet; only a folder that does not exist is an error.

@@ -104,3 +104,119 @@ final class DocumentValidationTests: XCTestCase {
         XCTAssertEqual(text, "mutation Batch_sceneUpdate($i0: SceneUpdateInput!, $i1: SceneUpdateInput!, $i2: SceneUpdateInput!) { u0: sceneUpdate(input: $i0) { id } u1: sceneUpdate(input: $i1) { id } u2: sceneUpdate(input: $i2) { id } }")
     }
 }
+
+// MARK: - Both Stash lines (v0.30.1 and v0.31)
+
+extension DocumentValidationTests {
+    /// `../shared/stash-schema-v0.31`, found like the v0.30.1 copy.
+    static var schemaFolderV031: URL {
+        schemaFolder.deletingLastPathComponent().appendingPathComponent("stash-schema-v0.31")
+    }
+
+    static func loadStashSchemaV031() throws -> GraphQLSchema {
+        let folder = schemaFolderV031
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("schema.graphql").path) else {
+            throw XCTSkip("Stash v0.31's schema is not at \(folder.path); skipping the check of the client's documents against it")
+        }
+        var sdl = try String(contentsOf: folder.appendingPathComponent("schema.graphql"), encoding: .utf8)
+        let types = folder.appendingPathComponent("types")
+        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted() where file.hasSuffix(".graphql") {
+            sdl += "\n" + (try String(contentsOf: types.appendingPathComponent(file), encoding: .utf8))
+        }
+        return try buildASTSchema(documentAST: parse(source: Source(body: sdl, name: "stash-schema-v0.31")))
+    }
+
+    /// The documents sent to a server with `capabilities`.
+    static func documents(for capabilities: StashCapabilities) -> [(name: String, text: String)] {
+        StashDocuments.all.map { ($0.name, capabilities.adapting($0.text)) }
+    }
+
+    func testDocumentsForEachLineAreValidAgainstBothSchemas() throws {
+        let v030 = try Self.loadStashSchema()
+        let v031 = try Self.loadStashSchemaV031()
+        // What a v0.30.1 server (or one not connected yet) gets must also be valid on v0.31.
+        for capabilities in [StashCapabilities(), .v0_30] {
+            for (name, text) in Self.documents(for: capabilities) {
+                let document = try parse(source: Source(body: text, name: name))
+                XCTAssertEqual(validate(schema: v030, ast: document).map(\.message), [], "\(name) on v0.30.1")
+                XCTAssertEqual(validate(schema: v031, ast: document).map(\.message), [], "\(name) on v0.31")
+            }
+        }
+        var selectingCustomFields = 0
+        let older = Dictionary(Self.documents(for: .v0_30).map { ($0.name, $0.text) }) { first, _ in first }
+        for (name, text) in Self.documents(for: .v0_31) {
+            let document = try parse(source: Source(body: text, name: name))
+            XCTAssertEqual(validate(schema: v031, ast: document).map(\.message), [], "\(name) on v0.31")
+            if text != older[name] {
+                selectingCustomFields += 1
+                XCTAssertFalse(validate(schema: v030, ast: document).isEmpty, "\(name) selects what v0.30.1 lacks")
+            }
+        }
+        XCTAssertGreaterThanOrEqual(selectingCustomFields, 7, "finds of every type that has custom fields since v0.31")
+    }
+
+    /// The inputs carrying custom fields, as the client encodes them, pass the real schemas'
+    /// variable coercion: v0.31 for every type, v0.30.1 for performers.
+    func testCustomFieldInputsCoerceAgainstTheRealSchemas() async throws {
+        let v030 = try Self.loadStashSchema()
+        let v031 = try Self.loadStashSchemaV031()
+        let transport = GraphQLTransport(configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!),
+                                         logger: .init(label: "test"))
+        func coerce(_ schema: GraphQLSchema, _ kind: MutationKind, _ input: some Encodable) async throws -> [String] {
+            let text = StashDocuments.batch(field: kind.field, inputType: kind.inputType, selection: kind.selection, count: 1)
+            let variables = try JSONDecoder().decode(Map.self, from: transport.encoder.encode(input))
+            let result = try await execute(schema: schema, documentAST: parse(source: Source(body: text)), rootValue: (),
+                                           context: (), variableValues: ["i0": variables], operationName: nil)
+            // Without resolvers the fields answer null; only coercion can fail.
+            return result.errors.map(\.message).filter { !$0.contains("Cannot return null") }
+        }
+        let partial = CustomFieldsInput(partial: ["fansly_post_id": "1"])
+        var scene = SceneUpdateInput(id: "1"); scene.customFields = partial
+        var image = ImageUpdateInput(id: "1"); image.customFields = partial
+        var gallery = GalleryUpdateInput(id: "1"); gallery.customFields = partial
+        var studio = StudioUpdateInput(id: "1"); studio.customFields = partial
+        var tag = TagUpdateInput(id: "1"); tag.customFields = partial
+        var performer = PerformerUpdateInput(id: "1"); performer.customFields = partial
+        var galleryCreate = GalleryCreateInput(title: "t"); galleryCreate.customFields = ["a": "1"]
+        var studioCreate = StudioCreateInput(name: "s"); studioCreate.customFields = ["a": "1"]
+        var tagCreate = TagCreateInput(name: "t"); tagCreate.customFields = ["a": "1"]
+        var performerCreate = PerformerCreateInput(name: "p"); performerCreate.customFields = ["a": "1"]
+        let v031Errors = try await coerce(v031, .sceneUpdate, scene) + coerce(v031, .imageUpdate, image)
+            + coerce(v031, .galleryUpdate, gallery) + coerce(v031, .studioUpdate, studio) + coerce(v031, .tagUpdate, tag)
+            + coerce(v031, .performerUpdate, performer) + coerce(v031, .galleryCreate, galleryCreate)
+            + coerce(v031, .studioCreate, studioCreate) + coerce(v031, .tagCreate, tagCreate) + coerce(v031, .performerCreate, performerCreate)
+        XCTAssertEqual(v031Errors, [])
+        let v030Errors = try await coerce(v030, .performerUpdate, performer) + coerce(v030, .performerCreate, performerCreate)
+        XCTAssertEqual(v030Errors, [])
+        let rejected = try await coerce(v030, .sceneUpdate, scene)
+        XCTAssertFalse(rejected.isEmpty, "v0.30.1 has no custom fields on scenes: the check can fail")
+    }
+
+    /// The v0.31 dialect of the test server is a faithful subset of Stash v0.31.
+    func testTestServerV031SchemaIsASubsetOfStashV031() throws {
+        let stash = try Self.loadStashSchemaV031()
+        let subset = try buildSchema(source: Source(body: StashTestServerSDL.text(for: .v0_31), name: "test-server-v0.31"))
+        var checked = 0
+        for (name, type) in subset.typeMap where !name.hasPrefix("__") {
+            let real = stash.getType(name: name)
+            XCTAssertNotNil(real, "type \(name) is not in Stash v0.31's schema")
+            if let mine = type as? GraphQLObjectType, let theirs = real as? GraphQLObjectType {
+                let theirFields = try theirs.fields()
+                for (field, definition) in try mine.fields() {
+                    XCTAssertEqual(theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type), "\(name).\(field)")
+                    checked += 1
+                }
+            } else if let mine = type as? GraphQLInputObjectType, let theirs = real as? GraphQLInputObjectType {
+                let theirFields = try theirs.fields()
+                for (field, definition) in try mine.fields() {
+                    XCTAssertEqual(theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type), "\(name).\(field)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+        for (name, text) in Self.documents(for: .v0_31) {
+            XCTAssertEqual(validate(schema: subset, ast: try parse(source: Source(body: text, name: name))).map(\.message), [], name)
+        }
+    }
+}

@@ -110,7 +110,11 @@ final class PlanIntegrationTests: XCTestCase {
         server.seed(paths: ["/old/place/2023-07-17_at_00-48_UTC_id_101.mp4", Self.imagePath])
         let plan = try await plan()
         let unmatched = plan.unmatched.first { $0.address.description == "scene.media.100" }
-        XCTAssertEqual(unmatched?.reason, "outside the creator folders: Stash has it at /old/place/2023-07-17_at_00-48_UTC_id_101.mp4")
+        XCTAssertEqual(unmatched?.reason, Matcher.outsideFoldersReason)
+        XCTAssertEqual(unmatched?.stashPaths, ["/old/place/2023-07-17_at_00-48_UTC_id_101.mp4"])
+        let text = PlanRenderer().render(plan)
+        XCTAssertTrue(text.contains(": Stash holds the file outside the creator folders (e.g. /old/place/2023-07-17_at_00-48_UTC_id_101.mp4)"), text)
+        XCTAssertTrue(text.contains("Hint: Stash has these files at another path: set settings.downloadRoot"), text)
         XCTAssertEqual(unmatched?.lookedFor, [PlanFixtures.folder + "/Timeline/Videos/**/2023-07-17_at_00-48_UTC_id_101.mp4"])
     }
 

@@ -21,9 +21,10 @@ final class PlanRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("      title: \"Old title\" -> \"Shiny new outfit - 1/3\"\n"), text)
         XCTAssertTrue(text.contains("tag_ids: + \"latex\" (new)"), text)
         XCTAssertTrue(text.contains("Unmatched media"), text)
-        XCTAssertTrue(text.contains("  emberwilde42: 1 file\n"), text)
-        XCTAssertTrue(text.contains("looked for /data/EmberWilde42_fansly/Timeline/Pictures/**/2023-07-17_at_00-48_UTC_preview_id_301.None"), text)
-        XCTAssertTrue(text.contains("Hint: scan these folders in Stash"), text)
+        XCTAssertTrue(text.contains("  ! emberwilde42: 1 file: preview file ends in .None, which Stash does not scan"), text)
+        XCTAssertFalse(text.contains("looked for"), "examples are in --json: \(text)")
+        XCTAssertTrue(text.contains("Hint: scanning does not help .None previews"), text)
+        XCTAssertFalse(text.contains("Hint: scan the creator folders"), "no file here would appear by scanning: \(text)")
         XCTAssertTrue(text.hasSuffix("\nPlan: 5 to add, 2 to change. 0 unchanged, 0 skipped, 1 unmatched.\n"), text)
         XCTAssertFalse(text.contains("\u{1B}["), "no colours unless asked")
     }
@@ -44,7 +45,7 @@ final class PlanRendererTests: XCTestCase {
         XCTAssertTrue(text.hasSuffix("\nNo changes. 6 unchanged, 1 skipped, 1 unmatched.\n"), text)
     }
 
-    func testColoursAndLongUnmatchedListsAreTrimmed() throws {
+    func testColoursAndUnmatchedMediaCountedPerCreatorAndReason() throws {
         var desired = PlanFixtures.desired
         for id in 1...15 {
             desired.entities.append(DesiredEntity(address: EntityAddress(kind: .image, key: "media.\(id)"), fields: [],
@@ -55,8 +56,11 @@ final class PlanRendererTests: XCTestCase {
         let plan = try Planner(desired: desired, snapshot: PlanFixtures.scannedOnly).plan(inputs: PlanFixtures.inputs, tool: "t")
         let text = PlanRenderer(colors: true, unmatchedPerCreator: 5).render(plan)
         XCTAssertTrue(text.contains("\u{1B}[32m+\u{1B}[0m tag.latex"), text)
-        XCTAssertTrue(text.contains("… and 11 more (--json lists them all)"), text)
-        XCTAssertTrue(text.contains("15 × not in Stash, and the database records no downloaded file name"), text)
+        XCTAssertTrue(text.contains(": 15 files: not in Stash, and the database records no downloaded file name\n"), text)
+        XCTAssertTrue(text.contains("(--json lists every file)"), text)
+        XCTAssertTrue(text.contains("Hint: media never downloaded have no file to match"), text)
+        let lines = text.split(separator: "\n").filter { $0.contains("emberwilde42:") }
+        XCTAssertEqual(lines.count, 2, "one line per creator and reason: \(lines)")
     }
 
     func testTheCompactFormCountsPerKindAndListsTheFirstChanges() throws {

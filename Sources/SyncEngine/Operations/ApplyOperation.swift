@@ -46,8 +46,8 @@ public struct ApplyOperation: Sendable {
             state = opened
             planRequest.stash = stash
             planRequest.apiKey = request.apiKey
-            planRequest.apiKeyEnvironmentVariable = request.apiKeyEnvironmentVariable
             planRequest.sessionCookie = request.sessionCookie
+            planRequest.apiKeyEnvironmentVariable = request.apiKeyEnvironmentVariable
             planRequest.statePath = opened.path
             let plan: Plan
             do {

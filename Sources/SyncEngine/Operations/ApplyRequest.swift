@@ -26,7 +26,7 @@ public struct ApplyRequest: Sendable {
     public var statePath: String?
     /// Changes per request and requests in flight.
     public var batch: BatchOptions
-    /// Stash's session cookie instead of a key (a Stash plugin task), renewed from Stash's answers.
+    /// A Stash plugin's session cookie, used instead of an API key.
     public var sessionCookie: StashSessionCookie?
 
     /// Applies the plan saved at `path`.

@@ -26,6 +26,7 @@ public struct PlanOperation: Sendable {
         let identity = try database.identity()
         status("loading rules…")
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
+            .overridingSettings(downloadRoot: request.downloadRoot, pathMap: request.pathMap)
         // A username (any case) or an account id; an unknown name gets a "did you mean".
         let accounts = request.creators.isEmpty ? nil : try request.creators.map { try database.creator(matching: $0) }
         let usernames = accounts?.map(\.username) ?? []
@@ -33,8 +34,7 @@ public struct PlanOperation: Sendable {
 
         let client = request.stash.map { endpoint in
             var configuration = StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
-                                                   apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
-                                                   pageSize: Self.stashPageSize)
+                                                   apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable, pageSize: Self.stashPageSize)
             configuration.sessionCookie = request.sessionCookie
             return StashClient(configuration: configuration)
         }
@@ -55,9 +55,10 @@ public struct PlanOperation: Sendable {
                                 rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                 database: identity, stashURL: request.stash?.description,
                                 creators: usernames.map { $0.lowercased() }, targets: request.targets)
-        let session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: database,
+        var session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: database,
                                   selection: PlanSelection(creators: usernames, targets: request.targets),
                                   tool: request.tool, prefetched: prefetched)
+        session.notices += ruleSet.warnings.map { PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:]) }
         return try await session.run(progress: status)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MappingRules
 import StashClient
 
 /// Everything a plan needs, as values: what the `plan` command's flags say, or what a Stash plugin
@@ -22,7 +23,11 @@ public struct PlanRequest: Sendable {
     public var targets: [String]
     /// Name and version of the program, written into the plan.
     public var tool: String
-    /// Stash's session cookie instead of a key (a Stash plugin task), renewed from Stash's answers.
+    /// `--path-map FROM=TO` entries, before the rules' own `settings.pathMap`.
+    public var pathMap: [PathMapping] = []
+    /// Replaces the rules' `settings.downloadRoot` (a Stash plugin's setting).
+    public var downloadRoot: String?
+    /// A Stash plugin's session cookie, used instead of an API key.
     public var sessionCookie: StashSessionCookie?
 
     /// A request; only the database and the tool name are required (an offline plan of everything).

@@ -1,0 +1,113 @@
+import Foundation
+import PostgresNIO
+
+/// Maps file-name ids back to `account_media` items, as `FileIdLookup` does for SQLite: as the media
+/// itself, its preview, or one of its variants (the HLS rendition video files are named after).
+struct PostgresFileIdLookup {
+    let loader: PostgresRecordLoader
+
+    func accountMedia(forFileIds fileIds: [FanslyID]) throws -> [FanslyID: [AccountMedia]] {
+        let wanted = Set(fileIds)
+        guard !wanted.isEmpty else { return [:] }
+        var originals: [FanslyID: [FanslyID]] = [:]
+        try loader.forEachRow("SELECT \"variantId\", \"mediaId\" FROM media_variants WHERE \"variantId\" = ANY($1)", ids: wanted) { row in
+            originals[try row.id(0, "variantId", table: "media_variants"), default: []].append(try row.id(1, "mediaId", table: "media_variants"))
+        }
+        let mediaIds = wanted.union(originals.values.joined())
+        var itemsByMedia: [FanslyID: [FanslyID]] = [:]
+        try loader.forEachRow("""
+            SELECT id, "mediaId", "previewId" FROM account_media WHERE "mediaId" = ANY($1) OR "previewId" = ANY($1) ORDER BY id
+            """, ids: mediaIds) { row in
+            let id = try row.id(0, "id", table: "account_media")
+            itemsByMedia[try row.id(1, "mediaId", table: "account_media"), default: []].append(id)
+            if let preview = row.int64(2) { itemsByMedia[preview, default: []].append(id) }
+        }
+        let items = try loader.accountMedia(ids: itemsByMedia.values.joined())
+        var result: [FanslyID: [AccountMedia]] = [:]
+        for fileId in wanted {
+            var ids = itemsByMedia[fileId] ?? []
+            for original in originals[fileId] ?? [] { ids += itemsByMedia[original] ?? [] }
+            let matches = Set(ids).sorted().compactMap { items[$0] }
+            if !matches.isEmpty { result[fileId] = matches }
+        }
+        return result
+    }
+}
+
+/// A content fingerprint of a PostgreSQL database: counts, max ids and download state of the main
+/// tables, hashed (FNV-1a) as `Fingerprint` does for SQLite. Any downloader run that adds or
+/// changes rows changes it; reading does not.
+enum PostgresFingerprint {
+    static func compute(_ loader: PostgresRecordLoader) throws -> String {
+        let schema = loader.schema
+        var parts: [String] = []
+        let tables: [(String, String)] = [
+            ("accounts", "count(*), max(id), sum(length(username)) + coalesce(sum(length(\(schema.column("accounts", "about")))), 0)"),
+            ("posts", "count(*), max(id), sum(length(content))"),
+            ("messages", "count(*), max(id), sum(length(content))"),
+            ("media", "count(*), max(id), count(*) FILTER (WHERE is_downloaded::boolean), count(local_filename), sum(length(\(schema.column("media", "content_hash"))))"),
+            ("account_media", "count(*), max(id), count(*) FILTER (WHERE access::boolean), count(*) FILTER (WHERE \(schema.column("account_media", "deleted"))::boolean)"),
+            ("attachments", "count(*), max(id), sum(\"contentId\" % 1000003)"),
+            ("hashtags", "count(*), max(id)"), ("post_hashtags", "count(*)"), ("post_mentions", "count(*)"),
+            ("media_variants", "count(*)"), ("account_media_bundles", "count(*), max(id)"),
+            ("account_media_bundle_media", "count(*), sum(pos)"), ("walls", "count(*), max(id)"),
+            ("wall_posts", "count(*)"), ("pinned_posts", "count(*)"), ("media_stories", "count(*), max(id)"),
+            ("stub_tracker", "count(*), sum(record_id % 1000003)"),
+        ]
+        for (table, expressions) in tables where schema.hasTable(table) {
+            try loader.session.query("SELECT \(expressions) FROM \"\(table)\"") { row in
+                parts.append(table + ":" + (0..<row.values.count).map { row.string($0) ?? "NULL" }.joined(separator: ","))
+            }
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in parts.joined(separator: ";").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+/// How many of the creators' posts and messages can be linked to their media, and how many
+/// downloaded media no post, message or bundle reaches (see `MediaLinkage`).
+enum PostgresLinkage {
+    static func compute(_ loader: PostgresRecordLoader, creators: [FanslyID]) throws -> MediaLinkage {
+        var linkage = MediaLinkage()
+        guard !creators.isEmpty else { return linkage }
+        let ids = PostgresSession.ids(Set(creators).sorted())
+        try loader.session.query("""
+            SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a."postId" = p.id))
+            FROM posts p WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
+            """, ids) { row in
+            linkage.posts = row.int(0) ?? 0
+            linkage.postsWithoutAttachments = row.int(1) ?? 0
+        }
+        try loader.session.query("""
+            SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a."messageId" = m.id))
+            FROM messages m WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
+            """, ids) { row in
+            linkage.messages = row.int(0) ?? 0
+            linkage.messagesWithoutAttachments = row.int(1) ?? 0
+        }
+        try loader.session.query("""
+            SELECT count(*) FROM account_media am WHERE am."accountId" = ANY($1) AND \(unlinkedDownloaded(loader.schema))
+            """, ids) { linkage.unlinkedDownloadedMedia = $0.int(0) ?? 0 }
+        return linkage
+    }
+
+    /// The condition (alias `am` for `account_media`) of a downloaded item that no attachment
+    /// reaches, directly or through an attached bundle.
+    static func unlinkedDownloaded(_ schema: DatabaseSchema) -> String {
+        let bundled = schema.hasBundles ? """
+             AND NOT EXISTS (SELECT 1 FROM account_media_bundle_media bm JOIN attachments a
+                             ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE'
+                             WHERE bm.media_id = am.id)
+            """ : ""
+        return """
+            EXISTS (SELECT 1 FROM media m WHERE m.is_downloaded::boolean AND m.id IN (am."mediaId", am."previewId")
+                    UNION ALL SELECT 1 FROM media_variants v JOIN media vm ON vm.id = v."variantId"
+                    WHERE v."mediaId" = am."mediaId" AND vm.is_downloaded::boolean)
+              AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a."contentType"::text = 'ACCOUNT_MEDIA' AND a."contentId" = am.id)\(bundled)
+            """
+    }
+}

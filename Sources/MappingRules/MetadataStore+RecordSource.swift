@@ -1,0 +1,42 @@
+import Foundation
+import FanslyMetadata
+
+extension PostgresMetadataDatabase: MetadataRecordSource {}
+
+/// Any `MetadataStore` as the engine's record source (the calls forwarded as they are).
+public struct StoreRecordSource: MetadataRecordSource {
+    public let store: any MetadataStore
+
+    public init(_ store: any MetadataStore) { self.store = store }
+
+    public func creatorAccounts() throws -> [Account] { try store.creatorAccounts() }
+    public func accounts(ids: [FanslyID]) throws -> [FanslyID: Account] { try store.accounts(ids: ids) }
+    public func walls(creator: FanslyID) throws -> [Wall] { try store.walls(creator: creator) }
+    public func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws {
+        try store.forEachPostPage(creator: creator, pageSize: pageSize, body)
+    }
+    public func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws {
+        try store.forEachMessagePage(creator: creator, pageSize: pageSize, body)
+    }
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws {
+        try store.forEachBundlePage(creator: creator, pageSize: pageSize, body)
+    }
+    public func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {
+        try store.forEachMediaPage(creator: creator, pageSize: pageSize, body)
+    }
+    public func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
+                                 _ body: ([AccountMedia]) throws -> Void) throws {
+        try store.forEachMediaPage(creator: creator, pageSize: pageSize, excluding: excluded, body)
+    }
+    public var defaultDownloadRoot: String? { store.defaultDownloadRoot }
+}
+
+extension MappingEngine {
+    /// Evaluates the rules over whichever database `store` is: a SQLite file with its reader threads
+    /// (`evaluate(database:creators:)`, unchanged), PostgreSQL reading in the run's snapshot.
+    public func evaluate(store: any MetadataStore, creators: [Account]? = nil) throws -> DesiredState {
+        if let database = store as? MetadataDatabase { return try evaluate(database: database, creators: creators) }
+        if let database = store as? PostgresMetadataDatabase { return try evaluate(source: database, creators: creators) }
+        return try evaluate(source: StoreRecordSource(store), creators: creators)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import MappingRules
+import StashClient
+
+extension EntityKind {
+    /// The Stash type whose `custom_fields` this kind's objects carry (chapters have none).
+    var customFieldsType: CustomFieldsType? {
+        switch self {
+        case .performer: return .performer
+        case .studio: return .studio
+        case .tag: return .tag
+        case .gallery: return .gallery
+        case .scene: return .scene
+        case .image: return .image
+        case .chapter: return nil
+        }
+    }
+}
+
+extension DesiredState {
+    /// Leaves out the `custom_fields.*` fields of kinds the connected Stash has no custom fields
+    /// for, and says so in one notice (nil when nothing was left out): an older Stash is not a
+    /// failure, it just cannot hold them.
+    mutating func removeCustomFields(unsupportedBy capabilities: StashCapabilities) -> PlanNotice? {
+        let prefix = StashSnapshotLoader.customFieldPrefix
+        var leftOut: [EntityKind: Set<String>] = [:]
+        for index in entities.indices {
+            let kind = entities[index].address.kind
+            if let type = kind.customFieldsType, capabilities.customFields.contains(type) { continue }
+            guard entities[index].fields.contains(where: { $0.name.hasPrefix(prefix) }) else { continue }
+            for field in entities[index].fields where field.name.hasPrefix(prefix) {
+                leftOut[kind, default: []].insert(String(field.name.dropFirst(prefix.count)))
+            }
+            entities[index].fields.removeAll { $0.name.hasPrefix(prefix) }
+        }
+        guard !leftOut.isEmpty else { return nil }
+        let kinds = leftOut.keys.sorted().map { kind -> String in
+            let plural = kind.customFieldsType?.plural ?? kind.rawValue + "s"
+            return "\(plural) (\(leftOut[kind]!.sorted().joined(separator: ", ")))"
+        }
+        let message = "this Stash has no custom fields on \(kinds.joined(separator: ", ")); the rules' custom_fields for them "
+            + "are left out (Stash v0.31 has custom fields on scenes, images, galleries, studios and tags)"
+        return PlanNotice(kind: PlanNotice.customFieldsLeftOutKind, message: message,
+                          counts: Dictionary(uniqueKeysWithValues: leftOut.map { ($0.key.rawValue, $0.value.count) }))
+    }
+}
+
+extension PlanNotice {
+    /// Kind of the notice naming the download folder found in Stash (shown first in the report).
+    public static let downloadRootKind = "download_root"
+    /// Kind of the notice listing custom fields the connected Stash cannot hold.
+    public static let customFieldsLeftOutKind = "custom_fields_left_out"
+    /// Kind of a rules warning (`settings.downloadRoot` that is not a folder on this machine).
+    public static let rulesWarningKind = "rules_warning"
+}

@@ -1,0 +1,154 @@
+import Foundation
+import StashClient
+
+/// A plan or apply run as a Stash plugin task: Stash's JSON on stdin says where Stash is and with
+/// which session cookie; the plugin's settings (read from Stash) say which database, rules and
+/// download folder; `args.mode` says `plan` or `apply`. Running the Apply task is the confirmation.
+public struct StashPluginTask: Sendable {
+    /// The plugin id: the manifest's file name, `fansly-stash.yml`.
+    public static let pluginId = "fansly-stash"
+    /// Lines of the plan report logged at info level (Stash keeps the log in memory).
+    public static let reportLines = 400
+
+    public var input: StashPluginInput
+    public var log: StashPluginLog
+    /// Name and version of the program, written into the plan.
+    public var tool: String
+
+    public init(input: StashPluginInput, log: StashPluginLog, tool: String) {
+        self.input = input; self.log = log; self.tool = tool
+    }
+
+    /// What the task ends with: Stash shows `output`, or `error` as the task's failure.
+    public enum Result: Sendable, Equatable {
+        case output(String)
+        case error(String)
+
+        /// The JSON object Stash reads from standard output.
+        public var json: String {
+            let (key, text): (String, String)
+            switch self {
+            case .output(let message): (key, text) = ("output", message)
+            case .error(let message): (key, text) = ("error", message)
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: [key: text], options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// Runs the task; never throws (every failure is logged and returned as `.error`).
+    public func run() async -> Result {
+        log.progress(0)
+        let result: Result
+        do {
+            result = try await runTask()
+        } catch {
+            let message = OperationFailure.describe(error)
+            // A plugin has no API key to set: Stash's session for the task was refused.
+            result = .error(message.contains("(HTTP 401)")
+                ? "Stash refused the plugin task's session (HTTP 401); run the task again from Stash's Tasks page"
+                : message)
+        }
+        if case .error(let message) = result { log.log(.error, message) }
+        log.progress(1)
+        return result
+    }
+
+    private func runTask() async throws -> Result {
+        let endpoint = try input.endpoint()
+        let cookie = input.serverConnection.sessionCookie.map { StashSessionCookie(name: $0.name, value: $0.value) }
+        var configuration = StashConfiguration(endpoint: endpoint)
+        configuration.sessionCookie = cookie
+        let settings = try await StashClient(configuration: configuration).pluginSettings(id: Self.pluginId)
+        func setting(_ name: String) -> String? {
+            settings[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard let database = setting("database") else {
+            return .error("set the plugin's Database setting (Settings → Plugins → fansly-stash): the downloader's metadata "
+                + "database file, a postgresql:// URL or the downloader's config.yaml/config.ini")
+        }
+        let configFolder = input.serverConnection.dir
+        var request = PlanRequest(database: StashPluginPaths.resolveDatabase(database, in: configFolder),
+                                  ruleFiles: setting("rules").map { [StashPluginPaths.resolve($0, in: configFolder)] } ?? [],
+                                  stash: endpoint, statePath: try StashPluginPaths.stateFile(in: configFolder), tool: tool)
+        request.downloadRoot = setting("downloadRoot")
+        request.sessionCookie = cookie
+        switch input.args["mode"]?.lowercased() {
+        case "plan": return try await plan(request)
+        case "apply": return try await apply(request)
+        case let mode:
+            return .error("unknown task mode '\(mode ?? "")': the manifest's tasks pass mode: plan or mode: apply")
+        }
+    }
+
+    private func plan(_ request: PlanRequest) async throws -> Result {
+        let log = self.log
+        let steps = StepCounter()
+        let plan = try await PlanOperation(request).run { event in
+            guard case .status(let message) = event else { return }
+            log.log(.info, message)
+            log.progress(min(0.9, Double(steps.next()) * 0.15))
+        }
+        report(plan)
+        return .output(PlanRenderer().closingLine(plan.summary) + " Run the Apply task to make these changes.")
+    }
+
+    private func apply(_ request: PlanRequest) async throws -> Result {
+        let log = self.log
+        let phases = ApplyPhase.allCases.map(\.rawValue)
+        let steps = StepCounter()
+        let outcome = try await ApplyOperation(ApplyRequest(planning: request)).run(progress: { event in
+            switch event {
+            case .status(let message):
+                log.log(.info, message)
+                log.progress(min(0.3, Double(steps.next()) * 0.05))
+            case .phaseStarted(let phase, let total):
+                log.log(.info, "\(phase): \(total) to write")
+            case .itemFinished(let phase, _, _, let done, let total):
+                let index = Double(phases.firstIndex(of: phase) ?? 0)
+                let within = total > 0 ? Double(done) / Double(total) : 1
+                log.progress(0.3 + 0.7 * (index + within) / Double(phases.count))
+            case .phaseFinished(let report):
+                log.log(.info, "\(report.phase): \(report.counts.created) created, \(report.counts.updated) updated, "
+                    + "\(report.counts.failed) failed")
+            case .waiting(let phase, let seconds):
+                // Sent every second while Stash is slow: logged every 10 s.
+                if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
+            case .phasesPlanned:
+                break
+            }
+        }, confirm: { plan in
+            // Running the Apply task is the confirmation; what it will do is logged first.
+            self.report(plan)
+            return true
+        })
+        switch outcome {
+        case .nothingToApply(let plan):
+            return .output(PlanRenderer().closingLine(plan.summary))
+        case .applied(let report):
+            let totals = report.totals
+            let summary = "Applied: \(totals.created) created, \(totals.updated) updated, \(totals.unchanged) unchanged, "
+                + "\(totals.skipped) skipped, \(totals.failed) failed."
+            for failure in report.failures.prefix(50) { log.log(.warning, "\(failure.phase) \(failure.item): \(failure.error)") }
+            log.log(.info, summary)
+            return report.succeeded ? .output(summary) : .error(summary + " Run the Apply task again to retry what failed.")
+        }
+    }
+
+    /// The plan as `plan` prints it, as info lines (the first `reportLines`), for Stash's log.
+    private func report(_ plan: Plan) {
+        let lines = PlanRenderer().render(plan).split(separator: "\n", omittingEmptySubsequences: true)
+        for line in lines.prefix(Self.reportLines) { log.log(.info, String(line)) }
+        if lines.count > Self.reportLines {
+            log.log(.info, "… \(lines.count - Self.reportLines) more lines; `fansly-stash plan` prints the whole report")
+            log.log(.info, PlanRenderer().closingLine(plan.summary))
+        }
+    }
+}
+
+/// Counts events from concurrent callbacks.
+private final class StepCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int { lock.withLock { count += 1; return count } }
+}
