@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // async-http-client's own event loop library; named for its error and buffer types.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
@@ -44,6 +46,9 @@ let package = Package(
         // GraphQL over HTTP for Stash: typed inputs, batching, auth, retries.
         .target(name: "StashClient", dependencies: [
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // glibc's mallopt/malloc_trim through <malloc.h>, for SyncEngine's GlibcMalloc (no-ops elsewhere).
         .target(name: "CGlibcMalloc"),
@@ -88,7 +93,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData", "PostgresTestSupport"]),
         .testTarget(name: "StashClientTests", dependencies: ["StashClient", "StashTestServer",
-            .product(name: "GraphQL", package: "GraphQL")]),
+            .product(name: "GraphQL", package: "GraphQL"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),

@@ -75,8 +75,10 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
     public var apiKey: StashAPIKey?
     /// The environment variable the key came from, named in the 401 message.
     public var apiKeyEnvironmentVariable: String
-    /// Per-request timeout.
+    /// Deadline of one attempt of a request: connecting, sending and reading the whole answer.
     public var timeout: Duration
+    /// Deadline for the TCP (and TLS) connection of an attempt; never longer than `timeout`.
+    public var connectTimeout: Duration
     /// Mutations sent in one HTTP request as aliased fields.
     public var batchSize: Int
     /// Objects fetched per page by the finds that iterate every page.
@@ -88,9 +90,10 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
     public init(baseURL: URL, apiKey: StashAPIKey? = nil,
                 apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
                 timeout: Duration = .seconds(60), batchSize: Int = 100, pageSize: Int = 1000,
-                retryPolicy: RetryPolicy = .default) {
+                retryPolicy: RetryPolicy = .default, connectTimeout: Duration = .seconds(10)) {
         self.baseURL = baseURL; self.apiKey = apiKey; self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
-        self.timeout = timeout; self.batchSize = max(1, batchSize); self.pageSize = max(1, pageSize)
+        self.timeout = timeout; self.connectTimeout = min(connectTimeout, timeout)
+        self.batchSize = max(1, batchSize); self.pageSize = max(1, pageSize)
         self.retryPolicy = retryPolicy
     }
 
@@ -101,6 +104,6 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         "StashConfiguration(url: \(baseURL.absoluteString), apiKey: \(apiKey == nil ? "none" : "<redacted>"), "
-            + "timeout: \(timeout), batchSize: \(batchSize), pageSize: \(pageSize), maxAttempts: \(retryPolicy.maxAttempts))"
+            + "timeout: \(timeout), connectTimeout: \(connectTimeout), batchSize: \(batchSize), pageSize: \(pageSize), maxAttempts: \(retryPolicy.maxAttempts))"
     }
 }

@@ -23,6 +23,13 @@ public final class StashClient: Sendable {
         transport = GraphQLTransport(configuration: configuration, logger: logger)
     }
 
+    /// Closes the client's connections and waits until they are closed. Call it when done: the
+    /// process then has no connection or timer of this client left. A client released without it
+    /// shuts down in the background.
+    public func shutdown() async {
+        await transport.shutdown()
+    }
+
     // MARK: Connecting
 
     /// The oldest Stash that has what this client sends (Movie→Group, performer `urls`).

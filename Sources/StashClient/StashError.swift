@@ -71,6 +71,9 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
     case invalidInput(operation: String, detail: String)
     /// Retries ran out; `last` is the final failure.
     indirect case retriesExhausted(attempts: Int, last: StashError)
+    /// The caller's task was cancelled (a sibling request failed, or the run is being interrupted)
+    /// before the answer arrived. `mayHaveBeenApplied` is false only when nothing was sent.
+    case cancelled(operation: String, mayHaveBeenApplied: Bool)
 
     public var description: String {
         switch self {
@@ -107,6 +110,10 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
             return "Could not encode the input of \(operation): \(detail)"
         case let .retriesExhausted(attempts, last):
             return "\(last.description) (gave up after \(attempts) attempts)"
+        case let .cancelled(operation, mayHaveBeenApplied):
+            return mayHaveBeenApplied
+                ? "\(operation) was stopped before Stash answered; it may or may not have been applied"
+                : "\(operation) was stopped before it was sent"
         }
     }
 

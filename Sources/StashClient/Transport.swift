@@ -1,174 +1,152 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
+import NIOCore
 
-/// How much of a request may have reached Stash when it failed; decides whether it may be retried.
-enum Delivery {
-    /// Provably never delivered (no connection): safe to send again, whatever it does.
-    case notDelivered
-    /// May have been processed (answer lost, timeout, 502/504).
-    case maybeDelivered
-    /// Stash answered; the answer is final (401, 422, 500…), or asked to come back later (503).
-    case answered
-}
-
-/// A failed attempt, classified.
-struct AttemptFailure: Error {
-    let error: StashError
-    let delivery: Delivery
-    /// True for 502/503/504, connection errors and timeouts.
-    let isTransient: Bool
-}
-
-/// Sends GraphQL requests with the API key, decodes the envelope and retries what may be retried.
-final class GraphQLTransport: @unchecked Sendable {
+/// Sends GraphQL requests with the API key over async-http-client (SwiftNIO), decodes the HTTP
+/// status, and retries what may be retried.
+///
+/// Every attempt has a deadline: the connection must be up within `connectTimeout`, and the whole
+/// exchange (connect, send, the complete answer) must finish within `configuration.timeout`. A retry
+/// sends the same body bytes again. See `TransportFailure.swift` for which failures are retried.
+final class GraphQLTransport: Sendable {
     let configuration: StashConfiguration
-    private let session: URLSession
+    private let http: HTTPClient
     private let logger: Logger
+    /// The URL requests go to, as text (AsyncHTTPClient takes strings).
+    private let endpoint: String
     let encoder: JSONEncoder
     let decoder: JSONDecoder
     /// For types whose coding keys are Stash's own names.
     let plainDecoder = JSONDecoder()
 
+    /// The longest answer read: a find page of 5,000 scenes is a few tens of megabytes.
+    static let maximumAnswerBytes = 1 << 30
+
     init(configuration: StashConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = Self.wholeSeconds(configuration.timeout)
-        sessionConfiguration.timeoutIntervalForResource = Self.wholeSeconds(configuration.timeout)
-        sessionConfiguration.httpMaximumConnectionsPerHost = 4
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.urlCache = nil
-        sessionConfiguration.httpCookieStorage = nil
-        session = URLSession(configuration: sessionConfiguration)
+        endpoint = configuration.endpoint.absoluteString
+        var settings = HTTPClient.Configuration()
+        settings.timeout = HTTPClient.Configuration.Timeout(connect: Self.timeAmount(configuration.connectTimeout), read: nil)
+        // A refused connection fails its request at once; the retry policy decides what happens next
+        // (AsyncHTTPClient would otherwise keep trying to connect until the deadline, unreported).
+        settings.connectionPool.retryConnectionEstablishment = false
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
+        settings.decompression = .enabled(limit: .none)
+        settings.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
         encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { keys in SnakeCaseKey(keys.last!) }
         decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    /// Closes the connections; without it the client is shut down when released, in the background.
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    deinit {
+        // Not awaited: the client keeps itself alive until its connections are closed. An already
+        // shut down client answers `alreadyShutdown`, which is what we want.
+        http.shutdown { _ in }
+    }
 
     /// Posts `document` with `variables` (already JSON-encoded), retrying per the policy.
     /// `idempotent` says whether a request that may have reached Stash may be sent again.
     func post(operation: String, document: String, variables: Data, idempotent: Bool) async throws(StashError) -> Data {
         let policy = configuration.retryPolicy
+        let body = Self.body(document: document, variables: variables)
         var attempt = 1
         while true {
             do {
-                return try await send(operation: operation, document: document, variables: variables)
+                return try await send(operation: operation, body: body)
             } catch let failure {
-                let retryable: Bool
-                switch failure.delivery {
-                case .notDelivered: retryable = failure.isTransient
-                case .maybeDelivered: retryable = failure.isTransient && idempotent
-                case .answered: retryable = failure.isTransient
+                if failure.isCancellation || Task.isCancelled {
+                    // The caller gave up (a sibling failed, or the run is being interrupted): not a
+                    // failure of Stash's, so neither retried nor logged.
+                    throw .cancelled(operation: operation, mayHaveBeenApplied: failure.delivery != .notDelivered)
                 }
-                if !retryable || attempt >= policy.maxAttempts {
+                guard failure.isRetryable(idempotent: idempotent), attempt < policy.maxAttempts else {
                     if failure.delivery == .maybeDelivered && !idempotent {
                         throw .outcomeUnknown(operation: operation, reason: failure.error.description)
                     }
                     throw attempt > 1 ? .retriesExhausted(attempts: attempt, last: failure.error) : failure.error
                 }
                 let delay = policy.delay(beforeRetry: attempt)
-                logger.notice("\(operation) failed (\(failure.error)); retry \(attempt) of \(policy.maxAttempts - 1) in \(delay)")
-                try? await Task.sleep(for: delay)
+                if attempt == 1 {
+                    // One line per retried request; the outcome of the last attempt is the caller's to report.
+                    logger.notice("\(operation) failed (\(failure.error)); retrying, up to \(policy.maxAttempts - 1) more time\(policy.maxAttempts == 2 ? "" : "s")")
+                } else {
+                    logger.debug("\(operation) failed again (\(failure.error)); retry \(attempt) of \(policy.maxAttempts - 1) in \(delay)")
+                }
+                do { try await Task.sleep(for: delay) } catch {
+                    throw .cancelled(operation: operation, mayHaveBeenApplied: failure.delivery != .notDelivered)
+                }
                 attempt += 1
             }
         }
     }
 
-    private func send(operation: String, document: String, variables: Data) async throws(AttemptFailure) -> Data {
-        let url = configuration.endpoint
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.timeoutInterval = Self.wholeSeconds(configuration.timeout)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
-        request.setValue("keep-alive", forHTTPHeaderField: "Connection")
-        if let key = configuration.apiKey { request.setValue(key.value, forHTTPHeaderField: "ApiKey") }
-        if let cookie = configuration.sessionCookie { request.setValue(cookie.header, forHTTPHeaderField: "Cookie") }
-        request.httpBody = Self.body(document: document, variables: variables)
-
+    /// One attempt, bounded by `configuration.timeout` from the first byte sent to the last received.
+    private func send(operation: String, body: Data) async throws(TransportFailure) -> Data {
         let started = ContinuousClock.now
-        let data: Data
-        let response: URLResponse
+        let timeout = configuration.timeout
+        let outcome: Result<(status: Int, body: Data), TransportFailure>
         do {
-            (data, response) = try await session.data(for: request)
+            outcome = try await withThrowingTaskGroup(of: Result<(status: Int, body: Data), TransportFailure>?.self) { group in
+                group.addTask { await self.exchange(operation: operation, body: body) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else {
+                    return .failure(TransportFailure(error: .timeout(operation: operation, url: configuration.baseURL.absoluteString,
+                                                                     seconds: timeout.seconds),
+                                                     delivery: .maybeDelivered, isTransient: true))
+                }
+                return result
+            }
         } catch {
-            throw classify(error, operation: operation)
+            throw TransportFailure.cancellation
         }
-        logger.debug("\(operation): \(data.count) bytes in \(ContinuousClock.now - started)")
-        guard let http = response as? HTTPURLResponse else {
-            throw AttemptFailure(error: .malformedResponse(operation: operation, detail: "not an HTTP response"), delivery: .maybeDelivered, isTransient: false)
+        let (status, data) = try outcome.get()
+        logger.debug("\(operation): HTTP \(status), \(data.count) bytes in \(ContinuousClock.now - started)")
+        if let failure = TransportFailure(status: status, body: data, operation: operation, configuration: configuration,
+                                          decoder: decoder) {
+            throw failure
         }
-        if let cookie = configuration.sessionCookie, let setCookie = http.value(forHTTPHeaderField: "Set-Cookie") {
-            cookie.refresh(fromSetCookie: setCookie)
-        }
-        switch http.statusCode {
-        case 200..<300:
-            return data
-        case 401:
-            throw AttemptFailure(error: .unauthorized(url: configuration.baseURL.absoluteString,
-                                                      keyVariable: configuration.apiKeyEnvironmentVariable,
-                                                      keyWasSent: configuration.apiKey != nil),
-                                 delivery: .answered, isTransient: false)
-        case 400, 422:
-            let errors = (try? decoder.decode(ErrorEnvelope.self, from: data).errors) ?? nil
-            throw AttemptFailure(error: .invalidRequest(operation: operation, status: http.statusCode,
-                                                        errors: errors ?? [GraphQLErrorEntry(message: Self.excerpt(data))]),
-                                 delivery: .answered, isTransient: false)
-        case 502, 504:
-            throw AttemptFailure(error: .httpStatus(operation: operation, status: http.statusCode, body: Self.excerpt(data)),
-                                 delivery: .maybeDelivered, isTransient: true)
-        case 503:
-            throw AttemptFailure(error: .httpStatus(operation: operation, status: http.statusCode, body: Self.excerpt(data)),
-                                 delivery: .answered, isTransient: true)
-        default:
-            throw AttemptFailure(error: .httpStatus(operation: operation, status: http.statusCode, body: Self.excerpt(data)),
-                                 delivery: .answered, isTransient: false)
+        return data
+    }
+
+    /// The HTTP exchange itself: the answer's status and its whole (decompressed) body.
+    private func exchange(operation: String, body: Data) async -> Result<(status: Int, body: Data), TransportFailure> {
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        if let key = configuration.apiKey { request.headers.add(name: "ApiKey", value: key.value) }
+        if let cookie = configuration.sessionCookie { request.headers.add(name: "Cookie", value: cookie.header) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            // The deadline here is a backstop; `send`'s race enforces `timeout` over the body too.
+            let response = try await http.execute(request, deadline: .now() + Self.timeAmount(configuration.timeout) + .seconds(1))
+            // Stash renews a plugin's session cookie in its answers; a long apply must follow it.
+            if let cookie = configuration.sessionCookie {
+                for setCookie in response.headers["Set-Cookie"] { cookie.refresh(fromSetCookie: setCookie) }
+            }
+            let buffer = try await response.body.collect(upTo: Self.maximumAnswerBytes)
+            return .success((Int(response.status.code), Data(buffer.readableBytesView)))
+        } catch {
+            return .failure(TransportFailure(classifying: error, operation: operation, configuration: configuration))
         }
     }
 
-    private func classify(_ error: Error, operation: String) -> AttemptFailure {
-        let url = configuration.baseURL.absoluteString
-        guard let urlError = error as? URLError else {
-            return AttemptFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + error.localizedDescription), delivery: .maybeDelivered, isTransient: true)
-        }
-        switch urlError.code {
-        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            return AttemptFailure(error: .connectionFailed(url: url, reason: Self.reason(urlError)), delivery: .notDelivered, isTransient: true)
-        case .timedOut:
-            return AttemptFailure(error: .timeout(operation: operation, url: url, seconds: Self.wholeSeconds(configuration.timeout)),
-                                  delivery: .maybeDelivered, isTransient: true)
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .unsupportedURL, .badURL:
-            return AttemptFailure(error: .connectionFailed(url: url, reason: Self.reason(urlError)), delivery: .notDelivered, isTransient: false)
-        default:
-            // The request went out and the answer was lost (connection reset, empty reply…).
-            return AttemptFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + Self.reason(urlError)),
-                                  delivery: .maybeDelivered, isTransient: true)
-        }
-    }
-
-    /// Linux's URLSession truncates timeouts to whole seconds (a 0.3 s timeout fires at once),
-    /// so timeouts are rounded up to whole seconds, at least one.
-    static func wholeSeconds(_ duration: Duration) -> TimeInterval {
-        max(1, duration.seconds.rounded(.up))
-    }
-
-    private static func reason(_ error: URLError) -> String {
-        switch error.code {
-        case .cannotConnectToHost: return "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: return "unknown host"
-        case .notConnectedToInternet: return "no network"
-        case .networkConnectionLost: return "connection closed by the server"
-        case .badServerResponse: return "empty or invalid reply"
-        default: return error.localizedDescription
-        }
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// `{"query": …, "variables": …}`; the variables arrive already encoded, so they are spliced
@@ -186,8 +164,6 @@ final class GraphQLTransport: @unchecked Sendable {
         String(decoding: data.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
-
-private struct ErrorEnvelope: Decodable { let errors: [GraphQLErrorEntry]? }
 
 /// camelCase → snake_case for input keys, leaving keys without a lower→upper step (`AND`, `i0`) as they are.
 struct SnakeCaseKey: CodingKey {

@@ -9,20 +9,6 @@ import GraphQL
 /// with 422 or 400 depending on `Accept`, runs each aliased mutation as its own transaction, in
 /// order, with Stash's validation messages at HTTP 200, and can inject latency and failures.
 public final class StashTestServer: @unchecked Sendable {
-    /// A failure to inject into matching requests.
-    public enum Fault: Sendable, Hashable {
-        /// Answer with this HTTP status and an empty body, without running the request.
-        case status(Int)
-        /// Close the connection without an answer, without running the request.
-        case dropConnection
-        /// Run the request (mutations are applied), then close the connection without an answer.
-        case dropConnectionAfterApplying
-        /// Run the request, then answer with this status instead of the result.
-        case statusAfterApplying(Int)
-        /// Wait this long before answering.
-        case delay(Duration)
-    }
-
     private struct Injection {
         let fault: Fault
         /// A root field name (`galleryCreate`), or nil for any request.
@@ -61,6 +47,10 @@ public final class StashTestServer: @unchecked Sendable {
     private var directPlans: [String: DirectFindPlan?] = [:]
     private var _gzipResponseCount = 0
     private var injections: [Injection] = []
+    private var schedule: (@Sendable (ScheduledRequest) -> Fault?)?
+    private var _graphQLRequestCount = 0
+    private var _undecodableRequestCount = 0
+    private var _faultsApplied = 0
     private var _requestCount = 0
     private var _directFindCount = 0
     private var _fieldCounts: [String: Int] = [:]
@@ -112,6 +102,9 @@ public final class StashTestServer: @unchecked Sendable {
         _ = try? await task?.value
         locked { self.server = nil; self.serverTask = nil }
     }
+
+    /// True between `start()` and `stop()`.
+    var isRunning: Bool { locked { server != nil } }
 
     /// The port bound by `start()`.
     public var port: UInt16 { locked { _port } }
@@ -176,8 +169,20 @@ public final class StashTestServer: @unchecked Sendable {
         locked { injections.append(Injection(fault: fault, field: field, remaining: times)) }
     }
 
-    /// Removes every pending injection.
-    public func clearInjections() { locked { injections.removeAll() } }
+    /// Decides a fault for every request from now on (after the `inject` ones, which go first):
+    /// e.g. `{ $0.number % 4 == 0 ? .dropConnectionAfterApplying : nil }`. nil removes the schedule.
+    public func scheduleFaults(_ schedule: (@Sendable (ScheduledRequest) -> Fault?)?) {
+        locked { self.schedule = schedule }
+    }
+
+    /// Removes every pending injection and the schedule.
+    public func clearInjections() { locked { injections.removeAll(); schedule = nil } }
+
+    /// Requests whose body was not a GraphQL request (empty or truncated JSON), answered 422/400.
+    public var undecodableRequestCount: Int { locked { _undecodableRequestCount } }
+
+    /// Faults injected so far (by `inject` or the schedule).
+    public var faultsApplied: Int { locked { _faultsApplied } }
 
     /// HTTP requests received (including rejected ones).
     public var requestCount: Int { locked { _requestCount } }
@@ -186,7 +191,7 @@ public final class StashTestServer: @unchecked Sendable {
     public func requestCount(for field: String) -> Int { locked { _fieldCounts[field] ?? 0 } }
 
     /// Resets the counters.
-    public func resetCounters() { locked { _requestCount = 0; _fieldCounts = [:]; _directFindCount = 0 } }
+    public func resetCounters() { locked { _requestCount = 0; _fieldCounts = [:]; _directFindCount = 0; _graphQLRequestCount = 0; _faultsApplied = 0 } }
     /// Requests whose finds were answered on the fast path (items written straight to JSON, see
     /// `writesFindsDirectly`), as opposed to GraphQL's field-by-field completion.
     public var directFindCount: Int { locked { _directFindCount } }
@@ -214,6 +219,8 @@ public final class StashTestServer: @unchecked Sendable {
         do { body = try await request.bodyData } catch { return HTTPResponse(statusCode: .badRequest) }
         let payload: GraphQLRequestBody
         do { payload = try JSONDecoder().decode(GraphQLRequestBody.self, from: body) } catch {
+            // What a client that loses its request bodies after a dropped connection sends.
+            locked { _undecodableRequestCount += 1 }
             return Self.requestError(["json request body could not be decoded: \(error)"], code: nil, accept: accept)
         }
 
@@ -227,20 +234,27 @@ public final class StashTestServer: @unchecked Sendable {
 
         let selections = Self.rootSelections(of: document, operationName: payload.operationName)
         let fields = selections.map(\.name)
+        let isMutation = Self.isMutation(document, operationName: payload.operationName)
         let fault = locked { () -> Fault? in
             for field in Set(fields) { _fieldCounts[field, default: 0] += 1 }
-            guard let index = injections.firstIndex(where: { $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!)) }) else {
-                return nil
+            _graphQLRequestCount += 1
+            var chosen: Fault?
+            if let index = injections.firstIndex(where: { $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!)) }) {
+                injections[index].remaining -= 1
+                chosen = injections[index].fault
+                if injections[index].remaining == 0 { injections.remove(at: index) }
+            } else {
+                chosen = schedule?(ScheduledRequest(number: _graphQLRequestCount, fields: fields, isMutation: isMutation))
             }
-            injections[index].remaining -= 1
-            let fault = injections[index].fault
-            if injections[index].remaining == 0 { injections.remove(at: index) }
-            return fault
+            if chosen != nil { _faultsApplied += 1 }
+            return chosen
         }
         switch fault {
         case let .status(code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
-        case .dropConnection?: return Self.droppedConnection()
+        case .dropConnection?: return breakConnection(of: request, .close)
+        case .reset?: return breakConnection(of: request, .reset)
         case let .delay(duration)?: try? await Task.sleep(for: duration)
+        case .neverAnswer?: return await silence()
         default: break
         }
 
@@ -269,8 +283,10 @@ public final class StashTestServer: @unchecked Sendable {
         }
 
         switch fault {
-        case .dropConnectionAfterApplying?: return Self.droppedConnection()
+        case .dropConnectionAfterApplying?: return breakConnection(of: request, .close)
+        case .resetAfterApplying?: return breakConnection(of: request, .reset)
         case let .statusAfterApplying(code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
+        case let .replyAfter(duration)?: try? await Task.sleep(for: duration)
         default: break
         }
 
@@ -471,8 +487,9 @@ public final class StashTestServer: @unchecked Sendable {
         HTTPResponse(statusCode: status, headers: [.contentType: contentType], body: body)
     }
 
-    /// Headers go out, then the body fails: FlyingFox closes the connection mid-answer.
-    private static func droppedConnection() -> HTTPResponse {
+    /// Fallback when the connection cannot be found: headers go out, then the body fails and
+    /// FlyingFox closes the connection mid-answer.
+    static func droppedConnection() -> HTTPResponse {
         HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
                      body: HTTPBodySequence(from: FailingBytes(), count: 4096))
     }

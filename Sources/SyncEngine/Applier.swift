@@ -30,10 +30,10 @@ public struct Applier: Sendable {
     /// The field of a gallery change that lists its images; written by `addGalleryImages`, in its own phase.
     public static let galleryImagesField = "image_ids"
 
-    private let writer: any StashWriter
-    private let state: SyncState
-    private let monitor: SyncMonitor
-    private let options: BatchOptions
+    let writer: any StashWriter
+    let state: SyncState
+    let monitor: SyncMonitor
+    let options: BatchOptions
 
     /// An applier writing through `writer`, recording in `state`, reporting to `monitor`.
     public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions()) {
@@ -42,19 +42,32 @@ public struct Applier: Sendable {
 
     /// Applies every create and update of `plan`; noops and skips are counted. Never throws: failures
     /// are per item and end up in the report (a failure that makes Stash unusable fails the rest).
-    public func apply(_ plan: Plan) async -> SyncReport {
-        await apply(PlanChanges(plan))
+    public func apply(_ plan: Plan, stop: ApplyStop? = nil) async -> SyncReport {
+        await apply(PlanChanges(plan), stop: stop)
     }
 
     /// Applies the changes of a saved plan (`SavedPlan.readChanges()`), reading a phase's changes a
     /// slice at a time. Changes that cannot be read again (the file changed in place) fail.
-    public func apply(_ changes: PlanChanges) async -> SyncReport {
+    ///
+    /// With `stop`, a requested stop ends the run early without stranding anything (see `ApplyStop`):
+    /// the report's `interrupted` says how many changes were not applied.
+    public func apply(_ changes: PlanChanges, stop: ApplyStop? = nil) async -> SyncReport {
+        stop?.arm()
         let run = Run(changes: changes, state: state)
         run.seed()
+        let applyAll: @Sendable () async -> Void = { await self.applyPhases(changes, run: run, stop: stop) }
+        if let stop { await stop.bounding(applyAll) } else { await applyAll() }
+        var report = monitor.finish()
+        if let stop, stop.isRequested { report.interrupted = InterruptionReport(notApplied: run.notAppliedCount) }
+        return report
+    }
+
+    private func applyPhases(_ changes: PlanChanges, run: Run, stop: ApplyStop?) async {
+        let stopping: @Sendable () -> Bool = { stop?.isRequested ?? false }
         let processor = BatchProcessor<WorkItem>(options: options, isRetryable: { error in
             guard let kind = (error as? WriteFailure)?.kind else { return false }
             return kind == .outcomeUnknown || kind == .notApplied
-        })
+        }, isStopping: stopping)
         // A phase is read from the plan file a slice at a time: whole batches (the same batches as
         // without slicing), enough of them to keep every request slot busy.
         let slice = options.batchSize * max(20, options.parallelism * 4)
@@ -82,6 +95,10 @@ public struct Applier: Sendable {
             for level in run.dependencyLevels(entries.filter { $0.action == .create || $0.action == .update }) {
                 for start in stride(from: 0, to: level.count, by: slice) {
                     let part = Array(level[start..<min(start + slice, level.count)])
+                    if stopping() || Task.isCancelled {
+                        for entry in part { recordNotApplied(entry.address, in: run) }
+                        continue
+                    }
                     let work: [WorkItem]
                     do {
                         work = try changes.changes(part).map { WorkItem(change: $0, phase: phase) }
@@ -90,17 +107,26 @@ public struct Applier: Sendable {
                         for entry in part { record(entry.address, .failed(message: message), in: run) }
                         continue
                     }
-                    _ = await processor.run(work, report: { item, outcome in record(item.change.address, outcome, in: run) }) { batch in
+                    let outcomes = await processor.run(work, report: { item, outcome in record(item.change.address, outcome, in: run) }) { batch in
                         try await self.process(batch, phase: phase, run: run)
+                    }
+                    for (item, outcome) in zip(work, outcomes) where outcome == .skipped(reason: BatchProcessor<WorkItem>.notStartedReason) {
+                        recordNotApplied(item.change.address, in: run)
                     }
                 }
             }
             monitor.endPhase()
         }
-        return monitor.finish()
+        await organizeLast(run: run, stopping: stopping)
     }
 
-    private func record(_ address: EntityAddress, _ outcome: ItemOutcome, in run: Run) {
+    /// An item the run did not send because it was asked to stop.
+    private func recordNotApplied(_ address: EntityAddress, in run: Run) {
+        run.countNotApplied()
+        monitor.record(item: address.description, outcome: .skipped(reason: ApplyStop.notAppliedReason))
+    }
+
+    func record(_ address: EntityAddress, _ outcome: ItemOutcome, in run: Run) {
         if case .failed(let message) = outcome {
             run.markFailed(address, message)
             try? state.recordErrors([(address, message)])
@@ -157,7 +183,9 @@ public struct Applier: Sendable {
                     }
                     continue
                 }
-                let (fields, record) = try run.resolvedFields(change, link: link)
+                var (fields, record) = try run.resolvedFields(change, link: link)
+                // `organized: true` is the object's last write (see `organizeLast`).
+                run.withholdOrganized(change.address, send: &fields, record: &record)
                 if phase == .chapters, let reason = run.chapterOutOfRange(fields) {
                     results[index] = .done(.skipped(reason: reason))
                     continue

@@ -14,6 +14,9 @@ final class Run: @unchecked Sendable {
     private var stopped: String?
     /// Images each gallery holds after the gallery images phase, by gallery id.
     private var galleryImageCounts: [String: Int] = [:]
+    /// Objects whose `organized: true` waits until everything else of the run was written.
+    private var organizeLater: Set<EntityAddress> = []
+    private var notApplied = 0
 
     init(changes: PlanChanges, state: SyncState) { self.changes = changes; self.state = state }
 
@@ -88,6 +91,31 @@ final class Run: @unchecked Sendable {
     }
 
     var stopReason: String? { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    /// Counts an item not sent because the run was asked to stop.
+    func countNotApplied() { lock.lock(); notApplied += 1; lock.unlock() }
+    /// Items not sent because the run was asked to stop.
+    var notAppliedCount: Int { lock.lock(); defer { lock.unlock() }; return notApplied }
+
+    // MARK: Organized last
+
+    /// Takes `organized: true` out of a write, to be sent once the object's other fields, its images
+    /// and its chapters are written: an interrupted run never leaves an object organized (and so
+    /// protected from the tool by `respectOrganized`) before it is complete.
+    func withholdOrganized(_ address: EntityAddress, send: inout [String: PlanValue], record: inout [String: PlanValue]) {
+        guard send["organized"] == .bool(true), [.gallery, .scene, .image].contains(address.kind) else { return }
+        send["organized"] = nil
+        record["organized"] = nil
+        lock.lock(); organizeLater.insert(address); lock.unlock()
+    }
+
+    /// The objects to mark organized now, with their ids: those withheld whose writes all succeeded.
+    func objectsToOrganize() -> [(address: EntityAddress, id: String)] {
+        lock.lock(); defer { lock.unlock() }
+        return organizeLater.filter { failures[$0] == nil }.sorted().compactMap { address in
+            ids[address].map { (address, $0) }
+        }
+    }
 
     /// The Stash id of the changed object itself.
     func resolveId(of change: PlannedChange) throws -> String {

@@ -77,21 +77,29 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
     public let options: BatchOptions
     private let isRetryable: @Sendable (any Error) -> Bool
     private let describeError: @Sendable (any Error) -> String
+    private let isStopping: @Sendable () -> Bool
+
+    /// The skip reason of items never started because the run was cancelled or asked to stop.
+    public static var notStartedReason: String { "cancelled" }
 
     /// - Parameters:
     ///   - isRetryable: whether an error thrown for a whole batch is worth retrying.
     ///   - describeError: the message recorded for a failed item.
+    ///   - isStopping: when it turns true, no further batch starts and nothing is retried
+    ///     (batches in flight finish).
     public init(options: BatchOptions = BatchOptions(),
                 isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
-                describeError: @escaping @Sendable (any Error) -> String = { BatchProcessor.message(for: $0) }) {
+                describeError: @escaping @Sendable (any Error) -> String = { BatchProcessor.message(for: $0) },
+                isStopping: @escaping @Sendable () -> Bool = { false }) {
         self.options = options
         self.isRetryable = isRetryable
         self.describeError = describeError
+        self.isStopping = isStopping
     }
 
     /// Processes every item and returns their outcomes in the items' order.
-    /// Stops starting new batches when the task is cancelled; items never started are not reported
-    /// and come back as `.skipped(reason: "cancelled")`.
+    /// Stops starting new batches when the task is cancelled or `isStopping` says so; items never
+    /// started are not reported and come back as `.skipped(reason: notStartedReason)`.
     public func run(_ items: [Item], report: @escaping Report = { _, _ in }, work: @escaping Work) async -> [ItemOutcome] {
         var outcomes = [ItemOutcome?](repeating: nil, count: items.count)
         let batches = stride(from: 0, to: items.count, by: options.batchSize).map { start in
@@ -100,7 +108,7 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
         await withTaskGroup(of: [(Int, ItemOutcome)].self) { group in
             var next = 0
             func startNext() {
-                guard next < batches.count, !Task.isCancelled else { return }
+                guard next < batches.count, !Task.isCancelled, !isStopping() else { return }
                 let indices = batches[next]
                 next += 1
                 group.addTask {
@@ -113,7 +121,7 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
                 startNext()
             }
         }
-        return outcomes.map { $0 ?? .skipped(reason: "cancelled") }
+        return outcomes.map { $0 ?? .skipped(reason: Self.notStartedReason) }
     }
 
     private func runBatch(_ batch: [(Int, Item)], report: Report, work: Work) async -> [(Int, ItemOutcome)] {
@@ -145,7 +153,7 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
                 if isRetryable(error) && attempt < options.maxAttempts {
                     retry = pending
                     lastError = error
-                } else if pending.count > 1 {
+                } else if pending.count > 1 && !Task.isCancelled && !isStopping() {
                     // Isolate: each item on its own, so one bad item cannot fail the others.
                     for entry in pending {
                         finished += await runBatch([entry], report: report, work: work)
@@ -157,7 +165,7 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
             }
             pending = retry
             if !pending.isEmpty {
-                if Task.isCancelled {
+                if Task.isCancelled || isStopping() {
                     for entry in pending { finish(entry, .failed(message: describeError(lastError ?? CancellationError()))) }
                     break
                 }

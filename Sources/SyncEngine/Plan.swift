@@ -9,7 +9,7 @@ import MappingRules
 /// involved, plus the identity of its inputs so that `apply` can refuse a stale plan.
 public struct Plan: Sendable, Hashable, Codable {
     /// The format this build writes and reads. Bump on any incompatible change.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     public var createdAt: Date

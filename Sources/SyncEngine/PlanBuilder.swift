@@ -348,7 +348,13 @@ final class PlanBuilder {
         // `organized` that apply itself wrote (the default rules create galleries organized) does not
         // freeze the object: later scans must still reach it. People's edits are protected as drift.
         let organizedByUs = link?.writtenFields["organized"] == .bool(true)
-        if entity.pointee.respectOrganized && object.organized && !organizedByUs {
+        let organizedByUser = entity.pointee.respectOrganized && object.organized && !organizedByUs
+        // A link without written fields only remembers a match (a noop): it says nothing of who organized it.
+        let linkKnowsWrites = !(link?.writtenFields.isEmpty ?? true)
+        // Scenes and images come from Stash's scans, never from apply: only objects apply may have
+        // created can carry its own mark without a record of it.
+        let mayBeApplys = entity.pointee.address.kind != .scene && entity.pointee.address.kind != .image
+        if organizedByUser && (linkKnowsWrites || !mayBeApplys) {
             return skip(entity.pointee, .organized, "organized in Stash", stashId: id)
         }
         if !entity.pointee.fields.isEmpty && entity.pointee.fields.allSatisfy({ $0.strategy == .ignore }) {
@@ -364,6 +370,12 @@ final class PlanBuilder {
                                             strategy: field.strategy, written: link?.writtenFields[field.name])
             if let change = decision.change { fieldChanges.append(change) }
             if let fieldDrift = decision.drift { drift.append(fieldDrift) }
+        }
+        if organizedByUser && !fieldChanges.isEmpty {
+            // Without a record of writes (a new or lost state file) an organized object that already holds every
+            // value the rules want is indistinguishable from one apply finished (apply marks objects
+            // organized last): it is a noop. One that differs was organized by a person: left alone.
+            return skip(entity.pointee, .organized, "organized in Stash", stashId: id)
         }
         if entity.pointee.address.kind == .tag, let nameField = entity.pointee[field: "name"], nameField.strategy != .ignore,
            case .string(let name) = nameField.value,

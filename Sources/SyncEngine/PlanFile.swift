@@ -9,11 +9,16 @@ public enum PlanFile {
         case unreadable(path: String, reason: String)
         case notAPlan(path: String, reason: String)
         case unsupportedVersion(path: String, found: Int, supported: Int)
+        /// The changes do not match the checksum the plan was written with (edited by hand?).
+        case changed(path: String, reason: String)
 
         public var description: String {
             switch self {
             case .unreadable(let path, let reason): return "cannot read plan file \(path): \(reason)"
             case .notAPlan(let path, let reason): return "\(path) is not a fansly-stash plan: \(reason)"
+            case .changed(let path, let reason):
+                return "\(path) was changed after plan wrote it: \(reason). A plan is applied exactly as planned; "
+                    + "run plan again (edit the rules, not the plan file)"
             case .unsupportedVersion(let path, let found, let supported):
                 return found > supported
                     ? "\(path) has plan format_version \(found); this fansly-stash reads up to \(supported): upgrade fansly-stash or re-run plan"
@@ -73,6 +78,7 @@ public enum PlanFile {
         // Keys in sorted order, as the encoder would write them.
         buffer.append(contentsOf: Array("{\n".utf8))
         try list("changes", plan.changes)
+        try value("changes_checksum", PlanChecksum.of(plan.changes))
         try value("created_at", plan.createdAt)
         try value("format_version", plan.formatVersion)
         try value("inputs", plan.inputs)
@@ -98,11 +104,23 @@ public enum PlanFile {
         try checkVersion(header.format_version, path: path)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        struct Checksum: Decodable { var changes_checksum: PlanChecksum? }
+        let plan: Plan, checksum: PlanChecksum?
         do {
-            return try decoder.decode(Plan.self, from: data)
+            plan = try decoder.decode(Plan.self, from: data)
+            checksum = try decoder.decode(Checksum.self, from: data).changes_checksum
         } catch let error as DecodingError {
             throw ReadError.notAPlan(path: path, reason: describe(error))
         }
+        // A plan in another layout (reformatted by a tool) is checked by its changes' canonical bytes.
+        try verify(PlanChecksum.of(plan.changes), against: checksum, lineNumbers: [], path: path)
+        return plan
+    }
+
+    /// Refuses changes whose checksum is not the one in the header, or a header without one.
+    static func verify(_ found: PlanChecksum, against expected: PlanChecksum?, lineNumbers: [Int], path: String) throws {
+        guard let expected else { throw ReadError.notAPlan(path: path, reason: "missing 'changes_checksum' at top level") }
+        if let reason = expected.mismatch(found, lineNumbers: lineNumbers) { throw ReadError.changed(path: path, reason: reason) }
     }
 
     /// Refuses a document without a `format_version`, or with one this version does not read.

@@ -29,12 +29,16 @@ struct PlanJSONWriter {
     /// Writes the whole document, in the layout `PlanFile.write` documents, and flushes.
     mutating func write(_ plan: Plan) throws {
         raw("{\n\"changes\": [")
+        var checksum = PlanChecksum.Builder()
         for (index, change) in plan.changes.enumerated() {
             raw(index == 0 ? "\n  " : ",\n  ")
+            let start = buffer.count
             write(change)
+            checksum.add(buffer[start...])
             try flushIfFull()
         }
         raw(plan.changes.isEmpty ? "],\n" : "\n],\n")
+        raw("\"changes_checksum\": "); write(checksum.finish()); raw(",\n")
         raw("\"created_at\": "); string(Self.iso8601(plan.createdAt)); raw(",\n")
         raw("\"format_version\": "); integer(Int64(plan.formatVersion)); raw(",\n")
         raw("\"inputs\": "); write(plan.inputs); raw(",\n")
@@ -106,6 +110,20 @@ struct PlanJSONWriter {
         raw(",\"source\":"); string(change.source)
         if let stashId = change.stashId { raw(",\"stash_id\":"); string(stashId) }
         raw("}")
+    }
+
+    /// `{"lines":…,"sha256":…}`.
+    mutating func write(_ checksum: PlanChecksum) {
+        raw("{\"lines\":"); string(checksum.lines)
+        raw(",\"sha256\":"); string(checksum.sha256); raw("}")
+    }
+
+    /// One change's bytes, as `write(_:)` lays it out in the document.
+    mutating func encoded(_ change: PlannedChange) -> [UInt8] {
+        let start = buffer.count
+        write(change)
+        defer { buffer.removeSubrange(start...) }
+        return Array(buffer[start...])
     }
 
     mutating func write(_ value: PlanValue) {

@@ -31,6 +31,8 @@ public final class SavedPlan: @unchecked Sendable {
     public let summary: PlanSummary
 
     private let source: Source
+    /// The header's `changes_checksum` (nil for a plan read whole, which is checked as it is decoded).
+    private let checksum: PlanChecksum?
 
     private enum Source {
         case lines(PlanLines)
@@ -40,6 +42,7 @@ public final class SavedPlan: @unchecked Sendable {
     private init(path: String, header: Header, source: Source) {
         self.path = path; self.formatVersion = header.formatVersion; self.createdAt = header.createdAt
         self.tool = header.tool; self.inputs = header.inputs; self.summary = header.summary; self.source = source
+        self.checksum = header.checksum
     }
 
     /// Opens the plan at `path` and reads its header; throws `PlanFile.ReadError`.
@@ -71,12 +74,13 @@ public final class SavedPlan: @unchecked Sendable {
         return SavedPlan(path: path, header: header, source: .lines(PlanLines(file: file, changes: scan.changes, unmatched: scan.unmatched)))
     }
 
-    /// Decodes every change (checking each; a corrupt one throws `PlanFile.ReadError` naming its line)
-    /// and returns them in the compact form `Applier` reads phase by phase.
+    /// Decodes every change (checking each; a corrupt one throws `PlanFile.ReadError` naming its line),
+    /// checks them against the header's checksum (`.changed` names the first line that differs), and
+    /// returns them in the compact form `Applier` reads phase by phase.
     public func readChanges() throws -> PlanChanges {
         switch source {
         case .whole(let plan): return PlanChanges(plan)
-        case .lines(let lines): return try PlanChanges(createdAt: createdAt, lines: lines, path: path)
+        case .lines(let lines): return try PlanChanges(createdAt: createdAt, lines: lines, path: path, checksum: checksum)
         }
     }
 
@@ -98,15 +102,16 @@ public final class SavedPlan: @unchecked Sendable {
         var tool: String
         var inputs: PlanInputs
         var summary: PlanSummary
+        var checksum: PlanChecksum?
 
         init(_ plan: Plan) {
             formatVersion = plan.formatVersion; createdAt = plan.createdAt; tool = plan.tool
             inputs = plan.inputs; summary = plan.summary
         }
 
-        init(formatVersion: Int, createdAt: Date, tool: String, inputs: PlanInputs, summary: PlanSummary) {
+        init(formatVersion: Int, createdAt: Date, tool: String, inputs: PlanInputs, summary: PlanSummary, checksum: PlanChecksum?) {
             self.formatVersion = formatVersion; self.createdAt = createdAt; self.tool = tool
-            self.inputs = inputs; self.summary = summary
+            self.inputs = inputs; self.summary = summary; self.checksum = checksum
         }
     }
 }
@@ -161,14 +166,19 @@ public final class PlanChanges: @unchecked Sendable {
         storage = .memory(plan.changes)
     }
 
-    fileprivate init(createdAt: Date, lines: PlanLines, path: String) throws {
+    fileprivate init(createdAt: Date, lines: PlanLines, path: String, checksum: PlanChecksum?) throws {
         self.createdAt = createdAt
         var entries: [Entry] = []
         entries.reserveCapacity(lines.changes.count)
         let decoder = PlanLines.decoder()
+        var found = PlanChecksum.Builder()
         for (index, span) in lines.changes.enumerated() {
-            entries.append(Entry(try lines.change(at: span, path: path, decoder: decoder), location: index))
+            let data = try lines.read(span, path: path)
+            found.add(data)
+            entries.append(Entry(try lines.change(in: data, at: span, path: path, decoder: decoder), location: index))
         }
+        // Before anything is sent: a plan edited by hand is refused, naming the first line that differs.
+        try PlanFile.verify(found.finish(), against: checksum, lineNumbers: lines.changes.map(\.line), path: path)
         self.entries = entries
         storage = .file(lines, path: path)
     }
@@ -239,7 +249,11 @@ struct PlanLines: @unchecked Sendable {
     /// Reads and decodes the change at `span` (`PlanJSONReader`, or `JSONDecoder` when it is unsure);
     /// throws `PlanFile.ReadError` naming the line.
     func change(at span: Span, path: String, decoder: JSONDecoder = PlanLines.decoder()) throws -> PlannedChange {
-        let data = try read(span, path: path)
+        try change(in: try read(span, path: path), at: span, path: path, decoder: decoder)
+    }
+
+    /// Decodes the change `data` read from `span`.
+    func change(in data: Data, at span: Span, path: String, decoder: JSONDecoder) throws -> PlannedChange {
         if let change = PlanJSONReader.change(in: data) { return change }
         return try decode(PlannedChange.self, from: data, line: span.line, path: path, decoder: decoder)
     }
@@ -249,7 +263,7 @@ struct PlanLines: @unchecked Sendable {
         try decode(T.self, from: try read(span, path: path), line: span.line, path: path, decoder: decoder)
     }
 
-    private func read(_ span: Span, path: String) throws -> Data {
+    func read(_ span: Span, path: String) throws -> Data {
         do { return try file.read(offset: span.offset, length: span.length) } catch {
             throw PlanFile.ReadError.unreadable(path: path, reason: "line \(span.line): \(error)")
         }
@@ -278,6 +292,7 @@ struct PlanLines: @unchecked Sendable {
                 var tool: String?
                 var inputs: PlanInputs?
                 var summary: PlanSummary?
+                var changes_checksum: PlanChecksum?
             }
             var parts: [(line: Int, part: Part)] = []
             var deferred: PlanFile.ReadError?
@@ -305,7 +320,8 @@ struct PlanLines: @unchecked Sendable {
             }
             return SavedPlan.Header(formatVersion: Plan.currentFormatVersion, createdAt: try value("created_at") { $0.created_at },
                                     tool: try value("tool") { $0.tool }, inputs: try value("inputs") { $0.inputs },
-                                    summary: try value("summary") { $0.summary })
+                                    summary: try value("summary") { $0.summary },
+                                    checksum: try value("changes_checksum") { $0.changes_checksum })
         }
     }
 

@@ -231,6 +231,7 @@ public struct StashClientWriter: StashWriter {
         case .notSent: return WriteFailure(.notApplied, message)
         case .connectionFailed, .unauthorized, .incompatibleServer: return WriteFailure(.stopsRun, message)
         case .retriesExhausted: return WriteFailure(.outcomeUnknown, message)
+        case .cancelled(_, let mayHaveBeenApplied): return WriteFailure(mayHaveBeenApplied ? .outcomeUnknown : .notApplied, message)
         }
     }
 }

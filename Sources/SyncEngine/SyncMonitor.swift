@@ -81,13 +81,23 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var failures: [SyncFailure]
     /// HTTP requests sent to Stash, when known.
     public var requests: Int?
+    /// Set when the run was asked to stop (Ctrl-C) before the end.
+    public var interrupted: InterruptionReport?
 
     /// True when nothing failed.
     public var succeeded: Bool { totals.failed == 0 }
 
     enum CodingKeys: String, CodingKey {
-        case startedAt = "started_at", elapsedSeconds = "elapsed_seconds", totals, phases, failures, requests
+        case startedAt = "started_at", elapsedSeconds = "elapsed_seconds", totals, phases, failures, requests, interrupted
     }
+}
+
+/// What an interrupted apply left undone.
+public struct InterruptionReport: Sendable, Hashable, Codable {
+    /// Changes not sent because the run stopped (their phase's "skipped" count includes them).
+    public var notApplied: Int
+    public init(notApplied: Int) { self.notApplied = notApplied }
+    enum CodingKeys: String, CodingKey { case notApplied = "not_applied" }
 }
 
 /// Shows the progress of a sync and collects its outcomes.

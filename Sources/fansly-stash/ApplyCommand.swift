@@ -18,7 +18,8 @@ struct ApplyCommand: AsyncParsableCommand {
         (default: ~/.local/state/fansly-stash/<host>-<port>.sqlite3; see Docs/sync-state.md), and a create \
         whose reply was lost is looked up in Stash before it is sent again.
 
-        Exit status: 0 when everything applied, 1 when anything failed (what succeeded stays applied).
+        Exit status: 0 when everything applied, 1 when anything failed (what succeeded stays applied), \
+        130 when interrupted (Ctrl-C: requests in flight finish, then run apply again to finish).
         """)
 
     @Argument(help: "A plan saved with `fansly-stash plan --out FILE`.")
@@ -58,7 +59,10 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let operation = ApplyOperation(try request())
+        let interruption = Interruption.watch()
+        var request = try request()
+        request.stop = interruption.stop
+        let operation = ApplyOperation(request)
         let outcome: ApplyOutcome
         do {
             outcome = try await operation.run(progress: ApplyProgressDisplay().show, confirm: { try confirm($0) })
@@ -74,6 +78,7 @@ struct ApplyCommand: AsyncParsableCommand {
         } else {
             print(SyncMonitor.summary(of: report), terminator: "")
         }
+        try interruption.finish(report)
         if !report.succeeded { throw ExitCode(1) }
     }
 

@@ -276,7 +276,7 @@ struct Library: Equatable, CustomStringConvertible {
         lines += state.galleries.values.map {
             "gallery \($0.code)|\($0.title) \($0.date ?? "") \($0.urls) \($0.details) studio=\(studio($0.studioId)) "
                 + "performers=\($0.performerIds.map(performer).sorted()) tags=\($0.tagIds.map(tag).sorted()) "
-                + "images=\(state.imageIds(inGallery: $0.id).count)"
+                + "images=\(state.imageIds(inGallery: $0.id).count) organized=\($0.organized)"
         }
         lines += state.scenes.values.map {
             "scene \($0.path) \($0.title) \($0.code) \($0.date ?? "") \($0.details) organized=\($0.organized) studio=\(studio($0.studioId)) "

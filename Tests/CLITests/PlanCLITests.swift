@@ -63,7 +63,7 @@ final class PlanCLITests: XCTestCase {
         let output = try run(["plan", "--db", Self.sample, "--json", "--out", planPath])
         XCTAssertEqual(output.status, 0, output.stderr)
         let printed = try XCTUnwrap(output.json)
-        XCTAssertEqual(printed["format_version"] as? Int, 1)
+        XCTAssertEqual(printed["format_version"] as? Int, 2)
         let saved = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planPath))) as? [String: Any])
         XCTAssertEqual(saved["changes"] as? NSArray, printed["changes"] as? NSArray)
         let inputs = try XCTUnwrap(saved["inputs"] as? [String: Any])

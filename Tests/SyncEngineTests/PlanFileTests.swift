@@ -21,7 +21,7 @@ final class PlanFileTests: XCTestCase {
     func testDocumentShapeIsTheDocumentedOne() throws {
         let data = try PlanFile.encode(try samplePlan())
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertEqual(json["format_version"] as? Int, 1)
+        XCTAssertEqual(json["format_version"] as? Int, 2)
         XCTAssertEqual(json["created_at"] as? String, "2023-11-14T22:13:20Z")
         let inputs = try XCTUnwrap(json["inputs"] as? [String: Any])
         XCTAssertEqual(inputs["rules_hash"] as? String, "sha256:abc")
@@ -62,10 +62,10 @@ final class PlanFileTests: XCTestCase {
             XCTAssertEqual("\(error)", "x.plan is not a fansly-stash plan: not a JSON object")
         }
         XCTAssertThrowsError(try PlanFile.decode(Data(#"{"format_version": 99}"#.utf8), path: "x.plan")) { error in
-            XCTAssertEqual(error as? PlanFile.ReadError, .unsupportedVersion(path: "x.plan", found: 99, supported: 1))
+            XCTAssertEqual(error as? PlanFile.ReadError, .unsupportedVersion(path: "x.plan", found: 99, supported: Plan.currentFormatVersion))
             XCTAssertTrue("\(error)".contains("upgrade fansly-stash"))
         }
-        XCTAssertThrowsError(try PlanFile.decode(Data(#"{"format_version": 1, "tool": "x"}"#.utf8), path: "x.plan")) { error in
+        XCTAssertThrowsError(try PlanFile.decode(Data(#"{"format_version": 2, "tool": "x"}"#.utf8), path: "x.plan")) { error in
             XCTAssertTrue("\(error)".hasPrefix("x.plan is not a fansly-stash plan: missing"), "\(error)")
         }
     }

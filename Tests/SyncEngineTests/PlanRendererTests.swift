@@ -34,6 +34,11 @@ final class PlanRendererTests: XCTestCase {
         var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
         performer.fields["details"] = .string("Edited")
         snapshot.insert(performer)
+        // A gallery a person organized and took the tag off (an organized gallery matching the
+        // rules, without a record of writes, would be apply's own: a noop).
+        var gallery = try XCTUnwrap(snapshot.object(.gallery, id: "5"))
+        gallery.fields["tag_ids"] = .refs([])
+        snapshot.insert(gallery)
         let address = PlanFixtures.address("performer.account.emberwilde42")
         let link = SyncLink(address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
         let text = PlanRenderer().render(try plan(snapshot, links: [address: link]))

@@ -42,10 +42,34 @@ final class PlannerTests: XCTestCase {
     func testPlanAgainstMatchingStashHasNoChanges() throws {
         let plan = try plan(PlanFixtures.applied)
         XCTAssertFalse(plan.summary.hasChanges, "\(plan.changes.filter(\.changesStash))")
-        XCTAssertEqual(plan.summary.unchanged, 6)
-        XCTAssertEqual(change(plan, "gallery.post.537124881301504299")?.action, .skip)
-        XCTAssertEqual(change(plan, "gallery.post.537124881301504299")?.reason, .organized)
+        XCTAssertEqual(plan.summary.unchanged, 7)
+        // Organized, without a record of apply's writes (a new state file), and holding every value
+        // the rules want: apply's own finished gallery (it marks objects organized last), a noop.
+        XCTAssertEqual(change(plan, "gallery.post.537124881301504299")?.action, .noop)
         XCTAssertEqual(change(plan, "gallery.post.537124881301504299")?.stashId, "5")
+    }
+
+    func testAnOrganizedObjectIsAPersonsWhenItDiffersOrApplyNeverOrganizedIt() throws {
+        let address = PlanFixtures.address("gallery.post.537124881301504299")
+        var edited = PlanFixtures.applied
+        var gallery = try XCTUnwrap(edited.object(.gallery, id: "5"))
+        gallery.fields["tag_ids"] = .refs([])  // a person took the tag off
+        edited.insert(gallery)
+        XCTAssertEqual(change(try plan(edited), address.description)?.reason, .organized, "it differs from the rules: a person's")
+
+        // Apply wrote the gallery but never organized it: the mark is a person's, even if nothing differs.
+        let link = SyncLink(address: address, stashId: "5", writtenFields: ["title": .string("Post")], writtenAt: Date())
+        let linked = try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.applied, links: [address: link])
+            .plan(inputs: PlanFixtures.inputs, tool: "t")
+        XCTAssertEqual(change(linked, address.description)?.reason, .organized)
+
+        // Apply organized it itself: still apply's, planned like any other object (not skipped).
+        let ours = SyncLink(address: address, stashId: "5", writtenFields: ["title": .string("Post"), "organized": .bool(true)],
+                            writtenAt: Date())
+        let owned = try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.applied, links: [address: ours])
+            .plan(inputs: PlanFixtures.inputs, tool: "t")
+        XCTAssertEqual(change(owned, address.description)?.action, .noop)
+        XCTAssertNil(change(owned, address.description)?.reason)
     }
 
     func testOrganizedObjectsAreSkippedUnlessTheRulesDoNotRespectIt() throws {

@@ -37,7 +37,7 @@ final class SavedPlanTests: XCTestCase {
     func testHeaderChangesAndPhasesReadBackAsWritten() throws {
         let plan = try samplePlan()
         let saved = try SavedPlan.open(path: try save(plan))
-        XCTAssertEqual(saved.formatVersion, 1)
+        XCTAssertEqual(saved.formatVersion, Plan.currentFormatVersion)
         XCTAssertEqual(saved.createdAt, plan.createdAt)
         XCTAssertEqual(saved.tool, plan.tool)
         XCTAssertEqual(saved.inputs, plan.inputs)
@@ -99,10 +99,10 @@ final class SavedPlanTests: XCTestCase {
         let path = try save(try samplePlan())
         try editLines(path) { lines in
             lines[3] = "  {this is not json},"
-            if let version = lines.firstIndex(where: { $0.hasPrefix("\"format_version\"") }) { lines[version] = "\"format_version\": 2," }
+            if let version = lines.firstIndex(where: { $0.hasPrefix("\"format_version\"") }) { lines[version] = "\"format_version\": 3," }
         }
         XCTAssertThrowsError(try SavedPlan.open(path: path)) { error in
-            XCTAssertEqual(error as? PlanFile.ReadError, .unsupportedVersion(path: path, found: 2, supported: 1))
+            XCTAssertEqual(error as? PlanFile.ReadError, .unsupportedVersion(path: path, found: 3, supported: Plan.currentFormatVersion))
         }
         let other = try save(try samplePlan(), as: "other.plan")
         try editLines(other) { lines in lines.removeAll { $0.hasPrefix("\"inputs\"") } }
@@ -127,7 +127,10 @@ final class SavedPlanTests: XCTestCase {
         encoder.outputFormatting = [.prettyPrinted]
         encoder.dateEncodingStrategy = .iso8601
         let path = folder + "/pretty.plan"
-        try encoder.encode(plan).write(to: URL(fileURLWithPath: path))
+        // As a tool that reformats JSON would: every key kept, the checksum included.
+        var document = try XCTUnwrap(JSONSerialization.jsonObject(with: encoder.encode(plan)) as? [String: Any])
+        document["changes_checksum"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PlanChecksum.of(plan.changes)))
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: path))
         let saved = try SavedPlan.open(path: path)
         XCTAssertEqual(saved.inputs, plan.inputs)
         XCTAssertEqual(try saved.plan(), plan)
@@ -216,5 +219,95 @@ final class SavedPlanApplyTests: XCTestCase {
         XCTAssertEqual(report.totals.skipped, inMemory.entries.filter { $0.action == .skip }.count, "skips need nothing from the file")
         XCTAssertGreaterThan(report.totals.skipped, 0)
         XCTAssertTrue(report.failures.allSatisfy { $0.error.hasPrefix("the plan file cannot be read again") }, "\(report.failures)")
+    }
+}
+
+/// The checksum of a plan's changes: a plan edited by hand is refused, naming the first line that differs.
+extension SavedPlanTests {
+    private func savedSample() throws -> (Plan, String) {
+        let plan = try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
+            .plan(inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000))
+        let path = NSTemporaryDirectory() + "checksum-\(UUID().uuidString).plan"
+        try PlanFile.write(plan, to: path)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return (plan, path)
+    }
+
+    private func rewrite(_ path: String, _ edit: (inout [String]) -> Void) throws {
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        edit(&lines)
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func testAnEditedChangeIsRefusedNamingItsLine() throws {
+        let (plan, path) = try savedSample()
+        XCTAssertEqual(try SavedPlan.open(path: path).readChanges().count, plan.changes.count, "an untouched plan reads")
+        var edited = 0
+        try rewrite(path) { lines in
+            // Rename something in the third change, keeping the line valid JSON.
+            let index = 4
+            XCTAssertTrue(lines[index].hasPrefix("  {\"action\":"), lines[index])
+            let line = lines[index]
+            let renamed = line.replacingOccurrences(of: "\"string\":\"", with: "\"string\":\"Renamed ")
+            XCTAssertNotEqual(renamed, line, "the change has a string to rename")
+            lines[index] = renamed
+            edited = index + 1
+        }
+        let saved = try SavedPlan.open(path: path)
+        XCTAssertThrowsError(try saved.readChanges()) { error in
+            guard case .changed(_, let reason)? = error as? PlanFile.ReadError else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "line \(edited) (change 3) is not the change the plan was written with")
+            XCTAssertTrue("\(error)".contains("was changed after plan wrote it"), "\(error)")
+        }
+    }
+
+    func testADeletedOrAddedChangeIsRefused() throws {
+        let (plan, path) = try savedSample()
+        XCTAssertGreaterThan(plan.changes.count, 3)
+        try rewrite(path) { lines in lines.remove(at: 3) }  // the second change (file line 4)
+        XCTAssertThrowsError(try SavedPlan.open(path: path).readChanges()) { error in
+            guard case .changed(_, let reason)? = error as? PlanFile.ReadError else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "line 4 (change 2) is not the change the plan was written with")
+        }
+        let (_, other) = try savedSample()
+        try rewrite(other) { lines in
+            let last = lines.firstIndex(of: "],")! - 1
+            lines[last] += ","
+            lines.insert(String(lines[last].dropLast()), at: last + 1)
+        }
+        XCTAssertThrowsError(try SavedPlan.open(path: other).readChanges()) { error in
+            guard case .changed(_, let reason)? = error as? PlanFile.ReadError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("was added: the plan was written with \(plan.changes.count) changes"), reason)
+        }
+    }
+
+    func testAPlanWithoutAChecksumOrOfTheOldFormatIsRefusedClearly() throws {
+        let (_, path) = try savedSample()
+        try rewrite(path) { lines in lines.removeAll { $0.hasPrefix("\"changes_checksum\"") } }
+        XCTAssertThrowsError(try SavedPlan.open(path: path)) { error in
+            XCTAssertEqual("\(error)", "\(path) is not a fansly-stash plan: missing 'changes_checksum' at top level")
+        }
+        let (_, old) = try savedSample()
+        try rewrite(old) { lines in
+            lines.removeAll { $0.hasPrefix("\"changes_checksum\"") }
+            if let version = lines.firstIndex(where: { $0.hasPrefix("\"format_version\"") }) { lines[version] = "\"format_version\": 1," }
+        }
+        XCTAssertThrowsError(try SavedPlan.open(path: old)) { error in
+            XCTAssertEqual("\(error)", "\(old) has plan format_version 1, which this fansly-stash no longer reads: re-run plan")
+        }
+    }
+
+    func testAReformattedPlanIsCheckedByItsChangesToo() throws {
+        let (plan, path) = try savedSample()
+        var document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var changes = try XCTUnwrap(document["changes"] as? [[String: Any]])
+        changes[1]["source"] = "edited by hand"
+        document["changes"] = changes
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try SavedPlan.open(path: path)) { error in
+            guard case .changed(_, let reason)? = error as? PlanFile.ReadError else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "change 2 is not the change the plan was written with")
+        }
+        XCTAssertGreaterThan(plan.changes.count, 2)
     }
 }

@@ -83,7 +83,8 @@ public struct ApplyOperation: Sendable {
         let monitor = SyncMonitor(style: .quiet, observer: progress) { _ in }
         let runId = try? syncState.beginRun(stashURL: stash.description, planCreatedAt: createdAt)
         let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor, options: request.batch)
-        let report = await applier.apply(changes)
+        let report = await applier.apply(changes, stop: request.stop)
+        await client.shutdown()
         if let runId { try? syncState.finishRun(runId, report: report) }
         return .applied(report)
     }

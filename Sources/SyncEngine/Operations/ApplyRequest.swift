@@ -28,6 +28,8 @@ public struct ApplyRequest: Sendable {
     public var batch: BatchOptions
     /// A Stash plugin's session cookie, used instead of an API key.
     public var sessionCookie: StashSessionCookie?
+    /// Asks the apply to stop early without stranding anything (Ctrl-C); see `ApplyStop`.
+    public var stop: ApplyStop?
 
     /// Applies the plan saved at `path`.
     public init(savedPlan path: String, stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
