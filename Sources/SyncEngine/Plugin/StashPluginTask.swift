@@ -95,7 +95,7 @@ public struct StashPluginTask: Sendable {
 
     private func apply(_ request: PlanRequest) async throws -> Result {
         let log = self.log
-        let phases = ApplyPhase.allCases.map(\.rawValue)
+        let applied = StashPluginApplyProgress()
         let steps = StepCounter()
         let outcome = try await ApplyOperation(ApplyRequest(planning: request)).run(progress: { event in
             switch event {
@@ -105,17 +105,15 @@ public struct StashPluginTask: Sendable {
             case .phaseStarted(let phase, let total):
                 log.log(.info, "\(phase): \(total) to write")
             case .itemFinished(let phase, _, _, let done, let total):
-                let index = Double(phases.firstIndex(of: phase) ?? 0)
-                let within = total > 0 ? Double(done) / Double(total) : 1
-                log.progress(0.3 + 0.7 * (index + within) / Double(phases.count))
+                log.progress(applied.fraction(phase: phase, done: done, total: total))
             case .phaseFinished(let report):
                 log.log(.info, "\(report.phase): \(report.counts.created) created, \(report.counts.updated) updated, "
                     + "\(report.counts.failed) failed")
             case .waiting(let phase, let seconds):
                 // Sent every second while Stash is slow: logged every 10 s.
                 if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
-            case .phasesPlanned:
-                break
+            case .phasesPlanned(let planned):
+                applied.planned(planned.map(\.name))
             }
         }, confirm: { plan in
             // Running the Apply task is the confirmation; what it will do is logged first.
