@@ -67,7 +67,10 @@ public struct StashPluginTask: Sendable {
             return .error("set the plugin's Database setting (Settings → Plugins → fansly-stash): the downloader's metadata "
                 + "database file, a postgresql:// URL or the downloader's config.yaml/config.ini")
         }
-        var request = PlanRequest(database: database, ruleFiles: setting("rules").map { [$0] } ?? [], stash: endpoint, tool: tool)
+        let configFolder = input.serverConnection.dir
+        var request = PlanRequest(database: StashPluginPaths.resolveDatabase(database, in: configFolder),
+                                  ruleFiles: setting("rules").map { [StashPluginPaths.resolve($0, in: configFolder)] } ?? [],
+                                  stash: endpoint, statePath: try StashPluginPaths.stateFile(in: configFolder), tool: tool)
         request.downloadRoot = setting("downloadRoot")
         request.sessionCookie = cookie
         switch input.args["mode"]?.lowercased() {
@@ -94,7 +97,7 @@ public struct StashPluginTask: Sendable {
 
     private func apply(_ request: PlanRequest) async throws -> Result {
         let log = self.log
-        let phases = ApplyPhase.allCases.map(\.rawValue)
+        let applied = StashPluginApplyProgress()
         let steps = StepCounter()
         let outcome = try await ApplyOperation(ApplyRequest(planning: request)).run(progress: { event in
             switch event {
@@ -104,17 +107,15 @@ public struct StashPluginTask: Sendable {
             case .phaseStarted(let phase, let total):
                 log.log(.info, "\(phase): \(total) to write")
             case .itemFinished(let phase, _, _, let done, let total):
-                let index = Double(phases.firstIndex(of: phase) ?? 0)
-                let within = total > 0 ? Double(done) / Double(total) : 1
-                log.progress(0.3 + 0.7 * (index + within) / Double(phases.count))
+                log.progress(applied.fraction(phase: phase, done: done, total: total))
             case .phaseFinished(let report):
                 log.log(.info, "\(report.phase): \(report.counts.created) created, \(report.counts.updated) updated, "
                     + "\(report.counts.failed) failed")
             case .waiting(let phase, let seconds):
                 // Sent every second while Stash is slow: logged every 10 s.
                 if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
-            case .phasesPlanned:
-                break
+            case .phasesPlanned(let planned):
+                applied.planned(planned.map(\.name))
             case .database(let description):
                 log.log(.info, "Reading \(description)")
             case .warning(let message):
