@@ -39,9 +39,14 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         // Rule model, YAML loading, template language and the mapping engine.
+        // `Rules` links to the repository's rules/ folder: the shipped rules and their JSON Schema, compiled
+        // into the binary (EmbeddedRules.swift) so the installed tool finds them from any directory.
         .target(name: "MappingRules", dependencies: [
             "FanslyMetadata",
             .product(name: "Yams", package: "Yams"),
+        ], resources: [
+            .embedInCode("Rules/default.yaml"),
+            .embedInCode("Rules/fansly-stash-rules.schema.json"),
         ]),
         // GraphQL over HTTP for Stash: typed inputs, batching, auth, retries.
         .target(name: "StashClient", dependencies: [

@@ -19,6 +19,20 @@ final class RulesCLITests: XCTestCase {
         XCTAssertEqual(result.stdout, "OK: <built-in default> — the rules are valid\n")
     }
 
+    func testShowAndPlanUseTheBuiltInRulesFromAnyDirectory() throws {
+        // Run from an empty folder: what the default rules produce must not depend on a rules/ folder nearby.
+        let folder = try temporaryFolder()
+        let shown = try CLI.run(["rules", "show"], currentDirectory: folder)
+        XCTAssertEqual(shown.exitCode, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains("respectOrganized: true"), shown.stdout)
+        let environment = ["STASH_URL": "", "STASH_API_KEY": "", "XDG_STATE_HOME": folder.appendingPathComponent("state").path]
+        let plan = try CLI.run(["plan", "--db", sample, "--json"], environment: environment, currentDirectory: folder)
+        XCTAssertEqual(plan.exitCode, 0, plan.stderr)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((document["inputs"] as? [String: Any])?["rules_files"] as? [String], [], "the built-in rules")
+        XCTAssertFalse((document["changes"] as? [Any] ?? []).isEmpty, "the default rules make changes for the sample")
+    }
+
     func testCheckExamples() throws {
         for name in ["rules-fansdb", "rules-couple", "rules-minimal"] {
             let result = try CLI.run(["rules", "check", "--rules", "examples/\(name)/rules.yaml"])
