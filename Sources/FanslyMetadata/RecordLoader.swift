@@ -11,6 +11,32 @@ struct AttachmentRow: Sendable {
     var contentType: String
 }
 
+extension AttachmentRow {
+    /// Turns each owner's attachment rows into records, resolving their content from what the
+    /// page loaded; the same for every backend.
+    static func assemble(_ attachments: [FanslyID: [AttachmentRow]], items: [FanslyID: AccountMedia],
+                         bundles: [FanslyID: Bundle], reposts: [FanslyID: Post]) -> [FanslyID: [Attachment]] {
+        var result: [FanslyID: [Attachment]] = [:]
+        for (owner, rows) in attachments {
+            result[owner] = rows.map { row in
+                let content: AttachmentContent
+                switch row.contentType {
+                case "ACCOUNT_MEDIA":
+                    content = items[row.contentId].map { .accountMedia($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
+                case "ACCOUNT_MEDIA_BUNDLE":
+                    content = bundles[row.contentId].map { .bundle($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
+                case "AGGREGATED_POSTS":
+                    content = .repost(postId: row.contentId, post: reposts[row.contentId])
+                default:
+                    content = .other(contentType: row.contentType, contentId: row.contentId)
+                }
+                return Attachment(id: row.id, pos: row.pos, contentId: row.contentId, contentType: row.contentType, content: content)
+            }
+        }
+        return result
+    }
+}
+
 /// An `account_media` row before its media are resolved.
 private struct ItemRow {
     var id, accountId, mediaId: FanslyID
@@ -256,24 +282,7 @@ struct RecordLoader {
                 for post in try posts(rows, attachments: nested, resolveReposts: false) { reposts[post.id] = post }
             }
         }
-        var result: [FanslyID: [Attachment]] = [:]
-        for (owner, rows) in attachments {
-            result[owner] = rows.map { row in
-                let content: AttachmentContent
-                switch row.contentType {
-                case "ACCOUNT_MEDIA":
-                    content = items[row.contentId].map { .accountMedia($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
-                case "ACCOUNT_MEDIA_BUNDLE":
-                    content = bundles[row.contentId].map { .bundle($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
-                case "AGGREGATED_POSTS":
-                    content = .repost(postId: row.contentId, post: reposts[row.contentId])
-                default:
-                    content = .other(contentType: row.contentType, contentId: row.contentId)
-                }
-                return Attachment(id: row.id, pos: row.pos, contentId: row.contentId, contentType: row.contentType, content: content)
-            }
-        }
-        return result
+        return AttachmentRow.assemble(attachments, items: items, bundles: bundles, reposts: reposts)
     }
 
     // MARK: - Posts

@@ -202,23 +202,6 @@ struct PostgresRecordLoader {
                 for post in try posts(rows, attachments: nested, resolveReposts: false) { reposts[post.id] = post }
             }
         }
-        var result: [FanslyID: [Attachment]] = [:]
-        for (owner, rows) in attachments {
-            result[owner] = rows.map { row in
-                let content: AttachmentContent
-                switch row.contentType {
-                case "ACCOUNT_MEDIA":
-                    content = items[row.contentId].map { .accountMedia($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
-                case "ACCOUNT_MEDIA_BUNDLE":
-                    content = bundles[row.contentId].map { .bundle($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
-                case "AGGREGATED_POSTS":
-                    content = .repost(postId: row.contentId, post: reposts[row.contentId])
-                default:
-                    content = .other(contentType: row.contentType, contentId: row.contentId)
-                }
-                return Attachment(id: row.id, pos: row.pos, contentId: row.contentId, contentType: row.contentType, content: content)
-            }
-        }
-        return result
+        return AttachmentRow.assemble(attachments, items: items, bundles: bundles, reposts: reposts)
     }
 }
