@@ -5,7 +5,7 @@ import MappingRules
 /// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
 public enum PlanValueComparison {
     /// Fields whose items Stash compares case-insensitively (aliases must be unique ignoring case).
-    static let caseInsensitiveLists: Set<String> = ["alias_list", "aliases"]
+    static let caseInsensitiveLists = StashFieldCatalog.caseInsensitiveLists
 
     /// True when `lhs` and `rhs` mean the same value of `field`.
     public static func equivalent(_ lhs: FieldValue, _ rhs: FieldValue, field: String) -> Bool {
