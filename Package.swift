@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Swift 6 language mode with the two upcoming features Hummingbird enables: an import is internal unless
+/// written `public import` (a module's surface names what it exposes), and a member is visible only in files
+/// that import its module.
+let swift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "fansly-stash",
     platforms: [.macOS(.v14)],
@@ -76,7 +85,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: swift6),
         .executableTarget(name: "fansly-sample", dependencies: [
             "SampleData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
