@@ -107,7 +107,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], swiftSettings: swift6),
         .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData", "PostgresTestSupport"]),
