@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // async-http-client's own event loop library; named for its error and buffer types.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // GraphQL's `Map` is built on OrderedDictionary; the test server walks it.
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
@@ -95,7 +97,8 @@ let package = Package(
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "FlyingSocks", package: "FlyingFox"),
             .product(name: "GraphQL", package: "GraphQL"),
-        ]),
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: swift6),
         .executableTarget(name: "fansly-stash-bench", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

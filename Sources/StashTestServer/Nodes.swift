@@ -182,7 +182,7 @@ struct GalleryNode: KeySubscriptable, Sendable {
         case "urls": return record.urls
         case "rating100": return Int?.none
         case "organized": return record.organized
-        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? []
+        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? [FileNode]()
         case "folder": return record.folderPath.map { FolderNode(id: 800_000 + record.id, path: $0) }
         case "chapters":
             return state.chapters.values.filter { $0.galleryId == record.id }.sorted { $0.id < $1.id }.map { ChapterNode(state: state, record: $0) }
