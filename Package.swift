@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             // The downloader's config.yaml (`--db config.yaml`).
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: swift6),
         // Rule model, YAML loading, template language and the mapping engine.
         // `Rules` links to the repository's rules/ folder: the shipped rules and their JSON Schema, compiled
         // into the binary (EmbeddedRules.swift) so the installed tool finds them from any directory.
