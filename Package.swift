@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // async-http-client's own event loop library; named for its error and buffer types.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // async-http-client's response decompression settings (NIOHTTPCompression).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.26.0"),
         // GraphQL's `Map` is built on OrderedDictionary; the test server walks it.
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
@@ -65,7 +67,9 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+        ], swiftSettings: swift6),
         // glibc's mallopt/malloc_trim through <malloc.h>, for SyncEngine's GlibcMalloc (no-ops elsewhere).
         .target(name: "CGlibcMalloc"),
         // Matching, diff, plan file, BatchProcessor, SyncState, SyncMonitor; plan and apply as operations.
