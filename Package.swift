@@ -60,7 +60,7 @@ let package = Package(
         ], resources: [
             .embedInCode("Rules/default.yaml"),
             .embedInCode("Rules/fansly-stash-rules.schema.json"),
-        ]),
+        ], swiftSettings: swift6),
         // GraphQL over HTTP for Stash: typed inputs, batching, auth, retries.
         .target(name: "StashClient", dependencies: [
             .product(name: "Logging", package: "swift-log"),
