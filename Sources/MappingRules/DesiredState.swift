@@ -1,8 +1,8 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
-// CONTRACT between MappingRules (producer) and SyncEngine (consumer).
-// What the rules want Stash to hold, with stable addresses, before anything is looked up in Stash.
+// What the rules want Stash to hold, with stable addresses, before anything is looked up in Stash:
+// the mapping engine produces it, SyncEngine's planner consumes it.
 
 /// The kinds of Stash objects the mapper manages, in the order `apply` must process them
 /// (ids created in one phase feed the next).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Yams
 
 /// A loaded, validated set of mapping rules: what the engine evaluates.
