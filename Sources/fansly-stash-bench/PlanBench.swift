@@ -106,6 +106,7 @@ struct PlanBench: AsyncParsableCommand {
         let text = await measure("human report") { PlanRenderer().render(plan) }
         let json = try await measure("JSON document") { try PlanFile.encode(plan) }
         print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
+        try await timePlanFile(plan) { name, body in try await measure(name, body) }
         guard !offlineOnly else { return }
 
         print("stages of a plan against the test server (the server runs in this process and shares its CPU):")
@@ -138,6 +139,22 @@ struct PlanBench: AsyncParsableCommand {
         // difference in this shared process says little.)
         print("  memory held (malloc'd bytes in use): desired state \(heapDesired) MB, Stash snapshot \(heapSnapshot) MB")
         _ = try await measure("JSON document (\(online.changes.count) changes)") { try PlanFile.encode(online) }
+        try await timePlanFile(online) { name, body in try await measure(name, body) }
+    }
+
+    /// Times saving `plan` with `plan --out` and reading it back as `apply` (every change checked) and `show` (whole).
+    private func timePlanFile(_ plan: Plan, measure: (String, () async throws -> Void) async throws -> Void) async throws {
+        let folder = NSTemporaryDirectory() + "fansly-stash-bench-planfile-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["plan.json", "plan.json.gz"] {
+            let path = folder + "/" + name
+            guard PlanBench.savesGzip || !name.hasSuffix(".gz") else { continue }
+            try await measure("save \(name)") { try PlanFile.write(plan, to: path) }
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1024
+            try await measure("read \(name) as apply does (\(size) KiB)") { _ = try PlanBench.readForApply(path) }
+            try await measure("read \(name) whole, as show does") { _ = try PlanFile.read(from: path) }
+        }
     }
 
     /// Seeds the test server as the online plan does and keeps it running.
@@ -195,4 +212,14 @@ struct PlanBench: AsyncParsableCommand {
     }
 
     private func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
+}
+
+extension PlanBench {
+    /// Whether this build saves `.gz` plans (the before/after comparison runs the same bench on both).
+    static let savesGzip = false
+
+    /// Opens the plan and checks every change, as `apply` does before sending anything.
+    static func readForApply(_ path: String) throws -> Int {
+        try SavedPlan.open(path: path).readChanges().count
+    }
 }
