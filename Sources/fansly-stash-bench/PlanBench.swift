@@ -39,7 +39,7 @@ struct PlanBench: AsyncParsableCommand {
         // Offline: also tells where every file should be, in Stash's view.
         let offline = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
-        let document = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
+        let document = try Self.document(offline.stdout)
         let summary = document["summary"] as? [String: Int] ?? [:]
         // Every file the downloader wrote, where the default rules look for it (the database's folder).
         let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
@@ -65,7 +65,7 @@ struct PlanBench: AsyncParsableCommand {
                                           environment: [:], in: workDir)
         guard online.status == 0 else { throw ValidationError("plan against the test server failed: \(online.stderr)") }
         let requests = server.requestCount, directFinds = server.directFindCount
-        let onlineDocument = try JSONSerialization.jsonObject(with: online.stdout) as? [String: Any] ?? [:]
+        let onlineDocument = try Self.document(online.stdout)
         let onlineSummary = onlineDocument["summary"] as? [String: Int] ?? [:]
         await server.stop()
 
@@ -218,8 +218,25 @@ extension PlanBench {
     /// Whether this build saves `.gz` plans (the before/after comparison runs the same bench on both).
     static let savesGzip = false
 
+    /// A plan file's lines (`plan --json`) as one dictionary: the header's keys, `changes`,
+    /// `unmatched` and the end line's `summary`.
+    static func document(_ lines: Data) throws -> [String: Any] {
+        var document: [String: Any] = [:]
+        var changes: [Any] = [], unmatched: [Any] = []
+        for (index, line) in lines.split(separator: UInt8(ascii: "\n")).enumerated() {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
+            if index == 0 { document = object }
+            if let change = object["change"] { changes.append(change) }
+            if let item = object["unmatched"] { unmatched.append(item) }
+            if let end = object["end"] as? [String: Any] { document["summary"] = end["summary"] }
+        }
+        document["changes"] = changes
+        document["unmatched"] = unmatched
+        return document
+    }
+
     /// Opens the plan and checks every change, as `apply` does before sending anything.
     static func readForApply(_ path: String) throws -> Int {
-        try SavedPlan.open(path: path).readChanges().count
+        try PlanFileReader.open(path: path).readChanges().count
     }
 }

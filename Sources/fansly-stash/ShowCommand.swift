@@ -9,14 +9,14 @@ struct ShowCommand: ParsableCommand {
         abstract: "Print a plan saved with `plan --out FILE`.",
         discussion: """
         Prints the saved plan as `plan` printed it (the compact form for a long plan on a terminal; \
-        --full lists every change), or, with --json, the plan document itself. Reads the file only: \
+        --full lists every change), or, with --json, the plan file's lines. Reads the file only: \
         neither the database nor Stash is needed.
         """)
 
     @Argument(help: "A plan saved with `fansly-stash plan --out FILE`.")
     var planFile: String
 
-    @Flag(help: "Print the plan document (JSON) instead of the report.")
+    @Flag(help: "Print the plan file (JSON Lines) instead of the report.")
     var json = false
 
     @OptionGroup var report: ReportOptions
