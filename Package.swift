@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // async-http-client's own event loop library; named for its error and buffer types.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // zlib's gzip streams for `.gz` plan files.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
@@ -63,6 +65,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // The command-line tool: thin argument parsing over the libraries.
         .executableTarget(name: "fansly-stash", dependencies: [

@@ -216,7 +216,7 @@ struct PlanBench: AsyncParsableCommand {
 
 extension PlanBench {
     /// Whether this build saves `.gz` plans (the before/after comparison runs the same bench on both).
-    static let savesGzip = false
+    static let savesGzip = true
 
     /// A plan file's lines (`plan --json`) as one dictionary: the header's keys, `changes`,
     /// `unmatched` and the end line's `summary`.

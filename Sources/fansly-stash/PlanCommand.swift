@@ -17,7 +17,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var planArguments: PlanArguments
 
-    @Option(name: .long, help: ArgumentHelp("Save the plan to this file, for `fansly-stash apply FILE`.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Save the plan to this file, for `fansly-stash apply FILE` (gzip-compressed when it ends in .gz).", valueName: "file"))
     var out: String?
 
     @Flag(name: .long, help: "Print the plan file (JSON Lines) instead of the human-readable report.")

@@ -120,6 +120,6 @@ enum PlanDocument {
 
     static func parse(_ text: String) -> [String: Any]? { parse(Data(text.utf8)) }
 
-    /// The plan saved at `url`.
+    /// The plan saved at `url` (gzip-compressed or not).
     static func read(_ url: URL) throws -> [String: Any]? { parse(try Data(contentsOf: url)) }
 }

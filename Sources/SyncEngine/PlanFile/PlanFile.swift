@@ -10,7 +10,8 @@ import Foundation
 ///
 /// The header holds what is known before the first change is decided, so that a plan can be
 /// written as it is made; the counts, notices and the checksum of every line above it are known
-/// only at the end and close the file. A missing trailer means a truncated file.
+/// only at the end and close the file. A missing trailer means a truncated file. `.gz` files are the
+/// same lines compressed with gzip (recognised by their first bytes, whatever their name).
 public enum PlanFile {
     /// The format this build writes and reads. Bump on any incompatible change (3: JSON Lines).
     public static let formatVersion = 3
@@ -38,19 +39,22 @@ public enum PlanFile {
         }
     }
 
-    /// Writes `plan` to `path` atomically.
+    /// Whether a plan saved to `path` is gzip-compressed: its name ends in `.gz`.
+    public static func compresses(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
+
+    /// Writes `plan` to `path` atomically (gzip-compressed when the name ends in `.gz`).
     public static func write(_ plan: Plan, to path: String) throws {
         let writer = try PlanFileWriter(path: path, header: PlanHeader(plan))
         try writer.append(plan)
     }
 
-    /// Streams `plan` to `sink` in pieces of about 256 KB: `plan --json`, `show --json`.
+    /// Streams `plan` (uncompressed) to `sink` in pieces of about 256 KB: `plan --json`, `show --json`.
     public static func write(_ plan: Plan, to sink: @escaping (Data) throws -> Void) throws {
         let writer = try PlanFileWriter(header: PlanHeader(plan), sink: sink)
         try writer.append(plan)
     }
 
-    /// The document of `plan`, in memory (for tests and small plans).
+    /// The uncompressed document of `plan`, in memory (for tests and small plans).
     public static func encode(_ plan: Plan) throws -> Data {
         final class Buffer { var data = Data() }
         let buffer = Buffer()

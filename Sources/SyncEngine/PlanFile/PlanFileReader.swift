@@ -7,9 +7,9 @@ import Foundation
 /// `header.inputs` are there for the staleness check before any change is read. Every other call
 /// reads the file once from the start, checking every line against the trailer's checksum before
 /// anything it read is used: an edited, added or missing line is refused (`.changed`, naming the
-/// line), a file without its trailer is truncated.
+/// line), a file without its trailer is truncated. `.gz` plans are recognised by their first bytes.
 ///
-///     let reader = try PlanFileReader.open(path: "sync.plan")
+///     let reader = try PlanFileReader.open(path: "sync.plan.gz")
 ///     try PlanStaleness.verify(reader.header.inputs, path: reader.path, stashURL: url)
 ///     try reader.forEachChangeSlice(maxCount: 2_000) { changes in … }   // checked first, then in slices
 public final class PlanFileReader: @unchecked Sendable {
@@ -49,6 +49,7 @@ public final class PlanFileReader: @unchecked Sendable {
         do { file = try PlanFileStorage.open(path: path) } catch let failure as PlanFileStorage.Failure {
             switch failure {
             case .unreadable(let reason): throw PlanFile.ReadError.unreadable(path: path, reason: reason)
+            case .gzip(let problem): throw PlanFile.ReadError.notAPlan(path: path, reason: problem.description)
             }
         } catch {
             throw PlanFile.ReadError.unreadable(path: path, reason: "\(error)")

@@ -6,21 +6,28 @@ import Darwin
 #endif
 
 /// A plan file's bytes, read-only, by offset and line by line; closed with the last reference.
+///
+/// A gzip-compressed plan is decompressed once, as it is opened, into a temporary file that is
+/// unlinked at once (it disappears with the descriptor, whatever happens): the reader then takes
+/// slices of it by offset as from a plain plan, with memory that does not grow with the plan.
 final class PlanFileStorage: @unchecked Sendable {
     let descriptor: Int32
+    /// Whether the file on disk was gzip-compressed.
+    let wasCompressed: Bool
 
     /// Why the file cannot be read as a plan at all.
     enum Failure: Error {
         case unreadable(String)
+        case gzip(GzipDecompressor.Failure)
     }
 
-    private init(descriptor: Int32) {
-        self.descriptor = descriptor
+    private init(descriptor: Int32, wasCompressed: Bool) {
+        self.descriptor = descriptor; self.wasCompressed = wasCompressed
     }
 
     deinit { close(descriptor) }
 
-    /// Opens `path`.
+    /// Opens `path`, decompressing it first when it starts with gzip's magic bytes.
     static func open(path: String) throws -> PlanFileStorage {
         var status = stat()
         let descriptor = openReadOnly(path)
@@ -31,7 +38,44 @@ final class PlanFileStorage: @unchecked Sendable {
             close(descriptor)
             throw Failure.unreadable("permission denied or not a file")
         }
-        return PlanFileStorage(descriptor: descriptor)
+        let file = PlanFileStorage(descriptor: descriptor, wasCompressed: false)
+        var magic = [UInt8](repeating: 0, count: 2)
+        let count = magic.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, 2, 0) }
+        guard count == 2, magic == GzipDecompressor.magic else { return file }
+        return try file.decompressed()
+    }
+
+    /// The gzip stream of this file, decompressed into an unlinked temporary file.
+    private func decompressed() throws -> PlanFileStorage {
+        var template = Array((NSTemporaryDirectory() + "/fansly-stash-plan-XXXXXX").utf8CString)
+        let output = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard output >= 0 else { throw Failure.unreadable("cannot make a temporary file to decompress it into") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        let plain = PlanFileStorage(descriptor: output, wasCompressed: true)
+        let gzip: GzipDecompressor
+        do { gzip = try GzipDecompressor() } catch { throw Failure.unreadable("zlib: \(error)") }
+        var written = 0
+        func keep(_ bytes: UnsafeRawBufferPointer) throws {
+            try plain.write(bytes, at: written)
+            written += bytes.count
+        }
+        do {
+            try forEachChunk { chunk in try gzip.decompress(chunk, write: keep) }
+            try gzip.finish(write: keep)
+        } catch let failure as GzipDecompressor.Failure {
+            throw Failure.gzip(failure)
+        }
+        return plain
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw Failure.unreadable("cannot decompress it: \(String(cString: strerror(errno)))") }
+            done += count
+        }
     }
 
     /// `length` bytes at `offset`.

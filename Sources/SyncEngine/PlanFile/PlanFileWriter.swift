@@ -7,9 +7,10 @@ import Foundation
 ///
 /// Saved to a path, the file is written beside it under a temporary name and renamed into place by
 /// `finish`, so that a crash or an abandoned writer never leaves half a plan (`cancel` or the last
-/// reference going away removes the temporary file).
+/// reference going away removes the temporary file). A path ending in `.gz` is written
+/// gzip-compressed.
 ///
-///     let writer = try PlanFileWriter(path: "sync.plan", header: PlanHeader(createdAt: now, tool: tool, inputs: inputs))
+///     let writer = try PlanFileWriter(path: "sync.plan.gz", header: PlanHeader(createdAt: now, tool: tool, inputs: inputs))
 ///     for change in decided { try writer.append(change) }   // in the order the plan lists them
 ///     for file in unmatched { try writer.append(file) }       // may interleave with the changes
 ///     try writer.finish(notices: notices)                      // the summary is counted from the lines
@@ -28,13 +29,13 @@ public final class PlanFileWriter {
     /// Unmatched files appended so far.
     public private(set) var unmatchedCount = 0
 
-    /// Starts the plan file at `path` and writes its header. Throws when the temporary file beside
-    /// `path` cannot be made.
+    /// Starts the plan file at `path` (gzip-compressed when it ends in `.gz`) and writes its header.
+    /// Throws when the temporary file beside `path` cannot be made.
     public convenience init(path: String, header: PlanHeader) throws {
-        try self.init(header: header, output: try PlanFileOutput(path: path))
+        try self.init(header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)))
     }
 
-    /// Streams the plan to `sink`, header first: `plan --json`.
+    /// Streams the plan (uncompressed) to `sink`, header first: `plan --json`.
     public convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
         try self.init(header: header, output: PlanSinkOutput(sink: sink))
     }
@@ -146,13 +147,14 @@ private final class PlanSinkOutput: PlanOutput {
     func cancel() {}
 }
 
-/// To a temporary file beside the plan's path, renamed into place at the end.
+/// To a temporary file beside the plan's path, gzip-compressed or not, renamed into place at the end.
 private final class PlanFileOutput: PlanOutput {
     let path: String
     let temporary: String
     var handle: FileHandle?
+    var gzip: GzipCompressor?
 
-    init(path: String) throws {
+    init(path: String, gzip: Bool) throws {
         let url = URL(fileURLWithPath: path)
         self.path = path
         temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
@@ -161,6 +163,7 @@ private final class PlanFileOutput: PlanOutput {
         }
         do {
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            self.gzip = gzip ? try GzipCompressor() : nil
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
@@ -169,11 +172,16 @@ private final class PlanFileOutput: PlanOutput {
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let handle else { throw PlanWriteError.finished }
-        try handle.write(contentsOf: bytes)
+        if let gzip {
+            try gzip.compress(bytes) { try handle.write(contentsOf: $0) }
+        } else {
+            try handle.write(contentsOf: bytes)
+        }
     }
 
     func finish() throws {
         guard let handle else { throw PlanWriteError.finished }
+        if let gzip { try gzip.finish { try handle.write(contentsOf: $0) } }
         try handle.synchronize()
         try handle.close()
         self.handle = nil
