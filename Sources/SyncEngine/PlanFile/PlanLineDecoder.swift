@@ -94,7 +94,7 @@ struct PlanLineDecoder {
     }
 
     private mutating func fieldChange() throws -> FieldChange {
-        var field: String?, before: PlanValue?, after: PlanValue?, operation: FieldOperation?
+        var field: String?, before: FieldValue?, after: FieldValue?, operation: FieldOperation?
         try object { reader, key in
             switch key {
             case "field": field = try reader.string()
@@ -123,9 +123,9 @@ struct PlanLineDecoder {
     }
 
     /// `null` or an object with exactly one of the tagged forms.
-    private mutating func planValue() throws -> PlanValue {
+    private mutating func planValue() throws -> FieldValue {
         if isNull() { return .null }
-        var value: PlanValue?
+        var value: FieldValue?
         try object { reader, key in
             guard value == nil else { throw reader.failure("a value has exactly one key") }
             switch key {

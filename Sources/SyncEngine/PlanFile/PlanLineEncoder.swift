@@ -69,7 +69,7 @@ struct PlanLineEncoder {
         raw("}")
     }
 
-    private mutating func write(_ value: PlanValue) {
+    private mutating func write(_ value: FieldValue) {
         switch value {
         case .null: raw("null")
         case .string(let text): raw("{\"string\":"); string(text); raw("}")
