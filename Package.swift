@@ -78,7 +78,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: swift6),
         // The command-line tool: thin argument parsing over the libraries.
         .executableTarget(name: "fansly-stash", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine",

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import FanslyMetadata
 
 /// Reading and writing plan documents (JSON, `format_version`); the staleness check is in PlanStaleness.swift.

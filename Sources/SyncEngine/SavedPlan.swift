@@ -1,5 +1,5 @@
 import FanslyMetadata
-import Foundation
+public import Foundation
 import MappingRules
 #if canImport(Glibc)
 import Glibc
