@@ -141,14 +141,14 @@ public struct Applier: Sendable {
             return batch.map { _ in .failed(WriteFailure(.stopsRun, "not attempted: \(reason)")) }
         }
         var results = [ItemResult?](repeating: nil, count: batch.count)
-        var creates: [(Int, send: [String: PlanValue], record: [String: PlanValue])] = []
-        var updates: [(Int, ObjectFields, record: [String: PlanValue], adopted: Bool)] = []
-        var galleryImages: [(Int, GalleryImages, written: [String: PlanValue])] = []
+        var creates: [(Int, send: [String: FieldValue], record: [String: FieldValue])] = []
+        var updates: [(Int, ObjectFields, record: [String: FieldValue], adopted: Bool)] = []
+        var galleryImages: [(Int, GalleryImages, written: [String: FieldValue])] = []
         let addresses = batch.map(\.change.address)
         let links = try state.links(for: addresses)
         // A create that reached Stash without its reply being recorded: adopt the object, then make
         // sure it holds this plan's fields.
-        func adopt(_ index: Int, id: String, send: [String: PlanValue], record: [String: PlanValue]) throws {
+        func adopt(_ index: Int, id: String, send: [String: FieldValue], record: [String: FieldValue]) throws {
             let address = batch[index].change.address
             try state.confirmCreates([WrittenObject(address: address, stashId: id, fields: [:])])
             run.setId(id, for: address)
@@ -244,7 +244,7 @@ public struct Applier: Sendable {
                 throw failure
             }
             var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
-            var lateCreates: [(index: Int, send: [String: PlanValue], record: [String: PlanValue], failure: WriteFailure)] = []
+            var lateCreates: [(index: Int, send: [String: FieldValue], record: [String: FieldValue], failure: WriteFailure)] = []
             for ((index, send, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address
                 switch answer {

@@ -159,33 +159,6 @@ public enum SkipReason: String, Sendable, Hashable, Codable {
     case notProduced = "not_produced"
 }
 
-/// A reference to a Stash object: an existing id, or the address of an entity this plan creates
-/// (resolved to an id by apply, in phase order).
-public struct StashRef: Sendable, Hashable, Codable {
-    public var id: String?
-    public var address: EntityAddress?
-    /// A name for people (`Latex Model`, `emberwilde42 (Fansly)`).
-    public var label: String?
-    public init(id: String? = nil, address: EntityAddress? = nil, label: String? = nil) {
-        self.id = id; self.address = address; self.label = label
-    }
-}
-
-/// A field's value as it is in Stash (`before`) or will be after apply (`after`).
-public enum PlanValue: Sendable, Hashable, Codable {
-    case null
-    case string(String)
-    case int(Int)
-    case bool(Bool)
-    /// `YYYY-MM-DD`.
-    case date(String)
-    case strings([String])
-    /// Boxed: a reference is three optional strings, and inline it would make every value (and a
-    /// plan holds hundreds of thousands) as large as itself.
-    indirect case ref(StashRef)
-    case refs([StashRef])
-}
-
 /// How apply writes a field.
 public enum FieldOperation: String, Sendable, Hashable, Codable {
     /// Send `after` as the field's value (single values; lists that are replaced).
@@ -198,10 +171,10 @@ public enum FieldOperation: String, Sendable, Hashable, Codable {
 public struct FieldChange: Sendable, Hashable, Codable {
     /// Stash input field name (`title`, `tag_ids`, `image_ids` for gallery images…).
     public var field: String
-    public var before: PlanValue
-    public var after: PlanValue
+    public var before: FieldValue
+    public var after: FieldValue
     public var operation: FieldOperation
-    public init(field: String, before: PlanValue, after: PlanValue, operation: FieldOperation = .set) {
+    public init(field: String, before: FieldValue, after: FieldValue, operation: FieldOperation = .set) {
         self.field = field; self.before = before; self.after = after; self.operation = operation
     }
 }
@@ -292,9 +265,9 @@ public struct SyncLink: Sendable, Hashable, Codable {
     public var address: EntityAddress
     public var stashId: String
     /// Per field, the value last written by apply (in `after` form: refs carry ids).
-    public var writtenFields: [String: PlanValue]
+    public var writtenFields: [String: FieldValue]
     public var writtenAt: Date
-    public init(address: EntityAddress, stashId: String, writtenFields: [String: PlanValue], writtenAt: Date) {
+    public init(address: EntityAddress, stashId: String, writtenFields: [String: FieldValue], writtenAt: Date) {
         self.address = address; self.stashId = stashId; self.writtenFields = writtenFields; self.writtenAt = writtenAt
     }
 }
@@ -309,44 +282,7 @@ public protocol SyncLinkReader: Sendable {
 
 // MARK: - Additions by the planner (issue 6)
 
-extension PlanValue {
-    private enum Tag: String, CodingKey { case string, int, bool, date, strings, ref, refs }
-
-    /// Tagged JSON form documented in Docs/plan-format.md: `null`, `{"string": "…"}`, `{"int": 3}`,
-    /// `{"bool": true}`, `{"date": "2024-01-31"}`, `{"strings": […]}`, `{"ref": {…}}`, `{"refs": […]}`.
-    public init(from decoder: Decoder) throws {
-        if (try? decoder.singleValueContainer().decodeNil()) == true { self = .null; return }
-        let container = try decoder.container(keyedBy: Tag.self)
-        guard let tag = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a value must be null or an object with exactly one of string, int, bool, date, strings, ref, refs"))
-        }
-        switch tag {
-        case .string: self = .string(try container.decode(String.self, forKey: tag))
-        case .int: self = .int(try container.decode(Int.self, forKey: tag))
-        case .bool: self = .bool(try container.decode(Bool.self, forKey: tag))
-        case .date: self = .date(try container.decode(String.self, forKey: tag))
-        case .strings: self = .strings(try container.decode([String].self, forKey: tag))
-        case .ref: self = .ref(try container.decode(StashRef.self, forKey: tag))
-        case .refs: self = .refs(try container.decode([StashRef].self, forKey: tag))
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        if case .null = self { var single = encoder.singleValueContainer(); try single.encodeNil(); return }
-        var container = encoder.container(keyedBy: Tag.self)
-        switch self {
-        case .null: break
-        case .string(let value): try container.encode(value, forKey: .string)
-        case .int(let value): try container.encode(value, forKey: .int)
-        case .bool(let value): try container.encode(value, forKey: .bool)
-        case .date(let value): try container.encode(value, forKey: .date)
-        case .strings(let value): try container.encode(value, forKey: .strings)
-        case .ref(let value): try container.encode(value, forKey: .ref)
-        case .refs(let value): try container.encode(value, forKey: .refs)
-        }
-    }
-
+extension FieldValue {
     /// True for null, `""` (Stash returns `""` for unset strings) and empty lists.
     public var isEmpty: Bool {
         switch self {

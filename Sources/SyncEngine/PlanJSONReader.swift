@@ -59,7 +59,7 @@ struct PlanJSONReader {
     }
 
     private mutating func fieldChange() throws -> FieldChange {
-        var field: String?, before: PlanValue?, after: PlanValue?, operation: FieldOperation?
+        var field: String?, before: FieldValue?, after: FieldValue?, operation: FieldOperation?
         try object { reader, key in
             switch key {
             case "field": field = try reader.string()
@@ -88,9 +88,9 @@ struct PlanJSONReader {
     }
 
     /// One of the tagged forms; extra keys and anything unusual are left to `JSONDecoder`.
-    private mutating func planValue() throws -> PlanValue {
+    private mutating func planValue() throws -> FieldValue {
         if isNull() { return .null }
-        var value: PlanValue?
+        var value: FieldValue?
         try object { reader, key in
             guard value == nil else { throw Unsure() }
             switch key {

@@ -126,7 +126,7 @@ struct PlanJSONWriter {
         return Array(buffer[start...])
     }
 
-    mutating func write(_ value: PlanValue) {
+    mutating func write(_ value: FieldValue) {
         switch value {
         case .null: raw("null")
         case .string(let text): raw("{\"string\":"); string(text); raw("}")

@@ -13,7 +13,7 @@ public struct StashClientWriter: StashWriter {
     /// A writer over `client`.
     public init(client: StashClient) { self.client = client }
 
-    public func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult] {
+    public func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult] {
         switch kind {
         case .tag: return try await write(inputs, as: TagCreateInput.self, kind: kind) { await client.createTags($0) }
         case .studio: return try await write(inputs, as: StudioCreateInput.self, kind: kind) { await client.createStudios($0) }
@@ -54,7 +54,7 @@ public struct StashClientWriter: StashWriter {
         }
     }
 
-    public func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String] {
+    public func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: FieldValue]) async throws -> [String] {
         do {
             if kind == .chapter { return try await findChapter(fields) }
             for key in match {
@@ -105,7 +105,7 @@ public struct StashClientWriter: StashWriter {
     }
 
     /// A chapter is known by its gallery, title and first image.
-    private func findChapter(_ fields: [String: PlanValue]) async throws(StashError) -> [String] {
+    private func findChapter(_ fields: [String: FieldValue]) async throws(StashError) -> [String] {
         guard case .ref(let gallery)? = fields["gallery_id"], let galleryId = gallery.id,
               case .string(let title)? = fields["title"], case .int(let index)? = fields["image_index"] else { return [] }
         return try await client.findGalleries(ids: [galleryId]).flatMap(\.chapters)
@@ -116,7 +116,7 @@ public struct StashClientWriter: StashWriter {
 
     /// Turns field maps into the client's typed inputs and sends them; inputs that cannot be built
     /// fail alone.
-    private func write<Input: Decodable & Encodable>(_ objects: [[String: PlanValue]], as type: Input.Type, kind: EntityKind,
+    private func write<Input: Decodable & Encodable>(_ objects: [[String: FieldValue]], as type: Input.Type, kind: EntityKind,
                                                      send: ([Input]) async -> [Result<String, StashError>]) async throws -> [WriteResult] {
         var built: [(Int, Input)] = []
         var answers = [WriteResult?](repeating: nil, count: objects.count)
@@ -145,7 +145,7 @@ public struct StashClientWriter: StashWriter {
 
     /// Builds a typed input from Stash field names; a field the input type does not carry is an error
     /// rather than silently dropped.
-    static func input<Input: Decodable & Encodable>(_ fields: [String: PlanValue], as type: Input.Type, kind: EntityKind) throws -> Input {
+    static func input<Input: Decodable & Encodable>(_ fields: [String: FieldValue], as type: Input.Type, kind: EntityKind) throws -> Input {
         var object: [String: Any] = [:]
         var custom: [String: Any] = [:]
         for (name, value) in fields {
@@ -187,7 +187,7 @@ public struct StashClientWriter: StashWriter {
         }
     }
 
-    static func json(_ value: PlanValue) -> Any {
+    static func json(_ value: FieldValue) -> Any {
         switch value {
         case .null: return NSNull()
         case .string(let text), .date(let text): return text

@@ -8,7 +8,7 @@ public import MappingRules
 public protocol StashWriter: Sendable {
     /// Creates one object of `kind` per input, in as few requests as the client's batch size allows.
     /// Returns one result per input, in order; throws when the whole request failed.
-    func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult]
+    func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult]
     /// Updates objects by id; only the given fields change.
     func update(_ kind: EntityKind, inputs: [ObjectFields]) async throws -> [WriteResult]
     /// Adds images to galleries (`addGalleryImages`), one result per gallery.
@@ -17,7 +17,7 @@ public protocol StashWriter: Sendable {
     func galleryImageCounts(ids: [String]) async throws -> [String: Int]
     /// Ids of the existing objects of `kind` that the match keys find (used to recover a create whose
     /// reply was lost). `fields` are the create's fields, for kinds without match keys (chapters).
-    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String]
+    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: FieldValue]) async throws -> [String]
 }
 
 /// Fields for one existing object.
@@ -25,9 +25,9 @@ public struct ObjectFields: Sendable, Hashable {
     /// The Stash object.
     public var id: String
     /// Stash input field name → value (refs resolved).
-    public var fields: [String: PlanValue]
+    public var fields: [String: FieldValue]
     /// `fields` for object `id`.
-    public init(id: String, fields: [String: PlanValue]) { self.id = id; self.fields = fields }
+    public init(id: String, fields: [String: FieldValue]) { self.id = id; self.fields = fields }
 }
 
 /// Images to add to one gallery.

@@ -45,13 +45,13 @@ final class PlanFileTests: XCTestCase {
     }
 
     func testEveryValueKindRoundTrips() throws {
-        let values: [PlanValue] = [.null, .string("x"), .int(3), .bool(true), .date("2024-01-31"), .strings(["a"]),
+        let values: [FieldValue] = [.null, .string("x"), .int(3), .bool(true), .date("2024-01-31"), .strings(["a"]),
                                    .ref(StashRef(id: "1", label: "L")), .refs([StashRef(address: EntityAddress("tag.a")!)]), .refs([]), .strings([])]
         for value in values {
             let data = try JSONEncoder().encode([value])
-            XCTAssertEqual(try JSONDecoder().decode([PlanValue].self, from: data), [value], String(decoding: data, as: UTF8.self))
+            XCTAssertEqual(try JSONDecoder().decode([FieldValue].self, from: data), [value], String(decoding: data, as: UTF8.self))
         }
-        XCTAssertThrowsError(try JSONDecoder().decode([PlanValue].self, from: Data(#"[{"string":"a","int":1}]"#.utf8)))
+        XCTAssertThrowsError(try JSONDecoder().decode([FieldValue].self, from: Data(#"[{"string":"a","int":1}]"#.utf8)))
     }
 
     func testUnreadableAndForeignFilesGetClearErrors() throws {
