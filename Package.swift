@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        ], swiftSettings: swift6),
         // The command-line tool: thin argument parsing over the libraries.
         .executableTarget(name: "fansly-stash", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine",

@@ -1,7 +1,7 @@
 import FanslyMetadata
 import Foundation
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// `StashWriter` over `StashClient`: each call is one aliased batch request (the client's batch size
 /// is the applier's), and `StashError`s become `WriteFailure`s that say whether a write may have

@@ -1,7 +1,7 @@
 import Foundation
 import FanslyMetadata
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// Reads what the planner needs from Stash in a few large pages: every performer, studio and tag,
 /// the galleries that carry a code or URL, and the scenes and images under each creator's folders,
