@@ -1,9 +1,6 @@
 import Foundation
 import GRDB
 
-// CONTRACT (to be implemented in issue 3): the public surface other modules code against.
-// Signatures may gain parameters with defaults; do not remove or rename.
-
 /// A creator found in the database: an account that owns posts, media, walls or messages.
 public struct CreatorSummary: Sendable, Hashable, Codable {
     public var account: Account

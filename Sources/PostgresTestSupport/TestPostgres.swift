@@ -1,6 +1,7 @@
-import Foundation
+public import Foundation
 import Logging
-import PostgresNIO
+import NIOSSL
+public import PostgresNIO
 
 /// The test PostgreSQL server named by `FANSLY_STASH_TEST_PG_URL` (a superuser URL; `.ci/run` starts
 /// one with `scripts/test-postgres`). Tests make their own uniquely named databases and roles with
@@ -24,6 +25,9 @@ public struct TestPostgres: Sendable {
     public let password: String
     /// The database the superuser URL names (used to create and drop the test databases).
     public let maintenanceDatabase: String
+    /// The server accepts TLS connections only: its URLs carry `?sslmode=require` and the test's own
+    /// connections encrypt (without checking the self-signed certificate).
+    public var requiresTLS = false
 
     /// The server, or nil when the variable is unset (the test should skip). With `CI=true` an unset
     /// variable is an error: CI must run these tests.
@@ -32,14 +36,21 @@ public struct TestPostgres: Sendable {
             if environment["CI"] == "true" { throw TestPostgresError("CI=true but \(variable) is not set: .ci/run must start PostgreSQL") }
             return nil
         }
+        return try server(url: text)
+    }
+
+    /// The server of a superuser URL `postgresql://user:password@host:port/db[?sslmode=require]`
+    /// (`sslmode=require`: the server takes TLS connections only, as `test-postgres start --ssl-only` makes it).
+    public static func server(url text: String) throws -> TestPostgres {
         guard let components = URLComponents(string: text), let host = components.host, let port = components.port,
               let user = components.user, let password = components.password else {
             throw TestPostgresError("\(variable) is not a postgresql://user:password@host:port/db URL")
         }
         var database = components.path
         if database.hasPrefix("/") { database.removeFirst() }
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value
         return TestPostgres(host: host, port: port, user: user, password: password,
-                            maintenanceDatabase: database.isEmpty ? "postgres" : database)
+                            maintenanceDatabase: database.isEmpty ? "postgres" : database, requiresTLS: sslMode == "require")
     }
 
     /// `postgresql://user[:password]@host:port/database` for a database of this server.
@@ -47,7 +58,7 @@ public struct TestPostgres: Sendable {
         let name = user ?? self.user
         let secret = user == nil ? self.password : password
         let credentials = secret.map { "\(name):\(Self.encode($0))" } ?? name
-        return "postgresql://\(credentials)@\(host):\(port)/\(database)"
+        return "postgresql://\(credentials)@\(host):\(port)/\(database)" + (requiresTLS ? "?sslmode=require" : "")
     }
 
     /// A fresh database with a unique name, `schema` (any SQL) run in it.
@@ -143,15 +154,22 @@ public struct TestPostgres: Sendable {
     /// A connection as the superuser; close it when done.
     public func connect(database: String) throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                             database: database, tls: .disable)
+                                                             database: database, tls: try tls())
         // Every wait has a deadline: the connect timeout, and the server's statement timeout.
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [("statement_timeout", "60000")]
         let logger = Logger(label: "test-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-        let future = PostgresConnection.defaultEventLoopGroup.next().makeFutureWithTask {
+        let future = PostgresConnection.defaultEventLoopGroup.next().makeFutureWithTask { [configuration] in
             try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         }
         return try future.wait()
+    }
+
+    private func tls() throws -> PostgresConnection.Configuration.TLS {
+        guard requiresTLS else { return .disable }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return .require(try NIOSSLContext(configuration: configuration))
     }
 
     private static func encode(_ text: String) -> String {

@@ -378,18 +378,25 @@ extension StashState {
         gallery.title = title
         try applyGalleryFields(input, to: &gallery)
         galleries[nextId("gallery")] = gallery
-        linkScenes(toGallery: gallery)
+        linkScenes(toGallery: gallery, previously: [])
         return gallery.id
     }
 
-    /// Keeps the scene side of the scene–gallery relation in step.
-    mutating func linkScenes(toGallery gallery: TestGallery) {
-        for (id, var scene) in scenes {
+    /// Keeps the scene side of the scene–gallery relation in step. Only the scenes the gallery
+    /// named before (`previously`) or names now can change: both sides always agree, so no other
+    /// scene holds this gallery (visiting just these keeps an update's cost independent of the
+    /// library's size).
+    mutating func linkScenes(toGallery gallery: TestGallery, previously: [Int]) {
+        for id in Self.ordered(previously + gallery.sceneIds) {
+            guard var scene = scenes[id] else { continue }
             let linked = gallery.sceneIds.contains(id)
             if linked && !scene.galleryIds.contains(gallery.id) { scene.galleryIds.append(gallery.id); scenes[id] = scene }
             if !linked && scene.galleryIds.contains(gallery.id) { scene.galleryIds.removeAll { $0 == gallery.id }; scenes[id] = scene }
         }
     }
+
+    /// Distinct ids in ascending order.
+    static func ordered(_ ids: [Int]) -> [Int] { Set(ids).sorted() }
 
     mutating func galleryUpdate(_ input: InputObject) throws -> Int {
         let id = try input.id("id") ?? 0
@@ -397,9 +404,10 @@ extension StashState {
         if input.has("title") && (input.string("title") ?? "").isEmpty && gallery.isUserCreated {
             throw ResolverError("title must not be empty")
         }
+        let previously = gallery.sceneIds
         try applyGalleryFields(input, to: &gallery)
         galleries[id] = gallery
-        if input.has("scene_ids") { linkScenes(toGallery: gallery) }
+        if input.has("scene_ids") { linkScenes(toGallery: gallery, previously: previously) }
         return id
     }
 
@@ -407,6 +415,7 @@ extension StashState {
         let ids = try input.ids("ids") ?? []
         for id in ids {
             guard var gallery = galleries[id] else { throw ResolverError("gallery with id \(id) not found") }
+            let previously = gallery.sceneIds
             if input.has("code") { gallery.code = input.string("code") ?? "" }
             if input.has("details") { gallery.details = input.string("details") ?? "" }
             if input.has("photographer") { gallery.photographer = input.string("photographer") ?? "" }
@@ -418,7 +427,7 @@ extension StashState {
             }
             try applyBulkMediaRelations(input, studioId: &gallery.studioId, performerIds: &gallery.performerIds, tagIds: &gallery.tagIds)
             galleries[id] = gallery
-            linkScenes(toGallery: gallery)
+            linkScenes(toGallery: gallery, previously: previously)
         }
         return ids
     }
@@ -482,15 +491,19 @@ extension StashState {
     mutating func sceneUpdate(_ input: InputObject) throws -> Int {
         let id = try input.id("id") ?? 0
         guard var scene = scenes[id] else { throw ResolverError("scene with id \(id) not found") }
+        let previously = scene.galleryIds
         try applySceneFields(input, to: &scene)
         scenes[id] = scene
-        if input.has("gallery_ids") { linkGalleries(toScene: scene) }
+        if input.has("gallery_ids") { linkGalleries(toScene: scene, previously: previously) }
         return id
     }
 
-    /// Keeps the gallery side of the scene–gallery relation in step (Stash stores it once, in a join table).
-    mutating func linkGalleries(toScene scene: TestScene) {
-        for (id, var gallery) in galleries {
+    /// Keeps the gallery side of the scene–gallery relation in step (Stash stores it once, in a join
+    /// table). Only the galleries the scene named before (`previously`) or names now can change, as
+    /// in `linkScenes(toGallery:previously:)`.
+    mutating func linkGalleries(toScene scene: TestScene, previously: [Int]) {
+        for id in Self.ordered(previously + scene.galleryIds) {
+            guard var gallery = galleries[id] else { continue }
             let linked = scene.galleryIds.contains(id)
             if linked && !gallery.sceneIds.contains(scene.id) { gallery.sceneIds.append(scene.id); galleries[id] = gallery }
             if !linked && gallery.sceneIds.contains(scene.id) { gallery.sceneIds.removeAll { $0 == scene.id }; galleries[id] = gallery }
@@ -516,6 +529,7 @@ extension StashState {
         let ids = try input.ids("ids") ?? []
         for id in ids {
             guard var scene = scenes[id] else { throw ResolverError("scene with id \(id) not found") }
+            let previously = scene.galleryIds
             if input.has("title") { scene.title = input.string("title") ?? "" }
             if input.has("code") { scene.code = input.string("code") ?? "" }
             if input.has("details") { scene.details = input.string("details") ?? "" }
@@ -528,7 +542,7 @@ extension StashState {
             }
             try applyBulkMediaRelations(input, studioId: &scene.studioId, performerIds: &scene.performerIds, tagIds: &scene.tagIds)
             scenes[id] = scene
-            if input.has("gallery_ids") { linkGalleries(toScene: scene) }
+            if input.has("gallery_ids") { linkGalleries(toScene: scene, previously: previously) }
         }
         return ids
     }

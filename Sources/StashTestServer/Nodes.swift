@@ -166,9 +166,32 @@ struct ChapterNode: KeySubscriptable, Sendable {
     }
 }
 
+/// What a page of galleries needs from the rest of the library (image counts, chapters), gathered
+/// in one pass over images and chapters: asked gallery by gallery, a find of every gallery scanned
+/// the whole library once per gallery.
+struct GalleryFacts: Sendable {
+    let imageCounts: [Int: Int]
+    let chapters: [Int: [TestChapter]]
+
+    init(state: StashState, galleries: Set<Int>) {
+        var counts: [Int: Int] = [:]
+        for image in state.images.values {
+            // An image listed twice in a gallery counts once, as `imageIds(inGallery:)` counts it.
+            for id in Set(image.galleryIds) where galleries.contains(id) { counts[id, default: 0] += 1 }
+        }
+        var chapters: [Int: [TestChapter]] = [:]
+        for chapter in state.chapters.values where galleries.contains(chapter.galleryId) { chapters[chapter.galleryId, default: []].append(chapter) }
+        for id in chapters.keys { chapters[id]!.sort { $0.id < $1.id } }
+        imageCounts = counts
+        self.chapters = chapters
+    }
+}
+
 struct GalleryNode: KeySubscriptable, Sendable {
     let state: StashState
     let record: TestGallery
+    /// Precomputed for a find's page; nil: looked up in `state`.
+    var facts: GalleryFacts? = nil
     subscript(key: String) -> (any Sendable)? {
         switch key {
         case "id": return String(record.id)
@@ -182,13 +205,15 @@ struct GalleryNode: KeySubscriptable, Sendable {
         case "urls": return record.urls
         case "rating100": return Int?.none
         case "organized": return record.organized
-        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? []
+        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? [FileNode]()
         case "folder": return record.folderPath.map { FolderNode(id: 800_000 + record.id, path: $0) }
         case "chapters":
-            return state.chapters.values.filter { $0.galleryId == record.id }.sorted { $0.id < $1.id }.map { ChapterNode(state: state, record: $0) }
+            let chapters = facts.map { $0.chapters[record.id] ?? [] }
+                ?? state.chapters.values.filter { $0.galleryId == record.id }.sorted { $0.id < $1.id }
+            return chapters.map { ChapterNode(state: state, record: $0) }
         case "scenes": return record.sceneIds.compactMap { state.scenes[$0] }.map { SceneNode(state: state, record: $0) }
         case "studio": return record.studioId.flatMap { state.studios[$0] }.map { StudioNode(state: state, record: $0) }
-        case "image_count": return state.imageIds(inGallery: record.id).count
+        case "image_count": return facts.map { $0.imageCounts[record.id] ?? 0 } ?? state.imageIds(inGallery: record.id).count
         case "tags": return record.tagIds.compactMap { state.tags[$0] }.map { TagNode(state: state, record: $0) }
         case "performers": return record.performerIds.compactMap { state.performers[$0] }.map { PerformerNode(state: state, record: $0) }
         default: return nil

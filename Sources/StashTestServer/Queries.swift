@@ -107,7 +107,8 @@ extension StashState {
             default: return nil
             }
         }
-        return FindResultNode(listKey: "galleries", count: result.count, items: result.items.map { GalleryNode(state: self, record: $0) })
+        let facts = result.items.count > 1 ? GalleryFacts(state: self, galleries: Set(result.items.map(\.id))) : nil
+        return FindResultNode(listKey: "galleries", count: result.count, items: result.items.map { GalleryNode(state: self, record: $0, facts: facts) })
     }
 
     func findPerformers(_ args: Map) throws -> FindResultNode {
