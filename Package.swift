@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.26.0"),
         // GraphQL's `Map` is built on OrderedDictionary; the test server walks it.
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        // zlib's gzip streams for `.gz` plan files.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
@@ -70,6 +72,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // The command-line tool: thin argument parsing over the libraries.
         .executableTarget(name: "fansly-stash", dependencies: [

@@ -46,7 +46,7 @@ public struct Applier: Sendable {
         await apply(PlanChanges(plan), stop: stop)
     }
 
-    /// Applies the changes of a saved plan (`SavedPlan.readChanges()`), reading a phase's changes a
+    /// Applies the changes of a saved plan (`PlanFileReader.readChanges()`), reading a phase's changes a
     /// slice at a time. Changes that cannot be read again (the file changed in place) fail.
     ///
     /// With `stop`, a requested stop ends the run early without stranding anything (see `ApplyStop`):

@@ -5,7 +5,7 @@ public import MappingRules
 /// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
 enum PlanValueComparison {
     /// Fields whose items Stash compares case-insensitively (aliases must be unique ignoring case).
-    static let caseInsensitiveLists: Set<String> = ["alias_list", "aliases"]
+    static let caseInsensitiveLists = StashFieldCatalog.caseInsensitiveLists
 
     /// True when `lhs` and `rhs` mean the same value of `field`.
     static func equivalent(_ lhs: FieldValue, _ rhs: FieldValue, field: String) -> Bool {

@@ -4,13 +4,10 @@ public import MappingRules
 
 // A plan is data: `apply` executes exactly what `plan` wrote here, after checking it is not stale.
 
-/// A saved plan: every change with its address, action, before/after per field and the Stash ids
-/// involved, plus the identity of its inputs so that `apply` can refuse a stale plan.
-public struct Plan: Sendable, Hashable, Codable {
-    /// The format this build writes and reads. Bump on any incompatible change.
-    public static let currentFormatVersion = 2
-
-    public var formatVersion: Int
+/// A plan: every change with its address, action, before/after per field and the Stash ids
+/// involved, plus the identity of its inputs so that `apply` can refuse a stale plan. Saved and read
+/// as a plan file by `PlanFileWriter` and `PlanFileReader` (Docs/plan-format.md).
+public struct Plan: Sendable, Hashable {
     public var createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
     public var tool: String
@@ -23,38 +20,10 @@ public struct Plan: Sendable, Hashable, Codable {
     /// media); written only when there is any.
     public var notices: [PlanNotice]
 
-    public init(formatVersion: Int = Plan.currentFormatVersion, createdAt: Date, tool: String, inputs: PlanInputs,
+    public init(createdAt: Date, tool: String, inputs: PlanInputs,
                 changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [PlanNotice] = []) {
-        self.formatVersion = formatVersion; self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
+        self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
         self.changes = changes; self.unmatched = unmatched; self.summary = summary; self.notices = notices
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary, notices
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
-        createdAt = try container.decode(Date.self, forKey: .createdAt)
-        tool = try container.decode(String.self, forKey: .tool)
-        inputs = try container.decode(PlanInputs.self, forKey: .inputs)
-        changes = try container.decode([PlannedChange].self, forKey: .changes)
-        unmatched = try container.decode([UnmatchedMedia].self, forKey: .unmatched)
-        summary = try container.decode(PlanSummary.self, forKey: .summary)
-        notices = try container.decodeIfPresent([PlanNotice].self, forKey: .notices) ?? []
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(formatVersion, forKey: .formatVersion)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(tool, forKey: .tool)
-        try container.encode(inputs, forKey: .inputs)
-        try container.encode(changes, forKey: .changes)
-        try container.encode(unmatched, forKey: .unmatched)
-        try container.encode(summary, forKey: .summary)
-        if !notices.isEmpty { try container.encode(notices, forKey: .notices) }
     }
 }
 
@@ -168,7 +137,7 @@ public enum FieldOperation: String, Sendable, Hashable, Codable {
 }
 
 /// One field's change.
-public struct FieldChange: Sendable, Hashable, Codable {
+public struct FieldChange: Sendable, Hashable {
     /// Stash input field name (`title`, `tag_ids`, `image_ids` for gallery images…).
     public var field: String
     public var before: FieldValue
@@ -180,7 +149,7 @@ public struct FieldChange: Sendable, Hashable, Codable {
 }
 
 /// A field Stash changed since the last apply wrote it, left alone (the rule does not say `overwrite`).
-public struct FieldDrift: Sendable, Hashable, Codable {
+public struct FieldDrift: Sendable, Hashable {
     public var field: String
     /// What fansly-stash last wrote (as recorded in SyncState), rendered for people.
     public var written: String
@@ -192,7 +161,7 @@ public struct FieldDrift: Sendable, Hashable, Codable {
 }
 
 /// One entity's planned change.
-public struct PlannedChange: Sendable, Hashable, Codable {
+public struct PlannedChange: Sendable, Hashable {
     public var address: EntityAddress
     public var action: ChangeAction
     public var reason: SkipReason?
@@ -215,14 +184,10 @@ public struct PlannedChange: Sendable, Hashable, Codable {
         self.stashId = stashId; self.fields = fields; self.drift = drift; self.match = match
         self.creator = creator; self.source = source
     }
-
-    enum CodingKeys: String, CodingKey {
-        case address, action, reason, detail, stashId = "stash_id", fields, drift, match, creator, source
-    }
 }
 
 /// A media file the rules want updated that Stash does not hold.
-public struct UnmatchedMedia: Sendable, Hashable, Codable {
+public struct UnmatchedMedia: Sendable, Hashable {
     public var address: EntityAddress
     public var creator: String?
     public var fileMediaId: FanslyID
@@ -237,10 +202,6 @@ public struct UnmatchedMedia: Sendable, Hashable, Codable {
                 stashPaths: [String]? = nil) {
         self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
         self.lookedFor = lookedFor; self.reason = reason; self.stashPaths = stashPaths
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason, stashPaths = "stash_paths"
     }
 }
 

@@ -59,7 +59,7 @@ struct PostgresBench: AsyncParsableCommand {
     }
 
     private func summary(_ child: ChildProcess) -> String {
-        let document = (try? JSONSerialization.jsonObject(with: child.stdout)) as? [String: Any] ?? [:]
+        let document = (try? PlanBench.document(child.stdout)) ?? [:]
         let summary = document["summary"] as? [String: Int] ?? [:]
         return summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
