@@ -42,7 +42,7 @@ struct ScaleBench: AsyncParsableCommand {
         print("  large / small: \(format(offlineLarge.run.seconds / offlineSmall.run.seconds))× the time "
               + "(\(format(offlineLarge.run.cpuSeconds / offlineSmall.run.cpuSeconds))× the CPU), "
               + "\(format(Double(offlineLarge.run.peakMB) / Double(offlineSmall.run.peakMB)))× the peak RSS")
-        fflush(stdout)
+        fflush(nil)
         guard !offlineOnly else { return }
 
         let files = SampleDatabase.downloadedFiles(options: large.sample).filter { !$0.path.hasSuffix(".None") }
@@ -50,7 +50,7 @@ struct ScaleBench: AsyncParsableCommand {
             try plan(binary, db: largeDB, rules: rules, out: "online-large.plan.json", stash: url)
         }
         print("online plan --out, large (SQLite), \(files.count) files in the test server: \(online.line)")
-        fflush(stdout)
+        fflush(nil)
 
         if !pgURL.isEmpty {
             let target = try await PostgresBench.sampleDatabase(serverURL: pgURL, options: large, shape: .migrated)
@@ -61,7 +61,7 @@ struct ScaleBench: AsyncParsableCommand {
                 try plan(binary, db: target.url, rules: rules, out: "online-large-pg.plan.json", stash: url)
             }
             print("online plan --out, large (PostgreSQL): \(pgOnline.line)")
-            fflush(stdout)
+            fflush(nil)
         } else {
             print("PostgreSQL: skipped (no --pg-url or FANSLY_STASH_TEST_PG_URL)")
         }

@@ -1,5 +1,7 @@
 import Foundation
 import GraphQL
+import Logging
+import OrderedCollections
 import XCTest
 @testable import StashClient
 import StashTestServer
