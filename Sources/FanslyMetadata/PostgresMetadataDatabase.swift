@@ -35,6 +35,10 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     let schema: DatabaseSchema
     private let session: PostgresSession
     private let lock = NSLock()
+    /// The creators' ids, read at most once: a plan asks for them several times (creator folders,
+    /// the engine, the linkage notice), the query is costly and the snapshot cannot change them.
+    /// Guarded by `lock`.
+    private var creatorIdsInSnapshot: [FanslyID]?
 
     /// Connects, checks the schema and begins the run's snapshot.
     /// - Throws: `MetadataError` naming what is wrong and what to do.
@@ -55,6 +59,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     private init(sharing other: PostgresMetadataDatabase) throws {
         endpoint = other.endpoint; identityPath = other.identityPath; downloadRoot = other.downloadRoot
         options = other.options; snapshot = other.snapshot; schema = other.schema; warnings = other.warnings
+        creatorIdsInSnapshot = other.lock.withLock { other.creatorIdsInSnapshot }
         session = try PostgresSession.open(other.endpoint, options: other.options, snapshot: other.snapshot).session
     }
 
@@ -78,9 +83,15 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
                          fingerprint: try read { try PostgresFingerprint.compute($0) })
     }
 
-    public func creators() throws -> [CreatorSummary] { try read { try PostgresCounts(loader: $0).summaries() } }
+    public func creators() throws -> [CreatorSummary] { try read { try counts($0).summaries() } }
 
-    public func creatorAccounts() throws -> [Account] { try read { try PostgresCounts(loader: $0).accounts() } }
+    public func creatorAccounts() throws -> [Account] { try read { try counts($0).accounts() } }
+
+    /// Counts that know the creators' ids (read once per snapshot); call with `lock` held.
+    private func counts(_ loader: PostgresRecordLoader) throws -> PostgresCounts {
+        if creatorIdsInSnapshot == nil { creatorIdsInSnapshot = try PostgresCounts(loader: loader).creatorIds() }
+        return PostgresCounts(loader: loader, knownCreatorIds: creatorIdsInSnapshot)
+    }
 
     public func summary(creator: FanslyID) throws -> CreatorSummary {
         guard let summary = try read({ try PostgresCounts(loader: $0).summaries(for: [creator]) }).first else {
@@ -101,7 +112,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
                 SELECT id FROM accounts WHERE lower(username) = lower($1) ORDER BY username = $1 DESC, id LIMIT 1
                 """, binds) { found = $0.int64(0) }
             if let found, let account = try loader.accounts(ids: [found])[found] { return account }
-            let creators = try PostgresCounts(loader: loader).creatorUsernames()
+            let creators = try counts(loader).creatorUsernames()
             throw MetadataError.unknownCreator(name: name, path: displayName,
                                                suggestions: Suggestions.closest(to: handle, in: creators), creators: creators)
         }
