@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Swift 6 language mode with the two upcoming features Hummingbird enables: an import is internal unless
+/// written `public import` (a module's surface names what it exposes), and a member is visible only in files
+/// that import its module.
+let swift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "fansly-stash",
     platforms: [.macOS(.v14)],
@@ -25,6 +34,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // async-http-client's own event loop library; named for its error and buffer types.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // async-http-client's response decompression settings (NIOHTTPCompression).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.26.0"),
+        // GraphQL's `Map` is built on OrderedDictionary; the test server walks it.
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        // zlib's gzip streams for `.gz` plan files.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Typed, read-only access to the downloader's metadata database (SQLite or PostgreSQL).
@@ -37,7 +52,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             // The downloader's config.yaml (`--db config.yaml`).
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: swift6),
         // Rule model, YAML loading, template language and the mapping engine.
         // `Rules` links to the repository's rules/ folder: the shipped rules and their JSON Schema, compiled
         // into the binary (EmbeddedRules.swift) so the installed tool finds them from any directory.
@@ -47,14 +62,16 @@ let package = Package(
         ], resources: [
             .embedInCode("Rules/default.yaml"),
             .embedInCode("Rules/fansly-stash-rules.schema.json"),
-        ]),
+        ], swiftSettings: swift6),
         // GraphQL over HTTP for Stash: typed inputs, batching, auth, retries.
         .target(name: "StashClient", dependencies: [
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+        ], swiftSettings: swift6),
         // glibc's mallopt/malloc_trim through <malloc.h>, for SyncEngine's GlibcMalloc (no-ops elsewhere).
         .target(name: "CGlibcMalloc"),
         // Matching, diff, plan file, BatchProcessor, SyncState, SyncMonitor; plan and apply as operations.
@@ -63,7 +80,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: swift6),
         // The command-line tool: thin argument parsing over the libraries.
         .executableTarget(name: "fansly-stash", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine",
@@ -76,7 +95,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: swift6),
         .executableTarget(name: "fansly-sample", dependencies: [
             "SampleData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,7 +105,8 @@ let package = Package(
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "FlyingSocks", package: "FlyingFox"),
             .product(name: "GraphQL", package: "GraphQL"),
-        ]),
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: swift6),
         .executableTarget(name: "fansly-stash-bench", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,7 +118,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], swiftSettings: swift6),
         .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData", "PostgresTestSupport"]),

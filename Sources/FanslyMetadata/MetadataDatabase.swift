@@ -1,9 +1,6 @@
 import Foundation
 import GRDB
 
-// CONTRACT (to be implemented in issue 3): the public surface other modules code against.
-// Signatures may gain parameters with defaults; do not remove or rename.
-
 /// A creator found in the database: an account that owns posts, media, walls or messages.
 public struct CreatorSummary: Sendable, Hashable, Codable {
     public var account: Account
@@ -54,6 +51,8 @@ public final class MetadataDatabase: Sendable {
     public let configuredDownloadRoot: String?
     let queue: DatabaseQueue
     let schema: DatabaseSchema
+    /// Who owns which post and attachment (the schema has no index for it), read on first use.
+    let owners = OwnerIndexCache()
 
     /// Opens and recognises the database at `path`.
     /// - Throws: `MetadataError` (missing file, directory, empty file, not SQLite, another
@@ -164,13 +163,21 @@ public final class MetadataDatabase: Sendable {
     /// bundles, media, reposts (one level), hashtags, mentions, walls and the pinned flag resolved.
     /// The iteration covers the posts present when it starts.
     public func forEachPostPage(creator: FanslyID, pageSize: Int = 500, _ body: ([Post]) throws -> Void) throws {
-        let index = try read { db in try PostPaging.index(db, schema: schema, creator: creator) }
-        try page(pageSize: pageSize, body) { db, after, limit in
-            let loader = RecordLoader(db: db, schema: schema)
-            let rows = try loader.postRows(sqlWhere: "\"accountId\" = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
-                                           arguments: [creator, after, index.lastPostId, limit])
-            return try loader.posts(rows, attachments: index.attachments, resolveReposts: true,
-                                    repostAttachments: index.repostAttachments)
+        let index = try read { db in try PostPaging.index(db, schema: schema, creator: creator, owners: owners.index(db)) }
+        let ids = index.postIds ?? []
+        let size = max(1, pageSize)
+        var start = 0
+        while start < ids.count {
+            let pageIds = ids[start..<min(ids.count, start + size)]
+            let page = try read { db in
+                let loader = RecordLoader(db: db, schema: schema)
+                // By id: the table has no index on the account, so a walk in id order would pass every other creator's posts.
+                let rows = try loader.postRows(sqlWhere: "id IN (%@) ORDER BY id", ids: Array(pageIds))
+                return try loader.posts(rows, attachments: index.attachments, resolveReposts: true,
+                                        repostAttachments: index.repostAttachments)
+            }
+            if !page.isEmpty { try body(page) }
+            start += size
         }
     }
 
@@ -178,7 +185,7 @@ public final class MetadataDatabase: Sendable {
     /// in id order, with sender, recipient and attachments resolved. Bundles attached to messages
     /// are never stored by the downloader: they come back as `.missing`.
     public func forEachMessagePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Message]) throws -> Void) throws {
-        let index = try read { db in try MessagePaging.index(db, schema: schema, creator: creator) }
+        let index = try read { db in try MessagePaging.index(db, schema: schema, creator: creator, owners: owners.index(db)) }
         try page(pageSize: pageSize, body) { db, after, limit in
             try MessagePaging.page(db, schema: schema, creator: creator, after: after, limit: limit, index: index)
         }

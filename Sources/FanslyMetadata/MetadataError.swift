@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a metadata database could not be opened or read. Every message names the file (or the
 /// table, row and column) and says what to do.

@@ -8,21 +8,24 @@ extension AccountMedia: Identifiable {}
 
 /// `attachments` has no index on `postId` or `messageId`, so looking attachments up per page would
 /// scan the table once per page. Instead each iteration reads the creator's attachment rows once
-/// (narrow rows, a few MB for the largest creators) and pages resolve them.
+/// (narrow rows, a few MB for the largest creators) and pages resolve them. The rows are found
+/// through the connection's `OwnerIndex` (SQLite) rather than by scanning the table per creator.
 struct PostPaging {
     let lastPostId: FanslyID
     let attachments: [FanslyID: [AttachmentRow]]
     let repostAttachments: [FanslyID: [AttachmentRow]]
+    /// The creator's post ids, ascending, when the reader knows them (SQLite: from the `OwnerIndex`;
+    /// pages then read posts by id instead of walking the table in id order past other creators' posts).
+    var postIds: [FanslyID]? = nil
 
-    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID) throws -> PostPaging {
-        let lastPostId = try FanslyID.fetchOne(db, sql: "SELECT max(id) FROM posts WHERE \"accountId\" = ?", arguments: [creator]) ?? FanslyID.min
-        let columns = RecordLoader.attachmentColumns.replacingOccurrences(of: "%@", with: "postId")
-        let attachments = try RecordLoader.groupAttachments(ValueRow.fetchAll(db, sql: """
-            SELECT \(columns) FROM attachments a JOIN posts p ON p.id = a."postId" WHERE p."accountId" = ?
-            """, arguments: [creator]), ownerColumn: "postId")
+    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID, owners: OwnerIndex) throws -> PostPaging {
+        let postIds = owners.posts(of: creator)
+        let loader = RecordLoader(db: db, schema: schema)
+        let attachments = try loader.attachments(ids: owners.attachments(ofPosts: postIds), ownerColumn: "postId")
         let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map { $0.contentId }
-        let repostAttachments = try RecordLoader(db: db, schema: schema).postAttachments(postIds: reposted)
-        return PostPaging(lastPostId: lastPostId, attachments: attachments, repostAttachments: repostAttachments)
+        let repostAttachments = try loader.attachments(ids: owners.attachments(ofPosts: Set(reposted)), ownerColumn: "postId")
+        return PostPaging(lastPostId: postIds.last ?? FanslyID.min, attachments: attachments, repostAttachments: repostAttachments,
+                          postIds: postIds)
     }
 }
 
@@ -46,15 +49,12 @@ struct MessagePaging {
         StatementArguments(Array(repeating: creator, count: condition(schema).count))
     }
 
-    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID) throws -> MessagePaging {
-        let condition = condition(schema).sql
-        let arguments = arguments(schema, creator: creator)
-        let last = try FanslyID.fetchOne(db, sql: "SELECT max(id) FROM messages m WHERE \(condition)", arguments: arguments) ?? FanslyID.min
-        let columns = RecordLoader.attachmentColumns.replacingOccurrences(of: "%@", with: "messageId")
-        let attachments = try RecordLoader.groupAttachments(ValueRow.fetchAll(db, sql: """
-            SELECT \(columns) FROM attachments a JOIN messages m ON m.id = a."messageId" WHERE \(condition)
-            """, arguments: arguments), ownerColumn: "messageId")
-        return MessagePaging(lastMessageId: last, attachments: attachments)
+    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID, owners: OwnerIndex) throws -> MessagePaging {
+        let messageIds = try FanslyID.fetchAll(db, sql: "SELECT m.id FROM messages m WHERE \(condition(schema).sql) ORDER BY m.id",
+                                               arguments: arguments(schema, creator: creator))
+        let attachments = try RecordLoader(db: db, schema: schema)
+            .attachments(ids: owners.attachments(ofMessages: messageIds), ownerColumn: "messageId")
+        return MessagePaging(lastMessageId: messageIds.last ?? FanslyID.min, attachments: attachments)
     }
 
     static func page(_ db: Database, schema: DatabaseSchema, creator: FanslyID, after: FanslyID, limit: Int,

@@ -258,6 +258,14 @@ struct RecordLoader {
         return result
     }
 
+    /// The attachment rows with these ids, grouped by `ownerColumn` (`postId` or `messageId`):
+    /// rowid look-ups, where asking by owner scans the table (it has no index on either).
+    func attachments(ids: some Collection<FanslyID>, ownerColumn: String) throws -> [FanslyID: [AttachmentRow]] {
+        let columns = Self.attachmentColumns.replacingOccurrences(of: "%@", with: ownerColumn)
+        return try Self.groupAttachments(rows("SELECT \(columns) FROM attachments a WHERE a.id IN (%@)", ids: ids),
+                                         ownerColumn: ownerColumn)
+    }
+
     /// Attachments of the given posts (a scan of `attachments`, which has no index on `postId`).
     func postAttachments(postIds: some Collection<FanslyID>) throws -> [FanslyID: [AttachmentRow]] {
         let columns = Self.attachmentColumns.replacingOccurrences(of: "%@", with: "postId")

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Fansly snowflake id (18–19 digits), stored by the downloader as a 64-bit SQLite integer.
 public typealias FanslyID = Int64

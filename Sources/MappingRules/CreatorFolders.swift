@@ -1,5 +1,5 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
 extension MappingEngine {
     /// The folders `evaluate` lists in `DesiredState.creatorFolders` for these creators (nil: every

@@ -1,8 +1,8 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
-// CONTRACT between MappingRules (producer) and SyncEngine (consumer).
-// What the rules want Stash to hold, with stable addresses, before anything is looked up in Stash.
+// What the rules want Stash to hold, with stable addresses, before anything is looked up in Stash:
+// the mapping engine produces it, SyncEngine's planner consumes it.
 
 /// The kinds of Stash objects the mapper manages, in the order `apply` must process them
 /// (ids created in one phase feed the next).
@@ -60,22 +60,6 @@ public struct EntityAddress: Sendable, Hashable, Codable, Comparable, CustomStri
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
-}
-
-/// A value the rules want a Stash field to hold. References name other desired entities by address;
-/// SyncEngine resolves them to Stash ids.
-public enum FieldValue: Sendable, Hashable, Codable {
-    case string(String)
-    case int(Int)
-    case bool(Bool)
-    /// A calendar date `YYYY-MM-DD`, compared as a date.
-    case date(String)
-    /// A list compared as a set (urls, aliases).
-    case strings([String])
-    /// A single related entity (studio, parent studio, chapter's gallery).
-    case reference(EntityAddress)
-    /// Related entities compared as a set (performers, tags, tag parents, gallery images).
-    case references([EntityAddress])
 }
 
 /// How a field is reconciled with what Stash already holds (Stash's Identify vocabulary).
@@ -170,45 +154,6 @@ public struct DesiredState: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey { case entities, creatorFolders }
-}
-
-// Plans and golden files are read by people and other tools: values encode as one-key objects
-// (`{"string": "x"}`, `{"references": ["tag.latex"]}`) rather than Swift's synthesized `{"_0": …}`.
-
-extension FieldValue {
-    private enum CodingKeys: String, CodingKey {
-        case string, int, bool, date, strings, reference, references
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a field value is an object with exactly one of: string, int, bool, date, strings, reference, references"))
-        }
-        switch key {
-        case .string: self = .string(try container.decode(String.self, forKey: key))
-        case .int: self = .int(try container.decode(Int.self, forKey: key))
-        case .bool: self = .bool(try container.decode(Bool.self, forKey: key))
-        case .date: self = .date(try container.decode(String.self, forKey: key))
-        case .strings: self = .strings(try container.decode([String].self, forKey: key))
-        case .reference: self = .reference(try container.decode(EntityAddress.self, forKey: key))
-        case .references: self = .references(try container.decode([EntityAddress].self, forKey: key))
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .string(let value): try container.encode(value, forKey: .string)
-        case .int(let value): try container.encode(value, forKey: .int)
-        case .bool(let value): try container.encode(value, forKey: .bool)
-        case .date(let value): try container.encode(value, forKey: .date)
-        case .strings(let value): try container.encode(value, forKey: .strings)
-        case .reference(let value): try container.encode(value, forKey: .reference)
-        case .references(let value): try container.encode(value, forKey: .references)
-        }
-    }
 }
 
 extension MatchKey {

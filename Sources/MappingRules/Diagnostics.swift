@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A position in a rule file: 1-based line and column, as editors and compilers print them.
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
 /// What `rules explain` reports on.
 public enum ExplainTarget: Sendable, Hashable {

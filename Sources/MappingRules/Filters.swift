@@ -133,13 +133,13 @@ struct RegexBox: @unchecked Sendable, Hashable {
 }
 
 /// What the template parser needs to know about each filter, and the reference text for docs.
-struct FilterSpec {
+struct FilterSpec: Sendable {
     let name: String
     let minArguments: Int
     let maxArguments: Int
     let usage: String
     let summary: String
-    let make: ([TemplateValue], Vocabulary) throws -> Filter
+    let make: @Sendable ([TemplateValue], Vocabulary) throws -> Filter
 
     var arityText: String {
         switch (minArguments, maxArguments) {

@@ -1,5 +1,5 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
 /// Turns metadata records into the Stash entities the rules want (`DesiredState`).
 /// Pure and deterministic: the same rules and records give the same state, byte for byte.

@@ -1,5 +1,5 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
 /// `defaultDownloadRoot` (the database's folder) comes from `MetadataStore`.
 extension MetadataDatabase: MetadataRecordSource {}

@@ -1,5 +1,5 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
 extension PostgresMetadataDatabase: MetadataRecordSource {}
 

@@ -275,7 +275,7 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
 
 /// A database `PrefetchingSource` can read ahead in: its pages on another connection (generic, so
 /// the SQLite reads stay statically dispatched).
-protocol ReadAheadDatabase: MetadataRecordSource {
+protocol ReadAheadDatabase: MetadataRecordSource, SendableMetatype {
     /// Another connection to the same data, for a reader thread.
     func readAheadConnection() throws -> Self
 }

@@ -1,5 +1,5 @@
 import Foundation
-import FanslyMetadata
+public import FanslyMetadata
 
 /// The reads the engine needs, page by page per creator: what `MetadataDatabase` offers,
 /// and what `MetadataRecords` offers for tests and tools that hold records in memory.

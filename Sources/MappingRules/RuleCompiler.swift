@@ -13,50 +13,30 @@ struct RuleCompiler {
     // MARK: Field tables
 
     struct FieldSpec {
+        /// The key in rule files (`performers`).
         let name: String
+        /// Stash's field name (`performer_ids`).
         let output: String
         let type: FieldType
+        /// A note for editors, written into the JSON Schema.
+        var note: String? = nil
     }
 
-    static let mediaFieldsCommon: [FieldSpec] = [
-        .init(name: "title", output: "title", type: .text),
-        .init(name: "code", output: "code", type: .text),
-        .init(name: "details", output: "details", type: .text),
-        .init(name: "date", output: "date", type: .date),
-        .init(name: "urls", output: "urls", type: .list),
-        .init(name: "studio", output: "studio_id", type: .reference([.creator, .network])),
-        .init(name: "performers", output: "performer_ids", type: .references([.creator, .mentions])),
-        .init(name: "tags", output: "tag_ids", type: .references([.hashtags, .extra])),
-        .init(name: "organized", output: "organized", type: .bool),
-    ]
-    static let sceneFields = mediaFieldsCommon + [
-        .init(name: "director", output: "director", type: .text),
-        .init(name: "galleries", output: "gallery_ids", type: .references([.item])),
-    ]
-    static let imageFields = mediaFieldsCommon + [.init(name: "photographer", output: "photographer", type: .text)]
-    static let galleryFields = imageFields
-    static let performerFields: [FieldSpec] = [
-        .init(name: "name", output: "name", type: .text),
-        .init(name: "disambiguation", output: "disambiguation", type: .text),
-        .init(name: "alias_list", output: "alias_list", type: .list),
-        .init(name: "details", output: "details", type: .text),
-        .init(name: "country", output: "country", type: .text),
-        .init(name: "image", output: "image", type: .text),
-        .init(name: "urls", output: "urls", type: .list),
-    ]
-    static let studioFields: [FieldSpec] = [
-        .init(name: "name", output: "name", type: .text),
-        .init(name: "urls", output: "urls", type: .list),
-        .init(name: "aliases", output: "aliases", type: .list),
-        .init(name: "details", output: "details", type: .text),
-        .init(name: "image", output: "image", type: .text),
-        .init(name: "parent", output: "parent_id", type: .reference([.network])),
-    ]
+    /// The fields rule files may set on `kind`, from `StashFieldCatalog`, in its order.
+    static func fieldSpecs(_ kind: EntityKind) -> [FieldSpec] {
+        StashFieldCatalog.fields(of: kind).compactMap { field in
+            field.rule.map { FieldSpec(name: $0.key, output: field.name, type: field.ruleType, note: $0.note) }
+        }
+    }
+
+    static let sceneFields = fieldSpecs(.scene)
+    static let imageFields = fieldSpecs(.image)
+    static let galleryFields = fieldSpecs(.gallery)
+    static let performerFields = fieldSpecs(.performer)
+    static let studioFields = fieldSpecs(.studio)
+    /// The network studio is the top of the tree: no parent.
     static let networkFields = studioFields.filter { $0.name != "parent" }
-    static let chapterFields: [FieldSpec] = [
-        .init(name: "title", output: "title", type: .text),
-        .init(name: "image_index", output: "image_index", type: .int),
-    ]
+    static let chapterFields = fieldSpecs(.chapter)
 
     enum EntityKindRule { case gallery, scene, image, performer, studio, chapter, networkStudio }
 
@@ -316,7 +296,7 @@ struct RuleCompiler {
                 sink.error(entry.keyLocation, "\(path): '\(entry.key)' is not a custom field name (give a name without dots)")
                 continue
             }
-            let spec = FieldSpec(name: name, output: "custom_fields." + name, type: .text)
+            let spec = FieldSpec(name: name, output: StashFieldCatalog.customFieldPrefix + name, type: .text)
             if let rule = field(entry.value, spec: spec, path: "\(path).\(name)", roots: roots, strategy: strategy, usage: usage) {
                 result.append(rule)
             }

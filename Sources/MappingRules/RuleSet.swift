@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Yams
 
 /// A loaded, validated set of mapping rules: what the engine evaluates.
@@ -138,6 +138,11 @@ extension RuleSet {
     }
 }
 
+extension StashRef {
+    /// The address the rules gave, else the Stash id.
+    fileprivate var displayText: String { address?.description ?? id.map { "#\($0)" } ?? label ?? "" }
+}
+
 extension FieldValue {
     /// The value as `rules explain` and plans print it: text quoted, lists in brackets, references as addresses.
     public var displayText: String {
@@ -151,8 +156,9 @@ extension FieldValue {
         case .bool(let flag): return String(flag)
         case .date(let text): return text
         case .strings(let items): return "[" + items.map(quote).joined(separator: ", ") + "]"
-        case .reference(let address): return address.description
-        case .references(let addresses): return "[" + addresses.map(\.description).joined(separator: ", ") + "]"
+        case .null: return "null"
+        case .ref(let ref): return ref.displayText
+        case .refs(let refs): return "[" + refs.map(\.displayText).joined(separator: ", ") + "]"
         }
     }
 }

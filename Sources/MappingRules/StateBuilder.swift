@@ -94,8 +94,8 @@ final class StateBuilder {
             switch (base.fields[index].value, field.value) {
             case (.strings(let mine), .strings(let theirs)):
                 base.fields[index].value = .strings(union(mine, theirs, caseInsensitive: true))
-            case (.references(let mine), .references(let theirs)):
-                base.fields[index].value = .references(union(mine, theirs))
+            case (.refs(let mine), .refs(let theirs)):
+                base.fields[index].value = .refs(union(mine, theirs))
             default:
                 break
             }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A value flowing through a template: a variable, a filter result or a literal.
 /// Templates render to text; conditions compare typed values.

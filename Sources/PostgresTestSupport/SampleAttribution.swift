@@ -1,6 +1,6 @@
 import Foundation
-import SampleData
-import StashTestServer
+public import SampleData
+public import StashTestServer
 
 /// Whether each scanned file's scene or image carries its media's code, its owner's studio and the
 /// date in its file name (the item's `account_media.createdAt`).

@@ -1,6 +1,6 @@
 import Foundation
-import SampleData
-import XCTest
+public import SampleData
+public import XCTest
 
 extension TestPostgres {
     /// The test server, or a skip that says how to provide one (a failure with `CI=true`).

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import Logging
 import NIOSSL
-import PostgresNIO
+public import PostgresNIO
 
 /// The test PostgreSQL server named by `FANSLY_STASH_TEST_PG_URL` (a superuser URL; `.ci/run` starts
 /// one with `scripts/test-postgres`). Tests make their own uniquely named databases and roles with
@@ -159,7 +159,7 @@ public struct TestPostgres: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [("statement_timeout", "60000")]
         let logger = Logger(label: "test-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-        let future = PostgresConnection.defaultEventLoopGroup.next().makeFutureWithTask {
+        let future = PostgresConnection.defaultEventLoopGroup.next().makeFutureWithTask { [configuration] in
             try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         }
         return try future.wait()

@@ -1,4 +1,5 @@
-import GRDB
+import Foundation
+public import GRDB
 
 /// The downloader's database schema: fansly-scraper v0.10.x at alembic head `06658bf47c03`,
 /// statement for statement as `sqlite3 .schema` prints it. This text *is* the file format the

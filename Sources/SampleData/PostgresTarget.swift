@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Logging
-import PostgresNIO
+public import PostgresNIO
 
 /// A PostgreSQL database named by a `postgresql://user[:password]@host[:port]/dbname` URL, for
 /// the generator and the test support (plain TCP, no TLS: they talk to servers on 127.0.0.1).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 
 /// Writes deterministic metadata databases with the exact schema of fansly-scraper v0.10.x,

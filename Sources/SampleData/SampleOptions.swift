@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `SampleDatabase` generates. Every option is deterministic: the same options always give
 /// the same rows and the same file list.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The PostgreSQL schema fansly-scraper v0.15.1's migrations create (alembic head `b6d60f698c27`):
 /// bigint ids, `timestamptz`, real booleans, the `contenttype` enum, `media_stories` instead of
 /// `stories`, `stub_tracker`, and quoted camelCase columns. Split in two so that rows are copied

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The Stash API key. Its `description` is always redacted, so printing a configuration,
 /// logging it or interpolating it into an error never reveals the key.

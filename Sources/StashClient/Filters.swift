@@ -1,5 +1,3 @@
-import Foundation
-
 /// `CriterionModifier`.
 public enum CriterionModifier: String, Sendable, Hashable, Codable, CaseIterable {
     case equals = "EQUALS", notEquals = "NOT_EQUALS", greaterThan = "GREATER_THAN", lessThan = "LESS_THAN"

@@ -1,5 +1,3 @@
-import Foundation
-
 // Typed mutation inputs. Only the fields that are set are serialised: `nil` means "absent" (Stash
 // leaves the field alone), which is not the same as JSON null. Fields that can be cleared with an
 // explicit null use `Nullable`.

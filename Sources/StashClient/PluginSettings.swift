@@ -1,5 +1,3 @@
-import Foundation
-
 extension StashClient {
     /// A plugin's settings (`configuration { plugins(include: [id]) }`), values as text.
     public func pluginSettings(id: String) async throws(StashError) -> [String: String] {

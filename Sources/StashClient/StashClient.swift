@@ -1,10 +1,10 @@
 import Foundation
-import Logging
+public import Logging
 
 /// The id of an object a mutation created or changed.
-public struct ObjectID: Sendable, Hashable, Codable {
-    public var id: String
-    public init(id: String) { self.id = id }
+struct ObjectID: Sendable, Hashable, Codable {
+    var id: String
+    init(id: String) { self.id = id }
 }
 
 /// A typed, batching GraphQL client for Stash (v0.27 or later; built against v0.30.1).

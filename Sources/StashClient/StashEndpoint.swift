@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Stash's base URL, normalised once and free of credentials: what the tool shows, stores in plan
 /// and state files, names state files after and sends requests to.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of a GraphQL response's `errors` list.
 public struct GraphQLErrorEntry: Sendable, Hashable, Codable {

@@ -1,5 +1,3 @@
-import Foundation
-
 // Lean finds for planning: a plan compares the fields fansly-stash writes and matches files by
 // their paths, so file ids, sizes, dimensions and durations are not asked for. On a library of
 // fresh scans that is about half of every scene's bytes, and decoding skips the key conversion

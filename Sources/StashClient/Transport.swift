@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
 
 /// Sends GraphQL requests with the API key over async-http-client (SwiftNIO), decodes the HTTP
 /// status, and retries what may be retried.

@@ -1,4 +1,5 @@
 import Foundation
+import GraphQL
 
 /// Stash's string criterion semantics (pkg/sqlite/criterion_handlers.go), over in-memory values.
 /// Built once per find: the words and LIKE patterns are prepared here, not per object.

@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import OrderedCollections
 
 extension InputObject {
     /// Applies `custom_fields` as Stash does: on a create (no `id`) the map itself; on an update

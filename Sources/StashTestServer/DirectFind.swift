@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import OrderedCollections
 
 // The fast path for large finds. GraphQLSwift still parses, validates, coerces variables and runs
 // the find resolvers (so filters, paging, `ids`, errors and `count` are exactly those of the

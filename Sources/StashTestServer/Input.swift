@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import OrderedCollections
 
 /// An error a resolver reports: becomes `{"message": …, "path": [alias]}` at HTTP 200, as in Stash.
 struct ResolverError: Error, CustomStringConvertible {

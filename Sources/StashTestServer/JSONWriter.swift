@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import OrderedCollections
 
 /// Writes GraphQL results as JSON directly from `Map`, without the Encodable/JSONSerialization
 /// round trip that dominated the server's time on large finds.

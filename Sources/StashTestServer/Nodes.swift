@@ -205,7 +205,7 @@ struct GalleryNode: KeySubscriptable, Sendable {
         case "urls": return record.urls
         case "rating100": return Int?.none
         case "organized": return record.organized
-        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? []
+        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? [FileNode]()
         case "folder": return record.folderPath.map { FolderNode(id: 800_000 + record.id, path: $0) }
         case "chapters":
             let chapters = facts.map { $0.chapters[record.id] ?? [] }

@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import OrderedCollections
 
 extension StashTestServer {
     /// The schema, built once: resolvers find their server through the request context.

@@ -1,3 +1,4 @@
+import Foundation
 import GraphQL
 
 /// The Stash releases whose GraphQL API the test server can speak.

@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import OrderedCollections
 
 extension StashTestServer {
     /// `configuration`: the library folders and plugin settings of the state.

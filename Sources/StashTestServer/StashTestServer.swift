@@ -1,7 +1,8 @@
-import Foundation
+public import Foundation
 import FlyingFox
 import FlyingSocks
 import GraphQL
+import OrderedCollections
 
 /// An in-memory Stash speaking v0.30.1's GraphQL over HTTP on 127.0.0.1, for tests and benchmarks.
 ///

@@ -1,6 +1,6 @@
 import FanslyMetadata
 import Foundation
-import MappingRules
+public import MappingRules
 
 /// The phases of an apply, in the order they run: ids created in one phase resolve the references
 /// of the next.
@@ -46,7 +46,7 @@ public struct Applier: Sendable {
         await apply(PlanChanges(plan), stop: stop)
     }
 
-    /// Applies the changes of a saved plan (`SavedPlan.readChanges()`), reading a phase's changes a
+    /// Applies the changes of a saved plan (`PlanFileReader.readChanges()`), reading a phase's changes a
     /// slice at a time. Changes that cannot be read again (the file changed in place) fail.
     ///
     /// With `stop`, a requested stop ends the run early without stranding anything (see `ApplyStop`):
@@ -141,14 +141,14 @@ public struct Applier: Sendable {
             return batch.map { _ in .failed(WriteFailure(.stopsRun, "not attempted: \(reason)")) }
         }
         var results = [ItemResult?](repeating: nil, count: batch.count)
-        var creates: [(Int, send: [String: PlanValue], record: [String: PlanValue])] = []
-        var updates: [(Int, ObjectFields, record: [String: PlanValue], adopted: Bool)] = []
-        var galleryImages: [(Int, GalleryImages, written: [String: PlanValue])] = []
+        var creates: [(Int, send: [String: FieldValue], record: [String: FieldValue])] = []
+        var updates: [(Int, ObjectFields, record: [String: FieldValue], adopted: Bool)] = []
+        var galleryImages: [(Int, GalleryImages, written: [String: FieldValue])] = []
         let addresses = batch.map(\.change.address)
         let links = try state.links(for: addresses)
         // A create that reached Stash without its reply being recorded: adopt the object, then make
         // sure it holds this plan's fields.
-        func adopt(_ index: Int, id: String, send: [String: PlanValue], record: [String: PlanValue]) throws {
+        func adopt(_ index: Int, id: String, send: [String: FieldValue], record: [String: FieldValue]) throws {
             let address = batch[index].change.address
             try state.confirmCreates([WrittenObject(address: address, stashId: id, fields: [:])])
             run.setId(id, for: address)
@@ -244,7 +244,7 @@ public struct Applier: Sendable {
                 throw failure
             }
             var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
-            var lateCreates: [(index: Int, send: [String: PlanValue], record: [String: PlanValue], failure: WriteFailure)] = []
+            var lateCreates: [(index: Int, send: [String: FieldValue], record: [String: FieldValue], failure: WriteFailure)] = []
             for ((index, send, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address
                 switch answer {

@@ -67,7 +67,7 @@ final class Run: @unchecked Sendable {
         return levels.keys.sorted().map { levels[$0]! }
     }
 
-    static func addresses(in value: PlanValue) -> [EntityAddress] {
+    static func addresses(in value: FieldValue) -> [EntityAddress] {
         switch value {
         case .ref(let ref): return ref.id == nil ? [ref.address].compactMap { $0 } : []
         case .refs(let refs): return refs.compactMap { $0.id == nil ? $0.address : nil }
@@ -102,7 +102,7 @@ final class Run: @unchecked Sendable {
     /// Takes `organized: true` out of a write, to be sent once the object's other fields, its images
     /// and its chapters are written: an interrupted run never leaves an object organized (and so
     /// protected from the tool by `respectOrganized`) before it is complete.
-    func withholdOrganized(_ address: EntityAddress, send: inout [String: PlanValue], record: inout [String: PlanValue]) {
+    func withholdOrganized(_ address: EntityAddress, send: inout [String: FieldValue], record: inout [String: FieldValue]) {
         guard send["organized"] == .bool(true), [.gallery, .scene, .image].contains(address.kind) else { return }
         send["organized"] = nil
         record["organized"] = nil
@@ -141,7 +141,7 @@ final class Run: @unchecked Sendable {
         return StashRef(id: try id(for: address))
     }
 
-    func resolve(_ value: PlanValue) throws -> PlanValue {
+    func resolve(_ value: FieldValue) throws -> FieldValue {
         switch value {
         case .ref(let ref): return .ref(try resolve(ref))
         case .refs(let refs): return .refs(try refs.map(resolve))
@@ -153,8 +153,8 @@ final class Run: @unchecked Sendable {
     /// without the gallery images, which have their own phase; and the fields to record as written:
     /// for an `add` list, only the items fansly-stash put there (now and before), because items that
     /// people added are theirs and never count as drift.
-    func resolvedFields(_ change: PlannedChange, link: SyncLink?) throws -> (send: [String: PlanValue], record: [String: PlanValue]) {
-        var send: [String: PlanValue] = [:], record: [String: PlanValue] = [:]
+    func resolvedFields(_ change: PlannedChange, link: SyncLink?) throws -> (send: [String: FieldValue], record: [String: FieldValue]) {
+        var send: [String: FieldValue] = [:], record: [String: FieldValue] = [:]
         let previous = link?.writtenFields
         for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField) {
             let after = try resolve(field.after)
@@ -170,7 +170,7 @@ final class Run: @unchecked Sendable {
     /// The images a gallery change adds (those not already in the gallery), and the field as written.
     /// An image that neither Stash nor the plan holds (a file Stash has not scanned) cannot be added
     /// and is left out; one whose own change failed in this run fails the gallery's images.
-    func imagesToAdd(_ change: PlannedChange) throws -> ([String], [String: PlanValue]) {
+    func imagesToAdd(_ change: PlannedChange) throws -> ([String], [String: FieldValue]) {
         guard let field = change.fields.first(where: { $0.field == Applier.galleryImagesField }) else { return ([], [:]) }
         let before = Self.ids(in: try resolve(field.before))
         var after: [String] = []
@@ -198,7 +198,7 @@ final class Run: @unchecked Sendable {
     }
 
     /// The galleries among `fields` lists whose image count is not known yet.
-    func galleriesWithUnknownImageCount(_ fieldLists: [[String: PlanValue]]) -> [String] {
+    func galleriesWithUnknownImageCount(_ fieldLists: [[String: FieldValue]]) -> [String] {
         lock.lock(); defer { lock.unlock() }
         var ids = Set<String>()
         for fields in fieldLists {
@@ -209,7 +209,7 @@ final class Run: @unchecked Sendable {
 
     /// Why a chapter cannot be written (Stash refuses an `image_index` beyond its gallery's images),
     /// when the gallery's image count is known; nil otherwise.
-    func chapterOutOfRange(_ fields: [String: PlanValue]) -> String? {
+    func chapterOutOfRange(_ fields: [String: FieldValue]) -> String? {
         guard case .ref(let gallery)? = fields["gallery_id"], let galleryId = gallery.id,
               case .int(let index)? = fields["image_index"] else { return nil }
         lock.lock(); let count = galleryImageCounts[galleryId]; lock.unlock()
@@ -218,7 +218,7 @@ final class Run: @unchecked Sendable {
             + "scan the missing files, then plan and apply again"
     }
 
-    private static func refs(in value: PlanValue) -> [StashRef] {
+    private static func refs(in value: FieldValue) -> [StashRef] {
         switch value {
         case .ref(let ref): return [ref]
         case .refs(let refs): return refs
@@ -228,12 +228,12 @@ final class Run: @unchecked Sendable {
 
     /// True when SyncState shows these exact fields written to `stashId` since the plan was made
     /// (an earlier, interrupted run of this plan got that far).
-    func alreadyWritten(_ link: SyncLink?, stashId: String, fields: [String: PlanValue]) -> Bool {
+    func alreadyWritten(_ link: SyncLink?, stashId: String, fields: [String: FieldValue]) -> Bool {
         guard let link, link.stashId == stashId, link.writtenAt >= changes.createdAt else { return false }
         return fields.allSatisfy { link.writtenFields[$0.key] == $0.value }
     }
 
-    private static func ids(in value: PlanValue) -> [String] {
+    private static func ids(in value: FieldValue) -> [String] {
         switch value {
         case .ref(let ref): return [ref.id].compactMap { $0 }
         case .refs(let refs): return refs.compactMap(\.id)
@@ -242,7 +242,7 @@ final class Run: @unchecked Sendable {
     }
 
     /// The items of `list` that `other` lacks.
-    static func difference(_ list: PlanValue, _ other: PlanValue) -> PlanValue {
+    static func difference(_ list: FieldValue, _ other: FieldValue) -> FieldValue {
         switch (list, other) {
         case (.strings(let items), .strings(let present)):
             let known = Set(present.map { $0.lowercased() })
@@ -257,7 +257,7 @@ final class Run: @unchecked Sendable {
 
     /// `before` followed by the items of `after` it lacks (strings compared case-insensitively, as
     /// Stash does for aliases).
-    static func union(_ before: PlanValue, _ after: PlanValue) -> PlanValue {
+    static func union(_ before: FieldValue, _ after: FieldValue) -> FieldValue {
         switch (before, after) {
         case (.strings(let old), .strings(let new)):
             var seen = Set(old.map { $0.lowercased() })

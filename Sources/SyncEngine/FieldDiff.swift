@@ -1,14 +1,14 @@
 import Foundation
-import MappingRules
+public import MappingRules
 
 /// Compares field values the way Stash stores them: `""` equals null, lists that Stash keeps as
 /// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
-public enum PlanValueComparison {
+enum PlanValueComparison {
     /// Fields whose items Stash compares case-insensitively (aliases must be unique ignoring case).
-    static let caseInsensitiveLists: Set<String> = ["alias_list", "aliases"]
+    static let caseInsensitiveLists = StashFieldCatalog.caseInsensitiveLists
 
     /// True when `lhs` and `rhs` mean the same value of `field`.
-    public static func equivalent(_ lhs: PlanValue, _ rhs: PlanValue, field: String) -> Bool {
+    static func equivalent(_ lhs: FieldValue, _ rhs: FieldValue, field: String) -> Bool {
         if lhs.isEmpty && rhs.isEmpty { return true }
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)):
@@ -50,7 +50,7 @@ public enum PlanValueComparison {
     }
 
     /// Identities of a list's items (for sets): trimmed strings (lower-cased for alias lists), ref identities.
-    static func listKeys(_ value: PlanValue, field: String) -> [String] {
+    static func listKeys(_ value: FieldValue, field: String) -> [String] {
         switch value {
         case .strings(let items):
             let folded = caseInsensitiveLists.contains(field)
@@ -115,8 +115,8 @@ public enum FieldDiff {
     /// - `ignore`: never touched.
     /// A field whose Stash value changed since fansly-stash wrote it (`written`) is drift: reported,
     /// and left alone unless the strategy is `overwrite`.
-    public static func decide(field: String, desired: PlanValue, current: PlanValue, strategy: FieldStrategy,
-                              written: PlanValue?) -> FieldDecision {
+    public static func decide(field: String, desired: FieldValue, current: FieldValue, strategy: FieldStrategy,
+                              written: FieldValue?) -> FieldDecision {
         if strategy == .ignore { return FieldDecision() }
         var decision = FieldDecision()
         let isList = isListValue(desired) || isListValue(current)
@@ -158,7 +158,7 @@ public enum FieldDiff {
     }
 
     /// Stash's list plus the desired items it lacks; nil when it lacks none.
-    static func mergedList(desired: PlanValue, current: PlanValue, field: String) -> PlanValue? {
+    static func mergedList(desired: FieldValue, current: FieldValue, field: String) -> FieldValue? {
         if case .refs(let refs) = desired, let present = refKeys(current) {
             // Nothing in Stash yet: the desired list itself (shared with other changes), not a copy.
             if present.isEmpty { return refs.isEmpty ? nil : desired }
@@ -185,7 +185,7 @@ public enum FieldDiff {
 
     /// True when Stash no longer holds what fansly-stash wrote. For lists, drift means an item
     /// fansly-stash wrote was removed (items added by people are theirs and never drift).
-    static func isDrifted(field: String, written: PlanValue, current: PlanValue, isList: Bool) -> Bool {
+    static func isDrifted(field: String, written: FieldValue, current: FieldValue, isList: Bool) -> Bool {
         if isList {
             if case .refs(let refs) = written, let present = refKeys(current) {
                 return refs.contains { !present.contains(RefKey($0)) }
@@ -198,7 +198,7 @@ public enum FieldDiff {
     }
 
     /// The keys of a value made of references (none for null), or nil for any other value.
-    static func refKeys(_ value: PlanValue) -> Set<RefKey>? {
+    static func refKeys(_ value: FieldValue) -> Set<RefKey>? {
         switch value {
         case .refs(let refs): return Set(refs.map(RefKey.init))
         case .ref(let ref): return [RefKey(ref)]
@@ -207,19 +207,19 @@ public enum FieldDiff {
         }
     }
 
-    static func isListValue(_ value: PlanValue) -> Bool {
+    static func isListValue(_ value: FieldValue) -> Bool {
         switch value {
         case .strings, .refs: return true
         default: return false
         }
     }
 
-    private static func currentStrings(_ value: PlanValue) -> [String] {
+    private static func currentStrings(_ value: FieldValue) -> [String] {
         if case .strings(let items) = value { return items }
         return []
     }
 
-    private static func currentRefs(_ value: PlanValue) -> [StashRef] {
+    private static func currentRefs(_ value: FieldValue) -> [StashRef] {
         switch value {
         case .refs(let refs): return refs
         case .ref(let ref): return [ref]
@@ -231,7 +231,7 @@ public enum FieldDiff {
 /// Renders values for people: strings quoted, lists bracketed, references by label.
 public enum PlanValueText {
     /// `"text"`, `2024-01-31`, `["a", "b"]`, `"Studio name" (12)` for a reference.
-    public static func render(_ value: PlanValue) -> String {
+    public static func render(_ value: FieldValue) -> String {
         switch value {
         case .null: return "null"
         case .string(let text): return quote(text)
@@ -252,7 +252,7 @@ public enum PlanValueText {
     }
 
     /// Appends `render(value)` to `out`, without building the pieces as strings of their own.
-    public static func render(_ value: PlanValue, into out: inout String) {
+    public static func render(_ value: FieldValue, into out: inout String) {
         switch value {
         case .null: out += "null"
         case .string(let text): appendQuoted(text, to: &out)

@@ -1,17 +1,13 @@
-import Foundation
-import FanslyMetadata
-import MappingRules
+public import Foundation
+public import FanslyMetadata
+public import MappingRules
 
-// CONTRACT between `plan` (producer, issue 6) and `apply` (consumer, issue 7).
-// A plan is data: apply executes exactly what is written here, after checking it is not stale.
+// A plan is data: `apply` executes exactly what `plan` wrote here, after checking it is not stale.
 
-/// A saved plan: every change with its address, action, before/after per field and the Stash ids
-/// involved, plus the identity of its inputs so that `apply` can refuse a stale plan.
-public struct Plan: Sendable, Hashable, Codable {
-    /// The format this build writes and reads. Bump on any incompatible change.
-    public static let currentFormatVersion = 2
-
-    public var formatVersion: Int
+/// A plan: every change with its address, action, before/after per field and the Stash ids
+/// involved, plus the identity of its inputs so that `apply` can refuse a stale plan. Saved and read
+/// as a plan file by `PlanFileWriter` and `PlanFileReader` (Docs/plan-format.md).
+public struct Plan: Sendable, Hashable {
     public var createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
     public var tool: String
@@ -24,38 +20,10 @@ public struct Plan: Sendable, Hashable, Codable {
     /// media); written only when there is any.
     public var notices: [PlanNotice]
 
-    public init(formatVersion: Int = Plan.currentFormatVersion, createdAt: Date, tool: String, inputs: PlanInputs,
+    public init(createdAt: Date, tool: String, inputs: PlanInputs,
                 changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [PlanNotice] = []) {
-        self.formatVersion = formatVersion; self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
+        self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
         self.changes = changes; self.unmatched = unmatched; self.summary = summary; self.notices = notices
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", createdAt = "created_at", tool, inputs, changes, unmatched, summary, notices
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
-        createdAt = try container.decode(Date.self, forKey: .createdAt)
-        tool = try container.decode(String.self, forKey: .tool)
-        inputs = try container.decode(PlanInputs.self, forKey: .inputs)
-        changes = try container.decode([PlannedChange].self, forKey: .changes)
-        unmatched = try container.decode([UnmatchedMedia].self, forKey: .unmatched)
-        summary = try container.decode(PlanSummary.self, forKey: .summary)
-        notices = try container.decodeIfPresent([PlanNotice].self, forKey: .notices) ?? []
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(formatVersion, forKey: .formatVersion)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(tool, forKey: .tool)
-        try container.encode(inputs, forKey: .inputs)
-        try container.encode(changes, forKey: .changes)
-        try container.encode(unmatched, forKey: .unmatched)
-        try container.encode(summary, forKey: .summary)
-        if !notices.isEmpty { try container.encode(notices, forKey: .notices) }
     }
 }
 
@@ -160,33 +128,6 @@ public enum SkipReason: String, Sendable, Hashable, Codable {
     case notProduced = "not_produced"
 }
 
-/// A reference to a Stash object: an existing id, or the address of an entity this plan creates
-/// (resolved to an id by apply, in phase order).
-public struct StashRef: Sendable, Hashable, Codable {
-    public var id: String?
-    public var address: EntityAddress?
-    /// A name for people (`Latex Model`, `emberwilde42 (Fansly)`).
-    public var label: String?
-    public init(id: String? = nil, address: EntityAddress? = nil, label: String? = nil) {
-        self.id = id; self.address = address; self.label = label
-    }
-}
-
-/// A field's value as it is in Stash (`before`) or will be after apply (`after`).
-public enum PlanValue: Sendable, Hashable, Codable {
-    case null
-    case string(String)
-    case int(Int)
-    case bool(Bool)
-    /// `YYYY-MM-DD`.
-    case date(String)
-    case strings([String])
-    /// Boxed: a reference is three optional strings, and inline it would make every value (and a
-    /// plan holds hundreds of thousands) as large as itself.
-    indirect case ref(StashRef)
-    case refs([StashRef])
-}
-
 /// How apply writes a field.
 public enum FieldOperation: String, Sendable, Hashable, Codable {
     /// Send `after` as the field's value (single values; lists that are replaced).
@@ -196,19 +137,19 @@ public enum FieldOperation: String, Sendable, Hashable, Codable {
 }
 
 /// One field's change.
-public struct FieldChange: Sendable, Hashable, Codable {
+public struct FieldChange: Sendable, Hashable {
     /// Stash input field name (`title`, `tag_ids`, `image_ids` for gallery images…).
     public var field: String
-    public var before: PlanValue
-    public var after: PlanValue
+    public var before: FieldValue
+    public var after: FieldValue
     public var operation: FieldOperation
-    public init(field: String, before: PlanValue, after: PlanValue, operation: FieldOperation = .set) {
+    public init(field: String, before: FieldValue, after: FieldValue, operation: FieldOperation = .set) {
         self.field = field; self.before = before; self.after = after; self.operation = operation
     }
 }
 
 /// A field Stash changed since the last apply wrote it, left alone (the rule does not say `overwrite`).
-public struct FieldDrift: Sendable, Hashable, Codable {
+public struct FieldDrift: Sendable, Hashable {
     public var field: String
     /// What fansly-stash last wrote (as recorded in SyncState), rendered for people.
     public var written: String
@@ -220,7 +161,7 @@ public struct FieldDrift: Sendable, Hashable, Codable {
 }
 
 /// One entity's planned change.
-public struct PlannedChange: Sendable, Hashable, Codable {
+public struct PlannedChange: Sendable, Hashable {
     public var address: EntityAddress
     public var action: ChangeAction
     public var reason: SkipReason?
@@ -243,14 +184,10 @@ public struct PlannedChange: Sendable, Hashable, Codable {
         self.stashId = stashId; self.fields = fields; self.drift = drift; self.match = match
         self.creator = creator; self.source = source
     }
-
-    enum CodingKeys: String, CodingKey {
-        case address, action, reason, detail, stashId = "stash_id", fields, drift, match, creator, source
-    }
 }
 
 /// A media file the rules want updated that Stash does not hold.
-public struct UnmatchedMedia: Sendable, Hashable, Codable {
+public struct UnmatchedMedia: Sendable, Hashable {
     public var address: EntityAddress
     public var creator: String?
     public var fileMediaId: FanslyID
@@ -265,10 +202,6 @@ public struct UnmatchedMedia: Sendable, Hashable, Codable {
                 stashPaths: [String]? = nil) {
         self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
         self.lookedFor = lookedFor; self.reason = reason; self.stashPaths = stashPaths
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case address, creator, fileMediaId = "file_media_id", lookedFor = "looked_for", reason, stashPaths = "stash_paths"
     }
 }
 
@@ -286,16 +219,16 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var hasChanges: Bool { add > 0 || change > 0 }
 }
 
-// CONTRACT between SyncState (owner: issue 7) and the planner (issue 6).
+// What SyncState remembers and the planner reads to tell owned fields from drift.
 
 /// What fansly-stash remembers about one address: the Stash object it maps to and what it last wrote.
 public struct SyncLink: Sendable, Hashable, Codable {
     public var address: EntityAddress
     public var stashId: String
     /// Per field, the value last written by apply (in `after` form: refs carry ids).
-    public var writtenFields: [String: PlanValue]
+    public var writtenFields: [String: FieldValue]
     public var writtenAt: Date
-    public init(address: EntityAddress, stashId: String, writtenFields: [String: PlanValue], writtenAt: Date) {
+    public init(address: EntityAddress, stashId: String, writtenFields: [String: FieldValue], writtenAt: Date) {
         self.address = address; self.stashId = stashId; self.writtenFields = writtenFields; self.writtenAt = writtenAt
     }
 }
@@ -310,44 +243,7 @@ public protocol SyncLinkReader: Sendable {
 
 // MARK: - Additions by the planner (issue 6)
 
-extension PlanValue {
-    private enum Tag: String, CodingKey { case string, int, bool, date, strings, ref, refs }
-
-    /// Tagged JSON form documented in Docs/plan-format.md: `null`, `{"string": "…"}`, `{"int": 3}`,
-    /// `{"bool": true}`, `{"date": "2024-01-31"}`, `{"strings": […]}`, `{"ref": {…}}`, `{"refs": […]}`.
-    public init(from decoder: Decoder) throws {
-        if (try? decoder.singleValueContainer().decodeNil()) == true { self = .null; return }
-        let container = try decoder.container(keyedBy: Tag.self)
-        guard let tag = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a value must be null or an object with exactly one of string, int, bool, date, strings, ref, refs"))
-        }
-        switch tag {
-        case .string: self = .string(try container.decode(String.self, forKey: tag))
-        case .int: self = .int(try container.decode(Int.self, forKey: tag))
-        case .bool: self = .bool(try container.decode(Bool.self, forKey: tag))
-        case .date: self = .date(try container.decode(String.self, forKey: tag))
-        case .strings: self = .strings(try container.decode([String].self, forKey: tag))
-        case .ref: self = .ref(try container.decode(StashRef.self, forKey: tag))
-        case .refs: self = .refs(try container.decode([StashRef].self, forKey: tag))
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        if case .null = self { var single = encoder.singleValueContainer(); try single.encodeNil(); return }
-        var container = encoder.container(keyedBy: Tag.self)
-        switch self {
-        case .null: break
-        case .string(let value): try container.encode(value, forKey: .string)
-        case .int(let value): try container.encode(value, forKey: .int)
-        case .bool(let value): try container.encode(value, forKey: .bool)
-        case .date(let value): try container.encode(value, forKey: .date)
-        case .strings(let value): try container.encode(value, forKey: .strings)
-        case .ref(let value): try container.encode(value, forKey: .ref)
-        case .refs(let value): try container.encode(value, forKey: .refs)
-        }
-    }
-
+extension FieldValue {
     /// True for null, `""` (Stash returns `""` for unset strings) and empty lists.
     public var isEmpty: Bool {
         switch self {

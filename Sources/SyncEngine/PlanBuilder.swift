@@ -33,8 +33,8 @@ final class PlanBuilder {
     private var skipped: [(position: Int, change: PlannedChange)] = []
     private var pending: [Int] = []
     private var refCache: [Int: StashRef] = [:]
-    private var refValueCache: [Int: PlanValue] = [:]
-    private var listCache: [ListKey: (value: PlanValue, dropped: [EntityAddress])] = [:]
+    private var refValueCache: [Int: FieldValue] = [:]
+    private var listCache: [ListKey: (value: FieldValue, dropped: [EntityAddress])] = [:]
     private var imageCounts: [Int: (count: Int, onlyNonePreviews: Bool)] = [:]
     private var unmatched: [UnmatchedMedia] = []
     /// Gallery position → positions of the images that name it in `gallery_ids` (built when a chapter needs it).
@@ -42,7 +42,7 @@ final class PlanBuilder {
     /// Gallery position → positions of the scenes that name it in `gallery_ids` (built when a gallery without images needs it).
     private var sceneMembers: [Int: [Int]]?
     /// Stash tag id → the names fansly-stash wrote to it (built when a tag's name differs from Stash's).
-    private var tagNamesById: [String: [PlanValue]]?
+    private var tagNamesById: [String: [FieldValue]]?
 
     private var snapshot: StashSnapshot { planner.snapshot }
 
@@ -148,7 +148,7 @@ final class PlanBuilder {
     private func match(_ index: Int, _ entity: UnsafePointer<DesiredEntity>, _ matcher: Matcher) {
         let kind = entity.pointee.address.kind
         var galleryId: String?
-        if kind == .chapter, case .reference(let gallery)? = Self.value(of: "gallery_id", in: entity.pointee.fields),
+        if kind == .chapter, case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.pointee.fields), let gallery = galleryRef.address,
            case .existing(let id)? = resolution(of: gallery) { galleryId = id }
         var result = mediaResults[index] ?? matcher.match(entity.pointee, galleryId: galleryId)
         if case .matched(let id, _) = result {
@@ -209,7 +209,7 @@ final class PlanBuilder {
         // Images are matched before galleries (`mediaResults`), but their states are set after.
         var states = Set<MediaState>()
         if let images = Self.value(of: "image_ids", in: gallery.fields) {
-            for address in Planner.references(in: images) {
+            for address in images.referencedAddresses {
                 guard let image = position[address], case .unmatchedMedia(_, let reason, _)? = mediaResults[image] else { continue }
                 states.insert(Self.state(unmatchedBecause: reason))
             }
@@ -258,13 +258,13 @@ final class PlanBuilder {
         }
         var members: [Int] = []
         if let images = Self.value(of: "image_ids", in: entity.pointee.fields) {
-            members = Planner.references(in: images).compactMap { position[$0] }
+            members = images.referencedAddresses.compactMap { position[$0] }
         }
         if sceneMembers == nil {
             var byGallery: [Int: [Int]] = [:]
             for scene in items.indices where at(scene).pointee.address.kind == .scene {
-                guard case .references(let galleries)? = Self.value(of: "gallery_ids", in: at(scene).pointee.fields) else { continue }
-                for address in galleries { if let gallery = position[address] { byGallery[gallery, default: []].append(scene) } }
+                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(scene).pointee.fields) else { continue }
+                for case let address? in galleries.lazy.map(\.address) { if let gallery = position[address] { byGallery[gallery, default: []].append(scene) } }
             }
             sceneMembers = byGallery
         }
@@ -311,7 +311,7 @@ final class PlanBuilder {
 
     private func change(_ index: Int, _ entity: UnsafePointer<DesiredEntity>) -> PlannedChange {
         var notes: [String] = []
-        var values: [(DesiredField, PlanValue)] = []
+        var values: [(DesiredField, FieldValue)] = []
         values.reserveCapacity(entity.pointee.fields.count)
         for field in entity.pointee.fields where field.strategy != .ignore {
             switch resolve(field.value) {
@@ -393,9 +393,9 @@ final class PlanBuilder {
 
     /// The names fansly-stash recorded writing to the Stash tag `id`, under any address (a tag the
     /// alias table now calls differently was created under its old address).
-    private func writtenNames(ofTag id: String) -> [PlanValue] {
+    private func writtenNames(ofTag id: String) -> [FieldValue] {
         if tagNamesById == nil {
-            var names: [String: [PlanValue]] = [:]
+            var names: [String: [FieldValue]] = [:]
             for (address, link) in planner.links where address.kind == .tag {
                 if let name = link.writtenFields["name"] { names[link.stashId, default: []].append(name) }
             }
@@ -405,7 +405,7 @@ final class PlanBuilder {
     }
 
     private enum ResolvedValue {
-        case value(PlanValue, dropped: [EntityAddress])
+        case value(FieldValue, dropped: [EntityAddress])
         case unresolved(EntityAddress)
     }
 
@@ -453,22 +453,25 @@ final class PlanBuilder {
         case .bool(let flag): return .value(.bool(flag), dropped: [])
         case .date(let text): return .value(.date(text), dropped: [])
         case .strings(let items): return .value(.strings(items), dropped: [])
-        case .reference(let address):
+        case .null: return .value(.null, dropped: [])
+        case .ref(let desired):
+            // The rules name entities by address; a reference that is already an id stays as it is.
+            guard let address = desired.address else { return .value(value, dropped: []) }
             guard let index = position[address] else { return .unresolved(address) }
             // One boxed value per referenced entity, shared by every change that refers to it.
             let shared = Self.isShared(address.kind)
             if shared, let cached = refValueCache[index] { return .value(cached, dropped: []) }
             guard let resolved = ref(at: index, address) else { return .unresolved(address) }
-            let value = PlanValue.ref(resolved)
+            let value = FieldValue.ref(resolved)
             if shared { refValueCache[index] = value }
             return .value(value, dropped: [])
-        case .references(let addresses):
+        case .refs(let desired):
             // Short lists recur (a creator's performer, a post's tags, an image's gallery): the
             // resolved list is built once and shared by every change that carries it.
-            var key = ListKey(count: addresses.count)
-            var cacheable = addresses.count <= 4 && addresses.allSatisfy { Self.isShared($0.kind) }
+            var key = ListKey(count: desired.count)
+            var cacheable = desired.count <= 4 && desired.allSatisfy { $0.address.map { Self.isShared($0.kind) } ?? false }
             if cacheable {
-                for (slot, address) in addresses.enumerated() {
+                for (slot, address) in desired.lazy.compactMap(\.address).enumerated() {
                     guard let index = position[address], let small = Int32(exactly: index) else { cacheable = false; break }
                     switch slot {
                     case 0: key.positions.0 = small
@@ -480,12 +483,13 @@ final class PlanBuilder {
                 if cacheable, let cached = listCache[key] { return .value(cached.value, dropped: cached.dropped) }
             }
             var refs: [StashRef] = []
-            refs.reserveCapacity(addresses.count)
+            refs.reserveCapacity(desired.count)
             var dropped: [EntityAddress] = []
-            for address in addresses {
+            for item in desired {
+                guard let address = item.address else { refs.append(item); continue }
                 if let resolved = ref(address) { refs.append(resolved) } else { dropped.append(address) }
             }
-            let value = PlanValue.refs(refs)
+            let value = FieldValue.refs(refs)
             if cacheable { listCache[key] = (value, dropped) }
             return .value(value, dropped: dropped)
         }
@@ -498,8 +502,8 @@ final class PlanBuilder {
     private func chapterOutOfRange(_ entity: DesiredEntity, _ fields: [FieldChange]) -> String? {
         guard fields.contains(where: { $0.field == "gallery_id" }),
               case .int(let imageIndex)? = fields.first(where: { $0.field == "image_index" })?.after,
-              case .reference(let galleryAddress)? = Self.value(of: "gallery_id", in: entity.fields),
-              let gallery = position[galleryAddress] else { return nil }
+              case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.fields),
+              let galleryAddress = galleryRef.address, let gallery = position[galleryAddress] else { return nil }
         let (count, onlyNonePreviews) = expectedImageCount(gallery: gallery)
         guard imageIndex > count else { return nil }
         if count == 0 && onlyNonePreviews {
@@ -519,8 +523,8 @@ final class PlanBuilder {
             for ref in refs { if let id = ref.id { ids.insert(id) } }
         }
         var images: [Int] = []
-        if case .references(let addresses)? = Self.value(of: "image_ids", in: at(gallery).pointee.fields) {
-            images = addresses.compactMap { position[$0] }
+        if case .refs(let refs)? = Self.value(of: "image_ids", in: at(gallery).pointee.fields) {
+            images = refs.compactMap { $0.address.flatMap { position[$0] } }
         }
         // The same image is usually named by both sides (the gallery's image_ids, its own gallery_ids).
         let members = members(ofGallery: gallery)
@@ -546,8 +550,8 @@ final class PlanBuilder {
         if galleryMembers == nil {
             var members: [Int: [Int]] = [:]
             for index in items.indices where at(index).pointee.address.kind == .image {
-                guard case .references(let galleries)? = Self.value(of: "gallery_ids", in: at(index).pointee.fields) else { continue }
-                for address in galleries { if let owner = position[address] { members[owner, default: []].append(index) } }
+                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(index).pointee.fields) else { continue }
+                for case let address? in galleries.lazy.map(\.address) { if let owner = position[address] { members[owner, default: []].append(index) } }
             }
             galleryMembers = members
         }

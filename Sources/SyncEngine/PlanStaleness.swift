@@ -10,7 +10,7 @@ extension PlanStaleness {
         try verify(plan.inputs, path: path, stashURL: stashURL)
     }
 
-    /// `verify` for the inputs of a saved plan (`SavedPlan.inputs`): throws `StalePlanError` when
+    /// `verify` for the inputs of a saved plan (`PlanFileReader.inputs`): throws `StalePlanError` when
     /// they changed, `OperationFailure` when the database or the rules cannot be read now.
     public static func verify(_ saved: PlanInputs, path: String, stashURL: String?) throws {
         let current = try currentInputs(like: saved, stashURL: stashURL)

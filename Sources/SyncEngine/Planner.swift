@@ -1,6 +1,6 @@
-import Foundation
-import FanslyMetadata
-import MappingRules
+public import Foundation
+public import FanslyMetadata
+public import MappingRules
 
 /// Narrows a plan to some creators and/or addresses (`--creator`, `--target`).
 public struct PlanSelection: Sendable, Hashable {
@@ -170,7 +170,7 @@ public struct Planner: Sendable {
         while let address = queue.popLast() {
             guard let entity = byAddress[address] else { continue }
             for field in entity.fields {
-                for reference in Self.references(in: field.value) where chosen.insert(reference).inserted {
+                for reference in field.value.referencedAddresses where chosen.insert(reference).inserted {
                     queue.append(reference)
                 }
             }
@@ -182,14 +182,6 @@ public struct Planner: Sendable {
         let addresses = desired.entities.map(\.address.description)
         return addresses.min { editDistance($0, target) < editDistance($1, target) }
             .flatMap { editDistance($0, target) <= max(3, target.count / 3) ? $0 : nil }
-    }
-
-    static func references(in value: FieldValue) -> [EntityAddress] {
-        switch value {
-        case .reference(let address): return [address]
-        case .references(let addresses): return addresses
-        default: return []
-        }
     }
 
     /// A name for references to `entity`: its `name` or `title` field.

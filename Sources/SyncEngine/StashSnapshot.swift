@@ -1,6 +1,6 @@
 import Foundation
-import FanslyMetadata
-import MappingRules
+public import FanslyMetadata
+public import MappingRules
 
 /// One object as Stash holds it, reduced to what matching and the diff need.
 public struct StashObject: Sendable, Hashable {
@@ -17,7 +17,7 @@ public struct StashObject: Sendable, Hashable {
         self.kind = kind; self.id = id; self.fields = fields; self.organized = organized; self.paths = paths
     }
 
-    public init(kind: EntityKind, id: String, fields: [String: PlanValue], organized: Bool = false, paths: [String] = []) {
+    public init(kind: EntityKind, id: String, fields: [String: FieldValue], organized: Bool = false, paths: [String] = []) {
         self.init(kind: kind, id: id, fields: StashFields(fields), organized: organized, paths: paths)
     }
 
@@ -54,26 +54,26 @@ public struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     /// One field and its value.
     public struct Entry: Sendable, Hashable {
         public var name: String
-        public var value: PlanValue
+        public var value: FieldValue
     }
 
     private var entries: [Entry]
 
-    public init(_ values: [String: PlanValue]) {
+    public init(_ values: [String: FieldValue]) {
         entries = values.map { Entry(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
     }
 
     /// Fields from name/value pairs with distinct names.
-    init(pairs: [(String, PlanValue)]) {
+    init(pairs: [(String, FieldValue)]) {
         entries = pairs.map { Entry(name: $0.0, value: $0.1) }.sorted { $0.name < $1.name }
     }
 
-    public init(dictionaryLiteral elements: (String, PlanValue)...) {
+    public init(dictionaryLiteral elements: (String, FieldValue)...) {
         self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 
     /// The value of `name`, nil when the object has none; setting nil removes it.
-    public subscript(name: String) -> PlanValue? {
+    public subscript(name: String) -> FieldValue? {
         get { entries.first { $0.name == name }?.value }
         set {
             let index = entries.firstIndex { $0.name >= name } ?? entries.endIndex

@@ -1,7 +1,7 @@
 import Foundation
 import FanslyMetadata
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// Reads what the planner needs from Stash in a few large pages: every performer, studio and tag,
 /// the galleries that carry a code or URL, and the scenes and images under each creator's folders,
@@ -259,23 +259,20 @@ public struct StashSnapshotLoader: Sendable {
 
     // MARK: Stash objects → StashObject
 
-    /// Custom fields are planned as the fields `custom_fields.<name>`.
-    static let customFieldPrefix = "custom_fields."
-
-    static func withCustomFields(_ custom: CustomFieldValues?, _ fields: [String: PlanValue]) -> [String: PlanValue] {
+    static func withCustomFields(_ custom: CustomFieldValues?, _ fields: [String: FieldValue]) -> [String: FieldValue] {
         guard let custom, !custom.values.isEmpty else { return fields }
         var all = fields
-        for (name, value) in custom.values { all[customFieldPrefix + name] = .string(value) }
+        for (name, value) in custom.values { all[StashFieldCatalog.customFieldPrefix + name] = .string(value) }
         return all
     }
 
-    static func ref(_ named: NamedRef?) -> PlanValue {
+    static func ref(_ named: NamedRef?) -> FieldValue {
         named.map { .ref(StashRef(id: $0.id, label: $0.name)) } ?? .null
     }
-    static func refs(_ named: [NamedRef]) -> PlanValue { .refs(named.map { StashRef(id: $0.id, label: $0.name) }) }
-    static func refs(_ titled: [TitledRef]) -> PlanValue { .refs(titled.map { StashRef(id: $0.id, label: $0.title) }) }
-    static func text(_ value: String?) -> PlanValue { value.map { .string($0) } ?? .null }
-    static func date(_ value: String?) -> PlanValue { StashText.nonBlank(value).map { .date($0) } ?? .null }
+    static func refs(_ named: [NamedRef]) -> FieldValue { .refs(named.map { StashRef(id: $0.id, label: $0.name) }) }
+    static func refs(_ titled: [TitledRef]) -> FieldValue { .refs(titled.map { StashRef(id: $0.id, label: $0.title) }) }
+    static func text(_ value: String?) -> FieldValue { value.map { .string($0) } ?? .null }
+    static func date(_ value: String?) -> FieldValue { StashText.nonBlank(value).map { .date($0) } ?? .null }
 
     static func object(_ performer: Performer) -> StashObject {
         StashObject(kind: .performer, id: performer.id, fields: withCustomFields(performer.customFields, [
@@ -322,10 +319,10 @@ public struct StashSnapshotLoader: Sendable {
 
     /// A scene or image summary; null fields are left out (the planner reads a missing field as null).
     static func object(_ media: MediaSummary, kind: EntityKind, sharing interner: inout ObjectInterner) -> StashObject {
-        var pairs: [(String, PlanValue)] = []
+        var pairs: [(String, FieldValue)] = []
         pairs.reserveCapacity(11)
-        func set(_ key: String, _ value: PlanValue) { if value != .null { pairs.append((key, value)) } }
-        func refs(_ named: [NamedRef]) -> PlanValue {
+        func set(_ key: String, _ value: FieldValue) { if value != .null { pairs.append((key, value)) } }
+        func refs(_ named: [NamedRef]) -> FieldValue {
             .refs(named.map { StashRef(id: $0.id, label: interner.label($0.name)) })
         }
         set("title", text(media.title)); set("code", text(media.code)); set("details", text(media.details))
@@ -334,7 +331,7 @@ public struct StashSnapshotLoader: Sendable {
         set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
         set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
         set("gallery_ids", .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
-        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) { set(customFieldPrefix + name, .string(value)) }
+        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) { set(StashFieldCatalog.customFieldPrefix + name, .string(value)) }
         return StashObject(kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
                            organized: media.organized, paths: media.paths)
     }

@@ -1,6 +1,6 @@
 import FanslyMetadata
-import Foundation
-import MappingRules
+public import Foundation
+public import MappingRules
 
 /// The writes `Applier` needs from Stash, in batches. `StashClientWriter` implements it over
 /// `StashClient`; fields are keyed by Stash input field name and hold `after` values whose refs
@@ -8,7 +8,7 @@ import MappingRules
 public protocol StashWriter: Sendable {
     /// Creates one object of `kind` per input, in as few requests as the client's batch size allows.
     /// Returns one result per input, in order; throws when the whole request failed.
-    func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult]
+    func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult]
     /// Updates objects by id; only the given fields change.
     func update(_ kind: EntityKind, inputs: [ObjectFields]) async throws -> [WriteResult]
     /// Adds images to galleries (`addGalleryImages`), one result per gallery.
@@ -17,7 +17,7 @@ public protocol StashWriter: Sendable {
     func galleryImageCounts(ids: [String]) async throws -> [String: Int]
     /// Ids of the existing objects of `kind` that the match keys find (used to recover a create whose
     /// reply was lost). `fields` are the create's fields, for kinds without match keys (chapters).
-    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String]
+    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: FieldValue]) async throws -> [String]
 }
 
 /// Fields for one existing object.
@@ -25,9 +25,9 @@ public struct ObjectFields: Sendable, Hashable {
     /// The Stash object.
     public var id: String
     /// Stash input field name → value (refs resolved).
-    public var fields: [String: PlanValue]
+    public var fields: [String: FieldValue]
     /// `fields` for object `id`.
-    public init(id: String, fields: [String: PlanValue]) { self.id = id; self.fields = fields }
+    public init(id: String, fields: [String: FieldValue]) { self.id = id; self.fields = fields }
 }
 
 /// Images to add to one gallery.
@@ -50,7 +50,7 @@ public enum WriteResult: Sendable, Hashable {
 /// Why a write failed, and what that means for trying again.
 public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
     /// What is known about the write's effect.
-    public enum Kind: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
         /// Stash refused it; nothing changed. Trying again gives the same answer.
         case rejected
         /// It may or may not have been applied (lost reply, server error mid-request). Safe to try again
@@ -63,10 +63,10 @@ public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
     }
 
     /// What is known about the write's effect.
-    public var kind: Kind
+    var kind: Kind
     /// What went wrong, for people.
     public var message: String
     /// A failure of `kind`.
-    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
     public var errorDescription: String? { message }
 }

@@ -1,8 +1,8 @@
 import Crypto
 import FanslyMetadata
-import Foundation
+public import Foundation
 import GRDB
-import MappingRules
+public import MappingRules
 import StashClient
 
 /// fansly-stash's own memory of a Stash library, in a small SQLite file apart from the downloader's
@@ -165,10 +165,10 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     private func recordWritten(_ writes: [WrittenObject], at date: Date, in db: Database) throws {
         for object in writes {
-            var fields: [String: PlanValue] = [:]
+            var fields: [String: FieldValue] = [:]
             if let json = try String.fetchOne(db, sql: "SELECT written_fields FROM link WHERE address = ? AND stash_id = ?",
                                               arguments: [object.address.description, object.stashId]) {
-                fields = try JSONDecoder().decode([String: PlanValue].self, from: Data(json.utf8))
+                fields = try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
             }
             fields.merge(object.fields) { _, new in new }
             let json = String(decoding: try Self.encoder.encode(fields), as: UTF8.self)
@@ -189,7 +189,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// SHA-256 (hex) of fields in a canonical form: equal fields, equal hash.
-    public static func hash(_ fields: [String: PlanValue]) -> String {
+    public static func hash(_ fields: [String: FieldValue]) -> String {
         let data = (try? encoder.encode(fields)) ?? Data()
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
@@ -198,7 +198,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         let text: String = row["address"]
         guard let address = EntityAddress(text) else { throw SyncStateError.corrupt(detail: "invalid address '\(text)'") }
         let json: String = row["written_fields"]
-        let fields = try JSONDecoder().decode([String: PlanValue].self, from: Data(json.utf8))
+        let fields = try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
         return SyncLink(address: address, stashId: row["stash_id"], writtenFields: fields,
                         writtenAt: Date(timeIntervalSince1970: row["written_at"]))
     }
@@ -436,9 +436,9 @@ public struct WrittenObject: Sendable, Hashable {
     /// The Stash object it was written to.
     public var stashId: String
     /// In `after` form with refs resolved to ids.
-    public var fields: [String: PlanValue]
+    public var fields: [String: FieldValue]
     /// Fields written to `stashId` for `address`.
-    public init(address: EntityAddress, stashId: String, fields: [String: PlanValue]) {
+    public init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
         self.address = address; self.stashId = stashId; self.fields = fields
     }
 }

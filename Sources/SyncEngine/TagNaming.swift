@@ -16,7 +16,7 @@ enum TagNaming {
     /// returns a note for the plan when the rules cannot rename it.
     /// - Parameter writtenNames: names fansly-stash recorded writing to this Stash tag, under any address.
     static func adjust(_ changes: inout [FieldChange], desired: String?, object: StashObject,
-                       writtenNames: [PlanValue]) -> String? {
+                       writtenNames: [FieldValue]) -> String? {
         var note: String?
         var finalName: String?
         if case .string(let current)? = object.fields["name"] { finalName = current }

@@ -30,7 +30,7 @@ struct ApplyBench: AsyncParsableCommand {
         // Where every file should be, in Stash's view: the offline plan's unmatched list (first candidate folder).
         let offline = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
-        let paths = try JSONDecoder().decode(PlanDigest.self, from: offline.stdout).unmatched
+        let paths = try PlanDigest(offline.stdout).unmatched
             .compactMap(\.lookedFor.first).filter { !$0.hasSuffix(".None") }
 
         let server = StashTestServer()
@@ -43,7 +43,7 @@ struct ApplyBench: AsyncParsableCommand {
         let plan = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--stash-url", url, "--out", planPath, "--json"],
                                  environment: [:], in: workDir)
         guard plan.status == 0 || plan.status == 2 else { throw ValidationError("plan failed: \(plan.stderr)") }
-        let summary = try JSONDecoder().decode(PlanDigest.self, from: plan.stdout).summary
+        let summary = try PlanDigest(plan.stdout).summary
         let changed = (summary["add"] ?? 0) + (summary["change"] ?? 0)
 
         if hold {
@@ -61,8 +61,7 @@ struct ApplyBench: AsyncParsableCommand {
         let replan = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--stash-url", url, "--state", statePath, "--json"],
                                    environment: [:], in: workDir)
         await server.stop()
-        guard replan.status == 0 || replan.status == 2,
-              let after = try? JSONDecoder().decode(PlanDigest.self, from: replan.stdout).summary else {
+        guard replan.status == 0 || replan.status == 2, let after = try? PlanDigest(replan.stdout).summary else {
             throw ValidationError("the plan after apply failed (exit \(replan.status)): \(replan.stderr.suffix(2000))")
         }
         let remaining = (after["add"] ?? 0) + (after["change"] ?? 0)
@@ -83,14 +82,28 @@ struct ApplyBench: AsyncParsableCommand {
     }
 }
 
-/// What the benchmark reads of a plan document (decoding only this keeps a 200 MB plan cheap to read).
-private struct PlanDigest: Decodable {
+/// What the benchmark reads of a plan file's lines (decoding only this keeps a 200 MB plan cheap to read).
+private struct PlanDigest {
     struct Unmatched: Decodable {
         var lookedFor: [String]
         enum CodingKeys: String, CodingKey { case lookedFor = "looked_for" }
     }
-    var summary: [String: Int]
-    var unmatched: [Unmatched]
+    private struct Line: Decodable {
+        struct End: Decodable { var summary: [String: Int] }
+        var unmatched: Unmatched?
+        var end: End?
+    }
+    var summary: [String: Int] = [:]
+    var unmatched: [Unmatched] = []
+
+    init(_ lines: Data) throws {
+        let decoder = JSONDecoder()
+        for line in lines.split(separator: UInt8(ascii: "\n")) where !line.starts(with: Array(#"{"change":"#.utf8)) {
+            let decoded = try decoder.decode(Line.self, from: Data(line))
+            if let item = decoded.unmatched { unmatched.append(item) }
+            if let end = decoded.end { summary = end.summary }
+        }
+    }
 }
 
 /// What the benchmark reads of apply's `--json` report.

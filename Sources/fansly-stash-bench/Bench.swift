@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fansly-stash-bench",
         abstract: "Measure fansly-stash's speed and memory on generated data.",
-        subcommands: [InspectBench.self, RulesBench.self, ClientBench.self, PlanBench.self, ApplyBench.self, PostgresBench.self]
+        subcommands: [InspectBench.self, RulesBench.self, ClientBench.self, PlanBench.self, ApplyBench.self, PostgresBench.self, ScaleBench.self]
     )
 }
 
@@ -63,10 +63,14 @@ struct ChildProcess {
     /// User + system CPU time of the child alone.
     var cpuSeconds: Double
     var peakMB: Int
+    /// The child ran past its timeout and was stopped.
+    var timedOut = false
 
     /// Runs `binary` to completion through posix_spawn with its output in files in `folder` (large
-    /// outputs never block on a pipe).
-    static func run(_ binary: String, _ arguments: [String], environment: [String: String], in folder: String) throws -> ChildProcess {
+    /// outputs never block on a pipe). After `timeout` seconds the child is sent SIGTERM (and
+    /// `timedOut` is set): a benchmark step that would run for hours is cut short, not waited for.
+    static func run(_ binary: String, _ arguments: [String], environment: [String: String], in folder: String,
+                    timeout: Double? = nil) throws -> ChildProcess {
         let outPath = folder + "/child-stdout", errPath = folder + "/child-stderr"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -87,12 +91,17 @@ struct ChildProcess {
         var status: Int32 = 0
         var usage = rusage()
         var peakKB = 0
+        var timedOut = false
         let name = "Name:\t" + String(URL(fileURLWithPath: binary).lastPathComponent.prefix(15))
         while wait4(pid, &status, WNOHANG, &usage) == 0 {
             if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8), text.hasPrefix(name + "\n"),
                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
                let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") {
                 peakKB = max(peakKB, kilobytes)
+            }
+            if let timeout, !timedOut, Date().timeIntervalSince(start) > timeout {
+                kill(pid, SIGTERM)
+                timedOut = true
             }
             usleep(5_000)
         }
@@ -102,6 +111,6 @@ struct ChildProcess {
                             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
                             seconds: seconds, cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
                                 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6,
-                            peakMB: peakKB / 1024)
+                            peakMB: peakKB / 1024, timedOut: timedOut)
     }
 }

@@ -39,7 +39,7 @@ struct PlanBench: AsyncParsableCommand {
         // Offline: also tells where every file should be, in Stash's view.
         let offline = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
-        let document = try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any] ?? [:]
+        let document = try Self.document(offline.stdout)
         let summary = document["summary"] as? [String: Int] ?? [:]
         // Every file the downloader wrote, where the default rules look for it (the database's folder).
         let root = URL(fileURLWithPath: dbPath).deletingLastPathComponent().path
@@ -65,7 +65,7 @@ struct PlanBench: AsyncParsableCommand {
                                           environment: [:], in: workDir)
         guard online.status == 0 else { throw ValidationError("plan against the test server failed: \(online.stderr)") }
         let requests = server.requestCount, directFinds = server.directFindCount
-        let onlineDocument = try JSONSerialization.jsonObject(with: online.stdout) as? [String: Any] ?? [:]
+        let onlineDocument = try Self.document(online.stdout)
         let onlineSummary = onlineDocument["summary"] as? [String: Int] ?? [:]
         await server.stop()
 
@@ -106,6 +106,7 @@ struct PlanBench: AsyncParsableCommand {
         let text = await measure("human report") { PlanRenderer().render(plan) }
         let json = try await measure("JSON document") { try PlanFile.encode(plan) }
         print("  report \(text.utf8.count / 1024) KiB, JSON \(json.count / 1024) KiB")
+        try await timePlanFile(plan) { name, body in try await measure(name, body) }
         guard !offlineOnly else { return }
 
         print("stages of a plan against the test server (the server runs in this process and shares its CPU):")
@@ -138,6 +139,22 @@ struct PlanBench: AsyncParsableCommand {
         // difference in this shared process says little.)
         print("  memory held (malloc'd bytes in use): desired state \(heapDesired) MB, Stash snapshot \(heapSnapshot) MB")
         _ = try await measure("JSON document (\(online.changes.count) changes)") { try PlanFile.encode(online) }
+        try await timePlanFile(online) { name, body in try await measure(name, body) }
+    }
+
+    /// Times saving `plan` with `plan --out` and reading it back as `apply` (every change checked) and `show` (whole).
+    private func timePlanFile(_ plan: Plan, measure: (String, () async throws -> Void) async throws -> Void) async throws {
+        let folder = NSTemporaryDirectory() + "fansly-stash-bench-planfile-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["plan.json", "plan.json.gz"] {
+            let path = folder + "/" + name
+            guard PlanBench.savesGzip || !name.hasSuffix(".gz") else { continue }
+            try await measure("save \(name)") { try PlanFile.write(plan, to: path) }
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1024
+            try await measure("read \(name) as apply does (\(size) KiB)") { _ = try PlanBench.readForApply(path) }
+            try await measure("read \(name) whole, as show does") { _ = try PlanFile.read(from: path) }
+        }
     }
 
     /// Seeds the test server as the online plan does and keeps it running.
@@ -195,4 +212,31 @@ struct PlanBench: AsyncParsableCommand {
     }
 
     private func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
+}
+
+extension PlanBench {
+    /// Whether this build saves `.gz` plans (the before/after comparison runs the same bench on both).
+    static let savesGzip = true
+
+    /// A plan file's lines (`plan --json`) as one dictionary: the header's keys, `changes`,
+    /// `unmatched` and the end line's `summary`.
+    static func document(_ lines: Data) throws -> [String: Any] {
+        var document: [String: Any] = [:]
+        var changes: [Any] = [], unmatched: [Any] = []
+        for (index, line) in lines.split(separator: UInt8(ascii: "\n")).enumerated() {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
+            if index == 0 { document = object }
+            if let change = object["change"] { changes.append(change) }
+            if let item = object["unmatched"] { unmatched.append(item) }
+            if let end = object["end"] as? [String: Any] { document["summary"] = end["summary"] }
+        }
+        document["changes"] = changes
+        document["unmatched"] = unmatched
+        return document
+    }
+
+    /// Opens the plan and checks every change, as `apply` does before sending anything.
+    static func readForApply(_ path: String) throws -> Int {
+        try PlanFileReader.open(path: path).readChanges().count
+    }
 }

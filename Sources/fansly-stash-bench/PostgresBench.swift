@@ -59,15 +59,21 @@ struct PostgresBench: AsyncParsableCommand {
     }
 
     private func summary(_ child: ChildProcess) -> String {
-        let document = (try? JSONSerialization.jsonObject(with: child.stdout)) as? [String: Any] ?? [:]
+        let document = (try? PlanBench.document(child.stdout)) ?? [:]
         let summary = document["summary"] as? [String: Int] ?? [:]
         return summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
     /// The sample database on the server, generated the first time (kept between runs).
     private func postgresDatabase() async throws -> PostgresTarget {
-        let server = try PostgresTarget(url: pgURL)
-        let name = "fansly_bench_\(database.creators)_\(database.postsPerCreator)_\(database.mediaPerPost)_\(shape.rawValue)"
+        try await Self.sampleDatabase(serverURL: pgURL, options: database, shape: shape)
+    }
+
+    /// `fansly_bench_<creators>_<posts>_<media>_<shape>` on the server at `serverURL`, generated the
+    /// first time (kept between runs); also used by the `scale` suite.
+    static func sampleDatabase(serverURL: String, options: LargeDatabaseOptions, shape: SampleShape) async throws -> PostgresTarget {
+        let server = try PostgresTarget(url: serverURL)
+        let name = "fansly_bench_\(options.creators)_\(options.postsPerCreator)_\(options.mediaPerPost)_\(shape.rawValue)"
         try await server.withConnection { connection in
             let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: Self.logger).collect()
             if rows.isEmpty {
@@ -84,8 +90,8 @@ struct PostgresBench: AsyncParsableCommand {
             print("generating \(target) (\(shape.rawValue) shape)…")
             fflush(stdout)
             let start = Date()
-            let files = try await SamplePostgres.write(to: target, options: database.sample, shape: shape)
-            print("generated in \(format(Date().timeIntervalSince(start))) s (\(files.count) downloaded files)")
+            let files = try await SamplePostgres.write(to: target, options: options.sample, shape: shape)
+            print("generated in \(String(format: "%.2f", Date().timeIntervalSince(start))) s (\(files.count) downloaded files)")
         }
         return target
     }

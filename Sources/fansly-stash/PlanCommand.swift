@@ -17,10 +17,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var planArguments: PlanArguments
 
-    @Option(name: .long, help: ArgumentHelp("Save the plan (JSON) to this file, for `fansly-stash apply FILE`.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Save the plan to this file, for `fansly-stash apply FILE` (gzip-compressed when it ends in .gz).", valueName: "file"))
     var out: String?
 
-    @Flag(name: .long, help: "Print the plan document (JSON) instead of the human-readable report.")
+    @Flag(name: .long, help: "Print the plan file (JSON Lines) instead of the human-readable report.")
     var json = false
 
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit with 2 when the plan has changes (0 when none).")

@@ -6,17 +6,17 @@ import SyncEngine
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print a plan saved with `plan --out FILE`.",
+        abstract: "Print a plan saved with `plan --out FILE` (also FILE.gz).",
         discussion: """
         Prints the saved plan as `plan` printed it (the compact form for a long plan on a terminal; \
-        --full lists every change), or, with --json, the plan document itself. Reads the file only: \
+        --full lists every change), or, with --json, the plan file's lines (uncompressed). Reads the file only: \
         neither the database nor Stash is needed.
         """)
 
     @Argument(help: "A plan saved with `fansly-stash plan --out FILE`.")
     var planFile: String
 
-    @Flag(help: "Print the plan document (JSON) instead of the report.")
+    @Flag(help: "Print the plan file (JSON Lines) instead of the report.")
     var json = false
 
     @OptionGroup var report: ReportOptions

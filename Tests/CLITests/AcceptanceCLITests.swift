@@ -20,7 +20,8 @@ final class AcceptanceCLITests: XCTestCase {
     }
 
     private func json(_ text: String) throws -> [String: Any] {
-        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object:\n\(text)")
+        try XCTUnwrap(PlanDocument.parse(text) ?? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                      "not a JSON object:\n\(text)")
     }
 
     private func changes(_ plan: [String: Any]) -> [String: [String: Any]] {
@@ -79,7 +80,7 @@ final class AcceptanceCLITests: XCTestCase {
         let offline = try run(["plan", "--db", database.path, "--json"])
         XCTAssertEqual(offline.exitCode, 0, offline.stderr)
         let plan = try json(offline.stdout)
-        XCTAssertEqual(plan["format_version"] as? Int, 2)
+        XCTAssertEqual(plan["format_version"] as? Int, 3)
         let byAddress = changes(plan)
         XCTAssertEqual(byAddress["performer.account.emberwilde42"]?["action"] as? String, "create")
         XCTAssertEqual(byAddress["performer.account.otherpal"]?["action"] as? String, "create", "a mentioned account the database knows")
@@ -232,7 +233,7 @@ final class AcceptanceCLITests: XCTestCase {
         let first = try run(["plan"] + common + ["--json"])
         XCTAssertEqual(first.exitCode, 0, first.stderr)
         let plan = try json(first.stdout)
-        XCTAssertEqual(plan["format_version"] as? Int, 2)
+        XCTAssertEqual(plan["format_version"] as? Int, 3)
         let summary = try XCTUnwrap(plan["summary"] as? [String: Int])
         XCTAssertGreaterThan(summary["change"] ?? 0, 0, "scanned media are updated: \(summary)")
         // Every file Stash scanned is matched through the path mapping.

@@ -39,7 +39,7 @@ final class ApplyCLITests: XCTestCase {
 
         let replan = try run(["plan", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString, "--json"])
         XCTAssertEqual(replan.exitCode, 0, replan.stderr)
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(replan.stdout.utf8)) as? [String: Any])
+        let document = try XCTUnwrap(PlanDocument.parse(replan.stdout))
         let changes = (document["changes"] as? [[String: Any]] ?? []).filter { ["create", "update"].contains($0["action"] as? String) }
         XCTAssertEqual(changes.count, 0, "no changes after apply: \(changes)")
         XCTAssertEqual((document["summary"] as? [String: Int])?["add"], 0)
@@ -53,7 +53,7 @@ final class ApplyCLITests: XCTestCase {
         let galleryId = server.addFolderGallery(path: "/elsewhere/empty")
         server.modify { $0.galleries[galleryId]?.code = post }
         let plan = try savePlan()
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: plan)) as? [String: Any])
+        let document = try XCTUnwrap(try PlanDocument.read(plan))
         let chapters = (document["changes"] as? [[String: Any]] ?? []).filter { ($0["address"] as? String)?.hasPrefix("chapter.") == true }
         let chapter = try XCTUnwrap(chapters.first { ($0["address"] as? String)?.hasSuffix(".post.\(post)") == true })
         XCTAssertEqual(chapter["action"] as? String, "skip")
@@ -202,7 +202,7 @@ final class ApplyCLITests: XCTestCase {
     /// The paths where the offline plan looks for the sample's media, in Stash's view.
     static let samplePaths: [String] = {
         guard let offline = try? CLI.run(["plan", "--db", sampleDatabase, "--json"], environment: ["STASH_URL": ""]),
-              let document = try? JSONSerialization.jsonObject(with: Data(offline.stdout.utf8)) as? [String: Any] else { return [] }
+              let document = PlanDocument.parse(offline.stdout) else { return [] }
         // Each file is looked for in every candidate creator folder; a scan finds it in the first.
         return (document["unmatched"] as? [[String: Any]] ?? [])
             .compactMap { ($0["looked_for"] as? [String])?.first }.filter { !$0.hasSuffix(".None") }

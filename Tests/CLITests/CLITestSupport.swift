@@ -93,3 +93,33 @@ enum CLI {
         return url
     }
 }
+
+/// A plan file's lines (`plan --json`, `show --json`, `plan --out FILE`) as one object, as the
+/// tests read plans: the header's keys at the top, `changes` and `unmatched` as lists, and the end
+/// line's `summary` and `notices`. Nil when the text is not a plan file.
+enum PlanDocument {
+    static func parse(_ data: Data) -> [String: Any]? {
+        let lines = data.split(separator: UInt8(ascii: "\n"))
+        guard let header = lines.first.flatMap({ try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }),
+              header["format_version"] != nil else { return nil }
+        var document = header
+        var changes: [[String: Any]] = [], unmatched: [[String: Any]] = []
+        for line in lines.dropFirst() {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
+            if let change = object["change"] as? [String: Any] { changes.append(change) }
+            if let item = object["unmatched"] as? [String: Any] { unmatched.append(item) }
+            if let end = object["end"] as? [String: Any] {
+                document["summary"] = end["summary"]
+                document["notices"] = end["notices"]
+            }
+        }
+        document["changes"] = changes
+        document["unmatched"] = unmatched
+        return document
+    }
+
+    static func parse(_ text: String) -> [String: Any]? { parse(Data(text.utf8)) }
+
+    /// The plan saved at `url` (gzip-compressed or not).
+    static func read(_ url: URL) throws -> [String: Any]? { parse(try Data(contentsOf: url)) }
+}

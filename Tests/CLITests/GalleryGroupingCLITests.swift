@@ -28,7 +28,7 @@ final class GalleryGroupingCLITests: XCTestCase {
         let planFile = folder.appendingPathComponent("first.plan.json")
         let first = try run(["plan", "--db", database, "--stash-url", server.baseURL.absoluteString, "--out", planFile.path])
         XCTAssertEqual(first.exitCode, 0, first.stderr)
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: planFile)) as? [String: Any])
+        let document = try XCTUnwrap(try PlanDocument.read(planFile))
         let summary = try XCTUnwrap(document["summary"] as? [String: Int])
 
         let apply = try run(["apply", planFile.path, "--json"])

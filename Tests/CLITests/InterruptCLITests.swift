@@ -43,7 +43,7 @@ extension ApplyCLITests {
         // A lost state file: the galleries apply finished are recognised, not frozen as a person's.
         let fresh = try run(["plan", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString, "--json"],
                             state: "new-state")
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fresh.stdout.utf8)) as? [String: Any], fresh.stderr)
+        let document = try XCTUnwrap(PlanDocument.parse(fresh.stdout), fresh.stderr)
         let changes = document["changes"] as? [[String: Any]] ?? []
         let frozen = changes.filter { ($0["address"] as? String)?.hasPrefix("gallery.") == true && $0["reason"] as? String == "organized" }
         XCTAssertEqual(frozen.count, 0, "galleries apply organized are its own: \(frozen.prefix(3))")

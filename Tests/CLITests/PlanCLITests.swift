@@ -16,7 +16,7 @@ final class PlanCLITests: XCTestCase {
         var stdout: String
         var stderr: String
         var json: [String: Any]? {
-            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+            PlanDocument.parse(stdout)
         }
     }
 
@@ -63,8 +63,8 @@ final class PlanCLITests: XCTestCase {
         let output = try run(["plan", "--db", Self.sample, "--json", "--out", planPath])
         XCTAssertEqual(output.status, 0, output.stderr)
         let printed = try XCTUnwrap(output.json)
-        XCTAssertEqual(printed["format_version"] as? Int, 2)
-        let saved = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planPath))) as? [String: Any])
+        XCTAssertEqual(printed["format_version"] as? Int, 3)
+        let saved = try XCTUnwrap(try PlanDocument.read(URL(fileURLWithPath: planPath)))
         XCTAssertEqual(saved["changes"] as? NSArray, printed["changes"] as? NSArray)
         let inputs = try XCTUnwrap(saved["inputs"] as? [String: Any])
         XCTAssertTrue((inputs["rules_hash"] as? String)?.hasPrefix("sha256:") ?? false)

@@ -30,8 +30,8 @@ final class PlanReportCLITests: XCTestCase {
         let report = plan.stdout.components(separatedBy: "\nSaved the plan to ").first ?? ""
         XCTAssertEqual(shown.stdout, report, "the same report, read from the file alone")
         let json = try run(["show", file, "--json"])
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let saved = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let document = try XCTUnwrap(PlanDocument.parse(json.stdout))
+        let saved = try XCTUnwrap(try PlanDocument.read(URL(fileURLWithPath: file)))
         XCTAssertEqual(document["summary"] as? [String: Int], saved["summary"] as? [String: Int])
         XCTAssertEqual((document["changes"] as? [Any])?.count, (saved["changes"] as? [Any])?.count)
 

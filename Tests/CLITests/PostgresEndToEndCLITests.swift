@@ -51,7 +51,7 @@ final class PostgresEndToEndCLITests: XCTestCase {
 
         let json = try run(["plan"] + common + ["--json"])
         XCTAssertEqual(json.exitCode, 0, json.output, file: file, line: line)
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let document = try XCTUnwrap(PlanDocument.parse(json.stdout))
         let unmatched = document["unmatched"] as? [[String: Any]] ?? []
         let scannedIds = Set(scanned.map(\.fileId))
         let missed = unmatched.filter { scannedIds.contains(($0["file_media_id"] as? NSNumber)?.int64Value ?? 0) }

@@ -28,7 +28,7 @@ final class RulesCLITests: XCTestCase {
         let environment = ["STASH_URL": "", "STASH_API_KEY": "", "XDG_STATE_HOME": folder.appendingPathComponent("state").path]
         let plan = try CLI.run(["plan", "--db", sample, "--json"], environment: environment, currentDirectory: folder)
         XCTAssertEqual(plan.exitCode, 0, plan.stderr)
-        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let document = try XCTUnwrap(PlanDocument.parse(plan.stdout))
         XCTAssertEqual((document["inputs"] as? [String: Any])?["rules_files"] as? [String], [], "the built-in rules")
         XCTAssertFalse((document["changes"] as? [Any] ?? []).isEmpty, "the default rules make changes for the sample")
     }
@@ -89,7 +89,7 @@ final class RulesCLITests: XCTestCase {
         let direct = try CLI.run(["plan", "--db", sample, "--json", "--rules", "examples/rules-minimal/rules.yaml", "--rules", override.path])
         let again = try CLI.run(["plan", "--db", sample, "--json", "--rules", shown.path])
         func changes(_ text: String) throws -> String {
-            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let object = try XCTUnwrap(PlanDocument.parse(text))
             return String(data: try JSONSerialization.data(withJSONObject: object["changes"] ?? [], options: [.sortedKeys]), encoding: .utf8) ?? ""
         }
         XCTAssertEqual(try changes(again.stdout), try changes(direct.stdout))

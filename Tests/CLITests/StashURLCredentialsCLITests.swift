@@ -53,7 +53,7 @@ final class StashURLCredentialsCLITests: XCTestCase {
         XCTAssertEqual(plan.exitCode, 0, plan.stderr)
         XCTAssertTrue(plan.stderr.contains("set it in STASH_API_KEY instead"), plan.stderr)
         XCTAssertTrue(plan.stdout.contains("http://127.0.0.1:\(server.port)"), plan.stdout)
-        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planPath))) as? [String: Any]
+        let saved = try PlanDocument.read(URL(fileURLWithPath: planPath))
         XCTAssertEqual((saved?["inputs"] as? [String: Any])?["stash_url"] as? String, "http://127.0.0.1:\(server.port)")
 
         // The saved plan names the clean URL; the key comes with the same URL given again.

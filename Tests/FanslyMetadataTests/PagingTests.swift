@@ -12,6 +12,7 @@ final class PagingTests: XCTestCase {
         func append(_ sql: String) { lock.lock(); statements.append(sql); lock.unlock() }
         func selects() -> Int { lock.lock(); defer { lock.unlock() }; return statements.filter { $0.hasPrefix("SELECT") }.count }
         func reset() { lock.lock(); statements = []; lock.unlock() }
+        func all() -> [String] { lock.lock(); defer { lock.unlock() }; return statements }
     }
 
     func testQueriesPerPageDoNotGrowWithThePage() throws {
@@ -49,6 +50,34 @@ final class PagingTests: XCTestCase {
             return pages
         }
         XCTAssertLessThanOrEqual(messages.queries, 20)
+    }
+
+    /// The schema has no index on `posts."accountId"` or on the attachments' owners: reading a
+    /// creator must not scan those tables (a scan per creator made a 50-creator library cost
+    /// creators × library). Only the connection's one-time owner index reads them whole.
+    func testPagingACreatorScansNeitherPostsNorAttachments() throws {
+        let url = try TestSupport.generatedSample(self, options: .large(creators: 3, postsPerCreator: 40, mediaPerPost: 2))
+        let log = StatementLog()
+        let database = try MetadataDatabase(path: url.path, busyTimeout: 10, traceStatement: log.append)
+        let creators = try database.creators().map(\.account.id)
+        XCTAssertEqual(creators.count, 3)
+        var posts = 0
+        try database.forEachPostPage(creator: creators[0], pageSize: 7) { posts += $0.count }  // reads the owner index
+        XCTAssertEqual(posts, 40)
+        log.reset()
+        for creator in creators.dropFirst() {
+            try database.forEachPostPage(creator: creator, pageSize: 7) { _ in }
+            try database.forEachMessagePage(creator: creator, pageSize: 5) { _ in }
+        }
+        let statements = log.all().filter { $0.hasPrefix("SELECT") }
+        XCTAssertGreaterThan(statements.count, 10)
+        let plain = try DatabaseQueue(path: url.path)
+        for sql in statements {
+            let plan = try plain.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+            for step in plan where ["SCAN posts", "SCAN attachments", "SCAN a", "SCAN p"].contains(where: { step == $0 || step.hasPrefix($0 + " ") }) {
+                XCTFail("\(step) in \(sql.prefix(200))")
+            }
+        }
     }
 
     func testPagesStreamEveryRecordOnceInIdOrder() throws {

@@ -108,8 +108,8 @@ extension DesiredEntity {
     func list(_ name: String) -> [String]? {
         switch self[field: name]?.value {
         case .strings(let items)?: return items
-        case .references(let addresses)?: return addresses.map(\.description)
-        case .reference(let address)?: return [address.description]
+        case .refs(let refs)?: return refs.compactMap { $0.address?.description }
+        case .ref(let ref)?: return ref.address.map { [$0.description] }
         default: return nil
         }
     }

@@ -303,11 +303,11 @@ final class LateLandingWriter: StashWriter, @unchecked Sendable {
 
     init(inner: StashWriter, landing: @escaping @Sendable () async -> Void) { self.inner = inner; self.landing = landing }
 
-    func create(_ kind: EntityKind, inputs: [[String: PlanValue]]) async throws -> [WriteResult] { try await inner.create(kind, inputs: inputs) }
+    func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult] { try await inner.create(kind, inputs: inputs) }
     func update(_ kind: EntityKind, inputs: [ObjectFields]) async throws -> [WriteResult] { try await inner.update(kind, inputs: inputs) }
     func addGalleryImages(_ additions: [GalleryImages]) async throws -> [WriteResult] { try await inner.addGalleryImages(additions) }
     func galleryImageCounts(ids: [String]) async throws -> [String: Int] { try await inner.galleryImageCounts(ids: ids) }
-    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: PlanValue]) async throws -> [String] {
+    func findExisting(_ kind: EntityKind, match: [MatchKey], fields: [String: FieldValue]) async throws -> [String] {
         let found = try await inner.findExisting(kind, match: match, fields: fields)
         let first: Bool = { lock.lock(); defer { lock.unlock() }; count += 1; return count == 1 }()
         if first { await landing() }

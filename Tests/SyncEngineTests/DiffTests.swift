@@ -3,8 +3,8 @@ import MappingRules
 @testable import SyncEngine
 
 final class DiffTests: XCTestCase {
-    private func decide(_ field: String = "title", desired: PlanValue, current: PlanValue, _ strategy: FieldStrategy = .merge,
-                        written: PlanValue? = nil) -> FieldDecision {
+    private func decide(_ field: String = "title", desired: FieldValue, current: FieldValue, _ strategy: FieldStrategy = .merge,
+                        written: FieldValue? = nil) -> FieldDecision {
         FieldDiff.decide(field: field, desired: desired, current: current, strategy: strategy, written: written)
     }
 

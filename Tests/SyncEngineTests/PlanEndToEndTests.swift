@@ -97,7 +97,7 @@ struct TestServerApplier {
         }
         for change in plan.changes where change.action == .create || change.action == .update {
             let id = Int(ids[change.address]!)!
-            var written: [String: PlanValue] = [:]
+            var written: [String: FieldValue] = [:]
             for field in change.fields {
                 let value = resolved(field.after, ids)
                 written[field.field] = value
@@ -111,7 +111,7 @@ struct TestServerApplier {
         return links
     }
 
-    private func resolved(_ value: PlanValue, _ ids: [EntityAddress: String]) -> PlanValue {
+    private func resolved(_ value: FieldValue, _ ids: [EntityAddress: String]) -> FieldValue {
         func ref(_ ref: StashRef) -> StashRef { StashRef(id: ref.id ?? ref.address.flatMap { ids[$0] }, label: ref.label) }
         switch value {
         case .ref(let single): return .ref(ref(single))
@@ -120,23 +120,23 @@ struct TestServerApplier {
         }
     }
 
-    private func text(_ value: PlanValue) -> String {
+    private func text(_ value: FieldValue) -> String {
         switch value {
         case .string(let text), .date(let text): return text
         default: return ""
         }
     }
-    private func strings(_ value: PlanValue) -> [String] { if case .strings(let list) = value { return list } else { return [] } }
-    private func ints(_ value: PlanValue) -> [Int] {
+    private func strings(_ value: FieldValue) -> [String] { if case .strings(let list) = value { return list } else { return [] } }
+    private func ints(_ value: FieldValue) -> [Int] {
         switch value {
         case .refs(let refs): return refs.compactMap { $0.id.flatMap(Int.init) }
         case .ref(let ref): return ref.id.flatMap(Int.init).map { [$0] } ?? []
         default: return []
         }
     }
-    private func bool(_ value: PlanValue) -> Bool { if case .bool(let flag) = value { return flag } else { return false } }
+    private func bool(_ value: FieldValue) -> Bool { if case .bool(let flag) = value { return flag } else { return false } }
 
-    private func set(_ field: String, _ value: PlanValue, kind: EntityKind, id: Int, in state: inout StashState) {
+    private func set(_ field: String, _ value: FieldValue, kind: EntityKind, id: Int, in state: inout StashState) {
         switch kind {
         case .tag:
             var tag = state.tags[id] ?? TestTag(id: id, name: "")

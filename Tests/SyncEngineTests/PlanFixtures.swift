@@ -82,7 +82,7 @@ enum PlanFixtures {
         let studioRef = StashRef(id: "2", label: "emberwilde42 (Fansly)")
         let performerRef = StashRef(id: "3", label: "Ember Wilde")
         let tagRef = StashRef(id: "4", label: "latex")
-        func mediaFields(_ title: String, code: String) -> [String: PlanValue] {
+        func mediaFields(_ title: String, code: String) -> [String: FieldValue] {
             ["title": .string(title), "code": .string(code), "date": .string("2023-07-17"), "studio_id": .ref(studioRef),
              "performer_ids": .refs([performerRef]), "tag_ids": .refs([tagRef]), "organized": .bool(false)]
         }

@@ -23,7 +23,7 @@ final class RuleOwnershipPlanTests: XCTestCase {
         return desired
     }
 
-    private func link(_ address: String, _ id: String, _ fields: [String: PlanValue]) -> (EntityAddress, SyncLink) {
+    private func link(_ address: String, _ id: String, _ fields: [String: FieldValue]) -> (EntityAddress, SyncLink) {
         let address = PlanFixtures.address(address)
         return (address, SyncLink(address: address, stashId: id, writtenFields: fields, writtenAt: Date(timeIntervalSince1970: 0)))
     }

@@ -68,8 +68,8 @@ final class SyncStateTests: XCTestCase {
     }
 
     func testHashIsCanonical() {
-        let a: [String: PlanValue] = ["b": .int(1), "a": .strings(["x", "y"])]
-        let b: [String: PlanValue] = ["a": .strings(["x", "y"]), "b": .int(1)]
+        let a: [String: FieldValue] = ["b": .int(1), "a": .strings(["x", "y"])]
+        let b: [String: FieldValue] = ["a": .strings(["x", "y"]), "b": .int(1)]
         XCTAssertEqual(SyncState.hash(a), SyncState.hash(b))
         XCTAssertNotEqual(SyncState.hash(a), SyncState.hash(["a": .strings(["y", "x"]), "b": .int(1)]))
         XCTAssertEqual(SyncState.hash(a).count, 64)

@@ -3,32 +3,32 @@ import Yams
 
 /// What fansly-stash takes from the downloader's own configuration: `config.yaml` (v0.13+) or an
 /// older `config.ini`. Only the database and the download folder are read; nothing is written.
-public struct DownloaderConfig: Sendable, Hashable {
+struct DownloaderConfig: Sendable, Hashable {
     /// The `postgres:` section (or `[Postgres]` / legacy `[Options]` pg_* keys); nil in a SQLite-era file.
-    public struct Postgres: Sendable, Hashable {
-        public var host: String?
-        public var port: Int?
-        public var database: String?
-        public var user: String?
+    struct Postgres: Sendable, Hashable {
+        var host: String?
+        var port: Int?
+        var database: String?
+        var user: String?
         var password: String?
     }
 
     /// Absolute path of the configuration file.
-    public var path: String
-    public var postgres: Postgres?
+    var path: String
+    var postgres: Postgres?
     /// `metadata_db_file` of SQLite-era (v0.10) configurations, absolute.
-    public var metadataDatabaseFile: String?
+    var metadataDatabaseFile: String?
     /// `download_directory`, absolute (`Local_directory` is the folder the downloader runs in,
     /// which is where its configuration lives).
-    public var downloadDirectory: String?
+    var downloadDirectory: String?
 
     /// True for names the downloader gives its configuration (`*.yaml`, `*.yml`, `*.ini`).
-    public static func isConfigFile(_ path: String) -> Bool {
+    static func isConfigFile(_ path: String) -> Bool {
         ["yaml", "yml", "ini"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 
     /// Reads `path`. - Throws: `MetadataError.fileNotFound`, `.invalidConfig`.
-    public static func load(path: String) throws -> DownloaderConfig {
+    static func load(path: String) throws -> DownloaderConfig {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {

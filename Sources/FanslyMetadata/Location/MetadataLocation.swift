@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which backend holds the metadata.
 public enum MetadataLocation: Sendable, Hashable {

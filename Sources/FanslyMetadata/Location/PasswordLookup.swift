@@ -3,34 +3,34 @@ import Foundation
 /// Finds the password of a PostgreSQL endpoint that did not bring one, in the order the downloader
 /// and libpq use: `$FANSLY_PG_PASSWORD` (the downloader's variable), `$PGPASSWORD`, then the
 /// password file (`$PGPASSFILE`, default `~/.pgpass`).
-public struct PasswordLookup: Sendable {
-    public var environment: [String: String]
-    public var homeDirectory: String
+struct PasswordLookup: Sendable {
+    var environment: [String: String]
+    var homeDirectory: String
     /// Why a password file was skipped (world-readable, unreadable): shown as warnings.
-    public private(set) var warnings: [String] = []
+    private(set) var warnings: [String] = []
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+    init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 homeDirectory: String = NSHomeDirectory()) {
         self.environment = environment; self.homeDirectory = homeDirectory
     }
 
     /// The variable the downloader reads its password from; wins over its config file's pg_password.
-    public static let downloaderVariable = "FANSLY_PG_PASSWORD"
+    static let downloaderVariable = "FANSLY_PG_PASSWORD"
 
     /// `$FANSLY_PG_PASSWORD`, when set and not empty.
-    public func downloaderPassword() -> (String, PasswordSource)? {
+    func downloaderPassword() -> (String, PasswordSource)? {
         guard let value = environment[Self.downloaderVariable], !value.isEmpty else { return nil }
         return (value, .environment(Self.downloaderVariable))
     }
 
     /// `$PGPASSWORD`, then the password file's first matching line.
-    public mutating func fallbackPassword(for endpoint: PostgresEndpoint) -> (String, PasswordSource)? {
+    mutating func fallbackPassword(for endpoint: PostgresEndpoint) -> (String, PasswordSource)? {
         if let value = environment["PGPASSWORD"], !value.isEmpty { return (value, .environment("PGPASSWORD")) }
         return passwordFile(for: endpoint)
     }
 
     /// Fills `endpoint.password` when it has none: `$FANSLY_PG_PASSWORD`, `$PGPASSWORD`, password file.
-    public mutating func complete(_ endpoint: PostgresEndpoint) -> PostgresEndpoint {
+    mutating func complete(_ endpoint: PostgresEndpoint) -> PostgresEndpoint {
         guard endpoint.password == nil else { return endpoint }
         var result = endpoint
         if let (password, source) = downloaderPassword() ?? fallbackPassword(for: endpoint) {
@@ -41,7 +41,7 @@ public struct PasswordLookup: Sendable {
     }
 
     /// The password file's path: `$PGPASSFILE`, else `~/.pgpass`.
-    public var passwordFilePath: String {
+    var passwordFilePath: String {
         if let path = environment["PGPASSFILE"], !path.isEmpty { return path }
         return (homeDirectory as NSString).appendingPathComponent(".pgpass")
     }

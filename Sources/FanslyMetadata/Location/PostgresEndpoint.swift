@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a PostgreSQL connection negotiates TLS, as libpq's `sslmode` names it.
 public enum PostgresSSLMode: String, Sendable, Hashable, Codable, CaseIterable {

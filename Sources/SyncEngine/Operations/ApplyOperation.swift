@@ -31,7 +31,7 @@ public struct ApplyOperation: Sendable {
             do {
                 // The header first: a plan of another format version or a stale one is refused before
                 // its changes are read; then every change is checked before anything is sent.
-                let saved = try SavedPlan.open(path: path)
+                let saved = try PlanFileReader.open(path: path)
                 // The Stash to write to is the plan's, unless told otherwise (then the plan is stale).
                 let stashURL = request.stash?.description ?? saved.inputs.stashURL
                 try PlanStaleness.verify(saved.inputs, path: path, stashURL: stashURL)

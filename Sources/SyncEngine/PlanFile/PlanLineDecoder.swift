@@ -2,35 +2,68 @@ import FanslyMetadata
 import Foundation
 import MappingRules
 
-/// Decodes one change of a plan document (one line of it) from its UTF-8 bytes, into what
-/// `JSONDecoder` would make of it.
+/// Reads a plan file's change and unmatched lines (what `PlanLineEncoder` writes) from their UTF-8
+/// bytes. Well-formed JSON with keys in any order, whitespace, escapes and unknown keys is read; a
+/// line that is not a change (or not an unmatched file) throws `Malformed`, saying what was
+/// expected where.
 ///
 /// Hand-written rather than `JSONDecoder` for speed: the decoder reads plan changes at about
 /// 20 MB/s (5 s of CPU for the 100 MB plan of the benchmark database), and `apply` reads every
-/// change twice (checking all of them before anything is sent, then one phase at a time). This
-/// parser accepts the plain JSON the plan writer produces, and any other well-formed change with
-/// keys in any order, whitespace and escapes; anything it is unsure of (a type mismatch, a missing
-/// key, invalid UTF-8, numbers with fractions…) makes it return nil, and the caller decodes that
-/// line with `JSONDecoder`, which then gives the same result or the same error as before.
-struct PlanJSONReader {
+/// change twice (checking all of them before anything is sent, then one phase at a time).
+///
+/// (Over 400 lines: a small JSON reader and the plan types it builds, which only make sense together.)
+struct PlanLineDecoder {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
 
-    private struct Unsure: Error {}
+    /// What is wrong with a line, and at which byte of it.
+    struct Malformed: Error, CustomStringConvertible {
+        var message: String
+        var offset: Int
+        var description: String { "\(message) (at byte \(offset + 1) of the line)" }
+    }
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    /// The change in `bytes`, or nil when only `JSONDecoder` can tell (including every error).
-    static func change(in bytes: UnsafeBufferPointer<UInt8>) -> PlannedChange? {
-        var reader = PlanJSONReader(bytes)
-        guard let change = try? reader.change() else { return nil }
-        reader.skipWhitespace()
-        return reader.position == bytes.count ? change : nil
+    /// The change of a `{"change":{…}}` line.
+    static func change(inLine bytes: UnsafeBufferPointer<UInt8>) throws -> PlannedChange {
+        try whole(bytes) { try $0.wrapped("change") { try $0.change() } }
     }
 
-    /// `change(in:)` for `Data`.
-    static func change(in data: Data) -> PlannedChange? {
-        data.withUnsafeBytes { change(in: $0.bindMemory(to: UInt8.self)) }
+    /// The unmatched file of an `{"unmatched":{…}}` line.
+    static func unmatched(inLine bytes: UnsafeBufferPointer<UInt8>) throws -> UnmatchedMedia {
+        try whole(bytes) { try $0.wrapped("unmatched") { try $0.unmatched() } }
+    }
+
+    /// `change(inLine:)` for bytes in `Data`.
+    static func change(inLine data: Data) throws -> PlannedChange {
+        try data.withUnsafeBytes { try change(inLine: $0.bindMemory(to: UInt8.self)) }
+    }
+
+    /// `unmatched(inLine:)` for bytes in `Data`.
+    static func unmatched(inLine data: Data) throws -> UnmatchedMedia {
+        try data.withUnsafeBytes { try unmatched(inLine: $0.bindMemory(to: UInt8.self)) }
+    }
+
+    private static func whole<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout PlanLineDecoder) throws -> T) throws -> T {
+        var reader = PlanLineDecoder(bytes)
+        let value = try read(&reader)
+        reader.skipWhitespace()
+        guard reader.position == bytes.count else { throw reader.failure("text after the object") }
+        return value
+    }
+
+    private func failure(_ message: String) -> Malformed { Malformed(message: message, offset: position) }
+
+    /// `{"<key>": value}`, the value read by `read`.
+    private mutating func wrapped<T>(_ key: String, _ read: (inout PlanLineDecoder) throws -> T) throws -> T {
+        var value: T?
+        try object { reader, found in
+            guard found == key else { throw reader.failure("expected \"\(key)\", found \"\(found)\"") }
+            value = try read(&reader)
+        }
+        guard let value else { throw failure("expected {\"\(key)\": …}") }
+        return value
     }
 
     // MARK: - Plan types
@@ -53,13 +86,15 @@ struct PlanJSONReader {
             default: try reader.skipValue()
             }
         }
-        guard let address, let action, let fields, let drift, let match, let source else { throw Unsure() }
+        guard let address, let action, let fields, let drift, let match, let source else {
+            throw failure("a change needs address, action, fields, drift, match and source")
+        }
         return PlannedChange(address: address, action: action, reason: reason, detail: detail, stashId: stashId,
                              fields: fields, drift: drift, match: match, creator: creator, source: source)
     }
 
     private mutating func fieldChange() throws -> FieldChange {
-        var field: String?, before: PlanValue?, after: PlanValue?, operation: FieldOperation?
+        var field: String?, before: FieldValue?, after: FieldValue?, operation: FieldOperation?
         try object { reader, key in
             switch key {
             case "field": field = try reader.string()
@@ -69,7 +104,7 @@ struct PlanJSONReader {
             default: try reader.skipValue()
             }
         }
-        guard let field, let before, let after, let operation else { throw Unsure() }
+        guard let field, let before, let after, let operation else { throw failure("a field needs field, before, after and operation") }
         return FieldChange(field: field, before: before, after: after, operation: operation)
     }
 
@@ -83,16 +118,16 @@ struct PlanJSONReader {
             default: try reader.skipValue()
             }
         }
-        guard let field, let written, let current else { throw Unsure() }
+        guard let field, let written, let current else { throw failure("a drift needs field, written and current") }
         return FieldDrift(field: field, written: written, current: current)
     }
 
-    /// One of the tagged forms; extra keys and anything unusual are left to `JSONDecoder`.
-    private mutating func planValue() throws -> PlanValue {
+    /// `null` or an object with exactly one of the tagged forms.
+    private mutating func planValue() throws -> FieldValue {
         if isNull() { return .null }
-        var value: PlanValue?
+        var value: FieldValue?
         try object { reader, key in
-            guard value == nil else { throw Unsure() }
+            guard value == nil else { throw reader.failure("a value has exactly one key") }
             switch key {
             case "string": value = .string(try reader.string())
             case "int": value = .int(Int(try reader.integer()))
@@ -101,10 +136,10 @@ struct PlanJSONReader {
             case "strings": value = .strings(try reader.array { try $0.string() })
             case "ref": value = .ref(try reader.stashRef())
             case "refs": value = .refs(try reader.array { try $0.stashRef() })
-            default: throw Unsure()
+            default: throw reader.failure("unknown value kind \"\(key)\"")
             }
         }
-        guard let value else { throw Unsure() }
+        guard let value else { throw failure("a value has exactly one key") }
         return value
     }
 
@@ -140,24 +175,47 @@ struct PlanJSONReader {
         if let code { return .code(code) }
         if let fileMediaId { return .fileMediaId(fileMediaId) }
         if let hint { return .stashIdHint(hint) }
-        throw Unsure()
+        throw failure("a match key needs name, url, code, file_media_id or stash_id_hint")
+    }
+
+    private mutating func unmatched() throws -> UnmatchedMedia {
+        var address: EntityAddress?, creator: String?, fileMediaId: FanslyID?, lookedFor: [String]?, reason: String?
+        var stashPaths: [String]?
+        try object { reader, key in
+            switch key {
+            case "address": address = try reader.address()
+            case "creator": creator = try reader.optionalString()
+            case "file_media_id": fileMediaId = try reader.integer()
+            case "looked_for": lookedFor = try reader.array { try $0.string() }
+            case "reason": reason = try reader.string()
+            case "stash_paths": stashPaths = reader.isNull() ? nil : try reader.array { try $0.string() }
+            default: try reader.skipValue()
+            }
+        }
+        guard let address, let fileMediaId, let lookedFor, let reason else {
+            throw failure("an unmatched file needs address, file_media_id, looked_for and reason")
+        }
+        return UnmatchedMedia(address: address, creator: creator, fileMediaId: fileMediaId, lookedFor: lookedFor,
+                              reason: reason, stashPaths: stashPaths)
     }
 
     private mutating func address() throws -> EntityAddress {
-        guard let address = EntityAddress(try string()) else { throw Unsure() }
+        let text = try string()
+        guard let address = EntityAddress(text) else { throw failure("\"\(text)\" is not an entity address") }
         return address
     }
 
     private mutating func enumeration<T: RawRepresentable>(_ type: T.Type) throws -> T where T.RawValue == String {
-        guard let value = T(rawValue: try string()) else { throw Unsure() }
+        let text = try string()
+        guard let value = T(rawValue: text) else { throw failure("\"\(text)\" is not a \(T.self)") }
         return value
     }
 
     // MARK: - JSON
 
     /// Calls `member` for each key of an object, positioned at its value (which `member` must read).
-    /// A repeated key is left to `JSONDecoder`.
-    private mutating func object(_ member: (inout PlanJSONReader, String) throws -> Void) throws {
+    /// A repeated key is refused.
+    private mutating func object(_ member: (inout PlanLineDecoder, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if peek() == UInt8(ascii: "}") { position += 1; return }
@@ -165,7 +223,7 @@ struct PlanJSONReader {
         while true {
             skipWhitespace()
             let key = try string()
-            guard !seen.contains(key) else { throw Unsure() }
+            guard !seen.contains(key) else { throw failure("\"\(key)\" appears twice") }
             seen.append(key)
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
@@ -175,12 +233,12 @@ struct PlanJSONReader {
             switch next() {
             case UInt8(ascii: ","): continue
             case UInt8(ascii: "}"): return
-            default: throw Unsure()
+            default: throw failure("expected ',' or '}'")
             }
         }
     }
 
-    private mutating func array<T>(_ element: (inout PlanJSONReader) throws -> T) throws -> [T] {
+    private mutating func array<T>(_ element: (inout PlanLineDecoder) throws -> T) throws -> [T] {
         try expect(UInt8(ascii: "["))
         skipWhitespace()
         var items: [T] = []
@@ -192,7 +250,7 @@ struct PlanJSONReader {
             switch next() {
             case UInt8(ascii: ","): continue
             case UInt8(ascii: "]"): return items
-            default: throw Unsure()
+            default: throw failure("expected ',' or ']'")
             }
         }
     }
@@ -212,7 +270,7 @@ struct PlanJSONReader {
     private mutating func bool() throws -> Bool {
         if matches("true") { return true }
         if matches("false") { return false }
-        throw Unsure()
+        throw failure("expected true or false")
     }
 
     private mutating func matches(_ word: StaticString) -> Bool {
@@ -223,7 +281,7 @@ struct PlanJSONReader {
         return true
     }
 
-    /// A whole number (no fraction or exponent: those are left to `JSONDecoder`).
+    /// A whole number (no fraction or exponent: plan numbers are ids and counts).
     private mutating func integer() throws -> Int64 {
         let negative = peek() == UInt8(ascii: "-")
         if negative { position += 1 }
@@ -232,18 +290,20 @@ struct PlanJSONReader {
         while let byte = peek(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
             let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-            guard !overflow1 && !overflow2 else { throw Unsure() }
+            guard !overflow1 && !overflow2 else { throw failure("number too large") }
             magnitude = sum
             position += 1
         }
         let digits = position - start
-        guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { throw Unsure() }
-        if let byte = peek(), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") { throw Unsure() }
+        guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { throw failure("expected a whole number") }
+        if let byte = peek(), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            throw failure("expected a whole number")
+        }
         if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { throw Unsure() }
+            guard magnitude <= UInt64(Int64.max) + 1 else { throw failure("number too large") }
             return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
         }
-        guard magnitude <= UInt64(Int64.max) else { throw Unsure() }
+        guard magnitude <= UInt64(Int64.max) else { throw failure("number too large") }
         return Int64(magnitude)
     }
 
@@ -256,11 +316,11 @@ struct PlanJSONReader {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") { plain = false; position += 2; continue }
-            if byte < 0x20 { throw Unsure() }
+            if byte < 0x20 { throw failure("control character in a string") }
             if byte >= 0x80 { ascii = false }
             position += 1
         }
-        guard position < bytes.count else { throw Unsure() }
+        guard position < bytes.count else { throw failure("unterminated string") }
         let end = position
         position += 1
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
@@ -271,13 +331,13 @@ struct PlanJSONReader {
         return try unescape(raw)
     }
 
-    /// `bytes` as a string when they are valid UTF-8 (`JSONDecoder` refuses anything else).
+    /// `bytes` as a string when they are valid UTF-8.
     private static func validated<Bytes: Collection>(_ bytes: Bytes) throws -> String where Bytes.Element == UInt8 {
         if #available(macOS 15, *) {
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw Unsure() }
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw Malformed(message: "invalid UTF-8", offset: 0) }
             return text
         }
-        guard let text = String(bytes: bytes, encoding: .utf8) else { throw Unsure() }
+        guard let text = String(bytes: bytes, encoding: .utf8) else { throw Malformed(message: "invalid UTF-8", offset: 0) }
         return text
     }
 
@@ -286,7 +346,7 @@ struct PlanJSONReader {
         out.reserveCapacity(raw.count)
         var index = 0
         func hex4(_ at: Int) throws -> UInt32 {
-            guard at + 4 <= raw.count else { throw Unsure() }
+            guard at + 4 <= raw.count else { throw failure("invalid escape in a string") }
             var value: UInt32 = 0
             for byte in raw[at..<at + 4] {
                 let digit: UInt8
@@ -294,7 +354,7 @@ struct PlanJSONReader {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
                 case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
                 case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw Unsure()
+                default: throw failure("invalid escape in a string")
                 }
                 value = value << 4 | UInt32(digit)
             }
@@ -303,7 +363,7 @@ struct PlanJSONReader {
         while index < raw.count {
             let byte = raw[index]
             guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
-            guard index + 1 < raw.count else { throw Unsure() }
+            guard index + 1 < raw.count else { throw failure("invalid escape in a string") }
             let escape = raw[index + 1]
             index += 2
             switch escape {
@@ -317,16 +377,16 @@ struct PlanJSONReader {
                 var scalar = try hex4(index)
                 index += 4
                 if (0xD800...0xDBFF).contains(scalar) {
-                    // A surrogate pair; a lone surrogate is left to JSONDecoder.
-                    guard index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u") else { throw Unsure() }
+                    // A surrogate pair; a lone surrogate is refused.
+                    guard index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u") else { throw failure("invalid escape in a string") }
                     let low = try hex4(index + 2)
-                    guard (0xDC00...0xDFFF).contains(low) else { throw Unsure() }
+                    guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid escape in a string") }
                     index += 6
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
-                guard let unicode = Unicode.Scalar(scalar) else { throw Unsure() }
+                guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid escape in a string") }
                 out.append(contentsOf: UTF8.encode(unicode)!)
-            default: throw Unsure()
+            default: throw failure("invalid escape in a string")
             }
         }
         return try Self.validated(out)
@@ -340,7 +400,7 @@ struct PlanJSONReader {
         case UInt8(ascii: "["): _ = try array { try $0.skipValue() }
         case UInt8(ascii: "\""): _ = try string()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
-        case UInt8(ascii: "n"): guard isNull() else { throw Unsure() }
+        case UInt8(ascii: "n"): guard isNull() else { throw failure("expected a value") }
         default: _ = try integer()
         }
     }
@@ -363,6 +423,6 @@ struct PlanJSONReader {
     }
 
     private mutating func expect(_ byte: UInt8) throws {
-        guard next() == byte else { throw Unsure() }
+        guard next() == byte else { throw failure("expected '\(Character(Unicode.Scalar(byte)))'") }
     }
 }

@@ -2,85 +2,42 @@ import FanslyMetadata
 import Foundation
 import MappingRules
 
-/// Writes the plan document (Docs/plan-format.md) as UTF-8 bytes, byte for byte what `JSONEncoder`
-/// with `[.sortedKeys, .withoutEscapingSlashes]` and `.iso8601` dates writes for each entity, laid out
-/// one change or unmatched file per line.
+/// The bytes of a plan file's change and unmatched lines (Docs/plan-format.md): each entity as one
+/// JSON object with keys in byte order, optional properties left out when nil, strings escaped as
+/// `JSONEncoder` escapes them (`/` and non-ASCII as they are).
 ///
 /// Hand-written rather than `JSONEncoder` for speed: the encoder (it has no streaming mode and no
 /// faster setting) writes 12–30 MB/s here, so the 49.5 MB offline plan of the benchmark database took
 /// 1.59 s to encode and the online one (57,303 updates with before/after) several seconds, against
-/// plan targets of 3 s and 10 s in total; this writer appends into one reusable buffer and hands it
-/// to the sink in chunks of `chunkSize` bytes. Keys are written in sorted (byte) order and optional
-/// properties are left out when nil, as the synthesized `Encodable` conformances do; `PlanInputs`
-/// writes `stash_url` as an explicit `null`. `PlanFile.foundationEncode` keeps the encoder's version,
-/// which the tests compare this writer with.
-struct PlanJSONWriter {
-    /// Bytes handed to the sink at once.
-    static let chunkSize = 256 * 1024
+/// plan targets of 3 s and 10 s in total (Docs/performance.md); this encoder appends into one reusable
+/// buffer, which `PlanFileWriter` hands on in chunks. `PlanLineDecoder` reads what it writes.
+struct PlanLineEncoder {
+    /// The bytes encoded and not yet taken.
+    private(set) var buffer: [UInt8] = []
 
-    private var buffer: [UInt8] = []
-    private let sink: (Data) throws -> Void
+    init(capacity: Int) { buffer.reserveCapacity(capacity) }
 
-    init(sink: @escaping (Data) throws -> Void) {
-        self.sink = sink
-        buffer.reserveCapacity(Self.chunkSize + 64 * 1024)
+    /// Forgets the buffered bytes, keeping the memory.
+    mutating func removeAll() { buffer.removeAll(keepingCapacity: true) }
+
+    /// Appends `bytes` as they are (a header or trailer line, a newline).
+    mutating func append<Bytes: Sequence>(contentsOf bytes: Bytes) where Bytes.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
     }
 
-    /// Writes the whole document, in the layout `PlanFile.write` documents, and flushes.
-    mutating func write(_ plan: Plan) throws {
-        raw("{\n\"changes\": [")
-        var checksum = PlanChecksum.Builder()
-        for (index, change) in plan.changes.enumerated() {
-            raw(index == 0 ? "\n  " : ",\n  ")
-            let start = buffer.count
-            write(change)
-            checksum.add(buffer[start...])
-            try flushIfFull()
-        }
-        raw(plan.changes.isEmpty ? "],\n" : "\n],\n")
-        raw("\"changes_checksum\": "); write(checksum.finish()); raw(",\n")
-        raw("\"created_at\": "); string(Self.iso8601(plan.createdAt)); raw(",\n")
-        raw("\"format_version\": "); integer(Int64(plan.formatVersion)); raw(",\n")
-        raw("\"inputs\": "); write(plan.inputs); raw(",\n")
-        if !plan.notices.isEmpty {
-            // A few short entries at most: the encoder's bytes, as `PlanFile.foundationEncode` writes them.
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            raw("\"notices\": "); buffer.append(contentsOf: try encoder.encode(plan.notices)); raw(",\n")
-        }
-        raw("\"summary\": "); write(plan.summary); raw(",\n")
-        raw("\"tool\": "); string(plan.tool); raw(",\n")
-        raw("\"unmatched\": [")
-        for (index, item) in plan.unmatched.enumerated() {
-            raw(index == 0 ? "\n  " : ",\n  ")
-            write(item)
-            try flushIfFull()
-        }
-        raw(plan.unmatched.isEmpty ? "]\n}\n" : "\n]\n}\n")
-        try flush()
+    /// `{"change":{…}}`.
+    mutating func line(_ change: PlannedChange) {
+        raw("{\"change\":"); write(change); raw("}")
     }
 
-    /// Hands what is buffered to the sink.
-    mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try sink(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    private mutating func flushIfFull() throws {
-        if buffer.count >= Self.chunkSize { try flush() }
-    }
-
-    /// `JSONEncoder`'s `.iso8601` date form (whole seconds, UTC).
-    static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+    /// `{"unmatched":{…}}`.
+    mutating func line(_ item: UnmatchedMedia) {
+        raw("{\"unmatched\":"); write(item); raw("}")
     }
 
     // MARK: - Entities (keys in byte order)
 
-    mutating func write(_ change: PlannedChange) {
+    private mutating func write(_ change: PlannedChange) {
         raw("{\"action\":"); string(change.action.rawValue)
         raw(",\"address\":"); address(change.address)
         if let creator = change.creator { raw(",\"creator\":"); string(creator) }
@@ -112,21 +69,7 @@ struct PlanJSONWriter {
         raw("}")
     }
 
-    /// `{"lines":…,"sha256":…}`.
-    mutating func write(_ checksum: PlanChecksum) {
-        raw("{\"lines\":"); string(checksum.lines)
-        raw(",\"sha256\":"); string(checksum.sha256); raw("}")
-    }
-
-    /// One change's bytes, as `write(_:)` lays it out in the document.
-    mutating func encoded(_ change: PlannedChange) -> [UInt8] {
-        let start = buffer.count
-        write(change)
-        defer { buffer.removeSubrange(start...) }
-        return Array(buffer[start...])
-    }
-
-    mutating func write(_ value: PlanValue) {
+    private mutating func write(_ value: FieldValue) {
         switch value {
         case .null: raw("null")
         case .string(let text): raw("{\"string\":"); string(text); raw("}")
@@ -145,7 +88,7 @@ struct PlanJSONWriter {
         }
     }
 
-    mutating func write(_ ref: StashRef) {
+    private mutating func write(_ ref: StashRef) {
         var separator = false
         raw("{")
         if let address = ref.address { raw("\"address\":"); self.address(address); separator = true }
@@ -154,7 +97,7 @@ struct PlanJSONWriter {
         raw("}")
     }
 
-    mutating func write(_ key: MatchKey) {
+    private mutating func write(_ key: MatchKey) {
         switch key {
         case .name(let name, let disambiguation):
             raw("{")
@@ -167,7 +110,7 @@ struct PlanJSONWriter {
         }
     }
 
-    mutating func write(_ item: UnmatchedMedia) {
+    private mutating func write(_ item: UnmatchedMedia) {
         raw("{\"address\":"); address(item.address)
         if let creator = item.creator { raw(",\"creator\":"); string(creator) }
         raw(",\"file_media_id\":"); integer(item.fileMediaId)
@@ -175,27 +118,6 @@ struct PlanJSONWriter {
         raw(",\"reason\":"); string(item.reason)
         if let paths = item.stashPaths { raw(",\"stash_paths\":"); strings(paths) }
         raw("}")
-    }
-
-    mutating func write(_ inputs: PlanInputs) {
-        raw("{\"creators\":"); strings(inputs.creators)
-        raw(",\"database\":{")
-        if let version = inputs.database.alembicVersion { raw("\"alembicVersion\":"); string(version); raw(",") }
-        raw("\"fingerprint\":"); string(inputs.database.fingerprint)
-        raw(",\"path\":"); string(inputs.database.path)
-        raw("},\"rules_files\":"); strings(inputs.rulesFiles)
-        raw(",\"rules_hash\":"); string(inputs.rulesHash)
-        raw(",\"stash_url\":")
-        if let url = inputs.stashURL { string(url) } else { raw("null") }
-        raw(",\"targets\":"); strings(inputs.targets); raw("}")
-    }
-
-    mutating func write(_ summary: PlanSummary) {
-        raw("{\"add\":"); integer(Int64(summary.add))
-        raw(",\"change\":"); integer(Int64(summary.change))
-        raw(",\"skipped\":"); integer(Int64(summary.skipped))
-        raw(",\"unchanged\":"); integer(Int64(summary.unchanged))
-        raw(",\"unmatched\":"); integer(Int64(summary.unmatched)); raw("}")
     }
 
     // MARK: - Scalars

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import SampleData
+import StashTestServer
+import SyncEngine
+
+/// `fansly-stash-bench scale`: how `plan` (and `apply`) grow from the 60,000-media sample to a
+/// 600,000-media library (issue 18), measured in one run: the release `fansly-stash` as a child
+/// process each time, so that its time and peak RSS are its own (the test server and the
+/// generators live in this process).
+struct ScaleBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Time `fansly-stash plan` (offline, online, from PostgreSQL) and `apply` on 60,000 and 600,000 media.")
+
+    @Option(help: "Creators in the small database (the 60,000-media sample).") var smallCreators = 5
+    @Option(help: "Creators in the large database (50: 600,000 media).") var largeCreators = 50
+    @Option(help: "Posts per creator, in both databases.") var postsPerCreator = 4_000
+    @Option(help: "Media per post, in both databases.") var mediaPerPost = 3
+    @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
+    @Option(help: "Folder for the generated databases, rules and plans (kept between runs).")
+    var workDir = NSTemporaryDirectory() + "fansly-stash-bench"
+    @Option(help: "A PostgreSQL superuser URL (default: $FANSLY_STASH_TEST_PG_URL); without one the PostgreSQL plans are skipped.")
+    var pgURL = ProcessInfo.processInfo.environment["FANSLY_STASH_TEST_PG_URL"] ?? ""
+    @Flag(help: "Skip the plans against the test server (and so apply).") var offlineOnly = false
+    @Option(help: "Seconds `apply` of the large plan may run before it is stopped (0: do not apply).") var applySeconds = 0.0
+
+    func run() async throws {
+        let small = try options(creators: smallCreators), large = try options(creators: largeCreators)
+        let binary = try large.binary()
+        let smallDB = try small.database(in: workDir), largeDB = try large.database(in: workDir)
+        // Both sources read with the files under the work folder, so they look for the same paths.
+        let rules = workDir + "/bench-rules.yaml"
+        try "extends: default\nsettings:\n  downloadRoot: \(workDir)\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        print("machine: \(Self.machine())")
+        print("small: \(small.counts) (\(smallDB)); large: \(large.counts) (\(largeDB))")
+
+        let offlineSmall = try plan(binary, db: smallDB, rules: rules, out: "offline-small.plan.json")
+        let offlineLarge = try plan(binary, db: largeDB, rules: rules, out: "offline-large.plan.json")
+        print("offline plan --out, small: \(offlineSmall.line)")
+        print("offline plan --out, large: \(offlineLarge.line)")
+        print("  large / small: \(format(offlineLarge.run.seconds / offlineSmall.run.seconds))× the time "
+              + "(\(format(offlineLarge.run.cpuSeconds / offlineSmall.run.cpuSeconds))× the CPU), "
+              + "\(format(Double(offlineLarge.run.peakMB) / Double(offlineSmall.run.peakMB)))× the peak RSS")
+        fflush(stdout)
+        guard !offlineOnly else { return }
+
+        let files = SampleDatabase.downloadedFiles(options: large.sample).filter { !$0.path.hasSuffix(".None") }
+        let online = try await againstTestServer(files: files) { url in
+            try plan(binary, db: largeDB, rules: rules, out: "online-large.plan.json", stash: url)
+        }
+        print("online plan --out, large (SQLite), \(files.count) files in the test server: \(online.line)")
+        fflush(stdout)
+
+        if !pgURL.isEmpty {
+            let target = try await PostgresBench.sampleDatabase(serverURL: pgURL, options: large, shape: .migrated)
+            let pgFiles = SamplePostgres.downloadedFiles(options: large.sample, shape: .migrated).filter { !$0.path.hasSuffix(".None") }
+            let pgOffline = try plan(binary, db: target.url, rules: rules, out: "offline-large-pg.plan.json")
+            print("offline plan --out, large (PostgreSQL \(target)): \(pgOffline.line)")
+            let pgOnline = try await againstTestServer(files: pgFiles) { url in
+                try plan(binary, db: target.url, rules: rules, out: "online-large-pg.plan.json", stash: url)
+            }
+            print("online plan --out, large (PostgreSQL): \(pgOnline.line)")
+            fflush(stdout)
+        } else {
+            print("PostgreSQL: skipped (no --pg-url or FANSLY_STASH_TEST_PG_URL)")
+        }
+
+        if applySeconds > 0 { try await apply(binary, db: largeDB, rules: rules, files: files) }
+    }
+
+    /// One timed `plan --out` and what the server saw.
+    struct Measured {
+        var run: ChildProcess
+        var requests: Int?
+        var summary: String
+
+        var line: String {
+            "\(String(format: "%.2f", run.seconds)) s (CPU \(String(format: "%.2f", run.cpuSeconds)) s), peak RSS \(run.peakMB) MB"
+                + (requests.map { ", \($0) HTTP requests" } ?? "") + "; \(summary)"
+        }
+    }
+
+    private func plan(_ binary: String, db: String, rules: String, out: String, stash: String? = nil) throws -> Measured {
+        let path = workDir + "/" + out
+        let arguments = ["plan", "--db", db, "--rules", rules, "--out", path, "--no-color"] + (stash.map { ["--stash-url", $0] } ?? [])
+        let run = try ChildProcess.run(binary, arguments, environment: ["STASH_URL": ""], in: workDir)
+        guard run.status == 0 else { throw ValidationError("plan \(out) failed (exit \(run.status)): \(run.stderr.suffix(2000))") }
+        return Measured(run: run, requests: nil, summary: try Self.summary(ofPlan: path))
+    }
+
+    /// Runs `body` against a fresh test server seeded with `files` (under the work folder) and
+    /// adds the requests it received.
+    private func againstTestServer(files: [SampleFile], _ body: (String) throws -> Measured) async throws -> Measured {
+        let server = StashTestServer()
+        server.seed(paths: files.map { workDir + "/" + $0.path })
+        try await server.start()
+        server.resetCounters()
+        do {
+            var measured = try body(server.baseURL.absoluteString)
+            measured.requests = server.requestCount
+            await server.stop()
+            return measured
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// `apply` of the large online plan against a test server seeded as for the plan, for at most
+    /// `applySeconds`: requests per changed item and peak memory.
+    private func apply(_ binary: String, db: String, rules: String, files: [SampleFile]) async throws {
+        let server = StashTestServer()
+        server.seed(paths: files.map { workDir + "/" + $0.path })
+        try await server.start()
+        defer { Task { await server.stop() } }
+        let planPath = workDir + "/apply-large.plan.json", statePath = workDir + "/apply-state.sqlite3"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+        let url = server.baseURL.absoluteString
+        let plan = try ChildProcess.run(binary, ["plan", "--db", db, "--rules", rules, "--stash-url", url, "--out", planPath, "--no-color"],
+                                        environment: [:], in: workDir)
+        guard plan.status == 0 else { throw ValidationError("plan for apply failed: \(plan.stderr.suffix(2000))") }
+        server.resetCounters()
+        let apply = try ChildProcess.run(binary, ["apply", planPath, "--state", statePath, "--json"], environment: [:], in: workDir,
+                                         timeout: applySeconds)
+        let requests = server.requestCount
+        await server.stop()
+        let written = try Self.changesWritten(statePath: statePath)
+        print("apply of the large online plan (\(try Self.summary(ofPlan: planPath))): "
+              + (apply.timedOut ? "stopped after \(format(apply.seconds)) s" : "\(format(apply.seconds)) s, exit \(apply.status)")
+              + " (CPU \(format(apply.cpuSeconds)) s), peak RSS \(apply.peakMB) MB, \(requests) HTTP requests, "
+              + "\(written) items recorded in the state file = 1 request per \(format(Double(written) / Double(max(requests, 1)))) items")
+    }
+
+    /// `add=… change=…`: the plan file's `"summary"` object, looked for in its first and last 64 KiB
+    /// (the file can be hundreds of megabytes).
+    static func summary(ofPlan path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "no plan file" }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        var texts: [String] = []
+        for offset in [UInt64(0), size > 1 << 16 ? size - (1 << 16) : 0] {
+            try handle.seek(toOffset: offset)
+            texts.append(String(decoding: try handle.read(upToCount: 1 << 16) ?? Data(), as: UTF8.self))
+        }
+        for text in texts {
+            guard let range = text.range(of: "\"summary\"", options: .backwards),
+                  let open = text[range.upperBound...].firstIndex(of: "{"),
+                  let close = text[open...].firstIndex(of: "}"),
+                  let object = try? JSONSerialization.jsonObject(with: Data(text[open...close].utf8)) as? [String: Int]
+            else { continue }
+            return object.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+        return "no summary found"
+    }
+
+    /// Links in the state file (one per item written), 0 when there is no state file.
+    static func changesWritten(statePath: String) throws -> Int {
+        guard FileManager.default.fileExists(atPath: statePath) else { return 0 }
+        return try SyncState(path: statePath).allLinks().count
+    }
+
+    private func options(creators: Int) throws -> LargeDatabaseOptions {
+        try LargeDatabaseOptions.parse(["--creators", String(creators), "--posts-per-creator", String(postsPerCreator),
+                                        "--media-per-post", String(mediaPerPost)] + (executable.map { ["--executable", $0] } ?? []))
+    }
+
+    /// Cores and load average, printed with the figures (other builds share this machine).
+    static func machine() -> String {
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load ?? "unknown") at start"
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.2f", value) }
+}
