@@ -38,6 +38,10 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     /// Who owns which post and attachment (the schema has no index for it), read on first use;
     /// shared with the readers, which read the same snapshot.
     private let owners: OwnerIndexCache
+    /// The creators' ids, read at most once: a plan asks for them several times (creator folders,
+    /// the engine, the linkage notice), the query is costly and the snapshot cannot change them.
+    /// Guarded by `lock`.
+    private var creatorIdsInSnapshot: [FanslyID]?
 
     /// Connects, checks the schema and begins the run's snapshot.
     /// - Throws: `MetadataError` naming what is wrong and what to do.
@@ -60,6 +64,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
         endpoint = other.endpoint; identityPath = other.identityPath; downloadRoot = other.downloadRoot
         options = other.options; snapshot = other.snapshot; schema = other.schema; warnings = other.warnings
         owners = other.owners
+        creatorIdsInSnapshot = other.lock.withLock { other.creatorIdsInSnapshot }
         session = try PostgresSession.open(other.endpoint, options: other.options, snapshot: other.snapshot).session
     }
 
@@ -83,9 +88,15 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
                          fingerprint: try read { try PostgresFingerprint.compute($0) })
     }
 
-    public func creators() throws -> [CreatorSummary] { try read { try PostgresCounts(loader: $0).summaries() } }
+    public func creators() throws -> [CreatorSummary] { try read { try counts($0).summaries() } }
 
-    public func creatorAccounts() throws -> [Account] { try read { try PostgresCounts(loader: $0).accounts() } }
+    public func creatorAccounts() throws -> [Account] { try read { try counts($0).accounts() } }
+
+    /// Counts that know the creators' ids (read once per snapshot); call with `lock` held.
+    private func counts(_ loader: PostgresRecordLoader) throws -> PostgresCounts {
+        if creatorIdsInSnapshot == nil { creatorIdsInSnapshot = try PostgresCounts(loader: loader).creatorIds() }
+        return PostgresCounts(loader: loader, knownCreatorIds: creatorIdsInSnapshot)
+    }
 
     public func summary(creator: FanslyID) throws -> CreatorSummary {
         guard let summary = try read({ try PostgresCounts(loader: $0).summaries(for: [creator]) }).first else {
@@ -106,7 +117,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
                 SELECT id FROM accounts WHERE lower(username) = lower($1) ORDER BY username = $1 DESC, id LIMIT 1
                 """, binds) { found = $0.int64(0) }
             if let found, let account = try loader.accounts(ids: [found])[found] { return account }
-            let creators = try PostgresCounts(loader: loader).creatorUsernames()
+            let creators = try counts(loader).creatorUsernames()
             throw MetadataError.unknownCreator(name: name, path: displayName,
                                                suggestions: Suggestions.closest(to: handle, in: creators), creators: creators)
         }
