@@ -17,7 +17,11 @@ public final class StashSessionCookie: @unchecked Sendable, CustomStringConverti
 
     /// Takes the value of a `Set-Cookie` header naming this cookie (other cookies are ignored;
     /// an expiring one, `Max-Age=0` or an empty value, is not taken).
-    func refresh(fromSetCookie header: String) {
+    ///
+    /// `renewing` is the `Cookie` header the answered request was sent with: answers to concurrent
+    /// requests arrive in any order, and an older renewal arriving after a newer one must not put
+    /// back a value the server has already retired. Nil takes the value unconditionally.
+    func refresh(fromSetCookie header: String, renewing sent: String? = nil) {
         for cookie in Self.split(header) {
             let attributes = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let pair = attributes.first, let equals = pair.firstIndex(of: "=") else { continue }
@@ -25,7 +29,10 @@ public final class StashSessionCookie: @unchecked Sendable, CustomStringConverti
             let newValue = String(pair[pair.index(after: equals)...])
             let expires = attributes.dropFirst().contains { $0.lowercased() == "max-age=0" || $0.lowercased().hasPrefix("max-age=-") }
             guard !newValue.isEmpty, !expires else { continue }
-            lock.withLock { value = newValue }
+            lock.withLock {
+                if let sent, sent != "\(name)=\(value)" { return }
+                value = newValue
+            }
         }
     }
 

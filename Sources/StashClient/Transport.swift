@@ -131,14 +131,15 @@ final class GraphQLTransport: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         if let key = configuration.apiKey { request.headers.add(name: "ApiKey", value: key.value) }
-        if let cookie = configuration.sessionCookie { request.headers.add(name: "Cookie", value: cookie.header) }
+        let sentCookie = configuration.sessionCookie?.header
+        if let sentCookie { request.headers.add(name: "Cookie", value: sentCookie) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             // The deadline here is a backstop; `send`'s race enforces `timeout` over the body too.
             let response = try await http.execute(request, deadline: .now() + Self.timeAmount(configuration.timeout) + .seconds(1))
             // Stash renews a plugin's session cookie in its answers; a long apply must follow it.
             if let cookie = configuration.sessionCookie {
-                for setCookie in response.headers["Set-Cookie"] { cookie.refresh(fromSetCookie: setCookie) }
+                for setCookie in response.headers["Set-Cookie"] { cookie.refresh(fromSetCookie: setCookie, renewing: sentCookie) }
             }
             let buffer = try await response.body.collect(upTo: Self.maximumAnswerBytes)
             return .success((Int(response.status.code), Data(buffer.readableBytesView)))
