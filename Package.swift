@@ -1,14 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Swift 6 language mode with the two upcoming features Hummingbird enables: an import is internal unless
-/// written `public import` (a module's surface names what it exposes), and a member is visible only in files
-/// that import its module.
-let swift6: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
-    .enableUpcomingFeature("InternalImportsByDefault"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-]
 
 let package = Package(
     name: "fansly-stash",
@@ -52,7 +44,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             // The downloader's config.yaml (`--db config.yaml`).
             .product(name: "Yams", package: "Yams"),
-        ], swiftSettings: swift6),
+        ]),
         // Rule model, YAML loading, template language and the mapping engine.
         // `Rules` links to the repository's rules/ folder: the shipped rules and their JSON Schema, compiled
         // into the binary (EmbeddedRules.swift) so the installed tool finds them from any directory.
@@ -62,7 +54,7 @@ let package = Package(
         ], resources: [
             .embedInCode("Rules/default.yaml"),
             .embedInCode("Rules/fansly-stash-rules.schema.json"),
-        ], swiftSettings: swift6),
+        ]),
         // GraphQL over HTTP for Stash: typed inputs, batching, auth, retries.
         .target(name: "StashClient", dependencies: [
             .product(name: "Logging", package: "swift-log"),
@@ -71,7 +63,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
-        ], swiftSettings: swift6),
+        ]),
         // glibc's mallopt/malloc_trim through <malloc.h>, for SyncEngine's GlibcMalloc (no-ops elsewhere).
         .target(name: "CGlibcMalloc"),
         // Matching, diff, plan file, BatchProcessor, SyncState, SyncMonitor; plan and apply as operations.
@@ -95,7 +87,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: swift6),
+        ]),
         .executableTarget(name: "fansly-sample", dependencies: [
             "SampleData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -106,7 +98,7 @@ let package = Package(
             .product(name: "FlyingSocks", package: "FlyingFox"),
             .product(name: "GraphQL", package: "GraphQL"),
             .product(name: "OrderedCollections", package: "swift-collections"),
-        ], swiftSettings: swift6),
+        ]),
         .executableTarget(name: "fansly-stash-bench", dependencies: [
             "FanslyMetadata", "MappingRules", "StashClient", "SyncEngine", "SampleData", "StashTestServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -118,17 +110,27 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-        ], swiftSettings: swift6),
+        ]),
         .testTarget(name: "FanslyMetadataTests", dependencies: ["FanslyMetadata", "SampleData", "PostgresTestSupport",
-            .product(name: "GRDB", package: "GRDB.swift")]),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MappingRulesTests", dependencies: ["MappingRules", "FanslyMetadata", "SampleData", "PostgresTestSupport"]),
         .testTarget(name: "StashClientTests", dependencies: ["StashClient", "StashTestServer",
-            .product(name: "GraphQL", package: "GraphQL"), .product(name: "Logging", package: "swift-log")]),
+            .product(name: "GraphQL", package: "GraphQL"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "OrderedCollections", package: "swift-collections")]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["fansly-stash", "SampleData", "StashTestServer", "PostgresTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
     ],
-    // Swift 5 mode keeps GRDB/URLSession/FlyingFox glue free of Sendable ceremony; the code is
-    // still written to be data-race free (value types across tasks, actors for shared state).
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
+
+// Every target, as Hummingbird does (the C target ignores Swift settings): an import is internal unless
+// written `public import` (a module's surface names what it exposes), and a member is visible only in files
+// that import its module.
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

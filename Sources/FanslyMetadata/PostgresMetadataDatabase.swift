@@ -35,6 +35,9 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     let schema: DatabaseSchema
     private let session: PostgresSession
     private let lock = NSLock()
+    /// Who owns which post and attachment (the schema has no index for it), read on first use;
+    /// shared with the readers, which read the same snapshot.
+    private let owners: OwnerIndexCache
 
     /// Connects, checks the schema and begins the run's snapshot.
     /// - Throws: `MetadataError` naming what is wrong and what to do.
@@ -44,6 +47,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
         self.identityPath = identityPath ?? endpoint.redactedURL
         self.downloadRoot = downloadRoot
         self.options = options
+        owners = OwnerIndexCache()
         let (session, snapshot) = try PostgresSession.open(endpoint, options: options)
         self.session = session
         self.snapshot = snapshot
@@ -55,6 +59,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     private init(sharing other: PostgresMetadataDatabase) throws {
         endpoint = other.endpoint; identityPath = other.identityPath; downloadRoot = other.downloadRoot
         options = other.options; snapshot = other.snapshot; schema = other.schema; warnings = other.warnings
+        owners = other.owners
         session = try PostgresSession.open(other.endpoint, options: other.options, snapshot: other.snapshot).session
     }
 
@@ -115,12 +120,20 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     }
 
     public func forEachPostPage(creator: FanslyID, pageSize: Int = 500, _ body: ([Post]) throws -> Void) throws {
-        let index = try read { try $0.postIndex(creator: creator) }
-        try page(pageSize: pageSize, body) { try $0.postPage(creator: creator, after: $1, limit: $2, index: index) }
+        let index = try read { loader in try loader.postIndex(creator: creator, owners: owners.index { try loader.ownerIndex() }) }
+        let ids = index.postIds ?? []
+        let size = max(1, pageSize)
+        var start = 0
+        while start < ids.count {
+            // By id: walking the table in id order would pass every other creator's posts.
+            let page = try read { try $0.postPage(ids: ids[start..<min(ids.count, start + size)], index: index) }
+            if !page.isEmpty { try body(page) }
+            start += size
+        }
     }
 
     public func forEachMessagePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Message]) throws -> Void) throws {
-        let index = try read { try $0.messageIndex(creator: creator) }
+        let index = try read { loader in try loader.messageIndex(creator: creator, owners: owners.index { try loader.ownerIndex() }) }
         try page(pageSize: pageSize, body) { try $0.messagePage(creator: creator, after: $1, limit: $2, index: index) }
     }
 

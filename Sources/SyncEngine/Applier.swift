@@ -1,6 +1,6 @@
 import FanslyMetadata
 import Foundation
-import MappingRules
+public import MappingRules
 
 /// The phases of an apply, in the order they run: ids created in one phase resolve the references
 /// of the next.

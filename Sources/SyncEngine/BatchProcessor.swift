@@ -185,11 +185,11 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
 }
 
 /// Misuse of `BatchProcessor`'s work contract.
-public enum BatchProcessorError: Error, LocalizedError, Equatable {
+enum BatchProcessorError: Error, LocalizedError, Equatable {
     /// The work closure returned fewer results than items.
     case missingResult(expected: Int, got: Int)
 
-    public var errorDescription: String? {
+    var errorDescription: String? {
         switch self {
         case .missingResult(let expected, let got):
             return "internal error: batch work returned \(got) results for \(expected) items"

@@ -22,7 +22,7 @@ extension DesiredState {
     /// for, and says so in one notice (nil when nothing was left out): an older Stash is not a
     /// failure, it just cannot hold them.
     mutating func removeCustomFields(unsupportedBy capabilities: StashCapabilities) -> PlanNotice? {
-        let prefix = StashSnapshotLoader.customFieldPrefix
+        let prefix = StashFieldCatalog.customFieldPrefix
         var leftOut: [EntityKind: Set<String>] = [:]
         for index in entities.indices {
             let kind = entities[index].address.kind

@@ -16,21 +16,21 @@ public struct DownloadRootCandidate: Sendable, Hashable {
 /// files whose names carry this database's media ids (`…_id_<n>.…`), inside folders named like a
 /// creator folder (`emberwilde42_fansly`), within Stash's libraries. It reads one page of paths
 /// per folder name, never the whole library.
-public struct DownloadRootDetector: Sendable {
-    public var client: StashClient
+struct DownloadRootDetector: Sendable {
+    var client: StashClient
     /// Tells which media ids are this database's; nil counts every media id token.
-    public var catalog: MediaCatalog?
+    var catalog: MediaCatalog?
     /// Paths read per creator folder name and media kind.
-    public var sampleSize: Int
+    var sampleSize: Int
     /// Creator folder names searched at most (the first ones, by name).
-    public var nameLimit: Int
+    var nameLimit: Int
 
-    public init(client: StashClient, catalog: MediaCatalog? = nil, sampleSize: Int = 500, nameLimit: Int = 20) {
+    init(client: StashClient, catalog: MediaCatalog? = nil, sampleSize: Int = 500, nameLimit: Int = 20) {
         self.client = client; self.catalog = catalog; self.sampleSize = max(1, sampleSize); self.nameLimit = max(1, nameLimit)
     }
 
     /// True when Stash holds any scene or image under one of `folders` (count-only finds).
-    public func holdsFiles(under folders: [String]) async throws -> Bool {
+    func holdsFiles(under folders: [String]) async throws -> Bool {
         for folder in folders {
             for kind in [StashClient.MediaKind.scenes, .images] {
                 let page = try await client.findSummaries(kind, filter: MediaFilter(path: .includesPhrase(folder + "/")), page: 1, perPage: 0)
@@ -41,7 +41,7 @@ public struct DownloadRootDetector: Sendable {
     }
 
     /// The folders holding creator folders named as in `layout`, most files first; empty when none.
-    public func candidates(layout: FolderLayout) async throws -> [DownloadRootCandidate] {
+    func candidates(layout: FolderLayout) async throws -> [DownloadRootCandidate] {
         let names = Array(layout.allNames.prefix(nameLimit))
         guard !names.isEmpty else { return [] }
         // Files outside every library are leftovers of a library removed without a clean.

@@ -1,14 +1,14 @@
 import Foundation
-import MappingRules
+public import MappingRules
 
 /// Compares field values the way Stash stores them: `""` equals null, lists that Stash keeps as
 /// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
-public enum PlanValueComparison {
+enum PlanValueComparison {
     /// Fields whose items Stash compares case-insensitively (aliases must be unique ignoring case).
-    static let caseInsensitiveLists: Set<String> = ["alias_list", "aliases"]
+    static let caseInsensitiveLists = StashFieldCatalog.caseInsensitiveLists
 
     /// True when `lhs` and `rhs` mean the same value of `field`.
-    public static func equivalent(_ lhs: FieldValue, _ rhs: FieldValue, field: String) -> Bool {
+    static func equivalent(_ lhs: FieldValue, _ rhs: FieldValue, field: String) -> Bool {
         if lhs.isEmpty && rhs.isEmpty { return true }
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)):

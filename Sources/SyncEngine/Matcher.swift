@@ -1,6 +1,6 @@
 import Foundation
-import FanslyMetadata
-import MappingRules
+public import FanslyMetadata
+public import MappingRules
 
 /// How a desired entity relates to what Stash holds.
 public enum MatchResult: Sendable, Hashable {

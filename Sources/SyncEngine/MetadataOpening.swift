@@ -1,4 +1,4 @@
-import FanslyMetadata
+public import FanslyMetadata
 import Foundation
 
 /// The one place that turns what the user gave as `--db` into an open metadata database.

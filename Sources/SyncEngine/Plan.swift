@@ -1,9 +1,8 @@
-import Foundation
-import FanslyMetadata
-import MappingRules
+public import Foundation
+public import FanslyMetadata
+public import MappingRules
 
-// CONTRACT between `plan` (producer, issue 6) and `apply` (consumer, issue 7).
-// A plan is data: apply executes exactly what is written here, after checking it is not stale.
+// A plan is data: `apply` executes exactly what `plan` wrote here, after checking it is not stale.
 
 /// A plan: every change with its address, action, before/after per field and the Stash ids
 /// involved, plus the identity of its inputs so that `apply` can refuse a stale plan. Saved and read
@@ -220,7 +219,7 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var hasChanges: Bool { add > 0 || change > 0 }
 }
 
-// CONTRACT between SyncState (owner: issue 7) and the planner (issue 6).
+// What SyncState remembers and the planner reads to tell owned fields from drift.
 
 /// What fansly-stash remembers about one address: the Stash object it maps to and what it last wrote.
 public struct SyncLink: Sendable, Hashable, Codable {

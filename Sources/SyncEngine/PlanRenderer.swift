@@ -1,3 +1,4 @@
+import FanslyMetadata
 import Foundation
 import MappingRules
 

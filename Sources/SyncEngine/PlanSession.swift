@@ -1,7 +1,7 @@
 import Foundation
 import FanslyMetadata
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// One planning run once the rules have been evaluated: narrows the desired state, reads Stash
 /// (or takes an empty, offline Stash), loads the remembered links and computes the plan.

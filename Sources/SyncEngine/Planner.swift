@@ -1,6 +1,6 @@
-import Foundation
-import FanslyMetadata
-import MappingRules
+public import Foundation
+public import FanslyMetadata
+public import MappingRules
 
 /// Narrows a plan to some creators and/or addresses (`--creator`, `--target`).
 public struct PlanSelection: Sendable, Hashable {

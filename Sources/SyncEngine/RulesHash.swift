@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// The rules' fingerprint written into plans: SHA-256 of the rule set's canonical form.
 public enum RulesHash {

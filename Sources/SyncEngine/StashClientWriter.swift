@@ -1,7 +1,7 @@
 import FanslyMetadata
 import Foundation
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// `StashWriter` over `StashClient`: each call is one aliased batch request (the client's batch size
 /// is the applier's), and `StashError`s become `WriteFailure`s that say whether a write may have
@@ -116,8 +116,8 @@ public struct StashClientWriter: StashWriter {
 
     /// Turns field maps into the client's typed inputs and sends them; inputs that cannot be built
     /// fail alone.
-    private func write<Input: Decodable & Encodable>(_ objects: [[String: FieldValue]], as type: Input.Type, kind: EntityKind,
-                                                     send: ([Input]) async -> [Result<String, StashError>]) async throws -> [WriteResult] {
+    private func write<Input: Decodable>(_ objects: [[String: FieldValue]], as type: Input.Type, kind: EntityKind,
+                                         send: ([Input]) async -> [Result<String, StashError>]) async throws -> [WriteResult] {
         var built: [(Int, Input)] = []
         var answers = [WriteResult?](repeating: nil, count: objects.count)
         for (index, fields) in objects.enumerated() {
@@ -132,71 +132,53 @@ public struct StashClientWriter: StashWriter {
         return answers.map { $0 ?? .failure(WriteFailure(.rejected, "internal error: no answer")) }
     }
 
-    private static let inputDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
-    private static let inputEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
-
-    /// Builds a typed input from Stash field names; a field the input type does not carry is an error
-    /// rather than silently dropped.
-    static func input<Input: Decodable & Encodable>(_ fields: [String: FieldValue], as type: Input.Type, kind: EntityKind) throws -> Input {
-        var object: [String: Any] = [:]
-        var custom: [String: Any] = [:]
+    /// Builds a typed input from Stash field names, checked against `StashFieldCatalog` (a field
+    /// the catalog does not know on this kind, or a value of the wrong type, is refused) and against
+    /// the input type (a field it does not carry is an error rather than silently dropped).
+    static func input<Input: Decodable>(_ fields: [String: FieldValue], as type: Input.Type, kind: EntityKind) throws -> Input {
+        let prefix = StashFieldCatalog.customFieldPrefix
+        var object: [String: InputValue] = [:]
+        var custom: [String: InputValue] = [:]
+        var unwritable: [String] = []
         for (name, value) in fields {
-            if name.hasPrefix(StashSnapshotLoader.customFieldPrefix) {
-                if value != .null { custom[String(name.dropFirst(StashSnapshotLoader.customFieldPrefix.count))] = json(value) }
-            } else {
-                object[name] = json(value)
+            if name.hasPrefix(prefix) {
+                if StashFieldCatalog.customFieldsSince(kind) == nil { unwritable.append(name) }
+                if value != .null { custom[String(name.dropFirst(prefix.count))] = InputValue(value) }
+                continue
             }
+            if name != "id" {
+                guard let field = StashFieldCatalog.field(name, of: kind) else { unwritable.append(name); continue }
+                if value != .null, !field.type.accepts(value) { throw WriteFailure(.rejected, "wrong type for \(name)") }
+            }
+            object[name] = InputValue(value)
         }
         // Creates take the map itself; updates `partial`, which keeps the keys other tools set
         // (`full` would erase them).
-        if !custom.isEmpty { object["custom_fields"] = object["id"] == nil ? custom : ["partial": custom] }
+        if !custom.isEmpty { object["custom_fields"] = object["id"] == nil ? .object(custom) : .object(["partial": .object(custom)]) }
+        let lookups = InputDecoder.Lookups()
         let input: Input
         do {
-            input = try inputDecoder.decode(Input.self, from: JSONSerialization.data(withJSONObject: object))
+            input = try InputDecoder.decode(Input.self, from: object, lookups: lookups)
         } catch let DecodingError.keyNotFound(key, _) {
-            throw WriteFailure(.rejected, "a \(kind.rawValue) needs the field \(snakeCase(key.stringValue)), which the plan does not set")
+            throw WriteFailure(.rejected, "a \(kind.rawValue) needs the field \(InputDecoder.snakeCase(key.stringValue)), which the plan does not set")
         } catch let DecodingError.dataCorrupted(context) {
-            throw WriteFailure(.rejected, "invalid value for \(context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: ".")): \(context.debugDescription)")
+            throw WriteFailure(.rejected, "invalid value for \(context.codingPath.map { InputDecoder.snakeCase($0.stringValue) }.joined(separator: ".")): \(context.debugDescription)")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw WriteFailure(.rejected, "wrong type for \(context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."))")
+            throw WriteFailure(.rejected, "wrong type for \(context.codingPath.map { InputDecoder.snakeCase($0.stringValue) }.joined(separator: "."))")
         } catch {
             throw WriteFailure(.rejected, "cannot build the \(kind.rawValue) input: \(error)")
         }
-        let sent = (try? JSONSerialization.jsonObject(with: inputEncoder.encode(input))) as? [String: Any] ?? [:]
+        // A field the input never looked up, or one whose value it cannot send (a reference without an id).
         let dropped = fields.keys.filter { name in
-            let key = name.hasPrefix(StashSnapshotLoader.customFieldPrefix) ? "custom_fields" : name
-            return sent[key] == nil && fields[name] != .null
-        }.sorted()
-        guard dropped.isEmpty else {
-            throw WriteFailure(.rejected, "fansly-stash cannot write \(dropped.joined(separator: ", ")) on a \(kind.rawValue)")
+            let key = name.hasPrefix(prefix) ? "custom_fields" : name
+            guard let value = fields[name], value != .null else { return false }
+            return !lookups.names.contains(key) || InputValue(value) == .null
+        }
+        let refused = Set(unwritable + dropped).sorted()
+        guard refused.isEmpty else {
+            throw WriteFailure(.rejected, "fansly-stash cannot write \(refused.joined(separator: ", ")) on a \(kind.rawValue)")
         }
         return input
-    }
-
-    private static func snakeCase(_ key: String) -> String {
-        key.reduce(into: "") { text, character in
-            if character.isUppercase { text += "_" + character.lowercased() } else { text.append(character) }
-        }
-    }
-
-    static func json(_ value: FieldValue) -> Any {
-        switch value {
-        case .null: return NSNull()
-        case .string(let text), .date(let text): return text
-        case .int(let number): return number
-        case .bool(let flag): return flag
-        case .strings(let items): return items
-        case .ref(let ref): return ref.id ?? NSNull()
-        case .refs(let refs): return refs.compactMap(\.id)
-        }
     }
 
     // MARK: - Errors

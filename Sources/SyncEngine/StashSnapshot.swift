@@ -1,6 +1,6 @@
 import Foundation
-import FanslyMetadata
-import MappingRules
+public import FanslyMetadata
+public import MappingRules
 
 /// One object as Stash holds it, reduced to what matching and the diff need.
 public struct StashObject: Sendable, Hashable {

@@ -1,7 +1,7 @@
 import Foundation
 import FanslyMetadata
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// Reads what the planner needs from Stash in a few large pages: every performer, studio and tag,
 /// the galleries that carry a code or URL, and the scenes and images under each creator's folders,
@@ -259,13 +259,10 @@ public struct StashSnapshotLoader: Sendable {
 
     // MARK: Stash objects → StashObject
 
-    /// Custom fields are planned as the fields `custom_fields.<name>`.
-    static let customFieldPrefix = "custom_fields."
-
     static func withCustomFields(_ custom: CustomFieldValues?, _ fields: [String: FieldValue]) -> [String: FieldValue] {
         guard let custom, !custom.values.isEmpty else { return fields }
         var all = fields
-        for (name, value) in custom.values { all[customFieldPrefix + name] = .string(value) }
+        for (name, value) in custom.values { all[StashFieldCatalog.customFieldPrefix + name] = .string(value) }
         return all
     }
 
@@ -334,7 +331,7 @@ public struct StashSnapshotLoader: Sendable {
         set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
         set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
         set("gallery_ids", .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
-        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) { set(customFieldPrefix + name, .string(value)) }
+        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) { set(StashFieldCatalog.customFieldPrefix + name, .string(value)) }
         return StashObject(kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
                            organized: media.organized, paths: media.paths)
     }

@@ -1,6 +1,6 @@
 import FanslyMetadata
-import Foundation
-import MappingRules
+public import Foundation
+public import MappingRules
 
 /// The writes `Applier` needs from Stash, in batches. `StashClientWriter` implements it over
 /// `StashClient`; fields are keyed by Stash input field name and hold `after` values whose refs
@@ -50,7 +50,7 @@ public enum WriteResult: Sendable, Hashable {
 /// Why a write failed, and what that means for trying again.
 public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
     /// What is known about the write's effect.
-    public enum Kind: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
         /// Stash refused it; nothing changed. Trying again gives the same answer.
         case rejected
         /// It may or may not have been applied (lost reply, server error mid-request). Safe to try again
@@ -63,10 +63,10 @@ public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
     }
 
     /// What is known about the write's effect.
-    public var kind: Kind
+    var kind: Kind
     /// What went wrong, for people.
     public var message: String
     /// A failure of `kind`.
-    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
     public var errorDescription: String? { message }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One failed item in a sync report.
 public struct SyncFailure: Sendable, Hashable, Codable {

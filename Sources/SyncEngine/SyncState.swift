@@ -1,8 +1,8 @@
 import Crypto
 import FanslyMetadata
-import Foundation
+public import Foundation
 import GRDB
-import MappingRules
+public import MappingRules
 import StashClient
 
 /// fansly-stash's own memory of a Stash library, in a small SQLite file apart from the downloader's

@@ -44,7 +44,7 @@ struct InspectBench: ParsableCommand {
     private func generateIfNeeded() throws {
         guard !FileManager.default.fileExists(atPath: db) else {
             print("using existing \(db)")
-            fflush(stdout)
+            fflush(nil)
             return
         }
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: db).deletingLastPathComponent(),
@@ -54,7 +54,7 @@ struct InspectBench: ParsableCommand {
                                              options: .large(creators: creators, postsPerCreator: posts / creators, mediaPerPost: mediaPerPost))
         print(String(format: "generated %@ (%d creators, %d posts, %d downloaded files) in %.2f s",
                      db, creators, posts / creators * creators, files.count, Date().timeIntervalSince(start)))
-        fflush(stdout)
+        fflush(nil)
     }
 
     private func rerunToMeasure() throws {

@@ -164,10 +164,10 @@ struct PlanBench: AsyncParsableCommand {
         server.seed(paths: SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path })
         try await server.start()
         print("test server at \(server.baseURL.absoluteString) (database \(dbPath)); interrupt to stop")
-        fflush(stdout)
+        fflush(nil)
         while true {
             try await Task.sleep(for: .seconds(10))
-            if server.requestCount > 0 { print("\(server.requestCount) requests so far"); fflush(stdout) }
+            if server.requestCount > 0 { print("\(server.requestCount) requests so far"); fflush(nil) }
         }
     }
 

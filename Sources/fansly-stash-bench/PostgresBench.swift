@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import PostgresNIO
 import SampleData
@@ -54,7 +54,7 @@ struct PostgresBench: AsyncParsableCommand {
               offline plan (--json): \(format(offline.seconds)) s (CPU \(format(offline.cpuSeconds)) s), peak RSS \(offline.peakMB) MB (\(summary(offline)))
               plan against the test server (--json): \(format(online.seconds)) s (CPU \(format(online.cpuSeconds)) s), peak RSS \(online.peakMB) MB, \(requests) HTTP requests (\(summary(online)))
             """)
-            fflush(stdout)
+            fflush(nil)
         }
     }
 
@@ -88,7 +88,7 @@ struct PostgresBench: AsyncParsableCommand {
         }
         if tables == 0 {
             print("generating \(target) (\(shape.rawValue) shape)…")
-            fflush(stdout)
+            fflush(nil)
             let start = Date()
             let files = try await SamplePostgres.write(to: target, options: options.sample, shape: shape)
             print("generated in \(String(format: "%.2f", Date().timeIntervalSince(start))) s (\(files.count) downloaded files)")

@@ -3,6 +3,8 @@ import FanslyMetadata
 import Foundation
 import MappingRules
 import SampleData
+// `timespec` as Foundation re-exports it (from CoreFoundation's headers), for `cpuNow()`.
+import CoreFoundation
 
 /// `fansly-stash-bench rules`: how fast the default rules map the large sample
 /// (20,000 posts, 60,000 media by default). Figures go to Docs/performance.md ("rules").

@@ -97,6 +97,6 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Text for people: standard output, or standard error when --json keeps standard output for the report.
     private func show(_ text: String) {
-        if json { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: ""); fflush(stdout) }
+        if json { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: ""); fflush(nil) }
     }
 }

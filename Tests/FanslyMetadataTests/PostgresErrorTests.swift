@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import PostgresNIO
 import PostgresTestSupport
 import XCTest
 @testable import FanslyMetadata

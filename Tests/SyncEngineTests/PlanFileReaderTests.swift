@@ -1,6 +1,7 @@
 import FanslyMetadata
 import Foundation
 import MappingRules
+import StashTestServer
 import XCTest
 @testable import SyncEngine
 

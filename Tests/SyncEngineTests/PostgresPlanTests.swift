@@ -1,5 +1,6 @@
 import Foundation
 import FanslyMetadata
+import MappingRules
 import PostgresTestSupport
 import XCTest
 @testable import SyncEngine

@@ -1,6 +1,6 @@
-import Foundation
-import FanslyMetadata
-import StashClient
+public import Foundation
+public import FanslyMetadata
+public import StashClient
 
 extension StarterRulesRequest {
     /// The downloader's configuration files, in the order `init` looks for them in a folder

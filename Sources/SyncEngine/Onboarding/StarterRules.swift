@@ -1,7 +1,7 @@
-import Foundation
-import FanslyMetadata
-import MappingRules
-import StashClient
+public import Foundation
+public import FanslyMetadata
+public import MappingRules
+public import StashClient
 
 /// What `fansly-stash init` is told and has found before it looks at Stash.
 public struct StarterRulesRequest: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import StashClient
+public import StashClient
 
 /// Everything an apply needs, as values: a saved plan file, or a `PlanRequest` to plan first, and
 /// how to write to Stash. `ApplyOperation` runs it.

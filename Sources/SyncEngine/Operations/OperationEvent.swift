@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a running plan or apply reports while it works: for a terminal status line, a progress bar
 /// or a Stash plugin's task progress.

@@ -1,6 +1,6 @@
 import Foundation
-import MappingRules
-import StashClient
+public import MappingRules
+public import StashClient
 
 /// Everything a plan needs, as values: what the `plan` command's flags say, or what a Stash plugin
 /// fills in. Nothing here is read from the environment or the command line; `PlanOperation` runs it.

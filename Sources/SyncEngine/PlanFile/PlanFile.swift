@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The plan file (Docs/plan-format.md): JSON Lines, one format for `plan --out`, `plan --json`,
 /// `show` and `apply`, written by `PlanFileWriter` and read by `PlanFileReader`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A plan file opened for `apply` or `show`, read a line at a time so that memory does not grow
 /// with the plan (decoded at once, the benchmark's 100 MB plan took 640 MB; read this way, 60 MB).

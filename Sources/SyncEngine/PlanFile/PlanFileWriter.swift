@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Writes a plan file (`PlanFile`) as the plan is decided: the header first, then each change and
 /// unmatched file as it is appended, then `finish` writes the trailer (counts, summary, notices,

@@ -1,13 +1,13 @@
-import Foundation
-import StashClient
+public import Foundation
+public import StashClient
 
 /// What Stash writes to a raw plugin task's standard input (its `pkg/plugin` `common.PluginInput`).
 public struct StashPluginInput: Decodable, Sendable {
     /// How to reach the Stash that started the task.
     public struct ServerConnection: Decodable, Sendable {
-        public struct Cookie: Decodable, Sendable {
-            public var name: String
-            public var value: String
+        struct Cookie: Decodable, Sendable {
+            var name: String
+            var value: String
             enum CodingKeys: String, CodingKey { case name = "Name", value = "Value" }
         }
         /// `http`, or `https` when Stash serves TLS.
@@ -15,7 +15,7 @@ public struct StashPluginInput: Decodable, Sendable {
         /// `0.0.0.0` (Stash listening on every interface) means this machine.
         public var host: String?
         public var port: Int
-        public var sessionCookie: Cookie?
+        var sessionCookie: Cookie?
         /// Stash's configuration folder.
         public var dir: String?
         /// The folder holding the plugin's manifest.
