@@ -132,22 +132,12 @@ struct ScaleBench: AsyncParsableCommand {
               + "\(written) items recorded in the state file = 1 request per \(format(Double(written) / Double(max(requests, 1)))) items")
     }
 
-    /// `add=… change=…`: the plan file's `"summary"` line, found by reading the file in 1 MiB
-    /// chunks (it sits between the changes and the unmatched list, hundreds of megabytes in).
+    /// `add=… change=…`: the summary in the plan file's end line (read through `PlanFileReader`, which
+    /// checks every line: the file can be hundreds of megabytes, gzip-compressed or not).
     static func summary(ofPlan path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "no plan file" }
-        defer { try? handle.close() }
-        let marker = Data("\n\"summary\": ".utf8)
-        var window = Data()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            window.append(chunk)
-            if let found = window.range(of: marker), let end = window[found.upperBound...].firstIndex(of: UInt8(ascii: "}")) {
-                let object = try JSONSerialization.jsonObject(with: window[found.upperBound...end]) as? [String: Int] ?? [:]
-                return object.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            }
-            window = window.suffix(4096)  // a marker split between chunks is found in the next round
-        }
-        return "no summary found"
+        let summary = try PlanFileReader.open(path: path).summary()
+        return ["add": summary.add, "change": summary.change, "skipped": summary.skipped, "unchanged": summary.unchanged,
+                "unmatched": summary.unmatched].sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
     /// Links in the state file (one per item written), 0 when there is no state file.

@@ -12,8 +12,6 @@ import Darwin
 /// slices of it by offset as from a plain plan, with memory that does not grow with the plan.
 final class PlanFileStorage: @unchecked Sendable {
     let descriptor: Int32
-    /// Whether the file on disk was gzip-compressed.
-    let wasCompressed: Bool
 
     /// Why the file cannot be read as a plan at all.
     enum Failure: Error {
@@ -21,9 +19,7 @@ final class PlanFileStorage: @unchecked Sendable {
         case gzip(GzipDecompressor.Failure)
     }
 
-    private init(descriptor: Int32, wasCompressed: Bool) {
-        self.descriptor = descriptor; self.wasCompressed = wasCompressed
-    }
+    private init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit { close(descriptor) }
 
@@ -38,7 +34,7 @@ final class PlanFileStorage: @unchecked Sendable {
             close(descriptor)
             throw Failure.unreadable("permission denied or not a file")
         }
-        let file = PlanFileStorage(descriptor: descriptor, wasCompressed: false)
+        let file = PlanFileStorage(descriptor: descriptor)
         var magic = [UInt8](repeating: 0, count: 2)
         let count = magic.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, 2, 0) }
         guard count == 2, magic == GzipDecompressor.magic else { return file }
@@ -51,7 +47,7 @@ final class PlanFileStorage: @unchecked Sendable {
         let output = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard output >= 0 else { throw Failure.unreadable("cannot make a temporary file to decompress it into") }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        let plain = PlanFileStorage(descriptor: output, wasCompressed: true)
+        let plain = PlanFileStorage(descriptor: output)
         let gzip: GzipDecompressor
         do { gzip = try GzipDecompressor() } catch { throw Failure.unreadable("zlib: \(error)") }
         var written = 0
