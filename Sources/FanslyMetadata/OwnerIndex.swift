@@ -3,7 +3,7 @@ import GRDB
 
 /// Who owns which post and attachment, read in one pass over `posts` and `attachments`.
 ///
-/// The downloader's SQLite schema has no index on `posts."accountId"`, `attachments."postId"` or
+/// The downloader's schema (SQLite and PostgreSQL alike) has no index on `posts."accountId"`, `attachments."postId"` or
 /// `attachments."messageId"`. Asking for one creator's posts or attachments therefore scans the
 /// whole table, once per creator: on a 50-creator database that is 50 scans of every attachment
 /// (with a post look-up per row), and the time grew with creators × library. This index is read
@@ -24,10 +24,18 @@ final class OwnerIndex: Sendable {
     /// (message, attachment), sorted.
     private let attachmentsByMessage: [Pair]
 
-    init(_ db: Database) throws {
-        postsByAccount = try Self.pairs(db, sql: "SELECT \"accountId\", id FROM posts")
-        attachmentsByPost = try Self.pairs(db, sql: "SELECT \"postId\", id FROM attachments WHERE \"postId\" IS NOT NULL")
-        attachmentsByMessage = try Self.pairs(db, sql: "SELECT \"messageId\", id FROM attachments WHERE \"messageId\" IS NOT NULL")
+    /// An index of these pairs, in any order.
+    init(postsByAccount: [Pair], attachmentsByPost: [Pair], attachmentsByMessage: [Pair]) {
+        self.postsByAccount = postsByAccount.sorted()
+        self.attachmentsByPost = attachmentsByPost.sorted()
+        self.attachmentsByMessage = attachmentsByMessage.sorted()
+    }
+
+    /// Reads the index from a SQLite database.
+    convenience init(_ db: Database) throws {
+        self.init(postsByAccount: try Self.pairs(db, sql: "SELECT \"accountId\", id FROM posts"),
+                  attachmentsByPost: try Self.pairs(db, sql: "SELECT \"postId\", id FROM attachments WHERE \"postId\" IS NOT NULL"),
+                  attachmentsByMessage: try Self.pairs(db, sql: "SELECT \"messageId\", id FROM attachments WHERE \"messageId\" IS NOT NULL"))
     }
 
     /// The account's post ids, ascending.
@@ -53,7 +61,6 @@ final class OwnerIndex: Sendable {
                   case .int64(let id) = (row[1] as DatabaseValue).storage else { continue }
             pairs.append(Pair(owner: owner, id: id))
         }
-        pairs.sort()
         return pairs
     }
 
@@ -79,11 +86,14 @@ final class OwnerIndexCache: @unchecked Sendable {
     private let lock = NSLock()
     private var index: OwnerIndex?
 
-    func index(_ db: Database) throws -> OwnerIndex {
+    func index(_ db: Database) throws -> OwnerIndex { try index { try OwnerIndex(db) } }
+
+    /// The index, made by `make` the first time.
+    func index(_ make: () throws -> OwnerIndex) throws -> OwnerIndex {
         lock.lock()
         defer { lock.unlock() }
         if let index { return index }
-        let made = try OwnerIndex(db)
+        let made = try make()
         index = made
         return made
     }

@@ -35,6 +35,13 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     let schema: DatabaseSchema
     private let session: PostgresSession
     private let lock = NSLock()
+    /// Who owns which post and attachment (the schema has no index for it), read on first use;
+    /// shared with the readers, which read the same snapshot.
+    private let owners: OwnerIndexCache
+    /// The creators' ids, read at most once: a plan asks for them several times (creator folders,
+    /// the engine, the linkage notice), the query is costly and the snapshot cannot change them.
+    /// Guarded by `lock`.
+    private var creatorIdsInSnapshot: [FanslyID]?
 
     /// Connects, checks the schema and begins the run's snapshot.
     /// - Throws: `MetadataError` naming what is wrong and what to do.
@@ -44,6 +51,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
         self.identityPath = identityPath ?? endpoint.redactedURL
         self.downloadRoot = downloadRoot
         self.options = options
+        owners = OwnerIndexCache()
         let (session, snapshot) = try PostgresSession.open(endpoint, options: options)
         self.session = session
         self.snapshot = snapshot
@@ -55,6 +63,8 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     private init(sharing other: PostgresMetadataDatabase) throws {
         endpoint = other.endpoint; identityPath = other.identityPath; downloadRoot = other.downloadRoot
         options = other.options; snapshot = other.snapshot; schema = other.schema; warnings = other.warnings
+        owners = other.owners
+        creatorIdsInSnapshot = other.lock.withLock { other.creatorIdsInSnapshot }
         session = try PostgresSession.open(other.endpoint, options: other.options, snapshot: other.snapshot).session
     }
 
@@ -78,9 +88,15 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
                          fingerprint: try read { try PostgresFingerprint.compute($0) })
     }
 
-    public func creators() throws -> [CreatorSummary] { try read { try PostgresCounts(loader: $0).summaries() } }
+    public func creators() throws -> [CreatorSummary] { try read { try counts($0).summaries() } }
 
-    public func creatorAccounts() throws -> [Account] { try read { try PostgresCounts(loader: $0).accounts() } }
+    public func creatorAccounts() throws -> [Account] { try read { try counts($0).accounts() } }
+
+    /// Counts that know the creators' ids (read once per snapshot); call with `lock` held.
+    private func counts(_ loader: PostgresRecordLoader) throws -> PostgresCounts {
+        if creatorIdsInSnapshot == nil { creatorIdsInSnapshot = try PostgresCounts(loader: loader).creatorIds() }
+        return PostgresCounts(loader: loader, knownCreatorIds: creatorIdsInSnapshot)
+    }
 
     public func summary(creator: FanslyID) throws -> CreatorSummary {
         guard let summary = try read({ try PostgresCounts(loader: $0).summaries(for: [creator]) }).first else {
@@ -101,7 +117,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
                 SELECT id FROM accounts WHERE lower(username) = lower($1) ORDER BY username = $1 DESC, id LIMIT 1
                 """, binds) { found = $0.int64(0) }
             if let found, let account = try loader.accounts(ids: [found])[found] { return account }
-            let creators = try PostgresCounts(loader: loader).creatorUsernames()
+            let creators = try counts(loader).creatorUsernames()
             throw MetadataError.unknownCreator(name: name, path: displayName,
                                                suggestions: Suggestions.closest(to: handle, in: creators), creators: creators)
         }
@@ -115,12 +131,20 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     }
 
     public func forEachPostPage(creator: FanslyID, pageSize: Int = 500, _ body: ([Post]) throws -> Void) throws {
-        let index = try read { try $0.postIndex(creator: creator) }
-        try page(pageSize: pageSize, body) { try $0.postPage(creator: creator, after: $1, limit: $2, index: index) }
+        let index = try read { loader in try loader.postIndex(creator: creator, owners: owners.index { try loader.ownerIndex() }) }
+        let ids = index.postIds ?? []
+        let size = max(1, pageSize)
+        var start = 0
+        while start < ids.count {
+            // By id: walking the table in id order would pass every other creator's posts.
+            let page = try read { try $0.postPage(ids: ids[start..<min(ids.count, start + size)], index: index) }
+            if !page.isEmpty { try body(page) }
+            start += size
+        }
     }
 
     public func forEachMessagePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Message]) throws -> Void) throws {
-        let index = try read { try $0.messageIndex(creator: creator) }
+        let index = try read { loader in try loader.messageIndex(creator: creator, owners: owners.index { try loader.ownerIndex() }) }
         try page(pageSize: pageSize, body) { try $0.messagePage(creator: creator, after: $1, limit: $2, index: index) }
     }
 

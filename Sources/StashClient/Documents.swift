@@ -111,29 +111,20 @@ struct MutationKind: Sendable, Hashable {
 
     static let performerCreate = MutationKind(field: "performerCreate", inputType: "PerformerCreateInput", selection: "{ id }", isIdempotent: false)
     static let performerUpdate = MutationKind(field: "performerUpdate", inputType: "PerformerUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let bulkPerformerUpdate = MutationKind(field: "bulkPerformerUpdate", inputType: "BulkPerformerUpdateInput", selection: "{ id }", isIdempotent: true)
     static let studioCreate = MutationKind(field: "studioCreate", inputType: "StudioCreateInput", selection: "{ id }", isIdempotent: false)
     static let studioUpdate = MutationKind(field: "studioUpdate", inputType: "StudioUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let bulkStudioUpdate = MutationKind(field: "bulkStudioUpdate", inputType: "BulkStudioUpdateInput", selection: "{ id }", isIdempotent: true)
     static let tagCreate = MutationKind(field: "tagCreate", inputType: "TagCreateInput", selection: "{ id }", isIdempotent: false)
     static let tagUpdate = MutationKind(field: "tagUpdate", inputType: "TagUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let bulkTagUpdate = MutationKind(field: "bulkTagUpdate", inputType: "BulkTagUpdateInput", selection: "{ id }", isIdempotent: true)
     static let galleryCreate = MutationKind(field: "galleryCreate", inputType: "GalleryCreateInput", selection: "{ id }", isIdempotent: false)
     static let galleryUpdate = MutationKind(field: "galleryUpdate", inputType: "GalleryUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let bulkGalleryUpdate = MutationKind(field: "bulkGalleryUpdate", inputType: "BulkGalleryUpdateInput", selection: "{ id }", isIdempotent: true)
     static let addGalleryImages = MutationKind(field: "addGalleryImages", inputType: "GalleryAddInput", selection: "", isIdempotent: true)
-    static let removeGalleryImages = MutationKind(field: "removeGalleryImages", inputType: "GalleryRemoveInput", selection: "", isIdempotent: true)
     static let galleryChapterCreate = MutationKind(field: "galleryChapterCreate", inputType: "GalleryChapterCreateInput", selection: "{ id }", isIdempotent: false)
     static let galleryChapterUpdate = MutationKind(field: "galleryChapterUpdate", inputType: "GalleryChapterUpdateInput", selection: "{ id }", isIdempotent: true)
     static let sceneUpdate = MutationKind(field: "sceneUpdate", inputType: "SceneUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let bulkSceneUpdate = MutationKind(field: "bulkSceneUpdate", inputType: "BulkSceneUpdateInput", selection: "{ id }", isIdempotent: true)
     static let imageUpdate = MutationKind(field: "imageUpdate", inputType: "ImageUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let bulkImageUpdate = MutationKind(field: "bulkImageUpdate", inputType: "BulkImageUpdateInput", selection: "{ id }", isIdempotent: true)
 
     static let all: [MutationKind] = [
-        performerCreate, performerUpdate, bulkPerformerUpdate, studioCreate, studioUpdate, bulkStudioUpdate,
-        tagCreate, tagUpdate, bulkTagUpdate, galleryCreate, galleryUpdate, bulkGalleryUpdate, addGalleryImages,
-        removeGalleryImages, galleryChapterCreate, galleryChapterUpdate, sceneUpdate, bulkSceneUpdate,
-        imageUpdate, bulkImageUpdate,
+        performerCreate, performerUpdate, studioCreate, studioUpdate, tagCreate, tagUpdate, galleryCreate, galleryUpdate,
+        addGalleryImages, galleryChapterCreate, galleryChapterUpdate, sceneUpdate, imageUpdate,
     ]
 }

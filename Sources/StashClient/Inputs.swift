@@ -23,30 +23,6 @@ public enum Nullable<Wrapped: Sendable & Hashable & Codable>: Sendable, Hashable
     public var value: Wrapped? { if case let .value(value) = self { return value }; return nil }
 }
 
-/// `BulkUpdateIdMode`: how a bulk update combines its list with what the object holds.
-public enum BulkUpdateMode: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Replace the list.
-    case set = "SET"
-    /// Add the items that are missing.
-    case add = "ADD"
-    /// Remove the items.
-    case remove = "REMOVE"
-}
-
-/// `BulkUpdateIds`.
-public struct BulkUpdateIds: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var mode: BulkUpdateMode
-    public init(ids: [String], mode: BulkUpdateMode) { self.ids = ids; self.mode = mode }
-}
-
-/// `BulkUpdateStrings`.
-public struct BulkUpdateStrings: Sendable, Hashable, Codable {
-    public var values: [String]
-    public var mode: BulkUpdateMode
-    public init(values: [String], mode: BulkUpdateMode) { self.values = values; self.mode = mode }
-}
-
 /// `StashIDInput`.
 public struct StashIDInput: Sendable, Hashable, Codable {
     public var endpoint: String
@@ -111,26 +87,6 @@ public struct PerformerUpdateInput: Sendable, Hashable, Codable {
     }
 }
 
-/// `BulkPerformerUpdateInput`.
-public struct BulkPerformerUpdateInput: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var disambiguation: String?
-    public var urls: BulkUpdateStrings?
-    public var gender: Gender?
-    public var country: String?
-    public var details: String?
-    public var aliasList: BulkUpdateStrings?
-    public var favorite: Bool?
-    public var tagIds: BulkUpdateIds?
-
-    public init(ids: [String], disambiguation: String? = nil, urls: BulkUpdateStrings? = nil, gender: Gender? = nil,
-                country: String? = nil, details: String? = nil, aliasList: BulkUpdateStrings? = nil,
-                favorite: Bool? = nil, tagIds: BulkUpdateIds? = nil) {
-        self.ids = ids; self.disambiguation = disambiguation; self.urls = urls; self.gender = gender
-        self.country = country; self.details = details; self.aliasList = aliasList; self.favorite = favorite; self.tagIds = tagIds
-    }
-}
-
 // MARK: Studios
 
 /// `StudioCreateInput`.
@@ -179,22 +135,6 @@ public struct StudioUpdateInput: Sendable, Hashable, Codable {
     }
 }
 
-/// `BulkStudioUpdateInput` (Stash v0.30+).
-public struct BulkStudioUpdateInput: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var urls: BulkUpdateStrings?
-    public var parentId: String?
-    public var details: String?
-    public var favorite: Bool?
-    public var tagIds: BulkUpdateIds?
-
-    public init(ids: [String], urls: BulkUpdateStrings? = nil, parentId: String? = nil, details: String? = nil,
-                favorite: Bool? = nil, tagIds: BulkUpdateIds? = nil) {
-        self.ids = ids; self.urls = urls; self.parentId = parentId; self.details = details
-        self.favorite = favorite; self.tagIds = tagIds
-    }
-}
-
 // MARK: Tags
 
 /// `TagCreateInput`.
@@ -236,23 +176,6 @@ public struct TagUpdateInput: Sendable, Hashable, Codable {
                 parentIds: [String]? = nil, childIds: [String]? = nil) {
         self.id = id; self.name = name; self.sortName = sortName; self.description = description; self.aliases = aliases
         self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
-    }
-}
-
-/// `BulkTagUpdateInput`.
-public struct BulkTagUpdateInput: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var description: String?
-    public var aliases: BulkUpdateStrings?
-    public var favorite: Bool?
-    public var ignoreAutoTag: Bool?
-    public var parentIds: BulkUpdateIds?
-    public var childIds: BulkUpdateIds?
-
-    public init(ids: [String], description: String? = nil, aliases: BulkUpdateStrings? = nil, favorite: Bool? = nil,
-                ignoreAutoTag: Bool? = nil, parentIds: BulkUpdateIds? = nil, childIds: BulkUpdateIds? = nil) {
-        self.ids = ids; self.description = description; self.aliases = aliases; self.favorite = favorite
-        self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
     }
 }
 
@@ -305,29 +228,6 @@ public struct GalleryUpdateInput: Sendable, Hashable, Codable {
                 details: String? = nil, photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil,
                 studioId: Nullable<String>? = nil, tagIds: [String]? = nil, performerIds: [String]? = nil) {
         self.id = id; self.title = title; self.code = code; self.urls = urls; self.date = date; self.details = details
-        self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
-        self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
-    }
-}
-
-/// `BulkGalleryUpdateInput`.
-public struct BulkGalleryUpdateInput: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var code: String?
-    public var urls: BulkUpdateStrings?
-    public var date: String?
-    public var details: String?
-    public var photographer: String?
-    public var organized: Bool?
-    public var sceneIds: BulkUpdateIds?
-    public var studioId: String?
-    public var tagIds: BulkUpdateIds?
-    public var performerIds: BulkUpdateIds?
-
-    public init(ids: [String], code: String? = nil, urls: BulkUpdateStrings? = nil, date: String? = nil,
-                details: String? = nil, photographer: String? = nil, organized: Bool? = nil, sceneIds: BulkUpdateIds? = nil,
-                studioId: String? = nil, tagIds: BulkUpdateIds? = nil, performerIds: BulkUpdateIds? = nil) {
-        self.ids = ids; self.code = code; self.urls = urls; self.date = date; self.details = details
         self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
         self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
     }
@@ -392,30 +292,6 @@ public struct SceneUpdateInput: Sendable, Hashable, Codable {
     }
 }
 
-/// `BulkSceneUpdateInput`.
-public struct BulkSceneUpdateInput: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var title: String?
-    public var code: String?
-    public var details: String?
-    public var director: String?
-    public var urls: BulkUpdateStrings?
-    public var date: String?
-    public var organized: Bool?
-    public var studioId: String?
-    public var galleryIds: BulkUpdateIds?
-    public var performerIds: BulkUpdateIds?
-    public var tagIds: BulkUpdateIds?
-
-    public init(ids: [String], title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
-                urls: BulkUpdateStrings? = nil, date: String? = nil, organized: Bool? = nil, studioId: String? = nil,
-                galleryIds: BulkUpdateIds? = nil, performerIds: BulkUpdateIds? = nil, tagIds: BulkUpdateIds? = nil) {
-        self.ids = ids; self.title = title; self.code = code; self.details = details; self.director = director
-        self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
-        self.galleryIds = galleryIds; self.performerIds = performerIds; self.tagIds = tagIds
-    }
-}
-
 // MARK: Images
 
 /// `ImageUpdateInput`.
@@ -445,27 +321,3 @@ public struct ImageUpdateInput: Sendable, Hashable, Codable {
     }
 }
 
-/// `BulkImageUpdateInput`.
-public struct BulkImageUpdateInput: Sendable, Hashable, Codable {
-    public var ids: [String]
-    public var title: String?
-    public var code: String?
-    public var details: String?
-    public var photographer: String?
-    public var urls: BulkUpdateStrings?
-    public var date: String?
-    public var organized: Bool?
-    public var studioId: String?
-    public var performerIds: BulkUpdateIds?
-    public var tagIds: BulkUpdateIds?
-    public var galleryIds: BulkUpdateIds?
-
-    public init(ids: [String], title: String? = nil, code: String? = nil, details: String? = nil,
-                photographer: String? = nil, urls: BulkUpdateStrings? = nil, date: String? = nil, organized: Bool? = nil,
-                studioId: String? = nil, performerIds: BulkUpdateIds? = nil, tagIds: BulkUpdateIds? = nil,
-                galleryIds: BulkUpdateIds? = nil) {
-        self.ids = ids; self.title = title; self.code = code; self.details = details; self.photographer = photographer
-        self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
-        self.performerIds = performerIds; self.tagIds = tagIds; self.galleryIds = galleryIds
-    }
-}

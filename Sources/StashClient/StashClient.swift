@@ -186,10 +186,6 @@ public final class StashClient: Sendable {
     public func updatePerformers(_ inputs: [PerformerUpdateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.performerUpdate, inputs), .performerUpdate)
     }
-    /// Bulk-updates performers; each input yields the ids it changed.
-    public func bulkUpdatePerformers(_ inputs: [BulkPerformerUpdateInput]) async -> [Result<[String], StashError>] {
-        await idLists(perform(.bulkPerformerUpdate, inputs))
-    }
     /// Creates studios.
     public func createStudios(_ inputs: [StudioCreateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.studioCreate, inputs), .studioCreate)
@@ -197,10 +193,6 @@ public final class StashClient: Sendable {
     /// Updates studios.
     public func updateStudios(_ inputs: [StudioUpdateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.studioUpdate, inputs), .studioUpdate)
-    }
-    /// Bulk-updates studios (Stash v0.30+).
-    public func bulkUpdateStudios(_ inputs: [BulkStudioUpdateInput]) async -> [Result<[String], StashError>] {
-        await idLists(perform(.bulkStudioUpdate, inputs))
     }
     /// Creates tags.
     public func createTags(_ inputs: [TagCreateInput]) async -> [Result<String, StashError>] {
@@ -210,10 +202,6 @@ public final class StashClient: Sendable {
     public func updateTags(_ inputs: [TagUpdateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.tagUpdate, inputs), .tagUpdate)
     }
-    /// Bulk-updates tags.
-    public func bulkUpdateTags(_ inputs: [BulkTagUpdateInput]) async -> [Result<[String], StashError>] {
-        await idLists(perform(.bulkTagUpdate, inputs))
-    }
     /// Creates galleries.
     public func createGalleries(_ inputs: [GalleryCreateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.galleryCreate, inputs), .galleryCreate)
@@ -222,17 +210,9 @@ public final class StashClient: Sendable {
     public func updateGalleries(_ inputs: [GalleryUpdateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.galleryUpdate, inputs), .galleryUpdate)
     }
-    /// Bulk-updates galleries.
-    public func bulkUpdateGalleries(_ inputs: [BulkGalleryUpdateInput]) async -> [Result<[String], StashError>] {
-        await idLists(perform(.bulkGalleryUpdate, inputs))
-    }
     /// Adds images to user-created galleries.
     public func addGalleryImages(_ inputs: [GalleryImagesInput]) async -> [Result<Bool, StashError>] {
         await perform(.addGalleryImages, inputs).map { $0.map { $0 ?? true } }
-    }
-    /// Removes images from user-created galleries.
-    public func removeGalleryImages(_ inputs: [GalleryImagesInput]) async -> [Result<Bool, StashError>] {
-        await perform(.removeGalleryImages, inputs).map { $0.map { $0 ?? true } }
     }
     /// Creates gallery chapters.
     public func createGalleryChapters(_ inputs: [GalleryChapterCreateInput]) async -> [Result<String, StashError>] {
@@ -246,17 +226,9 @@ public final class StashClient: Sendable {
     public func updateScenes(_ inputs: [SceneUpdateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.sceneUpdate, inputs), .sceneUpdate)
     }
-    /// Bulk-updates scenes.
-    public func bulkUpdateScenes(_ inputs: [BulkSceneUpdateInput]) async -> [Result<[String], StashError>] {
-        await idLists(perform(.bulkSceneUpdate, inputs))
-    }
     /// Updates images.
     public func updateImages(_ inputs: [ImageUpdateInput]) async -> [Result<String, StashError>] {
         await ids(perform(.imageUpdate, inputs), .imageUpdate)
-    }
-    /// Bulk-updates images.
-    public func bulkUpdateImages(_ inputs: [BulkImageUpdateInput]) async -> [Result<[String], StashError>] {
-        await idLists(perform(.bulkImageUpdate, inputs))
     }
 
     private func ids(_ results: [Result<ObjectID?, StashError>], _ kind: MutationKind) -> [Result<String, StashError>] {
@@ -265,9 +237,6 @@ public final class StashClient: Sendable {
                 object.map { .success($0.id) } ?? .failure(.malformedResponse(operation: kind.field, detail: "null result without an error"))
             }
         }
-    }
-    private func idLists(_ results: [Result<[ObjectID]?, StashError>]) -> [Result<[String], StashError>] {
-        results.map { $0.map { ($0 ?? []).map(\.id) } }
     }
 }
 

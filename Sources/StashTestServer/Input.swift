@@ -60,25 +60,3 @@ struct InputObject: Sendable {
         return value
     }
 }
-
-/// `BulkUpdateIds` / `BulkUpdateStrings` applied to a current list.
-enum BulkMode: String { case set = "SET", add = "ADD", remove = "REMOVE" }
-
-extension InputObject {
-    func bulkIds(_ key: String) throws -> (mode: BulkMode, ids: [Int])? {
-        guard let object = object(key), let mode = object.string("mode").flatMap(BulkMode.init) else { return nil }
-        return (mode, try object.ids("ids") ?? [])
-    }
-    func bulkStrings(_ key: String) -> (mode: BulkMode, values: [String])? {
-        guard let object = object(key), let mode = object.string("mode").flatMap(BulkMode.init) else { return nil }
-        return (mode, object.strings("values") ?? [])
-    }
-}
-
-func applyBulk<T: Equatable>(_ mode: BulkMode, _ values: [T], to current: [T]) -> [T] {
-    switch mode {
-    case .set: return values.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
-    case .add: return values.reduce(into: current) { if !$0.contains($1) { $0.append($1) } }
-    case .remove: return current.filter { !values.contains($0) }
-    }
-}

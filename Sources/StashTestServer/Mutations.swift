@@ -3,8 +3,8 @@ import GraphQL
 // Mutations with Stash's validation rules and messages (pkg/performer, pkg/studio, pkg/tag
 // validate.go; the gallery, chapter and scene resolvers). A failing field must keep nothing, as
 // Stash's per-field transaction: the single-object mutations check everything before their first
-// write (they run in place, see `StashTestServer.transact`); bulk updates and tag mutations, which
-// write several objects, run on a copy that replaces the state only on success.
+// write (they run in place, see `StashTestServer.transact`); tag mutations, which may write
+// several objects, run on a copy that replaces the state only on success.
 
 extension StashState {
     // MARK: Shared checks
@@ -109,33 +109,6 @@ extension StashState {
         return id
     }
 
-    mutating func bulkPerformerUpdate(_ input: InputObject) throws -> [Int] {
-        let ids = try input.ids("ids") ?? []
-        for id in ids {
-            guard var performer = performers[id] else { throw ResolverError("performer with id \(id) not found") }
-            if input.has("disambiguation") {
-                let disambiguation = input.string("disambiguation") ?? ""
-                try checkPerformerName(performer.name, disambiguation: disambiguation, excluding: id)
-                performer.disambiguation = disambiguation
-            }
-            if let urls = input.bulkStrings("urls") { performer.urls = applyBulk(urls.mode, urls.values, to: performer.urls) }
-            if let aliases = input.bulkStrings("alias_list") {
-                performer.aliases = applyBulk(aliases.mode, aliases.values, to: performer.aliases)
-                try Self.checkPerformerAliases(name: performer.name, aliases: performer.aliases)
-            }
-            if input.has("gender") { performer.gender = input.rawString("gender") }
-            if input.has("country") { performer.country = input.string("country") ?? "" }
-            if input.has("details") { performer.details = input.string("details") ?? "" }
-            if let favorite = input.bool("favorite") { performer.favorite = favorite }
-            if let tagIds = try input.bulkIds("tag_ids") {
-                try requireExisting(tagIds.ids, in: tags)
-                performer.tagIds = applyBulk(tagIds.mode, tagIds.ids, to: performer.tagIds)
-            }
-            performers[id] = performer
-        }
-        return ids
-    }
-
     // MARK: Studios and tags: names and aliases unique across all names and aliases
 
     /// Stash's EnsureTagNameUnique / EnsureStudioNameUnique, applied to the name and to every alias:
@@ -205,27 +178,6 @@ extension StashState {
         try applyStudioFields(input, to: &studio)
         studios[id] = studio
         return id
-    }
-
-    mutating func bulkStudioUpdate(_ input: InputObject) throws -> [Int] {
-        let ids = try input.ids("ids") ?? []
-        for id in ids {
-            guard var studio = studios[id] else { throw ResolverError("studio with id \(id) not found") }
-            if let urls = input.bulkStrings("urls") { studio.urls = applyBulk(urls.mode, urls.values, to: studio.urls) }
-            if input.has("parent_id") {
-                let parent = try input.id("parent_id")
-                try checkStudioParent(parent, of: id)
-                studio.parentId = parent
-            }
-            if input.has("details") { studio.details = input.string("details") ?? "" }
-            if let favorite = input.bool("favorite") { studio.favorite = favorite }
-            if let tagIds = try input.bulkIds("tag_ids") {
-                try requireExisting(tagIds.ids, in: tags)
-                studio.tagIds = applyBulk(tagIds.mode, tagIds.ids, to: studio.tagIds)
-            }
-            studios[id] = studio
-        }
-        return ids
     }
 
     /// Stash's ValidateHierarchy: a new parent may not be a descendant of the tag, a new child not
@@ -304,34 +256,6 @@ extension StashState {
         return id
     }
 
-    mutating func bulkTagUpdate(_ input: InputObject) throws -> [Int] {
-        let ids = try input.ids("ids") ?? []
-        for id in ids {
-            guard var tag = tags[id] else { throw ResolverError("tag with id \(id) not found") }
-            if input.has("description") { tag.description = input.string("description") ?? "" }
-            if let favorite = input.bool("favorite") { tag.favorite = favorite }
-            if let ignore = input.bool("ignore_auto_tag") { tag.ignoreAutoTag = ignore }
-            if let aliases = input.bulkStrings("aliases") {
-                tag.aliases = applyBulk(aliases.mode, aliases.values, to: tag.aliases)
-                try Self.checkNamesUnique(kind: "tag", name: nil, aliases: tag.aliases, excluding: id, others: tagNames)
-            }
-            if let parents = try input.bulkIds("parent_ids") { tag.parentIds = applyBulk(parents.mode, parents.ids, to: tag.parentIds) }
-            var childIds: [Int] = []
-            if let children = try input.bulkIds("child_ids") {
-                let current = tags.values.filter { $0.parentIds.contains(id) }.map(\.id).sorted()
-                childIds = applyBulk(children.mode, children.ids, to: current)
-                for (otherId, var other) in tags where otherId != id {
-                    let shouldBeChild = childIds.contains(otherId)
-                    if shouldBeChild && !other.parentIds.contains(id) { other.parentIds.append(id); tags[otherId] = other }
-                    if !shouldBeChild && other.parentIds.contains(id) { other.parentIds.removeAll { $0 == id }; tags[otherId] = other }
-                }
-            }
-            try checkTagHierarchy(tag, childIds: childIds)
-            tags[id] = tag
-        }
-        return ids
-    }
-
     // MARK: Galleries and chapters
 
     func applyMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
@@ -342,20 +266,6 @@ extension StashState {
         }
         if let ids = try input.ids("performer_ids") { try requireExisting(ids, in: performers); performerIds = ids }
         if let ids = try input.ids("tag_ids") { try requireExisting(ids, in: tags); tagIds = ids }
-    }
-
-    func applyBulkMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
-        if input.has("studio_id") {
-            let studio = try input.id("studio_id")
-            if let studio { try requireExisting([studio], in: studios) }
-            studioId = studio
-        }
-        if let bulk = try input.bulkIds("performer_ids") {
-            try requireExisting(bulk.ids, in: performers); performerIds = applyBulk(bulk.mode, bulk.ids, to: performerIds)
-        }
-        if let bulk = try input.bulkIds("tag_ids") {
-            try requireExisting(bulk.ids, in: tags); tagIds = applyBulk(bulk.mode, bulk.ids, to: tagIds)
-        }
     }
 
     func applyGalleryFields(_ input: InputObject, to gallery: inout TestGallery) throws {
@@ -410,27 +320,6 @@ extension StashState {
         return id
     }
 
-    mutating func bulkGalleryUpdate(_ input: InputObject) throws -> [Int] {
-        let ids = try input.ids("ids") ?? []
-        for id in ids {
-            guard var gallery = galleries[id] else { throw ResolverError("gallery with id \(id) not found") }
-            let previously = gallery.sceneIds
-            if input.has("code") { gallery.code = input.string("code") ?? "" }
-            if input.has("details") { gallery.details = input.string("details") ?? "" }
-            if input.has("photographer") { gallery.photographer = input.string("photographer") ?? "" }
-            if input.has("date") { gallery.date = try Self.validDate(input.string("date")) }
-            if let urls = input.bulkStrings("urls") { gallery.urls = applyBulk(urls.mode, urls.values, to: gallery.urls) }
-            if let organized = input.bool("organized") { gallery.organized = organized }
-            if let bulk = try input.bulkIds("scene_ids") {
-                try requireExisting(bulk.ids, in: scenes); gallery.sceneIds = applyBulk(bulk.mode, bulk.ids, to: gallery.sceneIds)
-            }
-            try applyBulkMediaRelations(input, studioId: &gallery.studioId, performerIds: &gallery.performerIds, tagIds: &gallery.tagIds)
-            galleries[id] = gallery
-            linkScenes(toGallery: gallery, previously: previously)
-        }
-        return ids
-    }
-
     func userCreatedGallery(_ input: InputObject) throws -> TestGallery {
         let id = try input.id("gallery_id") ?? 0
         guard let gallery = galleries[id] else { throw ResolverError("gallery with id \(id) not found") }
@@ -444,13 +333,6 @@ extension StashState {
         let imageIds = try input.ids("image_ids") ?? []
         try requireExisting(imageIds, in: images)
         for id in imageIds where !(images[id]!.galleryIds.contains(gallery.id)) { images[id]!.galleryIds.append(gallery.id) }
-        return true
-    }
-
-    mutating func removeGalleryImages(_ input: InputObject) throws -> Bool {
-        let gallery = try userCreatedGallery(input)
-        let imageIds = try input.ids("image_ids") ?? []
-        for id in imageIds { images[id]?.galleryIds.removeAll { $0 == gallery.id } }
         return true
     }
 
@@ -524,28 +406,6 @@ extension StashState {
         try applyMediaRelations(input, studioId: &scene.studioId, performerIds: &scene.performerIds, tagIds: &scene.tagIds)
     }
 
-    mutating func bulkSceneUpdate(_ input: InputObject) throws -> [Int] {
-        let ids = try input.ids("ids") ?? []
-        for id in ids {
-            guard var scene = scenes[id] else { throw ResolverError("scene with id \(id) not found") }
-            let previously = scene.galleryIds
-            if input.has("title") { scene.title = input.string("title") ?? "" }
-            if input.has("code") { scene.code = input.string("code") ?? "" }
-            if input.has("details") { scene.details = input.string("details") ?? "" }
-            if input.has("director") { scene.director = input.string("director") ?? "" }
-            if input.has("date") { scene.date = try Self.validDate(input.string("date")) }
-            if let urls = input.bulkStrings("urls") { scene.urls = applyBulk(urls.mode, urls.values, to: scene.urls) }
-            if let organized = input.bool("organized") { scene.organized = organized }
-            if let bulk = try input.bulkIds("gallery_ids") {
-                try requireExisting(bulk.ids, in: galleries); scene.galleryIds = applyBulk(bulk.mode, bulk.ids, to: scene.galleryIds)
-            }
-            try applyBulkMediaRelations(input, studioId: &scene.studioId, performerIds: &scene.performerIds, tagIds: &scene.tagIds)
-            scenes[id] = scene
-            if input.has("gallery_ids") { linkGalleries(toScene: scene, previously: previously) }
-        }
-        return ids
-    }
-
     mutating func imageUpdate(_ input: InputObject) throws -> Int {
         let id = try input.id("id") ?? 0
         guard var image = images[id] else { throw ResolverError("image with id \(id) not found") }
@@ -571,23 +431,4 @@ extension StashState {
         return id
     }
 
-    mutating func bulkImageUpdate(_ input: InputObject) throws -> [Int] {
-        let ids = try input.ids("ids") ?? []
-        for id in ids {
-            guard var image = images[id] else { throw ResolverError("image with id \(id) not found") }
-            if input.has("title") { image.title = input.string("title") ?? "" }
-            if input.has("code") { image.code = input.string("code") ?? "" }
-            if input.has("details") { image.details = input.string("details") ?? "" }
-            if input.has("photographer") { image.photographer = input.string("photographer") ?? "" }
-            if input.has("date") { image.date = try Self.validDate(input.string("date")) }
-            if let urls = input.bulkStrings("urls") { image.urls = applyBulk(urls.mode, urls.values, to: image.urls) }
-            if let organized = input.bool("organized") { image.organized = organized }
-            if let bulk = try input.bulkIds("gallery_ids") {
-                try requireExisting(bulk.ids, in: galleries); image.galleryIds = applyBulk(bulk.mode, bulk.ids, to: image.galleryIds)
-            }
-            try applyBulkMediaRelations(input, studioId: &image.studioId, performerIds: &image.performerIds, tagIds: &image.tagIds)
-            images[id] = image
-        }
-        return ids
-    }
 }

@@ -62,7 +62,6 @@ extension StashTestServer {
     private static func attachMutationResolvers(_ mutation: GraphQLObjectType) throws {
         let fields = try mutation.fields()
         typealias Single = @Sendable (inout StashState, InputObject) throws -> Int
-        typealias Bulk = @Sendable (inout StashState, InputObject) throws -> [Int]
         typealias Node = @Sendable (StashState, Int) -> (any Sendable)?
         let performer: Node = { s, id in s.performers[id].map { PerformerNode(state: s, record: $0) } }
         let studio: Node = { s, id in s.studios[id].map { StudioNode(state: s, record: $0) } }
@@ -80,16 +79,8 @@ extension StashTestServer {
             "galleryChapterUpdate": ({ try $0.galleryChapterUpdate($1) }, chapter),
             "sceneUpdate": ({ try $0.sceneUpdate($1) }, scene), "imageUpdate": ({ try $0.imageUpdate($1) }, image),
         ]
-        let bulks: [String: (Bulk, Node)] = [
-            "bulkPerformerUpdate": ({ try $0.bulkPerformerUpdate($1) }, performer),
-            "bulkStudioUpdate": ({ try $0.bulkStudioUpdate($1) }, studio),
-            "bulkTagUpdate": ({ try $0.bulkTagUpdate($1) }, tag),
-            "bulkGalleryUpdate": ({ try $0.bulkGalleryUpdate($1) }, gallery),
-            "bulkSceneUpdate": ({ try $0.bulkSceneUpdate($1) }, scene),
-            "bulkImageUpdate": ({ try $0.bulkImageUpdate($1) }, image),
-        ]
         let flags: [String: @Sendable (inout StashState, InputObject) throws -> Bool] = [
-            "addGalleryImages": { try $0.addGalleryImages($1) }, "removeGalleryImages": { try $0.removeGalleryImages($1) },
+            "addGalleryImages": { try $0.addGalleryImages($1) },
         ]
         for (name, field) in fields {
             if let (run, node) = singles[name] {
@@ -97,12 +88,6 @@ extension StashTestServer {
                     let server = try RequestContext.server(context)
                     let (id, state) = try server.transact(inPlace: !name.hasPrefix("tag")) { try run(&$0, InputObject(args["input"])) }
                     return node(state, id)
-                }
-            } else if let (run, node) = bulks[name] {
-                field.resolve = { _, args, context, _ in
-                    let server = try RequestContext.server(context)
-                    let (ids, state) = try server.transact(inPlace: false) { try run(&$0, InputObject(args["input"])) }
-                    return ids.compactMap { node(state, $0) }
                 }
             } else if let run = flags[name] {
                 field.resolve = { _, args, context, _ in
@@ -125,7 +110,7 @@ extension StashTestServer {
     }
 
     /// Mutation fields whose result type is non-null in Stash's schema.
-    static let nonNullMutationFields: Set<String> = ["addGalleryImages", "removeGalleryImages"]
+    static let nonNullMutationFields: Set<String> = ["addGalleryImages"]
 
     /// Unions built from SDL have no way to tell their members apart; give `Image.visual_files` a
     /// `VisualFile` union that resolves by the file's kind.

@@ -34,7 +34,6 @@ extension TestSchema {
         add("custom_fields: CustomFieldsInput, organized: Boolean", to: "input StudioUpdateInput")
         for input in ["GalleryCreateInput", "TagCreateInput"] { add("custom_fields: Map", to: "input \(input)") }
         add("custom_fields: Map, organized: Boolean", to: "input StudioCreateInput")
-        add("organized: Boolean", to: "input BulkStudioUpdateInput")
         return text
     }
 }

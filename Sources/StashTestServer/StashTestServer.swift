@@ -28,7 +28,7 @@ public final class StashTestServer: @unchecked Sendable {
     /// Answers sent gzip-compressed.
     public var gzipResponseCount: Int { locked { _gzipResponseCount } }
     /// When false, requests are parsed and validated but not run: every root field answers a stub
-    /// (`{"id":"1"}`, `[{"id":"1"}]` for bulk updates, `true` for gallery image changes). Benchmarks
+    /// (`{"id":"1"}`, `true` for gallery image changes). Benchmarks
     /// use it to measure the client without the server's GraphQL execution.
     public var executesRequests: Bool { get { locked { _executes } } set { locked { _executes = newValue } } }
     /// Write the items of finds straight to JSON (the fast path) instead of completing them field by
@@ -474,8 +474,6 @@ public final class StashTestServer: @unchecked Sendable {
             writer.write(selection.alias)
             if nonNullMutationFields.contains(selection.name) {
                 writer.append(":true")
-            } else if selection.name.hasPrefix("bulk") {
-                writer.append(":[{\"id\":\"1\"}]")
             } else {
                 writer.append(":{\"id\":\"1\"}")
             }

@@ -11,7 +11,6 @@ enum TestSchema {
     enum GenderEnum { MALE FEMALE TRANSGENDER_MALE TRANSGENDER_FEMALE INTERSEX NON_BINARY }
     enum CircumisedEnum { CUT UNCUT }
     enum SortDirectionEnum { ASC DESC }
-    enum BulkUpdateIdMode { SET ADD REMOVE }
     enum SystemStatusEnum { SETUP NEEDS_MIGRATION OK }
     enum CriterionModifier {
       EQUALS NOT_EQUALS GREATER_THAN LESS_THAN IS_NULL NOT_NULL INCLUDES_ALL INCLUDES EXCLUDES
@@ -22,8 +21,6 @@ enum TestSchema {
     input StringCriterionInput { value: String!, modifier: CriterionModifier! }
     input IntCriterionInput { value: Int!, value2: Int, modifier: CriterionModifier! }
     input MultiCriterionInput { value: [ID!], modifier: CriterionModifier!, excludes: [ID!] }
-    input BulkUpdateIds { ids: [ID!], mode: BulkUpdateIdMode! }
-    input BulkUpdateStrings { values: [String!], mode: BulkUpdateIdMode! }
     input StashIDInput { endpoint: String!, stash_id: String!, updated_at: Time }
 
     input SceneFilterType {
@@ -153,12 +150,6 @@ enum TestSchema {
       stash_ids: [StashIDInput!], rating100: Int, death_date: String, hair_color: String, weight: Int
       height_cm: Int, ignore_auto_tag: Boolean
     }
-    input BulkPerformerUpdateInput {
-      clientMutationId: String, ids: [ID!], disambiguation: String, url: String, urls: BulkUpdateStrings
-      gender: GenderEnum, birthdate: String, ethnicity: String, country: String, details: String
-      alias_list: BulkUpdateStrings, favorite: Boolean, tag_ids: BulkUpdateIds, rating100: Int
-      ignore_auto_tag: Boolean
-    }
     input StudioCreateInput {
       name: String!, url: String, urls: [String!], parent_id: ID, image: String, stash_ids: [StashIDInput!]
       rating100: Int, favorite: Boolean, details: String, aliases: [String!], tag_ids: [ID!], ignore_auto_tag: Boolean
@@ -168,10 +159,6 @@ enum TestSchema {
       stash_ids: [StashIDInput!], rating100: Int, favorite: Boolean, details: String, aliases: [String!]
       tag_ids: [ID!], ignore_auto_tag: Boolean
     }
-    input BulkStudioUpdateInput {
-      ids: [ID!]!, url: String, urls: BulkUpdateStrings, parent_id: ID, rating100: Int, favorite: Boolean
-      details: String, tag_ids: BulkUpdateIds, ignore_auto_tag: Boolean
-    }
     input TagCreateInput {
       name: String!, sort_name: String, description: String, aliases: [String!], ignore_auto_tag: Boolean
       favorite: Boolean, image: String, stash_ids: [StashIDInput!], parent_ids: [ID!], child_ids: [ID!]
@@ -180,10 +167,6 @@ enum TestSchema {
       id: ID!, name: String, sort_name: String, description: String, aliases: [String!]
       ignore_auto_tag: Boolean, favorite: Boolean, image: String, stash_ids: [StashIDInput!]
       parent_ids: [ID!], child_ids: [ID!]
-    }
-    input BulkTagUpdateInput {
-      ids: [ID!], description: String, aliases: BulkUpdateStrings, ignore_auto_tag: Boolean, favorite: Boolean
-      parent_ids: BulkUpdateIds, child_ids: BulkUpdateIds
     }
     input GalleryCreateInput {
       title: String!, code: String, url: String, urls: [String!], date: String, details: String
@@ -195,13 +178,7 @@ enum TestSchema {
       date: String, details: String, photographer: String, rating100: Int, organized: Boolean
       scene_ids: [ID!], studio_id: ID, tag_ids: [ID!], performer_ids: [ID!], primary_file_id: ID
     }
-    input BulkGalleryUpdateInput {
-      clientMutationId: String, ids: [ID!], code: String, url: String, urls: BulkUpdateStrings, date: String
-      details: String, photographer: String, rating100: Int, organized: Boolean, scene_ids: BulkUpdateIds
-      studio_id: ID, tag_ids: BulkUpdateIds, performer_ids: BulkUpdateIds
-    }
     input GalleryAddInput { gallery_id: ID!, image_ids: [ID!]! }
-    input GalleryRemoveInput { gallery_id: ID!, image_ids: [ID!]! }
     input GalleryChapterCreateInput { gallery_id: ID!, title: String!, image_index: Int! }
     input GalleryChapterUpdateInput { id: ID!, gallery_id: ID, title: String, image_index: Int }
     input SceneUpdateInput {
@@ -210,43 +187,26 @@ enum TestSchema {
       gallery_ids: [ID!], performer_ids: [ID!], tag_ids: [ID!], cover_image: String
       stash_ids: [StashIDInput!], primary_file_id: ID
     }
-    input BulkSceneUpdateInput {
-      clientMutationId: String, ids: [ID!], title: String, code: String, details: String, director: String
-      url: String, urls: BulkUpdateStrings, date: String, rating100: Int, organized: Boolean, studio_id: ID
-      gallery_ids: BulkUpdateIds, performer_ids: BulkUpdateIds, tag_ids: BulkUpdateIds, group_ids: BulkUpdateIds
-    }
     input ImageUpdateInput {
       clientMutationId: String, id: ID!, title: String, code: String, rating100: Int, organized: Boolean
       url: String, urls: [String!], date: String, details: String, photographer: String, studio_id: ID
       performer_ids: [ID!], tag_ids: [ID!], gallery_ids: [ID!], primary_file_id: ID
     }
-    input BulkImageUpdateInput {
-      clientMutationId: String, ids: [ID!], title: String, code: String, rating100: Int, organized: Boolean
-      url: String, urls: BulkUpdateStrings, date: String, details: String, photographer: String, studio_id: ID
-      performer_ids: BulkUpdateIds, tag_ids: BulkUpdateIds, gallery_ids: BulkUpdateIds
-    }
 
     type Mutation {
       performerCreate(input: PerformerCreateInput!): Performer
       performerUpdate(input: PerformerUpdateInput!): Performer
-      bulkPerformerUpdate(input: BulkPerformerUpdateInput!): [Performer!]
       studioCreate(input: StudioCreateInput!): Studio
       studioUpdate(input: StudioUpdateInput!): Studio
-      bulkStudioUpdate(input: BulkStudioUpdateInput!): [Studio!]
       tagCreate(input: TagCreateInput!): Tag
       tagUpdate(input: TagUpdateInput!): Tag
-      bulkTagUpdate(input: BulkTagUpdateInput!): [Tag!]
       galleryCreate(input: GalleryCreateInput!): Gallery
       galleryUpdate(input: GalleryUpdateInput!): Gallery
-      bulkGalleryUpdate(input: BulkGalleryUpdateInput!): [Gallery!]
       addGalleryImages(input: GalleryAddInput!): Boolean!
-      removeGalleryImages(input: GalleryRemoveInput!): Boolean!
       galleryChapterCreate(input: GalleryChapterCreateInput!): GalleryChapter
       galleryChapterUpdate(input: GalleryChapterUpdateInput!): GalleryChapter
       sceneUpdate(input: SceneUpdateInput!): Scene
-      bulkSceneUpdate(input: BulkSceneUpdateInput!): [Scene!]
       imageUpdate(input: ImageUpdateInput!): Image
-      bulkImageUpdate(input: BulkImageUpdateInput!): [Image!]
     }
     """
 }

@@ -60,19 +60,25 @@ struct ApplyBench: AsyncParsableCommand {
         server.resetCounters()
         let replan = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--stash-url", url, "--state", statePath, "--json"],
                                    environment: [:], in: workDir)
-        let after = (try? PlanDigest(replan.stdout).summary) ?? [:]
         await server.stop()
+        guard replan.status == 0 || replan.status == 2, let after = try? PlanDigest(replan.stdout).summary else {
+            throw ValidationError("the plan after apply failed (exit \(replan.status)): \(replan.stderr.suffix(2000))")
+        }
+        let remaining = (after["add"] ?? 0) + (after["change"] ?? 0)
 
         print("""
         database: \(dbPath) (\(database.counts))
         test server seeded with \(paths.count) scanned files
-        plan: \(summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) (\(changed) changed items)
+        plan: \(summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) (\(changed) changed items; \(String(format: "%.2f", plan.seconds)) s)
         apply --batch-size \(batchSize) --parallelism \(parallelism): \(String(format: "%.2f", apply.seconds)) s \
         (\(String(format: "%.2f", apply.cpuSeconds)) s CPU in apply itself; the rest is the in-process test server), \
         peak RSS \(apply.peakMB) MB, \(requests) HTTP requests = 1 per \(String(format: "%.1f", Double(changed) / Double(max(requests, 1)))) changed items
         apply totals: \(totals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        plan after apply: \(after.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        plan after apply: \(after.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) \
+        (\(String(format: "%.2f", replan.seconds)) s, peak RSS \(replan.peakMB) MB): \(remaining == 0 ? "empty" : "\(remaining) changes left")
         """)
+        // Done when a second plan after apply is empty (issue 16): anything left is a failure.
+        if remaining != 0 { throw ValidationError("the plan after apply still has \(remaining) changes") }
     }
 }
 

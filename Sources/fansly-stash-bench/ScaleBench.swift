@@ -132,24 +132,20 @@ struct ScaleBench: AsyncParsableCommand {
               + "\(written) items recorded in the state file = 1 request per \(format(Double(written) / Double(max(requests, 1)))) items")
     }
 
-    /// `add=… change=…`: the plan file's `"summary"` object, looked for in its first and last 64 KiB
-    /// (the file can be hundreds of megabytes).
+    /// `add=… change=…`: the plan file's `"summary"` line, found by reading the file in 1 MiB
+    /// chunks (it sits between the changes and the unmatched list, hundreds of megabytes in).
     static func summary(ofPlan path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "no plan file" }
         defer { try? handle.close() }
-        let size = try handle.seekToEnd()
-        var texts: [String] = []
-        for offset in [UInt64(0), size > 1 << 16 ? size - (1 << 16) : 0] {
-            try handle.seek(toOffset: offset)
-            texts.append(String(decoding: try handle.read(upToCount: 1 << 16) ?? Data(), as: UTF8.self))
-        }
-        for text in texts {
-            guard let range = text.range(of: "\"summary\"", options: .backwards),
-                  let open = text[range.upperBound...].firstIndex(of: "{"),
-                  let close = text[open...].firstIndex(of: "}"),
-                  let object = try? JSONSerialization.jsonObject(with: Data(text[open...close].utf8)) as? [String: Int]
-            else { continue }
-            return object.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let marker = Data("\n\"summary\": ".utf8)
+        var window = Data()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            window.append(chunk)
+            if let found = window.range(of: marker), let end = window[found.upperBound...].firstIndex(of: UInt8(ascii: "}")) {
+                let object = try JSONSerialization.jsonObject(with: window[found.upperBound...end]) as? [String: Int] ?? [:]
+                return object.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
+            window = window.suffix(4096)  // a marker split between chunks is found in the next round
         }
         return "no summary found"
     }

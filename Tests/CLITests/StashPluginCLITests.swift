@@ -99,7 +99,7 @@ final class StashPluginCLITests: XCTestCase {
 
     private static let mutations = ["performerCreate", "performerUpdate", "studioCreate", "studioUpdate", "tagCreate", "tagUpdate",
                                     "galleryCreate", "galleryUpdate", "sceneUpdate", "imageUpdate", "addGalleryImages",
-                                    "galleryChapterCreate", "galleryChapterUpdate", "bulkSceneUpdate", "bulkImageUpdate"]
+                                    "galleryChapterCreate", "galleryChapterUpdate"]
 
     func testPlanTaskSendsNoMutationAndReportsInStashsFormat() throws {
         let cookie = server.startSession()

@@ -39,7 +39,7 @@ final class DocumentValidationTests: XCTestCase {
     func testEveryClientDocumentIsValidAgainstStashSchema() throws {
         let schema = try Self.loadStashSchema()
         let documents = StashDocuments.all
-        XCTAssertGreaterThan(documents.count, 40)
+        XCTAssertGreaterThan(documents.count, 35, "every find and mutation the client sends")
         for (name, text) in documents {
             let document = try parse(source: Source(body: text, name: name))
             let errors = validate(schema: schema, ast: document)

@@ -22,9 +22,6 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(performer["gender"] as? String, "FEMALE", "enum values are upper case")
         XCTAssertEqual(performer["alias_list"] as? [String], ["e"])
         XCTAssertEqual((performer["stash_ids"] as? [[String: String]])?.first?["stash_id"], "abc")
-
-        let bulk = try encode(BulkSceneUpdateInput(ids: ["1"], performerIds: BulkUpdateIds(ids: ["4"], mode: .remove)))
-        XCTAssertEqual((bulk["performer_ids"] as? [String: Any])?["mode"] as? String, "REMOVE")
     }
 
     func testFiltersKeepStashKeys() throws {

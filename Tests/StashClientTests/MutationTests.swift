@@ -4,7 +4,7 @@ import StashClient
 import StashTestServer
 
 final class MutationTests: ServerTestCase {
-    func testPerformersCreateUpdateAndBulk() async throws {
+    func testPerformersCreateAndUpdate() async throws {
         let client = client()
         let tags = await client.createTags([TagCreateInput(name: "Fansly"), TagCreateInput(name: "Latex")])
         let fansly = try tags[0].get(), latex = try tags[1].get()
@@ -25,14 +25,14 @@ final class MutationTests: ServerTestCase {
         // Only the fields set are sent: the update leaves aliases and tags alone, and `urls` replaces the list.
         let updated = await client.updatePerformers([PerformerUpdateInput(id: ember, urls: ["https://fansly.com/ember"], details: "  bio  ")])
         XCTAssertEqual(try updated[0].get(), ember)
-        let bulk = await client.bulkUpdatePerformers([BulkPerformerUpdateInput(ids: [ember, other], tagIds: BulkUpdateIds(ids: [latex], mode: .add))])
-        XCTAssertEqual(try bulk[0].get(), [ember, other])
+        let tagged = await client.updatePerformers([PerformerUpdateInput(id: other, tagIds: [latex])])
+        XCTAssertEqual(try tagged[0].get(), other)
 
         performers = try await client.findPerformers(ids: [ember, other])
         XCTAssertEqual(performers[0].urls, ["https://fansly.com/ember"])
         XCTAssertEqual(performers[0].details, "bio", "Stash trims strings")
         XCTAssertEqual(performers[0].aliasList, ["emberwilde42"])
-        XCTAssertEqual(performers[0].tags.map(\.id), [fansly, latex])
+        XCTAssertEqual(performers[0].tags.map(\.id), [fansly])
         XCTAssertEqual(performers[1].tags.map(\.id), [latex])
 
         let byName = try await client.findPerformers(filter: NameFilter(name: .equals("ember wilde"), disambiguation: StringCriterion("", .isNull)))
@@ -69,7 +69,7 @@ final class MutationTests: ServerTestCase {
         XCTAssertNotNil(loop[0].failure, "a studio cannot be its own ancestor")
         let detach = await client.updateStudios([StudioUpdateInput(id: creator, parentId: .null, details: "creator")])
         XCTAssertNotNil(detach[0].success)
-        _ = await client.bulkUpdateStudios([BulkStudioUpdateInput(ids: [creator], urls: BulkUpdateStrings(values: ["https://x.test/e"], mode: .add))])
+        _ = await client.updateStudios([StudioUpdateInput(id: creator, urls: ["https://fansly.com/EmberWilde42", "https://x.test/e"])])
         let studios = try await client.findStudios(ids: [creator])
         XCTAssertNil(studios[0].parentStudio, "an explicit null clears the parent")
         XCTAssertEqual(studios[0].urls, ["https://fansly.com/EmberWilde42", "https://x.test/e"])
@@ -84,7 +84,7 @@ final class MutationTests: ServerTestCase {
                        "cannot apply tag \"Latex\" as a parent of \"Clothing\" as it is already a descendant (Clothing > Latex)")
         let aliasIsName = await client.createTags([TagCreateInput(name: "Rubberwear", aliases: ["LATEX"])])
         XCTAssertEqual(aliasIsName[0].failure?.underlying.resolverMessage, "tag with name 'LATEX' already exists")
-        _ = await client.bulkUpdateTags([BulkTagUpdateInput(ids: [child], aliases: BulkUpdateStrings(values: ["Rubber"], mode: .add))])
+        _ = await client.updateTags([TagUpdateInput(id: child, aliases: ["Rubber"])])
         let tags = try await client.findTags(ids: [parent, child])
         XCTAssertEqual(tags[0].children.map(\.id), [child])
         XCTAssertEqual(tags[1].parents.map(\.id), [parent])
@@ -123,8 +123,8 @@ final class MutationTests: ServerTestCase {
         let noTitle = await client.createGalleries([GalleryCreateInput(title: " ")])
         XCTAssertNotNil(noTitle[0].failure)
         _ = await client.updateGalleries([GalleryUpdateInput(id: gallery, details: "from Fansly", studioId: .null)])
-        let bulk = await client.bulkUpdateGalleries([BulkGalleryUpdateInput(ids: [gallery], organized: true)])
-        XCTAssertEqual(bulk[0].success, [gallery])
+        let organized = await client.updateGalleries([GalleryUpdateInput(id: gallery, organized: true)])
+        XCTAssertEqual(organized[0].success, gallery)
 
         let found = try await client.findGalleries(ids: [gallery, String(zipGallery)])
         XCTAssertEqual(found.map(\.id), [String(zipGallery), gallery], "sorted by id")
@@ -141,7 +141,7 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(galleries[1].title, "")
     }
 
-    func testScenesAndImagesUpdateAndBulk() async throws {
+    func testScenesAndImagesUpdate() async throws {
         let ids = server.seed(paths: Fixture.videos + Fixture.images)
         let client = client()
         let performer = try await client.createPerformers([PerformerCreateInput(name: "Ember Wilde")])[0].get()
@@ -155,8 +155,8 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(updates[sceneIds.count].failure?.underlying.resolverMessage, "scene with id 99999 not found")
         XCTAssertNotNil(updates[sceneIds.count + 1].failure, "a bad date fails that item only")
 
-        let bulk = await client.bulkUpdateScenes([BulkSceneUpdateInput(ids: sceneIds, tagIds: BulkUpdateIds(ids: [tag], mode: .add))])
-        XCTAssertEqual(bulk[0].success?.count, sceneIds.count)
+        let tagged = await client.updateScenes(sceneIds.map { SceneUpdateInput(id: $0, tagIds: [tag]) })
+        XCTAssertEqual(tagged.compactMap(\.success), sceneIds, "lists not sent are left alone")
         // An absent field is left alone; an explicit null clears it.
         _ = await client.updateScenes([SceneUpdateInput(id: sceneIds[1], date: .null)])
         let scenes = try await client.findScenes(ids: sceneIds)
@@ -170,7 +170,7 @@ final class MutationTests: ServerTestCase {
 
         let imageUpdates = await client.updateImages([ImageUpdateInput(id: imageIds[0], title: "Pic", urls: ["https://fansly.com/post/1"])])
         XCTAssertNotNil(imageUpdates[0].success)
-        _ = await client.bulkUpdateImages([BulkImageUpdateInput(ids: imageIds, organized: true, performerIds: BulkUpdateIds(ids: [performer], mode: .set))])
+        _ = await client.updateImages(imageIds.map { ImageUpdateInput(id: $0, organized: true, performerIds: [performer]) })
         let images = try await client.findImages(pathUnder: "\(Fixture.root)/Timeline/Images")
         XCTAssertEqual(images.count, Fixture.images.count)
         XCTAssertEqual(images[0].title, "Pic")

@@ -7,10 +7,15 @@ import PostgresNIO
 /// attachments leave the choice to the v0.10 rules, so equal rows give equal creators).
 struct PostgresCounts {
     let loader: PostgresRecordLoader
+    /// The creators' ids when already read in this snapshot (`creatorIds()` answers with them).
+    var knownCreatorIds: [FanslyID]? = nil
     var schema: DatabaseSchema { loader.schema }
     var session: PostgresSession { loader.session }
 
+    /// Who the creators are: one query over most of the database (every post, attachment and
+    /// downloaded media), the costliest of a plan's bookkeeping queries.
     func creatorIds() throws -> [FanslyID] {
+        if let knownCreatorIds { return knownCreatorIds }
         var sources = ["""
             SELECT p."accountId" FROM posts p
             WHERE p.id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType"::text = 'AGGREGATED_POSTS')\(loader.notStub("p"))

@@ -72,28 +72,42 @@ extension PostgresRecordLoader {
 
     // MARK: - Paging indexes
 
-    /// The creator's last post id and attachment rows (and those of the posts they repost), read
-    /// once per iteration as `PostPaging.index` does.
-    func postIndex(creator: FanslyID) throws -> PostPaging {
-        var lastPostId = FanslyID.min
-        try session.query("SELECT max(id) FROM posts WHERE \"accountId\" = $1\(notStub("posts"))", Self.id(creator)) { row in
-            lastPostId = row.int64(0) ?? FanslyID.min
+    /// Who owns which post and attachment (`OwnerIndex`): the schema has no index on
+    /// `posts."accountId"` or on the attachments' owners, so asking per creator scans the tables.
+    func ownerIndex() throws -> OwnerIndex {
+        func pairs(_ sql: String) throws -> [OwnerIndex.Pair] {
+            var pairs: [OwnerIndex.Pair] = []
+            try session.query(sql) { row in
+                if let owner = row.int64(0), let id = row.int64(1) { pairs.append(OwnerIndex.Pair(owner: owner, id: id)) }
+            }
+            return pairs
         }
-        var rows: [PGRow] = []
-        try session.query("""
-            SELECT \(Self.attachmentColumns(owner: "postId")) FROM attachments a JOIN posts p ON p.id = a."postId"
-            WHERE p."accountId" = $1
-            """, Self.id(creator)) { rows.append($0) }
-        let attachments = try Self.groupAttachments(rows, owner: "postId")
-        let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map { $0.contentId }
-        return PostPaging(lastPostId: lastPostId, attachments: attachments, repostAttachments: try postAttachments(postIds: reposted))
+        return OwnerIndex(postsByAccount: try pairs("SELECT posts.\"accountId\", posts.id FROM posts WHERE TRUE\(notStub("posts"))"),
+                          attachmentsByPost: try pairs("SELECT \"postId\", id FROM attachments WHERE \"postId\" IS NOT NULL"),
+                          attachmentsByMessage: try pairs("SELECT \"messageId\", id FROM attachments WHERE \"messageId\" IS NOT NULL"))
     }
 
-    /// One page of the creator's posts after `after`, up to the index's last id.
-    func postPage(creator: FanslyID, after: FanslyID, limit: Int, index: PostPaging) throws -> [Post] {
-        var binds = PostgresBindings(capacity: 4)
-        binds.append(creator); binds.append(after); binds.append(index.lastPostId); binds.append(Int64(limit))
-        let rows = try postRows(where: "\"accountId\" = $1 AND id > $2 AND id <= $3\(notStub("posts")) ORDER BY id LIMIT $4", binds)
+    /// The attachment rows with these ids, grouped by `owner` (`postId` or `messageId`).
+    func attachments(ids: some Collection<FanslyID>, owner: String) throws -> [FanslyID: [AttachmentRow]] {
+        var rows: [PGRow] = []
+        try forEachRow("SELECT \(Self.attachmentColumns(owner: owner)) FROM attachments a WHERE a.id = ANY($1)", ids: ids) { rows.append($0) }
+        return try Self.groupAttachments(rows, owner: owner)
+    }
+
+    /// The creator's post ids and attachment rows (and those of the posts they repost), read
+    /// once per iteration as `PostPaging.index` does.
+    func postIndex(creator: FanslyID, owners: OwnerIndex) throws -> PostPaging {
+        let postIds = owners.posts(of: creator)
+        let attachments = try attachments(ids: owners.attachments(ofPosts: postIds), owner: "postId")
+        let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map { $0.contentId }
+        let repostAttachments = try self.attachments(ids: owners.attachments(ofPosts: Set(reposted)), owner: "postId")
+        return PostPaging(lastPostId: postIds.last ?? FanslyID.min, attachments: attachments, repostAttachments: repostAttachments,
+                          postIds: postIds)
+    }
+
+    /// The posts with these ids (one page of the index's), in id order.
+    func postPage(ids: some Collection<FanslyID>, index: PostPaging) throws -> [Post] {
+        let rows = try postRows(where: "id = ANY($1) ORDER BY id", PostgresSession.ids(Set(ids).sorted()))
         return try posts(rows, attachments: index.attachments, resolveReposts: true, repostAttachments: index.repostAttachments)
     }
 
@@ -105,15 +119,13 @@ extension PostgresRecordLoader {
         return "(" + parts.joined(separator: " OR ") + ")"
     }
 
-    func messageIndex(creator: FanslyID) throws -> MessagePaging {
-        var last = FanslyID.min
-        try session.query("SELECT max(m.id) FROM messages m WHERE \(messageCondition)", Self.id(creator)) { last = $0.int64(0) ?? FanslyID.min }
-        var rows: [PGRow] = []
-        try session.query("""
-            SELECT \(Self.attachmentColumns(owner: "messageId")) FROM attachments a JOIN messages m ON m.id = a."messageId"
-            WHERE \(messageCondition)
-            """, Self.id(creator)) { rows.append($0) }
-        return MessagePaging(lastMessageId: last, attachments: try Self.groupAttachments(rows, owner: "messageId"))
+    func messageIndex(creator: FanslyID, owners: OwnerIndex) throws -> MessagePaging {
+        var messageIds: [FanslyID] = []
+        try session.query("SELECT m.id FROM messages m WHERE \(messageCondition) ORDER BY m.id", Self.id(creator)) { row in
+            if let id = row.int64(0) { messageIds.append(id) }
+        }
+        return MessagePaging(lastMessageId: messageIds.last ?? FanslyID.min,
+                             attachments: try attachments(ids: owners.attachments(ofMessages: messageIds), owner: "messageId"))
     }
 
     func messagePage(creator: FanslyID, after: FanslyID, limit: Int, index: MessagePaging) throws -> [Message] {
