@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 /// Per-creator counts computed with a few aggregate queries (no records are loaded), so that

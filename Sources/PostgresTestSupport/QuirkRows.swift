@@ -1,5 +1,3 @@
-import Foundation
-
 /// One creator's rows as fansly-scraper v0.13+ writes them into PostgreSQL (run after
 /// `FanslyPostgresSchema.sql`), each data quirk once: ids above 2^53, `timestamptz` with an offset,
 /// real booleans, no attachments and no mentions, an HLS video whose file sits on the parent row

@@ -1,5 +1,4 @@
 import FlyingFox
-import Foundation
 import GraphQL
 
 // Faults the test server injects, per request: chosen by `inject(_:on:times:)` or by a schedule

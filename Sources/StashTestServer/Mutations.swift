@@ -1,4 +1,3 @@
-import Foundation
 import GraphQL
 
 // Mutations with Stash's validation rules and messages (pkg/performer, pkg/studio, pkg/tag

@@ -1,4 +1,3 @@
-import Foundation
 import GraphQL
 
 /// Paging and sorting as `FindFilterType` does it: per_page 25 by default, -1 = all, 0 = none.

@@ -1,4 +1,3 @@
-import Foundation
 import PostgresNIO
 
 /// Per-creator counts from a few aggregate queries, with the rules of `CreatorCounts` (media kinds

@@ -1,4 +1,3 @@
-import Foundation
 import PostgresNIO
 
 /// Maps file-name ids back to `account_media` items, as `FileIdLookup` does for SQLite: as the media

@@ -1,4 +1,3 @@
-import Foundation
 import PostgresNIO
 
 /// Reads records from PostgreSQL in batches, as `RecordLoader` does from SQLite: a fixed number of

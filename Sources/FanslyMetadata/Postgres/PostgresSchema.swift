@@ -1,5 +1,3 @@
-import Foundation
-
 /// Recognises a PostgreSQL metadata database: the tables and columns of the schema the reader uses
 /// (`information_schema`, current schema only), the alembic revision, and whether the downloader
 /// ever stored attachment rows.
