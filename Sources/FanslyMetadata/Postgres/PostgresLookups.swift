@@ -75,16 +75,23 @@ enum PostgresLinkage {
         var linkage = MediaLinkage()
         guard !creators.isEmpty else { return linkage }
         let ids = PostgresSession.ids(Set(creators).sorted())
+        // Joined to the distinct owners rather than `NOT IN (subquery)`: PostgreSQL hashes a NOT IN
+        // set only when it fits in work_mem, and scans the whole list per row otherwise (past
+        // ≈ 100,000 attachments, quadratic: a 600,000-media library hit the statement timeout).
         try loader.session.query("""
-            SELECT count(*), count(*) FILTER (WHERE p.id NOT IN (SELECT "postId" FROM attachments WHERE "postId" IS NOT NULL))
-            FROM posts p WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
+            SELECT count(*), count(*) FILTER (WHERE linked.owner IS NULL)
+            FROM posts p LEFT JOIN (SELECT DISTINCT "postId" AS owner FROM attachments WHERE "postId" IS NOT NULL) linked
+              ON linked.owner = p.id
+            WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
             """, ids) { row in
             linkage.posts = row.int(0) ?? 0
             linkage.postsWithoutAttachments = row.int(1) ?? 0
         }
         try loader.session.query("""
-            SELECT count(*), count(*) FILTER (WHERE m.id NOT IN (SELECT "messageId" FROM attachments WHERE "messageId" IS NOT NULL))
-            FROM messages m WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
+            SELECT count(*), count(*) FILTER (WHERE linked.owner IS NULL)
+            FROM messages m LEFT JOIN (SELECT DISTINCT "messageId" AS owner FROM attachments WHERE "messageId" IS NOT NULL) linked
+              ON linked.owner = m.id
+            WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
             """, ids) { row in
             linkage.messages = row.int(0) ?? 0
             linkage.messagesWithoutAttachments = row.int(1) ?? 0
