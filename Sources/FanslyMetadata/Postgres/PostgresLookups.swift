@@ -105,18 +105,20 @@ enum PostgresLinkage {
     /// The condition (alias `am` for `account_media`) of a downloaded item that no attachment
     /// reaches, directly or through an attached bundle.
     static func unlinkedDownloaded(_ schema: DatabaseSchema) -> String {
-        // NOT IN over uncorrelated subqueries: PostgreSQL hashes each set once (attachments has no
-        // index on contentId, so correlated NOT EXISTS would scan it per item).
+        // NOT EXISTS, which PostgreSQL plans as a hash anti join over attachments once; NOT IN
+        // (subquery) is hashed only while the set fits in work_mem and beyond that scans the whole
+        // list per item (quadratic on a 600,000-media library).
         let bundled = schema.hasBundles ? """
-             AND am.id NOT IN (SELECT bm.media_id FROM account_media_bundle_media bm JOIN attachments a
-                               ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE')
+             AND NOT EXISTS (SELECT 1 FROM account_media_bundle_media bm JOIN attachments a
+                             ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE'
+                             WHERE bm.media_id = am.id)
             """ : ""
         return """
             (am."mediaId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
              OR am."previewId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
              OR am."mediaId" IN (SELECT v."mediaId" FROM media_variants v JOIN media vm ON vm.id = v."variantId"
                                  WHERE vm.is_downloaded::boolean))
-              AND am.id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType"::text = 'ACCOUNT_MEDIA')\(bundled)
+              AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a."contentId" = am.id AND a."contentType"::text = 'ACCOUNT_MEDIA')\(bundled)
             """
     }
 }
