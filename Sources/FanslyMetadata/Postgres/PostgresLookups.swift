@@ -74,16 +74,23 @@ enum PostgresLinkage {
         var linkage = MediaLinkage()
         guard !creators.isEmpty else { return linkage }
         let ids = PostgresSession.ids(Set(creators).sorted())
+        // Joined to the distinct owners rather than `NOT IN (subquery)`: PostgreSQL hashes a NOT IN
+        // set only when it fits in work_mem, and scans the whole list per row otherwise (past
+        // ≈ 100,000 attachments, quadratic: a 600,000-media library hit the statement timeout).
         try loader.session.query("""
-            SELECT count(*), count(*) FILTER (WHERE p.id NOT IN (SELECT "postId" FROM attachments WHERE "postId" IS NOT NULL))
-            FROM posts p WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
+            SELECT count(*), count(*) FILTER (WHERE linked.owner IS NULL)
+            FROM posts p LEFT JOIN (SELECT DISTINCT "postId" AS owner FROM attachments WHERE "postId" IS NOT NULL) linked
+              ON linked.owner = p.id
+            WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
             """, ids) { row in
             linkage.posts = row.int(0) ?? 0
             linkage.postsWithoutAttachments = row.int(1) ?? 0
         }
         try loader.session.query("""
-            SELECT count(*), count(*) FILTER (WHERE m.id NOT IN (SELECT "messageId" FROM attachments WHERE "messageId" IS NOT NULL))
-            FROM messages m WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
+            SELECT count(*), count(*) FILTER (WHERE linked.owner IS NULL)
+            FROM messages m LEFT JOIN (SELECT DISTINCT "messageId" AS owner FROM attachments WHERE "messageId" IS NOT NULL) linked
+              ON linked.owner = m.id
+            WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
             """, ids) { row in
             linkage.messages = row.int(0) ?? 0
             linkage.messagesWithoutAttachments = row.int(1) ?? 0
@@ -97,18 +104,20 @@ enum PostgresLinkage {
     /// The condition (alias `am` for `account_media`) of a downloaded item that no attachment
     /// reaches, directly or through an attached bundle.
     static func unlinkedDownloaded(_ schema: DatabaseSchema) -> String {
-        // NOT IN over uncorrelated subqueries: PostgreSQL hashes each set once (attachments has no
-        // index on contentId, so correlated NOT EXISTS would scan it per item).
+        // NOT EXISTS, which PostgreSQL plans as a hash anti join over attachments once; NOT IN
+        // (subquery) is hashed only while the set fits in work_mem and beyond that scans the whole
+        // list per item (quadratic on a 600,000-media library).
         let bundled = schema.hasBundles ? """
-             AND am.id NOT IN (SELECT bm.media_id FROM account_media_bundle_media bm JOIN attachments a
-                               ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE')
+             AND NOT EXISTS (SELECT 1 FROM account_media_bundle_media bm JOIN attachments a
+                             ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE'
+                             WHERE bm.media_id = am.id)
             """ : ""
         return """
             (am."mediaId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
              OR am."previewId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
              OR am."mediaId" IN (SELECT v."mediaId" FROM media_variants v JOIN media vm ON vm.id = v."variantId"
                                  WHERE vm.is_downloaded::boolean))
-              AND am.id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType"::text = 'ACCOUNT_MEDIA')\(bundled)
+              AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a."contentId" = am.id AND a."contentType"::text = 'ACCOUNT_MEDIA')\(bundled)
             """
     }
 }
