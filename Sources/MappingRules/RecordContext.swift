@@ -20,7 +20,7 @@ struct RecordContext {
     var post: Post?
     var postWalls: [String] = []
     var message: Message?
-    var bundle: FanslyMetadata.Bundle?
+    var bundle: MediaBundle?
     var item: ItemInfo?
     var media: AccountMedia?
     var file: DownloadedFile?
