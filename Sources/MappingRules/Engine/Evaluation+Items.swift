@@ -39,6 +39,7 @@ extension Evaluation {
         let (total, images, videos) = counts(media)
         context.item = ItemInfo(kind: .post, id: post.id, content: post.content, createdAt: post.createdAt,
                                 mediaCount: total, imageCount: images, videoCount: videos)
+        context.captionMemo = CaptionMemo()
         let focused = entering(context, roots: RuleCompiler.postRoots) { $0.isTarget(post: post.id) }
         defer { if focused { observer?.leave() } }
         if let when = rules.post.when, !when.holds(context) {
@@ -65,6 +66,7 @@ extension Evaluation {
         let (total, images, videos) = counts(media)
         context.item = ItemInfo(kind: .message, id: message.id, content: message.content, createdAt: message.createdAt,
                                 mediaCount: total, imageCount: images, videoCount: videos)
+        context.captionMemo = CaptionMemo()
         let focused = entering(context, roots: RuleCompiler.messageRoots) { $0.isTarget(message: message.id) }
         defer { if focused { observer?.leave() } }
         if let when = rules.message.when, !when.holds(context) {
@@ -87,6 +89,7 @@ extension Evaluation {
         let date = item.createdAt ?? item.media.createdAt
         context.item = ItemInfo(kind: .media, id: item.id, content: nil, createdAt: date,
                                 mediaCount: total, imageCount: images, videoCount: videos)
+        context.captionMemo = CaptionMemo()
         if let when = rules.media.when, !when.holds(context) {
             if let observer, observer.isTarget(looseMedia: item) {
                 observer.capture(context, roots: RuleCompiler.itemRoots)
@@ -107,6 +110,7 @@ extension Evaluation {
         let (total, images, videos) = counts(bundle.media)
         context.item = ItemInfo(kind: .bundle, id: bundle.id, content: nil, createdAt: bundle.createdAt,
                                 mediaCount: total, imageCount: images, videoCount: videos)
+        context.captionMemo = CaptionMemo()
         if let when = rules.bundle.when, !when.holds(context) { return }
         let imageAddresses = bundle.media.compactMap { item -> EntityAddress? in
             let address = Addresses.image(item.id)
