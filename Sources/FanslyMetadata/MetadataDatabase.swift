@@ -193,7 +193,7 @@ public final class MetadataDatabase: Sendable {
 
     /// Streams the creator's real bundles (those with members; phantom bundles are skipped) in
     /// id order, members in `pos` order. Nothing when the database has no bundle tables.
-    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Bundle]) throws -> Void) throws {
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([MediaBundle]) throws -> Void) throws {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { db, after, limit in
             let loader = RecordLoader(db: db, schema: schema)

@@ -19,7 +19,7 @@ public protocol MetadataStore: AnyObject, Sendable {
     func walls(creator: FanslyID) throws -> [Wall]
     func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws
     func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws
-    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([Bundle]) throws -> Void) throws
+    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws
     func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws
     func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
                           _ body: ([AccountMedia]) throws -> Void) throws

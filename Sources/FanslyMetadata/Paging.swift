@@ -3,7 +3,7 @@ import GRDB
 
 extension Post: Identifiable {}
 extension Message: Identifiable {}
-extension Bundle: Identifiable {}
+extension MediaBundle: Identifiable {}
 extension AccountMedia: Identifiable {}
 
 /// `attachments` has no index on `postId` or `messageId`, so looking attachments up per page would
@@ -155,6 +155,3 @@ struct FileIdLookup {
         return result
     }
 }
-
-/// `Bundle` under a name that does not collide with `Foundation.Bundle` in files importing both.
-public typealias MediaBundle = Bundle

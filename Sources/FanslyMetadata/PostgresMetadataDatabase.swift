@@ -148,7 +148,7 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
         try page(pageSize: pageSize, body) { try $0.messagePage(creator: creator, after: $1, limit: $2, index: index) }
     }
 
-    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Bundle]) throws -> Void) throws {
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([MediaBundle]) throws -> Void) throws {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { loader, after, limit in
             var binds = PostgresBindings(capacity: 3)

@@ -15,7 +15,7 @@ extension AttachmentRow {
     /// Turns each owner's attachment rows into records, resolving their content from what the
     /// page loaded; the same for every backend.
     static func assemble(_ attachments: [FanslyID: [AttachmentRow]], items: [FanslyID: AccountMedia],
-                         bundles: [FanslyID: Bundle], reposts: [FanslyID: Post]) -> [FanslyID: [Attachment]] {
+                         bundles: [FanslyID: MediaBundle], reposts: [FanslyID: Post]) -> [FanslyID: [Attachment]] {
         var result: [FanslyID: [Attachment]] = [:]
         for (owner, rows) in attachments {
             result[owner] = rows.map { row in
@@ -178,17 +178,17 @@ struct RecordLoader {
     }
 
     /// Bundles by id with members in `pos` order; phantom bundles come back with no members.
-    func bundles(ids: some Collection<FanslyID>) throws -> [FanslyID: Bundle] {
+    func bundles(ids: some Collection<FanslyID>) throws -> [FanslyID: MediaBundle] {
         guard schema.hasTable("account_media_bundles") else { return [:] }
         return try bundles(rows: rows("SELECT \(bundleColumns) FROM account_media_bundles b WHERE b.id IN (%@)", ids: ids))
     }
 
-    func bundles(rows bundleRows: [ValueRow]) throws -> [FanslyID: Bundle] {
-        var bundles: [FanslyID: Bundle] = [:]
+    func bundles(rows bundleRows: [ValueRow]) throws -> [FanslyID: MediaBundle] {
+        var bundles: [FanslyID: MediaBundle] = [:]
         for row in bundleRows {
             let fields = Fields(row: row, table: "account_media_bundles")
             let id = try fields.id(0, "id")
-            bundles[id] = Bundle(id: id, accountId: try fields.id(1, "accountId"), previewId: fields.int64(2),
+            bundles[id] = MediaBundle(id: id, accountId: try fields.id(1, "accountId"), previewId: fields.int64(2),
                                  createdAt: try fields.date(3, "createdAt"), access: fields.bool(4, default: true),
                                  purchased: fields.bool(5), deleted: fields.bool(6), stashID: fields.int64(7))
         }

@@ -162,7 +162,7 @@ public struct AccountMedia: Sendable, Hashable, Codable {
 }
 
 /// A media bundle (`account_media_bundles`) with its members in `pos` order.
-public struct Bundle: Sendable, Hashable, Codable {
+public struct MediaBundle: Sendable, Hashable, Codable {
     public var id: FanslyID
     public var accountId: FanslyID
     /// `previewId` points at `media.id` (not `account_media.id`).
@@ -210,7 +210,7 @@ public struct Mention: Sendable, Hashable, Codable {
 /// What one `attachments` row resolves to.
 public enum AttachmentContent: Sendable, Hashable, Codable {
     case accountMedia(AccountMedia)
-    case bundle(Bundle)
+    case bundle(MediaBundle)
     /// A reposted/quoted post (`AGGREGATED_POSTS`), one level deep; nil when not stored.
     /// Its media were downloaded into the reposting creator's folder.
     indirect case repost(postId: FanslyID, post: Post?)

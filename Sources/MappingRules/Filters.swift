@@ -52,8 +52,8 @@ enum Filter: Sendable, Hashable {
         case .trim: return mapText(value) { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         case .squish: return mapText(value, TextOps.squish)
         case .slug: return mapText(value, TextOps.slug)
-        case .stripHashtags: return mapText(value) { TextOps.removing(TextOps.hashtagPattern, from: $0) }
-        case .stripMentions: return mapText(value) { TextOps.removing(TextOps.mentionPattern, from: $0) }
+        case .stripHashtags: return mapText(value) { TextOps.removing(.hashtags, from: $0) }
+        case .stripMentions: return mapText(value) { TextOps.removing(.mentions, from: $0) }
         case .splitWords(let vocabulary): return mapText(value) { TextOps.splitWords($0, vocabulary: vocabulary) }
         case .replace(let regex, let template):
             return mapText(value) { regex.regex.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: template) }
@@ -281,15 +281,6 @@ enum TextOps {
         return String(scalars[start...end])
     }
 
-    /// `text` without the matches of `pattern`, white space collapsed and no space left before the
-    /// punctuation that followed a removed word (`Go follow @Nora!` → `Go follow!`).
-    static func removing(_ pattern: NSRegularExpression, from text: String) -> String {
-        let removed = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
-        return squish(spaceBeforePunctuation.stringByReplacingMatches(in: removed, range: NSRange(removed.startIndex..., in: removed), withTemplate: "$1"))
-    }
-
-    private static let spaceBeforePunctuation = try! NSRegularExpression(pattern: "[ \\t]+([!?.,;:…])")
-
     /// The first line up to and with the first sentence end (`.`, `!`, `?`, `…`, repeated or not)
     /// followed by a space or the end: `Hi there! New set` → `Hi there!`; `v1.2 is out` stays whole.
     static func firstSentence(_ text: String) -> String {
@@ -382,7 +373,15 @@ enum TextOps {
     }
 
     static func squish(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Usual case: ASCII text whose only white space is single spaces between words is its own result.
+        var previousSpace = true  // a leading space is not kept
+        var clean = true
+        for byte in text.utf8 {
+            if byte >= 0x80 || (0x09...0x0D).contains(byte) || (byte == 0x20 && previousSpace) { clean = false; break }
+            previousSpace = byte == 0x20
+        }
+        if clean, !previousSpace { return text }
+        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     static func slug(_ text: String) -> String {

@@ -18,7 +18,7 @@ public struct StoreRecordSource: MetadataRecordSource {
     public func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws {
         try store.forEachMessagePage(creator: creator, pageSize: pageSize, body)
     }
-    public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws {
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws {
         try store.forEachBundlePage(creator: creator, pageSize: pageSize, body)
     }
     public func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {

@@ -21,7 +21,7 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
         case walls([Wall])
         case posts([Post])
         case messages([Message])
-        case bundles([FanslyMetadata.Bundle])
+        case bundles([MediaBundle])
         case end
         /// The reader's read failed here; it stopped.
         case failed(any Error)
@@ -253,7 +253,7 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
         }, direct: { try database.forEachMessagePage(creator: creator, pageSize: pageSize, body) })
     }
 
-    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws {
+    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws {
         try serve(creator, .bundles, page: { item in
             guard case .bundles(let page) = item else { return false }
             try body(page)

@@ -20,7 +20,7 @@ struct RecordContext {
     var post: Post?
     var postWalls: [String] = []
     var message: Message?
-    var bundle: FanslyMetadata.Bundle?
+    var bundle: MediaBundle?
     var item: ItemInfo?
     var media: AccountMedia?
     var file: DownloadedFile?
@@ -31,6 +31,9 @@ struct RecordContext {
     var hashtag: Hashtag?
     var hashtagOriginal: String?
     var mention: Mention?
+    /// `item.caption` rendered once for the record (the copies of its context share it): every
+    /// title of a post and its media reads it, and its filters are regular expressions.
+    var captionMemo: CaptionMemo?
 
     init(urls: URLTemplates) { self.urls = urls }
 
@@ -83,7 +86,9 @@ struct RecordContext {
         case .itemKind: return item.map { .string($0.kind.rawValue) } ?? .null
         case .itemId: return Self.id(item?.id)
         case .itemContent: return Self.text(item?.content)
-        case .itemCaption: return item == nil ? .null : nonEmpty(urls.caption.render(self))
+        case .itemCaption:
+            guard item != nil else { return .null }
+            return captionMemo?.value(for: self) ?? nonEmpty(urls.caption.render(self))
         case .itemCreatedAt: return Self.date(item?.createdAt)
         case .itemMediaCount: return Self.int(item?.mediaCount)
         case .itemImageCount: return Self.int(item?.imageCount)
@@ -160,5 +165,25 @@ struct RecordContext {
     /// Every variable available with a value, for `rules explain`.
     func listing(roots: Roots) -> [(String, TemplateValue)] {
         Variable.allCases.filter { $0.root.rawValue & roots.rawValue != 0 }.map { ($0.rawValue, value($0)) }
+    }
+}
+
+/// The caption of one record, rendered on first use. It reads only `account.*` and `item.*`
+/// (`settings.caption` is compiled with those roots and may not read `item.caption`), and the item
+/// is fixed for the record's contexts: the account (a message's media may have other owners) is
+/// the key.
+final class CaptionMemo {
+    private var account: FanslyID??
+    private var value: TemplateValue = .null
+
+    func value(for context: RecordContext) -> TemplateValue {
+        let key = context.account?.id
+        if let account, account == key { return value }
+        var plain = context
+        plain.captionMemo = nil
+        let text = plain.urls.caption.render(plain)
+        value = text.isEmpty ? .null : .string(text)
+        account = .some(key)
+        return value
     }
 }

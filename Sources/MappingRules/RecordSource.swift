@@ -11,7 +11,7 @@ public protocol MetadataRecordSource {
     func walls(creator: FanslyID) throws -> [Wall]
     func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws
     func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws
-    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws
+    func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws
     func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws
     /// The creator's media in id order without the items in `excluded` (sources that can skip
     /// reading them should; pages may then be shorter than `pageSize`).
@@ -39,14 +39,14 @@ public struct MetadataRecords: Sendable, MetadataRecordSource {
     public var otherAccounts: [Account]
     public var posts: [Post]
     public var messages: [Message]
-    public var bundles: [FanslyMetadata.Bundle]
+    public var bundles: [MediaBundle]
     /// Every `account_media` item, including those no post or message shows.
     public var media: [AccountMedia]
     public var walls: [Wall]
     public var downloadRoot: String?
 
     public init(creators: [Account], otherAccounts: [Account] = [], posts: [Post] = [], messages: [Message] = [],
-                bundles: [FanslyMetadata.Bundle] = [], media: [AccountMedia] = [], walls: [Wall] = [], downloadRoot: String? = nil) {
+                bundles: [MediaBundle] = [], media: [AccountMedia] = [], walls: [Wall] = [], downloadRoot: String? = nil) {
         self.creators = creators; self.otherAccounts = otherAccounts; self.posts = posts; self.messages = messages
         self.bundles = bundles; self.media = media; self.walls = walls; self.downloadRoot = downloadRoot
     }
@@ -83,7 +83,7 @@ public struct MetadataRecords: Sendable, MetadataRecordSource {
     public func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws {
         try pages(messages, id: \.id, include: { $0.senderId == creator || $0.recipientId == creator }, size: pageSize, body)
     }
-    public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([FanslyMetadata.Bundle]) throws -> Void) throws {
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws {
         try pages(bundles, id: \.id, include: { $0.accountId == creator && !$0.isPhantom }, size: pageSize, body)
     }
     public func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {

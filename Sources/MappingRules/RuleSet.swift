@@ -13,36 +13,72 @@ public struct RuleSet: Sendable {
     /// (a `settings.downloadRoot` that does not exist on this machine).
     public internal(set) var warnings: [RuleDiagnostic] = []
 
-    var settings = Settings()
-    var urls = URLTemplates()
-    var network = EntityRule.disabled("network.studio")
-    var accountWhen: Condition?
-    var performer = EntityRule.disabled("account.performer")
-    var sharedPerformers: [String: [SharedPerformer]] = [:]
-    var studio = EntityRule.disabled("account.studio")
-    var post = SourceRules(when: nil, gallery: .disabled("post.gallery"), scene: .disabled("post.scene"), image: .disabled("post.image"))
-    var message = SourceRules(when: nil, gallery: .disabled("message.gallery"), scene: .disabled("message.scene"), image: .disabled("message.image"))
-    var bundle = SourceRules(when: nil, gallery: .disabled("bundle.gallery"), scene: .disabled("bundle.scene"), image: .disabled("bundle.image"))
-    var media = SourceRules(when: nil, gallery: .disabled("media.gallery"), scene: .disabled("media.scene"), image: .disabled("media.image"))
-    var wallMode = WallMode.none
-    var wallWhen: Condition?
-    var chapter = EntityRule.disabled("wall.chapter")
-    var wallGallery = EntityRule.disabled("wall.gallery")
-    var mentionWhen: Condition?
-    var mentionPerformer = EntityRule.disabled("mention.performer")
+    /// `var`: command-line options (`--download-root`, `--path-map`) override the file's settings.
+    var settings: Settings
+    let urls: URLTemplates
+    let network: EntityRule
+    let accountWhen: Condition?
+    let performer: EntityRule
+    let sharedPerformers: [String: [SharedPerformer]]
+    let studio: EntityRule
+    let post: SourceRules
+    let message: SourceRules
+    let bundle: SourceRules
+    let media: SourceRules
+    let wallMode: WallMode
+    let wallWhen: Condition?
+    let chapter: EntityRule
+    let wallGallery: EntityRule
+    let mentionWhen: Condition?
+    let mentionPerformer: EntityRule
     /// Whether handle-only mentions (no account row in the database) may create performers;
     /// by default they only link a performer Stash already has.
-    var mentionCreateUnknown = false
-    var tags = TagRules()
+    let mentionCreateUnknown: Bool
+    let tags: TagRules
     /// The merged rule tree, for `rules show`.
     var mergedRoot: RuleNode?
 
-    static func empty(files: [String]) -> RuleSet {
-        RuleSet(files: files, canonicalData: Data())
+    /// Every section without a default: a section added to the rules fails to compile until the
+    /// compiler (and `empty`) give it a value.
+    init(files: [String], canonicalData: Data, settings: Settings, urls: URLTemplates, network: EntityRule,
+         accountWhen: Condition?, performer: EntityRule, sharedPerformers: [String: [SharedPerformer]], studio: EntityRule,
+         post: SourceRules, message: SourceRules, bundle: SourceRules, media: SourceRules,
+         wallMode: WallMode, wallWhen: Condition?, chapter: EntityRule, wallGallery: EntityRule,
+         mentionWhen: Condition?, mentionPerformer: EntityRule, mentionCreateUnknown: Bool, tags: TagRules) {
+        self.files = files
+        self.canonicalData = canonicalData
+        self.settings = settings
+        self.urls = urls
+        self.network = network
+        self.accountWhen = accountWhen
+        self.performer = performer
+        self.sharedPerformers = sharedPerformers
+        self.studio = studio
+        self.post = post
+        self.message = message
+        self.bundle = bundle
+        self.media = media
+        self.wallMode = wallMode
+        self.wallWhen = wallWhen
+        self.chapter = chapter
+        self.wallGallery = wallGallery
+        self.mentionWhen = mentionWhen
+        self.mentionPerformer = mentionPerformer
+        self.mentionCreateUnknown = mentionCreateUnknown
+        self.tags = tags
     }
 
-    private init(files: [String], canonicalData: Data) {
-        self.files = files; self.canonicalData = canonicalData
+    /// Rules that produce nothing (what a rule file that is not a mapping compiles to).
+    static func empty(files: [String]) -> RuleSet {
+        func nothing(_ source: String) -> SourceRules {
+            SourceRules(when: nil, gallery: .disabled("\(source).gallery"), scene: .disabled("\(source).scene"), image: .disabled("\(source).image"))
+        }
+        return RuleSet(files: files, canonicalData: Data(), settings: Settings(), urls: URLTemplates(),
+                       network: .disabled("network.studio"), accountWhen: nil, performer: .disabled("account.performer"),
+                       sharedPerformers: [:], studio: .disabled("account.studio"),
+                       post: nothing("post"), message: nothing("message"), bundle: nothing("bundle"), media: nothing("media"),
+                       wallMode: .none, wallWhen: nil, chapter: .disabled("wall.chapter"), wallGallery: .disabled("wall.gallery"),
+                       mentionWhen: nil, mentionPerformer: .disabled("mention.performer"), mentionCreateUnknown: false, tags: TagRules())
     }
 
     /// The name used in diagnostics for the embedded default rules.

@@ -296,7 +296,7 @@ final class EngineFeatureTests: XCTestCase {
 
     func testBundleGalleries() throws {
         var records = Fixtures.records
-        records.bundles = [FanslyMetadata.Bundle(id: 555, accountId: 100, createdAt: Fixtures.date("2023-07-01T00:00:00Z"),
+        records.bundles = [MediaBundle(id: 555, accountId: 100, createdAt: Fixtures.date("2023-07-01T00:00:00Z"),
                                                  media: [Fixtures.image(1001), Fixtures.image(1002), Fixtures.video(1010)])]
         let state = try evaluate("""
             bundle:

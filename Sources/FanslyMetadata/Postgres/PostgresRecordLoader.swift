@@ -96,7 +96,7 @@ struct PostgresRecordLoader {
             .map { schema.column("account_media_bundles", $0, alias: "b") }.joined(separator: ", ")
     }
 
-    func bundles(ids: some Collection<FanslyID>) throws -> [FanslyID: Bundle] {
+    func bundles(ids: some Collection<FanslyID>) throws -> [FanslyID: MediaBundle] {
         guard schema.hasTable("account_media_bundles"), !ids.isEmpty else { return [:] }
         var rows: [PGRow] = []
         try forEachRow("SELECT \(bundleColumns) FROM account_media_bundles b WHERE b.id = ANY($1)", ids: ids) { rows.append($0) }
@@ -104,12 +104,12 @@ struct PostgresRecordLoader {
     }
 
     /// Bundles from rows of `bundleColumns`, members in `pos` order; phantom bundles have none.
-    func bundles(rows: [PGRow]) throws -> [FanslyID: Bundle] {
-        var bundles: [FanslyID: Bundle] = [:]
+    func bundles(rows: [PGRow]) throws -> [FanslyID: MediaBundle] {
+        var bundles: [FanslyID: MediaBundle] = [:]
         for row in rows {
             let table = "account_media_bundles"
             let id = try row.id(0, "id", table: table)
-            bundles[id] = Bundle(id: id, accountId: try row.id(1, "accountId", table: table), previewId: row.int64(2),
+            bundles[id] = MediaBundle(id: id, accountId: try row.id(1, "accountId", table: table), previewId: row.int64(2),
                                  createdAt: try row.date(3, "createdAt", table: table), access: row.bool(4, default: true),
                                  purchased: row.bool(5), deleted: row.bool(6), stashID: row.int64(7))
         }

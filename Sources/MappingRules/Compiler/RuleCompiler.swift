@@ -111,27 +111,10 @@ struct RuleCompiler {
 
         let tags = readTags(root["tags"])
 
-        var set = RuleSet.empty(files: files)
-        set.settings = settings
-        set.urls = urls
-        set.network = network
-        set.accountWhen = accountWhen
-        set.performer = performer
-        set.sharedPerformers = shared
-        set.studio = studio
-        set.post = post
-        set.message = message
-        set.bundle = bundle
-        set.media = media
-        set.wallMode = wallMode
-        set.wallWhen = wallWhen
-        set.chapter = chapter
-        set.wallGallery = wallGallery
-        set.mentionWhen = mentionWhen
-        set.mentionPerformer = mention
-        set.mentionCreateUnknown = mentionCreateUnknown
-        set.tags = tags
-        set.canonicalData = RuleSet.canonical(root)
-        return set
+        return RuleSet(files: files, canonicalData: RuleSet.canonical(root), settings: settings, urls: urls, network: network,
+                       accountWhen: accountWhen, performer: performer, sharedPerformers: shared, studio: studio,
+                       post: post, message: message, bundle: bundle, media: media,
+                       wallMode: wallMode, wallWhen: wallWhen, chapter: chapter, wallGallery: wallGallery,
+                       mentionWhen: mentionWhen, mentionPerformer: mention, mentionCreateUnknown: mentionCreateUnknown, tags: tags)
     }
 }

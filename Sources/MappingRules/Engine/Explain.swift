@@ -32,20 +32,20 @@ extension MappingEngine {
     public func explain(_ target: ExplainTarget, source: some MetadataRecordSource, creators: [Account]? = nil) throws -> Explanation? {
         let candidates = try creators ?? source.creatorAccounts()
         for creator in candidates {
-            let evaluation = Evaluation(rules: rules, source: source, tracing: true)
-            evaluation.focus = target
+            let observer = ExplainObserver(target: target)
+            let evaluation = Evaluation(rules: rules, source: source, observer: observer)
             try evaluation.run(creators: [creator])
-            guard let context = evaluation.focusedContext else { continue }
-            let variables = context.listing(roots: evaluation.focusedRoots).map { name, value in
+            guard let context = observer.context else { continue }
+            let variables = context.listing(roots: observer.roots).map { name, value in
                 (name: name, value: value.isEmpty ? "(empty)" : value.text)
             }
             let state = evaluation.builder.state()
-            let wanted = Set(evaluation.focusedAddresses)
+            let wanted = Set(observer.addresses)
             let entities = state.entities.filter { wanted.contains($0.address) }
             var origins: [EntityAddress: [String: FieldOrigin]] = [:]
             for entity in entities { origins[entity.address] = evaluation.builder.origins(entity.address) }
             return Explanation(variables: variables, entities: entities, origins: origins, creator: creator.username,
-                               why: evaluation.why)
+                               why: observer.why)
         }
         return nil
     }
