@@ -241,7 +241,7 @@ public protocol SyncLinkReader: Sendable {
     func allLinks() throws -> [EntityAddress: SyncLink]
 }
 
-// MARK: - Additions by the planner (issue 6)
+// MARK: - What the planner asks of values
 
 extension FieldValue {
     /// True for null, `""` (Stash returns `""` for unset strings) and empty lists.
