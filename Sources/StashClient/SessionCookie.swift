@@ -13,7 +13,9 @@ public final class StashSessionCookie: @unchecked Sendable, CustomStringConverti
     public init(name: String, value: String) { self.name = name; self.value = value }
 
     /// `name=value`, for the `Cookie` header.
-    var header: String { lock.withLock { "\(name)=\(value)" } }
+    var header: String { lock.withLock { Self.header(name: name, value: value) } }
+
+    private static func header(name: String, value: String) -> String { "\(name)=\(value)" }
 
     /// Takes the value of a `Set-Cookie` header naming this cookie (other cookies are ignored;
     /// an expiring one, `Max-Age=0` or an empty value, is not taken).
@@ -30,7 +32,7 @@ public final class StashSessionCookie: @unchecked Sendable, CustomStringConverti
             let expires = attributes.dropFirst().contains { $0.lowercased() == "max-age=0" || $0.lowercased().hasPrefix("max-age=-") }
             guard !newValue.isEmpty, !expires else { continue }
             lock.withLock {
-                if let sent, sent != "\(name)=\(value)" { return }
+                if let sent, sent != Self.header(name: name, value: value) { return }
                 value = newValue
             }
         }
