@@ -12,16 +12,20 @@ struct CreatorCounts {
     /// writes for each creator it downloads. Authors who appear only through reposts are left out
     /// (their posts are still read as reposts).
     func creatorIds() throws -> [FanslyID] {
-        var sources = ["""
+        var sources = [
+            """
             SELECT "accountId" FROM posts
             WHERE id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType" = 'AGGREGATED_POSTS')
-            """, """
+            """,
+            """
             SELECT am."accountId" FROM attachments a JOIN account_media am ON am.id = a."contentId"
             WHERE a."messageId" IS NOT NULL AND a."contentType" = 'ACCOUNT_MEDIA'
-            """]
+            """,
+        ]
         if schema.hasTable("walls") { sources.append("SELECT \"accountId\" FROM walls") }
         if schema.hasBundles {
-            sources.append("""
+            sources.append(
+                """
                 SELECT "accountId" FROM account_media_bundles b
                 WHERE NOT EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
                 """)
@@ -54,20 +58,28 @@ struct CreatorCounts {
         var summaries: [FanslyID: CreatorSummary] = [:]
         for (id, account) in accounts { summaries[id] = CreatorSummary(account: account) }
 
-        try perAccount("SELECT \"accountId\", count(*) FROM posts GROUP BY \"accountId\"") { summaries[$0]?.posts = $1[0] }
+        try perAccount("SELECT \"accountId\", count(*) FROM posts GROUP BY \"accountId\"") {
+            summaries[$0]?.posts = $1[0]
+        }
         if schema.hasWalls || schema.hasTable("walls") {
-            try perAccount("SELECT \"accountId\", count(*) FROM walls GROUP BY \"accountId\"") { summaries[$0]?.walls = $1[0] }
+            try perAccount("SELECT \"accountId\", count(*) FROM walls GROUP BY \"accountId\"") {
+                summaries[$0]?.walls = $1[0]
+            }
         }
         if schema.hasBundles {
-            try perAccount("""
+            try perAccount(
+                """
                 SELECT b."accountId", count(*) FROM account_media_bundles b
                 WHERE EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id) GROUP BY b."accountId"
-                """) { summaries[$0]?.bundles = $1[0] }
+                """
+            ) { summaries[$0]?.bundles = $1[0] }
         }
-        try perAccount("""
+        try perAccount(
+            """
             SELECT p."accountId", count(DISTINCT ph."hashtagId") FROM post_hashtags ph JOIN posts p ON p.id = ph."postId"
             GROUP BY p."accountId"
-            """) { summaries[$0]?.hashtags = $1[0] }
+            """
+        ) { summaries[$0]?.hashtags = $1[0] }
         let kind = MediaKind.sql(mimetype: "m.mimetype", type: "m.type")
         // The downloaded flag of the row `AccountMedia.file` picks: the original when it carries a
         // file, else its first variant that does (in id order), or the preview of a locked item.
@@ -78,14 +90,16 @@ struct CreatorCounts {
                                 WHERE v."mediaId" = m.id AND (vm.local_filename IS NOT NULL OR vm.is_downloaded)
                                 ORDER BY vm.id LIMIT 1), 0) END
             """
-        try perAccount("""
+        try perAccount(
+            """
             SELECT am."accountId", sum(k = 'image'), sum(k = 'video'), sum(preview), sum(downloaded != 0) FROM (
                 SELECT am."accountId", \(kind) AS k, am."previewId" IS NOT NULL AS preview, \(downloaded) AS downloaded
                 FROM account_media am
                 LEFT JOIN media m ON m.id = am."mediaId"
                 LEFT JOIN media pv ON pv.id = am."previewId"
             ) AS am GROUP BY am."accountId"
-            """) { id, counts in
+            """
+        ) { id, counts in
             summaries[id]?.images = counts[0]
             summaries[id]?.videos = counts[1]
             summaries[id]?.previews = counts[2]
@@ -93,8 +107,10 @@ struct CreatorCounts {
         }
         let condition = MessagePaging.condition(schema).sql
         for id in ids {
-            summaries[id]?.messages = try Int.fetchOne(db, sql: "SELECT count(*) FROM messages m WHERE \(condition)",
-                                                       arguments: MessagePaging.arguments(schema, creator: id)) ?? 0
+            summaries[id]?.messages =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM messages m WHERE \(condition)",
+                    arguments: MessagePaging.arguments(schema, creator: id)) ?? 0
         }
         return summaries.values.sorted {
             ($0.account.username.lowercased(), $0.account.id) < ($1.account.username.lowercased(), $1.account.id)

@@ -60,7 +60,9 @@ struct DatabaseSchema: Sendable {
         }
         var columns: [String: Set<String>] = [:]
         for name in (required + optional).map(\.table) + ["alembic_version"] where tableSet.contains(name) {
-            let names = try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(name)\")").map { ($0["name"] as String).lowercased() }
+            let names = try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(name)\")").map {
+                ($0["name"] as String).lowercased()
+            }
             columns[name] = Set(names)
         }
         try check(columns, path: path)

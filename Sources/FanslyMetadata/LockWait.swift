@@ -24,8 +24,9 @@ final class LockWait: @unchecked Sendable {
         lock.lock()
         if attempts == 0 || waitingSince == nil {
             waitingSince = Date()
-            Self.notice("The database \(path) is locked by another program (the downloader saves it every 60 seconds); "
-                        + "waiting up to \(Int(deadline)) s…")
+            Self.notice(
+                "The database \(path) is locked by another program (the downloader saves it every 60 seconds); "
+                    + "waiting up to \(Int(deadline)) s…")
         }
         let waited = Date().timeIntervalSince(waitingSince ?? Date())
         lock.unlock()

@@ -14,8 +14,10 @@ public struct CreatorSummary: Sendable, Hashable, Codable {
     public var previews: Int
     public var downloadedMedia: Int
     public var hashtags: Int
-    public init(account: Account, posts: Int = 0, messages: Int = 0, bundles: Int = 0, walls: Int = 0,
-                images: Int = 0, videos: Int = 0, previews: Int = 0, downloadedMedia: Int = 0, hashtags: Int = 0) {
+    public init(
+        account: Account, posts: Int = 0, messages: Int = 0, bundles: Int = 0, walls: Int = 0,
+        images: Int = 0, videos: Int = 0, previews: Int = 0, downloadedMedia: Int = 0, hashtags: Int = 0
+    ) {
         self.account = account; self.posts = posts; self.messages = messages; self.bundles = bundles
         self.walls = walls; self.images = images; self.videos = videos; self.previews = previews
         self.downloadedMedia = downloadedMedia; self.hashtags = hashtags
@@ -69,8 +71,10 @@ public final class MetadataDatabase: Sendable {
 
     /// `busyTimeout`: how long to wait for another program's lock; `traceStatement` sees every
     /// SQL statement run (tests count queries per page with it).
-    init(path: String, busyTimeout: TimeInterval, traceStatement: (@Sendable (String) -> Void)?,
-         downloadRoot: String? = nil) throws {
+    init(
+        path: String, busyTimeout: TimeInterval, traceStatement: (@Sendable (String) -> Void)?,
+        downloadRoot: String? = nil
+    ) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         self.path = absolute
         configuredDownloadRoot = downloadRoot
@@ -96,8 +100,9 @@ public final class MetadataDatabase: Sendable {
     /// The alembic revision and a content fingerprint, for detecting that a saved plan is stale.
     public func identity() throws -> DatabaseIdentity {
         try read { db in
-            DatabaseIdentity(path: path, alembicVersion: schema.alembicVersion,
-                             fingerprint: try Fingerprint.compute(db, schema: schema))
+            DatabaseIdentity(
+                path: path, alembicVersion: schema.alembicVersion,
+                fingerprint: try Fingerprint.compute(db, schema: schema))
         }
     }
 
@@ -134,16 +139,20 @@ public final class MetadataDatabase: Sendable {
                 return account
             }
             let handle = name.hasPrefix("@") ? String(name.dropFirst()) : name
-            if let id = try FanslyID.fetchOne(db, sql: """
-                SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY username = ? DESC, id LIMIT 1
-                """, arguments: [handle, handle]),
-               let account = try loader.accounts(ids: [id])[id] {
+            if let id = try FanslyID.fetchOne(
+                db,
+                sql: """
+                    SELECT id FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY username = ? DESC, id LIMIT 1
+                    """, arguments: [handle, handle]),
+                let account = try loader.accounts(ids: [id])[id]
+            {
                 return account
             }
             let creators = try CreatorCounts(db: db, schema: schema).creatorUsernames()
-            throw MetadataError.unknownCreator(name: name, path: path,
-                                               suggestions: Suggestions.closest(to: handle, in: creators),
-                                               creators: creators)
+            throw MetadataError.unknownCreator(
+                name: name, path: path,
+                suggestions: Suggestions.closest(to: handle, in: creators),
+                creators: creators)
         }
     }
 
@@ -163,7 +172,9 @@ public final class MetadataDatabase: Sendable {
     /// bundles, media, reposts (one level), hashtags, mentions, walls and the pinned flag resolved.
     /// The iteration covers the posts present when it starts.
     public func forEachPostPage(creator: FanslyID, pageSize: Int = 500, _ body: ([Post]) throws -> Void) throws {
-        let index = try read { db in try PostPaging.index(db, schema: schema, creator: creator, owners: owners.index(db)) }
+        let index = try read { db in
+            try PostPaging.index(db, schema: schema, creator: creator, owners: owners.index(db))
+        }
         let ids = index.postIds ?? []
         let size = max(1, pageSize)
         var start = 0
@@ -173,8 +184,9 @@ public final class MetadataDatabase: Sendable {
                 let loader = RecordLoader(db: db, schema: schema)
                 // By id: the table has no index on the account, so a walk in id order would pass every other creator's posts.
                 let rows = try loader.postRows(sqlWhere: "id IN (%@) ORDER BY id", ids: Array(pageIds))
-                return try loader.posts(rows, attachments: index.attachments, resolveReposts: true,
-                                        repostAttachments: index.repostAttachments)
+                return try loader.posts(
+                    rows, attachments: index.attachments, resolveReposts: true,
+                    repostAttachments: index.repostAttachments)
             }
             if !page.isEmpty { try body(page) }
             start += size
@@ -185,7 +197,9 @@ public final class MetadataDatabase: Sendable {
     /// in id order, with sender, recipient and attachments resolved. Bundles attached to messages
     /// are never stored by the downloader: they come back as `.missing`.
     public func forEachMessagePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Message]) throws -> Void) throws {
-        let index = try read { db in try MessagePaging.index(db, schema: schema, creator: creator, owners: owners.index(db)) }
+        let index = try read { db in
+            try MessagePaging.index(db, schema: schema, creator: creator, owners: owners.index(db))
+        }
         try page(pageSize: pageSize, body) { db, after, limit in
             try MessagePaging.page(db, schema: schema, creator: creator, after: after, limit: limit, index: index)
         }
@@ -193,26 +207,32 @@ public final class MetadataDatabase: Sendable {
 
     /// Streams the creator's real bundles (those with members; phantom bundles are skipped) in
     /// id order, members in `pos` order. Nothing when the database has no bundle tables.
-    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([MediaBundle]) throws -> Void) throws {
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([MediaBundle]) throws -> Void) throws
+    {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { db, after, limit in
             let loader = RecordLoader(db: db, schema: schema)
-            let rows = try ValueRow.fetchAll(db, sql: """
-                SELECT \(loader.bundleColumns) FROM account_media_bundles b
-                WHERE b."accountId" = ? AND b.id > ?
-                  AND EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
-                ORDER BY b.id LIMIT ?
-                """, arguments: [creator, after, limit])
+            let rows = try ValueRow.fetchAll(
+                db,
+                sql: """
+                    SELECT \(loader.bundleColumns) FROM account_media_bundles b
+                    WHERE b."accountId" = ? AND b.id > ?
+                      AND EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
+                    ORDER BY b.id LIMIT ?
+                    """, arguments: [creator, after, limit])
             return try loader.bundles(rows: rows).values.sorted { $0.id < $1.id }
         }
     }
 
     /// Streams the creator's `account_media` items in id order, with media, preview and variants.
-    public func forEachMediaPage(creator: FanslyID, pageSize: Int = 500, _ body: ([AccountMedia]) throws -> Void) throws {
+    public func forEachMediaPage(creator: FanslyID, pageSize: Int = 500, _ body: ([AccountMedia]) throws -> Void) throws
+    {
         try page(pageSize: pageSize, body) { db, after, limit in
-            let ids = try FanslyID.fetchAll(db, sql: """
-                SELECT id FROM account_media WHERE "accountId" = ? AND id > ? ORDER BY id LIMIT ?
-                """, arguments: [creator, after, limit])
+            let ids = try FanslyID.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM account_media WHERE "accountId" = ? AND id > ? ORDER BY id LIMIT ?
+                    """, arguments: [creator, after, limit])
             let items = try RecordLoader(db: db, schema: schema).accountMedia(ids: ids)
             return ids.compactMap { items[$0] }
         }
@@ -221,10 +241,13 @@ public final class MetadataDatabase: Sendable {
     /// Streams the creator's `account_media` items in id order, like `forEachMediaPage`, leaving out
     /// those in `excluded` without reading them (mapping skips the items posts and messages showed).
     /// Pages hold up to `pageSize` items; the iteration covers the items present when it starts.
-    public func forEachMediaPage(creator: FanslyID, pageSize: Int = 500, excluding excluded: Set<FanslyID>,
-                                 _ body: ([AccountMedia]) throws -> Void) throws {
+    public func forEachMediaPage(
+        creator: FanslyID, pageSize: Int = 500, excluding excluded: Set<FanslyID>,
+        _ body: ([AccountMedia]) throws -> Void
+    ) throws {
         let ids = try read { db in
-            try FanslyID.fetchAll(db, sql: "SELECT id FROM account_media WHERE \"accountId\" = ? ORDER BY id", arguments: [creator])
+            try FanslyID.fetchAll(
+                db, sql: "SELECT id FROM account_media WHERE \"accountId\" = ? ORDER BY id", arguments: [creator])
         }.filter { !excluded.contains($0) }
         let size = max(1, pageSize)
         var start = 0
@@ -240,7 +263,9 @@ public final class MetadataDatabase: Sendable {
     /// Maps ids found in downloaded file names (a media id, an HLS/DASH variant id or a preview id)
     /// back to the `account_media` items they belong to. Ids that match nothing are absent.
     public func accountMedia(forFileIds fileIds: [FanslyID]) throws -> [FanslyID: [AccountMedia]] {
-        try read { db in try FileIdLookup(loader: RecordLoader(db: db, schema: schema)).accountMedia(forFileIds: fileIds) }
+        try read { db in
+            try FileIdLookup(loader: RecordLoader(db: db, schema: schema)).accountMedia(forFileIds: fileIds)
+        }
     }
 
     /// The creator's stories (always empty in real databases; empty when the table is absent).
@@ -249,12 +274,15 @@ public final class MetadataDatabase: Sendable {
         return try read { db in
             let columns = ["id", "authorId", "title", "description", "content", "createdAt"]
                 .map { schema.column("stories", $0) }.joined(separator: ", ")
-            return try ValueRow.fetchAll(db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
-                                    arguments: [creator]).map { row in
+            return try ValueRow.fetchAll(
+                db, sql: "SELECT \(columns) FROM stories WHERE \"authorId\" = ? ORDER BY id",
+                arguments: [creator]
+            ).map { row in
                 let fields = Fields(row: row, table: "stories")
-                return Story(id: try fields.id(0, "id"), authorId: try fields.id(1, "authorId"), title: fields.string(2),
-                             description: fields.string(3), content: fields.string(4) ?? "",
-                             createdAt: try fields.date(5, "createdAt"))
+                return Story(
+                    id: try fields.id(0, "id"), authorId: try fields.id(1, "authorId"), title: fields.string(2),
+                    description: fields.string(3), content: fields.string(4) ?? "",
+                    createdAt: try fields.date(5, "createdAt"))
             }
         }
     }
@@ -262,11 +290,14 @@ public final class MetadataDatabase: Sendable {
     /// The distinct hashtags of the creator's posts, ordered by value.
     public func hashtags(creator: FanslyID) throws -> [Hashtag] {
         try read { db in
-            try ValueRow.fetchAll(db, sql: """
-                SELECT DISTINCT h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h"))
-                FROM hashtags h JOIN post_hashtags ph ON ph."hashtagId" = h.id JOIN posts p ON p.id = ph."postId"
-                WHERE p."accountId" = ? ORDER BY h.value, h.id
-                """, arguments: [creator]).map { row in
+            try ValueRow.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h"))
+                    FROM hashtags h JOIN post_hashtags ph ON ph."hashtagId" = h.id JOIN posts p ON p.id = ph."postId"
+                    WHERE p."accountId" = ? ORDER BY h.value, h.id
+                    """, arguments: [creator]
+            ).map { row in
                 let fields = Fields(row: row, table: "hashtags")
                 return Hashtag(id: try fields.id(0, "id"), value: fields.string(1) ?? "", stashID: fields.int64(2))
             }
@@ -286,8 +317,10 @@ public final class MetadataDatabase: Sendable {
 
     /// Keyset paging over an increasing id: one read transaction per page, the body outside it
     /// (so it may call back into this database).
-    private func page<T: Identifiable>(pageSize: Int, _ body: ([T]) throws -> Void,
-                                       fetch: (Database, FanslyID, Int) throws -> [T]) throws where T.ID == FanslyID {
+    private func page<T: Identifiable>(
+        pageSize: Int, _ body: ([T]) throws -> Void,
+        fetch: (Database, FanslyID, Int) throws -> [T]
+    ) throws where T.ID == FanslyID {
         let limit = max(1, pageSize)
         var after = FanslyID.min
         while true {

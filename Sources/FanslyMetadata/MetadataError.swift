@@ -65,18 +65,22 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
             return "\(path) is \(kind) but not a fansly-scraper metadata database: none of the tables "
                 + "accounts, posts, media, account_media exist (\(found))."
         case .missingSchema(let path, let missing):
-            let schema = PostgresEndpoint.isURL(path)
+            let schema =
+                PostgresEndpoint.isURL(path)
                 ? "fansly-scraper v0.11 to v0.15.1 (alembic revision b6d60f698c27)"
                 : "fansly-scraper v0.10.x (alembic revision 06658bf47c03)"
-            return "\(path) is not a complete fansly-scraper metadata database: missing \(missing.joined(separator: ", ")). "
+            return
+                "\(path) is not a complete fansly-scraper metadata database: missing \(missing.joined(separator: ", ")). "
                 + "fansly-stash reads the schema of \(schema)."
         case .missingAlembicVersion(let path, let tableExists):
             let what = tableExists ? "its alembic_version table is empty" : "it has no alembic_version table"
             if PostgresEndpoint.isURL(path) {
-                return "\(path) has the fansly-scraper tables but \(what), so it was not created by fansly-scraper's migrations "
+                return
+                    "\(path) has the fansly-scraper tables but \(what), so it was not created by fansly-scraper's migrations "
                     + "or is damaged. Run the downloader once (it migrates its database on start), or point at its own database."
             }
-            return "\(path) has the fansly-scraper tables but \(what), so it was not created by fansly-scraper's migrations "
+            return
+                "\(path) has the fansly-scraper tables but \(what), so it was not created by fansly-scraper's migrations "
                 + "or is damaged. Open the original metadata_db.sqlite3 (or its .sqlite3.bak) instead."
         case .unreadable(let path, let reason):
             return "Cannot read \(path): \(reason)."
@@ -97,7 +101,8 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
         case .invalidConfig(let path, let reason):
             return "Cannot read the downloader configuration \(path): \(reason)."
         case .postgresUnreachable(let server, let reason):
-            return "Cannot connect to PostgreSQL at \(server): \(reason). Is the server running, and are pg_host/pg_port "
+            return
+                "Cannot connect to PostgreSQL at \(server): \(reason). Is the server running, and are pg_host/pg_port "
                 + "(or the URL's host and port) right?"
         case .postgresAuthenticationFailed(let url, let user, let source):
             if let source {
@@ -107,7 +112,8 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
             return "PostgreSQL wants a password for user \(user) at \(url) and none was given. "
                 + "Set FANSLY_PG_PASSWORD (the downloader's variable), or PGPASSWORD, or add it to ~/.pgpass."
         case .postgresDatabaseNotFound(let url, let database):
-            return "The PostgreSQL server of \(url) has no database '\(database)'. Check pg_database in the downloader's "
+            return
+                "The PostgreSQL server of \(url) has no database '\(database)'. Check pg_database in the downloader's "
                 + "config.yaml (default fansly_metadata) or the database name in the URL."
         case .postgresTLS(let url, let reason):
             return "Cannot connect to \(url): \(reason)."
@@ -123,7 +129,8 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible, 
     public var errorDescription: String? { description }
 
     private static func list(_ items: [String], limit: Int) -> String {
-        items.count <= limit ? items.joined(separator: ", ")
+        items.count <= limit
+            ? items.joined(separator: ", ")
             : items.prefix(limit).joined(separator: ", ") + " and \(items.count - limit) more"
     }
 }

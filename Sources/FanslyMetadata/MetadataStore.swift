@@ -21,8 +21,9 @@ public protocol MetadataStore: AnyObject, Sendable {
     func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws
     func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws
     func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws
-    func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
-                          _ body: ([AccountMedia]) throws -> Void) throws
+    func forEachMediaPage(
+        creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
+        _ body: ([AccountMedia]) throws -> Void) throws
     func accountMedia(forFileIds fileIds: [FanslyID]) throws -> [FanslyID: [AccountMedia]]
     func hashtags(creator: FanslyID) throws -> [Hashtag]
     func stories(creator: FanslyID) throws -> [Story]
@@ -42,10 +43,13 @@ public struct MediaLinkage: Sendable, Hashable, Codable {
     /// Downloaded media that no attachment or attached bundle reaches.
     public var unlinkedDownloadedMedia = 0
 
-    public init(posts: Int = 0, postsWithoutAttachments: Int = 0, messages: Int = 0, messagesWithoutAttachments: Int = 0,
-                unlinkedDownloadedMedia: Int = 0) {
+    public init(
+        posts: Int = 0, postsWithoutAttachments: Int = 0, messages: Int = 0, messagesWithoutAttachments: Int = 0,
+        unlinkedDownloadedMedia: Int = 0
+    ) {
         self.posts = posts; self.postsWithoutAttachments = postsWithoutAttachments; self.messages = messages
-        self.messagesWithoutAttachments = messagesWithoutAttachments; self.unlinkedDownloadedMedia = unlinkedDownloadedMedia
+        self.messagesWithoutAttachments = messagesWithoutAttachments;
+        self.unlinkedDownloadedMedia = unlinkedDownloadedMedia
     }
 
     /// True when posts lack their links and downloaded media are left without a post: the case the
@@ -69,16 +73,19 @@ extension MetadataDatabase: MetadataStore {
 public enum MetadataStores {
     /// The SQLite file, or a PostgreSQL connection (its snapshot begun), for `resolved`.
     /// - Throws: `MetadataError` (missing file, unreachable server, wrong password, …).
-    public static func open(_ resolved: ResolvedDatabase,
-                            options: PostgresReadOptions = PostgresReadOptions()) throws -> any MetadataStore {
+    public static func open(
+        _ resolved: ResolvedDatabase,
+        options: PostgresReadOptions = PostgresReadOptions()
+    ) throws -> any MetadataStore {
         switch resolved.location {
         case .sqlite(let path):
             return try MetadataDatabase(path: path, downloadRoot: resolved.downloadRoot)
         case .postgres(let endpoint):
             var options = options
             if let seconds = endpoint.connectTimeout { options.connectTimeout = TimeInterval(seconds) }
-            return try PostgresMetadataDatabase(endpoint: endpoint, identityPath: resolved.argument,
-                                                downloadRoot: resolved.downloadRoot, options: options)
+            return try PostgresMetadataDatabase(
+                endpoint: endpoint, identityPath: resolved.argument,
+                downloadRoot: resolved.downloadRoot, options: options)
         }
     }
 }

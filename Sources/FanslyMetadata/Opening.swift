@@ -9,8 +9,11 @@ extension MetadataDatabase {
             throw MetadataError.fileNotFound(path: path)
         }
         if isDirectory.boolValue {
-            let candidates = ["metadata_db.sqlite3", "meta/metadata.sqlite3"].map { (path as NSString).appendingPathComponent($0) }
-            throw MetadataError.notAFile(path: path, candidate: candidates.first { FileManager.default.fileExists(atPath: $0) })
+            let candidates = ["metadata_db.sqlite3", "meta/metadata.sqlite3"].map {
+                (path as NSString).appendingPathComponent($0)
+            }
+            throw MetadataError.notAFile(
+                path: path, candidate: candidates.first { FileManager.default.fileExists(atPath: $0) })
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw MetadataError.unreadable(path: path, reason: "permission denied")
@@ -33,17 +36,23 @@ extension MetadataDatabase {
 
     private static let sqliteUsesURIs: Bool = {
         guard let queue = try? DatabaseQueue(),
-              let options = try? queue.read({ try String.fetchAll($0, sql: "PRAGMA compile_options") }) else { return false }
+            let options = try? queue.read({ try String.fetchAll($0, sql: "PRAGMA compile_options") })
+        else { return false }
         return options.contains("USE_URI=1") || options.contains("USE_URI")
     }()
 
     static func translate(_ error: DatabaseError, path: String) -> MetadataError {
         switch error.resultCode {
         case .SQLITE_NOTADB: return .notSQLite(path: path)
-        case .SQLITE_CORRUPT: return .unreadable(path: path, reason: "the database file is corrupt (\(error.message ?? "malformed"))")
-        case .SQLITE_CANTOPEN: return .unreadable(path: path, reason: "SQLite cannot open it (\(error.message ?? "unable to open"))")
+        case .SQLITE_CORRUPT:
+            return .unreadable(path: path, reason: "the database file is corrupt (\(error.message ?? "malformed"))")
+        case .SQLITE_CANTOPEN:
+            return .unreadable(path: path, reason: "SQLite cannot open it (\(error.message ?? "unable to open"))")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .unreadable(path: path, reason: "another program kept it locked (the downloader saves it every 60 seconds); try again in a minute")
+            return .unreadable(
+                path: path,
+                reason:
+                    "another program kept it locked (the downloader saves it every 60 seconds); try again in a minute")
         case .SQLITE_PERM, .SQLITE_AUTH: return .unreadable(path: path, reason: "permission denied")
         default: return .unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
@@ -86,10 +95,16 @@ enum Fingerprint {
     static func compute(_ db: Database, schema: DatabaseSchema) throws -> String {
         var parts: [String] = []
         let tables: [(String, String)] = [
-            ("accounts", "count(*), max(id), total(length(username)) + total(length(\(schema.column("accounts", "about"))))"),
+            (
+                "accounts",
+                "count(*), max(id), total(length(username)) + total(length(\(schema.column("accounts", "about"))))"
+            ),
             ("posts", "count(*), max(id), total(length(content))"),
             ("messages", "count(*), max(id), total(length(content))"),
-            ("media", "count(*), max(id), total(\(schema.column("media", "is_downloaded"))), count(local_filename), total(length(\(schema.column("media", "content_hash"))))"),
+            (
+                "media",
+                "count(*), max(id), total(\(schema.column("media", "is_downloaded"))), count(local_filename), total(length(\(schema.column("media", "content_hash"))))"
+            ),
             ("account_media", "count(*), max(id), total(access), total(\(schema.column("account_media", "deleted")))"),
             ("attachments", "count(*), max(id), total(\"contentId\" % 1000003)"),
             ("hashtags", "count(*), max(id)"), ("post_hashtags", "count(*)"), ("post_mentions", "count(*)"),

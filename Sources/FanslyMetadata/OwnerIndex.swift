@@ -33,9 +33,12 @@ final class OwnerIndex: Sendable {
 
     /// Reads the index from a SQLite database.
     convenience init(_ db: Database) throws {
-        self.init(postsByAccount: try Self.pairs(db, sql: "SELECT \"accountId\", id FROM posts"),
-                  attachmentsByPost: try Self.pairs(db, sql: "SELECT \"postId\", id FROM attachments WHERE \"postId\" IS NOT NULL"),
-                  attachmentsByMessage: try Self.pairs(db, sql: "SELECT \"messageId\", id FROM attachments WHERE \"messageId\" IS NOT NULL"))
+        self.init(
+            postsByAccount: try Self.pairs(db, sql: "SELECT \"accountId\", id FROM posts"),
+            attachmentsByPost: try Self.pairs(
+                db, sql: "SELECT \"postId\", id FROM attachments WHERE \"postId\" IS NOT NULL"),
+            attachmentsByMessage: try Self.pairs(
+                db, sql: "SELECT \"messageId\", id FROM attachments WHERE \"messageId\" IS NOT NULL"))
     }
 
     /// The account's post ids, ascending.
@@ -58,7 +61,8 @@ final class OwnerIndex: Sendable {
         while let row = try cursor.next() {
             // A NULL or non-integer owner (never written by the downloader) owns nothing here.
             guard case .int64(let owner) = (row[0] as DatabaseValue).storage,
-                  case .int64(let id) = (row[1] as DatabaseValue).storage else { continue }
+                case .int64(let id) = (row[1] as DatabaseValue).storage
+            else { continue }
             pairs.append(Pair(owner: owner, id: id))
         }
         return pairs
@@ -66,7 +70,8 @@ final class OwnerIndex: Sendable {
 
     /// The ids `owner` owns in `pairs` (binary search for the first pair, then a run).
     private static func ids(of owner: FanslyID, in pairs: [Pair]) -> [FanslyID] {
-        var low = 0, high = pairs.count
+        var low = 0
+        var high = pairs.count
         while low < high {
             let middle = (low + high) / 2
             if pairs[middle].owner < owner { low = middle + 1 } else { high = middle }

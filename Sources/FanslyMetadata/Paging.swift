@@ -18,14 +18,18 @@ struct PostPaging {
     /// pages then read posts by id instead of walking the table in id order past other creators' posts).
     var postIds: [FanslyID]? = nil
 
-    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID, owners: OwnerIndex) throws -> PostPaging {
+    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID, owners: OwnerIndex) throws
+        -> PostPaging
+    {
         let postIds = owners.posts(of: creator)
         let loader = RecordLoader(db: db, schema: schema)
         let attachments = try loader.attachments(ids: owners.attachments(ofPosts: postIds), ownerColumn: "postId")
         let reposted = attachments.values.joined().filter { $0.contentType == "AGGREGATED_POSTS" }.map { $0.contentId }
-        let repostAttachments = try loader.attachments(ids: owners.attachments(ofPosts: Set(reposted)), ownerColumn: "postId")
-        return PostPaging(lastPostId: postIds.last ?? FanslyID.min, attachments: attachments, repostAttachments: repostAttachments,
-                          postIds: postIds)
+        let repostAttachments = try loader.attachments(
+            ids: owners.attachments(ofPosts: Set(reposted)), ownerColumn: "postId")
+        return PostPaging(
+            lastPostId: postIds.last ?? FanslyID.min, attachments: attachments, repostAttachments: repostAttachments,
+            postIds: postIds)
     }
 }
 
@@ -49,28 +53,37 @@ struct MessagePaging {
         StatementArguments(Array(repeating: creator, count: condition(schema).count))
     }
 
-    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID, owners: OwnerIndex) throws -> MessagePaging {
-        let messageIds = try FanslyID.fetchAll(db, sql: "SELECT m.id FROM messages m WHERE \(condition(schema).sql) ORDER BY m.id",
-                                               arguments: arguments(schema, creator: creator))
+    static func index(_ db: Database, schema: DatabaseSchema, creator: FanslyID, owners: OwnerIndex) throws
+        -> MessagePaging
+    {
+        let messageIds = try FanslyID.fetchAll(
+            db, sql: "SELECT m.id FROM messages m WHERE \(condition(schema).sql) ORDER BY m.id",
+            arguments: arguments(schema, creator: creator))
         let attachments = try RecordLoader(db: db, schema: schema)
             .attachments(ids: owners.attachments(ofMessages: messageIds), ownerColumn: "messageId")
         return MessagePaging(lastMessageId: messageIds.last ?? FanslyID.min, attachments: attachments)
     }
 
-    static func page(_ db: Database, schema: DatabaseSchema, creator: FanslyID, after: FanslyID, limit: Int,
-                     index: MessagePaging) throws -> [Message] {
+    static func page(
+        _ db: Database, schema: DatabaseSchema, creator: FanslyID, after: FanslyID, limit: Int,
+        index: MessagePaging
+    ) throws -> [Message] {
         let loader = RecordLoader(db: db, schema: schema)
         let columns = ["id", "groupId", "senderId", "recipientId", "content", "createdAt", "deleted", "stash_id"]
             .map { schema.column("messages", $0, alias: "m") }.joined(separator: ", ")
         var arguments = arguments(schema, creator: creator)
         arguments += [after, index.lastMessageId, limit]
-        let messages = try ValueRow.fetchAll(db, sql: """
-            SELECT \(columns) FROM messages m WHERE \(condition(schema).sql) AND m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?
-            """, arguments: arguments).map { row in
+        let messages = try ValueRow.fetchAll(
+            db,
+            sql: """
+                SELECT \(columns) FROM messages m WHERE \(condition(schema).sql) AND m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?
+                """, arguments: arguments
+        ).map { row in
             let fields = Fields(row: row, table: "messages")
-            return Message(id: try fields.id(0, "id"), groupId: fields.int64(1), senderId: try fields.id(2, "senderId"),
-                           recipientId: fields.int64(3), content: fields.string(4) ?? "",
-                           createdAt: try fields.date(5, "createdAt"), deleted: fields.bool(6), stashID: fields.int64(7))
+            return Message(
+                id: try fields.id(0, "id"), groupId: fields.int64(1), senderId: try fields.id(2, "senderId"),
+                recipientId: fields.int64(3), content: fields.string(4) ?? "",
+                createdAt: try fields.date(5, "createdAt"), deleted: fields.bool(6), stashID: fields.int64(7))
         }
         var pageAttachments: [FanslyID: [AttachmentRow]] = [:]
         for message in messages { if let rows = index.attachments[message.id] { pageAttachments[message.id] = rows } }
@@ -93,15 +106,19 @@ struct WallReader {
     func walls(creator: FanslyID) throws -> [Wall] {
         let columns = ["id", "accountId", "pos", "name", "description", "stash_id"]
             .map { schema.column("walls", $0) }.joined(separator: ", ")
-        var walls = try ValueRow.fetchAll(db, sql: "SELECT \(columns) FROM walls WHERE \"accountId\" = ? ORDER BY pos, id",
-                                     arguments: [creator]).map { row in
+        var walls = try ValueRow.fetchAll(
+            db, sql: "SELECT \(columns) FROM walls WHERE \"accountId\" = ? ORDER BY pos, id",
+            arguments: [creator]
+        ).map { row in
             let fields = Fields(row: row, table: "walls")
-            return Wall(id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"), pos: fields.int(2),
-                        name: fields.string(3), description: fields.string(4), stashID: fields.int64(5))
+            return Wall(
+                id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"), pos: fields.int(2),
+                name: fields.string(3), description: fields.string(4), stashID: fields.int64(5))
         }
         guard schema.hasTable("wall_posts"), !walls.isEmpty else { return walls }
         var posts: [FanslyID: [(id: FanslyID, date: Date?)]] = [:]
-        let rows = try RecordLoader(db: db, schema: schema).rows("""
+        let rows = try RecordLoader(db: db, schema: schema).rows(
+            """
             SELECT wp."wallId", wp."postId", p."createdAt" FROM wall_posts wp
             LEFT JOIN posts p ON p.id = wp."postId" WHERE wp."wallId" IN (%@)
             """, ids: walls.map { $0.id })
@@ -130,15 +147,19 @@ struct FileIdLookup {
         guard !wanted.isEmpty else { return [:] }
         // media id → the originals it is a variant of.
         var originals: [FanslyID: [FanslyID]] = [:]
-        for row in try loader.rows("SELECT \"variantId\", \"mediaId\" FROM media_variants WHERE \"variantId\" IN (%@)", ids: wanted) {
+        for row in try loader.rows(
+            "SELECT \"variantId\", \"mediaId\" FROM media_variants WHERE \"variantId\" IN (%@)", ids: wanted)
+        {
             let fields = Fields(row: row, table: "media_variants")
             originals[try fields.id(0, "variantId"), default: []].append(try fields.id(1, "mediaId"))
         }
         let mediaIds = wanted.union(originals.values.joined())
         var itemsByMedia: [FanslyID: [FanslyID]] = [:]
-        for row in try loader.rows("""
+        for row in try loader.rows(
+            """
             SELECT id, "mediaId", "previewId" FROM account_media WHERE "mediaId" IN (%@) OR "previewId" IN (%@) ORDER BY id
-            """, ids: mediaIds) {
+            """, ids: mediaIds)
+        {
             let fields = Fields(row: row, table: "account_media")
             let id = try fields.id(0, "id")
             itemsByMedia[try fields.id(1, "mediaId"), default: []].append(id)

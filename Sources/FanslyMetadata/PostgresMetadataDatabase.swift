@@ -45,8 +45,10 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
 
     /// Connects, checks the schema and begins the run's snapshot.
     /// - Throws: `MetadataError` naming what is wrong and what to do.
-    public init(endpoint: PostgresEndpoint, identityPath: String? = nil, downloadRoot: String? = nil,
-                options: PostgresReadOptions = PostgresReadOptions()) throws {
+    public init(
+        endpoint: PostgresEndpoint, identityPath: String? = nil, downloadRoot: String? = nil,
+        options: PostgresReadOptions = PostgresReadOptions()
+    ) throws {
         self.endpoint = endpoint
         self.identityPath = identityPath ?? endpoint.redactedURL
         self.downloadRoot = downloadRoot
@@ -84,8 +86,9 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     // MARK: - MetadataStore
 
     public func identity() throws -> DatabaseIdentity {
-        DatabaseIdentity(path: identityPath, alembicVersion: schema.alembicVersion,
-                         fingerprint: try read { try PostgresFingerprint.compute($0) })
+        DatabaseIdentity(
+            path: identityPath, alembicVersion: schema.alembicVersion,
+            fingerprint: try read { try PostgresFingerprint.compute($0) })
     }
 
     public func creators() throws -> [CreatorSummary] { try read { try counts($0).summaries() } }
@@ -113,13 +116,16 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
             var binds = PostgresBindings(capacity: 1)
             binds.append(handle)
             var found: FanslyID?
-            try session.query("""
+            try session.query(
+                """
                 SELECT id FROM accounts WHERE lower(username) = lower($1) ORDER BY username = $1 DESC, id LIMIT 1
-                """, binds) { found = $0.int64(0) }
+                """, binds
+            ) { found = $0.int64(0) }
             if let found, let account = try loader.accounts(ids: [found])[found] { return account }
             let creators = try counts(loader).creatorUsernames()
-            throw MetadataError.unknownCreator(name: name, path: displayName,
-                                               suggestions: Suggestions.closest(to: handle, in: creators), creators: creators)
+            throw MetadataError.unknownCreator(
+                name: name, path: displayName,
+                suggestions: Suggestions.closest(to: handle, in: creators), creators: creators)
         }
     }
 
@@ -131,7 +137,9 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     }
 
     public func forEachPostPage(creator: FanslyID, pageSize: Int = 500, _ body: ([Post]) throws -> Void) throws {
-        let index = try read { loader in try loader.postIndex(creator: creator, owners: owners.index { try loader.ownerIndex() }) }
+        let index = try read { loader in
+            try loader.postIndex(creator: creator, owners: owners.index { try loader.ownerIndex() })
+        }
         let ids = index.postIds ?? []
         let size = max(1, pageSize)
         var start = 0
@@ -144,44 +152,56 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     }
 
     public func forEachMessagePage(creator: FanslyID, pageSize: Int = 500, _ body: ([Message]) throws -> Void) throws {
-        let index = try read { loader in try loader.messageIndex(creator: creator, owners: owners.index { try loader.ownerIndex() }) }
+        let index = try read { loader in
+            try loader.messageIndex(creator: creator, owners: owners.index { try loader.ownerIndex() })
+        }
         try page(pageSize: pageSize, body) { try $0.messagePage(creator: creator, after: $1, limit: $2, index: index) }
     }
 
-    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([MediaBundle]) throws -> Void) throws {
+    public func forEachBundlePage(creator: FanslyID, pageSize: Int = 500, _ body: ([MediaBundle]) throws -> Void) throws
+    {
         guard schema.hasBundles else { return }
         try page(pageSize: pageSize, body) { loader, after, limit in
             var binds = PostgresBindings(capacity: 3)
             binds.append(creator); binds.append(after); binds.append(Int64(limit))
             var rows: [PGRow] = []
-            try loader.session.query("""
+            try loader.session.query(
+                """
                 SELECT \(loader.bundleColumns) FROM account_media_bundles b
                 WHERE b."accountId" = $1 AND b.id > $2
                   AND EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
                 ORDER BY b.id LIMIT $3
-                """, binds) { rows.append($0) }
+                """, binds
+            ) { rows.append($0) }
             return try loader.bundles(rows: rows).values.sorted { $0.id < $1.id }
         }
     }
 
-    public func forEachMediaPage(creator: FanslyID, pageSize: Int = 500, _ body: ([AccountMedia]) throws -> Void) throws {
+    public func forEachMediaPage(creator: FanslyID, pageSize: Int = 500, _ body: ([AccountMedia]) throws -> Void) throws
+    {
         try page(pageSize: pageSize, body) { loader, after, limit in
             var binds = PostgresBindings(capacity: 3)
             binds.append(creator); binds.append(after); binds.append(Int64(limit))
             var ids: [FanslyID] = []
-            try loader.session.query("SELECT id FROM account_media WHERE \"accountId\" = $1 AND id > $2 ORDER BY id LIMIT $3",
-                                     binds) { if let id = $0.int64(0) { ids.append(id) } }
+            try loader.session.query(
+                "SELECT id FROM account_media WHERE \"accountId\" = $1 AND id > $2 ORDER BY id LIMIT $3",
+                binds
+            ) { if let id = $0.int64(0) { ids.append(id) } }
             let items = try loader.accountMedia(ids: ids)
             return ids.compactMap { items[$0] }
         }
     }
 
-    public func forEachMediaPage(creator: FanslyID, pageSize: Int = 500, excluding excluded: Set<FanslyID>,
-                                 _ body: ([AccountMedia]) throws -> Void) throws {
+    public func forEachMediaPage(
+        creator: FanslyID, pageSize: Int = 500, excluding excluded: Set<FanslyID>,
+        _ body: ([AccountMedia]) throws -> Void
+    ) throws {
         let ids = try read { loader in
             var ids: [FanslyID] = []
-            try loader.session.query("SELECT id FROM account_media WHERE \"accountId\" = $1 ORDER BY id",
-                                     PostgresRecordLoader.id(creator)) { if let id = $0.int64(0) { ids.append(id) } }
+            try loader.session.query(
+                "SELECT id FROM account_media WHERE \"accountId\" = $1 ORDER BY id",
+                PostgresRecordLoader.id(creator)
+            ) { if let id = $0.int64(0) { ids.append(id) } }
             return ids
         }.filter { !excluded.contains($0) }
         let size = max(1, pageSize)
@@ -202,12 +222,16 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     public func hashtags(creator: FanslyID) throws -> [Hashtag] {
         try read { loader in
             var result: [Hashtag] = []
-            try loader.session.query("""
+            try loader.session.query(
+                """
                 SELECT DISTINCT h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h"))
                 FROM hashtags h JOIN post_hashtags ph ON ph."hashtagId" = h.id JOIN posts p ON p.id = ph."postId"
                 WHERE p."accountId" = $1 ORDER BY h.value, h.id
-                """, PostgresRecordLoader.id(creator)) { row in
-                result.append(Hashtag(id: try row.id(0, "id", table: "hashtags"), value: row.string(1) ?? "", stashID: row.int64(2)))
+                """, PostgresRecordLoader.id(creator)
+            ) { row in
+                result.append(
+                    Hashtag(
+                        id: try row.id(0, "id", table: "hashtags"), value: row.string(1) ?? "", stashID: row.int64(2)))
             }
             return result
         }
@@ -221,12 +245,16 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
         guard schema.hasTable("media_stories") else { return [] }
         return try read { loader in
             var stories: [Story] = []
-            try loader.session.query("""
+            try loader.session.query(
+                """
                 SELECT id, "accountId", "contentId", "createdAt" FROM media_stories WHERE "accountId" = $1 ORDER BY id
-                """, PostgresRecordLoader.id(creator)) { row in
-                stories.append(Story(id: try row.id(0, "id", table: "media_stories"),
-                                     authorId: try row.id(1, "accountId", table: "media_stories"), content: "",
-                                     createdAt: try row.date(3, "createdAt", table: "media_stories"), mediaId: row.int64(2)))
+                """, PostgresRecordLoader.id(creator)
+            ) { row in
+                stories.append(
+                    Story(
+                        id: try row.id(0, "id", table: "media_stories"),
+                        authorId: try row.id(1, "accountId", table: "media_stories"), content: "",
+                        createdAt: try row.date(3, "createdAt", table: "media_stories"), mediaId: row.int64(2)))
             }
             return stories
         }
@@ -237,8 +265,10 @@ public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable 
     }
 
     /// Keyset paging over an increasing id, one locked read per page, the body outside the lock.
-    private func page<T: Identifiable>(pageSize: Int, _ body: ([T]) throws -> Void,
-                                       fetch: (PostgresRecordLoader, FanslyID, Int) throws -> [T]) throws where T.ID == FanslyID {
+    private func page<T: Identifiable>(
+        pageSize: Int, _ body: ([T]) throws -> Void,
+        fetch: (PostgresRecordLoader, FanslyID, Int) throws -> [T]
+    ) throws where T.ID == FanslyID {
         let limit = max(1, pageSize)
         var after = FanslyID.min
         while true {

@@ -14,23 +14,30 @@ struct AttachmentRow: Sendable {
 extension AttachmentRow {
     /// Turns each owner's attachment rows into records, resolving their content from what the
     /// page loaded; the same for every backend.
-    static func assemble(_ attachments: [FanslyID: [AttachmentRow]], items: [FanslyID: AccountMedia],
-                         bundles: [FanslyID: MediaBundle], reposts: [FanslyID: Post]) -> [FanslyID: [Attachment]] {
+    static func assemble(
+        _ attachments: [FanslyID: [AttachmentRow]], items: [FanslyID: AccountMedia],
+        bundles: [FanslyID: MediaBundle], reposts: [FanslyID: Post]
+    ) -> [FanslyID: [Attachment]] {
         var result: [FanslyID: [Attachment]] = [:]
         for (owner, rows) in attachments {
             result[owner] = rows.map { row in
                 let content: AttachmentContent
                 switch row.contentType {
                 case "ACCOUNT_MEDIA":
-                    content = items[row.contentId].map { .accountMedia($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
+                    content =
+                        items[row.contentId].map { .accountMedia($0) }
+                        ?? .missing(contentType: row.contentType, contentId: row.contentId)
                 case "ACCOUNT_MEDIA_BUNDLE":
-                    content = bundles[row.contentId].map { .bundle($0) } ?? .missing(contentType: row.contentType, contentId: row.contentId)
+                    content =
+                        bundles[row.contentId].map { .bundle($0) }
+                        ?? .missing(contentType: row.contentType, contentId: row.contentId)
                 case "AGGREGATED_POSTS":
                     content = .repost(postId: row.contentId, post: reposts[row.contentId])
                 default:
                     content = .other(contentType: row.contentType, contentId: row.contentId)
                 }
-                return Attachment(id: row.id, pos: row.pos, contentId: row.contentId, contentType: row.contentType, content: content)
+                return Attachment(
+                    id: row.id, pos: row.pos, contentId: row.contentId, contentType: row.contentType, content: content)
             }
         }
         return result
@@ -61,7 +68,9 @@ struct RecordLoader {
     /// calls `body` with each row in turn (valid during the call only). The statement is prepared
     /// once per connection (a cached statement with a fixed number of bound parameters; short
     /// chunks repeat their last id), so SQLite parses no long literal lists.
-    func forEachRow(_ sql: String, ids: some Collection<FanslyID>, table: String, _ body: (Fields) throws -> Void) throws {
+    func forEachRow(_ sql: String, ids: some Collection<FanslyID>, table: String, _ body: (Fields) throws -> Void)
+        throws
+    {
         var unique = Array(Set(ids))
         guard !unique.isEmpty else { return }
         unique.sort()
@@ -104,9 +113,11 @@ struct RecordLoader {
     // MARK: - Media
 
     var mediaColumns: String {
-        ["id", "accountId", "mimetype", "type", "width", "height", "duration", "location", "createdAt",
-         "updatedAt", "local_filename", "content_hash", "is_downloaded", "stash_id"]
-            .map { schema.column("media", $0) }.joined(separator: ", ")
+        [
+            "id", "accountId", "mimetype", "type", "width", "height", "duration", "location", "createdAt",
+            "updatedAt", "local_filename", "content_hash", "is_downloaded", "stash_id",
+        ]
+        .map { schema.column("media", $0) }.joined(separator: ", ")
     }
 
     /// Media rows by id, without their variant ids.
@@ -130,8 +141,10 @@ struct RecordLoader {
     /// `media_variants` of the given originals: original id → variant ids in id order.
     func variantIds(of ids: some Collection<FanslyID>) throws -> [FanslyID: [FanslyID]] {
         var result: [FanslyID: [FanslyID]] = [:]
-        try forEachRow("SELECT \"mediaId\", \"variantId\" FROM media_variants WHERE \"mediaId\" IN (%@) ORDER BY \"mediaId\", \"variantId\"",
-                       ids: ids, table: "media_variants") { fields in
+        try forEachRow(
+            "SELECT \"mediaId\", \"variantId\" FROM media_variants WHERE \"mediaId\" IN (%@) ORDER BY \"mediaId\", \"variantId\"",
+            ids: ids, table: "media_variants"
+        ) { fields in
             result[try fields.id(0, "mediaId"), default: []].append(try fields.id(1, "variantId"))
         }
         return result
@@ -139,16 +152,21 @@ struct RecordLoader {
 
     /// `account_media` items by id with media, preview and variants resolved (three queries).
     func accountMedia(ids: some Collection<FanslyID>) throws -> [FanslyID: AccountMedia] {
-        let columns = ["id", "accountId", "mediaId", "previewId", "access", "deleted", "createdAt", "deletedAt", "stash_id"]
-            .map { schema.column("account_media", $0) }.joined(separator: ", ")
+        let columns = [
+            "id", "accountId", "mediaId", "previewId", "access", "deleted", "createdAt", "deletedAt", "stash_id",
+        ]
+        .map { schema.column("account_media", $0) }.joined(separator: ", ")
         var items: [ItemRow] = []
         items.reserveCapacity(ids.count)
-        try forEachRow("SELECT \(columns) FROM account_media WHERE id IN (%@)", ids: ids, table: "account_media") { fields in
-            items.append(ItemRow(id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"),
-                                 mediaId: try fields.id(2, "mediaId"), previewId: fields.int64(3),
-                                 access: fields.bool(4, default: true), deleted: fields.bool(5),
-                                 createdAt: try fields.date(6, "createdAt"), deletedAt: try fields.date(7, "deletedAt"),
-                                 stashID: fields.int64(8)))
+        try forEachRow("SELECT \(columns) FROM account_media WHERE id IN (%@)", ids: ids, table: "account_media") {
+            fields in
+            items.append(
+                ItemRow(
+                    id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"),
+                    mediaId: try fields.id(2, "mediaId"), previewId: fields.int64(3),
+                    access: fields.bool(4, default: true), deleted: fields.bool(5),
+                    createdAt: try fields.date(6, "createdAt"), deletedAt: try fields.date(7, "deletedAt"),
+                    stashID: fields.int64(8)))
         }
         let parents = items.map { $0.mediaId } + items.compactMap { $0.previewId }
         let variants = try variantIds(of: parents)
@@ -158,7 +176,8 @@ struct RecordLoader {
         result.reserveCapacity(items.count)
         for item in items {
             // An account_media row whose media row is missing keeps a stub so callers still see the item.
-            let original = media[item.mediaId]
+            let original =
+                media[item.mediaId]
                 ?? Media(id: item.mediaId, accountId: item.accountId, kind: .other)
             result[item.id] = AccountMedia(
                 id: item.id, accountId: item.accountId, media: original,
@@ -180,7 +199,8 @@ struct RecordLoader {
     /// Bundles by id with members in `pos` order; phantom bundles come back with no members.
     func bundles(ids: some Collection<FanslyID>) throws -> [FanslyID: MediaBundle] {
         guard schema.hasTable("account_media_bundles") else { return [:] }
-        return try bundles(rows: rows("SELECT \(bundleColumns) FROM account_media_bundles b WHERE b.id IN (%@)", ids: ids))
+        return try bundles(
+            rows: rows("SELECT \(bundleColumns) FROM account_media_bundles b WHERE b.id IN (%@)", ids: ids))
     }
 
     func bundles(rows bundleRows: [ValueRow]) throws -> [FanslyID: MediaBundle] {
@@ -188,14 +208,17 @@ struct RecordLoader {
         for row in bundleRows {
             let fields = Fields(row: row, table: "account_media_bundles")
             let id = try fields.id(0, "id")
-            bundles[id] = MediaBundle(id: id, accountId: try fields.id(1, "accountId"), previewId: fields.int64(2),
-                                 createdAt: try fields.date(3, "createdAt"), access: fields.bool(4, default: true),
-                                 purchased: fields.bool(5), deleted: fields.bool(6), stashID: fields.int64(7))
+            bundles[id] = MediaBundle(
+                id: id, accountId: try fields.id(1, "accountId"), previewId: fields.int64(2),
+                createdAt: try fields.date(3, "createdAt"), access: fields.bool(4, default: true),
+                purchased: fields.bool(5), deleted: fields.bool(6), stashID: fields.int64(7))
         }
         guard schema.hasTable("account_media_bundle_media"), !bundles.isEmpty else { return bundles }
         var members: [(bundle: FanslyID, item: FanslyID)] = []
-        try forEachRow("SELECT bundle_id, media_id FROM account_media_bundle_media WHERE bundle_id IN (%@) ORDER BY bundle_id, pos, media_id",
-                       ids: bundles.keys, table: "account_media_bundle_media") { fields in
+        try forEachRow(
+            "SELECT bundle_id, media_id FROM account_media_bundle_media WHERE bundle_id IN (%@) ORDER BY bundle_id, pos, media_id",
+            ids: bundles.keys, table: "account_media_bundle_media"
+        ) { fields in
             members.append((try fields.id(0, "bundle_id"), try fields.id(1, "media_id")))
         }
         let items = try accountMedia(ids: members.map { $0.item })
@@ -219,25 +242,35 @@ struct RecordLoader {
         guard !accounts.isEmpty else { return accounts }
         var pictures: [(account: FanslyID, media: FanslyID, isAvatar: Bool)] = []
         for (table, isAvatar) in [("account_avatar", true), ("account_banner", false)] where schema.hasTable(table) {
-            for row in try rows("SELECT \"accountId\", \"mediaId\" FROM \(table) WHERE \"accountId\" IN (%@) ORDER BY \"mediaId\"", ids: accounts.keys) {
+            for row in try rows(
+                "SELECT \"accountId\", \"mediaId\" FROM \(table) WHERE \"accountId\" IN (%@) ORDER BY \"mediaId\"",
+                ids: accounts.keys)
+            {
                 let fields = Fields(row: row, table: table)
-                if let account = fields.int64(0), let media = fields.int64(1) { pictures.append((account, media, isAvatar)) }
+                if let account = fields.int64(0), let media = fields.int64(1) {
+                    pictures.append((account, media, isAvatar))
+                }
             }
         }
         let media = try self.media(ids: pictures.map { $0.media })
         // The newest picture (highest id) wins when an account has several.
         for picture in pictures {
             guard let item = media[picture.media] else { continue }
-            if picture.isAvatar { accounts[picture.account]?.avatar = item } else { accounts[picture.account]?.banner = item }
+            if picture.isAvatar {
+                accounts[picture.account]?.avatar = item
+            } else {
+                accounts[picture.account]?.banner = item
+            }
         }
         return accounts
     }
 
     static func account(_ row: ValueRow) throws -> Account {
         let fields = Fields(row: row, table: "accounts")
-        return Account(id: try fields.id(0, "id"), username: fields.string(1) ?? "", displayName: fields.string(2),
-                       about: fields.string(3), location: fields.string(4), createdAt: try fields.date(5, "createdAt"),
-                       stashID: fields.int64(6))
+        return Account(
+            id: try fields.id(0, "id"), username: fields.string(1) ?? "", displayName: fields.string(2),
+            about: fields.string(3), location: fields.string(4), createdAt: try fields.date(5, "createdAt"),
+            stashID: fields.int64(6))
     }
 
     // MARK: - Attachments
@@ -249,9 +282,10 @@ struct RecordLoader {
         var result: [FanslyID: [AttachmentRow]] = [:]
         for row in rows {
             let fields = Fields(row: row, table: "attachments")
-            let attachment = AttachmentRow(id: try fields.id(0, "id"), ownerId: try fields.id(1, ownerColumn),
-                                           contentId: try fields.id(2, "contentId"), pos: fields.int(3) ?? 0,
-                                           contentType: fields.string(4) ?? "")
+            let attachment = AttachmentRow(
+                id: try fields.id(0, "id"), ownerId: try fields.id(1, ownerColumn),
+                contentId: try fields.id(2, "contentId"), pos: fields.int(3) ?? 0,
+                contentType: fields.string(4) ?? "")
             result[attachment.ownerId, default: []].append(attachment)
         }
         for key in result.keys { result[key]!.sort { ($0.pos, $0.id) < ($1.pos, $1.id) } }
@@ -262,23 +296,28 @@ struct RecordLoader {
     /// rowid look-ups, where asking by owner scans the table (it has no index on either).
     func attachments(ids: some Collection<FanslyID>, ownerColumn: String) throws -> [FanslyID: [AttachmentRow]] {
         let columns = Self.attachmentColumns.replacingOccurrences(of: "%@", with: ownerColumn)
-        return try Self.groupAttachments(rows("SELECT \(columns) FROM attachments a WHERE a.id IN (%@)", ids: ids),
-                                         ownerColumn: ownerColumn)
+        return try Self.groupAttachments(
+            rows("SELECT \(columns) FROM attachments a WHERE a.id IN (%@)", ids: ids),
+            ownerColumn: ownerColumn)
     }
 
     /// Attachments of the given posts (a scan of `attachments`, which has no index on `postId`).
     func postAttachments(postIds: some Collection<FanslyID>) throws -> [FanslyID: [AttachmentRow]] {
         let columns = Self.attachmentColumns.replacingOccurrences(of: "%@", with: "postId")
-        return try Self.groupAttachments(rows("SELECT \(columns) FROM attachments a WHERE a.\"postId\" IN (%@)", ids: postIds),
-                                         ownerColumn: "postId")
+        return try Self.groupAttachments(
+            rows("SELECT \(columns) FROM attachments a WHERE a.\"postId\" IN (%@)", ids: postIds),
+            ownerColumn: "postId")
     }
 
     /// Resolves attachment rows (all owners at once): media, bundles and, when `resolveReposts`,
     /// the reposted posts one level deep.
-    func resolve(_ attachments: [FanslyID: [AttachmentRow]], resolveReposts: Bool,
-                 repostAttachments: [FanslyID: [AttachmentRow]]? = nil) throws -> [FanslyID: [Attachment]] {
+    func resolve(
+        _ attachments: [FanslyID: [AttachmentRow]], resolveReposts: Bool,
+        repostAttachments: [FanslyID: [AttachmentRow]]? = nil
+    ) throws -> [FanslyID: [Attachment]] {
         let all = attachments.values.joined()
-        let bundles = try self.bundles(ids: all.filter { $0.contentType == "ACCOUNT_MEDIA_BUNDLE" }.map { $0.contentId })
+        let bundles = try self.bundles(
+            ids: all.filter { $0.contentType == "ACCOUNT_MEDIA_BUNDLE" }.map { $0.contentId })
         let items = try accountMedia(ids: all.filter { $0.contentType == "ACCOUNT_MEDIA" }.map { $0.contentId })
         var reposts: [FanslyID: Post] = [:]
         if resolveReposts {
@@ -305,49 +344,64 @@ struct RecordLoader {
     func postRows(sqlWhere: String, ids: [FanslyID]? = nil, arguments: StatementArguments = []) throws -> [Post] {
         precondition(ids == nil || arguments == StatementArguments(), "postRows takes ids or arguments, not both")
         let sql = "SELECT \(postColumns) FROM posts WHERE \(sqlWhere)"
-        let rows = try ids.map { try self.rows(sql, ids: $0) }
+        let rows =
+            try ids.map { try self.rows(sql, ids: $0) }
             ?? ValueRow.fetchAll(db, sql: sql, arguments: arguments)
         return try rows.map { row in
             let fields = Fields(row: row, table: "posts")
-            return Post(id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"), content: fields.string(2),
-                        createdAt: try fields.date(3, "createdAt"), expiresAt: try fields.date(4, "expiresAt"),
-                        inReplyTo: fields.int64(5), inReplyToRoot: fields.int64(6), stashID: fields.int64(7))
+            return Post(
+                id: try fields.id(0, "id"), accountId: try fields.id(1, "accountId"), content: fields.string(2),
+                createdAt: try fields.date(3, "createdAt"), expiresAt: try fields.date(4, "expiresAt"),
+                inReplyTo: fields.int64(5), inReplyToRoot: fields.int64(6), stashID: fields.int64(7))
         }
     }
 
     /// Fills attachments, hashtags, mentions, walls and the pinned flag of `posts`.
-    func posts(_ posts: [Post], attachments: [FanslyID: [AttachmentRow]], resolveReposts: Bool,
-               repostAttachments: [FanslyID: [AttachmentRow]]? = nil) throws -> [Post] {
+    func posts(
+        _ posts: [Post], attachments: [FanslyID: [AttachmentRow]], resolveReposts: Bool,
+        repostAttachments: [FanslyID: [AttachmentRow]]? = nil
+    ) throws -> [Post] {
         guard !posts.isEmpty else { return [] }
         let ids = posts.map { $0.id }
         // Looked up per post: the index covers every post of the creator, the page a few hundred.
         var pageAttachments: [FanslyID: [AttachmentRow]] = [:]
         for id in ids { if let rows = attachments[id] { pageAttachments[id] = rows } }
-        let resolved = try resolve(pageAttachments,
-                                   resolveReposts: resolveReposts, repostAttachments: repostAttachments)
+        let resolved = try resolve(
+            pageAttachments,
+            resolveReposts: resolveReposts, repostAttachments: repostAttachments)
 
         var hashtags: [FanslyID: [Hashtag]] = [:]
-        try forEachRow("SELECT ph.\"postId\", h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h")) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.\"hashtagId\" WHERE ph.\"postId\" IN (%@)",
-                       ids: ids, table: "post_hashtags") { fields in
+        try forEachRow(
+            "SELECT ph.\"postId\", h.id, h.value, \(schema.column("hashtags", "stash_id", alias: "h")) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.\"hashtagId\" WHERE ph.\"postId\" IN (%@)",
+            ids: ids, table: "post_hashtags"
+        ) { fields in
             hashtags[try fields.id(0, "postId"), default: []].append(
                 Hashtag(id: try fields.id(1, "hashtagId"), value: fields.string(2) ?? "", stashID: fields.int64(3)))
         }
 
         var mentionRows: [FanslyID: [(handle: String, account: FanslyID?)]] = [:]
-        try forEachRow("SELECT \"postId\", handle, \"accountId\" FROM post_mentions WHERE \"postId\" IN (%@)", ids: ids, table: "post_mentions") { fields in
+        try forEachRow(
+            "SELECT \"postId\", handle, \"accountId\" FROM post_mentions WHERE \"postId\" IN (%@)", ids: ids,
+            table: "post_mentions"
+        ) { fields in
             mentionRows[try fields.id(0, "postId"), default: []].append((fields.string(1) ?? "", fields.int64(2)))
         }
         let mentioned = try accounts(ids: mentionRows.values.joined().compactMap { $0.account })
 
         var walls: [FanslyID: [FanslyID]] = [:]
         if schema.hasWalls {
-            try forEachRow("SELECT \"postId\", \"wallId\" FROM wall_posts WHERE \"postId\" IN (%@) ORDER BY \"wallId\"", ids: ids, table: "wall_posts") { fields in
+            try forEachRow(
+                "SELECT \"postId\", \"wallId\" FROM wall_posts WHERE \"postId\" IN (%@) ORDER BY \"wallId\"", ids: ids,
+                table: "wall_posts"
+            ) { fields in
                 walls[try fields.id(0, "postId"), default: []].append(try fields.id(1, "wallId"))
             }
         }
         var pinned: Set<FanslyID> = []
         if schema.hasTable("pinned_posts") {
-            try forEachRow("SELECT \"postId\" FROM pinned_posts WHERE \"postId\" IN (%@)", ids: ids, table: "pinned_posts") { fields in
+            try forEachRow(
+                "SELECT \"postId\" FROM pinned_posts WHERE \"postId\" IN (%@)", ids: ids, table: "pinned_posts"
+            ) { fields in
                 pinned.insert(try fields.id(0, "postId"))
             }
         }
@@ -362,7 +416,9 @@ struct RecordLoader {
                 .map { (Self.position(of: "#" + $0.value.lowercased(), in: caption, tieBreak: $0.value), $0) }
                 .sorted { $0.0 < $1.0 }.map { $0.1 }
             post.mentions = (mentionRows[post.id] ?? [])
-                .map { Mention(handle: $0.handle, accountId: $0.account, account: $0.account.flatMap { mentioned[$0] }) }
+                .map {
+                    Mention(handle: $0.handle, accountId: $0.account, account: $0.account.flatMap { mentioned[$0] })
+                }
                 .map { (Self.position(of: "@" + $0.handle.lowercased(), in: caption, tieBreak: $0.handle), $0) }
                 .sorted { $0.0 < $1.0 }.map { $0.1 }
             post.wallIds = walls[post.id] ?? []
@@ -384,7 +440,9 @@ struct RecordLoader {
             while index <= last {
                 if bytes[index] == first {
                     var matched = true
-                    for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] { matched = false; break }
+                    for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
+                        matched = false; break
+                    }
                     if matched { return .some(index) }
                 }
                 index += 1
@@ -429,7 +487,8 @@ struct Fields {
     }
 
     private init(statement: Statement, table: String) {
-        self.row = []; self.statement = statement.sqliteStatement; self.columnCount = statement.columnCount; self.table = table
+        self.row = []; self.statement = statement.sqliteStatement; self.columnCount = statement.columnCount;
+        self.table = table
     }
 
     /// Steps `statement` (with its current arguments), calling `body` with each row.
@@ -460,8 +519,9 @@ struct Fields {
         let value = value(index)
         if case .int64(let id) = value.storage { return id }
         guard let id = Int64.fromDatabaseValue(value) else {
-            throw MetadataError.malformedValue(table: table, rowId: rowId, column: column,
-                                               value: value.description, expected: "an integer id")
+            throw MetadataError.malformedValue(
+                table: table, rowId: rowId, column: column,
+                value: value.description, expected: "an integer id")
         }
         return id
     }
@@ -498,8 +558,10 @@ struct Fields {
     func date(_ index: Int, _ column: String) throws -> Date? {
         // Text read in place from the statement: no String for the usual timestamp.
         if let statement, sqlite3_column_type(statement, CInt(index)) == SQLITE_TEXT,
-           let text = sqlite3_column_text(statement, CInt(index)),
-           let date = Timestamp.parse(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, CInt(index))))) {
+            let text = sqlite3_column_text(statement, CInt(index)),
+            let date = Timestamp.parse(
+                UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, CInt(index)))))
+        {
             return date
         }
         return try Timestamp.date(value(index), table: table, rowId: rowId, column: column)

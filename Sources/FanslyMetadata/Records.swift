@@ -20,9 +20,11 @@ public struct Account: Sendable, Hashable, Codable {
     /// Banner media (CDN location only: never downloaded).
     public var banner: Media?
 
-    public init(id: FanslyID, username: String, displayName: String? = nil, about: String? = nil,
-                location: String? = nil, createdAt: Date? = nil, stashID: Int64? = nil,
-                avatar: Media? = nil, banner: Media? = nil) {
+    public init(
+        id: FanslyID, username: String, displayName: String? = nil, about: String? = nil,
+        location: String? = nil, createdAt: Date? = nil, stashID: Int64? = nil,
+        avatar: Media? = nil, banner: Media? = nil
+    ) {
         self.id = id; self.username = username; self.displayName = displayName; self.about = about
         self.location = location; self.createdAt = createdAt; self.stashID = stashID
         self.avatar = avatar; self.banner = banner
@@ -58,11 +60,13 @@ public struct Media: Sendable, Hashable, Codable {
     /// Ids of this row's variants (`media_variants.variantId`), in id order.
     public var variantIds: [FanslyID]
 
-    public init(id: FanslyID, accountId: FanslyID, mimetype: String? = nil, type: Int? = nil,
-                kind: MediaKind, width: Int? = nil, height: Int? = nil, duration: Double? = nil,
-                location: String? = nil, createdAt: Date? = nil, updatedAt: Date? = nil,
-                localFilename: String? = nil, contentHash: String? = nil, isDownloaded: Bool = false,
-                stashID: Int64? = nil, variantIds: [FanslyID] = []) {
+    public init(
+        id: FanslyID, accountId: FanslyID, mimetype: String? = nil, type: Int? = nil,
+        kind: MediaKind, width: Int? = nil, height: Int? = nil, duration: Double? = nil,
+        location: String? = nil, createdAt: Date? = nil, updatedAt: Date? = nil,
+        localFilename: String? = nil, contentHash: String? = nil, isDownloaded: Bool = false,
+        stashID: Int64? = nil, variantIds: [FanslyID] = []
+    ) {
         self.id = id; self.accountId = accountId; self.mimetype = mimetype; self.type = type
         self.kind = kind; self.width = width; self.height = height; self.duration = duration
         self.location = location; self.createdAt = createdAt; self.updatedAt = updatedAt
@@ -86,8 +90,10 @@ public struct DownloadedFile: Sendable, Hashable, Codable {
     /// The hash of the row that records the file (`media.content_hash`).
     public var contentHash: String?
 
-    public init(fileMediaId: FanslyID, localFilename: String?, isDownloaded: Bool, isPreview: Bool, kind: MediaKind,
-                contentHash: String? = nil) {
+    public init(
+        fileMediaId: FanslyID, localFilename: String?, isDownloaded: Bool, isPreview: Bool, kind: MediaKind,
+        contentHash: String? = nil
+    ) {
         self.fileMediaId = fileMediaId; self.localFilename = localFilename
         self.isDownloaded = isDownloaded; self.isPreview = isPreview; self.kind = kind; self.contentHash = contentHash
     }
@@ -110,8 +116,10 @@ public struct AccountMedia: Sendable, Hashable, Codable {
     public var deletedAt: Date?
     public var stashID: Int64?
 
-    public init(id: FanslyID, accountId: FanslyID, media: Media, preview: Media? = nil, variants: [Media] = [],
-                access: Bool, deleted: Bool = false, createdAt: Date? = nil, deletedAt: Date? = nil, stashID: Int64? = nil) {
+    public init(
+        id: FanslyID, accountId: FanslyID, media: Media, preview: Media? = nil, variants: [Media] = [],
+        access: Bool, deleted: Bool = false, createdAt: Date? = nil, deletedAt: Date? = nil, stashID: Int64? = nil
+    ) {
         self.id = id; self.accountId = accountId; self.media = media; self.preview = preview
         self.variants = variants; self.access = access; self.deleted = deleted
         self.createdAt = createdAt; self.deletedAt = deletedAt; self.stashID = stashID
@@ -128,27 +136,35 @@ public struct AccountMedia: Sendable, Hashable, Codable {
         if access {
             if media.localFilename != nil || media.isDownloaded {
                 if media.kind == .video, !variants.isEmpty, let name = media.localFilename,
-                   let named = FileNameID.mediaId(in: name), named != media.id, let variant = variants.first(where: { $0.id == named }) {
-                    return DownloadedFile(fileMediaId: variant.id, localFilename: name, isDownloaded: media.isDownloaded,
-                                          isPreview: false, kind: media.kind, contentHash: media.contentHash)
+                    let named = FileNameID.mediaId(in: name), named != media.id,
+                    let variant = variants.first(where: { $0.id == named })
+                {
+                    return DownloadedFile(
+                        fileMediaId: variant.id, localFilename: name, isDownloaded: media.isDownloaded,
+                        isPreview: false, kind: media.kind, contentHash: media.contentHash)
                 }
-                return DownloadedFile(fileMediaId: media.id, localFilename: media.localFilename,
-                                      isDownloaded: media.isDownloaded, isPreview: false, kind: media.kind,
-                                      contentHash: media.contentHash)
+                return DownloadedFile(
+                    fileMediaId: media.id, localFilename: media.localFilename,
+                    isDownloaded: media.isDownloaded, isPreview: false, kind: media.kind,
+                    contentHash: media.contentHash)
             }
             if let variant = variants.first(where: { $0.localFilename != nil || $0.isDownloaded })
-                ?? variants.first(where: { $0.type == 302 }) {
-                return DownloadedFile(fileMediaId: variant.id, localFilename: variant.localFilename,
-                                      isDownloaded: variant.isDownloaded, isPreview: false, kind: media.kind,
-                                      contentHash: variant.contentHash)
+                ?? variants.first(where: { $0.type == 302 })
+            {
+                return DownloadedFile(
+                    fileMediaId: variant.id, localFilename: variant.localFilename,
+                    isDownloaded: variant.isDownloaded, isPreview: false, kind: media.kind,
+                    contentHash: variant.contentHash)
             }
-            return DownloadedFile(fileMediaId: media.id, localFilename: nil, isDownloaded: false,
-                                  isPreview: false, kind: media.kind, contentHash: media.contentHash)
+            return DownloadedFile(
+                fileMediaId: media.id, localFilename: nil, isDownloaded: false,
+                isPreview: false, kind: media.kind, contentHash: media.contentHash)
         }
         guard let preview else { return nil }
-        return DownloadedFile(fileMediaId: preview.id, localFilename: preview.localFilename,
-                              isDownloaded: preview.isDownloaded, isPreview: true, kind: preview.kind,
-                              contentHash: preview.contentHash)
+        return DownloadedFile(
+            fileMediaId: preview.id, localFilename: preview.localFilename,
+            isDownloaded: preview.isDownloaded, isPreview: true, kind: preview.kind,
+            contentHash: preview.contentHash)
     }
 
     /// Every media id that may appear in a downloaded file name for this item:
@@ -175,9 +191,11 @@ public struct MediaBundle: Sendable, Hashable, Codable {
     /// Members ordered by `account_media_bundle_media.pos`.
     public var media: [AccountMedia]
 
-    public init(id: FanslyID, accountId: FanslyID, previewId: FanslyID? = nil, createdAt: Date? = nil,
-                access: Bool = true, purchased: Bool = false, deleted: Bool = false, stashID: Int64? = nil,
-                media: [AccountMedia] = []) {
+    public init(
+        id: FanslyID, accountId: FanslyID, previewId: FanslyID? = nil, createdAt: Date? = nil,
+        access: Bool = true, purchased: Bool = false, deleted: Bool = false, stashID: Int64? = nil,
+        media: [AccountMedia] = []
+    ) {
         self.id = id; self.accountId = accountId; self.previewId = previewId; self.createdAt = createdAt
         self.access = access; self.purchased = purchased; self.deleted = deleted; self.stashID = stashID
         self.media = media
@@ -251,10 +269,12 @@ public struct Post: Sendable, Hashable, Codable {
     public var wallIds: [FanslyID]
     public var pinned: Bool
 
-    public init(id: FanslyID, accountId: FanslyID, content: String?, createdAt: Date?, expiresAt: Date? = nil,
-                inReplyTo: FanslyID? = nil, inReplyToRoot: FanslyID? = nil, stashID: Int64? = nil,
-                attachments: [Attachment] = [], hashtags: [Hashtag] = [], mentions: [Mention] = [],
-                wallIds: [FanslyID] = [], pinned: Bool = false) {
+    public init(
+        id: FanslyID, accountId: FanslyID, content: String?, createdAt: Date?, expiresAt: Date? = nil,
+        inReplyTo: FanslyID? = nil, inReplyToRoot: FanslyID? = nil, stashID: Int64? = nil,
+        attachments: [Attachment] = [], hashtags: [Hashtag] = [], mentions: [Mention] = [],
+        wallIds: [FanslyID] = [], pinned: Bool = false
+    ) {
         self.id = id; self.accountId = accountId; self.content = content; self.createdAt = createdAt
         self.expiresAt = expiresAt; self.inReplyTo = inReplyTo; self.inReplyToRoot = inReplyToRoot
         self.stashID = stashID; self.attachments = attachments; self.hashtags = hashtags
@@ -286,9 +306,11 @@ public struct Message: Sendable, Hashable, Codable {
     public var recipient: Account?
     public var attachments: [Attachment]
 
-    public init(id: FanslyID, groupId: FanslyID?, senderId: FanslyID, recipientId: FanslyID? = nil,
-                content: String, createdAt: Date?, deleted: Bool = false, stashID: Int64? = nil,
-                sender: Account? = nil, recipient: Account? = nil, attachments: [Attachment] = []) {
+    public init(
+        id: FanslyID, groupId: FanslyID?, senderId: FanslyID, recipientId: FanslyID? = nil,
+        content: String, createdAt: Date?, deleted: Bool = false, stashID: Int64? = nil,
+        sender: Account? = nil, recipient: Account? = nil, attachments: [Attachment] = []
+    ) {
         self.id = id; self.groupId = groupId; self.senderId = senderId; self.recipientId = recipientId
         self.content = content; self.createdAt = createdAt; self.deleted = deleted; self.stashID = stashID
         self.sender = sender; self.recipient = recipient; self.attachments = attachments
@@ -308,8 +330,10 @@ public struct Wall: Sendable, Hashable, Codable {
     public var stashID: Int64?
     /// Post ids on the wall, ordered by post creation time then id.
     public var postIds: [FanslyID]
-    public init(id: FanslyID, accountId: FanslyID, pos: Int? = nil, name: String? = nil,
-                description: String? = nil, stashID: Int64? = nil, postIds: [FanslyID] = []) {
+    public init(
+        id: FanslyID, accountId: FanslyID, pos: Int? = nil, name: String? = nil,
+        description: String? = nil, stashID: Int64? = nil, postIds: [FanslyID] = []
+    ) {
         self.id = id; self.accountId = accountId; self.pos = pos; self.name = name
         self.description = description; self.stashID = stashID; self.postIds = postIds
     }
@@ -326,8 +350,10 @@ public struct Story: Sendable, Hashable, Codable {
     public var createdAt: Date?
     /// `media_stories.contentId` (an `account_media.id`); nil for v0.10 stories.
     public var mediaId: FanslyID?
-    public init(id: FanslyID, authorId: FanslyID, title: String? = nil, description: String? = nil,
-                content: String, createdAt: Date? = nil, mediaId: FanslyID? = nil) {
+    public init(
+        id: FanslyID, authorId: FanslyID, title: String? = nil, description: String? = nil,
+        content: String, createdAt: Date? = nil, mediaId: FanslyID? = nil
+    ) {
         self.id = id; self.authorId = authorId; self.title = title; self.description = description
         self.content = content; self.createdAt = createdAt; self.mediaId = mediaId
     }
@@ -351,7 +377,9 @@ enum FileNameID {
         let bytes = Array(name.utf8)
         var index = bytes.count - 3
         while index >= 0 {
-            if bytes[index] == UInt8(ascii: "i"), bytes[index + 1] == UInt8(ascii: "d"), bytes[index + 2] == UInt8(ascii: "_") {
+            if bytes[index] == UInt8(ascii: "i"), bytes[index + 1] == UInt8(ascii: "d"),
+                bytes[index + 2] == UInt8(ascii: "_")
+            {
                 var end = index + 3
                 var value: FanslyID = 0
                 while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 {

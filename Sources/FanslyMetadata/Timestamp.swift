@@ -12,7 +12,9 @@ enum Timestamp {
     static let expected = "'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC, or Unix seconds or milliseconds"
 
     /// The date stored in `value`; nil for NULL. Throws `MetadataError.malformedValue`.
-    static func date(_ value: DatabaseValue, table: String, rowId: @autoclosure () -> String, column: String) throws -> Date? {
+    static func date(_ value: DatabaseValue, table: String, rowId: @autoclosure () -> String, column: String) throws
+        -> Date?
+    {
         switch value.storage {
         case .null:
             return nil
@@ -25,11 +27,13 @@ enum Timestamp {
             if let number = Double(text), number.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) {
                 return fromUnix(number)
             }
-            throw MetadataError.malformedValue(table: table, rowId: rowId(), column: column,
-                                               value: "'\(text.prefix(40))'", expected: expected)
+            throw MetadataError.malformedValue(
+                table: table, rowId: rowId(), column: column,
+                value: "'\(text.prefix(40))'", expected: expected)
         default:
-            throw MetadataError.malformedValue(table: table, rowId: rowId(), column: column,
-                                               value: value.description, expected: expected)
+            throw MetadataError.malformedValue(
+                table: table, rowId: rowId(), column: column,
+                value: value.description, expected: expected)
         }
     }
 
@@ -62,7 +66,8 @@ enum Timestamp {
             return true
         }
         guard let year = number(4), skip(45), let month = number(2), skip(45), let day = number(2),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
         var fraction = 0.0
         if skip(32) || skip(84) { // ' ' or 'T'

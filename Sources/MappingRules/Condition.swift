@@ -26,8 +26,10 @@ struct Condition: Sendable, Hashable {
     let clauses: [Clause]
     let location: SourceLocation
 
-    static let predicateKeys = ["equals", "not", "in", "notIn", "matches", "notMatches", "min", "max",
-                                "after", "before", "empty", "contains"]
+    static let predicateKeys = [
+        "equals", "not", "in", "notIn", "matches", "notMatches", "min", "max",
+        "after", "before", "empty", "contains",
+    ]
 
     /// Every variable the condition reads.
     var variables: [Variable] { clauses.map(\.variable) }
@@ -63,7 +65,9 @@ struct Condition: Sendable, Hashable {
         case .before(let date): return value.dateValue.map { $0 < date } ?? false
         case .empty(let wanted): return value.isEmpty == wanted
         case .contains(let needle):
-            if case .list(let items) = value { return items.contains { $0.caseInsensitiveCompare(needle) == .orderedSame } }
+            if case .list(let items) = value {
+                return items.contains { $0.caseInsensitiveCompare(needle) == .orderedSame }
+            }
             return value.text.range(of: needle, options: .caseInsensitive) != nil
         }
     }

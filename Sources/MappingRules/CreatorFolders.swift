@@ -1,12 +1,14 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 
 extension MappingEngine {
     /// The folders `evaluate` lists in `DesiredState.creatorFolders` for these creators (nil: every
     /// creator of the source), by username, as Stash sees them (after `pathMap`). They depend on the
     /// accounts and the settings alone, not on any post or media, so a caller can start reading
     /// those folders from Stash while the records are still being evaluated.
-    public func creatorFolders(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> [String: [String]] {
+    public func creatorFolders(source: some MetadataRecordSource, creators: [Account]? = nil) throws -> [String:
+        [String]]
+    {
         let downloadRoot = rules.downloadRoot(of: source)
         var result: [String: [String]] = [:]
         for account in try creators ?? source.creatorAccounts() {

@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 
 // What the rules want Stash to hold, with stable addresses, before anything is looked up in Stash:
 // the mapping engine produces it, SyncEngine's planner consumes it.
@@ -37,7 +37,9 @@ public struct EntityAddress: Sendable, Hashable, Codable, Comparable, CustomStri
 
     /// Parses `kind.key`; nil when the kind is unknown or the key empty.
     public init?(_ text: String) {
-        guard let dot = text.firstIndex(of: "."), let kind = EntityKind(rawValue: String(text[..<dot])) else { return nil }
+        guard let dot = text.firstIndex(of: "."), let kind = EntityKind(rawValue: String(text[..<dot])) else {
+            return nil
+        }
         let key = String(text[text.index(after: dot)...])
         guard !key.isEmpty else { return nil }
         self.init(kind: kind, key: key)
@@ -52,7 +54,8 @@ public struct EntityAddress: Sendable, Hashable, Codable, Comparable, CustomStri
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = EntityAddress(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid address '\(text)'"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid address '\(text)'"))
         }
         self = parsed
     }
@@ -130,8 +133,10 @@ public struct DesiredEntity: Sendable, Hashable, Codable {
     /// Where it comes from, for people: `post 537124881301504299, media 2/3`.
     public var source: String
 
-    public init(address: EntityAddress, fields: [DesiredField], match: [MatchKey] = [], createMissing: Bool = true,
-                respectOrganized: Bool = true, creator: String? = nil, files: [ExpectedFile] = [], source: String = "") {
+    public init(
+        address: EntityAddress, fields: [DesiredField], match: [MatchKey] = [], createMissing: Bool = true,
+        respectOrganized: Bool = true, creator: String? = nil, files: [ExpectedFile] = [], source: String = ""
+    ) {
         self.address = address; self.fields = fields; self.match = match; self.createMissing = createMissing
         self.respectOrganized = respectOrganized; self.creator = creator; self.files = files; self.source = source
     }
@@ -149,7 +154,8 @@ public struct DesiredState: Sendable, Hashable, Codable {
     public var creatorFolders: [String: [String]]
     /// How `creatorFolders` derive from the download folder (set by the engine; not encoded).
     public var folderLayout: FolderLayout?
-    public init(entities: [DesiredEntity], creatorFolders: [String: [String]] = [:], folderLayout: FolderLayout? = nil) {
+    public init(entities: [DesiredEntity], creatorFolders: [String: [String]] = [:], folderLayout: FolderLayout? = nil)
+    {
         self.entities = entities; self.creatorFolders = creatorFolders; self.folderLayout = folderLayout
     }
 
@@ -176,8 +182,10 @@ extension MatchKey {
         } else if let hint = try container.decodeIfPresent(String.self, forKey: .stashIdHint) {
             self = .stashIdHint(hint)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a match key has one of: name, url, code, file_media_id, stash_id_hint"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a match key has one of: name, url, code, file_media_id, stash_id_hint"))
         }
     }
 

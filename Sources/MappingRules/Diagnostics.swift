@@ -107,7 +107,8 @@ enum Suggest {
     /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
     /// transpositions ("contnet" → "content" is one edit).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var twoBack = [Int](repeating: 0, count: b.count + 1)

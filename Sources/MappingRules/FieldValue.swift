@@ -60,8 +60,12 @@ extension FieldValue {
         if (try? decoder.singleValueContainer().decodeNil()) == true { self = .null; return }
         let container = try decoder.container(keyedBy: Tag.self)
         guard let tag = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a value must be null or an object with exactly one of string, int, bool, date, strings, ref, refs"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "a value must be null or an object with exactly one of string, int, bool, date, strings, ref, refs"
+                ))
         }
         switch tag {
         case .string: self = .string(try container.decode(String.self, forKey: tag))

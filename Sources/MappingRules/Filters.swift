@@ -38,7 +38,8 @@ enum Filter: Sendable, Hashable {
         case .date(let pattern):
             guard let date = value.dateValue else { return .null }
             return .string(pattern.pattern.format(date))
-        case .truncate(let limit, let suffix): return mapText(value) { TextOps.truncate($0, limit: limit, suffix: suffix) }
+        case .truncate(let limit, let suffix):
+            return mapText(value) { TextOps.truncate($0, limit: limit, suffix: suffix) }
         case .cut(let limit, let suffix): return mapText(value) { TextOps.cut($0, limit: limit, suffix: suffix) }
         case .minLength(let minimum):
             if value.isEmpty { return .null }
@@ -56,7 +57,10 @@ enum Filter: Sendable, Hashable {
         case .stripMentions: return mapText(value) { TextOps.removing(.mentions, from: $0) }
         case .splitWords(let vocabulary): return mapText(value) { TextOps.splitWords($0, vocabulary: vocabulary) }
         case .replace(let regex, let template):
-            return mapText(value) { regex.regex.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: template) }
+            return mapText(value) {
+                regex.regex.stringByReplacingMatches(
+                    in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: template)
+            }
         case .defaultValue(let fallback): return value.isEmpty ? fallback : value
         case .join(let separator): return .string(value.items.joined(separator: separator))
         case .split(let separator):
@@ -111,7 +115,9 @@ struct RegexBox: @unchecked Sendable, Hashable {
 
     /// NSRegularExpression's errors say little; name the usual culprits.
     private static func explain(_ pattern: String) -> String {
-        var opens = 0, brackets = 0, escaped = false
+        var opens = 0
+        var brackets = 0
+        var escaped = false
         for c in pattern {
             if escaped { escaped = false; continue }
             switch c {
@@ -152,10 +158,12 @@ struct FilterSpec: Sendable {
 
     static func int(_ args: [TemplateValue], _ index: Int, min: Int = 0) throws -> Int {
         guard case .int(let value) = args[index] else {
-            throw FilterArgumentError(argument: index, message: "argument \(index + 1) must be a whole number, got '\(args[index].text)'")
+            throw FilterArgumentError(
+                argument: index, message: "argument \(index + 1) must be a whole number, got '\(args[index].text)'")
         }
         guard value >= min else {
-            throw FilterArgumentError(argument: index, message: "argument \(index + 1) must be at least \(min), got \(value)")
+            throw FilterArgumentError(
+                argument: index, message: "argument \(index + 1) must be at least \(min), got \(value)")
         }
         return Int(value)
     }
@@ -163,62 +171,104 @@ struct FilterSpec: Sendable {
     static func string(_ args: [TemplateValue], _ index: Int, default fallback: String = "") throws -> String {
         guard index < args.count else { return fallback }
         guard case .string(let text) = args[index] else {
-            throw FilterArgumentError(argument: index, message: "argument \(index + 1) must be a quoted string, got \(args[index].text)")
+            throw FilterArgumentError(
+                argument: index, message: "argument \(index + 1) must be a quoted string, got \(args[index].text)")
         }
         return text
     }
 
     static let all: [FilterSpec] = [
-        FilterSpec(name: "date", minArguments: 0, maxArguments: 1, usage: "date:\"yyyy-MM-dd\"",
-                   summary: "formats a date (UTC, en_US_POSIX); text in ISO or `yyyy-MM-dd HH:mm:ss` form is parsed first") { args, _ in
+        FilterSpec(
+            name: "date", minArguments: 0, maxArguments: 1, usage: "date:\"yyyy-MM-dd\"",
+            summary: "formats a date (UTC, en_US_POSIX); text in ISO or `yyyy-MM-dd HH:mm:ss` form is parsed first"
+        ) { args, _ in
             let pattern = try string(args, 0, default: "yyyy-MM-dd")
             guard !pattern.isEmpty else { throw FilterArgumentError(argument: 0, message: "the date pattern is empty") }
             return .date(DatePattern(pattern: DateText.pattern(pattern)))
         },
-        FilterSpec(name: "truncate", minArguments: 1, maxArguments: 2, usage: "truncate:N or truncate:N:\"…\"",
-                   summary: "cuts text longer than N characters on a word boundary, then appends the optional suffix (the result is at most N long)") { args, _ in
+        FilterSpec(
+            name: "truncate", minArguments: 1, maxArguments: 2, usage: "truncate:N or truncate:N:\"…\"",
+            summary:
+                "cuts text longer than N characters on a word boundary, then appends the optional suffix (the result is at most N long)"
+        ) { args, _ in
             let limit = try int(args, 0, min: 1)
             let suffix = try string(args, 1)
-            guard suffix.count < limit else { throw FilterArgumentError(argument: 1, message: "the suffix must be shorter than \(limit) characters") }
+            guard suffix.count < limit else {
+                throw FilterArgumentError(argument: 1, message: "the suffix must be shorter than \(limit) characters")
+            }
             return .truncate(limit, suffix)
         },
-        FilterSpec(name: "cut", minArguments: 1, maxArguments: 2, usage: "cut:N or cut:N:\"...\"",
-                   summary: "cuts text longer than N characters exactly (not on a word), with the optional suffix counted in N") { args, _ in
+        FilterSpec(
+            name: "cut", minArguments: 1, maxArguments: 2, usage: "cut:N or cut:N:\"...\"",
+            summary: "cuts text longer than N characters exactly (not on a word), with the optional suffix counted in N"
+        ) { args, _ in
             let limit = try int(args, 0, min: 1)
             let suffix = try string(args, 1)
-            guard suffix.count < limit else { throw FilterArgumentError(argument: 1, message: "the suffix must be shorter than \(limit) characters") }
+            guard suffix.count < limit else {
+                throw FilterArgumentError(argument: 1, message: "the suffix must be shorter than \(limit) characters")
+            }
             return .cut(limit, suffix)
         },
-        FilterSpec(name: "minLength", minArguments: 1, maxArguments: 1, usage: "minLength:N",
-                   summary: "empties text shorter than N characters, so that a fallback takes over") { args, _ in
+        FilterSpec(
+            name: "minLength", minArguments: 1, maxArguments: 1, usage: "minLength:N",
+            summary: "empties text shorter than N characters, so that a fallback takes over"
+        ) { args, _ in
             .minLength(try int(args, 0))
         },
-        FilterSpec(name: "firstLine", minArguments: 0, maxArguments: 0, usage: "firstLine",
-                   summary: "the first line that is not blank, trimmed") { _, _ in .firstLine },
-        FilterSpec(name: "firstSentence", minArguments: 0, maxArguments: 0, usage: "firstSentence",
-                   summary: "the first sentence of the first line: up to and with the first `.`, `!`, `?` or `…` followed by a space") { _, _ in .firstSentence },
-        FilterSpec(name: "stripHtml", minArguments: 0, maxArguments: 0, usage: "stripHtml",
-                   summary: "removes HTML tags (`<br>` becomes a line break) and decodes the common entities") { _, _ in .stripHtml },
-        FilterSpec(name: "lower", minArguments: 0, maxArguments: 0, usage: "lower", summary: "lower-cases") { _, _ in .lower },
-        FilterSpec(name: "upper", minArguments: 0, maxArguments: 0, usage: "upper", summary: "upper-cases") { _, _ in .upper },
-        FilterSpec(name: "title", minArguments: 0, maxArguments: 0, usage: "title",
-                   summary: "upper-cases the first letter of every word, leaving the rest as is") { _, _ in .title },
-        FilterSpec(name: "trim", minArguments: 0, maxArguments: 0, usage: "trim",
-                   summary: "removes leading and trailing white space") { _, _ in .trim },
-        FilterSpec(name: "squish", minArguments: 0, maxArguments: 0, usage: "squish",
-                   summary: "trims and collapses runs of white space (line breaks included) to one space") { _, _ in .squish },
-        FilterSpec(name: "slug", minArguments: 0, maxArguments: 0, usage: "slug",
-                   summary: "lower-case ASCII words joined by `-` (`Latex Model!` → `latex-model`)") { _, _ in .slug },
-        FilterSpec(name: "stripHashtags", minArguments: 0, maxArguments: 0, usage: "stripHashtags",
-                   summary: "removes `#hashtags` and collapses the white space left behind") { _, _ in .stripHashtags },
-        FilterSpec(name: "stripMentions", minArguments: 0, maxArguments: 0, usage: "stripMentions",
-                   summary: "removes `@mentions` and collapses the white space left behind") { _, _ in .stripMentions },
-        FilterSpec(name: "splitWords", minArguments: 0, maxArguments: 0, usage: "splitWords",
-                   summary: "splits run-together words: at case changes, digits, `_` and `-` (`LatexModel` → `Latex Model`), and lower-case runs with the `tags.words` vocabulary (`latexmodel` → `latex model`)") { _, vocabulary in
+        FilterSpec(
+            name: "firstLine", minArguments: 0, maxArguments: 0, usage: "firstLine",
+            summary: "the first line that is not blank, trimmed"
+        ) { _, _ in .firstLine },
+        FilterSpec(
+            name: "firstSentence", minArguments: 0, maxArguments: 0, usage: "firstSentence",
+            summary:
+                "the first sentence of the first line: up to and with the first `.`, `!`, `?` or `…` followed by a space"
+        ) { _, _ in .firstSentence },
+        FilterSpec(
+            name: "stripHtml", minArguments: 0, maxArguments: 0, usage: "stripHtml",
+            summary: "removes HTML tags (`<br>` becomes a line break) and decodes the common entities"
+        ) { _, _ in .stripHtml },
+        FilterSpec(name: "lower", minArguments: 0, maxArguments: 0, usage: "lower", summary: "lower-cases") { _, _ in
+            .lower
+        },
+        FilterSpec(name: "upper", minArguments: 0, maxArguments: 0, usage: "upper", summary: "upper-cases") { _, _ in
+            .upper
+        },
+        FilterSpec(
+            name: "title", minArguments: 0, maxArguments: 0, usage: "title",
+            summary: "upper-cases the first letter of every word, leaving the rest as is"
+        ) { _, _ in .title },
+        FilterSpec(
+            name: "trim", minArguments: 0, maxArguments: 0, usage: "trim",
+            summary: "removes leading and trailing white space"
+        ) { _, _ in .trim },
+        FilterSpec(
+            name: "squish", minArguments: 0, maxArguments: 0, usage: "squish",
+            summary: "trims and collapses runs of white space (line breaks included) to one space"
+        ) { _, _ in .squish },
+        FilterSpec(
+            name: "slug", minArguments: 0, maxArguments: 0, usage: "slug",
+            summary: "lower-case ASCII words joined by `-` (`Latex Model!` → `latex-model`)"
+        ) { _, _ in .slug },
+        FilterSpec(
+            name: "stripHashtags", minArguments: 0, maxArguments: 0, usage: "stripHashtags",
+            summary: "removes `#hashtags` and collapses the white space left behind"
+        ) { _, _ in .stripHashtags },
+        FilterSpec(
+            name: "stripMentions", minArguments: 0, maxArguments: 0, usage: "stripMentions",
+            summary: "removes `@mentions` and collapses the white space left behind"
+        ) { _, _ in .stripMentions },
+        FilterSpec(
+            name: "splitWords", minArguments: 0, maxArguments: 0, usage: "splitWords",
+            summary:
+                "splits run-together words: at case changes, digits, `_` and `-` (`LatexModel` → `Latex Model`), and lower-case runs with the `tags.words` vocabulary (`latexmodel` → `latex model`)"
+        ) { _, vocabulary in
             .splitWords(vocabulary)
         },
-        FilterSpec(name: "replace", minArguments: 2, maxArguments: 2, usage: "replace:\"regex\":\"with\"",
-                   summary: "replaces every match of a regular expression (ICU syntax); `$1` inserts a group") { args, _ in
+        FilterSpec(
+            name: "replace", minArguments: 2, maxArguments: 2, usage: "replace:\"regex\":\"with\"",
+            summary: "replaces every match of a regular expression (ICU syntax); `$1` inserts a group"
+        ) { args, _ in
             let pattern = try string(args, 0)
             let with = try string(args, 1)
             switch RegexBox.compile(pattern) {
@@ -226,30 +276,45 @@ struct FilterSpec: Sendable {
             case .failure(let message): throw FilterArgumentError(argument: 0, message: message)
             }
         },
-        FilterSpec(name: "default", minArguments: 1, maxArguments: 1, usage: "default:\"x\"",
-                   summary: "the argument when the value is empty") { args, _ in
+        FilterSpec(
+            name: "default", minArguments: 1, maxArguments: 1, usage: "default:\"x\"",
+            summary: "the argument when the value is empty"
+        ) { args, _ in
             .defaultValue(args[0])
         },
-        FilterSpec(name: "join", minArguments: 0, maxArguments: 1, usage: "join:\", \"",
-                   summary: "joins a list into text (default separator `, `)") { args, _ in
+        FilterSpec(
+            name: "join", minArguments: 0, maxArguments: 1, usage: "join:\", \"",
+            summary: "joins a list into text (default separator `, `)"
+        ) { args, _ in
             .join(try string(args, 0, default: ", "))
         },
-        FilterSpec(name: "split", minArguments: 0, maxArguments: 1, usage: "split:\",\"",
-                   summary: "splits text into a list of trimmed, non-empty parts (default separator `,`)") { args, _ in
+        FilterSpec(
+            name: "split", minArguments: 0, maxArguments: 1, usage: "split:\",\"",
+            summary: "splits text into a list of trimmed, non-empty parts (default separator `,`)"
+        ) { args, _ in
             let separator = try string(args, 0, default: ",")
             guard !separator.isEmpty else { throw FilterArgumentError(argument: 0, message: "the separator is empty") }
             return .split(separator)
         },
-        FilterSpec(name: "first", minArguments: 0, maxArguments: 0, usage: "first", summary: "the first item of a list") { _, _ in .first },
-        FilterSpec(name: "last", minArguments: 0, maxArguments: 0, usage: "last", summary: "the last item of a list") { _, _ in .last },
-        FilterSpec(name: "count", minArguments: 0, maxArguments: 0, usage: "count",
-                   summary: "the number of items of a list, or of characters of text") { _, _ in .count },
-        FilterSpec(name: "prefix", minArguments: 1, maxArguments: 1, usage: "prefix:\"x\"",
-                   summary: "prepends the argument, only when the value is not empty") { args, _ in
+        FilterSpec(name: "first", minArguments: 0, maxArguments: 0, usage: "first", summary: "the first item of a list")
+        { _, _ in .first },
+        FilterSpec(name: "last", minArguments: 0, maxArguments: 0, usage: "last", summary: "the last item of a list") {
+            _, _ in .last
+        },
+        FilterSpec(
+            name: "count", minArguments: 0, maxArguments: 0, usage: "count",
+            summary: "the number of items of a list, or of characters of text"
+        ) { _, _ in .count },
+        FilterSpec(
+            name: "prefix", minArguments: 1, maxArguments: 1, usage: "prefix:\"x\"",
+            summary: "prepends the argument, only when the value is not empty"
+        ) { args, _ in
             .prefix(try string(args, 0))
         },
-        FilterSpec(name: "suffix", minArguments: 1, maxArguments: 1, usage: "suffix:\"x\"",
-                   summary: "appends the argument, only when the value is not empty") { args, _ in
+        FilterSpec(
+            name: "suffix", minArguments: 1, maxArguments: 1, usage: "suffix:\"x\"",
+            summary: "appends the argument, only when the value is not empty"
+        ) { args, _ in
             .suffix(try string(args, 0))
         },
     ]
@@ -263,21 +328,24 @@ enum TextOps {
     static let hashtagPattern = try! NSRegularExpression(pattern: "#+\\w+")
     static let mentionPattern = try! NSRegularExpression(pattern: "@[\\w.]+")
     private static let tagPattern = try! NSRegularExpression(pattern: "<[^>]*>")
-    private static let breakPattern = try! NSRegularExpression(pattern: "<\\s*(br|/p|/div)\\s*/?>", options: [.caseInsensitive])
+    private static let breakPattern = try! NSRegularExpression(
+        pattern: "<\\s*(br|/p|/div)\\s*/?>", options: [.caseInsensitive])
 
     /// `text` without leading and trailing white space; the same string when there is none.
     static func trimmed(_ text: String) -> String {
         // Usual case first: both ends are ASCII and not blank (ASCII whitespace is 0x09–0x0D and space).
         let utf8 = text.utf8
         if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
-           first != 0x20, !(0x09...0x0D).contains(first), last != 0x20, !(0x09...0x0D).contains(last) {
+            first != 0x20, !(0x09...0x0D).contains(first), last != 0x20, !(0x09...0x0D).contains(last)
+        {
             return text
         }
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
         if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[start...end])
     }
 
@@ -291,7 +359,9 @@ enum TextOps {
             if ".!?…".contains(characters[index]) {
                 var end = index + 1
                 while end < characters.count, ".!?…".contains(characters[end]) { end += 1 }
-                if end == characters.count || characters[end].isWhitespace { return trimmed(String(characters[..<end])) }
+                if end == characters.count || characters[end].isWhitespace {
+                    return trimmed(String(characters[..<end]))
+                }
                 index = end
             } else {
                 index += 1
@@ -318,7 +388,9 @@ enum TextOps {
     /// Case-insensitive equality without Foundation's cost when the texts are equal or differ in length.
     static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
         if a == b { return true }
-        if a.utf8.count != b.utf8.count, a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        if a.utf8.count != b.utf8.count, a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) {
+            return false
+        }
         return a.caseInsensitiveCompare(b) == .orderedSame
     }
 
@@ -334,7 +406,9 @@ enum TextOps {
         let head = text.prefix(room)
         let cutsWord = text[head.endIndex].isLetter || text[head.endIndex].isNumber
         var kept = Substring(head)
-        if cutsWord, let space = head.lastIndex(where: { $0.isWhitespace }), head.distance(from: head.startIndex, to: space) > 0 {
+        if cutsWord, let space = head.lastIndex(where: { $0.isWhitespace }),
+            head.distance(from: head.startIndex, to: space) > 0
+        {
             kept = head[..<space]
         }
         let trimmed = kept.trimmingCharacters(in: .whitespacesAndNewlines.union(.init(charactersIn: ",;:-–—")))
@@ -348,9 +422,13 @@ enum TextOps {
 
     static func stripHtml(_ text: String) -> String {
         guard text.contains("<") || text.contains("&") else { return text }
-        var out = breakPattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "\n")
+        var out = breakPattern.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "\n")
         out = tagPattern.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "")
-        for (entity, character) in [("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&")] {
+        for (entity, character) in [
+            ("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"),
+            ("&amp;", "&"),
+        ] {
             out = out.replacingOccurrences(of: entity, with: character)
         }
         return out
@@ -374,7 +452,7 @@ enum TextOps {
 
     static func squish(_ text: String) -> String {
         // Usual case: ASCII text whose only white space is single spaces between words is its own result.
-        var previousSpace = true  // a leading space is not kept
+        var previousSpace = true // a leading space is not kept
         var clean = true
         for byte in text.utf8 {
             if byte >= 0x80 || (0x09...0x0D).contains(byte) || (byte == 0x20 && previousSpace) { clean = false; break }
@@ -385,7 +463,9 @@ enum TextOps {
     }
 
     static func slug(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        let folded = text.folding(
+            options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")
+        ).lowercased()
         var out = ""
         var pendingDash = false
         for scalar in folded.unicodeScalars {
@@ -424,7 +504,8 @@ enum TextOps {
         guard !vocabulary.words.isEmpty else { return words.joined(separator: " ") }
         return words.flatMap { word -> [String] in
             guard word.count > 1, word == word.lowercased(), !vocabulary.words.contains(word),
-                  let pieces = segment(word, vocabulary) else { return [word] }
+                let pieces = segment(word, vocabulary)
+            else { return [word] }
             return pieces
         }.joined(separator: " ")
     }

@@ -42,7 +42,9 @@ public struct FolderLayout: Sendable, Hashable {
 
 extension RuleSet {
     /// The layout of `folders` (as `creatorFolders(source:)` computes them) under these settings.
-    public func folderLayout(source: some MetadataRecordSource, creatorFolders folders: [String: [String]]) -> FolderLayout {
+    public func folderLayout(source: some MetadataRecordSource, creatorFolders folders: [String: [String]])
+        -> FolderLayout
+    {
         let root = settings.stashPath(downloadRoot(of: source))
         let stashRoot = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         var names: [String: [String]] = [:]
@@ -74,7 +76,8 @@ extension RuleSet {
             copy.checkDownloadRoot(sink: sink)
             copy.warnings = copy.warnings.filter { !$0.message.hasPrefix("settings.downloadRoot ") } + sink.warnings
         }
-        copy.settings.pathMap = pathMap.map { PathMapping(from: LocalPath.resolve($0.from, relativeToFile: nil), to: $0.to) }
+        copy.settings.pathMap =
+            pathMap.map { PathMapping(from: LocalPath.resolve($0.from, relativeToFile: nil), to: $0.to) }
             + copy.settings.pathMap
         return copy
     }
@@ -85,8 +88,10 @@ extension RuleSet {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue { return }
         let location = settings.downloadRootLocation ?? SourceLocation(file: "<command line>", line: 1, column: 1)
-        sink.warning(location, "settings.downloadRoot \(root) is not a folder on this machine; "
-            + "set it to where the downloader writes (and pathMap to where Stash sees that folder)")
+        sink.warning(
+            location,
+            "settings.downloadRoot \(root) is not a folder on this machine; "
+                + "set it to where the downloader writes (and pathMap to where Stash sees that folder)")
     }
 }
 
@@ -99,7 +104,9 @@ extension DesiredState {
         guard from != to else { return }
         func moved(_ folder: String) -> String {
             if folder == from { return to }
-            if from.isEmpty || folder.hasPrefix(from + "/") { return to + (from.isEmpty ? "/" + folder : String(folder.dropFirst(from.count))) }
+            if from.isEmpty || folder.hasPrefix(from + "/") {
+                return to + (from.isEmpty ? "/" + folder : String(folder.dropFirst(from.count)))
+            }
             return folder
         }
         creatorFolders = creatorFolders.mapValues { $0.map(moved) }

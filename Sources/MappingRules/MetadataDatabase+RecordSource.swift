@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 
 /// `defaultDownloadRoot` (the database's folder) comes from `MetadataStore`.
 extension MetadataDatabase: MetadataRecordSource {}
@@ -24,11 +24,14 @@ extension MappingEngine {
     }
 
     /// `evaluate(database:creators:readers:)` for either backend (PostgreSQL readers share the snapshot).
-    func evaluate<Database: ReadAheadDatabase>(readingAhead database: Database, creators: [Account]?, readers: Int) throws -> DesiredState {
+    func evaluate<Database: ReadAheadDatabase>(readingAhead database: Database, creators: [Account]?, readers: Int)
+        throws -> DesiredState
+    {
         let creators = try creators ?? database.creatorAccounts()
         guard readers > 0 else { return try evaluate(source: database, creators: creators) }
-        let source = PrefetchingSource(database: database, creators: creators, includeBundles: rules.bundle.gallery.enabled,
-                                       pageSize: MappingEngine.pageSize, readers: readers)
+        let source = PrefetchingSource(
+            database: database, creators: creators, includeBundles: rules.bundle.gallery.enabled,
+            pageSize: MappingEngine.pageSize, readers: readers)
         source.start()
         defer { source.finish() }
         return try evaluate(source: source, creators: creators)

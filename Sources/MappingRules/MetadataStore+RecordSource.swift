@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 
 extension PostgresMetadataDatabase: MetadataRecordSource {}
 
@@ -24,8 +24,10 @@ public struct StoreRecordSource: MetadataRecordSource {
     public func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {
         try store.forEachMediaPage(creator: creator, pageSize: pageSize, body)
     }
-    public func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
-                                 _ body: ([AccountMedia]) throws -> Void) throws {
+    public func forEachMediaPage(
+        creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
+        _ body: ([AccountMedia]) throws -> Void
+    ) throws {
         try store.forEachMediaPage(creator: creator, pageSize: pageSize, excluding: excluded, body)
     }
     public var defaultDownloadRoot: String? { store.defaultDownloadRoot }
@@ -35,8 +37,11 @@ extension MappingEngine {
     /// Evaluates the rules over whichever database `store` is, with reader threads reading ahead
     /// (`readers`, as `evaluate(database:creators:readers:)`): a SQLite file as before, PostgreSQL on
     /// reader connections that share the run's snapshot. The state does not depend on `readers`.
-    public func evaluate(store: any MetadataStore, creators: [Account]? = nil, readers: Int = 2) throws -> DesiredState {
-        if let database = store as? MetadataDatabase { return try evaluate(readingAhead: database, creators: creators, readers: readers) }
+    public func evaluate(store: any MetadataStore, creators: [Account]? = nil, readers: Int = 2) throws -> DesiredState
+    {
+        if let database = store as? MetadataDatabase {
+            return try evaluate(readingAhead: database, creators: creators, readers: readers)
+        }
         if let database = store as? PostgresMetadataDatabase {
             return try evaluate(readingAhead: database, creators: creators, readers: readers)
         }

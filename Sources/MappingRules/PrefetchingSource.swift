@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Reads a database ahead of the engine on other connections and threads, so that reading and
 /// evaluating overlap on several cores.
@@ -56,8 +56,10 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
     ///   - creators: the creators the engine maps, in its order.
     ///   - includeBundles: whether the engine reads bundle pages (bundle galleries enabled).
     ///   - readers: reader threads (each with its own connection).
-    init(database: Database, creators: [Account], includeBundles: Bool, pageSize: Int,
-         capacity: Int = 4, readers: Int = 1) {
+    init(
+        database: Database, creators: [Account], includeBundles: Bool, pageSize: Int,
+        capacity: Int = 4, readers: Int = 1
+    ) {
         self.database = database
         self.creators = creators
         self.streams = includeBundles ? [.walls, .posts, .messages, .bundles] : [.walls, .posts, .messages]
@@ -103,11 +105,17 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
                     case .walls:
                         try enqueue(reader, sequence, .walls(connection.walls(creator: creator.id)))
                     case .posts:
-                        try connection.forEachPostPage(creator: creator.id, pageSize: pageSize) { try enqueue(reader, sequence, .posts($0)) }
+                        try connection.forEachPostPage(creator: creator.id, pageSize: pageSize) {
+                            try enqueue(reader, sequence, .posts($0))
+                        }
                     case .messages:
-                        try connection.forEachMessagePage(creator: creator.id, pageSize: pageSize) { try enqueue(reader, sequence, .messages($0)) }
+                        try connection.forEachMessagePage(creator: creator.id, pageSize: pageSize) {
+                            try enqueue(reader, sequence, .messages($0))
+                        }
                     case .bundles:
-                        try connection.forEachBundlePage(creator: creator.id, pageSize: pageSize) { try enqueue(reader, sequence, .bundles($0)) }
+                        try connection.forEachBundlePage(creator: creator.id, pageSize: pageSize) {
+                            try enqueue(reader, sequence, .bundles($0))
+                        }
                     }
                     try enqueue(reader, sequence, .end)
                 } catch {
@@ -181,7 +189,9 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
 
     /// Serves stream `stream` of `creator` from the queue, or reads it with `direct` when the
     /// queue cannot (from the start: a stream is served whole by one or the other).
-    private func serve(_ creator: FanslyID, _ stream: Stream, page: (Item) throws -> Bool, direct: () throws -> Void) throws {
+    private func serve(_ creator: FanslyID, _ stream: Stream, page: (Item) throws -> Bool, direct: () throws -> Void)
+        throws
+    {
         guard let (reader, sequence) = sequence(creator, stream), let first = next(reader, sequence) else {
             return try readDirectly(direct)
         }
@@ -229,44 +239,54 @@ final class PrefetchingSource<Database: ReadAheadDatabase>: MetadataRecordSource
 
     func walls(creator: FanslyID) throws -> [Wall] {
         var result: [Wall]?
-        try serve(creator, .walls, page: { item in
-            guard case .walls(let walls) = item else { return false }
-            result = walls
-            return true
-        }, direct: { result = try database.walls(creator: creator) })
+        try serve(
+            creator, .walls,
+            page: { item in
+                guard case .walls(let walls) = item else { return false }
+                result = walls
+                return true
+            }, direct: { result = try database.walls(creator: creator) })
         return result ?? []
     }
 
     func forEachPostPage(creator: FanslyID, pageSize: Int, _ body: ([Post]) throws -> Void) throws {
-        try serve(creator, .posts, page: { item in
-            guard case .posts(let page) = item else { return false }
-            try body(page)
-            return true
-        }, direct: { try database.forEachPostPage(creator: creator, pageSize: pageSize, body) })
+        try serve(
+            creator, .posts,
+            page: { item in
+                guard case .posts(let page) = item else { return false }
+                try body(page)
+                return true
+            }, direct: { try database.forEachPostPage(creator: creator, pageSize: pageSize, body) })
     }
 
     func forEachMessagePage(creator: FanslyID, pageSize: Int, _ body: ([Message]) throws -> Void) throws {
-        try serve(creator, .messages, page: { item in
-            guard case .messages(let page) = item else { return false }
-            try body(page)
-            return true
-        }, direct: { try database.forEachMessagePage(creator: creator, pageSize: pageSize, body) })
+        try serve(
+            creator, .messages,
+            page: { item in
+                guard case .messages(let page) = item else { return false }
+                try body(page)
+                return true
+            }, direct: { try database.forEachMessagePage(creator: creator, pageSize: pageSize, body) })
     }
 
     func forEachBundlePage(creator: FanslyID, pageSize: Int, _ body: ([MediaBundle]) throws -> Void) throws {
-        try serve(creator, .bundles, page: { item in
-            guard case .bundles(let page) = item else { return false }
-            try body(page)
-            return true
-        }, direct: { try database.forEachBundlePage(creator: creator, pageSize: pageSize, body) })
+        try serve(
+            creator, .bundles,
+            page: { item in
+                guard case .bundles(let page) = item else { return false }
+                try body(page)
+                return true
+            }, direct: { try database.forEachBundlePage(creator: creator, pageSize: pageSize, body) })
     }
 
     func forEachMediaPage(creator: FanslyID, pageSize: Int, _ body: ([AccountMedia]) throws -> Void) throws {
         try database.forEachMediaPage(creator: creator, pageSize: pageSize, body)
     }
 
-    func forEachMediaPage(creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
-                          _ body: ([AccountMedia]) throws -> Void) throws {
+    func forEachMediaPage(
+        creator: FanslyID, pageSize: Int, excluding excluded: Set<FanslyID>,
+        _ body: ([AccountMedia]) throws -> Void
+    ) throws {
         try database.forEachMediaPage(creator: creator, pageSize: pageSize, excluding: excluded, body)
     }
 
@@ -281,7 +301,9 @@ protocol ReadAheadDatabase: MetadataRecordSource, SendableMetatype {
 }
 
 extension MetadataDatabase: ReadAheadDatabase {
-    func readAheadConnection() throws -> MetadataDatabase { try MetadataDatabase(path: path, downloadRoot: configuredDownloadRoot) }
+    func readAheadConnection() throws -> MetadataDatabase {
+        try MetadataDatabase(path: path, downloadRoot: configuredDownloadRoot)
+    }
 }
 
 extension PostgresMetadataDatabase: ReadAheadDatabase {

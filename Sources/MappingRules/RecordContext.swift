@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Post/message/bundle facts shared by the `item.*` variables and by the media of the item.
 struct ItemInfo: Sendable {
@@ -66,11 +66,18 @@ struct RecordContext {
         case .postInReplyTo: return Self.id(post?.inReplyTo)
         case .postMediaCount, .postImageCount, .postVideoCount:
             guard post != nil, let item, item.kind == .post else { return .null }
-            return .int(Int64(variable == .postMediaCount ? item.mediaCount : variable == .postImageCount ? item.imageCount : item.videoCount))
+            return .int(
+                Int64(
+                    variable == .postMediaCount
+                        ? item.mediaCount : variable == .postImageCount ? item.imageCount : item.videoCount))
         case .postHashtags: return post.map { .list($0.hashtags.map { $0.value }) } ?? .null
         case .postMentions: return post.map { .list($0.mentions.map { $0.handle }) } ?? .null
         case .postWalls: return post == nil ? .null : .list(postWalls)
-        case .postIsRepost: return post.map { p in TemplateValue.bool(p.attachments.contains { if case .repost = $0.content { return true } else { return false } }) } ?? .null
+        case .postIsRepost:
+            return post.map { p in
+                TemplateValue.bool(
+                    p.attachments.contains { if case .repost = $0.content { return true } else { return false } })
+            } ?? .null
 
         case .messageId: return Self.id(message?.id)
         case .messageGroupId: return Self.id(message?.groupId)
@@ -80,7 +87,10 @@ struct RecordContext {
         case .messageRecipient: return Self.text(message?.recipient?.username)
         case .messageMediaCount, .messageImageCount, .messageVideoCount:
             guard message != nil, let item, item.kind == .message else { return .null }
-            return .int(Int64(variable == .messageMediaCount ? item.mediaCount : variable == .messageImageCount ? item.imageCount : item.videoCount))
+            return .int(
+                Int64(
+                    variable == .messageMediaCount
+                        ? item.mediaCount : variable == .messageImageCount ? item.imageCount : item.videoCount))
         case .messageDeleted: return message.map { .bool($0.deleted) } ?? .null
 
         case .itemKind: return item.map { .string($0.kind.rawValue) } ?? .null
@@ -98,7 +108,10 @@ struct RecordContext {
         case .bundleCreatedAt: return Self.date(bundle?.createdAt)
         case .bundleMediaCount, .bundleImageCount, .bundleVideoCount:
             guard bundle != nil, let item, item.kind == .bundle else { return .null }
-            return .int(Int64(variable == .bundleMediaCount ? item.mediaCount : variable == .bundleImageCount ? item.imageCount : item.videoCount))
+            return .int(
+                Int64(
+                    variable == .bundleMediaCount
+                        ? item.mediaCount : variable == .bundleImageCount ? item.imageCount : item.videoCount))
         case .bundlePurchased: return bundle.map { .bool($0.purchased) } ?? .null
 
         case .mediaId: return Self.id(media?.id)

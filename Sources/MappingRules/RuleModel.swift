@@ -108,7 +108,8 @@ struct EntityRule: Sendable, Hashable {
     var withoutImages = false
 
     static func disabled(_ path: String) -> EntityRule {
-        EntityRule(enabled: false, createMissing: false, respectOrganized: true, match: [], when: nil, fields: [], path: path)
+        EntityRule(
+            enabled: false, createMissing: false, respectOrganized: true, match: [], when: nil, fields: [], path: path)
     }
 }
 
@@ -163,7 +164,9 @@ struct TagRules: Sendable, Hashable {
 
     func isIgnored(_ name: String) -> Bool {
         if ignoreWords.contains(name.lowercased()) { return true }
-        return ignorePatterns.contains { $0.regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil }
+        return ignorePatterns.contains {
+            $0.regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+        }
     }
 }
 

@@ -28,14 +28,20 @@ struct RuleNode: Sendable {
     var scalar: String? { if case .scalar(let text, _) = kind { return text } else { return nil } }
 
     var isNull: Bool {
-        if case .scalar(let text, let plain) = kind { return plain && (text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL") }
+        if case .scalar(let text, let plain) = kind {
+            return plain && (text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL")
+        }
         return false
     }
 
     /// A plain `true`/`false` scalar.
     var bool: Bool? {
         guard case .scalar(let text, true) = kind else { return nil }
-        switch text { case "true", "True", "TRUE": return true; case "false", "False", "FALSE": return false; default: return nil }
+        switch text {
+        case "true", "True", "TRUE": return true;
+        case "false", "False", "FALSE": return false;
+        default: return nil
+        }
     }
 
     /// A plain integer scalar.
@@ -51,18 +57,22 @@ struct RuleNode: Sendable {
         switch kind {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .scalar(let text, _): return isNull ? "nothing" : "'\(text.count > 40 ? String(text.prefix(37)) + "..." : text)'"
+        case .scalar(let text, _):
+            return isNull ? "nothing" : "'\(text.count > 40 ? String(text.prefix(37)) + "..." : text)'"
         }
     }
 
     /// Later overrides earlier by key; mappings merge recursively, anything else is replaced.
     static func merge(_ base: RuleNode, _ override: RuleNode, path: [String] = []) -> RuleNode {
-        if path == ["tags", "extra"], case .sequence(let earlier) = base.kind, case .sequence(let later) = override.kind {
+        if path == ["tags", "extra"], case .sequence(let earlier) = base.kind, case .sequence(let later) = override.kind
+        {
             var merged = override
             merged.kind = .sequence(mergeByName(earlier, later))
             return merged
         }
-        guard case .mapping(var entries) = base.kind, case .mapping(let overrides) = override.kind else { return override }
+        guard case .mapping(var entries) = base.kind, case .mapping(let overrides) = override.kind else {
+            return override
+        }
         for entry in overrides {
             if let index = entries.firstIndex(where: { $0.key == entry.key }) {
                 entries[index].value = merge(entries[index].value, entry.value, path: path + [entry.key])
@@ -115,8 +125,9 @@ enum RuleFileParser {
         let lines = text.components(separatedBy: "\n")
         do {
             guard let root = try Yams.compose(yaml: text) else {
-                return RuleNode(kind: .mapping([]), location: .init(file: file, line: 1, column: 1),
-                                contentLocation: .init(file: file, line: 1, column: 1))
+                return RuleNode(
+                    kind: .mapping([]), location: .init(file: file, line: 1, column: 1),
+                    contentLocation: .init(file: file, line: 1, column: 1))
             }
             return convert(root, file: file, lines: lines, sink: sink)
         } catch let error as YamlError {
@@ -129,14 +140,17 @@ enum RuleFileParser {
     }
 
     private static func report(_ error: YamlError, file: String, lines: [String], sink: DiagnosticSink) {
-        func location(_ mark: Mark) -> SourceLocation { .init(file: file, line: max(1, mark.line), column: max(1, mark.column)) }
+        func location(_ mark: Mark) -> SourceLocation {
+            .init(file: file, line: max(1, mark.line), column: max(1, mark.column))
+        }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             // libyaml rejects tabs with a generic message; say what is wrong.
             if let tab = firstTabIndent(lines, near: mark.line) {
-                sink.error(.init(file: file, line: tab.line, column: tab.column),
-                           "tab character used for indentation; YAML only allows spaces")
+                sink.error(
+                    .init(file: file, line: tab.line, column: tab.column),
+                    "tab character used for indentation; YAML only allows spaces")
                 return
             }
             var message = "invalid YAML: \(problem)"
@@ -150,9 +164,14 @@ enum RuleFileParser {
             }
             sink.error(location(mark), message)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            sink.error(location(context.mark), "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in the same mapping; keep one")
+            sink.error(
+                location(context.mark),
+                "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in the same mapping; keep one"
+            )
         case .reader(let problem, let offset, _, _):
-            sink.error(.init(file: file, line: 1, column: 1), "cannot read the file: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
+            sink.error(
+                .init(file: file, line: 1, column: 1),
+                "cannot read the file: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
         default:
             sink.error(.init(file: file, line: 1, column: 1), "invalid YAML: \(error)")
         }
@@ -172,7 +191,8 @@ enum RuleFileParser {
     }
 
     private static func convert(_ node: Node, file: String, lines: [String], sink: DiagnosticSink) -> RuleNode {
-        let line = node.mark?.line ?? 1, column = node.mark?.column ?? 1
+        let line = node.mark?.line ?? 1
+        let column = node.mark?.column ?? 1
         let location = SourceLocation(file: file, line: line, column: column)
         switch node {
         case .scalar(let scalar):
@@ -191,12 +211,14 @@ enum RuleFileParser {
             let plain = scalar.style == .plain || scalar.style == .any
             return RuleNode(kind: .scalar(scalar.string, plain: plain), location: location, contentLocation: content)
         case .sequence(let sequence):
-            return RuleNode(kind: .sequence(sequence.map { convert($0, file: file, lines: lines, sink: sink) }),
-                            location: location, contentLocation: location)
+            return RuleNode(
+                kind: .sequence(sequence.map { convert($0, file: file, lines: lines, sink: sink) }),
+                location: location, contentLocation: location)
         case .mapping(let mapping):
             var entries: [RuleNode.Entry] = []
             for (key, value) in mapping {
-                let keyLocation = key.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+                let keyLocation =
+                    key.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
                 guard let name = key.scalar?.string else {
                     sink.error(keyLocation, "mapping keys must be plain words, not lists or mappings")
                     continue
@@ -206,7 +228,8 @@ enum RuleFileParser {
                     // YAML merge key: entries of the referenced mapping(s) that are not set here.
                     let sources = converted.items ?? [converted]
                     for source in sources {
-                        for entry in source.entries ?? [] where !mapping.keys.contains(where: { $0.scalar?.string == entry.key }) {
+                        for entry in source.entries ?? []
+                        where !mapping.keys.contains(where: { $0.scalar?.string == entry.key }) {
                             if !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
                         }
                     }

@@ -40,11 +40,14 @@ public struct RuleSet: Sendable {
 
     /// Every section without a default: a section added to the rules fails to compile until the
     /// compiler (and `empty`) give it a value.
-    init(files: [String], canonicalData: Data, settings: Settings, urls: URLTemplates, network: EntityRule,
-         accountWhen: Condition?, performer: EntityRule, sharedPerformers: [String: [SharedPerformer]], studio: EntityRule,
-         post: SourceRules, message: SourceRules, bundle: SourceRules, media: SourceRules,
-         wallMode: WallMode, wallWhen: Condition?, chapter: EntityRule, wallGallery: EntityRule,
-         mentionWhen: Condition?, mentionPerformer: EntityRule, mentionCreateUnknown: Bool, tags: TagRules) {
+    init(
+        files: [String], canonicalData: Data, settings: Settings, urls: URLTemplates, network: EntityRule,
+        accountWhen: Condition?, performer: EntityRule, sharedPerformers: [String: [SharedPerformer]],
+        studio: EntityRule,
+        post: SourceRules, message: SourceRules, bundle: SourceRules, media: SourceRules,
+        wallMode: WallMode, wallWhen: Condition?, chapter: EntityRule, wallGallery: EntityRule,
+        mentionWhen: Condition?, mentionPerformer: EntityRule, mentionCreateUnknown: Bool, tags: TagRules
+    ) {
         self.files = files
         self.canonicalData = canonicalData
         self.settings = settings
@@ -71,14 +74,18 @@ public struct RuleSet: Sendable {
     /// Rules that produce nothing (what a rule file that is not a mapping compiles to).
     static func empty(files: [String]) -> RuleSet {
         func nothing(_ source: String) -> SourceRules {
-            SourceRules(when: nil, gallery: .disabled("\(source).gallery"), scene: .disabled("\(source).scene"), image: .disabled("\(source).image"))
+            SourceRules(
+                when: nil, gallery: .disabled("\(source).gallery"), scene: .disabled("\(source).scene"),
+                image: .disabled("\(source).image"))
         }
-        return RuleSet(files: files, canonicalData: Data(), settings: Settings(), urls: URLTemplates(),
-                       network: .disabled("network.studio"), accountWhen: nil, performer: .disabled("account.performer"),
-                       sharedPerformers: [:], studio: .disabled("account.studio"),
-                       post: nothing("post"), message: nothing("message"), bundle: nothing("bundle"), media: nothing("media"),
-                       wallMode: .none, wallWhen: nil, chapter: .disabled("wall.chapter"), wallGallery: .disabled("wall.gallery"),
-                       mentionWhen: nil, mentionPerformer: .disabled("mention.performer"), mentionCreateUnknown: false, tags: TagRules())
+        return RuleSet(
+            files: files, canonicalData: Data(), settings: Settings(), urls: URLTemplates(),
+            network: .disabled("network.studio"), accountWhen: nil, performer: .disabled("account.performer"),
+            sharedPerformers: [:], studio: .disabled("account.studio"),
+            post: nothing("post"), message: nothing("message"), bundle: nothing("bundle"), media: nothing("media"),
+            wallMode: .none, wallWhen: nil, chapter: .disabled("wall.chapter"), wallGallery: .disabled("wall.gallery"),
+            mentionWhen: nil, mentionPerformer: .disabled("mention.performer"), mentionCreateUnknown: false,
+            tags: TagRules())
     }
 
     /// The name used in diagnostics for the embedded default rules.
@@ -126,7 +133,8 @@ public struct RuleSet: Sendable {
             guard let node = RuleFileParser.parse(yaml: source.text, file: source.name, sink: sink) else { continue }
             var layer = node
             if index == 0 || merged == nil, node["extends"]?.scalar == "default", source.name != builtInName,
-               let base = RuleFileParser.parse(yaml: EmbeddedRules.defaultYAML, file: builtInName, sink: sink) {
+                let base = RuleFileParser.parse(yaml: EmbeddedRules.defaultYAML, file: builtInName, sink: sink)
+            {
                 names.append(builtInName)
                 layer = RuleNode.merge(base, node)
             } else if node["extends"]?.scalar == "default", merged != nil {
@@ -153,7 +161,8 @@ public struct RuleSet: Sendable {
     static func canonical(_ root: RuleNode) -> Data {
         var object = root.jsonObject as? [String: Any] ?? [:]
         object.removeValue(forKey: "extends")
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
     }
 }
 
@@ -167,10 +176,12 @@ extension RuleSet {
     /// Fed back to `rules check`/`plan` it means the same (the same canonical form, the same plan).
     public var effectiveYAML: String {
         guard let root = mergedRoot else { return "" }
-        return RuleYAMLWriter.write(root, header: [
-            "The effective rules, merged from: \(files.joined(separator: ", "))",
-            "(anchors expanded; give this file alone to --rules for the same plan)",
-        ])
+        return RuleYAMLWriter.write(
+            root,
+            header: [
+                "The effective rules, merged from: \(files.joined(separator: ", "))",
+                "(anchors expanded; give this file alone to --rules for the same plan)",
+            ])
     }
 }
 
@@ -183,7 +194,8 @@ extension FieldValue {
     /// The value as `rules explain` and plans print it: text quoted, lists in brackets, references as addresses.
     public var displayText: String {
         func quote(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            "\""
+                + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         switch self {

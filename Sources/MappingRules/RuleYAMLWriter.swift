@@ -71,7 +71,9 @@ enum RuleYAMLWriter {
 
     static func isPlainSafe(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().allSatisfy(\.isNumber)) {
+        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first)
+            && !(first == "-" && text.count > 1 && text.dropFirst().allSatisfy(\.isNumber))
+        {
             return false
         }
         if first.properties.isWhitespace || last.properties.isWhitespace { return false }
@@ -89,7 +91,11 @@ enum RuleYAMLWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 { out += String(format: "\\x%02X", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    out += String(format: "\\x%02X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out + "\""

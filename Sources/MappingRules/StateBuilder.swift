@@ -12,8 +12,12 @@ struct Rank: Comparable, Sendable {
     }
 
     static let account = Rank(tier: 0, time: 0, id: 0)
-    static func item(_ date: Date?, _ id: Int64) -> Rank { Rank(tier: 1, time: date?.timeIntervalSince1970 ?? .infinity, id: id) }
-    static func loose(_ date: Date?, _ id: Int64) -> Rank { Rank(tier: 2, time: date?.timeIntervalSince1970 ?? .infinity, id: id) }
+    static func item(_ date: Date?, _ id: Int64) -> Rank {
+        Rank(tier: 1, time: date?.timeIntervalSince1970 ?? .infinity, id: id)
+    }
+    static func loose(_ date: Date?, _ id: Int64) -> Rank {
+        Rank(tier: 2, time: date?.timeIntervalSince1970 ?? .infinity, id: id)
+    }
     static let mention = Rank(tier: 3, time: 0, id: 0)
     static let shared = Rank(tier: 1, time: 0, id: 0)
 }
@@ -71,12 +75,16 @@ final class StateBuilder {
         position = stored
     }
 
-    private static func merge(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], into slot: inout Slot, tracing: Bool) {
+    private static func merge(
+        _ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], into slot: inout Slot, tracing: Bool
+    ) {
         if rank < slot.rank {
             var merged = entity
             absorb(slot.entity, into: &merged)
             var mergedOrigins = origins
-            if tracing { for (name, origin) in slot.origins where mergedOrigins[name] == nil { mergedOrigins[name] = origin } }
+            if tracing {
+                for (name, origin) in slot.origins where mergedOrigins[name] == nil { mergedOrigins[name] = origin }
+            }
             slot = Slot(entity: merged, rank: rank, origins: mergedOrigins)
         } else {
             absorb(entity, into: &slot.entity)
@@ -187,18 +195,29 @@ final class StateBuilder {
             if case .string(let value)? = entity[field: field]?.value { return value }
             return nil
         }
-        let performers = entities.indices.filter { entities[$0].address.kind == .performer && entities[$0].address.key.hasPrefix("account.")
-            && !entities[$0].address.key.dropFirst("account.".count).contains(".") }  // not shared-account performers
-            .sorted { (entities[$0].creator == nil ? 1 : 0, entities[$0].address) < (entities[$1].creator == nil ? 1 : 0, entities[$1].address) }
+        let performers = entities.indices.filter {
+            entities[$0].address.kind == .performer && entities[$0].address.key.hasPrefix("account.")
+                && !entities[$0].address.key.dropFirst("account.".count).contains(".")
+        } // not shared-account performers
+        .sorted {
+            (entities[$0].creator == nil ? 1 : 0, entities[$0].address) < (
+                entities[$1].creator == nil ? 1 : 0, entities[$1].address
+            )
+        }
         var taken = Set<String>()
         for index in performers {
             guard let name = text(entities[index], "name") else { continue }
             let disambiguation = text(entities[index], "disambiguation") ?? ""
-            guard !taken.insert("\(name.lowercased())\u{0}\(disambiguation.lowercased())").inserted, disambiguation.isEmpty else { continue }
+            guard !taken.insert("\(name.lowercased())\u{0}\(disambiguation.lowercased())").inserted,
+                disambiguation.isEmpty
+            else { continue }
             let key = entities[index].address.key.dropFirst("account.".count)
             var username = String(key)
             if case .strings(let aliases)? = entities[index][field: "alias_list"]?.value,
-               let alias = aliases.first(where: { $0.lowercased() == key }) { username = alias }
+                let alias = aliases.first(where: { $0.lowercased() == key })
+            {
+                username = alias
+            }
             guard taken.insert("\(name.lowercased())\u{0}\(username.lowercased())").inserted else { continue }
             entities[index].fields.append(DesiredField(name: "disambiguation", value: .string(username)))
             entities[index].match = entities[index].match.map { key in

@@ -29,7 +29,9 @@ struct Template: Sendable, Hashable {
     }
 
     /// True when the template has no holes.
-    var isConstant: Bool { variables.isEmpty && parts.allSatisfy { if case .text = $0 { return true } else { return false } } }
+    var isConstant: Bool {
+        variables.isEmpty && parts.allSatisfy { if case .text = $0 { return true } else { return false } }
+    }
 
     /// The typed value: a template that is exactly one `{{ expression }}` keeps the expression's type
     /// (a list stays a list, a date a date); anything else renders to text.
@@ -139,7 +141,8 @@ private struct TemplateParser {
 
     /// The file position of scalar `offset` of the template.
     func position(_ offset: Int) -> SourceLocation {
-        var line = location.line, column = location.column
+        var line = location.line
+        var column = location.column
         for scalar in scalars[0..<min(offset, scalars.count)] {
             if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
         }
@@ -171,7 +174,8 @@ private struct TemplateParser {
                 variables.append(contentsOf: inner.variables)
                 index = close + 2
             } else if scalars[index] == "}" && peek(1) == "}" {
-                error(index, "'}}' without an opening '{{' in template \(quoted(source)); write {{ '}}' }} for a literal")
+                error(
+                    index, "'}}' without an opening '{{' in template \(quoted(source)); write {{ '}}' }} for a literal")
                 index += 2
             } else {
                 text.append(scalars[index])
@@ -391,7 +395,9 @@ private struct TemplateParser {
         }
         if let value = Int64(text) { return .int(value) }
         if let value = Double(text) { return .double(value) }
-        error(start, "expected a number or a quoted string, found \(quoted(text.isEmpty ? String(scalars[start]) : text))")
+        error(
+            start, "expected a number or a quoted string, found \(quoted(text.isEmpty ? String(scalars[start]) : text))"
+        )
         return nil
     }
 
@@ -399,13 +405,19 @@ private struct TemplateParser {
         var name = String.UnicodeScalarView()
         while index < scalars.count {
             let c = scalars[index]
-            if CharacterSet.alphanumerics.contains(c) || c == "_" || c == "." { name.append(c); index += 1 } else { break }
+            if CharacterSet.alphanumerics.contains(c) || c == "_" || c == "." {
+                name.append(c); index += 1
+            } else {
+                break
+            }
         }
         return String(name)
     }
 
     mutating func skipSpace() {
-        while index < scalars.count && (scalars[index] == " " || scalars[index] == "\t" || scalars[index] == "\n") { index += 1 }
+        while index < scalars.count && (scalars[index] == " " || scalars[index] == "\t" || scalars[index] == "\n") {
+            index += 1
+        }
     }
 
     mutating func consume(_ token: String) -> Bool {

@@ -195,8 +195,9 @@ enum DateText {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return Components(year: Int(year), month: Int(month), day: Int(day),
-                          hour: Int(rest / 3600), minute: Int(rest % 3600 / 60), second: Int(rest % 60))
+        return Components(
+            year: Int(year), month: Int(month), day: Int(day),
+            hour: Int(rest / 3600), minute: Int(rest % 3600 / 60), second: Int(rest % 60))
     }
 
     private static let cacheLock = NSLock()

@@ -33,7 +33,7 @@ extension TextOps {
         func continues(_ byte: UInt8) -> Bool {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
                 return true
             case UInt8(ascii: "."):
                 return self == .mentions
@@ -47,10 +47,14 @@ extension TextOps {
     /// punctuation that followed a removed word (`Go follow @Nora!` → `Go follow!`).
     static func removing(_ removal: Removal, from text: String) -> String {
         if let ascii = removingASCII(removal, from: text) { return squish(ascii) }
-        let removed = text.utf8.contains(removal.marker)
-            ? removal.pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+        let removed =
+            text.utf8.contains(removal.marker)
+            ? removal.pattern.stringByReplacingMatches(
+                in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
             : text
-        return squish(spaceBeforePunctuation.stringByReplacingMatches(in: removed, range: NSRange(removed.startIndex..., in: removed), withTemplate: "$1"))
+        return squish(
+            spaceBeforePunctuation.stringByReplacingMatches(
+                in: removed, range: NSRange(removed.startIndex..., in: removed), withTemplate: "$1"))
     }
 
     private static let spaceBeforePunctuation = try! NSRegularExpression(pattern: "[ \\t]+([!?.,;:…])")
@@ -100,7 +104,9 @@ extension TextOps {
 
     private static func isPunctuation(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"): return true
+        case UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: ":"):
+            return true
         default: return false
         }
     }

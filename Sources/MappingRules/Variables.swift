@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// The records a template can see. Which roots exist depends on where the template is used
 /// (a gallery of a post sees `post`, not `media`); using an absent root is a load-time error.
@@ -51,7 +51,8 @@ enum Variable: String, CaseIterable, Sendable {
     case postIsRepost = "post.isRepost"
 
     case messageId = "message.id", messageGroupId = "message.groupId", messageContent = "message.content"
-    case messageCreatedAt = "message.createdAt", messageSender = "message.sender", messageRecipient = "message.recipient"
+    case messageCreatedAt = "message.createdAt", messageSender = "message.sender", messageRecipient =
+        "message.recipient"
     case messageMediaCount = "message.mediaCount", messageImageCount = "message.imageCount"
     case messageVideoCount = "message.videoCount", messageDeleted = "message.deleted"
 
@@ -91,19 +92,25 @@ enum Variable: String, CaseIterable, Sendable {
     var root: Roots {
         switch self {
         case .accountId, .accountUsername, .accountDisplayName, .accountName, .accountAbout, .accountLocation,
-             .accountCreatedAt, .accountAvatarUrl, .accountBannerUrl, .urlAccount, .urlPerformer: return .account
+            .accountCreatedAt, .accountAvatarUrl, .accountBannerUrl, .urlAccount, .urlPerformer:
+            return .account
         case .postId, .postContent, .postCreatedAt, .postExpiresAt, .postPinned, .postIsReply, .postInReplyTo,
-             .postMediaCount, .postImageCount, .postVideoCount, .postHashtags, .postMentions, .postWalls,
-             .postIsRepost, .urlPost: return .post
+            .postMediaCount, .postImageCount, .postVideoCount, .postHashtags, .postMentions, .postWalls,
+            .postIsRepost, .urlPost:
+            return .post
         case .messageId, .messageGroupId, .messageContent, .messageCreatedAt, .messageSender, .messageRecipient,
-             .messageMediaCount, .messageImageCount, .messageVideoCount, .messageDeleted, .urlMessage: return .message
+            .messageMediaCount, .messageImageCount, .messageVideoCount, .messageDeleted, .urlMessage:
+            return .message
         case .itemKind, .itemId, .itemContent, .itemCreatedAt, .itemMediaCount, .itemImageCount, .itemVideoCount,
-             .itemCaption, .urlItem: return .item
+            .itemCaption, .urlItem:
+            return .item
         case .bundleId, .bundleCreatedAt, .bundleMediaCount, .bundleImageCount, .bundleVideoCount, .bundlePurchased,
-             .urlBundle: return .bundle
+            .urlBundle:
+            return .bundle
         case .mediaId, .mediaMediaId, .mediaFileId, .mediaKind, .mediaMimetype, .mediaWidth, .mediaHeight,
-             .mediaDuration, .mediaIsPreview, .mediaIsDownloaded, .mediaAccess, .mediaCreatedAt, .mediaFilename,
-             .mediaContentHash, .mediaIsRepost, .mediaReposter, .mediaDeleted: return .media
+            .mediaDuration, .mediaIsPreview, .mediaIsDownloaded, .mediaAccess, .mediaCreatedAt, .mediaFilename,
+            .mediaContentHash, .mediaIsRepost, .mediaReposter, .mediaDeleted:
+            return .media
         case .position, .total: return .position
         case .wallId, .wallName, .wallDescription, .wallPos, .wallPostCount: return .wall
         case .hashtagId, .hashtagValue, .hashtagOriginal: return .hashtag
@@ -115,17 +122,17 @@ enum Variable: String, CaseIterable, Sendable {
     var type: ValueType {
         switch self {
         case .accountId, .postId, .postInReplyTo, .postMediaCount, .postImageCount, .postVideoCount, .messageId,
-             .messageGroupId, .messageMediaCount, .messageImageCount, .messageVideoCount, .itemId, .itemMediaCount,
-             .itemImageCount, .itemVideoCount, .bundleId, .bundleMediaCount, .bundleImageCount, .bundleVideoCount,
-             .mediaId, .mediaMediaId, .mediaFileId, .mediaWidth, .mediaHeight, .position, .total, .wallId, .wallPos,
-             .wallPostCount, .hashtagId:
+            .messageGroupId, .messageMediaCount, .messageImageCount, .messageVideoCount, .itemId, .itemMediaCount,
+            .itemImageCount, .itemVideoCount, .bundleId, .bundleMediaCount, .bundleImageCount, .bundleVideoCount,
+            .mediaId, .mediaMediaId, .mediaFileId, .mediaWidth, .mediaHeight, .position, .total, .wallId, .wallPos,
+            .wallPostCount, .hashtagId:
             return .int
         case .mediaDuration: return .double
         case .postPinned, .postIsReply, .postIsRepost, .messageDeleted, .bundlePurchased, .mediaIsPreview,
-             .mediaIsDownloaded, .mediaAccess, .mediaIsRepost, .mediaDeleted, .mentionKnown:
+            .mediaIsDownloaded, .mediaAccess, .mediaIsRepost, .mediaDeleted, .mentionKnown:
             return .bool
         case .accountCreatedAt, .postCreatedAt, .postExpiresAt, .messageCreatedAt, .itemCreatedAt, .bundleCreatedAt,
-             .mediaCreatedAt:
+            .mediaCreatedAt:
             return .date
         case .postHashtags, .postMentions, .postWalls: return .list
         default: return .string
@@ -171,7 +178,9 @@ enum Variable: String, CaseIterable, Sendable {
         case .itemKind: return "`post`, `message`, `bundle` or `media` (media seen in no stored post or message)"
         case .itemId: return "id of the post, message or bundle (the media id for `media`)"
         case .itemContent: return "caption or message text (empty for bundles and media)"
-        case .itemCaption: return "the `settings.caption` template for this item (default: the first line without #hashtags and @handles)"
+        case .itemCaption:
+            return
+                "the `settings.caption` template for this item (default: the first line without #hashtags and @handles)"
         case .itemCreatedAt: return "when the post/message was published (media: the account_media row's date)"
         case .itemMediaCount: return "number of media in the item"
         case .itemImageCount: return "number of images in the item"

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,13 +23,15 @@ public final class PrivateCluster: @unchecked Sendable {
 
     /// Starts a cluster accepting TLS connections only (`test-postgres start --ssl-only`).
     public static func startSSLOnly() throws -> PrivateCluster {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fs-pg-ssl-\(UUID().uuidString.prefix(8))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "fs-pg-ssl-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
             try run(["start", "--ssl-only", folder.path])
             let url = try String(contentsOf: folder.appendingPathComponent("url"), encoding: .utf8)
-            return PrivateCluster(server: try TestPostgres.server(url: url.trimmingCharacters(in: .whitespacesAndNewlines)),
-                                  folder: folder)
+            return PrivateCluster(
+                server: try TestPostgres.server(url: url.trimmingCharacters(in: .whitespacesAndNewlines)),
+                folder: folder)
         } catch {
             try? run(["stop", folder.path])
             try? FileManager.default.removeItem(at: folder)
@@ -47,7 +50,8 @@ public final class PrivateCluster: @unchecked Sendable {
     /// when called from a test class's `setUp` (the child stayed a zombie). Its error output goes to
     /// a file, not a pipe: the server it starts inherits the descriptor and would hold a pipe open.
     private static func run(_ arguments: [String]) throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("test-postgres-\(UUID().uuidString).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "test-postgres-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -9,9 +9,11 @@ import GRDB
 public enum SQLiteCopy {
     public static func copy(sqlite path: String, into database: TestDatabase, rowsPerStatement: Int = 500) throws {
         var types: [String: [String: String]] = [:]
-        for row in try database.rows("""
+        for row in try database.rows(
+            """
             SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'
-            """) {
+            """)
+        {
             guard let table = row[0], let column = row[1], let type = row[2] else { continue }
             types[table, default: [:]][column] = type
         }
@@ -20,7 +22,9 @@ public enum SQLiteCopy {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         try queue.read { db in
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+            for table in try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            {
                 guard let pgColumns = types[table] else { continue }
                 let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(table)\")").map { $0["name"] as String }
                     .filter { pgColumns[$0] != nil }
@@ -29,8 +33,9 @@ public enum SQLiteCopy {
                 var values: [String] = []
                 func flush() throws {
                     guard !values.isEmpty else { return }
-                    try database.execute("SET session_replication_role = replica; INSERT INTO \"\(table)\" (\(list)) VALUES "
-                                         + values.joined(separator: ",\n") + ";")
+                    try database.execute(
+                        "SET session_replication_role = replica; INSERT INTO \"\(table)\" (\(list)) VALUES "
+                            + values.joined(separator: ",\n") + ";")
                     values.removeAll()
                 }
                 let rows = try Row.fetchCursor(db, sql: "SELECT \(list) FROM \"\(table)\"")
@@ -65,7 +70,8 @@ public enum SQLiteCopy {
             switch type {
             case "timestamp with time zone", "timestamp without time zone":
                 // v0.10 stores naive UTC text.
-                let hasZone = text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")
+                let hasZone =
+                    text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")
                 return quoted(hasZone ? text : text + "+00")
             case "boolean": return ["1", "true", "t"].contains(text.lowercased()) ? "true" : "false"
             default: return quoted(text)

@@ -5,7 +5,9 @@ public import StashTestServer
 /// Whether each scanned file's scene or image carries its media's code, its owner's studio and the
 /// date in its file name (the item's `account_media.createdAt`).
 public enum SampleAttribution {
-    public static func problems(files: [SampleFile], state: StashState, usernames: [Int64: String], root: String = "/data/fansly/") -> [String] {
+    public static func problems(
+        files: [SampleFile], state: StashState, usernames: [Int64: String], root: String = "/data/fansly/"
+    ) -> [String] {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -25,7 +27,9 @@ public enum SampleAttribution {
             let studio = found.studioId.flatMap { state.studios[$0]?.name }
             let owner = usernames[sample.ownerId] ?? "?"
             if found.code.isEmpty { problems.append("\(sample.path): no code") }
-            if studio != "\(owner) (Fansly)" { problems.append("\(sample.path): studio \(studio ?? "none"), expected \(owner) (Fansly)") }
+            if studio != "\(owner) (Fansly)" {
+                problems.append("\(sample.path): studio \(studio ?? "none"), expected \(owner) (Fansly)")
+            }
             let date = formatter.string(from: sample.createdAt)
             if found.date != date { problems.append("\(sample.path): date \(found.date ?? "none"), expected \(date)") }
         }

@@ -17,7 +17,8 @@ public import PostgresNIO
 public struct TestPostgres: Sendable {
     /// The environment variable holding the server's superuser URL.
     public static let variable = "FANSLY_STASH_TEST_PG_URL"
-    public static let skipMessage = "no test PostgreSQL server: set \(variable) (scripts/test-postgres start DIR writes DIR/url)"
+    public static let skipMessage =
+        "no test PostgreSQL server: set \(variable) (scripts/test-postgres start DIR writes DIR/url)"
 
     public let host: String
     public let port: Int
@@ -31,9 +32,13 @@ public struct TestPostgres: Sendable {
 
     /// The server, or nil when the variable is unset (the test should skip). With `CI=true` an unset
     /// variable is an error: CI must run these tests.
-    public static func server(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TestPostgres? {
+    public static func server(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> TestPostgres?
+    {
         guard let text = environment[variable], !text.isEmpty else {
-            if environment["CI"] == "true" { throw TestPostgresError("CI=true but \(variable) is not set: .ci/run must start PostgreSQL") }
+            if environment["CI"] == "true" {
+                throw TestPostgresError("CI=true but \(variable) is not set: .ci/run must start PostgreSQL")
+            }
             return nil
         }
         return try server(url: text)
@@ -43,14 +48,16 @@ public struct TestPostgres: Sendable {
     /// (`sslmode=require`: the server takes TLS connections only, as `test-postgres start --ssl-only` makes it).
     public static func server(url text: String) throws -> TestPostgres {
         guard let components = URLComponents(string: text), let host = components.host, let port = components.port,
-              let user = components.user, let password = components.password else {
+            let user = components.user, let password = components.password
+        else {
             throw TestPostgresError("\(variable) is not a postgresql://user:password@host:port/db URL")
         }
         var database = components.path
         if database.hasPrefix("/") { database.removeFirst() }
         let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value
-        return TestPostgres(host: host, port: port, user: user, password: password,
-                            maintenanceDatabase: database.isEmpty ? "postgres" : database, requiresTLS: sslMode == "require")
+        return TestPostgres(
+            host: host, port: port, user: user, password: password,
+            maintenanceDatabase: database.isEmpty ? "postgres" : database, requiresTLS: sslMode == "require")
     }
 
     /// `postgresql://user[:password]@host:port/database` for a database of this server.
@@ -122,7 +129,9 @@ public struct TestPostgres: Sendable {
     static func statements(_ sql: String) -> [String] {
         var result: [String] = []
         var current = ""
-        var inString = false, inIdentifier = false, inComment = false
+        var inString = false
+        var inIdentifier = false
+        var inComment = false
         var previous: Character = " "
         for character in sql {
             if inComment {
@@ -153,8 +162,9 @@ public struct TestPostgres: Sendable {
 
     /// A connection as the superuser; close it when done.
     public func connect(database: String) throws -> PostgresConnection {
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                             database: database, tls: try tls())
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password,
+            database: database, tls: try tls())
         // Every wait has a deadline: the connect timeout, and the server's statement timeout.
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [("statement_timeout", "60000")]

@@ -15,9 +15,10 @@ public struct PostgresTarget: Sendable, CustomStringConvertible {
     /// Parses `url`; throws `SampleDataError.invalidPostgresURL` for anything else.
     public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard let components = URLComponents(string: url),
-              components.scheme == "postgresql" || components.scheme == "postgres",
-              let host = components.host, !host.isEmpty,
-              let user = components.user, !user.isEmpty else {
+            components.scheme == "postgresql" || components.scheme == "postgres",
+            let host = components.host, !host.isEmpty,
+            let user = components.user, !user.isEmpty
+        else {
             throw SampleDataError.invalidPostgresURL(Self.redacted(url))
         }
         let database = String(components.path.drop { $0 == "/" })
@@ -53,8 +54,9 @@ public struct PostgresTarget: Sendable, CustomStringConvertible {
 
     /// Opens a connection, runs `body` and closes the connection whatever happens.
     public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                             database: database, tls: .disable)
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password,
+            database: database, tls: .disable)
         configuration.options.connectTimeout = .seconds(10)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Self.logger)
         do {

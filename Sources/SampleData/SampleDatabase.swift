@@ -76,7 +76,8 @@ public enum SampleDataError: Error, CustomStringConvertible, LocalizedError {
         case .invalidPostgresURL(let url):
             return "\(url) is not a PostgreSQL URL; expected postgresql://user[:password]@host[:port]/dbname"
         case .databaseNotEmpty(let target):
-            return "\(target) already has tables; refusing to write into it (create an empty database with `createdb NAME`)"
+            return
+                "\(target) already has tables; refusing to write into it (create an empty database with `createdb NAME`)"
         }
     }
 

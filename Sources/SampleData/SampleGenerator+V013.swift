@@ -9,10 +9,15 @@ extension SampleGenerator {
             let time = Self.epoch + 450 * 86_400 + Int64(index) * 3_600
             for (offset, kind) in [Kind.image, .video].enumerated() {
                 let storyTime = time + Int64(offset) * 600
-                let item = try addItem(Item(kind: kind), owner: creator, downloader: creator, time: storyTime, folder: .stories)
+                let item = try addItem(
+                    Item(kind: kind), owner: creator, downloader: creator, time: storyTime, folder: .stories)
                 // Fansly's content type 1 is account media.
-                try sink.insert(.mediaStories, [nextId().databaseValue, creator.id.databaseValue, 1.databaseValue,
-                                                item.databaseValue, stamp(storyTime), stamp(storyTime)])
+                try sink.insert(
+                    .mediaStories,
+                    [
+                        nextId().databaseValue, creator.id.databaseValue, 1.databaseValue,
+                        item.databaseValue, stamp(storyTime), stamp(storyTime),
+                    ])
             }
         }
     }
@@ -24,13 +29,22 @@ extension SampleGenerator {
         for (index, creator) in creators.enumerated() {
             let stub = nextId()
             let time = Self.epoch + 460 * 86_400 + Int64(index) * 3_600
-            try sink.insert(.posts, [stub.databaseValue, creator.id.databaseValue, DatabaseValue.null,
-                                     DatabaseValue.null, DatabaseValue.null, DatabaseValue.null, DatabaseValue.null,
-                                     DatabaseValue.null, DatabaseValue.null])
+            try sink.insert(
+                .posts,
+                [
+                    stub.databaseValue, creator.id.databaseValue, DatabaseValue.null,
+                    DatabaseValue.null, DatabaseValue.null, DatabaseValue.null, DatabaseValue.null,
+                    DatabaseValue.null, DatabaseValue.null,
+                ])
             let position = pinnedBefore.contains(creator.id) ? 1 : 0
-            try sink.insert(.pinnedPosts, [stub.databaseValue, creator.id.databaseValue, position.databaseValue, stamp(time)])
-            try sink.insert(.stubTracker, ["posts".databaseValue, stub.databaseValue, stamp(time),
-                                           "junction_fk:pinned_posts".databaseValue])
+            try sink.insert(
+                .pinnedPosts, [stub.databaseValue, creator.id.databaseValue, position.databaseValue, stamp(time)])
+            try sink.insert(
+                .stubTracker,
+                [
+                    "posts".databaseValue, stub.databaseValue, stamp(time),
+                    "junction_fk:pinned_posts".databaseValue,
+                ])
         }
     }
 }

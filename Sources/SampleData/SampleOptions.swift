@@ -18,8 +18,10 @@ public struct SampleOptions: Sendable, Hashable {
     public var seed: UInt64
 
     /// Creates options; see the properties for their meaning.
-    public init(creators: Int, postsPerCreator: Int, mediaPerPost: Int, messagesPerCreator: Int,
-                includesQuirks: Bool, seed: UInt64 = 0x5EED_FA45_2025) {
+    public init(
+        creators: Int, postsPerCreator: Int, mediaPerPost: Int, messagesPerCreator: Int,
+        includesQuirks: Bool, seed: UInt64 = 0x5EED_FA45_2025
+    ) {
         self.creators = max(1, creators)
         self.postsPerCreator = max(0, postsPerCreator)
         self.mediaPerPost = max(0, mediaPerPost)
@@ -29,15 +31,17 @@ public struct SampleOptions: Sendable, Hashable {
     }
 
     /// The bundled sample (`examples/sample-metadata.sqlite3`): three creators, every quirk.
-    public static let sample = SampleOptions(creators: 3, postsPerCreator: 4, mediaPerPost: 2,
-                                             messagesPerCreator: 2, includesQuirks: true)
+    public static let sample = SampleOptions(
+        creators: 3, postsPerCreator: 4, mediaPerPost: 2,
+        messagesPerCreator: 2, includesQuirks: true)
 
     /// A benchmark database: `creators × postsPerCreator` posts with `mediaPerPost` media each,
     /// plus one message per 20 posts. No hand-written quirk rows, but the usual mix of images,
     /// HLS videos, locked items, bundles, walls and hashtags.
     public static func large(creators: Int = 5, postsPerCreator: Int = 4_000, mediaPerPost: Int = 3) -> SampleOptions {
-        SampleOptions(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost,
-                      messagesPerCreator: postsPerCreator / 20, includesQuirks: false)
+        SampleOptions(
+            creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost,
+            messagesPerCreator: postsPerCreator / 20, includesQuirks: false)
     }
 }
 

@@ -10,11 +10,15 @@ public enum SamplePostgres {
     /// already has tables (it could be a real one).
     /// - Returns: the downloaded files, sorted by path.
     @discardableResult
-    public static func write(to target: PostgresTarget, options: SampleOptions, shape: SampleShape) async throws -> [SampleFile] {
+    public static func write(to target: PostgresTarget, options: SampleOptions, shape: SampleShape) async throws
+        -> [SampleFile]
+    {
         try await target.withConnection { connection in
             let logger = PostgresTarget.logger
-            let existing = try await connection.query(
-                "SELECT count(*)::bigint FROM pg_tables WHERE schemaname = 'public'", logger: logger)
+            let existing =
+                try await connection.query(
+                    "SELECT count(*)::bigint FROM pg_tables WHERE schemaname = 'public'", logger: logger
+                )
                 .collect().first?.decode(Int64.self) ?? 0
             guard existing == 0 else { throw SampleDataError.databaseNotEmpty(target.description) }
 
@@ -22,8 +26,9 @@ public enum SamplePostgres {
             for statement in SamplePostgresSchema.tables {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
-            var generator = SampleGenerator(options: options, shape: shape, revision: SamplePostgresSchema.alembicRevision,
-                                            sink: CopySink(columnTypes: try await columnTypes(connection)))
+            var generator = SampleGenerator(
+                options: options, shape: shape, revision: SamplePostgresSchema.alembicRevision,
+                sink: CopySink(columnTypes: try await columnTypes(connection)))
             try generator.run()
             for (table, rows) in generator.sink.rows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 try await connection.copyFrom(table: table.rawValue, columns: table.columns, logger: logger) { writer in
@@ -46,8 +51,9 @@ public enum SamplePostgres {
     /// The files the downloader would have written for a database generated with `options` in
     /// `shape` (the same list `write(to:options:shape:)` returns), without writing anything.
     public static func downloadedFiles(options: SampleOptions, shape: SampleShape) -> [SampleFile] {
-        var generator = SampleGenerator(options: options, shape: shape, revision: SamplePostgresSchema.alembicRevision,
-                                        sink: DiscardingSink())
+        var generator = SampleGenerator(
+            options: options, shape: shape, revision: SamplePostgresSchema.alembicRevision,
+            sink: DiscardingSink())
         // The discarding sink cannot fail.
         try! generator.run()
         return generator.files
@@ -56,7 +62,8 @@ public enum SamplePostgres {
     /// `table → column → data_type` for the tables just created.
     private static func columnTypes(_ connection: PostgresConnection) async throws -> [String: [String: String]] {
         var types: [String: [String: String]] = [:]
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns
             WHERE table_schema = 'public'
             """, logger: PostgresTarget.logger)

@@ -17,21 +17,36 @@ enum SampleTable: String, CaseIterable {
     var columns: [String] {
         switch self {
         case .alembicVersion: return ["version_num"]
-        case .accounts: return ["id", "username", "displayName", "flags", "version", "about", "location",
-                                "following", "profileAccess", "createdAt", "subscribed", "stash_id"]
-        case .media: return ["id", "accountId", "location", "mimetype", "height", "width", "type", "status",
-                             "createdAt", "updatedAt", "flags", "meta_info", "duration", "local_filename",
-                             "content_hash", "is_downloaded", "stash_id"]
+        case .accounts:
+            return [
+                "id", "username", "displayName", "flags", "version", "about", "location",
+                "following", "profileAccess", "createdAt", "subscribed", "stash_id",
+            ]
+        case .media:
+            return [
+                "id", "accountId", "location", "mimetype", "height", "width", "type", "status",
+                "createdAt", "updatedAt", "flags", "meta_info", "duration", "local_filename",
+                "content_hash", "is_downloaded", "stash_id",
+            ]
         case .accountAvatar, .accountBanner: return ["accountId", "mediaId"]
         case .mediaVariants: return ["mediaId", "variantId"]
         case .mediaLocations: return ["mediaId", "locationId", "location"]
-        case .accountMedia: return ["id", "accountId", "mediaId", "previewId", "createdAt", "deletedAt",
-                                    "deleted", "access", "stash_id"]
-        case .accountMediaBundles: return ["id", "accountId", "previewId", "createdAt", "deletedAt", "deleted",
-                                           "access", "purchased", "whitelisted", "stash_id"]
+        case .accountMedia:
+            return [
+                "id", "accountId", "mediaId", "previewId", "createdAt", "deletedAt",
+                "deleted", "access", "stash_id",
+            ]
+        case .accountMediaBundles:
+            return [
+                "id", "accountId", "previewId", "createdAt", "deletedAt", "deleted",
+                "access", "purchased", "whitelisted", "stash_id",
+            ]
         case .accountMediaBundleMedia: return ["bundle_id", "media_id", "pos"]
-        case .posts: return ["id", "accountId", "content", "fypFlag", "inReplyTo", "inReplyToRoot",
-                             "createdAt", "expiresAt", "stash_id"]
+        case .posts:
+            return [
+                "id", "accountId", "content", "fypFlag", "inReplyTo", "inReplyToRoot",
+                "createdAt", "expiresAt", "stash_id",
+            ]
         case .attachments: return ["id", "postId", "messageId", "contentId", "pos", "contentType"]
         case .hashtags: return ["id", "value", "stash_id"]
         case .postHashtags: return ["postId", "hashtagId"]
@@ -41,12 +56,21 @@ enum SampleTable: String, CaseIterable {
         case .pinnedPosts: return ["postId", "accountId", "pos", "createdAt"]
         case .groups: return ["id", "createdBy", "lastMessageId"]
         case .groupUsers: return ["groupId", "accountId"]
-        case .messages: return ["id", "groupId", "senderId", "recipientId", "content", "createdAt",
-                                "deletedAt", "deleted", "stash_id"]
-        case .timelineStats: return ["accountId", "imageCount", "videoCount", "bundleCount",
-                                     "bundleImageCount", "bundleVideoCount", "fetchedAt"]
-        case .mediaStoryStates: return ["accountId", "status", "storyCount", "version", "createdAt",
-                                        "updatedAt", "hasActiveStories"]
+        case .messages:
+            return [
+                "id", "groupId", "senderId", "recipientId", "content", "createdAt",
+                "deletedAt", "deleted", "stash_id",
+            ]
+        case .timelineStats:
+            return [
+                "accountId", "imageCount", "videoCount", "bundleCount",
+                "bundleImageCount", "bundleVideoCount", "fetchedAt",
+            ]
+        case .mediaStoryStates:
+            return [
+                "accountId", "status", "storyCount", "version", "createdAt",
+                "updatedAt", "hasActiveStories",
+            ]
         case .mediaStories: return ["id", "accountId", "contentType", "contentId", "createdAt", "updatedAt"]
         case .stubTracker: return ["table_name", "record_id", "created_at", "reason"]
         }

@@ -8,7 +8,9 @@ public enum CustomFieldsType: String, Sendable, Hashable, CaseIterable, Comparab
     var updateInput: String { rawValue + "UpdateInput" }
     /// `scenes`, `galleries`… for messages.
     public var plural: String { self == .gallery ? "galleries" : rawValue.lowercased() + "s" }
-    public static func < (lhs: Self, rhs: Self) -> Bool { allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)! }
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
 }
 
 /// What the connected Stash accepts beyond what every supported version does, read from its
@@ -34,10 +36,13 @@ public struct StashCapabilities: Sendable, Hashable {
     /// (and studios' `organized` where they have it).
     func adapting(_ document: String) -> String {
         var text = document
-        if studioOrganized { text = text.replacingOccurrences(of: "on Studio { id ", with: "on Studio { id organized ") }
+        if studioOrganized {
+            text = text.replacingOccurrences(of: "on Studio { id ", with: "on Studio { id organized ")
+        }
         for type in customFields {
             // Every fragment the client sends starts with `on <Type> { id `.
-            text = text.replacingOccurrences(of: "on \(type.rawValue) { id ", with: "on \(type.rawValue) { id custom_fields ")
+            text = text.replacingOccurrences(
+                of: "on \(type.rawValue) { id ", with: "on \(type.rawValue) { id custom_fields ")
         }
         return text
     }
@@ -72,12 +77,19 @@ public struct CustomFieldValues: Sendable, Hashable, Codable {
         let text: String?
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if container.decodeNil() { text = nil }
-            else if let string = try? container.decode(String.self) { text = string }
-            else if let bool = try? container.decode(Bool.self) { text = String(bool) }
-            else if let integer = try? container.decode(Int64.self) { text = String(integer) }
-            else if let number = try? container.decode(Double.self) { text = String(number) }
-            else { text = nil }
+            if container.decodeNil() {
+                text = nil
+            } else if let string = try? container.decode(String.self) {
+                text = string
+            } else if let bool = try? container.decode(Bool.self) {
+                text = String(bool)
+            } else if let integer = try? container.decode(Int64.self) {
+                text = String(integer)
+            } else if let number = try? container.decode(Double.self) {
+                text = String(number)
+            } else {
+                text = nil
+            }
         }
     }
 }
@@ -89,7 +101,9 @@ public struct CustomFieldsInput: Sendable, Hashable, Codable {
     public var partial: [String: String]?
     /// Keys removed.
     public var remove: [String]?
-    public init(partial: [String: String]? = nil, remove: [String]? = nil) { self.partial = partial; self.remove = remove }
+    public init(partial: [String: String]? = nil, remove: [String]? = nil) {
+        self.partial = partial; self.remove = remove
+    }
 }
 
 extension StashDocuments {

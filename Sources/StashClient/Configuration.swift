@@ -2,7 +2,8 @@ public import Foundation
 
 /// The Stash API key. Its `description` is always redacted, so printing a configuration,
 /// logging it or interpolating it into an error never reveals the key.
-public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable
+{
     /// The secret itself; only the transport reads it, to fill the `ApiKey` header.
     let value: String
 
@@ -20,8 +21,10 @@ public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// Reads the key from the environment variable `name` (never from a command-line value, which
     /// would show in `ps`). Returns nil when the variable is unset or blank: a Stash without
     /// authentication needs no key.
-    public static func fromEnvironment(_ name: String = defaultEnvironmentVariable,
-                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> StashAPIKey? {
+    public static func fromEnvironment(
+        _ name: String = defaultEnvironmentVariable,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> StashAPIKey? {
         guard let raw = environment[name] else { return nil }
         let key = StashAPIKey(raw)
         return key.value.isEmpty ? nil : key
@@ -45,8 +48,10 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Fraction (0…1) of each delay that is randomised.
     public var jitter: Double
 
-    public init(maxAttempts: Int = 4, initialDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(8),
-                multiplier: Double = 2, jitter: Double = 0.3) {
+    public init(
+        maxAttempts: Int = 4, initialDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(8),
+        multiplier: Double = 2, jitter: Double = 0.3
+    ) {
         self.maxAttempts = max(1, maxAttempts); self.initialDelay = initialDelay; self.maxDelay = maxDelay
         self.multiplier = max(1, multiplier); self.jitter = min(max(jitter, 0), 1)
     }
@@ -87,10 +92,12 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
     /// A Stash plugin's session cookie, sent instead of an API key (and refreshed from `Set-Cookie`).
     public var sessionCookie: StashSessionCookie?
 
-    public init(baseURL: URL, apiKey: StashAPIKey? = nil,
-                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
-                timeout: Duration = .seconds(60), batchSize: Int = 100, pageSize: Int = 1000,
-                retryPolicy: RetryPolicy = .default, connectTimeout: Duration = .seconds(10)) {
+    public init(
+        baseURL: URL, apiKey: StashAPIKey? = nil,
+        apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
+        timeout: Duration = .seconds(60), batchSize: Int = 100, pageSize: Int = 1000,
+        retryPolicy: RetryPolicy = .default, connectTimeout: Duration = .seconds(10)
+    ) {
         self.baseURL = baseURL; self.apiKey = apiKey; self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
         self.timeout = timeout; self.connectTimeout = min(connectTimeout, timeout)
         self.batchSize = max(1, batchSize); self.pageSize = max(1, pageSize)

@@ -62,7 +62,8 @@ enum StashDocuments {
           findImages(filter: $filter, image_filter: $image_filter, ids: $ids) { count images { ...ImageFields } }
         }
         """ + "\n" + imageFields
-    static let serverInfo = "query ServerInfo { version { version hash build_time } systemStatus { appSchema databaseSchema status } "
+    static let serverInfo =
+        "query ServerInfo { version { version hash build_time } systemStatus { appSchema databaseSchema status } "
         + capabilityProbe + " }"
 
     /// `mutation Batch($i0: T!, …) { u0: field(input: $i0) sel … }` for `count` items.
@@ -91,8 +92,16 @@ enum StashDocuments {
             ("ServerInfo", serverInfo), ("LibraryPaths", libraryPaths), ("PluginSettings", pluginSettings),
         ]
         for mutation in MutationKind.all {
-            documents.append(("Batch_\(mutation.field) x1", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 1)))
-            documents.append(("Batch_\(mutation.field) x3", batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 3)))
+            documents.append(
+                (
+                    "Batch_\(mutation.field) x1",
+                    batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 1)
+                ))
+            documents.append(
+                (
+                    "Batch_\(mutation.field) x3",
+                    batch(field: mutation.field, inputType: mutation.inputType, selection: mutation.selection, count: 3)
+                ))
         }
         return documents
     }
@@ -109,22 +118,36 @@ struct MutationKind: Sendable, Hashable {
     /// True when sending it twice has the same effect as once: it may be retried after a lost answer.
     let isIdempotent: Bool
 
-    static let performerCreate = MutationKind(field: "performerCreate", inputType: "PerformerCreateInput", selection: "{ id }", isIdempotent: false)
-    static let performerUpdate = MutationKind(field: "performerUpdate", inputType: "PerformerUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let studioCreate = MutationKind(field: "studioCreate", inputType: "StudioCreateInput", selection: "{ id }", isIdempotent: false)
-    static let studioUpdate = MutationKind(field: "studioUpdate", inputType: "StudioUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let tagCreate = MutationKind(field: "tagCreate", inputType: "TagCreateInput", selection: "{ id }", isIdempotent: false)
-    static let tagUpdate = MutationKind(field: "tagUpdate", inputType: "TagUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let galleryCreate = MutationKind(field: "galleryCreate", inputType: "GalleryCreateInput", selection: "{ id }", isIdempotent: false)
-    static let galleryUpdate = MutationKind(field: "galleryUpdate", inputType: "GalleryUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let addGalleryImages = MutationKind(field: "addGalleryImages", inputType: "GalleryAddInput", selection: "", isIdempotent: true)
-    static let galleryChapterCreate = MutationKind(field: "galleryChapterCreate", inputType: "GalleryChapterCreateInput", selection: "{ id }", isIdempotent: false)
-    static let galleryChapterUpdate = MutationKind(field: "galleryChapterUpdate", inputType: "GalleryChapterUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let sceneUpdate = MutationKind(field: "sceneUpdate", inputType: "SceneUpdateInput", selection: "{ id }", isIdempotent: true)
-    static let imageUpdate = MutationKind(field: "imageUpdate", inputType: "ImageUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let performerCreate = MutationKind(
+        field: "performerCreate", inputType: "PerformerCreateInput", selection: "{ id }", isIdempotent: false)
+    static let performerUpdate = MutationKind(
+        field: "performerUpdate", inputType: "PerformerUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let studioCreate = MutationKind(
+        field: "studioCreate", inputType: "StudioCreateInput", selection: "{ id }", isIdempotent: false)
+    static let studioUpdate = MutationKind(
+        field: "studioUpdate", inputType: "StudioUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let tagCreate = MutationKind(
+        field: "tagCreate", inputType: "TagCreateInput", selection: "{ id }", isIdempotent: false)
+    static let tagUpdate = MutationKind(
+        field: "tagUpdate", inputType: "TagUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let galleryCreate = MutationKind(
+        field: "galleryCreate", inputType: "GalleryCreateInput", selection: "{ id }", isIdempotent: false)
+    static let galleryUpdate = MutationKind(
+        field: "galleryUpdate", inputType: "GalleryUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let addGalleryImages = MutationKind(
+        field: "addGalleryImages", inputType: "GalleryAddInput", selection: "", isIdempotent: true)
+    static let galleryChapterCreate = MutationKind(
+        field: "galleryChapterCreate", inputType: "GalleryChapterCreateInput", selection: "{ id }", isIdempotent: false)
+    static let galleryChapterUpdate = MutationKind(
+        field: "galleryChapterUpdate", inputType: "GalleryChapterUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let sceneUpdate = MutationKind(
+        field: "sceneUpdate", inputType: "SceneUpdateInput", selection: "{ id }", isIdempotent: true)
+    static let imageUpdate = MutationKind(
+        field: "imageUpdate", inputType: "ImageUpdateInput", selection: "{ id }", isIdempotent: true)
 
     static let all: [MutationKind] = [
-        performerCreate, performerUpdate, studioCreate, studioUpdate, tagCreate, tagUpdate, galleryCreate, galleryUpdate,
+        performerCreate, performerUpdate, studioCreate, studioUpdate, tagCreate, tagUpdate, galleryCreate,
+        galleryUpdate,
         addGalleryImages, galleryChapterCreate, galleryChapterUpdate, sceneUpdate, imageUpdate,
     ]
 }

@@ -15,22 +15,30 @@ struct FindKind<Item: Decodable & Sendable & Hashable>: Sendable {
 }
 
 extension FindKind where Item == Performer {
-    static let performers = FindKind(field: "findPerformers", listKey: "performers", filterVariable: "performer_filter", document: StashDocuments.findPerformers)
+    static let performers = FindKind(
+        field: "findPerformers", listKey: "performers", filterVariable: "performer_filter",
+        document: StashDocuments.findPerformers)
 }
 extension FindKind where Item == Studio {
-    static let studios = FindKind(field: "findStudios", listKey: "studios", filterVariable: "studio_filter", document: StashDocuments.findStudios)
+    static let studios = FindKind(
+        field: "findStudios", listKey: "studios", filterVariable: "studio_filter", document: StashDocuments.findStudios)
 }
 extension FindKind where Item == Tag {
-    static let tags = FindKind(field: "findTags", listKey: "tags", filterVariable: "tag_filter", document: StashDocuments.findTags)
+    static let tags = FindKind(
+        field: "findTags", listKey: "tags", filterVariable: "tag_filter", document: StashDocuments.findTags)
 }
 extension FindKind where Item == Gallery {
-    static let galleries = FindKind(field: "findGalleries", listKey: "galleries", filterVariable: "gallery_filter", document: StashDocuments.findGalleries)
+    static let galleries = FindKind(
+        field: "findGalleries", listKey: "galleries", filterVariable: "gallery_filter",
+        document: StashDocuments.findGalleries)
 }
 extension FindKind where Item == Scene {
-    static let scenes = FindKind(field: "findScenes", listKey: "scenes", filterVariable: "scene_filter", document: StashDocuments.findScenes)
+    static let scenes = FindKind(
+        field: "findScenes", listKey: "scenes", filterVariable: "scene_filter", document: StashDocuments.findScenes)
 }
 extension FindKind where Item == Image {
-    static let images = FindKind(field: "findImages", listKey: "images", filterVariable: "image_filter", document: StashDocuments.findImages)
+    static let images = FindKind(
+        field: "findImages", listKey: "images", filterVariable: "image_filter", document: StashDocuments.findImages)
 }
 
 struct EmptyVariables: Encodable {}
@@ -66,7 +74,8 @@ private struct FindResult<Item: Decodable>: Decodable {
         let container = try decoder.container(keyedBy: AnyKey.self)
         count = try container.decode(Int.self, forKey: AnyKey("count"))
         guard let listKey = container.allKeys.first(where: { $0.stringValue != "count" }) else {
-            throw DecodingError.keyNotFound(AnyKey("items"), .init(codingPath: decoder.codingPath, debugDescription: "no list in the find result"))
+            throw DecodingError.keyNotFound(
+                AnyKey("items"), .init(codingPath: decoder.codingPath, debugDescription: "no list in the find result"))
         }
         items = try container.decode([Item].self, forKey: listKey)
     }
@@ -88,16 +97,23 @@ private struct NullableBox<Value: Decodable>: Decodable {
 
 extension StashClient {
     /// Runs a read-only query and decodes `data`; any GraphQL error is thrown.
-    func query<Variables: Encodable, Payload: Decodable>(operation: String, document: String, variables: Variables,
-                                                           stashKeys: Bool = false) async throws(StashError) -> Payload {
+    func query<Variables: Encodable, Payload: Decodable>(
+        operation: String, document: String, variables: Variables,
+        stashKeys: Bool = false
+    ) async throws(StashError) -> Payload {
         let encoded: Data
         do { encoded = try transport.encoder.encode(variables) } catch {
             throw .invalidInput(operation: operation, detail: String(describing: error))
         }
-        let data = try await transport.post(operation: operation, document: document, variables: encoded, idempotent: true)
+        let data = try await transport.post(
+            operation: operation, document: document, variables: encoded, idempotent: true)
         let envelope: Envelope<Payload>
-        do { envelope = try (stashKeys ? transport.plainDecoder : transport.decoder).decode(Envelope<Payload>.self, from: data) } catch {
-            throw .malformedResponse(operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
+        do {
+            envelope = try (stashKeys ? transport.plainDecoder : transport.decoder).decode(
+                Envelope<Payload>.self, from: data)
+        } catch {
+            throw .malformedResponse(
+                operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
         }
         if let error = envelope.errors?.first {
             if let path = error.path { throw .resolver(operation: operation, path: path, message: error.message) }
@@ -109,13 +125,17 @@ extension StashClient {
         return payload
     }
 
-    func findPage<Item, Filter: Encodable>(_ kind: FindKind<Item>, filter: Filter?, ids: [String]?, page: Int,
-                                            perPage: Int, sort: String) async throws(StashError) -> FindPage<Item> {
-        let variables = FindVariables(filterVariable: kind.filterVariable,
-                                      filter: FindFilter(page: page, perPage: perPage, sort: sort, direction: .ascending),
-                                      objectFilter: filter, ids: ids)
-        let payload: [String: FindResult<Item>] = try await query(operation: kind.field, document: capabilities.adapting(kind.document), variables: variables,
-                                                                  stashKeys: kind.declaresStashKeys)
+    func findPage<Item, Filter: Encodable>(
+        _ kind: FindKind<Item>, filter: Filter?, ids: [String]?, page: Int,
+        perPage: Int, sort: String
+    ) async throws(StashError) -> FindPage<Item> {
+        let variables = FindVariables(
+            filterVariable: kind.filterVariable,
+            filter: FindFilter(page: page, perPage: perPage, sort: sort, direction: .ascending),
+            objectFilter: filter, ids: ids)
+        let payload: [String: FindResult<Item>] = try await query(
+            operation: kind.field, document: capabilities.adapting(kind.document), variables: variables,
+            stashKeys: kind.declaresStashKeys)
         guard let result = payload[kind.field] else {
             throw .malformedResponse(operation: kind.field, detail: "no \(kind.field) in data")
         }
@@ -129,12 +149,15 @@ extension StashClient {
     }
 
     /// Every page of a find, in order, each handed to `body` as soon as it is decoded.
-    func forEachPage<Item, Filter: Encodable>(_ kind: FindKind<Item>, filter: Filter?,
-                                               body: ([Item]) -> Void) async throws(StashError) {
+    func forEachPage<Item, Filter: Encodable>(
+        _ kind: FindKind<Item>, filter: Filter?,
+        body: ([Item]) -> Void
+    ) async throws(StashError) {
         var seen = 0
         var page = 1
         while true {
-            let result = try await findPage(kind, filter: filter, ids: nil, page: page, perPage: configuration.pageSize, sort: "id")
+            let result = try await findPage(
+                kind, filter: filter, ids: nil, page: page, perPage: configuration.pageSize, sort: "id")
             seen += result.items.count
             body(result.items)
             if result.items.isEmpty || seen >= result.count { return }
@@ -147,7 +170,8 @@ extension StashClient {
         var start = 0
         while start < ids.count {
             let chunk = Array(ids[start..<min(ids.count, start + configuration.pageSize)])
-            let result = try await findPage(kind, filter: Optional<MediaFilter>.none, ids: chunk, page: 1, perPage: chunk.count, sort: "id")
+            let result = try await findPage(
+                kind, filter: Optional<MediaFilter>.none, ids: chunk, page: 1, perPage: chunk.count, sort: "id")
             items.append(contentsOf: result.items)
             start += chunk.count
         }
@@ -157,7 +181,9 @@ extension StashClient {
     /// Sends `inputs` as aliased `kind` mutations, `batchSize` to a request, in order. Returns one
     /// result per input. After a failure that stops the run (no connection, bad key, unknown
     /// outcome), the inputs not yet sent fail with `.notSent`.
-    func perform<Input: Encodable, Output: Decodable>(_ kind: MutationKind, _ inputs: [Input]) async -> [Result<Output?, StashError>] {
+    func perform<Input: Encodable, Output: Decodable>(_ kind: MutationKind, _ inputs: [Input]) async -> [Result<
+        Output?, StashError
+    >] {
         var results: [Result<Output?, StashError>] = []
         results.reserveCapacity(inputs.count)
         var start = 0
@@ -171,7 +197,10 @@ extension StashClient {
                 results.append(contentsOf: Array(repeating: .failure(error), count: chunk.count))
                 if error.stopsRun {
                     let because = error.description
-                    results.append(contentsOf: Array(repeating: .failure(.notSent(operation: kind.field, because: because)), count: inputs.count - end))
+                    results.append(
+                        contentsOf: Array(
+                            repeating: .failure(.notSent(operation: kind.field, because: because)),
+                            count: inputs.count - end))
                     return results
                 }
             }
@@ -180,8 +209,10 @@ extension StashClient {
         return results
     }
 
-    private func performChunk<Input: Encodable, Output: Decodable>(_ kind: MutationKind, _ chunk: [Input],
-                                                                   firstIndex: Int) async throws(StashError) -> [Result<Output?, StashError>] {
+    private func performChunk<Input: Encodable, Output: Decodable>(
+        _ kind: MutationKind, _ chunk: [Input],
+        firstIndex: Int
+    ) async throws(StashError) -> [Result<Output?, StashError>] {
         let operation = chunk.count == 1 ? kind.field : "\(kind.field) ×\(chunk.count)"
         var variables: [String: Input] = [:]
         for (index, input) in chunk.enumerated() { variables["i\(index)"] = input }
@@ -189,11 +220,14 @@ extension StashClient {
         do { encoded = try transport.encoder.encode(variables) } catch {
             throw .invalidInput(operation: operation, detail: String(describing: error))
         }
-        let document = StashDocuments.batch(field: kind.field, inputType: kind.inputType, selection: kind.selection, count: chunk.count)
-        let data = try await transport.post(operation: operation, document: document, variables: encoded, idempotent: kind.isIdempotent)
+        let document = StashDocuments.batch(
+            field: kind.field, inputType: kind.inputType, selection: kind.selection, count: chunk.count)
+        let data = try await transport.post(
+            operation: operation, document: document, variables: encoded, idempotent: kind.isIdempotent)
         let envelope: Envelope<[String: NullableBox<Output>]>
         do { envelope = try transport.decoder.decode(Envelope<[String: NullableBox<Output>]>.self, from: data) } catch {
-            throw .malformedResponse(operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
+            throw .malformedResponse(
+                operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
         }
         var errorsByAlias: [String: GraphQLErrorEntry] = [:]
         for error in envelope.errors ?? [] {
@@ -208,7 +242,10 @@ extension StashClient {
             if let error = errorsByAlias[alias] {
                 var path = error.path ?? [alias]
                 path[0] = kind.field
-                return .failure(.resolver(operation: "\(kind.field) (item \(firstIndex + index + 1))", path: path, message: error.message))
+                return .failure(
+                    .resolver(
+                        operation: "\(kind.field) (item \(firstIndex + index + 1))", path: path, message: error.message)
+                )
             }
             // A field without an error ran; with a non-null result type gqlgen nulls `data` as a
             // whole when a sibling fails, so a missing value is still a success.
@@ -218,10 +255,10 @@ extension StashClient {
 
     static func describe(_ error: Error) -> String {
         switch error {
-        case let DecodingError.keyNotFound(key, context):
+        case DecodingError.keyNotFound(let key, let context):
             return "missing '\(key.stringValue)' at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-             let DecodingError.dataCorrupted(context):
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
             return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         default:
             return String(describing: error)

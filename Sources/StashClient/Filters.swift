@@ -65,17 +65,28 @@ public struct MediaFilter: Sendable, Hashable, Encodable {
     public var organized: Bool?
     private var nested: [String: [MediaFilter]] = [:]
 
-    public init(id: IntCriterion? = nil, path: StringCriterion? = nil, title: StringCriterion? = nil,
-                code: StringCriterion? = nil, url: StringCriterion? = nil, organized: Bool? = nil) {
+    public init(
+        id: IntCriterion? = nil, path: StringCriterion? = nil, title: StringCriterion? = nil,
+        code: StringCriterion? = nil, url: StringCriterion? = nil, organized: Bool? = nil
+    ) {
         self.id = id; self.path = path; self.title = title; self.code = code; self.url = url; self.organized = organized
     }
 
     /// Also requires `other`.
-    public var and: MediaFilter? { get { nested["AND"]?.first } set { nested["AND"] = newValue.map { [$0] } } }
+    public var and: MediaFilter? {
+        get { nested["AND"]?.first }
+        set { nested["AND"] = newValue.map { [$0] } }
+    }
     /// Matches this filter or `other`.
-    public var or: MediaFilter? { get { nested["OR"]?.first } set { nested["OR"] = newValue.map { [$0] } } }
+    public var or: MediaFilter? {
+        get { nested["OR"]?.first }
+        set { nested["OR"] = newValue.map { [$0] } }
+    }
     /// Excludes what `other` matches.
-    public var not: MediaFilter? { get { nested["NOT"]?.first } set { nested["NOT"] = newValue.map { [$0] } } }
+    public var not: MediaFilter? {
+        get { nested["NOT"]?.first }
+        set { nested["NOT"] = newValue.map { [$0] } }
+    }
 
     enum CodingKeys: String, CodingKey { case id, path, title, code, url, organized, AND, OR, NOT }
 
@@ -102,17 +113,28 @@ public struct NameFilter: Sendable, Hashable, Encodable {
     public var url: StringCriterion?
     private var nested: [String: [NameFilter]] = [:]
 
-    public init(name: StringCriterion? = nil, aliases: StringCriterion? = nil, disambiguation: StringCriterion? = nil,
-                url: StringCriterion? = nil) {
+    public init(
+        name: StringCriterion? = nil, aliases: StringCriterion? = nil, disambiguation: StringCriterion? = nil,
+        url: StringCriterion? = nil
+    ) {
         self.name = name; self.aliases = aliases; self.disambiguation = disambiguation; self.url = url
     }
 
     /// Also requires `other`.
-    public var and: NameFilter? { get { nested["AND"]?.first } set { nested["AND"] = newValue.map { [$0] } } }
+    public var and: NameFilter? {
+        get { nested["AND"]?.first }
+        set { nested["AND"] = newValue.map { [$0] } }
+    }
     /// Matches this filter or `other`.
-    public var or: NameFilter? { get { nested["OR"]?.first } set { nested["OR"] = newValue.map { [$0] } } }
+    public var or: NameFilter? {
+        get { nested["OR"]?.first }
+        set { nested["OR"] = newValue.map { [$0] } }
+    }
     /// Excludes what `other` matches.
-    public var not: NameFilter? { get { nested["NOT"]?.first } set { nested["NOT"] = newValue.map { [$0] } } }
+    public var not: NameFilter? {
+        get { nested["NOT"]?.first }
+        set { nested["NOT"] = newValue.map { [$0] } }
+    }
 
     enum CodingKeys: String, CodingKey { case name, aliases, disambiguation, url, AND, OR, NOT }
 
@@ -139,7 +161,9 @@ public struct FindFilter: Sendable, Hashable, Codable {
     public var perPage: Int?
     public var sort: String?
     public var direction: SortDirection?
-    public init(q: String? = nil, page: Int? = nil, perPage: Int? = nil, sort: String? = nil, direction: SortDirection? = nil) {
+    public init(
+        q: String? = nil, page: Int? = nil, perPage: Int? = nil, sort: String? = nil, direction: SortDirection? = nil
+    ) {
         self.q = q; self.page = page; self.perPage = perPage; self.sort = sort; self.direction = direction
     }
 }

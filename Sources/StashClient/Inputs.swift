@@ -16,11 +16,11 @@ public enum Nullable<Wrapped: Sendable & Hashable & Codable>: Sendable, Hashable
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
-        case let .value(value): try container.encode(value)
+        case .value(let value): try container.encode(value)
         }
     }
     /// The wrapped value, nil for `.null`.
-    public var value: Wrapped? { if case let .value(value) = self { return value }; return nil }
+    public var value: Wrapped? { if case .value(let value) = self { return value }; return nil }
 }
 
 /// `StashIDInput`.
@@ -50,9 +50,11 @@ public struct PerformerCreateInput: Sendable, Hashable, Codable {
     public var image: String?
     public var stashIds: [StashIDInput]?
 
-    public init(name: String, disambiguation: String? = nil, urls: [String]? = nil, gender: Gender? = nil,
-                birthdate: String? = nil, country: String? = nil, details: String? = nil, aliasList: [String]? = nil,
-                favorite: Bool? = nil, tagIds: [String]? = nil, image: String? = nil, stashIds: [StashIDInput]? = nil) {
+    public init(
+        name: String, disambiguation: String? = nil, urls: [String]? = nil, gender: Gender? = nil,
+        birthdate: String? = nil, country: String? = nil, details: String? = nil, aliasList: [String]? = nil,
+        favorite: Bool? = nil, tagIds: [String]? = nil, image: String? = nil, stashIds: [StashIDInput]? = nil
+    ) {
         self.name = name; self.disambiguation = disambiguation; self.urls = urls; self.gender = gender
         self.birthdate = birthdate; self.country = country; self.details = details; self.aliasList = aliasList
         self.favorite = favorite; self.tagIds = tagIds; self.image = image; self.stashIds = stashIds
@@ -77,10 +79,12 @@ public struct PerformerUpdateInput: Sendable, Hashable, Codable {
     public var image: String?
     public var stashIds: [StashIDInput]?
 
-    public init(id: String, name: String? = nil, disambiguation: String? = nil, urls: [String]? = nil,
-                gender: Nullable<Gender>? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
-                aliasList: [String]? = nil, favorite: Bool? = nil, tagIds: [String]? = nil, image: String? = nil,
-                stashIds: [StashIDInput]? = nil) {
+    public init(
+        id: String, name: String? = nil, disambiguation: String? = nil, urls: [String]? = nil,
+        gender: Nullable<Gender>? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
+        aliasList: [String]? = nil, favorite: Bool? = nil, tagIds: [String]? = nil, image: String? = nil,
+        stashIds: [StashIDInput]? = nil
+    ) {
         self.id = id; self.name = name; self.disambiguation = disambiguation; self.urls = urls; self.gender = gender
         self.birthdate = birthdate; self.country = country; self.details = details; self.aliasList = aliasList
         self.favorite = favorite; self.tagIds = tagIds; self.image = image; self.stashIds = stashIds
@@ -104,8 +108,10 @@ public struct StudioCreateInput: Sendable, Hashable, Codable {
     public var favorite: Bool?
     public var image: String?
 
-    public init(name: String, urls: [String]? = nil, parentId: String? = nil, details: String? = nil,
-                aliases: [String]? = nil, tagIds: [String]? = nil, favorite: Bool? = nil, image: String? = nil) {
+    public init(
+        name: String, urls: [String]? = nil, parentId: String? = nil, details: String? = nil,
+        aliases: [String]? = nil, tagIds: [String]? = nil, favorite: Bool? = nil, image: String? = nil
+    ) {
         self.name = name; self.urls = urls; self.parentId = parentId; self.details = details
         self.aliases = aliases; self.tagIds = tagIds; self.favorite = favorite; self.image = image
     }
@@ -127,9 +133,11 @@ public struct StudioUpdateInput: Sendable, Hashable, Codable {
     public var favorite: Bool?
     public var image: String?
 
-    public init(id: String, name: String? = nil, urls: [String]? = nil, parentId: Nullable<String>? = nil,
-                details: String? = nil, aliases: [String]? = nil, tagIds: [String]? = nil, favorite: Bool? = nil,
-                image: String? = nil) {
+    public init(
+        id: String, name: String? = nil, urls: [String]? = nil, parentId: Nullable<String>? = nil,
+        details: String? = nil, aliases: [String]? = nil, tagIds: [String]? = nil, favorite: Bool? = nil,
+        image: String? = nil
+    ) {
         self.id = id; self.name = name; self.urls = urls; self.parentId = parentId; self.details = details
         self.aliases = aliases; self.tagIds = tagIds; self.favorite = favorite; self.image = image
     }
@@ -150,10 +158,13 @@ public struct TagCreateInput: Sendable, Hashable, Codable {
     public var parentIds: [String]?
     public var childIds: [String]?
 
-    public init(name: String, sortName: String? = nil, description: String? = nil, aliases: [String]? = nil,
-                favorite: Bool? = nil, ignoreAutoTag: Bool? = nil, parentIds: [String]? = nil, childIds: [String]? = nil) {
+    public init(
+        name: String, sortName: String? = nil, description: String? = nil, aliases: [String]? = nil,
+        favorite: Bool? = nil, ignoreAutoTag: Bool? = nil, parentIds: [String]? = nil, childIds: [String]? = nil
+    ) {
         self.name = name; self.sortName = sortName; self.description = description; self.aliases = aliases
-        self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
+        self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds;
+        self.childIds = childIds
     }
 }
 
@@ -171,11 +182,14 @@ public struct TagUpdateInput: Sendable, Hashable, Codable {
     public var parentIds: [String]?
     public var childIds: [String]?
 
-    public init(id: String, name: String? = nil, sortName: String? = nil, description: String? = nil,
-                aliases: [String]? = nil, favorite: Bool? = nil, ignoreAutoTag: Bool? = nil,
-                parentIds: [String]? = nil, childIds: [String]? = nil) {
+    public init(
+        id: String, name: String? = nil, sortName: String? = nil, description: String? = nil,
+        aliases: [String]? = nil, favorite: Bool? = nil, ignoreAutoTag: Bool? = nil,
+        parentIds: [String]? = nil, childIds: [String]? = nil
+    ) {
         self.id = id; self.name = name; self.sortName = sortName; self.description = description; self.aliases = aliases
-        self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds; self.childIds = childIds
+        self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parentIds = parentIds;
+        self.childIds = childIds
     }
 }
 
@@ -198,9 +212,11 @@ public struct GalleryCreateInput: Sendable, Hashable, Codable {
     public var tagIds: [String]?
     public var performerIds: [String]?
 
-    public init(title: String, code: String? = nil, urls: [String]? = nil, date: String? = nil, details: String? = nil,
-                photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil, studioId: String? = nil,
-                tagIds: [String]? = nil, performerIds: [String]? = nil) {
+    public init(
+        title: String, code: String? = nil, urls: [String]? = nil, date: String? = nil, details: String? = nil,
+        photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil, studioId: String? = nil,
+        tagIds: [String]? = nil, performerIds: [String]? = nil
+    ) {
         self.title = title; self.code = code; self.urls = urls; self.date = date; self.details = details
         self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
         self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
@@ -224,9 +240,11 @@ public struct GalleryUpdateInput: Sendable, Hashable, Codable {
     public var tagIds: [String]?
     public var performerIds: [String]?
 
-    public init(id: String, title: String? = nil, code: String? = nil, urls: [String]? = nil, date: Nullable<String>? = nil,
-                details: String? = nil, photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil,
-                studioId: Nullable<String>? = nil, tagIds: [String]? = nil, performerIds: [String]? = nil) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, urls: [String]? = nil, date: Nullable<String>? = nil,
+        details: String? = nil, photographer: String? = nil, organized: Bool? = nil, sceneIds: [String]? = nil,
+        studioId: Nullable<String>? = nil, tagIds: [String]? = nil, performerIds: [String]? = nil
+    ) {
         self.id = id; self.title = title; self.code = code; self.urls = urls; self.date = date; self.details = details
         self.photographer = photographer; self.organized = organized; self.sceneIds = sceneIds
         self.studioId = studioId; self.tagIds = tagIds; self.performerIds = performerIds
@@ -282,13 +300,16 @@ public struct SceneUpdateInput: Sendable, Hashable, Codable {
     /// An image URL or `data:` URI.
     public var coverImage: String?
 
-    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
-                urls: [String]? = nil, date: Nullable<String>? = nil, organized: Bool? = nil,
-                studioId: Nullable<String>? = nil, galleryIds: [String]? = nil, performerIds: [String]? = nil,
-                tagIds: [String]? = nil, coverImage: String? = nil) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
+        urls: [String]? = nil, date: Nullable<String>? = nil, organized: Bool? = nil,
+        studioId: Nullable<String>? = nil, galleryIds: [String]? = nil, performerIds: [String]? = nil,
+        tagIds: [String]? = nil, coverImage: String? = nil
+    ) {
         self.id = id; self.title = title; self.code = code; self.details = details; self.director = director
         self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
-        self.galleryIds = galleryIds; self.performerIds = performerIds; self.tagIds = tagIds; self.coverImage = coverImage
+        self.galleryIds = galleryIds; self.performerIds = performerIds; self.tagIds = tagIds;
+        self.coverImage = coverImage
     }
 }
 
@@ -311,13 +332,14 @@ public struct ImageUpdateInput: Sendable, Hashable, Codable {
     public var tagIds: [String]?
     public var galleryIds: [String]?
 
-    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
-                urls: [String]? = nil, date: Nullable<String>? = nil, organized: Bool? = nil,
-                studioId: Nullable<String>? = nil, performerIds: [String]? = nil, tagIds: [String]? = nil,
-                galleryIds: [String]? = nil) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
+        urls: [String]? = nil, date: Nullable<String>? = nil, organized: Bool? = nil,
+        studioId: Nullable<String>? = nil, performerIds: [String]? = nil, tagIds: [String]? = nil,
+        galleryIds: [String]? = nil
+    ) {
         self.id = id; self.title = title; self.code = code; self.details = details; self.photographer = photographer
         self.urls = urls; self.date = date; self.organized = organized; self.studioId = studioId
         self.performerIds = performerIds; self.tagIds = tagIds; self.galleryIds = galleryIds
     }
 }
-

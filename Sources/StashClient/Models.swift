@@ -59,9 +59,11 @@ public struct Performer: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(id: String, name: String, disambiguation: String? = nil, aliasList: [String] = [], urls: [String]? = [],
-                gender: Gender? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
-                favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []) {
+    public init(
+        id: String, name: String, disambiguation: String? = nil, aliasList: [String] = [], urls: [String]? = [],
+        gender: Gender? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
+        favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []
+    ) {
         self.id = id; self.name = name; self.disambiguation = disambiguation; self.aliasList = aliasList
         self.urls = urls; self.gender = gender; self.birthdate = birthdate; self.country = country
         self.details = details; self.favorite = favorite; self.tags = tags; self.stashIds = stashIds
@@ -84,8 +86,10 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(id: String, name: String, aliases: [String] = [], urls: [String] = [], parentStudio: NamedRef? = nil,
-                details: String? = nil, favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []) {
+    public init(
+        id: String, name: String, aliases: [String] = [], urls: [String] = [], parentStudio: NamedRef? = nil,
+        details: String? = nil, favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []
+    ) {
         self.id = id; self.name = name; self.aliases = aliases; self.urls = urls; self.parentStudio = parentStudio
         self.details = details; self.favorite = favorite; self.tags = tags; self.stashIds = stashIds
     }
@@ -105,8 +109,10 @@ public struct Tag: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(id: String, name: String, sortName: String? = nil, description: String? = nil, aliases: [String] = [],
-                favorite: Bool = false, ignoreAutoTag: Bool = false, parents: [NamedRef] = [], children: [NamedRef] = []) {
+    public init(
+        id: String, name: String, sortName: String? = nil, description: String? = nil, aliases: [String] = [],
+        favorite: Bool = false, ignoreAutoTag: Bool = false, parents: [NamedRef] = [], children: [NamedRef] = []
+    ) {
         self.id = id; self.name = name; self.sortName = sortName; self.description = description; self.aliases = aliases
         self.favorite = favorite; self.ignoreAutoTag = ignoreAutoTag; self.parents = parents; self.children = children
     }
@@ -124,8 +130,10 @@ public struct StashFile: Sendable, Hashable, Codable {
     /// Seconds, for videos.
     public var duration: Double?
 
-    public init(id: String, path: String, basename: String? = nil, size: Int64? = nil, width: Int? = nil,
-                height: Int? = nil, duration: Double? = nil) {
+    public init(
+        id: String, path: String, basename: String? = nil, size: Int64? = nil, width: Int? = nil,
+        height: Int? = nil, duration: Double? = nil
+    ) {
         self.id = id; self.path = path
         self.basename = basename ?? (path as NSString).lastPathComponent
         self.size = size; self.width = width; self.height = height; self.duration = duration
@@ -145,7 +153,9 @@ public struct GalleryChapter: Sendable, Hashable, Codable, Identifiable {
     public var title: String
     /// 1-based index of the chapter's first image.
     public var imageIndex: Int
-    public init(id: String, title: String, imageIndex: Int) { self.id = id; self.title = title; self.imageIndex = imageIndex }
+    public init(id: String, title: String, imageIndex: Int) {
+        self.id = id; self.title = title; self.imageIndex = imageIndex
+    }
 }
 
 /// A gallery. `files` (a zip) or `folder` say it was created by a scan; neither means a user
@@ -173,10 +183,12 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     /// True when no zip file or folder backs the gallery.
     public var isUserCreated: Bool { files.isEmpty && folder == nil }
 
-    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
-                date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
-                performers: [NamedRef] = [], tags: [NamedRef] = [], scenes: [TitledRef] = [], imageCount: Int = 0,
-                chapters: [GalleryChapter] = [], files: [StashFile] = [], folder: StashFolder? = nil) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
+        date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
+        performers: [NamedRef] = [], tags: [NamedRef] = [], scenes: [TitledRef] = [], imageCount: Int = 0,
+        chapters: [GalleryChapter] = [], files: [StashFile] = [], folder: StashFolder? = nil
+    ) {
         self.id = id; self.title = title; self.code = code; self.details = details; self.photographer = photographer
         self.date = date; self.urls = urls; self.organized = organized; self.studio = studio
         self.performers = performers; self.tags = tags; self.scenes = scenes; self.imageCount = imageCount
@@ -202,9 +214,11 @@ public struct Scene: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
-                date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
-                performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], files: [StashFile] = []) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
+        date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
+        performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], files: [StashFile] = []
+    ) {
         self.id = id; self.title = title; self.code = code; self.details = details; self.director = director
         self.date = date; self.urls = urls; self.organized = organized; self.studio = studio
         self.performers = performers; self.tags = tags; self.galleries = galleries; self.files = files
@@ -230,9 +244,11 @@ public struct Image: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
-                date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
-                performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], visualFiles: [StashFile] = []) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
+        date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
+        performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], visualFiles: [StashFile] = []
+    ) {
         self.id = id; self.title = title; self.code = code; self.details = details; self.photographer = photographer
         self.date = date; self.urls = urls; self.organized = organized; self.studio = studio
         self.performers = performers; self.tags = tags; self.galleries = galleries; self.visualFiles = visualFiles
@@ -260,9 +276,12 @@ public struct StashServerInfo: Sendable, Hashable {
     public var status: String
     /// What the server's schema accepts (custom fields on which types…).
     public var capabilities: StashCapabilities
-    public init(version: String?, hash: String, appSchema: Int, databaseSchema: Int?, status: String,
-                capabilities: StashCapabilities = StashCapabilities()) {
-        self.version = version; self.hash = hash; self.appSchema = appSchema; self.databaseSchema = databaseSchema; self.status = status
+    public init(
+        version: String?, hash: String, appSchema: Int, databaseSchema: Int?, status: String,
+        capabilities: StashCapabilities = StashCapabilities()
+    ) {
+        self.version = version; self.hash = hash; self.appSchema = appSchema; self.databaseSchema = databaseSchema;
+        self.status = status
         self.capabilities = capabilities
     }
 }

@@ -6,8 +6,9 @@ extension StashClient {
             struct Configuration: Decodable { let plugins: [String: [String: CustomFieldValues.LooseValue]]? }
             let configuration: Configuration
         }
-        let reply: Reply = try await query(operation: "PluginSettings", document: StashDocuments.pluginSettings,
-                                           variables: Variables(ids: [id]), stashKeys: true)
+        let reply: Reply = try await query(
+            operation: "PluginSettings", document: StashDocuments.pluginSettings,
+            variables: Variables(ids: [id]), stashKeys: true)
         return (reply.configuration.plugins?[id] ?? [:]).compactMapValues(\.text)
     }
 }

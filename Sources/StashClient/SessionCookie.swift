@@ -29,7 +29,9 @@ public final class StashSessionCookie: @unchecked Sendable, CustomStringConverti
             guard let pair = attributes.first, let equals = pair.firstIndex(of: "=") else { continue }
             guard pair[..<equals] == name else { continue }
             let newValue = String(pair[pair.index(after: equals)...])
-            let expires = attributes.dropFirst().contains { $0.lowercased() == "max-age=0" || $0.lowercased().hasPrefix("max-age=-") }
+            let expires = attributes.dropFirst().contains {
+                $0.lowercased() == "max-age=0" || $0.lowercased().hasPrefix("max-age=-")
+            }
             guard !newValue.isEmpty, !expires else { continue }
             lock.withLock {
                 if let sent, sent != Self.header(name: name, value: value) { return }
@@ -47,7 +49,11 @@ public final class StashSessionCookie: @unchecked Sendable, CustomStringConverti
         for piece in pieces {
             let head = piece.trimmingCharacters(in: .whitespaces)
             let startsCookie = head.range(of: #"^[A-Za-z0-9_.\-]+="#, options: .regularExpression) != nil
-            if !current.isEmpty && startsCookie { parts.append(current); current = piece } else { current += current.isEmpty ? piece : "," + piece }
+            if !current.isEmpty && startsCookie {
+                parts.append(current); current = piece
+            } else {
+                current += current.isEmpty ? piece : "," + piece
+            }
         }
         if !current.isEmpty { parts.append(current) }
         return parts

@@ -50,28 +50,41 @@ public final class StashClient: Sendable {
             let performerInput, studioInput, tagInput, galleryInput, sceneInput, imageInput: InputType?
 
             var probe: [String: [String]?] {
-                ["performerInput": performerInput, "studioInput": studioInput, "tagInput": tagInput, "galleryInput": galleryInput,
-                 "sceneInput": sceneInput, "imageInput": imageInput].mapValues { $0?.inputFields?.map(\.name) }
+                [
+                    "performerInput": performerInput, "studioInput": studioInput, "tagInput": tagInput,
+                    "galleryInput": galleryInput,
+                    "sceneInput": sceneInput, "imageInput": imageInput,
+                ].mapValues { $0?.inputFields?.map(\.name) }
             }
         }
         let url = configuration.baseURL.absoluteString
         let reply: Reply
         do {
-            reply = try await query(operation: "ServerInfo", document: StashDocuments.serverInfo, variables: EmptyVariables())
+            reply = try await query(
+                operation: "ServerInfo", document: StashDocuments.serverInfo, variables: EmptyVariables())
         } catch let error {
-            if case let .invalidRequest(_, _, errors) = error.underlying {
-                throw .incompatibleServer(url: url, reason: "it does not answer Stash's `version`/`systemStatus` queries (\(errors.first?.message ?? "validation failed")); is this the URL of Stash?")
+            if case .invalidRequest(_, _, let errors) = error.underlying {
+                throw .incompatibleServer(
+                    url: url,
+                    reason:
+                        "it does not answer Stash's `version`/`systemStatus` queries (\(errors.first?.message ?? "validation failed")); is this the URL of Stash?"
+                )
             }
             throw error
         }
         // Stash's JSON uses camelCase here (`appSchema`), which convertFromSnakeCase leaves alone.
-        let info = StashServerInfo(version: reply.version.version, hash: reply.version.hash,
-                                   appSchema: reply.systemStatus.appSchema, databaseSchema: reply.systemStatus.databaseSchema,
-                                   status: reply.systemStatus.status, capabilities: StashCapabilities(probe: reply.probe))
+        let info = StashServerInfo(
+            version: reply.version.version, hash: reply.version.hash,
+            appSchema: reply.systemStatus.appSchema, databaseSchema: reply.systemStatus.databaseSchema,
+            status: reply.systemStatus.status, capabilities: StashCapabilities(probe: reply.probe))
         switch info.status {
         case "OK": break
         case "NEEDS_MIGRATION":
-            throw .incompatibleServer(url: url, reason: "its database needs a migration (schema \(info.databaseSchema.map(String.init) ?? "?") → \(info.appSchema)); open Stash's web UI to migrate, then try again")
+            throw .incompatibleServer(
+                url: url,
+                reason:
+                    "its database needs a migration (schema \(info.databaseSchema.map(String.init) ?? "?") → \(info.appSchema)); open Stash's web UI to migrate, then try again"
+            )
         case "SETUP":
             throw .incompatibleServer(url: url, reason: "Stash is not set up yet; finish the setup in its web UI first")
         default:
@@ -82,13 +95,19 @@ public final class StashClient: Sendable {
                 throw .incompatibleServer(url: url, reason: "unrecognised version '\(text)'")
             }
             if version < Self.minimumVersion {
-                throw .incompatibleServer(url: url, reason: "Stash \(text) is older than v0.27 (the Movie→Group change): performer `urls`, groups and the fields this tool writes are missing; upgrade Stash to \(Self.testedVersion) or later")
+                throw .incompatibleServer(
+                    url: url,
+                    reason:
+                        "Stash \(text) is older than v0.27 (the Movie→Group change): performer `urls`, groups and the fields this tool writes are missing; upgrade Stash to \(Self.testedVersion) or later"
+                )
             }
             if version > Self.testedVersion {
-                logger.notice("Stash \(text) is newer than \(Self.testedVersion), the version fansly-stash was tested against")
+                logger.notice(
+                    "Stash \(text) is newer than \(Self.testedVersion), the version fansly-stash was tested against")
             }
         } else {
-            logger.notice("Stash reports no version (a development build, hash \(info.hash)); assuming it is compatible")
+            logger.notice(
+                "Stash reports no version (a development build, hash \(info.hash)); assuming it is compatible")
         }
         capabilityStore.set(info.capabilities)
         return info
@@ -101,8 +120,10 @@ public final class StashClient: Sendable {
     // MARK: Finds
 
     /// One page of performers (1-based `page`; `perPage` -1 = all).
-    public func findPerformers(filter: NameFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
-                               sort: String = "id") async throws(StashError) -> FindPage<Performer> {
+    public func findPerformers(
+        filter: NameFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
+        sort: String = "id"
+    ) async throws(StashError) -> FindPage<Performer> {
         try await findPage(.performers, filter: filter, ids: ids, page: page, perPage: perPage, sort: sort)
     }
     /// Every performer matching `filter`, fetched in pages of `configuration.pageSize`.
@@ -115,8 +136,10 @@ public final class StashClient: Sendable {
     }
 
     /// One page of studios.
-    public func findStudios(filter: NameFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
-                            sort: String = "id") async throws(StashError) -> FindPage<Studio> {
+    public func findStudios(
+        filter: NameFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
+        sort: String = "id"
+    ) async throws(StashError) -> FindPage<Studio> {
         try await findPage(.studios, filter: filter, ids: ids, page: page, perPage: perPage, sort: sort)
     }
     /// Every studio matching `filter`.
@@ -124,21 +147,29 @@ public final class StashClient: Sendable {
         try await findAll(.studios, filter: filter)
     }
     /// The studios with these ids.
-    public func findStudios(ids: [String]) async throws(StashError) -> [Studio] { try await findByIds(.studios, ids: ids) }
+    public func findStudios(ids: [String]) async throws(StashError) -> [Studio] {
+        try await findByIds(.studios, ids: ids)
+    }
 
     /// One page of tags.
-    public func findTags(filter: NameFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
-                         sort: String = "id") async throws(StashError) -> FindPage<Tag> {
+    public func findTags(
+        filter: NameFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
+        sort: String = "id"
+    ) async throws(StashError) -> FindPage<Tag> {
         try await findPage(.tags, filter: filter, ids: ids, page: page, perPage: perPage, sort: sort)
     }
     /// Every tag matching `filter`.
-    public func findTags(filter: NameFilter? = nil) async throws(StashError) -> [Tag] { try await findAll(.tags, filter: filter) }
+    public func findTags(filter: NameFilter? = nil) async throws(StashError) -> [Tag] {
+        try await findAll(.tags, filter: filter)
+    }
     /// The tags with these ids.
     public func findTags(ids: [String]) async throws(StashError) -> [Tag] { try await findByIds(.tags, ids: ids) }
 
     /// One page of galleries.
-    public func findGalleries(filter: MediaFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
-                              sort: String = "id") async throws(StashError) -> FindPage<Gallery> {
+    public func findGalleries(
+        filter: MediaFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
+        sort: String = "id"
+    ) async throws(StashError) -> FindPage<Gallery> {
         try await findPage(.galleries, filter: filter, ids: ids, page: page, perPage: perPage, sort: sort)
     }
     /// Every gallery matching `filter`.
@@ -146,15 +177,21 @@ public final class StashClient: Sendable {
         try await findAll(.galleries, filter: filter)
     }
     /// The galleries with these ids.
-    public func findGalleries(ids: [String]) async throws(StashError) -> [Gallery] { try await findByIds(.galleries, ids: ids) }
+    public func findGalleries(ids: [String]) async throws(StashError) -> [Gallery] {
+        try await findByIds(.galleries, ids: ids)
+    }
 
     /// One page of scenes.
-    public func findScenes(filter: MediaFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
-                           sort: String = "id") async throws(StashError) -> FindPage<Scene> {
+    public func findScenes(
+        filter: MediaFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
+        sort: String = "id"
+    ) async throws(StashError) -> FindPage<Scene> {
         try await findPage(.scenes, filter: filter, ids: ids, page: page, perPage: perPage, sort: sort)
     }
     /// Every scene matching `filter`.
-    public func findScenes(filter: MediaFilter? = nil) async throws(StashError) -> [Scene] { try await findAll(.scenes, filter: filter) }
+    public func findScenes(filter: MediaFilter? = nil) async throws(StashError) -> [Scene] {
+        try await findAll(.scenes, filter: filter)
+    }
     /// Every scene with a file inside `folder` (exact, case-sensitive prefix match).
     public func findScenes(pathUnder folder: String) async throws(StashError) -> [Scene] {
         try await findAll(.scenes, filter: MediaFilter(path: .pathUnder(folder)))
@@ -163,12 +200,16 @@ public final class StashClient: Sendable {
     public func findScenes(ids: [String]) async throws(StashError) -> [Scene] { try await findByIds(.scenes, ids: ids) }
 
     /// One page of images.
-    public func findImages(filter: MediaFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
-                           sort: String = "id") async throws(StashError) -> FindPage<Image> {
+    public func findImages(
+        filter: MediaFilter? = nil, ids: [String]? = nil, page: Int, perPage: Int,
+        sort: String = "id"
+    ) async throws(StashError) -> FindPage<Image> {
         try await findPage(.images, filter: filter, ids: ids, page: page, perPage: perPage, sort: sort)
     }
     /// Every image matching `filter`.
-    public func findImages(filter: MediaFilter? = nil) async throws(StashError) -> [Image] { try await findAll(.images, filter: filter) }
+    public func findImages(filter: MediaFilter? = nil) async throws(StashError) -> [Image] {
+        try await findAll(.images, filter: filter)
+    }
     /// Every image with a file inside `folder` (exact, case-sensitive prefix match).
     public func findImages(pathUnder folder: String) async throws(StashError) -> [Image] {
         try await findAll(.images, filter: MediaFilter(path: .pathUnder(folder)))
@@ -234,7 +275,8 @@ public final class StashClient: Sendable {
     private func ids(_ results: [Result<ObjectID?, StashError>], _ kind: MutationKind) -> [Result<String, StashError>] {
         results.map { result in
             result.flatMap { object in
-                object.map { .success($0.id) } ?? .failure(.malformedResponse(operation: kind.field, detail: "null result without an error"))
+                object.map { .success($0.id) }
+                    ?? .failure(.malformedResponse(operation: kind.field, detail: "null result without an error"))
             }
         }
     }

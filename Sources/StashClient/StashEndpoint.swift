@@ -17,17 +17,22 @@ public struct StashEndpoint: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(StashEndpointError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard var components = URLComponents(string: trimmed),
-              let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = components.host, !host.isEmpty else {
+            let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = components.host, !host.isEmpty
+        else {
             throw .notHTTP(Self.redactingCredentials(in: trimmed))
         }
         var key: String?
         if let items = components.queryItems {
-            let (keys, kept) = (items.filter { $0.name.lowercased() == "apikey" }, items.filter { $0.name.lowercased() != "apikey" })
+            let (keys, kept) = (
+                items.filter { $0.name.lowercased() == "apikey" }, items.filter { $0.name.lowercased() != "apikey" }
+            )
             key = keys.compactMap(\.value).first { !$0.isEmpty }
             components.queryItems = kept.isEmpty ? nil : kept
         }
-        if key == nil, let password = components.password, !password.isEmpty { key = password.removingPercentEncoding ?? password }
+        if key == nil, let password = components.password, !password.isEmpty {
+            key = password.removingPercentEncoding ?? password
+        }
         components.user = nil
         components.password = nil
         components.fragment = nil
@@ -67,8 +72,9 @@ public struct StashEndpoint: Sendable, Hashable, CustomStringConvertible {
         for pattern in [#"(?i)(apikey=)[^&#\s'"]*"#, #"(^|[\s'"(]|//)[^\s'"/@]+@"#] {
             guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
             let template = pattern.hasSuffix("@") ? "$1<redacted>@" : "$1<redacted>"
-            result = expression.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result),
-                                                         withTemplate: template)
+            result = expression.stringByReplacingMatches(
+                in: result, range: NSRange(result.startIndex..., in: result),
+                withTemplate: template)
         }
         return result
     }
@@ -88,10 +94,15 @@ public enum StashEndpointError: Error, Sendable, Equatable, CustomStringConverti
 
 extension StashConfiguration {
     /// A configuration for the Stash at `endpoint` (its URL holds no credentials).
-    public init(endpoint: StashEndpoint, apiKey: StashAPIKey? = nil,
-                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
-                timeout: Duration = .seconds(60), batchSize: Int = 100, pageSize: Int = 1000, retryPolicy: RetryPolicy = .default) {
-        self.init(baseURL: endpoint.url, apiKey: apiKey, apiKeyEnvironmentVariable: apiKeyEnvironmentVariable, timeout: timeout,
-                  batchSize: batchSize, pageSize: pageSize, retryPolicy: retryPolicy)
+    public init(
+        endpoint: StashEndpoint, apiKey: StashAPIKey? = nil,
+        apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
+        timeout: Duration = .seconds(60), batchSize: Int = 100, pageSize: Int = 1000,
+        retryPolicy: RetryPolicy = .default
+    ) {
+        self.init(
+            baseURL: endpoint.url, apiKey: apiKey, apiKeyEnvironmentVariable: apiKeyEnvironmentVariable,
+            timeout: timeout,
+            batchSize: batchSize, pageSize: pageSize, retryPolicy: retryPolicy)
     }
 }

@@ -19,7 +19,11 @@ public struct GraphQLErrorEntry: Sendable, Hashable, Codable {
         let text: String
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let int = try? container.decode(Int.self) { text = String(int) } else { text = try container.decode(String.self) }
+            if let int = try? container.decode(Int.self) {
+                text = String(int)
+            } else {
+                text = try container.decode(String.self)
+            }
         }
     }
 
@@ -77,40 +81,44 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
 
     public var description: String {
         switch self {
-        case let .connectionFailed(url, reason):
+        case .connectionFailed(let url, let reason):
             if reason.hasPrefix(Self.lostPrefix) {
-                return "The connection to Stash at \(url) broke before the answer arrived (\(reason.dropFirst(Self.lostPrefix.count))). Is Stash still running at \(url)?"
+                return
+                    "The connection to Stash at \(url) broke before the answer arrived (\(reason.dropFirst(Self.lostPrefix.count))). Is Stash still running at \(url)?"
             }
             return "Could not connect to Stash at \(url) (\(reason)). Is Stash running at \(url)?"
-        case let .unauthorized(url, variable, sent):
+        case .unauthorized(let url, let variable, let sent):
             return sent
                 ? "Stash at \(url) rejected the API key (HTTP 401); set \(variable) to the key shown in Stash under Settings → Security → API Key."
                 : "Stash at \(url) requires an API key (HTTP 401); set \(variable) to the key shown in Stash under Settings → Security → API Key."
-        case let .invalidRequest(operation, status, errors):
+        case .invalidRequest(let operation, let status, let errors):
             let messages = errors.map { entry in
                 entry.path.map { "\($0.joined(separator: ".")): \(entry.message)" } ?? entry.message
             }.joined(separator: "; ")
-            return "Stash rejected \(operation) (HTTP \(status)): \(messages). This is a bug in fansly-stash or an incompatible Stash version."
-        case let .resolver(operation, path, message):
+            return
+                "Stash rejected \(operation) (HTTP \(status)): \(messages). This is a bug in fansly-stash or an incompatible Stash version."
+        case .resolver(let operation, let path, let message):
             return "Stash refused \(operation) at \(path.joined(separator: ".")): \(message)"
-        case let .httpStatus(operation, status, body):
+        case .httpStatus(let operation, let status, let body):
             let excerpt = body.isEmpty ? "" : ": \(body.prefix(300))"
             return "Stash answered \(operation) with HTTP \(status)\(excerpt)"
-        case let .timeout(operation, url, seconds):
-            return "Stash at \(url) did not answer \(operation) within \(Self.format(seconds)) s; it may be busy (scanning?) — try again or raise the timeout."
-        case let .malformedResponse(operation, detail):
+        case .timeout(let operation, let url, let seconds):
+            return
+                "Stash at \(url) did not answer \(operation) within \(Self.format(seconds)) s; it may be busy (scanning?) — try again or raise the timeout."
+        case .malformedResponse(let operation, let detail):
             return "Could not understand Stash's answer to \(operation): \(detail)"
-        case let .outcomeUnknown(operation, reason):
-            return "The connection was lost after sending \(operation) (\(reason)); Stash may or may not have applied it. It was not retried because repeating it could create duplicates — run plan again to see what Stash holds."
-        case let .notSent(operation, reason):
+        case .outcomeUnknown(let operation, let reason):
+            return
+                "The connection was lost after sending \(operation) (\(reason)); Stash may or may not have applied it. It was not retried because repeating it could create duplicates — run plan again to see what Stash holds."
+        case .notSent(let operation, let reason):
             return "\(operation) was not sent because an earlier request failed: \(reason)"
-        case let .incompatibleServer(url, reason):
+        case .incompatibleServer(let url, let reason):
             return "The server at \(url) is not a compatible Stash: \(reason)"
-        case let .invalidInput(operation, detail):
+        case .invalidInput(let operation, let detail):
             return "Could not encode the input of \(operation): \(detail)"
-        case let .retriesExhausted(attempts, last):
+        case .retriesExhausted(let attempts, let last):
             return "\(last.description) (gave up after \(attempts) attempts)"
-        case let .cancelled(operation, mayHaveBeenApplied):
+        case .cancelled(let operation, let mayHaveBeenApplied):
             return mayHaveBeenApplied
                 ? "\(operation) was stopped before Stash answered; it may or may not have been applied"
                 : "\(operation) was stopped before it was sent"
@@ -121,7 +129,7 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
 
     /// The failure behind any retry wrapper.
     public var underlying: StashError {
-        if case let .retriesExhausted(_, last) = self { return last.underlying }
+        if case .retriesExhausted(_, let last) = self { return last.underlying }
         return self
     }
 

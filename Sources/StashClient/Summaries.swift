@@ -25,17 +25,21 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     /// `custom_fields`, when the server has them (v0.31).
     public var customFields: CustomFieldValues?
 
-    public init(id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
-                photographer: String? = nil, date: String? = nil, urls: [String] = [], organized: Bool = false,
-                studio: NamedRef? = nil, performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [],
-                paths: [String] = []) {
+    public init(
+        id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
+        photographer: String? = nil, date: String? = nil, urls: [String] = [], organized: Bool = false,
+        studio: NamedRef? = nil, performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [],
+        paths: [String] = []
+    ) {
         self.id = id; self.title = title; self.code = code; self.details = details; self.director = director
         self.photographer = photographer; self.date = date; self.urls = urls; self.organized = organized
-        self.studio = studio; self.performers = performers; self.tags = tags; self.galleries = galleries; self.paths = paths
+        self.studio = studio; self.performers = performers; self.tags = tags; self.galleries = galleries;
+        self.paths = paths
     }
 
     private enum Keys: String, CodingKey {
-        case id, title, code, details, director, photographer, date, urls, organized, studio, performers, tags, galleries
+        case id, title, code, details, director, photographer, date, urls, organized, studio, performers, tags,
+            galleries
         case files, visualFiles = "visual_files", customFields = "custom_fields"
     }
     private struct PathOnly: Decodable { let path: String }
@@ -55,7 +59,8 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
         performers = try container.decodeIfPresent([NamedRef].self, forKey: .performers) ?? []
         tags = try container.decodeIfPresent([NamedRef].self, forKey: .tags) ?? []
         galleries = try container.decodeIfPresent([TitledRef].self, forKey: .galleries) ?? []
-        let files = try container.decodeIfPresent([PathOnly].self, forKey: .files)
+        let files =
+            try container.decodeIfPresent([PathOnly].self, forKey: .files)
             ?? container.decodeIfPresent([PathOnly].self, forKey: .visualFiles) ?? []
         paths = files.map(\.path)
         customFields = try container.decodeIfPresent(CustomFieldValues.self, forKey: .customFields)
@@ -85,10 +90,12 @@ extension StashDocuments {
 }
 
 extension FindKind where Item == MediaSummary {
-    static let sceneSummaries = FindKind(field: "findScenes", listKey: "scenes", filterVariable: "scene_filter",
-                                         document: StashDocuments.findSceneSummaries, declaresStashKeys: true)
-    static let imageSummaries = FindKind(field: "findImages", listKey: "images", filterVariable: "image_filter",
-                                         document: StashDocuments.findImageSummaries, declaresStashKeys: true)
+    static let sceneSummaries = FindKind(
+        field: "findScenes", listKey: "scenes", filterVariable: "scene_filter",
+        document: StashDocuments.findSceneSummaries, declaresStashKeys: true)
+    static let imageSummaries = FindKind(
+        field: "findImages", listKey: "images", filterVariable: "image_filter",
+        document: StashDocuments.findImageSummaries, declaresStashKeys: true)
 }
 
 extension StashClient {
@@ -99,8 +106,10 @@ extension StashClient {
 
     /// Every scene or image matching `filter` as summaries, handed to `body` one page at a time
     /// as the pages arrive, so a caller can keep what it needs and drop the rest.
-    public func findSummaries(_ kind: MediaKind, filter: MediaFilter?,
-                              eachPage body: ([MediaSummary]) -> Void) async throws(StashError) {
+    public func findSummaries(
+        _ kind: MediaKind, filter: MediaFilter?,
+        eachPage body: ([MediaSummary]) -> Void
+    ) async throws(StashError) {
         try await forEachPage(kind == .scenes ? .sceneSummaries : .imageSummaries, filter: filter, body: body)
     }
 
@@ -112,9 +121,12 @@ extension StashClient {
 
 extension StashClient {
     /// One page of scenes or images matching `filter`, as summaries, sorted by path (1-based `page`).
-    public func findSummaries(_ kind: MediaKind, filter: MediaFilter?, page: Int, perPage: Int) async throws(StashError) -> FindPage<MediaSummary> {
-        try await findPage(kind == .scenes ? .sceneSummaries : .imageSummaries, filter: filter, ids: nil, page: page,
-                           perPage: perPage, sort: "path")
+    public func findSummaries(_ kind: MediaKind, filter: MediaFilter?, page: Int, perPage: Int) async throws(StashError)
+        -> FindPage<MediaSummary>
+    {
+        try await findPage(
+            kind == .scenes ? .sceneSummaries : .imageSummaries, filter: filter, ids: nil, page: page,
+            perPage: perPage, sort: "path")
     }
 
     /// The folders Stash scans (Settings → Library), from `configuration.general.stashes`.
@@ -125,7 +137,8 @@ extension StashClient {
             struct Library: Decodable { let path: String }
             let configuration: Configuration
         }
-        let reply: Reply = try await query(operation: "LibraryPaths", document: StashDocuments.libraryPaths, variables: EmptyVariables())
+        let reply: Reply = try await query(
+            operation: "LibraryPaths", document: StashDocuments.libraryPaths, variables: EmptyVariables())
         return reply.configuration.general.stashes.map(\.path)
     }
 }

@@ -30,7 +30,8 @@ final class GraphQLTransport: Sendable {
         self.logger = logger
         endpoint = configuration.endpoint.absoluteString
         var settings = HTTPClient.Configuration()
-        settings.timeout = HTTPClient.Configuration.Timeout(connect: Self.timeAmount(configuration.connectTimeout), read: nil)
+        settings.timeout = HTTPClient.Configuration.Timeout(
+            connect: Self.timeAmount(configuration.connectTimeout), read: nil)
         // A refused connection fails its request at once; the retry policy decides what happens next
         // (AsyncHTTPClient would otherwise keep trying to connect until the deadline, unreported).
         settings.connectionPool.retryConnectionEstablishment = false
@@ -79,9 +80,13 @@ final class GraphQLTransport: Sendable {
                 let delay = policy.delay(beforeRetry: attempt)
                 if attempt == 1 {
                     // One line per retried request; the outcome of the last attempt is the caller's to report.
-                    logger.notice("\(operation) failed (\(failure.error)); retrying, up to \(policy.maxAttempts - 1) more time\(policy.maxAttempts == 2 ? "" : "s")")
+                    logger.notice(
+                        "\(operation) failed (\(failure.error)); retrying, up to \(policy.maxAttempts - 1) more time\(policy.maxAttempts == 2 ? "" : "s")"
+                    )
                 } else {
-                    logger.debug("\(operation) failed again (\(failure.error)); retry \(attempt) of \(policy.maxAttempts - 1) in \(delay)")
+                    logger.debug(
+                        "\(operation) failed again (\(failure.error)); retry \(attempt) of \(policy.maxAttempts - 1) in \(delay)"
+                    )
                 }
                 do { try await Task.sleep(for: delay) } catch {
                     throw .cancelled(operation: operation, mayHaveBeenApplied: failure.delivery != .notDelivered)
@@ -97,7 +102,8 @@ final class GraphQLTransport: Sendable {
         let timeout = configuration.timeout
         let outcome: Result<(status: Int, body: Data), TransportFailure>
         do {
-            outcome = try await withThrowingTaskGroup(of: Result<(status: Int, body: Data), TransportFailure>?.self) { group in
+            outcome = try await withThrowingTaskGroup(of: Result<(status: Int, body: Data), TransportFailure>?.self) {
+                group in
                 group.addTask { await self.exchange(operation: operation, body: body) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
@@ -105,9 +111,12 @@ final class GraphQLTransport: Sendable {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let result = first else {
-                    return .failure(TransportFailure(error: .timeout(operation: operation, url: configuration.baseURL.absoluteString,
-                                                                     seconds: timeout.seconds),
-                                                     delivery: .maybeDelivered, isTransient: true))
+                    return .failure(
+                        TransportFailure(
+                            error: .timeout(
+                                operation: operation, url: configuration.baseURL.absoluteString,
+                                seconds: timeout.seconds),
+                            delivery: .maybeDelivered, isTransient: true))
                 }
                 return result
             }
@@ -116,8 +125,10 @@ final class GraphQLTransport: Sendable {
         }
         let (status, data) = try outcome.get()
         logger.debug("\(operation): HTTP \(status), \(data.count) bytes in \(ContinuousClock.now - started)")
-        if let failure = TransportFailure(status: status, body: data, operation: operation, configuration: configuration,
-                                          decoder: decoder) {
+        if let failure = TransportFailure(
+            status: status, body: data, operation: operation, configuration: configuration,
+            decoder: decoder)
+        {
             throw failure
         }
         return data
@@ -136,10 +147,13 @@ final class GraphQLTransport: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             // The deadline here is a backstop; `send`'s race enforces `timeout` over the body too.
-            let response = try await http.execute(request, deadline: .now() + Self.timeAmount(configuration.timeout) + .seconds(1))
+            let response = try await http.execute(
+                request, deadline: .now() + Self.timeAmount(configuration.timeout) + .seconds(1))
             // Stash renews a plugin's session cookie in its answers; a long apply must follow it.
             if let cookie = configuration.sessionCookie {
-                for setCookie in response.headers["Set-Cookie"] { cookie.refresh(fromSetCookie: setCookie, renewing: sentCookie) }
+                for setCookie in response.headers["Set-Cookie"] {
+                    cookie.refresh(fromSetCookie: setCookie, renewing: sentCookie)
+                }
             }
             let buffer = try await response.body.collect(upTo: Self.maximumAnswerBytes)
             return .success((Int(response.status.code), Data(buffer.readableBytesView)))
@@ -149,7 +163,8 @@ final class GraphQLTransport: Sendable {
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        .nanoseconds(
+            Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// `{"query": …, "variables": …}`; the variables arrive already encoded, so they are spliced

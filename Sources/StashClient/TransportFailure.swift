@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,8 +48,9 @@ struct TransportFailure: Error, Sendable {
     }
 
     static let cancellation: TransportFailure = {
-        var failure = TransportFailure(error: .cancelled(operation: "request", mayHaveBeenApplied: true),
-                                       delivery: .maybeDelivered, isTransient: false)
+        var failure = TransportFailure(
+            error: .cancelled(operation: "request", mayHaveBeenApplied: true),
+            delivery: .maybeDelivered, isTransient: false)
         failure.isCancellation = true
         return failure
     }()
@@ -70,23 +72,30 @@ struct TransportFailure: Error, Sendable {
         case 200..<300:
             return nil
         case 401:
-            self.init(error: .unauthorized(url: url, keyVariable: configuration.apiKeyEnvironmentVariable,
-                                           keyWasSent: configuration.apiKey != nil),
-                      delivery: .answered, isTransient: false)
+            self.init(
+                error: .unauthorized(
+                    url: url, keyVariable: configuration.apiKeyEnvironmentVariable,
+                    keyWasSent: configuration.apiKey != nil),
+                delivery: .answered, isTransient: false)
         case 400, 422:
             let errors = (try? decoder.decode(ErrorEnvelope.self, from: body).errors) ?? nil
-            self.init(error: .invalidRequest(operation: operation, status: status,
-                                             errors: errors ?? [GraphQLErrorEntry(message: GraphQLTransport.excerpt(body))]),
-                      delivery: .answered, isTransient: false)
+            self.init(
+                error: .invalidRequest(
+                    operation: operation, status: status,
+                    errors: errors ?? [GraphQLErrorEntry(message: GraphQLTransport.excerpt(body))]),
+                delivery: .answered, isTransient: false)
         case 502, 503, 504:
-            self.init(error: .httpStatus(operation: operation, status: status, body: GraphQLTransport.excerpt(body)),
-                      delivery: .maybeDelivered, isTransient: true)
+            self.init(
+                error: .httpStatus(operation: operation, status: status, body: GraphQLTransport.excerpt(body)),
+                delivery: .maybeDelivered, isTransient: true)
         case 500...:
-            self.init(error: .httpStatus(operation: operation, status: status, body: GraphQLTransport.excerpt(body)),
-                      delivery: .maybeDelivered, isTransient: false)
+            self.init(
+                error: .httpStatus(operation: operation, status: status, body: GraphQLTransport.excerpt(body)),
+                delivery: .maybeDelivered, isTransient: false)
         default:
-            self.init(error: .httpStatus(operation: operation, status: status, body: GraphQLTransport.excerpt(body)),
-                      delivery: .answered, isTransient: false)
+            self.init(
+                error: .httpStatus(operation: operation, status: status, body: GraphQLTransport.excerpt(body)),
+                delivery: .answered, isTransient: false)
         }
     }
 
@@ -94,11 +103,13 @@ struct TransportFailure: Error, Sendable {
     init(classifying error: Error, operation: String, configuration: StashConfiguration) {
         let url = configuration.baseURL.absoluteString
         func lost(_ reason: String) -> TransportFailure {
-            TransportFailure(error: .connectionFailed(url: url, reason: StashError.lostPrefix + reason),
-                             delivery: .maybeDelivered, isTransient: true)
+            TransportFailure(
+                error: .connectionFailed(url: url, reason: StashError.lostPrefix + reason),
+                delivery: .maybeDelivered, isTransient: true)
         }
         func unreachable(_ reason: String, transient: Bool = true) -> TransportFailure {
-            TransportFailure(error: .connectionFailed(url: url, reason: reason), delivery: .notDelivered, isTransient: transient)
+            TransportFailure(
+                error: .connectionFailed(url: url, reason: reason), delivery: .notDelivered, isTransient: transient)
         }
         if error is CancellationError {
             self = .cancellation
@@ -110,8 +121,9 @@ struct TransportFailure: Error, Sendable {
             } else if client == .connectTimeout || client == .getConnectionFromPoolTimeout {
                 self = unreachable("no connection within \(Self.format(configuration.connectTimeout.seconds)) s")
             } else if client == .deadlineExceeded || client == .readTimeout || client == .writeTimeout {
-                self.init(error: .timeout(operation: operation, url: url, seconds: configuration.timeout.seconds),
-                          delivery: .maybeDelivered, isTransient: true)
+                self.init(
+                    error: .timeout(operation: operation, url: url, seconds: configuration.timeout.seconds),
+                    delivery: .maybeDelivered, isTransient: true)
             } else if client == .remoteConnectionClosed {
                 self = lost("connection closed by the server before the reply")
             } else if client == .alreadyShutdown {
@@ -130,7 +142,8 @@ struct TransportFailure: Error, Sendable {
             } else if codes.contains(ECONNREFUSED) {
                 self = unreachable("connection refused")
             } else {
-                self = unreachable(connection.connectionErrors.first.map { String(describing: $0.error) } ?? "cannot connect")
+                self = unreachable(
+                    connection.connectionErrors.first.map { String(describing: $0.error) } ?? "cannot connect")
             }
             return
         }

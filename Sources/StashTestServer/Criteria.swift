@@ -109,8 +109,12 @@ struct LikePattern {
     }
 
     private static func match(count: Int, pattern p: [UInt32], scalar t: (Int) -> UInt32) -> Bool {
-        let percent = UInt32(UInt8(ascii: "%")), underscore = UInt32(UInt8(ascii: "_"))
-        var ti = 0, pi = 0, starP = -1, starT = 0
+        let percent = UInt32(UInt8(ascii: "%"))
+        let underscore = UInt32(UInt8(ascii: "_"))
+        var ti = 0
+        var pi = 0
+        var starP = -1
+        var starT = 0
         while ti < count {
             if pi < p.count && (p[pi] == underscore || (p[pi] != percent && p[pi] == t(ti))) {
                 ti += 1; pi += 1
@@ -175,8 +179,9 @@ struct ObjectFilter {
         self.input = input
         criteria = input.fields.filter { !["AND", "OR", "NOT"].contains($0.key) }.map { key, criterion in
             let object = InputObject(criterion)
-            return Criterion(key: key, string: StringMatch(object), number: IntMatch(object), flag: criterion.bool,
-                             idsModifier: object.rawString("modifier"), wantedIds: (try? object.ids("value")) ?? [])
+            return Criterion(
+                key: key, string: StringMatch(object), number: IntMatch(object), flag: criterion.bool,
+                idsModifier: object.rawString("modifier"), wantedIds: (try? object.ids("value")) ?? [])
         }
         and = input.object("AND").map { [ObjectFilter(input: $0)] } ?? []
         not = input.object("NOT").map { [ObjectFilter(input: $0)] } ?? []
@@ -199,11 +204,11 @@ struct ObjectFilter {
             guard let value = valueOf(criterion.key) else { continue }
             let ok: Bool
             switch value {
-            case let .text(text): ok = criterion.string?.matches(text) ?? true
-            case let .list(list): ok = criterion.string?.matches(list: list) ?? true
-            case let .number(number): ok = criterion.number?.matches(number) ?? true
-            case let .flag(flag): ok = criterion.flag.map { $0 == flag } ?? true
-            case let .ids(ids):
+            case .text(let text): ok = criterion.string?.matches(text) ?? true
+            case .list(let list): ok = criterion.string?.matches(list: list) ?? true
+            case .number(let number): ok = criterion.number?.matches(number) ?? true
+            case .flag(let flag): ok = criterion.flag.map { $0 == flag } ?? true
+            case .ids(let ids):
                 let wanted = criterion.wantedIds
                 switch criterion.idsModifier {
                 case "INCLUDES": ok = ids.contains { wanted.contains($0) }

@@ -26,7 +26,9 @@ struct DirectFindPlan: @unchecked Sendable {
         var operation: OperationDefinition?
         for definition in document.definitions {
             if let fragment = definition as? FragmentDefinition { fragments[fragment.name.value] = fragment }
-            if let candidate = definition as? OperationDefinition, operationName == nil || candidate.name?.value == operationName {
+            if let candidate = definition as? OperationDefinition,
+                operationName == nil || candidate.name?.value == operationName
+            {
                 if operation != nil && operationName == nil { return nil }
                 operation = candidate
             }
@@ -37,14 +39,18 @@ struct DirectFindPlan: @unchecked Sendable {
         var lists: [String: (key: String, selection: CompiledSelection)] = [:]
         for (rootKey, fields) in roots {
             guard let listKey = directFindListKeys[fields[0].name.value],
-                  let resultType = (try? queryType.fields())?[fields[0].name.value].flatMap({ compiler.namedObject($0.type) }),
-                  let resultFields = compiler.collect(fields.flatMap { $0.selectionSet?.selections ?? [] }, on: resultType)
+                let resultType = (try? queryType.fields())?[fields[0].name.value].flatMap({
+                    compiler.namedObject($0.type)
+                }),
+                let resultFields = compiler.collect(
+                    fields.flatMap { $0.selectionSet?.selections ?? [] }, on: resultType)
             else { return nil }
             let listEntries = resultFields.filter { $0.fields[0].name.value == listKey }
             guard listEntries.count <= 1 else { return nil }
             guard let entry = listEntries.first else { continue }
             guard let itemType = (try? resultType.fields())?[listKey].flatMap({ compiler.namedObject($0.type) }),
-                  let selection = compiler.compile(entry.fields.flatMap { $0.selectionSet?.selections ?? [] }, on: itemType)
+                let selection = compiler.compile(
+                    entry.fields.flatMap { $0.selectionSet?.selections ?? [] }, on: itemType)
             else { return nil }
             lists[rootKey] = (entry.key, selection)
         }
@@ -96,13 +102,19 @@ private struct SelectionCompiler {
                 if let field = selection as? Field {
                     guard field.directives.isEmpty else { return false }
                     let key = field.alias?.value ?? field.name.value
-                    if let index = result.firstIndex(where: { $0.key == key }) { result[index].fields.append(field) } else { result.append((key, [field])) }
+                    if let index = result.firstIndex(where: { $0.key == key }) {
+                        result[index].fields.append(field)
+                    } else {
+                        result.append((key, [field]))
+                    }
                 } else if let inline = selection as? InlineFragment {
                     guard inline.directives.isEmpty else { return false }
                     if let condition = inline.typeCondition, !applies(condition.name.value, to: type) { continue }
                     guard visit(inline.selectionSet.selections) else { return false }
                 } else if let spread = selection as? FragmentSpread {
-                    guard spread.directives.isEmpty, let fragment = fragments[spread.name.value], fragment.directives.isEmpty else { return false }
+                    guard spread.directives.isEmpty, let fragment = fragments[spread.name.value],
+                        fragment.directives.isEmpty
+                    else { return false }
                     guard !visited.contains(spread.name.value) else { continue }
                     visited.insert(spread.name.value)
                     guard applies(fragment.typeCondition.name.value, to: type) else { continue }
@@ -130,9 +142,13 @@ private struct SelectionCompiler {
             var objects: [String: CompiledSelection] = [:]
             let named = Self.namedType(definition.type)
             let possible: [GraphQLObjectType]
-            if let object = named as? GraphQLObjectType { possible = [object] }
-            else if let abstract = named as? GraphQLAbstractType { possible = schema.getPossibleTypes(abstractType: abstract) }
-            else { possible = [] }
+            if let object = named as? GraphQLObjectType {
+                possible = [object]
+            } else if let abstract = named as? GraphQLAbstractType {
+                possible = schema.getPossibleTypes(abstractType: abstract)
+            } else {
+                possible = []
+            }
             let sub = fields.flatMap { $0.selectionSet?.selections ?? [] }
             for object in possible {
                 guard let compiled = compile(sub, on: object) else { return nil }
@@ -166,7 +182,7 @@ private protocol AnyOptional { var flattened: Any? { get } }
 extension Optional: AnyOptional {
     fileprivate var flattened: Any? {
         switch self {
-        case let .some(value): return unwrapOptional(value)
+        case .some(let value): return unwrapOptional(value)
         case .none: return nil
         }
     }
@@ -197,7 +213,9 @@ extension JSONWriter {
             bytes.append(UInt8(ascii: ":"))
             if entry.fieldName == "__typename" {
                 write(selection.typeName)
-            } else if let scalar = entry.scalar, let value = node[entry.fieldName], Self.writeScalar(value, scalar, into: &self) {
+            } else if let scalar = entry.scalar, let value = node[entry.fieldName],
+                Self.writeScalar(value, scalar, into: &self)
+            {
                 continue
             } else {
                 try writeDirect(value: node[entry.fieldName], type: entry.type, objects: entry.objects)
@@ -208,7 +226,9 @@ extension JSONWriter {
 
     /// Writes `value` when it is the plain Swift value of `scalar` (a casting fast path for the
     /// fields most items are made of); false leaves it to the general writer (nulls, other types).
-    private static func writeScalar(_ value: any Sendable, _ scalar: CompiledSelection.Entry.Scalar, into writer: inout JSONWriter) -> Bool {
+    private static func writeScalar(
+        _ value: any Sendable, _ scalar: CompiledSelection.Entry.Scalar, into writer: inout JSONWriter
+    ) -> Bool {
         switch scalar {
         case .text:
             guard let text = value as? String else { return false }
@@ -241,11 +261,15 @@ extension JSONWriter {
         } else if let leaf = type as? GraphQLLeafType {
             write(try leaf.serialize(value: value))
         } else if let object = type as? GraphQLObjectType {
-            guard let node = value as? KeySubscriptable, let selection = objects[object.name] else { throw DirectFindFallback() }
+            guard let node = value as? KeySubscriptable, let selection = objects[object.name] else {
+                throw DirectFindFallback()
+            }
             try writeDirect(node: node, selection: selection)
         } else if type is GraphQLAbstractType {
             // The only abstract type the server resolves is `VisualFile`, by the file's kind.
-            guard let file = value as? FileNode, let selection = objects[file.kind == .video ? "VideoFile" : "ImageFile"] else {
+            guard let file = value as? FileNode,
+                let selection = objects[file.kind == .video ? "VideoFile" : "ImageFile"]
+            else {
                 throw DirectFindFallback()
             }
             try writeDirect(node: file, selection: selection)

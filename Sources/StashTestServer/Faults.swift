@@ -39,8 +39,9 @@ extension StashTestServer {
 
     /// Closes or resets the request's connection at the socket, before any byte of an answer.
     func breakConnection(of request: HTTPRequest, _ ending: SocketFaults.Ending) -> HTTPResponse {
-        if case let .ip4(_, clientPort)? = request.remoteAddress,
-           SocketFaults.end(serverPort: port, clientPort: clientPort, ending) {
+        if case .ip4(_, let clientPort)? = request.remoteAddress,
+            SocketFaults.end(serverPort: port, clientPort: clientPort, ending)
+        {
             // FlyingFox's write of this answer fails on the replaced descriptor, and it closes it.
             return HTTPResponse(statusCode: .internalServerError)
         }

@@ -12,24 +12,27 @@ struct JSONWriter {
     mutating func write(_ map: Map) {
         switch map {
         case .undefined, .null: append("null")
-        case let .bool(value): append(value ? "true" : "false")
-        case let .number(number):
+        case .bool(let value): append(value ? "true" : "false")
+        case .number(let number):
             switch number.storageType {
             case .bool: append(number.boolValue ? "true" : "false")
             case .int: append(String(number.intValue))
             default:
                 let value = number.doubleValue
-                append(value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : String(value)) : "null")
+                append(
+                    value.isFinite
+                        ? (value == value.rounded() && abs(value) < 1e15
+                            ? String(format: "%.1f", value) : String(value)) : "null")
             }
-        case let .string(text): write(text)
-        case let .array(items):
+        case .string(let text): write(text)
+        case .array(let items):
             bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 write(item)
             }
             bytes.append(UInt8(ascii: "]"))
-        case let .dictionary(entries):
+        case .dictionary(let entries):
             bytes.append(UInt8(ascii: "{"))
             var first = true
             for (key, value) in entries where !value.isUndefined {

@@ -19,7 +19,8 @@ extension StashState {
         guard let text, !text.isEmpty else { return nil }
         let parts = text.split(separator: "-")
         guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              parts[0].count == 4, (1...12).contains(month), (1...31).contains(day), year > 0 else {
+            parts[0].count == 4, (1...12).contains(month), (1...31).contains(day), year > 0
+        else {
             throw ResolverError("invalid date \"\(text)\": parsing time \"\(text)\" as \"2006-01-02\": cannot parse")
         }
         return text
@@ -45,19 +46,23 @@ extension StashState {
         if name.isEmpty { throw ResolverError("performer name must not be blank") }
         let conflict = performers.values.contains { other in
             other.id != id && StringMatch.like(other.name, name)
-                && (disambiguation.isEmpty ? other.disambiguation.isEmpty : StringMatch.like(other.disambiguation, disambiguation))
+                && (disambiguation.isEmpty
+                    ? other.disambiguation.isEmpty : StringMatch.like(other.disambiguation, disambiguation))
         }
         if conflict {
-            throw ResolverError(disambiguation.isEmpty
-                ? "performer with name '\(name)' already exists"
-                : "performer with name '\(name)' and disambiguation '\(disambiguation)' already exists")
+            throw ResolverError(
+                disambiguation.isEmpty
+                    ? "performer with name '\(name)' already exists"
+                    : "performer with name '\(name)' and disambiguation '\(disambiguation)' already exists")
         }
     }
 
     static func checkPerformerAliases(name: String, aliases: [String]) throws {
         var seen: Set<String> = [name.lowercased()]
         for alias in aliases {
-            if !seen.insert(alias.lowercased()).inserted { throw ResolverError("performer contains duplicate alias '\(alias)'") }
+            if !seen.insert(alias.lowercased()).inserted {
+                throw ResolverError("performer contains duplicate alias '\(alias)'")
+            }
         }
     }
 
@@ -72,7 +77,9 @@ extension StashState {
         if let tagIds = try input.ids("tag_ids") { try requireExisting(tagIds, in: tags); performer.tagIds = tagIds }
         if input.has("image") { performer.image = input.rawString("image") }
         if let stashIds = input.objects("stash_ids") {
-            performer.stashIds = stashIds.map { TestStashID(endpoint: $0.string("endpoint") ?? "", stashId: $0.string("stash_id") ?? "") }
+            performer.stashIds = stashIds.map {
+                TestStashID(endpoint: $0.string("endpoint") ?? "", stashId: $0.string("stash_id") ?? "")
+            }
         }
     }
 
@@ -95,7 +102,8 @@ extension StashState {
         guard var performer = performers[id] else { throw ResolverError("performer with id \(id) not found") }
         if input.has("name") || input.has("disambiguation") {
             let name = input.has("name") ? input.string("name") ?? "" : performer.name
-            let disambiguation = input.has("disambiguation") ? input.string("disambiguation") ?? "" : performer.disambiguation
+            let disambiguation =
+                input.has("disambiguation") ? input.string("disambiguation") ?? "" : performer.disambiguation
             try checkPerformerName(name, disambiguation: disambiguation, excluding: id)
             performer.name = name
             performer.disambiguation = disambiguation
@@ -113,8 +121,10 @@ extension StashState {
 
     /// Stash's EnsureTagNameUnique / EnsureStudioNameUnique, applied to the name and to every alias:
     /// a text may not be another object's name (`LIKE`, case-insensitive) nor one of its aliases.
-    static func checkNamesUnique(kind: String, name: String?, aliases: [String]?, excluding id: Int?,
-                                 others: [(id: Int, name: String, aliases: [String])]) throws {
+    static func checkNamesUnique(
+        kind: String, name: String?, aliases: [String]?, excluding id: Int?,
+        others: [(id: Int, name: String, aliases: [String])]
+    ) throws {
         let others = others.filter { $0.id != id }.sorted { $0.id < $1.id }
         if let name, name.isEmpty { throw ResolverError("\(kind) name must not be blank") }
         for text in (name.map { [$0] } ?? []) + (aliases ?? []) {
@@ -127,7 +137,9 @@ extension StashState {
         }
     }
 
-    var studioNames: [(id: Int, name: String, aliases: [String])] { studios.values.map { ($0.id, $0.name, $0.aliases) } }
+    var studioNames: [(id: Int, name: String, aliases: [String])] {
+        studios.values.map { ($0.id, $0.name, $0.aliases) }
+    }
     var tagNames: [(id: Int, name: String, aliases: [String])] { tags.values.map { ($0.id, $0.name, $0.aliases) } }
 
     func checkStudioParent(_ parentId: Int?, of id: Int?) throws {
@@ -198,18 +210,24 @@ extension StashState {
         }
         let descendants = walk(from: tag.id) { id in tags.values.filter { $0.parentIds.contains(id) }.map(\.id) }
         let ancestors = walk(from: tag.id) { id in id == tag.id ? [] : tags[id]?.parentIds ?? [] }
-        func describe(_ path: [Int]) -> String { path.map { $0 == tag.id ? tag.name : tags[$0]?.name ?? "?" }.joined(separator: " > ") }
+        func describe(_ path: [Int]) -> String {
+            path.map { $0 == tag.id ? tag.name : tags[$0]?.name ?? "?" }.joined(separator: " > ")
+        }
         for parent in tag.parentIds {
             if parent == tag.id || descendants[parent] != nil {
                 let name = tags[parent]?.name ?? tag.name
-                throw ResolverError("cannot apply tag \"\(name)\" as a parent of \"\(tag.name)\" as it is already a descendant (\(describe(descendants[parent] ?? [parent])))")
+                throw ResolverError(
+                    "cannot apply tag \"\(name)\" as a parent of \"\(tag.name)\" as it is already a descendant (\(describe(descendants[parent] ?? [parent])))"
+                )
             }
         }
         let currentAncestors = walk(from: tag.id) { id in (id == tag.id ? tag.parentIds : tags[id]?.parentIds) ?? [] }
         for child in childIds {
             if child == tag.id || currentAncestors[child] != nil || ancestors[child] != nil {
                 let name = tags[child]?.name ?? tag.name
-                throw ResolverError("cannot apply tag \"\(name)\" as a child of \"\(tag.name)\" as it is already an ancestor (\(describe((currentAncestors[child] ?? [child]).reversed())))")
+                throw ResolverError(
+                    "cannot apply tag \"\(name)\" as a child of \"\(tag.name)\" as it is already an ancestor (\(describe((currentAncestors[child] ?? [child]).reversed())))"
+                )
             }
         }
     }
@@ -226,8 +244,12 @@ extension StashState {
         if let childIds {
             for (id, var other) in tags where id != tag.id {
                 let shouldBeChild = childIds.contains(id)
-                if shouldBeChild && !other.parentIds.contains(tag.id) { other.parentIds.append(tag.id); tags[id] = other }
-                if !shouldBeChild && other.parentIds.contains(tag.id) { other.parentIds.removeAll { $0 == tag.id }; tags[id] = other }
+                if shouldBeChild && !other.parentIds.contains(tag.id) {
+                    other.parentIds.append(tag.id); tags[id] = other
+                }
+                if !shouldBeChild && other.parentIds.contains(tag.id) {
+                    other.parentIds.removeAll { $0 == tag.id }; tags[id] = other
+                }
             }
         }
     }
@@ -258,7 +280,9 @@ extension StashState {
 
     // MARK: Galleries and chapters
 
-    func applyMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int]) throws {
+    func applyMediaRelations(_ input: InputObject, studioId: inout Int?, performerIds: inout [Int], tagIds: inout [Int])
+        throws
+    {
         if input.has("studio_id") {
             let studio = try input.id("studio_id")
             if let studio { try requireExisting([studio], in: studios) }
@@ -275,10 +299,15 @@ extension StashState {
         if input.has("details") { gallery.details = input.string("details") ?? "" }
         if input.has("photographer") { gallery.photographer = input.string("photographer") ?? "" }
         if input.has("date") { gallery.date = try Self.validDate(input.string("date")) }
-        if let urls = input.strings("urls") { gallery.urls = urls.filter { !$0.isEmpty } } else if let url = input.string("url") { gallery.urls = url.isEmpty ? [] : [url] }
+        if let urls = input.strings("urls") {
+            gallery.urls = urls.filter { !$0.isEmpty }
+        } else if let url = input.string("url") {
+            gallery.urls = url.isEmpty ? [] : [url]
+        }
         if let organized = input.bool("organized") { gallery.organized = organized }
         if let ids = try input.ids("scene_ids") { try requireExisting(ids, in: scenes); gallery.sceneIds = ids }
-        try applyMediaRelations(input, studioId: &gallery.studioId, performerIds: &gallery.performerIds, tagIds: &gallery.tagIds)
+        try applyMediaRelations(
+            input, studioId: &gallery.studioId, performerIds: &gallery.performerIds, tagIds: &gallery.tagIds)
     }
 
     mutating func galleryCreate(_ input: InputObject) throws -> Int {
@@ -299,8 +328,12 @@ extension StashState {
         for id in Self.ordered(previously + gallery.sceneIds) {
             guard var scene = scenes[id] else { continue }
             let linked = gallery.sceneIds.contains(id)
-            if linked && !scene.galleryIds.contains(gallery.id) { scene.galleryIds.append(gallery.id); scenes[id] = scene }
-            if !linked && scene.galleryIds.contains(gallery.id) { scene.galleryIds.removeAll { $0 == gallery.id }; scenes[id] = scene }
+            if linked && !scene.galleryIds.contains(gallery.id) {
+                scene.galleryIds.append(gallery.id); scenes[id] = scene
+            }
+            if !linked && scene.galleryIds.contains(gallery.id) {
+                scene.galleryIds.removeAll { $0 == gallery.id }; scenes[id] = scene
+            }
         }
     }
 
@@ -324,7 +357,9 @@ extension StashState {
         let id = try input.id("gallery_id") ?? 0
         guard let gallery = galleries[id] else { throw ResolverError("gallery with id \(id) not found") }
         if let zip = gallery.zipPath { throw ResolverError("cannot change contents of zip-based gallery \"\(zip)\"") }
-        if let folder = gallery.folderPath { throw ResolverError("cannot change contents of folder-based gallery \"\(folder)\"") }
+        if let folder = gallery.folderPath {
+            throw ResolverError("cannot change contents of folder-based gallery \"\(folder)\"")
+        }
         return gallery
     }
 
@@ -332,7 +367,9 @@ extension StashState {
         let gallery = try userCreatedGallery(input)
         let imageIds = try input.ids("image_ids") ?? []
         try requireExisting(imageIds, in: images)
-        for id in imageIds where !(images[id]!.galleryIds.contains(gallery.id)) { images[id]!.galleryIds.append(gallery.id) }
+        for id in imageIds where !(images[id]!.galleryIds.contains(gallery.id)) {
+            images[id]!.galleryIds.append(gallery.id)
+        }
         return true
     }
 
@@ -348,7 +385,8 @@ extension StashState {
         guard galleries[galleryId] != nil else { throw ResolverError("gallery with id \(galleryId) not found") }
         let index = input.int("image_index") ?? 0
         try checkChapterIndex(index, galleryId: galleryId)
-        let chapter = TestChapter(id: nextId("chapter"), galleryId: galleryId, title: input.string("title") ?? "", imageIndex: index)
+        let chapter = TestChapter(
+            id: nextId("chapter"), galleryId: galleryId, title: input.string("title") ?? "", imageIndex: index)
         chapters[chapter.id] = chapter
         return chapter.id
     }
@@ -386,8 +424,12 @@ extension StashState {
         for id in Self.ordered(previously + scene.galleryIds) {
             guard var gallery = galleries[id] else { continue }
             let linked = scene.galleryIds.contains(id)
-            if linked && !gallery.sceneIds.contains(scene.id) { gallery.sceneIds.append(scene.id); galleries[id] = gallery }
-            if !linked && gallery.sceneIds.contains(scene.id) { gallery.sceneIds.removeAll { $0 == scene.id }; galleries[id] = gallery }
+            if linked && !gallery.sceneIds.contains(scene.id) {
+                gallery.sceneIds.append(scene.id); galleries[id] = gallery
+            }
+            if !linked && gallery.sceneIds.contains(scene.id) {
+                gallery.sceneIds.removeAll { $0 == scene.id }; galleries[id] = gallery
+            }
         }
     }
 
@@ -399,11 +441,16 @@ extension StashState {
         if input.has("director") { scene.director = input.string("director") ?? "" }
         if input.has("date") { scene.date = try Self.validDate(input.string("date")) }
         // `urls` wins over the deprecated `url` for scenes (translator.optionalURLs).
-        if let urls = input.strings("urls") { scene.urls = urls.filter { !$0.isEmpty } } else if let url = input.string("url") { scene.urls = url.isEmpty ? [] : [url] }
+        if let urls = input.strings("urls") {
+            scene.urls = urls.filter { !$0.isEmpty }
+        } else if let url = input.string("url") {
+            scene.urls = url.isEmpty ? [] : [url]
+        }
         if let organized = input.bool("organized") { scene.organized = organized }
         if let ids = try input.ids("gallery_ids") { try requireExisting(ids, in: galleries); scene.galleryIds = ids }
         if input.has("cover_image") { scene.coverImage = input.rawString("cover_image") }
-        try applyMediaRelations(input, studioId: &scene.studioId, performerIds: &scene.performerIds, tagIds: &scene.tagIds)
+        try applyMediaRelations(
+            input, studioId: &scene.studioId, performerIds: &scene.performerIds, tagIds: &scene.tagIds)
     }
 
     mutating func imageUpdate(_ input: InputObject) throws -> Int {
@@ -415,18 +462,25 @@ extension StashState {
         if input.has("details") { image.details = input.string("details") ?? "" }
         if input.has("photographer") { image.photographer = input.string("photographer") ?? "" }
         if input.has("date") { image.date = try Self.validDate(input.string("date")) }
-        if let urls = input.strings("urls") { image.urls = urls.filter { !$0.isEmpty } } else if let url = input.string("url") { image.urls = url.isEmpty ? [] : [url] }
+        if let urls = input.strings("urls") {
+            image.urls = urls.filter { !$0.isEmpty }
+        } else if let url = input.string("url") {
+            image.urls = url.isEmpty ? [] : [url]
+        }
         if let organized = input.bool("organized") { image.organized = organized }
         if let ids = try input.ids("gallery_ids") {
             try requireExisting(ids, in: galleries)
             for galleryId in Set(ids).symmetricDifference(image.galleryIds) {
                 if let gallery = galleries[galleryId], !gallery.isUserCreated {
-                    throw ResolverError("cannot change contents of \(gallery.zipPath != nil ? "zip" : "folder")-based gallery \"\(gallery.zipPath ?? gallery.folderPath ?? "")\"")
+                    throw ResolverError(
+                        "cannot change contents of \(gallery.zipPath != nil ? "zip" : "folder")-based gallery \"\(gallery.zipPath ?? gallery.folderPath ?? "")\""
+                    )
                 }
             }
             image.galleryIds = ids
         }
-        try applyMediaRelations(input, studioId: &image.studioId, performerIds: &image.performerIds, tagIds: &image.tagIds)
+        try applyMediaRelations(
+            input, studioId: &image.studioId, performerIds: &image.performerIds, tagIds: &image.tagIds)
         images[id] = image
         return id
     }

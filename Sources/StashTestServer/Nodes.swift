@@ -62,9 +62,12 @@ struct StudioNode: KeySubscriptable, Sendable {
         case "favorite": return record.favorite
         case "ignore_auto_tag": return false
         case "stash_ids": return [StashIDNode]()
-        case "parent_studio": return record.parentId.flatMap { state.studios[$0] }.map { StudioNode(state: state, record: $0) }
+        case "parent_studio":
+            return record.parentId.flatMap { state.studios[$0] }.map { StudioNode(state: state, record: $0) }
         case "child_studios":
-            return state.studios.values.filter { $0.parentId == record.id }.sorted { $0.id < $1.id }.map { StudioNode(state: state, record: $0) }
+            return state.studios.values.filter { $0.parentId == record.id }.sorted { $0.id < $1.id }.map {
+                StudioNode(state: state, record: $0)
+            }
         case "tags": return record.tagIds.compactMap { state.tags[$0] }.map { TagNode(state: state, record: $0) }
         default: return nil
         }
@@ -180,7 +183,9 @@ struct GalleryFacts: Sendable {
             for id in Set(image.galleryIds) where galleries.contains(id) { counts[id, default: 0] += 1 }
         }
         var chapters: [Int: [TestChapter]] = [:]
-        for chapter in state.chapters.values where galleries.contains(chapter.galleryId) { chapters[chapter.galleryId, default: []].append(chapter) }
+        for chapter in state.chapters.values where galleries.contains(chapter.galleryId) {
+            chapters[chapter.galleryId, default: []].append(chapter)
+        }
         for id in chapters.keys { chapters[id]!.sort { $0.id < $1.id } }
         imageCounts = counts
         self.chapters = chapters
@@ -205,17 +210,24 @@ struct GalleryNode: KeySubscriptable, Sendable {
         case "urls": return record.urls
         case "rating100": return Int?.none
         case "organized": return record.organized
-        case "files": return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? [FileNode]()
+        case "files":
+            return record.zipPath.map { [FileNode(id: 900_000 + record.id, path: $0, kind: .gallery)] } ?? [FileNode]()
         case "folder": return record.folderPath.map { FolderNode(id: 800_000 + record.id, path: $0) }
         case "chapters":
-            let chapters = facts.map { $0.chapters[record.id] ?? [] }
+            let chapters =
+                facts.map { $0.chapters[record.id] ?? [] }
                 ?? state.chapters.values.filter { $0.galleryId == record.id }.sorted { $0.id < $1.id }
             return chapters.map { ChapterNode(state: state, record: $0) }
-        case "scenes": return record.sceneIds.compactMap { state.scenes[$0] }.map { SceneNode(state: state, record: $0) }
+        case "scenes":
+            return record.sceneIds.compactMap { state.scenes[$0] }.map { SceneNode(state: state, record: $0) }
         case "studio": return record.studioId.flatMap { state.studios[$0] }.map { StudioNode(state: state, record: $0) }
-        case "image_count": return facts.map { $0.imageCounts[record.id] ?? 0 } ?? state.imageIds(inGallery: record.id).count
+        case "image_count":
+            return facts.map { $0.imageCounts[record.id] ?? 0 } ?? state.imageIds(inGallery: record.id).count
         case "tags": return record.tagIds.compactMap { state.tags[$0] }.map { TagNode(state: state, record: $0) }
-        case "performers": return record.performerIds.compactMap { state.performers[$0] }.map { PerformerNode(state: state, record: $0) }
+        case "performers":
+            return record.performerIds.compactMap { state.performers[$0] }.map {
+                PerformerNode(state: state, record: $0)
+            }
         default: return nil
         }
     }
@@ -238,10 +250,14 @@ struct SceneNode: KeySubscriptable, Sendable {
         case "rating100": return Int?.none
         case "organized": return record.organized
         case "files": return [FileNode(id: record.fileId, path: record.path, kind: .video)]
-        case "galleries": return record.galleryIds.compactMap { state.galleries[$0] }.map { GalleryNode(state: state, record: $0) }
+        case "galleries":
+            return record.galleryIds.compactMap { state.galleries[$0] }.map { GalleryNode(state: state, record: $0) }
         case "studio": return record.studioId.flatMap { state.studios[$0] }.map { StudioNode(state: state, record: $0) }
         case "tags": return record.tagIds.compactMap { state.tags[$0] }.map { TagNode(state: state, record: $0) }
-        case "performers": return record.performerIds.compactMap { state.performers[$0] }.map { PerformerNode(state: state, record: $0) }
+        case "performers":
+            return record.performerIds.compactMap { state.performers[$0] }.map {
+                PerformerNode(state: state, record: $0)
+            }
         case "stash_ids": return [StashIDNode]()
         default: return nil
         }
@@ -268,10 +284,14 @@ struct ImageNode: KeySubscriptable, Sendable {
             let isVideo = StashState.videoExtensions.contains(FileNode.pathExtension(record.path).lowercased())
             if key == "files" && isVideo { return [FileNode]() }
             return [FileNode(id: record.fileId, path: record.path, kind: isVideo ? .video : .image)]
-        case "galleries": return record.galleryIds.compactMap { state.galleries[$0] }.map { GalleryNode(state: state, record: $0) }
+        case "galleries":
+            return record.galleryIds.compactMap { state.galleries[$0] }.map { GalleryNode(state: state, record: $0) }
         case "studio": return record.studioId.flatMap { state.studios[$0] }.map { StudioNode(state: state, record: $0) }
         case "tags": return record.tagIds.compactMap { state.tags[$0] }.map { TagNode(state: state, record: $0) }
-        case "performers": return record.performerIds.compactMap { state.performers[$0] }.map { PerformerNode(state: state, record: $0) }
+        case "performers":
+            return record.performerIds.compactMap { state.performers[$0] }.map {
+                PerformerNode(state: state, record: $0)
+            }
         default: return nil
         }
     }

@@ -26,8 +26,10 @@ struct Paging {
 
 extension StashState {
     /// Runs a find: `ids` (when given) overrides every filter, as in Stash.
-    func find<Record>(records: [Int: Record], args: Map, filterKey: String, sorts: [String: (Record, Record) -> Bool],
-                      values: (Record, String) -> ObjectFilter.Value?) throws -> (count: Int, items: [Record]) {
+    func find<Record>(
+        records: [Int: Record], args: Map, filterKey: String, sorts: [String: (Record, Record) -> Bool],
+        values: (Record, String) -> ObjectFilter.Value?
+    ) throws -> (count: Int, items: [Record]) {
         let paging = Paging(args["filter"])
         var selected: [Record]
         if let ids = args["ids"].array, !args["ids"].isNull {
@@ -53,10 +55,14 @@ extension StashState {
     }
 
     func findScenes(_ args: Map) throws -> FindResultNode {
-        let result = try find(records: scenes, args: args, filterKey: "scene_filter",
-                              sorts: ["id": { $0.id < $1.id }, "title": { $0.title < $1.title }, "path": { $0.path < $1.path },
-                                      "date": { ($0.date ?? "") < ($1.date ?? "") }, "created_at": { $0.id < $1.id },
-                                      "updated_at": { $0.id < $1.id }]) { scene, key in
+        let result = try find(
+            records: scenes, args: args, filterKey: "scene_filter",
+            sorts: [
+                "id": { $0.id < $1.id }, "title": { $0.title < $1.title }, "path": { $0.path < $1.path },
+                "date": { ($0.date ?? "") < ($1.date ?? "") }, "created_at": { $0.id < $1.id },
+                "updated_at": { $0.id < $1.id },
+            ]
+        ) { scene, key in
             switch key {
             case "id": return .number(scene.id)
             case "title": return .text(scene.title)
@@ -68,13 +74,18 @@ extension StashState {
             default: return nil
             }
         }
-        return FindResultNode(listKey: "scenes", count: result.count, items: result.items.map { SceneNode(state: self, record: $0) })
+        return FindResultNode(
+            listKey: "scenes", count: result.count, items: result.items.map { SceneNode(state: self, record: $0) })
     }
 
     func findImages(_ args: Map) throws -> FindResultNode {
-        let result = try find(records: images, args: args, filterKey: "image_filter",
-                              sorts: ["id": { $0.id < $1.id }, "title": { $0.title < $1.title }, "path": { $0.path < $1.path },
-                                      "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id }]) { image, key in
+        let result = try find(
+            records: images, args: args, filterKey: "image_filter",
+            sorts: [
+                "id": { $0.id < $1.id }, "title": { $0.title < $1.title }, "path": { $0.path < $1.path },
+                "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
+            ]
+        ) { image, key in
             switch key {
             case "id": return .number(image.id)
             case "title": return .text(image.title)
@@ -86,14 +97,19 @@ extension StashState {
             default: return nil
             }
         }
-        return FindResultNode(listKey: "images", count: result.count, items: result.items.map { ImageNode(state: self, record: $0) })
+        return FindResultNode(
+            listKey: "images", count: result.count, items: result.items.map { ImageNode(state: self, record: $0) })
     }
 
     func findGalleries(_ args: Map) throws -> FindResultNode {
-        let result = try find(records: galleries, args: args, filterKey: "gallery_filter",
-                              sorts: ["id": { $0.id < $1.id }, "title": { $0.title < $1.title },
-                                      "path": { ($0.folderPath ?? $0.zipPath ?? "") < ($1.folderPath ?? $1.zipPath ?? "") },
-                                      "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id }]) { gallery, key in
+        let result = try find(
+            records: galleries, args: args, filterKey: "gallery_filter",
+            sorts: [
+                "id": { $0.id < $1.id }, "title": { $0.title < $1.title },
+                "path": { ($0.folderPath ?? $0.zipPath ?? "") < ($1.folderPath ?? $1.zipPath ?? "") },
+                "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
+            ]
+        ) { gallery, key in
             switch key {
             case "id": return .number(gallery.id)
             case "title": return .text(gallery.title)
@@ -107,13 +123,19 @@ extension StashState {
             }
         }
         let facts = result.items.count > 1 ? GalleryFacts(state: self, galleries: Set(result.items.map(\.id))) : nil
-        return FindResultNode(listKey: "galleries", count: result.count, items: result.items.map { GalleryNode(state: self, record: $0, facts: facts) })
+        return FindResultNode(
+            listKey: "galleries", count: result.count,
+            items: result.items.map { GalleryNode(state: self, record: $0, facts: facts) })
     }
 
     func findPerformers(_ args: Map) throws -> FindResultNode {
-        let result = try find(records: performers, args: args, filterKey: "performer_filter",
-                              sorts: ["id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
-                                      "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id }]) { performer, key in
+        let result = try find(
+            records: performers, args: args, filterKey: "performer_filter",
+            sorts: [
+                "id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
+                "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
+            ]
+        ) { performer, key in
             switch key {
             case "name": return .text(performer.name)
             case "disambiguation": return .text(performer.disambiguation)
@@ -123,13 +145,19 @@ extension StashState {
             default: return nil
             }
         }
-        return FindResultNode(listKey: "performers", count: result.count, items: result.items.map { PerformerNode(state: self, record: $0) })
+        return FindResultNode(
+            listKey: "performers", count: result.count,
+            items: result.items.map { PerformerNode(state: self, record: $0) })
     }
 
     func findStudios(_ args: Map) throws -> FindResultNode {
-        let result = try find(records: studios, args: args, filterKey: "studio_filter",
-                              sorts: ["id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
-                                      "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id }]) { studio, key in
+        let result = try find(
+            records: studios, args: args, filterKey: "studio_filter",
+            sorts: [
+                "id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
+                "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
+            ]
+        ) { studio, key in
             switch key {
             case "name": return .text(studio.name)
             case "aliases": return .list(studio.aliases)
@@ -139,13 +167,18 @@ extension StashState {
             default: return nil
             }
         }
-        return FindResultNode(listKey: "studios", count: result.count, items: result.items.map { StudioNode(state: self, record: $0) })
+        return FindResultNode(
+            listKey: "studios", count: result.count, items: result.items.map { StudioNode(state: self, record: $0) })
     }
 
     func findTags(_ args: Map) throws -> FindResultNode {
-        let result = try find(records: tags, args: args, filterKey: "tag_filter",
-                              sorts: ["id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
-                                      "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id }]) { tag, key in
+        let result = try find(
+            records: tags, args: args, filterKey: "tag_filter",
+            sorts: [
+                "id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
+                "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
+            ]
+        ) { tag, key in
             switch key {
             case "name": return .text(tag.name)
             case "aliases": return .list(tag.aliases)
@@ -153,6 +186,7 @@ extension StashState {
             default: return nil
             }
         }
-        return FindResultNode(listKey: "tags", count: result.count, items: result.items.map { TagNode(state: self, record: $0) })
+        return FindResultNode(
+            listKey: "tags", count: result.count, items: result.items.map { TagNode(state: self, record: $0) })
     }
 }

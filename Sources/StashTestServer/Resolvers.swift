@@ -46,11 +46,17 @@ extension StashTestServer {
                 case "findStudio": return state.studios[id].map { StudioNode(state: state, record: $0) }
                 case "findTag": return state.tags[id].map { TagNode(state: state, record: $0) }
                 case "version":
-                    return PlainNode(values: ["version": server.version as (any Sendable)?, "hash": "b23b0267", "build_time": "2025-12-01 00:00:00"])
+                    return PlainNode(values: [
+                        "version": server.version as (any Sendable)?, "hash": "b23b0267",
+                        "build_time": "2025-12-01 00:00:00",
+                    ])
                 case "systemStatus":
-                    return PlainNode(values: ["databaseSchema": server.line.appSchema, "appSchema": server.line.appSchema, "status": server.status, "os": "linux",
-                                              "workingDir": "/root", "homeDir": "/root", "databasePath": "/root/.stash/stash-go.sqlite",
-                                              "configPath": "/root/.stash/config.yml"])
+                    return PlainNode(values: [
+                        "databaseSchema": server.line.appSchema, "appSchema": server.line.appSchema,
+                        "status": server.status, "os": "linux",
+                        "workingDir": "/root", "homeDir": "/root", "databasePath": "/root/.stash/stash-go.sqlite",
+                        "configPath": "/root/.stash/config.yml",
+                    ])
                 case "configuration": return server.configurationNode()
                 default: return nil
                 }
@@ -71,22 +77,27 @@ extension StashTestServer {
         let scene: Node = { s, id in s.scenes[id].map { SceneNode(state: s, record: $0) } }
         let image: Node = { s, id in s.images[id].map { ImageNode(state: s, record: $0) } }
         let singles: [String: (Single, Node)] = [
-            "performerCreate": ({ try $0.performerCreate($1) }, performer), "performerUpdate": ({ try $0.performerUpdate($1) }, performer),
-            "studioCreate": ({ try $0.studioCreate($1) }, studio), "studioUpdate": ({ try $0.studioUpdate($1) }, studio),
+            "performerCreate": ({ try $0.performerCreate($1) }, performer),
+            "performerUpdate": ({ try $0.performerUpdate($1) }, performer),
+            "studioCreate": ({ try $0.studioCreate($1) }, studio),
+            "studioUpdate": ({ try $0.studioUpdate($1) }, studio),
             "tagCreate": ({ try $0.tagCreate($1) }, tag), "tagUpdate": ({ try $0.tagUpdate($1) }, tag),
-            "galleryCreate": ({ try $0.galleryCreate($1) }, gallery), "galleryUpdate": ({ try $0.galleryUpdate($1) }, gallery),
+            "galleryCreate": ({ try $0.galleryCreate($1) }, gallery),
+            "galleryUpdate": ({ try $0.galleryUpdate($1) }, gallery),
             "galleryChapterCreate": ({ try $0.galleryChapterCreate($1) }, chapter),
             "galleryChapterUpdate": ({ try $0.galleryChapterUpdate($1) }, chapter),
             "sceneUpdate": ({ try $0.sceneUpdate($1) }, scene), "imageUpdate": ({ try $0.imageUpdate($1) }, image),
         ]
         let flags: [String: @Sendable (inout StashState, InputObject) throws -> Bool] = [
-            "addGalleryImages": { try $0.addGalleryImages($1) },
+            "addGalleryImages": { try $0.addGalleryImages($1) }
         ]
         for (name, field) in fields {
             if let (run, node) = singles[name] {
                 field.resolve = { _, args, context, _ in
                     let server = try RequestContext.server(context)
-                    let (id, state) = try server.transact(inPlace: !name.hasPrefix("tag")) { try run(&$0, InputObject(args["input"])) }
+                    let (id, state) = try server.transact(inPlace: !name.hasPrefix("tag")) {
+                        try run(&$0, InputObject(args["input"]))
+                    }
                     return node(state, id)
                 }
             } else if let run = flags[name] {
@@ -102,7 +113,8 @@ extension StashTestServer {
         var executable = fields
         for name in nonNullMutationFields {
             guard let original = fields[name], let nonNull = original.type as? GraphQLNonNull,
-                  let nullable = nonNull.ofType as? GraphQLOutputType else { continue }
+                let nullable = nonNull.ofType as? GraphQLOutputType
+            else { continue }
             executable[name] = GraphQLField(type: nullable, args: original.args, resolve: original.resolve)
         }
         let patched = executable
@@ -116,15 +128,19 @@ extension StashTestServer {
     /// `VisualFile` union that resolves by the file's kind.
     private static func attachVisualFileResolution(_ schema: GraphQLSchema) throws {
         guard let imageType = schema.getType(name: "Image") as? GraphQLObjectType,
-              let videoFile = schema.getType(name: "VideoFile") as? GraphQLObjectType,
-              let imageFile = schema.getType(name: "ImageFile") as? GraphQLObjectType else { return }
-        let union = try GraphQLUnionType(name: "VisualFile", resolveType: { value, _ in
-            (value as? FileNode)?.kind == .video ? videoFile : imageFile
-        }, types: [videoFile, imageFile])
+            let videoFile = schema.getType(name: "VideoFile") as? GraphQLObjectType,
+            let imageFile = schema.getType(name: "ImageFile") as? GraphQLObjectType
+        else { return }
+        let union = try GraphQLUnionType(
+            name: "VisualFile",
+            resolveType: { value, _ in
+                (value as? FileNode)?.kind == .video ? videoFile : imageFile
+            }, types: [videoFile, imageFile])
         var fields = try imageType.fields()
         if let original = fields["visual_files"] {
-            fields["visual_files"] = GraphQLField(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(union))),
-                                                  args: original.args, resolve: original.resolve)
+            fields["visual_files"] = GraphQLField(
+                type: GraphQLNonNull(GraphQLList(GraphQLNonNull(union))),
+                args: original.args, resolve: original.resolve)
         }
         let patched = fields
         imageType.fields = { patched }

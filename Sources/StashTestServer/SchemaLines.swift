@@ -19,7 +19,8 @@ extension TestSchema {
         var text = sdl + "\n    input CustomFieldsInput { full: Map, partial: Map, remove: [String!] }\n"
         func add(_ fields: String, to header: String) {
             let opening = header + " {\n"
-            precondition(text.components(separatedBy: opening).count == 2, "the test server's SDL has no single '\(header)'")
+            precondition(
+                text.components(separatedBy: opening).count == 2, "the test server's SDL has no single '\(header)'")
             text = text.replacingOccurrences(of: opening, with: opening + "      " + fields + "\n")
         }
         add("custom_fields: Map!", to: "type Performer")

@@ -32,7 +32,9 @@ extension StashTestServer {
         var fields = try type.fields()
         if let original = fields["plugins"] {
             fields["plugins"] = GraphQLField(type: original.type, args: original.args) { source, args, _, _ in
-                guard let node = source as? PlainNode, let field = node.values["plugins"] as? PluginSettingsField else { return Map.null }
+                guard let node = source as? PlainNode, let field = node.values["plugins"] as? PluginSettingsField else {
+                    return Map.null
+                }
                 return try field.map(include: args["include"].array?.compactMap(\.string))
             }
         }

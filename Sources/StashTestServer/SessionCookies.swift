@@ -1,5 +1,5 @@
-import Foundation
 import FlyingFox
+import Foundation
 
 /// Login sessions as Stash keeps them for its web UI and plugin tasks: a `session` cookie accepted
 /// instead of the API key, re-issued every `rotateEvery` requests as a session nearing Stash's
@@ -22,7 +22,9 @@ extension StashTestServer {
     /// A new session cookie value, as Stash gives a plugin task in `server_connection.SessionCookie`.
     public func startSession(rotateEvery: Int? = nil) -> String {
         let value = UUID().uuidString
-        modifySessions { $0.valid.insert(value); $0.rotateEvery = rotateEvery; $0.issued.append(value) }
+        modifySessions {
+            $0.valid.insert(value); $0.rotateEvery = rotateEvery; $0.issued.append(value)
+        }
         return value
     }
 
@@ -55,7 +57,8 @@ extension StashTestServer {
         }
         guard let renewed else { return response }
         var changed = response
-        changed.headers[HTTPHeader("Set-Cookie")] = "\(SessionCookieJar.name)=\(renewed); Path=/; Max-Age=3600; HttpOnly; SameSite=Lax"
+        changed.headers[HTTPHeader("Set-Cookie")] =
+            "\(SessionCookieJar.name)=\(renewed); Path=/; Max-Age=3600; HttpOnly; SameSite=Lax"
         return changed
     }
 

@@ -1,6 +1,6 @@
-public import Foundation
 import FlyingFox
 import FlyingSocks
+public import Foundation
 import GraphQL
 import OrderedCollections
 
@@ -20,22 +20,40 @@ public final class StashTestServer: @unchecked Sendable {
     /// The API key requests must carry, or nil for a Stash without authentication.
     public let apiKey: String?
     /// What `version` answers.
-    public var version: String? { get { locked { _version } } set { locked { _version = newValue } } }
+    public var version: String? {
+        get { locked { _version } }
+        set { locked { _version = newValue } }
+    }
     /// What `systemStatus.status` answers (`OK`, `NEEDS_MIGRATION`, `SETUP`).
-    public var status: String { get { locked { _status } } set { locked { _status = newValue } } }
+    public var status: String {
+        get { locked { _status } }
+        set { locked { _status = newValue } }
+    }
     /// Answer with `Content-Encoding: gzip` when the request accepts it, as Stash does.
-    public var compressResponses: Bool { get { locked { _compress } } set { locked { _compress = newValue } } }
+    public var compressResponses: Bool {
+        get { locked { _compress } }
+        set { locked { _compress = newValue } }
+    }
     /// Answers sent gzip-compressed.
     public var gzipResponseCount: Int { locked { _gzipResponseCount } }
     /// When false, requests are parsed and validated but not run: every root field answers a stub
     /// (`{"id":"1"}`, `true` for gallery image changes). Benchmarks
     /// use it to measure the client without the server's GraphQL execution.
-    public var executesRequests: Bool { get { locked { _executes } } set { locked { _executes = newValue } } }
+    public var executesRequests: Bool {
+        get { locked { _executes } }
+        set { locked { _executes = newValue } }
+    }
     /// Write the items of finds straight to JSON (the fast path) instead of completing them field by
     /// field through GraphQL execution. Both give the same answer; tests turn it off to compare.
-    public var writesFindsDirectly: Bool { get { locked { _direct } } set { locked { _direct = newValue } } }
+    public var writesFindsDirectly: Bool {
+        get { locked { _direct } }
+        set { locked { _direct = newValue } }
+    }
     /// Added to every request.
-    public var latency: Duration { get { locked { _latency } } set { locked { _latency = newValue } } }
+    public var latency: Duration {
+        get { locked { _latency } }
+        set { locked { _latency = newValue } }
+    }
 
     private let lock = NSLock()
     private var _state = StashState()
@@ -88,7 +106,7 @@ public final class StashTestServer: @unchecked Sendable {
         let task = Task { try await server.run() }
         locked { serverTask = task }
         try await server.waitUntilListening(timeout: 10)
-        guard case let .ip4(_, port)? = await server.listeningAddress else {
+        guard case .ip4(_, let port)? = await server.listeningAddress else {
             throw StashTestServerError.notListening
         }
         locked { _port = port }
@@ -101,7 +119,9 @@ public final class StashTestServer: @unchecked Sendable {
         await server?.stop(timeout: 0)
         task?.cancel()
         _ = try? await task?.value
-        locked { self.server = nil; self.serverTask = nil }
+        locked {
+            self.server = nil; self.serverTask = nil
+        }
     }
 
     /// True between `start()` and `stop()`.
@@ -129,11 +149,17 @@ public final class StashTestServer: @unchecked Sendable {
     public func seed(paths: [String]) -> [String: Int] { modify { $0.seed(paths: paths) } }
 
     /// Marks a scene organized, as a user would in Stash.
-    public func markOrganized(sceneId: Int, _ organized: Bool = true) { modify { $0.scenes[sceneId]?.organized = organized } }
+    public func markOrganized(sceneId: Int, _ organized: Bool = true) {
+        modify { $0.scenes[sceneId]?.organized = organized }
+    }
     /// Marks an image organized.
-    public func markOrganized(imageId: Int, _ organized: Bool = true) { modify { $0.images[imageId]?.organized = organized } }
+    public func markOrganized(imageId: Int, _ organized: Bool = true) {
+        modify { $0.images[imageId]?.organized = organized }
+    }
     /// Marks a gallery organized.
-    public func markOrganized(galleryId: Int, _ organized: Bool = true) { modify { $0.galleries[galleryId]?.organized = organized } }
+    public func markOrganized(galleryId: Int, _ organized: Bool = true) {
+        modify { $0.galleries[galleryId]?.organized = organized }
+    }
 
     /// Adds a gallery a scan created from a zip file, holding `imagePaths` (seeded as images).
     @discardableResult
@@ -177,7 +203,11 @@ public final class StashTestServer: @unchecked Sendable {
     }
 
     /// Removes every pending injection and the schedule.
-    public func clearInjections() { locked { injections.removeAll(); schedule = nil } }
+    public func clearInjections() {
+        locked {
+            injections.removeAll(); schedule = nil
+        }
+    }
 
     /// Requests whose body was not a GraphQL request (empty or truncated JSON), answered 422/400.
     public var undecodableRequestCount: Int { locked { _undecodableRequestCount } }
@@ -192,7 +222,11 @@ public final class StashTestServer: @unchecked Sendable {
     public func requestCount(for field: String) -> Int { locked { _fieldCounts[field] ?? 0 } }
 
     /// Resets the counters.
-    public func resetCounters() { locked { _requestCount = 0; _fieldCounts = [:]; _directFindCount = 0; _graphQLRequestCount = 0; _faultsApplied = 0 } }
+    public func resetCounters() {
+        locked {
+            _requestCount = 0; _fieldCounts = [:]; _directFindCount = 0; _graphQLRequestCount = 0; _faultsApplied = 0
+        }
+    }
     /// Requests whose finds were answered on the fast path (items written straight to JSON, see
     /// `writesFindsDirectly`), as opposed to GraphQL's field-by-field completion.
     public var directFindCount: Int { locked { _directFindCount } }
@@ -227,8 +261,8 @@ public final class StashTestServer: @unchecked Sendable {
 
         let document: Document
         switch parsedDocument(payload.query) {
-        case let .success(parsed): document = parsed
-        case let .failure(list):
+        case .success(let parsed): document = parsed
+        case .failure(let list):
             let code = list.isParseError ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED"
             return Self.errorResponse(list.errors, code: code, accept: accept)
         }
@@ -240,21 +274,24 @@ public final class StashTestServer: @unchecked Sendable {
             for field in Set(fields) { _fieldCounts[field, default: 0] += 1 }
             _graphQLRequestCount += 1
             var chosen: Fault?
-            if let index = injections.firstIndex(where: { $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!)) }) {
+            if let index = injections.firstIndex(where: {
+                $0.remaining > 0 && ($0.field == nil || fields.contains($0.field!))
+            }) {
                 injections[index].remaining -= 1
                 chosen = injections[index].fault
                 if injections[index].remaining == 0 { injections.remove(at: index) }
             } else {
-                chosen = schedule?(ScheduledRequest(number: _graphQLRequestCount, fields: fields, isMutation: isMutation))
+                chosen = schedule?(
+                    ScheduledRequest(number: _graphQLRequestCount, fields: fields, isMutation: isMutation))
             }
             if chosen != nil { _faultsApplied += 1 }
             return chosen
         }
         switch fault {
-        case let .status(code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
+        case .status(let code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
         case .dropConnection?: return breakConnection(of: request, .close)
         case .reset?: return breakConnection(of: request, .reset)
-        case let .delay(duration)?: try? await Task.sleep(for: duration)
+        case .delay(let duration)?: try? await Task.sleep(for: duration)
         case .neverAnswer?: return await silence()
         default: break
         }
@@ -263,20 +300,24 @@ public final class StashTestServer: @unchecked Sendable {
             return Self.json(status: .ok, contentType: "application/json", body: Self.stubAnswer(selections))
         }
 
-        let plan = writesFindsDirectly ? directPlan(payload.query, operationName: payload.operationName, document: document) : nil
+        let plan =
+            writesFindsDirectly
+            ? directPlan(payload.query, operationName: payload.operationName, document: document) : nil
         var context = RequestContext(server: self, collectsFindItems: plan != nil)
         var result: GraphQLResult
         var encoded: Data?
         do {
-            result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
-                                       variableValues: payload.variables ?? [:], operationName: payload.operationName)
+            result = try await execute(
+                schema: schema, documentAST: document, rootValue: (), context: context,
+                variableValues: payload.variables ?? [:], operationName: payload.operationName)
             if let plan {
                 encoded = try? Self.encode(result, plan: plan, items: context.findItems)
                 if encoded != nil && !plan.lists.isEmpty { locked { _directFindCount += 1 } }
                 if encoded == nil {
                     context = RequestContext(server: self)
-                    result = try await execute(schema: schema, documentAST: document, rootValue: (), context: context,
-                                               variableValues: payload.variables ?? [:], operationName: payload.operationName)
+                    result = try await execute(
+                        schema: schema, documentAST: document, rootValue: (), context: context,
+                        variableValues: payload.variables ?? [:], operationName: payload.operationName)
                 }
             }
         } catch {
@@ -286,18 +327,19 @@ public final class StashTestServer: @unchecked Sendable {
         switch fault {
         case .dropConnectionAfterApplying?: return breakConnection(of: request, .close)
         case .resetAfterApplying?: return breakConnection(of: request, .reset)
-        case let .statusAfterApplying(code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
-        case let .replyAfter(duration)?: try? await Task.sleep(for: duration)
+        case .statusAfterApplying(let code)?: return HTTPResponse(statusCode: HTTPStatusCode(code, phrase: "Injected"))
+        case .replyAfter(let duration)?: try? await Task.sleep(for: duration)
         default: break
         }
 
         if result.data == nil && !context.resolverRan {
             // Variable coercion failed before anything ran: Stash reports it as a validation failure.
-            return Self.errorResponse(result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
+            return Self.errorResponse(
+                result.errors, code: "GRAPHQL_VALIDATION_FAILED", accept: accept, variableErrors: true)
         }
         let nonNullAliases = Set(selections.filter { Self.nonNullMutationFields.contains($0.name) }.map(\.alias))
         if result.errors.contains(where: { error in
-            if case let .key(alias)? = error.path.elements.first { return nonNullAliases.contains(alias) }
+            if case .key(let alias)? = error.path.elements.first { return nonNullAliases.contains(alias) }
             return false
         }) {
             // A failed non-null root field nulls the whole `data`, as in gqlgen.
@@ -307,8 +349,9 @@ public final class StashTestServer: @unchecked Sendable {
         let acceptEncoding = request.headers[HTTPHeader("Accept-Encoding")]?.lowercased() ?? ""
         if compressResponses && acceptEncoding.contains("gzip") {
             locked { _gzipResponseCount += 1 }
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
-                                body: Gzip.encode(answer))
+            return HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                body: Gzip.encode(answer))
         }
         return Self.json(status: .ok, contentType: "application/json", body: answer)
     }
@@ -319,7 +362,8 @@ public final class StashTestServer: @unchecked Sendable {
         do {
             let document = try parse(source: Source(body: query, name: "GraphQL request"))
             let errors = validate(schema: schema, ast: document)
-            result = errors.isEmpty ? .success(document) : .failure(GraphQLErrorList(errors: errors, isParseError: false))
+            result =
+                errors.isEmpty ? .success(document) : .failure(GraphQLErrorList(errors: errors, isParseError: false))
         } catch let error as GraphQLError {
             result = .failure(GraphQLErrorList(errors: [error], isParseError: true))
         } catch {
@@ -333,7 +377,8 @@ public final class StashTestServer: @unchecked Sendable {
     }
 
     /// The operation's root fields: response key (alias or name) and field name.
-    private static func rootSelections(of document: Document, operationName: String?) -> [(alias: String, name: String)] {
+    private static func rootSelections(of document: Document, operationName: String?) -> [(alias: String, name: String)]
+    {
         for definition in document.definitions {
             guard let operation = definition as? OperationDefinition else { continue }
             if let operationName, operation.name?.value != operationName { continue }
@@ -355,7 +400,9 @@ public final class StashTestServer: @unchecked Sendable {
     /// `application/json` → 422 `application/json` (gqlgen's POST transport).
     private static func validationStatus(accept: String) -> (HTTPStatusCode, String) {
         let lowered = accept.lowercased()
-        if lowered.contains("application/graphql-response+json") || (lowered.contains("*/*") && !lowered.contains("application/json")) {
+        if lowered.contains("application/graphql-response+json")
+            || (lowered.contains("*/*") && !lowered.contains("application/json"))
+        {
             return (.badRequest, "application/graphql-response+json")
         }
         return (HTTPStatusCode(422, phrase: "Unprocessable Entity"), "application/json")
@@ -365,16 +412,22 @@ public final class StashTestServer: @unchecked Sendable {
         errorResponse(messages.map { GraphQLError(message: $0) }, code: code, accept: accept)
     }
 
-    private static func errorResponse(_ errors: [GraphQLError], code: String?, accept: String, variableErrors: Bool = false) -> HTTPResponse {
+    private static func errorResponse(
+        _ errors: [GraphQLError], code: String?, accept: String, variableErrors: Bool = false
+    ) -> HTTPResponse {
         let (status, contentType) = validationStatus(accept: accept)
         let entries: [[String: Any]] = errors.map { error in
             var entry: [String: Any] = ["message": error.message]
-            if !error.locations.isEmpty { entry["locations"] = error.locations.map { ["line": $0.line, "column": $0.column] } }
+            if !error.locations.isEmpty {
+                entry["locations"] = error.locations.map { ["line": $0.line, "column": $0.column] }
+            }
             if variableErrors, let name = Self.variableName(in: error.message) { entry["path"] = ["variable", name] }
             if let code { entry["extensions"] = ["code": code] }
             return entry
         }
-        let body = (try? JSONSerialization.data(withJSONObject: ["errors": entries, "data": NSNull()], options: [.sortedKeys])) ?? Data()
+        let body =
+            (try? JSONSerialization.data(withJSONObject: ["errors": entries, "data": NSNull()], options: [.sortedKeys]))
+            ?? Data()
         return json(status: status, contentType: contentType, body: body)
     }
 
@@ -397,8 +450,10 @@ public final class StashTestServer: @unchecked Sendable {
     }
 
     /// `result` with the find items the resolvers handed over written in place of their empty lists.
-    private static func encode(_ result: GraphQLResult, plan: DirectFindPlan, items: [String: [any Sendable]]) throws -> Data {
-        guard case let .dictionary(roots)? = result.data else { return encode(result) }
+    private static func encode(_ result: GraphQLResult, plan: DirectFindPlan, items: [String: [any Sendable]]) throws
+        -> Data
+    {
+        guard case .dictionary(let roots)? = result.data else { return encode(result) }
         var writer = JSONWriter(capacity: 1 << 20)
         writer.append("{\"data\":{")
         var first = true
@@ -407,7 +462,7 @@ public final class StashTestServer: @unchecked Sendable {
             first = false
             writer.write(rootKey)
             writer.append(":")
-            guard let list = plan.lists[rootKey], case let .dictionary(fields) = value else {
+            guard let list = plan.lists[rootKey], case .dictionary(let fields) = value else {
                 writer.write(value)
                 continue
             }
@@ -454,8 +509,8 @@ public final class StashTestServer: @unchecked Sendable {
                     for (position, element) in error.path.elements.enumerated() {
                         if position > 0 { writer.append(",") }
                         switch element {
-                        case let .index(index): writer.append(String(index))
-                        case let .key(key): writer.write(key)
+                        case .index(let index): writer.append(String(index))
+                        case .key(let key): writer.write(key)
                         }
                     }
                     writer.append("]")
@@ -489,8 +544,9 @@ public final class StashTestServer: @unchecked Sendable {
     /// Fallback when the connection cannot be found: headers go out, then the body fails and
     /// FlyingFox closes the connection mid-answer.
     static func droppedConnection() -> HTTPResponse {
-        HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
-                     body: HTTPBodySequence(from: FailingBytes(), count: 4096))
+        HTTPResponse(
+            statusCode: .ok, headers: [.contentType: "application/json"],
+            body: HTTPBodySequence(from: FailingBytes(), count: 4096))
     }
 
     // MARK: Locking
@@ -550,7 +606,9 @@ final class RequestContext: @unchecked Sendable {
     /// When true, find resolvers hand their items over (see `DirectFind.swift`) and answer empty lists.
     let collectsFindItems: Bool
     private var items: [String: [any Sendable]] = [:]
-    init(server: StashTestServer, collectsFindItems: Bool = false) { self.server = server; self.collectsFindItems = collectsFindItems }
+    init(server: StashTestServer, collectsFindItems: Bool = false) {
+        self.server = server; self.collectsFindItems = collectsFindItems
+    }
     var resolverRan: Bool { lock.lock(); defer { lock.unlock() }; return ran }
     /// The items each find handed over, by root response key.
     var findItems: [String: [any Sendable]] { lock.lock(); defer { lock.unlock() }; return items }
@@ -558,7 +616,8 @@ final class RequestContext: @unchecked Sendable {
     /// Keeps `result`'s items for direct writing when collecting; returns what GraphQL should complete.
     static func handOver(_ result: FindResultNode, context: any Sendable, info: GraphQLResolveInfo) -> FindResultNode {
         guard let context = context as? RequestContext, context.collectsFindItems,
-              case let .key(rootKey)? = info.path.elements.last else { return result }
+            case .key(let rootKey)? = info.path.elements.last
+        else { return result }
         context.lock.lock(); context.items[rootKey] = result.items; context.lock.unlock()
         return FindResultNode(listKey: result.listKey, count: result.count, items: [])
     }

@@ -169,7 +169,9 @@ public struct StashState: Sendable, Hashable {
     }
 
     /// Video extensions Stash scans as scenes; everything else seeded becomes an image.
-    public static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm", "ts"]
+    public static let videoExtensions: Set<String> = [
+        "mp4", "m4v", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm", "ts",
+    ]
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "heic"]
 
     /// Adds scenes and images for scanned file paths, as a Stash scan would. Returns the ids

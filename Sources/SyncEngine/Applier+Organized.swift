@@ -32,7 +32,8 @@ extension Applier {
                 if stopping() || Task.isCancelled || run.stopReason != nil {
                     for item in batch {
                         run.countNotApplied()
-                        monitor.record(item: item.address.description, outcome: .skipped(reason: ApplyStop.notAppliedReason))
+                        monitor.record(
+                            item: item.address.description, outcome: .skipped(reason: ApplyStop.notAppliedReason))
                     }
                     continue
                 }
@@ -44,12 +45,14 @@ extension Applier {
     private func organize(_ batch: [(address: EntityAddress, id: String)], kind: EntityKind, run: Run) async {
         do {
             try state.markDirty(batch.map(\.address))
-            let answers = try await writer.update(kind, inputs: batch.map { ObjectFields(id: $0.id, fields: ["organized": .bool(true)]) })
+            let answers = try await writer.update(
+                kind, inputs: batch.map { ObjectFields(id: $0.id, fields: ["organized": .bool(true)]) })
             var written: [WrittenObject] = []
             for (item, answer) in zip(batch, answers) {
                 switch answer {
                 case .success:
-                    written.append(WrittenObject(address: item.address, stashId: item.id, fields: ["organized": .bool(true)]))
+                    written.append(
+                        WrittenObject(address: item.address, stashId: item.id, fields: ["organized": .bool(true)]))
                     record(item.address, .updated(id: item.id), in: run)
                 case .failure(let failure):
                     record(item.address, .failed(message: failure.message), in: run)

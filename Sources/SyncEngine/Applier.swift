@@ -36,7 +36,8 @@ public struct Applier: Sendable {
     let options: BatchOptions
 
     /// An applier writing through `writer`, recording in `state`, reporting to `monitor`.
-    public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions()) {
+    public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions())
+    {
         self.writer = writer; self.state = state; self.monitor = monitor; self.options = options
     }
 
@@ -64,14 +65,17 @@ public struct Applier: Sendable {
 
     private func applyPhases(_ changes: PlanChanges, run: Run, stop: ApplyStop?) async {
         let stopping: @Sendable () -> Bool = { stop?.isRequested ?? false }
-        let processor = BatchProcessor<WorkItem>(options: options, isRetryable: { error in
-            guard let kind = (error as? WriteFailure)?.kind else { return false }
-            return kind == .outcomeUnknown || kind == .notApplied
-        }, isStopping: stopping)
+        let processor = BatchProcessor<WorkItem>(
+            options: options,
+            isRetryable: { error in
+                guard let kind = (error as? WriteFailure)?.kind else { return false }
+                return kind == .outcomeUnknown || kind == .notApplied
+            }, isStopping: stopping)
         // A phase is read from the plan file a slice at a time: whole batches (the same batches as
         // without slicing), enough of them to keep every request slot busy.
         let slice = options.batchSize * max(20, options.parallelism * 4)
-        monitor.announce(phases: ApplyPhase.allCases.map { PlannedPhase(name: $0.rawValue, total: changes.entries(in: $0).count) })
+        monitor.announce(
+            phases: ApplyPhase.allCases.map { PlannedPhase(name: $0.rawValue, total: changes.entries(in: $0).count) })
         // A heartbeat: a Stash that takes long to answer shows as "waiting for Stash", not as a hang.
         let monitor = self.monitor
         let heartbeat = Task {
@@ -89,7 +93,10 @@ public struct Applier: Sendable {
                 switch entry.action {
                 case .create, .update: continue
                 case .noop: record(entry.address, .unchanged, in: run)
-                case .skip: record(entry.address, .skipped(reason: entry.skipReason.flatMap { $0.isEmpty ? nil : $0 } ?? "skipped"), in: run)
+                case .skip:
+                    record(
+                        entry.address,
+                        .skipped(reason: entry.skipReason.flatMap { $0.isEmpty ? nil : $0 } ?? "skipped"), in: run)
                 }
             }
             for level in run.dependencyLevels(entries.filter { $0.action == .create || $0.action == .update }) {
@@ -107,10 +114,13 @@ public struct Applier: Sendable {
                         for entry in part { record(entry.address, .failed(message: message), in: run) }
                         continue
                     }
-                    let outcomes = await processor.run(work, report: { item, outcome in record(item.change.address, outcome, in: run) }) { batch in
+                    let outcomes = await processor.run(
+                        work, report: { item, outcome in record(item.change.address, outcome, in: run) }
+                    ) { batch in
                         try await self.process(batch, phase: phase, run: run)
                     }
-                    for (item, outcome) in zip(work, outcomes) where outcome == .skipped(reason: BatchProcessor<WorkItem>.notStartedReason) {
+                    for (item, outcome) in zip(work, outcomes)
+                    where outcome == .skipped(reason: BatchProcessor<WorkItem>.notStartedReason) {
                         recordNotApplied(item.change.address, in: run)
                     }
                 }
@@ -154,7 +164,8 @@ public struct Applier: Sendable {
             run.setId(id, for: address)
             updates.append((index, ObjectFields(id: id, fields: send), record, true))
         }
-        let pendingCreates = batch.contains { $0.change.action == .create && $0.phase != .galleryImages }
+        let pendingCreates =
+            batch.contains { $0.change.action == .create && $0.phase != .galleryImages }
             ? try state.pendingCreates(for: addresses) : [:]
 
         if phase == .chapters {
@@ -176,7 +187,9 @@ public struct Applier: Sendable {
                     let galleryId = try run.resolveId(of: change)
                     let (ids, written) = try run.imagesToAdd(change)
                     if ids.isEmpty || run.alreadyWritten(link, stashId: galleryId, fields: written) {
-                        try state.recordWritten([WrittenObject(address: change.address, stashId: galleryId, fields: written)])
+                        try state.recordWritten([
+                            WrittenObject(address: change.address, stashId: galleryId, fields: written)
+                        ])
                         results[index] = .done(.unchanged)
                     } else {
                         galleryImages.append((index, GalleryImages(galleryId: galleryId, imageIds: ids), written))
@@ -202,8 +215,11 @@ public struct Applier: Sendable {
                 }
                 // A create.
                 guard change.address.kind != .scene && change.address.kind != .image else {
-                    results[index] = .failed(WriteFailure(.rejected,
-                        "Stash creates \(change.address.kind.rawValue)s by scanning files; scan the library and plan again"))
+                    results[index] = .failed(
+                        WriteFailure(
+                            .rejected,
+                            "Stash creates \(change.address.kind.rawValue)s by scanning files; scan the library and plan again"
+                        ))
                     continue
                 }
                 if let link {
@@ -243,8 +259,10 @@ public struct Applier: Sendable {
                 try state.abandonCreates(items.map(\.address))
                 throw failure
             }
-            var confirmed: [WrittenObject] = [], refused: [EntityAddress] = []
-            var lateCreates: [(index: Int, send: [String: FieldValue], record: [String: FieldValue], failure: WriteFailure)] = []
+            var confirmed: [WrittenObject] = []
+            var refused: [EntityAddress] = []
+            var lateCreates:
+                [(index: Int, send: [String: FieldValue], record: [String: FieldValue], failure: WriteFailure)] = []
             for ((index, send, record), answer) in zip(creates, answers) {
                 let address = batch[index].change.address
                 switch answer {
@@ -267,8 +285,9 @@ public struct Applier: Sendable {
             for late in lateCreates {
                 let address = batch[late.index].change.address
                 do {
-                    let found = try await writer.findExisting(address.kind, match: pendingCreates[address]?.match ?? [],
-                                                              fields: late.send)
+                    let found = try await writer.findExisting(
+                        address.kind, match: pendingCreates[address]?.match ?? [],
+                        fields: late.send)
                     switch found.count {
                     case 1: try adopt(late.index, id: found[0], send: late.send, record: late.record)
                     case 0:
@@ -308,7 +327,8 @@ public struct Applier: Sendable {
             for ((index, input, fields), answer) in zip(galleryImages, answers) {
                 switch answer {
                 case .success:
-                    written.append(WrittenObject(address: batch[index].change.address, stashId: input.galleryId, fields: fields))
+                    written.append(
+                        WrittenObject(address: batch[index].change.address, stashId: input.galleryId, fields: fields))
                     results[index] = .done(.updated(id: input.galleryId))
                 case .failure(let failure):
                     results[index] = itemResult(for: failure, run: run)
@@ -330,13 +350,17 @@ public struct Applier: Sendable {
 
     /// Several objects match a create that may have reached Stash: a person decides, nothing is guessed.
     static func severalMatch(_ address: EntityAddress, _ found: [String]) -> WriteFailure {
-        WriteFailure(.rejected, "an earlier create of \(address) may have succeeded, and several \(address.kind.rawValue)s "
-                     + "match it (ids \(found.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again")
+        WriteFailure(
+            .rejected,
+            "an earlier create of \(address) may have succeeded, and several \(address.kind.rawValue)s "
+                + "match it (ids \(found.joined(separator: ", "))); merge or delete the extra ones in Stash and run apply again"
+        )
     }
 
     /// Stash's uniqueness refusals (`tag with name '…' already exists`, `name '…' is used as alias for '…'`).
     static func isNameTaken(_ failure: WriteFailure) -> Bool {
-        failure.kind == .rejected && (failure.message.contains("already exists") || failure.message.contains("is used as alias for"))
+        failure.kind == .rejected
+            && (failure.message.contains("already exists") || failure.message.contains("is used as alias for"))
     }
 
     private func itemResult(for failure: WriteFailure, run: Run) -> ItemResult {

@@ -56,7 +56,7 @@ final class Run: @unchecked Sendable {
         var visiting: Set<EntityAddress> = []
         func depth(_ address: EntityAddress) -> Int {
             if let known = level[address] { return known }
-            guard visiting.insert(address).inserted else { return work.count }  // a cycle
+            guard visiting.insert(address).inserted else { return work.count } // a cycle
             let value = (dependencies[address] ?? []).map { depth($0) + 1 }.max() ?? 0
             visiting.remove(address)
             level[address] = value
@@ -102,7 +102,9 @@ final class Run: @unchecked Sendable {
     /// Takes `organized: true` out of a write, to be sent once the object's other fields, its images
     /// and its chapters are written: an interrupted run never leaves an object organized (and so
     /// protected from the tool by `respectOrganized`) before it is complete.
-    func withholdOrganized(_ address: EntityAddress, send: inout [String: FieldValue], record: inout [String: FieldValue]) {
+    func withholdOrganized(
+        _ address: EntityAddress, send: inout [String: FieldValue], record: inout [String: FieldValue]
+    ) {
         guard send["organized"] == .bool(true), [.gallery, .scene, .image].contains(address.kind) else { return }
         send["organized"] = nil
         record["organized"] = nil
@@ -128,16 +130,21 @@ final class Run: @unchecked Sendable {
     private func id(for address: EntityAddress) throws -> String {
         lock.lock(); defer { lock.unlock() }
         if let id = ids[address] { return id }
-        if let failure = failures[address] { throw WriteFailure(.rejected, "needs \(address), which failed: \(failure)") }
+        if let failure = failures[address] {
+            throw WriteFailure(.rejected, "needs \(address), which failed: \(failure)")
+        }
         if let reason = skipped[address] {
-            throw WriteFailure(.rejected, "needs \(address), which the plan skips (\(reason.isEmpty ? "skipped" : reason))")
+            throw WriteFailure(
+                .rejected, "needs \(address), which the plan skips (\(reason.isEmpty ? "skipped" : reason))")
         }
         throw WriteFailure(.rejected, "needs \(address), which neither Stash nor this plan holds")
     }
 
     private func resolve(_ ref: StashRef) throws -> StashRef {
         if let id = ref.id { return StashRef(id: id) }
-        guard let address = ref.address else { throw WriteFailure(.rejected, "a reference has neither an id nor an address") }
+        guard let address = ref.address else {
+            throw WriteFailure(.rejected, "a reference has neither an id nor an address")
+        }
         return StashRef(id: try id(for: address))
     }
 
@@ -153,10 +160,14 @@ final class Run: @unchecked Sendable {
     /// without the gallery images, which have their own phase; and the fields to record as written:
     /// for an `add` list, only the items fansly-stash put there (now and before), because items that
     /// people added are theirs and never count as drift.
-    func resolvedFields(_ change: PlannedChange, link: SyncLink?) throws -> (send: [String: FieldValue], record: [String: FieldValue]) {
-        var send: [String: FieldValue] = [:], record: [String: FieldValue] = [:]
+    func resolvedFields(_ change: PlannedChange, link: SyncLink?) throws -> (
+        send: [String: FieldValue], record: [String: FieldValue]
+    ) {
+        var send: [String: FieldValue] = [:]
+        var record: [String: FieldValue] = [:]
         let previous = link?.writtenFields
-        for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField) {
+        for field in change.fields where !(change.address.kind == .gallery && field.field == Applier.galleryImagesField)
+        {
             let after = try resolve(field.after)
             guard field.operation == .add else { send[field.field] = after; record[field.field] = after; continue }
             let before = try resolve(field.before)
@@ -171,16 +182,21 @@ final class Run: @unchecked Sendable {
     /// An image that neither Stash nor the plan holds (a file Stash has not scanned) cannot be added
     /// and is left out; one whose own change failed in this run fails the gallery's images.
     func imagesToAdd(_ change: PlannedChange) throws -> ([String], [String: FieldValue]) {
-        guard let field = change.fields.first(where: { $0.field == Applier.galleryImagesField }) else { return ([], [:]) }
+        guard let field = change.fields.first(where: { $0.field == Applier.galleryImagesField }) else {
+            return ([], [:])
+        }
         let before = Self.ids(in: try resolve(field.before))
         var after: [String] = []
         for ref in Self.refs(in: field.after) {
             if let id = ref.id { after.append(id); continue }
             guard let address = ref.address else { continue }
             lock.lock()
-            let id = ids[address], failure = failures[address]
+            let id = ids[address]
+            let failure = failures[address]
             lock.unlock()
-            if let id { after.append(id) } else if let failure {
+            if let id {
+                after.append(id)
+            } else if let failure {
                 throw WriteFailure(.rejected, "needs \(address), which failed: \(failure)")
             }
         }
@@ -202,7 +218,9 @@ final class Run: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var ids = Set<String>()
         for fields in fieldLists {
-            if case .ref(let gallery)? = fields["gallery_id"], let id = gallery.id, galleryImageCounts[id] == nil { ids.insert(id) }
+            if case .ref(let gallery)? = fields["gallery_id"], let id = gallery.id, galleryImageCounts[id] == nil {
+                ids.insert(id)
+            }
         }
         return ids.sorted()
     }
@@ -211,10 +229,12 @@ final class Run: @unchecked Sendable {
     /// when the gallery's image count is known; nil otherwise.
     func chapterOutOfRange(_ fields: [String: FieldValue]) -> String? {
         guard case .ref(let gallery)? = fields["gallery_id"], let galleryId = gallery.id,
-              case .int(let index)? = fields["image_index"] else { return nil }
+            case .int(let index)? = fields["image_index"]
+        else { return nil }
         lock.lock(); let count = galleryImageCounts[galleryId]; lock.unlock()
         guard let count, index > count else { return nil }
-        return "gallery #\(galleryId) holds \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(index); "
+        return
+            "gallery #\(galleryId) holds \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(index); "
             + "scan the missing files, then plan and apply again"
     }
 

@@ -52,7 +52,9 @@ public struct BatchOptions: Sendable, Hashable {
     public var retryDelay: Duration
 
     /// Defaults: batches of 100, 2 in flight, 4 attempts, 200 ms first retry delay.
-    public init(batchSize: Int = 100, parallelism: Int = 2, maxAttempts: Int = 4, retryDelay: Duration = .milliseconds(200)) {
+    public init(
+        batchSize: Int = 100, parallelism: Int = 2, maxAttempts: Int = 4, retryDelay: Duration = .milliseconds(200)
+    ) {
         self.batchSize = max(1, batchSize)
         self.parallelism = max(1, parallelism)
         self.maxAttempts = max(1, maxAttempts)
@@ -87,10 +89,12 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
     ///   - describeError: the message recorded for a failed item.
     ///   - isStopping: when it turns true, no further batch starts and nothing is retried
     ///     (batches in flight finish).
-    public init(options: BatchOptions = BatchOptions(),
-                isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
-                describeError: @escaping @Sendable (any Error) -> String = { BatchProcessor.message(for: $0) },
-                isStopping: @escaping @Sendable () -> Bool = { false }) {
+    public init(
+        options: BatchOptions = BatchOptions(),
+        isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        describeError: @escaping @Sendable (any Error) -> String = { BatchProcessor.message(for: $0) },
+        isStopping: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.options = options
         self.isRetryable = isRetryable
         self.describeError = describeError
@@ -100,7 +104,9 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
     /// Processes every item and returns their outcomes in the items' order.
     /// Stops starting new batches when the task is cancelled or `isStopping` says so; items never
     /// started are not reported and come back as `.skipped(reason: notStartedReason)`.
-    public func run(_ items: [Item], report: @escaping Report = { _, _ in }, work: @escaping Work) async -> [ItemOutcome] {
+    public func run(_ items: [Item], report: @escaping Report = { _, _ in }, work: @escaping Work) async
+        -> [ItemOutcome]
+    {
         var outcomes = [ItemOutcome?](repeating: nil, count: items.count)
         let batches = stride(from: 0, to: items.count, by: options.batchSize).map { start in
             Array(start..<min(start + options.batchSize, items.count))
@@ -138,15 +144,19 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
             do {
                 let results = try await work(pending.map(\.1))
                 for (position, entry) in pending.enumerated() {
-                    let result = position < results.count
+                    let result =
+                        position < results.count
                         ? results[position]
                         : .failed(BatchProcessorError.missingResult(expected: pending.count, got: results.count))
                     switch result {
                     case .done(let outcome): finish(entry, outcome)
                     case .failed(let error): finish(entry, .failed(message: describeError(error)))
                     case .retry(let error):
-                        if attempt < options.maxAttempts { retry.append(entry); lastError = error }
-                        else { finish(entry, .failed(message: describeError(error))) }
+                        if attempt < options.maxAttempts {
+                            retry.append(entry); lastError = error
+                        } else {
+                            finish(entry, .failed(message: describeError(error)))
+                        }
                     }
                 }
             } catch {
@@ -166,7 +176,9 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
             pending = retry
             if !pending.isEmpty {
                 if Task.isCancelled || isStopping() {
-                    for entry in pending { finish(entry, .failed(message: describeError(lastError ?? CancellationError()))) }
+                    for entry in pending {
+                        finish(entry, .failed(message: describeError(lastError ?? CancellationError())))
+                    }
                     break
                 }
                 let factor = 1 << min(attempt - 1, 10)

@@ -38,10 +38,12 @@ extension DesiredState {
             let plural = kind.customFieldsType?.plural ?? kind.rawValue + "s"
             return "\(plural) (\(leftOut[kind]!.sorted().joined(separator: ", ")))"
         }
-        let message = "this Stash has no custom fields on \(kinds.joined(separator: ", ")); the rules' custom_fields for them "
+        let message =
+            "this Stash has no custom fields on \(kinds.joined(separator: ", ")); the rules' custom_fields for them "
             + "are left out (Stash v0.31 has custom fields on scenes, images, galleries, studios and tags)"
-        return PlanNotice(kind: PlanNotice.customFieldsLeftOutKind, message: message,
-                          counts: Dictionary(uniqueKeysWithValues: leftOut.map { ($0.key.rawValue, $0.value.count) }))
+        return PlanNotice(
+            kind: PlanNotice.customFieldsLeftOutKind, message: message,
+            counts: Dictionary(uniqueKeysWithValues: leftOut.map { ($0.key.rawValue, $0.value.count) }))
     }
 }
 

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 import MappingRules
 import StashClient
 
@@ -26,14 +26,16 @@ struct DownloadRootDetector: Sendable {
     var nameLimit: Int
 
     init(client: StashClient, catalog: MediaCatalog? = nil, sampleSize: Int = 500, nameLimit: Int = 20) {
-        self.client = client; self.catalog = catalog; self.sampleSize = max(1, sampleSize); self.nameLimit = max(1, nameLimit)
+        self.client = client; self.catalog = catalog; self.sampleSize = max(1, sampleSize);
+        self.nameLimit = max(1, nameLimit)
     }
 
     /// True when Stash holds any scene or image under one of `folders` (count-only finds).
     func holdsFiles(under folders: [String]) async throws -> Bool {
         for folder in folders {
             for kind in [StashClient.MediaKind.scenes, .images] {
-                let page = try await client.findSummaries(kind, filter: MediaFilter(path: .includesPhrase(folder + "/")), page: 1, perPage: 0)
+                let page = try await client.findSummaries(
+                    kind, filter: MediaFilter(path: .includesPhrase(folder + "/")), page: 1, perPage: 0)
                 if page.count > 0 { return true }
             }
         }
@@ -45,7 +47,9 @@ struct DownloadRootDetector: Sendable {
         let names = Array(layout.allNames.prefix(nameLimit))
         guard !names.isEmpty else { return [] }
         // Files outside every library are leftovers of a library removed without a clean.
-        let libraries = ((try? await client.libraryPaths()) ?? []).map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
+        let libraries = ((try? await client.libraryPaths()) ?? []).map {
+            $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0
+        }
         var within: MediaFilter?
         for library in libraries.reversed() {
             var filter = MediaFilter(path: .includesPhrase(library + "/"))
@@ -60,7 +64,8 @@ struct DownloadRootDetector: Sendable {
                 let page = try await client.findSummaries(kind, filter: filter, page: 1, perPage: sampleSize)
                 for path in page.items.lazy.flatMap(\.paths) {
                     guard let root = Self.root(of: path, folderName: name, libraries: libraries),
-                          let token = MediaFileName.token(inPath: path) else { continue }
+                        let token = MediaFileName.token(inPath: path)
+                    else { continue }
                     idsByRoot[root, default: []].insert(token.mediaId)
                 }
             }

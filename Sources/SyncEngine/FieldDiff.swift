@@ -44,7 +44,8 @@ enum PlanValueComparison {
         if a.isEmpty != b.isEmpty { return false }
         if a == b { return true }
         if caseInsensitiveLists.contains(field) {
-            return Set(a.map { $0.trimmedForComparison.lowercased() }) == Set(b.map { $0.trimmedForComparison.lowercased() })
+            return Set(a.map { $0.trimmedForComparison.lowercased() })
+                == Set(b.map { $0.trimmedForComparison.lowercased() })
         }
         return Set(a.map(\.trimmedForComparison)) == Set(b.map(\.trimmedForComparison))
     }
@@ -74,7 +75,8 @@ struct CalendarDate: Hashable {
         let datePart = text.trimmedForComparison.prefix { $0 != "T" && $0 != " " }
         let parts = datePart.split(separator: "-")
         guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         self.year = year; self.month = month; self.day = day
     }
 }
@@ -84,7 +86,13 @@ enum RefKey: Hashable {
     case id(String), address(EntityAddress), label(String)
 
     init(_ ref: StashRef) {
-        if let id = ref.id { self = .id(id) } else if let address = ref.address { self = .address(address) } else { self = .label(ref.label ?? "") }
+        if let id = ref.id {
+            self = .id(id)
+        } else if let address = ref.address {
+            self = .address(address)
+        } else {
+            self = .label(ref.label ?? "")
+        }
     }
 }
 
@@ -115,14 +123,17 @@ public enum FieldDiff {
     /// - `ignore`: never touched.
     /// A field whose Stash value changed since fansly-stash wrote it (`written`) is drift: reported,
     /// and left alone unless the strategy is `overwrite`.
-    public static func decide(field: String, desired: FieldValue, current: FieldValue, strategy: FieldStrategy,
-                              written: FieldValue?) -> FieldDecision {
+    public static func decide(
+        field: String, desired: FieldValue, current: FieldValue, strategy: FieldStrategy,
+        written: FieldValue?
+    ) -> FieldDecision {
         if strategy == .ignore { return FieldDecision() }
         var decision = FieldDecision()
         let isList = isListValue(desired) || isListValue(current)
         if let written, isDrifted(field: field, written: written, current: current, isList: isList) {
-            decision.drift = FieldDrift(field: field, written: PlanValueText.render(written),
-                                        current: PlanValueText.render(current))
+            decision.drift = FieldDrift(
+                field: field, written: PlanValueText.render(written),
+                current: PlanValueText.render(current))
             if strategy != .overwrite { return decision }
         }
         if field == "image" {
@@ -171,7 +182,9 @@ public enum FieldDiff {
         case .strings(let items) where present.isEmpty:
             return items.isEmpty ? nil : desired
         case .strings(let items):
-            let missing = items.filter { !present.contains(PlanValueComparison.listKeys(.strings([$0]), field: field)[0]) }
+            let missing = items.filter {
+                !present.contains(PlanValueComparison.listKeys(.strings([$0]), field: field)[0])
+            }
             guard !missing.isEmpty else { return nil }
             return .strings(currentStrings(current) + missing)
         case .refs(let refs):
@@ -295,7 +308,9 @@ public enum PlanValueText {
     }
 
     static func appendQuoted(_ text: String, to out: inout String) {
-        if text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
+        if text.utf8.contains(where: {
+            $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+        }) {
             out += quote(text)
         } else {
             out += "\""; out += text; out += "\""
@@ -304,7 +319,11 @@ public enum PlanValueText {
 
     static func quote(_ text: String) -> String {
         // Plans render hundreds of thousands of values: escape only when needed, in one pass.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+            })
+        else {
             return "\"" + text + "\""
         }
         var escaped = "\""

@@ -49,7 +49,8 @@ struct InputDecoder: Decoder {
     }
 
     func mismatch(_ expected: Any.Type) -> DecodingError {
-        DecodingError.typeMismatch(expected, .init(codingPath: codingPath, debugDescription: "expected \(expected), got \(value)"))
+        DecodingError.typeMismatch(
+            expected, .init(codingPath: codingPath, debugDescription: "expected \(expected), got \(value)"))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -118,7 +119,8 @@ struct InputDecoder: Decoder {
 
         private func decoder(_ key: Key) throws -> InputDecoder {
             guard let value = object[name(key)] else {
-                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
+                throw DecodingError.keyNotFound(
+                    key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
             }
             return InputDecoder(value: value, codingPath: codingPath + [key], lookups: nil)
         }
@@ -126,25 +128,59 @@ struct InputDecoder: Decoder {
         func contains(_ key: Key) -> Bool { object[name(key)] != nil }
         func decodeNil(forKey key: Key) throws -> Bool { (object[name(key)] ?? .null) == .null }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try T(from: decoder(key)) }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder(key).singleValueContainer().decode(type) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder(key).singleValueContainer().decode(type) }
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+            try decoder(key).singleValueContainer().decode(type)
+        }
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+            -> KeyedDecodingContainer<NestedKey>
+        {
             try decoder(key).container(keyedBy: type)
         }
-        func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer { try decoder(key).unkeyedContainer() }
-        func superDecoder() throws -> Decoder { InputDecoder(value: .object(object), codingPath: codingPath, lookups: nil) }
+        func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
+            try decoder(key).unkeyedContainer()
+        }
+        func superDecoder() throws -> Decoder {
+            InputDecoder(value: .object(object), codingPath: codingPath, lookups: nil)
+        }
         func superDecoder(forKey key: Key) throws -> Decoder { try decoder(key) }
     }
 
@@ -168,10 +204,12 @@ struct InputDecoder: Decoder {
 
         private mutating func next() throws -> InputDecoder {
             guard !isAtEnd else {
-                throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "the list has no more items"))
+                throw DecodingError.valueNotFound(
+                    Any.self, .init(codingPath: codingPath, debugDescription: "the list has no more items"))
             }
             defer { currentIndex += 1 }
-            return InputDecoder(value: items[currentIndex], codingPath: codingPath + [Index(currentIndex)], lookups: nil)
+            return InputDecoder(
+                value: items[currentIndex], codingPath: codingPath + [Index(currentIndex)], lookups: nil)
         }
 
         mutating func decodeNil() throws -> Bool {
@@ -194,7 +232,9 @@ struct InputDecoder: Decoder {
         mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next().singleValueContainer().decode(type) }
         mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next().singleValueContainer().decode(type) }
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().singleValueContainer().decode(type) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+            -> KeyedDecodingContainer<NestedKey>
+        {
             try next().container(keyedBy: type)
         }
         mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try next().unkeyedContainer() }

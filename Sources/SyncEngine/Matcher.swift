@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 public import MappingRules
 
 /// How a desired entity relates to what Stash holds.
@@ -23,7 +23,8 @@ public struct Matcher: Sendable {
     /// Why every scene and image of an offline plan is unmatched.
     public static let offlineReason = "no Stash to look in (offline plan)"
     /// Why a media item whose only files are `.None` previews is unmatched.
-    public static let nonePreviewReason = "preview file ends in .None, which Stash does not scan (rename it to its real extension)"
+    public static let nonePreviewReason =
+        "preview file ends in .None, which Stash does not scan (rename it to its real extension)"
     /// Why a media item Stash holds at another path than the creator folders is unmatched (the
     /// paths are in `UnmatchedMedia.stashPaths`): one wording, so that the report counts them.
     public static let outsideFoldersReason = "Stash holds the file outside the creator folders"
@@ -60,7 +61,9 @@ public struct Matcher: Sendable {
         case .name(let name, let disambiguation):
             let byName = filter(snapshot.ids(named: name, kind: kind), kind: kind, disambiguation: disambiguation)
             if !byName.isEmpty { return (byName, "name") }
-            return (filter(snapshot.ids(aliased: name, kind: kind), kind: kind, disambiguation: disambiguation), "alias")
+            return (
+                filter(snapshot.ids(aliased: name, kind: kind), kind: kind, disambiguation: disambiguation), "alias"
+            )
         case .url(let url):
             return (unique(snapshot.ids(url: url, kind: kind)), "url")
         case .code(let code):
@@ -77,7 +80,9 @@ public struct Matcher: Sendable {
     private func filter(_ ids: [String], kind: EntityKind, disambiguation: String?) -> [String] {
         let ids = unique(ids)
         guard kind == .performer else { return ids }
-        func disambiguationOf(_ id: String) -> String { snapshot.object(kind, id: id)?.string("disambiguation")?.lowercased() ?? "" }
+        func disambiguationOf(_ id: String) -> String {
+            snapshot.object(kind, id: id)?.string("disambiguation")?.lowercased() ?? ""
+        }
         if let wanted = disambiguation?.trimmingCharacters(in: .whitespaces).lowercased(), !wanted.isEmpty {
             return ids.filter { disambiguationOf($0) == wanted }
         }
@@ -112,9 +117,10 @@ public struct Matcher: Sendable {
 
     private func unmatched(_ entity: DesiredEntity) -> MatchResult {
         guard let file = entity.files.first else {
-            let mediaId = entity.match.lazy.compactMap { key -> FanslyID? in
-                if case .fileMediaId(let id) = key { return id } else { return nil }
-            }.first ?? 0
+            let mediaId =
+                entity.match.lazy.compactMap { key -> FanslyID? in
+                    if case .fileMediaId(let id) = key { return id } else { return nil }
+                }.first ?? 0
             return .unmatchedMedia(fileMediaId: mediaId, reason: Self.notDownloadedReason, lookedFor: [])
         }
         // The downloader puts files in subfolders (Timeline/Pictures…) that users rename, so the
@@ -136,7 +142,8 @@ public struct Matcher: Sendable {
         }
         for file in entity.files {
             if let paths = snapshot.filesOutsideFolders[file.fileMediaId], !paths.isEmpty {
-                return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.outsideFoldersReason, lookedFor: lookedFor)
+                return .unmatchedMedia(
+                    fileMediaId: file.fileMediaId, reason: Self.outsideFoldersReason, lookedFor: lookedFor)
             }
         }
         if entity.files.allSatisfy({ $0.isPreview && ($0.basename?.hasSuffix(".None") ?? false) }) {

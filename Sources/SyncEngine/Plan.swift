@@ -1,5 +1,5 @@
-public import Foundation
 public import FanslyMetadata
+public import Foundation
 public import MappingRules
 
 // A plan is data: `apply` executes exactly what `plan` wrote here, after checking it is not stale.
@@ -20,8 +20,10 @@ public struct Plan: Sendable, Hashable {
     /// media); written only when there is any.
     public var notices: [PlanNotice]
 
-    public init(createdAt: Date, tool: String, inputs: PlanInputs,
-                changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [PlanNotice] = []) {
+    public init(
+        createdAt: Date, tool: String, inputs: PlanInputs,
+        changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [PlanNotice] = []
+    ) {
         self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
         self.changes = changes; self.unmatched = unmatched; self.summary = summary; self.notices = notices
     }
@@ -57,16 +59,19 @@ public struct PlanNotice: Sendable, Hashable, Codable {
             what += " and \(number(linkage.messagesWithoutAttachments)) of \(number(linkage.messages)) messages"
         }
         let media = linkage.unlinkedDownloadedMedia
-        let message = "\(what) cannot be linked to their media: fansly-scraper 0.13 and later no longer records which "
+        let message =
+            "\(what) cannot be linked to their media: fansly-scraper 0.13 and later no longer records which "
             + "media a post or message shows (its attachments table stays empty), and fansly-stash does not guess it from dates. "
             + "The \(number(media)) downloaded media no post reaches are still matched by their files, attributed to their "
             + "creator, dated from their upload to Fansly and mapped by the media rules; they get no post title, caption or "
             + "hashtag tags, and no post galleries are made for them. Posts that are linked (written by older versions) are mapped as usual."
-        return PlanNotice(kind: "unlinked_posts", message: message, counts: [
-            "posts": linkage.posts, "posts_without_media_links": linkage.postsWithoutAttachments,
-            "messages": linkage.messages, "messages_without_media_links": linkage.messagesWithoutAttachments,
-            "unlinked_downloaded_media": media,
-        ])
+        return PlanNotice(
+            kind: "unlinked_posts", message: message,
+            counts: [
+                "posts": linkage.posts, "posts_without_media_links": linkage.postsWithoutAttachments,
+                "messages": linkage.messages, "messages_without_media_links": linkage.messagesWithoutAttachments,
+                "unlinked_downloaded_media": media,
+            ])
     }
 }
 
@@ -83,8 +88,10 @@ public struct PlanInputs: Sendable, Hashable, Codable {
     /// `--target` selections; empty = all.
     public var targets: [String]
 
-    public init(rulesHash: String, rulesFiles: [String], database: DatabaseIdentity, stashURL: String?,
-                creators: [String] = [], targets: [String] = []) {
+    public init(
+        rulesHash: String, rulesFiles: [String], database: DatabaseIdentity, stashURL: String?,
+        creators: [String] = [], targets: [String] = []
+    ) {
         self.rulesHash = rulesHash; self.rulesFiles = rulesFiles; self.database = database
         self.stashURL = stashURL; self.creators = creators; self.targets = targets
     }
@@ -177,9 +184,11 @@ public struct PlannedChange: Sendable, Hashable {
     public var creator: String?
     public var source: String
 
-    public init(address: EntityAddress, action: ChangeAction, reason: SkipReason? = nil, detail: String? = nil,
-                stashId: String? = nil, fields: [FieldChange] = [], drift: [FieldDrift] = [], match: [MatchKey] = [],
-                creator: String? = nil, source: String = "") {
+    public init(
+        address: EntityAddress, action: ChangeAction, reason: SkipReason? = nil, detail: String? = nil,
+        stashId: String? = nil, fields: [FieldChange] = [], drift: [FieldDrift] = [], match: [MatchKey] = [],
+        creator: String? = nil, source: String = ""
+    ) {
         self.address = address; self.action = action; self.reason = reason; self.detail = detail
         self.stashId = stashId; self.fields = fields; self.drift = drift; self.match = match
         self.creator = creator; self.source = source
@@ -198,8 +207,10 @@ public struct UnmatchedMedia: Sendable, Hashable {
     public var reason: String
     /// Where Stash holds the file instead, when it does (outside the creator folders).
     public var stashPaths: [String]?
-    public init(address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String,
-                stashPaths: [String]? = nil) {
+    public init(
+        address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String,
+        stashPaths: [String]? = nil
+    ) {
         self.address = address; self.creator = creator; self.fileMediaId = fileMediaId
         self.lookedFor = lookedFor; self.reason = reason; self.stashPaths = stashPaths
     }
@@ -213,7 +224,8 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var skipped: Int
     public var unmatched: Int
     public init(add: Int = 0, change: Int = 0, unchanged: Int = 0, skipped: Int = 0, unmatched: Int = 0) {
-        self.add = add; self.change = change; self.unchanged = unchanged; self.skipped = skipped; self.unmatched = unmatched
+        self.add = add; self.change = change; self.unchanged = unchanged; self.skipped = skipped;
+        self.unmatched = unmatched
     }
     /// True when apply would change anything.
     public var hasChanges: Bool { add > 0 || change > 0 }

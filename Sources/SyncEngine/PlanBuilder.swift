@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 import MappingRules
 
 /// One run of `Planner.plan`: the selected entities by position, so that matching, reference
@@ -9,7 +9,8 @@ final class PlanBuilder {
     /// Where a scene or image stands once matched: chapters need to know how many images their
     /// gallery will hold, as Stash refuses a chapter that starts beyond them.
     enum MediaState: UInt8 {
-        case notMedia, inStash, unmatchedOffline, unmatchedNonePreview, unmatchedElsewhere, unmatchedNotDownloaded, unmatchedOther
+        case notMedia, inStash, unmatchedOffline, unmatchedNonePreview, unmatchedElsewhere, unmatchedNotDownloaded,
+            unmatchedOther
 
         /// Listed among the unmatched media.
         var isUnmatched: Bool { self != .notMedia && self != .inStash }
@@ -50,7 +51,8 @@ final class PlanBuilder {
         self.planner = planner
         self.entities = entities
         // One hash per address (the first entity wins should an address repeat).
-        position = Dictionary(entities.indices.lazy.map { (entities[$0].address, $0) }, uniquingKeysWith: { first, _ in first })
+        position = Dictionary(
+            entities.indices.lazy.map { (entities[$0].address, $0) }, uniquingKeysWith: { first, _ in first })
         resolutions = Array(repeating: nil, count: entities.count)
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }
@@ -98,7 +100,8 @@ final class PlanBuilder {
         // Images and scenes are matched first: a gallery is only created when Stash holds one of its
         // images, or one of the scenes it groups.
         mediaResults = [MatchResult?](repeating: nil, count: count)
-        for index in 0..<count where at(index).pointee.address.kind == .image || at(index).pointee.address.kind == .scene {
+        for index in 0..<count
+        where at(index).pointee.address.kind == .image || at(index).pointee.address.kind == .scene {
             mediaResults[index] = matcher.match(at(index).pointee, galleryId: nil)
         }
         // Matching, in phase order so that chapters find their gallery.
@@ -142,14 +145,19 @@ final class PlanBuilder {
             case .skip: summary.skipped += 1
             }
         }
-        return Plan(createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+        return Plan(
+            createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
     }
 
     private func match(_ index: Int, _ entity: UnsafePointer<DesiredEntity>, _ matcher: Matcher) {
         let kind = entity.pointee.address.kind
         var galleryId: String?
-        if kind == .chapter, case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.pointee.fields), let gallery = galleryRef.address,
-           case .existing(let id)? = resolution(of: gallery) { galleryId = id }
+        if kind == .chapter, case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.pointee.fields),
+            let gallery = galleryRef.address,
+            case .existing(let id)? = resolution(of: gallery)
+        {
+            galleryId = id
+        }
         var result = mediaResults[index] ?? matcher.match(entity.pointee, galleryId: galleryId)
         if case .matched(let id, _) = result {
             let claim = Claim(kind: kind, id: id)
@@ -174,20 +182,30 @@ final class PlanBuilder {
                 pending.append(index)
             } else {
                 resolutions[index] = .unavailable
-                skipped.append((index, skip(entity.pointee, .notCreated, "no matching Stash \(kind.rawValue); the rules do not create it")))
+                skipped.append(
+                    (
+                        index,
+                        skip(
+                            entity.pointee, .notCreated,
+                            "no matching Stash \(kind.rawValue); the rules do not create it")
+                    ))
             }
         case .ambiguous(let ids, let via):
             resolutions[index] = .unavailable
             let list = ids.map { "#\($0)" }.joined(separator: ", ")
-            let detail = via.hasPrefix("same object") ? "Stash \(kind.rawValue) \(list) is the \(via)"
-                                                      : "matches Stash \(kind.rawValue)s \(list) by \(via)"
+            let detail =
+                via.hasPrefix("same object")
+                ? "Stash \(kind.rawValue) \(list) is the \(via)"
+                : "matches Stash \(kind.rawValue)s \(list) by \(via)"
             skipped.append((index, skip(entity.pointee, .ambiguous, detail)))
         case .unmatchedMedia(let fileMediaId, let reason, let lookedFor):
             resolutions[index] = .unavailable
             mediaStates[index] = Self.state(unmatchedBecause: reason)
             let elsewhere = reason == Matcher.outsideFoldersReason ? snapshot.filesOutsideFolders[fileMediaId] : nil
-            unmatched.append(UnmatchedMedia(address: entity.pointee.address, creator: entity.pointee.creator, fileMediaId: fileMediaId,
-                                            lookedFor: lookedFor, reason: reason, stashPaths: elsewhere))
+            unmatched.append(
+                UnmatchedMedia(
+                    address: entity.pointee.address, creator: entity.pointee.creator, fileMediaId: fileMediaId,
+                    lookedFor: lookedFor, reason: reason, stashPaths: elsewhere))
         }
     }
 
@@ -210,7 +228,8 @@ final class PlanBuilder {
         var states = Set<MediaState>()
         if let images = Self.value(of: "image_ids", in: gallery.fields) {
             for address in images.referencedAddresses {
-                guard let image = position[address], case .unmatchedMedia(_, let reason, _)? = mediaResults[image] else { continue }
+                guard let image = position[address], case .unmatchedMedia(_, let reason, _)? = mediaResults[image]
+                else { continue }
                 states.insert(Self.state(unmatchedBecause: reason))
             }
         }
@@ -218,10 +237,12 @@ final class PlanBuilder {
             return "its only images are .None previews, which Stash does not scan"
         }
         if !states.isEmpty && states.isSubset(of: [.unmatchedNonePreview, .unmatchedNotDownloaded]) {
-            return "none of its images can be in Stash: they were never downloaded, or are .None previews Stash does not scan"
+            return
+                "none of its images can be in Stash: they were never downloaded, or are .None previews Stash does not scan"
         }
         if states.contains(.unmatchedElsewhere) {
-            return "Stash holds its images outside the creator folders; set the download folder (settings.downloadRoot, pathMap or --path-map), then plan again"
+            return
+                "Stash holds its images outside the creator folders; set the download folder (settings.downloadRoot, pathMap or --path-map), then plan again"
         }
         let what = Self.value(of: "image_ids", in: gallery.fields) == nil ? "scenes" : "images"
         return "none of its \(what) is in Stash yet; scan them, then plan again"
@@ -237,14 +258,19 @@ final class PlanBuilder {
             guard snapshot.object(address.kind, id: link.stashId) != nil else { continue }
             // Another address may now stand for the same object (a tag the alias table renamed).
             if claimed == nil {
-                claimed = Set(resolutions.indices.compactMap { index in
-                    if case .existing(let id)? = resolutions[index] { return Claim(kind: entities[index].address.kind, id: id) }
-                    return nil
-                })
+                claimed = Set(
+                    resolutions.indices.compactMap { index in
+                        if case .existing(let id)? = resolutions[index] {
+                            return Claim(kind: entities[index].address.kind, id: id)
+                        }
+                        return nil
+                    })
             }
             if claimed!.contains(Claim(kind: address.kind, id: link.stashId)) { continue }
-            result.append(PlannedChange(address: address, action: .skip, reason: .notProduced,
-                                        detail: "no longer produced by the rules; left in Stash", stashId: link.stashId))
+            result.append(
+                PlannedChange(
+                    address: address, action: .skip, reason: .notProduced,
+                    detail: "no longer produced by the rules; left in Stash", stashId: link.stashId))
         }
         return result
     }
@@ -263,8 +289,12 @@ final class PlanBuilder {
         if sceneMembers == nil {
             var byGallery: [Int: [Int]] = [:]
             for scene in items.indices where at(scene).pointee.address.kind == .scene {
-                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(scene).pointee.fields) else { continue }
-                for case let address? in galleries.lazy.map(\.address) { if let gallery = position[address] { byGallery[gallery, default: []].append(scene) } }
+                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(scene).pointee.fields) else {
+                    continue
+                }
+                for case let address? in galleries.lazy.map(\.address) {
+                    if let gallery = position[address] { byGallery[gallery, default: []].append(scene) }
+                }
             }
             sceneMembers = byGallery
         }
@@ -304,9 +334,12 @@ final class PlanBuilder {
 
     // MARK: Changes
 
-    private func skip(_ entity: DesiredEntity, _ reason: SkipReason, _ detail: String?, stashId: String? = nil) -> PlannedChange {
-        PlannedChange(address: entity.address, action: .skip, reason: reason, detail: detail, stashId: stashId,
-                      match: entity.match, creator: entity.creator, source: entity.source)
+    private func skip(_ entity: DesiredEntity, _ reason: SkipReason, _ detail: String?, stashId: String? = nil)
+        -> PlannedChange
+    {
+        PlannedChange(
+            address: entity.address, action: .skip, reason: reason, detail: detail, stashId: stashId,
+            match: entity.match, creator: entity.creator, source: entity.source)
     }
 
     private func change(_ index: Int, _ entity: UnsafePointer<DesiredEntity>) -> PlannedChange {
@@ -318,7 +351,11 @@ final class PlanBuilder {
             case .value(let value, var dropped):
                 // Media without a file in Stash are listed as unmatched already.
                 dropped.removeAll { position[$0].map { mediaStates[$0].isUnmatched } ?? false }
-                if !dropped.isEmpty { notes.append("\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)") }
+                if !dropped.isEmpty {
+                    notes.append(
+                        "\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)"
+                    )
+                }
                 values.append((field, value))
             case .unresolved(let target):
                 if entity.pointee.address.kind == .chapter && field.name == "gallery_id" {
@@ -338,11 +375,14 @@ final class PlanBuilder {
             if entity.pointee.address.kind == .chapter, let reason = chapterOutOfRange(entity.pointee, fields) {
                 return skip(entity.pointee, .notCreated, reason)
             }
-            return PlannedChange(address: entity.pointee.address, action: .create, detail: detail, fields: fields,
-                                 match: entity.pointee.match, creator: entity.pointee.creator, source: entity.pointee.source)
+            return PlannedChange(
+                address: entity.pointee.address, action: .create, detail: detail, fields: fields,
+                match: entity.pointee.match, creator: entity.pointee.creator, source: entity.pointee.source)
         }
         guard let object = snapshot.object(entity.pointee.address.kind, id: id) else {
-            return skip(entity.pointee, .unresolved, "Stash \(entity.pointee.address.kind.rawValue) #\(id) vanished", stashId: id)
+            return skip(
+                entity.pointee, .unresolved, "Stash \(entity.pointee.address.kind.rawValue) #\(id) vanished",
+                stashId: id)
         }
         let link = planner.links[entity.pointee.address].flatMap { $0.stashId == id ? $0 : nil }
         // `organized` that apply itself wrote (the default rules create galleries organized) does not
@@ -366,8 +406,9 @@ final class PlanBuilder {
             // Stash's finds do not say whether an object has an image, so an unknown image counts as
             // present: merge never replaces a picture someone chose.
             let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
-            let decision = FieldDiff.decide(field: field.name, desired: value, current: current,
-                                            strategy: field.strategy, written: link?.writtenFields[field.name])
+            let decision = FieldDiff.decide(
+                field: field.name, desired: value, current: current,
+                strategy: field.strategy, written: link?.writtenFields[field.name])
             if let change = decision.change { fieldChanges.append(change) }
             if let fieldDrift = decision.drift { drift.append(fieldDrift) }
         }
@@ -377,18 +418,24 @@ final class PlanBuilder {
             // organized last): it is a noop. One that differs was organized by a person: left alone.
             return skip(entity.pointee, .organized, "organized in Stash", stashId: id)
         }
-        if entity.pointee.address.kind == .tag, let nameField = entity.pointee[field: "name"], nameField.strategy != .ignore,
-           case .string(let name) = nameField.value,
-           let note = TagNaming.adjust(&fieldChanges, desired: name, object: object, writtenNames: writtenNames(ofTag: id)) {
+        if entity.pointee.address.kind == .tag, let nameField = entity.pointee[field: "name"],
+            nameField.strategy != .ignore,
+            case .string(let name) = nameField.value,
+            let note = TagNaming.adjust(
+                &fieldChanges, desired: name, object: object, writtenNames: writtenNames(ofTag: id))
+        {
             notes.append(note)
             detail = notes.joined(separator: "; ")
         }
-        if entity.pointee.address.kind == .chapter, !fieldChanges.isEmpty, let reason = chapterOutOfRange(entity.pointee, fieldChanges) {
+        if entity.pointee.address.kind == .chapter, !fieldChanges.isEmpty,
+            let reason = chapterOutOfRange(entity.pointee, fieldChanges)
+        {
             return skip(entity.pointee, .unresolved, reason, stashId: id)
         }
-        return PlannedChange(address: entity.pointee.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
-                             stashId: id, fields: Self.exact(fieldChanges), drift: drift, match: entity.pointee.match,
-                             creator: entity.pointee.creator, source: entity.pointee.source)
+        return PlannedChange(
+            address: entity.pointee.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
+            stashId: id, fields: Self.exact(fieldChanges), drift: drift, match: entity.pointee.match,
+            creator: entity.pointee.creator, source: entity.pointee.source)
     }
 
     /// The names fansly-stash recorded writing to the Stash tag `id`, under any address (a tag the
@@ -442,7 +489,8 @@ final class PlanBuilder {
         }
         func hash(into hasher: inout Hasher) {
             hasher.combine(count)
-            hasher.combine(positions.0); hasher.combine(positions.1); hasher.combine(positions.2); hasher.combine(positions.3)
+            hasher.combine(positions.0); hasher.combine(positions.1); hasher.combine(positions.2);
+            hasher.combine(positions.3)
         }
     }
 
@@ -469,10 +517,13 @@ final class PlanBuilder {
             // Short lists recur (a creator's performer, a post's tags, an image's gallery): the
             // resolved list is built once and shared by every change that carries it.
             var key = ListKey(count: desired.count)
-            var cacheable = desired.count <= 4 && desired.allSatisfy { $0.address.map { Self.isShared($0.kind) } ?? false }
+            var cacheable =
+                desired.count <= 4 && desired.allSatisfy { $0.address.map { Self.isShared($0.kind) } ?? false }
             if cacheable {
                 for (slot, address) in desired.lazy.compactMap(\.address).enumerated() {
-                    guard let index = position[address], let small = Int32(exactly: index) else { cacheable = false; break }
+                    guard let index = position[address], let small = Int32(exactly: index) else {
+                        cacheable = false; break
+                    }
                     switch slot {
                     case 0: key.positions.0 = small
                     case 1: key.positions.1 = small
@@ -501,15 +552,17 @@ final class PlanBuilder {
     /// `image_index` lies beyond its gallery's images); nil when it can.
     private func chapterOutOfRange(_ entity: DesiredEntity, _ fields: [FieldChange]) -> String? {
         guard fields.contains(where: { $0.field == "gallery_id" }),
-              case .int(let imageIndex)? = fields.first(where: { $0.field == "image_index" })?.after,
-              case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.fields),
-              let galleryAddress = galleryRef.address, let gallery = position[galleryAddress] else { return nil }
+            case .int(let imageIndex)? = fields.first(where: { $0.field == "image_index" })?.after,
+            case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.fields),
+            let galleryAddress = galleryRef.address, let gallery = position[galleryAddress]
+        else { return nil }
         let (count, onlyNonePreviews) = expectedImageCount(gallery: gallery)
         guard imageIndex > count else { return nil }
         if count == 0 && onlyNonePreviews {
             return "its gallery has no images in Stash: its only files are unscanned .None previews"
         }
-        return "its gallery would hold \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(imageIndex); "
+        return
+            "its gallery would hold \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(imageIndex); "
             + "scan the missing files, then plan again"
     }
 
@@ -519,7 +572,9 @@ final class PlanBuilder {
     private func expectedImageCount(gallery: Int) -> (count: Int, onlyNonePreviews: Bool) {
         if let known = imageCounts[gallery] { return known }
         var ids = Set<String>()
-        if case .existing(let id)? = resolutions[gallery], case .refs(let refs)? = snapshot.object(.gallery, id: id)?.fields["image_ids"] {
+        if case .existing(let id)? = resolutions[gallery],
+            case .refs(let refs)? = snapshot.object(.gallery, id: id)?.fields["image_ids"]
+        {
             for ref in refs { if let id = ref.id { ids.insert(id) } }
         }
         var images: [Int] = []
@@ -550,8 +605,12 @@ final class PlanBuilder {
         if galleryMembers == nil {
             var members: [Int: [Int]] = [:]
             for index in items.indices where at(index).pointee.address.kind == .image {
-                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(index).pointee.fields) else { continue }
-                for case let address? in galleries.lazy.map(\.address) { if let owner = position[address] { members[owner, default: []].append(index) } }
+                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(index).pointee.fields) else {
+                    continue
+                }
+                for case let address? in galleries.lazy.map(\.address) {
+                    if let owner = position[address] { members[owner, default: []].append(index) }
+                }
             }
             galleryMembers = members
         }

@@ -16,7 +16,9 @@ public struct PlanRenderer: Sendable {
     /// (nil lists every one). The saved plan and `--json` always hold every change.
     public var changesPerKind: Int?
 
-    public init(colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil) {
+    public init(
+        colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil
+    ) {
         self.colors = colors; self.unmatchedPerCreator = unmatchedPerCreator; self.listUnchanged = listUnchanged
         self.changesPerKind = changesPerKind
     }
@@ -76,20 +78,27 @@ public struct PlanRenderer: Sendable {
     /// to megabytes: it is never held whole). The last chunk ends with the closing line.
     public func render(_ plan: Plan, chunkSize: Int = 1 << 16, to write: (String) -> Void) {
         var out = ""
-        out.reserveCapacity(chunkSize == Int.max ? plan.changes.count * 120 + plan.unmatched.count * 80 + 512 : chunkSize + 4096)
+        out.reserveCapacity(
+            chunkSize == Int.max ? plan.changes.count * 120 + plan.unmatched.count * 80 + 512 : chunkSize + 4096)
         func flushIfFull() {
             if out.utf8.count >= chunkSize { write(out); out.removeAll(keepingCapacity: true) }
         }
         let target = plan.inputs.stashURL ?? "an empty Stash (offline: no --stash-url or STASH_URL)"
         out += "Planning \(plan.inputs.database.path) against \(target)\n"
         // Where the files were found decides everything below it: said first.
-        for notice in plan.notices where notice.kind == PlanNotice.downloadRootKind { out += paint("Note:", .cyan) + " \(notice.message)\n" }
+        for notice in plan.notices where notice.kind == PlanNotice.downloadRootKind {
+            out += paint("Note:", .cyan) + " \(notice.message)\n"
+        }
 
         plan.changes.withUnsafeBufferPointer { buffer in
             // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
             // iterating the array would copy each one for every section.
             let changes = (0..<buffer.count).lazy.map { buffer.baseAddress! + $0 }
-            var hasDrift = false, hasActions = false, hasSkips = false, hasNoops = false, hasNotes = false
+            var hasDrift = false
+            var hasActions = false
+            var hasSkips = false
+            var hasNoops = false
+            var hasNotes = false
             for change in changes {
                 if !change.pointee.drift.isEmpty { hasDrift = true }
                 switch change.pointee.action {
@@ -102,7 +111,9 @@ public struct PlanRenderer: Sendable {
             }
 
             if hasDrift {
-                out += "\n" + paint("Changed in Stash since fansly-stash last wrote them", .bold) + " (left alone unless the rule says overwrite):\n"
+                out +=
+                    "\n" + paint("Changed in Stash since fansly-stash last wrote them", .bold)
+                    + " (left alone unless the rule says overwrite):\n"
                 for change in changes where !change.pointee.drift.isEmpty {
                     out += "  "; append("~", .magenta, to: &out); out += " "
                     appendAddress(change, to: &out); out += "\n"
@@ -139,7 +150,10 @@ public struct PlanRenderer: Sendable {
                         if index < limit { renderChange(change, into: &out); flushIfFull() }
                         let total = (counts[kind]?.add ?? 0) + (counts[kind]?.change ?? 0)
                         if index == limit, total > limit {
-                            out += paint("\n  … and \(total - limit) more \(Self.plural(kind, total - limit)) (--full lists every change; the saved plan and --json hold them all)", .dim) + "\n"
+                            out +=
+                                paint(
+                                    "\n  … and \(total - limit) more \(Self.plural(kind, total - limit)) (--full lists every change; the saved plan and --json hold them all)",
+                                    .dim) + "\n"
                         }
                     }
                 } else {
@@ -159,15 +173,19 @@ public struct PlanRenderer: Sendable {
                         kinds[change.pointee.address.kind, default: 0] += 1
                     }
                     guard !kinds.isEmpty else { continue }
-                    let counts = kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")" }
+                    let counts = kinds.sorted { $0.key < $1.key }.map {
+                        "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")"
+                    }
                     let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
                     // `*`, not `-`: Terraform's readers take `-` for "destroy", and nothing is destroyed.
                     out += paint("  * \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
                 }
                 var skipsShown: [EntityKind: Int] = [:]
                 var skipsLeft: [EntityKind: Int] = [:]
-                for pointer in changes where pointer.pointee.action == .skip && pointer.pointee.reason != .organized
-                    && pointer.pointee.reason != .ignored {
+                for pointer in changes
+                where pointer.pointee.action == .skip && pointer.pointee.reason != .organized
+                    && pointer.pointee.reason != .ignored
+                {
                     if let limit = changesPerKind {
                         let kind = pointer.pointee.address.kind
                         guard skipsShown[kind, default: 0] < limit else { skipsLeft[kind, default: 0] += 1; continue }
@@ -181,7 +199,9 @@ public struct PlanRenderer: Sendable {
                     flushIfFull()
                 }
                 for (kind, count) in skipsLeft.sorted(by: { $0.key < $1.key }) {
-                    out += paint("  * … and \(count) more skipped \(Self.plural(kind, count)) (--full lists them)", .dim) + "\n"
+                    out +=
+                        paint("  * … and \(count) more skipped \(Self.plural(kind, count)) (--full lists them)", .dim)
+                        + "\n"
                 }
             }
 
@@ -238,7 +258,11 @@ public struct PlanRenderer: Sendable {
         out += " "
         appendAddress(change, to: &out)
         if !change.pointee.source.isEmpty {
-            if colors { out += paint("  # \(change.pointee.source)", .dim) } else { out += "  # "; out += change.pointee.source }
+            if colors {
+                out += paint("  # \(change.pointee.source)", .dim)
+            } else {
+                out += "  # "; out += change.pointee.source
+            }
         }
         out += "\n"
         let creating = change.pointee.action == .create
@@ -246,7 +270,11 @@ public struct PlanRenderer: Sendable {
             for index in fields.indices {
                 let field = fields.baseAddress! + index
                 out += "      "; out += field.pointee.field; out += ": "
-                if creating { PlanValueText.render(field.pointee.after, into: &out) } else { describe(field, into: &out) }
+                if creating {
+                    PlanValueText.render(field.pointee.after, into: &out)
+                } else {
+                    describe(field, into: &out)
+                }
                 out += "\n"
             }
         }
@@ -274,7 +302,9 @@ public struct PlanRenderer: Sendable {
             let folded = PlanValueComparison.caseInsensitiveLists.contains(name)
             for item in items {
                 let trimmed = String(item.trimmedForComparison)
-                if !present.contains(folded ? trimmed.lowercased() : trimmed) { added(); PlanValueText.appendQuoted(item, to: &out) }
+                if !present.contains(folded ? trimmed.lowercased() : trimmed) {
+                    added(); PlanValueText.appendQuoted(item, to: &out)
+                }
             }
         case .refs(let refs):
             if let present = FieldDiff.refKeys(field.pointee.before) {
@@ -288,7 +318,9 @@ public struct PlanRenderer: Sendable {
     }
 
     private func renderUnmatched(_ unmatched: [UnmatchedMedia], offline: Bool, into out: inout String) {
-        out += "\n" + paint("Unmatched media", .bold) + " (the rules want them updated; Stash does not hold their files):\n"
+        out +=
+            "\n" + paint("Unmatched media", .bold)
+            + " (the rules want them updated; Stash does not hold their files):\n"
         // One line per creator and reason: a large plan has tens of thousands of unmatched files,
         // and a file-by-file list buried the reasons (`--json` has every file, where it was looked
         // for and where Stash holds it).
@@ -299,14 +331,18 @@ public struct PlanRenderer: Sendable {
             let creator = item.creator ?? "(no creator)"
             if counts[creator] == nil { order.append(creator) }
             counts[creator, default: [:]][item.reason, default: 0] += 1
-            if example[creator + "\u{0}" + item.reason] == nil, let path = item.stashPaths?.first ?? item.lookedFor.first {
+            if example[creator + "\u{0}" + item.reason] == nil,
+                let path = item.stashPaths?.first ?? item.lookedFor.first
+            {
                 example[creator + "\u{0}" + item.reason] = path
             }
         }
         var reasons = Set<String>()
         for creator in order {
             // Most frequent first; ties by wording, so that the report does not change from run to run.
-            for (reason, count) in counts[creator]!.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            for (reason, count) in counts[creator]!.sorted(by: {
+                $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
+            }) {
                 reasons.insert(reason)
                 out += "  " + paint("!", .red) + " \(creator): \(count) file\(count == 1 ? "" : "s"): \(reason)"
                 if reason == Matcher.outsideFoldersReason, let path = example[creator + "\u{0}" + reason] {
@@ -324,20 +360,25 @@ public struct PlanRenderer: Sendable {
         if offline { return ["pass --stash-url (or set STASH_URL) to match these against your Stash library."] }
         var hints: [String] = []
         if reasons.contains(Matcher.outsideFoldersReason) {
-            hints.append("Stash has these files at another path: set settings.downloadRoot (and pathMap) in your rules, "
-                + "or pass --path-map FROM=TO, so that the creator folders are where Stash sees them.")
+            hints.append(
+                "Stash has these files at another path: set settings.downloadRoot (and pathMap) in your rules, "
+                    + "or pass --path-map FROM=TO, so that the creator folders are where Stash sees them.")
         }
         if reasons.contains(Matcher.notScannedReason) {
             hints.append("scan the creator folders in Stash (Tasks → Scan), then plan again.")
         }
         if reasons.contains(Matcher.nonePreviewReason) {
-            hints.append("scanning does not help .None previews: Stash only scans known extensions; rename them to their real extension.")
+            hints.append(
+                "scanning does not help .None previews: Stash only scans known extensions; rename them to their real extension."
+            )
         }
         if reasons.contains(Matcher.notDownloadedReason) || reasons.contains(Matcher.noFileNameReason) {
             hints.append("media never downloaded have no file to match; download them with the downloader first.")
         }
         if reasons.contains(Planner.unknownMediaReason) {
-            hints.append("files in the creator folders that this database does not know stay untouched (another database's downloads?).")
+            hints.append(
+                "files in the creator folders that this database does not know stay untouched (another database's downloads?)."
+            )
         }
         return hints
     }

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 public import MappingRules
 public import StashClient
 
@@ -19,9 +19,11 @@ public struct PlanSession: Sendable {
     /// Notices the plan carries (see `PlanNotice.unlinkedPosts`).
     public var notices: [PlanNotice] = []
 
-    public init(desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
-                catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String,
-                prefetched: StashSnapshotLoader.Prefetch? = nil) {
+    public init(
+        desired: DesiredState, inputs: PlanInputs, client: StashClient?, links: SyncLinkReader? = nil,
+        catalog: MediaCatalog? = nil, selection: PlanSelection = PlanSelection(), tool: String,
+        prefetched: StashSnapshotLoader.Prefetch? = nil
+    ) {
         self.desired = desired; self.inputs = inputs; self.client = client; self.links = links
         self.catalog = catalog; self.selection = selection; self.tool = tool; self.prefetched = prefetched
     }
@@ -44,13 +46,16 @@ public struct PlanSession: Sendable {
                 extraNotices.append(notice)
                 entities = try Planner(desired: desired, snapshot: .empty).select(selection)
             }
-            if let layout = try await detectDownloadRoot(client: client, desired: desired, entities: entities, progress: progress) {
+            if let layout = try await detectDownloadRoot(
+                client: client, desired: desired, entities: entities, progress: progress)
+            {
                 desired.moveFolders(from: layout.from, to: layout.root.root)
                 entities = try Planner(desired: desired, snapshot: .empty).select(selection)
                 found = layout
             }
             snapshot = try await StashSnapshotLoader(client: client)
-                .load(desired: desired, entities: entities, links: remembered, prefetched: prefetched, progress: progress)
+                .load(
+                    desired: desired, entities: entities, links: remembered, prefetched: prefetched, progress: progress)
         } else {
             snapshot = StashSnapshot(objects: [], isOffline: true)
         }
@@ -58,7 +63,8 @@ public struct PlanSession: Sendable {
         var plan = try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
             .plan(selected: entities, inputs: inputs, selection: selection, tool: tool)
         // Where the files are comes first; the others are read at the end of the report.
-        let leading = found.map { [Self.notice($0.root.root, from: $0.from, configured: $0.configured, plan: plan)] } ?? []
+        let leading =
+            found.map { [Self.notice($0.root.root, from: $0.from, configured: $0.configured, plan: plan)] } ?? []
         plan.notices = leading + notices + extraNotices
         return plan
     }
@@ -66,13 +72,18 @@ public struct PlanSession: Sendable {
     /// When the creator folders of the settings hold no scene or image in Stash, where Stash holds
     /// this database's files instead (nil: the settings hold, or nothing better was found).
     /// Throws when the files are under several folders: the user has to say which.
-    private func detectDownloadRoot(client: StashClient, desired: DesiredState, entities: [DesiredEntity],
-                                    progress: @escaping @Sendable (String) -> Void) async throws
-        -> (root: DownloadRootCandidate, from: String, configured: Bool)? {
+    private func detectDownloadRoot(
+        client: StashClient, desired: DesiredState, entities: [DesiredEntity],
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws
+        -> (root: DownloadRootCandidate, from: String, configured: Bool)?
+    {
         guard let layout = desired.folderLayout, !layout.names.isEmpty,
-              entities.contains(where: { $0.address.kind == .scene || $0.address.kind == .image }) else { return nil }
+            entities.contains(where: { $0.address.kind == .scene || $0.address.kind == .image })
+        else { return nil }
         let creators = Set(entities.compactMap { $0.creator?.lowercased() })
-        let folders = StashSnapshotLoader.outermost(desired.creatorFolders.filter { creators.contains($0.key.lowercased()) }.values.flatMap { $0 })
+        let folders = StashSnapshotLoader.outermost(
+            desired.creatorFolders.filter { creators.contains($0.key.lowercased()) }.values.flatMap { $0 })
         guard !folders.isEmpty else { return nil }
         let detector = DownloadRootDetector(client: client, catalog: catalog)
         let held: Bool
@@ -86,7 +97,9 @@ public struct PlanSession: Sendable {
         var narrowed = layout
         narrowed.names = layout.names.filter { creators.contains($0.key.lowercased()) }
         let candidates = try await detector.candidates(layout: narrowed).filter { $0.root != layout.stashRoot }
-        if candidates.count > 1 { throw PlanError.ambiguousDownloadRoot(Array(candidates.prefix(5)), configured: layout.stashRoot) }
+        if candidates.count > 1 {
+            throw PlanError.ambiguousDownloadRoot(Array(candidates.prefix(5)), configured: layout.stashRoot)
+        }
         return candidates.first.map { ($0, layout.stashRoot, layout.configured) }
     }
 
@@ -94,17 +107,21 @@ public struct PlanSession: Sendable {
     /// Stash could hold (all but `.None` previews and media never downloaded) it holds there.
     static func notice(_ root: String, from configuredRoot: String, configured: Bool, plan: Plan) -> PlanNotice {
         var found = 0
-        for change in plan.changes where (change.address.kind == .scene || change.address.kind == .image) && change.stashId != nil {
+        for change in plan.changes
+        where (change.address.kind == .scene || change.address.kind == .image) && change.stashId != nil {
             found += 1
         }
-        let missing = plan.unmatched.filter { $0.reason == Matcher.notScannedReason || $0.reason == Matcher.outsideFoldersReason }.count
+        let missing = plan.unmatched.filter {
+            $0.reason == Matcher.notScannedReason || $0.reason == Matcher.outsideFoldersReason
+        }.count
         let counts = "\(found) of \(found + missing) file\(found + missing == 1 ? "" : "s") found there"
-        let message = configured
+        let message =
+            configured
             ? "Stash holds nothing under \(configuredRoot), where the rules' download folder puts the creator folders; "
                 + "it sees the downloads under \(root) (\(counts)). Fix settings.downloadRoot/pathMap (or pass --path-map) to make this explicit"
             : "Stash sees the downloads under \(root) (\(counts)); set settings.downloadRoot to make this explicit"
-        return PlanNotice(kind: PlanNotice.downloadRootKind, message: message,
-                          counts: ["files_found": found, "files_stash_could_hold": found + missing])
+        return PlanNotice(
+            kind: PlanNotice.downloadRootKind, message: message,
+            counts: ["files_found": found, "files_stash_could_hold": found + missing])
     }
 }
-

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 import MappingRules
 import StashClient
 
@@ -27,17 +27,21 @@ extension PlanStaleness {
             // A SQLite path, or for PostgreSQL the URL without password or the downloader's configuration.
             identity = try MetadataOpening.open(saved.database.path).identity()
         } catch {
-            throw OperationFailure("the plan was made from \(MetadataOpening.displayName(saved.database.path)), which cannot be "
-                + "read now (\(OperationFailure.describe(error))); run plan again")
+            throw OperationFailure(
+                "the plan was made from \(MetadataOpening.displayName(saved.database.path)), which cannot be "
+                    + "read now (\(OperationFailure.describe(error))); run plan again")
         }
         let rules: RuleSet
         do {
             rules = try RuleSet.load(paths: saved.rulesFiles)
         } catch {
-            throw OperationFailure("the plan's rules cannot be loaded now (\(OperationFailure.describe(error))); fix them and run plan again")
+            throw OperationFailure(
+                "the plan's rules cannot be loaded now (\(OperationFailure.describe(error))); fix them and run plan again"
+            )
         }
-        return PlanInputs(rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: saved.rulesFiles,
-                          database: identity, stashURL: stashURL, creators: saved.creators, targets: saved.targets)
+        return PlanInputs(
+            rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: saved.rulesFiles,
+            database: identity, stashURL: stashURL, creators: saved.creators, targets: saved.targets)
     }
 }
 
@@ -51,10 +55,12 @@ public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .rulesChanged: return "the rules changed since the plan was made"
-        case .databaseChanged(let path): return "the database \(path) changed since the plan was made (a downloader run?)"
+        case .databaseChanged(let path):
+            return "the database \(path) changed since the plan was made (a downloader run?)"
         case .databaseReplaced(let saved, let current): return "the plan was made from \(saved), not \(current)"
         case .stashChanged(let saved, let current):
-            return "the plan was made against \(saved ?? "an empty offline Stash"), not \(current ?? "an empty offline Stash")"
+            return
+                "the plan was made against \(saved ?? "an empty offline Stash"), not \(current ?? "an empty offline Stash")"
         }
     }
 }
@@ -69,13 +75,16 @@ public enum PlanStaleness {
         if saved.database.path != current.database.path {
             reasons.append(.databaseReplaced(saved: saved.database.path, current: current.database.path))
         } else if saved.database.fingerprint != current.database.fingerprint
-                    || saved.database.alembicVersion != current.database.alembicVersion {
+            || saved.database.alembicVersion != current.database.alembicVersion
+        {
             reasons.append(.databaseChanged(path: current.database.path))
         }
         if StashEndpoint.comparisonKey(of: saved.stashURL) != StashEndpoint.comparisonKey(of: current.stashURL) {
             // An older plan may hold a key in its URL: never repeat it.
-            reasons.append(.stashChanged(saved: saved.stashURL.map(StashEndpoint.redactingCredentials(in:)),
-                                         current: current.stashURL.map(StashEndpoint.redactingCredentials(in:))))
+            reasons.append(
+                .stashChanged(
+                    saved: saved.stashURL.map(StashEndpoint.redactingCredentials(in:)),
+                    current: current.stashURL.map(StashEndpoint.redactingCredentials(in:))))
         }
         return reasons
     }

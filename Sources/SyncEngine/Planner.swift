@@ -1,5 +1,5 @@
-public import Foundation
 public import FanslyMetadata
+public import Foundation
 public import MappingRules
 
 /// Narrows a plan to some creators and/or addresses (`--creator`, `--target`).
@@ -38,13 +38,16 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownCreator(let name, let known):
-            let list = known.isEmpty ? "the rules produce nothing for any creator" : "known creators: " + known.joined(separator: ", ")
+            let list =
+                known.isEmpty
+                ? "the rules produce nothing for any creator" : "known creators: " + known.joined(separator: ", ")
             return "no creator named '\(name)' in the plan (\(list))"
         case .unknownTarget(let target, let suggestion):
             return "--target \(target) matches no entity" + (suggestion.map { "; did you mean \($0)?" } ?? "")
                 + " (addresses look like performer.account.<username>, gallery.post.<id>, scene.media.<id>, tag.<name>)"
         case .ambiguousDownloadRoot(let candidates, let configured):
-            let list = candidates.map { "  \($0.root) (\($0.files) file\($0.files == 1 ? "" : "s"))" }.joined(separator: "\n")
+            let list = candidates.map { "  \($0.root) (\($0.files) file\($0.files == 1 ? "" : "s"))" }.joined(
+                separator: "\n")
             return "Stash holds nothing under \(configured), and this database's files are in creator folders under "
                 + "\(candidates.count) folders:\n\(list)\nSay which one Stash should use: settings.downloadRoot in your rules, "
                 + "or --path-map \(configured)=<folder>"
@@ -86,7 +89,10 @@ public struct Planner: Sendable {
     public var links: [EntityAddress: SyncLink]
     public var catalog: MediaCatalog?
 
-    public init(desired: DesiredState, snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:], catalog: MediaCatalog? = nil) {
+    public init(
+        desired: DesiredState, snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:],
+        catalog: MediaCatalog? = nil
+    ) {
         self.desired = desired; self.snapshot = snapshot; self.links = links; self.catalog = catalog
     }
 
@@ -98,14 +104,19 @@ public struct Planner: Sendable {
     }
 
     /// Builds the plan for `selection`, stamped with `inputs`.
-    public func plan(inputs: PlanInputs, selection: PlanSelection = PlanSelection(), tool: String, now: Date = Date()) throws -> Plan {
+    public func plan(inputs: PlanInputs, selection: PlanSelection = PlanSelection(), tool: String, now: Date = Date())
+        throws -> Plan
+    {
         try plan(selected: try select(selection), inputs: inputs, selection: selection, tool: tool, now: now)
     }
 
     /// `plan` for entities `select(selection)` already picked (a session picks them before reading Stash).
-    func plan(selected entities: [DesiredEntity], inputs: PlanInputs, selection: PlanSelection, tool: String,
-              now: Date = Date()) throws -> Plan {
-        try PlanBuilder(planner: self, entities: entities).plan(inputs: inputs, selection: selection, tool: tool, now: now)
+    func plan(
+        selected entities: [DesiredEntity], inputs: PlanInputs, selection: PlanSelection, tool: String,
+        now: Date = Date()
+    ) throws -> Plan {
+        try PlanBuilder(planner: self, entities: entities).plan(
+            inputs: inputs, selection: selection, tool: tool, now: now)
     }
 
     /// A new tag nothing in the plan would carry (say `Trailer` when every preview is a `.None`
@@ -123,20 +134,27 @@ public struct Planner: Sendable {
                     for field in fields.indices {
                         switch fields[field].after {
                         case .ref(let ref): if let address = ref.address, address.kind == .tag { used.insert(address) }
-                        case .refs(let refs): for ref in refs { if let address = ref.address, address.kind == .tag { used.insert(address) } }
+                        case .refs(let refs):
+                            for ref in refs {
+                                if let address = ref.address, address.kind == .tag { used.insert(address) }
+                            }
                         default: break
                         }
                     }
                 }
             }
         }
-        for index in changes.indices where changes[index].action == .create && changes[index].address.kind == .tag
-            && !used.contains(changes[index].address) {
+        for index in changes.indices
+        where changes[index].action == .create && changes[index].address.kind == .tag
+            && !used.contains(changes[index].address)
+        {
             let change = changes[index]
-            changes[index] = PlannedChange(address: change.address, action: .skip, reason: .notCreated,
-                                           detail: targeted ? "nothing selected would carry this tag; target what carries it too"
-                                                            : "nothing in Stash would carry this tag yet", match: change.match,
-                                           creator: change.creator, source: change.source)
+            changes[index] = PlannedChange(
+                address: change.address, action: .skip, reason: .notCreated,
+                detail: targeted
+                    ? "nothing selected would carry this tag; target what carries it too"
+                    : "nothing in Stash would carry this tag yet", match: change.match,
+                creator: change.creator, source: change.source)
         }
     }
 
@@ -154,7 +172,8 @@ public struct Planner: Sendable {
                 throw PlanError.unknownCreator(name, known: known.sorted())
             }
         }
-        for target in selection.targets where !desired.entities.contains(where: {
+        for target in selection.targets
+        where !desired.entities.contains(where: {
             PlanSelection(targets: [target]).matchesTarget($0.address)
         }) {
             throw PlanError.unknownTarget(target, suggestion: suggestion(for: target))
@@ -216,8 +235,8 @@ public struct Planner: Sendable {
         for kind in [EntityKind.scene, .image] {
             for (mediaId, ids) in snapshot.mediaIndex(kind) where !claimed.contains(mediaId) {
                 guard let object = snapshot.object(kind, id: ids[0]),
-                      let path = object.paths.first(where: { MediaFileName.token(inPath: $0)?.mediaId == mediaId }),
-                      let creator = creator(ofPath: path), wanted.isEmpty || wanted.contains(creator.lowercased())
+                    let path = object.paths.first(where: { MediaFileName.token(inPath: $0)?.mediaId == mediaId }),
+                    let creator = creator(ofPath: path), wanted.isEmpty || wanted.contains(creator.lowercased())
                 else { continue }
                 candidates[mediaId] = (kind, creator, path)
             }
@@ -225,15 +244,17 @@ public struct Planner: Sendable {
         guard !candidates.isEmpty else { return [] }
         let known = try catalog.knownFileIds(Set(candidates.keys))
         return candidates.filter { !known.contains($0.key) }.map { mediaId, found in
-            UnmatchedMedia(address: EntityAddress(kind: found.0, key: "file.\(mediaId)"), creator: found.1,
-                           fileMediaId: mediaId, lookedFor: [found.2], reason: Self.unknownMediaReason)
+            UnmatchedMedia(
+                address: EntityAddress(kind: found.0, key: "file.\(mediaId)"), creator: found.1,
+                fileMediaId: mediaId, lookedFor: [found.2], reason: Self.unknownMediaReason)
         }
     }
 
     private func creator(ofPath path: String) -> String? {
         let lowered = path.lowercased()
         for (creator, folders) in desired.creatorFolders {
-            for folder in folders where lowered.hasPrefix((folder.hasSuffix("/") ? folder : folder + "/").lowercased()) { return creator }
+            for folder in folders where lowered.hasPrefix((folder.hasSuffix("/") ? folder : folder + "/").lowercased())
+            { return creator }
         }
         return nil
     }
@@ -241,7 +262,8 @@ public struct Planner: Sendable {
 
 /// Levenshtein distance, for "did you mean" suggestions.
 func editDistance(_ lhs: String, _ rhs: String) -> Int {
-    let a = Array(lhs), b = Array(rhs)
+    let a = Array(lhs)
+    let b = Array(rhs)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)

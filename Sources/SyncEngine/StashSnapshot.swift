@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 public import MappingRules
 
 /// One object as Stash holds it, reduced to what matching and the diff need.
@@ -13,11 +13,14 @@ public struct StashObject: Sendable, Hashable {
     /// Scenes and images: their files' paths; galleries: their folder or zip path.
     public var paths: [String]
 
-    public init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = []) {
+    public init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = [])
+    {
         self.kind = kind; self.id = id; self.fields = fields; self.organized = organized; self.paths = paths
     }
 
-    public init(kind: EntityKind, id: String, fields: [String: FieldValue], organized: Bool = false, paths: [String] = []) {
+    public init(
+        kind: EntityKind, id: String, fields: [String: FieldValue], organized: Bool = false, paths: [String] = []
+    ) {
         self.init(kind: kind, id: id, fields: StashFields(fields), organized: organized, paths: paths)
     }
 
@@ -79,8 +82,8 @@ public struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
             let index = entries.firstIndex { $0.name >= name } ?? entries.endIndex
             let present = index < entries.endIndex && entries[index].name == name
             switch (newValue, present) {
-            case let (value?, true): entries[index].value = value
-            case let (value?, false): entries.insert(Entry(name: name, value: value), at: index)
+            case (let value?, true): entries[index].value = value
+            case (let value?, false): entries.insert(Entry(name: name, value: value), at: index)
             case (nil, true): entries.remove(at: index)
             case (nil, false): break
             }
@@ -113,8 +116,10 @@ public struct StashSnapshot: Sendable {
     private var mediaFiles: [EntityKind: [FanslyID: [String]]] = [:]
     private var chapters: [String: [String]] = [:]
 
-    public init(objects: [StashObject], searchedFolders: [String: [String]] = [:],
-                filesOutsideFolders: [FanslyID: [String]] = [:], isOffline: Bool = false) {
+    public init(
+        objects: [StashObject], searchedFolders: [String: [String]] = [:],
+        filesOutsideFolders: [FanslyID: [String]] = [:], isOffline: Bool = false
+    ) {
         self.searchedFolders = searchedFolders
         self.filesOutsideFolders = filesOutsideFolders
         self.isOffline = isOffline
@@ -125,11 +130,15 @@ public struct StashSnapshot: Sendable {
     public mutating func insert(_ object: StashObject) {
         objectsByKind[object.kind, default: [:]][object.id] = object
         let kind = object.kind
-        if let name = object.string("name") { names[kind, default: [:]][name.lowercased(), default: []].append(object.id) }
+        if let name = object.string("name") {
+            names[kind, default: [:]][name.lowercased(), default: []].append(object.id)
+        }
         for alias in object.strings(kind == .performer ? "alias_list" : "aliases") {
             aliases[kind, default: [:]][alias.lowercased(), default: []].append(object.id)
         }
-        for url in object.strings("urls") { urls[kind, default: [:]][Self.normalizedURL(url), default: []].append(object.id) }
+        for url in object.strings("urls") {
+            urls[kind, default: [:]][Self.normalizedURL(url), default: []].append(object.id)
+        }
         if let code = object.string("code") { codes[kind, default: [:]][code, default: []].append(object.id) }
         for path in object.paths {
             if let token = MediaFileName.token(inPath: path) {
@@ -192,8 +201,10 @@ public enum MediaFileName {
         let bytes = Array(name.utf8)
         var index = bytes.count - 3
         while index >= 0 {
-            if bytes[index] == UInt8(ascii: "i"), bytes[index + 1] == UInt8(ascii: "d"), bytes[index + 2] == UInt8(ascii: "_"),
-               index == 0 || bytes[index - 1] == UInt8(ascii: "_") {
+            if bytes[index] == UInt8(ascii: "i"), bytes[index + 1] == UInt8(ascii: "d"),
+                bytes[index + 2] == UInt8(ascii: "_"),
+                index == 0 || bytes[index - 1] == UInt8(ascii: "_")
+            {
                 var end = index + 3
                 var value: Int64 = 0
                 var overflow = false

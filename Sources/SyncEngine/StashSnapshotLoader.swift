@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 public import MappingRules
 public import StashClient
 
@@ -17,7 +17,8 @@ public struct StashSnapshotLoader: Sendable {
     /// Receives each step's name, wall time and object count as it ends (benchmarks time the steps with it).
     public var stepFinished: @Sendable (_ step: String, _ seconds: Double, _ objects: Int) -> Void = { _, _, _ in }
 
-    public init(client: StashClient, concurrency: Int = 4, outsideLookupBatch: Int = 200, outsideLookupLimit: Int = 10) {
+    public init(client: StashClient, concurrency: Int = 4, outsideLookupBatch: Int = 200, outsideLookupLimit: Int = 10)
+    {
         self.client = client; self.concurrency = max(1, concurrency)
         self.outsideLookupBatch = max(1, outsideLookupBatch); self.outsideLookupLimit = max(0, outsideLookupLimit)
     }
@@ -68,21 +69,24 @@ public struct StashSnapshotLoader: Sendable {
             [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)]
         }
         let loader = self
-        return Prefetch(task: Task {
-            try await loader.client.connect()
-            async let media = loader.fetch(jobs)
-            let common = try await loader.commonObjects(kinds: Set(EntityKind.allCases))
-            let found = try await media
-            return Prefetched(common: common, media: found)
-        })
+        return Prefetch(
+            task: Task {
+                try await loader.client.connect()
+                async let media = loader.fetch(jobs)
+                let common = try await loader.commonObjects(kinds: Set(EntityKind.allCases))
+                let found = try await media
+                return Prefetched(common: common, media: found)
+            })
     }
 
     /// Loads the snapshot for planning `entities` (already narrowed by `--creator`/`--target`).
     /// `prefetched` reads, when given, must come from this loader's client (which they connected).
     /// `progress` receives short status lines (`reading scenes under /data/x…`).
-    public func load(desired: DesiredState, entities: [DesiredEntity], links: [EntityAddress: SyncLink],
-                     prefetched: Prefetch? = nil,
-                     progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> StashSnapshot {
+    public func load(
+        desired: DesiredState, entities: [DesiredEntity], links: [EntityAddress: SyncLink],
+        prefetched: Prefetch? = nil,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> StashSnapshot {
         let wantedKinds = Set(entities.map(\.address.kind))
         let creators = Set(entities.compactMap { $0.creator?.lowercased() })
         var folders: [String: [String]] = [:]
@@ -121,13 +125,17 @@ public struct StashSnapshotLoader: Sendable {
 
         // Scenes and images under every creator folder, a few folders at a time.
         let jobs = folders.values.flatMap { $0 }.sorted().flatMap { folder in
-            [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)].filter { wantedKinds.contains($0.kind) }
+            [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)].filter {
+                wantedKinds.contains($0.kind)
+            }
         }
         let missing = jobs.filter { prefetchedMedia[$0] == nil }
         let fetched = try await fetch(missing, progress: progress)
         for job in jobs { objects += prefetchedMedia[job] ?? fetched[job] ?? [] }
         prefetchedMedia = [:]
-        finished("scenes and images under \(folders.values.reduce(0) { $0 + $1.count }) folders (\(missing.count) finds)", objects.count)
+        finished(
+            "scenes and images under \(folders.values.reduce(0) { $0 + $1.count }) folders (\(missing.count) finds)",
+            objects.count)
         Self.addGalleryImages(&objects)
         var snapshot = StashSnapshot(objects: objects, searchedFolders: folders)
         objects = []
@@ -147,9 +155,12 @@ public struct StashSnapshotLoader: Sendable {
 
         // Media still without a file: are they elsewhere in Stash (outside the creator folders)?
         var unmatched: [(EntityKind, FanslyID)] = []
-        for entity in entities where (entity.address.kind == .scene || entity.address.kind == .image) && links[entity.address] == nil {
+        for entity in entities
+        where (entity.address.kind == .scene || entity.address.kind == .image) && links[entity.address] == nil {
             let files = entity.files.filter { !($0.isPreview && ($0.basename?.hasSuffix(".None") ?? false)) }
-            guard !files.isEmpty, files.allSatisfy({ snapshot.ids(fileMediaId: $0.fileMediaId, kind: entity.address.kind).isEmpty }) else { continue }
+            guard !files.isEmpty,
+                files.allSatisfy({ snapshot.ids(fileMediaId: $0.fileMediaId, kind: entity.address.kind).isEmpty })
+            else { continue }
             unmatched += files.map { (entity.address.kind, $0.fileMediaId) }
         }
         if !unmatched.isEmpty && outsideLookupLimit > 0 {
@@ -167,7 +178,9 @@ public struct StashSnapshotLoader: Sendable {
                     let filter = MediaFilter(path: .matchesRegex(pattern))
                     try await client.findSummaries(kind == .scene ? .scenes : .images, filter: filter) { page in
                         for path in page.lazy.flatMap(\.paths) {
-                            if let token = MediaFileName.token(inPath: path) { outside[token.mediaId, default: []].append(path) }
+                            if let token = MediaFileName.token(inPath: path) {
+                                outside[token.mediaId, default: []].append(path)
+                            }
                         }
                     }
                 }
@@ -203,7 +216,9 @@ public struct StashSnapshotLoader: Sendable {
 
     /// The scenes or images under each job's folder, `concurrency` finds at a time; each page is
     /// turned into snapshot objects as it arrives.
-    private func fetch(_ jobs: [FolderJob], progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [FolderJob: [StashObject]] {
+    private func fetch(_ jobs: [FolderJob], progress: @escaping @Sendable (String) -> Void = { _ in }) async throws
+        -> [FolderJob: [StashObject]]
+    {
         let client = self.client
         var found: [FolderJob: [StashObject]] = [:]
         var next = 0
@@ -250,7 +265,9 @@ public struct StashSnapshotLoader: Sendable {
         var members: [String: [StashRef]] = [:]
         for object in objects where object.kind == .image {
             guard case .refs(let galleries)? = object.fields["gallery_ids"] else { continue }
-            for gallery in galleries { if let id = gallery.id { members[id, default: []].append(StashRef(id: object.id)) } }
+            for gallery in galleries {
+                if let id = gallery.id { members[id, default: []].append(StashRef(id: object.id)) }
+            }
         }
         for index in objects.indices where objects[index].kind == .gallery {
             objects[index].fields["image_ids"] = .refs(members[objects[index].id] ?? [])
@@ -275,44 +292,71 @@ public struct StashSnapshotLoader: Sendable {
     static func date(_ value: String?) -> FieldValue { StashText.nonBlank(value).map { .date($0) } ?? .null }
 
     static func object(_ performer: Performer) -> StashObject {
-        StashObject(kind: .performer, id: performer.id, fields: withCustomFields(performer.customFields, [
-            "name": .string(performer.name), "disambiguation": text(performer.disambiguation),
-            "alias_list": .strings(performer.aliasList), "urls": .strings(performer.urls ?? []),
-            "details": text(performer.details), "country": text(performer.country), "birthdate": date(performer.birthdate),
-            "gender": text(performer.gender?.rawValue), "favorite": .bool(performer.favorite), "tag_ids": refs(performer.tags),
-        ]))
+        StashObject(
+            kind: .performer, id: performer.id,
+            fields: withCustomFields(
+                performer.customFields,
+                [
+                    "name": .string(performer.name), "disambiguation": text(performer.disambiguation),
+                    "alias_list": .strings(performer.aliasList), "urls": .strings(performer.urls ?? []),
+                    "details": text(performer.details), "country": text(performer.country),
+                    "birthdate": date(performer.birthdate),
+                    "gender": text(performer.gender?.rawValue), "favorite": .bool(performer.favorite),
+                    "tag_ids": refs(performer.tags),
+                ]))
     }
 
     static func object(_ studio: Studio) -> StashObject {
-        StashObject(kind: .studio, id: studio.id, fields: withCustomFields(studio.customFields, [
-            "name": .string(studio.name), "aliases": .strings(studio.aliases), "urls": .strings(studio.urls),
-            "parent_id": ref(studio.parentStudio), "details": text(studio.details), "favorite": .bool(studio.favorite),
-            "tag_ids": refs(studio.tags),
-        ]), organized: studio.organized ?? false)
+        StashObject(
+            kind: .studio, id: studio.id,
+            fields: withCustomFields(
+                studio.customFields,
+                [
+                    "name": .string(studio.name), "aliases": .strings(studio.aliases), "urls": .strings(studio.urls),
+                    "parent_id": ref(studio.parentStudio), "details": text(studio.details),
+                    "favorite": .bool(studio.favorite),
+                    "tag_ids": refs(studio.tags),
+                ]), organized: studio.organized ?? false)
     }
 
     static func object(_ tag: Tag) -> StashObject {
-        StashObject(kind: .tag, id: tag.id, fields: withCustomFields(tag.customFields, [
-            "name": .string(tag.name), "sort_name": text(tag.sortName), "description": text(tag.description),
-            "aliases": .strings(tag.aliases), "favorite": .bool(tag.favorite), "ignore_auto_tag": .bool(tag.ignoreAutoTag),
-            "parent_ids": refs(tag.parents),
-        ]))
+        StashObject(
+            kind: .tag, id: tag.id,
+            fields: withCustomFields(
+                tag.customFields,
+                [
+                    "name": .string(tag.name), "sort_name": text(tag.sortName), "description": text(tag.description),
+                    "aliases": .strings(tag.aliases), "favorite": .bool(tag.favorite),
+                    "ignore_auto_tag": .bool(tag.ignoreAutoTag),
+                    "parent_ids": refs(tag.parents),
+                ]))
     }
 
     /// A gallery and its chapters.
     static func objects(_ gallery: Gallery) -> [StashObject] {
         let paths = gallery.files.map(\.path) + (gallery.folder.map { [$0.path] } ?? [])
-        var result = [StashObject(kind: .gallery, id: gallery.id, fields: withCustomFields(gallery.customFields, [
-            "title": text(gallery.title), "code": text(gallery.code), "details": text(gallery.details),
-            "photographer": text(gallery.photographer), "date": date(gallery.date), "urls": .strings(gallery.urls),
-            "organized": .bool(gallery.organized), "studio_id": ref(gallery.studio), "performer_ids": refs(gallery.performers),
-            "tag_ids": refs(gallery.tags), "scene_ids": refs(gallery.scenes),
-        ]), organized: gallery.organized, paths: paths)]
+        var result = [
+            StashObject(
+                kind: .gallery, id: gallery.id,
+                fields: withCustomFields(
+                    gallery.customFields,
+                    [
+                        "title": text(gallery.title), "code": text(gallery.code), "details": text(gallery.details),
+                        "photographer": text(gallery.photographer), "date": date(gallery.date),
+                        "urls": .strings(gallery.urls),
+                        "organized": .bool(gallery.organized), "studio_id": ref(gallery.studio),
+                        "performer_ids": refs(gallery.performers),
+                        "tag_ids": refs(gallery.tags), "scene_ids": refs(gallery.scenes),
+                    ]), organized: gallery.organized, paths: paths)
+        ]
         for chapter in gallery.chapters {
-            result.append(StashObject(kind: .chapter, id: chapter.id, fields: [
-                "title": .string(chapter.title), "image_index": .int(chapter.imageIndex),
-                "gallery_id": .ref(StashRef(id: gallery.id, label: StashText.nonBlank(gallery.title))),
-            ]))
+            result.append(
+                StashObject(
+                    kind: .chapter, id: chapter.id,
+                    fields: [
+                        "title": .string(chapter.title), "image_index": .int(chapter.imageIndex),
+                        "gallery_id": .ref(StashRef(id: gallery.id, label: StashText.nonBlank(gallery.title))),
+                    ]))
         }
         return result
     }
@@ -326,14 +370,23 @@ public struct StashSnapshotLoader: Sendable {
             .refs(named.map { StashRef(id: $0.id, label: interner.label($0.name)) })
         }
         set("title", text(media.title)); set("code", text(media.code)); set("details", text(media.details))
-        if kind == .scene { set("director", text(media.director)) } else { set("photographer", text(media.photographer)) }
+        if kind == .scene {
+            set("director", text(media.director))
+        } else {
+            set("photographer", text(media.photographer))
+        }
         set("date", date(media.date)); set("urls", .strings(media.urls)); set("organized", .bool(media.organized))
         set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
         set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
-        set("gallery_ids", .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
-        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) { set(StashFieldCatalog.customFieldPrefix + name, .string(value)) }
-        return StashObject(kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
-                           organized: media.organized, paths: media.paths)
+        set(
+            "gallery_ids",
+            .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
+        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) {
+            set(StashFieldCatalog.customFieldPrefix + name, .string(value))
+        }
+        return StashObject(
+            kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
+            organized: media.organized, paths: media.paths)
     }
 }
 

@@ -88,7 +88,8 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var succeeded: Bool { totals.failed == 0 }
 
     enum CodingKeys: String, CodingKey {
-        case startedAt = "started_at", elapsedSeconds = "elapsed_seconds", totals, phases, failures, requests, interrupted
+        case startedAt = "started_at", elapsedSeconds = "elapsed_seconds", totals, phases, failures, requests,
+            interrupted
     }
 }
 
@@ -143,8 +144,10 @@ public final class SyncMonitor: @unchecked Sendable {
     ///   - now: the clock (tests pass a fixed one).
     ///   - observer: receives every phase start, item outcome and phase end as an `OperationEvent`, in
     ///     order (it is called under the monitor's lock, so it must not call back into this monitor).
-    public init(style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
-                observer: OperationProgress? = nil, write: @escaping @Sendable (String) -> Void) {
+    public init(
+        style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
+        observer: OperationProgress? = nil, write: @escaping @Sendable (String) -> Void
+    ) {
         self.style = style
         self.write = write
         self.observer = observer
@@ -196,16 +199,22 @@ public final class SyncMonitor: @unchecked Sendable {
         if case .failed(let message) = outcome {
             failures.append(SyncFailure(phase: current!.name, item: item, error: message))
         }
-        observer?(.itemFinished(phase: current!.name, item: item, outcome: outcome, done: current!.counts.processed,
-                                total: current!.total))
+        observer?(
+            .itemFinished(
+                phase: current!.name, item: item, outcome: outcome, done: current!.counts.processed,
+                total: current!.total))
         let time = now()
         switch style {
-        case .terminal where time.timeIntervalSince(current!.lastDraw) >= 0.1 || current!.counts.processed == current!.total:
+        case .terminal
+        where time.timeIntervalSince(current!.lastDraw) >= 0.1 || current!.counts.processed == current!.total:
             current!.lastDraw = time
             write(barLine())
-        case .plain where time.timeIntervalSince(current!.lastDraw) >= plainInterval && current!.counts.processed < current!.total:
+        case .plain
+        where time.timeIntervalSince(current!.lastDraw) >= plainInterval && current!.counts.processed < current!.total:
             current!.lastDraw = time
-            write("\(current!.name): \(current!.counts.processed)/\(current!.total) \(countsText(current!.counts))\(timingText())\n")
+            write(
+                "\(current!.name): \(current!.counts.processed)/\(current!.total) \(countsText(current!.counts))\(timingText())\n"
+            )
         default: break
         }
     }
@@ -225,7 +234,9 @@ public final class SyncMonitor: @unchecked Sendable {
         case .plain:
             guard lastWaitingNote.map({ time.timeIntervalSince($0) >= plainInterval }) ?? true else { return }
             lastWaitingNote = time
-            write("\(phase.name): waiting for Stash (no answer for \(Self.formatSeconds(silent)); \(phase.counts.processed)/\(phase.total) done)\n")
+            write(
+                "\(phase.name): waiting for Stash (no answer for \(Self.formatSeconds(silent)); \(phase.counts.processed)/\(phase.total) done)\n"
+            )
         case .quiet: break
         }
     }
@@ -270,8 +281,9 @@ public final class SyncMonitor: @unchecked Sendable {
         closePhaseLocked()
         var totals = OutcomeCounts()
         for outcome in itemOutcomes.values { totals.add(outcome) }
-        return SyncReport(startedAt: startedAt, elapsedSeconds: now().timeIntervalSince(startedAt), totals: totals,
-                          phases: phases, failures: failures, requests: requests)
+        return SyncReport(
+            startedAt: startedAt, elapsedSeconds: now().timeIntervalSince(startedAt), totals: totals,
+            phases: phases, failures: failures, requests: requests)
     }
 
     /// An item's outcome over two phases: a failure anywhere is a failure; otherwise what was
@@ -293,8 +305,10 @@ public final class SyncMonitor: @unchecked Sendable {
     /// The closing summary: totals, elapsed time, the first failures in full and how many more there are.
     public static func summary(of report: SyncReport) -> String {
         let t = report.totals
-        var lines = ["Apply complete: \(t.processed) processed, \(t.created) created, \(t.updated) updated, "
-            + "\(t.unchanged) unchanged, \(t.skipped) skipped, \(t.failed) failed in \(formatSeconds(report.elapsedSeconds))."]
+        var lines = [
+            "Apply complete: \(t.processed) processed, \(t.created) created, \(t.updated) updated, "
+                + "\(t.unchanged) unchanged, \(t.skipped) skipped, \(t.failed) failed in \(formatSeconds(report.elapsedSeconds))."
+        ]
         if !report.failures.isEmpty {
             lines.append("")
             lines.append("Failed:")
@@ -302,7 +316,9 @@ public final class SyncMonitor: @unchecked Sendable {
                 lines.append("  \(failure.item) (\(failure.phase)): \(failure.error)")
             }
             let more = report.failures.count - failuresShownInSummary
-            if more > 0 { lines.append("  … and \(more) more failed item\(more == 1 ? "" : "s") (all are listed with --json).") }
+            if more > 0 {
+                lines.append("  … and \(more) more failed item\(more == 1 ? "" : "s") (all are listed with --json).")
+            }
             lines.append("What succeeded is applied and recorded; run apply again to retry the failed items.")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -317,7 +333,9 @@ public final class SyncMonitor: @unchecked Sendable {
         switch style {
         case .terminal: write(barLine() + "\n")
         case .plain:
-            write("\(phase.name): \(phase.counts.processed)/\(phase.total) done in \(Self.formatSeconds(elapsed)) \(countsText(phase.counts))\n")
+            write(
+                "\(phase.name): \(phase.counts.processed)/\(phase.total) done in \(Self.formatSeconds(elapsed)) \(countsText(phase.counts))\n"
+            )
         case .quiet: break
         }
         current = nil

@@ -44,8 +44,10 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// The default state file for a Stash URL: `$XDG_STATE_HOME/fansly-stash/<host>-<port>.sqlite3`,
     /// with `$XDG_STATE_HOME` defaulting to `~/.local/state`.
-    public static func defaultPath(forStashURL stashURL: String,
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultPath(
+        forStashURL stashURL: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         let stateHome: String
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
             stateHome = xdg
@@ -72,8 +74,9 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         try write { db in
             if let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") {
                 guard Self.normalize(recorded) == normalized else {
-                    throw SyncStateError.otherStash(path: self.path, recorded: StashEndpoint.redactingCredentials(in: recorded),
-                                                    requested: normalized)
+                    throw SyncStateError.otherStash(
+                        path: self.path, recorded: StashEndpoint.redactingCredentials(in: recorded),
+                        requested: normalized)
                 }
                 // An older version recorded the URL as given, credentials included: keep only the clean form.
                 if recorded != normalized {
@@ -151,7 +154,8 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// The hash of the fields last written to `address`, if linked.
     public func fieldsHash(for address: EntityAddress) throws -> String? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT fields_hash FROM link WHERE address = ?", arguments: [address.description])
+            try String.fetchOne(
+                db, sql: "SELECT fields_hash FROM link WHERE address = ?", arguments: [address.description])
         }
     }
 
@@ -166,19 +170,25 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     private func recordWritten(_ writes: [WrittenObject], at date: Date, in db: Database) throws {
         for object in writes {
             var fields: [String: FieldValue] = [:]
-            if let json = try String.fetchOne(db, sql: "SELECT written_fields FROM link WHERE address = ? AND stash_id = ?",
-                                              arguments: [object.address.description, object.stashId]) {
+            if let json = try String.fetchOne(
+                db, sql: "SELECT written_fields FROM link WHERE address = ? AND stash_id = ?",
+                arguments: [object.address.description, object.stashId])
+            {
                 fields = try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
             }
             fields.merge(object.fields) { _, new in new }
             let json = String(decoding: try Self.encoder.encode(fields), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO link(address, kind, stash_id, written_fields, fields_hash, written_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(address) DO UPDATE SET stash_id = excluded.stash_id, written_fields = excluded.written_fields,
-                    fields_hash = excluded.fields_hash, written_at = excluded.written_at
-                """, arguments: [object.address.description, object.address.kind.rawValue, object.stashId, json,
-                                 Self.hash(fields), date.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO link(address, kind, stash_id, written_fields, fields_hash, written_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(address) DO UPDATE SET stash_id = excluded.stash_id, written_fields = excluded.written_fields,
+                        fields_hash = excluded.fields_hash, written_at = excluded.written_at
+                    """,
+                arguments: [
+                    object.address.description, object.address.kind.rawValue, object.stashId, json,
+                    Self.hash(fields), date.timeIntervalSince1970,
+                ])
             try db.execute(sql: "DELETE FROM object_status WHERE address = ?", arguments: [object.address.description])
         }
     }
@@ -196,11 +206,14 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     private static func link(from row: Row) throws -> SyncLink {
         let text: String = row["address"]
-        guard let address = EntityAddress(text) else { throw SyncStateError.corrupt(detail: "invalid address '\(text)'") }
+        guard let address = EntityAddress(text) else {
+            throw SyncStateError.corrupt(detail: "invalid address '\(text)'")
+        }
         let json: String = row["written_fields"]
         let fields = try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
-        return SyncLink(address: address, stashId: row["stash_id"], writtenFields: fields,
-                        writtenAt: Date(timeIntervalSince1970: row["written_at"]))
+        return SyncLink(
+            address: address, stashId: row["stash_id"], writtenFields: fields,
+            writtenAt: Date(timeIntervalSince1970: row["written_at"]))
     }
 
     // MARK: - Create journal
@@ -211,12 +224,16 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         try write { db in
             for entry in entries {
                 let match = String(decoding: try Self.encoder.encode(entry.match), as: UTF8.self)
-                try db.execute(sql: """
-                    INSERT INTO create_journal(address, kind, match, status, started_at, attempts)
-                    VALUES (?, ?, ?, 'pending', ?, 1)
-                    ON CONFLICT(address) DO UPDATE SET match = excluded.match, status = 'pending', stash_id = NULL,
-                        started_at = excluded.started_at, confirmed_at = NULL, attempts = create_journal.attempts + 1
-                    """, arguments: [entry.address.description, entry.address.kind.rawValue, match, date.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO create_journal(address, kind, match, status, started_at, attempts)
+                        VALUES (?, ?, ?, 'pending', ?, 1)
+                        ON CONFLICT(address) DO UPDATE SET match = excluded.match, status = 'pending', stash_id = NULL,
+                            started_at = excluded.started_at, confirmed_at = NULL, attempts = create_journal.attempts + 1
+                        """,
+                    arguments: [
+                        entry.address.description, entry.address.kind.rawValue, match, date.timeIntervalSince1970,
+                    ])
             }
         }
     }
@@ -227,9 +244,10 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         guard !created.isEmpty else { return }
         try write { db in
             for object in created {
-                try db.execute(sql: """
-                    UPDATE create_journal SET status = 'confirmed', stash_id = ?, confirmed_at = ? WHERE address = ?
-                    """, arguments: [object.stashId, date.timeIntervalSince1970, object.address.description])
+                try db.execute(
+                    sql: """
+                        UPDATE create_journal SET status = 'confirmed', stash_id = ?, confirmed_at = ? WHERE address = ?
+                        """, arguments: [object.stashId, date.timeIntervalSince1970, object.address.description])
             }
             try self.recordWritten(created, at: date, in: db)
         }
@@ -240,8 +258,9 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
-                try db.execute(sql: "DELETE FROM create_journal WHERE address = ? AND status = 'pending'",
-                               arguments: [address.description])
+                try db.execute(
+                    sql: "DELETE FROM create_journal WHERE address = ? AND status = 'pending'",
+                    arguments: [address.description])
             }
         }
     }
@@ -249,16 +268,20 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Creates journalled and never confirmed: each may or may not exist in Stash.
     public func pendingCreates() throws -> [PendingCreate] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' ORDER BY address")
-                .map(Self.pendingCreate(from:))
+            try Row.fetchAll(
+                db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' ORDER BY address"
+            )
+            .map(Self.pendingCreate(from:))
         }
     }
 
     /// The unconfirmed creates among `addresses` (one query, for a batch).
     public func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
         try read { db in
-            let entries = try Self.rows(db, "SELECT address, match FROM create_journal WHERE status = 'pending' AND",
-                                        addresses: addresses).map(Self.pendingCreate(from:))
+            let entries = try Self.rows(
+                db, "SELECT address, match FROM create_journal WHERE status = 'pending' AND",
+                addresses: addresses
+            ).map(Self.pendingCreate(from:))
             return Dictionary(entries.map { ($0.address, $0) }) { _, last in last }
         }
     }
@@ -266,14 +289,18 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// The unconfirmed create of `address`, if any.
     public func pendingCreate(for address: EntityAddress) throws -> PendingCreate? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address = ?",
-                             arguments: [address.description]).map(Self.pendingCreate(from:))
+            try Row.fetchOne(
+                db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address = ?",
+                arguments: [address.description]
+            ).map(Self.pendingCreate(from:))
         }
     }
 
     private static func pendingCreate(from row: Row) throws -> PendingCreate {
         let text: String = row["address"]
-        guard let address = EntityAddress(text) else { throw SyncStateError.corrupt(detail: "invalid address '\(text)'") }
+        guard let address = EntityAddress(text) else {
+            throw SyncStateError.corrupt(detail: "invalid address '\(text)'")
+        }
         let json: String = row["match"]
         return PendingCreate(address: address, match: try JSONDecoder().decode([MatchKey].self, from: Data(json.utf8)))
     }
@@ -285,10 +312,11 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
-                try db.execute(sql: """
-                    INSERT INTO object_status(address, dirty, updated_at) VALUES (?, 1, ?)
-                    ON CONFLICT(address) DO UPDATE SET dirty = 1, updated_at = excluded.updated_at
-                    """, arguments: [address.description, date.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO object_status(address, dirty, updated_at) VALUES (?, 1, ?)
+                        ON CONFLICT(address) DO UPDATE SET dirty = 1, updated_at = excluded.updated_at
+                        """, arguments: [address.description, date.timeIntervalSince1970])
             }
         }
     }
@@ -316,10 +344,11 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         guard !errors.isEmpty else { return }
         try write { db in
             for (address, message) in errors {
-                try db.execute(sql: """
-                    INSERT INTO object_status(address, dirty, error, updated_at) VALUES (?, 0, ?, ?)
-                    ON CONFLICT(address) DO UPDATE SET error = excluded.error, updated_at = excluded.updated_at
-                    """, arguments: [address.description, message, date.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO object_status(address, dirty, error, updated_at) VALUES (?, 0, ?, ?)
+                        ON CONFLICT(address) DO UPDATE SET error = excluded.error, updated_at = excluded.updated_at
+                        """, arguments: [address.description, message, date.timeIntervalSince1970])
             }
         }
     }
@@ -340,8 +369,9 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Records the start of an apply and returns its id.
     public func beginRun(stashURL: String, planCreatedAt: Date?, at date: Date = Date()) throws -> Int64 {
         try write { db in
-            try db.execute(sql: "INSERT INTO sync_run(started_at, stash_url, plan_created_at, status) VALUES (?, ?, ?, 'running')",
-                           arguments: [date.timeIntervalSince1970, stashURL, planCreatedAt?.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO sync_run(started_at, stash_url, plan_created_at, status) VALUES (?, ?, ?, 'running')",
+                arguments: [date.timeIntervalSince1970, stashURL, planCreatedAt?.timeIntervalSince1970])
             return db.lastInsertedRowID
         }
     }
@@ -350,25 +380,32 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     public func finishRun(_ id: Int64, report: SyncReport, at date: Date = Date()) throws {
         let t = report.totals
         try write { db in
-            try db.execute(sql: """
-                UPDATE sync_run SET finished_at = ?, status = ?, created = ?, updated = ?, unchanged = ?, skipped = ?,
-                    failed = ?, requests = ? WHERE id = ?
-                """, arguments: [date.timeIntervalSince1970, report.succeeded ? "succeeded" : "failed", t.created, t.updated,
-                                 t.unchanged, t.skipped, t.failed, report.requests, id])
+            try db.execute(
+                sql: """
+                    UPDATE sync_run SET finished_at = ?, status = ?, created = ?, updated = ?, unchanged = ?, skipped = ?,
+                        failed = ?, requests = ? WHERE id = ?
+                    """,
+                arguments: [
+                    date.timeIntervalSince1970, report.succeeded ? "succeeded" : "failed", t.created, t.updated,
+                    t.unchanged, t.skipped, t.failed, report.requests, id,
+                ])
         }
     }
 
     /// The last `limit` runs, newest first. A run still `running` with no end was interrupted.
     public func recentRuns(limit: Int = 10) throws -> [SyncRun] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sync_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM sync_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                row in
                 var counts = OutcomeCounts()
                 counts.created = row["created"] ?? 0; counts.updated = row["updated"] ?? 0
-                counts.unchanged = row["unchanged"] ?? 0; counts.skipped = row["skipped"] ?? 0; counts.failed = row["failed"] ?? 0
+                counts.unchanged = row["unchanged"] ?? 0; counts.skipped = row["skipped"] ?? 0;
+                counts.failed = row["failed"] ?? 0
                 let finished: Double? = row["finished_at"]
-                return SyncRun(id: row["id"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                               finishedAt: finished.map(Date.init(timeIntervalSince1970:)), stashURL: row["stash_url"],
-                               status: row["status"], counts: counts, requests: row["requests"])
+                return SyncRun(
+                    id: row["id"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                    finishedAt: finished.map(Date.init(timeIntervalSince1970:)), stashURL: row["stash_url"],
+                    status: row["status"], counts: counts, requests: row["requests"])
             }
         }
     }
@@ -390,40 +427,41 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                CREATE TABLE link(
-                    address TEXT PRIMARY KEY NOT NULL,
-                    kind TEXT NOT NULL,
-                    stash_id TEXT NOT NULL,
-                    written_fields TEXT NOT NULL,
-                    fields_hash TEXT NOT NULL,
-                    written_at DOUBLE NOT NULL);
-                CREATE TABLE create_journal(
-                    address TEXT PRIMARY KEY NOT NULL,
-                    kind TEXT NOT NULL,
-                    match TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
-                    stash_id TEXT,
-                    started_at DOUBLE NOT NULL,
-                    confirmed_at DOUBLE,
-                    attempts INTEGER NOT NULL DEFAULT 1);
-                CREATE INDEX create_journal_pending ON create_journal(status);
-                CREATE TABLE object_status(
-                    address TEXT PRIMARY KEY NOT NULL,
-                    dirty INTEGER NOT NULL DEFAULT 0,
-                    error TEXT,
-                    updated_at DOUBLE NOT NULL);
-                CREATE TABLE sync_run(
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    started_at DOUBLE NOT NULL,
-                    finished_at DOUBLE,
-                    stash_url TEXT NOT NULL,
-                    plan_created_at DOUBLE,
-                    status TEXT NOT NULL,
-                    created INTEGER, updated INTEGER, unchanged INTEGER, skipped INTEGER, failed INTEGER,
-                    requests INTEGER);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    CREATE TABLE link(
+                        address TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        stash_id TEXT NOT NULL,
+                        written_fields TEXT NOT NULL,
+                        fields_hash TEXT NOT NULL,
+                        written_at DOUBLE NOT NULL);
+                    CREATE TABLE create_journal(
+                        address TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        match TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+                        stash_id TEXT,
+                        started_at DOUBLE NOT NULL,
+                        confirmed_at DOUBLE,
+                        attempts INTEGER NOT NULL DEFAULT 1);
+                    CREATE INDEX create_journal_pending ON create_journal(status);
+                    CREATE TABLE object_status(
+                        address TEXT PRIMARY KEY NOT NULL,
+                        dirty INTEGER NOT NULL DEFAULT 0,
+                        error TEXT,
+                        updated_at DOUBLE NOT NULL);
+                    CREATE TABLE sync_run(
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        started_at DOUBLE NOT NULL,
+                        finished_at DOUBLE,
+                        stash_url TEXT NOT NULL,
+                        plan_created_at DOUBLE,
+                        status TEXT NOT NULL,
+                        created INTEGER, updated INTEGER, unchanged INTEGER, skipped INTEGER, failed INTEGER,
+                        requests INTEGER);
+                    """)
         }
         return migrator
     }
@@ -481,7 +519,8 @@ public enum SyncStateError: Error, LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .cannotOpen(let path, let reason):
-            return "cannot open the sync state file \(path): \(reason). Check the folder is writable, or pass --state PATH."
+            return
+                "cannot open the sync state file \(path): \(reason). Check the folder is writable, or pass --state PATH."
         case .database(let path, let reason):
             return "sync state file \(path): \(reason)"
         case .otherStash(let path, let recorded, let requested):

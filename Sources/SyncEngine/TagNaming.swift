@@ -15,24 +15,30 @@ enum TagNaming {
     /// Adjusts the field changes of the existing tag `object` whose desired name is `desired`;
     /// returns a note for the plan when the rules cannot rename it.
     /// - Parameter writtenNames: names fansly-stash recorded writing to this Stash tag, under any address.
-    static func adjust(_ changes: inout [FieldChange], desired: String?, object: StashObject,
-                       writtenNames: [FieldValue]) -> String? {
+    static func adjust(
+        _ changes: inout [FieldChange], desired: String?, object: StashObject,
+        writtenNames: [FieldValue]
+    ) -> String? {
         var note: String?
         var finalName: String?
         if case .string(let current)? = object.fields["name"] { finalName = current }
         if let desired, let current = finalName, current.trimmedForComparison != desired.trimmedForComparison {
             if changes.contains(where: { $0.field == "name" }) {
                 finalName = desired
-            } else if writtenNames.contains(where: { PlanValueComparison.equivalent($0, .string(current), field: "name") }) {
+            } else if writtenNames.contains(where: {
+                PlanValueComparison.equivalent($0, .string(current), field: "name")
+            }) {
                 changes.insert(FieldChange(field: "name", before: .string(current), after: .string(desired)), at: 0)
                 finalName = desired
             } else {
-                note = "name: the rules call this tag \"\(desired)\", but Stash's name \"\(current)\" was not given by fansly-stash; "
+                note =
+                    "name: the rules call this tag \"\(desired)\", but Stash's name \"\(current)\" was not given by fansly-stash; "
                     + "rename it in Stash, or set tags.strategy: overwrite"
             }
         }
         if let name = finalName?.lowercased(), let index = changes.firstIndex(where: { $0.field == "aliases" }),
-           case .strings(let items) = changes[index].after {
+            case .strings(let items) = changes[index].after
+        {
             let kept = items.filter { $0.trimmedForComparison.lowercased() != name }
             let before: [String]
             if case .strings(let old) = changes[index].before { before = old } else { before = [] }

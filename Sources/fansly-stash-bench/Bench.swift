@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SampleData
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fansly-stash-bench",
         abstract: "Measure fansly-stash's speed and memory on generated data.",
-        subcommands: [InspectBench.self, RulesBench.self, ClientBench.self, PlanBench.self, ApplyBench.self, PostgresBench.self, ScaleBench.self]
+        subcommands: [
+            InspectBench.self, RulesBench.self, ClientBench.self, PlanBench.self, ApplyBench.self, PostgresBench.self,
+            ScaleBench.self,
+        ]
     )
 }
 
@@ -24,7 +28,9 @@ struct LargeDatabaseOptions: ParsableArguments {
     @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
 
     /// What the generator writes.
-    var sample: SampleOptions { .large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost) }
+    var sample: SampleOptions {
+        .large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
+    }
 
     /// `N creators, N posts, N media`.
     var counts: String {
@@ -44,7 +50,9 @@ struct LargeDatabaseOptions: ParsableArguments {
 
     /// The fansly-stash executable: `--executable`, or the one built beside this benchmark.
     func binary() throws -> String {
-        let binary = executable ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let binary =
+            executable
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("fansly-stash").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("no fansly-stash executable at \(binary); build it first (swift build -c release)")
@@ -69,16 +77,22 @@ struct ChildProcess {
     /// Runs `binary` to completion through posix_spawn with its output in files in `folder` (large
     /// outputs never block on a pipe). After `timeout` seconds the child is sent SIGTERM (and
     /// `timedOut` is set): a benchmark step that would run for hours is cut short, not waited for.
-    static func run(_ binary: String, _ arguments: [String], environment: [String: String], in folder: String,
-                    timeout: Double? = nil) throws -> ChildProcess {
-        let outPath = folder + "/child-stdout", errPath = folder + "/child-stderr"
+    static func run(
+        _ binary: String, _ arguments: [String], environment: [String: String], in folder: String,
+        timeout: Double? = nil
+    ) throws -> ChildProcess {
+        let outPath = folder + "/child-stdout"
+        let errPath = folder + "/child-stderr"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let env =
+            ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [
+                nil
+            ]
         defer { (argv + env).forEach { free($0) } }
         var pid: pid_t = 0
         let start = Date()
@@ -94,9 +108,11 @@ struct ChildProcess {
         var timedOut = false
         let name = "Name:\t" + String(URL(fileURLWithPath: binary).lastPathComponent.prefix(15))
         while wait4(pid, &status, WNOHANG, &usage) == 0 {
-            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8), text.hasPrefix(name + "\n"),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                text.hasPrefix(name + "\n"),
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
+            {
                 peakKB = max(peakKB, kilobytes)
             }
             if let timeout, !timedOut, Date().timeIntervalSince(start) > timeout {
@@ -106,11 +122,13 @@ struct ChildProcess {
             usleep(5_000)
         }
         let seconds = Date().timeIntervalSince(start)
-        if peakKB == 0 { peakKB = Int(usage.ru_maxrss) }  // no /proc (macOS): the best there is
-        return ChildProcess(status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
-                            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                            seconds: seconds, cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-                                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6,
-                            peakMB: peakKB / 1024, timedOut: timedOut)
+        if peakKB == 0 { peakKB = Int(usage.ru_maxrss) } // no /proc (macOS): the best there is
+        return ChildProcess(
+            status: (status >> 8) & 0xff, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+            seconds: seconds,
+            cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6,
+            peakMB: peakKB / 1024, timedOut: timedOut)
     }
 }

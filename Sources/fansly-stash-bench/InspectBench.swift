@@ -15,7 +15,8 @@ struct InspectBench: ParsableCommand {
     )
 
     @Option(help: "Database to measure; generated there when absent.")
-    var db = FileManager.default.temporaryDirectory.appendingPathComponent("fansly-stash-bench/large-5x20000x3.sqlite3").path
+    var db = FileManager.default.temporaryDirectory.appendingPathComponent("fansly-stash-bench/large-5x20000x3.sqlite3")
+        .path
 
     @Option(help: "Creators of the generated database.")
     var creators = 5
@@ -47,13 +48,17 @@ struct InspectBench: ParsableCommand {
             fflush(nil)
             return
         }
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: db).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: db).deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         let start = Date()
-        let files = try SampleDatabase.write(to: URL(fileURLWithPath: db),
-                                             options: .large(creators: creators, postsPerCreator: posts / creators, mediaPerPost: mediaPerPost))
-        print(String(format: "generated %@ (%d creators, %d posts, %d downloaded files) in %.2f s",
-                     db, creators, posts / creators * creators, files.count, Date().timeIntervalSince(start)))
+        let files = try SampleDatabase.write(
+            to: URL(fileURLWithPath: db),
+            options: .large(creators: creators, postsPerCreator: posts / creators, mediaPerPost: mediaPerPost))
+        print(
+            String(
+                format: "generated %@ (%d creators, %d posts, %d downloaded files) in %.2f s",
+                db, creators, posts / creators * creators, files.count, Date().timeIntervalSince(start)))
         fflush(nil)
     }
 
@@ -80,9 +85,12 @@ struct InspectBench: ParsableCommand {
         let elapsed = Date().timeIntervalSince(start)
         let totalPosts = summaries.reduce(0) { $0 + $1.posts }
         let totalMedia = summaries.reduce(0) { $0 + $1.images + $1.videos }
-        print(String(format: "inspect: %d creators, %d posts, %d media items (alembic %@) in %.3f s; peak RSS %@ (at start %@)",
-                     summaries.count, totalPosts, totalMedia, identity.alembicVersion ?? "?", elapsed,
-                     Self.formatMemory(Self.peakRSS()), Self.formatMemory(baseline)))
+        print(
+            String(
+                format:
+                    "inspect: %d creators, %d posts, %d media items (alembic %@) in %.3f s; peak RSS %@ (at start %@)",
+                summaries.count, totalPosts, totalMedia, identity.alembicVersion ?? "?", elapsed,
+                Self.formatMemory(Self.peakRSS()), Self.formatMemory(baseline)))
         guard stream else { return }
         // Each record kind separately, so a regression points at its query.
         var lines: [String] = []

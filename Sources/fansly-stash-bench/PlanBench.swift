@@ -6,6 +6,7 @@ import SampleData
 import StashClient
 import StashTestServer
 import SyncEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,10 @@ struct PlanBench: AsyncParsableCommand {
     @Flag(help: "Skip everything that needs the test server: time only the offline plan (quick to iterate on).")
     var offlineOnly = false
     @Option(help: "Folder finds run at a time by the in-process `--stages` snapshot load.") var concurrency = 4
-    @Flag(help: "Only start the seeded test server, print its URL and keep it running until interrupted (to time or profile `fansly-stash plan --stash-url URL` by hand).")
+    @Flag(
+        help:
+            "Only start the seeded test server, print its URL and keep it running until interrupted (to time or profile `fansly-stash plan --stash-url URL` by hand)."
+    )
     var serve = false
 
     func run() async throws {
@@ -37,7 +41,8 @@ struct PlanBench: AsyncParsableCommand {
         let binary = try database.binary()
 
         // Offline: also tells where every file should be, in Stash's view.
-        let offline = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
+        let offline = try ChildProcess.run(
+            binary, ["plan", "--db", dbPath, "--json"], environment: ["STASH_URL": ""], in: workDir)
         guard offline.status == 0 else { throw ValidationError("offline plan failed: \(offline.stderr)") }
         let document = try Self.document(offline.stdout)
         let summary = document["summary"] as? [String: Int] ?? [:]
@@ -46,13 +51,15 @@ struct PlanBench: AsyncParsableCommand {
         let paths = SampleDatabase.downloadedFiles(options: options).map { root + "/" + $0.path }
         let entities = (document["changes"] as? [Any])?.count ?? 0
         if offlineOnly {
-            let human = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""], in: workDir)
-            print("""
-            database: \(dbPath) (\(database.counts))
-            offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
-            \(summary["unmatched"] ?? 0) unmatched
-            offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
-            """)
+            let human = try ChildProcess.run(
+                binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""], in: workDir)
+            print(
+                """
+                database: \(dbPath) (\(database.counts))
+                offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
+                \(summary["unmatched"] ?? 0) unmatched
+                offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
+                """)
             return
         }
 
@@ -61,25 +68,29 @@ struct PlanBench: AsyncParsableCommand {
         try await server.start()
         defer { Task { await server.stop() } }
         server.resetCounters()
-        let online = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--stash-url", server.baseURL.absoluteString, "--json"],
-                                          environment: [:], in: workDir)
+        let online = try ChildProcess.run(
+            binary, ["plan", "--db", dbPath, "--stash-url", server.baseURL.absoluteString, "--json"],
+            environment: [:], in: workDir)
         guard online.status == 0 else { throw ValidationError("plan against the test server failed: \(online.stderr)") }
-        let requests = server.requestCount, directFinds = server.directFindCount
+        let requests = server.requestCount
+        let directFinds = server.directFindCount
         let onlineDocument = try Self.document(online.stdout)
         let onlineSummary = onlineDocument["summary"] as? [String: Int] ?? [:]
         await server.stop()
 
-        let human = try ChildProcess.run(binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""], in: workDir)
+        let human = try ChildProcess.run(
+            binary, ["plan", "--db", dbPath, "--no-color"], environment: ["STASH_URL": ""], in: workDir)
 
-        print("""
-        database: \(dbPath) (\(database.counts))
-        test server seeded with \(paths.count) scanned files
-        online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests \
-        (\(directFinds) finds answered on the test server's fast path); summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
-        \(summary["unmatched"] ?? 0) unmatched
-        offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
-        """)
+        print(
+            """
+            database: \(dbPath) (\(database.counts))
+            test server seeded with \(paths.count) scanned files
+            online plan (--json): \(format(online.seconds)) s, peak RSS \(online.peakMB) MB, \(requests) HTTP requests \
+            (\(directFinds) finds answered on the test server's fast path); summary \(onlineSummary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            offline plan (--json): \(format(offline.seconds)) s, peak RSS \(offline.peakMB) MB; \(entities) entities, \
+            \(summary["unmatched"] ?? 0) unmatched
+            offline plan (human report): \(format(human.seconds)) s, peak RSS \(human.peakMB) MB, \(human.stdout.count / 1024) KiB of output
+            """)
     }
 
     /// Times the offline plan's stages in-process; peak RSS is this process's after each stage.
@@ -98,10 +109,12 @@ struct PlanBench: AsyncParsableCommand {
             try MappingEngine(rules: rules).evaluate(database: database)
         }
         let heapDesired = Self.heapInUseMegabytes() - heapBeforeRules
-        let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: [],
-                                database: try database.identity(), stashURL: nil)
+        let inputs = PlanInputs(
+            rulesHash: RulesHash.of(canonicalData: rules.canonicalData), rulesFiles: [],
+            database: try database.identity(), stashURL: nil)
         let plan = try await measure("match and diff (\(desired.entities.count) entities)") {
-            try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true)).plan(inputs: inputs, tool: "bench")
+            try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true)).plan(
+                inputs: inputs, tool: "bench")
         }
         let text = await measure("human report") { PlanRenderer().render(plan) }
         let json = try await measure("JSON document") { try PlanFile.encode(plan) }
@@ -122,13 +135,16 @@ struct PlanBench: AsyncParsableCommand {
         let heapBeforeSnapshot = Self.heapInUseMegabytes()
         var loader = StashSnapshotLoader(client: client, concurrency: concurrency)
         loader.stepFinished = { step, seconds, objects in
-            print("    \(step): \(String(format: "%.2f", seconds)) s, \(objects) objects, resident \(PlanBench.residentMegabytes()) MB")
+            print(
+                "    \(step): \(String(format: "%.2f", seconds)) s, \(objects) objects, resident \(PlanBench.residentMegabytes()) MB"
+            )
         }
         let snapshot = try await measure("read Stash (steps above)") {
             try await loader.load(desired: desired, entities: desired.entities, links: [:])
         }
-        print("  \(server.requestCount) requests, \(snapshot.count) objects; resident memory \(residentBefore) MB before, "
-              + "\(Self.residentMegabytes()) MB after reading Stash")
+        print(
+            "  \(server.requestCount) requests, \(snapshot.count) objects; resident memory \(residentBefore) MB before, "
+                + "\(Self.residentMegabytes()) MB after reading Stash")
         // The server's connections and last answers are freed once it stops: measure after that.
         await server.stop()
         let heapSnapshot = Self.heapInUseMegabytes() - heapBeforeSnapshot
@@ -137,13 +153,16 @@ struct PlanBench: AsyncParsableCommand {
         }
         // (Planning's own share is not printed: the planner releases memory as it goes, so the
         // difference in this shared process says little.)
-        print("  memory held (malloc'd bytes in use): desired state \(heapDesired) MB, Stash snapshot \(heapSnapshot) MB")
+        print(
+            "  memory held (malloc'd bytes in use): desired state \(heapDesired) MB, Stash snapshot \(heapSnapshot) MB")
         _ = try await measure("JSON document (\(online.changes.count) changes)") { try PlanFile.encode(online) }
         try await timePlanFile(online) { name, body in try await measure(name, body) }
     }
 
     /// Times saving `plan` with `plan --out` and reading it back as `apply` (every change checked) and `show` (whole).
-    private func timePlanFile(_ plan: Plan, measure: (String, () async throws -> Void) async throws -> Void) async throws {
+    private func timePlanFile(_ plan: Plan, measure: (String, () async throws -> Void) async throws -> Void)
+        async throws
+    {
         let folder = NSTemporaryDirectory() + "fansly-stash-bench-planfile-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -194,20 +213,23 @@ struct PlanBench: AsyncParsableCommand {
             guard let sizeRange = rest.range(of: "size=\"") else { return 0 }
             return Int(rest[sizeRange.upperBound...].prefix { $0.isNumber }) ?? 0
         }
-        let inUse = size(of: "<system type=\"current\"") - size(of: "<total type=\"fast\"") - size(of: "<total type=\"rest\"")
+        let inUse =
+            size(of: "<system type=\"current\"") - size(of: "<total type=\"fast\"") - size(of: "<total type=\"rest\"")
             + size(of: "<total type=\"mmap\"")
         return inUse / (1024 * 1024)
     }
 
     private static func residentMegabytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
     private func peakRSSMegabytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
@@ -222,7 +244,8 @@ extension PlanBench {
     /// `unmatched` and the end line's `summary`.
     static func document(_ lines: Data) throws -> [String: Any] {
         var document: [String: Any] = [:]
-        var changes: [Any] = [], unmatched: [Any] = []
+        var changes: [Any] = []
+        var unmatched: [Any] = []
         for (index, line) in lines.split(separator: UInt8(ascii: "\n")).enumerated() {
             guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
             if index == 0 { document = object }

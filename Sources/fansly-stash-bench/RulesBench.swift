@@ -1,10 +1,10 @@
 import ArgumentParser
+// `timespec` as Foundation re-exports it (from CoreFoundation's headers), for `cpuNow()`.
+import CoreFoundation
 import FanslyMetadata
 import Foundation
 import MappingRules
 import SampleData
-// `timespec` as Foundation re-exports it (from CoreFoundation's headers), for `cpuNow()`.
-import CoreFoundation
 
 /// `fansly-stash-bench rules`: how fast the default rules map the large sample
 /// (20,000 posts, 60,000 media by default). Figures go to Docs/performance.md ("rules").
@@ -23,13 +23,17 @@ struct RulesBench: ParsableCommand {
     @Flag(help: "Skip the end-to-end evaluation that streams from the database.") var skipDatabase = false
     @Flag(help: "Time only reading and evaluating from the database (quick to iterate on), with peak RSS.")
     var databaseOnly = false
-    @Option(help: "With --database-only: threads reading the database ahead of the engine (0: the engine reads it itself).")
+    @Option(
+        help: "With --database-only: threads reading the database ahead of the engine (0: the engine reads it itself).")
     var readers = 2
 
     func run() throws {
-        let options = SampleOptions.large(creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
-        let url = database.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("rules-bench-\(creators)x\(postsPerCreator)x\(mediaPerPost).sqlite3")
+        let options = SampleOptions.large(
+            creators: creators, postsPerCreator: postsPerCreator, mediaPerPost: mediaPerPost)
+        let url =
+            database.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "rules-bench-\(creators)x\(postsPerCreator)x\(mediaPerPost).sqlite3")
         if !FileManager.default.fileExists(atPath: url.path) {
             let started = Date()
             try SampleDatabase.write(to: url, options: options)
@@ -44,7 +48,9 @@ struct RulesBench: ParsableCommand {
             let engine = MappingEngine(rules: ruleSet)
             // Evaluated first, so that the peak RSS is the evaluation's.
             let (streamed, totalTime) = try best { try engine.evaluate(database: db, creators: nil, readers: readers) }
-            print("evaluate from the database (\(readers) readers): \(format(totalTime))  (\(streamed.entities.count) entities)")
+            print(
+                "evaluate from the database (\(readers) readers): \(format(totalTime))  (\(streamed.entities.count) entities)"
+            )
             print("peak RSS: \(Self.peakRSS())")
             let (pages, streamTime) = try best { try Self.streamAll(db) }
             print("stream from the database (\(pages) pages, no rules): \(format(streamTime))")
@@ -54,7 +60,9 @@ struct RulesBench: ParsableCommand {
         // The records in memory, to time the engine alone.
         let (records, readTime) = try best { try Self.readAll(db) }
         let media = records.media.count
-        print("read records (\(records.posts.count) posts, \(records.messages.count) messages, \(media) media): \(format(readTime))")
+        print(
+            "read records (\(records.posts.count) posts, \(records.messages.count) messages, \(media) media): \(format(readTime))"
+        )
 
         let engine = MappingEngine(rules: ruleSet)
         let (state, evaluateTime) = try best { try engine.evaluate(records: records) }
@@ -85,7 +93,9 @@ struct RulesBench: ParsableCommand {
         for creator in creators {
             try db.forEachPostPage(creator: creator.id, pageSize: 500) { page in
                 records.posts += page
-                for post in page { for quoted in post.reposts { records.posts.append(quoted); otherIds.insert(quoted.accountId) } }
+                for post in page {
+                    for quoted in post.reposts { records.posts.append(quoted); otherIds.insert(quoted.accountId) }
+                }
             }
             try db.forEachMessagePage(creator: creator.id, pageSize: 500) { records.messages += $0 }
             try db.forEachBundlePage(creator: creator.id, pageSize: 500) { records.bundles += $0 }
@@ -116,7 +126,9 @@ struct RulesBench: ParsableCommand {
                 for message in page { for item in message.media { shown.insert(item.id) } }
             }
             // Like the engine, skip reading the media posts and messages showed.
-            try db.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: shown) { _ in pages += 1 }
+            try db.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: shown) { _ in
+                pages += 1
+            }
             try db.forEachBundlePage(creator: creator.id, pageSize: MappingEngine.pageSize) { _ in pages += 1 }
         }
         return pages
@@ -136,14 +148,18 @@ struct RulesBench: ParsableCommand {
         var result: T?
         var fastest = Timing(wall: .infinity, cpu: .infinity)
         for _ in 0..<max(1, runs) {
-            let wallStart = DispatchTime.now().uptimeNanoseconds, cpuStart = Self.cpuNow()
+            let wallStart = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = Self.cpuNow()
             let value = try body()
-            let timing = Timing(wall: Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9, cpu: Self.cpuNow() - cpuStart)
+            let timing = Timing(
+                wall: Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9, cpu: Self.cpuNow() - cpuStart)
             if timing.cpu < fastest.cpu { fastest = timing; result = value }
         }
         return (result!, fastest)
     }
 
-    private func format(_ timing: Timing) -> String { String(format: "%.3f s CPU (%.3f s wall)", timing.cpu, timing.wall) }
+    private func format(_ timing: Timing) -> String {
+        String(format: "%.3f s CPU (%.3f s wall)", timing.cpu, timing.wall)
+    }
     private func format(_ seconds: TimeInterval) -> String { String(format: "%.3f s", seconds) }
 }

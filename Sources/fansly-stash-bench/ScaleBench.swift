@@ -11,7 +11,8 @@ import SyncEngine
 struct ScaleBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
-        abstract: "Time `fansly-stash plan` (offline, online, from PostgreSQL) and `apply` on 60,000 and 600,000 media.")
+        abstract: "Time `fansly-stash plan` (offline, online, from PostgreSQL) and `apply` on 60,000 and 600,000 media."
+    )
 
     @Option(help: "Creators in the small database (the 60,000-media sample).") var smallCreators = 5
     @Option(help: "Creators in the large database (50: 600,000 media).") var largeCreators = 50
@@ -20,18 +21,25 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "The fansly-stash executable (default: beside this benchmark).") var executable: String?
     @Option(help: "Folder for the generated databases, rules and plans (kept between runs).")
     var workDir = NSTemporaryDirectory() + "fansly-stash-bench"
-    @Option(help: "A PostgreSQL superuser URL (default: $FANSLY_STASH_TEST_PG_URL); without one the PostgreSQL plans are skipped.")
+    @Option(
+        help:
+            "A PostgreSQL superuser URL (default: $FANSLY_STASH_TEST_PG_URL); without one the PostgreSQL plans are skipped."
+    )
     var pgURL = ProcessInfo.processInfo.environment["FANSLY_STASH_TEST_PG_URL"] ?? ""
     @Flag(help: "Skip the plans against the test server (and so apply).") var offlineOnly = false
-    @Option(help: "Seconds `apply` of the large plan may run before it is stopped (0: do not apply).") var applySeconds = 0.0
+    @Option(help: "Seconds `apply` of the large plan may run before it is stopped (0: do not apply).")
+    var applySeconds = 0.0
 
     func run() async throws {
-        let small = try options(creators: smallCreators), large = try options(creators: largeCreators)
+        let small = try options(creators: smallCreators)
+        let large = try options(creators: largeCreators)
         let binary = try large.binary()
-        let smallDB = try small.database(in: workDir), largeDB = try large.database(in: workDir)
+        let smallDB = try small.database(in: workDir)
+        let largeDB = try large.database(in: workDir)
         // Both sources read with the files under the work folder, so they look for the same paths.
         let rules = workDir + "/bench-rules.yaml"
-        try "extends: default\nsettings:\n  downloadRoot: \(workDir)\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        try "extends: default\nsettings:\n  downloadRoot: \(workDir)\n".write(
+            toFile: rules, atomically: true, encoding: .utf8)
         print("machine: \(Self.machine())")
         print("small: \(small.counts) (\(smallDB)); large: \(large.counts) (\(largeDB))")
 
@@ -39,9 +47,10 @@ struct ScaleBench: AsyncParsableCommand {
         let offlineLarge = try plan(binary, db: largeDB, rules: rules, out: "offline-large.plan.json")
         print("offline plan --out, small: \(offlineSmall.line)")
         print("offline plan --out, large: \(offlineLarge.line)")
-        print("  large / small: \(format(offlineLarge.run.seconds / offlineSmall.run.seconds))× the time "
-              + "(\(format(offlineLarge.run.cpuSeconds / offlineSmall.run.cpuSeconds))× the CPU), "
-              + "\(format(Double(offlineLarge.run.peakMB) / Double(offlineSmall.run.peakMB)))× the peak RSS")
+        print(
+            "  large / small: \(format(offlineLarge.run.seconds / offlineSmall.run.seconds))× the time "
+                + "(\(format(offlineLarge.run.cpuSeconds / offlineSmall.run.cpuSeconds))× the CPU), "
+                + "\(format(Double(offlineLarge.run.peakMB) / Double(offlineSmall.run.peakMB)))× the peak RSS")
         fflush(nil)
         guard !offlineOnly else { return }
 
@@ -54,7 +63,9 @@ struct ScaleBench: AsyncParsableCommand {
 
         if !pgURL.isEmpty {
             let target = try await PostgresBench.sampleDatabase(serverURL: pgURL, options: large, shape: .migrated)
-            let pgFiles = SamplePostgres.downloadedFiles(options: large.sample, shape: .migrated).filter { !$0.path.hasSuffix(".None") }
+            let pgFiles = SamplePostgres.downloadedFiles(options: large.sample, shape: .migrated).filter {
+                !$0.path.hasSuffix(".None")
+            }
             let pgOffline = try plan(binary, db: target.url, rules: rules, out: "offline-large-pg.plan.json")
             print("offline plan --out, large (PostgreSQL \(target)): \(pgOffline.line)")
             let pgOnline = try await againstTestServer(files: pgFiles) { url in
@@ -81,11 +92,16 @@ struct ScaleBench: AsyncParsableCommand {
         }
     }
 
-    private func plan(_ binary: String, db: String, rules: String, out: String, stash: String? = nil) throws -> Measured {
+    private func plan(_ binary: String, db: String, rules: String, out: String, stash: String? = nil) throws -> Measured
+    {
         let path = workDir + "/" + out
-        let arguments = ["plan", "--db", db, "--rules", rules, "--out", path, "--no-color"] + (stash.map { ["--stash-url", $0] } ?? [])
+        let arguments =
+            ["plan", "--db", db, "--rules", rules, "--out", path, "--no-color"]
+            + (stash.map { ["--stash-url", $0] } ?? [])
         let run = try ChildProcess.run(binary, arguments, environment: ["STASH_URL": ""], in: workDir)
-        guard run.status == 0 else { throw ValidationError("plan \(out) failed (exit \(run.status)): \(run.stderr.suffix(2000))") }
+        guard run.status == 0 else {
+            throw ValidationError("plan \(out) failed (exit \(run.status)): \(run.stderr.suffix(2000))")
+        }
         return Measured(run: run, requests: nil, summary: try Self.summary(ofPlan: path))
     }
 
@@ -114,30 +130,38 @@ struct ScaleBench: AsyncParsableCommand {
         server.seed(paths: files.map { workDir + "/" + $0.path })
         try await server.start()
         defer { Task { await server.stop() } }
-        let planPath = workDir + "/apply-large.plan.json", statePath = workDir + "/apply-state.sqlite3"
+        let planPath = workDir + "/apply-large.plan.json"
+        let statePath = workDir + "/apply-state.sqlite3"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
         let url = server.baseURL.absoluteString
-        let plan = try ChildProcess.run(binary, ["plan", "--db", db, "--rules", rules, "--stash-url", url, "--out", planPath, "--no-color"],
-                                        environment: [:], in: workDir)
+        let plan = try ChildProcess.run(
+            binary, ["plan", "--db", db, "--rules", rules, "--stash-url", url, "--out", planPath, "--no-color"],
+            environment: [:], in: workDir)
         guard plan.status == 0 else { throw ValidationError("plan for apply failed: \(plan.stderr.suffix(2000))") }
         server.resetCounters()
-        let apply = try ChildProcess.run(binary, ["apply", planPath, "--state", statePath, "--json"], environment: [:], in: workDir,
-                                         timeout: applySeconds)
+        let apply = try ChildProcess.run(
+            binary, ["apply", planPath, "--state", statePath, "--json"], environment: [:], in: workDir,
+            timeout: applySeconds)
         let requests = server.requestCount
         await server.stop()
         let written = try Self.changesWritten(statePath: statePath)
-        print("apply of the large online plan (\(try Self.summary(ofPlan: planPath))): "
-              + (apply.timedOut ? "stopped after \(format(apply.seconds)) s" : "\(format(apply.seconds)) s, exit \(apply.status)")
-              + " (CPU \(format(apply.cpuSeconds)) s), peak RSS \(apply.peakMB) MB, \(requests) HTTP requests, "
-              + "\(written) items recorded in the state file = 1 request per \(format(Double(written) / Double(max(requests, 1)))) items")
+        print(
+            "apply of the large online plan (\(try Self.summary(ofPlan: planPath))): "
+                + (apply.timedOut
+                    ? "stopped after \(format(apply.seconds)) s" : "\(format(apply.seconds)) s, exit \(apply.status)")
+                + " (CPU \(format(apply.cpuSeconds)) s), peak RSS \(apply.peakMB) MB, \(requests) HTTP requests, "
+                + "\(written) items recorded in the state file = 1 request per \(format(Double(written) / Double(max(requests, 1)))) items"
+        )
     }
 
     /// `add=… change=…`: the summary in the plan file's end line (read through `PlanFileReader`, which
     /// checks every line: the file can be hundreds of megabytes, gzip-compressed or not).
     static func summary(ofPlan path: String) throws -> String {
         let summary = try PlanFileReader.open(path: path).summary()
-        return ["add": summary.add, "change": summary.change, "skipped": summary.skipped, "unchanged": summary.unchanged,
-                "unmatched": summary.unmatched].sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return [
+            "add": summary.add, "change": summary.change, "skipped": summary.skipped, "unchanged": summary.unchanged,
+            "unmatched": summary.unmatched,
+        ].sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
     /// Links in the state file (one per item written), 0 when there is no state file.
@@ -147,13 +171,17 @@ struct ScaleBench: AsyncParsableCommand {
     }
 
     private func options(creators: Int) throws -> LargeDatabaseOptions {
-        try LargeDatabaseOptions.parse(["--creators", String(creators), "--posts-per-creator", String(postsPerCreator),
-                                        "--media-per-post", String(mediaPerPost)] + (executable.map { ["--executable", $0] } ?? []))
+        try LargeDatabaseOptions.parse(
+            [
+                "--creators", String(creators), "--posts-per-creator", String(postsPerCreator),
+                "--media-per-post", String(mediaPerPost),
+            ] + (executable.map { ["--executable", $0] } ?? []))
     }
 
     /// Cores and load average, printed with the figures (other builds share this machine).
     static func machine() -> String {
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ")
         return "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load ?? "unknown") at start"
     }
 

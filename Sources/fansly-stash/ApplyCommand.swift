@@ -10,17 +10,17 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Execute a plan against Stash.",
         discussion: """
-        With PLANFILE, executes that saved plan after checking that its inputs (rules, database, Stash URL) \
-        did not change. Without it, plans with the plan options, shows the plan and asks for confirmation \
-        on a terminal, or needs --yes.
+            With PLANFILE, executes that saved plan after checking that its inputs (rules, database, Stash URL) \
+            did not change. Without it, plans with the plan options, shows the plan and asks for confirmation \
+            on a terminal, or needs --yes.
 
-        Safe to interrupt and to run again: every write is recorded in the sync state file \
-        (default: ~/.local/state/fansly-stash/<host>-<port>.sqlite3; see Docs/sync-state.md), and a create \
-        whose reply was lost is looked up in Stash before it is sent again.
+            Safe to interrupt and to run again: every write is recorded in the sync state file \
+            (default: ~/.local/state/fansly-stash/<host>-<port>.sqlite3; see Docs/sync-state.md), and a create \
+            whose reply was lost is looked up in Stash before it is sent again.
 
-        Exit status: 0 when everything applied, 1 when anything failed (what succeeded stays applied), \
-        130 when interrupted (Ctrl-C: requests in flight finish, then run apply again to finish).
-        """)
+            Exit status: 0 when everything applied, 1 when anything failed (what succeeded stays applied), \
+            130 when interrupted (Ctrl-C: requests in flight finish, then run apply again to finish).
+            """)
 
     @Argument(help: "A plan saved with `fansly-stash plan --out FILE`.")
     var planFile: String?
@@ -88,8 +88,9 @@ struct ApplyCommand: AsyncParsableCommand {
         show(report.renderer(for: plan).render(plan))
         if yes || !plan.summary.hasChanges { return true }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw ApplyFailure(message: "not applying without confirmation: pass --yes, or save the plan with "
-                + "`plan --out FILE` and run `apply FILE`.")
+            throw ApplyFailure(
+                message: "not applying without confirmation: pass --yes, or save the plan with "
+                    + "`plan --out FILE` and run `apply FILE`.")
         }
         show("\nApply these changes to Stash? Only 'yes' is accepted: ")
         return readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes"

@@ -82,6 +82,10 @@ extension OperationEvent {
 
 /// Says which database was opened (unless a plain SQLite path) and its warnings, on standard error.
 func announceDatabase(_ description: String?, warnings: [String]) {
-    if let description { FileHandle.standardError.write(Data((OperationEvent.database(description).standardErrorLine ?? "").utf8)) }
-    for warning in warnings { FileHandle.standardError.write(Data((OperationEvent.warning(warning).standardErrorLine ?? "").utf8)) }
+    if let description {
+        FileHandle.standardError.write(Data((OperationEvent.database(description).standardErrorLine ?? "").utf8))
+    }
+    for warning in warnings {
+        FileHandle.standardError.write(Data((OperationEvent.warning(warning).standardErrorLine ?? "").utf8))
+    }
 }

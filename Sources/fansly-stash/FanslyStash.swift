@@ -10,14 +10,17 @@ struct FanslyStash: AsyncParsableCommand {
         commandName: "fansly-stash",
         abstract: "Map a Fansly downloader's metadata database into Stash, rule-driven.",
         discussion: """
-        Typical use:
-          fansly-stash inspect --db metadata_db.sqlite3
-          fansly-stash plan --db metadata_db.sqlite3 --stash-url http://localhost:9999 --out sync.plan
-          fansly-stash apply sync.plan
-        """,
+            Typical use:
+              fansly-stash inspect --db metadata_db.sqlite3
+              fansly-stash plan --db metadata_db.sqlite3 --stash-url http://localhost:9999 --out sync.plan
+              fansly-stash apply sync.plan
+            """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self, ShowCommand.self,
-                      StashPluginCommand.self]
+        subcommands: [
+            InitCommand.self, InspectCommand.self, RulesCommand.self, PlanCommand.self, ApplyCommand.self,
+            ShowCommand.self,
+            StashPluginCommand.self,
+        ]
     )
 
     /// Name and version as written into plans.

@@ -9,17 +9,22 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Summarise a metadata database per creator.",
         discussion: """
-        Counts per creator: posts, messages, real bundles, walls, media items (images, videos, \
-        items with a preview), media whose file was downloaded, and distinct hashtags. \
-        The database is opened read-only and never written.
-        """
+            Counts per creator: posts, messages, real bundles, walls, media items (images, videos, \
+            items with a preview), media whose file was downloaded, and distinct hashtags. \
+            The database is opened read-only and never written.
+            """
     )
 
-    @Option(help: ArgumentHelp("The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.", valueName: "db"))
+    @Option(
+        help: ArgumentHelp(
+            "The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.",
+            valueName: "db"))
     var db: String
 
-    @Option(name: .customLong("creator"),
-            help: ArgumentHelp("Only this creator (username, case-insensitive, or account id). Repeatable.", valueName: "name"))
+    @Option(
+        name: .customLong("creator"),
+        help: ArgumentHelp(
+            "Only this creator (username, case-insensitive, or account id). Repeatable.", valueName: "name"))
     var creators: [String] = []
 
     @Flag(help: "Print JSON instead of a table.")
@@ -39,8 +44,11 @@ struct InspectCommand: ParsableCommand {
         }
         let identity = try database.identity()
         if json {
-            print(try InspectReport(database: database.displayName, alembicVersion: identity.alembicVersion,
-                                    creators: summaries.map(InspectReport.Creator.init)).json())
+            print(
+                try InspectReport(
+                    database: database.displayName, alembicVersion: identity.alembicVersion,
+                    creators: summaries.map(InspectReport.Creator.init)
+                ).json())
         } else {
             print(InspectTable.render(summaries, path: database.displayName, alembicVersion: identity.alembicVersion))
         }

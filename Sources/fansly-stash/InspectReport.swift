@@ -33,18 +33,24 @@ struct InspectReport: Encodable {
 
 /// The human-readable table.
 enum InspectTable {
-    static let headers = ["creator", "id", "posts", "messages", "bundles", "walls", "images", "videos",
-                          "previews", "downloaded", "hashtags"]
+    static let headers = [
+        "creator", "id", "posts", "messages", "bundles", "walls", "images", "videos",
+        "previews", "downloaded", "hashtags",
+    ]
 
     static func render(_ summaries: [CreatorSummary], path: String, alembicVersion: String?) -> String {
         var rows = summaries.map { summary -> [String] in
             [summary.account.username, String(summary.account.id)]
-                + [summary.posts, summary.messages, summary.bundles, summary.walls, summary.images, summary.videos,
-                   summary.previews, summary.downloadedMedia, summary.hashtags].map(String.init)
+                + [
+                    summary.posts, summary.messages, summary.bundles, summary.walls, summary.images, summary.videos,
+                    summary.previews, summary.downloadedMedia, summary.hashtags,
+                ].map(String.init)
         }
         if summaries.count > 1 {
-            let totals = [\CreatorSummary.posts, \.messages, \.bundles, \.walls, \.images, \.videos, \.previews,
-                          \.downloadedMedia, \.hashtags].map { key in summaries.reduce(0) { $0 + $1[keyPath: key] } }
+            let totals = [
+                \CreatorSummary.posts, \.messages, \.bundles, \.walls, \.images, \.videos, \.previews,
+                \.downloadedMedia, \.hashtags,
+            ].map { key in summaries.reduce(0) { $0 + $1[keyPath: key] } }
             // Messages and hashtags can be shared between creators, so their totals are not summed.
             var totalRow = ["total", ""] + totals.map(String.init)
             totalRow[3] = ""; totalRow[10] = ""
@@ -57,15 +63,21 @@ enum InspectTable {
                 return index < 2 ? cell + padding : padding + cell
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        var output = ["\(path) (alembic \(alembicVersion ?? "unknown")): \(summaries.count) creator\(summaries.count == 1 ? "" : "s")", ""]
+        var output = [
+            "\(path) (alembic \(alembicVersion ?? "unknown")): \(summaries.count) creator\(summaries.count == 1 ? "" : "s")",
+            "",
+        ]
         if summaries.isEmpty {
             output.append("No creators: the database holds no posts, media or walls yet.")
         } else {
             output.append(line(headers))
             output += rows.map(line)
             if summaries.count > 1 {
-                output += ["", "The total leaves messages and hashtags blank: creators share message groups and hashtags, "
-                           + "so a sum would count them twice."]
+                output += [
+                    "",
+                    "The total leaves messages and hashtags blank: creators share message groups and hashtags, "
+                        + "so a sum would count them twice.",
+                ]
             }
         }
         return output.joined(separator: "\n")

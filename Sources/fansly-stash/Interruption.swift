@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import SyncEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,11 +44,14 @@ final class Interruption: @unchecked Sendable {
             FileHandle.standardError.write(Data("\nInterrupted before anything was sent to Stash.\n".utf8))
             _exit(Self.exitStatus)
         } else if count == 1 {
-            FileHandle.standardError.write(Data(("\nInterrupted: sending nothing more; waiting up to 10 s for the requests in flight. "
-                + "Press Ctrl-C again to quit at once.\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("\nInterrupted: sending nothing more; waiting up to 10 s for the requests in flight. "
+                        + "Press Ctrl-C again to quit at once.\n").utf8))
             stop.request()
         } else {
-            FileHandle.standardError.write(Data("\nQuitting at once; run apply again to finish (nothing is lost).\n".utf8))
+            FileHandle.standardError.write(
+                Data("\nQuitting at once; run apply again to finish (nothing is lost).\n".utf8))
             _exit(Self.exitStatus)
         }
     }
@@ -58,8 +62,10 @@ final class Interruption: @unchecked Sendable {
         let applied = report.totals.created + report.totals.updated
         let notApplied = interrupted.notApplied + report.totals.failed
         // Standard error, so that `--json` output stays one document.
-        FileHandle.standardError.write(Data(("Interrupted: \(applied) change\(applied == 1 ? "" : "s") applied, "
-            + "\(notApplied) not applied; run apply again to finish.\n").utf8))
+        FileHandle.standardError.write(
+            Data(
+                ("Interrupted: \(applied) change\(applied == 1 ? "" : "s") applied, "
+                    + "\(notApplied) not applied; run apply again to finish.\n").utf8))
         throw ExitCode(Self.exitStatus)
     }
 }

@@ -8,16 +8,20 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show what apply would change in Stash (a dry run).",
         discussion: """
-        Reads the database, evaluates the rules, reads Stash and prints every change: `+` create, \
-        `~` update with `field: "old" -> "new"` lines, drift, skipped objects and media Stash does not hold. \
-        Nothing is written to Stash. Save the plan with --out and run `fansly-stash apply FILE` to execute it.
+            Reads the database, evaluates the rules, reads Stash and prints every change: `+` create, \
+            `~` update with `field: "old" -> "new"` lines, drift, skipped objects and media Stash does not hold. \
+            Nothing is written to Stash. Save the plan with --out and run `fansly-stash apply FILE` to execute it.
 
-        Exit codes: 0 success, 1 error; with --detailed-exitcode, 2 when the plan has changes.
-        """)
+            Exit codes: 0 success, 1 error; with --detailed-exitcode, 2 when the plan has changes.
+            """)
 
     @OptionGroup var planArguments: PlanArguments
 
-    @Option(name: .long, help: ArgumentHelp("Save the plan to this file, for `fansly-stash apply FILE` (gzip-compressed when it ends in .gz).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Save the plan to this file, for `fansly-stash apply FILE` (gzip-compressed when it ends in .gz).",
+            valueName: "file"))
     var out: String?
 
     @Flag(name: .long, help: "Print the plan file (JSON Lines) instead of the human-readable report.")
@@ -58,7 +62,8 @@ struct PlanCommand: AsyncParsableCommand {
             // Written in chunks as it is rendered: a large plan's report is never held whole.
             report.renderer(for: plan).render(plan) { FileHandle.standardOutput.write(Data($0.utf8)) }
             if let out {
-                let saved = "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
+                let saved =
+                    "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
                 FileHandle.standardOutput.write(Data(saved.utf8))
             }
         }

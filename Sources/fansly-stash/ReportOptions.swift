@@ -26,7 +26,8 @@ struct ReportOptions: ParsableArguments {
         let terminal = isatty(STDOUT_FILENO) != 0
         let colors = !noColor && environment["NO_COLOR"] == nil && terminal
         let short = compact || (!full && terminal && PlanRenderer.isLong(plan))
-        return PlanRenderer(colors: colors, unmatchedPerCreator: short ? 3 : 10,
-                            changesPerKind: short ? Self.changesPerKind : nil)
+        return PlanRenderer(
+            colors: colors, unmatchedPerCreator: short ? 3 : 10,
+            changesPerKind: short ? Self.changesPerKind : nil)
     }
 }

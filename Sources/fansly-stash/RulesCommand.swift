@@ -8,9 +8,9 @@ struct RulesCommand: ParsableCommand {
         commandName: "rules",
         abstract: "Check, show and explain mapping rules.",
         discussion: """
-        Rules are YAML files (Docs/rules.md). Without --rules the built-in rules/default.yaml is used; \
-        with several --rules files, later files override earlier ones key by key.
-        """,
+            Rules are YAML files (Docs/rules.md). Without --rules the built-in rules/default.yaml is used; \
+            with several --rules files, later files override earlier ones key by key.
+            """,
         subcommands: [RulesCheck.self, RulesShow.self, RulesExplain.self, RulesSchema.self],
         defaultSubcommand: RulesCheck.self
     )
@@ -18,9 +18,11 @@ struct RulesCommand: ParsableCommand {
 
 /// The `--rules` option shared by the rules subcommands.
 struct RulesFileOptions: ParsableArguments {
-    @Option(name: .customLong("rules"),
-            help: ArgumentHelp("A rule file (YAML). Repeatable; later files override earlier ones. Default: the built-in rules.",
-                               valueName: "path"))
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "A rule file (YAML). Repeatable; later files override earlier ones. Default: the built-in rules.",
+            valueName: "path"))
     var paths: [String] = []
 
     /// The loaded rules, or every problem printed to standard error and exit code 1.
@@ -56,8 +58,9 @@ struct RulesCheck: ParsableCommand {
         // Warnings do not make the rules invalid (a download folder of another machine), but say so.
         var errors = StandardError()
         for warning in set.warnings { print("warning: \(warning)", to: &errors) }
-        print("OK: \(set.files.joined(separator: " + ")) — the rules are valid"
-            + (set.warnings.isEmpty ? "" : " (\(set.warnings.count) warning\(set.warnings.count == 1 ? "" : "s"))"))
+        print(
+            "OK: \(set.files.joined(separator: " + ")) — the rules are valid"
+                + (set.warnings.isEmpty ? "" : " (\(set.warnings.count) warning\(set.warnings.count == 1 ? "" : "s"))"))
     }
 }
 

@@ -8,22 +8,27 @@ import SyncEngine
 struct RulesExplain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Show what the rules make of one post, message, media or account, and which rule produced each field.",
+        abstract:
+            "Show what the rules make of one post, message, media or account, and which rule produced each field.",
         discussion: """
-        Prints the template variables of the record, then every entity it produces with each Stash field, \
-        its strategy and the rule (file:line:column) that produced it. Give exactly one of --post, --message, \
-        --media, --account.
-        """
+            Prints the template variables of the record, then every entity it produces with each Stash field, \
+            its strategy and the rule (file:line:column) that produced it. Give exactly one of --post, --message, \
+            --media, --account.
+            """
     )
 
-    @Option(help: ArgumentHelp("The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.", valueName: "db"))
+    @Option(
+        help: ArgumentHelp(
+            "The downloader's metadata database: metadata_db.sqlite3, a postgresql://user@host/db URL, or its config.yaml.",
+            valueName: "db"))
     var db: String
 
     @OptionGroup var rules: RulesFileOptions
 
     @Option(help: ArgumentHelp("A post id.", valueName: "id")) var post: FanslyID?
     @Option(help: ArgumentHelp("A message id.", valueName: "id")) var message: FanslyID?
-    @Option(help: ArgumentHelp("An account_media id, media id or the id in a file name.", valueName: "id")) var media: FanslyID?
+    @Option(help: ArgumentHelp("An account_media id, media id or the id in a file name.", valueName: "id")) var media:
+        FanslyID?
     @Option(help: ArgumentHelp("A username (any case) or account id.", valueName: "name")) var account: String?
 
     func validate() throws {
@@ -38,16 +43,22 @@ struct RulesExplain: ParsableCommand {
         let target: ExplainTarget
         let label: String
         var creators: [Account]?
-        if let post { target = .post(post); label = "post \(post)" }
-        else if let message { target = .message(message); label = "message \(message)" }
-        else if let media { target = .media(media); label = "media \(media)" }
-        else {
+        if let post {
+            target = .post(post); label = "post \(post)"
+        } else if let message {
+            target = .message(message); label = "message \(message)"
+        } else if let media {
+            target = .media(media); label = "media \(media)"
+        } else {
             let found = try database.creator(matching: account!)
             target = .account(found.username)
             label = "account \(found.username)"
             creators = [found]
         }
-        guard let explanation = try MappingEngine(rules: set).explain(target, source: StoreRecordSource(database), creators: creators) else {
+        guard
+            let explanation = try MappingEngine(rules: set).explain(
+                target, source: StoreRecordSource(database), creators: creators)
+        else {
             var standardError = StandardError()
             print("Error: no \(label) in \(database.displayName) (or the rules skip its creator)", to: &standardError)
             throw ExitCode(1)
@@ -59,11 +70,16 @@ struct RulesExplain: ParsableCommand {
 /// The text of `rules explain`.
 enum RulesExplainReport {
     static func render(_ explanation: Explanation, label: String, rules: RuleSet) -> String {
-        var lines = ["\(label) (creator \(explanation.creator), rules: \(rules.files.joined(separator: " + ")))", "", "variables:"]
+        var lines = [
+            "\(label) (creator \(explanation.creator), rules: \(rules.files.joined(separator: " + ")))", "",
+            "variables:",
+        ]
         let width = explanation.variables.map(\.name.count).max() ?? 0
         for (name, value) in explanation.variables {
             let shown = value.count > 100 ? String(value.prefix(97)) + "..." : value
-            lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + shown.replacingOccurrences(of: "\n", with: "\\n"))
+            lines.append(
+                "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + " = "
+                    + shown.replacingOccurrences(of: "\n", with: "\\n"))
         }
         if explanation.entities.isEmpty && explanation.why.isEmpty {
             lines += ["", "The rules produce nothing for it (disabled rules, a when: condition, or no file)."]
@@ -79,7 +95,9 @@ enum RulesExplainReport {
             let origins = explanation.origins[entity.address] ?? [:]
             let fieldWidth = entity.fields.map(\.name.count).max() ?? 0
             for field in entity.fields {
-                var line = "  " + field.name.padding(toLength: fieldWidth, withPad: " ", startingAt: 0) + " = " + field.value.displayText
+                var line =
+                    "  " + field.name.padding(toLength: fieldWidth, withPad: " ", startingAt: 0) + " = "
+                    + field.value.displayText
                 if field.strategy != .merge { line += "  [\(field.strategy.rawValue)]" }
                 if let origin = origins[field.name] {
                     line += "   ← " + origin.rule + (origin.location.map { " (\($0))" } ?? "")
@@ -89,7 +107,9 @@ enum RulesExplainReport {
             }
             if !entity.match.isEmpty { lines.append("  match: " + entity.match.map(describe).joined(separator: ", ")) }
             for file in entity.files {
-                lines.append("  file: \(file.isPreview ? "preview_id" : "id")_\(file.fileMediaId)\(file.basename.map { " (\($0))" } ?? "") in \(file.folders.joined(separator: " or "))")
+                lines.append(
+                    "  file: \(file.isPreview ? "preview_id" : "id")_\(file.fileMediaId)\(file.basename.map { " (\($0))" } ?? "") in \(file.folders.joined(separator: " or "))"
+                )
             }
         }
         return lines.joined(separator: "\n")

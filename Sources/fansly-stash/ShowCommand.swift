@@ -8,10 +8,10 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Print a plan saved with `plan --out FILE` (also FILE.gz).",
         discussion: """
-        Prints the saved plan as `plan` printed it (the compact form for a long plan on a terminal; \
-        --full lists every change), or, with --json, the plan file's lines (uncompressed). Reads the file only: \
-        neither the database nor Stash is needed.
-        """)
+            Prints the saved plan as `plan` printed it (the compact form for a long plan on a terminal; \
+            --full lists every change), or, with --json, the plan file's lines (uncompressed). Reads the file only: \
+            neither the database nor Stash is needed.
+            """)
 
     @Argument(help: "A plan saved with `fansly-stash plan --out FILE`.")
     var planFile: String

@@ -8,7 +8,9 @@ extension StashEndpoint {
     /// it (`@Option(transform:)`, which unlike `ExpressibleByArgument` can say why a value is refused).
     /// ArgumentParser quotes the refused value; `FanslyStash.main` redacts credentials from every message.
     @Sendable static func argument(_ text: String) throws -> StashEndpoint {
-        do { return try StashEndpoint(text) } catch { throw ArgumentRefusal("not an http(s) URL like http://localhost:9999") }
+        do { return try StashEndpoint(text) } catch {
+            throw ArgumentRefusal("not an http(s) URL like http://localhost:9999")
+        }
     }
 }
 
@@ -25,8 +27,10 @@ struct StashConnection {
     var endpoint: StashEndpoint?
     var apiKey: StashAPIKey?
 
-    init(flag: StashEndpoint?, apiKeyEnv: String, environment: [String: String],
-         hint: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+    init(
+        flag: StashEndpoint?, apiKeyEnv: String, environment: [String: String],
+        hint: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws {
         endpoint = flag
         if endpoint == nil, let text = environment["STASH_URL"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
             do { endpoint = try StashEndpoint(text) } catch { throw ValidationError("STASH_URL \(error)") }
@@ -35,8 +39,9 @@ struct StashConnection {
         guard let embedded = endpoint?.embeddedAPIKey else { return }
         if apiKey == nil {
             apiKey = embedded
-            hint("Note: using the API key found in the Stash URL (removed from the URL everywhere it is shown or stored); "
-                + "set it in \(apiKeyEnv) instead, where shell history and `ps` cannot see it.")
+            hint(
+                "Note: using the API key found in the Stash URL (removed from the URL everywhere it is shown or stored); "
+                    + "set it in \(apiKeyEnv) instead, where shell history and `ps` cannot see it.")
         } else {
             hint("Note: ignoring the API key in the Stash URL; \(apiKeyEnv) holds the key.")
         }
@@ -47,7 +52,8 @@ extension PathMapping {
     /// `--path-map FROM=TO`, refused with what a value must look like.
     @Sendable static func argument(_ text: String) throws -> PathMapping {
         guard let mapping = PathMapping(argument: text) else {
-            throw ArgumentRefusal("write FROM=TO, FROM the folder on this machine (absolute or ~/…), TO the same folder as Stash sees it")
+            throw ArgumentRefusal(
+                "write FROM=TO, FROM the folder on this machine (absolute or ~/…), TO the same folder as Stash sees it")
         }
         return mapping
     }

@@ -9,11 +9,11 @@ struct StashPluginCommand: AsyncParsableCommand {
         commandName: "stash-plugin",
         abstract: "Run a task of the fansly-stash Stash plugin (Stash writes its JSON to standard input).",
         discussion: """
-        Started by Stash (Settings → Tasks → Plugin Tasks), not by hand: reads Stash's plugin input \
-        from standard input, the plugin's settings from Stash, and plans (mode plan) or plans and \
-        applies (mode apply). Logs and progress go to standard error in Stash's plugin format; the \
-        result goes to standard output as {"output": …} or {"error": …}.
-        """)
+            Started by Stash (Settings → Tasks → Plugin Tasks), not by hand: reads Stash's plugin input \
+            from standard input, the plugin's settings from Stash, and plans (mode plan) or plans and \
+            applies (mode apply). Logs and progress go to standard error in Stash's plugin format; the \
+            result goes to standard output as {"output": …} or {"error": …}.
+            """)
 
     func run() async throws {
         let log = StashPluginLog()
@@ -21,10 +21,12 @@ struct StashPluginCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in StashPluginLogHandler(log: log, label: label) }
         let result: StashPluginTask.Result
         do {
-            let input = try JSONDecoder().decode(StashPluginInput.self, from: FileHandle.standardInput.readDataToEndOfFile())
+            let input = try JSONDecoder().decode(
+                StashPluginInput.self, from: FileHandle.standardInput.readDataToEndOfFile())
             result = await StashPluginTask(input: input, log: log, tool: FanslyStash.tool).run()
         } catch {
-            let message = "the plugin input from Stash could not be read (\(OperationFailure.describe(error))); "
+            let message =
+                "the plugin input from Stash could not be read (\(OperationFailure.describe(error))); "
                 + "this command is run by Stash for the plugin's tasks"
             log.log(.error, message)
             result = .error(message)
@@ -46,8 +48,10 @@ struct StashPluginLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
         let mapped: StashPluginLog.Level
         switch level {
         case .trace: mapped = .trace

@@ -28,10 +28,14 @@ enum AcceptanceReferenceDatabase {
         var directory = CLI.packageRoot.deletingLastPathComponent()
         for _ in 0..<3 {
             let candidate = directory.appendingPathComponent("shared/reference/fansly-metadata-schema.sql")
-            if FileManager.default.fileExists(atPath: candidate.path) { return try String(contentsOf: candidate, encoding: .utf8) }
+            if FileManager.default.fileExists(atPath: candidate.path) {
+                return try String(contentsOf: candidate, encoding: .utf8)
+            }
             directory = directory.deletingLastPathComponent()
         }
-        throw XCTSkip("../shared/reference/fansly-metadata-schema.sql is absent beside the package; the reference-DDL acceptance tests are skipped")
+        throw XCTSkip(
+            "../shared/reference/fansly-metadata-schema.sql is absent beside the package; the reference-DDL acceptance tests are skipped"
+        )
     }
 
     /// Writes the database to `url` and returns the downloaded files' paths relative to the download folder.
@@ -40,7 +44,7 @@ enum AcceptanceReferenceDatabase {
         let ddl = try referenceSchema()
         let rows = try self.rows
         var configuration = Configuration()
-        configuration.foreignKeysEnabled = false   // real databases hold dangling references
+        configuration.foreignKeysEnabled = false // real databases hold dangling references
         let queue = try DatabaseQueue(path: url.path, configuration: configuration)
         try queue.write { db in
             try db.execute(sql: ddl)
@@ -61,6 +65,10 @@ enum AcceptanceReferenceDatabase {
 
     /// The rows, shared with FanslyMetadataTests' RealSchemaTests.
     static var rows: String {
-        get throws { try String(contentsOf: CLI.packageRoot.appendingPathComponent("Tests/Fixtures/reference-database-rows.sql"), encoding: .utf8) }
+        get throws {
+            try String(
+                contentsOf: CLI.packageRoot.appendingPathComponent("Tests/Fixtures/reference-database-rows.sql"),
+                encoding: .utf8)
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SampleData
 import StashTestServer
 import XCTest
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,10 +38,14 @@ final class ApplyCLITests: XCTestCase {
         XCTAssertFalse(server.state.galleries.isEmpty)
         XCTAssertFalse((apply.stdout + apply.stderr).contains(Self.apiKey), "the key is never printed")
 
-        let replan = try run(["plan", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString, "--json"])
+        let replan = try run([
+            "plan", "--db", Self.sampleDatabase, "--stash-url", server.baseURL.absoluteString, "--json",
+        ])
         XCTAssertEqual(replan.exitCode, 0, replan.stderr)
         let document = try XCTUnwrap(PlanDocument.parse(replan.stdout))
-        let changes = (document["changes"] as? [[String: Any]] ?? []).filter { ["create", "update"].contains($0["action"] as? String) }
+        let changes = (document["changes"] as? [[String: Any]] ?? []).filter {
+            ["create", "update"].contains($0["action"] as? String)
+        }
         XCTAssertEqual(changes.count, 0, "no changes after apply: \(changes)")
         XCTAssertEqual((document["summary"] as? [String: Int])?["add"], 0)
         XCTAssertEqual((document["summary"] as? [String: Int])?["change"], 0)
@@ -54,7 +59,9 @@ final class ApplyCLITests: XCTestCase {
         server.modify { $0.galleries[galleryId]?.code = post }
         let plan = try savePlan()
         let document = try XCTUnwrap(try PlanDocument.read(plan))
-        let chapters = (document["changes"] as? [[String: Any]] ?? []).filter { ($0["address"] as? String)?.hasPrefix("chapter.") == true }
+        let chapters = (document["changes"] as? [[String: Any]] ?? []).filter {
+            ($0["address"] as? String)?.hasPrefix("chapter.") == true
+        }
         let chapter = try XCTUnwrap(chapters.first { ($0["address"] as? String)?.hasSuffix(".post.\(post)") == true })
         XCTAssertEqual(chapter["action"] as? String, "skip")
         XCTAssertEqual(chapter["reason"] as? String, "not_created")
@@ -65,7 +72,10 @@ final class ApplyCLITests: XCTestCase {
         // Apply writes every chapter the plan proposes: none is left for it to refuse.
         let apply = try run(["apply", plan.path])
         XCTAssertEqual(apply.exitCode, 0, apply.stderr)
-        let line = try XCTUnwrap((apply.stdout + apply.stderr).split(separator: "\n").first { $0.hasPrefix("chapters:") && $0.contains("created") }, apply.stdout + apply.stderr)
+        let line = try XCTUnwrap(
+            (apply.stdout + apply.stderr).split(separator: "\n").first {
+                $0.hasPrefix("chapters:") && $0.contains("created")
+            }, apply.stdout + apply.stderr)
         XCTAssertTrue(line.contains("(created \(creates),"), "\(line)")
         XCTAssertEqual(server.state.chapters.count, creates)
 
@@ -84,8 +94,9 @@ final class ApplyCLITests: XCTestCase {
         let totals = try XCTUnwrap(report["totals"] as? [String: Int])
         let failures = try XCTUnwrap(report["failures"] as? [[String: String]])
         XCTAssertGreaterThan(totals["failed"] ?? 0, 0)
-        XCTAssertEqual(Set(failures.compactMap { $0["item"] }).count, totals["failed"],
-                       "--json lists every failure (an item failing in two phases is listed twice, counted once)")
+        XCTAssertEqual(
+            Set(failures.compactMap { $0["item"] }).count, totals["failed"],
+            "--json lists every failure (an item failing in two phases is listed twice, counted once)")
         XCTAssertTrue(failures.contains { $0["item"]?.hasPrefix("gallery.") ?? false })
         XCTAssertFalse(server.state.performers.isEmpty, "what succeeded stays applied")
         XCTAssertTrue(server.state.galleries.isEmpty)
@@ -116,14 +127,17 @@ final class ApplyCLITests: XCTestCase {
     func testKilledMidApplyResumesWithoutDuplicates() async throws {
         let cleanServer = try await Self.seededServer()
         defer { Task { await cleanServer.stop() } }
-        XCTAssertEqual(try run(["apply", try savePlan(server: cleanServer, name: "clean").path], state: "clean-state").exitCode, 0)
+        XCTAssertEqual(
+            try run(["apply", try savePlan(server: cleanServer, name: "clean").path], state: "clean-state").exitCode, 0)
 
         let plan = try savePlan()
         server.latency = .milliseconds(120)
         let child = try start(["apply", plan.path, "--batch-size", "1", "--parallelism", "1"])
         // Kill it once some objects exist and more are on the way.
         let deadline = Date().addingTimeInterval(60)
-        while Library(server.state).objectCount < 4 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while Library(server.state).objectCount < 4 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         XCTAssertEqual(child.terminationReason, .uncaughtSignal)
@@ -154,7 +168,11 @@ final class ApplyCLITests: XCTestCase {
         let plan = try savePlan()
         XCTAssertEqual(try run(["apply", plan.path]).exitCode, 0)
         let after = try XCTUnwrap(server.state.scenes[organized.id])
-        XCTAssertEqual(after, { var scene = organized; scene.organized = true; return scene }(), "not a field changed")
+        XCTAssertEqual(
+            after,
+            {
+                var scene = organized; scene.organized = true; return scene
+            }(), "not a field changed")
     }
 
     func testPlanningInPlaceNeedsYesWhenNotOnATerminal() throws {
@@ -186,8 +204,11 @@ final class ApplyCLITests: XCTestCase {
         try FileManager.default.copyItem(atPath: Self.sampleDatabase, toPath: database.path)
         let plan = try savePlan(database: database.path)
         try FileManager.default.removeItem(at: database)
-        _ = try SampleDatabase.write(to: database, options: SampleOptions(creators: 3, postsPerCreator: 5, mediaPerPost: 2,
-                                                                         messagesPerCreator: 2, includesQuirks: true))
+        _ = try SampleDatabase.write(
+            to: database,
+            options: SampleOptions(
+                creators: 3, postsPerCreator: 5, mediaPerPost: 2,
+                messagesPerCreator: 2, includesQuirks: true))
         let stale = try run(["apply", plan.path])
         XCTAssertEqual(stale.exitCode, 1)
         XCTAssertTrue(stale.stderr.contains("stale plan"), stale.stderr)
@@ -197,12 +218,15 @@ final class ApplyCLITests: XCTestCase {
     // MARK: - Helpers
 
     /// The committed sample database.
-    static var sampleDatabase: String { CLI.packageRoot.appendingPathComponent("examples/sample-metadata.sqlite3").path }
+    static var sampleDatabase: String {
+        CLI.packageRoot.appendingPathComponent("examples/sample-metadata.sqlite3").path
+    }
 
     /// The paths where the offline plan looks for the sample's media, in Stash's view.
     static let samplePaths: [String] = {
         guard let offline = try? CLI.run(["plan", "--db", sampleDatabase, "--json"], environment: ["STASH_URL": ""]),
-              let document = PlanDocument.parse(offline.stdout) else { return [] }
+            let document = PlanDocument.parse(offline.stdout)
+        else { return [] }
         // Each file is looked for in every candidate creator folder; a scan finds it in the first.
         return (document["unmatched"] as? [[String: Any]] ?? [])
             .compactMap { ($0["looked_for"] as? [String])?.first }.filter { !$0.hasSuffix(".None") }
@@ -225,11 +249,14 @@ final class ApplyCLITests: XCTestCase {
     }
 
     /// Saves a plan of the sample against `server`.
-    func savePlan(server: StashTestServer? = nil, name: String = "sample", database: String = ApplyCLITests.sampleDatabase) throws -> URL {
+    func savePlan(
+        server: StashTestServer? = nil, name: String = "sample", database: String = ApplyCLITests.sampleDatabase
+    ) throws -> URL {
         let target = server ?? self.server!
         let url = folder.appendingPathComponent("\(name).plan.json")
-        let plan = try run(["plan", "--db", database, "--stash-url", target.baseURL.absoluteString, "--out", url.path],
-                           state: name == "clean" ? "clean-state" : "state")
+        let plan = try run(
+            ["plan", "--db", database, "--stash-url", target.baseURL.absoluteString, "--out", url.path],
+            state: name == "clean" ? "clean-state" : "state")
         XCTAssertEqual(plan.exitCode, 0, "plan failed: \(plan.stderr)")
         return url
     }
@@ -248,7 +275,8 @@ final class ApplyCLITests: XCTestCase {
         let process = Process()
         process.executableURL = try CLI.executable("fansly-stash")
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment(key: Self.apiKey, state: "state")) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment(key: Self.apiKey, state: "state"))
+        { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -288,7 +316,9 @@ struct Library: Equatable, CustomStringConvertible {
         }
         lines += state.chapters.values.map { "chapter \(gallery($0.galleryId)) \($0.title)@\($0.imageIndex)" }
         self.lines = lines.sorted()
-        objectCount = state.tags.count + state.studios.count + state.performers.count + state.galleries.count + state.chapters.count
+        objectCount =
+            state.tags.count + state.studios.count + state.performers.count + state.galleries.count
+            + state.chapters.count
     }
 
     var description: String { lines.joined(separator: "\n") }

@@ -28,13 +28,16 @@ enum CLI {
             candidates.append(URL(fileURLWithPath: argument).deletingLastPathComponent())
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("fansly-stash").path) }
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("fansly-stash").path)
+        }
     }()
 
     /// Path of the executable `name`, or a skip-free failure explaining how to build it.
     static func executable(_ name: String) throws -> URL {
         guard let directory = productsDirectory else {
-            throw XCTSkip("the built executables were not found beside the test bundle; run `swift build --build-tests` first")
+            throw XCTSkip(
+                "the built executables were not found beside the test bundle; run `swift build --build-tests` first")
         }
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
@@ -48,8 +51,10 @@ enum CLI {
     ///   - environment: added to (and overriding) the test process's environment.
     ///   - input: written to the command's standard input, which is then closed.
     @discardableResult
-    static func run(_ arguments: [String], executable name: String = "fansly-stash", environment: [String: String] = [:],
-                    currentDirectory: URL? = nil, input: String? = nil, timeout: TimeInterval = 120) throws -> CLIResult {
+    static func run(
+        _ arguments: [String], executable name: String = "fansly-stash", environment: [String: String] = [:],
+        currentDirectory: URL? = nil, input: String? = nil, timeout: TimeInterval = 120
+    ) throws -> CLIResult {
         let process = Process()
         process.executableURL = try executable(name)
         process.arguments = arguments
@@ -59,10 +64,12 @@ enum CLI {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
+        let outURL = directory.appendingPathComponent("stdout")
+        let errURL = directory.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
         defer { try? outHandle.close(); try? errHandle.close() }
         process.standardOutput = outHandle
         process.standardError = errHandle
@@ -80,9 +87,10 @@ enum CLI {
             finished.wait()
             XCTFail("\(name) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s")
         }
-        return CLIResult(exitCode: process.terminationStatus,
-                         stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return CLIResult(
+            exitCode: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     /// A fresh temporary directory, removed when the test ends.
@@ -101,9 +109,11 @@ enum PlanDocument {
     static func parse(_ data: Data) -> [String: Any]? {
         let lines = data.split(separator: UInt8(ascii: "\n"))
         guard let header = lines.first.flatMap({ try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }),
-              header["format_version"] != nil else { return nil }
+            header["format_version"] != nil
+        else { return nil }
         var document = header
-        var changes: [[String: Any]] = [], unmatched: [[String: Any]] = []
+        var changes: [[String: Any]] = []
+        var unmatched: [[String: Any]] = []
         for line in lines.dropFirst() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
             if let change = object["change"] as? [String: Any] { changes.append(change) }

@@ -20,13 +20,17 @@ final class GalleryGroupingCLITests: XCTestCase {
     }
 
     private func run(_ arguments: [String]) throws -> CLIResult {
-        try CLI.run(arguments, environment: ["STASH_API_KEY": Self.apiKey, "XDG_STATE_HOME": folder.appendingPathComponent("state").path])
+        try CLI.run(
+            arguments,
+            environment: ["STASH_API_KEY": Self.apiKey, "XDG_STATE_HOME": folder.appendingPathComponent("state").path])
     }
 
     /// plan → apply → plan on `database` against `server`; returns the first plan's JSON document.
     private func planApplyPlan(database: String, server: StashTestServer) throws -> [String: Any] {
         let planFile = folder.appendingPathComponent("first.plan.json")
-        let first = try run(["plan", "--db", database, "--stash-url", server.baseURL.absoluteString, "--out", planFile.path])
+        let first = try run([
+            "plan", "--db", database, "--stash-url", server.baseURL.absoluteString, "--out", planFile.path,
+        ])
         XCTAssertEqual(first.exitCode, 0, first.stderr)
         let document = try XCTUnwrap(try PlanDocument.read(planFile))
         let summary = try XCTUnwrap(document["summary"] as? [String: Int])
@@ -39,18 +43,23 @@ final class GalleryGroupingCLITests: XCTestCase {
         XCTAssertEqual(totals["created"], summary["add"], "apply counts what the plan counted (item 9)")
         XCTAssertEqual(totals["updated"], summary["change"], "apply counts what the plan counted (item 9)")
 
-        let second = try run(["plan", "--db", database, "--stash-url", server.baseURL.absoluteString, "--detailed-exitcode"])
+        let second = try run([
+            "plan", "--db", database, "--stash-url", server.baseURL.absoluteString, "--detailed-exitcode",
+        ])
         XCTAssertEqual(second.exitCode, 0, "a second plan after apply is empty:\n\(second.stdout)\n\(second.stderr)")
         XCTAssertTrue(second.stdout.contains("No changes."), second.stdout)
-        XCTAssertFalse(second.stdout.contains("Not as the rules say"),
-                       "references left out of unchanged objects are explained by their own skip, not repeated:\n\(second.stdout)")
+        XCTAssertFalse(
+            second.stdout.contains("Not as the rules say"),
+            "references left out of unchanged objects are explained by their own skip, not repeated:\n\(second.stdout)")
         return document
     }
 
     /// Every scanned scene whose file belongs to a post or message is in that item's gallery.
-    private func assertScenesGrouped(_ state: StashState, document: [String: Any], file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertScenesGrouped(
+        _ state: StashState, document: [String: Any], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let changes = document["changes"] as? [[String: Any]] ?? []
-        var expected: [String: String] = [:]   // scene id → code of the gallery it should be in
+        var expected: [String: String] = [:] // scene id → code of the gallery it should be in
         for change in changes where (change["address"] as? String)?.hasPrefix("scene.") == true {
             guard let id = change["stash_id"] as? String, let source = change["source"] as? String else { continue }
             let words = source.split(separator: " ")
@@ -61,9 +70,11 @@ final class GalleryGroupingCLITests: XCTestCase {
         for (id, code) in expected {
             let scene = try XCTUnwrap(state.scenes[Int(id)!], file: file, line: line)
             let codes = scene.galleryIds.compactMap { state.galleries[$0]?.code }
-            XCTAssertTrue(codes.contains(code), "scene #\(id) is in the gallery of \(code): \(codes)", file: file, line: line)
+            XCTAssertTrue(
+                codes.contains(code), "scene #\(id) is in the gallery of \(code): \(codes)", file: file, line: line)
             let gallery = try XCTUnwrap(state.galleries.values.first { $0.code == code }, file: file, line: line)
-            XCTAssertTrue(gallery.sceneIds.contains(scene.id), "the gallery lists the scene too", file: file, line: line)
+            XCTAssertTrue(
+                gallery.sceneIds.contains(scene.id), "the gallery lists the scene too", file: file, line: line)
         }
     }
 
@@ -95,8 +106,11 @@ final class GalleryGroupingCLITests: XCTestCase {
         let server = try await ApplyCLITests.seededServer()
         defer { Task { await server.stop() } }
         let planFile = folder.appendingPathComponent("slow.plan.json")
-        XCTAssertEqual(try run(["plan", "--db", ApplyCLITests.sampleDatabase, "--stash-url", server.baseURL.absoluteString,
-                                "--out", planFile.path]).exitCode, 0)
+        XCTAssertEqual(
+            try run([
+                "plan", "--db", ApplyCLITests.sampleDatabase, "--stash-url", server.baseURL.absoluteString,
+                "--out", planFile.path,
+            ]).exitCode, 0)
         server.inject(.delay(.seconds(7)), on: "galleryCreate", times: 1)
         let apply = try run(["apply", planFile.path])
         XCTAssertEqual(apply.exitCode, 0, apply.output)
@@ -106,8 +120,11 @@ final class GalleryGroupingCLITests: XCTestCase {
 
     func testAGeneratedDatabaseGroupsEverySceneAndReplansEmpty() async throws {
         let database = folder.appendingPathComponent("metadata_db.sqlite3")
-        let files = try SampleDatabase.write(to: database, options: SampleOptions(creators: 3, postsPerCreator: 120, mediaPerPost: 2,
-                                                                                 messagesPerCreator: 10, includesQuirks: true))
+        let files = try SampleDatabase.write(
+            to: database,
+            options: SampleOptions(
+                creators: 3, postsPerCreator: 120, mediaPerPost: 2,
+                messagesPerCreator: 10, includesQuirks: true))
         let server = StashTestServer(apiKey: Self.apiKey)
         server.seed(paths: files.filter { !$0.isPreview }.map { folder.path + "/" + $0.path })
         try await server.start()

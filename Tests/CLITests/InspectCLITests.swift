@@ -14,8 +14,12 @@ final class InspectCLITests: XCTestCase {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "\(sample) (alembic 06658bf47c03): 3 creators")
         let header = try XCTUnwrap(lines.first { $0.hasPrefix("creator") })
-        XCTAssertEqual(header.split(separator: " ").map(String.init),
-                       ["creator", "id", "posts", "messages", "bundles", "walls", "images", "videos", "previews", "downloaded", "hashtags"])
+        XCTAssertEqual(
+            header.split(separator: " ").map(String.init),
+            [
+                "creator", "id", "posts", "messages", "bundles", "walls", "images", "videos", "previews", "downloaded",
+                "hashtags",
+            ])
         let luna = try XCTUnwrap(lines.first { $0.hasPrefix("LunaVesper ") }).split(separator: " ").map(String.init)
         XCTAssertEqual(luna.count, 11)
         XCTAssertEqual(luna[4], "1", "one real bundle; phantom bundles are not counted")
@@ -69,7 +73,8 @@ final class InspectCLITests: XCTestCase {
         let result = try CLI.run(["inspect", "--db", sample, "--creator", "mirakestrl"])
         XCTAssertNotEqual(result.exitCode, 0)
         XCTAssertEqual(result.stdout, "")
-        XCTAssertTrue(result.stderr.contains("No creator 'mirakestrl' in \(sample). Did you mean 'MiraKestrel'?"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("No creator 'mirakestrl' in \(sample). Did you mean 'MiraKestrel'?"), result.stderr)
     }
 
     func testBadFilesFailWithClearErrors() throws {
@@ -79,7 +84,10 @@ final class InspectCLITests: XCTestCase {
         let text = directory.appendingPathComponent("notes.txt")
         try Data("not a database".utf8).write(to: text)
         let cases: [(String, String)] = [
-            (directory.appendingPathComponent("missing.sqlite3").path, "No such file: \(directory.path)/missing.sqlite3."),
+            (
+                directory.appendingPathComponent("missing.sqlite3").path,
+                "No such file: \(directory.path)/missing.sqlite3."
+            ),
             (empty.path, "\(empty.path) is empty (0 bytes)"),
             (text.path, "\(text.path) is not an SQLite database."),
             (directory.path, "\(directory.path) is a directory, not a database file."),
@@ -100,7 +108,10 @@ final class InspectCLITests: XCTestCase {
         try SampleDatabase.writeEmpty(to: url)
         let result = try CLI.run(["inspect", "--db", url.path])
         XCTAssertEqual(result.exitCode, 0, result.stderr)
-        XCTAssertEqual(result.stdout, "\(url.path) (alembic 06658bf47c03): 0 creators\n\nNo creators: the database holds no posts, media or walls yet.\n")
+        XCTAssertEqual(
+            result.stdout,
+            "\(url.path) (alembic 06658bf47c03): 0 creators\n\nNo creators: the database holds no posts, media or walls yet.\n"
+        )
         let json = try CLI.run(["inspect", "--db", url.path, "--json"])
         XCTAssertTrue(json.stdout.contains("\"creators\" : [\n\n  ]"), json.stdout)
     }

@@ -1,5 +1,5 @@
-import XCTest
 import StashTestServer
+import XCTest
 
 /// `fansly-stash plan` as users run it: the built executable, the bundled sample database, and the
 /// test server over HTTP on 127.0.0.1.
@@ -33,7 +33,8 @@ final class PlanCLITests: XCTestCase {
     /// Where Stash sees every downloaded file of the sample: the downloader's file list under the
     /// database's folder (the default rules' download root, with no path mapping).
     private func expectedPaths() throws -> [String] {
-        let list = try String(contentsOf: CLI.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
+        let list = try String(
+            contentsOf: CLI.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
         let root = CLI.packageRoot.appendingPathComponent("examples").path
         return list.split(separator: "\n").map { root + "/" + $0 }
     }
@@ -114,7 +115,9 @@ final class PlanCLITests: XCTestCase {
         let drifted = changes.first { ($0["drift"] as? [[String: Any]])?.isEmpty == false }
         XCTAssertEqual(drifted?["stash_id"] as? String, String(performerId))
         XCTAssertEqual((drifted?["drift"] as? [[String: Any]])?.first?["current"] as? String, "\"Edited by hand\"")
-        let organized = changes.first { $0["stash_id"] as? String == String(sceneId) && ($0["address"] as? String)?.hasPrefix("scene.") == true }
+        let organized = changes.first {
+            $0["stash_id"] as? String == String(sceneId) && ($0["address"] as? String)?.hasPrefix("scene.") == true
+        }
         XCTAssertEqual(organized?["reason"] as? String, "organized")
         XCTAssertEqual(summary(third)["add"], 0)
         XCTAssertEqual(summary(third)["change"], 0, third.stdout)
@@ -127,9 +130,13 @@ final class PlanCLITests: XCTestCase {
         let rules = workDir + "/rules.yaml"
         try "extends: default\n".write(toFile: rules, atomically: true, encoding: .utf8)
         let planPath = workDir + "/sync.plan"
-        let plan = try run(["plan", "--db", Self.sample, "--rules", rules, "--stash-url", server.baseURL.absoluteString, "--out", planPath])
+        let plan = try run([
+            "plan", "--db", Self.sample, "--rules", rules, "--stash-url", server.baseURL.absoluteString, "--out",
+            planPath,
+        ])
         XCTAssertEqual(plan.status, 0, plan.stderr)
-        try "extends: default\nsettings:\n  respectOrganized: false\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        try "extends: default\nsettings:\n  respectOrganized: false\n".write(
+            toFile: rules, atomically: true, encoding: .utf8)
         server.resetCounters()
         let apply = try run(["apply", planPath, "--yes"])
         XCTAssertEqual(apply.status, 1, apply.stdout + apply.stderr)
@@ -145,8 +152,12 @@ final class PlanCLITests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.stderr)
         // `<examples>/<Creator>_fansly/Timeline/Pictures/<name>` is looked for as `<examples>/<Creator>_fansly/**/<name>`.
         let missing = URL(fileURLWithPath: paths[0])
-        let creatorFolder = CLI.packageRoot.appendingPathComponent("examples").path + "/"
-            + String(paths[0].dropFirst(CLI.packageRoot.appendingPathComponent("examples").path.count + 1).prefix { $0 != "/" })
+        let creatorFolder =
+            CLI.packageRoot.appendingPathComponent("examples").path + "/"
+            + String(
+                paths[0].dropFirst(CLI.packageRoot.appendingPathComponent("examples").path.count + 1).prefix {
+                    $0 != "/"
+                })
         XCTAssertTrue(output.stdout.contains(": 1 file: not in Stash (not scanned yet?)"), output.stdout)
         XCTAssertTrue(output.stdout.contains("Hint: scan the creator folders in Stash"), output.stdout)
         let json = try run(["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString, "--json"])
@@ -171,14 +182,17 @@ final class PlanCLITests: XCTestCase {
         let apply = try run(["apply", planPath, "--state", statePath])
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: statePath), "the first apply creates it")
-        let second = try run(["plan", "--db", Self.sample, "--stash-url", url, "--state", statePath, "--detailed-exitcode"])
+        let second = try run([
+            "plan", "--db", Self.sample, "--stash-url", url, "--state", statePath, "--detailed-exitcode",
+        ])
         XCTAssertEqual(second.status, 0, "the links in the new file are read:\n" + second.stdout + second.stderr)
 
         let nowhere = workDir + "/no-such-folder/state.sqlite3"
         for arguments in [["--state", nowhere], ["--stash-url", url, "--state", nowhere]] {
             let refused = try run(["plan", "--db", Self.sample] + arguments)
             XCTAssertEqual(refused.status, 1, refused.stdout)
-            XCTAssertTrue(refused.stderr.contains("the folder \(workDir!)/no-such-folder does not exist"), refused.stderr)
+            XCTAssertTrue(
+                refused.stderr.contains("the folder \(workDir!)/no-such-folder does not exist"), refused.stderr)
         }
     }
 
@@ -188,7 +202,9 @@ final class PlanCLITests: XCTestCase {
         let performer = try XCTUnwrap(addresses.first { $0.hasPrefix("performer.") })
         let targeted = try run(["plan", "--db", Self.sample, "--json", "--target", performer])
         XCTAssertEqual(targeted.status, 0, targeted.stderr)
-        let targetedAddresses = (targeted.json?["changes"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
+        let targetedAddresses = (targeted.json?["changes"] as? [[String: Any]] ?? []).compactMap {
+            $0["address"] as? String
+        }
         XCTAssertTrue(targetedAddresses.contains(performer))
         XCTAssertLessThan(targetedAddresses.count, addresses.count)
         XCTAssertEqual((targeted.json?["unmatched"] as? [Any])?.count, 0)
@@ -199,9 +215,11 @@ final class PlanCLITests: XCTestCase {
         let narrowed = try run(["plan", "--db", Self.sample, "--json", "--creator", one.uppercased()])
         XCTAssertEqual(narrowed.status, 0, narrowed.stderr)
         // Other creators appear only through what the creator's objects refer to (a repost's quoted media).
-        let narrowedCreators = Set((narrowed.json?["changes"] as? [[String: Any]] ?? []).filter {
-            !["image", "scene", "studio", "performer"].contains(($0["address"] as? String)?.split(separator: ".").first.map(String.init) ?? "")
-        }.compactMap { $0["creator"] as? String })
+        let narrowedCreators = Set(
+            (narrowed.json?["changes"] as? [[String: Any]] ?? []).filter {
+                !["image", "scene", "studio", "performer"].contains(
+                    ($0["address"] as? String)?.split(separator: ".").first.map(String.init) ?? "")
+            }.compactMap { $0["creator"] as? String })
         XCTAssertEqual(narrowedCreators, [one])
 
         let typo = try run(["plan", "--db", Self.sample, "--target", performer + "x"])
@@ -221,13 +239,15 @@ final class PlanCLITests: XCTestCase {
         XCTAssertTrue(rules.stderr.contains("bad.yaml"), rules.stderr)
 
         let server = try await startServer(apiKey: "right-key")
-        let wrong = try run(["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString],
-                            environment: ["STASH_API_KEY": "wrong-key-4711"])
+        let wrong = try run(
+            ["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString],
+            environment: ["STASH_API_KEY": "wrong-key-4711"])
         XCTAssertEqual(wrong.status, 1)
         XCTAssertTrue(wrong.stderr.contains("rejected the API key"), wrong.stderr)
         XCTAssertFalse((wrong.stdout + wrong.stderr).contains("wrong-key-4711"))
-        let right = try run(["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString, "--api-key-env", "MY_KEY"],
-                            environment: ["MY_KEY": "right-key"])
+        let right = try run(
+            ["plan", "--db", Self.sample, "--stash-url", server.baseURL.absoluteString, "--api-key-env", "MY_KEY"],
+            environment: ["MY_KEY": "right-key"])
         XCTAssertEqual(right.status, 0, right.stderr)
 
         let port = server.port

@@ -48,7 +48,9 @@ final class PlanReportCLITests: XCTestCase {
         let full = try run(["plan", "--db", Self.sample])
         XCTAssertFalse(full.stdout.contains("--full lists every change"), "not a terminal: the full list by default")
         XCTAssertGreaterThan(full.stdout.count, compact.stdout.count)
-        XCTAssertEqual(compact.stdout.split(separator: "\n").last, full.stdout.split(separator: "\n").last, "the same closing line")
+        XCTAssertEqual(
+            compact.stdout.split(separator: "\n").last, full.stdout.split(separator: "\n").last, "the same closing line"
+        )
         let both = try run(["plan", "--db", Self.sample, "--compact", "--full"])
         XCTAssertEqual(both.exitCode, 1)
         XCTAssertTrue(both.stderr.contains("give --full or --compact, not both"), both.stderr)
@@ -57,7 +59,8 @@ final class PlanReportCLITests: XCTestCase {
     func testApplyWithoutArgumentsPrintsItsUsageAndAcceptsNoColor() throws {
         let bare = try run(["apply"])
         XCTAssertEqual(bare.exitCode, 1)
-        XCTAssertTrue(bare.stderr.contains("give a saved plan (fansly-stash apply FILE) or --db to plan here"), bare.stderr)
+        XCTAssertTrue(
+            bare.stderr.contains("give a saved plan (fansly-stash apply FILE) or --db to plan here"), bare.stderr)
         XCTAssertTrue(bare.stderr.contains("Usage: fansly-stash apply"), bare.stderr)
         let help = try run(["apply", "--help"])
         XCTAssertTrue(help.stdout.contains("--no-color"), help.stdout)
@@ -70,7 +73,9 @@ final class PlanReportCLITests: XCTestCase {
         let inspect = try run(["inspect", "--db", Self.sample])
         XCTAssertEqual(inspect.exitCode, 0, inspect.stderr)
         XCTAssertTrue(inspect.stdout.contains("\ntotal "), inspect.stdout)
-        XCTAssertTrue(inspect.stdout.contains("The total leaves messages and hashtags blank: creators share message groups and hashtags"),
-                      inspect.stdout)
+        XCTAssertTrue(
+            inspect.stdout.contains(
+                "The total leaves messages and hashtags blank: creators share message groups and hashtags"),
+            inspect.stdout)
     }
 }

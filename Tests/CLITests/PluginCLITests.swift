@@ -34,14 +34,20 @@ final class PluginCLITests: XCTestCase {
         XCTAssertEqual(manifest.exec.first, "fansly-stash")
         XCTAssertEqual(manifest.tasks.map(\.name), ["Plan (dry run)", "Apply"])
         XCTAssertEqual(manifest.tasks.map { $0.defaultArgs["mode"] }, ["plan", "apply"])
-        for name in ["database", "rules", "downloadRoot"] { XCTAssertEqual(manifest.settings[name]?.type, "STRING", name) }
+        for name in ["database", "rules", "downloadRoot"] {
+            XCTAssertEqual(manifest.settings[name]?.type, "STRING", name)
+        }
 
         // The check is as strict as Stash's: one key Stash does not know rejects the plugin.
         let text = try String(contentsOf: Self.manifest, encoding: .utf8)
         let altered = folder.appendingPathComponent("fansly-stash.yml")
-        try text.replacingOccurrences(of: "    defaultArgs:\n      mode: apply", with: "    confirm: true\n    defaultArgs:\n      mode: apply")
-            .write(to: altered, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try StashPluginManifest.load(altered)) { XCTAssertTrue("\($0)".contains("confirm"), "\($0)") }
+        try text.replacingOccurrences(
+            of: "    defaultArgs:\n      mode: apply", with: "    confirm: true\n    defaultArgs:\n      mode: apply"
+        )
+        .write(to: altered, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StashPluginManifest.load(altered)) {
+            XCTAssertTrue("\($0)".contains("confirm"), "\($0)")
+        }
         let yaml = folder.appendingPathComponent("fansly-stash.yaml")
         try text.write(to: yaml, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try StashPluginManifest.load(yaml), "Stash loads .yml files only")
@@ -55,7 +61,8 @@ final class PluginCLITests: XCTestCase {
         XCTAssertEqual(try progress(lines).last, 1)
         let output = try XCTUnwrap(try resultObject(result.stdout)["output"] as? String)
         XCTAssertTrue(output.contains("to add"), output)
-        XCTAssertTrue(lines.contains { $0.level == "i" && $0.text.contains("Plan:") }, "the plan is in Stash's log at info level")
+        XCTAssertTrue(
+            lines.contains { $0.level == "i" && $0.text.contains("Plan:") }, "the plan is in Stash's log at info level")
         XCTAssertEqual(server.state, before, "the Plan task changes nothing")
         XCTAssertEqual(mutationRequests(), 0, "the Plan task sends no mutation")
     }
@@ -69,13 +76,16 @@ final class PluginCLITests: XCTestCase {
         XCTAssertEqual(fractions, fractions.sorted(), "progress only moves forward")
         let output = try XCTUnwrap(try resultObject(apply.stdout)["output"] as? String)
         XCTAssertTrue(output.hasPrefix("Applied:"), output)
-        XCTAssertTrue(lines.contains { $0.level == "i" && $0.text.hasPrefix("Applied:") }, "the summary is an info line too")
+        XCTAssertTrue(
+            lines.contains { $0.level == "i" && $0.text.hasPrefix("Applied:") }, "the summary is an info line too")
         XCTAssertFalse(server.state.performers.isEmpty)
         XCTAssertFalse(server.state.galleries.isEmpty)
         XCTAssertGreaterThan(server.issuedSessionCookies.count, 3, "the run outlived its first session values")
         XCTAssertFalse((apply.stdout + apply.stderr).contains(lastCookie), "the session cookie is never printed")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: configFolder.appendingPathComponent("fansly-stash/state.sqlite").path),
-                      "the state file is in Stash's configuration folder")
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: configFolder.appendingPathComponent("fansly-stash/state.sqlite").path),
+            "the state file is in Stash's configuration folder")
 
         server.resetCounters()
         let replan = try runTask("Plan (dry run)")
@@ -102,7 +112,8 @@ final class PluginCLITests: XCTestCase {
         }
         let there = try runTask("Plan (dry run)")
         XCTAssertEqual(there.exitCode, 0, there.stderr)
-        XCTAssertEqual(try resultObject(there.stdout)["output"] as? String, expected, "the same plan, found under /data/fansly")
+        XCTAssertEqual(
+            try resultObject(there.stdout)["output"] as? String, expected, "the same plan, found under /data/fansly")
         _ = try protocolLines(there.stderr)
     }
 
@@ -140,12 +151,15 @@ final class PluginCLITests: XCTestCase {
         lastCookie = cookie
         let pluginFolder = configFolder.appendingPathComponent("plugins/fansly-stash")
         let workingFolder = folder.appendingPathComponent("stash-cwd")
-        for url in [pluginFolder, workingFolder] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        for url in [pluginFolder, workingFolder] {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
         let installed = pluginFolder.appendingPathComponent("fansly-stash.yml")
         if !FileManager.default.fileExists(atPath: installed.path) {
             try FileManager.default.copyItem(at: Self.manifest, to: installed)
-            try FileManager.default.createSymbolicLink(at: pluginFolder.appendingPathComponent("fansly-stash"),
-                                                       withDestinationURL: try CLI.executable("fansly-stash"))
+            try FileManager.default.createSymbolicLink(
+                at: pluginFolder.appendingPathComponent("fansly-stash"),
+                withDestinationURL: try CLI.executable("fansly-stash"))
         }
         let manifest = try StashPluginManifest.load(installed)
         let task = try XCTUnwrap(manifest.tasks.first { $0.name == taskName })
@@ -157,29 +171,36 @@ final class PluginCLITests: XCTestCase {
         let input: [String: Any] = [
             "server_connection": [
                 "Scheme": "http", "Host": "0.0.0.0", "Port": Int(server.port),
-                "SessionCookie": ["Name": "session", "Value": cookie, "Quoted": false, "Path": "/", "Domain": "",
-                                  "Expires": "2026-12-06T13:00:00Z", "RawExpires": "", "MaxAge": 3600, "Secure": false,
-                                  "HttpOnly": true, "SameSite": 2, "Partitioned": false, "Raw": "", "Unparsed": NSNull()],
+                "SessionCookie": [
+                    "Name": "session", "Value": cookie, "Quoted": false, "Path": "/", "Domain": "",
+                    "Expires": "2026-12-06T13:00:00Z", "RawExpires": "", "MaxAge": 3600, "Secure": false,
+                    "HttpOnly": true, "SameSite": 2, "Partitioned": false, "Raw": "", "Unparsed": NSNull(),
+                ],
                 "Dir": configFolder.path, "PluginDir": pluginFolder.path,
             ] as [String: Any],
             "args": task.defaultArgs,
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
-        return try runProcess(command, input: json, environment: ["PATH": stashPath, "HOME": folder.appendingPathComponent("home").path],
-                              currentDirectory: workingFolder)
+        return try runProcess(
+            command, input: json, environment: ["PATH": stashPath, "HOME": folder.appendingPathComponent("home").path],
+            currentDirectory: workingFolder)
     }
 
     /// Runs `command` with exactly `environment` (Stash's, not the test's) and `input` on standard input.
-    func runProcess(_ command: [String], input: String, environment: [String: String], currentDirectory: URL) throws -> CLIResult {
+    func runProcess(_ command: [String], input: String, environment: [String: String], currentDirectory: URL) throws
+        -> CLIResult
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         process.environment = environment
         process.currentDirectoryURL = currentDirectory
-        let out = folder.appendingPathComponent("out-\(UUID().uuidString)"), err = folder.appendingPathComponent("err-\(UUID().uuidString)")
+        let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
+        let err = folder.appendingPathComponent("err-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
         defer { try? outHandle.close(); try? errHandle.close() }
         process.standardOutput = outHandle
         process.standardError = errHandle
@@ -195,8 +216,9 @@ final class PluginCLITests: XCTestCase {
             finished.wait()
             XCTFail("the plugin task did not finish within 120 s")
         }
-        return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return CLIResult(
+            exitCode: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
     }
 
     // MARK: - Reading what the task wrote, as Stash reads it
@@ -214,7 +236,10 @@ final class PluginCLITests: XCTestCase {
                 XCTFail("unprefixed stderr line: \(raw.debugDescription)")
                 continue
             }
-            lines.append(LogLine(level: Character(UnicodeScalar(bytes[1])), text: String(decoding: bytes.dropFirst(3), as: UTF8.self)))
+            lines.append(
+                LogLine(
+                    level: Character(UnicodeScalar(bytes[1])), text: String(decoding: bytes.dropFirst(3), as: UTF8.self)
+                ))
         }
         XCTAssertFalse(lines.isEmpty, "the task logs what it does")
         return lines
@@ -237,8 +262,10 @@ final class PluginCLITests: XCTestCase {
 
     /// Requests the server received that carried a mutation.
     func mutationRequests() -> Int {
-        ["performerCreate", "performerUpdate", "studioCreate", "studioUpdate", "tagCreate", "tagUpdate",
-         "galleryCreate", "galleryUpdate", "addGalleryImages", "galleryChapterCreate", "galleryChapterUpdate",
-         "sceneUpdate", "imageUpdate"].reduce(0) { $0 + server.requestCount(for: $1) }
+        [
+            "performerCreate", "performerUpdate", "studioCreate", "studioUpdate", "tagCreate", "tagUpdate",
+            "galleryCreate", "galleryUpdate", "addGalleryImages", "galleryChapterCreate", "galleryChapterUpdate",
+            "sceneUpdate", "imageUpdate",
+        ].reduce(0) { $0 + server.requestCount(for: $1) }
     }
 }

@@ -35,8 +35,10 @@ final class PostgresEndToEndCLITests: XCTestCase {
         server.seed(paths: scanned.map { "/data/fansly/" + $0.path })
         try await server.start()
         addTeardownBlock { await server.stop() }
-        let environment = ["FANSLY_PG_PASSWORD": password, "PGPASSWORD": "", "STASH_URL": "", "STASH_API_KEY": Self.apiKey,
-                           "XDG_STATE_HOME": folder.appendingPathComponent("state").path, "HOME": folder.path]
+        let environment = [
+            "FANSLY_PG_PASSWORD": password, "PGPASSWORD": "", "STASH_URL": "", "STASH_API_KEY": Self.apiKey,
+            "XDG_STATE_HOME": folder.appendingPathComponent("state").path, "HOME": folder.path,
+        ]
         func run(_ arguments: [String]) throws -> CLIResult {
             try CLI.run(arguments, environment: environment, timeout: 300)
         }
@@ -64,26 +66,32 @@ final class PostgresEndToEndCLITests: XCTestCase {
         XCTAssertEqual(apply.exitCode, 0, apply.output, file: file, line: line)
         XCTAssertTrue(apply.stdout.contains(" 0 failed"), apply.stdout, file: file, line: line)
 
-        let problems = SampleAttribution.problems(files: scanned, state: server.state, usernames: try database.usernames())
-        XCTAssertEqual(problems, [], "\(shape): \(problems.count) of \(scanned.count) scanned files", file: file, line: line)
+        let problems = SampleAttribution.problems(
+            files: scanned, state: server.state, usernames: try database.usernames())
+        XCTAssertEqual(
+            problems, [], "\(shape): \(problems.count) of \(scanned.count) scanned files", file: file, line: line)
 
         let again = try run(["plan"] + common + ["--detailed-exitcode"])
         XCTAssertEqual(again.exitCode, 0, "\(shape): changes after apply:\n\(again.output)", file: file, line: line)
         XCTAssertTrue(again.stdout.contains("No changes."), again.stdout, file: file, line: line)
 
-        XCTAssertEqual(try database.checksum(), before, "\(shape): the downloader's database was written", file: file, line: line)
+        XCTAssertEqual(
+            try database.checksum(), before, "\(shape): the downloader's database was written", file: file, line: line)
         try assertAbsent(password, in: [inspect, json, plan, apply, again], file: file, line: line)
     }
 
     private func assertAbsent(_ password: String, in results: [CLIResult], file: StaticString, line: UInt) throws {
         for result in results {
-            XCTAssertFalse(result.output.contains(password), "the password was printed:\n\(result.output)", file: file, line: line)
+            XCTAssertFalse(
+                result.output.contains(password), "the password was printed:\n\(result.output)", file: file, line: line)
         }
         let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
         var checked = 0
         while let url = enumerator?.nextObject() as? URL {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            XCTAssertNil(try Data(contentsOf: url).range(of: Data(password.utf8)), "the password is in \(url.path)", file: file, line: line)
+            XCTAssertNil(
+                try Data(contentsOf: url).range(of: Data(password.utf8)), "the password is in \(url.path)", file: file,
+                line: line)
             checked += 1
         }
         XCTAssertGreaterThan(checked, 1, "the plan and state files were checked", file: file, line: line)

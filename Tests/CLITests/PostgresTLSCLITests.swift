@@ -49,10 +49,15 @@ final class PostgresTLSCLITests: XCTestCase {
     }
 
     private func run(_ arguments: [String]) throws -> CLIResult {
-        let result = try CLI.run(arguments, environment: ["STASH_URL": "", "FANSLY_PG_PASSWORD": "", "PGPASSWORD": "",
-                                                          "PGPASSFILE": "/nonexistent",
-                                                          "XDG_STATE_HOME": folder.appendingPathComponent("state").path])
-        XCTAssertFalse(result.output.contains(Self.cluster!.server.password), "the password was printed by \(arguments)")
+        let result = try CLI.run(
+            arguments,
+            environment: [
+                "STASH_URL": "", "FANSLY_PG_PASSWORD": "", "PGPASSWORD": "",
+                "PGPASSFILE": "/nonexistent",
+                "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+            ])
+        XCTAssertFalse(
+            result.output.contains(Self.cluster!.server.password), "the password was printed by \(arguments)")
         return result
     }
 
@@ -63,9 +68,11 @@ final class PostgresTLSCLITests: XCTestCase {
         for command in [["inspect"], ["plan"], ["rules", "explain", "--account", "x"]] {
             let result = try run(command + ["--db", url(sslMode: "disable")])
             XCTAssertEqual(result.exitCode, 1, "\(command): \(result.stderr)")
-            XCTAssertTrue(result.stderr.hasPrefix("Error: Cannot connect to postgresql://"), "\(command): \(result.stderr)")
-            XCTAssertTrue(result.stderr.contains("\(location): the server only accepts encrypted connections"),
-                          "\(command): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.hasPrefix("Error: Cannot connect to postgresql://"), "\(command): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.contains("\(location): the server only accepts encrypted connections"),
+                "\(command): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains("use sslmode=require or prefer"), "\(command): \(result.stderr)")
             XCTAssertEqual(result.stdout, "", "\(command)")
         }
@@ -78,8 +85,9 @@ final class PostgresTLSCLITests: XCTestCase {
         for mode in ["require", nil] {
             let result = try run(["inspect", "--db", url(sslMode: mode)])
             XCTAssertEqual(result.exitCode, 0, "sslmode=\(mode ?? "default"): \(result.stderr)")
-            XCTAssertEqual(result.stdout.split(separator: "\n").dropFirst(), sqlite.stdout.split(separator: "\n").dropFirst(),
-                           "sslmode=\(mode ?? "default"): the same counts as the SQLite file")
+            XCTAssertEqual(
+                result.stdout.split(separator: "\n").dropFirst(), sqlite.stdout.split(separator: "\n").dropFirst(),
+                "sslmode=\(mode ?? "default"): the same counts as the SQLite file")
         }
         let plan = try run(["plan", "--db", url(sslMode: "require")])
         XCTAssertEqual(plan.exitCode, 0, plan.stderr)

@@ -12,11 +12,13 @@ final class SampleCLITests: XCTestCase {
         let database = try server.createDatabase(prefix: "fs_cli_sample")
         addTeardownBlock { database.drop() }
         let list = try CLI.temporaryDirectory(self).appendingPathComponent("files.txt")
-        let result = try CLI.run(["--postgres", database.url, "--shape", "v013", "--files", list.path], executable: "fansly-sample")
+        let result = try CLI.run(
+            ["--postgres", database.url, "--shape", "v013", "--files", list.path], executable: "fansly-sample")
         XCTAssertEqual(result.exitCode, 0, result.output)
         XCTAssertTrue(result.stdout.contains("(v013 shape)"), result.stdout)
         XCTAssertFalse(result.output.contains(server.password), "the password was printed: \(result.output)")
-        let expected = SamplePostgres.downloadedFiles(options: .sample, shape: .v013).map(\.path).joined(separator: "\n") + "\n"
+        let expected =
+            SamplePostgres.downloadedFiles(options: .sample, shape: .v013).map(\.path).joined(separator: "\n") + "\n"
         XCTAssertEqual(try String(contentsOf: list, encoding: .utf8), expected)
         XCTAssertEqual(try database.value("SELECT count(*)::text FROM media_stories"), "6")
 

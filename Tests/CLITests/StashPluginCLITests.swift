@@ -16,7 +16,8 @@ final class StashPluginCLITests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // Stash has credentials set: without the session cookie every request is refused.
         server = StashTestServer(apiKey: "stash-owner-key")
-        let list = try String(contentsOf: CLI.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
+        let list = try String(
+            contentsOf: CLI.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
         server.modify {
             $0.libraryPaths = ["/data"]
             $0.pluginSettings = ["fansly-stash": ["database": self.database]]
@@ -31,15 +32,20 @@ final class StashPluginCLITests: XCTestCase {
     }
 
     /// Keys Stash's `pkg/plugin` config (yaml strict mode) knows: any other key rejects the plugin.
-    private static let manifestKeys: Set<String> = ["name", "description", "url", "version", "exec", "interface", "errLog",
-                                                    "tasks", "hooks", "ui", "settings", "requires"]
+    private static let manifestKeys: Set<String> = [
+        "name", "description", "url", "version", "exec", "interface", "errLog",
+        "tasks", "hooks", "ui", "settings", "requires",
+    ]
     private static let taskKeys: Set<String> = ["name", "description", "execArgs", "defaultArgs"]
     private static let settingKeys: Set<String> = ["displayName", "description", "type"]
 
     private func loadManifest() throws -> [String: Any] {
         XCTAssertEqual(Self.manifest.pathExtension, "yml", "Stash loads only .yml manifests")
-        let manifest = try XCTUnwrap(try Yams.load(yaml: String(contentsOf: Self.manifest, encoding: .utf8)) as? [String: Any])
-        XCTAssertTrue(Set(manifest.keys).isSubset(of: Self.manifestKeys), "unknown keys: \(Set(manifest.keys).subtracting(Self.manifestKeys))")
+        let manifest = try XCTUnwrap(
+            try Yams.load(yaml: String(contentsOf: Self.manifest, encoding: .utf8)) as? [String: Any])
+        XCTAssertTrue(
+            Set(manifest.keys).isSubset(of: Self.manifestKeys),
+            "unknown keys: \(Set(manifest.keys).subtracting(Self.manifestKeys))")
         XCTAssertEqual(manifest["interface"] as? String, "raw")
         let tasks = try XCTUnwrap(manifest["tasks"] as? [[String: Any]])
         XCTAssertEqual(tasks.compactMap { $0["name"] as? String }, ["Plan (dry run)", "Apply"])
@@ -68,38 +74,49 @@ final class StashPluginCLITests: XCTestCase {
         let input: [String: Any] = [
             "server_connection": [
                 "Scheme": "http", "Host": "0.0.0.0", "Port": Int(server.port),
-                "SessionCookie": ["Name": "session", "Value": cookie, "Path": "", "Domain": "", "Expires": "0001-01-01T00:00:00Z",
-                                  "RawExpires": "", "MaxAge": 0, "Secure": false, "HttpOnly": false, "SameSite": 0, "Raw": "",
-                                  "Unparsed": NSNull()] as [String: Any],
+                "SessionCookie": [
+                    "Name": "session", "Value": cookie, "Path": "", "Domain": "", "Expires": "0001-01-01T00:00:00Z",
+                    "RawExpires": "", "MaxAge": 0, "Secure": false, "HttpOnly": false, "SameSite": 0, "Raw": "",
+                    "Unparsed": NSNull(),
+                ] as [String: Any],
                 "Dir": folder.path, "PluginDir": folder.appendingPathComponent("plugins").path,
             ] as [String: Any],
             "args": args,
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
-        return try CLI.run(Array(exec.dropFirst()) + ((task["execArgs"] as? [String]) ?? []), executable: exec[0],
-                           environment: ["HOME": folder.path, "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
-                                         "STASH_API_KEY": "", "STASH_URL": ""],
-                           currentDirectory: folder, input: json)
+        return try CLI.run(
+            Array(exec.dropFirst()) + ((task["execArgs"] as? [String]) ?? []), executable: exec[0],
+            environment: [
+                "HOME": folder.path, "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+                "STASH_API_KEY": "", "STASH_URL": "",
+            ],
+            currentDirectory: folder, input: json)
     }
 
     /// Every stderr line as Stash reads it: prefixed, at least 4 bytes, well under 64 KiB.
-    private func assertOnlyPrefixedLines(_ stderr: String, file: StaticString = #filePath, line: UInt = #line) -> [Double] {
+    private func assertOnlyPrefixedLines(_ stderr: String, file: StaticString = #filePath, line: UInt = #line)
+        -> [Double]
+    {
         var progress: [Double] = []
         for text in stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-            XCTAssertTrue(text.hasPrefix("\u{01}") && text.utf8.count >= 4 && text.utf8.count < 60_000,
-                          "unprefixed line: \(text.debugDescription)", file: file, line: line)
+            XCTAssertTrue(
+                text.hasPrefix("\u{01}") && text.utf8.count >= 4 && text.utf8.count < 60_000,
+                "unprefixed line: \(text.debugDescription)", file: file, line: line)
             let level = text.dropFirst().prefix(1)
-            XCTAssertTrue(["t", "d", "i", "w", "e", "p"].contains(String(level)) && text.dropFirst(2).first == "\u{02}",
-                          text.debugDescription, file: file, line: line)
+            XCTAssertTrue(
+                ["t", "d", "i", "w", "e", "p"].contains(String(level)) && text.dropFirst(2).first == "\u{02}",
+                text.debugDescription, file: file, line: line)
             if level == "p" { progress.append(Double(text.dropFirst(3)) ?? -1) }
         }
         XCTAssertTrue(stderr.isEmpty || stderr.hasSuffix("\n"), file: file, line: line)
         return progress
     }
 
-    private static let mutations = ["performerCreate", "performerUpdate", "studioCreate", "studioUpdate", "tagCreate", "tagUpdate",
-                                    "galleryCreate", "galleryUpdate", "sceneUpdate", "imageUpdate", "addGalleryImages",
-                                    "galleryChapterCreate", "galleryChapterUpdate"]
+    private static let mutations = [
+        "performerCreate", "performerUpdate", "studioCreate", "studioUpdate", "tagCreate", "tagUpdate",
+        "galleryCreate", "galleryUpdate", "sceneUpdate", "imageUpdate", "addGalleryImages",
+        "galleryChapterCreate", "galleryChapterUpdate",
+    ]
 
     func testPlanTaskSendsNoMutationAndReportsInStashsFormat() throws {
         let cookie = server.startSession()
@@ -108,9 +125,11 @@ final class StashPluginCLITests: XCTestCase {
         let progress = assertOnlyPrefixedLines(result.stderr)
         XCTAssertEqual(progress.last, 1)
         XCTAssertTrue(progress.allSatisfy { (0...1).contains($0) } && progress == progress.sorted(), "\(progress)")
-        let output = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
+        let output = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
         XCTAssertTrue(output["output"]?.hasPrefix("Plan:") ?? false, result.stdout)
-        XCTAssertTrue(result.stderr.contains("\u{01}i\u{02}Note: Stash sees the downloads under /data/fansly"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("\u{01}i\u{02}Note: Stash sees the downloads under /data/fansly"), result.stderr)
         XCTAssertTrue(result.stderr.contains("\u{01}i\u{02}Plan: "), "the summary is logged at info level")
         XCTAssertEqual(Self.mutations.map { server.requestCount(for: $0) }.reduce(0, +), 0, "a plan changes nothing")
         XCTAssertTrue(server.state.performers.isEmpty)
@@ -122,9 +141,11 @@ final class StashPluginCLITests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.stderr)
         let progress = assertOnlyPrefixedLines(result.stderr)
         XCTAssertEqual(progress.last, 1)
-        let output = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
+        let output = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
         XCTAssertTrue(output["output"]?.hasPrefix("Applied:") ?? false, result.stdout)
-        XCTAssertGreaterThan(server.issuedSessionCookies.count, 3, "Stash renewed the session several times during the task")
+        XCTAssertGreaterThan(
+            server.issuedSessionCookies.count, 3, "Stash renewed the session several times during the task")
         let state = server.state
         XCTAssertFalse(state.performers.isEmpty)
         XCTAssertTrue(state.scenes.values.allSatisfy { !$0.title.isEmpty }, "every scene got its metadata")
@@ -140,7 +161,8 @@ final class StashPluginCLITests: XCTestCase {
         let result = try runTask("Plan (dry run)", cookie: server.startSession())
         XCTAssertEqual(result.exitCode, 1)
         _ = assertOnlyPrefixedLines(result.stderr)
-        let output = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
+        let output = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
         XCTAssertTrue(output["error"]?.contains("Database setting") ?? false, result.stdout)
     }
 

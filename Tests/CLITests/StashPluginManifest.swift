@@ -12,7 +12,9 @@ import Yams
 /// `execArgs`, `exec[0]` looked up on PATH and otherwise taken from the plugin's folder,
 /// `{pluginDir}` replaced in the arguments.
 struct StashPluginManifest {
-    struct Task { var name: String; var description: String?; var execArgs: [String]; var defaultArgs: [String: String] }
+    struct Task {
+        var name: String; var description: String?; var execArgs: [String]; var defaultArgs: [String: String]
+    }
     struct Setting { var type: String; var displayName: String?; var description: String? }
 
     var id: String
@@ -24,8 +26,10 @@ struct StashPluginManifest {
     var settings: [String: Setting]
 
     /// The keys of Stash's `Config`, `OperationConfig`, `HookConfig`, `SettingConfig` and `UIConfig`.
-    static let topLevelKeys: Set<String> = ["name", "description", "url", "version", "interface", "exec", "errLog",
-                                            "tasks", "hooks", "ui", "settings"]
+    static let topLevelKeys: Set<String> = [
+        "name", "description", "url", "version", "interface", "exec", "errLog",
+        "tasks", "hooks", "ui", "settings",
+    ]
     static let taskKeys: Set<String> = ["name", "description", "execArgs", "defaultArgs"]
     static let hookKeys: Set<String> = taskKeys.union(["triggeredBy"])
     static let settingKeys: Set<String> = ["type", "displayName", "description"]
@@ -36,25 +40,33 @@ struct StashPluginManifest {
 
     /// Loads `url` as Stash's loader would, or throws what makes Stash reject it.
     static func load(_ url: URL) throws -> StashPluginManifest {
-        guard url.pathExtension == "yml" else { throw Rejected(description: "\(url.lastPathComponent): Stash loads only .yml files") }
+        guard url.pathExtension == "yml" else {
+            throw Rejected(description: "\(url.lastPathComponent): Stash loads only .yml files")
+        }
         let text = try String(contentsOf: url, encoding: .utf8)
         guard let root = try Yams.compose(yaml: text), case .mapping(let top) = root else {
             throw Rejected(description: "the manifest is not a YAML mapping")
         }
         try checkKeys(top, allowed: topLevelKeys, in: "the manifest")
         let interface = try string(top["interface"], "interface") ?? "raw"
-        guard ["raw", "rpc", "js"].contains(interface) else { throw Rejected(description: "invalid interface type \(interface)") }
+        guard ["raw", "rpc", "js"].contains(interface) else {
+            throw Rejected(description: "invalid interface type \(interface)")
+        }
         if let level = try string(top["errLog"], "errLog"), !errLogLevels.contains(level) {
             throw Rejected(description: "errLog \(level) is not a plugin log level")
         }
         let exec = try strings(top["exec"], "exec")
         var tasks: [Task] = []
         for (index, node) in try sequence(top["tasks"], "tasks").enumerated() {
-            guard case .mapping(let task) = node else { throw Rejected(description: "tasks[\(index)] is not a mapping") }
+            guard case .mapping(let task) = node else {
+                throw Rejected(description: "tasks[\(index)] is not a mapping")
+            }
             try checkKeys(task, allowed: taskKeys, in: "tasks[\(index)]")
             var defaults: [String: String] = [:]
             if let node = task["defaultArgs"] {
-                guard case .mapping(let map) = node else { throw Rejected(description: "tasks[\(index)].defaultArgs is not a mapping") }
+                guard case .mapping(let map) = node else {
+                    throw Rejected(description: "tasks[\(index)].defaultArgs is not a mapping")
+                }
                 for (key, value) in map {
                     guard let name = key.string, let text = try string(value, "defaultArgs.\(name)") else {
                         throw Rejected(description: "tasks[\(index)].defaultArgs: keys and values must be strings")
@@ -62,12 +74,16 @@ struct StashPluginManifest {
                     defaults[name] = text
                 }
             }
-            tasks.append(Task(name: try string(task["name"], "tasks[\(index)].name") ?? "",
-                              description: try string(task["description"], "tasks[\(index)].description"),
-                              execArgs: try strings(task["execArgs"], "execArgs"), defaultArgs: defaults))
+            tasks.append(
+                Task(
+                    name: try string(task["name"], "tasks[\(index)].name") ?? "",
+                    description: try string(task["description"], "tasks[\(index)].description"),
+                    execArgs: try strings(task["execArgs"], "execArgs"), defaultArgs: defaults))
         }
         for (index, node) in try sequence(top["hooks"], "hooks").enumerated() {
-            guard case .mapping(let hook) = node else { throw Rejected(description: "hooks[\(index)] is not a mapping") }
+            guard case .mapping(let hook) = node else {
+                throw Rejected(description: "hooks[\(index)] is not a mapping")
+            }
             try checkKeys(hook, allowed: hookKeys, in: "hooks[\(index)]")
         }
         if let node = top["ui"] {
@@ -86,13 +102,15 @@ struct StashPluginManifest {
                 guard ["STRING", "NUMBER", "BOOLEAN"].contains(type) else {
                     throw Rejected(description: "invalid type \(type) for setting \(name)")
                 }
-                settings[name] = Setting(type: type, displayName: try string(setting["displayName"], "displayName"),
-                                         description: try string(setting["description"], "description"))
+                settings[name] = Setting(
+                    type: type, displayName: try string(setting["displayName"], "displayName"),
+                    description: try string(setting["description"], "description"))
             }
         }
-        return StashPluginManifest(id: url.deletingPathExtension().lastPathComponent, path: url,
-                                   name: try string(top["name"], "name"), interface: interface, exec: exec,
-                                   tasks: tasks, settings: settings)
+        return StashPluginManifest(
+            id: url.deletingPathExtension().lastPathComponent, path: url,
+            name: try string(top["name"], "name"), interface: interface, exec: exec,
+            tasks: tasks, settings: settings)
     }
 
     /// The command Stash runs for `task`, with `exec[0]` resolved against `searchPath` (Stash's PATH).
@@ -101,10 +119,13 @@ struct StashPluginManifest {
         guard !command.isEmpty else { return [] }
         let folder = path.deletingLastPathComponent().path
         let onPath = searchPath.split(separator: ":").contains { directory in
-            FileManager.default.isExecutableFile(atPath: (String(directory) as NSString).appendingPathComponent(command[0]))
+            FileManager.default.isExecutableFile(
+                atPath: (String(directory) as NSString).appendingPathComponent(command[0]))
         }
         if !command[0].contains("/") && !onPath { command[0] = (folder as NSString).appendingPathComponent(command[0]) }
-        for index in command.indices.dropFirst() { command[index] = command[index].replacingOccurrences(of: "{pluginDir}", with: folder) }
+        for index in command.indices.dropFirst() {
+            command[index] = command[index].replacingOccurrences(of: "{pluginDir}", with: folder)
+        }
         return command
     }
 
@@ -112,7 +133,9 @@ struct StashPluginManifest {
         var seen: Set<String> = []
         for (key, _) in mapping {
             guard let name = key.string else { throw Rejected(description: "\(place): a key is not a string") }
-            guard allowed.contains(name) else { throw Rejected(description: "\(place): field \(name) not found in Stash's plugin config") }
+            guard allowed.contains(name) else {
+                throw Rejected(description: "\(place): field \(name) not found in Stash's plugin config")
+            }
             guard seen.insert(name).inserted else { throw Rejected(description: "\(place): key \(name) already set") }
         }
     }
@@ -126,7 +149,9 @@ struct StashPluginManifest {
 
     private static func strings(_ node: Node?, _ field: String) throws -> [String] {
         try sequence(node, field).map { item in
-            guard case .scalar(let scalar) = item else { throw Rejected(description: "\(field) must be a list of strings") }
+            guard case .scalar(let scalar) = item else {
+                throw Rejected(description: "\(field) must be a list of strings")
+            }
             return scalar.string
         }
     }

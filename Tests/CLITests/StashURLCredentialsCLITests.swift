@@ -1,6 +1,6 @@
 import GRDB
-import XCTest
 import StashTestServer
+import XCTest
 
 /// A key typed into the Stash URL (`?apikey=`, `user:KEY@`) is used as the key and appears nowhere:
 /// not in any output, the plan file, the state file's name or its contents, nor in the 401 error.
@@ -14,7 +14,8 @@ final class StashURLCredentialsCLITests: XCTestCase {
     override func setUp() async throws {
         folder = try CLI.temporaryDirectory(self)
         server = StashTestServer(apiKey: Self.key)
-        let list = try String(contentsOf: CLI.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
+        let list = try String(
+            contentsOf: CLI.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
         let root = CLI.packageRoot.appendingPathComponent("examples").path
         server.seed(paths: list.split(separator: "\n").map { root + "/" + $0 })
         try await server.start()
@@ -24,8 +25,12 @@ final class StashURLCredentialsCLITests: XCTestCase {
 
     /// Runs with no key in the environment: the only key is the one in the URL.
     private func run(_ arguments: [String]) throws -> CLIResult {
-        let result = try CLI.run(arguments, environment: ["STASH_URL": "", "STASH_API_KEY": "",
-                                                          "XDG_STATE_HOME": folder.appendingPathComponent("state").path])
+        let result = try CLI.run(
+            arguments,
+            environment: [
+                "STASH_URL": "", "STASH_API_KEY": "",
+                "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+            ])
         outputs.append(result)
         return result
     }
@@ -35,14 +40,18 @@ final class StashURLCredentialsCLITests: XCTestCase {
         for result in outputs {
             XCTAssertFalse(result.output.contains(secret), "shown:\n\(result.output)", file: file, line: line)
         }
-        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? []
+        let files =
+            FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? []
         XCTAssertFalse(files.isEmpty)
         for url in files {
-            XCTAssertFalse(url.path.lowercased().contains(secret.lowercased()), "in a file name: \(url.path)", file: file, line: line)
+            XCTAssertFalse(
+                url.path.lowercased().contains(secret.lowercased()), "in a file name: \(url.path)", file: file,
+                line: line)
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
             let data = try Data(contentsOf: url)
             XCTAssertNil(data.range(of: Data(secret.utf8)), "in \(url.lastPathComponent)", file: file, line: line)
-            XCTAssertNil(data.range(of: Data(secret.lowercased().utf8)), "in \(url.lastPathComponent)", file: file, line: line)
+            XCTAssertNil(
+                data.range(of: Data(secret.lowercased().utf8)), "in \(url.lastPathComponent)", file: file, line: line)
         }
     }
 
@@ -70,7 +79,8 @@ final class StashURLCredentialsCLITests: XCTestCase {
         let apply = try run(["apply", "--yes", "--db", Self.sample, "--stash-url", url, "--json"])
         XCTAssertEqual(apply.exitCode, 0, apply.output)
         XCTAssertFalse(server.state.performers.isEmpty, "the password was sent as the key")
-        let states = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("state/fansly-stash").path)
+        let states = try FileManager.default.contentsOfDirectory(
+            atPath: folder.appendingPathComponent("state/fansly-stash").path)
         XCTAssertTrue(states.contains("127.0.0.1-\(server.port).sqlite3"), "\(states)")
         try assertNowhere(Self.key)
     }
@@ -80,22 +90,31 @@ final class StashURLCredentialsCLITests: XCTestCase {
     func testAnOldBindingWithAKeyIsCleanedAndNeverRepeated() throws {
         let clean = "http://127.0.0.1:\(server.port)"
         let state = folder.appendingPathComponent("state.sqlite3").path
-        let first = try CLI.run(["apply", "--yes", "--db", Self.sample, "--stash-url", clean, "--state", state],
-                                environment: ["STASH_URL": "", "STASH_API_KEY": Self.key])
+        let first = try CLI.run(
+            ["apply", "--yes", "--db", Self.sample, "--stash-url", clean, "--state", state],
+            environment: ["STASH_URL": "", "STASH_API_KEY": Self.key])
         XCTAssertEqual(first.exitCode, 0, first.output)
         func setBinding(_ url: String) throws {
-            try DatabaseQueue(path: state).write { try $0.execute(sql: "UPDATE meta SET value = ? WHERE key = 'stash_url'", arguments: [url]) }
+            try DatabaseQueue(path: state).write {
+                try $0.execute(sql: "UPDATE meta SET value = ? WHERE key = 'stash_url'", arguments: [url])
+            }
         }
         func binding() throws -> String? {
-            try DatabaseQueue(path: state).read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'stash_url'") }
+            try DatabaseQueue(path: state).read {
+                try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'stash_url'")
+            }
         }
         try setBinding("\(clean)/?apikey=\(Self.key)".lowercased())
-        let again = try run(["apply", "--yes", "--db", Self.sample, "--stash-url", "\(clean)/?apikey=\(Self.key)", "--state", state])
+        let again = try run([
+            "apply", "--yes", "--db", Self.sample, "--stash-url", "\(clean)/?apikey=\(Self.key)", "--state", state,
+        ])
         XCTAssertEqual(again.exitCode, 0, again.output)
         XCTAssertEqual(try binding(), clean)
 
         try setBinding("http://elsewhere:9999/?apikey=\(Self.key)")
-        let refused = try run(["apply", "--yes", "--db", Self.sample, "--stash-url", "\(clean)/?apikey=\(Self.key)", "--state", state])
+        let refused = try run([
+            "apply", "--yes", "--db", Self.sample, "--stash-url", "\(clean)/?apikey=\(Self.key)", "--state", state,
+        ])
         XCTAssertEqual(refused.exitCode, 1, refused.output)
         XCTAssertTrue(refused.stderr.contains("belongs to http://elsewhere:9999/?apikey=<redacted>"), refused.stderr)
         for result in outputs { XCTAssertFalse(result.output.contains(Self.key), result.output) }
@@ -103,8 +122,11 @@ final class StashURLCredentialsCLITests: XCTestCase {
 
     func testAWrongKeyInTheURLIsRejectedWithoutShowingIt() throws {
         let wrong = "wrong-url-key-93ad"
-        for url in ["http://127.0.0.1:\(server.port)/?apikey=\(wrong)", "http://me:\(wrong)@127.0.0.1:\(server.port)/"] {
-            let plan = try run(["plan", "--db", Self.sample, "--stash-url", url, "--out", folder.appendingPathComponent("x.plan").path])
+        for url in ["http://127.0.0.1:\(server.port)/?apikey=\(wrong)", "http://me:\(wrong)@127.0.0.1:\(server.port)/"]
+        {
+            let plan = try run([
+                "plan", "--db", Self.sample, "--stash-url", url, "--out", folder.appendingPathComponent("x.plan").path,
+            ])
             XCTAssertEqual(plan.exitCode, 1, plan.output)
             XCTAssertTrue(plan.stderr.contains("rejected the API key"), plan.stderr)
             let apply = try run(["apply", "--yes", "--db", Self.sample, "--stash-url", url])
@@ -115,8 +137,9 @@ final class StashURLCredentialsCLITests: XCTestCase {
         let refused = try run(["plan", "--db", Self.sample, "--stash-url", "127.0.0.1:\(server.port)/?apikey=\(wrong)"])
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertTrue(refused.stderr.contains("--stash-url"), refused.stderr)
-        let fromEnvironment = try CLI.run(["plan", "--db", Self.sample],
-                                          environment: ["STASH_URL": "stash:\(wrong)@/?apikey=\(wrong)", "STASH_API_KEY": ""])
+        let fromEnvironment = try CLI.run(
+            ["plan", "--db", Self.sample],
+            environment: ["STASH_URL": "stash:\(wrong)@/?apikey=\(wrong)", "STASH_API_KEY": ""])
         outputs.append(fromEnvironment)
         XCTAssertEqual(fromEnvironment.exitCode, 1)
         XCTAssertTrue(fromEnvironment.stderr.contains("STASH_URL"), fromEnvironment.stderr)

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresTestSupport
 import XCTest
+
 @testable import FanslyMetadata
 
 /// Small PostgreSQL databases with fansly-scraper v0.15.1's schema, one per test, dropped after it.
@@ -12,8 +13,10 @@ enum PGFixture {
     }
 
     /// A new database with the v0.15.1 schema, its alembic row, and `rows` (SQL) inserted.
-    static func database(_ testCase: XCTestCase, revision: String? = FanslyPostgresSchema.alembicHead,
-                         schema: String = FanslyPostgresSchema.sql, rows: String = "") throws -> TestDatabase {
+    static func database(
+        _ testCase: XCTestCase, revision: String? = FanslyPostgresSchema.alembicHead,
+        schema: String = FanslyPostgresSchema.sql, rows: String = ""
+    ) throws -> TestDatabase {
         let server = try server()
         let database = try server.createDatabase(schema: schema)
         testCase.addTeardownBlock { database.drop() }
@@ -28,8 +31,10 @@ enum PGFixture {
     }
 
     /// Opens `database` read-only; closed when the test ends.
-    static func open(_ testCase: XCTestCase, _ database: TestDatabase,
-                     options: PostgresReadOptions = PostgresReadOptions()) throws -> PostgresMetadataDatabase {
+    static func open(
+        _ testCase: XCTestCase, _ database: TestDatabase,
+        options: PostgresReadOptions = PostgresReadOptions()
+    ) throws -> PostgresMetadataDatabase {
         let store = try PostgresMetadataDatabase(endpoint: endpoint(database), options: options)
         testCase.addTeardownBlock { store.close() }
         return store

@@ -12,24 +12,28 @@ final class PostgresSampleDataTests: XCTestCase {
     func testSchemaIsTheReferenceSchema() async throws {
         let reference = TestSupport.referenceDirectory.appendingPathComponent("fansly-metadata-pg-schema.sql")
         guard FileManager.default.fileExists(atPath: reference.path) else {
-            throw XCTSkip("reference schema not found at \(reference.path) (../shared is absent); schema comparison skipped")
+            throw XCTSkip(
+                "reference schema not found at \(reference.path) (../shared is absent); schema comparison skipped")
         }
         let expected = try Self.referenceColumns(String(contentsOf: reference, encoding: .utf8))
         XCTAssertGreaterThan(expected.count, 150, "the reference parsed")
         let (database, _) = try await TestPostgres.sampleDatabase(self, shape: .v013)
-        let actual = try database.rows("""
+        let actual = try database.rows(
+            """
             SELECT table_name || '.' || column_name || ' ' ||
                    CASE WHEN data_type = 'USER-DEFINED' THEN udt_name::text ELSE data_type END ||
                    CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END
             FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1
-            """).compactMap { $0[0] }
+            """
+        ).compactMap { $0[0] }
         XCTAssertEqual(actual, expected.sorted())
         let labels = try database.value("SELECT string_agg(enumlabel::text, ',' ORDER BY enumsortorder) FROM pg_enum")
         XCTAssertEqual(labels, "ACCOUNT_MEDIA,ACCOUNT_MEDIA_BUNDLE,POLL,STORY,AGGREGATED_POSTS,TIP_GOALS")
         let revision = try database.value("SELECT version_num::text FROM alembic_version")
         XCTAssertEqual(revision, "b6d60f698c27")
         let keys = try database.value("SELECT count(*)::text FROM pg_constraint WHERE contype = 'f'")
-        let referenceKeys = try String(contentsOf: reference, encoding: .utf8).components(separatedBy: "FOREIGN KEY").count - 1
+        let referenceKeys =
+            try String(contentsOf: reference, encoding: .utf8).components(separatedBy: "FOREIGN KEY").count - 1
         XCTAssertEqual(keys, String(referenceKeys), "the reference's foreign keys, holding for the generated rows")
     }
 
@@ -45,8 +49,11 @@ final class PostgresSampleDataTests: XCTestCase {
             } else if let table, !line.trimmingCharacters(in: .whitespaces).hasPrefix("CONSTRAINT") {
                 var text = line.trimmingCharacters(in: .whitespaces)
                 if text.hasSuffix(",") { text.removeLast() }
-                let name = text.hasPrefix("\"") ? String(text.dropFirst().prefix { $0 != "\"" }) : String(text.prefix { $0 != " " })
-                var rest = String(text.dropFirst(text.hasPrefix("\"") ? name.count + 2 : name.count)).trimmingCharacters(in: .whitespaces)
+                let name =
+                    text.hasPrefix("\"")
+                    ? String(text.dropFirst().prefix { $0 != "\"" }) : String(text.prefix { $0 != " " })
+                var rest = String(text.dropFirst(text.hasPrefix("\"") ? name.count + 2 : name.count))
+                    .trimmingCharacters(in: .whitespaces)
                 let notNull = rest.hasSuffix("NOT NULL")
                 if let range = rest.range(of: " DEFAULT ") { rest = String(rest[..<range.lowerBound]) }
                 rest = rest.replacingOccurrences(of: " NOT NULL", with: "")
@@ -68,16 +75,21 @@ final class PostgresSampleDataTests: XCTestCase {
             XCTAssertEqual(try database.value("SELECT count(*)::text FROM \"\(table)\""), String(expected), table)
         }
         // Values survive the type changes: ids, texts, flags and every timestamp style.
-        let pgMedia = try database.rows("""
+        let pgMedia = try database.rows(
+            """
             SELECT id::text || '|' || coalesce(local_filename, '') || '|' || (CASE WHEN is_downloaded THEN 1 ELSE 0 END)::text
                    || '|' || coalesce(content_hash, '') FROM media ORDER BY id
-            """).compactMap { $0[0] }
+            """
+        ).compactMap { $0[0] }
         XCTAssertEqual(pgMedia, sqlite.media)
-        let pgPostTimes = try database.rows("""
+        let pgPostTimes = try database.rows(
+            """
             SELECT id::text, to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM posts ORDER BY id
             """)
         let sqlitePostTimes = sqlite.postTimes
-        XCTAssertEqual(pgPostTimes, sqlitePostTimes, "text, fraction-less, integer-second and millisecond stamps all become the same instants")
+        XCTAssertEqual(
+            pgPostTimes, sqlitePostTimes,
+            "text, fraction-less, integer-second and millisecond stamps all become the same instants")
     }
 
     /// The v0.13 shape has every trait the reference lists for databases v0.13+ writes.
@@ -88,41 +100,62 @@ final class PostgresSampleDataTests: XCTestCase {
         XCTAssertEqual(try count("SELECT count(*) FROM attachments"), 0)
         XCTAssertEqual(try count("SELECT count(*) FROM post_mentions"), 0)
         // HLS: the parent video/mp4 row holds the file, named after its variant.
-        let hlsParents = try database.rows("""
+        let hlsParents = try database.rows(
+            """
             SELECT m.local_filename, v.id::text FROM media m
             JOIN media_variants mv ON mv."mediaId" = m.id JOIN media v ON v.id = mv."variantId" AND v.type = 302
             WHERE m.type = 2 AND m.is_downloaded
             """)
         XCTAssertGreaterThan(hlsParents.count, 3)
         XCTAssertTrue(hlsParents.contains { ($0[0] ?? "").hasSuffix("_id_\($0[1] ?? "").mp4") }, "\(hlsParents)")
-        XCTAssertEqual(try count("SELECT count(*) FROM media WHERE type = 302 AND (is_downloaded OR local_filename IS NOT NULL)"), 0)
-        XCTAssertEqual(try count("SELECT count(*) FROM media WHERE id IN (SELECT \"variantId\" FROM media_variants) AND \"createdAt\" IS NOT NULL"), 0)
+        XCTAssertEqual(
+            try count("SELECT count(*) FROM media WHERE type = 302 AND (is_downloaded OR local_filename IS NOT NULL)"),
+            0)
+        XCTAssertEqual(
+            try count(
+                "SELECT count(*) FROM media WHERE id IN (SELECT \"variantId\" FROM media_variants) AND \"createdAt\" IS NOT NULL"
+            ), 0)
         XCTAssertGreaterThan(try count("SELECT count(*) FROM media_variants"), 0)
         // Real extensions for previews; only real bundles.
         XCTAssertEqual(try count("SELECT count(*) FROM media WHERE local_filename LIKE '%.None'"), 0)
         XCTAssertGreaterThan(try count("SELECT count(*) FROM media WHERE local_filename LIKE '%preview_id%.jpeg'"), 0)
-        XCTAssertEqual(try count("SELECT count(*) FROM account_media_bundles b WHERE NOT EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)"), 0)
+        XCTAssertEqual(
+            try count(
+                "SELECT count(*) FROM account_media_bundles b WHERE NOT EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)"
+            ), 0)
         XCTAssertGreaterThan(try count("SELECT count(*) FROM account_media_bundles"), 0)
         // Stub posts behind pinned_posts, listed in stub_tracker; the real pinned post is not a stub.
-        XCTAssertEqual(try count("""
-            SELECT count(*) FROM pinned_posts p JOIN stub_tracker s ON s.table_name = 'posts' AND s.record_id = p."postId"
-            JOIN posts ON posts.id = p."postId" WHERE s.reason = 'junction_fk:pinned_posts' AND posts.content IS NULL
-            """), 3)
-        XCTAssertEqual(try count("SELECT count(*) FROM pinned_posts WHERE \"postId\" NOT IN (SELECT record_id FROM stub_tracker)"), 1)
+        XCTAssertEqual(
+            try count(
+                """
+                SELECT count(*) FROM pinned_posts p JOIN stub_tracker s ON s.table_name = 'posts' AND s.record_id = p."postId"
+                JOIN posts ON posts.id = p."postId" WHERE s.reason = 'junction_fk:pinned_posts' AND posts.content IS NULL
+                """), 3)
+        XCTAssertEqual(
+            try count("SELECT count(*) FROM pinned_posts WHERE \"postId\" NOT IN (SELECT record_id FROM stub_tracker)"),
+            1)
         // Stories: in media_stories, their files directly under the creator folder.
         XCTAssertEqual(try count("SELECT count(*) FROM media_stories"), 6)
         let storyIds = Set(try database.rows("SELECT \"contentId\"::text FROM media_stories").compactMap { $0[0] })
         let storyFiles = files.filter { storyIds.contains(String($0.accountMediaId)) }
         XCTAssertEqual(storyFiles.count, 6)
-        XCTAssertTrue(storyFiles.allSatisfy { $0.path.range(of: #"^[A-Za-z]+_fansly/(Pictures|Videos)/[^/]+$"#, options: .regularExpression) != nil },
-                      "\(storyFiles.map(\.path))")
+        XCTAssertTrue(
+            storyFiles.allSatisfy {
+                $0.path.range(of: #"^[A-Za-z]+_fansly/(Pictures|Videos)/[^/]+$"#, options: .regularExpression) != nil
+            },
+            "\(storyFiles.map(\.path))")
         // Media were uploaded before, often long before, the posts that show them.
-        let postTimes = Dictionary(SampleDatabase.downloadedFiles(options: .sample).map { ($0.accountMediaId, $0.createdAt) }) { a, _ in a }
-        let leads = files.compactMap { file in postTimes[file.accountMediaId].map { $0.timeIntervalSince(file.createdAt) } }
+        let postTimes = Dictionary(
+            SampleDatabase.downloadedFiles(options: .sample).map { ($0.accountMediaId, $0.createdAt) }
+        ) { a, _ in a }
+        let leads = files.compactMap { file in
+            postTimes[file.accountMediaId].map { $0.timeIntervalSince(file.createdAt) }
+        }
         XCTAssertFalse(leads.isEmpty)
         XCTAssertTrue(leads.allSatisfy { $0 > 0 }, "uploaded before the post")
         XCTAssertTrue(leads.contains { $0 > 86_400 }, "some a day or more before")
-        let sharingAPostTime = try count("""
+        let sharingAPostTime = try count(
+            """
             SELECT count(*) FROM account_media am WHERE EXISTS (SELECT 1 FROM posts p WHERE p."createdAt" = am."createdAt")
             """)
         XCTAssertEqual(sharingAPostTime, 0, "no media carries its post's timestamp in the v0.13 shape")
@@ -136,7 +169,8 @@ final class PostgresSampleDataTests: XCTestCase {
         for shape in SampleShape.allCases {
             let (database, files) = try await TestPostgres.sampleDatabase(self, shape: shape)
             XCTAssertEqual(files, SamplePostgres.downloadedFiles(options: .sample, shape: shape), "\(shape)")
-            let stored = try database.rows("SELECT local_filename FROM media WHERE is_downloaded ORDER BY 1").compactMap { $0[0] }
+            let stored = try database.rows("SELECT local_filename FROM media WHERE is_downloaded ORDER BY 1").compactMap
+            { $0[0] }
             XCTAssertEqual(stored, files.map { ($0.path as NSString).lastPathComponent }.sorted(), "\(shape)")
             let previews = files.filter(\.isPreview)
             XCTAssertFalse(previews.isEmpty)
@@ -181,20 +215,26 @@ private struct SQLiteSample {
         let queue = try DatabaseQueue(path: TestSupport.sampleDatabase.path)
         return try queue.read { db in
             var sample = SQLiteSample()
-            for table in try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('stories', 'alembic_version') ORDER BY name
-                """) {
+            for table in try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('stories', 'alembic_version') ORDER BY name
+                    """)
+            {
                 sample.counts.append((table, try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(table)\"") ?? -1))
             }
-            sample.media = try String.fetchAll(db, sql: """
-                SELECT id || '|' || coalesce(local_filename, '') || '|' || is_downloaded || '|' || coalesce(content_hash, '')
-                FROM media ORDER BY id
-                """)
+            sample.media = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id || '|' || coalesce(local_filename, '') || '|' || is_downloaded || '|' || coalesce(content_hash, '')
+                    FROM media ORDER BY id
+                    """)
             let formatter = DateFormatter()
             formatter.timeZone = TimeZone(identifier: "UTC")
             formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
             formatter.locale = Locale(identifier: "en_US_POSIX")
-            sample.postTimes = try Row.fetchAll(db, sql: "SELECT id, \"createdAt\" FROM posts ORDER BY id").map { row -> [String?] in
+            sample.postTimes = try Row.fetchAll(db, sql: "SELECT id, \"createdAt\" FROM posts ORDER BY id").map {
+                row -> [String?] in
                 let id = String(row[0] as Int64)
                 switch (row[1] as DatabaseValue).storage {
                 case .int64(let number):

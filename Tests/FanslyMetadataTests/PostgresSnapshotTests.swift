@@ -1,6 +1,7 @@
 import Foundation
 import PostgresTestSupport
 import XCTest
+
 @testable import FanslyMetadata
 
 /// One read-only snapshot per run, shared by reader connections; a SELECT-only role suffices.
@@ -33,7 +34,8 @@ final class PostgresSnapshotTests: XCTestCase {
         XCTAssertEqual(try postIds(later), [PGFixture.post, 537_500_000_000_000_003])
         let after = try later.identity()
         XCTAssertNotEqual(after.fingerprint, before.fingerprint, "a downloader run changes the fingerprint")
-        XCTAssertEqual(after.path, "postgresql://postgres@\(database.server.host):\(database.server.port)/\(database.name)")
+        XCTAssertEqual(
+            after.path, "postgresql://postgres@\(database.server.host):\(database.server.port)/\(database.name)")
         XCTAssertEqual(after.alembicVersion, "b6d60f698c27")
         XCTAssertEqual(try PGFixture.open(self, database).identity(), after, "stable across reads")
     }
@@ -43,19 +45,26 @@ final class PostgresSnapshotTests: XCTestCase {
         let server = database.server
         let role = try server.createRole(password: "reader-pw")
         addTeardownBlock { server.dropRole(role) }
-        try database.execute("""
+        try database.execute(
+            """
             REVOKE ALL ON SCHEMA public FROM PUBLIC;
             GRANT USAGE ON SCHEMA public TO \(role);
             GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role);
             """)
-        addTeardownBlock { try? database.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(role); REVOKE ALL ON SCHEMA public FROM \(role)") }
-        let endpoint = try PostgresEndpoint.parse(url: server.url(database: database.name, user: role, password: "reader-pw"), environment: [:])
+        addTeardownBlock {
+            try? database.execute(
+                "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(role); REVOKE ALL ON SCHEMA public FROM \(role)")
+        }
+        let endpoint = try PostgresEndpoint.parse(
+            url: server.url(database: database.name, user: role, password: "reader-pw"), environment: [:])
         let store = try PostgresMetadataDatabase(endpoint: endpoint)
         defer { store.close() }
         XCTAssertEqual(try store.creators().map(\.posts), [1])
         XCTAssertEqual(try postIds(store), [PGFixture.post])
         var media = 0
-        try store.forEachMediaPage(creator: PGFixture.creator, pageSize: 500, excluding: [PGFixture.image]) { media += $0.count }
+        try store.forEachMediaPage(creator: PGFixture.creator, pageSize: 500, excluding: [PGFixture.image]) {
+            media += $0.count
+        }
         XCTAssertEqual(media, 3)
         XCTAssertFalse(try store.identity().fingerprint.isEmpty)
         XCTAssertEqual(try store.mediaLinkage(creators: [PGFixture.creator])?.postsWithoutAttachments, 1)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SampleData
 import XCTest
+
 @testable import FanslyMetadata
 
 /// The downloader's database is the user's data: reading must never change a byte of it.
@@ -38,15 +39,17 @@ final class ReadOnlyTests: XCTestCase {
         try readEverything(try MetadataDatabase(path: url.path))
         XCTAssertEqual(try TestSupport.bytes(url), before)
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date, modified)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), filesBefore,
-                       "no journal, WAL or shm file is left behind")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), filesBefore,
+            "no journal, WAL or shm file is left behind")
     }
 
     func testTheConnectionRefusesWrites() throws {
         let url = try TestSupport.generatedSample(self)
         let database = try MetadataDatabase(path: url.path)
         XCTAssertThrowsError(try database.queue.write { db in try db.execute(sql: "DELETE FROM posts") })
-        XCTAssertThrowsError(try database.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 7") })
+        XCTAssertThrowsError(
+            try database.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 7") })
         XCTAssertEqual(try database.queue.read { db in try Bool.fetchOne(db, sql: "PRAGMA query_only") }, true)
     }
 
@@ -58,7 +61,9 @@ final class ReadOnlyTests: XCTestCase {
         let writer = try DatabasePool(path: url.path, configuration: configuration)
         defer { try? writer.close() }
         XCTAssertEqual(try writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
-        let luna = try writer.read { try Int64.fetchOne($0, sql: "SELECT id FROM accounts WHERE username = 'LunaVesper'") }!
+        let luna = try writer.read {
+            try Int64.fetchOne($0, sql: "SELECT id FROM accounts WHERE username = 'LunaVesper'")
+        }!
         try writer.write { db in try db.insertPost(1, account: luna, content: "committed while open") }
 
         let database = try MetadataDatabase(path: url.path)
@@ -116,8 +121,10 @@ final class OpeningTests: XCTestCase {
             try db.execute(sql: "BEGIN EXCLUSIVE")
             try db.execute(sql: "UPDATE posts SET content = content")
             XCTAssertThrowsError(try MetadataDatabase(path: url.path, busyTimeout: 0.2, traceStatement: nil)) { error in
-                XCTAssertEqual("\(error)", "Cannot read \(url.path): another program kept it locked "
-                    + "(the downloader saves it every 60 seconds); try again in a minute.")
+                XCTAssertEqual(
+                    "\(error)",
+                    "Cannot read \(url.path): another program kept it locked "
+                        + "(the downloader saves it every 60 seconds); try again in a minute.")
             }
             try db.execute(sql: "ROLLBACK")
         }
@@ -150,8 +157,10 @@ final class OpeningTests: XCTestCase {
         XCTAssertEqual(try database.creators().count, 3)
         XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
         XCTAssertEqual(notices.lines.count, 1, "\(notices.lines)")
-        XCTAssertTrue(notices.lines.first?.contains("is locked by another program (the downloader saves it every 60 seconds); waiting up to 10 s") ?? false,
-                      "\(notices.lines)")
+        XCTAssertTrue(
+            notices.lines.first?.contains(
+                "is locked by another program (the downloader saves it every 60 seconds); waiting up to 10 s") ?? false,
+            "\(notices.lines)")
     }
 }
 
@@ -172,10 +181,19 @@ final class IdentityTests: XCTestCase {
         XCTAssertFalse(original.fingerprint.isEmpty)
 
         let changes: [(String, String)] = [
-            ("a file finished downloading", "UPDATE media SET is_downloaded = 1, local_filename = 'x.jpeg' WHERE id = (SELECT min(id) FROM media WHERE is_downloaded = 0)"),
-            ("a new post", "INSERT INTO posts (id, \"accountId\", content, \"createdAt\") VALUES (1, 1, 'new', '2025-01-01 00:00:00.000000')"),
+            (
+                "a file finished downloading",
+                "UPDATE media SET is_downloaded = 1, local_filename = 'x.jpeg' WHERE id = (SELECT min(id) FROM media WHERE is_downloaded = 0)"
+            ),
+            (
+                "a new post",
+                "INSERT INTO posts (id, \"accountId\", content, \"createdAt\") VALUES (1, 1, 'new', '2025-01-01 00:00:00.000000')"
+            ),
             ("an edited caption", "UPDATE posts SET content = content || '!' WHERE id = (SELECT max(id) FROM posts)"),
-            ("a new hashtag on a post", "INSERT INTO post_hashtags (\"postId\", \"hashtagId\") VALUES ((SELECT min(id) FROM posts), 2)"),
+            (
+                "a new hashtag on a post",
+                "INSERT INTO post_hashtags (\"postId\", \"hashtagId\") VALUES ((SELECT min(id) FROM posts), 2)"
+            ),
         ]
         var seen: Set<String> = [original.fingerprint]
         for (what, sql) in changes {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+
 @testable import FanslyMetadata
 
 /// A database created by executing the reference DDL itself (not the generator's copy of it) and
@@ -16,7 +17,9 @@ final class RealSchemaTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: ddl.path) else {
             throw XCTSkip("reference schema not found at \(ddl.path) (../shared is absent); real-schema tests skipped")
         }
-        let rows = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/reference-database-rows.sql"), encoding: .utf8)
+        let rows = try String(
+            contentsOf: TestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/reference-database-rows.sql"),
+            encoding: .utf8)
         url = try TestSupport.temporaryDirectory(self).appendingPathComponent("metadata_db.sqlite3")
         var configuration = Configuration()
         configuration.foreignKeysEnabled = false
@@ -53,7 +56,8 @@ final class RealSchemaTests: XCTestCase {
         XCTAssertEqual(posts.count, 5)
 
         let bundled = try XCTUnwrap(posts[537_124_881_301_504_000])
-        XCTAssertEqual(bundled.media.map(\.id), [537_124_881_301_504_299, 537_124_881_301_504_300], "bundle order by pos")
+        XCTAssertEqual(
+            bundled.media.map(\.id), [537_124_881_301_504_299, 537_124_881_301_504_300], "bundle order by pos")
         XCTAssertEqual(bundled.hashtags.map(\.value).sorted(), ["latex", "latexmodel"])
         let mentions = Dictionary(uniqueKeysWithValues: bundled.mentions.map { ($0.handle, $0) })
         XCTAssertEqual(mentions["otherpal"]?.account?.username, "otherpal")
@@ -61,9 +65,11 @@ final class RealSchemaTests: XCTestCase {
         XCTAssertNil(mentions["ghosthandle"]?.account)
         XCTAssertEqual(bundled.wallIds, [900_000_000_000_000_001])
         let calendar = Calendar(identifier: .gregorian)
-        var components = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: try XCTUnwrap(bundled.createdAt))
-        XCTAssertEqual([components.year, components.month, components.day, components.hour, components.minute, components.second],
-                       [2023, 7, 17, 0, 48, 28], "naive TEXT timestamps are UTC")
+        var components = calendar.dateComponents(
+            in: TimeZone(identifier: "UTC")!, from: try XCTUnwrap(bundled.createdAt))
+        XCTAssertEqual(
+            [components.year, components.month, components.day, components.hour, components.minute, components.second],
+            [2023, 7, 17, 0, 48, 28], "naive TEXT timestamps are UTC")
 
         let video = try XCTUnwrap(posts[484_272_142_024_704_000]?.media.first)
         XCTAssertEqual(video.media.kind, .video)

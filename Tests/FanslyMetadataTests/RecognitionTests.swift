@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SampleData
 import XCTest
+
 @testable import FanslyMetadata
 
 /// Each kind of wrong file gets its own error, naming the file and what is missing.
@@ -21,39 +22,54 @@ final class RecognitionTests: XCTestCase {
 
     func testMissingFile() throws {
         let path = try TestSupport.temporaryDirectory(self).appendingPathComponent("nope.sqlite3").path
-        XCTAssertEqual(openError(path), "No such file: \(path). Pass the downloader's metadata database "
-            + "(metadata_db.sqlite3 in the download folder, or <creator>_fansly/meta/metadata.sqlite3 with separate_metadata).")
+        XCTAssertEqual(
+            openError(path),
+            "No such file: \(path). Pass the downloader's metadata database "
+                + "(metadata_db.sqlite3 in the download folder, or <creator>_fansly/meta/metadata.sqlite3 with separate_metadata)."
+        )
     }
 
     func testDirectoryWithAndWithoutADatabaseInside() throws {
         let directory = try TestSupport.temporaryDirectory(self)
-        XCTAssertEqual(openError(directory.path), "\(directory.path) is a directory, not a database file. "
-            + "Pass the metadata database inside the download folder (metadata_db.sqlite3).")
+        XCTAssertEqual(
+            openError(directory.path),
+            "\(directory.path) is a directory, not a database file. "
+                + "Pass the metadata database inside the download folder (metadata_db.sqlite3).")
         try SampleDatabase.write(to: directory.appendingPathComponent("metadata_db.sqlite3"), options: .sample)
-        XCTAssertEqual(openError(directory.path), "\(directory.path) is a directory, not a database file. "
-            + "Did you mean \(directory.path)/metadata_db.sqlite3?")
+        XCTAssertEqual(
+            openError(directory.path),
+            "\(directory.path) is a directory, not a database file. "
+                + "Did you mean \(directory.path)/metadata_db.sqlite3?")
     }
 
     func testEmptyFile() throws {
         let url = try TestSupport.temporaryDirectory(self).appendingPathComponent("metadata_db.sqlite3")
         try Data().write(to: url)
-        XCTAssertEqual(openError(url.path), "\(url.path) is empty (0 bytes), so it is not a fansly metadata database. "
-            + "A running downloader saves its database every 60 seconds: wait for the first save, or use the .sqlite3.bak beside it.")
+        XCTAssertEqual(
+            openError(url.path),
+            "\(url.path) is empty (0 bytes), so it is not a fansly metadata database. "
+                + "A running downloader saves its database every 60 seconds: wait for the first save, or use the .sqlite3.bak beside it."
+        )
     }
 
     func testNotSQLite() throws {
         let url = try TestSupport.temporaryDirectory(self).appendingPathComponent("config.ini")
         try Data("[options]\ndownload_directory = /data\n".utf8).write(to: url)
-        XCTAssertEqual(openError(url.path), "\(url.path) is not an SQLite database. Pass the fansly-scraper metadata database (metadata_db.sqlite3).")
+        XCTAssertEqual(
+            openError(url.path),
+            "\(url.path) is not an SQLite database. Pass the fansly-scraper metadata database (metadata_db.sqlite3).")
     }
 
     func testSQLiteOfSomethingElse() throws {
         let url = try TestSupport.temporaryDirectory(self).appendingPathComponent("stash-go.sqlite")
         try DatabaseQueue(path: url.path).write { db in
-            try db.execute(sql: "CREATE TABLE scenes (id INTEGER PRIMARY KEY); CREATE TABLE performers (id INTEGER PRIMARY KEY)")
+            try db.execute(
+                sql: "CREATE TABLE scenes (id INTEGER PRIMARY KEY); CREATE TABLE performers (id INTEGER PRIMARY KEY)")
         }
-        XCTAssertEqual(openError(url.path), "\(url.path) is an SQLite database but not a fansly-scraper metadata database: "
-            + "none of the tables accounts, posts, media, account_media exist (it has: performers, scenes).")
+        XCTAssertEqual(
+            openError(url.path),
+            "\(url.path) is an SQLite database but not a fansly-scraper metadata database: "
+                + "none of the tables accounts, posts, media, account_media exist (it has: performers, scenes).")
     }
 
     func testMissingTablesAndColumnsAreNamed() throws {
@@ -63,18 +79,27 @@ final class RecognitionTests: XCTestCase {
             try db.execute(sql: "DROP TABLE wall_posts")
             try db.execute(sql: "CREATE TABLE wall_posts (\"wallId\" INTEGER)")
         }
-        XCTAssertEqual(openError(url.path), "\(url.path) is not a complete fansly-scraper metadata database: missing "
-            + "column media.local_filename, table attachments, column wall_posts.postId. "
-            + "fansly-stash reads the schema of fansly-scraper v0.10.x (alembic revision 06658bf47c03).")
+        XCTAssertEqual(
+            openError(url.path),
+            "\(url.path) is not a complete fansly-scraper metadata database: missing "
+                + "column media.local_filename, table attachments, column wall_posts.postId. "
+                + "fansly-stash reads the schema of fansly-scraper v0.10.x (alembic revision 06658bf47c03).")
     }
 
     func testMissingAlembicVersionTableOrRow() throws {
-        let withoutTable = try TestSupport.makeDatabase(self) { db in try db.execute(sql: "DROP TABLE alembic_version") }
-        XCTAssertEqual(openError(withoutTable.path), "\(withoutTable.path) has the fansly-scraper tables but it has no alembic_version table, "
-            + "so it was not created by fansly-scraper's migrations or is damaged. Open the original metadata_db.sqlite3 (or its .sqlite3.bak) instead.")
+        let withoutTable = try TestSupport.makeDatabase(self) { db in try db.execute(sql: "DROP TABLE alembic_version")
+        }
+        XCTAssertEqual(
+            openError(withoutTable.path),
+            "\(withoutTable.path) has the fansly-scraper tables but it has no alembic_version table, "
+                + "so it was not created by fansly-scraper's migrations or is damaged. Open the original metadata_db.sqlite3 (or its .sqlite3.bak) instead."
+        )
         let withoutRow = try TestSupport.makeDatabase(self, revision: nil)
-        XCTAssertEqual(openError(withoutRow.path), "\(withoutRow.path) has the fansly-scraper tables but its alembic_version table is empty, "
-            + "so it was not created by fansly-scraper's migrations or is damaged. Open the original metadata_db.sqlite3 (or its .sqlite3.bak) instead.")
+        XCTAssertEqual(
+            openError(withoutRow.path),
+            "\(withoutRow.path) has the fansly-scraper tables but its alembic_version table is empty, "
+                + "so it was not created by fansly-scraper's migrations or is damaged. Open the original metadata_db.sqlite3 (or its .sqlite3.bak) instead."
+        )
     }
 
     func testOtherRevisionsAreAcceptedAndReported() throws {
@@ -90,7 +115,9 @@ final class RecognitionTests: XCTestCase {
             let database = try MetadataDatabase(path: url.path)
             _ = try database.creators()
             var count = 0
-            for creator in try database.creators() { try database.forEachPostPage(creator: creator.account.id) { count += $0.count } }
+            for creator in try database.creators() {
+                try database.forEachPostPage(creator: creator.account.id) { count += $0.count }
+            }
             XCTFail("a truncated database read without error (\(count) posts)")
         } catch let error as MetadataError {
             XCTAssertTrue(error.description.contains(url.path), error.description)
@@ -100,8 +127,10 @@ final class RecognitionTests: XCTestCase {
     func testMissingOptionalTablesDegradeGracefully() throws {
         let url = try TestSupport.generatedSample(self)
         try TestSupport.modify(url) { db in
-            for table in ["stories", "walls", "wall_posts", "account_media_bundles", "account_media_bundle_media",
-                          "pinned_posts", "groups", "group_users", "account_avatar", "account_banner"] {
+            for table in [
+                "stories", "walls", "wall_posts", "account_media_bundles", "account_media_bundle_media",
+                "pinned_posts", "groups", "group_users", "account_avatar", "account_banner",
+            ] {
                 try db.execute(sql: "DROP TABLE \(table)")
             }
             try db.execute(sql: "ALTER TABLE accounts DROP COLUMN stash_id")
@@ -119,12 +148,16 @@ final class RecognitionTests: XCTestCase {
         var posts: [Post] = []
         try database.forEachPostPage(creator: luna.id) { posts += $0 }
         let bundled = try XCTUnwrap(posts.first { $0.content?.hasPrefix("Full set") == true })
-        guard case .missing = try XCTUnwrap(bundled.attachments.first).content else { return XCTFail("bundle should be missing") }
+        guard case .missing = try XCTUnwrap(bundled.attachments.first).content else {
+            return XCTFail("bundle should be missing")
+        }
         XCTAssertTrue(posts.allSatisfy { !$0.pinned && $0.wallIds.isEmpty })
         XCTAssertTrue(posts.flatMap(\.media).allSatisfy { $0.media.contentHash == nil })
         var messages: [Message] = []
         try database.forEachMessagePage(creator: luna.id) { messages += $0 }
-        XCTAssertTrue(messages.contains { $0.content == "Thanks for subscribing!" }, "sent messages are found without group tables")
+        XCTAssertTrue(
+            messages.contains { $0.content == "Thanks for subscribing!" },
+            "sent messages are found without group tables")
         let summary = try XCTUnwrap(database.creators().first { $0.account.id == luna.id })
         XCTAssertEqual(summary.bundles, 0)
         XCTAssertEqual(summary.walls, 0)
@@ -135,17 +168,24 @@ final class RecognitionTests: XCTestCase {
         let url = try TestSupport.makeDatabase(self) { db in
             try db.insertAccount(1, "creator")
             try db.insertPost(10, account: 1, created: "yesterday")
-            try db.execute(sql: "INSERT INTO messages (id, \"senderId\", content, \"createdAt\", deleted) VALUES (20, 1, 'hi', '2024-13-45 99:00:00', 0)")
+            try db.execute(
+                sql:
+                    "INSERT INTO messages (id, \"senderId\", content, \"createdAt\", deleted) VALUES (20, 1, 'hi', '2024-13-45 99:00:00', 0)"
+            )
             try db.insertMedia(30, account: 1, created: Data([1, 2, 3]))
             try db.insertAccountMedia(30, account: 1, media: 30)
         }
         let database = try MetadataDatabase(path: url.path)
         XCTAssertThrowsError(try database.forEachPostPage(creator: 1) { _ in }) { error in
-            XCTAssertEqual("\(error)", "Malformed value in posts row 10, column createdAt: 'yesterday' "
-                + "(expected 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC, or Unix seconds or milliseconds).")
+            XCTAssertEqual(
+                "\(error)",
+                "Malformed value in posts row 10, column createdAt: 'yesterday' "
+                    + "(expected 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC, or Unix seconds or milliseconds).")
         }
         XCTAssertThrowsError(try database.forEachMessagePage(creator: 1) { _ in }) { error in
-            XCTAssertTrue("\(error)".hasPrefix("Malformed value in messages row 20, column createdAt: '2024-13-45 99:00:00'"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".hasPrefix("Malformed value in messages row 20, column createdAt: '2024-13-45 99:00:00'"),
+                "\(error)")
         }
         XCTAssertThrowsError(try database.forEachMediaPage(creator: 1) { _ in }) { error in
             XCTAssertTrue("\(error)".hasPrefix("Malformed value in media row 30, column createdAt:"), "\(error)")
@@ -159,10 +199,14 @@ final class RecognitionTests: XCTestCase {
             try db.insertAccount(1, "creator")
             try db.insertPost(10, account: 1)
             try db.insertAttachment(1, post: 10, content: 5, pos: 0)
-            try db.execute(sql: "INSERT INTO account_media (id, \"accountId\", \"mediaId\", \"createdAt\", deleted, access) VALUES (5, 1, 'abc', '2024-01-01', 0, 1)")
+            try db.execute(
+                sql:
+                    "INSERT INTO account_media (id, \"accountId\", \"mediaId\", \"createdAt\", deleted, access) VALUES (5, 1, 'abc', '2024-01-01', 0, 1)"
+            )
         }
         XCTAssertThrowsError(try MetadataDatabase(path: url.path).forEachPostPage(creator: 1) { _ in }) { error in
-            XCTAssertEqual("\(error)", "Malformed value in account_media row 5, column mediaId: \"abc\" (expected an integer id).")
+            XCTAssertEqual(
+                "\(error)", "Malformed value in account_media row 5, column mediaId: \"abc\" (expected an integer id).")
         }
     }
 }
@@ -181,7 +225,10 @@ final class CreatorSelectionTests: XCTestCase {
             try db.insertMedia(21, account: 2, file: "x_id_21.jpeg")
             try db.insertAccountMedia(21, account: 2, media: 21)
             try db.insertAttachment(2, post: 20, content: 21, pos: 0)
-            try db.execute(sql: "INSERT INTO messages (id, \"senderId\", \"recipientId\", content, \"createdAt\", deleted) VALUES (30, 3, 4, 'hi', '2024-01-01', 0)")
+            try db.execute(
+                sql:
+                    "INSERT INTO messages (id, \"senderId\", \"recipientId\", content, \"createdAt\", deleted) VALUES (30, 3, 4, 'hi', '2024-01-01', 0)"
+            )
             try db.insertMedia(31, account: 3, file: "x_id_31.jpeg")
             try db.insertAccountMedia(31, account: 3, media: 31)
             try db.insertAttachment(3, message: 30, content: 31, pos: 0)

@@ -1,6 +1,7 @@
 import Foundation
 import SampleData
 import XCTest
+
 @testable import FanslyMetadata
 
 /// Reads the bundled sample and checks every quirk the generator planted in it.
@@ -20,7 +21,8 @@ final class SampleReadingTests: XCTestCase {
     }
 
     private func post(_ prefix: String) throws -> Post {
-        try XCTUnwrap(posts(of: luna).first { $0.content?.hasPrefix(prefix) == true }, "no post starting with \(prefix)")
+        try XCTUnwrap(
+            posts(of: luna).first { $0.content?.hasPrefix(prefix) == true }, "no post starting with \(prefix)")
     }
 
     func testCreatorsAreTheAccountsWithContentOrderedByName() throws {
@@ -37,7 +39,9 @@ final class SampleReadingTests: XCTestCase {
 
     func testCreatorAccountsAreTheCreatorsWithoutCounts() throws {
         XCTAssertEqual(try database.creatorAccounts(), try database.creators().map(\.account))
-        let generated = try MetadataDatabase(path: TestSupport.generatedSample(self, options: .large(creators: 4, postsPerCreator: 5, mediaPerPost: 1)).path)
+        let generated = try MetadataDatabase(
+            path: TestSupport.generatedSample(self, options: .large(creators: 4, postsPerCreator: 5, mediaPerPost: 1))
+                .path)
         XCTAssertEqual(try generated.creatorAccounts(), try generated.creators().map(\.account))
         XCTAssertEqual(try generated.creatorAccounts().count, 4)
     }
@@ -58,7 +62,9 @@ final class SampleReadingTests: XCTestCase {
             XCTAssertEqual(kept, all.filter { !excluded.contains($0.id) }, creator.username)
             XCTAssertLessThanOrEqual(largestPage, 2)
             var none = 0
-            try database.forEachMediaPage(creator: creator.id, pageSize: 2, excluding: Set(all.map(\.id))) { _ in none += 1 }
+            try database.forEachMediaPage(creator: creator.id, pageSize: 2, excluding: Set(all.map(\.id))) { _ in
+                none += 1
+            }
             XCTAssertEqual(none, 0, "a page with every item excluded is not delivered")
         }
     }
@@ -68,8 +74,10 @@ final class SampleReadingTests: XCTestCase {
         XCTAssertEqual(try database.creator(matching: "@LUNAVESPER").id, luna.id)
         XCTAssertEqual(try database.creator(matching: String(luna.id)).username, "LunaVesper")
         XCTAssertThrowsError(try database.creator(matching: "LunaVesp")) { error in
-            XCTAssertEqual("\(error)", "No creator 'LunaVesp' in \(TestSupport.sampleDatabase.path). Did you mean 'LunaVesper'? "
-                + "Creators: LunaVesper, MiraKestrel, NoraQuill.")
+            XCTAssertEqual(
+                "\(error)",
+                "No creator 'LunaVesp' in \(TestSupport.sampleDatabase.path). Did you mean 'LunaVesper'? "
+                    + "Creators: LunaVesper, MiraKestrel, NoraQuill.")
         }
         XCTAssertThrowsError(try database.creator(matching: "zzzzzzzzzz")) { error in
             XCTAssertFalse("\(error)".contains("Did you mean"), "\(error)")
@@ -79,7 +87,8 @@ final class SampleReadingTests: XCTestCase {
 
     func testConcatenatedHashtagsAndMentionsIncludingHandleOnly() throws {
         let post = try post("Shoot day")
-        XCTAssertEqual(post.hashtags.map(\.value), ["latex", "latexmodel"], "#Latex#LatexModel gives both, caption order")
+        XCTAssertEqual(
+            post.hashtags.map(\.value), ["latex", "latexmodel"], "#Latex#LatexModel gives both, caption order")
         XCTAssertEqual(post.mentions.map(\.handle), ["StudioPal", "ghost_handle"])
         XCTAssertEqual(post.mentions[0].account?.username, "StudioPal")
         XCTAssertNil(post.mentions[1].accountId)
@@ -90,15 +99,22 @@ final class SampleReadingTests: XCTestCase {
     }
 
     func testASCIICaptionSearchAgreesWithFoundation() {
-        let texts = ["latex friday #latex #latexmodel", "#a#b", "no tags here", "@x and @xy", "", "#", "ab#latex\r\n#x"]
+        let texts = [
+            "latex friday #latex #latexmodel", "#a#b", "no tags here", "@x and @xy", "", "#", "ab#latex\r\n#x",
+        ]
         let needles = ["#latex", "#latexmodel", "#a", "#b", "@xy", "@x", "#nope", "#x", "#"]
         for text in texts {
             for needle in needles {
-                let expected = text.range(of: needle).map { text.utf8.distance(from: text.startIndex, to: $0.lowerBound) }
-                XCTAssertEqual(RecordLoader.asciiOffset(of: needle, in: text), .some(expected), "\(needle) in \(text.debugDescription)")
+                let expected = text.range(of: needle).map {
+                    text.utf8.distance(from: text.startIndex, to: $0.lowerBound)
+                }
+                XCTAssertEqual(
+                    RecordLoader.asciiOffset(of: needle, in: text), .some(expected),
+                    "\(needle) in \(text.debugDescription)")
             }
         }
-        XCTAssertNil(RecordLoader.asciiOffset(of: "#latex", in: "été #latex") as Int??, "non-ASCII text goes to Foundation")
+        XCTAssertNil(
+            RecordLoader.asciiOffset(of: "#latex", in: "été #latex") as Int??, "non-ASCII text goes to Foundation")
         XCTAssertNil(RecordLoader.asciiOffset(of: "#été", in: "#été") as Int??)
     }
 
@@ -147,7 +163,9 @@ final class SampleReadingTests: XCTestCase {
         XCTAssertTrue(empty.attachments.isEmpty)
         XCTAssertTrue(empty.media.isEmpty)
         // Stored without fraction, as integer seconds and as integer milliseconds.
-        for (prefix, storedAs) in [("Good morning", "text"), ("PPV teaser", "seconds"), ("Two classics", "milliseconds")] {
+        for (prefix, storedAs) in [
+            ("Good morning", "text"), ("PPV teaser", "seconds"), ("Two classics", "milliseconds"),
+        ] {
             let date = try XCTUnwrap(post(prefix).createdAt, storedAs)
             XCTAssertEqual(date.timeIntervalSince1970.truncatingRemainder(dividingBy: 3_600), 0, "\(storedAs): \(date)")
             XCTAssertGreaterThan(date, Date(timeIntervalSince1970: 1_672_876_800))
@@ -200,7 +218,8 @@ final class SampleReadingTests: XCTestCase {
         XCTAssertEqual(missingId, post.attachments[1].contentId)
         XCTAssertEqual(post.mentions.first?.account?.username, "NoraQuill")
         // Its file sits in the reposting creator's folder.
-        let file = try XCTUnwrap(SampleDatabase.downloadedFiles(options: .sample).first { $0.accountMediaId == reposted.media[0].id })
+        let file = try XCTUnwrap(
+            SampleDatabase.downloadedFiles(options: .sample).first { $0.accountMediaId == reposted.media[0].id })
         XCTAssertTrue(file.path.hasPrefix("LunaVesper_fansly/"))
     }
 
@@ -271,7 +290,13 @@ final class SampleReadingTests: XCTestCase {
     func testSummaryCountsAgreeWithTheRecords() throws {
         for summary in try database.creators() {
             let id = summary.account.id
-            var posts = 0, messages = 0, bundles = 0, images = 0, videos = 0, previews = 0, downloaded = 0
+            var posts = 0
+            var messages = 0
+            var bundles = 0
+            var images = 0
+            var videos = 0
+            var previews = 0
+            var downloaded = 0
             try database.forEachPostPage(creator: id, pageSize: 3) { posts += $0.count }
             try database.forEachMessagePage(creator: id, pageSize: 2) { messages += $0.count }
             try database.forEachBundlePage(creator: id, pageSize: 1) { bundles += $0.count }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SampleData
 import XCTest
+
 @testable import FanslyMetadata
 
 /// Paths and database builders shared by the FanslyMetadata tests.
@@ -42,8 +43,10 @@ enum TestSupport {
 
     /// Creates a database with the reference schema (and alembic row), lets `build` add rows,
     /// and closes it. Foreign keys are off: real databases hold dangling references.
-    static func makeDatabase(_ testCase: XCTestCase, name: String = "metadata_db.sqlite3", revision: String? = FanslySchema.alembicRevision,
-                             _ build: (Database) throws -> Void = { _ in }) throws -> URL {
+    static func makeDatabase(
+        _ testCase: XCTestCase, name: String = "metadata_db.sqlite3", revision: String? = FanslySchema.alembicRevision,
+        _ build: (Database) throws -> Void = { _ in }
+    ) throws -> URL {
         let url = try temporaryDirectory(testCase).appendingPathComponent(name)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = false
@@ -70,34 +73,51 @@ enum TestSupport {
 
 /// Row builders with the downloader's conventions, for hand-made test databases.
 extension Database {
-    func insertAccount(_ id: Int64, _ username: String, created: DatabaseValueConvertible? = "2023-01-01 00:00:00.000000") throws {
-        try execute(sql: "INSERT INTO accounts (id, username, \"createdAt\") VALUES (?, ?, ?)", arguments: [id, username, created])
+    func insertAccount(
+        _ id: Int64, _ username: String, created: DatabaseValueConvertible? = "2023-01-01 00:00:00.000000"
+    ) throws {
+        try execute(
+            sql: "INSERT INTO accounts (id, username, \"createdAt\") VALUES (?, ?, ?)",
+            arguments: [id, username, created])
     }
 
-    func insertPost(_ id: Int64, account: Int64, content: String? = "post", created: DatabaseValueConvertible? = "2024-05-01 12:30:00.000000") throws {
-        try execute(sql: "INSERT INTO posts (id, \"accountId\", content, \"createdAt\") VALUES (?, ?, ?, ?)",
-                    arguments: [id, account, content, created])
+    func insertPost(
+        _ id: Int64, account: Int64, content: String? = "post",
+        created: DatabaseValueConvertible? = "2024-05-01 12:30:00.000000"
+    ) throws {
+        try execute(
+            sql: "INSERT INTO posts (id, \"accountId\", content, \"createdAt\") VALUES (?, ?, ?, ?)",
+            arguments: [id, account, content, created])
     }
 
-    func insertMedia(_ id: Int64, account: Int64, mimetype: String? = "image/jpeg", type: Int? = 1,
-                     file: String? = nil, downloaded: Bool? = nil, created: DatabaseValueConvertible? = "2024-05-01 12:00:00.000000") throws {
-        try execute(sql: """
-            INSERT INTO media (id, "accountId", mimetype, type, local_filename, is_downloaded, "createdAt")
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, account, mimetype, type, file, downloaded ?? (file != nil), created])
+    func insertMedia(
+        _ id: Int64, account: Int64, mimetype: String? = "image/jpeg", type: Int? = 1,
+        file: String? = nil, downloaded: Bool? = nil, created: DatabaseValueConvertible? = "2024-05-01 12:00:00.000000"
+    ) throws {
+        try execute(
+            sql: """
+                INSERT INTO media (id, "accountId", mimetype, type, local_filename, is_downloaded, "createdAt")
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, account, mimetype, type, file, downloaded ?? (file != nil), created])
     }
 
-    func insertAccountMedia(_ id: Int64, account: Int64, media: Int64, preview: Int64? = nil, access: Bool = true,
-                            deleted: Bool = false, created: DatabaseValueConvertible = "2024-05-01 12:00:00.000000") throws {
-        try execute(sql: """
-            INSERT INTO account_media (id, "accountId", "mediaId", "previewId", "createdAt", deleted, access)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, account, media, preview, created, deleted, access])
+    func insertAccountMedia(
+        _ id: Int64, account: Int64, media: Int64, preview: Int64? = nil, access: Bool = true,
+        deleted: Bool = false, created: DatabaseValueConvertible = "2024-05-01 12:00:00.000000"
+    ) throws {
+        try execute(
+            sql: """
+                INSERT INTO account_media (id, "accountId", "mediaId", "previewId", "createdAt", deleted, access)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, account, media, preview, created, deleted, access])
     }
 
-    func insertAttachment(_ id: Int64, post: Int64? = nil, message: Int64? = nil, content: Int64, pos: Int, type: String = "ACCOUNT_MEDIA") throws {
-        try execute(sql: """
-            INSERT INTO attachments (id, "postId", "messageId", "contentId", pos, "contentType") VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [id, post, message, content, pos, type])
+    func insertAttachment(
+        _ id: Int64, post: Int64? = nil, message: Int64? = nil, content: Int64, pos: Int, type: String = "ACCOUNT_MEDIA"
+    ) throws {
+        try execute(
+            sql: """
+                INSERT INTO attachments (id, "postId", "messageId", "contentId", pos, "contentType") VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, post, message, content, pos, type])
     }
 }

@@ -1,10 +1,12 @@
 import GRDB
 import XCTest
+
 @testable import FanslyMetadata
 
 final class TimestampTests: XCTestCase {
     private func date(_ value: DatabaseValueConvertible?) throws -> TimeInterval? {
-        try Timestamp.date(value?.databaseValue ?? .null, table: "posts", rowId: "1", column: "createdAt")?.timeIntervalSince1970
+        try Timestamp.date(value?.databaseValue ?? .null, table: "posts", rowId: "1", column: "createdAt")?
+            .timeIntervalSince1970
     }
 
     func testStoredFormatAndToleratedVariants() throws {
@@ -28,10 +30,16 @@ final class TimestampTests: XCTestCase {
     }
 
     func testMalformedValuesAreReported() {
-        for text in ["yesterday", "2025-13-01 00:00:00", "2025-01-02 25:00:00", "2025-01-02 10:48:28.", "2025-01-02 10:48:28 UTC", "", "2025/01/02"] {
+        for text in [
+            "yesterday", "2025-13-01 00:00:00", "2025-01-02 25:00:00", "2025-01-02 10:48:28.",
+            "2025-01-02 10:48:28 UTC", "", "2025/01/02",
+        ] {
             XCTAssertThrowsError(try date(text), text) { error in
-                XCTAssertEqual(error as? MetadataError, .malformedValue(table: "posts", rowId: "1", column: "createdAt",
-                                                                      value: "'\(text)'", expected: Timestamp.expected))
+                XCTAssertEqual(
+                    error as? MetadataError,
+                    .malformedValue(
+                        table: "posts", rowId: "1", column: "createdAt",
+                        value: "'\(text)'", expected: Timestamp.expected))
             }
         }
         XCTAssertThrowsError(try date(Data([0xFF])))

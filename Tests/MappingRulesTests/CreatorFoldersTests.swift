@@ -1,12 +1,15 @@
-import XCTest
 import FanslyMetadata
+import XCTest
+
 @testable import MappingRules
 
 /// `MappingEngine.creatorFolders` gives, before any record is read, the folders `evaluate` lists.
 final class CreatorFoldersTests: XCTestCase {
     @discardableResult
-    private func assertSameFolders(_ yaml: String?, creators: [String]? = nil, file: StaticString = #filePath,
-                                   line: UInt = #line) throws -> [String: [String]] {
+    private func assertSameFolders(
+        _ yaml: String?, creators: [String]? = nil, file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws -> [String: [String]] {
         let database = try MetadataDatabase(path: GoldenTests.sampleDatabase.path)
         let rules = try yaml.map { try RuleSet.load(yaml: $0) } ?? RuleSet.builtInDefault()
         let accounts = try creators?.map { try database.creator(matching: $0) }
@@ -24,7 +27,8 @@ final class CreatorFoldersTests: XCTestCase {
     }
 
     func testDownloadRootPathMapAndLeftOutAccounts() throws {
-        let folders = try assertSameFolders("""
+        let folders = try assertSameFolders(
+            """
             extends: default
             settings:
               downloadRoot: /downloads/

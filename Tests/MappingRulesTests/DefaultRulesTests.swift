@@ -1,5 +1,6 @@
-import XCTest
 import FanslyMetadata
+import XCTest
+
 @testable import MappingRules
 
 /// The shipped rules reproduce the reference tool's behaviour.
@@ -14,7 +15,9 @@ final class DefaultRulesTests: XCTestCase {
         let first = try XCTUnwrap(state["image.media.1001"])
         XCTAssertEqual(first.text("title"), "Latex Friday is here! - 1/3")
         XCTAssertEqual(state["scene.media.1010"]?.text("title"), "Latex Friday is here! - 3/3")
-        XCTAssertEqual(state["gallery.post.1"]?.text("title"), "Latex Friday is here!", "#hashtags and @handles are left out of titles")
+        XCTAssertEqual(
+            state["gallery.post.1"]?.text("title"), "Latex Friday is here!",
+            "#hashtags and @handles are left out of titles")
     }
 
     func testShortFirstLineFallsBackToUsernameAndDate() {
@@ -42,7 +45,9 @@ final class DefaultRulesTests: XCTestCase {
         XCTAssertEqual(image.list("urls"), ["https://fansly.com/post/1"])
         XCTAssertEqual(image.text("date"), "2023-07-17")
         XCTAssertEqual(image.list("studio_id"), ["studio.account.emberwilde42"])
-        XCTAssertEqual(image.list("performer_ids"), ["performer.account.emberwilde42", "performer.account.novaquinn", "performer.account.ghost_handle"])
+        XCTAssertEqual(
+            image.list("performer_ids"),
+            ["performer.account.emberwilde42", "performer.account.novaquinn", "performer.account.ghost_handle"])
         XCTAssertEqual(image.list("tag_ids"), ["tag.latex", "tag.latexmodel"])
         XCTAssertEqual(state["gallery.message.700"]?.list("urls"), ["https://fansly.com/messages/70/700"])
     }
@@ -63,8 +68,12 @@ final class DefaultRulesTests: XCTestCase {
         XCTAssertEqual(performer.list("alias_list"), ["EmberWilde42"])
         XCTAssertEqual(performer.text("details"), "Latex & more")
         XCTAssertEqual(performer.list("urls"), ["https://fansly.com/EmberWilde42/posts"])
-        XCTAssertEqual(performer.match, [.name("Ember Wilde", disambiguation: nil), .name("EmberWilde42", disambiguation: nil),
-                                         .url("https://fansly.com/EmberWilde42/posts")])
+        XCTAssertEqual(
+            performer.match,
+            [
+                .name("Ember Wilde", disambiguation: nil), .name("EmberWilde42", disambiguation: nil),
+                .url("https://fansly.com/EmberWilde42/posts"),
+            ])
     }
 
     func testTrailerTagOnPreviews() throws {
@@ -78,7 +87,9 @@ final class DefaultRulesTests: XCTestCase {
         let gallery = try XCTUnwrap(state["gallery.post.1"])
         XCTAssertEqual(gallery.text("organized"), "true")
         XCTAssertEqual(gallery.list("image_ids"), ["image.media.1001", "image.media.1002"])
-        XCTAssertEqual(state["gallery.post.6"]?.list("image_ids"), ["image.media.2001"], "a repost's gallery holds the quoted images")
+        XCTAssertEqual(
+            state["gallery.post.6"]?.list("image_ids"), ["image.media.2001"],
+            "a repost's gallery holds the quoted images")
     }
 
     func testMediaShownTwiceIsOneEntityAndTheEarlierPostWins() throws {
@@ -94,8 +105,9 @@ final class DefaultRulesTests: XCTestCase {
         XCTAssertEqual(image.list("studio_id"), ["studio.account.novaquinn"])
         XCTAssertEqual(image.list("performer_ids"), ["performer.account.novaquinn"])
         XCTAssertEqual(image.creator, "NovaQuinn")
-        XCTAssertEqual(image.files.first?.folders, ["/downloads/EmberWilde42_fansly", "/downloads/EmberWilde42"],
-                       "the reposter's folder holds the file")
+        XCTAssertEqual(
+            image.files.first?.folders, ["/downloads/EmberWilde42_fansly", "/downloads/EmberWilde42"],
+            "the reposter's folder holds the file")
         XCTAssertEqual(state["performer.account.novaquinn"]?.text("name"), "NovaQuinn")
     }
 
@@ -114,7 +126,8 @@ final class DefaultRulesTests: XCTestCase {
     }
 
     func testCreatorFoldersAndDeterminism() throws {
-        XCTAssertEqual(state.creatorFolders["EmberWilde42"], ["/downloads/EmberWilde42_fansly", "/downloads/EmberWilde42"])
+        XCTAssertEqual(
+            state.creatorFolders["EmberWilde42"], ["/downloads/EmberWilde42_fansly", "/downloads/EmberWilde42"])
         let again = try MappingEngine(rules: RuleSet.builtInDefault()).evaluate(records: Fixtures.records)
         XCTAssertEqual(again, state)
     }

@@ -1,10 +1,13 @@
-import XCTest
 import FanslyMetadata
+import XCTest
+
 @testable import MappingRules
 
 /// Rule features end to end: YAML rules evaluated over the fixture records.
 final class EngineFeatureTests: XCTestCase {
-    func evaluate(_ yaml: String, records: MetadataRecords = Fixtures.records, file: StaticString = #filePath, line: UInt = #line) throws -> DesiredState {
+    func evaluate(
+        _ yaml: String, records: MetadataRecords = Fixtures.records, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> DesiredState {
         do {
             return try MappingEngine(rules: RuleSet.load(yaml: yaml, name: "t.yaml")).evaluate(records: records)
         } catch let error as RulesError {
@@ -44,7 +47,8 @@ final class EngineFeatureTests: XCTestCase {
     }
 
     func testConditionsLimitRecordsMediaAndFields() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             account:
               when: { account.username: [emberwilde42] }
               performer:
@@ -77,7 +81,8 @@ final class EngineFeatureTests: XCTestCase {
     // MARK: Fields
 
     func testPostProcessStepsInOrder() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             post:
               image:
                 fields:
@@ -109,7 +114,8 @@ final class EngineFeatureTests: XCTestCase {
     }
 
     func testStrategiesAndFallbackChains() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             post:
               image:
                 strategy: overwrite
@@ -133,13 +139,16 @@ final class EngineFeatureTests: XCTestCase {
         XCTAssertEqual(image[field: "title"]?.strategy, .overwrite)
         XCTAssertEqual(image[field: "details"]?.strategy, .ignore)
         XCTAssertEqual(image[field: "urls"]?.strategy, .merge)
-        XCTAssertEqual(image.list("urls"), ["https://example.com/p/2", "https://example.com/EmberWilde42"], "duplicates removed")
+        XCTAssertEqual(
+            image.list("urls"), ["https://example.com/p/2", "https://example.com/EmberWilde42"], "duplicates removed")
         XCTAssertEqual(image[field: "organized"]?.value, .bool(false))
-        XCTAssertEqual(image.fields.map(\.name), ["title", "details", "code", "urls", "organized"], "fields in rule order")
+        XCTAssertEqual(
+            image.fields.map(\.name), ["title", "details", "code", "urls", "organized"], "fields in rule order")
     }
 
     func testRespectOrganizedAndMatchSettings() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             settings:
               respectOrganized: false
             account:
@@ -172,11 +181,14 @@ final class EngineFeatureTests: XCTestCase {
     func testSharedAccountAndMentionsOfIt() throws {
         var records = Fixtures.records
         records.creators.append(Fixtures.couple)
-        records.posts.append(Post(id: 90, accountId: 300, content: "Us", createdAt: Fixtures.date("2023-05-01T00:00:00Z"),
-                                  attachments: Fixtures.attach([Fixtures.image(3001, owner: 300)])))
+        records.posts.append(
+            Post(
+                id: 90, accountId: 300, content: "Us", createdAt: Fixtures.date("2023-05-01T00:00:00Z"),
+                attachments: Fixtures.attach([Fixtures.image(3001, owner: 300)])))
         records.media.append(Fixtures.image(3001, owner: 300))
         records.posts[0].mentions.append(Mention(handle: "aliceandbob", accountId: 300, account: Fixtures.couple))
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             account:
               performer:
                 fields: { name: "{{ account.name }}" }
@@ -194,22 +206,27 @@ final class EngineFeatureTests: XCTestCase {
                 fields:
                   performers: [creator, mentions]
             """, records: records)
-        XCTAssertEqual(state["image.media.3001"]?.list("performer_ids"),
-                       ["performer.account.aliceandbob.alice", "performer.account.aliceandbob.bob-aliceandbob"])
+        XCTAssertEqual(
+            state["image.media.3001"]?.list("performer_ids"),
+            ["performer.account.aliceandbob.alice", "performer.account.aliceandbob.bob-aliceandbob"])
         XCTAssertEqual(state["performer.account.aliceandbob.bob-aliceandbob"]?.text("disambiguation"), "partner")
         XCTAssertNil(state["performer.account.aliceandbob"])
-        XCTAssertEqual(state["image.media.1001"]?.list("performer_ids"), [
-            "performer.account.emberwilde42", "performer.account.novaquinn", "performer.account.ghost_handle",
-            "performer.account.aliceandbob.alice", "performer.account.aliceandbob.bob-aliceandbob",
-        ])
-        XCTAssertEqual(state["performer.account.ghost_handle"]?.createMissing, false, "mentions only link existing performers")
+        XCTAssertEqual(
+            state["image.media.1001"]?.list("performer_ids"),
+            [
+                "performer.account.emberwilde42", "performer.account.novaquinn", "performer.account.ghost_handle",
+                "performer.account.aliceandbob.alice", "performer.account.aliceandbob.bob-aliceandbob",
+            ])
+        XCTAssertEqual(
+            state["performer.account.ghost_handle"]?.createMissing, false, "mentions only link existing performers")
         XCTAssertEqual(state["performer.account.emberwilde42"]?.createMissing, true)
     }
 
     func testMentionOfACreatorKeepsTheCreatorsFields() throws {
         var records = Fixtures.records
         records.creators.append(Fixtures.nova)
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             account:
               performer:
                 fields: { name: "{{ account.name }}", details: "{{ account.about }}" }
@@ -230,8 +247,11 @@ final class EngineFeatureTests: XCTestCase {
 
     func testTagDerivation() throws {
         var records = Fixtures.records
-        records.posts[0].hashtags += [Hashtag(id: 9, value: "fyp"), Hashtag(id: 10, value: "2024"), Hashtag(id: 11, value: "lesdom")]
-        let state = try evaluate("""
+        records.posts[0].hashtags += [
+            Hashtag(id: 9, value: "fyp"), Hashtag(id: 10, value: "2024"), Hashtag(id: 11, value: "lesdom"),
+        ]
+        let state = try evaluate(
+            """
             tags:
               createMissing: false
               hashtags:
@@ -254,11 +274,14 @@ final class EngineFeatureTests: XCTestCase {
               image:
                 fields: { tags: [hashtags, extra] }
             """, records: records)
-        XCTAssertEqual(state["image.media.1001"]?.list("tag_ids"),
-                       ["tag.latex", "tag.latex-model", "tag.lesbian-domination", "tag.fansly"])
+        XCTAssertEqual(
+            state["image.media.1001"]?.list("tag_ids"),
+            ["tag.latex", "tag.latex-model", "tag.lesbian-domination", "tag.fansly"])
         XCTAssertEqual(state["image.media.1020"]?.list("tag_ids"), ["tag.trailer", "tag.fansly"])
-        XCTAssertEqual(state["gallery.post.1"]?.list("tag_ids"), ["tag.latex", "tag.latex-model", "tag.lesbian-domination", "tag.fansly"],
-                       "Trailer is for images only")
+        XCTAssertEqual(
+            state["gallery.post.1"]?.list("tag_ids"),
+            ["tag.latex", "tag.latex-model", "tag.lesbian-domination", "tag.fansly"],
+            "Trailer is for images only")
         let model = try XCTUnwrap(state["tag.latex-model"])
         XCTAssertEqual(model.text("name"), "Latex Model")
         XCTAssertEqual(model.list("aliases"), ["latexmodel"])
@@ -267,8 +290,12 @@ final class EngineFeatureTests: XCTestCase {
         XCTAssertFalse(model.createMissing)
         let lesdom = try XCTUnwrap(state["tag.lesbian-domination"])
         XCTAssertEqual(lesdom.list("aliases"), ["lesdom", "lesbiandomination"])
-        XCTAssertEqual(lesdom.match, [.name("Lesbian Domination", disambiguation: nil), .name("lesdom", disambiguation: nil),
-                                      .name("lesbiandomination", disambiguation: nil)])
+        XCTAssertEqual(
+            lesdom.match,
+            [
+                .name("Lesbian Domination", disambiguation: nil), .name("lesdom", disambiguation: nil),
+                .name("lesbiandomination", disambiguation: nil),
+            ])
         XCTAssertNil(state["tag.fyp"])
         XCTAssertNil(state["tag.2024"])
         XCTAssertNil(state["tag.throwback"])
@@ -277,7 +304,8 @@ final class EngineFeatureTests: XCTestCase {
     // MARK: Walls, bundles, messages
 
     func testWallsAsGalleries() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             wall:
               as: galleries
               gallery:
@@ -296,9 +324,13 @@ final class EngineFeatureTests: XCTestCase {
 
     func testBundleGalleries() throws {
         var records = Fixtures.records
-        records.bundles = [MediaBundle(id: 555, accountId: 100, createdAt: Fixtures.date("2023-07-01T00:00:00Z"),
-                                                 media: [Fixtures.image(1001), Fixtures.image(1002), Fixtures.video(1010)])]
-        let state = try evaluate("""
+        records.bundles = [
+            MediaBundle(
+                id: 555, accountId: 100, createdAt: Fixtures.date("2023-07-01T00:00:00Z"),
+                media: [Fixtures.image(1001), Fixtures.image(1002), Fixtures.video(1010)])
+        ]
+        let state = try evaluate(
+            """
             bundle:
               gallery:
                 fields:
@@ -315,7 +347,8 @@ final class EngineFeatureTests: XCTestCase {
     }
 
     func testMessagesAreDistinguishable() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             message:
               when: { message.deleted: false }
               gallery:
@@ -329,14 +362,16 @@ final class EngineFeatureTests: XCTestCase {
               message: "https://fansly.com/messages/{{ message.groupId }}/{{ message.id }}"
             """)
         XCTAssertEqual(state["gallery.message.700"]?.text("title"), "message from EmberWilde42")
-        XCTAssertEqual(state["image.media.1100"]?.text("title"), "message 700 1/1", "the never-stored bundle adds no media")
+        XCTAssertEqual(
+            state["image.media.1100"]?.text("title"), "message 700 1/1", "the never-stored bundle adds no media")
         XCTAssertNil(state["image.media.1001"], "no post rules")
     }
 
     // MARK: Files and layering
 
     func testPathMappingAndCreatorFolders() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             settings:
               downloadRoot: /srv/fansly/
               pathMap:
@@ -347,15 +382,21 @@ final class EngineFeatureTests: XCTestCase {
                 fields: { code: "{{ media.mediaId }}" }
             """)
         XCTAssertEqual(state.creatorFolders["EmberWilde42"], ["/data/emberwilde42", "/elsewhere/100"])
-        XCTAssertEqual(state["scene.media.1010"]?.files, [ExpectedFile(fileMediaId: 1011, isPreview: false,
-            basename: "2023-02-21_at_04-30_UTC_id_1011.mp4", folders: ["/data/emberwilde42", "/elsewhere/100"])])
+        XCTAssertEqual(
+            state["scene.media.1010"]?.files,
+            [
+                ExpectedFile(
+                    fileMediaId: 1011, isPreview: false,
+                    basename: "2023-02-21_at_04-30_UTC_id_1011.mp4", folders: ["/data/emberwilde42", "/elsewhere/100"])
+            ])
     }
 
     func testLaterFilesOverrideEarlierOnesByKey() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("layers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let base = folder.appendingPathComponent("base.yaml"), override = folder.appendingPathComponent("override.yaml")
+        let base = folder.appendingPathComponent("base.yaml")
+        let override = folder.appendingPathComponent("override.yaml")
         try """
         post:
           image:
@@ -384,15 +425,19 @@ final class EngineFeatureTests: XCTestCase {
         XCTAssertEqual(extended.files, [RuleSet.builtInName, "rules.yaml"])
 
         let a = try RuleSet.load(yaml: "post:\n  image:\n    fields: {title: x, code: y}\n")
-        let b = try RuleSet.load(yaml: "# same rules, other layout\npost:\n  image:\n    fields:\n      code: \"y\"\n      title: 'x'\n")
+        let b = try RuleSet.load(
+            yaml: "# same rules, other layout\npost:\n  image:\n    fields:\n      code: \"y\"\n      title: 'x'\n")
         let c = try RuleSet.load(yaml: "post:\n  image:\n    fields: {title: z, code: y}\n")
         XCTAssertEqual(a.canonicalData, b.canonicalData)
         XCTAssertNotEqual(a.canonicalData, c.canonicalData)
-        XCTAssertEqual(String(decoding: a.canonicalData, as: UTF8.self), #"{"post":{"image":{"fields":{"code":"y","title":"x"}}}}"#)
+        XCTAssertEqual(
+            String(decoding: a.canonicalData, as: UTF8.self), #"{"post":{"image":{"fields":{"code":"y","title":"x"}}}}"#
+        )
     }
 
     func testDisabledRulesProduceNothing() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             post:
               gallery: false
               image:

@@ -1,15 +1,20 @@
-import XCTest
 import FanslyMetadata
+import XCTest
+
 @testable import MappingRules
 
 /// Each example rule set loads and produces the output its README documents on the sample database.
 final class ExampleRuleSetsTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let examples = ["rules-fansdb", "rules-couple", "rules-minimal"]
 
     static let state: [String: DesiredState] = {
         var result: [String: DesiredState] = [:]
-        guard let database = try? MetadataDatabase(path: root.appendingPathComponent("examples/sample-metadata.sqlite3").path) else { return [:] }
+        guard
+            let database = try? MetadataDatabase(
+                path: root.appendingPathComponent("examples/sample-metadata.sqlite3").path)
+        else { return [:] }
         for name in examples {
             let rules = root.appendingPathComponent("examples/\(name)/rules.yaml")
             result[name] = try? MappingEngine(rules: RuleSet.load(files: [rules])).evaluate(database: database)
@@ -19,9 +24,13 @@ final class ExampleRuleSetsTests: XCTestCase {
 
     /// The `<address> <field> = <value>` and `<address> (none)` lines of the README's output block.
     func documentedLines(_ name: String) throws -> [String] {
-        let readme = try String(contentsOf: Self.root.appendingPathComponent("examples/\(name)/README.md"), encoding: .utf8)
-        let section = try XCTUnwrap(readme.components(separatedBy: "## Output on the sample database").dropFirst().first, "\(name)/README.md has no output section")
-        let block = try XCTUnwrap(section.components(separatedBy: "```text\n").dropFirst().first?.components(separatedBy: "```").first)
+        let readme = try String(
+            contentsOf: Self.root.appendingPathComponent("examples/\(name)/README.md"), encoding: .utf8)
+        let section = try XCTUnwrap(
+            readme.components(separatedBy: "## Output on the sample database").dropFirst().first,
+            "\(name)/README.md has no output section")
+        let block = try XCTUnwrap(
+            section.components(separatedBy: "```text\n").dropFirst().first?.components(separatedBy: "```").first)
         return block.split(separator: "\n").map(String.init)
     }
 
@@ -48,12 +57,16 @@ final class ExampleRuleSetsTests: XCTestCase {
     func testMinimalRules() throws { try check("rules-minimal") }
 
     func testEveryExampleHasAReadmeAndNamesTheSchema() throws {
-        let folders = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("examples").path)
-            .filter { $0.hasPrefix("rules-") }
+        let folders = try FileManager.default.contentsOfDirectory(
+            atPath: Self.root.appendingPathComponent("examples").path
+        )
+        .filter { $0.hasPrefix("rules-") }
         XCTAssertEqual(Set(folders), Set(Self.examples), "every examples/rules-* folder is tested here")
         for name in folders {
-            let yaml = try String(contentsOf: Self.root.appendingPathComponent("examples/\(name)/rules.yaml"), encoding: .utf8)
-            XCTAssertTrue(yaml.hasPrefix("# yaml-language-server: $schema=../../rules/fansly-stash-rules.schema.json"), name)
+            let yaml = try String(
+                contentsOf: Self.root.appendingPathComponent("examples/\(name)/rules.yaml"), encoding: .utf8)
+            XCTAssertTrue(
+                yaml.hasPrefix("# yaml-language-server: $schema=../../rules/fansly-stash-rules.schema.json"), name)
         }
     }
 }

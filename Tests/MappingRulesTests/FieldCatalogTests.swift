@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MappingRules
 
 /// The rule compiler's field tables and the JSON Schema of rule files both come from
@@ -7,7 +8,8 @@ import XCTest
 final class FieldCatalogTests: XCTestCase {
     /// Where each field table is used in a rule file, and the roots its templates may use.
     static let places: [(table: String, prefix: String)] = [
-        ("galleryFields", "post:\n  gallery:\n"), ("sceneFields", "post:\n  scene:\n"), ("imageFields", "post:\n  image:\n"),
+        ("galleryFields", "post:\n  gallery:\n"), ("sceneFields", "post:\n  scene:\n"),
+        ("imageFields", "post:\n  image:\n"),
         ("performerFields", "account:\n  performer:\n"), ("studioFields", "account:\n  studio:\n"),
         ("networkFields", "network:\n  studio:\n"), ("chapterFields", "wall:\n  chapter:\n"),
     ]
@@ -19,8 +21,10 @@ final class FieldCatalogTests: XCTestCase {
             return
         }
         let file = try String(contentsOf: SchemaAndEmbeddingTests.schemaFile, encoding: .utf8)
-        XCTAssertEqual(file, generated, "rules/fansly-stash-rules.schema.json is out of date with StashFieldCatalog: "
-                       + "run REGENERATE_SCHEMA=1 swift test --filter FieldCatalogTests and review the diff")
+        XCTAssertEqual(
+            file, generated,
+            "rules/fansly-stash-rules.schema.json is out of date with StashFieldCatalog: "
+                + "run REGENERATE_SCHEMA=1 swift test --filter FieldCatalogTests and review the diff")
     }
 
     func testEveryTableOfTheSchemaListsTheCompilersFields() throws {
@@ -36,8 +40,10 @@ final class FieldCatalogTests: XCTestCase {
 
     func testTheCompilersFieldsAreTheCatalogsRuleFields() {
         let tables: [(EntityKind, [RuleCompiler.FieldSpec])] = [
-            (.scene, RuleCompiler.sceneFields), (.image, RuleCompiler.imageFields), (.gallery, RuleCompiler.galleryFields),
-            (.performer, RuleCompiler.performerFields), (.studio, RuleCompiler.studioFields), (.chapter, RuleCompiler.chapterFields),
+            (.scene, RuleCompiler.sceneFields), (.image, RuleCompiler.imageFields),
+            (.gallery, RuleCompiler.galleryFields),
+            (.performer, RuleCompiler.performerFields), (.studio, RuleCompiler.studioFields),
+            (.chapter, RuleCompiler.chapterFields),
         ]
         for (kind, specs) in tables {
             for spec in specs {
@@ -63,7 +69,8 @@ final class FieldCatalogTests: XCTestCase {
     }
 
     func testEveryCatalogFieldLoadsAndValidatesWhereTheRulesMaySetIt() throws {
-        let validator = MiniSchemaValidator(schema: try XCTUnwrap(JSONSerialization.jsonObject(with: Data(RuleSchema.text.utf8)) as? [String: Any]))
+        let validator = MiniSchemaValidator(
+            schema: try XCTUnwrap(JSONSerialization.jsonObject(with: Data(RuleSchema.text.utf8)) as? [String: Any]))
         let tables = Dictionary(uniqueKeysWithValues: RuleSchema.fieldTables)
         var checked = 0
         for (table, prefix) in Self.places {
@@ -79,17 +86,18 @@ final class FieldCatalogTests: XCTestCase {
     }
 
     func testStashFieldsTheRulesCannotSetAreRefusedByTheSchemaAndTheLoader() throws {
-        let validator = MiniSchemaValidator(schema: try XCTUnwrap(JSONSerialization.jsonObject(with: Data(RuleSchema.text.utf8)) as? [String: Any]))
+        let validator = MiniSchemaValidator(
+            schema: try XCTUnwrap(JSONSerialization.jsonObject(with: Data(RuleSchema.text.utf8)) as? [String: Any]))
         let refused = [
-            "post:\n  gallery:\n    fields:\n      scene_ids: [item]\n",       // not set by the rules
-            "post:\n  gallery:\n    fields:\n      photographr: x\n",          // misspelt
-            "post:\n  scene:\n    fields:\n      photographer: x\n",          // an image and gallery field
-            "post:\n  image:\n    fields:\n      director: x\n",              // a scene field
-            "post:\n  image:\n    fields:\n      galleries: [item]\n",        // only scenes name their gallery
-            "account:\n  performer:\n    fields:\n      birthdate: x\n",      // not set by the rules
-            "account:\n  performer:\n    fields:\n      performer_ids: x\n",  // Stash's name, not the rules'
-            "network:\n  studio:\n    fields:\n      parent: network\n",      // the network has no parent
-            "wall:\n  chapter:\n    fields:\n      gallery_id: x\n",          // set by the engine
+            "post:\n  gallery:\n    fields:\n      scene_ids: [item]\n", // not set by the rules
+            "post:\n  gallery:\n    fields:\n      photographr: x\n", // misspelt
+            "post:\n  scene:\n    fields:\n      photographer: x\n", // an image and gallery field
+            "post:\n  image:\n    fields:\n      director: x\n", // a scene field
+            "post:\n  image:\n    fields:\n      galleries: [item]\n", // only scenes name their gallery
+            "account:\n  performer:\n    fields:\n      birthdate: x\n", // not set by the rules
+            "account:\n  performer:\n    fields:\n      performer_ids: x\n", // Stash's name, not the rules'
+            "network:\n  studio:\n    fields:\n      parent: network\n", // the network has no parent
+            "wall:\n  chapter:\n    fields:\n      gallery_id: x\n", // set by the engine
         ]
         for yaml in refused {
             let node = try XCTUnwrap(RuleFileParser.parse(yaml: yaml, file: "x", sink: DiagnosticSink()))
@@ -115,15 +123,19 @@ final class FieldCatalogTests: XCTestCase {
 /// The field table of Docs/rules.md lists what the compiler accepts.
 final class FieldDocumentationTests: XCTestCase {
     func testTheReferenceListsEachEntitysFields() throws {
-        let docs = try String(contentsOf: SchemaAndEmbeddingTests.root.appendingPathComponent("Docs/rules.md"), encoding: .utf8)
+        let docs = try String(
+            contentsOf: SchemaAndEmbeddingTests.root.appendingPathComponent("Docs/rules.md"), encoding: .utf8)
         let rows: [(String, [RuleCompiler.FieldSpec])] = [
-            ("gallery", RuleCompiler.galleryFields), ("scene", RuleCompiler.sceneFields), ("image", RuleCompiler.imageFields),
+            ("gallery", RuleCompiler.galleryFields), ("scene", RuleCompiler.sceneFields),
+            ("image", RuleCompiler.imageFields),
             ("performer", RuleCompiler.performerFields), ("studio", RuleCompiler.studioFields),
             ("network studio", RuleCompiler.networkFields), ("wall chapter", RuleCompiler.chapterFields),
         ]
         for (entity, specs) in rows {
             let line = try XCTUnwrap(docs.split(separator: "\n").first { $0.hasPrefix("| \(entity) | `") }, entity)
-            let documented = line.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            let documented = line.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map {
+                String($0.element)
+            }
             XCTAssertEqual(documented, specs.map(\.name), "Docs/rules.md's fields of \(entity)")
         }
     }

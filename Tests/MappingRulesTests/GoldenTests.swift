@@ -1,25 +1,28 @@
-import XCTest
 import FanslyMetadata
+import XCTest
+
 @testable import MappingRules
 
 /// The default rules on the bundled sample database, compared with a stored golden output.
 /// Regenerate after an intended change with `REGENERATE_GOLDEN=1 swift test --filter GoldenTests`
 /// and review the diff of `Tests/MappingRulesTests/Golden/`.
 final class GoldenTests: XCTestCase {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let sampleDatabase = packageRoot.appendingPathComponent("examples/sample-metadata.sqlite3")
     static let goldenFolder = packageRoot.appendingPathComponent("Tests/MappingRulesTests/Golden")
 
     /// The default rules with a fixed download folder, so that the output does not depend on the checkout path.
     static func defaultRulesWithFixedRoot() throws -> RuleSet {
-        try RuleSet.load(yaml: """
-            extends: default
-            settings:
-              downloadRoot: /downloads
-              pathMap:
-                - from: /downloads
-                  to: /data/fansly
-            """, name: "golden.yaml")
+        try RuleSet.load(
+            yaml: """
+                extends: default
+                settings:
+                  downloadRoot: /downloads
+                  pathMap:
+                    - from: /downloads
+                      to: /data/fansly
+                """, name: "golden.yaml")
     }
 
     static func encode(_ state: DesiredState) throws -> Data {
@@ -28,7 +31,9 @@ final class GoldenTests: XCTestCase {
         return try encoder.encode(state) + Data("\n".utf8)
     }
 
-    func compareWithGolden(_ state: DesiredState, name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    func compareWithGolden(_ state: DesiredState, name: String, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
         let data = try Self.encode(state)
         let url = Self.goldenFolder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["REGENERATE_GOLDEN"] == "1" {
@@ -37,16 +42,23 @@ final class GoldenTests: XCTestCase {
             return
         }
         guard let expected = try? Data(contentsOf: url) else {
-            XCTFail("missing golden file \(url.path); run REGENERATE_GOLDEN=1 swift test --filter GoldenTests", file: file, line: line)
+            XCTFail(
+                "missing golden file \(url.path); run REGENERATE_GOLDEN=1 swift test --filter GoldenTests", file: file,
+                line: line)
             return
         }
         if expected != data {
             let expectedLines = String(decoding: expected, as: UTF8.self).components(separatedBy: "\n")
             let actualLines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
             let firstDifference = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }
-            let where_ = firstDifference.map { "line \($0.offset + 1): expected \($0.element.0.trimmingCharacters(in: .whitespaces)) got \($0.element.1.trimmingCharacters(in: .whitespaces))" }
+            let where_ =
+                firstDifference.map {
+                    "line \($0.offset + 1): expected \($0.element.0.trimmingCharacters(in: .whitespaces)) got \($0.element.1.trimmingCharacters(in: .whitespaces))"
+                }
                 ?? "lengths differ (\(expectedLines.count) vs \(actualLines.count) lines)"
-            XCTFail("\(name) differs from the golden output at \(where_); if intended, regenerate with REGENERATE_GOLDEN=1", file: file, line: line)
+            XCTFail(
+                "\(name) differs from the golden output at \(where_); if intended, regenerate with REGENERATE_GOLDEN=1",
+                file: file, line: line)
         }
     }
 
@@ -59,8 +71,10 @@ final class GoldenTests: XCTestCase {
 
     func testEveryDownloadedSampleFileHasAnEntity() throws {
         // The generator's file list is an independent account of what is on disk.
-        let files = try String(contentsOf: Self.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        let files = try String(
+            contentsOf: Self.packageRoot.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8
+        )
+        .split(separator: "\n").map(String.init)
         let database = try MetadataDatabase(path: Self.sampleDatabase.path)
         let state = try MappingEngine(rules: Self.defaultRulesWithFixedRoot()).evaluate(database: database)
         let expectedIds = Set(state.entities.flatMap(\.files).map(\.fileMediaId))
@@ -68,12 +82,15 @@ final class GoldenTests: XCTestCase {
         var missing: [String] = []
         for path in files {
             guard let match = regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)),
-                  let range = Range(match.range(at: 1), in: path), let id = Int64(path[range]) else { continue }
+                let range = Range(match.range(at: 1), in: path), let id = Int64(path[range])
+            else { continue }
             if !expectedIds.contains(id) { missing.append(path) }
         }
         XCTAssertEqual(missing, [], "files on disk that no desired scene/image expects")
         for entity in state.entities where entity.address.kind == .scene || entity.address.kind == .image {
-            for file in entity.files { XCTAssertTrue(file.folders.allSatisfy { $0.hasPrefix("/data/fansly/") }, "\(entity.address)") }
+            for file in entity.files {
+                XCTAssertTrue(file.folders.allSatisfy { $0.hasPrefix("/data/fansly/") }, "\(entity.address)")
+            }
         }
     }
 }

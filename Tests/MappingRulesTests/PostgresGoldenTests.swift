@@ -1,8 +1,9 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 import PostgresTestSupport
 import SampleData
 import XCTest
+
 @testable import MappingRules
 
 /// The golden tests on PostgreSQL: the generated sample in the migrated shape gives exactly the
@@ -23,7 +24,8 @@ final class PostgresGoldenTests: XCTestCase {
         let sqlite = try MappingEngine(rules: GoldenTests.defaultRulesWithFixedRoot())
             .evaluate(database: MetadataDatabase(path: GoldenTests.sampleDatabase.path))
         XCTAssertEqual(try GoldenTests.encode(sqlite), golden, "the SQLite golden output is current")
-        assertSameLines(try GoldenTests.encode(state), golden, "PostgreSQL (migrated shape) vs the SQLite golden output")
+        assertSameLines(
+            try GoldenTests.encode(state), golden, "PostgreSQL (migrated shape) vs the SQLite golden output")
     }
 
     func testV013ShapeGoldenState() async throws {
@@ -34,7 +36,9 @@ final class PostgresGoldenTests: XCTestCase {
             try data.write(to: url)
             return
         }
-        let golden = try XCTUnwrap(try? Data(contentsOf: url), "missing \(url.path); run REGENERATE_GOLDEN=1 swift test --filter PostgresGoldenTests")
+        let golden = try XCTUnwrap(
+            try? Data(contentsOf: url),
+            "missing \(url.path); run REGENERATE_GOLDEN=1 swift test --filter PostgresGoldenTests")
         assertSameLines(data, golden, "default-sample-v013.json")
     }
 
@@ -48,7 +52,11 @@ final class PostgresGoldenTests: XCTestCase {
         formatter.dateFormat = "yyyy-MM-dd"
         var problems: [String] = []
         for file in files {
-            guard let entity = state.entities.first(where: { entity in entity.files.contains { $0.fileMediaId == file.fileId } }) else {
+            guard
+                let entity = state.entities.first(where: { entity in
+                    entity.files.contains { $0.fileMediaId == file.fileId }
+                })
+            else {
                 problems.append("\(file.path): no entity"); continue
             }
             let date = entity.fields.first { $0.name == "date" }.map { "\($0.value)" } ?? "none"
@@ -59,12 +67,17 @@ final class PostgresGoldenTests: XCTestCase {
         XCTAssertEqual(problems, [])
     }
 
-    private func assertSameLines(_ actual: Data, _ expected: Data, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertSameLines(
+        _ actual: Data, _ expected: Data, _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         guard actual != expected else { return }
         let actualLines = String(decoding: actual, as: UTF8.self).components(separatedBy: "\n")
         let expectedLines = String(decoding: expected, as: UTF8.self).components(separatedBy: "\n")
         let first = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }
-        XCTFail("\(what) differs at " + (first.map { "line \($0.offset + 1): expected \($0.element.0) got \($0.element.1)" }
-            ?? "the end (\(expectedLines.count) vs \(actualLines.count) lines)"), file: file, line: line)
+        XCTFail(
+            "\(what) differs at "
+                + (first.map { "line \($0.offset + 1): expected \($0.element.0) got \($0.element.1)" }
+                    ?? "the end (\(expectedLines.count) vs \(actualLines.count) lines)"),
+            file: file, line: line)
     }
 }

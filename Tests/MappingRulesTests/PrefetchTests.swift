@@ -1,7 +1,8 @@
-import Foundation
-import XCTest
 import FanslyMetadata
+import Foundation
 import SampleData
+import XCTest
+
 @testable import MappingRules
 
 /// `evaluate(database:)` reads ahead on a second connection and thread; its state must be the one
@@ -9,9 +10,11 @@ import SampleData
 final class PrefetchTests: XCTestCase {
     /// Three creators with several pages of posts each, messages, bundles, walls and every quirk
     /// of the bundled sample (reposts across creators, missing rows, odd values).
-    static let options = SampleOptions(creators: 3, postsPerCreator: 200, mediaPerPost: 2, messagesPerCreator: 20,
-                                       includesQuirks: true)
-    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefetch-tests-\(UUID().uuidString)")
+    static let options = SampleOptions(
+        creators: 3, postsPerCreator: 200, mediaPerPost: 2, messagesPerCreator: 20,
+        includesQuirks: true)
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "prefetch-tests-\(UUID().uuidString)")
     /// Generated once for the class; tests that delete it work on a copy.
     static let generated: Result<URL, any Error> = Result {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -29,15 +32,16 @@ final class PrefetchTests: XCTestCase {
 
     /// The default rules plus bundle galleries, so that every stream the reader prefetches is read.
     static func rulesWithBundles() throws -> RuleSet {
-        try RuleSet.load(yaml: """
-            extends: default
-            settings:
-              downloadRoot: /data/fansly
-            bundle:
-              gallery:
-                fields:
-                  title: "{{ account.username }} bundle {{ bundle.id }}"
-            """, name: "bundles.yaml")
+        try RuleSet.load(
+            yaml: """
+                extends: default
+                settings:
+                  downloadRoot: /data/fansly
+                bundle:
+                  gallery:
+                    fields:
+                      title: "{{ account.username }} bundle {{ bundle.id }}"
+                """, name: "bundles.yaml")
     }
 
     func testPrefetchedEvaluationEqualsTheSequentialOne() throws {
@@ -54,12 +58,14 @@ final class PrefetchTests: XCTestCase {
             XCTAssertEqual(try engine.evaluate(database: database, creators: nil, readers: 0), sequential)
             // A selection in another order (and a creator named twice) is read in the engine's order.
             let selection = [creators[2], creators[0], creators[2]]
-            XCTAssertEqual(try engine.evaluate(database: database, creators: selection),
-                           try engine.evaluate(source: database, creators: selection))
+            XCTAssertEqual(
+                try engine.evaluate(database: database, creators: selection),
+                try engine.evaluate(source: database, creators: selection))
         }
         XCTAssertTrue(try Self.rulesWithBundles().bundle.gallery.enabled)
-        XCTAssertTrue(try MappingEngine(rules: Self.rulesWithBundles()).evaluate(database: database).entities
-            .contains { $0.address.key.hasPrefix("bundle.") }, "the bundle stream was not mapped")
+        XCTAssertTrue(
+            try MappingEngine(rules: Self.rulesWithBundles()).evaluate(database: database).entities
+                .contains { $0.address.key.hasPrefix("bundle.") }, "the bundle stream was not mapped")
     }
 
     func testOneQueuedPageAndTinyPagesGiveTheSameState() throws {
@@ -69,8 +75,9 @@ final class PrefetchTests: XCTestCase {
         let expected = try engine.evaluate(source: database, creators: creators)
         // The readers wait for room after every page: the threads hand over constantly.
         for readers in 1...3 {
-            let source = PrefetchingSource(database: database, creators: creators, includeBundles: true, pageSize: 25,
-                                           capacity: 1, readers: readers)
+            let source = PrefetchingSource(
+                database: database, creators: creators, includeBundles: true, pageSize: 25,
+                capacity: 1, readers: readers)
             source.start()
             let prefetched = try engine.evaluate(source: source, creators: creators)
             source.finish()
@@ -84,8 +91,9 @@ final class PrefetchTests: XCTestCase {
     func testStreamsAskedOutOfOrderAreReadDirectly() throws {
         let database = try MetadataDatabase(path: generatedDatabase().path)
         let creators = try database.creatorAccounts()
-        let source = PrefetchingSource(database: database, creators: creators, includeBundles: false, pageSize: 50,
-                                       capacity: 2, readers: 1)
+        let source = PrefetchingSource(
+            database: database, creators: creators, includeBundles: false, pageSize: 50,
+            capacity: 2, readers: 1)
         source.start()
         defer { source.finish() }
         func postIds(_ source: some MetadataRecordSource, _ creator: Account) throws -> [FanslyID] {
@@ -103,7 +111,8 @@ final class PrefetchTests: XCTestCase {
         XCTAssertEqual(source.streamsServed.queued, 1)
         XCTAssertEqual(try source.walls(creator: creators[2].id), try database.walls(creator: creators[2].id))
         // A stream the reader never reads (bundles were not requested) comes from the database.
-        var bundles: [FanslyID] = [], expected: [FanslyID] = []
+        var bundles: [FanslyID] = []
+        var expected: [FanslyID] = []
         try source.forEachBundlePage(creator: creators[2].id, pageSize: 10) { bundles += $0.map(\.id) }
         try database.forEachBundlePage(creator: creators[2].id, pageSize: 10) { expected += $0.map(\.id) }
         XCTAssertEqual(bundles, expected)
@@ -124,7 +133,8 @@ final class PrefetchTests: XCTestCase {
     func testAFailingEngineStopsTheReader() throws {
         let database = try MetadataDatabase(path: generatedDatabase().path)
         let creators = try database.creatorAccounts()
-        let source = PrefetchingSource(database: database, creators: creators, includeBundles: false, pageSize: 20, capacity: 1)
+        let source = PrefetchingSource(
+            database: database, creators: creators, includeBundles: false, pageSize: 20, capacity: 1)
         source.start()
         struct Stop: Error {}
         XCTAssertThrowsError(try source.forEachPostPage(creator: creators[0].id, pageSize: 20) { _ in throw Stop() }) {

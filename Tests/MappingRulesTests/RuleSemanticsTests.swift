@@ -1,5 +1,6 @@
-import XCTest
 import FanslyMetadata
+import XCTest
+
 @testable import MappingRules
 
 /// Issue 16, items 4 and 5: rules do what they say. Extra tag names are templates, lists of extra
@@ -12,14 +13,17 @@ final class RuleSemanticsTests: XCTestCase {
     // MARK: Item 4
 
     func testExtraTagNamesAreTemplates() throws {
-        let state = try evaluate("""
+        let state = try evaluate(
+            """
             extends: default
             tags:
               extra:
                 - name: "{{ account.username }}"
                   for: [scene, image]
             """)
-        XCTAssertNil(state.entities.first { $0.address.kind == .tag && $0.address.key.contains("{{") }, "no tag named after the template text")
+        XCTAssertNil(
+            state.entities.first { $0.address.kind == .tag && $0.address.key.contains("{{") },
+            "no tag named after the template text")
         XCTAssertEqual(state["tag.emberwilde42"]?.text("name"), "EmberWilde42")
         XCTAssertEqual(state["tag.novaquinn"]?.text("name"), "NovaQuinn", "the reposted media's author")
         XCTAssertTrue(state["image.media.1001"]?.list("tag_ids")?.contains("tag.emberwilde42") ?? false)
@@ -27,13 +31,16 @@ final class RuleSemanticsTests: XCTestCase {
     }
 
     func testAnUnknownVariableInAnExtraTagNameIsAnError() {
-        XCTAssertThrowsError(try RuleSet.load(yaml: "tags:\n  extra:\n    - name: \"{{ account.usrname }}\"\n")) { error in
-            XCTAssertTrue("\(error)".contains("unknown variable 'account.usrname'; did you mean 'account.username'?"), "\(error)")
+        XCTAssertThrowsError(try RuleSet.load(yaml: "tags:\n  extra:\n    - name: \"{{ account.usrname }}\"\n")) {
+            error in
+            XCTAssertTrue(
+                "\(error)".contains("unknown variable 'account.usrname'; did you mean 'account.username'?"), "\(error)")
         }
     }
 
     func testExtraTagListsFromExtendsCombineByName() throws {
-        let added = try evaluate("""
+        let added = try evaluate(
+            """
             extends: default
             tags:
               extra:
@@ -44,7 +51,8 @@ final class RuleSemanticsTests: XCTestCase {
         XCTAssertTrue(tags.contains("tag.trailer"), "the default Trailer entry is kept: \(tags)")
         XCTAssertTrue(tags.contains("tag.fansly"), "\(tags)")
 
-        let removed = try evaluate("""
+        let removed = try evaluate(
+            """
             extends: default
             tags:
               extra:
@@ -53,28 +61,35 @@ final class RuleSemanticsTests: XCTestCase {
             """)
         XCTAssertNil(removed["tag.trailer"], "enabled: false removes the entry it names")
 
-        let replaced = try evaluate("""
+        let replaced = try evaluate(
+            """
             extends: default
             tags:
               extra:
                 - name: Trailer
                   for: [gallery]
             """)
-        XCTAssertFalse(replaced["image.media.1020"]?.list("tag_ids")?.contains("tag.trailer") ?? false,
-                       "the entry of the same name replaces the default one")
+        XCTAssertFalse(
+            replaced["image.media.1020"]?.list("tag_ids")?.contains("tag.trailer") ?? false,
+            "the entry of the same name replaces the default one")
     }
 
     func testTheSchemaKnowsTheNewKeys() throws {
-        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(EmbeddedRules.schemaJSON.utf8)) as? [String: Any])
+        let schema = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(EmbeddedRules.schemaJSON.utf8)) as? [String: Any])
         let validator = MiniSchemaValidator(schema: schema)
         let sink = DiagnosticSink()
-        for yaml in ["tags:\n  extra:\n    - name: Trailer\n      enabled: false\n",
-                     "post:\n  gallery:\n    withoutImages: true\n  scene:\n    fields:\n      galleries: [item]\n"] {
+        for yaml in [
+            "tags:\n  extra:\n    - name: Trailer\n      enabled: false\n",
+            "post:\n  gallery:\n    withoutImages: true\n  scene:\n    fields:\n      galleries: [item]\n",
+        ] {
             let node = try XCTUnwrap(RuleFileParser.parse(yaml: yaml, file: "x", sink: sink))
             XCTAssertEqual(validator.errors(node.jsonObject), [], yaml)
             XCTAssertNoThrow(try RuleSet.load(yaml: yaml), yaml)
         }
-        let wrong = try XCTUnwrap(RuleFileParser.parse(yaml: "post:\n  scene:\n    fields:\n      galleries: [post]\n", file: "x", sink: sink))
+        let wrong = try XCTUnwrap(
+            RuleFileParser.parse(yaml: "post:\n  scene:\n    fields:\n      galleries: [post]\n", file: "x", sink: sink)
+        )
         XCTAssertFalse(validator.errors(wrong.jsonObject).isEmpty)
     }
 
@@ -109,8 +124,9 @@ final class RuleSemanticsTests: XCTestCase {
             XCTAssertEqual(lines.first, "version: 1", "the file's order, not sorted keys")
             let reloaded = try RuleSet.load(yaml: shown, name: "shown.yaml")
             XCTAssertEqual(reloaded.canonicalData, original.canonicalData, "the same meaning:\n\(shown)")
-            XCTAssertEqual(try MappingEngine(rules: reloaded).evaluate(records: Fixtures.records),
-                           try MappingEngine(rules: original).evaluate(records: Fixtures.records))
+            XCTAssertEqual(
+                try MappingEngine(rules: reloaded).evaluate(records: Fixtures.records),
+                try MappingEngine(rules: original).evaluate(records: Fixtures.records))
         }
     }
 }
@@ -119,10 +135,13 @@ final class RuleSemanticsTests: XCTestCase {
 /// titles are one line of rules away.
 final class CaptionTests: XCTestCase {
     func testTheReferenceToolsTitlesAreOneLineAway() throws {
-        let state = try MappingEngine(rules: RuleSet.load(yaml: """
-            extends: default
-            settings: { caption: "{{ item.content | firstLine }}" }
-            """)).evaluate(records: Fixtures.records)
+        let state = try MappingEngine(
+            rules: RuleSet.load(
+                yaml: """
+                    extends: default
+                    settings: { caption: "{{ item.content | firstLine }}" }
+                    """)
+        ).evaluate(records: Fixtures.records)
         XCTAssertEqual(state["gallery.post.1"]?.text("title"), "Latex Friday is here! #Latex #LatexModel")
         XCTAssertEqual(state["image.media.1001"]?.text("title"), "Latex Friday is here! #Latex #LatexModel - 1/3")
         let byDefault = try MappingEngine(rules: RuleSet.builtInDefault()).evaluate(records: Fixtures.records)

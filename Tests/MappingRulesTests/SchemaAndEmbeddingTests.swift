@@ -1,13 +1,18 @@
 import XCTest
+
 @testable import MappingRules
 
 /// The embedded rules/default.yaml and JSON Schema are the files in rules/, and the schema
 /// accepts the shipped rule files and rejects what the loader rejects.
 final class SchemaAndEmbeddingTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let defaultRules = root.appendingPathComponent("rules/default.yaml")
     static let schemaFile = root.appendingPathComponent("rules/fansly-stash-rules.schema.json")
-    static let ruleFiles = ["rules/default.yaml", "examples/rules-fansdb/rules.yaml", "examples/rules-couple/rules.yaml", "examples/rules-minimal/rules.yaml"]
+    static let ruleFiles = [
+        "rules/default.yaml", "examples/rules-fansdb/rules.yaml", "examples/rules-couple/rules.yaml",
+        "examples/rules-minimal/rules.yaml",
+    ]
 
     func testEmbeddedTextsAreTheShippedFiles() throws {
         // The package manager embeds rules/ (Package.swift, `.embedInCode`): this fails only if that wiring breaks.
@@ -71,8 +76,9 @@ struct MiniSchemaValidator {
 
     private func resolve(_ node: [String: Any]) -> [String: Any] {
         guard let ref = node["$ref"] as? String, ref.hasPrefix("#/$defs/"),
-              let defs = schema["$defs"] as? [String: Any],
-              let target = defs[String(ref.dropFirst(8))] as? [String: Any] else { return node }
+            let defs = schema["$defs"] as? [String: Any],
+            let target = defs[String(ref.dropFirst(8))] as? [String: Any]
+        else { return node }
         return resolve(target)
     }
 
@@ -121,7 +127,9 @@ struct MiniSchemaValidator {
                     }
                 }
             }
-            for key in node["required"] as? [String] ?? [] where object[key] == nil { errors.append("\(path): missing \(key)") }
+            for key in node["required"] as? [String] ?? [] where object[key] == nil {
+                errors.append("\(path): missing \(key)")
+            }
             if let min = node["minProperties"] as? Int, object.count < min { errors.append("\(path): too few keys") }
             if let max = node["maxProperties"] as? Int, object.count > max { errors.append("\(path): too many keys") }
         }
@@ -135,8 +143,11 @@ struct MiniSchemaValidator {
 /// The YAML examples of Docs/rules.md are rule files that load.
 final class DocumentationExampleTests: XCTestCase {
     func testEveryYAMLExampleOfTheReferenceLoads() throws {
-        let docs = try String(contentsOf: SchemaAndEmbeddingTests.root.appendingPathComponent("Docs/rules.md"), encoding: .utf8)
-        let blocks = docs.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        let docs = try String(
+            contentsOf: SchemaAndEmbeddingTests.root.appendingPathComponent("Docs/rules.md"), encoding: .utf8)
+        let blocks = docs.components(separatedBy: "```yaml\n").dropFirst().compactMap {
+            $0.components(separatedBy: "```").first
+        }
         XCTAssertGreaterThan(blocks.count, 15)
         var checked = 0
         for block in blocks where !block.contains("…") {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MappingRules
 
 /// The state lists entities in address order; its sort key must order exactly like `EntityAddress`.
@@ -23,7 +24,9 @@ final class StateOrderTests: XCTestCase {
 
     func testStateListsEntitiesInAddressOrder() {
         let builder = StateBuilder(tracing: false)
-        let addresses = (0..<300).map { EntityAddress(kind: [.scene, .tag, .image][$0 % 3], key: "media.\(($0 * 7919) % 1000)") }
+        let addresses = (0..<300).map {
+            EntityAddress(kind: [.scene, .tag, .image][$0 % 3], key: "media.\(($0 * 7919) % 1000)")
+        }
         for address in addresses { builder.add(DesiredEntity(address: address, fields: []), rank: .account) }
         XCTAssertEqual(builder.state().entities.map(\.address), Array(Set(addresses)).sorted())
     }

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import StashClient
 import StashTestServer
+import XCTest
+
+@testable import StashClient
 
 /// What the client learns from the server in its first request, and how it writes custom fields.
 final class CapabilityTests: XCTestCase {
@@ -15,7 +16,8 @@ final class CapabilityTests: XCTestCase {
     func testConnectLearnsWhatEachStashLineSupportsInOneRequest() async throws {
         let (old, oldClient) = try await start(.v0_30)
         defer { Task { await old.stop() } }
-        XCTAssertEqual(oldClient.capabilities, StashCapabilities(), "nothing beyond the oldest version before connecting")
+        XCTAssertEqual(
+            oldClient.capabilities, StashCapabilities(), "nothing beyond the oldest version before connecting")
         let info = try await oldClient.connect()
         XCTAssertEqual(old.requestCount, 1)
         XCTAssertEqual(info.capabilities, .v0_30)
@@ -42,8 +44,9 @@ final class CapabilityTests: XCTestCase {
         update.customFields = CustomFieldsInput(partial: ["fansly_post_id": "42", "Fansly Media": "5"])
         let results = await client.updateScenes([update])
         XCTAssertEqual(try results.first?.get(), sceneId)
-        XCTAssertEqual(server.state.scenes[Int(sceneId)!]?.customFields,
-                       ["other_tool": "keep me", "fansly_post_id": "42", "Fansly Media": "5"], "names are sent as written")
+        XCTAssertEqual(
+            server.state.scenes[Int(sceneId)!]?.customFields,
+            ["other_tool": "keep me", "fansly_post_id": "42", "Fansly Media": "5"], "names are sent as written")
 
         var create = StudioCreateInput(name: "a (Fansly)")
         create.customFields = ["fansly_account_id": "7"]
@@ -79,7 +82,9 @@ final class CapabilityTests: XCTestCase {
         XCTAssertNil(studios.first?.organized, "v0.30.1 studios have no organized flag")
         var update = SceneUpdateInput(id: scenes[0].id)
         update.customFields = CustomFieldsInput(partial: ["x": "1"])
-        guard case .failure(let error)? = await client.updateScenes([update]).first, case .invalidRequest = error.underlying else {
+        guard case .failure(let error)? = await client.updateScenes([update]).first,
+            case .invalidRequest = error.underlying
+        else {
             return XCTFail("v0.30.1 has no custom_fields on SceneUpdateInput")
         }
     }

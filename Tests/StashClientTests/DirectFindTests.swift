@@ -1,10 +1,12 @@
 import Foundation
+import StashTestServer
+import XCTest
+
+@testable import StashClient
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import XCTest
-@testable import StashClient
-import StashTestServer
 
 /// The test server writes find items straight to JSON; it must answer byte for byte what GraphQL
 /// execution answers, for the client's own documents and for selections it does not know.
@@ -32,7 +34,8 @@ final class DirectFindTests: ServerTestCase {
             state.performers = [1: performer, 2: TestPerformer(id: 2, name: "Other")]
         }
         let ids = server.seed(paths: Fixture.all + ["\(Fixture.root)/Timeline/Images/2024-09-09_clip_4001.mp4"])
-        let gallery = server.addZipGallery(path: "\(Fixture.root)/bundle.zip", imagePaths: ["\(Fixture.root)/bundle/1.jpg"])
+        let gallery = server.addZipGallery(
+            path: "\(Fixture.root)/bundle.zip", imagePaths: ["\(Fixture.root)/bundle/1.jpg"])
         let folder = server.addFolderGallery(path: "\(Fixture.root)/Timeline/Images")
         server.modify { state in
             state.galleries[gallery]?.code = "1234"
@@ -71,11 +74,14 @@ final class DirectFindTests: ServerTestCase {
         return data
     }
 
-    private func assertSameAnswer(_ query: String, variables: [String: Any] = [:], file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertSameAnswer(
+        _ query: String, variables: [String: Any] = [:], file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         let general = try await post(query, variables: variables, direct: false)
         let direct = try await post(query, variables: variables, direct: true)
         XCTAssertGreaterThan(general.count, 40, file: file, line: line)
-        XCTAssertEqual(String(decoding: direct, as: UTF8.self), String(decoding: general, as: UTF8.self), file: file, line: line)
+        XCTAssertEqual(
+            String(decoding: direct, as: UTF8.self), String(decoding: general, as: UTF8.self), file: file, line: line)
     }
 
     func testClientFindDocumentsAnswerTheSameOnBothPaths() async throws {
@@ -88,10 +94,18 @@ final class DirectFindTests: ServerTestCase {
         try await assertSameAnswer(StashDocuments.findStudios, variables: everything)
         try await assertSameAnswer(StashDocuments.findTags, variables: everything)
         // Paging, sorting, filters and ids override go through the same resolvers.
-        try await assertSameAnswer(StashDocuments.findScenes, variables: ["filter": ["per_page": 3, "page": 2, "sort": "title", "direction": "DESC"]])
-        try await assertSameAnswer(StashDocuments.findImages, variables: [
-            "image_filter": ["path": ["value": "\(Fixture.root)/", "modifier": "INCLUDES"]], "filter": ["per_page": 2]])
-        try await assertSameAnswer(StashDocuments.findScenes, variables: ["ids": ["2", "1"], "scene_filter": ["title": ["value": "x", "modifier": "EQUALS"]]])
+        try await assertSameAnswer(
+            StashDocuments.findScenes,
+            variables: ["filter": ["per_page": 3, "page": 2, "sort": "title", "direction": "DESC"]])
+        try await assertSameAnswer(
+            StashDocuments.findImages,
+            variables: [
+                "image_filter": ["path": ["value": "\(Fixture.root)/", "modifier": "INCLUDES"]],
+                "filter": ["per_page": 2],
+            ])
+        try await assertSameAnswer(
+            StashDocuments.findScenes,
+            variables: ["ids": ["2", "1"], "scene_filter": ["title": ["value": "x", "modifier": "EQUALS"]]])
     }
 
     func testPlanningSummaryFindsAnswerTheSameOnBothPaths() async throws {
@@ -100,8 +114,10 @@ final class DirectFindTests: ServerTestCase {
         let folder: [String: Any] = ["path": ["value": "\"\(Fixture.root)/\"", "modifier": "INCLUDES"]]
         for page in 1...2 {
             let paging: [String: Any] = ["per_page": 2, "page": page, "sort": "id", "direction": "ASC"]
-            try await assertSameAnswer(StashDocuments.findSceneSummaries, variables: ["filter": paging, "scene_filter": folder])
-            try await assertSameAnswer(StashDocuments.findImageSummaries, variables: ["filter": paging, "image_filter": folder])
+            try await assertSameAnswer(
+                StashDocuments.findSceneSummaries, variables: ["filter": paging, "scene_filter": folder])
+            try await assertSameAnswer(
+                StashDocuments.findImageSummaries, variables: ["filter": paging, "image_filter": folder])
         }
         try await assertSameAnswer(StashDocuments.findSceneSummaries, variables: ["ids": ["1", "2"]])
     }
@@ -115,7 +131,8 @@ final class DirectFindTests: ServerTestCase {
         var summaries: [StashClient.MediaKind: [MediaSummary]] = [:]
         let paged = client(pageSize: 2)
         for kind in [StashClient.MediaKind.scenes, .images] {
-            try await paged.findSummaries(kind, filter: MediaFilter(path: .includesPhrase(Fixture.root + "/"))) { page in
+            try await paged.findSummaries(kind, filter: MediaFilter(path: .includesPhrase(Fixture.root + "/"))) {
+                page in
                 pages += 1
                 summaries[kind, default: []] += page
             }
@@ -130,7 +147,9 @@ final class DirectFindTests: ServerTestCase {
         server.writesFindsDirectly = false
         server.resetCounters()
         var slow: [MediaSummary] = []
-        try await paged.findSummaries(.scenes, filter: MediaFilter(path: .includesPhrase(Fixture.root + "/"))) { slow += $0 }
+        try await paged.findSummaries(.scenes, filter: MediaFilter(path: .includesPhrase(Fixture.root + "/"))) {
+            slow += $0
+        }
         XCTAssertEqual(slow, summaries[.scenes])
         XCTAssertEqual(server.directFindCount, 0)
         XCTAssertGreaterThan(server.requestCount, 0)
@@ -138,18 +157,21 @@ final class DirectFindTests: ServerTestCase {
 
     func testSelectionsBeyondTheClientsAnswerTheSameOnBothPaths() async throws {
         seedRichLibrary()
-        try await assertSameAnswer("""
+        try await assertSameAnswer(
+            """
             query { a: findScenes(filter: {per_page: -1}) { count scenes { __typename id t: title id files { basename width duration } \
             studio { name parent_studio { name } } ...More } } \
             b: findImages { images { visual_files { __typename ... on ImageFile { path } ... on VideoFile { duration } } } count } }
             fragment More on Scene { tags { name parents { id } } performers { id alias_list gender birthdate stash_ids { stash_id } } rating100 }
             """)
         // Errors keep their place: a bad sort answers null with the message, the other find its items.
-        try await assertSameAnswer("""
+        try await assertSameAnswer(
+            """
             query { bad: findScenes(filter: {sort: "nope"}) { count scenes { id } } good: findTags { tags { id name } } }
             """)
         // Directives and literals are left to GraphQL execution and still answer the same.
-        try await assertSameAnswer("""
+        try await assertSameAnswer(
+            """
             query($x: Boolean!) { findScenes(filter: {per_page: 2}) { scenes { id title @include(if: $x) } } }
             """, variables: ["x": false])
     }

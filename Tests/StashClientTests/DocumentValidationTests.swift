@@ -2,9 +2,10 @@ import Foundation
 import GraphQL
 import Logging
 import OrderedCollections
-import XCTest
-@testable import StashClient
 import StashTestServer
+import XCTest
+
+@testable import StashClient
 
 /// Every document the client sends must be valid against Stash v0.30.1's real schema, read from
 /// `<package root>/../shared/stash-schema` (not shipped with the project: it is AGPL).
@@ -26,11 +27,13 @@ final class DocumentValidationTests: XCTestCase {
     static func loadStashSchema() throws -> GraphQLSchema {
         let folder = schemaFolder
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("schema.graphql").path) else {
-            throw XCTSkip("Stash's schema is not at \(folder.path); skipping the check of the client's documents against it")
+            throw XCTSkip(
+                "Stash's schema is not at \(folder.path); skipping the check of the client's documents against it")
         }
         var sdl = try String(contentsOf: folder.appendingPathComponent("schema.graphql"), encoding: .utf8)
         let types = folder.appendingPathComponent("types")
-        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted() where file.hasSuffix(".graphql") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted()
+        where file.hasSuffix(".graphql") {
             sdl += "\n" + (try String(contentsOf: types.appendingPathComponent(file), encoding: .utf8))
         }
         return try buildASTSchema(documentAST: parse(source: Source(body: sdl, name: "stash-schema")))
@@ -66,17 +69,19 @@ final class DocumentValidationTests: XCTestCase {
             let real = stash.getType(name: name)
             XCTAssertNotNil(real, "type \(name) is not in Stash's schema")
             switch (type, real) {
-            case let (mine as GraphQLObjectType, theirs as GraphQLObjectType):
+            case (let mine as GraphQLObjectType, let theirs as GraphQLObjectType):
                 try compare(name, mine.fields(), theirs.fields())
-            case let (mine as GraphQLInterfaceType, theirs as GraphQLInterfaceType):
+            case (let mine as GraphQLInterfaceType, let theirs as GraphQLInterfaceType):
                 try compare(name, mine.fields(), theirs.fields())
-            case let (mine as GraphQLInputObjectType, theirs as GraphQLInputObjectType):
+            case (let mine as GraphQLInputObjectType, let theirs as GraphQLInputObjectType):
                 let theirFields = try theirs.fields()
                 for (field, definition) in try mine.fields() {
-                    XCTAssertEqual(theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type), "\(name).\(field)")
+                    XCTAssertEqual(
+                        theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type),
+                        "\(name).\(field)")
                     checked += 1
                 }
-            case let (mine as GraphQLEnumType, theirs as GraphQLEnumType):
+            case (let mine as GraphQLEnumType, let theirs as GraphQLEnumType):
                 XCTAssertTrue(Set(mine.values.map(\.name)).isSubset(of: theirs.values.map(\.name)), name)
             default:
                 break
@@ -90,7 +95,9 @@ final class DocumentValidationTests: XCTestCase {
             guard let real = theirs[field] else { XCTFail("\(typeName).\(field) is not in Stash's schema"); continue }
             XCTAssertEqual(Self.describe(definition.type), Self.describe(real.type), "\(typeName).\(field)")
             for (argument, config) in definition.args {
-                XCTAssertEqual(real.args[argument].map { Self.describe($0.type) }, Self.describe(config.type), "\(typeName).\(field)(\(argument))")
+                XCTAssertEqual(
+                    real.args[argument].map { Self.describe($0.type) }, Self.describe(config.type),
+                    "\(typeName).\(field)(\(argument))")
             }
         }
     }
@@ -102,8 +109,12 @@ final class DocumentValidationTests: XCTestCase {
     }
 
     func testBatchDocumentCarriesNoValues() {
-        let text = StashDocuments.batch(field: "sceneUpdate", inputType: "SceneUpdateInput", selection: "{ id }", count: 3)
-        XCTAssertEqual(text, "mutation Batch_sceneUpdate($i0: SceneUpdateInput!, $i1: SceneUpdateInput!, $i2: SceneUpdateInput!) { u0: sceneUpdate(input: $i0) { id } u1: sceneUpdate(input: $i1) { id } u2: sceneUpdate(input: $i2) { id } }")
+        let text = StashDocuments.batch(
+            field: "sceneUpdate", inputType: "SceneUpdateInput", selection: "{ id }", count: 3)
+        XCTAssertEqual(
+            text,
+            "mutation Batch_sceneUpdate($i0: SceneUpdateInput!, $i1: SceneUpdateInput!, $i2: SceneUpdateInput!) { u0: sceneUpdate(input: $i0) { id } u1: sceneUpdate(input: $i1) { id } u2: sceneUpdate(input: $i2) { id } }"
+        )
     }
 }
 
@@ -118,11 +129,14 @@ extension DocumentValidationTests {
     static func loadStashSchemaV031() throws -> GraphQLSchema {
         let folder = schemaFolderV031
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("schema.graphql").path) else {
-            throw XCTSkip("Stash v0.31's schema is not at \(folder.path); skipping the check of the client's documents against it")
+            throw XCTSkip(
+                "Stash v0.31's schema is not at \(folder.path); skipping the check of the client's documents against it"
+            )
         }
         var sdl = try String(contentsOf: folder.appendingPathComponent("schema.graphql"), encoding: .utf8)
         let types = folder.appendingPathComponent("types")
-        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted() where file.hasSuffix(".graphql") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted()
+        where file.hasSuffix(".graphql") {
             sdl += "\n" + (try String(contentsOf: types.appendingPathComponent(file), encoding: .utf8))
         }
         return try buildASTSchema(documentAST: parse(source: Source(body: sdl, name: "stash-schema-v0.31")))
@@ -162,13 +176,16 @@ extension DocumentValidationTests {
     func testCustomFieldInputsCoerceAgainstTheRealSchemas() async throws {
         let v030 = try Self.loadStashSchema()
         let v031 = try Self.loadStashSchemaV031()
-        let transport = GraphQLTransport(configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!),
-                                         logger: .init(label: "test"))
+        let transport = GraphQLTransport(
+            configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!),
+            logger: .init(label: "test"))
         func coerce(_ schema: GraphQLSchema, _ kind: MutationKind, _ input: some Encodable) async throws -> [String] {
-            let text = StashDocuments.batch(field: kind.field, inputType: kind.inputType, selection: kind.selection, count: 1)
+            let text = StashDocuments.batch(
+                field: kind.field, inputType: kind.inputType, selection: kind.selection, count: 1)
             let variables = try JSONDecoder().decode(Map.self, from: transport.encoder.encode(input))
-            let result = try await execute(schema: schema, documentAST: parse(source: Source(body: text)), rootValue: (),
-                                           context: (), variableValues: ["i0": variables], operationName: nil)
+            let result = try await execute(
+                schema: schema, documentAST: parse(source: Source(body: text)), rootValue: (),
+                context: (), variableValues: ["i0": variables], operationName: nil)
             // Without resolvers the fields answer null; only coercion can fail.
             return result.errors.map(\.message).filter { !$0.contains("Cannot return null") }
         }
@@ -183,12 +200,16 @@ extension DocumentValidationTests {
         var studioCreate = StudioCreateInput(name: "s"); studioCreate.customFields = ["a": "1"]
         var tagCreate = TagCreateInput(name: "t"); tagCreate.customFields = ["a": "1"]
         var performerCreate = PerformerCreateInput(name: "p"); performerCreate.customFields = ["a": "1"]
-        let v031Errors = try await coerce(v031, .sceneUpdate, scene) + coerce(v031, .imageUpdate, image)
-            + coerce(v031, .galleryUpdate, gallery) + coerce(v031, .studioUpdate, studio) + coerce(v031, .tagUpdate, tag)
+        let v031Errors =
+            try await coerce(v031, .sceneUpdate, scene) + coerce(v031, .imageUpdate, image)
+            + coerce(v031, .galleryUpdate, gallery) + coerce(v031, .studioUpdate, studio)
+            + coerce(v031, .tagUpdate, tag)
             + coerce(v031, .performerUpdate, performer) + coerce(v031, .galleryCreate, galleryCreate)
-            + coerce(v031, .studioCreate, studioCreate) + coerce(v031, .tagCreate, tagCreate) + coerce(v031, .performerCreate, performerCreate)
+            + coerce(v031, .studioCreate, studioCreate) + coerce(v031, .tagCreate, tagCreate)
+            + coerce(v031, .performerCreate, performerCreate)
         XCTAssertEqual(v031Errors, [])
-        let v030Errors = try await coerce(v030, .performerUpdate, performer) + coerce(v030, .performerCreate, performerCreate)
+        let v030Errors =
+            try await coerce(v030, .performerUpdate, performer) + coerce(v030, .performerCreate, performerCreate)
         XCTAssertEqual(v030Errors, [])
         let rejected = try await coerce(v030, .sceneUpdate, scene)
         XCTAssertFalse(rejected.isEmpty, "v0.30.1 has no custom fields on scenes: the check can fail")
@@ -197,7 +218,8 @@ extension DocumentValidationTests {
     /// The v0.31 dialect of the test server is a faithful subset of Stash v0.31.
     func testTestServerV031SchemaIsASubsetOfStashV031() throws {
         let stash = try Self.loadStashSchemaV031()
-        let subset = try buildSchema(source: Source(body: StashTestServerSDL.text(for: .v0_31), name: "test-server-v0.31"))
+        let subset = try buildSchema(
+            source: Source(body: StashTestServerSDL.text(for: .v0_31), name: "test-server-v0.31"))
         var checked = 0
         for (name, type) in subset.typeMap where !name.hasPrefix("__") {
             let real = stash.getType(name: name)
@@ -205,20 +227,26 @@ extension DocumentValidationTests {
             if let mine = type as? GraphQLObjectType, let theirs = real as? GraphQLObjectType {
                 let theirFields = try theirs.fields()
                 for (field, definition) in try mine.fields() {
-                    XCTAssertEqual(theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type), "\(name).\(field)")
+                    XCTAssertEqual(
+                        theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type),
+                        "\(name).\(field)")
                     checked += 1
                 }
             } else if let mine = type as? GraphQLInputObjectType, let theirs = real as? GraphQLInputObjectType {
                 let theirFields = try theirs.fields()
                 for (field, definition) in try mine.fields() {
-                    XCTAssertEqual(theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type), "\(name).\(field)")
+                    XCTAssertEqual(
+                        theirFields[field].map { Self.describe($0.type) }, Self.describe(definition.type),
+                        "\(name).\(field)")
                     checked += 1
                 }
             }
         }
         XCTAssertGreaterThan(checked, 100)
         for (name, text) in Self.documents(for: .v0_31) {
-            XCTAssertEqual(validate(schema: subset, ast: try parse(source: Source(body: text, name: name))).map(\.message), [], name)
+            XCTAssertEqual(
+                validate(schema: subset, ast: try parse(source: Source(body: text, name: name))).map(\.message), [],
+                name)
         }
     }
 }

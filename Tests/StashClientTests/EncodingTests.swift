@@ -1,24 +1,30 @@
 import Foundation
 import Logging
 import XCTest
+
 @testable import StashClient
 
 /// What goes on the wire: Stash's field names, absent fields left out, explicit nulls kept.
 final class EncodingTests: XCTestCase {
     func encode<T: Encodable>(_ value: T) throws -> [String: Any] {
-        let transport = GraphQLTransport(configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!),
-                                         logger: .init(label: "test"))
+        let transport = GraphQLTransport(
+            configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!),
+            logger: .init(label: "test"))
         return try JSONSerialization.jsonObject(with: transport.encoder.encode(value)) as! [String: Any]
     }
 
     func testOnlySetFieldsAreSentWithStashNames() throws {
-        let json = try encode(SceneUpdateInput(id: "7", title: "T", date: .null, studioId: .value("3"), tagIds: ["1", "2"]))
+        let json = try encode(
+            SceneUpdateInput(id: "7", title: "T", date: .null, studioId: .value("3"), tagIds: ["1", "2"]))
         XCTAssertEqual(Set(json.keys), ["id", "title", "date", "studio_id", "tag_ids"])
         XCTAssertTrue(json["date"] is NSNull, "an explicit null clears the date")
         XCTAssertEqual(json["studio_id"] as? String, "3")
         XCTAssertEqual(json["tag_ids"] as? [String], ["1", "2"])
 
-        let performer = try encode(PerformerCreateInput(name: "Ember", gender: .female, aliasList: ["e"], stashIds: [StashIDInput(endpoint: "https://stashdb.org/graphql", stashId: "abc")]))
+        let performer = try encode(
+            PerformerCreateInput(
+                name: "Ember", gender: .female, aliasList: ["e"],
+                stashIds: [StashIDInput(endpoint: "https://stashdb.org/graphql", stashId: "abc")]))
         XCTAssertEqual(performer["gender"] as? String, "FEMALE", "enum values are upper case")
         XCTAssertEqual(performer["alias_list"] as? [String], ["e"])
         XCTAssertEqual((performer["stash_ids"] as? [[String: String]])?.first?["stash_id"], "abc")
@@ -46,7 +52,8 @@ final class EncodingTests: XCTestCase {
     }
 
     func testConfigurationEndpointAndRedaction() {
-        let configuration = StashConfiguration(baseURL: URL(string: "https://stash.example:9999/")!, apiKey: StashAPIKey("s3cret"))
+        let configuration = StashConfiguration(
+            baseURL: URL(string: "https://stash.example:9999/")!, apiKey: StashAPIKey("s3cret"))
         XCTAssertEqual(configuration.endpoint.absoluteString, "https://stash.example:9999/graphql")
         XCTAssertFalse(configuration.description.contains("s3cret"))
         XCTAssertTrue(configuration.description.contains("<redacted>"))

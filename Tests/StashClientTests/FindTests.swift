@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 import StashClient
 import StashTestServer
+import XCTest
 
 final class FindTests: ServerTestCase {
     func testFindsEveryPageAndNarrowsByPath() async throws {
@@ -9,8 +9,9 @@ final class FindTests: ServerTestCase {
         let client = client(pageSize: 3)
         server.resetCounters()
         let scenes = try await client.findScenes(pathUnder: Fixture.root)
-        XCTAssertEqual(scenes.map { $0.files[0].path }.sorted(),
-                       (Fixture.videos + [Fixture.messages[0]]).sorted())
+        XCTAssertEqual(
+            scenes.map { $0.files[0].path }.sorted(),
+            (Fixture.videos + [Fixture.messages[0]]).sorted())
         // 8 matching scenes in pages of 3: three requests.
         XCTAssertEqual(server.requestCount(for: "findScenes"), 3)
         XCTAssertEqual(scenes.first?.title, "", "Stash answers \"\" for unset Go-string fields")
@@ -124,7 +125,8 @@ final class PathCriterionTests: ServerTestCase {
     }
 
     func testIdsOverrideFilters() async throws {
-        let page = try await client().findScenes(filter: MediaFilter(path: .equals("nothing")), ids: ["1", "2"], page: 1, perPage: 10)
+        let page = try await client().findScenes(
+            filter: MediaFilter(path: .equals("nothing")), ids: ["1", "2"], page: 1, perPage: 10)
         XCTAssertEqual(page.items.map(\.id), ["1", "2"])
         let organized = try await client().findScenes(filter: MediaFilter(organized: true))
         XCTAssertEqual(organized, [])

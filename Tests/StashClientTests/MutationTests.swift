@@ -1,19 +1,22 @@
 import Foundation
-import XCTest
 import StashClient
 import StashTestServer
+import XCTest
 
 final class MutationTests: ServerTestCase {
     func testPerformersCreateAndUpdate() async throws {
         let client = client()
         let tags = await client.createTags([TagCreateInput(name: "Fansly"), TagCreateInput(name: "Latex")])
-        let fansly = try tags[0].get(), latex = try tags[1].get()
+        let fansly = try tags[0].get()
+        let latex = try tags[1].get()
         let created = await client.createPerformers([
-            PerformerCreateInput(name: "Ember Wilde", urls: ["https://fansly.com/EmberWilde42"], gender: .female,
-                                 aliasList: ["emberwilde42"], tagIds: [fansly]),
+            PerformerCreateInput(
+                name: "Ember Wilde", urls: ["https://fansly.com/EmberWilde42"], gender: .female,
+                aliasList: ["emberwilde42"], tagIds: [fansly]),
             PerformerCreateInput(name: "Ember Wilde", disambiguation: "Fansly"),
         ])
-        let ember = try created[0].get(), other = try created[1].get()
+        let ember = try created[0].get()
+        let other = try created[1].get()
 
         var performers = try await client.findPerformers(ids: [ember, other])
         XCTAssertEqual(performers.map(\.name), ["Ember Wilde", "Ember Wilde"])
@@ -23,7 +26,9 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(performers[0].tags, [NamedRef(id: fansly, name: "Fansly")])
 
         // Only the fields set are sent: the update leaves aliases and tags alone, and `urls` replaces the list.
-        let updated = await client.updatePerformers([PerformerUpdateInput(id: ember, urls: ["https://fansly.com/ember"], details: "  bio  ")])
+        let updated = await client.updatePerformers([
+            PerformerUpdateInput(id: ember, urls: ["https://fansly.com/ember"], details: "  bio  ")
+        ])
         XCTAssertEqual(try updated[0].get(), ember)
         let tagged = await client.updatePerformers([PerformerUpdateInput(id: other, tagIds: [latex])])
         XCTAssertEqual(try tagged[0].get(), other)
@@ -35,7 +40,8 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(performers[0].tags.map(\.id), [fansly])
         XCTAssertEqual(performers[1].tags.map(\.id), [latex])
 
-        let byName = try await client.findPerformers(filter: NameFilter(name: .equals("ember wilde"), disambiguation: StringCriterion("", .isNull)))
+        let byName = try await client.findPerformers(
+            filter: NameFilter(name: .equals("ember wilde"), disambiguation: StringCriterion("", .isNull)))
         XCTAssertEqual(byName.map(\.id), [ember], "EQUALS is a case-insensitive LIKE; empty disambiguation is null")
     }
 
@@ -48,8 +54,14 @@ final class MutationTests: ServerTestCase {
             PerformerCreateInput(name: "   "),
             PerformerCreateInput(name: "Ember_Wilde", disambiguation: "Fansly"),
         ])
-        XCTAssertEqual(results[0].failure?.underlying, .resolver(operation: "performerCreate (item 1)", path: ["performerCreate"], message: "performer with name 'EMBER_WILDE' already exists"))
-        XCTAssertEqual(results[1].failure?.description, "Stash refused performerCreate (item 2) at performerCreate: performer contains duplicate alias 'nova'")
+        XCTAssertEqual(
+            results[0].failure?.underlying,
+            .resolver(
+                operation: "performerCreate (item 1)", path: ["performerCreate"],
+                message: "performer with name 'EMBER_WILDE' already exists"))
+        XCTAssertEqual(
+            results[1].failure?.description,
+            "Stash refused performerCreate (item 2) at performerCreate: performer contains duplicate alias 'nova'")
         XCTAssertTrue(results[2].failure?.description.contains("performer name must not be blank") ?? false)
         XCTAssertNotNil(results[3].success, "a disambiguation makes the name unique")
         XCTAssertEqual(server.state.performers.count, 2)
@@ -57,19 +69,29 @@ final class MutationTests: ServerTestCase {
 
     func testStudiosAndTagsKeepNamesAndAliasesUnique() async throws {
         let client = client()
-        let network = try await client.createStudios([StudioCreateInput(name: "Fansly", aliases: ["fansly.com"])])[0].get()
-        let creator = try await client.createStudios([StudioCreateInput(name: "emberwilde42 (Fansly)", urls: ["https://fansly.com/EmberWilde42"], parentId: network)])[0].get()
-        let clashes = await client.createStudios([StudioCreateInput(name: "FANSLY"), StudioCreateInput(name: "Fansly.com"),
-                                                  StudioCreateInput(name: "Other", aliases: ["fansly.com"])])
+        let network = try await client.createStudios([StudioCreateInput(name: "Fansly", aliases: ["fansly.com"])])[0]
+            .get()
+        let creator = try await client.createStudios([
+            StudioCreateInput(
+                name: "emberwilde42 (Fansly)", urls: ["https://fansly.com/EmberWilde42"], parentId: network)
+        ])[0].get()
+        let clashes = await client.createStudios([
+            StudioCreateInput(name: "FANSLY"), StudioCreateInput(name: "Fansly.com"),
+            StudioCreateInput(name: "Other", aliases: ["fansly.com"]),
+        ])
         XCTAssertEqual(clashes[0].failure?.underlying.resolverMessage, "studio with name 'FANSLY' already exists")
-        XCTAssertEqual(clashes[1].failure?.underlying.resolverMessage, "name 'Fansly.com' is used as alias for 'Fansly'")
-        XCTAssertEqual(clashes[2].failure?.underlying.resolverMessage, "name 'fansly.com' is used as alias for 'Fansly'")
+        XCTAssertEqual(
+            clashes[1].failure?.underlying.resolverMessage, "name 'Fansly.com' is used as alias for 'Fansly'")
+        XCTAssertEqual(
+            clashes[2].failure?.underlying.resolverMessage, "name 'fansly.com' is used as alias for 'Fansly'")
 
         let loop = await client.updateStudios([StudioUpdateInput(id: network, parentId: .value(creator))])
         XCTAssertNotNil(loop[0].failure, "a studio cannot be its own ancestor")
         let detach = await client.updateStudios([StudioUpdateInput(id: creator, parentId: .null, details: "creator")])
         XCTAssertNotNil(detach[0].success)
-        _ = await client.updateStudios([StudioUpdateInput(id: creator, urls: ["https://fansly.com/EmberWilde42", "https://x.test/e"])])
+        _ = await client.updateStudios([
+            StudioUpdateInput(id: creator, urls: ["https://fansly.com/EmberWilde42", "https://x.test/e"])
+        ])
         let studios = try await client.findStudios(ids: [creator])
         XCTAssertNil(studios[0].parentStudio, "an explicit null clears the parent")
         XCTAssertEqual(studios[0].urls, ["https://fansly.com/EmberWilde42", "https://x.test/e"])
@@ -78,10 +100,12 @@ final class MutationTests: ServerTestCase {
         let parent = try await client.createTags([TagCreateInput(name: "Clothing", aliases: ["Outfits"])])[0].get()
         let child = try await client.createTags([TagCreateInput(name: "Latex", parentIds: [parent])])[0].get()
         let tagClash = await client.createTags([TagCreateInput(name: "outfits")])
-        XCTAssertEqual(tagClash[0].failure?.underlying.resolverMessage, "name 'outfits' is used as alias for 'Clothing'")
+        XCTAssertEqual(
+            tagClash[0].failure?.underlying.resolverMessage, "name 'outfits' is used as alias for 'Clothing'")
         let cycle = await client.updateTags([TagUpdateInput(id: parent, parentIds: [child])])
-        XCTAssertEqual(cycle[0].failure?.underlying.resolverMessage,
-                       "cannot apply tag \"Latex\" as a parent of \"Clothing\" as it is already a descendant (Clothing > Latex)")
+        XCTAssertEqual(
+            cycle[0].failure?.underlying.resolverMessage,
+            "cannot apply tag \"Latex\" as a parent of \"Clothing\" as it is already a descendant (Clothing > Latex)")
         let aliasIsName = await client.createTags([TagCreateInput(name: "Rubberwear", aliases: ["LATEX"])])
         XCTAssertEqual(aliasIsName[0].failure?.underlying.resolverMessage, "tag with name 'LATEX' already exists")
         _ = await client.updateTags([TagUpdateInput(id: child, aliases: ["Rubber"])])
@@ -94,31 +118,44 @@ final class MutationTests: ServerTestCase {
 
     func testGalleriesImagesAndChapters() async throws {
         let ids = server.seed(paths: Fixture.images + Fixture.videos)
-        let zipGallery = server.addZipGallery(path: "\(Fixture.root)/Timeline/pack.zip",
-                                              imagePaths: ["\(Fixture.root)/Timeline/pack.zip/1.jpg"])
+        let zipGallery = server.addZipGallery(
+            path: "\(Fixture.root)/Timeline/pack.zip",
+            imagePaths: ["\(Fixture.root)/Timeline/pack.zip/1.jpg"])
         let client = client()
         let studio = try await client.createStudios([StudioCreateInput(name: "Fansly")])[0].get()
-        let gallery = try await client.createGalleries([GalleryCreateInput(title: "Post 537124881301504299", urls: ["https://fansly.com/post/537124881301504299"],
-                                                                           date: "2024-01-02", studioId: studio)])[0].get()
+        let gallery = try await client.createGalleries([
+            GalleryCreateInput(
+                title: "Post 537124881301504299", urls: ["https://fansly.com/post/537124881301504299"],
+                date: "2024-01-02", studioId: studio)
+        ])[0].get()
         let imageIds = Fixture.images.prefix(3).map { String(ids[$0]!) }
-        let added = await client.addGalleryImages([GalleryImagesInput(galleryId: gallery, imageIds: imageIds),
-                                                   GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds)])
+        let added = await client.addGalleryImages([
+            GalleryImagesInput(galleryId: gallery, imageIds: imageIds),
+            GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds),
+        ])
         XCTAssertEqual(added[0].success, true)
-        XCTAssertEqual(added[1].failure?.underlying.resolverMessage, "cannot change contents of zip-based gallery \"\(Fixture.root)/Timeline/pack.zip\"")
+        XCTAssertEqual(
+            added[1].failure?.underlying.resolverMessage,
+            "cannot change contents of zip-based gallery \"\(Fixture.root)/Timeline/pack.zip\"")
 
         // A failing non-null mutation (Boolean!) nulls `data` but, as in Stash, the others still run.
         let second = try await client.createGalleries([GalleryCreateInput(title: "Second")])[0].get()
-        let mixed = await client.addGalleryImages([GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds),
-                                                   GalleryImagesInput(galleryId: second, imageIds: [imageIds[0]])])
+        let mixed = await client.addGalleryImages([
+            GalleryImagesInput(galleryId: String(zipGallery), imageIds: imageIds),
+            GalleryImagesInput(galleryId: second, imageIds: [imageIds[0]]),
+        ])
         XCTAssertNotNil(mixed[0].failure)
         XCTAssertEqual(mixed[1].success, true)
         XCTAssertEqual(server.state.imageIds(inGallery: Int(second)!), [Int(imageIds[0])!])
 
-        let chapters = await client.createGalleryChapters([GalleryChapterCreateInput(galleryId: gallery, title: "Part 1", imageIndex: 1),
-                                                           GalleryChapterCreateInput(galleryId: gallery, title: "Too far", imageIndex: 4)])
+        let chapters = await client.createGalleryChapters([
+            GalleryChapterCreateInput(galleryId: gallery, title: "Part 1", imageIndex: 1),
+            GalleryChapterCreateInput(galleryId: gallery, title: "Too far", imageIndex: 4),
+        ])
         XCTAssertNotNil(chapters[0].success)
         XCTAssertNotNil(chapters[1].failure, "image_index is 1-based and at most the image count")
-        _ = await client.updateGalleryChapters([GalleryChapterUpdateInput(id: try chapters[0].get(), title: "Part one")])
+        _ = await client.updateGalleryChapters([GalleryChapterUpdateInput(id: try chapters[0].get(), title: "Part one")]
+        )
 
         let noTitle = await client.createGalleries([GalleryCreateInput(title: " ")])
         XCTAssertNotNil(noTitle[0].failure)
@@ -149,8 +186,14 @@ final class MutationTests: ServerTestCase {
         let sceneIds = Fixture.videos.map { String(ids[$0]!) }
         let imageIds = Fixture.images.map { String(ids[$0]!) }
 
-        let updates = await client.updateScenes(sceneIds.map { SceneUpdateInput(id: $0, title: "Video \($0)", date: .value("2024-02-03"), performerIds: [performer]) }
-                                                 + [SceneUpdateInput(id: "99999", title: "missing"), SceneUpdateInput(id: sceneIds[0], date: .value("2024-13-45"))])
+        let updates = await client.updateScenes(
+            sceneIds.map {
+                SceneUpdateInput(id: $0, title: "Video \($0)", date: .value("2024-02-03"), performerIds: [performer])
+            }
+                + [
+                    SceneUpdateInput(id: "99999", title: "missing"),
+                    SceneUpdateInput(id: sceneIds[0], date: .value("2024-13-45")),
+                ])
         XCTAssertEqual(updates.prefix(sceneIds.count).compactMap(\.success), sceneIds)
         XCTAssertEqual(updates[sceneIds.count].failure?.underlying.resolverMessage, "scene with id 99999 not found")
         XCTAssertNotNil(updates[sceneIds.count + 1].failure, "a bad date fails that item only")
@@ -168,9 +211,12 @@ final class MutationTests: ServerTestCase {
         XCTAssertEqual(scenes[0].tags.map(\.id), [tag])
         XCTAssertEqual(scenes[0].files.first?.basename, (Fixture.videos[0] as NSString).lastPathComponent)
 
-        let imageUpdates = await client.updateImages([ImageUpdateInput(id: imageIds[0], title: "Pic", urls: ["https://fansly.com/post/1"])])
+        let imageUpdates = await client.updateImages([
+            ImageUpdateInput(id: imageIds[0], title: "Pic", urls: ["https://fansly.com/post/1"])
+        ])
         XCTAssertNotNil(imageUpdates[0].success)
-        _ = await client.updateImages(imageIds.map { ImageUpdateInput(id: $0, organized: true, performerIds: [performer]) })
+        _ = await client.updateImages(
+            imageIds.map { ImageUpdateInput(id: $0, organized: true, performerIds: [performer]) })
         let images = try await client.findImages(pathUnder: "\(Fixture.root)/Timeline/Images")
         XCTAssertEqual(images.count, Fixture.images.count)
         XCTAssertEqual(images[0].title, "Pic")
@@ -186,18 +232,25 @@ final class MutationTests: ServerTestCase {
         let results = await client.createPerformers(inputs)
         XCTAssertEqual(server.requestCount, 1, "five creates travel as aliased fields of one request")
         XCTAssertEqual(results.map { $0.success != nil }, [true, true, true, false, true])
-        XCTAssertEqual(results[3].failure?.underlying, .resolver(operation: "performerCreate (item 4)", path: ["performerCreate"],
-                                                                 message: "performer with name 'Performer 1' already exists"))
-        XCTAssertEqual(Set(server.state.performers.values.map(\.name)), ["Performer 0", "Performer 1", "Performer 2", "Performer 4"])
+        XCTAssertEqual(
+            results[3].failure?.underlying,
+            .resolver(
+                operation: "performerCreate (item 4)", path: ["performerCreate"],
+                message: "performer with name 'Performer 1' already exists"))
+        XCTAssertEqual(
+            Set(server.state.performers.values.map(\.name)),
+            ["Performer 0", "Performer 1", "Performer 2", "Performer 4"])
         // Mutations run in order: ids follow the input order.
         XCTAssertEqual(results.compactMap(\.success), ["1", "2", "3", "4"], "a failed create consumes no id")
     }
 
     func testAFailedCreateKeepsNothing() async throws {
         let client = client()
-        let results = await client.createPerformers([PerformerCreateInput(name: "A", tagIds: ["999"]),
-                                                     PerformerCreateInput(name: "B", birthdate: "2024-02-30x"),
-                                                     PerformerCreateInput(name: "C")])
+        let results = await client.createPerformers([
+            PerformerCreateInput(name: "A", tagIds: ["999"]),
+            PerformerCreateInput(name: "B", birthdate: "2024-02-30x"),
+            PerformerCreateInput(name: "C"),
+        ])
         XCTAssertEqual(results[0].failure?.underlying.resolverMessage, "FOREIGN KEY constraint failed")
         XCTAssertNotNil(results[1].failure)
         XCTAssertEqual(results[2].success, "1", "failed creates consume no id")
@@ -221,7 +274,7 @@ final class MutationTests: ServerTestCase {
 extension StashError {
     /// The resolver message, for assertions.
     var resolverMessage: String? {
-        if case let .resolver(_, _, message) = self { return message }
+        if case .resolver(_, _, let message) = self { return message }
         return nil
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import StashClient
+import StashTestServer
+import XCTest
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import XCTest
-import StashClient
-import StashTestServer
 
 final class ReliabilityTests: ServerTestCase {
     func testWrongKeyIsRejectedWithAnActionableMessageThatNeverShowsTheKey() async throws {
@@ -14,7 +15,9 @@ final class ReliabilityTests: ServerTestCase {
             _ = try await client.findScenes()
             XCTFail("expected a 401")
         } catch {
-            XCTAssertEqual(error, .unauthorized(url: server.baseURL.absoluteString, keyVariable: "STASH_API_KEY", keyWasSent: true))
+            XCTAssertEqual(
+                error, .unauthorized(url: server.baseURL.absoluteString, keyVariable: "STASH_API_KEY", keyWasSent: true)
+            )
             XCTAssertTrue(error.description.contains("rejected the API key"))
             XCTAssertTrue(error.description.contains("set STASH_API_KEY"))
             XCTAssertFalse(error.description.contains(secret))
@@ -42,13 +45,18 @@ final class ReliabilityTests: ServerTestCase {
     func testConnectionRefusedSaysWhereStashWasExpected() async throws {
         let url = server.baseURL
         await server.stop()
-        let client = StashClient(configuration: StashConfiguration(baseURL: url, timeout: .seconds(5),
-                                                                   retryPolicy: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(10))))
+        let client = StashClient(
+            configuration: StashConfiguration(
+                baseURL: url, timeout: .seconds(5),
+                retryPolicy: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(10))))
         do {
             _ = try await client.connect()
             XCTFail("expected a connection error")
         } catch {
-            XCTAssertEqual(error, .retriesExhausted(attempts: 2, last: .connectionFailed(url: url.absoluteString, reason: "connection refused")))
+            XCTAssertEqual(
+                error,
+                .retriesExhausted(
+                    attempts: 2, last: .connectionFailed(url: url.absoluteString, reason: "connection refused")))
             XCTAssertTrue(error.description.contains("Is Stash running at \(url.absoluteString)?"), error.description)
         }
     }
@@ -89,7 +97,8 @@ final class ReliabilityTests: ServerTestCase {
         server.inject(.status(502), on: "findTags", times: 10)
         let client = client(retry: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(5)))
         do { _ = try await client.findTags(); XCTFail("expected failure") } catch {
-            XCTAssertEqual(error, .retriesExhausted(attempts: 3, last: .httpStatus(operation: "findTags", status: 502, body: "")))
+            XCTAssertEqual(
+                error, .retriesExhausted(attempts: 3, last: .httpStatus(operation: "findTags", status: 502, body: "")))
             XCTAssertTrue(error.description.hasSuffix("(gave up after 3 attempts)"))
         }
         XCTAssertEqual(server.requestCount(for: "findTags"), 3)
@@ -106,9 +115,11 @@ final class ReliabilityTests: ServerTestCase {
     func testCreateIsNotRetriedAfterTheConnectionDropped() async throws {
         server.inject(.dropConnectionAfterApplying, on: "galleryCreate")
         let client = client()
-        let results = await client.createGalleries([GalleryCreateInput(title: "Post 1"), GalleryCreateInput(title: "Post 2")])
+        let results = await client.createGalleries([
+            GalleryCreateInput(title: "Post 1"), GalleryCreateInput(title: "Post 2"),
+        ])
         XCTAssertEqual(server.requestCount(for: "galleryCreate"), 1, "never blindly retried")
-        guard case let .outcomeUnknown(operation, _)? = results[0].failure else { return XCTFail("\(results[0])") }
+        guard case .outcomeUnknown(let operation, _)? = results[0].failure else { return XCTFail("\(results[0])") }
         XCTAssertEqual(operation, "galleryCreate ×2")
         XCTAssertTrue(results[0].failure!.description.contains("may or may not have applied it"))
         // It had been applied: a retry would have made duplicates.
@@ -148,7 +159,9 @@ final class ReliabilityTests: ServerTestCase {
             _ = try await client().findTags(filter: NameFilter(disambiguation: .equals("x")))
             XCTFail("expected a validation error")
         } catch {
-            guard case let .invalidRequest(operation, status, errors) = error else { return XCTFail("\(error)") }
+            guard case .invalidRequest(let operation, let status, let errors) = error else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual(operation, "findTags")
             XCTAssertEqual(status, 422, "the client sends Accept: application/json")
             XCTAssertEqual(errors.first?.code, "GRAPHQL_VALIDATION_FAILED")
@@ -164,7 +177,8 @@ final class ReliabilityTests: ServerTestCase {
     }
 
     func testRetryDelaysGrowWithJitterUpToTheCap() {
-        let policy = RetryPolicy(maxAttempts: 6, initialDelay: .milliseconds(100), maxDelay: .milliseconds(500), multiplier: 2, jitter: 0.2)
+        let policy = RetryPolicy(
+            maxAttempts: 6, initialDelay: .milliseconds(100), maxDelay: .milliseconds(500), multiplier: 2, jitter: 0.2)
         for _ in 0..<50 {
             XCTAssert((.milliseconds(80)...(.milliseconds(120))).contains(policy.delay(beforeRetry: 1)))
             XCTAssert((.milliseconds(160)...(.milliseconds(240))).contains(policy.delay(beforeRetry: 2)))
@@ -175,7 +189,9 @@ final class ReliabilityTests: ServerTestCase {
 
 /// The test server's HTTP behaviour, checked with raw requests.
 final class TestServerHTTPTests: ServerTestCase {
-    func post(_ body: String, key: String? = ServerTestCase.key, accept: String? = nil) async throws -> (Int, [String: String], Data) {
+    func post(_ body: String, key: String? = ServerTestCase.key, accept: String? = nil) async throws -> (
+        Int, [String: String], Data
+    ) {
         var request = URLRequest(url: server.baseURL.appendingPathComponent("graphql"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -215,7 +231,8 @@ final class TestServerHTTPTests: ServerTestCase {
     }
 
     func testResolverErrorsAreHTTP200WithPathAndOthersStillRun() async throws {
-        let body = #"{"query":"mutation { a: tagCreate(input: {name: \"x\"}) { id } b: tagCreate(input: {name: \"X\"}) { id } c: tagCreate(input: {name: \"y\"}) { id } }"}"#
+        let body =
+            #"{"query":"mutation { a: tagCreate(input: {name: \"x\"}) { id } b: tagCreate(input: {name: \"X\"}) { id } c: tagCreate(input: {name: \"y\"}) { id } }"}"#
         let (status, _, data) = try await post(body)
         XCTAssertEqual(status, 200)
         let object = try json(data)
@@ -241,14 +258,18 @@ final class TestServerHTTPTests: ServerTestCase {
         XCTAssertEqual(page, 30, "-1 returns everything")
         (total, page) = try await count("{ findScenes(filter: {per_page: 0}) { count scenes { id } } }")
         XCTAssertEqual(total, 30); XCTAssertEqual(page, 0, "0 returns nothing")
-        (total, page) = try await count(#"{ findScenes(ids: [\"1\", \"2\"], scene_filter: {path: {value: \"nothing\", modifier: EQUALS}}) { count scenes { id } } }"#)
+        (total, page) = try await count(
+            #"{ findScenes(ids: [\"1\", \"2\"], scene_filter: {path: {value: \"nothing\", modifier: EQUALS}}) { count scenes { id } } }"#
+        )
         XCTAssertEqual(total, 2, "ids override the filters")
         let (_, _, data) = try await post(#"{"query":"{ findScenes(filter: {sort: \"bogus\"}) { count } }"}"#)
-        XCTAssertEqual(((try json(data)["errors"]) as? [[String: Any]])?.first?["message"] as? String, "invalid sort: bogus")
+        XCTAssertEqual(
+            ((try json(data)["errors"]) as? [[String: Any]])?.first?["message"] as? String, "invalid sort: bogus")
     }
 
     func testVariableErrorsAreValidationFailures() async throws {
-        let body = #"{"query":"mutation($i: TagCreateInput!) { tagCreate(input: $i) { id } }","variables":{"i":{"name":"x","bogus":1}}}"#
+        let body =
+            #"{"query":"mutation($i: TagCreateInput!) { tagCreate(input: $i) { id } }","variables":{"i":{"name":"x","bogus":1}}}"#
         let (status, _, data) = try await post(body, accept: "application/json")
         XCTAssertEqual(status, 422)
         XCTAssertNotNil(try json(data)["errors"])

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import StashClient
 
 /// A plugin task's session cookie follows Stash's renewals, whatever order concurrent answers

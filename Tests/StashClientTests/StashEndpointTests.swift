@@ -1,5 +1,5 @@
-import XCTest
 import StashClient
+import XCTest
 
 /// Stash's base URL is parsed once: normalised, validated, and stripped of any key in it.
 final class StashEndpointTests: XCTestCase {
@@ -10,7 +10,8 @@ final class StashEndpointTests: XCTestCase {
         XCTAssertEqual(endpoint, try StashEndpoint("http://stash.local:9999"))
         XCTAssertNil(endpoint.embeddedAPIKey)
         XCTAssertEqual(try StashEndpoint("https://example.org/stash//").description, "https://example.org/stash")
-        XCTAssertEqual(StashConfiguration(endpoint: endpoint).endpoint.absoluteString, "http://Stash.local:9999/graphql")
+        XCTAssertEqual(
+            StashConfiguration(endpoint: endpoint).endpoint.absoluteString, "http://Stash.local:9999/graphql")
     }
 
     func testAnAPIKeyParameterIsTakenOutOfTheURL() throws {
@@ -42,12 +43,16 @@ final class StashEndpointTests: XCTestCase {
     }
 
     func testCredentialsAreRedactedFromText() {
-        XCTAssertEqual(StashEndpoint.redactingCredentials(in: "The value 'http://h:1/?APIKEY=abc&x=1' is invalid"),
-                       "The value 'http://h:1/?APIKEY=<redacted>&x=1' is invalid")
-        XCTAssertEqual(StashEndpoint.redactingCredentials(in: "at http://user:abc@h:1/x and https://k@h"),
-                       "at http://<redacted>@h:1/x and https://<redacted>@h")
+        XCTAssertEqual(
+            StashEndpoint.redactingCredentials(in: "The value 'http://h:1/?APIKEY=abc&x=1' is invalid"),
+            "The value 'http://h:1/?APIKEY=<redacted>&x=1' is invalid")
+        XCTAssertEqual(
+            StashEndpoint.redactingCredentials(in: "at http://user:abc@h:1/x and https://k@h"),
+            "at http://<redacted>@h:1/x and https://<redacted>@h")
         XCTAssertEqual(StashEndpoint.redactingCredentials(in: "plain http://h:1/path"), "plain http://h:1/path")
-        XCTAssertEqual(StashEndpoint.redactingCredentials(in: "'stash:abc@/x' and key@host"), "'<redacted>@/x' and <redacted>@host")
+        XCTAssertEqual(
+            StashEndpoint.redactingCredentials(in: "'stash:abc@/x' and key@host"), "'<redacted>@/x' and <redacted>@host"
+        )
         XCTAssertEqual(StashEndpoint.comparisonKey(of: "http://u:k@H:1/"), "http://h:1")
         XCTAssertNil(StashEndpoint.comparisonKey(of: "  "))
     }

@@ -8,15 +8,19 @@ import XCTest
 /// reported, what is logged, and that every wait has a deadline.
 final class TransportFaultTests: ServerTestCase {
     private func client(logging log: LogCapture, timeout: Duration = .seconds(5), attempts: Int = 4) -> StashClient {
-        StashClient(configuration: StashConfiguration(baseURL: server.baseURL, apiKey: StashAPIKey(Self.key), timeout: timeout,
-                                                      retryPolicy: RetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(10))),
-                    logger: Logger(label: "test") { _ in log })
+        StashClient(
+            configuration: StashConfiguration(
+                baseURL: server.baseURL, apiKey: StashAPIKey(Self.key), timeout: timeout,
+                retryPolicy: RetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(10))),
+            logger: Logger(label: "test") { _ in log })
     }
 
     func testReadsAreRetriedWithTheSameBodyAfterEverySocketFault() async throws {
         server.seed(paths: Fixture.videos)
-        for fault: StashTestServer.Fault in [.dropConnection, .dropConnectionAfterApplying, .reset, .resetAfterApplying,
-                                             .status(502), .status(503), .statusAfterApplying(504)] {
+        for fault: StashTestServer.Fault in [
+            .dropConnection, .dropConnectionAfterApplying, .reset, .resetAfterApplying,
+            .status(502), .status(503), .statusAfterApplying(504),
+        ] {
             server.resetCounters()
             server.inject(fault, on: "findScenes", times: 2)
             let scenes = try await client(logging: LogCapture()).findScenes()
@@ -27,13 +31,19 @@ final class TransportFaultTests: ServerTestCase {
     }
 
     func testACreateWhoseReplyIsLostIsReportedNotRepeated() async throws {
-        for fault: StashTestServer.Fault in [.dropConnectionAfterApplying, .resetAfterApplying, .statusAfterApplying(502),
-                                             .replyAfter(.seconds(2))] {
+        for fault: StashTestServer.Fault in [
+            .dropConnectionAfterApplying, .resetAfterApplying, .statusAfterApplying(502),
+            .replyAfter(.seconds(2)),
+        ] {
             server.resetCounters()
             server.inject(fault, on: "tagCreate")
             let name = "Tag \(UUID().uuidString.prefix(8))"
-            let results = await client(logging: LogCapture(), timeout: .milliseconds(700)).createTags([TagCreateInput(name: name)])
-            guard case .outcomeUnknown? = results.first?.failure?.underlying else { return XCTFail("\(fault): \(results)") }
+            let results = await client(logging: LogCapture(), timeout: .milliseconds(700)).createTags([
+                TagCreateInput(name: name)
+            ])
+            guard case .outcomeUnknown? = results.first?.failure?.underlying else {
+                return XCTFail("\(fault): \(results)")
+            }
             XCTAssertEqual(server.requestCount(for: "tagCreate"), 1, "\(fault): not sent twice")
             XCTAssertEqual(server.state.tags.values.filter { $0.name == name }.count, 1, "\(fault): applied once")
         }
@@ -117,8 +127,10 @@ final class LogCapture: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+        file: String, function: String, line: UInt
+    ) {
         lock.lock(); collected.append(message.description); lock.unlock()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import SyncEngine
 
 final class BatchProcessorTests: XCTestCase {
@@ -17,7 +18,9 @@ final class BatchProcessorTests: XCTestCase {
         func begin(_ batch: [Int]) -> [Int] {
             lock.lock(); defer { lock.unlock() }
             batches.append(batch); inFlight += 1; maxInFlight = max(maxInFlight, inFlight)
-            return batch.map { attempts[$0, default: 0] += 1; return attempts[$0]! }
+            return batch.map {
+                attempts[$0, default: 0] += 1; return attempts[$0]!
+            }
         }
         func end() { lock.lock(); inFlight -= 1; lock.unlock() }
         func report(_ item: Int, _ outcome: ItemOutcome) { lock.lock(); reported[item] = outcome; lock.unlock() }
@@ -51,7 +54,8 @@ final class BatchProcessorTests: XCTestCase {
 
     func testRetriesRetryableItemsOnlyUntilTheyPass() async {
         let recorder = Recorder()
-        let processor = BatchProcessor<Int>(options: BatchOptions(batchSize: 10, maxAttempts: 3, retryDelay: .milliseconds(1)))
+        let processor = BatchProcessor<Int>(
+            options: BatchOptions(batchSize: 10, maxAttempts: 3, retryDelay: .milliseconds(1)))
         let outcomes = await processor.run([1, 2, 3, 4], report: { recorder.report($0, $1) }) { batch in
             let attempts = recorder.begin(batch); defer { recorder.end() }
             return zip(batch, attempts).map { item, attempt in
@@ -74,8 +78,12 @@ final class BatchProcessorTests: XCTestCase {
             if batch.contains(3) { throw Broken() }
             return batch.map { .done(.created(id: "\($0)")) }
         }
-        XCTAssertEqual(outcomes, [.created(id: "1"), .created(id: "2"), .failed(message: "broken item"),
-                                  .created(id: "4"), .created(id: "5")])
+        XCTAssertEqual(
+            outcomes,
+            [
+                .created(id: "1"), .created(id: "2"), .failed(message: "broken item"),
+                .created(id: "4"), .created(id: "5"),
+            ])
         XCTAssertTrue(recorder.batches.contains([1, 2, 3, 4]), "\(recorder.batches)")
         XCTAssertTrue(recorder.batches.contains([3]))
         XCTAssertEqual(recorder.reported[3], .failed(message: "broken item"))
@@ -83,8 +91,9 @@ final class BatchProcessorTests: XCTestCase {
 
     func testRetriesAWholeBatchOnARetryableThrow() async {
         let recorder = Recorder()
-        let processor = BatchProcessor<Int>(options: BatchOptions(batchSize: 5, retryDelay: .milliseconds(1)),
-                                            isRetryable: { $0 is Flaky })
+        let processor = BatchProcessor<Int>(
+            options: BatchOptions(batchSize: 5, retryDelay: .milliseconds(1)),
+            isRetryable: { $0 is Flaky })
         let outcomes = await processor.run([1, 2]) { batch in
             let attempts = recorder.begin(batch); defer { recorder.end() }
             if attempts[0] < 3 { throw Flaky(item: 0) }
@@ -103,7 +112,9 @@ final class BatchProcessorTests: XCTestCase {
 
     func testEmptyInputRunsNothing() async {
         let recorder = Recorder()
-        let outcomes = await BatchProcessor<Int>().run([]) { batch in _ = recorder.begin(batch); return [] }
+        let outcomes = await BatchProcessor<Int>().run([]) { batch in
+            _ = recorder.begin(batch); return []
+        }
         XCTAssertEqual(outcomes, [])
         XCTAssertEqual(recorder.batches, [])
     }

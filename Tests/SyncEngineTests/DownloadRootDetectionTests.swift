@@ -4,12 +4,14 @@ import MappingRules
 import StashClient
 import StashTestServer
 import XCTest
+
 @testable import SyncEngine
 
 /// A newcomer's first run: the database in its own folder, no rules file, and Stash seeing the
 /// downloads under another folder (as in Docker). The plan finds that folder by itself.
 final class DownloadRootDetectionTests: XCTestCase {
-    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples")
     private var server: StashTestServer!
     private var client: StashClient!
@@ -37,23 +39,32 @@ final class DownloadRootDetectionTests: XCTestCase {
         return list.split(separator: "\n").map { root + "/" + $0 }
     }
 
-    private func plan(rules: RuleSet? = nil, prefetch: Bool, links: [EntityAddress: SyncLink] = [:]) async throws -> Plan {
+    private func plan(rules: RuleSet? = nil, prefetch: Bool, links: [EntityAddress: SyncLink] = [:]) async throws
+        -> Plan
+    {
         let engine = MappingEngine(rules: try rules ?? RuleSet.builtInDefault())
         var prefetched: StashSnapshotLoader.Prefetch?
         if prefetch {
-            prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: try engine.creatorFolders(source: database))
+            prefetched = StashSnapshotLoader(client: client).prefetch(
+                creatorFolders: try engine.creatorFolders(source: database))
         }
         let desired = try engine.evaluate(database: database)
-        return try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, links: DictionaryLinks(links: links),
-                                     catalog: database, tool: "test", prefetched: prefetched).run()
+        return try await PlanSession(
+            desired: desired, inputs: PlanFixtures.inputs, client: client, links: DictionaryLinks(links: links),
+            catalog: database, tool: "test", prefetched: prefetched
+        ).run()
     }
 
     /// Scenes and images the plan matched, and the unmatched ones Stash could hold (not `.None`
     /// previews, not media never downloaded).
     private func counts(_ plan: Plan) -> (matched: Int, scannableUnmatched: [UnmatchedMedia]) {
-        let matched = plan.changes.filter { ($0.address.kind == .scene || $0.address.kind == .image) && $0.stashId != nil }.count
-        let scannable = plan.unmatched.filter { $0.reason != Matcher.nonePreviewReason && $0.reason != Matcher.notDownloadedReason
-            && $0.reason != Matcher.noFileNameReason }
+        let matched = plan.changes.filter {
+            ($0.address.kind == .scene || $0.address.kind == .image) && $0.stashId != nil
+        }.count
+        let scannable = plan.unmatched.filter {
+            $0.reason != Matcher.nonePreviewReason && $0.reason != Matcher.notDownloadedReason
+                && $0.reason != Matcher.noFileNameReason
+        }
         return (matched, scannable)
     }
 
@@ -67,19 +78,24 @@ final class DownloadRootDetectionTests: XCTestCase {
             XCTAssertEqual(missing.map(\.reason), [], PlanRenderer().render(first))
             XCTAssertEqual(first.notices.first?.kind, PlanNotice.downloadRootKind)
             XCTAssertEqual(first.notices.first?.counts, ["files_found": matched, "files_stash_could_hold": matched])
-            XCTAssertEqual(first.notices.first?.message,
-                           "Stash sees the downloads under /data/fansly (\(matched) of \(matched) files found there); set settings.downloadRoot to make this explicit")
+            XCTAssertEqual(
+                first.notices.first?.message,
+                "Stash sees the downloads under /data/fansly (\(matched) of \(matched) files found there); set settings.downloadRoot to make this explicit"
+            )
             XCTAssertTrue(PlanRenderer().render(first).contains("Note: Stash sees the downloads under /data/fansly"))
-            XCTAssertFalse(first.changes.contains { $0.detail?.contains("scan them") ?? false },
-                           "galleries are not told to scan files Stash has: \(first.changes.compactMap(\.detail))")
+            XCTAssertFalse(
+                first.changes.contains { $0.detail?.contains("scan them") ?? false },
+                "galleries are not told to scan files Stash has: \(first.changes.compactMap(\.detail))")
         }
 
         // Apply through the client, then plan again: nothing left to do, every file still matched.
         let first = try await plan(prefetch: true)
         let state = try SyncState(path: temporaryStatePath())
-        let report = await Applier(writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
-                                   options: BatchOptions(batchSize: 50, parallelism: 2, maxAttempts: 1, retryDelay: .milliseconds(5)))
-            .apply(first)
+        let report = await Applier(
+            writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
+            options: BatchOptions(batchSize: 50, parallelism: 2, maxAttempts: 1, retryDelay: .milliseconds(5))
+        )
+        .apply(first)
         XCTAssertEqual(report.failures, [])
         let second = try await plan(prefetch: true, links: try state.allLinks())
         XCTAssertFalse(second.summary.hasChanges, PlanRenderer().render(second))
@@ -89,7 +105,10 @@ final class DownloadRootDetectionTests: XCTestCase {
 
     func testAConfiguredFolderThatHoldsTheFilesIsUsedWithoutLookingElsewhere() async throws {
         server.seed(paths: try sampleFiles(under: "/data/fansly"))
-        let rules = try RuleSet.load(yaml: "extends: default\nsettings:\n  downloadRoot: \(folder.path)\n  pathMap:\n    - from: \(folder.path)\n      to: /data/fansly\n")
+        let rules = try RuleSet.load(
+            yaml:
+                "extends: default\nsettings:\n  downloadRoot: \(folder.path)\n  pathMap:\n    - from: \(folder.path)\n      to: /data/fansly\n"
+        )
         server.resetCounters()
         let plan = try await plan(rules: rules, prefetch: true)
         XCTAssertEqual(plan.notices, [])

@@ -4,6 +4,7 @@ import MappingRules
 import StashClient
 import StashTestServer
 import XCTest
+
 @testable import SyncEngine
 
 /// Every fault a network produces, injected at the test server's socket or in its HTTP answer,
@@ -33,11 +34,13 @@ final class FaultMatrixTests: XCTestCase {
     static let targets = ["tagCreate", "performerCreate", "galleryCreate", "sceneUpdate", "findPerformers"]
 
     func applier(_ fixture: ApplyFixture, state: SyncState, stop: Bool = false) -> Applier {
-        let client = StashClient(configuration: StashConfiguration(
-            baseURL: fixture.server.baseURL, apiKey: StashAPIKey("secret-key"), timeout: Self.timeout,
-            retryPolicy: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(5))))
-        return Applier(writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
-                       options: BatchOptions(batchSize: 100, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
+        let client = StashClient(
+            configuration: StashConfiguration(
+                baseURL: fixture.server.baseURL, apiKey: StashAPIKey("secret-key"), timeout: Self.timeout,
+                retryPolicy: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(5))))
+        return Applier(
+            writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
+            options: BatchOptions(batchSize: 100, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
     }
 
     func testEveryFaultOnFindsCreatesAndUpdatesConvergesWithoutDuplicates() async throws {
@@ -53,7 +56,9 @@ final class FaultMatrixTests: XCTestCase {
                 let fixture = try await ApplyFixture.start()
                 let state = try SyncState(path: temporaryStatePath())
                 let plan = fixture.plan()
-                if target.hasPrefix("find") { fixture.server.inject(.dropConnectionAfterApplying, on: "performerCreate") }
+                if target.hasPrefix("find") {
+                    fixture.server.inject(.dropConnectionAfterApplying, on: "performerCreate")
+                }
                 // Twice: the transport's own retry meets the fault too, so the item fails in its run.
                 fixture.server.inject(fault, on: target, times: 2)
                 var runs: [SyncReport] = []
@@ -66,8 +71,11 @@ final class FaultMatrixTests: XCTestCase {
                 let shape = LibraryShape(fixture.server.state)
                 XCTAssertEqual(shape, expected, "\(cell)\nafter faults:\n\(shape)\n\nclean:\n\(expected)")
                 let library = fixture.server.state
-                XCTAssertEqual([library.performers.count, library.studios.count, library.tags.count, library.galleries.count,
-                                library.chapters.count], [1, 2, 2, 1, 1], "\(cell): no duplicate")
+                XCTAssertEqual(
+                    [
+                        library.performers.count, library.studios.count, library.tags.count, library.galleries.count,
+                        library.chapters.count,
+                    ], [1, 2, 2, 1, 1], "\(cell): no duplicate")
                 XCTAssertEqual(try state.pendingCreates(), [], cell)
                 XCTAssertEqual(fixture.server.undecodableRequestCount, 0, "\(cell): every request arrived whole")
                 let elapsed = ContinuousClock.now - started
@@ -89,11 +97,13 @@ final class FaultMatrixTests: XCTestCase {
         let state = try SyncState(path: temporaryStatePath())
         let plan = fixture.plan(extraTags: 60)
         fixture.server.scheduleFaults { $0.number % 4 == 0 ? .dropConnectionAfterApplying : nil }
-        let client = StashClient(configuration: StashConfiguration(
-            baseURL: fixture.server.baseURL, apiKey: StashAPIKey("secret-key"), timeout: Self.timeout, batchSize: 5,
-            retryPolicy: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(5))))
-        let applier = Applier(writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
-                              options: BatchOptions(batchSize: 5, parallelism: 2, maxAttempts: 4, retryDelay: .milliseconds(5)))
+        let client = StashClient(
+            configuration: StashConfiguration(
+                baseURL: fixture.server.baseURL, apiKey: StashAPIKey("secret-key"), timeout: Self.timeout, batchSize: 5,
+                retryPolicy: RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(5))))
+        let applier = Applier(
+            writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
+            options: BatchOptions(batchSize: 5, parallelism: 2, maxAttempts: 4, retryDelay: .milliseconds(5)))
         let started = ContinuousClock.now
         var runs: [SyncReport] = []
         repeat {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SyncEngine
 
 /// The allocator setting reaches glibc through the C target (a wrong binding would be refused or not link).

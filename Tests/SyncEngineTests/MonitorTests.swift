@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import SyncEngine
 
 final class MonitorTests: XCTestCase {
@@ -26,7 +27,9 @@ final class MonitorTests: XCTestCase {
         monitor.record(item: "performer.x", outcome: .updated(id: "9"))
         let report = monitor.finish()
 
-        XCTAssertEqual(h.output, """
+        XCTAssertEqual(
+            h.output,
+            """
             tags: 3 to process
             tags: 3/3 done in 6.0s (created 1, updated 0, unchanged 1, skipped 0, failed 1)
             performers: 1 to process
@@ -49,15 +52,20 @@ final class MonitorTests: XCTestCase {
         monitor.record(item: "scene.1", outcome: .updated(id: "1"))
         h.advance(5)
         monitor.record(item: "scene.2", outcome: .updated(id: "2"))
-        XCTAssertTrue(h.output.hasSuffix("scenes: 2/10 (created 0, updated 2, unchanged 0, skipped 0, failed 0), elapsed 5.0s, about 20.0s left\n"), h.output)
+        XCTAssertTrue(
+            h.output.hasSuffix(
+                "scenes: 2/10 (created 0, updated 2, unchanged 0, skipped 0, failed 0), elapsed 5.0s, about 20.0s left\n"
+            ), h.output)
     }
 
     /// Issue 16, item 12: the phases still to come, the time left, and a visible wait.
     func testProgressNamesWhatIsLeftAndSaysWhenItWaitsForStash() {
         let h = Harness()
         let monitor = SyncMonitor(style: .plain, plainInterval: 5, now: { h.now() }, write: { h.write($0) })
-        monitor.announce(phases: [.init(name: "tags", total: 2), .init(name: "studios", total: 0),
-                                  .init(name: "scenes", total: 4), .init(name: "images", total: 4)])
+        monitor.announce(phases: [
+            .init(name: "tags", total: 2), .init(name: "studios", total: 0),
+            .init(name: "scenes", total: 4), .init(name: "images", total: 4),
+        ])
         monitor.beginPhase("tags", total: 2)
         XCTAssertTrue(h.output.hasSuffix("tags: 2 to process (then scenes, images)\n"), h.output)
         monitor.record(item: "tag.a", outcome: .created(id: "1"))
@@ -72,12 +80,16 @@ final class MonitorTests: XCTestCase {
         XCTAssertTrue(h.output.hasSuffix("scenes: waiting for Stash (no answer for 6.0s; 0/4 done)\n"), h.output)
         h.advance(1)
         monitor.tick()
-        XCTAssertEqual(h.output.components(separatedBy: "waiting for Stash").count, 2, "said again only after plainInterval")
+        XCTAssertEqual(
+            h.output.components(separatedBy: "waiting for Stash").count, 2, "said again only after plainInterval")
         monitor.record(item: "scene.1", outcome: .updated(id: "1"))
         h.advance(5)
         monitor.record(item: "scene.2", outcome: .updated(id: "2"))
         // 4 items in 12 s: 6 left (2 scenes, 4 images) at that pace is 18 s.
-        XCTAssertTrue(h.output.hasSuffix("scenes: 2/4 (created 0, updated 2, unchanged 0, skipped 0, failed 0), elapsed 12.0s, about 18.0s left (then images)\n"), h.output)
+        XCTAssertTrue(
+            h.output.hasSuffix(
+                "scenes: 2/4 (created 0, updated 2, unchanged 0, skipped 0, failed 0), elapsed 12.0s, about 18.0s left (then images)\n"
+            ), h.output)
     }
 
     /// A run inside an operation reports the same through events (for the CLI's display or a plugin).
@@ -85,11 +97,14 @@ final class MonitorTests: XCTestCase {
         let h = Harness()
         let events = EventList()
         let monitor = SyncMonitor(style: .quiet, now: { h.now() }, observer: events.append) { _ in }
-        monitor.announce(phases: [.init(name: "tags", total: 1), .init(name: "images", total: 0), .init(name: "scenes", total: 3)])
+        monitor.announce(phases: [
+            .init(name: "tags", total: 1), .init(name: "images", total: 0), .init(name: "scenes", total: 3),
+        ])
         monitor.beginPhase("tags", total: 1)
         h.advance(7)
         monitor.tick()
-        XCTAssertEqual(events.all.first, .phasesPlanned([.init(name: "tags", total: 1), .init(name: "scenes", total: 3)]))
+        XCTAssertEqual(
+            events.all.first, .phasesPlanned([.init(name: "tags", total: 1), .init(name: "scenes", total: 3)]))
         XCTAssertEqual(events.all.last, .waiting(phase: "tags", seconds: 7))
     }
 
@@ -102,8 +117,11 @@ final class MonitorTests: XCTestCase {
         h.advance(1)
         monitor.record(item: "gallery.2", outcome: .created(id: "2"))
         monitor.endPhase()
-        XCTAssertTrue(h.output.contains("\r\u{1B}[2Kgalleries      ████████████░░░░░░░░░░░░ 1/2  +1 ~0 =0 skip 0 fail 0  1/s"), h.output)
-        XCTAssertTrue(h.output.hasSuffix("████████████████████████ 2/2  +2 ~0 =0 skip 0 fail 0  1/s, elapsed 2.0s\n"), h.output)
+        XCTAssertTrue(
+            h.output.contains("\r\u{1B}[2Kgalleries      ████████████░░░░░░░░░░░░ 1/2  +1 ~0 =0 skip 0 fail 0  1/s"),
+            h.output)
+        XCTAssertTrue(
+            h.output.hasSuffix("████████████████████████ 2/2  +2 ~0 =0 skip 0 fail 0  1/s, elapsed 2.0s\n"), h.output)
     }
 
     func testSummaryShowsFirstFailuresInFullAndCountsTheRest() {
@@ -115,7 +133,10 @@ final class MonitorTests: XCTestCase {
         let report = monitor.finish()
         let summary = SyncMonitor.summary(of: report)
         XCTAssertEqual(h.output, "", "quiet writes nothing")
-        XCTAssertTrue(summary.hasPrefix("Apply complete: 13 processed, 0 created, 0 updated, 0 unchanged, 0 skipped, 13 failed in 1m15s.\n"), summary)
+        XCTAssertTrue(
+            summary.hasPrefix(
+                "Apply complete: 13 processed, 0 created, 0 updated, 0 unchanged, 0 skipped, 13 failed in 1m15s.\n"),
+            summary)
         XCTAssertTrue(summary.contains("  performer.p10 (performers): boom 10\n"))
         XCTAssertFalse(summary.contains("performer.p11"))
         XCTAssertTrue(summary.contains("… and 3 more failed items (all are listed with --json)."))

@@ -1,6 +1,7 @@
-import XCTest
 import StashClient
 import StashTestServer
+import XCTest
+
 @testable import SyncEngine
 
 /// Plan and apply as a Stash plugin calls them: request values in, events out, no argv, against the
@@ -16,7 +17,8 @@ final class OperationTests: XCTestCase {
     override func setUp() async throws {
         server = StashTestServer(apiKey: Self.key)
         try await server.start()
-        let list = try String(contentsOf: Self.root.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
+        let list = try String(
+            contentsOf: Self.root.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
         let examples = Self.root.appendingPathComponent("examples").path
         server.seed(paths: list.split(separator: "\n").map { examples + "/" + $0 })
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("operations-\(UUID().uuidString)")
@@ -29,8 +31,9 @@ final class OperationTests: XCTestCase {
     }
 
     private func planRequest(database: String = OperationTests.sample) -> PlanRequest {
-        PlanRequest(database: database, stash: try! StashEndpoint(server.baseURL.absoluteString), apiKey: StashAPIKey(Self.key),
-                    statePath: folder.appendingPathComponent("state.sqlite3").path, tool: "operation-tests")
+        PlanRequest(
+            database: database, stash: try! StashEndpoint(server.baseURL.absoluteString), apiKey: StashAPIKey(Self.key),
+            statePath: folder.appendingPathComponent("state.sqlite3").path, tool: "operation-tests")
     }
 
     func testAnOfflinePlanReportsItsStepsAndWritesNoStateFile() async throws {
@@ -47,7 +50,8 @@ final class OperationTests: XCTestCase {
     func testApplyPlansAsksAppliesAndReportsEveryPhase() async throws {
         let events = EventLog()
         let asked = EventLog()
-        let outcome = try await ApplyOperation(ApplyRequest(planning: planRequest())).run(progress: events.record) { plan in
+        let outcome = try await ApplyOperation(ApplyRequest(planning: planRequest())).run(progress: events.record) {
+            plan in
             asked.record(.status("asked with \(plan.summary.add) to add"))
             return true
         }
@@ -117,7 +121,9 @@ final class OperationTests: XCTestCase {
             _ = try await ApplyOperation(request).run()
             XCTFail("applied a plan whose database is gone")
         } catch let failure as OperationFailure {
-            XCTAssertTrue(failure.message.hasPrefix("the plan was made from \(copy), which cannot be read now ("), failure.message)
+            XCTAssertTrue(
+                failure.message.hasPrefix("the plan was made from \(copy), which cannot be read now ("), failure.message
+            )
             XCTAssertTrue(failure.message.hasSuffix("; run plan again"), failure.message)
         }
         XCTAssertThrowsError(try PlanStaleness.verify(plan, path: path, stashURL: plan.inputs.stashURL)) { error in

@@ -1,8 +1,9 @@
-import XCTest
 import FanslyMetadata
 import MappingRules
 import StashClient
 import StashTestServer
+import XCTest
+
 @testable import SyncEngine
 
 /// The bundled sample database, the default rules and the test server over HTTP: a first plan,
@@ -21,16 +22,21 @@ final class PlanEndToEndTests: XCTestCase {
         client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, retryPolicy: .none))
         database = try MetadataDatabase(path: Self.root.appendingPathComponent("examples/sample-metadata.sqlite3").path)
         desired = try MappingEngine(rules: try RuleSet.builtInDefault()).evaluate(database: database)
-        let list = try String(contentsOf: Self.root.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
+        let list = try String(
+            contentsOf: Self.root.appendingPathComponent("examples/sample-files.txt"), encoding: .utf8)
         let folder = Self.root.appendingPathComponent("examples").path
         server.seed(paths: list.split(separator: "\n").map { folder + "/" + $0 })
     }
 
     override func tearDown() async throws { await server.stop() }
 
-    private func plan(_ links: [EntityAddress: SyncLink] = [:], selection: PlanSelection = PlanSelection()) async throws -> Plan {
-        try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, links: DictionaryLinks(links: links),
-                              catalog: database, selection: selection, tool: "test").run()
+    private func plan(_ links: [EntityAddress: SyncLink] = [:], selection: PlanSelection = PlanSelection()) async throws
+        -> Plan
+    {
+        try await PlanSession(
+            desired: desired, inputs: PlanFixtures.inputs, client: client, links: DictionaryLinks(links: links),
+            catalog: database, selection: selection, tool: "test"
+        ).run()
     }
 
     func testFirstPlanThenNoChangesOnceStashMatchesThenDriftAndOrganized() async throws {
@@ -38,10 +44,14 @@ final class PlanEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(first.summary.add, 0)
         XCTAssertGreaterThan(first.summary.change, 0, "scanned scenes and images get their metadata")
         XCTAssertEqual(first.summary.unchanged, 0)
-        XCTAssertTrue(first.unmatched.allSatisfy { $0.reason.contains(".None") || $0.reason.contains("no downloaded file name") },
-                      "\(first.unmatched.map(\.reason))")
+        XCTAssertTrue(
+            first.unmatched.allSatisfy { $0.reason.contains(".None") || $0.reason.contains("no downloaded file name") },
+            "\(first.unmatched.map(\.reason))")
         XCTAssertFalse(first.unmatched.isEmpty, "the sample's locked previews end in .None")
-        XCTAssertTrue(first.changes.filter { $0.address.kind == .scene || $0.address.kind == .image }.allSatisfy { $0.action == .update })
+        XCTAssertTrue(
+            first.changes.filter { $0.address.kind == .scene || $0.address.kind == .image }.allSatisfy {
+                $0.action == .update
+            })
 
         let links = try TestServerApplier(server: server).apply(first)
         let second = try await plan(links)
@@ -50,7 +60,8 @@ final class PlanEndToEndTests: XCTestCase {
         XCTAssertEqual(second.changes.filter { !$0.drift.isEmpty }.map { "\($0.address) \($0.drift)" }, [])
 
         // Someone edits a performer's bio and finishes a scene by hand.
-        let performer = try XCTUnwrap(first.changes.first { $0.address.kind == .performer && $0.fields.contains { $0.field == "details" } })
+        let performer = try XCTUnwrap(
+            first.changes.first { $0.address.kind == .performer && $0.fields.contains { $0.field == "details" } })
         let performerId = try XCTUnwrap(links[performer.address]?.stashId)
         server.modify { $0.performers[Int(performerId)!]?.details = "Edited by hand" }
         let scene = try XCTUnwrap(first.changes.first { $0.address.kind == .scene })
@@ -70,7 +81,9 @@ final class PlanEndToEndTests: XCTestCase {
         // gallery holds, with their author's studio and performer.
         let others = narrowed.changes.filter { $0.creator != nil && $0.creator != creator }
         XCTAssertFalse(others.isEmpty, "the sample has a repost of another creator's post")
-        XCTAssertEqual(Set(others.map(\.address.kind)).subtracting([.image, .scene, .studio, .performer]), [], "\(others.map(\.address))")
+        XCTAssertEqual(
+            Set(others.map(\.address.kind)).subtracting([.image, .scene, .studio, .performer]), [],
+            "\(others.map(\.address))")
         XCTAssertTrue(narrowed.unmatched.allSatisfy { $0.creator == creator })
         let tag = try XCTUnwrap(desired.entities.first { $0.address.kind == .tag }?.address)
         let targeted = try await plan(selection: PlanSelection(targets: [tag.description]))
@@ -103,16 +116,20 @@ struct TestServerApplier {
                 written[field.field] = value
                 server.modify { state in set(field.field, value, kind: change.address.kind, id: id, in: &state) }
             }
-            links[change.address] = SyncLink(address: change.address, stashId: String(id), writtenFields: written, writtenAt: Date())
+            links[change.address] = SyncLink(
+                address: change.address, stashId: String(id), writtenFields: written, writtenAt: Date())
         }
         for change in plan.changes where change.action == .noop {
-            links[change.address] = SyncLink(address: change.address, stashId: change.stashId!, writtenFields: [:], writtenAt: Date())
+            links[change.address] = SyncLink(
+                address: change.address, stashId: change.stashId!, writtenFields: [:], writtenAt: Date())
         }
         return links
     }
 
     private func resolved(_ value: FieldValue, _ ids: [EntityAddress: String]) -> FieldValue {
-        func ref(_ ref: StashRef) -> StashRef { StashRef(id: ref.id ?? ref.address.flatMap { ids[$0] }, label: ref.label) }
+        func ref(_ ref: StashRef) -> StashRef {
+            StashRef(id: ref.id ?? ref.address.flatMap { ids[$0] }, label: ref.label)
+        }
         switch value {
         case .ref(let single): return .ref(ref(single))
         case .refs(let list): return .refs(list.map(ref))
@@ -126,7 +143,9 @@ struct TestServerApplier {
         default: return ""
         }
     }
-    private func strings(_ value: FieldValue) -> [String] { if case .strings(let list) = value { return list } else { return [] } }
+    private func strings(_ value: FieldValue) -> [String] {
+        if case .strings(let list) = value { return list } else { return [] }
+    }
     private func ints(_ value: FieldValue) -> [Int] {
         switch value {
         case .refs(let refs): return refs.compactMap { $0.id.flatMap(Int.init) }
@@ -134,7 +153,9 @@ struct TestServerApplier {
         default: return []
         }
     }
-    private func bool(_ value: FieldValue) -> Bool { if case .bool(let flag) = value { return flag } else { return false } }
+    private func bool(_ value: FieldValue) -> Bool {
+        if case .bool(let flag) = value { return flag } else { return false }
+    }
 
     private func set(_ field: String, _ value: FieldValue, kind: EntityKind, id: Int, in state: inout StashState) {
         switch kind {
@@ -186,9 +207,10 @@ struct TestServerApplier {
             case "studio_id": gallery.studioId = ints(value).first
             case "performer_ids": gallery.performerIds = ints(value)
             case "tag_ids": gallery.tagIds = ints(value)
-            case "image_ids": for image in ints(value) where !(state.images[image]?.galleryIds.contains(id) ?? true) {
-                state.images[image]?.galleryIds.append(id)
-            }
+            case "image_ids":
+                for image in ints(value) where !(state.images[image]?.galleryIds.contains(id) ?? true) {
+                    state.images[image]?.galleryIds.append(id)
+                }
             default: break
             }
             state.galleries[id] = gallery

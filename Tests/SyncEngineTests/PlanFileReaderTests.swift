@@ -3,6 +3,7 @@ import Foundation
 import MappingRules
 import StashTestServer
 import XCTest
+
 @testable import SyncEngine
 
 /// Reading a saved plan line by line: the header first, every line checked, phases read back from the file.
@@ -18,7 +19,9 @@ final class PlanFileReaderTests: XCTestCase {
 
     private func samplePlan() throws -> Plan {
         try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000))
+            .plan(
+                inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000)
+            )
     }
 
     private func save(_ plan: Plan, as name: String = "sync.plan") throws -> String {
@@ -38,7 +41,8 @@ final class PlanFileReaderTests: XCTestCase {
             let checksum = builder.finish()
             let end = lines.count - 2
             let old = try XCTUnwrap(lines[end].range(of: #""checksum":\{[^}]*\}"#, options: .regularExpression))
-            lines[end].replaceSubrange(old, with: #""checksum":{"lines":"\#(checksum.lines)","sha256":"\#(checksum.sha256)"}"#)
+            lines[end].replaceSubrange(
+                old, with: #""checksum":{"lines":"\#(checksum.lines)","sha256":"\#(checksum.sha256)"}"#)
         }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
@@ -53,7 +57,8 @@ final class PlanFileReaderTests: XCTestCase {
         XCTAssertEqual(try saved.summary(), plan.summary)
         XCTAssertEqual(try saved.plan(), plan)
 
-        let fromFile = try saved.readChanges(), inMemory = PlanChanges(plan)
+        let fromFile = try saved.readChanges()
+        let inMemory = PlanChanges(plan)
         XCTAssertEqual(fromFile.count, plan.changes.count)
         XCTAssertEqual(fromFile.createdAt, plan.createdAt)
         for phase in ApplyPhase.allCases {
@@ -65,17 +70,26 @@ final class PlanFileReaderTests: XCTestCase {
         var slices: [[PlannedChange]] = []
         try saved.forEachChangeSlice(maxCount: 3) { slices.append($0) }
         XCTAssertEqual(slices.flatMap { $0 }, plan.changes)
-        XCTAssertEqual(slices.map(\.count), Array(repeating: 3, count: plan.changes.count / 3) + (plan.changes.count % 3 == 0 ? [] : [plan.changes.count % 3]))
+        XCTAssertEqual(
+            slices.map(\.count),
+            Array(repeating: 3, count: plan.changes.count / 3)
+                + (plan.changes.count % 3 == 0 ? [] : [plan.changes.count % 3]))
     }
 
     func testTheFileIsAHeaderLineOneLinePerChangeOrFileAndAnEndLine() throws {
         let plan = try samplePlan()
         let lines = try String(contentsOfFile: try save(plan), encoding: .utf8).components(separatedBy: "\n")
         XCTAssertEqual(lines.count, 1 + plan.changes.count + plan.unmatched.count + 1 + 1, "and a final newline")
-        XCTAssertTrue(lines[0].hasPrefix(#"{"created_at":"2023-11-14T22:13:20Z","format_version":3,"inputs":{"#), lines[0])
+        XCTAssertTrue(
+            lines[0].hasPrefix(#"{"created_at":"2023-11-14T22:13:20Z","format_version":3,"inputs":{"#), lines[0])
         XCTAssertTrue(lines[1...plan.changes.count].allSatisfy { $0.hasPrefix(#"{"change":{"action":"#) })
-        XCTAssertTrue(lines[(plan.changes.count + 1)...(plan.changes.count + plan.unmatched.count)].allSatisfy { $0.hasPrefix(#"{"unmatched":{"#) })
-        XCTAssertTrue(lines[lines.count - 2].hasPrefix(#"{"end":{"changes":\#(plan.changes.count),"checksum":{"lines":""#), lines[lines.count - 2])
+        XCTAssertTrue(
+            lines[(plan.changes.count + 1)...(plan.changes.count + plan.unmatched.count)].allSatisfy {
+                $0.hasPrefix(#"{"unmatched":{"#)
+            })
+        XCTAssertTrue(
+            lines[lines.count - 2].hasPrefix(#"{"end":{"changes":\#(plan.changes.count),"checksum":{"lines":""#),
+            lines[lines.count - 2])
         XCTAssertEqual(lines.last, "")
     }
 
@@ -100,30 +114,39 @@ final class PlanFileReaderTests: XCTestCase {
         var dropped: PlanFileWriter? = try PlanFileWriter(path: abandoned, header: PlanHeader(plan))
         try dropped?.append(plan.changes[0])
         dropped = nil
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["streamed.plan"], "no temporary file is left")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["streamed.plan"],
+            "no temporary file is left")
     }
 
     func testSavingOverAnExistingPlanReplacesIt() throws {
         let plan = try samplePlan()
-        let path = try save(Plan(createdAt: Date(timeIntervalSince1970: 0), tool: "old", inputs: PlanFixtures.inputs, changes: [],
-                                 unmatched: [], summary: PlanSummary()))
+        let path = try save(
+            Plan(
+                createdAt: Date(timeIntervalSince1970: 0), tool: "old", inputs: PlanFixtures.inputs, changes: [],
+                unmatched: [], summary: PlanSummary()))
         try PlanFile.write(plan, to: path)
         XCTAssertEqual(try PlanFile.read(from: path), plan)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["sync.plan"], "no temporary file is left")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: folder), ["sync.plan"], "no temporary file is left")
     }
 
     func testLinesLongerThanAReadChunkAndEmptyListsReadBack() throws {
-        let long = String(repeating: "é\"\n", count: 700_000)  // 2.8 MB of JSON on one line
+        let long = String(repeating: "é\"\n", count: 700_000) // 2.8 MB of JSON on one line
         var changes = (0..<3_000).map { index in
-            PlannedChange(address: EntityAddress(kind: .scene, key: "media.\(index)"), action: .update, stashId: "\(index)",
-                          fields: [FieldChange(field: "details", before: .null, after: .string("detail \(index)"))], source: "post")
+            PlannedChange(
+                address: EntityAddress(kind: .scene, key: "media.\(index)"), action: .update, stashId: "\(index)",
+                fields: [FieldChange(field: "details", before: .null, after: .string("detail \(index)"))],
+                source: "post")
         }
         changes[1_500].fields[0].after = .string(long)
-        let plan = Plan(createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs, changes: changes,
-                        unmatched: [], summary: PlanSummary(change: 3_000))
+        let plan = Plan(
+            createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs, changes: changes,
+            unmatched: [], summary: PlanSummary(change: 3_000))
         XCTAssertEqual(try PlanFile.read(from: try save(plan)), plan)
-        let empty = Plan(createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs, changes: [],
-                         unmatched: [], summary: PlanSummary())
+        let empty = Plan(
+            createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs, changes: [],
+            unmatched: [], summary: PlanSummary())
         let saved = try PlanFileReader.open(path: try save(empty, as: "empty.plan"))
         XCTAssertEqual(try saved.plan(), empty)
         XCTAssertEqual(try saved.readChanges().count, 0)
@@ -133,7 +156,9 @@ final class PlanFileReaderTests: XCTestCase {
         // A line edited and its checksum recomputed (what a bug in the writer would make): the reader
         // still refuses it before anything runs, naming the line and what is wrong in it.
         let path = try save(try samplePlan())
-        try editLines(path, rechecksum: true) { lines in lines[3] = lines[3].replacingOccurrences(of: "\"action\":\"", with: "\"action\":\"explode") }
+        try editLines(path, rechecksum: true) { lines in
+            lines[3] = lines[3].replacingOccurrences(of: "\"action\":\"", with: "\"action\":\"explode")
+        }
         let saved = try PlanFileReader.open(path: path)
         XCTAssertEqual(saved.inputs, PlanFixtures.inputs, "the header reads: the staleness check can run first")
         XCTAssertThrowsError(try saved.readChanges()) { error in
@@ -160,11 +185,16 @@ final class PlanFileReaderTests: XCTestCase {
             lines[0] = lines[0].replacingOccurrences(of: "\"format_version\":3", with: "\"format_version\":4")
         }
         XCTAssertThrowsError(try PlanFileReader.open(path: path)) { error in
-            XCTAssertEqual(error as? PlanFile.ReadError, .unsupportedVersion(path: path, found: 4, supported: PlanFile.formatVersion))
-            XCTAssertEqual("\(error)", "\(path) has plan format_version 4; this fansly-stash reads 3: upgrade fansly-stash or run plan again")
+            XCTAssertEqual(
+                error as? PlanFile.ReadError,
+                .unsupportedVersion(path: path, found: 4, supported: PlanFile.formatVersion))
+            XCTAssertEqual(
+                "\(error)",
+                "\(path) has plan format_version 4; this fansly-stash reads 3: upgrade fansly-stash or run plan again")
         }
         let other = try save(try samplePlan(), as: "other.plan")
-        try editLines(other) { lines in lines[0] = lines[0].replacingOccurrences(of: "\"inputs\":", with: "\"inputz\":") }
+        try editLines(other) { lines in lines[0] = lines[0].replacingOccurrences(of: "\"inputs\":", with: "\"inputz\":")
+        }
         XCTAssertThrowsError(try PlanFileReader.open(path: other)) { error in
             XCTAssertEqual("\(error)", "\(other) is not a fansly-stash plan: line 1: missing 'inputs'")
         }
@@ -174,14 +204,19 @@ final class PlanFileReaderTests: XCTestCase {
         let path = try save(try samplePlan())
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
-        let lines = data.prefix(data.count / 2).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+        let lines = data.prefix(data.count / 2).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .count
         let saved = try PlanFileReader.open(path: path)
         XCTAssertThrowsError(try saved.readChanges()) { error in
-            XCTAssertEqual("\(error)", "\(path) is not a fansly-stash plan: line \(lines): the plan ends early (a truncated file?)")
+            XCTAssertEqual(
+                "\(error)", "\(path) is not a fansly-stash plan: line \(lines): the plan ends early (a truncated file?)"
+            )
         }
         // Cut at a line's end: only the end line is missing.
         let whole = try save(try samplePlan(), as: "whole.plan")
-        try editLines(whole) { lines in lines.removeLast(2); lines.append("") }
+        try editLines(whole) { lines in
+            lines.removeLast(2); lines.append("")
+        }
         XCTAssertThrowsError(try PlanFileReader.open(path: whole).plan()) { error in
             XCTAssertTrue("\(error)".hasSuffix(": the plan ends early (a truncated file?)"), "\(error)")
         }
@@ -191,14 +226,21 @@ final class PlanFileReaderTests: XCTestCase {
         let path = folder + "/old.plan"
         for version in [1, 2] {
             // The layout of versions 1 and 2: one JSON document, its header keys after the changes.
-            try "{\n\"changes\": [\n  {\"action\":\"create\"}\n],\n\"created_at\": \"2026-01-01T00:00:00Z\",\n\"format_version\": \(version),\n\"tool\": \"x\"\n}\n"
+            try
+                "{\n\"changes\": [\n  {\"action\":\"create\"}\n],\n\"created_at\": \"2026-01-01T00:00:00Z\",\n\"format_version\": \(version),\n\"tool\": \"x\"\n}\n"
                 .write(toFile: path, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try PlanFileReader.open(path: path)) { error in
-                XCTAssertEqual("\(error)", "\(path) was made by an older fansly-stash (plan format_version \(version); this one reads 3): run plan again")
+                XCTAssertEqual(
+                    "\(error)",
+                    "\(path) was made by an older fansly-stash (plan format_version \(version); this one reads 3): run plan again"
+                )
             }
         }
-        for (content, reason) in [("{\"hello\": 1}\n", "no format_version"), ("[1,2]\n", "line 1 is not a JSON object"), ("", "the file is empty"),
-                                  ("{\n\"hello\": 1\n}\n", "no format_version")] {
+        for (content, reason) in [
+            ("{\"hello\": 1}\n", "no format_version"), ("[1,2]\n", "line 1 is not a JSON object"),
+            ("", "the file is empty"),
+            ("{\n\"hello\": 1\n}\n", "no format_version"),
+        ] {
             try content.write(toFile: path, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try PlanFileReader.open(path: path)) { error in
                 XCTAssertEqual("\(error)", "\(path) is not a fansly-stash plan: \(reason)")
@@ -216,9 +258,10 @@ final class PlanFileReaderTests: XCTestCase {
 /// Applying a saved plan from its file, phase by phase, does what applying it from memory does.
 final class PlanFileApplyTests: XCTestCase {
     private func applier(_ fixture: ApplyFixture, state: SyncState, batchSize: Int = 100) -> Applier {
-        Applier(writer: StashClientWriter(client: fixture.client(batchSize: batchSize)), state: state,
-                monitor: SyncMonitor(style: .quiet) { _ in },
-                options: BatchOptions(batchSize: batchSize, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
+        Applier(
+            writer: StashClientWriter(client: fixture.client(batchSize: batchSize)), state: state,
+            monitor: SyncMonitor(style: .quiet) { _ in },
+            options: BatchOptions(batchSize: batchSize, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
     }
 
     func testAPhaseLargerThanASliceRunsSliceBySliceInDependencyOrder() async throws {
@@ -244,7 +287,8 @@ final class PlanFileApplyTests: XCTestCase {
         let createdAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 1)
         let clean = try await ApplyFixture.start()
         defer { Task { await clean.server.stop() } }
-        let expectedReport = await applier(clean, state: try SyncState(path: temporaryStatePath())).apply(clean.plan(createdAt: createdAt))
+        let expectedReport = await applier(clean, state: try SyncState(path: temporaryStatePath())).apply(
+            clean.plan(createdAt: createdAt))
         XCTAssertEqual(expectedReport.failures, [])
 
         let fixture = try await ApplyFixture.start()
@@ -283,9 +327,13 @@ final class PlanFileApplyTests: XCTestCase {
         let inMemory = PlanChanges(fixture.plan())
         let sent = inMemory.entries.filter { $0.action == .create || $0.action == .update }.count
         XCTAssertEqual(report.totals.failed, sent, "every create and update, once")
-        XCTAssertEqual(report.totals.skipped, inMemory.entries.filter { $0.action == .skip }.count, "skips need nothing from the file")
+        XCTAssertEqual(
+            report.totals.skipped, inMemory.entries.filter { $0.action == .skip }.count,
+            "skips need nothing from the file")
         XCTAssertGreaterThan(report.totals.skipped, 0)
-        XCTAssertTrue(report.failures.allSatisfy { $0.error.hasPrefix("the plan file cannot be read again") }, "\(report.failures)")
+        XCTAssertTrue(
+            report.failures.allSatisfy { $0.error.hasPrefix("the plan file cannot be read again") },
+            "\(report.failures)")
     }
 }
 
@@ -294,7 +342,8 @@ extension PlanFileReaderTests {
     func testAnEditedChangeIsRefusedNamingItsLine() throws {
         let plan = try samplePlan()
         let path = try save(plan)
-        XCTAssertEqual(try PlanFileReader.open(path: path).readChanges().count, plan.changes.count, "an untouched plan reads")
+        XCTAssertEqual(
+            try PlanFileReader.open(path: path).readChanges().count, plan.changes.count, "an untouched plan reads")
         try editLines(path) { lines in
             // Rename something in the third change, keeping the line valid JSON.
             XCTAssertTrue(lines[3].hasPrefix(#"{"change":{"action":"#), lines[3])
@@ -306,8 +355,10 @@ extension PlanFileReaderTests {
         XCTAssertThrowsError(try saved.readChanges()) { error in
             guard case .changed(_, let reason)? = error as? PlanFile.ReadError else { return XCTFail("\(error)") }
             XCTAssertEqual(reason, "line 4 is not the line plan wrote")
-            XCTAssertEqual("\(error)", "\(path) was changed after plan wrote it: line 4 is not the line plan wrote. "
-                + "A plan is applied exactly as planned; run plan again (edit the rules, not the plan file)")
+            XCTAssertEqual(
+                "\(error)",
+                "\(path) was changed after plan wrote it: line 4 is not the line plan wrote. "
+                    + "A plan is applied exactly as planned; run plan again (edit the rules, not the plan file)")
         }
         var slices = 0
         XCTAssertThrowsError(try saved.forEachChangeSlice(maxCount: 1) { _ in slices += 1 })
@@ -316,9 +367,12 @@ extension PlanFileReaderTests {
 
     func testAnEditedHeaderIsRefusedToo() throws {
         let path = try save(try samplePlan())
-        try editLines(path) { lines in lines[0] = lines[0].replacingOccurrences(of: "127.0.0.1:9999", with: "127.0.0.1:9998") }
+        try editLines(path) { lines in
+            lines[0] = lines[0].replacingOccurrences(of: "127.0.0.1:9999", with: "127.0.0.1:9998")
+        }
         XCTAssertThrowsError(try PlanFileReader.open(path: path).readChanges()) { error in
-            XCTAssertEqual((error as? PlanFile.ReadError), .changed(path: path, reason: "line 1 is not the line plan wrote"))
+            XCTAssertEqual(
+                (error as? PlanFile.ReadError), .changed(path: path, reason: "line 1 is not the line plan wrote"))
         }
     }
 
@@ -326,21 +380,27 @@ extension PlanFileReaderTests {
         let plan = try samplePlan()
         XCTAssertGreaterThan(plan.changes.count, 3)
         let path = try save(plan)
-        try editLines(path) { lines in lines.remove(at: 2) }  // the second change (file line 3)
+        try editLines(path) { lines in lines.remove(at: 2) } // the second change (file line 3)
         XCTAssertThrowsError(try PlanFileReader.open(path: path).readChanges()) { error in
-            XCTAssertEqual((error as? PlanFile.ReadError), .changed(path: path, reason: "line 3 is not the line plan wrote"))
+            XCTAssertEqual(
+                (error as? PlanFile.ReadError), .changed(path: path, reason: "line 3 is not the line plan wrote"))
         }
         let other = try save(plan, as: "other.plan")
         let written = 1 + plan.changes.count + plan.unmatched.count
         try editLines(other) { lines in lines.insert(lines[1], at: lines.count - 2) }
         XCTAssertThrowsError(try PlanFileReader.open(path: other).readChanges()) { error in
-            XCTAssertEqual((error as? PlanFile.ReadError),
-                           .changed(path: other, reason: "line \(written + 1) was added: plan wrote \(written) lines before the end line"))
+            XCTAssertEqual(
+                (error as? PlanFile.ReadError),
+                .changed(
+                    path: other,
+                    reason: "line \(written + 1) was added: plan wrote \(written) lines before the end line"))
         }
         let shorter = try save(plan, as: "shorter.plan")
-        try editLines(shorter) { lines in lines.remove(at: lines.count - 3) }  // the last unmatched file
+        try editLines(shorter) { lines in lines.remove(at: lines.count - 3) } // the last unmatched file
         XCTAssertThrowsError(try PlanFileReader.open(path: shorter).plan()) { error in
-            XCTAssertEqual((error as? PlanFile.ReadError), .changed(path: shorter, reason: "line \(written) of \(written) is missing"))
+            XCTAssertEqual(
+                (error as? PlanFile.ReadError),
+                .changed(path: shorter, reason: "line \(written) of \(written) is missing"))
         }
     }
 }

@@ -1,13 +1,16 @@
-import XCTest
 import FanslyMetadata
 import MappingRules
-@testable import SyncEngine
 import SampleData
+import XCTest
+
+@testable import SyncEngine
 
 final class PlanFileTests: XCTestCase {
     private func samplePlan() throws -> Plan {
         try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000))
+            .plan(
+                inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000)
+            )
     }
 
     func testPlanRoundTripsThroughItsFile() throws {
@@ -50,11 +53,15 @@ final class PlanFileTests: XCTestCase {
     }
 
     func testEveryValueKindRoundTrips() throws {
-        let values: [FieldValue] = [.null, .string("x"), .int(3), .bool(true), .date("2024-01-31"), .strings(["a"]),
-                                   .ref(StashRef(id: "1", label: "L")), .refs([StashRef(address: EntityAddress("tag.a")!)]), .refs([]), .strings([])]
+        let values: [FieldValue] = [
+            .null, .string("x"), .int(3), .bool(true), .date("2024-01-31"), .strings(["a"]),
+            .ref(StashRef(id: "1", label: "L")), .refs([StashRef(address: EntityAddress("tag.a")!)]), .refs([]),
+            .strings([]),
+        ]
         for value in values {
             let data = try JSONEncoder().encode([value])
-            XCTAssertEqual(try JSONDecoder().decode([FieldValue].self, from: data), [value], String(decoding: data, as: UTF8.self))
+            XCTAssertEqual(
+                try JSONDecoder().decode([FieldValue].self, from: data), [value], String(decoding: data, as: UTF8.self))
         }
         XCTAssertThrowsError(try JSONDecoder().decode([FieldValue].self, from: Data(#"[{"string":"a","int":1}]"#.utf8)))
     }
@@ -69,18 +76,27 @@ final class PlanFileTests: XCTestCase {
         current.database.fingerprint = "f2"
         current.stashURL = nil
         let reasons = PlanStaleness.reasons(saved: saved, current: current)
-        XCTAssertEqual(reasons, [.rulesChanged, .databaseChanged(path: "/tmp/metadata_db.sqlite3"),
-                                 .stashChanged(saved: "http://127.0.0.1:9999", current: nil)])
+        XCTAssertEqual(
+            reasons,
+            [
+                .rulesChanged, .databaseChanged(path: "/tmp/metadata_db.sqlite3"),
+                .stashChanged(saved: "http://127.0.0.1:9999", current: nil),
+            ])
         let message = StalePlanError(path: "sync.plan", reasons: reasons).description
-        XCTAssertTrue(message.contains("the rules changed") && message.contains("offline") && message.hasSuffix("Run plan again."), message)
+        XCTAssertTrue(
+            message.contains("the rules changed") && message.contains("offline")
+                && message.hasSuffix("Run plan again."), message)
         var moved = saved
         moved.database.path = "/other.sqlite3"
-        XCTAssertEqual(PlanStaleness.reasons(saved: saved, current: moved), [.databaseReplaced(saved: "/tmp/metadata_db.sqlite3", current: "/other.sqlite3")])
+        XCTAssertEqual(
+            PlanStaleness.reasons(saved: saved, current: moved),
+            [.databaseReplaced(saved: "/tmp/metadata_db.sqlite3", current: "/other.sqlite3")])
     }
 
     func testRulesHashIsSHA256OfTheCanonicalForm() {
-        XCTAssertEqual(RulesHash.of(canonicalData: Data("abc".utf8)),
-                       "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            RulesHash.of(canonicalData: Data("abc".utf8)),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertNotEqual(RulesHash.of(canonicalData: Data("abd".utf8)), RulesHash.of(canonicalData: Data("abc".utf8)))
     }
 }
@@ -91,18 +107,22 @@ final class PlanStalenessTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let dbPath = dir + "/metadata_db.sqlite3"
-        let small = SampleOptions(creators: 1, postsPerCreator: 3, mediaPerPost: 1, messagesPerCreator: 0, includesQuirks: false)
+        let small = SampleOptions(
+            creators: 1, postsPerCreator: 3, mediaPerPost: 1, messagesPerCreator: 0, includesQuirks: false)
         try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: small)
         let rulesPath = dir + "/rules.yaml"
         try "extends: default\n".write(toFile: rulesPath, atomically: true, encoding: .utf8)
 
         let saved = try PlanStaleness.currentInputs(
-            like: PlanInputs(rulesHash: "", rulesFiles: [rulesPath], database: DatabaseIdentity(path: dbPath, alembicVersion: nil, fingerprint: ""),
-                             stashURL: "http://127.0.0.1:9999"),
+            like: PlanInputs(
+                rulesHash: "", rulesFiles: [rulesPath],
+                database: DatabaseIdentity(path: dbPath, alembicVersion: nil, fingerprint: ""),
+                stashURL: "http://127.0.0.1:9999"),
             stashURL: "http://127.0.0.1:9999")
         let plan = Plan(createdAt: Date(), tool: "t", inputs: saved, changes: [], unmatched: [], summary: PlanSummary())
         XCTAssertNoThrow(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999"))
-        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://other:9999")) { error in
+        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://other:9999")) {
+            error in
             XCTAssertTrue("\(error)".contains("not http://other:9999"), "\(error)")
         }
 
@@ -110,15 +130,18 @@ final class PlanStalenessTests: XCTestCase {
         var bigger = small
         bigger.postsPerCreator = 4
         try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: bigger, replacing: true)
-        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999")) { error in
+        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999")) {
+            error in
             XCTAssertEqual((error as? StalePlanError)?.reasons, [.databaseChanged(path: dbPath)])
             XCTAssertTrue("\(error)".hasPrefix("stale plan sync.plan: the database"), "\(error)")
         }
 
         try SampleDatabase.write(to: URL(fileURLWithPath: dbPath), options: small, replacing: true)
         XCTAssertNoThrow(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999"))
-        try "extends: default\nsettings:\n  respectOrganized: false\n".write(toFile: rulesPath, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999")) { error in
+        try "extends: default\nsettings:\n  respectOrganized: false\n".write(
+            toFile: rulesPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PlanStaleness.verify(plan, path: "sync.plan", stashURL: "http://127.0.0.1:9999")) {
+            error in
             XCTAssertEqual((error as? StalePlanError)?.reasons, [.rulesChanged])
         }
     }

@@ -1,8 +1,9 @@
-import XCTest
 import FanslyMetadata
 import MappingRules
 import StashClient
 import StashTestServer
+import XCTest
+
 @testable import SyncEngine
 
 /// The planner over HTTP: the snapshot loader reads the test server, the planner diffs against it.
@@ -23,16 +24,20 @@ final class PlanIntegrationTests: XCTestCase {
     private static let scenePath = PlanFixtures.folder + "/Timeline/Videos/2023-07-17_at_00-48_UTC_id_101.mp4"
     private static let imagePath = PlanFixtures.folder + "/Timeline/Pictures/2023-07-17_at_00-48_UTC_id_200.jpeg"
 
-    private func plan(links: [EntityAddress: SyncLink] = [:], selection: PlanSelection = PlanSelection()) async throws -> Plan {
-        let session = PlanSession(desired: PlanFixtures.desired, inputs: PlanFixtures.inputs, client: client,
-                                  links: DictionaryLinks(links: links), selection: selection, tool: "test")
+    private func plan(links: [EntityAddress: SyncLink] = [:], selection: PlanSelection = PlanSelection()) async throws
+        -> Plan
+    {
+        let session = PlanSession(
+            desired: PlanFixtures.desired, inputs: PlanFixtures.inputs, client: client,
+            links: DictionaryLinks(links: links), selection: selection, tool: "test")
         return try await session.run()
     }
 
     /// Puts into the server what a full apply of `PlanFixtures.desired` would leave there.
     private func makeServerMatch() -> (scene: Int, image: Int) {
         let ids = server.seed(paths: [Self.scenePath, Self.imagePath])
-        let sceneId = ids[Self.scenePath]!, imageId = ids[Self.imagePath]!
+        let sceneId = ids[Self.scenePath]!
+        let imageId = ids[Self.imagePath]!
         server.modify { state in
             state.studios[901] = TestStudio(id: 901, name: "Fansly (network)")
             var studio = TestStudio(id: 902, name: "emberwilde42 (Fansly)")
@@ -72,12 +77,16 @@ final class PlanIntegrationTests: XCTestCase {
     }
 
     func testFirstPlanOverHTTPUsesAFewRequests() async throws {
-        let ids = server.seed(paths: [Self.scenePath, Self.imagePath, PlanFixtures.folder + "/Timeline/Pictures/x_id_555.jpg"])
+        let ids = server.seed(paths: [
+            Self.scenePath, Self.imagePath, PlanFixtures.folder + "/Timeline/Pictures/x_id_555.jpg",
+        ])
         server.resetCounters()
         let plan = try await plan()
         XCTAssertEqual(plan.summary, PlanSummary(add: 5, change: 2, unchanged: 0, skipped: 0, unmatched: 1))
-        XCTAssertEqual(plan.changes.first { $0.address.description == "scene.media.100" }?.stashId, String(ids[Self.scenePath]!))
-        XCTAssertLessThanOrEqual(server.requestCount, 12, "connect + one page per kind and folder + one outside look-up")
+        XCTAssertEqual(
+            plan.changes.first { $0.address.description == "scene.media.100" }?.stashId, String(ids[Self.scenePath]!))
+        XCTAssertLessThanOrEqual(
+            server.requestCount, 12, "connect + one page per kind and folder + one outside look-up")
     }
 
     func testPlanAfterStashMatchesHasNoChanges() async throws {
@@ -98,7 +107,9 @@ final class PlanIntegrationTests: XCTestCase {
             state.tags[906]?.aliases = ["latex"]
         }
         let performer = PlanFixtures.address("performer.account.emberwilde42")
-        let link = SyncLink(address: performer, stashId: "903", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
+        let link = SyncLink(
+            address: performer, stashId: "903", writtenFields: ["details": .string("Latex and more")], writtenAt: Date()
+        )
         let plan = try await plan(links: [performer: link])
         let byAddress = Dictionary(uniqueKeysWithValues: plan.changes.map { ($0.address.description, $0) })
         XCTAssertEqual(byAddress["scene.media.100"]?.reason, .organized)
@@ -114,9 +125,13 @@ final class PlanIntegrationTests: XCTestCase {
         XCTAssertEqual(unmatched?.reason, Matcher.outsideFoldersReason)
         XCTAssertEqual(unmatched?.stashPaths, ["/old/place/2023-07-17_at_00-48_UTC_id_101.mp4"])
         let text = PlanRenderer().render(plan)
-        XCTAssertTrue(text.contains(": Stash holds the file outside the creator folders (e.g. /old/place/2023-07-17_at_00-48_UTC_id_101.mp4)"), text)
+        XCTAssertTrue(
+            text.contains(
+                ": Stash holds the file outside the creator folders (e.g. /old/place/2023-07-17_at_00-48_UTC_id_101.mp4)"
+            ), text)
         XCTAssertTrue(text.contains("Hint: Stash has these files at another path: set settings.downloadRoot"), text)
-        XCTAssertEqual(unmatched?.lookedFor, [PlanFixtures.folder + "/Timeline/Videos/**/2023-07-17_at_00-48_UTC_id_101.mp4"])
+        XCTAssertEqual(
+            unmatched?.lookedFor, [PlanFixtures.folder + "/Timeline/Videos/**/2023-07-17_at_00-48_UTC_id_101.mp4"])
     }
 
     func testALinkedSceneMovedOutOfTheFoldersIsStillFound() async throws {
@@ -140,8 +155,10 @@ final class PlanIntegrationTests: XCTestCase {
         let locked = StashTestServer(apiKey: "secret-key-123")
         try await locked.start()
         defer { Task { await locked.stop() } }
-        let wrongKey = StashClient(configuration: StashConfiguration(baseURL: locked.baseURL, apiKey: StashAPIKey("nope"), retryPolicy: .none))
-        let session = PlanSession(desired: PlanFixtures.desired, inputs: PlanFixtures.inputs, client: wrongKey, tool: "t")
+        let wrongKey = StashClient(
+            configuration: StashConfiguration(baseURL: locked.baseURL, apiKey: StashAPIKey("nope"), retryPolicy: .none))
+        let session = PlanSession(
+            desired: PlanFixtures.desired, inputs: PlanFixtures.inputs, client: wrongKey, tool: "t")
         do {
             _ = try await session.run()
             XCTFail("expected a 401")
@@ -151,9 +168,12 @@ final class PlanIntegrationTests: XCTestCase {
         }
         let port = locked.port
         await locked.stop()
-        let gone = StashClient(configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:\(port)")!, retryPolicy: .none))
+        let gone = StashClient(
+            configuration: StashConfiguration(baseURL: URL(string: "http://127.0.0.1:\(port)")!, retryPolicy: .none))
         do {
-            _ = try await PlanSession(desired: PlanFixtures.desired, inputs: PlanFixtures.inputs, client: gone, tool: "t").run()
+            _ = try await PlanSession(
+                desired: PlanFixtures.desired, inputs: PlanFixtures.inputs, client: gone, tool: "t"
+            ).run()
             XCTFail("expected a connection error")
         } catch {
             XCTAssertTrue("\(error)".contains("Is Stash running"), "\(error)")

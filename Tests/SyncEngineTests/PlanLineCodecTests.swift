@@ -2,6 +2,7 @@ import FanslyMetadata
 import Foundation
 import MappingRules
 import XCTest
+
 @testable import SyncEngine
 
 /// `PlanLineEncoder` writes JSON that any JSON parser reads as the documented shape, and
@@ -15,16 +16,21 @@ final class PlanLineCodecTests: XCTestCase {
     }
 
     private func offlineSamplePlan() throws -> Plan {
-        let database = try MetadataDatabase(path: Self.root.appendingPathComponent("examples/sample-metadata.sqlite3").path)
+        let database = try MetadataDatabase(
+            path: Self.root.appendingPathComponent("examples/sample-metadata.sqlite3").path)
         let desired = try MappingEngine(rules: try RuleSet.builtInDefault()).evaluate(database: database)
-        let inputs = PlanInputs(rulesHash: "sha256:abc", rulesFiles: ["rules/a.yaml"], database: try database.identity(), stashURL: nil)
+        let inputs = PlanInputs(
+            rulesHash: "sha256:abc", rulesFiles: ["rules/a.yaml"], database: try database.identity(), stashURL: nil)
         return try Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true))
             .plan(inputs: inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
     func testEveryChangeAndUnmatchedFileReadsBackAsWritten() throws {
-        let plans = [try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(inputs: PlanFixtures.inputs, tool: "t", now: Date(timeIntervalSince1970: 0)), AwkwardPlan.make(), try offlineSamplePlan()]
+        let plans = [
+            try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
+                .plan(inputs: PlanFixtures.inputs, tool: "t", now: Date(timeIntervalSince1970: 0)), AwkwardPlan.make(),
+            try offlineSamplePlan(),
+        ]
         for plan in plans {
             XCTAssertFalse(plan.unmatched.isEmpty)
             let body = try lines(plan).dropFirst().dropLast()
@@ -68,23 +74,30 @@ final class PlanLineCodecTests: XCTestCase {
     }
 
     func testOtherLayoutsKeyOrdersEscapesAndUnknownKeysRead() throws {
-        let change = try PlanLineDecoder.change(inLine: Data("""
-            { "change":
-            {
-              "source" : "post \\u00e9\\ud83d\\ude00 \\/ \\"q\\" \\\\ \\b\\f\\n\\r\\t\\u0001",
-              "address": "performer.account.x", "action": "update", "stash_id": null, "reason": null, "detail": null,
-              "new_key": {"nested": [1, -2, true, false, null, "s", {"a": []}]},
-              "fields": [ { "operation": "add", "field": "tag_ids", "after": {"refs": [{"label": null, "id": "3", "extra": 1}, {}]},
-                            "before": null } ],
-              "drift": [], "match": [{"disambiguation": "d", "name": "n"}, {"name": null, "url": "u"}, {"file_media_id": -0}],
-              "creator": "é"
-            } }
-            """.utf8))
-        XCTAssertEqual(change, PlannedChange(
-            address: EntityAddress(kind: .performer, key: "account.x"), action: .update,
-            fields: [FieldChange(field: "tag_ids", before: .null, after: .refs([StashRef(id: "3"), StashRef()]), operation: .add)],
-            match: [.name("n", disambiguation: "d"), .url("u"), .fileMediaId(0)], creator: "é",
-            source: "post é😀 / \"q\" \\ \u{8}\u{C}\n\r\t\u{1}"))
+        let change = try PlanLineDecoder.change(
+            inLine: Data(
+                """
+                { "change":
+                {
+                  "source" : "post \\u00e9\\ud83d\\ude00 \\/ \\"q\\" \\\\ \\b\\f\\n\\r\\t\\u0001",
+                  "address": "performer.account.x", "action": "update", "stash_id": null, "reason": null, "detail": null,
+                  "new_key": {"nested": [1, -2, true, false, null, "s", {"a": []}]},
+                  "fields": [ { "operation": "add", "field": "tag_ids", "after": {"refs": [{"label": null, "id": "3", "extra": 1}, {}]},
+                                "before": null } ],
+                  "drift": [], "match": [{"disambiguation": "d", "name": "n"}, {"name": null, "url": "u"}, {"file_media_id": -0}],
+                  "creator": "é"
+                } }
+                """.utf8))
+        XCTAssertEqual(
+            change,
+            PlannedChange(
+                address: EntityAddress(kind: .performer, key: "account.x"), action: .update,
+                fields: [
+                    FieldChange(
+                        field: "tag_ids", before: .null, after: .refs([StashRef(id: "3"), StashRef()]), operation: .add)
+                ],
+                match: [.name("n", disambiguation: "d"), .url("u"), .fileMediaId(0)], creator: "é",
+                source: "post é😀 / \"q\" \\ \u{8}\u{C}\n\r\t\u{1}"))
     }
 
     func testAnythingElseIsRefusedSayingWhatAndWhere() {
@@ -103,11 +116,24 @@ final class PlanLineCodecTests: XCTestCase {
             (with(#""s""#, #""\x""#), "invalid escape in a string"),
             (with(#""match":[]"#, #""match":[{"file_media_id":1.5}]"#), "expected a whole number"),
             (with(#""match":[]"#, #""match":[{"file_media_id":99999999999999999999}]"#), "number too large"),
-            (with(#""match":[]"#, #""match":[{"other":1}]"#), "a match key needs name, url, code, file_media_id or stash_id_hint"),
-            (with(#""fields":[]"#, #""fields":[{"field":"f","before":{},"after":null,"operation":"set"}]"#), "a value has exactly one key"),
-            (with(#""fields":[]"#, #""fields":[{"field":"f","before":{"int":1,"bool":true},"after":null,"operation":"set"}]"#),
-             "a value has exactly one key"),
-            (with(#""fields":[]"#, #""fields":[{"field":"f","before":{"int":"1"},"after":null,"operation":"set"}]"#), "expected a whole number"),
+            (
+                with(#""match":[]"#, #""match":[{"other":1}]"#),
+                "a match key needs name, url, code, file_media_id or stash_id_hint"
+            ),
+            (
+                with(#""fields":[]"#, #""fields":[{"field":"f","before":{},"after":null,"operation":"set"}]"#),
+                "a value has exactly one key"
+            ),
+            (
+                with(
+                    #""fields":[]"#,
+                    #""fields":[{"field":"f","before":{"int":1,"bool":true},"after":null,"operation":"set"}]"#),
+                "a value has exactly one key"
+            ),
+            (
+                with(#""fields":[]"#, #""fields":[{"field":"f","before":{"int":"1"},"after":null,"operation":"set"}]"#),
+                "expected a whole number"
+            ),
             (with(#"{"change":"#, #"{"unmatched":"#), #"expected "change", found "unmatched""#),
             (String(valid.dropLast()), "expected ',' or '}'"),
             ("", "expected '{'"),
@@ -125,16 +151,21 @@ final class PlanLineCodecTests: XCTestCase {
     }
 
     func testALargePlanIsStreamedInChunks() throws {
-        let change = PlannedChange(address: EntityAddress(kind: .scene, key: "media.1"), action: .update, stashId: "11",
-                                   fields: [FieldChange(field: "details", before: .null, after: .string(String(repeating: "é", count: 1000)))],
-                                   source: "post 1")
-        let plan = Plan(createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs,
-                        changes: Array(repeating: change, count: 1_000), unmatched: [], summary: PlanSummary(change: 1_000))
+        let change = PlannedChange(
+            address: EntityAddress(kind: .scene, key: "media.1"), action: .update, stashId: "11",
+            fields: [FieldChange(field: "details", before: .null, after: .string(String(repeating: "é", count: 1000)))],
+            source: "post 1")
+        let plan = Plan(
+            createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs,
+            changes: Array(repeating: change, count: 1_000), unmatched: [], summary: PlanSummary(change: 1_000))
         var chunks: [Data] = []
         try PlanFile.write(plan) { chunks.append($0) }
         XCTAssertGreaterThan(chunks.count, 5, "a 2 MB plan arrives in pieces")
-        XCTAssertTrue(chunks.dropLast().allSatisfy { $0.count >= PlanFileWriter.chunkSize && $0.count < PlanFileWriter.chunkSize + 4096 },
-                      "\(chunks.map(\.count))")
+        XCTAssertTrue(
+            chunks.dropLast().allSatisfy {
+                $0.count >= PlanFileWriter.chunkSize && $0.count < PlanFileWriter.chunkSize + 4096
+            },
+            "\(chunks.map(\.count))")
         XCTAssertEqual(chunks.reduce(Data(), +), try PlanFile.encode(plan))
     }
 }
@@ -145,27 +176,36 @@ enum AwkwardPlan {
         let texts = ["", "\"q\" \\ /", "line\nbreak\t\u{1}\u{1F}\u{7F}", "😀 é 中文 \u{2028}", "{\"json\": [1]}"]
         let changes = texts.enumerated().map { index, text in
             PlannedChange(
-                address: EntityAddress(kind: .performer, key: "account.\(index)\(text)"), action: index % 2 == 0 ? .update : .skip,
-                reason: index % 2 == 0 ? nil : .ambiguous, detail: index % 3 == 0 ? nil : text, stashId: index % 2 == 0 ? text : nil,
+                address: EntityAddress(kind: .performer, key: "account.\(index)\(text)"),
+                action: index % 2 == 0 ? .update : .skip,
+                reason: index % 2 == 0 ? nil : .ambiguous, detail: index % 3 == 0 ? nil : text,
+                stashId: index % 2 == 0 ? text : nil,
                 fields: [
                     FieldChange(field: text, before: .null, after: .string(text)),
                     FieldChange(field: "n", before: .int(Int.min), after: .int(Int.max), operation: .add),
                     FieldChange(field: "b", before: .bool(false), after: .bool(true)),
                     FieldChange(field: "d", before: .date(text), after: .strings([text, ""])),
                     FieldChange(field: "e", before: .strings([]), after: .refs([])),
-                    FieldChange(field: "r", before: .ref(StashRef()), after: .ref(StashRef(id: text, address: EntityAddress("tag.a"), label: text))),
+                    FieldChange(
+                        field: "r", before: .ref(StashRef()),
+                        after: .ref(StashRef(id: text, address: EntityAddress("tag.a"), label: text))),
                 ],
                 drift: [FieldDrift(field: text, written: text, current: "")],
-                match: [.name(text, disambiguation: nil), .name(text, disambiguation: text), .url(text), .code(text),
-                        .fileMediaId(FanslyID.max), .fileMediaId(FanslyID.min), .stashIdHint(text)],
+                match: [
+                    .name(text, disambiguation: nil), .name(text, disambiguation: text), .url(text), .code(text),
+                    .fileMediaId(FanslyID.max), .fileMediaId(FanslyID.min), .stashIdHint(text),
+                ],
                 creator: index % 2 == 0 ? text : nil, source: text)
         }
         let unmatched = texts.enumerated().map { index, text in
-            UnmatchedMedia(address: EntityAddress(kind: .image, key: "media.\(index)"), creator: index % 2 == 0 ? nil : text,
-                           fileMediaId: FanslyID(index) * 1_000_000_000_007, lookedFor: index % 3 == 0 ? [] : [text, text], reason: text,
-                           stashPaths: index % 2 == 0 ? nil : [text])
+            UnmatchedMedia(
+                address: EntityAddress(kind: .image, key: "media.\(index)"), creator: index % 2 == 0 ? nil : text,
+                fileMediaId: FanslyID(index) * 1_000_000_000_007, lookedFor: index % 3 == 0 ? [] : [text, text],
+                reason: text,
+                stashPaths: index % 2 == 0 ? nil : [text])
         }
-        return Plan(createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs, changes: changes,
-                    unmatched: unmatched, summary: PlanSummary(change: 3, skipped: 2, unmatched: 5))
+        return Plan(
+            createdAt: Date(timeIntervalSince1970: 0), tool: "t", inputs: PlanFixtures.inputs, changes: changes,
+            unmatched: unmatched, summary: PlanSummary(change: 3, skipped: 2, unmatched: 5))
     }
 }

@@ -1,13 +1,18 @@
-import XCTest
 import FanslyMetadata
 import MappingRules
+import XCTest
+
 @testable import SyncEngine
 
 final class PlannerTests: XCTestCase {
-    private func plan(_ snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:], desired: DesiredState = PlanFixtures.desired,
-                      selection: PlanSelection = PlanSelection(), catalog: MediaCatalog? = nil) throws -> Plan {
+    private func plan(
+        _ snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:], desired: DesiredState = PlanFixtures.desired,
+        selection: PlanSelection = PlanSelection(), catalog: MediaCatalog? = nil
+    ) throws -> Plan {
         try Planner(desired: desired, snapshot: snapshot, links: links, catalog: catalog)
-            .plan(inputs: PlanFixtures.inputs, selection: selection, tool: "fansly-stash test", now: Date(timeIntervalSince1970: 0))
+            .plan(
+                inputs: PlanFixtures.inputs, selection: selection, tool: "fansly-stash test",
+                now: Date(timeIntervalSince1970: 0))
     }
 
     private func change(_ plan: Plan, _ address: String) -> PlannedChange? {
@@ -17,26 +22,37 @@ final class PlannerTests: XCTestCase {
     func testFirstPlanCreatesEntitiesAndUpdatesScannedMediaWithReferencesToPlannedAddresses() throws {
         let plan = try plan(PlanFixtures.scannedOnly)
         XCTAssertEqual(plan.summary, PlanSummary(add: 5, change: 2, unchanged: 0, skipped: 0, unmatched: 1))
-        XCTAssertEqual(plan.changes.map(\.address.description), [
-            "tag.latex", "studio.account.emberwilde42", "studio.fansly-network", "performer.account.emberwilde42",
-            "gallery.post.537124881301504299", "scene.media.100", "image.media.200",
-        ], "phase order, then key")
+        XCTAssertEqual(
+            plan.changes.map(\.address.description),
+            [
+                "tag.latex", "studio.account.emberwilde42", "studio.fansly-network", "performer.account.emberwilde42",
+                "gallery.post.537124881301504299", "scene.media.100", "image.media.200",
+            ], "phase order, then key")
         let studio = try XCTUnwrap(change(plan, "studio.account.emberwilde42"))
         XCTAssertEqual(studio.action, .create)
-        XCTAssertEqual(studio.fields.first { $0.field == "parent_id" }?.after,
-                       .ref(StashRef(address: PlanFixtures.address("studio.fansly-network"), label: "Fansly (network)")))
-        XCTAssertEqual(studio.match, [.name("emberwilde42 (Fansly)", disambiguation: nil), .url("https://fansly.com/emberwilde42")])
+        XCTAssertEqual(
+            studio.fields.first { $0.field == "parent_id" }?.after,
+            .ref(StashRef(address: PlanFixtures.address("studio.fansly-network"), label: "Fansly (network)")))
+        XCTAssertEqual(
+            studio.match,
+            [.name("emberwilde42 (Fansly)", disambiguation: nil), .url("https://fansly.com/emberwilde42")])
 
         let scene = try XCTUnwrap(change(plan, "scene.media.100"))
         XCTAssertEqual(scene.action, .update)
         XCTAssertEqual(scene.stashId, "11")
-        XCTAssertEqual(scene.fields.first { $0.field == "title" }, FieldChange(field: "title", before: .string(""),
-                                                                             after: .string("Shiny new outfit - 1/3")))
-        XCTAssertEqual(scene.fields.first { $0.field == "tag_ids" }?.after,
-                       .refs([StashRef(address: PlanFixtures.address("tag.latex"), label: "latex")]))
+        XCTAssertEqual(
+            scene.fields.first { $0.field == "title" },
+            FieldChange(
+                field: "title", before: .string(""),
+                after: .string("Shiny new outfit - 1/3")))
+        XCTAssertEqual(
+            scene.fields.first { $0.field == "tag_ids" }?.after,
+            .refs([StashRef(address: PlanFixtures.address("tag.latex"), label: "latex")]))
         XCTAssertEqual(plan.unmatched.map(\.address.description), ["image.media.300"])
         XCTAssertTrue(plan.unmatched[0].reason.contains(".None"))
-        XCTAssertEqual(plan.unmatched[0].lookedFor, [PlanFixtures.folder + "/Timeline/Pictures/**/2023-07-17_at_00-48_UTC_preview_id_301.None"])
+        XCTAssertEqual(
+            plan.unmatched[0].lookedFor,
+            [PlanFixtures.folder + "/Timeline/Pictures/**/2023-07-17_at_00-48_UTC_preview_id_301.None"])
     }
 
     func testPlanAgainstMatchingStashHasNoChanges() throws {
@@ -53,19 +69,22 @@ final class PlannerTests: XCTestCase {
         let address = PlanFixtures.address("gallery.post.537124881301504299")
         var edited = PlanFixtures.applied
         var gallery = try XCTUnwrap(edited.object(.gallery, id: "5"))
-        gallery.fields["tag_ids"] = .refs([])  // a person took the tag off
+        gallery.fields["tag_ids"] = .refs([]) // a person took the tag off
         edited.insert(gallery)
-        XCTAssertEqual(change(try plan(edited), address.description)?.reason, .organized, "it differs from the rules: a person's")
+        XCTAssertEqual(
+            change(try plan(edited), address.description)?.reason, .organized, "it differs from the rules: a person's")
 
         // Apply wrote the gallery but never organized it: the mark is a person's, even if nothing differs.
-        let link = SyncLink(address: address, stashId: "5", writtenFields: ["title": .string("Post")], writtenAt: Date())
+        let link = SyncLink(
+            address: address, stashId: "5", writtenFields: ["title": .string("Post")], writtenAt: Date())
         let linked = try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.applied, links: [address: link])
             .plan(inputs: PlanFixtures.inputs, tool: "t")
         XCTAssertEqual(change(linked, address.description)?.reason, .organized)
 
         // Apply organized it itself: still apply's, planned like any other object (not skipped).
-        let ours = SyncLink(address: address, stashId: "5", writtenFields: ["title": .string("Post"), "organized": .bool(true)],
-                            writtenAt: Date())
+        let ours = SyncLink(
+            address: address, stashId: "5", writtenFields: ["title": .string("Post"), "organized": .bool(true)],
+            writtenAt: Date())
         let owned = try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.applied, links: [address: ours])
             .plan(inputs: PlanFixtures.inputs, tool: "t")
         XCTAssertEqual(change(owned, address.description)?.action, .noop)
@@ -94,18 +113,24 @@ final class PlannerTests: XCTestCase {
         performer.fields["details"] = .string("Edited in Stash")
         snapshot.insert(performer)
         let address = PlanFixtures.address("performer.account.emberwilde42")
-        let link = SyncLink(address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
+        let link = SyncLink(
+            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
         let plan = try plan(snapshot, links: [address: link])
         let change = try XCTUnwrap(change(plan, "performer.account.emberwilde42"))
         XCTAssertEqual(change.action, .noop)
-        XCTAssertEqual(change.drift, [FieldDrift(field: "details", written: "\"Latex and more\"", current: "\"Edited in Stash\"")])
+        XCTAssertEqual(
+            change.drift, [FieldDrift(field: "details", written: "\"Latex and more\"", current: "\"Edited in Stash\"")])
         XCTAssertFalse(plan.summary.hasChanges)
     }
 
     func testAmbiguousMatchesAreSkippedAndReferencesToThemLeftOut() throws {
         var snapshot = PlanFixtures.scannedOnly
-        snapshot.insert(StashObject(kind: .performer, id: "8", fields: ["name": .string("Ember Wilde"), "disambiguation": .string("A")]))
-        snapshot.insert(StashObject(kind: .performer, id: "9", fields: ["name": .string("Ember Wilde"), "disambiguation": .string("B")]))
+        snapshot.insert(
+            StashObject(
+                kind: .performer, id: "8", fields: ["name": .string("Ember Wilde"), "disambiguation": .string("A")]))
+        snapshot.insert(
+            StashObject(
+                kind: .performer, id: "9", fields: ["name": .string("Ember Wilde"), "disambiguation": .string("B")]))
         let plan = try plan(snapshot)
         let performer = try XCTUnwrap(change(plan, "performer.account.emberwilde42"))
         XCTAssertEqual(performer.action, .skip)
@@ -114,7 +139,9 @@ final class PlannerTests: XCTestCase {
         let gallery = try XCTUnwrap(change(plan, "gallery.post.537124881301504299"))
         XCTAssertEqual(gallery.action, .create)
         XCTAssertNil(gallery.fields.first { $0.field == "performer_ids" }, "an empty list is not sent on create")
-        XCTAssertTrue(gallery.detail?.contains("performer_ids: left out performer.account.emberwilde42") ?? false, gallery.detail ?? "")
+        XCTAssertTrue(
+            gallery.detail?.contains("performer_ids: left out performer.account.emberwilde42") ?? false,
+            gallery.detail ?? "")
     }
 
     func testEntitiesTheRulesDoNotCreateAreSkipped() throws {
@@ -123,15 +150,18 @@ final class PlannerTests: XCTestCase {
         desired.entities[index].createMissing = false
         let plan = try plan(PlanFixtures.scannedOnly, desired: desired)
         XCTAssertEqual(change(plan, "tag.latex")?.reason, .notCreated)
-        XCTAssertEqual(change(plan, "scene.media.100")?.fields.first { $0.field == "tag_ids" }, nil,
-                       "an empty tag list is not written")
+        XCTAssertEqual(
+            change(plan, "scene.media.100")?.fields.first { $0.field == "tag_ids" }, nil,
+            "an empty tag list is not written")
     }
 
     func testTwoAddressesNeverClaimTheSameStashObject() throws {
         var desired = PlanFixtures.desired
-        desired.entities.append(DesiredEntity(address: PlanFixtures.address("tag.latex-fetish"),
-                                              fields: [DesiredField(name: "name", value: .string("Latex"))],
-                                              match: [.name("Latex", disambiguation: nil)]))
+        desired.entities.append(
+            DesiredEntity(
+                address: PlanFixtures.address("tag.latex-fetish"),
+                fields: [DesiredField(name: "name", value: .string("Latex"))],
+                match: [.name("Latex", disambiguation: nil)]))
         desired.entities.sort { $0.address < $1.address }
         var snapshot = PlanFixtures.applied
         snapshot.insert(StashObject(kind: .tag, id: "4", fields: ["name": .string("latex"), "aliases": .strings([])]))
@@ -142,8 +172,10 @@ final class PlannerTests: XCTestCase {
     }
 
     func testTargetSelectsEntitiesAndWhatTheyReferTo() throws {
-        let plan = try plan(PlanFixtures.scannedOnly, selection: PlanSelection(targets: ["studio.account.emberwilde42"]))
-        XCTAssertEqual(plan.changes.map(\.address.description), ["studio.account.emberwilde42", "studio.fansly-network"])
+        let plan = try plan(
+            PlanFixtures.scannedOnly, selection: PlanSelection(targets: ["studio.account.emberwilde42"]))
+        XCTAssertEqual(
+            plan.changes.map(\.address.description), ["studio.account.emberwilde42", "studio.fansly-network"])
         XCTAssertTrue(plan.unmatched.isEmpty)
         let galleries = try self.plan(PlanFixtures.scannedOnly, selection: PlanSelection(targets: ["gallery"]))
         XCTAssertEqual(Set(galleries.changes.map(\.address.kind)), [.tag, .studio, .performer, .gallery])
@@ -153,8 +185,11 @@ final class PlannerTests: XCTestCase {
     }
 
     func testUnknownTargetsAndCreatorsAreErrors() {
-        XCTAssertThrowsError(try plan(.empty, selection: PlanSelection(targets: ["studio.acount.emberwilde42"]))) { error in
-            XCTAssertEqual(error as? PlanError, .unknownTarget("studio.acount.emberwilde42", suggestion: "studio.account.emberwilde42"))
+        XCTAssertThrowsError(try plan(.empty, selection: PlanSelection(targets: ["studio.acount.emberwilde42"]))) {
+            error in
+            XCTAssertEqual(
+                error as? PlanError,
+                .unknownTarget("studio.acount.emberwilde42", suggestion: "studio.account.emberwilde42"))
         }
         XCTAssertThrowsError(try plan(.empty, selection: PlanSelection(creators: ["nobody"]))) { error in
             XCTAssertEqual(error as? PlanError, .unknownCreator("nobody", known: ["emberwilde42"]))
@@ -164,13 +199,18 @@ final class PlannerTests: XCTestCase {
 
     func testCreatorSelectionKeepsSharedEntitiesItUses() throws {
         var desired = PlanFixtures.desired
-        desired.entities.append(DesiredEntity(address: PlanFixtures.address("performer.account.other"),
-                                              fields: [DesiredField(name: "name", value: .string("Other"))],
-                                              match: [.name("Other", disambiguation: nil)], creator: "other"))
-        desired.entities.append(DesiredEntity(address: PlanFixtures.address("tag.unused"),
-                                              fields: [DesiredField(name: "name", value: .string("unused"))]))
+        desired.entities.append(
+            DesiredEntity(
+                address: PlanFixtures.address("performer.account.other"),
+                fields: [DesiredField(name: "name", value: .string("Other"))],
+                match: [.name("Other", disambiguation: nil)], creator: "other"))
+        desired.entities.append(
+            DesiredEntity(
+                address: PlanFixtures.address("tag.unused"),
+                fields: [DesiredField(name: "name", value: .string("unused"))]))
         desired.entities.sort { $0.address < $1.address }
-        let plan = try plan(PlanFixtures.scannedOnly, desired: desired, selection: PlanSelection(creators: ["EmberWilde42"]))
+        let plan = try plan(
+            PlanFixtures.scannedOnly, desired: desired, selection: PlanSelection(creators: ["EmberWilde42"]))
         let addresses = Set(plan.changes.map(\.address.description))
         XCTAssertTrue(addresses.contains("tag.latex"))
         XCTAssertTrue(addresses.contains("studio.fansly-network"))
@@ -183,8 +223,10 @@ final class PlannerTests: XCTestCase {
             func knownFileIds(_ fileIds: Set<FanslyID>) throws -> Set<FanslyID> { fileIds.intersection([555]) }
         }
         var snapshot = PlanFixtures.applied
-        snapshot.insert(StashObject(kind: .image, id: "40", paths: [PlanFixtures.folder + "/Timeline/Pictures/x_id_555.jpg"]))
-        snapshot.insert(StashObject(kind: .image, id: "41", paths: [PlanFixtures.folder + "/Timeline/Pictures/x_id_999.jpg"]))
+        snapshot.insert(
+            StashObject(kind: .image, id: "40", paths: [PlanFixtures.folder + "/Timeline/Pictures/x_id_555.jpg"]))
+        snapshot.insert(
+            StashObject(kind: .image, id: "41", paths: [PlanFixtures.folder + "/Timeline/Pictures/x_id_999.jpg"]))
         snapshot.insert(StashObject(kind: .image, id: "42", paths: ["/elsewhere/x_id_998.jpg"]))
         let plan = try plan(snapshot, catalog: Catalog())
         let unknown = plan.unmatched.filter { $0.reason == "no such media in the database" }
@@ -195,10 +237,14 @@ final class PlannerTests: XCTestCase {
 
     func testChaptersNeedTheirGallery() throws {
         var desired = PlanFixtures.desired
-        desired.entities.append(DesiredEntity(address: PlanFixtures.address("chapter.wall.1.post.537124881301504299"),
-                                              fields: [DesiredField(name: "title", value: .string("Wall")),
-                                                       DesiredField(name: "gallery_id", value: .reference(PlanFixtures.address("gallery.post.9"))),
-                                                       DesiredField(name: "image_index", value: .int(1))]))
+        desired.entities.append(
+            DesiredEntity(
+                address: PlanFixtures.address("chapter.wall.1.post.537124881301504299"),
+                fields: [
+                    DesiredField(name: "title", value: .string("Wall")),
+                    DesiredField(name: "gallery_id", value: .reference(PlanFixtures.address("gallery.post.9"))),
+                    DesiredField(name: "image_index", value: .int(1)),
+                ]))
         let plan = try plan(PlanFixtures.applied, desired: desired)
         XCTAssertEqual(change(plan, "chapter.wall.1.post.537124881301504299")?.reason, .unresolved)
     }
@@ -208,16 +254,26 @@ final class PlannerTests: XCTestCase {
     private func desiredWithChapter(images: [FanslyID], imageIndex: Int = 1) -> DesiredState {
         var desired = PlanFixtures.desired
         let gallery = PlanFixtures.address("gallery.post.537124881301504299")
-        desired.entities.removeAll { $0.address.kind == .image && !images.map { "media.\($0)" }.contains($0.address.key) }
+        desired.entities.removeAll {
+            $0.address.kind == .image && !images.map { "media.\($0)" }.contains($0.address.key)
+        }
         let position = desired.entities.firstIndex { $0.address == gallery }!
-        desired.entities[position].fields.append(DesiredField(name: "image_ids", value: .references(images.map {
-            EntityAddress(kind: .image, key: "media.\($0)")
-        })))
-        desired.entities.append(DesiredEntity(address: PlanFixtures.address("chapter.wall.1.post.537124881301504299"),
-                                              fields: [DesiredField(name: "gallery_id", value: .reference(gallery)),
-                                                       DesiredField(name: "title", value: .string("Wall")),
-                                                       DesiredField(name: "image_index", value: .int(imageIndex))],
-                                              creator: "emberwilde42"))
+        desired.entities[position].fields.append(
+            DesiredField(
+                name: "image_ids",
+                value: .references(
+                    images.map {
+                        EntityAddress(kind: .image, key: "media.\($0)")
+                    })))
+        desired.entities.append(
+            DesiredEntity(
+                address: PlanFixtures.address("chapter.wall.1.post.537124881301504299"),
+                fields: [
+                    DesiredField(name: "gallery_id", value: .reference(gallery)),
+                    DesiredField(name: "title", value: .string("Wall")),
+                    DesiredField(name: "image_index", value: .int(imageIndex)),
+                ],
+                creator: "emberwilde42"))
         return desired
     }
 
@@ -229,7 +285,8 @@ final class PlannerTests: XCTestCase {
         let skipped = try XCTUnwrap(change(offline, chapter))
         XCTAssertEqual(skipped.action, .skip)
         XCTAssertEqual(skipped.reason, .notCreated)
-        XCTAssertEqual(skipped.detail, "its gallery has no images in Stash: its only files are unscanned .None previews")
+        XCTAssertEqual(
+            skipped.detail, "its gallery has no images in Stash: its only files are unscanned .None previews")
         XCTAssertTrue(skipped.fields.isEmpty)
 
         // Stash holds the gallery (found by its code) but no image of it: apply could not add the chapter either.
@@ -241,7 +298,8 @@ final class PlannerTests: XCTestCase {
 
     func testAChapterIsPlannedWhenItsGalleryWillHoldTheImageItStartsAt() throws {
         // Offline, an image whose file Stash could scan counts: the chapter is planned.
-        let offline = try plan(StashSnapshot(objects: [], isOffline: true), desired: desiredWithChapter(images: [200, 300]))
+        let offline = try plan(
+            StashSnapshot(objects: [], isOffline: true), desired: desiredWithChapter(images: [200, 300]))
         XCTAssertEqual(change(offline, chapter)?.action, .create)
         XCTAssertEqual(change(offline, chapter)?.fields.map(\.field), ["gallery_id", "title", "image_index"])
 
@@ -253,7 +311,9 @@ final class PlannerTests: XCTestCase {
         // Beyond the gallery's images: skipped with the count, as apply would refuse it.
         let beyond = try plan(PlanFixtures.applied, desired: desiredWithChapter(images: [200, 300], imageIndex: 2))
         XCTAssertEqual(change(beyond, chapter)?.action, .skip)
-        XCTAssertEqual(change(beyond, chapter)?.detail,
-                       "its gallery would hold 1 image in Stash, so a chapter cannot start at image 2; scan the missing files, then plan again")
+        XCTAssertEqual(
+            change(beyond, chapter)?.detail,
+            "its gallery would hold 1 image in Stash, so a chapter cannot start at image 2; scan the missing files, then plan again"
+        )
     }
 }

@@ -6,6 +6,7 @@ import SampleData
 import StashClient
 import StashTestServer
 import XCTest
+
 @testable import SyncEngine
 
 /// The generated PostgreSQL sample, in both shapes, read as a role with nothing but SELECT grants
@@ -25,18 +26,20 @@ final class PostgresEndToEndTests: XCTestCase {
         let (url, password, database, files) = try await TestPostgres.readOnlySample(self, shape: shape)
         let before = try database.checksum()
         // Resolved and opened as `--db URL` is, the password from the downloader's variable.
-        let resolved = try ResolvedDatabase.resolve(url, environment: ["FANSLY_PG_PASSWORD": password],
-                                                    homeDirectory: FileManager.default.temporaryDirectory.path)
+        let resolved = try ResolvedDatabase.resolve(
+            url, environment: ["FANSLY_PG_PASSWORD": password],
+            homeDirectory: FileManager.default.temporaryDirectory.path)
         let store = try XCTUnwrap(try MetadataStores.open(resolved) as? PostgresMetadataDatabase)
         addTeardownBlock { store.close() }
-        let rules = try RuleSet.load(yaml: """
-            extends: default
-            settings:
-              downloadRoot: /downloads
-              pathMap:
-                - from: /downloads
-                  to: /data/fansly
-            """, name: "mapped.yaml")
+        let rules = try RuleSet.load(
+            yaml: """
+                extends: default
+                settings:
+                  downloadRoot: /downloads
+                  pathMap:
+                    - from: /downloads
+                      to: /data/fansly
+                """, name: "mapped.yaml")
         let desired = try MappingEngine(rules: rules).evaluate(store: store)
 
         let server = StashTestServer()
@@ -45,31 +48,44 @@ final class PostgresEndToEndTests: XCTestCase {
         try await server.start()
         addTeardownBlock { await server.stop() }
         let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, retryPolicy: .none))
-        let inputs = PlanInputs(rulesHash: "sha256:pg", rulesFiles: [], database: try store.identity(), stashURL: server.baseURL.absoluteString)
-        let statePath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-e2e-\(UUID().uuidString).sqlite3").path
+        let inputs = PlanInputs(
+            rulesHash: "sha256:pg", rulesFiles: [], database: try store.identity(),
+            stashURL: server.baseURL.absoluteString)
+        let statePath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pg-e2e-\(UUID().uuidString).sqlite3"
+        ).path
         addTeardownBlock { try? FileManager.default.removeItem(atPath: statePath) }
         let state = try SyncState(path: statePath)
 
-        let first = try await PlanSession(desired: desired, inputs: inputs, client: client, links: state, catalog: store, tool: "test").run()
+        let first = try await PlanSession(
+            desired: desired, inputs: inputs, client: client, links: state, catalog: store, tool: "test"
+        ).run()
         let scannedIds = Set(scanned.map(\.fileId))
         let missed = first.unmatched.filter { scannedIds.contains($0.fileMediaId) }
         XCTAssertEqual(missed.map { $0.reason }, [String](), "\(shape): scanned but unmatched", file: file, line: line)
         let document = String(decoding: try PlanFile.encode(first), as: UTF8.self)
         XCTAssertFalse(document.contains(password), "\(shape): the password is in the plan", file: file, line: line)
 
-        let applier = Applier(writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
-                              options: BatchOptions(batchSize: 50, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
+        let applier = Applier(
+            writer: StashClientWriter(client: client), state: state, monitor: SyncMonitor(style: .quiet) { _ in },
+            options: BatchOptions(batchSize: 50, parallelism: 2, maxAttempts: 2, retryDelay: .milliseconds(5)))
         let report = await applier.apply(first)
         XCTAssertEqual(report.failures.map { String(describing: $0) }, [String](), "\(shape)", file: file, line: line)
 
-        let problems = SampleAttribution.problems(files: scanned, state: server.state, usernames: try database.usernames())
-        XCTAssertEqual(problems, [], "\(shape): \(problems.count) of \(scanned.count) scanned files", file: file, line: line)
+        let problems = SampleAttribution.problems(
+            files: scanned, state: server.state, usernames: try database.usernames())
+        XCTAssertEqual(
+            problems, [], "\(shape): \(problems.count) of \(scanned.count) scanned files", file: file, line: line)
 
-        let second = try await PlanSession(desired: desired, inputs: inputs, client: client, links: state, catalog: store, tool: "test").run()
+        let second = try await PlanSession(
+            desired: desired, inputs: inputs, client: client, links: state, catalog: store, tool: "test"
+        ).run()
         XCTAssertFalse(second.summary.hasChanges, "\(shape): " + PlanRenderer().render(second), file: file, line: line)
 
-        XCTAssertEqual(try database.checksum(), before, "\(shape): the downloader's database was written", file: file, line: line)
-        XCTAssertNil(try Data(contentsOf: URL(fileURLWithPath: statePath)).range(of: Data(password.utf8)),
-                     "\(shape): the password is in the state file", file: file, line: line)
+        XCTAssertEqual(
+            try database.checksum(), before, "\(shape): the downloader's database was written", file: file, line: line)
+        XCTAssertNil(
+            try Data(contentsOf: URL(fileURLWithPath: statePath)).range(of: Data(password.utf8)),
+            "\(shape): the password is in the state file", file: file, line: line)
     }
 }

@@ -1,8 +1,9 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 import MappingRules
 import PostgresTestSupport
 import XCTest
+
 @testable import SyncEngine
 
 /// Planning from PostgreSQL through the operation layer: the plan equals the SQLite one for the same
@@ -20,9 +21,11 @@ final class PostgresPlanTests: XCTestCase {
         addTeardownBlock { database.drop() }
         try SQLiteCopy.copy(sqlite: Self.sample, into: database)
         let role = try server.createRole(password: password)
-        try database.execute("GRANT USAGE ON SCHEMA public TO \(role); GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
+        try database.execute(
+            "GRANT USAGE ON SCHEMA public TO \(role); GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
         addTeardownBlock {
-            try? database.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(role); REVOKE ALL ON SCHEMA public FROM \(role)")
+            try? database.execute(
+                "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(role); REVOKE ALL ON SCHEMA public FROM \(role)")
             server.dropRole(role)
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-plan-\(UUID().uuidString)")
@@ -57,12 +60,16 @@ final class PostgresPlanTests: XCTestCase {
 
         let plan = try await PlanOperation(PlanRequest(database: config, tool: "fansly-stash test")).run()
         XCTAssertNoThrow(try PlanStaleness.verify(plan.inputs, path: "sync.plan", stashURL: nil))
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO posts (id, "accountId", content, "createdAt")
             SELECT 999000000000000001, "accountId", 'new', now() FROM posts LIMIT 1
             """)
         XCTAssertThrowsError(try PlanStaleness.verify(plan.inputs, path: "sync.plan", stashURL: nil)) { error in
-            XCTAssertEqual("\(error)", "stale plan sync.plan: the database \(config) changed since the plan was made (a downloader run?). Run plan again.")
+            XCTAssertEqual(
+                "\(error)",
+                "stale plan sync.plan: the database \(config) changed since the plan was made (a downloader run?). Run plan again."
+            )
         }
     }
 
@@ -75,7 +82,10 @@ final class PostgresPlanTests: XCTestCase {
         XCTAssertEqual(counts["posts_without_media_links"], counts["posts"])
         XCTAssertGreaterThan(counts["unlinked_downloaded_media"] ?? 0, 0)
         XCTAssertFalse(plan.changes.contains { $0.address.key.hasPrefix("post.") }, "no post gallery is invented")
-        let one = try await PlanOperation(PlanRequest(database: config, creators: ["lunavesper"], tool: "fansly-stash test")).run()
-        XCTAssertLessThan(one.notices.first?.counts["posts"] ?? 0, counts["posts"] ?? 0, "counted for the planned creators")
+        let one = try await PlanOperation(
+            PlanRequest(database: config, creators: ["lunavesper"], tool: "fansly-stash test")
+        ).run()
+        XCTAssertLessThan(
+            one.notices.first?.counts["posts"] ?? 0, counts["posts"] ?? 0, "counted for the planned creators")
     }
 }

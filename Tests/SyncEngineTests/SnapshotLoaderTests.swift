@@ -1,8 +1,9 @@
-import XCTest
 import FanslyMetadata
 import MappingRules
 import StashClient
 import StashTestServer
+import XCTest
+
 @testable import SyncEngine
 
 /// The snapshot loader: reads started before the rules are evaluated give the same snapshot and
@@ -14,7 +15,8 @@ final class SnapshotLoaderTests: XCTestCase {
     override func setUp() async throws {
         server = StashTestServer()
         try await server.start()
-        client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, pageSize: 2, retryPolicy: .none))
+        client = StashClient(
+            configuration: StashConfiguration(baseURL: server.baseURL, pageSize: 2, retryPolicy: .none))
     }
 
     override func tearDown() async throws {
@@ -57,9 +59,13 @@ final class SnapshotLoaderTests: XCTestCase {
 
         // Folders of a creator the plan does not cover are read ahead too, but not used.
         server.resetCounters()
-        let prefetch = loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder], "someone_else": [Self.otherFolder]])
-        let prefetched = try await loader.load(desired: desired, entities: desired.entities, links: [:], prefetched: prefetch)
-        XCTAssertEqual(server.requestCount(for: "findScenes"), 2 + 1, "two pages under the creator folder, one under the other")
+        let prefetch = loader.prefetch(creatorFolders: [
+            "emberwilde42": [PlanFixtures.folder], "someone_else": [Self.otherFolder],
+        ])
+        let prefetched = try await loader.load(
+            desired: desired, entities: desired.entities, links: [:], prefetched: prefetch)
+        XCTAssertEqual(
+            server.requestCount(for: "findScenes"), 2 + 1, "two pages under the creator folder, one under the other")
         XCTAssertEqual(server.requestCount, plainRequests + 1 + 2, "connect, and the other folder's scenes and images")
 
         XCTAssertEqual(prefetched.searchedFolders, plain.searchedFolders)
@@ -76,9 +82,12 @@ final class SnapshotLoaderTests: XCTestCase {
         XCTAssertEqual(edited.fields["performer_ids"], .refs([StashRef(id: "903", label: "Ember Wilde")]))
         XCTAssertNil(edited.fields["studio_id"], "null fields are left out")
 
-        var withPrefetch = try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, tool: "test",
-                                                 prefetched: loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder]])).run()
-        var without = try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, tool: "test").run()
+        var withPrefetch = try await PlanSession(
+            desired: desired, inputs: PlanFixtures.inputs, client: client, tool: "test",
+            prefetched: loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder]])
+        ).run()
+        var without = try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, tool: "test")
+            .run()
         withPrefetch.createdAt = Date(timeIntervalSince1970: 0)
         without.createdAt = withPrefetch.createdAt
         XCTAssertEqual(try PlanFile.encode(withPrefetch), try PlanFile.encode(without))
@@ -90,7 +99,9 @@ final class SnapshotLoaderTests: XCTestCase {
         let loader = StashSnapshotLoader(client: client)
         let prefetch = loader.prefetch(creatorFolders: ["emberwilde42": [PlanFixtures.folder]])
         do {
-            _ = try await loader.load(desired: PlanFixtures.desired, entities: PlanFixtures.desired.entities, links: [:], prefetched: prefetch)
+            _ = try await loader.load(
+                desired: PlanFixtures.desired, entities: PlanFixtures.desired.entities, links: [:], prefetched: prefetch
+            )
             XCTFail("expected a connection error")
         } catch let error as StashError {
             XCTAssertTrue(error.description.contains("connection refused"), error.description)
@@ -114,14 +125,17 @@ final class SnapshotLoaderTests: XCTestCase {
     func testEqualFieldSetsShareStorageAndLabelsAreShared() {
         var interner = ObjectInterner()
         let tag = NamedRef(id: "1", name: "a tag name longer than fifteen bytes")
-        let first = StashSnapshotLoader.object(MediaSummary(id: "1", tags: [tag], paths: ["/a/x_id_1.mp4"]), kind: .scene, sharing: &interner)
-        let second = StashSnapshotLoader.object(MediaSummary(id: "2", tags: [tag], paths: ["/a/x_id_2.mp4"]), kind: .scene, sharing: &interner)
+        let first = StashSnapshotLoader.object(
+            MediaSummary(id: "1", tags: [tag], paths: ["/a/x_id_1.mp4"]), kind: .scene, sharing: &interner)
+        let second = StashSnapshotLoader.object(
+            MediaSummary(id: "2", tags: [tag], paths: ["/a/x_id_2.mp4"]), kind: .scene, sharing: &interner)
         XCTAssertEqual(first.fields, second.fields)
         XCTAssertEqual(first.fields["tag_ids"], .refs([StashRef(id: "1", label: tag.name)]))
         XCTAssertEqual(first.fields["organized"], .bool(false))
         XCTAssertNil(first.fields["title"])
         XCTAssertEqual(second.paths, ["/a/x_id_2.mp4"])
-        let image = StashSnapshotLoader.object(MediaSummary(id: "3", photographer: "P", paths: ["/a/x_id_3.jpg"]), kind: .image, sharing: &interner)
+        let image = StashSnapshotLoader.object(
+            MediaSummary(id: "3", photographer: "P", paths: ["/a/x_id_3.jpg"]), kind: .image, sharing: &interner)
         XCTAssertEqual(image.fields["photographer"], .string("P"))
         XCTAssertNil(image.fields["director"])
     }

@@ -4,11 +4,13 @@ import MappingRules
 import StashClient
 import StashTestServer
 import XCTest
+
 @testable import SyncEngine
 
 /// `fansly-stash init`'s starter rules: what it finds in Stash and writes down.
 final class StarterRulesTests: XCTestCase {
-    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples")
     private var folder: URL!
     private var database: MetadataDatabase!
@@ -17,7 +19,8 @@ final class StarterRulesTests: XCTestCase {
 
     override func setUp() async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("starter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Downloads"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("Downloads"), withIntermediateDirectories: true)
         let copy = folder.appendingPathComponent("metadata_db.sqlite3")
         try FileManager.default.copyItem(at: Self.examples.appendingPathComponent("sample-metadata.sqlite3"), to: copy)
         database = try MetadataDatabase(path: copy.path)
@@ -37,9 +40,10 @@ final class StarterRulesTests: XCTestCase {
     }
 
     private func request(key: String? = "right-key") -> StarterRulesRequest {
-        StarterRulesRequest(database: database.path, databaseOrigin: "metadata_db_file in config.ini", downloadFolder: downloads,
-                            downloadFolderOrigin: "download_directory in config.ini", stashURL: server.baseURL,
-                            apiKey: key.map(StashAPIKey.init))
+        StarterRulesRequest(
+            database: database.path, databaseOrigin: "metadata_db_file in config.ini", downloadFolder: downloads,
+            downloadFolderOrigin: "download_directory in config.ini", stashURL: server.baseURL,
+            apiKey: key.map(StashAPIKey.init))
     }
 
     private func write(_ starter: StarterRules) throws -> RuleSet {
@@ -55,18 +59,27 @@ final class StarterRulesTests: XCTestCase {
         XCTAssertEqual(starter.pathMap?.from, downloads)
         XCTAssertEqual(starter.pathMap?.to, "/data/fansly")
         XCTAssertTrue(starter.text.contains("extends: default"), starter.text)
-        XCTAssertTrue(starter.text.contains("#   Stash at \(server.baseURL.absoluteString) answered (v0.30.1); the API key works"), starter.text)
-        XCTAssertTrue(starter.text.contains("#   database: \(database.path) (metadata_db_file in config.ini)"), starter.text)
+        XCTAssertTrue(
+            starter.text.contains(
+                "#   Stash at \(server.baseURL.absoluteString) answered (v0.30.1); the API key works"), starter.text)
+        XCTAssertTrue(
+            starter.text.contains("#   database: \(database.path) (metadata_db_file in config.ini)"), starter.text)
         XCTAssertFalse(starter.text.contains("right-key"), "the key is never written")
 
         let rules = try write(starter)
         XCTAssertEqual(rules.warnings, [])
         let desired = try MappingEngine(rules: rules).evaluate(database: database)
-        let client = StashClient(configuration: StashConfiguration(baseURL: server.baseURL, apiKey: StashAPIKey("right-key")))
-        let plan = try await PlanSession(desired: desired, inputs: PlanFixtures.inputs, client: client, catalog: database, tool: "t").run()
+        let client = StashClient(
+            configuration: StashConfiguration(baseURL: server.baseURL, apiKey: StashAPIKey("right-key")))
+        let plan = try await PlanSession(
+            desired: desired, inputs: PlanFixtures.inputs, client: client, catalog: database, tool: "t"
+        ).run()
         XCTAssertEqual(plan.notices, [], "the rules say where the files are: nothing to find")
-        XCTAssertFalse(plan.unmatched.contains { $0.reason == Matcher.notScannedReason || $0.reason == Matcher.outsideFoldersReason },
-                       PlanRenderer().render(plan))
+        XCTAssertFalse(
+            plan.unmatched.contains {
+                $0.reason == Matcher.notScannedReason || $0.reason == Matcher.outsideFoldersReason
+            },
+            PlanRenderer().render(plan))
     }
 
     func testARejectedKeyIsReportedAndTheFileStillWritten() async throws {
@@ -85,7 +98,9 @@ final class StarterRulesTests: XCTestCase {
         let starter = try await StarterRules.make(request(), source: database)
         XCTAssertEqual(starter.problems, [])
         XCTAssertNil(starter.pathMap)
-        XCTAssertTrue(starter.findings.contains { $0.hasPrefix("Stash sees the creator folders where they are") }, "\(starter.findings)")
+        XCTAssertTrue(
+            starter.findings.contains { $0.hasPrefix("Stash sees the creator folders where they are") },
+            "\(starter.findings)")
     }
 
     func testSeveralFoldersAreOfferedCommentedOut() async throws {

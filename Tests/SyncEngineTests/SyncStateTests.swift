@@ -2,6 +2,7 @@ import FanslyMetadata
 import Foundation
 import MappingRules
 import XCTest
+
 @testable import SyncEngine
 
 final class SyncStateTests: XCTestCase {
@@ -18,13 +19,18 @@ final class SyncStateTests: XCTestCase {
     let tag = EntityAddress(kind: .tag, key: "latex-model")
 
     func testDefaultPathFollowsXDGAndIsKeyedByHostAndPort() {
-        XCTAssertEqual(SyncState.defaultPath(forStashURL: "http://Stash.local:9999/", environment: ["HOME": "/home/u"]),
-                       "/home/u/.local/state/fansly-stash/stash.local-9999.sqlite3")
-        XCTAssertEqual(SyncState.defaultPath(forStashURL: "https://media.example.org", environment: ["HOME": "/h", "XDG_STATE_HOME": "/xdg"]),
-                       "/xdg/fansly-stash/media.example.org-443.sqlite3")
+        XCTAssertEqual(
+            SyncState.defaultPath(forStashURL: "http://Stash.local:9999/", environment: ["HOME": "/home/u"]),
+            "/home/u/.local/state/fansly-stash/stash.local-9999.sqlite3")
+        XCTAssertEqual(
+            SyncState.defaultPath(
+                forStashURL: "https://media.example.org", environment: ["HOME": "/h", "XDG_STATE_HOME": "/xdg"]),
+            "/xdg/fansly-stash/media.example.org-443.sqlite3")
         XCTAssertEqual(SyncState.fileName(forStashURL: "http://127.0.0.1"), "127.0.0.1-80.sqlite3")
-        XCTAssertEqual(SyncState.defaultPath(forStashURL: "http://h:1", environment: ["HOME": "/h", "XDG_STATE_HOME": "relative"]),
-                       "/h/.local/state/fansly-stash/h-1.sqlite3", "a relative XDG_STATE_HOME is ignored, as the spec says")
+        XCTAssertEqual(
+            SyncState.defaultPath(
+                forStashURL: "http://h:1", environment: ["HOME": "/h", "XDG_STATE_HOME": "relative"]),
+            "/h/.local/state/fansly-stash/h-1.sqlite3", "a relative XDG_STATE_HOME is ignored, as the spec says")
     }
 
     func testLinksPersistAcrossOpensAndMergeWrittenFields() throws {
@@ -32,31 +38,41 @@ final class SyncStateTests: XCTestCase {
         do {
             let state = try SyncState(path: path)
             XCTAssertNil(try state.link(for: performer))
-            try state.recordWritten([WrittenObject(address: performer, stashId: "12",
-                                                   fields: ["name": .string("Ember"), "tag_ids": .refs([StashRef(id: "3")])])],
-                                    at: Date(timeIntervalSince1970: 100))
-            try state.recordWritten([WrittenObject(address: performer, stashId: "12", fields: ["details": .string("bio")])],
-                                    at: Date(timeIntervalSince1970: 200))
+            try state.recordWritten(
+                [
+                    WrittenObject(
+                        address: performer, stashId: "12",
+                        fields: ["name": .string("Ember"), "tag_ids": .refs([StashRef(id: "3")])])
+                ],
+                at: Date(timeIntervalSince1970: 100))
+            try state.recordWritten(
+                [WrittenObject(address: performer, stashId: "12", fields: ["details": .string("bio")])],
+                at: Date(timeIntervalSince1970: 200))
         }
         let reopened = try SyncState(path: path)
         let link = try XCTUnwrap(try reopened.link(for: performer))
         XCTAssertEqual(link.stashId, "12")
-        XCTAssertEqual(link.writtenFields, ["name": .string("Ember"), "tag_ids": .refs([StashRef(id: "3")]), "details": .string("bio")])
+        XCTAssertEqual(
+            link.writtenFields,
+            ["name": .string("Ember"), "tag_ids": .refs([StashRef(id: "3")]), "details": .string("bio")])
         XCTAssertEqual(link.writtenAt, Date(timeIntervalSince1970: 200))
         XCTAssertEqual(try reopened.allLinks().keys.sorted(), [performer])
         XCTAssertEqual(try reopened.fieldsHash(for: performer), SyncState.hash(link.writtenFields))
 
         // Pointing the address at another object starts its written fields afresh.
-        try reopened.recordWritten([WrittenObject(address: performer, stashId: "40", fields: ["name": .string("Ember")])])
+        try reopened.recordWritten([
+            WrittenObject(address: performer, stashId: "40", fields: ["name": .string("Ember")])
+        ])
         XCTAssertEqual(try reopened.link(for: performer)?.writtenFields, ["name": .string("Ember")])
     }
 
     func testBatchReadsFindOnlyWhatExists() throws {
         let state = try SyncState(path: statePath())
         let many = (0..<1_200).map { EntityAddress(kind: .gallery, key: "post.\($0)") }
-        try state.recordWritten(many.enumerated().filter { $0.offset % 2 == 0 }.map {
-            WrittenObject(address: $0.element, stashId: "\($0.offset)", fields: ["title": .string("t")])
-        })
+        try state.recordWritten(
+            many.enumerated().filter { $0.offset % 2 == 0 }.map {
+                WrittenObject(address: $0.element, stashId: "\($0.offset)", fields: ["title": .string("t")])
+            })
         try state.journalCreates([PendingCreate(address: many[1], match: [.code("1")])])
         let links = try state.links(for: many + [performer])
         XCTAssertEqual(links.count, 600, "chunked IN queries cover more than one chunk")
@@ -80,7 +96,10 @@ final class SyncStateTests: XCTestCase {
         let match: [MatchKey] = [.name("Ember", disambiguation: "Fansly"), .url("https://fansly.com/emberwilde42")]
         do {
             let state = try SyncState(path: path)
-            try state.journalCreates([PendingCreate(address: performer, match: match), PendingCreate(address: tag, match: [.name("Latex", disambiguation: nil)])])
+            try state.journalCreates([
+                PendingCreate(address: performer, match: match),
+                PendingCreate(address: tag, match: [.name("Latex", disambiguation: nil)]),
+            ])
             try state.confirmCreates([WrittenObject(address: tag, stashId: "7", fields: ["name": .string("Latex")])])
             // The process dies here: the performer's create was sent, its reply never read.
         }
@@ -112,7 +131,8 @@ final class SyncStateTests: XCTestCase {
         let state = try SyncState(path: statePath())
         let first = try state.beginRun(stashURL: "http://s:1", planCreatedAt: nil, at: Date(timeIntervalSince1970: 10))
         var counts = OutcomeCounts(); counts.created = 2; counts.failed = 1
-        let report = SyncReport(startedAt: Date(), elapsedSeconds: 1, totals: counts, phases: [], failures: [], requests: 3)
+        let report = SyncReport(
+            startedAt: Date(), elapsedSeconds: 1, totals: counts, phases: [], failures: [], requests: 3)
         try state.finishRun(first, report: report, at: Date(timeIntervalSince1970: 11))
         _ = try state.beginRun(stashURL: "http://s:1", planCreatedAt: nil, at: Date(timeIntervalSince1970: 20))
         let runs = try state.recentRuns()
@@ -127,8 +147,9 @@ final class SyncStateTests: XCTestCase {
         try state.bind(toStashURL: "http://localhost:9999/")
         try state.bind(toStashURL: "HTTP://localhost:9999")
         XCTAssertThrowsError(try state.bind(toStashURL: "http://other:9999")) { error in
-            XCTAssertEqual(error as? SyncStateError,
-                           .otherStash(path: state.path, recorded: "http://localhost:9999", requested: "http://other:9999"))
+            XCTAssertEqual(
+                error as? SyncStateError,
+                .otherStash(path: state.path, recorded: "http://localhost:9999", requested: "http://other:9999"))
             XCTAssertTrue(error.localizedDescription.contains("--state"))
         }
     }

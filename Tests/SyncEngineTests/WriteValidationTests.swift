@@ -1,6 +1,7 @@
-import XCTest
 import MappingRules
 import StashClient
+import XCTest
+
 @testable import SyncEngine
 
 /// What apply sends is checked against `StashFieldCatalog` and built into the client's typed
@@ -19,13 +20,14 @@ final class WriteValidationTests: XCTestCase {
     }
 
     func testAnUpdateCarriesEveryPlannedField() throws {
-        let input = try StashClientWriter.input([
-            "id": .string("7"), "title": .string("Title"), "details": .null, "date": .date("2024-01-31"),
-            "urls": .strings(["https://fansly.com/post/1"]), "organized": .bool(true),
-            "studio_id": .ref(StashRef(id: "5", label: "Studio")),
-            "tag_ids": .refs([StashRef(id: "1"), StashRef(id: "2", label: "latex")]),
-            "custom_fields.fansly_post_id": .string("1"), "custom_fields.keptAsWritten": .string("x"),
-        ], as: SceneUpdateInput.self, kind: .scene)
+        let input = try StashClientWriter.input(
+            [
+                "id": .string("7"), "title": .string("Title"), "details": .null, "date": .date("2024-01-31"),
+                "urls": .strings(["https://fansly.com/post/1"]), "organized": .bool(true),
+                "studio_id": .ref(StashRef(id: "5", label: "Studio")),
+                "tag_ids": .refs([StashRef(id: "1"), StashRef(id: "2", label: "latex")]),
+                "custom_fields.fansly_post_id": .string("1"), "custom_fields.keptAsWritten": .string("x"),
+            ], as: SceneUpdateInput.self, kind: .scene)
         XCTAssertEqual(input.id, "7")
         XCTAssertEqual(input.title, "Title")
         XCTAssertNil(input.details, "a null is not sent")
@@ -34,74 +36,108 @@ final class WriteValidationTests: XCTestCase {
         XCTAssertEqual(input.organized, true)
         XCTAssertEqual(input.studioId, .value("5"))
         XCTAssertEqual(input.tagIds, ["1", "2"])
-        XCTAssertEqual(input.customFields, CustomFieldsInput(partial: ["fansly_post_id": "1", "keptAsWritten": "x"]),
-                       "updates write custom fields with partial; names as they are")
+        XCTAssertEqual(
+            input.customFields, CustomFieldsInput(partial: ["fansly_post_id": "1", "keptAsWritten": "x"]),
+            "updates write custom fields with partial; names as they are")
     }
 
     func testACreateTakesCustomFieldsAsAPlainMap() throws {
-        let input = try StashClientWriter.input([
-            "name": .string("latex"), "aliases": .strings(["Latex"]), "parent_ids": .refs([StashRef(id: "3")]),
-            "custom_fields.source": .string("fansly"),
-        ], as: TagCreateInput.self, kind: .tag)
+        let input = try StashClientWriter.input(
+            [
+                "name": .string("latex"), "aliases": .strings(["Latex"]), "parent_ids": .refs([StashRef(id: "3")]),
+                "custom_fields.source": .string("fansly"),
+            ], as: TagCreateInput.self, kind: .tag)
         XCTAssertEqual(input.name, "latex")
         XCTAssertEqual(input.aliases, ["Latex"])
         XCTAssertEqual(input.parentIds, ["3"])
         XCTAssertEqual(input.customFields, ["source": "fansly"])
-        let chapter = try StashClientWriter.input(["gallery_id": .ref(StashRef(id: "9")), "title": .string("Wall"), "image_index": .int(3)],
-                                                  as: GalleryChapterCreateInput.self, kind: .chapter)
+        let chapter = try StashClientWriter.input(
+            ["gallery_id": .ref(StashRef(id: "9")), "title": .string("Wall"), "image_index": .int(3)],
+            as: GalleryChapterCreateInput.self, kind: .chapter)
         XCTAssertEqual(chapter, GalleryChapterCreateInput(galleryId: "9", title: "Wall", imageIndex: 3))
     }
 
     func testFieldsTheCatalogDoesNotLetApplyWriteAreRefused() {
-        XCTAssertEqual(refused(["id": .string("1"), "photographr": .string("x")], kind: .scene, as: SceneUpdateInput.self),
-                       "fansly-stash cannot write photographr on a scene")
-        XCTAssertEqual(refused(["id": .string("1"), "photographer": .string("x")], kind: .performer, as: PerformerUpdateInput.self),
-                       "fansly-stash cannot write photographer on a performer", "a field of images and galleries")
-        XCTAssertEqual(refused(["id": .string("1"), "director": .string("x"), "title": .string("y")], kind: .studio, as: StudioUpdateInput.self),
-                       "fansly-stash cannot write director, title on a studio")
-        XCTAssertEqual(refused(["id": .string("1"), "custom_fields.x": .string("y")], kind: .chapter, as: GalleryChapterUpdateInput.self),
-                       "fansly-stash cannot write custom_fields.x on a chapter")
+        XCTAssertEqual(
+            refused(["id": .string("1"), "photographr": .string("x")], kind: .scene, as: SceneUpdateInput.self),
+            "fansly-stash cannot write photographr on a scene")
+        XCTAssertEqual(
+            refused(
+                ["id": .string("1"), "photographer": .string("x")], kind: .performer, as: PerformerUpdateInput.self),
+            "fansly-stash cannot write photographer on a performer", "a field of images and galleries")
+        XCTAssertEqual(
+            refused(
+                ["id": .string("1"), "director": .string("x"), "title": .string("y")], kind: .studio,
+                as: StudioUpdateInput.self),
+            "fansly-stash cannot write director, title on a studio")
+        XCTAssertEqual(
+            refused(
+                ["id": .string("1"), "custom_fields.x": .string("y")], kind: .chapter,
+                as: GalleryChapterUpdateInput.self),
+            "fansly-stash cannot write custom_fields.x on a chapter")
     }
 
     func testValuesOfTheWrongTypeAreRefused() {
-        XCTAssertEqual(refused(["id": .string("1"), "title": .int(3)], kind: .scene, as: SceneUpdateInput.self), "wrong type for title")
-        XCTAssertEqual(refused(["id": .string("1"), "tag_ids": .ref(StashRef(id: "2"))], kind: .scene, as: SceneUpdateInput.self),
-                       "wrong type for tag_ids")
-        XCTAssertEqual(refused(["gallery_id": .ref(StashRef(id: "9")), "title": .string("Wall"), "image_index": .string("3")],
-                               kind: .chapter, as: GalleryChapterCreateInput.self), "wrong type for image_index")
+        XCTAssertEqual(
+            refused(["id": .string("1"), "title": .int(3)], kind: .scene, as: SceneUpdateInput.self),
+            "wrong type for title")
+        XCTAssertEqual(
+            refused(["id": .string("1"), "tag_ids": .ref(StashRef(id: "2"))], kind: .scene, as: SceneUpdateInput.self),
+            "wrong type for tag_ids")
+        XCTAssertEqual(
+            refused(
+                ["gallery_id": .ref(StashRef(id: "9")), "title": .string("Wall"), "image_index": .string("3")],
+                kind: .chapter, as: GalleryChapterCreateInput.self), "wrong type for image_index")
     }
 
     func testWhatTheInputCannotCarryIsRefusedRatherThanDropped() {
-        XCTAssertEqual(refused(["aliases": .strings(["x"])], kind: .tag, as: TagCreateInput.self),
-                       "a tag needs the field name, which the plan does not set")
-        XCTAssertEqual(refused(["id": .string("4"), "image_ids": .refs([StashRef(id: "1")])], kind: .gallery, as: GalleryUpdateInput.self),
-                       "fansly-stash cannot write image_ids on a gallery", "gallery images are added with addGalleryImages")
-        XCTAssertEqual(refused(["id": .string("4"), "studio_id": .ref(StashRef(address: EntityAddress(kind: .studio, key: "x")))],
-                               kind: .gallery, as: GalleryUpdateInput.self),
-                       "fansly-stash cannot write studio_id on a gallery", "a reference not resolved to an id")
+        XCTAssertEqual(
+            refused(["aliases": .strings(["x"])], kind: .tag, as: TagCreateInput.self),
+            "a tag needs the field name, which the plan does not set")
+        XCTAssertEqual(
+            refused(
+                ["id": .string("4"), "image_ids": .refs([StashRef(id: "1")])], kind: .gallery,
+                as: GalleryUpdateInput.self),
+            "fansly-stash cannot write image_ids on a gallery", "gallery images are added with addGalleryImages")
+        XCTAssertEqual(
+            refused(
+                ["id": .string("4"), "studio_id": .ref(StashRef(address: EntityAddress(kind: .studio, key: "x")))],
+                kind: .gallery, as: GalleryUpdateInput.self),
+            "fansly-stash cannot write studio_id on a gallery", "a reference not resolved to an id")
     }
 
     func testTheSnapshotHoldsOnlyCatalogFields() {
         let named = [NamedRef(id: "1", name: "a")]
         var interner = ObjectInterner()
         var objects = [
-            StashSnapshotLoader.object(Performer(id: "1", name: "P", disambiguation: "d", aliasList: ["x"], urls: ["u"], gender: .female,
-                                                 birthdate: "2000-01-01", country: "DE", details: "d", favorite: true, tags: named)),
+            StashSnapshotLoader.object(
+                Performer(
+                    id: "1", name: "P", disambiguation: "d", aliasList: ["x"], urls: ["u"], gender: .female,
+                    birthdate: "2000-01-01", country: "DE", details: "d", favorite: true, tags: named)),
             StashSnapshotLoader.object(Studio(id: "2", name: "S", aliases: ["x"], urls: ["u"], parentStudio: named[0])),
-            StashSnapshotLoader.object(Tag(id: "3", name: "T", sortName: "t", description: "d", aliases: ["x"], parents: named)),
-            StashSnapshotLoader.object(MediaSummary(id: "5", title: "t", code: "c", details: "d", director: "d", date: "2024-01-01",
-                                                    urls: ["u"], organized: true, studio: named[0], performers: named, tags: named,
-                                                    galleries: [TitledRef(id: "4")]), kind: .scene, sharing: &interner),
-            StashSnapshotLoader.object(MediaSummary(id: "6", photographer: "p", galleries: [TitledRef(id: "4")]), kind: .image, sharing: &interner),
+            StashSnapshotLoader.object(
+                Tag(id: "3", name: "T", sortName: "t", description: "d", aliases: ["x"], parents: named)),
+            StashSnapshotLoader.object(
+                MediaSummary(
+                    id: "5", title: "t", code: "c", details: "d", director: "d", date: "2024-01-01",
+                    urls: ["u"], organized: true, studio: named[0], performers: named, tags: named,
+                    galleries: [TitledRef(id: "4")]), kind: .scene, sharing: &interner),
+            StashSnapshotLoader.object(
+                MediaSummary(id: "6", photographer: "p", galleries: [TitledRef(id: "4")]), kind: .image,
+                sharing: &interner),
         ]
-        objects += StashSnapshotLoader.objects(Gallery(id: "4", title: "g", code: "c", details: "d", photographer: "p", date: "2024-01-01",
-                                                       urls: ["u"], studio: named[0], performers: named, tags: named,
-                                                       scenes: [TitledRef(id: "5")], chapters: [GalleryChapter(id: "8", title: "c", imageIndex: 1)]))
+        objects += StashSnapshotLoader.objects(
+            Gallery(
+                id: "4", title: "g", code: "c", details: "d", photographer: "p", date: "2024-01-01",
+                urls: ["u"], studio: named[0], performers: named, tags: named,
+                scenes: [TitledRef(id: "5")], chapters: [GalleryChapter(id: "8", title: "c", imageIndex: 1)]))
         StashSnapshotLoader.addGalleryImages(&objects)
         XCTAssertEqual(Set(objects.map(\.kind)), Set(EntityKind.allCases))
         for object in objects {
             for entry in object.fields {
-                XCTAssertNotNil(StashFieldCatalog.field(entry.name, of: object.kind), "\(object.kind) \(entry.name) is not in StashFieldCatalog")
+                XCTAssertNotNil(
+                    StashFieldCatalog.field(entry.name, of: object.kind),
+                    "\(object.kind) \(entry.name) is not in StashFieldCatalog")
                 if let field = StashFieldCatalog.field(entry.name, of: object.kind), entry.value != .null {
                     XCTAssertTrue(field.type.accepts(entry.value), "\(object.kind) \(entry.name): \(entry.value)")
                 }

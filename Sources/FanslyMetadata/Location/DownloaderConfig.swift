@@ -53,17 +53,20 @@ struct DownloaderConfig: Sendable, Hashable {
             throw MetadataError.invalidConfig(path: path, reason: "it is not valid YAML (\(Self.yamlProblem(error)))")
         }
         guard let document = root as? [String: Any] else {
-            throw MetadataError.invalidConfig(path: path, reason: "it is not a downloader configuration (no sections such as options: or postgres:)")
+            throw MetadataError.invalidConfig(
+                path: path, reason: "it is not a downloader configuration (no sections such as options: or postgres:)")
         }
         let options = document["options"] as? [String: Any] ?? [:]
         let section = document["postgres"] as? [String: Any] ?? [:]
         // v0.13+ always reads PostgreSQL; its defaults apply to keys the file leaves out.
-        let postgres = Postgres(host: string(section["pg_host"]), port: try port(section["pg_port"], path: path),
-                                database: string(section["pg_database"]), user: string(section["pg_user"]),
-                                password: string(section["pg_password"]))
-        return DownloaderConfig(path: path, postgres: postgres,
-                                metadataDatabaseFile: string(options["metadata_db_file"]).map { resolve($0, in: folder) },
-                                downloadDirectory: downloadDirectory(string(options["download_directory"]), folder: folder))
+        let postgres = Postgres(
+            host: string(section["pg_host"]), port: try port(section["pg_port"], path: path),
+            database: string(section["pg_database"]), user: string(section["pg_user"]),
+            password: string(section["pg_password"]))
+        return DownloaderConfig(
+            path: path, postgres: postgres,
+            metadataDatabaseFile: string(options["metadata_db_file"]).map { resolve($0, in: folder) },
+            downloadDirectory: downloadDirectory(string(options["download_directory"]), folder: folder))
     }
 
     /// INI as Python's `ConfigParser(interpolation=None)` reads the downloader's files: `[Section]`
@@ -77,7 +80,8 @@ struct DownloaderConfig: Sendable, Hashable {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else {
-                    throw MetadataError.invalidConfig(path: path, reason: "line \(number + 1): a section header must end with ]")
+                    throw MetadataError.invalidConfig(
+                        path: path, reason: "line \(number + 1): a section header must end with ]")
                 }
                 current = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
                 continue
@@ -85,7 +89,8 @@ struct DownloaderConfig: Sendable, Hashable {
             // An indented line continues the previous value; no key fansly-stash reads spans lines.
             if raw.first == " " || raw.first == "\t" { continue }
             guard let section = current else {
-                throw MetadataError.invalidConfig(path: path, reason: "line \(number + 1): a key before any [Section] header")
+                throw MetadataError.invalidConfig(
+                    path: path, reason: "line \(number + 1): a key before any [Section] header")
             }
             guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
             let key = line[..<separator].trimmingCharacters(in: .whitespaces).lowercased()
@@ -97,13 +102,15 @@ struct DownloaderConfig: Sendable, Hashable {
         let pgSection = sections["Postgres"] ?? options
         var postgres: Postgres?
         if sections["Postgres"] != nil || pgSection.keys.contains(where: { $0.hasPrefix("pg_") }) {
-            postgres = Postgres(host: nonEmpty(pgSection["pg_host"]), port: try port(pgSection["pg_port"], path: path),
-                                database: nonEmpty(pgSection["pg_database"]), user: nonEmpty(pgSection["pg_user"]),
-                                password: nonEmpty(pgSection["pg_password"]))
+            postgres = Postgres(
+                host: nonEmpty(pgSection["pg_host"]), port: try port(pgSection["pg_port"], path: path),
+                database: nonEmpty(pgSection["pg_database"]), user: nonEmpty(pgSection["pg_user"]),
+                password: nonEmpty(pgSection["pg_password"]))
         }
-        return DownloaderConfig(path: path, postgres: postgres,
-                                metadataDatabaseFile: nonEmpty(options["metadata_db_file"]).map { resolve($0, in: folder) },
-                                downloadDirectory: downloadDirectory(nonEmpty(options["download_directory"]), folder: folder))
+        return DownloaderConfig(
+            path: path, postgres: postgres,
+            metadataDatabaseFile: nonEmpty(options["metadata_db_file"]).map { resolve($0, in: folder) },
+            downloadDirectory: downloadDirectory(nonEmpty(options["download_directory"]), folder: folder))
     }
 
     private static func string(_ value: Any?) -> String? {
@@ -136,7 +143,9 @@ struct DownloaderConfig: Sendable, Hashable {
 
     private static func resolve(_ value: String, in folder: String) -> String {
         let expanded = (value as NSString).expandingTildeInPath
-        let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : URL(fileURLWithPath: folder).appendingPathComponent(expanded)
+        let url =
+            expanded.hasPrefix("/")
+            ? URL(fileURLWithPath: expanded) : URL(fileURLWithPath: folder).appendingPathComponent(expanded)
         return url.standardizedFileURL.path
     }
 

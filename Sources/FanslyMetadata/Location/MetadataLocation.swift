@@ -40,34 +40,41 @@ public struct ResolvedDatabase: Sendable, Hashable {
     /// `$FANSLY_PG_PASSWORD`, `$PGPASSWORD`, `~/.pgpass` (for a configuration, `$FANSLY_PG_PASSWORD`
     /// wins over its `pg_password`, as in the downloader).
     /// - Throws: `MetadataError` for an unparsable URL or configuration, or a missing configuration file.
-    public static func resolve(_ argument: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                               homeDirectory: String = NSHomeDirectory()) throws -> ResolvedDatabase {
+    public static func resolve(
+        _ argument: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        homeDirectory: String = NSHomeDirectory()
+    ) throws -> ResolvedDatabase {
         var lookup = PasswordLookup(environment: environment, homeDirectory: homeDirectory)
         let text = argument.trimmingCharacters(in: .whitespaces)
         if PostgresEndpoint.isURL(text) {
             let endpoint = lookup.complete(try PostgresEndpoint.parse(url: text, environment: environment))
-            return ResolvedDatabase(location: .postgres(endpoint), argument: endpoint.redactedURL, configFile: nil,
-                                    downloadRoot: nil, warnings: lookup.warnings)
+            return ResolvedDatabase(
+                location: .postgres(endpoint), argument: endpoint.redactedURL, configFile: nil,
+                downloadRoot: nil, warnings: lookup.warnings)
         }
         let absolute = URL(fileURLWithPath: (text as NSString).expandingTildeInPath).standardizedFileURL.path
         guard DownloaderConfig.isConfigFile(absolute) else {
-            return ResolvedDatabase(location: .sqlite(path: absolute), argument: absolute, configFile: nil,
-                                    downloadRoot: nil, warnings: [])
+            return ResolvedDatabase(
+                location: .sqlite(path: absolute), argument: absolute, configFile: nil,
+                downloadRoot: nil, warnings: [])
         }
         let config = try DownloaderConfig.load(path: absolute)
         if let file = config.metadataDatabaseFile {
-            return ResolvedDatabase(location: .sqlite(path: file), argument: absolute, configFile: absolute,
-                                    downloadRoot: config.downloadDirectory, warnings: [])
+            return ResolvedDatabase(
+                location: .sqlite(path: file), argument: absolute, configFile: absolute,
+                downloadRoot: config.downloadDirectory, warnings: [])
         }
         guard let settings = config.postgres else {
             // A v0.10 configuration without metadata_db_file: the database beside the downloads.
             let folder = config.downloadDirectory ?? URL(fileURLWithPath: absolute).deletingLastPathComponent().path
-            return ResolvedDatabase(location: .sqlite(path: folder + "/metadata_db.sqlite3"), argument: absolute,
-                                    configFile: absolute, downloadRoot: config.downloadDirectory, warnings: [])
+            return ResolvedDatabase(
+                location: .sqlite(path: folder + "/metadata_db.sqlite3"), argument: absolute,
+                configFile: absolute, downloadRoot: config.downloadDirectory, warnings: [])
         }
         let user = settings.user ?? "fansly_user"
-        var endpoint = PostgresEndpoint(host: settings.host ?? "localhost", port: settings.port ?? 5432,
-                                        database: settings.database ?? "fansly_metadata", user: user)
+        var endpoint = PostgresEndpoint(
+            host: settings.host ?? "localhost", port: settings.port ?? 5432,
+            database: settings.database ?? "fansly_metadata", user: user)
         if let (password, source) = lookup.downloaderPassword() {
             endpoint.password = password; endpoint.passwordSource = source
         } else if let password = settings.password {
@@ -75,7 +82,8 @@ public struct ResolvedDatabase: Sendable, Hashable {
         } else if let (password, source) = lookup.fallbackPassword(for: endpoint) {
             endpoint.password = password; endpoint.passwordSource = source
         }
-        return ResolvedDatabase(location: .postgres(endpoint), argument: absolute, configFile: absolute,
-                                downloadRoot: config.downloadDirectory, warnings: lookup.warnings)
+        return ResolvedDatabase(
+            location: .postgres(endpoint), argument: absolute, configFile: absolute,
+            downloadRoot: config.downloadDirectory, warnings: lookup.warnings)
     }
 }

@@ -9,8 +9,10 @@ struct PasswordLookup: Sendable {
     /// Why a password file was skipped (world-readable, unreadable): shown as warnings.
     private(set) var warnings: [String] = []
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                homeDirectory: String = NSHomeDirectory()) {
+    init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        homeDirectory: String = NSHomeDirectory()
+    ) {
         self.environment = environment; self.homeDirectory = homeDirectory
     }
 
@@ -57,10 +59,12 @@ struct PasswordLookup: Sendable {
             return nil
         }
         if let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
-            warnings.append("\(path) has group or world access, so it is ignored (as libpq does): run chmod 600 \(path)")
+            warnings.append(
+                "\(path) has group or world access, so it is ignored (as libpq does): run chmod 600 \(path)")
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             warnings.append("\(path) cannot be read; ignored")
             return nil
         }

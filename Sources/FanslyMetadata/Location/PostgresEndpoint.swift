@@ -45,8 +45,10 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
     var password: String?
     public var passwordSource: PasswordSource?
 
-    public init(host: String, port: Int = 5432, database: String, user: String, sslMode: PostgresSSLMode = .prefer,
-                password: String? = nil, passwordSource: PasswordSource? = nil) {
+    public init(
+        host: String, port: Int = 5432, database: String, user: String, sslMode: PostgresSSLMode = .prefer,
+        password: String? = nil, passwordSource: PasswordSource? = nil
+    ) {
         self.host = host; self.port = port; self.database = database; self.user = user; self.sslMode = sslMode
         self.password = password; self.passwordSource = password == nil ? nil : passwordSource
     }
@@ -90,26 +92,37 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
     /// Missing parts take libpq's defaults: host `localhost`, port 5432, user `$PGUSER` or the login
     /// name, database the user name. The password is not looked up here (see `PasswordLookup`).
     /// - Throws: `MetadataError.invalidPostgresURL` naming what is wrong (never repeating the password).
-    public static func parse(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresEndpoint {
-        guard isURL(text) else { throw MetadataError.invalidPostgresURL(url: redact(text), reason: "it does not start with postgresql://") }
+    public static func parse(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> PostgresEndpoint
+    {
+        guard isURL(text) else {
+            throw MetadataError.invalidPostgresURL(url: redact(text), reason: "it does not start with postgresql://")
+        }
         // URLComponents wants a scheme it knows the syntax of; both spellings share it.
         let normalized = "postgresql://" + text[text.range(of: "://")!.upperBound...]
         guard let components = URLComponents(string: normalized) else {
-            throw MetadataError.invalidPostgresURL(url: redact(text),
-                                                   reason: "it is not a valid URL (percent-encode special characters in the user name or password, e.g. @ as %40)")
+            throw MetadataError.invalidPostgresURL(
+                url: redact(text),
+                reason:
+                    "it is not a valid URL (percent-encode special characters in the user name or password, e.g. @ as %40)"
+            )
         }
         let host = components.host.map { $0.hasPrefix("[") ? String($0.dropFirst().dropLast()) : $0 }
         var port = 5432
         if let given = components.port {
-            guard (1...65535).contains(given) else { throw MetadataError.invalidPostgresURL(url: redact(text), reason: "port \(given) is out of range") }
+            guard (1...65535).contains(given) else {
+                throw MetadataError.invalidPostgresURL(url: redact(text), reason: "port \(given) is out of range")
+            }
             port = given
         }
-        let user = components.user.flatMap { $0.isEmpty ? nil : $0 }
+        let user =
+            components.user.flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["PGUSER"] ?? ProcessInfo.processInfo.userName
         var path = components.path
         if path.hasPrefix("/") { path.removeFirst() }
         guard !path.contains("/") else {
-            throw MetadataError.invalidPostgresURL(url: redact(text), reason: "the path must be just the database name, not '\(path)'")
+            throw MetadataError.invalidPostgresURL(
+                url: redact(text), reason: "the path must be just the database name, not '\(path)'")
         }
         var sslMode = PostgresSSLMode.prefer
         var connectTimeout: Int?
@@ -119,31 +132,38 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
                 guard let mode = PostgresSSLMode(rawValue: item.value ?? "") else {
                     throw MetadataError.invalidPostgresURL(
                         url: redact(text),
-                        reason: "sslmode '\(item.value ?? "")' is not one of \(PostgresSSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                        reason:
+                            "sslmode '\(item.value ?? "")' is not one of \(PostgresSSLMode.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 sslMode = mode
             case "connect_timeout":
                 guard let seconds = Int(item.value ?? ""), seconds > 0 else {
-                    throw MetadataError.invalidPostgresURL(url: redact(text),
-                                                           reason: "connect_timeout '\(item.value ?? "")' is not a number of seconds")
+                    throw MetadataError.invalidPostgresURL(
+                        url: redact(text),
+                        reason: "connect_timeout '\(item.value ?? "")' is not a number of seconds")
                 }
                 connectTimeout = seconds
             default:
-                throw MetadataError.invalidPostgresURL(url: redact(text),
-                                                       reason: "unsupported parameter '\(item.name)' (sslmode and connect_timeout are understood)")
+                throw MetadataError.invalidPostgresURL(
+                    url: redact(text),
+                    reason: "unsupported parameter '\(item.name)' (sslmode and connect_timeout are understood)")
             }
         }
         let password = components.password
-        var endpoint = PostgresEndpoint(host: host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost", port: port,
-                                        database: path.isEmpty ? user : path, user: user, sslMode: sslMode,
-                                        password: password, passwordSource: password == nil ? nil : .url)
+        var endpoint = PostgresEndpoint(
+            host: host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost", port: port,
+            database: path.isEmpty ? user : path, user: user, sslMode: sslMode,
+            password: password, passwordSource: password == nil ? nil : .url)
         endpoint.connectTimeout = connectTimeout
         return endpoint
     }
 
     /// `text` with whatever sits between `://user:` and `@` replaced: for errors about unparsable URLs.
     static func redact(_ text: String) -> String {
-        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].lastIndex(of: "@") else { return text }
+        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].lastIndex(of: "@") else {
+            return text
+        }
         let credentials = text[scheme.upperBound..<at]
         guard let colon = credentials.firstIndex(of: ":") else { return text }
         return String(text[..<colon]) + ":***" + String(text[at...])

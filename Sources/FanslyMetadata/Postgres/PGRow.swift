@@ -92,8 +92,9 @@ struct PGRow: Sendable {
     func id(_ index: Int, _ column: String, table: String) throws -> FanslyID {
         if case .int(let id) = values[index] { return id }
         guard let id = int64(index) else {
-            throw MetadataError.malformedValue(table: table, rowId: rowId, column: column,
-                                               value: string(index) ?? "NULL", expected: "an integer id")
+            throw MetadataError.malformedValue(
+                table: table, rowId: rowId, column: column,
+                value: string(index) ?? "NULL", expected: "an integer id")
         }
         return id
     }
@@ -114,8 +115,9 @@ struct PGRow: Sendable {
         case .double(let number):
             return Timestamp.fromUnix(number)
         case .bool:
-            throw MetadataError.malformedValue(table: table, rowId: rowId, column: column, value: string(index) ?? "",
-                                               expected: Timestamp.expected)
+            throw MetadataError.malformedValue(
+                table: table, rowId: rowId, column: column, value: string(index) ?? "",
+                expected: Timestamp.expected)
         }
     }
 

@@ -16,19 +16,24 @@ struct PostgresCounts {
     /// downloaded media), the costliest of a plan's bookkeeping queries.
     func creatorIds() throws -> [FanslyID] {
         if let knownCreatorIds { return knownCreatorIds }
-        var sources = ["""
+        var sources = [
+            """
             SELECT p."accountId" FROM posts p
             WHERE p.id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType"::text = 'AGGREGATED_POSTS')\(loader.notStub("p"))
-            """, """
+            """,
+            """
             SELECT am."accountId" FROM attachments a JOIN account_media am ON am.id = a."contentId"
             WHERE a."messageId" IS NOT NULL AND a."contentType"::text = 'ACCOUNT_MEDIA'
-            """, """
+            """,
+            """
             SELECT am."accountId" FROM account_media am WHERE \(PostgresLinkage.unlinkedDownloaded(schema))
-            """]
+            """,
+        ]
         if schema.hasTable("walls") { sources.append("SELECT \"accountId\" FROM walls") }
         if schema.hasTable("media_stories") { sources.append("SELECT \"accountId\" FROM media_stories") }
         if schema.hasBundles {
-            sources.append("""
+            sources.append(
+                """
                 SELECT "accountId" FROM account_media_bundles b
                 WHERE NOT EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id)
                 """)
@@ -52,26 +57,36 @@ struct PostgresCounts {
     func summaries(for requested: [FanslyID]? = nil) throws -> [CreatorSummary] {
         let ids = try requested ?? creatorIds()
         var accounts = try loader.accounts(ids: ids)
-        for id in ids where accounts[id] == nil && requested == nil { accounts[id] = Account(id: id, username: String(id)) }
+        for id in ids where accounts[id] == nil && requested == nil {
+            accounts[id] = Account(id: id, username: String(id))
+        }
         var summaries: [FanslyID: CreatorSummary] = [:]
         for (id, account) in accounts { summaries[id] = CreatorSummary(account: account) }
 
-        try perAccount("SELECT p.\"accountId\", count(*) FROM posts p WHERE true\(loader.notStub("p")) GROUP BY p.\"accountId\"") {
+        try perAccount(
+            "SELECT p.\"accountId\", count(*) FROM posts p WHERE true\(loader.notStub("p")) GROUP BY p.\"accountId\""
+        ) {
             summaries[$0]?.posts = $1[0]
         }
         if schema.hasTable("walls") {
-            try perAccount("SELECT \"accountId\", count(*) FROM walls GROUP BY \"accountId\"") { summaries[$0]?.walls = $1[0] }
+            try perAccount("SELECT \"accountId\", count(*) FROM walls GROUP BY \"accountId\"") {
+                summaries[$0]?.walls = $1[0]
+            }
         }
         if schema.hasBundles {
-            try perAccount("""
+            try perAccount(
+                """
                 SELECT b."accountId", count(*) FROM account_media_bundles b
                 WHERE EXISTS (SELECT 1 FROM account_media_bundle_media m WHERE m.bundle_id = b.id) GROUP BY b."accountId"
-                """) { summaries[$0]?.bundles = $1[0] }
+                """
+            ) { summaries[$0]?.bundles = $1[0] }
         }
-        try perAccount("""
+        try perAccount(
+            """
             SELECT p."accountId", count(DISTINCT ph."hashtagId") FROM post_hashtags ph JOIN posts p ON p.id = ph."postId"
             GROUP BY p."accountId"
-            """) { summaries[$0]?.hashtags = $1[0] }
+            """
+        ) { summaries[$0]?.hashtags = $1[0] }
         let kind = MediaKind.sql(mimetype: "m.mimetype", type: "m.type")
         let access = schema.column("account_media", "access", alias: "am")
         let downloaded = """
@@ -81,7 +96,8 @@ struct PostgresCounts {
                                 WHERE v."mediaId" = m.id AND (vm.local_filename IS NOT NULL OR vm.is_downloaded::boolean)
                                 ORDER BY vm.id LIMIT 1), false) END
             """
-        try perAccount("""
+        try perAccount(
+            """
             SELECT a."accountId", count(*) FILTER (WHERE k = 'image'), count(*) FILTER (WHERE k = 'video'),
                    count(*) FILTER (WHERE preview), count(*) FILTER (WHERE downloaded) FROM (
                 SELECT am."accountId", \(kind) AS k, am."previewId" IS NOT NULL AS preview, \(downloaded) AS downloaded
@@ -89,14 +105,17 @@ struct PostgresCounts {
                 LEFT JOIN media m ON m.id = am."mediaId"
                 LEFT JOIN media pv ON pv.id = am."previewId"
             ) AS a GROUP BY a."accountId"
-            """) { id, counts in
+            """
+        ) { id, counts in
             summaries[id]?.images = counts[0]
             summaries[id]?.videos = counts[1]
             summaries[id]?.previews = counts[2]
             summaries[id]?.downloadedMedia = counts[3]
         }
         for id in ids where summaries[id] != nil {
-            try session.query("SELECT count(*) FROM messages m WHERE \(loader.messageCondition)", PostgresRecordLoader.id(id)) {
+            try session.query(
+                "SELECT count(*) FROM messages m WHERE \(loader.messageCondition)", PostgresRecordLoader.id(id)
+            ) {
                 summaries[id]?.messages = $0.int(0) ?? 0
             }
         }

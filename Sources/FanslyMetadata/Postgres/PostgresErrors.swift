@@ -6,8 +6,10 @@ import PostgresNIO
 /// Turns postgres-nio's errors into `MetadataError`s that say what happened and what to do.
 /// Messages name the server by its URL without password; server texts are quoted, never the query.
 enum PostgresErrors {
-    static func translate(_ error: Error, endpoint: PostgresEndpoint, timeout: TimeInterval? = nil,
-                          connectTimeout: TimeInterval? = nil) -> MetadataError {
+    static func translate(
+        _ error: Error, endpoint: PostgresEndpoint, timeout: TimeInterval? = nil,
+        connectTimeout: TimeInterval? = nil
+    ) -> MetadataError {
         if let error = error as? MetadataError { return error }
         let url = endpoint.redactedURL
         let server = "\(endpoint.host):\(endpoint.port)"
@@ -19,8 +21,10 @@ enum PostgresErrors {
         }
         switch error.code {
         case .sslUnsupported:
-            return .postgresTLS(url: url, reason: "sslmode=\(endpoint.sslMode.rawValue) needs TLS, and the server does not offer it "
-                + "(use sslmode=prefer or disable, or turn on ssl in the server's postgresql.conf)")
+            return .postgresTLS(
+                url: url,
+                reason: "sslmode=\(endpoint.sslMode.rawValue) needs TLS, and the server does not offer it "
+                    + "(use sslmode=prefer or disable, or turn on ssl in the server's postgresql.conf)")
         case .failedToAddSSLHandler:
             return .postgresTLS(url: url, reason: "TLS could not be started")
         case .authMechanismRequiresPassword:
@@ -30,9 +34,11 @@ enum PostgresErrors {
                 return .postgresTLS(url: url, reason: "the TLS handshake failed (\(underlying))")
             }
             if let underlying = error.underlying as? ChannelError, case .connectTimeout = underlying {
-                return .postgresTimeout(url: url, operation: "connecting and logging in", seconds: Int((connectTimeout ?? 0).rounded(.up)))
+                return .postgresTimeout(
+                    url: url, operation: "connecting and logging in", seconds: Int((connectTimeout ?? 0).rounded(.up)))
             }
-            return .postgresUnreachable(server: server, reason: error.underlying.map(network) ?? "the connection failed")
+            return .postgresUnreachable(
+                server: server, reason: error.underlying.map(network) ?? "the connection failed")
         case .serverClosedConnection, .uncleanShutdown:
             if let underlying = error.underlying, underlying is NIOSSLError {
                 return .postgresTLS(url: url, reason: "the TLS handshake failed (\(underlying))")
@@ -45,31 +51,42 @@ enum PostgresErrors {
         }
     }
 
-    private static func serverError(_ error: PSQLError, endpoint: PostgresEndpoint, timeout: TimeInterval?) -> MetadataError {
+    private static func serverError(_ error: PSQLError, endpoint: PostgresEndpoint, timeout: TimeInterval?)
+        -> MetadataError
+    {
         let url = endpoint.redactedURL
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = error.serverInfo?[.message] ?? "an error"
         switch state {
         case "28P01":
-            return .postgresAuthenticationFailed(url: url, user: endpoint.user, passwordSource: endpoint.passwordSource?.description)
+            return .postgresAuthenticationFailed(
+                url: url, user: endpoint.user, passwordSource: endpoint.passwordSource?.description)
         case "28000":
             if message.contains("no encryption") {
-                return .postgresTLS(url: url, reason: "the server only accepts encrypted connections (\(message)); "
-                    + "use sslmode=require or prefer")
+                return .postgresTLS(
+                    url: url,
+                    reason: "the server only accepts encrypted connections (\(message)); "
+                        + "use sslmode=require or prefer")
             }
             if message.contains("pg_hba.conf") {
-                return .postgresFailed(url: url, reason: "\(message): the server's pg_hba.conf does not let user "
-                    + "\(endpoint.user) connect to this database from here")
+                return .postgresFailed(
+                    url: url,
+                    reason: "\(message): the server's pg_hba.conf does not let user "
+                        + "\(endpoint.user) connect to this database from here")
             }
-            return .postgresAuthenticationFailed(url: url, user: endpoint.user, passwordSource: endpoint.passwordSource?.description)
+            return .postgresAuthenticationFailed(
+                url: url, user: endpoint.user, passwordSource: endpoint.passwordSource?.description)
         case "3D000":
             return .postgresDatabaseNotFound(url: url, database: endpoint.database)
         case "57014":
-            return .postgresTimeout(url: url, operation: "reading (the server cancelled the statement)",
-                                    seconds: Int((timeout ?? 0).rounded(.up)))
+            return .postgresTimeout(
+                url: url, operation: "reading (the server cancelled the statement)",
+                seconds: Int((timeout ?? 0).rounded(.up)))
         case "42501":
-            return .postgresFailed(url: url, reason: "\(message); grant the user SELECT on the downloader's tables "
-                + "(GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(endpoint.user))")
+            return .postgresFailed(
+                url: url,
+                reason: "\(message); grant the user SELECT on the downloader's tables "
+                    + "(GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(endpoint.user))")
         case "53300":
             return .postgresFailed(url: url, reason: "\(message) (the server has no free connection; try again later)")
         default:

@@ -9,14 +9,19 @@ struct PostgresFileIdLookup {
         let wanted = Set(fileIds)
         guard !wanted.isEmpty else { return [:] }
         var originals: [FanslyID: [FanslyID]] = [:]
-        try loader.forEachRow("SELECT \"variantId\", \"mediaId\" FROM media_variants WHERE \"variantId\" = ANY($1)", ids: wanted) { row in
-            originals[try row.id(0, "variantId", table: "media_variants"), default: []].append(try row.id(1, "mediaId", table: "media_variants"))
+        try loader.forEachRow(
+            "SELECT \"variantId\", \"mediaId\" FROM media_variants WHERE \"variantId\" = ANY($1)", ids: wanted
+        ) { row in
+            originals[try row.id(0, "variantId", table: "media_variants"), default: []].append(
+                try row.id(1, "mediaId", table: "media_variants"))
         }
         let mediaIds = wanted.union(originals.values.joined())
         var itemsByMedia: [FanslyID: [FanslyID]] = [:]
-        try loader.forEachRow("""
+        try loader.forEachRow(
+            """
             SELECT id, "mediaId", "previewId" FROM account_media WHERE "mediaId" = ANY($1) OR "previewId" = ANY($1) ORDER BY id
-            """, ids: mediaIds) { row in
+            """, ids: mediaIds
+        ) { row in
             let id = try row.id(0, "id", table: "account_media")
             itemsByMedia[try row.id(1, "mediaId", table: "account_media"), default: []].append(id)
             if let preview = row.int64(2) { itemsByMedia[preview, default: []].append(id) }
@@ -41,11 +46,20 @@ enum PostgresFingerprint {
         let schema = loader.schema
         var parts: [String] = []
         let tables: [(String, String)] = [
-            ("accounts", "count(*), max(id), sum(length(username)) + coalesce(sum(length(\(schema.column("accounts", "about")))), 0)"),
+            (
+                "accounts",
+                "count(*), max(id), sum(length(username)) + coalesce(sum(length(\(schema.column("accounts", "about")))), 0)"
+            ),
             ("posts", "count(*), max(id), sum(length(content))"),
             ("messages", "count(*), max(id), sum(length(content))"),
-            ("media", "count(*), max(id), count(*) FILTER (WHERE is_downloaded::boolean), count(local_filename), sum(length(\(schema.column("media", "content_hash"))))"),
-            ("account_media", "count(*), max(id), count(*) FILTER (WHERE access::boolean), count(*) FILTER (WHERE \(schema.column("account_media", "deleted"))::boolean)"),
+            (
+                "media",
+                "count(*), max(id), count(*) FILTER (WHERE is_downloaded::boolean), count(local_filename), sum(length(\(schema.column("media", "content_hash"))))"
+            ),
+            (
+                "account_media",
+                "count(*), max(id), count(*) FILTER (WHERE access::boolean), count(*) FILTER (WHERE \(schema.column("account_media", "deleted"))::boolean)"
+            ),
             ("attachments", "count(*), max(id), sum(\"contentId\" % 1000003)"),
             ("hashtags", "count(*), max(id)"), ("post_hashtags", "count(*)"), ("post_mentions", "count(*)"),
             ("media_variants", "count(*)"), ("account_media_bundles", "count(*), max(id)"),
@@ -55,7 +69,8 @@ enum PostgresFingerprint {
         ]
         for (table, expressions) in tables where schema.hasTable(table) {
             try loader.session.query("SELECT \(expressions) FROM \"\(table)\"") { row in
-                parts.append(table + ":" + (0..<row.values.count).map { row.string($0) ?? "NULL" }.joined(separator: ","))
+                parts.append(
+                    table + ":" + (0..<row.values.count).map { row.string($0) ?? "NULL" }.joined(separator: ","))
             }
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -77,27 +92,33 @@ enum PostgresLinkage {
         // Joined to the distinct owners rather than `NOT IN (subquery)`: PostgreSQL hashes a NOT IN
         // set only when it fits in work_mem, and scans the whole list per row otherwise (past
         // ≈ 100,000 attachments, quadratic: a 600,000-media library hit the statement timeout).
-        try loader.session.query("""
+        try loader.session.query(
+            """
             SELECT count(*), count(*) FILTER (WHERE linked.owner IS NULL)
             FROM posts p LEFT JOIN (SELECT DISTINCT "postId" AS owner FROM attachments WHERE "postId" IS NOT NULL) linked
               ON linked.owner = p.id
             WHERE p."accountId" = ANY($1)\(loader.notStub("p"))
-            """, ids) { row in
+            """, ids
+        ) { row in
             linkage.posts = row.int(0) ?? 0
             linkage.postsWithoutAttachments = row.int(1) ?? 0
         }
-        try loader.session.query("""
+        try loader.session.query(
+            """
             SELECT count(*), count(*) FILTER (WHERE linked.owner IS NULL)
             FROM messages m LEFT JOIN (SELECT DISTINCT "messageId" AS owner FROM attachments WHERE "messageId" IS NOT NULL) linked
               ON linked.owner = m.id
             WHERE m."senderId" = ANY($1) OR m."recipientId" = ANY($1)
-            """, ids) { row in
+            """, ids
+        ) { row in
             linkage.messages = row.int(0) ?? 0
             linkage.messagesWithoutAttachments = row.int(1) ?? 0
         }
-        try loader.session.query("""
+        try loader.session.query(
+            """
             SELECT count(*) FROM account_media am WHERE am."accountId" = ANY($1) AND \(unlinkedDownloaded(loader.schema))
-            """, ids) { linkage.unlinkedDownloadedMedia = $0.int(0) ?? 0 }
+            """, ids
+        ) { linkage.unlinkedDownloadedMedia = $0.int(0) ?? 0 }
         return linkage
     }
 
@@ -107,7 +128,9 @@ enum PostgresLinkage {
         // NOT EXISTS, which PostgreSQL plans as a hash anti join over attachments once; NOT IN
         // (subquery) is hashed only while the set fits in work_mem and beyond that scans the whole
         // list per item (quadratic on a 600,000-media library).
-        let bundled = schema.hasBundles ? """
+        let bundled =
+            schema.hasBundles
+            ? """
              AND NOT EXISTS (SELECT 1 FROM account_media_bundle_media bm JOIN attachments a
                              ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE'
                              WHERE bm.media_id = am.id)

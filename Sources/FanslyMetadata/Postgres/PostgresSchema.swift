@@ -8,12 +8,14 @@ enum PostgresSchema {
         let url = session.endpoint.redactedURL
         var columns: [String: Set<String>] = [:]
         var tables: [String] = []
-        try session.query("""
+        try session.query(
+            """
             SELECT c.table_name::text, c.column_name::text FROM information_schema.columns c
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema = current_schema() AND t.table_type IN ('BASE TABLE', 'VIEW')
             ORDER BY c.table_name, c.ordinal_position
-            """) { row in
+            """
+        ) { row in
             let table = row.string(0) ?? ""
             if columns[table.lowercased()] == nil { tables.append(table) }
             columns[table.lowercased(), default: []].insert((row.string(1) ?? "").lowercased())
@@ -30,7 +32,8 @@ enum PostgresSchema {
         } catch MetadataError.missingSchema(let path, var missing) {
             // A revision it does not know explains a missing column best: say which one it is.
             if relevant["alembic_version"] != nil, let found = try? alembicVersion(session),
-               !DatabaseSchema.knownAlembicRevisions.contains(found) {
+                !DatabaseSchema.knownAlembicRevisions.contains(found)
+            {
                 missing.append("(alembic revision \(found) is newer than fansly-stash knows)")
             }
             throw MetadataError.missingSchema(path: path, missing: missing)
@@ -38,9 +41,10 @@ enum PostgresSchema {
         version = try alembicVersion(session)
         guard let version else { throw MetadataError.missingAlembicVersion(path: url, tableExists: true) }
         if !DatabaseSchema.knownAlembicRevisions.contains(version) {
-            warnings.append("\(url) is at alembic revision \(version), which fansly-stash does not know (it knows fansly-scraper "
-                + "up to v0.15.1, revision b6d60f698c27); every table and column it reads is there, so it reads on. "
-                + "Check the plan, and update fansly-stash if something looks wrong.")
+            warnings.append(
+                "\(url) is at alembic revision \(version), which fansly-stash does not know (it knows fansly-scraper "
+                    + "up to v0.15.1, revision b6d60f698c27); every table and column it reads is there, so it reads on. "
+                    + "Check the plan, and update fansly-stash if something looks wrong.")
         }
         return DatabaseSchema(columns: relevant, alembicVersion: version)
     }

@@ -29,7 +29,9 @@ final class PostgresSession: @unchecked Sendable {
     private let connection: PostgresConnection
     private let logger: Logger
 
-    private init(endpoint: PostgresEndpoint, options: PostgresReadOptions, connection: PostgresConnection, logger: Logger) {
+    private init(
+        endpoint: PostgresEndpoint, options: PostgresReadOptions, connection: PostgresConnection, logger: Logger
+    ) {
         self.endpoint = endpoint; self.options = options; self.connection = connection; self.logger = logger
     }
 
@@ -38,8 +40,10 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Connects, logs in and begins the snapshot transaction: a new exported snapshot when
     /// `snapshot` is nil (returned), else the given one imported.
-    static func open(_ endpoint: PostgresEndpoint, options: PostgresReadOptions,
-                     snapshot: String? = nil) throws -> (session: PostgresSession, snapshot: String) {
+    static func open(
+        _ endpoint: PostgresEndpoint, options: PostgresReadOptions,
+        snapshot: String? = nil
+    ) throws -> (session: PostgresSession, snapshot: String) {
         let logger = Logger(label: "fansly-stash.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         var configuration = PostgresConnection.Configuration(
             host: endpoint.host, port: endpoint.port, username: endpoint.user, password: endpoint.password,
@@ -81,12 +85,15 @@ final class PostgresSession: @unchecked Sendable {
         return endpoint.sslMode == .prefer ? .prefer(context) : .require(context)
     }
 
-    private static func connect(_ configuration: PostgresConnection.Configuration, endpoint: PostgresEndpoint,
-                                options: PostgresReadOptions, logger: Logger) throws -> PostgresConnection {
+    private static func connect(
+        _ configuration: PostgresConnection.Configuration, endpoint: PostgresEndpoint,
+        options: PostgresReadOptions, logger: Logger
+    ) throws -> PostgresConnection {
         let outcome = Outcome<PostgresConnection>()
         let task = Task {
             do {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                let connection = try await PostgresConnection.connect(
+                    configuration: configuration, id: 1, logger: logger)
                 // Connected after the caller gave up: nobody will use or close it otherwise.
                 if !outcome.finish(.success(connection)) {
                     // Kept alive by the closure until the close completes.
@@ -98,12 +105,14 @@ final class PostgresSession: @unchecked Sendable {
         }
         guard let result = outcome.wait(seconds: options.connectTimeout) else {
             task.cancel()
-            throw MetadataError.postgresTimeout(url: endpoint.redactedURL, operation: "connecting and logging in",
-                                                seconds: Int(options.connectTimeout.rounded(.up)))
+            throw MetadataError.postgresTimeout(
+                url: endpoint.redactedURL, operation: "connecting and logging in",
+                seconds: Int(options.connectTimeout.rounded(.up)))
         }
         switch result {
         case .success(let connection): return connection
-        case .failure(let error): throw PostgresErrors.translate(error, endpoint: endpoint, connectTimeout: options.connectTimeout)
+        case .failure(let error):
+            throw PostgresErrors.translate(error, endpoint: endpoint, connectTimeout: options.connectTimeout)
         }
     }
 
@@ -120,10 +129,13 @@ final class PostgresSession: @unchecked Sendable {
         // for that answer, then closes the connection itself.
         guard let result = outcome.wait(seconds: options.statementTimeout + 5) else {
             _ = connection.close() as EventLoopFuture<Void>
-            throw MetadataError.postgresTimeout(url: endpoint.redactedURL, operation: "reading",
-                                                seconds: Int(options.statementTimeout.rounded(.up)))
+            throw MetadataError.postgresTimeout(
+                url: endpoint.redactedURL, operation: "reading",
+                seconds: Int(options.statementTimeout.rounded(.up)))
         }
-        if case .failure(let error) = result { throw PostgresErrors.translate(error, endpoint: endpoint, timeout: options.statementTimeout) }
+        if case .failure(let error) = result {
+            throw PostgresErrors.translate(error, endpoint: endpoint, timeout: options.statementTimeout)
+        }
         for row in rows.take() { try body(row) }
     }
 

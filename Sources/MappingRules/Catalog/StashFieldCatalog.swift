@@ -87,21 +87,26 @@ public enum StashFieldCatalog {
     public static let customFieldPrefix = "custom_fields."
 
     /// Names of list fields whose items Stash compares ignoring case (on any kind).
-    public static let caseInsensitiveLists: Set<String> = Set(EntityKind.allCases.flatMap { kind in
-        fields(of: kind).compactMap { field in
-            if case .strings(ignoringCase: true) = field.type { return field.name }
-            return nil
-        }
-    })
+    public static let caseInsensitiveLists: Set<String> = Set(
+        EntityKind.allCases.flatMap { kind in
+            fields(of: kind).compactMap { field in
+                if case .strings(ignoringCase: true) = field.type { return field.name }
+                return nil
+            }
+        })
 
     // MARK: Declarations
 
     private static func text(_ name: String, rule key: String? = nil, since: String? = nil) -> StashField {
-        StashField(name: name, type: .text, since: since, rule: key.map { RuleBinding(key: $0, sources: [], note: nil) })
+        StashField(
+            name: name, type: .text, since: since, rule: key.map { RuleBinding(key: $0, sources: [], note: nil) })
     }
-    private static func field(_ name: String, _ type: StashValueType, rule key: String? = nil, sources: [ReferenceSource] = [],
-                              note: String? = nil, since: String? = nil) -> StashField {
-        StashField(name: name, type: type, since: since, rule: key.map { RuleBinding(key: $0, sources: sources, note: note) })
+    private static func field(
+        _ name: String, _ type: StashValueType, rule key: String? = nil, sources: [ReferenceSource] = [],
+        note: String? = nil, since: String? = nil
+    ) -> StashField {
+        StashField(
+            name: name, type: type, since: since, rule: key.map { RuleBinding(key: $0, sources: sources, note: note) })
     }
     private static let set = StashValueType.strings(ignoringCase: false)
     private static let aliasSet = StashValueType.strings(ignoringCase: true)
@@ -119,23 +124,27 @@ public enum StashFieldCatalog {
         field("organized", .bool, rule: "organized"),
     ]
 
-    static let scene: [StashField] = media + [
-        text("director", rule: "director"),
-        field("gallery_ids", .references(.gallery), rule: "galleries", sources: [.item],
-              note: "item: the gallery of the post or message the scene comes from (Stash's gallery_ids)"),
-    ]
+    static let scene: [StashField] =
+        media + [
+            text("director", rule: "director"),
+            field(
+                "gallery_ids", .references(.gallery), rule: "galleries", sources: [.item],
+                note: "item: the gallery of the post or message the scene comes from (Stash's gallery_ids)"),
+        ]
 
-    static let image: [StashField] = media + [
-        text("photographer", rule: "photographer"),
-        field("gallery_ids", .references(.gallery)),
-    ]
+    static let image: [StashField] =
+        media + [
+            text("photographer", rule: "photographer"),
+            field("gallery_ids", .references(.gallery)),
+        ]
 
-    static let gallery: [StashField] = media + [
-        text("photographer", rule: "photographer"),
-        field("scene_ids", .references(.scene)),
-        // Not a field of Stash's gallery inputs: apply adds images with `addGalleryImages`.
-        field("image_ids", .references(.image)),
-    ]
+    static let gallery: [StashField] =
+        media + [
+            text("photographer", rule: "photographer"),
+            field("scene_ids", .references(.scene)),
+            // Not a field of Stash's gallery inputs: apply adds images with `addGalleryImages`.
+            field("image_ids", .references(.image)),
+        ]
 
     static let chapter: [StashField] = [
         text("title", rule: "title"),
@@ -187,7 +196,7 @@ extension StashValueType {
     public func accepts(_ value: FieldValue) -> Bool {
         switch (self, value) {
         case (.text, .string), (.date, .date), (.date, .string), (.int, .int), (.bool, .bool),
-             (.strings, .strings), (.reference, .ref), (.references, .refs):
+            (.strings, .strings), (.reference, .ref), (.references, .refs):
             return true
         default:
             return false

@@ -22,10 +22,11 @@ enum JSONTree: Equatable {
     private static func tree(_ node: Node) throws -> JSONTree {
         switch node {
         case .mapping(let mapping):
-            return .object(try mapping.map { key, value in
-                guard let name = key.scalar?.string else { throw ParseError(message: "a key that is not a string") }
-                return (name, try tree(value))
-            })
+            return .object(
+                try mapping.map { key, value in
+                    guard let name = key.scalar?.string else { throw ParseError(message: "a key that is not a string") }
+                    return (name, try tree(value))
+                })
         case .sequence(let sequence): return .array(try sequence.map(tree))
         case .scalar(let scalar):
             if scalar.style == .doubleQuoted || scalar.style == .singleQuoted { return .string(scalar.string) }
@@ -34,7 +35,9 @@ enum JSONTree: Equatable {
             case "false": return .bool(false)
             case "null": return .null
             default:
-                guard let number = Int(scalar.string) else { throw ParseError(message: "unsupported value \(scalar.string)") }
+                guard let number = Int(scalar.string) else {
+                    throw ParseError(message: "unsupported value \(scalar.string)")
+                }
                 return .int(number)
             }
         case .alias: throw ParseError(message: "an alias")
@@ -44,13 +47,20 @@ enum JSONTree: Equatable {
     /// `$defs[name]`, replaced in place (appended when missing).
     subscript(definition name: String) -> JSONTree? {
         get {
-            guard case .object(let entries) = self, case .object(let defs)? = entries.first(where: { $0.0 == "$defs" })?.1 else { return nil }
+            guard case .object(let entries) = self,
+                case .object(let defs)? = entries.first(where: { $0.0 == "$defs" })?.1
+            else { return nil }
             return defs.first { $0.0 == name }?.1
         }
         set {
             guard case .object(var entries) = self, let index = entries.firstIndex(where: { $0.0 == "$defs" }),
-                  case .object(var defs) = entries[index].1, let newValue else { return }
-            if let position = defs.firstIndex(where: { $0.0 == name }) { defs[position].1 = newValue } else { defs.append((name, newValue)) }
+                case .object(var defs) = entries[index].1, let newValue
+            else { return }
+            if let position = defs.firstIndex(where: { $0.0 == name }) {
+                defs[position].1 = newValue
+            } else {
+                defs.append((name, newValue))
+            }
             entries[index].1 = .object(defs)
             self = .object(entries)
         }
@@ -101,7 +111,9 @@ enum JSONTree: Equatable {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -5,17 +5,21 @@ extension RuleCompiler {
     mutating func condition(_ node: RuleNode?, roots: Roots, usage: String) -> Condition? {
         guard let node, !node.isNull else { return nil }
         guard let entries = node.entries else {
-            sink.error(node.location, "when: is a mapping of variable: test (e.g. media.kind: video), got \(node.kindName)")
+            sink.error(
+                node.location, "when: is a mapping of variable: test (e.g. media.kind: video), got \(node.kindName)")
             return nil
         }
         var clauses: [Condition.Clause] = []
         for entry in entries {
             guard let variable = Variable.byName[entry.key] else {
-                sink.error(entry.keyLocation, "unknown variable '\(entry.key)' in when:" + Suggest.didYouMean(entry.key, among: Variable.names))
+                sink.error(
+                    entry.keyLocation,
+                    "unknown variable '\(entry.key)' in when:" + Suggest.didYouMean(entry.key, among: Variable.names))
                 continue
             }
             if variable.root.rawValue & roots.rawValue == 0 {
-                sink.error(entry.keyLocation, "'\(entry.key)' is not available in \(usage) (available here: \(roots.listing))")
+                sink.error(
+                    entry.keyLocation, "'\(entry.key)' is not available in \(usage) (available here: \(roots.listing))")
                 continue
             }
             if let tests = self.tests(entry.value, variable: variable, path: "when.\(entry.key)") {
@@ -44,17 +48,22 @@ extension RuleCompiler {
                     return nil
                 }
                 if !variable.type.isNumeric && variable.type != .list && variable.type != .string {
-                    sink.error(entry.keyLocation, "\(path).\(entry.key): '\(variable.rawValue)' is a \(variable.type.rawValue), not a number")
+                    sink.error(
+                        entry.keyLocation,
+                        "\(path).\(entry.key): '\(variable.rawValue)' is a \(variable.type.rawValue), not a number")
                 }
                 return number
             }
             func date() -> Date? {
                 guard let text = value.scalar, let date = DateText.parse(text) else {
-                    sink.error(value.location, "\(path).\(entry.key) must be a date such as 2024-01-31, got \(value.kindName)")
+                    sink.error(
+                        value.location, "\(path).\(entry.key) must be a date such as 2024-01-31, got \(value.kindName)")
                     return nil
                 }
                 if variable.type != .date && variable.type != .string {
-                    sink.error(entry.keyLocation, "\(path).\(entry.key): '\(variable.rawValue)' is a \(variable.type.rawValue), not a date")
+                    sink.error(
+                        entry.keyLocation,
+                        "\(path).\(entry.key): '\(variable.rawValue)' is a \(variable.type.rawValue), not a date")
                 }
                 return date
             }
@@ -62,7 +71,8 @@ extension RuleCompiler {
                 guard let pattern = text(value, "\(path).\(entry.key)") else { return nil }
                 switch RegexBox.compile(pattern) {
                 case .success(let regex): return regex
-                case .failure(let message): sink.error(value.contentLocation, "\(path).\(entry.key): \(message)"); return nil
+                case .failure(let message):
+                    sink.error(value.contentLocation, "\(path).\(entry.key): \(message)"); return nil
                 }
             }
             switch entry.key {
@@ -79,8 +89,11 @@ extension RuleCompiler {
             case "empty": if let b = bool(value, "\(path).empty") { tests.append(.empty(b)) }
             case "contains": if let v = text(value, path) { tests.append(.contains(v)) }
             default:
-                sink.error(entry.keyLocation, "unknown test '\(entry.key)' in \(path)" + Suggest.didYouMean(entry.key, among: Condition.predicateKeys)
-                           + " (tests: \(Condition.predicateKeys.joined(separator: ", ")))")
+                sink.error(
+                    entry.keyLocation,
+                    "unknown test '\(entry.key)' in \(path)"
+                        + Suggest.didYouMean(entry.key, among: Condition.predicateKeys)
+                        + " (tests: \(Condition.predicateKeys.joined(separator: ", ")))")
             }
         }
         return tests

@@ -23,34 +23,47 @@ extension RuleCompiler {
     }
 
     /// Reads `parent[key]` as an entity rule; absent means disabled.
-    mutating func entity(_ parent: RuleNode?, key: String, path: String, kind: EntityKindRule, roots: Roots,
-                         fields specs: [FieldSpec], extraKeys: [String] = []) -> EntityRule {
+    mutating func entity(
+        _ parent: RuleNode?, key: String, path: String, kind: EntityKindRule, roots: Roots,
+        fields specs: [FieldSpec], extraKeys: [String] = []
+    ) -> EntityRule {
         guard let node = parent?[key] else { return .disabled(path) }
-        var rule = EntityRule(enabled: true, createMissing: kind != .scene && kind != .image,
-                              respectOrganized: respectOrganizedDefault, match: RuleCompiler.defaultMatch(kind),
-                              when: nil, fields: [], path: path)
+        var rule = EntityRule(
+            enabled: true, createMissing: kind != .scene && kind != .image,
+            respectOrganized: respectOrganizedDefault, match: RuleCompiler.defaultMatch(kind),
+            when: nil, fields: [], path: path)
         if let enabled = node.bool { rule.enabled = enabled; return enabled ? rule : .disabled(path) }
         guard expectMapping(node, path) != nil else { return .disabled(path) }
         let customFieldsKey = kind == .chapter ? [] : ["custom_fields"]
-        checkKeys(node, allowed: ["enabled", "when", "createMissing", "respectOrganized", "match", "strategy", "fields"] + customFieldsKey + extraKeys,
-                  path: path)
+        checkKeys(
+            node,
+            allowed: ["enabled", "when", "createMissing", "respectOrganized", "match", "strategy", "fields"]
+                + customFieldsKey + extraKeys,
+            path: path)
         if let value = node["enabled"] { rule.enabled = bool(value, "\(path).enabled") ?? true }
         if let value = node["createMissing"], let create = bool(value, "\(path).createMissing") {
             if create && (kind == .scene || kind == .image) {
-                sink.error(value.location, "\(path).createMissing cannot be true: Stash creates scenes and images by scanning files; the rules only update them")
+                sink.error(
+                    value.location,
+                    "\(path).createMissing cannot be true: Stash creates scenes and images by scanning files; the rules only update them"
+                )
             } else {
                 rule.createMissing = create
             }
         }
-        if let value = node["respectOrganized"] { rule.respectOrganized = bool(value, "\(path).respectOrganized") ?? true }
+        if let value = node["respectOrganized"] {
+            rule.respectOrganized = bool(value, "\(path).respectOrganized") ?? true
+        }
         if let value = node["match"] {
             let allowed = RuleCompiler.allowedMatch(kind)
             let plural = RuleCompiler.plural(String(path.split(separator: ".").last ?? ""))
             rule.match = (value.items ?? [value]).compactMap { item in
                 guard let word = text(item, "\(path).match") else { return nil }
                 guard let match = MatchRule(rawValue: word), allowed.contains(match) else {
-                    sink.error(item.location, "\(path).match: '\(word)' is not a way to match \(plural); use \(allowed.map(\.rawValue).joined(separator: ", "))"
-                               + Suggest.didYouMean(word, among: allowed.map(\.rawValue)))
+                    sink.error(
+                        item.location,
+                        "\(path).match: '\(word)' is not a way to match \(plural); use \(allowed.map(\.rawValue).joined(separator: ", "))"
+                            + Suggest.didYouMean(word, among: allowed.map(\.rawValue)))
                     return nil
                 }
                 return match
@@ -62,24 +75,32 @@ extension RuleCompiler {
         if let fieldsNode = node["fields"], expectMapping(fieldsNode, "\(path).fields") != nil {
             rule.fields = fields(fieldsNode, specs: specs, path: "\(path).fields", roots: roots, strategy: strategy)
         }
-        if kind != .chapter, let customNode = node["custom_fields"], expectMapping(customNode, "\(path).custom_fields") != nil {
-            rule.fields += customFields(customNode, path: "\(path).custom_fields", roots: roots, strategy: strategy, usage: usage(path))
+        if kind != .chapter, let customNode = node["custom_fields"],
+            expectMapping(customNode, "\(path).custom_fields") != nil
+        {
+            rule.fields += customFields(
+                customNode, path: "\(path).custom_fields", roots: roots, strategy: strategy, usage: usage(path))
         }
         return rule
     }
 
     /// `custom_fields`: Stash custom field name → template, each planned as the field
     /// `custom_fields.<name>` (written with Stash's `partial`, never `full`).
-    mutating func customFields(_ node: RuleNode, path: String, roots: Roots, strategy: FieldStrategy, usage: String) -> [FieldRule] {
+    mutating func customFields(_ node: RuleNode, path: String, roots: Roots, strategy: FieldStrategy, usage: String)
+        -> [FieldRule]
+    {
         var result: [FieldRule] = []
         for entry in node.entries ?? [] {
             let name = entry.key.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, !name.contains(".") else {
-                sink.error(entry.keyLocation, "\(path): '\(entry.key)' is not a custom field name (give a name without dots)")
+                sink.error(
+                    entry.keyLocation, "\(path): '\(entry.key)' is not a custom field name (give a name without dots)")
                 continue
             }
             let spec = FieldSpec(name: name, output: StashFieldCatalog.customFieldPrefix + name, type: .text)
-            if let rule = field(entry.value, spec: spec, path: "\(path).\(name)", roots: roots, strategy: strategy, usage: usage) {
+            if let rule = field(
+                entry.value, spec: spec, path: "\(path).\(name)", roots: roots, strategy: strategy, usage: usage)
+            {
                 result.append(rule)
             }
         }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Reading scalars, lists and mappings with errors that name the place.
 extension RuleCompiler {
-    mutating func compileTemplate(_ source: String, at node: RuleNode?, roots: Roots, usage: String, allowsURLs: Bool = true) -> Template? {
+    mutating func compileTemplate(
+        _ source: String, at node: RuleNode?, roots: Roots, usage: String, allowsURLs: Bool = true
+    ) -> Template? {
         var compiler = TemplateCompiler(roots: roots, usage: usage, vocabulary: vocabulary)
         compiler.allowsURLs = allowsURLs
         let location = node?.contentLocation ?? SourceLocation(file: "<built-in>", line: 1, column: 1)
@@ -11,14 +13,18 @@ extension RuleCompiler {
 
     func checkKeys(_ node: RuleNode?, allowed: [String], path: String) {
         if let node, node.entries == nil, !node.isNull {
-            sink.error(node.location, "\(path.isEmpty ? "the rule file" : path) must be a mapping (key: value lines), got \(node.kindName)")
+            sink.error(
+                node.location,
+                "\(path.isEmpty ? "the rule file" : path) must be a mapping (key: value lines), got \(node.kindName)")
             return
         }
         guard let entries = node?.entries else { return }
         for entry in entries where !allowed.contains(entry.key) {
             let place = path.isEmpty ? "at the top level" : "in \(path)"
-            sink.error(entry.keyLocation, "unknown key '\(entry.key)' \(place)" + Suggest.didYouMean(entry.key, among: allowed)
-                       + " (keys here: \(allowed.joined(separator: ", ")))")
+            sink.error(
+                entry.keyLocation,
+                "unknown key '\(entry.key)' \(place)" + Suggest.didYouMean(entry.key, among: allowed)
+                    + " (keys here: \(allowed.joined(separator: ", ")))")
         }
     }
 
@@ -61,8 +67,10 @@ extension RuleCompiler {
 
     func strategy(_ node: RuleNode, _ what: String) -> FieldStrategy? {
         if let word = node.scalar, let strategy = FieldStrategy(rawValue: word) { return strategy }
-        sink.error(node.location, "\(what) must be merge, overwrite or ignore, got \(node.kindName)"
-                   + Suggest.didYouMean(node.scalar ?? "", among: FieldStrategy.allCases.map(\.rawValue)))
+        sink.error(
+            node.location,
+            "\(what) must be merge, overwrite or ignore, got \(node.kindName)"
+                + Suggest.didYouMean(node.scalar ?? "", among: FieldStrategy.allCases.map(\.rawValue)))
         return nil
     }
 }

@@ -5,19 +5,27 @@ extension RuleCompiler {
     mutating func readSettings(_ node: RuleNode?) -> Settings {
         var settings = Settings()
         guard let node, expectMapping(node, "settings") != nil else {
-            settings.creatorFolders = [compileTemplate("{{ account.username }}_fansly", at: nil, roots: .account, usage: "settings.creatorFolders")!]
+            settings.creatorFolders = [
+                compileTemplate(
+                    "{{ account.username }}_fansly", at: nil, roots: .account, usage: "settings.creatorFolders")!
+            ]
             return settings
         }
-        checkKeys(node, allowed: ["respectOrganized", "downloadRoot", "pathMap", "creatorFolders", "caption"], path: "settings")
+        checkKeys(
+            node, allowed: ["respectOrganized", "downloadRoot", "pathMap", "creatorFolders", "caption"],
+            path: "settings")
         if let value = node["caption"], let source = text(value, "settings.caption"),
-           let template = compileTemplate(source, at: value, roots: RuleCompiler.itemRoots, usage: "settings.caption") {
+            let template = compileTemplate(source, at: value, roots: RuleCompiler.itemRoots, usage: "settings.caption")
+        {
             if template.variables.contains(.itemCaption) {
                 sink.error(value.contentLocation, "settings.caption cannot use item.caption (it is what it defines)")
             } else {
                 settings.caption = template
             }
         }
-        if let value = node["respectOrganized"] { settings.respectOrganized = bool(value, "settings.respectOrganized") ?? true }
+        if let value = node["respectOrganized"] {
+            settings.respectOrganized = bool(value, "settings.respectOrganized") ?? true
+        }
         if let value = node["downloadRoot"], let root = text(value, "settings.downloadRoot"), !root.isEmpty {
             settings.downloadRoot = LocalPath.resolve(root, relativeToFile: value.location.file)
             settings.downloadRootLocation = value.location
@@ -27,7 +35,8 @@ extension RuleCompiler {
                 guard expectMapping(item, "a settings.pathMap entry") != nil else { continue }
                 checkKeys(item, allowed: ["from", "to"], path: "settings.pathMap")
                 guard let from = required(item, "from", "settings.pathMap entry").flatMap({ text($0, "pathMap.from") }),
-                      let to = required(item, "to", "settings.pathMap entry").flatMap({ text($0, "pathMap.to") }) else { continue }
+                    let to = required(item, "to", "settings.pathMap entry").flatMap({ text($0, "pathMap.to") })
+                else { continue }
                 if !from.hasPrefix("/") && !from.contains(":") {
                     sink.error(item["from"]!.location, "pathMap.from must be an absolute path, got '\(from)'")
                 }
@@ -40,7 +49,10 @@ extension RuleCompiler {
                 return compileTemplate(source, at: $0, roots: .account, usage: "settings.creatorFolders")
             }
         } else {
-            settings.creatorFolders = [compileTemplate("{{ account.username }}_fansly", at: nil, roots: .account, usage: "settings.creatorFolders")!]
+            settings.creatorFolders = [
+                compileTemplate(
+                    "{{ account.username }}_fansly", at: nil, roots: .account, usage: "settings.creatorFolders")!
+            ]
         }
         return settings
     }
@@ -61,7 +73,9 @@ extension RuleCompiler {
         return urls
     }
 
-    mutating func source(_ node: RuleNode?, path: String, roots: Roots, gallery: Bool = true, media: Bool = true) -> SourceRules {
+    mutating func source(_ node: RuleNode?, path: String, roots: Roots, gallery: Bool = true, media: Bool = true)
+        -> SourceRules
+    {
         var allowed = ["when"]
         if gallery { allowed.append("gallery") }
         if media { allowed += ["scene", "image"] }
@@ -70,21 +84,31 @@ extension RuleCompiler {
         let when = condition(node?["when"], roots: roots, usage: "\(usage) conditions")
         // Only posts and messages have videos a gallery could group.
         let groupsVideos = path == "post" || path == "message"
-        var galleryRule = gallery
-            ? entity(node, key: "gallery", path: "\(path).gallery", kind: .gallery, roots: roots, fields: RuleCompiler.galleryFields,
-                     extraKeys: groupsVideos ? ["withoutImages"] : [])
+        var galleryRule =
+            gallery
+            ? entity(
+                node, key: "gallery", path: "\(path).gallery", kind: .gallery, roots: roots,
+                fields: RuleCompiler.galleryFields,
+                extraKeys: groupsVideos ? ["withoutImages"] : [])
             : .disabled("\(path).gallery")
         if groupsVideos, galleryRule.enabled, let value = node?["gallery"]?["withoutImages"] {
             galleryRule.withoutImages = bool(value, "\(path).gallery.withoutImages") ?? false
         }
         let mediaRoots = roots.union(RuleCompiler.mediaRoots)
         // Loose media belong to no post or message, so no gallery to link their scenes to.
-        let sceneFields = groupsVideos ? RuleCompiler.sceneFields : RuleCompiler.sceneFields.filter { $0.name != "galleries" }
-        let scene = media ? entity(node, key: "scene", path: "\(path).scene", kind: .scene, roots: mediaRoots, fields: sceneFields) : .disabled("\(path).scene")
-        let image = media ? entity(node, key: "image", path: "\(path).image", kind: .image, roots: mediaRoots, fields: RuleCompiler.imageFields) : .disabled("\(path).image")
+        let sceneFields =
+            groupsVideos ? RuleCompiler.sceneFields : RuleCompiler.sceneFields.filter { $0.name != "galleries" }
+        let scene =
+            media
+            ? entity(node, key: "scene", path: "\(path).scene", kind: .scene, roots: mediaRoots, fields: sceneFields)
+            : .disabled("\(path).scene")
+        let image =
+            media
+            ? entity(
+                node, key: "image", path: "\(path).image", kind: .image, roots: mediaRoots,
+                fields: RuleCompiler.imageFields) : .disabled("\(path).image")
         return SourceRules(when: when, gallery: galleryRule, scene: scene, image: image)
     }
-
 
     mutating func readShared(_ node: RuleNode?) -> [String: [SharedPerformer]] {
         guard let node, expectMapping(node, "account.performer.shared") != nil else { return [:] }
@@ -92,12 +116,15 @@ extension RuleCompiler {
         for entry in node.entries ?? [] {
             let path = "account.performer.shared.\(entry.key)"
             let items = sequence(entry.value, path)
-            if items.isEmpty { sink.error(entry.value.location, "\(path) lists the performers this account stands for; it is empty") }
+            if items.isEmpty {
+                sink.error(entry.value.location, "\(path) lists the performers this account stands for; it is empty")
+            }
             var performers: [SharedPerformer] = []
             for item in items {
                 guard expectMapping(item, "a performer of \(path)") != nil else { continue }
                 if item["name"] == nil { sink.error(item.location, "each performer of \(path) needs a name") }
-                let fields = self.fields(item, specs: RuleCompiler.performerFields, path: path, roots: .account, strategy: .merge)
+                let fields = self.fields(
+                    item, specs: RuleCompiler.performerFields, path: path, roots: .account, strategy: .merge)
                 performers.append(SharedPerformer(fields: fields, location: item.location))
             }
             result[entry.key.lowercased()] = performers

@@ -52,14 +52,20 @@ struct RuleCompiler {
 
     // MARK: Top level
 
-    static let topKeys = ["version", "extends", "settings", "urls", "network", "account", "post", "message", "bundle",
-                          "media", "wall", "mention", "tags"]
+    static let topKeys = [
+        "version", "extends", "settings", "urls", "network", "account", "post", "message", "bundle",
+        "media", "wall", "mention", "tags",
+    ]
 
     mutating func compile(_ root: RuleNode, files: [String]) -> RuleSet {
-        guard let _ = expectMapping(root, "the rule file") else { return RuleSet.empty(files: files) }
+        guard expectMapping(root, "the rule file") != nil else { return RuleSet.empty(files: files) }
         checkKeys(root, allowed: RuleCompiler.topKeys, path: "")
         if let version = root["version"] {
-            if version.int != 1 { sink.error(version.location, "version must be 1 (the only rule format this build reads), got \(version.kindName)") }
+            if version.int != 1 {
+                sink.error(
+                    version.location,
+                    "version must be 1 (the only rule format this build reads), got \(version.kindName)")
+            }
         }
         if let extends = root["extends"], extends.scalar != "default" {
             sink.error(extends.location, "extends must be 'default' (the built-in rules), got \(extends.kindName)")
@@ -70,18 +76,25 @@ struct RuleCompiler {
         let settings = readSettings(root["settings"])
         respectOrganizedDefault = settings.respectOrganized
         var urls = readURLs(root["urls"])
-        urls.caption = settings.caption ?? compileTemplate(RuleCompiler.defaultCaption, at: nil, roots: RuleCompiler.itemRoots, usage: "settings.caption")!
+        urls.caption =
+            settings.caption ?? compileTemplate(
+                RuleCompiler.defaultCaption, at: nil, roots: RuleCompiler.itemRoots, usage: "settings.caption")!
 
-        let network = entity(root["network"], key: "studio", path: "network.studio", kind: .networkStudio, roots: [], fields: RuleCompiler.networkFields)
+        let network = entity(
+            root["network"], key: "studio", path: "network.studio", kind: .networkStudio, roots: [],
+            fields: RuleCompiler.networkFields)
         checkKeys(root["network"], allowed: ["studio"], path: "network")
 
         let accountNode = root["account"]
         checkKeys(accountNode, allowed: ["when", "performer", "studio"], path: "account")
         let accountWhen = condition(accountNode?["when"], roots: .account, usage: "account conditions")
-        let performer = entity(accountNode, key: "performer", path: "account.performer", kind: .performer, roots: .account,
-                               fields: RuleCompiler.performerFields, extraKeys: ["shared"])
+        let performer = entity(
+            accountNode, key: "performer", path: "account.performer", kind: .performer, roots: .account,
+            fields: RuleCompiler.performerFields, extraKeys: ["shared"])
         let shared = readShared(accountNode?["performer"]?["shared"])
-        let studio = entity(accountNode, key: "studio", path: "account.studio", kind: .studio, roots: .account, fields: RuleCompiler.studioFields)
+        let studio = entity(
+            accountNode, key: "studio", path: "account.studio", kind: .studio, roots: .account,
+            fields: RuleCompiler.studioFields)
 
         let post = source(root["post"], path: "post", roots: RuleCompiler.postRoots)
         let message = source(root["message"], path: "message", roots: RuleCompiler.messageRoots)
@@ -92,29 +105,40 @@ struct RuleCompiler {
         checkKeys(wallNode, allowed: ["as", "when", "chapter", "gallery"], path: "wall")
         var wallMode = WallMode.none
         if let modeNode = wallNode?["as"] {
-            if let text = modeNode.scalar, let mode = WallMode(rawValue: text) { wallMode = mode } else {
-                sink.error(modeNode.location, "wall.as must be one of chapters, galleries, none; got \(modeNode.kindName)"
-                           + Suggest.didYouMean(modeNode.scalar ?? "", among: WallMode.allCases.map(\.rawValue)))
+            if let text = modeNode.scalar, let mode = WallMode(rawValue: text) {
+                wallMode = mode
+            } else {
+                sink.error(
+                    modeNode.location,
+                    "wall.as must be one of chapters, galleries, none; got \(modeNode.kindName)"
+                        + Suggest.didYouMean(modeNode.scalar ?? "", among: WallMode.allCases.map(\.rawValue)))
             }
         } else if wallNode != nil {
             wallMode = .chapters
         }
         let wallWhen = condition(wallNode?["when"], roots: [.account, .wall], usage: "wall conditions")
-        let chapter = entity(wallNode, key: "chapter", path: "wall.chapter", kind: .chapter, roots: [.account, .wall, .post, .item], fields: RuleCompiler.chapterFields)
-        let wallGallery = entity(wallNode, key: "gallery", path: "wall.gallery", kind: .gallery, roots: [.account, .wall], fields: RuleCompiler.galleryFields)
+        let chapter = entity(
+            wallNode, key: "chapter", path: "wall.chapter", kind: .chapter, roots: [.account, .wall, .post, .item],
+            fields: RuleCompiler.chapterFields)
+        let wallGallery = entity(
+            wallNode, key: "gallery", path: "wall.gallery", kind: .gallery, roots: [.account, .wall],
+            fields: RuleCompiler.galleryFields)
 
         let mentionNode = root["mention"]
         checkKeys(mentionNode, allowed: ["when", "performer", "createUnknown"], path: "mention")
         let mentionCreateUnknown = mentionNode?["createUnknown"].flatMap { bool($0, "mention.createUnknown") } ?? false
         let mentionWhen = condition(mentionNode?["when"], roots: [.mention, .account], usage: "mention conditions")
-        let mention = entity(mentionNode, key: "performer", path: "mention.performer", kind: .performer, roots: [.mention, .account], fields: RuleCompiler.performerFields)
+        let mention = entity(
+            mentionNode, key: "performer", path: "mention.performer", kind: .performer, roots: [.mention, .account],
+            fields: RuleCompiler.performerFields)
 
         let tags = readTags(root["tags"])
 
-        return RuleSet(files: files, canonicalData: RuleSet.canonical(root), settings: settings, urls: urls, network: network,
-                       accountWhen: accountWhen, performer: performer, sharedPerformers: shared, studio: studio,
-                       post: post, message: message, bundle: bundle, media: media,
-                       wallMode: wallMode, wallWhen: wallWhen, chapter: chapter, wallGallery: wallGallery,
-                       mentionWhen: mentionWhen, mentionPerformer: mention, mentionCreateUnknown: mentionCreateUnknown, tags: tags)
+        return RuleSet(
+            files: files, canonicalData: RuleSet.canonical(root), settings: settings, urls: urls, network: network,
+            accountWhen: accountWhen, performer: performer, sharedPerformers: shared, studio: studio,
+            post: post, message: message, bundle: bundle, media: media,
+            wallMode: wallMode, wallWhen: wallWhen, chapter: chapter, wallGallery: wallGallery,
+            mentionWhen: mentionWhen, mentionPerformer: mention, mentionCreateUnknown: mentionCreateUnknown, tags: tags)
     }
 }

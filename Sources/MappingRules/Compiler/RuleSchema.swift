@@ -12,10 +12,12 @@ public enum RuleSchema {
 
     /// Each `$defs` entry the catalog generates, with the fields the rule compiler reads there.
     static var fieldTables: [(String, [RuleCompiler.FieldSpec])] {
-        [("galleryFields", RuleCompiler.galleryFields), ("sceneFields", RuleCompiler.sceneFields),
-         ("imageFields", RuleCompiler.imageFields), ("performerFields", RuleCompiler.performerFields),
-         ("studioFields", RuleCompiler.studioFields), ("networkFields", RuleCompiler.networkFields),
-         ("chapterFields", RuleCompiler.chapterFields)]
+        [
+            ("galleryFields", RuleCompiler.galleryFields), ("sceneFields", RuleCompiler.sceneFields),
+            ("imageFields", RuleCompiler.imageFields), ("performerFields", RuleCompiler.performerFields),
+            ("studioFields", RuleCompiler.studioFields), ("networkFields", RuleCompiler.networkFields),
+            ("chapterFields", RuleCompiler.chapterFields),
+        ]
     }
 
     static func fieldTable(_ specs: [RuleCompiler.FieldSpec]) -> JSONTree {
@@ -43,13 +45,16 @@ public enum RuleSchema {
         let longForm = JSONTree.object([
             ("type", .string("object")),
             ("additionalProperties", .bool(false)),
-            ("properties", .object([
-                ("value", words),
-                ("firstOf", .object([("type", .string("array")), ("items", ref("template"))])),
-                ("postProcess", ref("postProcess")),
-                ("strategy", ref("strategy")),
-                ("when", ref("condition")),
-            ])),
+            (
+                "properties",
+                .object([
+                    ("value", words),
+                    ("firstOf", .object([("type", .string("array")), ("items", ref("template"))])),
+                    ("postProcess", ref("postProcess")),
+                    ("strategy", ref("strategy")),
+                    ("when", ref("condition")),
+                ])
+            ),
         ])
         var entries: [(String, JSONTree)] = [("oneOf", .array([words, longForm]))]
         if let note = spec.note { entries.append(("description", .string(note))) }

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Accounts: the network studio, each account's studio and performer(s), and their folders.
 extension Evaluation {
@@ -24,11 +24,14 @@ extension Evaluation {
         let rule = rules.network
         guard rule.enabled else { return }
         let context = RecordContext(urls: rules.urls)
-        let (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: Addresses.networkStudio, target: nil)
+        let (fields, origins) = evaluateFields(
+            rule.fields, context, refs: References(), address: Addresses.networkStudio, target: nil)
         guard fields.contains(where: { $0.name == "name" }) else { return }
-        add(DesiredEntity(address: Addresses.networkStudio, fields: fields, match: matchKeys(rule.match, fields: fields),
-                          createMissing: rule.createMissing, respectOrganized: rule.respectOrganized,
-                          creator: nil, source: "network"), rank: .account, origins: origins)
+        add(
+            DesiredEntity(
+                address: Addresses.networkStudio, fields: fields, match: matchKeys(rule.match, fields: fields),
+                createMissing: rule.createMissing, respectOrganized: rule.respectOrganized,
+                creator: nil, source: "network"), rank: .account, origins: origins)
         networkAddress = Addresses.networkStudio
     }
 
@@ -64,9 +67,11 @@ extension Evaluation {
         base.network = networkAddress
         let (fields, origins) = evaluateFields(studioRule.fields, context, refs: base, address: address, target: nil)
         guard fields.contains(where: { $0.name == "name" }) else { return nil }
-        add(DesiredEntity(address: address, fields: fields, match: matchKeys(studioRule.match, fields: fields),
-                          createMissing: studioRule.createMissing, respectOrganized: studioRule.respectOrganized,
-                          creator: account.username, source: "account \(account.username)"),
+        add(
+            DesiredEntity(
+                address: address, fields: fields, match: matchKeys(studioRule.match, fields: fields),
+                createMissing: studioRule.createMissing, respectOrganized: studioRule.respectOrganized,
+                creator: account.username, source: "account \(account.username)"),
             rank: .account, origins: origins)
         return address
     }
@@ -78,29 +83,44 @@ extension Evaluation {
         var result: [EntityAddress] = []
         if let shared = rules.sharedPerformers[account.username.lowercased()] {
             for person in shared {
-                var (fields, origins) = evaluateFields(person.fields, context, refs: References(), address: nil, target: nil)
+                var (fields, origins) = evaluateFields(
+                    person.fields, context, refs: References(), address: nil, target: nil)
                 guard case .string(let name)? = fields.first(where: { $0.name == "name" })?.value else { continue }
                 let address = Addresses.sharedPerformer(account.username, name)
                 normaliseAliases(&fields, name: name, add: nil)
-                origins["name"] = origins["name"] ?? FieldOrigin(rule: "account.performer.shared.\(account.username)", location: person.location.description)
+                origins["name"] =
+                    origins["name"]
+                    ?? FieldOrigin(
+                        rule: "account.performer.shared.\(account.username)", location: person.location.description)
                 var match = matchKeys(performerRule.match, fields: fields)
-                if performerRule.match.contains(.stashId), let hint = account.stashID { match.append(.stashIdHint(String(hint))) }
-                add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
-                                  respectOrganized: performerRule.respectOrganized, creator: account.username,
-                                  source: "account \(account.username) (shared)"), rank: .account, origins: origins)
+                if performerRule.match.contains(.stashId), let hint = account.stashID {
+                    match.append(.stashIdHint(String(hint)))
+                }
+                add(
+                    DesiredEntity(
+                        address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                        respectOrganized: performerRule.respectOrganized, creator: account.username,
+                        source: "account \(account.username) (shared)"), rank: .account, origins: origins)
                 result.append(address)
             }
         } else {
             let address = Addresses.performer(account.username)
-            var (fields, origins) = evaluateFields(performerRule.fields, context, refs: References(), address: address, target: nil)
+            var (fields, origins) = evaluateFields(
+                performerRule.fields, context, refs: References(), address: address, target: nil)
             if case .string(let name)? = fields.first(where: { $0.name == "name" })?.value {
                 normaliseAliases(&fields, name: name, add: account.username)
-                if origins["alias_list"] == nil { origins["alias_list"] = FieldOrigin(rule: "engine: the username is always an alias", location: nil) }
+                if origins["alias_list"] == nil {
+                    origins["alias_list"] = FieldOrigin(rule: "engine: the username is always an alias", location: nil)
+                }
                 var match = matchKeys(performerRule.match, fields: fields)
-                if performerRule.match.contains(.stashId), let hint = account.stashID { match.append(.stashIdHint(String(hint))) }
-                add(DesiredEntity(address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
-                                  respectOrganized: performerRule.respectOrganized, creator: account.username,
-                                  source: "account \(account.username)"), rank: .account, origins: origins)
+                if performerRule.match.contains(.stashId), let hint = account.stashID {
+                    match.append(.stashIdHint(String(hint)))
+                }
+                add(
+                    DesiredEntity(
+                        address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                        respectOrganized: performerRule.respectOrganized, creator: account.username,
+                        source: "account \(account.username)"), rank: .account, origins: origins)
                 result.append(address)
             }
         }
@@ -119,6 +139,8 @@ extension Evaluation {
         if let extra { aliases.append(extra) }
         var seen: Set<String> = [name.lowercased()]
         aliases = aliases.filter { seen.insert($0.lowercased()).inserted }
-        if !aliases.isEmpty { fields.append(DesiredField(name: "alias_list", value: .strings(aliases), strategy: strategy)) }
+        if !aliases.isEmpty {
+            fields.append(DesiredField(name: "alias_list", value: .strings(aliases), strategy: strategy))
+        }
     }
 }

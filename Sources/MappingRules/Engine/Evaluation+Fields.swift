@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Field rules evaluated into Stash fields, references resolved, match keys derived.
 extension Evaluation {
@@ -10,7 +10,9 @@ extension Evaluation {
             case .name:
                 if case .string(let name)? = fields.first(where: { $0.name == "name" })?.value {
                     var disambiguation: String?
-                    if case .string(let d)? = fields.first(where: { $0.name == "disambiguation" })?.value { disambiguation = d }
+                    if case .string(let d)? = fields.first(where: { $0.name == "disambiguation" })?.value {
+                        disambiguation = d
+                    }
                     keys.append(.name(name, disambiguation: disambiguation))
                 }
                 for aliasField in ["alias_list", "aliases"] {
@@ -19,9 +21,13 @@ extension Evaluation {
                     }
                 }
             case .url:
-                if case .strings(let urls)? = fields.first(where: { $0.name == "urls" })?.value { keys += urls.map(MatchKey.url) }
+                if case .strings(let urls)? = fields.first(where: { $0.name == "urls" })?.value {
+                    keys += urls.map(MatchKey.url)
+                }
             case .code:
-                if case .string(let code)? = fields.first(where: { $0.name == "code" })?.value { keys.append(.code(code)) }
+                if case .string(let code)? = fields.first(where: { $0.name == "code" })?.value {
+                    keys.append(.code(code))
+                }
             case .file, .stashId:
                 break
             }
@@ -29,8 +35,10 @@ extension Evaluation {
         return keys
     }
 
-    func evaluateFields(_ fieldRules: [FieldRule], _ context: RecordContext, refs: References,
-                        address: EntityAddress?, target: ExtraTag.Target?) -> ([DesiredField], [String: FieldOrigin]) {
+    func evaluateFields(
+        _ fieldRules: [FieldRule], _ context: RecordContext, refs: References,
+        address: EntityAddress?, target: ExtraTag.Target?
+    ) -> ([DesiredField], [String: FieldOrigin]) {
         var fields: [DesiredField] = []
         fields.reserveCapacity(fieldRules.count + 1)
         var origins: [String: FieldOrigin] = [:]
@@ -58,7 +66,9 @@ extension Evaluation {
         return (fields, origins)
     }
 
-    func referenceValue(_ rule: FieldRule, refs: References, context: RecordContext, target: ExtraTag.Target?) -> FieldValue? {
+    func referenceValue(_ rule: FieldRule, refs: References, context: RecordContext, target: ExtraTag.Target?)
+        -> FieldValue?
+    {
         guard case .references(let sources) = rule.source else { return nil }
         var addresses: [EntityAddress] = []
         for source in sources {

@@ -1,10 +1,11 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Records: posts (and the posts they quote), messages, loose media and bundles.
 extension Evaluation {
     func counts(_ media: [AccountMedia]) -> (Int, Int, Int) {
-        var images = 0, videos = 0
+        var images = 0
+        var videos = 0
         for item in media {
             switch item.file?.kind ?? item.media.kind {
             case .image: images += 1
@@ -37,8 +38,9 @@ extension Evaluation {
         context.postWalls = post.wallIds.compactMap { walls[$0]?.name }
         let media = post.media
         let (total, images, videos) = counts(media)
-        context.item = ItemInfo(kind: .post, id: post.id, content: post.content, createdAt: post.createdAt,
-                                mediaCount: total, imageCount: images, videoCount: videos)
+        context.item = ItemInfo(
+            kind: .post, id: post.id, content: post.content, createdAt: post.createdAt,
+            mediaCount: total, imageCount: images, videoCount: videos)
         context.captionMemo = CaptionMemo()
         let focused = entering(context, roots: RuleCompiler.postRoots) { $0.isTarget(post: post.id) }
         defer { if focused { observer?.leave() } }
@@ -49,10 +51,11 @@ extension Evaluation {
         }
         refs.hashtagTags = tags(for: post)
         refs.mentionPerformers = mentionPerformers(post, author: author)
-        let result = processItem(rules.post, context: context, media: media, refs: refs,
-                                 gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
-                                 folders: folders(for: folderOwner), label: "post \(post.id)",
-                                 rank: .item(post.createdAt, post.id), quoted: quoted)
+        let result = processItem(
+            rules.post, context: context, media: media, refs: refs,
+            gallery: Addresses.gallery("post", post.id), stashHint: post.stashID,
+            folders: folders(for: folderOwner), label: "post \(post.id)",
+            rank: .item(post.createdAt, post.id), quoted: quoted)
         addWallEntities(post, context: context, gallery: result.gallery, images: result.images)
         return result
     }
@@ -64,8 +67,9 @@ extension Evaluation {
         context.message = message
         let media = message.media
         let (total, images, videos) = counts(media)
-        context.item = ItemInfo(kind: .message, id: message.id, content: message.content, createdAt: message.createdAt,
-                                mediaCount: total, imageCount: images, videoCount: videos)
+        context.item = ItemInfo(
+            kind: .message, id: message.id, content: message.content, createdAt: message.createdAt,
+            mediaCount: total, imageCount: images, videoCount: videos)
         context.captionMemo = CaptionMemo()
         let focused = entering(context, roots: RuleCompiler.messageRoots) { $0.isTarget(message: message.id) }
         defer { if focused { observer?.leave() } }
@@ -75,10 +79,11 @@ extension Evaluation {
             return
         }
         refs.hashtagTags = []
-        _ = processItem(rules.message, context: context, media: media, refs: refs,
-                        gallery: Addresses.gallery("message", message.id), stashHint: message.stashID,
-                        folders: folders(for: creator), label: "message \(message.id)",
-                        rank: .item(message.createdAt, message.id), ownerFromMedia: creator)
+        _ = processItem(
+            rules.message, context: context, media: media, refs: refs,
+            gallery: Addresses.gallery("message", message.id), stashHint: message.stashID,
+            folders: folders(for: creator), label: "message \(message.id)",
+            rank: .item(message.createdAt, message.id), ownerFromMedia: creator)
     }
 
     func processLoose(_ item: AccountMedia, creator: Account) {
@@ -87,8 +92,9 @@ extension Evaluation {
         context.account = creator
         let (total, images, videos) = counts([item])
         let date = item.createdAt ?? item.media.createdAt
-        context.item = ItemInfo(kind: .media, id: item.id, content: nil, createdAt: date,
-                                mediaCount: total, imageCount: images, videoCount: videos)
+        context.item = ItemInfo(
+            kind: .media, id: item.id, content: nil, createdAt: date,
+            mediaCount: total, imageCount: images, videoCount: videos)
         context.captionMemo = CaptionMemo()
         if let when = rules.media.when, !when.holds(context) {
             if let observer, observer.isTarget(looseMedia: item) {
@@ -97,9 +103,10 @@ extension Evaluation {
             }
             return
         }
-        _ = processItem(rules.media, context: context, media: [item], refs: refs, gallery: nil, stashHint: nil,
-                        folders: folders(for: creator), label: "media \(item.id) (in no stored post or message)",
-                        rank: .loose(date, item.id))
+        _ = processItem(
+            rules.media, context: context, media: [item], refs: refs, gallery: nil, stashHint: nil,
+            folders: folders(for: creator), label: "media \(item.id) (in no stored post or message)",
+            rank: .loose(date, item.id))
     }
 
     func processBundle(_ bundle: MediaBundle, creator: Account) {
@@ -108,15 +115,18 @@ extension Evaluation {
         context.account = creator
         context.bundle = bundle
         let (total, images, videos) = counts(bundle.media)
-        context.item = ItemInfo(kind: .bundle, id: bundle.id, content: nil, createdAt: bundle.createdAt,
-                                mediaCount: total, imageCount: images, videoCount: videos)
+        context.item = ItemInfo(
+            kind: .bundle, id: bundle.id, content: nil, createdAt: bundle.createdAt,
+            mediaCount: total, imageCount: images, videoCount: videos)
         context.captionMemo = CaptionMemo()
         if let when = rules.bundle.when, !when.holds(context) { return }
         let imageAddresses = bundle.media.compactMap { item -> EntityAddress? in
             let address = Addresses.image(item.id)
             return builder.contains(address) ? address : nil
         }
-        addGallery(rules.bundle.gallery, context: context, refs: refs, address: Addresses.gallery("bundle", bundle.id),
-                   images: imageAddresses, stashHint: bundle.stashID, label: "bundle \(bundle.id)", rank: .item(bundle.createdAt, bundle.id))
+        addGallery(
+            rules.bundle.gallery, context: context, refs: refs, address: Addresses.gallery("bundle", bundle.id),
+            images: imageAddresses, stashHint: bundle.stashID, label: "bundle \(bundle.id)",
+            rank: .item(bundle.createdAt, bundle.id))
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// The media of a post or message: which ones the rules take, their scenes and images, the
 /// item's gallery.
@@ -23,9 +23,11 @@ extension Evaluation {
         var focused: Bool
     }
 
-    func processItem(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
-                     gallery galleryAddress: EntityAddress?, stashHint: Int64?, folders: [String], label: String,
-                     rank: Rank, ownerFromMedia: Account? = nil, quoted: ItemResult = ItemResult()) -> ItemResult {
+    func processItem(
+        _ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
+        gallery galleryAddress: EntityAddress?, stashHint: Int64?, folders: [String], label: String,
+        rank: Rank, ownerFromMedia: Account? = nil, quoted: ItemResult = ItemResult()
+    ) -> ItemResult {
         var result = ItemResult()
         var context = base
         context.total = media.count
@@ -55,23 +57,28 @@ extension Evaluation {
             defer { if pick.focused { observer?.leave() } }
             var itemRefs = pick.refs
             itemRefs.itemGallery = gallery == nil ? nil : galleryAddress
-            let (fields, origins) = evaluateFields(pick.rule.fields, pick.context, refs: itemRefs, address: pick.address, target: pick.target)
+            let (fields, origins) = evaluateFields(
+                pick.rule.fields, pick.context, refs: itemRefs, address: pick.address, target: pick.target)
             var match = matchKeys(pick.rule.match, fields: fields)
             if pick.rule.match.contains(.file) { match.insert(.fileMediaId(pick.file.fileMediaId), at: 0) }
             let item = media[pick.index]
             if pick.rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
-            let expected = ExpectedFile(fileMediaId: pick.file.fileMediaId, isPreview: pick.file.isPreview,
-                                        basename: pick.file.localFilename, folders: folders)
+            let expected = ExpectedFile(
+                fileMediaId: pick.file.fileMediaId, isPreview: pick.file.isPreview,
+                basename: pick.file.localFilename, folders: folders)
             let position = media.count > 1 ? ", media \(pick.index + 1)/\(media.count)" : ", media \(item.id)"
-            add(DesiredEntity(address: pick.address, fields: fields, match: match, createMissing: false,
-                              respectOrganized: pick.rule.respectOrganized, creator: pick.owner?.username,
-                              files: [expected], source: label + position), rank: rank, origins: origins)
+            add(
+                DesiredEntity(
+                    address: pick.address, fields: fields, match: match, createMissing: false,
+                    respectOrganized: pick.rule.respectOrganized, creator: pick.owner?.username,
+                    files: [expected], source: label + position), rank: rank, origins: origins)
             if pick.target == .image { result.images.append(pick.address) } else { result.scenes.append(pick.address) }
         }
         if let galleryAddress, let gallery {
             result.images = StateBuilder.union(result.images, quoted.images)
-            addGallery(source.gallery, fields: gallery.fields, origins: gallery.origins, address: galleryAddress,
-                       images: result.images, stashHint: stashHint, creator: base.account?.username, label: label, rank: rank)
+            addGallery(
+                source.gallery, fields: gallery.fields, origins: gallery.origins, address: galleryAddress,
+                images: result.images, stashHint: stashHint, creator: base.account?.username, label: label, rank: rank)
             result.gallery = galleryAddress
             linkQuotedScenes(quoted.scenes, to: galleryAddress, rule: source.scene)
         }
@@ -81,24 +88,38 @@ extension Evaluation {
     /// Links the scenes of quoted posts to the repost's gallery, as the scene rule's `galleries: [item]`
     /// links a post's own scenes. Only the link is added: the scenes keep their author's fields.
     func linkQuotedScenes(_ scenes: [EntityAddress], to gallery: EntityAddress, rule: EntityRule) {
-        guard !scenes.isEmpty, let link = rule.fields.first(where: { field in
-            if case .references(let sources) = field.source { return field.output == "gallery_ids" && sources.contains(.item) }
-            return false
-        }) else { return }
+        guard !scenes.isEmpty,
+            let link = rule.fields.first(where: { field in
+                if case .references(let sources) = field.source {
+                    return field.output == "gallery_ids" && sources.contains(.item)
+                }
+                return false
+            })
+        else { return }
         for scene in scenes {
             // The worst rank: the contribution only adds to lists, never wins a single value.
-            add(DesiredEntity(address: scene, fields: [DesiredField(name: "gallery_ids", value: .references([gallery]), strategy: link.strategy)],
-                              createMissing: false, respectOrganized: rule.respectOrganized),
+            add(
+                DesiredEntity(
+                    address: scene,
+                    fields: [DesiredField(name: "gallery_ids", value: .references([gallery]), strategy: link.strategy)],
+                    createMissing: false, respectOrganized: rule.respectOrganized),
                 rank: Rank(tier: Int.max, time: 0, id: 0),
-                origins: observer == nil ? [:]
-                    : ["gallery_ids": FieldOrigin(rule: "engine: the gallery of the repost quoting it (\(link.path))", location: link.location.description)])
+                origins: observer == nil
+                    ? [:]
+                    : [
+                        "gallery_ids": FieldOrigin(
+                            rule: "engine: the gallery of the repost quoting it (\(link.path))",
+                            location: link.location.description)
+                    ])
         }
     }
 
     /// The media of a post or message that a rule takes (it has a file, an enabled rule, and passes
     /// the rule's `when`), each with its owner and context.
-    func pickMedia(_ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
-                   ownerFromMedia: Account?) -> [MediaPick] {
+    func pickMedia(
+        _ source: SourceRules, context base: RecordContext, media: [AccountMedia], refs: References,
+        ownerFromMedia: Account?
+    ) -> [MediaPick] {
         var picks: [MediaPick] = []
         var context = base
         for (index, item) in media.enumerated() {
@@ -106,7 +127,9 @@ extension Evaluation {
             guard let file = item.file else {
                 if let observer, observer.isTarget(media: item, file: nil) {
                     observer.capture(context, roots: RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
-                    observer.report("media \(item.id) has no downloaded file (not downloaded, or locked without a preview): nothing to map")
+                    observer.report(
+                        "media \(item.id) has no downloaded file (not downloaded, or locked without a preview): nothing to map"
+                    )
                 }
                 continue
             }
@@ -123,18 +146,25 @@ extension Evaluation {
                     context.media = item
                     context.file = file
                     context.position = index + 1
-                    observer.capture(context, roots: base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
-                                                   : RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
+                    observer.capture(
+                        context,
+                        roots: base.post != nil
+                            ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
+                            : RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots))
                     observer.enter()
-                    observer.note("\(rule.path) is disabled (absent, false or enabled: false): the \(target.rawValue) is not mapped")
+                    observer.note(
+                        "\(rule.path) is disabled (absent, false or enabled: false): the \(target.rawValue) is not mapped"
+                    )
                     observer.leave()
                 }
                 continue
             }
             var itemRefs = refs
             var owner = base.account
-            if let fallback = ownerFromMedia, item.accountId != fallback.id, let mediaOwner = accounts.byId[item.accountId],
-               let ownerRefs = references(for: mediaOwner) {
+            if let fallback = ownerFromMedia, item.accountId != fallback.id,
+                let mediaOwner = accounts.byId[item.accountId],
+                let ownerRefs = references(for: mediaOwner)
+            {
                 owner = mediaOwner
                 itemRefs.creatorStudio = ownerRefs.creatorStudio
                 itemRefs.creatorPerformers = ownerRefs.creatorPerformers
@@ -146,20 +176,28 @@ extension Evaluation {
             var focused = false
             if let observer, observer.isTarget(media: item, file: file) {
                 focused = true
-                observer.capture(context, roots: base.item?.kind == .media ? RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots)
-                                                : base.post != nil ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
-                                                : RuleCompiler.messageRoots.union(RuleCompiler.mediaRoots))
+                observer.capture(
+                    context,
+                    roots: base.item?.kind == .media
+                        ? RuleCompiler.itemRoots.union(RuleCompiler.mediaRoots)
+                        : base.post != nil
+                            ? RuleCompiler.postRoots.union(RuleCompiler.mediaRoots)
+                            : RuleCompiler.messageRoots.union(RuleCompiler.mediaRoots))
             }
             if let when = rule.when, !when.holds(context) {
                 if let observer, focused || observer.isInside {
                     observer.enter()
-                    observer.note("\(rule.path): media \(item.id) is excluded by " + ExplainObserver.place("\(rule.path).when", when))
+                    observer.note(
+                        "\(rule.path): media \(item.id) is excluded by "
+                            + ExplainObserver.place("\(rule.path).when", when))
                     observer.leave()
                 }
                 continue
             }
-            picks.append(MediaPick(index: index, rule: rule, address: address, target: target, owner: owner, refs: itemRefs,
-                                   context: context, file: file, focused: focused))
+            picks.append(
+                MediaPick(
+                    index: index, rule: rule, address: address, target: target, owner: owner, refs: itemRefs,
+                    context: context, file: file, focused: focused))
         }
         return picks
     }

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Performers for the accounts a post mentions.
 extension Evaluation {
@@ -17,7 +17,8 @@ extension Evaluation {
             if let when = rule.when, !when.holds(context) { continue }
             // A shared account stands for its people: the mention links them.
             if rules.sharedPerformers[username.lowercased()] != nil, let mentioned = mention.account,
-               let refs = references(for: mentioned) {
+                let refs = references(for: mentioned)
+            {
                 result += refs.creatorPerformers.filter { !result.contains($0) }
                 continue
             }
@@ -27,16 +28,21 @@ extension Evaluation {
                 if !result.contains(address) { result.append(address) }
                 continue
             }
-            var (fields, origins) = evaluateFields(rule.fields, context, refs: References(), address: address, target: nil)
+            var (fields, origins) = evaluateFields(
+                rule.fields, context, refs: References(), address: address, target: nil)
             guard case .string(let name)? = fields.first(where: { $0.name == "name" })?.value else { continue }
             normaliseAliases(&fields, name: name, add: username)
             var match = matchKeys(rule.match, fields: fields)
-            if rule.match.contains(.stashId), let hint = mention.account?.stashID { match.append(.stashIdHint(String(hint))) }
+            if rule.match.contains(.stashId), let hint = mention.account?.stashID {
+                match.append(.stashIdHint(String(hint)))
+            }
             // A bare handle may be a typo or a deleted account: only link a performer Stash has.
             let mayCreate = rule.createMissing && (mention.account != nil || rules.mentionCreateUnknown)
-            add(DesiredEntity(address: address, fields: fields, match: match, createMissing: mayCreate,
-                              respectOrganized: rule.respectOrganized, creator: nil,
-                              source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
+            add(
+                DesiredEntity(
+                    address: address, fields: fields, match: match, createMissing: mayCreate,
+                    respectOrganized: rule.respectOrganized, creator: nil,
+                    source: "mention @\(mention.handle) in post \(post.id)"), rank: .mention, origins: origins)
             accounts.mentioned.insert(username.lowercased())
             if !result.contains(address) { result.append(address) }
         }

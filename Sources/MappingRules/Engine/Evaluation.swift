@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Entities other fields point at while one record is mapped.
 struct References {
@@ -52,7 +52,8 @@ final class Evaluation {
         for creator in creators {
             guard references(for: creator) != nil else { continue }
             builder.creatorFolders[creator.username] = folders(for: creator)
-            walls = Dictionary(try source.walls(creator: creator.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            walls = Dictionary(
+                try source.walls(creator: creator.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             wallImages = [:]
             try source.forEachPostPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
                 try prefetchAccounts(page.flatMap { $0.reposts.map { $0.accountId } })
@@ -64,7 +65,8 @@ final class Evaluation {
                 for message in page { processMessage(message, creator: creator) }
             }
             // Items posts and messages showed are not loose: the source need not even read them.
-            try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: referenced) { page in
+            try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: referenced) {
+                page in
                 for item in page where !referenced.contains(item.id) { processLoose(item, creator: creator) }
             }
             if rules.bundle.gallery.enabled {

@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 
 /// What `rules explain` reports on.
 public enum ExplainTarget: Sendable, Hashable {
@@ -29,7 +29,9 @@ extension MappingEngine {
     /// Explains one record: finds the creator it belongs to, evaluates that creator with provenance,
     /// and returns the record's variables and the entities it produced.
     /// - Returns: nil when no creator's records contain the target.
-    public func explain(_ target: ExplainTarget, source: some MetadataRecordSource, creators: [Account]? = nil) throws -> Explanation? {
+    public func explain(_ target: ExplainTarget, source: some MetadataRecordSource, creators: [Account]? = nil) throws
+        -> Explanation?
+    {
         let candidates = try creators ?? source.creatorAccounts()
         for creator in candidates {
             let observer = ExplainObserver(target: target)
@@ -44,8 +46,9 @@ extension MappingEngine {
             let entities = state.entities.filter { wanted.contains($0.address) }
             var origins: [EntityAddress: [String: FieldOrigin]] = [:]
             for entity in entities { origins[entity.address] = evaluation.builder.origins(entity.address) }
-            return Explanation(variables: variables, entities: entities, origins: origins, creator: creator.username,
-                               why: observer.why)
+            return Explanation(
+                variables: variables, entities: entities, origins: origins, creator: creator.username,
+                why: observer.why)
         }
         return nil
     }

@@ -1,5 +1,5 @@
-import Foundation
 import FanslyMetadata
+import Foundation
 
 /// Watches one evaluation for `rules explain`: whether the record being mapped is the one asked
 /// about, the variables it saw, the entities it produced and why it produced what it did, or did

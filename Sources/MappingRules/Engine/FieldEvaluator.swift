@@ -13,7 +13,9 @@ enum FieldEvaluator {
                 for item in value.items {
                     let trimmed = TextOps.trimmed(item)
                     // Lists are short: a linear, case-insensitive de-duplication is cheapest.
-                    if !trimmed.isEmpty, !items.contains(where: { TextOps.sameIgnoringCase($0, trimmed) }) { items.append(trimmed) }
+                    if !trimmed.isEmpty, !items.contains(where: { TextOps.sameIgnoringCase($0, trimmed) }) {
+                        items.append(trimmed)
+                    }
                 }
             }
             return items.isEmpty ? nil : .strings(items)
@@ -64,7 +66,10 @@ enum FieldEvaluator {
         }
     }
 
-    static func postProcess(_ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?, location: SourceLocation)], _ context: RecordContext) -> TemplateValue {
+    static func postProcess(
+        _ value: TemplateValue, _ steps: [(step: PostStep, when: Condition?, location: SourceLocation)],
+        _ context: RecordContext
+    ) -> TemplateValue {
         guard !steps.isEmpty else { return value }
         var value = value
         for (step, when, _) in steps {
@@ -87,7 +92,8 @@ enum FieldEvaluator {
             return eachText { text in
                 var out = text
                 for (regex, with) in pairs {
-                    out = regex.regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: with)
+                    out = regex.regex.stringByReplacingMatches(
+                        in: out, range: NSRange(out.startIndex..., in: out), withTemplate: with)
                 }
                 return out
             }

@@ -1,5 +1,5 @@
-import Foundation
 public import FanslyMetadata
+import Foundation
 
 /// Turns metadata records into the Stash entities the rules want (`DesiredState`).
 /// Pure and deterministic: the same rules and records give the same state, byte for byte.
@@ -30,7 +30,9 @@ public struct MappingEngine: Sendable {
     }
 
     /// Evaluates with provenance: the state plus, per entity and field, the rule that produced it.
-    public func explain(source: some MetadataRecordSource, creators: [Account]) throws -> (DesiredState, [EntityAddress: [String: FieldOrigin]]) {
+    public func explain(source: some MetadataRecordSource, creators: [Account]) throws -> (
+        DesiredState, [EntityAddress: [String: FieldOrigin]]
+    ) {
         let evaluation = Evaluation(rules: rules, source: source, observer: ExplainObserver(target: nil))
         try evaluation.run(creators: creators)
         return (evaluation.builder.state(), evaluation.builder.allOrigins)
@@ -40,16 +42,28 @@ public struct MappingEngine: Sendable {
 /// The addresses the engine uses. Documented in Docs/mapping.md.
 public enum Addresses {
     public static let networkStudio = EntityAddress(kind: .studio, key: "network.fansly")
-    public static func performer(_ username: String) -> EntityAddress { .init(kind: .performer, key: "account.\(username.lowercased())") }
+    public static func performer(_ username: String) -> EntityAddress {
+        .init(kind: .performer, key: "account.\(username.lowercased())")
+    }
     public static func sharedPerformer(_ username: String, _ name: String) -> EntityAddress {
         .init(kind: .performer, key: "account.\(username.lowercased()).\(tagKey(name))")
     }
-    public static func studio(_ username: String) -> EntityAddress { .init(kind: .studio, key: "account.\(username.lowercased())") }
+    public static func studio(_ username: String) -> EntityAddress {
+        .init(kind: .studio, key: "account.\(username.lowercased())")
+    }
     public static func tag(_ name: String) -> EntityAddress { .init(kind: .tag, key: tagKey(name)) }
-    public static func gallery(_ source: String, _ id: FanslyID) -> EntityAddress { .init(kind: .gallery, key: "\(source).\(id)") }
-    public static func scene(_ accountMediaId: FanslyID) -> EntityAddress { .init(kind: .scene, key: "media.\(accountMediaId)") }
-    public static func image(_ accountMediaId: FanslyID) -> EntityAddress { .init(kind: .image, key: "media.\(accountMediaId)") }
-    public static func chapter(wall: FanslyID, post: FanslyID) -> EntityAddress { .init(kind: .chapter, key: "wall.\(wall).post.\(post)") }
+    public static func gallery(_ source: String, _ id: FanslyID) -> EntityAddress {
+        .init(kind: .gallery, key: "\(source).\(id)")
+    }
+    public static func scene(_ accountMediaId: FanslyID) -> EntityAddress {
+        .init(kind: .scene, key: "media.\(accountMediaId)")
+    }
+    public static func image(_ accountMediaId: FanslyID) -> EntityAddress {
+        .init(kind: .image, key: "media.\(accountMediaId)")
+    }
+    public static func chapter(wall: FanslyID, post: FanslyID) -> EntityAddress {
+        .init(kind: .chapter, key: "wall.\(wall).post.\(post)")
+    }
 
     /// `Latex Model` → `latex-model`; names without ASCII letters or digits keep their lower-cased text.
     static func tagKey(_ name: String) -> String {

@@ -1,5 +1,5 @@
-public import Foundation
 public import FanslyMetadata
+public import Foundation
 public import StashClient
 
 extension StarterRulesRequest {
@@ -16,8 +16,10 @@ extension StarterRulesRequest {
     /// The request for a resolved `--db`: the database as `plan --db` will take it again (the SQLite
     /// file, or for PostgreSQL the URL without password or the configuration file), the download folder the
     /// configuration names, and where each came from.
-    public init(resolved: ResolvedDatabase, stashURL: URL?, apiKey: StashAPIKey?,
-                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable) {
+    public init(
+        resolved: ResolvedDatabase, stashURL: URL?, apiKey: StashAPIKey?,
+        apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable
+    ) {
         // A SQLite file is named itself; PostgreSQL by the URL without password, or the configuration.
         var database = resolved.argument
         var origin = resolved.description
@@ -25,8 +27,9 @@ extension StarterRulesRequest {
             database = path
             origin = resolved.configFile.map { "from \($0)" } ?? "SQLite"
         }
-        self.init(database: database, databaseOrigin: origin, downloadFolder: resolved.downloadRoot,
-                  downloadFolderOrigin: resolved.configFile.map { "download_directory in \($0)" }, stashURL: stashURL,
-                  apiKey: apiKey, apiKeyEnvironmentVariable: apiKeyEnvironmentVariable)
+        self.init(
+            database: database, databaseOrigin: origin, downloadFolder: resolved.downloadRoot,
+            downloadFolderOrigin: resolved.configFile.map { "download_directory in \($0)" }, stashURL: stashURL,
+            apiKey: apiKey, apiKeyEnvironmentVariable: apiKeyEnvironmentVariable)
     }
 }

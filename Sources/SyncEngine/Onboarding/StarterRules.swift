@@ -1,5 +1,5 @@
-public import Foundation
 public import FanslyMetadata
+public import Foundation
 public import MappingRules
 public import StashClient
 
@@ -18,9 +18,11 @@ public struct StarterRulesRequest: Sendable {
     public var apiKey: StashAPIKey?
     public var apiKeyEnvironmentVariable: String
 
-    public init(database: String, databaseOrigin: String? = nil, downloadFolder: String? = nil,
-                downloadFolderOrigin: String? = nil, stashURL: URL? = nil, apiKey: StashAPIKey? = nil,
-                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable) {
+    public init(
+        database: String, databaseOrigin: String? = nil, downloadFolder: String? = nil,
+        downloadFolderOrigin: String? = nil, stashURL: URL? = nil, apiKey: StashAPIKey? = nil,
+        apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable
+    ) {
         self.database = database; self.databaseOrigin = databaseOrigin; self.downloadFolder = downloadFolder
         self.downloadFolderOrigin = downloadFolderOrigin; self.stashURL = stashURL; self.apiKey = apiKey
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
@@ -48,11 +50,15 @@ public struct StarterRules: Sendable {
     }
 
     /// `make` over a record source, with `catalog` telling this database's media ids (nil: any).
-    public static func make(_ request: StarterRulesRequest, source: some MetadataRecordSource & MediaCatalog) async throws -> StarterRules {
+    public static func make(_ request: StarterRulesRequest, source: some MetadataRecordSource & MediaCatalog)
+        async throws -> StarterRules
+    {
         try await make(request, source: source, catalog: source)
     }
 
-    static func make(_ request: StarterRulesRequest, source: some MetadataRecordSource, catalog: MediaCatalog?) async throws -> StarterRules {
+    static func make(_ request: StarterRulesRequest, source: some MetadataRecordSource, catalog: MediaCatalog?)
+        async throws -> StarterRules
+    {
         var findings = ["database: \(request.database)" + (request.databaseOrigin.map { " (\($0))" } ?? "")]
         var problems: [String] = []
         let localRoot = request.downloadFolder ?? source.defaultDownloadRoot
@@ -64,9 +70,11 @@ public struct StarterRules: Sendable {
         var stashLine: String?
         var candidatesNote: [String] = []
         if let url = request.stashURL {
-            let client = StashClient(configuration: StashConfiguration(baseURL: url, apiKey: request.apiKey,
-                                                                       apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
-                                                                       retryPolicy: RetryPolicy(maxAttempts: 2)))
+            let client = StashClient(
+                configuration: StashConfiguration(
+                    baseURL: url, apiKey: request.apiKey,
+                    apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
+                    retryPolicy: RetryPolicy(maxAttempts: 2)))
             do {
                 let info = try await client.connect()
                 let key = request.apiKey == nil ? "no API key needed" : "the API key works"
@@ -77,11 +85,14 @@ public struct StarterRules: Sendable {
                 let layout = rules.folderLayout(source: source, creatorFolders: folders)
                 let detector = DownloadRootDetector(client: client, catalog: catalog)
                 if try await detector.holdsFiles(under: folders.values.flatMap { $0 }) {
-                    findings.append("Stash sees the creator folders where they are on this machine (\(layout.stashRoot))")
+                    findings.append(
+                        "Stash sees the creator folders where they are on this machine (\(layout.stashRoot))")
                 } else {
                     let candidates = try await detector.candidates(layout: layout)
                     if candidates.count == 1, let found = candidates.first {
-                        findings.append("Stash sees the downloads under \(found.root) (\(found.files) files of this database found there)")
+                        findings.append(
+                            "Stash sees the downloads under \(found.root) (\(found.files) files of this database found there)"
+                        )
                         if let local = localRoot, local != found.root {
                             pathMap = (local, found.root)
                             downloadRoot = local
@@ -89,26 +100,34 @@ public struct StarterRules: Sendable {
                             downloadRoot = found.root
                         }
                     } else if candidates.isEmpty {
-                        problems.append("Stash holds no file of this database yet; scan your download folder in Stash "
-                            + "(Tasks → Scan), then run init again to find the path mapping")
+                        problems.append(
+                            "Stash holds no file of this database yet; scan your download folder in Stash "
+                                + "(Tasks → Scan), then run init again to find the path mapping")
                     } else {
-                        problems.append("Stash holds this database's files under several folders: "
-                            + candidates.map { "\($0.root) (\($0.files) files)" }.joined(separator: ", ")
-                            + "; pick one in the pathMap of the rules file")
-                        candidatesNote = candidates.map { "#    - from: \(localRoot ?? "<download folder>")\n#      to: \($0.root)    # \($0.files) files" }
+                        problems.append(
+                            "Stash holds this database's files under several folders: "
+                                + candidates.map { "\($0.root) (\($0.files) files)" }.joined(separator: ", ")
+                                + "; pick one in the pathMap of the rules file")
+                        candidatesNote = candidates.map {
+                            "#    - from: \(localRoot ?? "<download folder>")\n#      to: \($0.root)    # \($0.files) files"
+                        }
                     }
                 }
             } catch let error as StashError {
                 problems.append("Stash check failed: \(error.description)")
             }
         }
-        let text = render(request: request, findings: findings, downloadRoot: downloadRoot, pathMap: pathMap,
-                          alternatives: candidatesNote)
-        return StarterRules(text: text, findings: findings, problems: problems, downloadRoot: downloadRoot, pathMap: pathMap)
+        let text = render(
+            request: request, findings: findings, downloadRoot: downloadRoot, pathMap: pathMap,
+            alternatives: candidatesNote)
+        return StarterRules(
+            text: text, findings: findings, problems: problems, downloadRoot: downloadRoot, pathMap: pathMap)
     }
 
-    static func render(request: StarterRulesRequest, findings: [String], downloadRoot: String?, pathMap: (from: String, to: String)?,
-                       alternatives: [String]) -> String {
+    static func render(
+        request: StarterRulesRequest, findings: [String], downloadRoot: String?, pathMap: (from: String, to: String)?,
+        alternatives: [String]
+    ) -> String {
         var lines = [
             "# fansly-stash rules, started by `fansly-stash init`. Everything not set here comes from the",
             "# built-in rules (`fansly-stash rules show` prints them; Docs/rules.md explains the language).",
@@ -145,8 +164,10 @@ public struct StarterRules: Sendable {
             }
             lines.append("")
         } else {
-            lines += ["# settings:", "#   downloadRoot: /where/the/downloader/writes", "#   pathMap:",
-                      "#     - { from: /where/the/downloader/writes, to: /the/same/folder/as/stash/sees/it }", ""]
+            lines += [
+                "# settings:", "#   downloadRoot: /where/the/downloader/writes", "#   pathMap:",
+                "#     - { from: /where/the/downloader/writes, to: /the/same/folder/as/stash/sees/it }", "",
+            ]
         }
         lines += [
             "# Stash custom fields recording where each object came from (Stash v0.31 and later; performers",
@@ -165,13 +186,17 @@ public struct StarterRules: Sendable {
 
     /// A YAML scalar that stays the same text (quoted when YAML would read it otherwise).
     static func yamlQuoted(_ text: String) -> String {
-        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-~ ".contains($0) } && !text.hasPrefix(" ") && !text.hasSuffix(" ")
+        let plain =
+            text.allSatisfy { $0.isLetter || $0.isNumber || "/._-~ ".contains($0) } && !text.hasPrefix(" ")
+            && !text.hasSuffix(" ")
             && !text.isEmpty
         if plain { return text }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     static func shellQuoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "/._-:@".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        text.allSatisfy { $0.isLetter || $0.isNumber || "/._-:@".contains($0) }
+            ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -22,9 +22,13 @@ public struct ApplyOperation: Sendable {
     /// every apply phase and item outcome. Throws `OperationFailure` for anything that stops the
     /// apply before it starts (a stale or unreadable plan, a Stash that cannot be reached, a state
     /// file of another Stash); failures of single items end up in the report.
-    public func run(progress: @escaping OperationProgress = { _ in },
-                    confirm: @escaping Confirmation = { _ in false }) async throws -> ApplyOutcome {
-        let inputs: PlanInputs, createdAt: Date, changes: PlanChanges
+    public func run(
+        progress: @escaping OperationProgress = { _ in },
+        confirm: @escaping Confirmation = { _ in false }
+    ) async throws -> ApplyOutcome {
+        let inputs: PlanInputs
+        let createdAt: Date
+        let changes: PlanChanges
         var state: SyncState?
         switch request.source {
         case .savedPlan(let path):
@@ -62,13 +66,15 @@ public struct ApplyOperation: Sendable {
         }
         // Parsed again: a plan written by an older version may hold a key in its URL.
         guard let stash = inputs.stashURL.flatMap({ try? StashEndpoint($0) }) else {
-            throw OperationFailure("this plan was made without a Stash (--stash-url); there is nothing to apply it to. "
-                + "Run plan with --stash-url (or STASH_URL).")
+            throw OperationFailure(
+                "this plan was made without a Stash (--stash-url); there is nothing to apply it to. "
+                    + "Run plan with --stash-url (or STASH_URL).")
         }
         try Task.checkCancellation()
 
         var configuration = StashConfiguration(
-            endpoint: stash, apiKey: request.apiKey ?? stash.embeddedAPIKey, apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
+            endpoint: stash, apiKey: request.apiKey ?? stash.embeddedAPIKey,
+            apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable,
             batchSize: request.batch.batchSize)
         configuration.sessionCookie = request.sessionCookie
         let client = StashClient(configuration: configuration)
@@ -82,7 +88,8 @@ public struct ApplyOperation: Sendable {
 
         let monitor = SyncMonitor(style: .quiet, observer: progress) { _ in }
         let runId = try? syncState.beginRun(stashURL: stash.description, planCreatedAt: createdAt)
-        let applier = Applier(writer: StashClientWriter(client: client), state: syncState, monitor: monitor, options: request.batch)
+        let applier = Applier(
+            writer: StashClientWriter(client: client), state: syncState, monitor: monitor, options: request.batch)
         let report = await applier.apply(changes, stop: request.stop)
         await client.shutdown()
         if let runId { try? syncState.finishRun(runId, report: report) }

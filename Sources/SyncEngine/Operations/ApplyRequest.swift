@@ -32,9 +32,11 @@ public struct ApplyRequest: Sendable {
     public var stop: ApplyStop?
 
     /// Applies the plan saved at `path`.
-    public init(savedPlan path: String, stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
-                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
-                statePath: String? = nil, batch: BatchOptions = BatchOptions()) {
+    public init(
+        savedPlan path: String, stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
+        apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable,
+        statePath: String? = nil, batch: BatchOptions = BatchOptions()
+    ) {
         self.source = .savedPlan(path: path); self.stash = stash; self.apiKey = apiKey
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable; self.statePath = statePath; self.batch = batch
     }
@@ -42,7 +44,8 @@ public struct ApplyRequest: Sendable {
     /// Plans with `plan` and applies the result; the Stash, key and state file are the plan request's.
     public init(planning plan: PlanRequest, batch: BatchOptions = BatchOptions()) {
         self.source = .planning(plan); self.stash = plan.stash; self.apiKey = plan.apiKey
-        self.apiKeyEnvironmentVariable = plan.apiKeyEnvironmentVariable; self.statePath = plan.statePath; self.batch = batch
+        self.apiKeyEnvironmentVariable = plan.apiKeyEnvironmentVariable; self.statePath = plan.statePath;
+        self.batch = batch
         self.sessionCookie = plan.sessionCookie
     }
 }

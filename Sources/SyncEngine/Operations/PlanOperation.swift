@@ -30,9 +30,11 @@ public struct PlanOperation: Sendable {
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
             .overridingSettings(downloadRoot: request.downloadRoot, pathMap: request.pathMap)
         if database.defaultDownloadRoot == nil && !ruleSet.setsDownloadRoot {
-            progress(.warning("\(database.displayName) does not say where the downloads are, so no file can be matched in "
-                + "Stash: set settings.downloadRoot in your rules, or pass the downloader's config.yaml as --db "
-                + "(its download_directory is used)"))
+            progress(
+                .warning(
+                    "\(database.displayName) does not say where the downloads are, so no file can be matched in "
+                        + "Stash: set settings.downloadRoot in your rules, or pass the downloader's config.yaml as --db "
+                        + "(its download_directory is used)"))
         }
         // A username (any case) or an account id; an unknown name gets a "did you mean".
         let accounts = request.creators.isEmpty ? nil : try request.creators.map { try database.creator(matching: $0) }
@@ -40,8 +42,9 @@ public struct PlanOperation: Sendable {
         let engine = MappingEngine(rules: ruleSet)
 
         let client = request.stash.map { endpoint in
-            var configuration = StashConfiguration(endpoint: endpoint, apiKey: request.apiKey,
-                                                   apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable, pageSize: Self.stashPageSize)
+            var configuration = StashConfiguration(
+                endpoint: endpoint, apiKey: request.apiKey,
+                apiKeyEnvironmentVariable: request.apiKeyEnvironmentVariable, pageSize: Self.stashPageSize)
             configuration.sessionCookie = request.sessionCookie
             return StashClient(configuration: configuration)
         }
@@ -61,15 +64,19 @@ public struct PlanOperation: Sendable {
         let linkage = try database.mediaLinkage(creators: (accounts ?? database.creatorAccounts()).map(\.id))
         let notices = linkage.flatMap(PlanNotice.unlinkedPosts).map { [$0] } ?? []
 
-        let inputs = PlanInputs(rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData),
-                                rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                                database: identity, stashURL: request.stash?.description,
-                                creators: usernames.map { $0.lowercased() }, targets: request.targets)
-        var session = PlanSession(desired: desired, inputs: inputs, client: client, links: links, catalog: mediaCatalog(of: database),
-                                  selection: PlanSelection(creators: usernames, targets: request.targets),
-                                  tool: request.tool, prefetched: prefetched)
+        let inputs = PlanInputs(
+            rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData),
+            rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            database: identity, stashURL: request.stash?.description,
+            creators: usernames.map { $0.lowercased() }, targets: request.targets)
+        var session = PlanSession(
+            desired: desired, inputs: inputs, client: client, links: links, catalog: mediaCatalog(of: database),
+            selection: PlanSelection(creators: usernames, targets: request.targets),
+            tool: request.tool, prefetched: prefetched)
         session.notices = notices
-        session.notices += ruleSet.warnings.map { PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:]) }
+        session.notices += ruleSet.warnings.map {
+            PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:])
+        }
         return try await session.run(progress: status)
     }
 }

@@ -31,9 +31,11 @@ public struct PlanRequest: Sendable {
     public var sessionCookie: StashSessionCookie?
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
-    public init(database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
-                apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable, statePath: String? = nil,
-                creators: [String] = [], targets: [String] = [], tool: String) {
+    public init(
+        database: String, ruleFiles: [String] = [], stash: StashEndpoint? = nil, apiKey: StashAPIKey? = nil,
+        apiKeyEnvironmentVariable: String = StashAPIKey.defaultEnvironmentVariable, statePath: String? = nil,
+        creators: [String] = [], targets: [String] = [], tool: String
+    ) {
         self.database = database; self.ruleFiles = ruleFiles; self.stash = stash; self.apiKey = apiKey
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable; self.statePath = statePath
         self.creators = creators; self.targets = targets; self.tool = tool

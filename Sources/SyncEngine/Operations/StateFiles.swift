@@ -9,14 +9,17 @@ enum StateFiles {
     /// missing is an error: that is a mistyped path, and apply would create the file elsewhere than
     /// meant. Offline, only a state file named in the request is read.
     static func linksForPlanning(statePath: String?, stash: StashEndpoint?) throws -> SyncState? {
-        guard let path = statePath ?? stash.map({ SyncState.defaultPath(forStashURL: $0.description) }) else { return nil }
+        guard let path = statePath ?? stash.map({ SyncState.defaultPath(forStashURL: $0.description) }) else {
+            return nil
+        }
         if FileManager.default.fileExists(atPath: path) { return try SyncState(path: path) }
         if statePath != nil {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                throw OperationFailure("--state \(path): the folder \(folder) does not exist (create it first; "
-                    + "the state file itself is made by the first apply)")
+                throw OperationFailure(
+                    "--state \(path): the folder \(folder) does not exist (create it first; "
+                        + "the state file itself is made by the first apply)")
             }
         }
         return nil

@@ -31,12 +31,16 @@ public final class PlanChanges: @unchecked Sendable {
 
         init(_ change: PlannedChange, location: Int) {
             address = change.address; action = change.action; stashId = change.stashId
-            skipReason = change.action == .skip
+            skipReason =
+                change.action == .skip
                 ? [change.reason?.rawValue, change.detail].compactMap { $0 }.joined(separator: ": ") : nil
-            addsGalleryImages = change.address.kind == .gallery && change.changesStash
+            addsGalleryImages =
+                change.address.kind == .gallery && change.changesStash
                 && change.fields.contains { $0.field == Applier.galleryImagesField }
-            sameKindReferences = change.changesStash ? change.fields.flatMap { Run.addresses(in: $0.after) }
-                .filter { $0.kind == change.address.kind && $0 != change.address } : []
+            sameKindReferences =
+                change.changesStash
+                ? change.fields.flatMap { Run.addresses(in: $0.after) }
+                    .filter { $0.kind == change.address.kind && $0 != change.address } : []
             self.location = location
         }
 

@@ -36,8 +36,9 @@ public struct PlanChecksum: Sendable, Hashable, Codable {
         /// The checksum of the lines added.
         func finish() -> PlanChecksum {
             let digest = whole.finalize()
-            return PlanChecksum(sha256: digest.map { String(format: "%02x", $0) }.joined(),
-                                lines: Data(prefixes).base64EncodedString())
+            return PlanChecksum(
+                sha256: digest.map { String(format: "%02x", $0) }.joined(),
+                lines: Data(prefixes).base64EncodedString())
         }
     }
 
@@ -48,10 +49,12 @@ public struct PlanChecksum: Sendable, Hashable, Codable {
         let expected = Data(base64Encoded: lines) ?? Data()
         let actual = Data(base64Encoded: found.lines) ?? Data()
         let size = Self.prefixBytes
-        let expectedCount = expected.count / size, actualCount = actual.count / size
+        let expectedCount = expected.count / size
+        let actualCount = actual.count / size
         for index in 0..<min(expectedCount, actualCount)
-        where expected[expected.startIndex + index * size ..< expected.startIndex + (index + 1) * size]
-            != actual[actual.startIndex + index * size ..< actual.startIndex + (index + 1) * size] {
+        where expected[expected.startIndex + index * size..<expected.startIndex + (index + 1) * size]
+            != actual[actual.startIndex + index * size..<actual.startIndex + (index + 1) * size]
+        {
             return "line \(index + 1) is not the line plan wrote"
         }
         if actualCount < expectedCount {

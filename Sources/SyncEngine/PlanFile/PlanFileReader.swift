@@ -56,11 +56,15 @@ public final class PlanFileReader: @unchecked Sendable {
         }
         var first: Data?
         do {
-            try file.forEachLine { _, _, line, _ in first = Data(line); return false }
+            try file.forEachLine { _, _, line, _ in
+                first = Data(line); return false
+            }
         } catch {
             throw PlanFile.ReadError.unreadable(path: path, reason: "\(error)")
         }
-        guard let first, !first.isEmpty else { throw PlanFile.ReadError.notAPlan(path: path, reason: "the file is empty") }
+        guard let first, !first.isEmpty else {
+            throw PlanFile.ReadError.notAPlan(path: path, reason: "the file is empty")
+        }
         return PlanFileReader(path: path, header: try header(first, file: file, path: path), file: file)
     }
 
@@ -74,7 +78,8 @@ public final class PlanFileReader: @unchecked Sendable {
             try? file.forEachLine { _, _, text, _ in
                 let prefix = #""format_version": "#.utf8
                 guard text.starts(with: prefix) else { return true }
-                found = Int(String(decoding: text.dropFirst(prefix.count).prefix { $0 != UInt8(ascii: ",") }, as: UTF8.self))
+                found = Int(
+                    String(decoding: text.dropFirst(prefix.count).prefix { $0 != UInt8(ascii: ",") }, as: UTF8.self))
                 return false
             }
             guard let found else { throw PlanFile.ReadError.notAPlan(path: path, reason: "no format_version") }
@@ -83,7 +88,9 @@ public final class PlanFileReader: @unchecked Sendable {
         guard let version = try? decoder.decode(Version.self, from: line) else {
             throw PlanFile.ReadError.notAPlan(path: path, reason: "line 1 is not a JSON object")
         }
-        guard let found = version.format_version else { throw PlanFile.ReadError.notAPlan(path: path, reason: "no format_version") }
+        guard let found = version.format_version else {
+            throw PlanFile.ReadError.notAPlan(path: path, reason: "no format_version")
+        }
         guard found == PlanFile.formatVersion else {
             throw PlanFile.ReadError.unsupportedVersion(path: path, found: found, supported: PlanFile.formatVersion)
         }
@@ -110,15 +117,17 @@ public final class PlanFileReader: @unchecked Sendable {
 
     /// The whole plan in memory (`show`; `apply` uses `readChanges()`).
     public func plan() throws -> Plan {
-        var changes: [PlannedChange] = [], unmatched: [UnmatchedMedia] = []
+        var changes: [PlannedChange] = []
+        var unmatched: [UnmatchedMedia] = []
         let layout = try read { kind, line, _ in
             switch kind {
             case .change: changes.append(try PlanLineDecoder.change(inLine: line))
             case .unmatched: unmatched.append(try PlanLineDecoder.unmatched(inLine: line))
             }
         }
-        return Plan(createdAt: header.createdAt, tool: header.tool, inputs: header.inputs, changes: changes,
-                    unmatched: unmatched, summary: layout.trailer.summary, notices: layout.trailer.notices ?? [])
+        return Plan(
+            createdAt: header.createdAt, tool: header.tool, inputs: header.inputs, changes: changes,
+            unmatched: unmatched, summary: layout.trailer.summary, notices: layout.trailer.notices ?? [])
     }
 
     /// Calls `body` with the changes in file order, at most `maxCount` at a time, once every line is
@@ -156,30 +165,41 @@ public final class PlanFileReader: @unchecked Sendable {
     private static func count(_ line: UnsafeBufferPointer<UInt8>, into summary: inout PlanSummary) {
         let prefix = #"{"change":{"action":""#.utf8
         let rest = line.dropFirst(prefix.count)
-        if rest.starts(with: #"create""#.utf8) { summary.add += 1 }
-        else if rest.starts(with: #"update""#.utf8) { summary.change += 1 }
-        else if rest.starts(with: #"noop""#.utf8) { summary.unchanged += 1 }
-        else if rest.starts(with: #"skip""#.utf8) { summary.skipped += 1 }
+        if rest.starts(with: #"create""#.utf8) {
+            summary.add += 1
+        } else if rest.starts(with: #"update""#.utf8) {
+            summary.change += 1
+        } else if rest.starts(with: #"noop""#.utf8) {
+            summary.unchanged += 1
+        } else if rest.starts(with: #"skip""#.utf8) {
+            summary.skipped += 1
+        }
     }
 
     /// One pass over the file: hashes every line, notes where the changes and unmatched files are,
     /// hands each to `visit` (its index among its kind), and reads the trailer. The checksum is
     /// compared before a line `visit` could not read is reported, so an edited line is named as such.
     private func read(_ visit: ((LineKind, UnsafeBufferPointer<UInt8>, Int) throws -> Void)?) throws -> Layout {
-        var changes: [Span] = [], unmatched: [Span] = []
+        var changes: [Span] = []
+        var unmatched: [Span] = []
         var counted = PlanSummary()
         var checksum = PlanChecksum.Builder()
         var trailer: (line: Int, text: Data)?
-        var lastLine = 0, unterminated = false
+        var lastLine = 0
+        var unterminated = false
         var firstProblem: (line: Int, message: String)?
         func note(_ line: Int, _ message: String) { if firstProblem == nil { firstProblem = (line, message) } }
-        let changePrefix = #"{"change":"#.utf8, unmatchedPrefix = #"{"unmatched":"#.utf8, endPrefix = #"{"end":"#.utf8
+        let changePrefix = #"{"change":"#.utf8
+        let unmatchedPrefix = #"{"unmatched":"#.utf8
+        let endPrefix = #"{"end":"#.utf8
         do {
             try file.forEachLine { offset, number, line, terminated in
                 lastLine = number
                 if !terminated { unterminated = true; return false }
                 if trailer != nil {
-                    if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { note(number, "text after the end line") }
+                    if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+                        note(number, "text after the end line")
+                    }
                     return true
                 }
                 if number > 1 && line.starts(with: endPrefix) {
@@ -198,8 +218,9 @@ public final class PlanFileReader: @unchecked Sendable {
                     kind = .unmatched
                     unmatched.append(span)
                     counted.unmatched += 1
+                } else {
+                    note(number, "expected a change, an unmatched file or the end line"); return true
                 }
-                else { note(number, "expected a change, an unmatched file or the end line"); return true }
                 guard let visit, firstProblem == nil else { return true }
                 do {
                     try visit(kind, line, kind == .change ? changes.count - 1 : unmatched.count - 1)
@@ -214,7 +235,8 @@ public final class PlanFileReader: @unchecked Sendable {
             throw PlanFile.ReadError.unreadable(path: path, reason: "\(error)")
         }
         guard !unterminated, let trailer else {
-            throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(lastLine): the plan ends early (a truncated file?)")
+            throw PlanFile.ReadError.notAPlan(
+                path: path, reason: "line \(lastLine): the plan ends early (a truncated file?)")
         }
         let decoded: PlanTrailer
         do {
@@ -223,14 +245,22 @@ public final class PlanFileReader: @unchecked Sendable {
         } catch let error as DecodingError {
             throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(trailer.line): \(PlanFile.describe(error))")
         }
-        if let reason = decoded.checksum.mismatch(checksum.finish()) { throw PlanFile.ReadError.changed(path: path, reason: reason) }
-        if let firstProblem { throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(firstProblem.line): \(firstProblem.message)") }
+        if let reason = decoded.checksum.mismatch(checksum.finish()) {
+            throw PlanFile.ReadError.changed(path: path, reason: reason)
+        }
+        if let firstProblem {
+            throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(firstProblem.line): \(firstProblem.message)")
+        }
         guard decoded.changes == changes.count, decoded.unmatched == unmatched.count else {
-            throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(trailer.line): the end line counts \(decoded.changes) changes "
-                + "and \(decoded.unmatched) unmatched files; the plan holds \(changes.count) and \(unmatched.count)")
+            throw PlanFile.ReadError.notAPlan(
+                path: path,
+                reason: "line \(trailer.line): the end line counts \(decoded.changes) changes "
+                    + "and \(decoded.unmatched) unmatched files; the plan holds \(changes.count) and \(unmatched.count)"
+            )
         }
         guard decoded.summary == counted else {
-            throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(trailer.line): the end line's summary does not count the plan's lines")
+            throw PlanFile.ReadError.notAPlan(
+                path: path, reason: "line \(trailer.line): the end line's summary does not count the plan's lines")
         }
         let layout = Layout(changes: changes, unmatched: unmatched, trailer: decoded)
         self.layout = layout

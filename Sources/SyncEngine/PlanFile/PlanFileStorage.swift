@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -69,7 +70,9 @@ final class PlanFileStorage: @unchecked Sendable {
         while done < bytes.count {
             let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw Failure.unreadable("cannot decompress it: \(String(cString: strerror(errno)))") }
+            guard count > 0 else {
+                throw Failure.unreadable("cannot decompress it: \(String(cString: strerror(errno)))")
+            }
             done += count
         }
     }
@@ -108,21 +111,28 @@ final class PlanFileStorage: @unchecked Sendable {
     /// Calls `body` with each line (without its newline), its offset, its 1-based number and whether a
     /// newline ends it (only the last line may lack one); only a line that straddles two reads is copied.
     /// `body` returns false to stop.
-    func forEachLine(_ body: (_ offset: Int, _ number: Int, _ line: UnsafeBufferPointer<UInt8>, _ terminated: Bool) throws -> Bool) throws {
-        var fileOffset = 0, number = 0
-        var carry: [UInt8] = [], carryOffset = 0
+    func forEachLine(
+        _ body: (_ offset: Int, _ number: Int, _ line: UnsafeBufferPointer<UInt8>, _ terminated: Bool) throws -> Bool
+    ) throws {
+        var fileOffset = 0
+        var number = 0
+        var carry: [UInt8] = []
+        var carryOffset = 0
         struct Stop: Error {}
         do {
             try forEachChunk { raw in
                 let chunk = raw.bindMemory(to: UInt8.self)
-                let base = chunk.baseAddress!, count = chunk.count
+                let base = chunk.baseAddress!
+                let count = chunk.count
                 var start = 0
                 while start < count, let found = memchr(base + start, 0x0A, count - start) {
                     let end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
                     number += 1
                     let goOn: Bool
                     if carry.isEmpty {
-                        goOn = try body(fileOffset + start, number, UnsafeBufferPointer(start: base + start, count: end - start), true)
+                        goOn = try body(
+                            fileOffset + start, number, UnsafeBufferPointer(start: base + start, count: end - start),
+                            true)
                     } else {
                         carry.append(contentsOf: UnsafeBufferPointer(start: base + start, count: end - start))
                         goOn = try carry.withUnsafeBufferPointer { try body(carryOffset, number, $0, true) }

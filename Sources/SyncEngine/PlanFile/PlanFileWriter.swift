@@ -80,8 +80,9 @@ public final class PlanFileWriter {
     /// file, renaming it into place. The writer takes nothing after this.
     public func finish(notices: [PlanNotice] = []) throws {
         guard let output else { throw PlanWriteError.finished }
-        let trailer = PlanTrailer(changes: changeCount, unmatched: unmatchedCount, summary: summary,
-                                  notices: notices.isEmpty ? nil : notices, checksum: checksum.finish())
+        let trailer = PlanTrailer(
+            changes: changeCount, unmatched: unmatchedCount, summary: summary,
+            notices: notices.isEmpty ? nil : notices, checksum: checksum.finish())
         encoder.append(contentsOf: #"{"end":"#.utf8)
         encoder.append(contentsOf: try PlanFile.lineEncoder().encode(trailer))
         encoder.append(contentsOf: "}\n".utf8)
@@ -111,7 +112,9 @@ public final class PlanFileWriter {
     /// Adds the line from `start` to the checksum, ends it and flushes a full buffer.
     private func endLine(from start: Int) throws {
         guard output != nil else { throw PlanWriteError.finished }
-        encoder.buffer.withUnsafeBufferPointer { checksum.add(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[start...]))) }
+        encoder.buffer.withUnsafeBufferPointer {
+            checksum.add(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[start...])))
+        }
         encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
         if encoder.buffer.count >= Self.chunkSize { try flush() }
     }
@@ -157,7 +160,9 @@ private final class PlanFileOutput: PlanOutput {
     init(path: String, gzip: Bool) throws {
         let url = URL(fileURLWithPath: path)
         self.path = path
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        temporary =
+            url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+            .path
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }

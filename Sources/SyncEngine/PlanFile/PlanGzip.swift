@@ -12,7 +12,8 @@ final class GzipCompressor {
     /// zlib's level 1: a plan (JSON, highly repetitive) still shrinks about ninefold, at several
     /// times the speed of the default level 6, so that saving a large plan stays fast.
     init() throws {
-        zlib = try ZlibCompressor(algorithm: .gzip, configuration: ZlibConfiguration(compressionLevel: .fastestCompression))
+        zlib = try ZlibCompressor(
+            algorithm: .gzip, configuration: ZlibConfiguration(compressionLevel: .fastestCompression))
     }
 
     /// Compresses `bytes`, handing each full piece of output to `write`.
@@ -90,7 +91,8 @@ final class GzipDecompressor {
         while true {
             let before = input.readableBytes
             output.clear()
-            var outputFull = false, needsInput = false
+            var outputFull = false
+            var needsInput = false
             do {
                 try zlib.inflate(from: &input, to: &output)
             } catch let error as CompressNIOError where error == .bufferOverflow {

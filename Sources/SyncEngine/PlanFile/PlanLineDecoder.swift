@@ -45,7 +45,9 @@ struct PlanLineDecoder {
         try data.withUnsafeBytes { try unmatched(inLine: $0.bindMemory(to: UInt8.self)) }
     }
 
-    private static func whole<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout PlanLineDecoder) throws -> T) throws -> T {
+    private static func whole<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (inout PlanLineDecoder) throws -> T)
+        throws -> T
+    {
         var reader = PlanLineDecoder(bytes)
         let value = try read(&reader)
         reader.skipWhitespace()
@@ -69,8 +71,16 @@ struct PlanLineDecoder {
     // MARK: - Plan types
 
     private mutating func change() throws -> PlannedChange {
-        var address: EntityAddress?, action: ChangeAction?, reason: SkipReason?, detail: String?, stashId: String?
-        var fields: [FieldChange]?, drift: [FieldDrift]?, match: [MatchKey]?, creator: String?, source: String?
+        var address: EntityAddress?
+        var action: ChangeAction?
+        var reason: SkipReason?
+        var detail: String?
+        var stashId: String?
+        var fields: [FieldChange]?
+        var drift: [FieldDrift]?
+        var match: [MatchKey]?
+        var creator: String?
+        var source: String?
         try object { reader, key in
             switch key {
             case "address": address = try reader.address()
@@ -89,12 +99,16 @@ struct PlanLineDecoder {
         guard let address, let action, let fields, let drift, let match, let source else {
             throw failure("a change needs address, action, fields, drift, match and source")
         }
-        return PlannedChange(address: address, action: action, reason: reason, detail: detail, stashId: stashId,
-                             fields: fields, drift: drift, match: match, creator: creator, source: source)
+        return PlannedChange(
+            address: address, action: action, reason: reason, detail: detail, stashId: stashId,
+            fields: fields, drift: drift, match: match, creator: creator, source: source)
     }
 
     private mutating func fieldChange() throws -> FieldChange {
-        var field: String?, before: FieldValue?, after: FieldValue?, operation: FieldOperation?
+        var field: String?
+        var before: FieldValue?
+        var after: FieldValue?
+        var operation: FieldOperation?
         try object { reader, key in
             switch key {
             case "field": field = try reader.string()
@@ -104,12 +118,16 @@ struct PlanLineDecoder {
             default: try reader.skipValue()
             }
         }
-        guard let field, let before, let after, let operation else { throw failure("a field needs field, before, after and operation") }
+        guard let field, let before, let after, let operation else {
+            throw failure("a field needs field, before, after and operation")
+        }
         return FieldChange(field: field, before: before, after: after, operation: operation)
     }
 
     private mutating func fieldDrift() throws -> FieldDrift {
-        var field: String?, written: String?, current: String?
+        var field: String?
+        var written: String?
+        var current: String?
         try object { reader, key in
             switch key {
             case "field": field = try reader.string()
@@ -157,7 +175,12 @@ struct PlanLineDecoder {
     }
 
     private mutating func matchKey() throws -> MatchKey {
-        var name: String?, disambiguation: String?, url: String?, code: String?, fileMediaId: FanslyID?, hint: String?
+        var name: String?
+        var disambiguation: String?
+        var url: String?
+        var code: String?
+        var fileMediaId: FanslyID?
+        var hint: String?
         try object { reader, key in
             switch key {
             case "name": name = try reader.optionalString()
@@ -179,7 +202,11 @@ struct PlanLineDecoder {
     }
 
     private mutating func unmatched() throws -> UnmatchedMedia {
-        var address: EntityAddress?, creator: String?, fileMediaId: FanslyID?, lookedFor: [String]?, reason: String?
+        var address: EntityAddress?
+        var creator: String?
+        var fileMediaId: FanslyID?
+        var lookedFor: [String]?
+        var reason: String?
         var stashPaths: [String]?
         try object { reader, key in
             switch key {
@@ -195,8 +222,9 @@ struct PlanLineDecoder {
         guard let address, let fileMediaId, let lookedFor, let reason else {
             throw failure("an unmatched file needs address, file_media_id, looked_for and reason")
         }
-        return UnmatchedMedia(address: address, creator: creator, fileMediaId: fileMediaId, lookedFor: lookedFor,
-                              reason: reason, stashPaths: stashPaths)
+        return UnmatchedMedia(
+            address: address, creator: creator, fileMediaId: fileMediaId, lookedFor: lookedFor,
+            reason: reason, stashPaths: stashPaths)
     }
 
     private mutating func address() throws -> EntityAddress {
@@ -257,8 +285,10 @@ struct PlanLineDecoder {
 
     /// Consumes `null` when it is next.
     private mutating func isNull() -> Bool {
-        guard position + 4 <= bytes.count, bytes[position] == UInt8(ascii: "n"), bytes[position + 1] == UInt8(ascii: "u"),
-              bytes[position + 2] == UInt8(ascii: "l"), bytes[position + 3] == UInt8(ascii: "l") else { return false }
+        guard position + 4 <= bytes.count, bytes[position] == UInt8(ascii: "n"),
+            bytes[position + 1] == UInt8(ascii: "u"),
+            bytes[position + 2] == UInt8(ascii: "l"), bytes[position + 3] == UInt8(ascii: "l")
+        else { return false }
         position += 4
         return true
     }
@@ -295,7 +325,9 @@ struct PlanLineDecoder {
             position += 1
         }
         let digits = position - start
-        guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { throw failure("expected a whole number") }
+        guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else {
+            throw failure("expected a whole number")
+        }
         if let byte = peek(), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
             throw failure("expected a whole number")
         }
@@ -311,7 +343,8 @@ struct PlanLineDecoder {
     private mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = position
-        var plain = true, ascii = true
+        var plain = true
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { break }
@@ -334,10 +367,14 @@ struct PlanLineDecoder {
     /// `bytes` as a string when they are valid UTF-8.
     private static func validated<Bytes: Collection>(_ bytes: Bytes) throws -> String where Bytes.Element == UInt8 {
         if #available(macOS 15, *) {
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw Malformed(message: "invalid UTF-8", offset: 0) }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw Malformed(message: "invalid UTF-8", offset: 0)
+            }
             return text
         }
-        guard let text = String(bytes: bytes, encoding: .utf8) else { throw Malformed(message: "invalid UTF-8", offset: 0) }
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw Malformed(message: "invalid UTF-8", offset: 0)
+        }
         return text
     }
 
@@ -378,7 +415,8 @@ struct PlanLineDecoder {
                 index += 4
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A surrogate pair; a lone surrogate is refused.
-                    guard index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u") else { throw failure("invalid escape in a string") }
+                    guard index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u")
+                    else { throw failure("invalid escape in a string") }
                     let low = try hex4(index + 2)
                     guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid escape in a string") }
                     index += 6

@@ -187,8 +187,10 @@ struct PlanLineEncoder {
                 case 0x0D: buffer.append(UInt8(ascii: "r"))
                 default:
                     let hex: StaticString = "0123456789abcdef"
-                    buffer.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                               hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)]])
+                    buffer.append(contentsOf: [
+                        UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                        hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)],
+                    ])
                 }
             }
             if start < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }

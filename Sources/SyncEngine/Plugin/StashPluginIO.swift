@@ -21,7 +21,8 @@ public struct StashPluginInput: Decodable, Sendable {
         /// The folder holding the plugin's manifest.
         public var pluginDir: String?
         enum CodingKeys: String, CodingKey {
-            case scheme = "Scheme", host = "Host", port = "Port", sessionCookie = "SessionCookie", dir = "Dir", pluginDir = "PluginDir"
+            case scheme = "Scheme", host = "Host", port = "Port", sessionCookie = "SessionCookie", dir = "Dir",
+                pluginDir = "PluginDir"
         }
     }
 
@@ -70,7 +71,8 @@ public struct StashPluginLog: Sendable {
     /// `text` at `level`, one prefixed line per line of text (blank lines left out).
     public func log(_ level: Level, _ text: String) {
         for raw in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            var line = String(raw).replacingOccurrences(of: "\u{01}", with: " ").replacingOccurrences(of: "\u{02}", with: " ")
+            var line = String(raw).replacingOccurrences(of: "\u{01}", with: " ").replacingOccurrences(
+                of: "\u{02}", with: " ")
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             if line.utf8.count > Self.maxLineBytes {
                 line = String(decoding: line.utf8.prefix(Self.maxLineBytes - 16), as: UTF8.self) + " … (cut)"
@@ -91,10 +93,16 @@ private struct LooseText: Decodable {
     let text: String?
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let string = try? container.decode(String.self) { text = string }
-        else if let bool = try? container.decode(Bool.self) { text = String(bool) }
-        else if let number = try? container.decode(Int64.self) { text = String(number) }
-        else if let number = try? container.decode(Double.self) { text = String(number) }
-        else { text = nil }
+        if let string = try? container.decode(String.self) {
+            text = string
+        } else if let bool = try? container.decode(Bool.self) {
+            text = String(bool)
+        } else if let number = try? container.decode(Int64.self) {
+            text = String(number)
+        } else if let number = try? container.decode(Double.self) {
+            text = String(number)
+        } else {
+            text = nil
+        }
     }
 }

@@ -31,7 +31,9 @@ public struct StashPluginTask: Sendable {
             case .output(let message): (key, text) = ("output", message)
             case .error(let message): (key, text) = ("error", message)
             }
-            let data = (try? JSONSerialization.data(withJSONObject: [key: text], options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+            let data =
+                (try? JSONSerialization.data(withJSONObject: [key: text], options: [.withoutEscapingSlashes]))
+                ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self)
         }
     }
@@ -45,9 +47,10 @@ public struct StashPluginTask: Sendable {
         } catch {
             let message = OperationFailure.describe(error)
             // A plugin has no API key to set: Stash's session for the task was refused.
-            result = .error(message.contains("(HTTP 401)")
-                ? "Stash refused the plugin task's session (HTTP 401); run the task again from Stash's Tasks page"
-                : message)
+            result = .error(
+                message.contains("(HTTP 401)")
+                    ? "Stash refused the plugin task's session (HTTP 401); run the task again from Stash's Tasks page"
+                    : message)
         }
         if case .error(let message) = result { log.log(.error, message) }
         log.progress(1)
@@ -64,13 +67,15 @@ public struct StashPluginTask: Sendable {
             settings[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         guard let database = setting("database") else {
-            return .error("set the plugin's Database setting (Settings → Plugins → fansly-stash): the downloader's metadata "
-                + "database file, a postgresql:// URL or the downloader's config.yaml/config.ini")
+            return .error(
+                "set the plugin's Database setting (Settings → Plugins → fansly-stash): the downloader's metadata "
+                    + "database file, a postgresql:// URL or the downloader's config.yaml/config.ini")
         }
         let configFolder = input.serverConnection.dir
-        var request = PlanRequest(database: StashPluginPaths.resolveDatabase(database, in: configFolder),
-                                  ruleFiles: setting("rules").map { [StashPluginPaths.resolve($0, in: configFolder)] } ?? [],
-                                  stash: endpoint, statePath: try StashPluginPaths.stateFile(in: configFolder), tool: tool)
+        var request = PlanRequest(
+            database: StashPluginPaths.resolveDatabase(database, in: configFolder),
+            ruleFiles: setting("rules").map { [StashPluginPaths.resolve($0, in: configFolder)] } ?? [],
+            stash: endpoint, statePath: try StashPluginPaths.stateFile(in: configFolder), tool: tool)
         request.downloadRoot = setting("downloadRoot")
         request.sessionCookie = cookie
         switch input.args["mode"]?.lowercased() {
@@ -99,43 +104,51 @@ public struct StashPluginTask: Sendable {
         let log = self.log
         let applied = StashPluginApplyProgress()
         let steps = StepCounter()
-        let outcome = try await ApplyOperation(ApplyRequest(planning: request)).run(progress: { event in
-            switch event {
-            case .status(let message):
-                log.log(.info, message)
-                log.progress(min(0.3, Double(steps.next()) * 0.05))
-            case .phaseStarted(let phase, let total):
-                log.log(.info, "\(phase): \(total) to write")
-            case .itemFinished(let phase, _, _, let done, let total):
-                log.progress(applied.fraction(phase: phase, done: done, total: total))
-            case .phaseFinished(let report):
-                log.log(.info, "\(report.phase): \(report.counts.created) created, \(report.counts.updated) updated, "
-                    + "\(report.counts.failed) failed")
-            case .waiting(let phase, let seconds):
-                // Sent every second while Stash is slow: logged every 10 s.
-                if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
-            case .phasesPlanned(let planned):
-                applied.planned(planned.map(\.name))
-            case .database(let description):
-                log.log(.info, "Reading \(description)")
-            case .warning(let message):
-                log.log(.warning, message)
-            }
-        }, confirm: { plan in
-            // Running the Apply task is the confirmation; what it will do is logged first.
-            self.report(plan)
-            return true
-        })
+        let outcome = try await ApplyOperation(ApplyRequest(planning: request)).run(
+            progress: { event in
+                switch event {
+                case .status(let message):
+                    log.log(.info, message)
+                    log.progress(min(0.3, Double(steps.next()) * 0.05))
+                case .phaseStarted(let phase, let total):
+                    log.log(.info, "\(phase): \(total) to write")
+                case .itemFinished(let phase, _, _, let done, let total):
+                    log.progress(applied.fraction(phase: phase, done: done, total: total))
+                case .phaseFinished(let report):
+                    log.log(
+                        .info,
+                        "\(report.phase): \(report.counts.created) created, \(report.counts.updated) updated, "
+                            + "\(report.counts.failed) failed")
+                case .waiting(let phase, let seconds):
+                    // Sent every second while Stash is slow: logged every 10 s.
+                    if Int(seconds) % 10 == 0 { log.log(.info, "\(phase): waiting for Stash (\(Int(seconds)) s)") }
+                case .phasesPlanned(let planned):
+                    applied.planned(planned.map(\.name))
+                case .database(let description):
+                    log.log(.info, "Reading \(description)")
+                case .warning(let message):
+                    log.log(.warning, message)
+                }
+            },
+            confirm: { plan in
+                // Running the Apply task is the confirmation; what it will do is logged first.
+                self.report(plan)
+                return true
+            })
         switch outcome {
         case .nothingToApply(let plan):
             return .output(PlanRenderer().closingLine(plan.summary))
         case .applied(let report):
             let totals = report.totals
-            let summary = "Applied: \(totals.created) created, \(totals.updated) updated, \(totals.unchanged) unchanged, "
+            let summary =
+                "Applied: \(totals.created) created, \(totals.updated) updated, \(totals.unchanged) unchanged, "
                 + "\(totals.skipped) skipped, \(totals.failed) failed."
-            for failure in report.failures.prefix(50) { log.log(.warning, "\(failure.phase) \(failure.item): \(failure.error)") }
+            for failure in report.failures.prefix(50) {
+                log.log(.warning, "\(failure.phase) \(failure.item): \(failure.error)")
+            }
             log.log(.info, summary)
-            return report.succeeded ? .output(summary) : .error(summary + " Run the Apply task again to retry what failed.")
+            return report.succeeded
+                ? .output(summary) : .error(summary + " Run the Apply task again to retry what failed.")
         }
     }
 
@@ -144,7 +157,8 @@ public struct StashPluginTask: Sendable {
         let lines = PlanRenderer().render(plan).split(separator: "\n", omittingEmptySubsequences: true)
         for line in lines.prefix(Self.reportLines) { log.log(.info, String(line)) }
         if lines.count > Self.reportLines {
-            log.log(.info, "… \(lines.count - Self.reportLines) more lines; `fansly-stash plan` prints the whole report")
+            log.log(
+                .info, "… \(lines.count - Self.reportLines) more lines; `fansly-stash plan` prints the whole report")
             log.log(.info, PlanRenderer().closingLine(plan.summary))
         }
     }
@@ -154,5 +168,9 @@ public struct StashPluginTask: Sendable {
 private final class StepCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func next() -> Int { lock.withLock { count += 1; return count } }
+    func next() -> Int {
+        lock.withLock {
+            count += 1; return count
+        }
+    }
 }
