@@ -150,7 +150,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "SyncEngineTests",
-            dependencies: ["SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport"]),
+            dependencies: [
+                "SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "CLITests",
             dependencies: [

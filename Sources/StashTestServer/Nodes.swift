@@ -34,6 +34,12 @@ struct PerformerNode: KeySubscriptable, Sendable {
     }
 }
 
+/// A mutation's result when only its `id` is selected (holds no state; see `selectsOnlyId`).
+struct IdNode: KeySubscriptable, Sendable {
+    let id: Int
+    subscript(key: String) -> (any Sendable)? { key == "id" ? String(id) : nil }
+}
+
 struct StashIDNode: KeySubscriptable, Sendable {
     let record: TestStashID
     subscript(key: String) -> (any Sendable)? {

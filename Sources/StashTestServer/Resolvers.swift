@@ -65,6 +65,16 @@ extension StashTestServer {
         query.fields = { fields }
     }
 
+    /// True when the field's selection asks for nothing but `id` (and `__typename`), as apply's does.
+    static func selectsOnlyId(_ info: GraphQLResolveInfo) -> Bool {
+        info.fieldASTs.allSatisfy { field in
+            (field.selectionSet?.selections ?? []).allSatisfy { selection in
+                guard let field = selection as? Field, field.directives.isEmpty else { return false }
+                return field.name.value == "id" || field.name.value == "__typename"
+            }
+        }
+    }
+
     private static func attachMutationResolvers(_ mutation: GraphQLObjectType) throws {
         let fields = try mutation.fields()
         typealias Single = @Sendable (inout StashState, InputObject) throws -> Int
@@ -93,12 +103,16 @@ extension StashTestServer {
         ]
         for (name, field) in fields {
             if let (run, node) = singles[name] {
-                field.resolve = { _, args, context, _ in
+                field.resolve = { _, args, context, info in
                     let server = try RequestContext.server(context)
                     let (id, state) = try server.transact(inPlace: !name.hasPrefix("tag")) {
                         try run(&$0, InputObject(args["input"]))
                     }
-                    return node(state, id)
+                    // A node answers lazily from the state it holds; while GraphQL completes it,
+                    // the other request in flight may mutate, and would copy every table the node
+                    // still shares (a whole-library copy per update). `{ id }` needs no state.
+                    guard Self.selectsOnlyId(info) else { return node(state, id) }
+                    return node(state, id).map { _ in IdNode(id: id) }
                 }
             } else if let run = flags[name] {
                 field.resolve = { _, args, context, _ in

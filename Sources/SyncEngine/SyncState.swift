@@ -101,16 +101,19 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// The link remembered for `address`, if any.
     public func link(for address: EntityAddress) throws -> SyncLink? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM link WHERE address = ?", arguments: [address.description])
-                .map(Self.link(from:))
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.linkColumns) FROM link WHERE address = ?", arguments: [address.description]
+            ).map(Self.link(from:))
         }
     }
 
-    /// Every remembered link.
+    /// Every remembered link (one query; the written fields are read by a hand-written JSON reader:
+    /// `JSONDecoder` was most of the time a plan after a full apply spent reading them).
     public func allLinks() throws -> [EntityAddress: SyncLink] {
         try read { db in
             var links: [EntityAddress: SyncLink] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM link")
+            links.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM link") ?? 0)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.linkColumns) FROM link")
             while let row = try cursor.next() {
                 let link = try Self.link(from: row)
                 links[link.address] = link
@@ -122,7 +125,8 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// The links of `addresses` that have one (one query, for a batch).
     public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
         try read { db in
-            let links = try Self.rows(db, "SELECT * FROM link WHERE", addresses: addresses).map(Self.link(from:))
+            let links = try Self.rows(db, "SELECT \(Self.linkColumns) FROM link WHERE", addresses: addresses)
+                .map(Self.link(from:))
             return Dictionary(links.map { ($0.address, $0) }) { _, last in last }
         }
     }
@@ -168,28 +172,30 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     private func recordWritten(_ writes: [WrittenObject], at date: Date, in db: Database) throws {
+        // Cached statements: apply records every object it writes, a few hundred thousand at scale.
+        let previous = try db.cachedStatement(
+            sql: "SELECT written_fields FROM link WHERE address = ? AND stash_id = ?")
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO link(address, kind, stash_id, written_fields, fields_hash, written_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(address) DO UPDATE SET stash_id = excluded.stash_id, written_fields = excluded.written_fields,
+                    fields_hash = excluded.fields_hash, written_at = excluded.written_at
+                """)
+        let clean = try db.cachedStatement(sql: "DELETE FROM object_status WHERE address = ?")
         for object in writes {
             var fields: [String: FieldValue] = [:]
-            if let json = try String.fetchOne(
-                db, sql: "SELECT written_fields FROM link WHERE address = ? AND stash_id = ?",
-                arguments: [object.address.description, object.stashId])
-            {
-                fields = try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
+            if let json = try String.fetchOne(previous, arguments: [object.address.description, object.stashId]) {
+                fields = try Self.writtenFields(Data(json.utf8))
             }
             fields.merge(object.fields) { _, new in new }
-            let json = String(decoding: try Self.encoder.encode(fields), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    INSERT INTO link(address, kind, stash_id, written_fields, fields_hash, written_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(address) DO UPDATE SET stash_id = excluded.stash_id, written_fields = excluded.written_fields,
-                        fields_hash = excluded.fields_hash, written_at = excluded.written_at
-                    """,
-                arguments: [
-                    object.address.description, object.address.kind.rawValue, object.stashId, json,
-                    Self.hash(fields), date.timeIntervalSince1970,
-                ])
-            try db.execute(sql: "DELETE FROM object_status WHERE address = ?", arguments: [object.address.description])
+            // The canonical form is both what is stored and what `hash(_:)` hashes.
+            let canonical = try Self.encoder.encode(fields)
+            try upsert.execute(arguments: [
+                object.address.description, object.address.kind.rawValue, object.stashId,
+                String(decoding: canonical, as: UTF8.self), Self.hexHash(canonical), date.timeIntervalSince1970,
+            ])
+            try clean.execute(arguments: [object.address.description])
         }
     }
 
@@ -200,20 +206,39 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// SHA-256 (hex) of fields in a canonical form: equal fields, equal hash.
     public static func hash(_ fields: [String: FieldValue]) -> String {
-        let data = (try? encoder.encode(fields)) ?? Data()
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hexHash((try? encoder.encode(fields)) ?? Data())
     }
 
+    private static func hexHash(_ canonical: Data) -> String {
+        SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The columns `link(from:)` reads, in its order.
+    private static let linkColumns = "address, stash_id, written_fields, written_at"
+
+    /// A link from a row of `linkColumns` (read by position).
     private static func link(from row: Row) throws -> SyncLink {
-        let text: String = row["address"]
+        let text: String = row[0]
         guard let address = EntityAddress(text) else {
             throw SyncStateError.corrupt(detail: "invalid address '\(text)'")
         }
-        let json: String = row["written_fields"]
-        let fields = try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))
+        let fields = try row.withUnsafeData(atIndex: 2) { data in try writtenFields(data ?? Data()) }
         return SyncLink(
-            address: address, stashId: row["stash_id"], writtenFields: fields,
-            writtenAt: Date(timeIntervalSince1970: row["written_at"]))
+            address: address, stashId: row[1], writtenFields: fields, writtenAt: Date(timeIntervalSince1970: row[3]))
+    }
+
+    /// Written fields from their JSON: the plan file's reader, and `JSONDecoder` for anything it
+    /// refuses (so that any JSON form of a value still reads as before).
+    static func writtenFields(_ json: Data) throws -> [String: FieldValue] {
+        let fast = json.withUnsafeBytes { bytes in
+            try? PlanLineDecoder.fields(inJSON: bytes.bindMemory(to: UInt8.self))
+        }
+        if let fast { return fast }
+        do {
+            return try JSONDecoder().decode([String: FieldValue].self, from: json)
+        } catch {
+            throw SyncStateError.corrupt(detail: "unreadable written fields: \(error.localizedDescription)")
+        }
     }
 
     // MARK: - Create journal

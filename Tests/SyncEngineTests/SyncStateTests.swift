@@ -1,5 +1,6 @@
 import FanslyMetadata
 import Foundation
+import GRDB
 import MappingRules
 import XCTest
 
@@ -81,6 +82,71 @@ final class SyncStateTests: XCTestCase {
         XCTAssertEqual(try state.allLinkedIds()[many[4]], "4")
         XCTAssertEqual(try state.pendingCreates(for: many).keys.sorted(), [many[1]])
         XCTAssertEqual(try state.links(for: []), [:])
+    }
+
+    /// Every kind of value, with characters JSON escapes, reads back equal through each link read.
+    func testWrittenFieldsOfEveryValueKindReadBackEqual() throws {
+        let state = try SyncState(path: statePath())
+        let fields: [String: FieldValue] = [
+            "title": .string("Quote \" backslash \\ tab \t newline \n é 🎉 \u{1}"), "rating": .int(-42),
+            "organized": .bool(true), "favorite": .bool(false), "date": .date("2024-01-31"),
+            "urls": .strings(["https://fansly.com/post/1", ""]), "empty": .strings([]),
+            "studio_id": .ref(StashRef(id: "7", label: "Ember (Fansly)")),
+            "parent_id": .ref(StashRef(address: tag, label: nil)),
+            "tag_ids": .refs([StashRef(id: "3"), StashRef(address: tag, label: "Latex Model"), StashRef()]),
+            "details": .null, "custom_fields.fansly_id": .string("123"),
+        ]
+        try state.recordWritten([WrittenObject(address: performer, stashId: "12", fields: fields)])
+        XCTAssertEqual(try state.link(for: performer)?.writtenFields, fields)
+        XCTAssertEqual(try state.allLinks()[performer]?.writtenFields, fields)
+        XCTAssertEqual(try state.links(for: [performer])[performer]?.writtenFields, fields)
+        XCTAssertEqual(try state.fieldsHash(for: performer), SyncState.hash(fields))
+        // Merging over what was written reads the stored fields back the same way.
+        try state.recordWritten([WrittenObject(address: performer, stashId: "12", fields: ["rating": .int(5)])])
+        var merged = fields
+        merged["rating"] = .int(5)
+        XCTAssertEqual(try state.allLinks()[performer]?.writtenFields, merged)
+    }
+
+    /// Written fields stored in another JSON layout than this version writes (spaces, escapes, key
+    /// order) read as `JSONDecoder` reads them; unreadable ones are reported as a damaged file.
+    func testWrittenFieldsInAnyJSONLayoutAndDamagedOnes() throws {
+        let path = statePath()
+        _ = try SyncState(path: path)
+        let db = try DatabaseQueue(path: path)
+        let layouts = [
+            #"{ "name" : { "string" : "\u00e9mber\/x" },"tag_ids":{"refs":[ {"label":null,"id":"3"} ]} }"#,
+            #"{"name":{"string":"émber/x"},"tag_ids":{"refs":[{"id":"3"}]},"x":null}"#,
+        ]
+        try db.write { db in
+            for (index, json) in layouts.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO link(address, kind, stash_id, written_fields, fields_hash, written_at)
+                        VALUES (?, 'performer', ?, ?, '', 1)
+                        """, arguments: ["performer.layout\(index)", "\(index)", json])
+            }
+        }
+        let links = try SyncState(path: path).allLinks()
+        for index in layouts.indices {
+            let address = try XCTUnwrap(EntityAddress("performer.layout\(index)"))
+            let expected = try JSONDecoder().decode([String: FieldValue].self, from: Data(layouts[index].utf8))
+            XCTAssertEqual(links[address]?.writtenFields, expected, layouts[index])
+            XCTAssertEqual(links[address]?.writtenFields["name"], .string("émber/x"))
+        }
+        try db.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO link(address, kind, stash_id, written_fields, fields_hash, written_at)
+                    VALUES ('performer.broken', 'performer', '9', '{"name": {"text": "x"}}', '', 1)
+                    """)
+        }
+        XCTAssertThrowsError(try SyncState(path: path).allLinks()) { error in
+            guard case SyncStateError.corrupt(let detail)? = error as? SyncStateError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertTrue(detail.contains("written fields"), detail)
+        }
     }
 
     func testHashIsCanonical() {

@@ -35,6 +35,16 @@ struct PlanLineDecoder {
         try whole(bytes) { try $0.wrapped("unmatched") { try $0.unmatched() } }
     }
 
+    /// The fields of a JSON object `{"<field>": <value>, …}` whose values are in the plan's tagged
+    /// form: what the state file records as written to a Stash object (`SyncState`).
+    static func fields(inJSON bytes: UnsafeBufferPointer<UInt8>) throws -> [String: FieldValue] {
+        try whole(bytes) { reader in
+            var fields: [String: FieldValue] = [:]
+            try reader.object { reader, key in fields[key] = try reader.planValue() }
+            return fields
+        }
+    }
+
     /// `change(inLine:)` for bytes in `Data`.
     static func change(inLine data: Data) throws -> PlannedChange {
         try data.withUnsafeBytes { try change(inLine: $0.bindMemory(to: UInt8.self)) }
