@@ -36,13 +36,20 @@ extension StashState {
             let wanted = try ids.map { try InputObject.parseID($0.string ?? "") }
             selected = wanted.compactMap { records[$0] }
         } else {
-            selected = records.keys.sorted().compactMap { records[$0] }
+            // Filtered in place and only the matches sorted and copied: a find pages through a
+            // large library, and copying and sorting every record for each page made paging
+            // quadratic (600,000 images, a few hundred pages).
+            var ids: [Int]
             let filterMap = args[filterKey]
             if filterMap.dictionary != nil {
                 let filter = ObjectFilter(input: InputObject(filterMap))
                 try filter.validate()
-                selected = selected.filter { record in filter.matches { values(record, $0) } }
+                ids = records.compactMap { id, record in filter.matches { values(record, $0) } ? id : nil }
+            } else {
+                ids = Array(records.keys)
             }
+            ids.sort()
+            selected = ids.map { records[$0]! }
         }
         if let sort = paging.sort {
             guard let comparator = sorts[sort] else { throw ResolverError("invalid sort: \(sort)") }

@@ -13,13 +13,18 @@ struct PostgresCounts {
     var session: PostgresSession { loader.session }
 
     /// Who the creators are: one query over most of the database (every post, attachment and
-    /// downloaded media), the costliest of a plan's bookkeeping queries.
+    /// downloaded media), the costliest of a plan's bookkeeping queries. Reposts are left out with
+    /// NOT EXISTS (a hash anti join): a `NOT IN (subquery)` is hashed only while the reposted ids
+    /// fit in `work_mem`, and beyond that is scanned once per post (`contentId` is NOT NULL, so
+    /// both read the same rows).
     func creatorIds() throws -> [FanslyID] {
         if let knownCreatorIds { return knownCreatorIds }
         var sources = [
             """
             SELECT p."accountId" FROM posts p
-            WHERE p.id NOT IN (SELECT "contentId" FROM attachments WHERE "contentType"::text = 'AGGREGATED_POSTS')\(loader.notStub("p"))
+            WHERE NOT EXISTS (
+                SELECT 1 FROM attachments r WHERE r."contentId" = p.id AND r."contentType"::text = 'AGGREGATED_POSTS'
+            )\(loader.notStub("p"))
             """,
             """
             SELECT am."accountId" FROM attachments a JOIN account_media am ON am.id = a."contentId"

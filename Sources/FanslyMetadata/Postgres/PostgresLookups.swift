@@ -135,11 +135,16 @@ enum PostgresLinkage {
                              ON a."contentId" = bm.bundle_id AND a."contentType"::text = 'ACCOUNT_MEDIA_BUNDLE'
                              WHERE bm.media_id = am.id)
             """ : ""
+        // The downloaded test is three EXISTS looked up by key, not `IN (subquery)`: inside OR,
+        // PostgreSQL cannot make an IN a join, and hashes its set only while it fits in work_mem;
+        // a 600,000-media library's downloaded ids do not, and the set was scanned once per item
+        // (EXPLAIN: a cost of 3·10¹⁰). Both read the same rows where the condition is used (a
+        // WHERE that keeps true rows, so IN's NULL and EXISTS's false drop the same items).
         return """
-            (am."mediaId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
-             OR am."previewId" IN (SELECT id FROM media WHERE is_downloaded::boolean)
-             OR am."mediaId" IN (SELECT v."mediaId" FROM media_variants v JOIN media vm ON vm.id = v."variantId"
-                                 WHERE vm.is_downloaded::boolean))
+            (EXISTS (SELECT 1 FROM media dm WHERE dm.id = am."mediaId" AND dm.is_downloaded::boolean)
+             OR EXISTS (SELECT 1 FROM media dp WHERE dp.id = am."previewId" AND dp.is_downloaded::boolean)
+             OR EXISTS (SELECT 1 FROM media_variants v JOIN media vm ON vm.id = v."variantId"
+                        WHERE v."mediaId" = am."mediaId" AND vm.is_downloaded::boolean))
               AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a."contentId" = am.id AND a."contentType"::text = 'ACCOUNT_MEDIA')\(bundled)
             """
     }
