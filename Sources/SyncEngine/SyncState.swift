@@ -210,7 +210,15 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     private static func hexHash(_ canonical: Data) -> String {
-        SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+        // By hand: `String(format: "%02x")` per byte was an eighth of apply's CPU.
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: canonical) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The columns `link(from:)` reads, in its order.

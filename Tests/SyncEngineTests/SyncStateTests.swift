@@ -149,12 +149,15 @@ final class SyncStateTests: XCTestCase {
         }
     }
 
-    func testHashIsCanonical() {
+    func testHashIsCanonical() throws {
         let a: [String: FieldValue] = ["b": .int(1), "a": .strings(["x", "y"])]
         let b: [String: FieldValue] = ["a": .strings(["x", "y"]), "b": .int(1)]
         XCTAssertEqual(SyncState.hash(a), SyncState.hash(b))
         XCTAssertNotEqual(SyncState.hash(a), SyncState.hash(["a": .strings(["y", "x"]), "b": .int(1)]))
         XCTAssertEqual(SyncState.hash(a).count, 64)
+        // SHA-256 of the canonical JSON, in lowercase hex: `{}` and `{"b":{"int":1}}`.
+        XCTAssertEqual(SyncState.hash([:]), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+        XCTAssertEqual(SyncState.hash(["b": .int(1)]), try Self.sha256Hex(#"{"b":{"int":1}}"#))
     }
 
     func testCreateJournalSurvivesReopenUntilConfirmed() throws {
@@ -228,5 +231,21 @@ final class SyncStateTests: XCTestCase {
             guard case .cannotOpen = error as? SyncStateError else { return XCTFail("\(error)") }
             XCTAssertTrue(error.localizedDescription.contains("--state PATH"), error.localizedDescription)
         }
+    }
+
+    /// SHA-256 of `text` in hex, by `sha256sum` (an implementation apart from the one under test).
+    static func sha256Hex(_ text: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }
