@@ -1,0 +1,98 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+
+/// Plans a grouped evaluation (`MappingEngine.evaluate(store:creators:groupLimit:part:)`) part by
+/// part, offline, so that only one group's desired state is held at a time; the plan is the one
+/// `Planner` makes of the whole state.
+///
+/// Each part is planned with the shared tags, studios and performers beside it (a part refers to
+/// nothing else outside itself), by the same `PlanBuilder`: an entity's change depends only on what
+/// it is connected to by references, and offline nothing is matched, so nothing is claimed twice.
+/// The shared entities' own changes are taken once, from the last part. Each part's changes come
+/// out in address order; the plan merges them.
+final class GroupedPlan {
+    private let inputs: PlanInputs
+    private let tool: String
+    private let links: [EntityAddress: SyncLink]
+    private var shared: [DesiredEntity] = []
+    private var changeRuns: [[PlannedChange]] = []
+    private var unmatched: [UnmatchedMedia] = []
+
+    init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink]) {
+        self.inputs = inputs; self.tool = tool; self.links = links
+    }
+
+    /// Plans one part (`.whole` is not a part of a grouped evaluation: plan it as a whole state).
+    func take(_ part: EvaluatedPart) throws {
+        switch part {
+        case .whole: preconditionFailure("a whole state is planned by PlanSession")
+        case .shared(let state): shared = state.entities
+        case .group(let state): try plan(state, sharedChanges: false)
+        case .crossGroup(let state): try plan(state, sharedChanges: true)
+        }
+    }
+
+    private func plan(_ part: DesiredState, sharedChanges: Bool) throws {
+        let entities = Self.merged(shared, part.entities)
+        let desired = DesiredState(
+            entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
+        let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
+        let plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
+        changeRuns.append(sharedChanges ? plan.changes : plan.changes.filter { !PlanBuilder.isShared($0.address.kind) })
+        unmatched += plan.unmatched
+    }
+
+    /// The plan of every part so far.
+    func finish(now: Date = Date()) -> Plan {
+        var changes: [PlannedChange] = []
+        changes.reserveCapacity(changeRuns.reduce(0) { $0 + $1.count })
+        // Each run is in address order: a k-way merge, the few runs' heads compared in turn.
+        var heads = [Int](repeating: 0, count: changeRuns.count)
+        while true {
+            var best: Int?
+            for run in changeRuns.indices where heads[run] < changeRuns[run].count {
+                if let current = best,
+                    !(changeRuns[run][heads[run]].address < changeRuns[current][heads[current]].address)
+                {
+                    continue
+                }
+                best = run
+            }
+            guard let run = best else { break }
+            changes.append(changeRuns[run][heads[run]])
+            heads[run] += 1
+            if heads[run] == changeRuns[run].count { changeRuns[run] = [] }
+        }
+        changeRuns = []
+        let unmatched = PlanBuilder.byCreator(self.unmatched)
+        self.unmatched = []
+        var summary = PlanSummary(unmatched: unmatched.count)
+        for index in changes.indices {
+            switch changes[index].action {
+            case .create: summary.add += 1
+            case .update: summary.change += 1
+            case .noop: summary.unchanged += 1
+            case .skip: summary.skipped += 1
+            }
+        }
+        return Plan(
+            createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
+    }
+
+    /// Two lists in address order merged into one.
+    static func merged(_ first: [DesiredEntity], _ second: [DesiredEntity]) -> [DesiredEntity] {
+        var result: [DesiredEntity] = []
+        result.reserveCapacity(first.count + second.count)
+        var left = 0
+        var right = 0
+        while left < first.count || right < second.count {
+            if right == second.count || (left < first.count && first[left].address < second[right].address) {
+                result.append(first[left]); left += 1
+            } else {
+                result.append(second[right]); right += 1
+            }
+        }
+        return result
+    }
+}
