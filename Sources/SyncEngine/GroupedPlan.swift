@@ -16,8 +16,8 @@ final class GroupedPlan {
     private let tool: String
     private let links: [EntityAddress: SyncLink]
     private var shared: [DesiredEntity] = []
-    private var changeRuns: [[PlannedChange]] = []
-    private var unmatched: [UnmatchedMedia] = []
+    private var changeRuns: [SegmentedRun<PlannedChange>] = []
+    private var unmatchedRuns: [SegmentedRun<UnmatchedMedia>] = []
 
     init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink]) {
         self.inputs = inputs; self.tool = tool; self.links = links
@@ -39,34 +39,19 @@ final class GroupedPlan {
             entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
         let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
         let plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
-        changeRuns.append(sharedChanges ? plan.changes : plan.changes.filter { !PlanBuilder.isShared($0.address.kind) })
-        unmatched += plan.unmatched
+        changeRuns.append(
+            SegmentedRun(sharedChanges ? plan.changes : plan.changes.filter { !PlanBuilder.isShared($0.address.kind) }))
+        unmatchedRuns.append(SegmentedRun(plan.unmatched))
     }
 
     /// The plan of every part so far.
     func finish(now: Date = Date()) -> Plan {
-        var changes: [PlannedChange] = []
-        changes.reserveCapacity(changeRuns.reduce(0) { $0 + $1.count })
-        // Each run is in address order: a k-way merge, the few runs' heads compared in turn.
-        var heads = [Int](repeating: 0, count: changeRuns.count)
-        while true {
-            var best: Int?
-            for run in changeRuns.indices where heads[run] < changeRuns[run].count {
-                if let current = best,
-                    !(changeRuns[run][heads[run]].address < changeRuns[current][heads[current]].address)
-                {
-                    continue
-                }
-                best = run
-            }
-            guard let run = best else { break }
-            changes.append(changeRuns[run][heads[run]])
-            heads[run] += 1
-            if heads[run] == changeRuns[run].count { changeRuns[run] = [] }
+        // Each part's changes are in address order, its unmatched files by creator then address
+        // (`PlanBuilder.byCreator`): merged, they are the whole plan's lists.
+        let changes = SegmentedRun.merge(&changeRuns) { $0.address < $1.address }
+        let unmatched = SegmentedRun.merge(&unmatchedRuns) {
+            ($0.creator ?? "", $0.address) < ($1.creator ?? "", $1.address)
         }
-        changeRuns = []
-        let unmatched = PlanBuilder.byCreator(self.unmatched)
-        self.unmatched = []
         var summary = PlanSummary(unmatched: unmatched.count)
         for index in changes.indices {
             switch changes[index].action {
@@ -94,5 +79,53 @@ final class GroupedPlan {
             }
         }
         return result
+    }
+}
+
+/// An ordered list held in segments, so that merging several such lists releases each segment once
+/// it is copied: the merged list and its sources are never held whole at once.
+struct SegmentedRun<Element> {
+    static var segmentSize: Int { 4096 }
+    private var segments: [[Element]]
+    private var segment = 0
+    private var index = 0
+
+    init(_ elements: [Element]) {
+        segments = stride(from: 0, to: elements.count, by: Self.segmentSize).map {
+            Array(elements[$0..<min($0 + Self.segmentSize, elements.count)])
+        }
+    }
+
+    var count: Int { segments.reduce(0) { $0 + $1.count } }
+    var head: Element? { segment < segments.count ? segments[segment][index] : nil }
+
+    mutating func advance() {
+        index += 1
+        if index == segments[segment].count {
+            segments[segment] = []
+            segment += 1
+            index = 0
+        }
+    }
+
+    /// The runs merged by `precedes` (a k-way merge: the few runs' heads compared in turn); empties `runs`.
+    static func merge(_ runs: inout [SegmentedRun], by precedes: (Element, Element) -> Bool) -> [Element] {
+        var merged: [Element] = []
+        merged.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        while true {
+            var best: Int?
+            var bestHead: Element?
+            for run in runs.indices {
+                guard let head = runs[run].head else { continue }
+                if let current = bestHead, !precedes(head, current) { continue }
+                best = run
+                bestHead = head
+            }
+            guard let run = best, let head = bestHead else { break }
+            merged.append(head)
+            runs[run].advance()
+        }
+        runs = []
+        return merged
     }
 }
