@@ -32,6 +32,10 @@ final class GroupRouter {
     private var heldReferences = Set<EntityAddress>()
     private var emit: (DesiredState) throws -> Void = { _ in }
 
+    /// True when the scenes and images added from now on are only looked at for their references:
+    /// a survey past its limit (the second pass evaluates them again, whole).
+    var keepsOnlyReferences: Bool { !partitioning && exceeded }
+
     /// A survey of `creators` creators that keeps everything while at most `limit` entities
     /// (besides tags, studios and performers) were produced.
     init(surveying creators: Int, limit: Int) {
