@@ -39,7 +39,7 @@ public struct FieldOrigin: Sendable, Hashable, Codable {
 /// Accumulates desired entities, merging contributions to the same address:
 /// the best-ranked contribution's single values win; lists and references are unioned.
 final class StateBuilder {
-    private struct Slot {
+    struct Slot {
         var entity: DesiredEntity
         var rank: Rank
         var origins: [String: FieldOrigin]
@@ -93,14 +93,13 @@ final class StateBuilder {
 
     /// Hands over every entity with the rank it won by, in the order they first appeared, and
     /// forgets them.
-    func takeAll() -> [(entity: DesiredEntity, rank: Rank)] {
-        let taken = slots.map { ($0.entity, $0.rank) }
-        slots = []
-        index = [:]
-        return taken
+    func takeAll() -> [Slot] {
+        defer {
+            slots = []
+            index = [:]
+        }
+        return slots
     }
-
-    var isEmpty: Bool { slots.isEmpty }
 
     /// Reads a position through the dictionary's inserting accessor (a missing address was just
     /// given the default, the next position).

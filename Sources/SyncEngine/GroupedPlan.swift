@@ -39,8 +39,7 @@ final class GroupedPlan {
             entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
         let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
         let plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
-        changeRuns.append(
-            SegmentedRun(sharedChanges ? plan.changes : plan.changes.filter { !PlanBuilder.isShared($0.address.kind) }))
+        changeRuns.append(SegmentedRun(plan.changes) { sharedChanges || !PlanBuilder.isShared($0.address.kind) })
         unmatchedRuns.append(SegmentedRun(plan.unmatched))
     }
 
@@ -90,10 +89,19 @@ struct SegmentedRun<Element> {
     private var segment = 0
     private var index = 0
 
-    init(_ elements: [Element]) {
-        segments = stride(from: 0, to: elements.count, by: Self.segmentSize).map {
-            Array(elements[$0..<min($0 + Self.segmentSize, elements.count)])
+    /// The elements `keep` picks, in their order.
+    init(_ elements: [Element], where keep: (Element) -> Bool = { _ in true }) {
+        segments = []
+        var segment: [Element] = []
+        for element in elements where keep(element) {
+            if segment.count == Self.segmentSize {
+                segments.append(segment)
+                segment = []
+            }
+            if segment.isEmpty { segment.reserveCapacity(Self.segmentSize) }
+            segment.append(element)
         }
+        if !segment.isEmpty { segments.append(segment) }
     }
 
     var count: Int { segments.reduce(0) { $0 + $1.count } }

@@ -180,15 +180,19 @@ final class GroupRouter {
         }
         var heldRoots = Set<Int>()
         for index in taken.indices where seeded[index] { heldRoots.insert(root(index)) }
-        let kept = StateBuilder(tracing: false)
+        // The kept ones in `StateBuilder.state()`'s order (no namesakes to tell apart: no performers).
+        var kept: [StateBuilder.SortKey] = []
+        kept.reserveCapacity(taken.count)
         for index in taken.indices {
             if heldRoots.contains(root(index)) {
                 hold(taken[index].entity, rank: taken[index].rank)
             } else {
-                kept.store(taken[index].entity, rank: taken[index].rank)
+                kept.append(StateBuilder.SortKey(taken[index].entity.address, position: index))
             }
         }
-        if !kept.isEmpty { try emit(kept.state()) }
+        guard !kept.isEmpty else { return }
+        kept.sort()
+        try emit(DesiredState(entities: kept.map { taken[$0.position].entity }))
     }
 
     /// The entities held back to the end, once every group was handed out.
