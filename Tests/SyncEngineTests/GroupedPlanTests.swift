@@ -1,6 +1,7 @@
 import FanslyMetadata
 import Foundation
 import MappingRules
+import PostgresTestSupport
 import SampleData
 import XCTest
 
@@ -86,6 +87,15 @@ final class GroupedPlanTests: XCTestCase {
         let database = try generatedLibrary()
         try await assertGroupedEqualsWhole(database, limits: [1, 150, 400])
         try await assertGroupedEqualsWhole(database, rules: [try galleryRules()], limits: [1, 150])
+    }
+
+    /// The same from PostgreSQL (the generated library's rows copied there): both backends go group by group.
+    func testAGeneratedLibraryInPostgreSQLPlannedInGroupsIsTheWholePlan() async throws {
+        guard let server = try TestPostgres.server() else { throw XCTSkip(TestPostgres.skipMessage) }
+        let database = try server.createDatabase(schema: FanslyPostgresSchema.sql)
+        addTeardownBlock { database.drop() }
+        try SQLiteCopy.copy(sqlite: try generatedLibrary(), into: database)
+        try await assertGroupedEqualsWhole(database.url, rules: [try galleryRules()], limits: [1, 150])
     }
 
     /// The parts really are groups: several of them, the reposted post and what is connected to it
