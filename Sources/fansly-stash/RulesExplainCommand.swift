@@ -1,6 +1,5 @@
 import ArgumentParser
 import FanslyMetadata
-import MappingRules
 import SyncEngine
 
 /// `fansly-stash rules explain`: which rule produced each field of one record's entities.
@@ -37,31 +36,22 @@ struct RulesExplain: ParsableCommand {
 
     func run() throws {
         let set = try rules.load()
-        let (database, description, warnings) = try MetadataOpening.openReporting(db)
-        announceDatabase(description, warnings: warnings)
-        let target: ExplainTarget
-        let label: String
-        var creators: [Account]?
-        if let post {
-            target = .post(post); label = "post \(post)"
-        } else if let message {
-            target = .message(message); label = "message \(message)"
-        } else if let media {
-            target = .media(media); label = "media \(media)"
-        } else {
-            let found = try database.creator(matching: account!)
-            target = .account(found.username)
-            label = "account \(found.username)"
-            creators = [found]
-        }
-        guard
-            let explanation = try MappingEngine(rules: set).explain(
-                target, source: StoreRecordSource(database), creators: creators)
-        else {
+        let outcome = try ExplainOperation.run(subject, rules: set, database: db, progress: announce)
+        guard let explanation = outcome.explanation else {
             var standardError = StandardError()
-            print("Error: no \(label) in \(database.displayName) (or the rules skip its creator)", to: &standardError)
+            print(
+                "Error: no \(outcome.label) in \(outcome.databaseName) (or the rules skip its creator)",
+                to: &standardError)
             throw ExitCode(1)
         }
-        print(RulesExplainReport.render(explanation, label: label, rules: set))
+        print(RulesExplainReport.render(explanation, label: outcome.label, rules: set))
+    }
+
+    /// The one record `validate()` made sure was given.
+    private var subject: ExplainOperation.Subject {
+        if let post { return .post(post) }
+        if let message { return .message(message) }
+        if let media { return .media(media) }
+        return .account(account!)
     }
 }
