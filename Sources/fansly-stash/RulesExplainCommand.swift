@@ -1,5 +1,6 @@
 import ArgumentParser
 import FanslyMetadata
+import MappingRules
 import SyncEngine
 
 /// `fansly-stash rules explain`: which rule produced each field of one record's entities.
@@ -48,7 +49,7 @@ struct RulesExplain: ParsableCommand {
     }
 
     /// The one record `validate()` made sure was given.
-    private var subject: ExplainOperation.Subject {
+    private var subject: ExplainTarget {
         if let post { return .post(post) }
         if let message { return .message(message) }
         if let media { return .media(media) }

@@ -4,13 +4,6 @@ public import MappingRules
 /// `rules explain` as one call, for the CLI and a plugin alike: which rule produced each field of one
 /// record's entities.
 public enum ExplainOperation {
-    /// The record to explain.
-    public enum Subject: Sendable {
-        case post(FanslyID), message(FanslyID), media(FanslyID)
-        /// A username (any case) or account id.
-        case account(String)
-    }
-
     /// What was explained: the subject as shown to people (`post 123`, `account luna`), the database
     /// as shown to people, and the explanation (nil when the database has no such record or the
     /// rules skip its creator).
@@ -21,9 +14,10 @@ public enum ExplainOperation {
     }
 
     /// Opens `database` read-only (which database it is and its warnings go to `progress` as
-    /// `.database` and `.warning` events) and evaluates `rules` for `subject` with explain on.
+    /// `.database` and `.warning` events) and evaluates `rules` for `subject` with explain on; an
+    /// account (a username in any case, or an account id) is looked up first.
     public static func run(
-        _ subject: Subject, rules: RuleSet, database spec: String, progress: OperationProgress
+        _ subject: ExplainTarget, rules: RuleSet, database spec: String, progress: OperationProgress
     ) throws -> Outcome {
         let database = try MetadataOpening.openAnnouncing(spec, progress: progress)
         let target: ExplainTarget
