@@ -5,6 +5,7 @@ import GraphQL
 // Stash's per-field transaction: the single-object mutations check everything before their first
 // write (they run in place, see `StashTestServer.transact`); tag mutations, which may write
 // several objects, run on a copy that replaces the state only on success.
+// The mutations of each kind are in `Mutations+<kind>.swift`; the checks they share are here.
 
 extension StashState {
     // MARK: Shared checks
