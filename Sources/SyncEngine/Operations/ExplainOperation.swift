@@ -1,4 +1,4 @@
-public import FanslyMetadata
+import FanslyMetadata
 public import MappingRules
 
 /// `rules explain` as one call, for the CLI and a plugin alike: which rule produced each field of one
