@@ -39,7 +39,7 @@ public struct FieldOrigin: Sendable, Hashable, Codable {
 /// Accumulates desired entities, merging contributions to the same address:
 /// the best-ranked contribution's single values win; lists and references are unioned.
 final class StateBuilder {
-    private struct Slot {
+    struct Slot {
         var entity: DesiredEntity
         var rank: Rank
         var origins: [String: FieldOrigin]
@@ -51,22 +51,54 @@ final class StateBuilder {
     private var index: [EntityAddress: Int] = [:]
     var creatorFolders: [String: [String]] = [:]
     let tracing: Bool
+    /// In a grouped evaluation, decides where each contribution goes (nil: everything is kept here).
+    var router: GroupRouter?
 
     init(tracing: Bool) { self.tracing = tracing }
 
-    func contains(_ address: EntityAddress) -> Bool { index[address] != nil }
+    /// Whether the run produced `address` so far (a router also remembers the images it handed on).
+    func contains(_ address: EntityAddress) -> Bool {
+        index[address] != nil || (router?.produced(address) ?? false)
+    }
 
     func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) {
+        if let router {
+            router.add(entity, rank: rank, origins: origins, builder: self)
+        } else {
+            store(entity, rank: rank, origins: origins)
+        }
+    }
+
+    /// Keeps `entity` here, merged with earlier contributions; true when its address is new.
+    @discardableResult
+    func store(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) -> Bool {
         // One hash lookup: a new address gets the next position in the same access.
         let next = slots.count
         var position = next
         Self.claim(&index[entity.address, default: next], &position)
         guard position < next else {
             slots.append(Slot(entity: entity, rank: rank, origins: tracing ? origins : [:]))
-            return
+            return true
         }
         // Modified in place: copying the slot out would copy its arrays on the first write.
         StateBuilder.merge(entity, rank: rank, origins: origins, into: &slots[position], tracing: tracing)
+        return false
+    }
+
+    /// Forgets the entities `drop` picks (their contributions so far are lost).
+    func removeAll(where drop: (EntityAddress) -> Bool) {
+        slots.removeAll { drop($0.entity.address) }
+        index = Dictionary(uniqueKeysWithValues: slots.indices.map { (slots[$0].entity.address, $0) })
+    }
+
+    /// Hands over every entity with the rank it won by, in the order they first appeared, and
+    /// forgets them.
+    func takeAll() -> [Slot] {
+        defer {
+            slots = []
+            index = [:]
+        }
+        return slots
     }
 
     /// Reads a position through the dictionary's inserting accessor (a missing address was just

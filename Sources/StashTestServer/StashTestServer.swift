@@ -2,7 +2,6 @@ import FlyingFox
 import FlyingSocks
 public import Foundation
 import GraphQL
-import OrderedCollections
 
 /// An in-memory Stash speaking v0.30.1's GraphQL over HTTP on 127.0.0.1, for tests and benchmarks.
 ///
@@ -142,51 +141,6 @@ public final class StashTestServer: @unchecked Sendable {
     public func modify<T>(_ body: (inout StashState) throws -> T) rethrows -> T {
         lock.lock(); defer { lock.unlock() }
         return try body(&_state)
-    }
-
-    /// Adds scenes and images for scanned file paths; returns the ids created by path.
-    @discardableResult
-    public func seed(paths: [String]) -> [String: Int] { modify { $0.seed(paths: paths) } }
-
-    /// Marks a scene organized, as a user would in Stash.
-    public func markOrganized(sceneId: Int, _ organized: Bool = true) {
-        modify { $0.scenes[sceneId]?.organized = organized }
-    }
-    /// Marks an image organized.
-    public func markOrganized(imageId: Int, _ organized: Bool = true) {
-        modify { $0.images[imageId]?.organized = organized }
-    }
-    /// Marks a gallery organized.
-    public func markOrganized(galleryId: Int, _ organized: Bool = true) {
-        modify { $0.galleries[galleryId]?.organized = organized }
-    }
-
-    /// Adds a gallery a scan created from a zip file, holding `imagePaths` (seeded as images).
-    @discardableResult
-    public func addZipGallery(path: String, imagePaths: [String] = []) -> Int {
-        modify { state in
-            let id = state.nextId("gallery")
-            var gallery = TestGallery(id: id)
-            gallery.zipPath = path
-            state.galleries[id] = gallery
-            for imageId in state.seed(paths: imagePaths).values { state.images[imageId]?.galleryIds.append(id) }
-            return id
-        }
-    }
-
-    /// Adds a gallery a scan created from a folder; images already seeded directly inside it join it.
-    @discardableResult
-    public func addFolderGallery(path: String) -> Int {
-        modify { state in
-            let id = state.nextId("gallery")
-            var gallery = TestGallery(id: id)
-            gallery.folderPath = path
-            state.galleries[id] = gallery
-            for (imageId, image) in state.images where (image.path as NSString).deletingLastPathComponent == path {
-                state.images[imageId]?.galleryIds.append(id)
-            }
-            return id
-        }
     }
 
     // MARK: Faults and counters
@@ -390,54 +344,6 @@ public final class StashTestServer: @unchecked Sendable {
         return []
     }
 
-    // MARK: Responses
-
-    private static func unauthorized() -> HTTPResponse {
-        HTTPResponse(statusCode: .unauthorized, headers: [HTTPHeader("WWW-Authenticate"): "FormBased"], body: Data())
-    }
-
-    /// `*/*` or the GraphQL media type → 400 `application/graphql-response+json`; none or
-    /// `application/json` → 422 `application/json` (gqlgen's POST transport).
-    private static func validationStatus(accept: String) -> (HTTPStatusCode, String) {
-        let lowered = accept.lowercased()
-        if lowered.contains("application/graphql-response+json")
-            || (lowered.contains("*/*") && !lowered.contains("application/json"))
-        {
-            return (.badRequest, "application/graphql-response+json")
-        }
-        return (HTTPStatusCode(422, phrase: "Unprocessable Entity"), "application/json")
-    }
-
-    private static func requestError(_ messages: [String], code: String?, accept: String) -> HTTPResponse {
-        errorResponse(messages.map { GraphQLError(message: $0) }, code: code, accept: accept)
-    }
-
-    private static func errorResponse(
-        _ errors: [GraphQLError], code: String?, accept: String, variableErrors: Bool = false
-    ) -> HTTPResponse {
-        let (status, contentType) = validationStatus(accept: accept)
-        let entries: [[String: Any]] = errors.map { error in
-            var entry: [String: Any] = ["message": error.message]
-            if !error.locations.isEmpty {
-                entry["locations"] = error.locations.map { ["line": $0.line, "column": $0.column] }
-            }
-            if variableErrors, let name = Self.variableName(in: error.message) { entry["path"] = ["variable", name] }
-            if let code { entry["extensions"] = ["code": code] }
-            return entry
-        }
-        let body =
-            (try? JSONSerialization.data(withJSONObject: ["errors": entries, "data": NSNull()], options: [.sortedKeys]))
-            ?? Data()
-        return json(status: status, contentType: contentType, body: body)
-    }
-
-    private static func variableName(in message: String) -> String? {
-        guard let range = message.range(of: "Variable \"$") else { return nil }
-        let rest = message[range.upperBound...]
-        return rest.prefix { $0 != "\"" }.description
-    }
-
-    /// The plan of a query whose finds can be written directly, cached by document text.
     private func directPlan(_ query: String, operationName: String?, document: Document) -> DirectFindPlan? {
         let key = (operationName ?? "") + "\u{0}" + query
         if let cached = locked({ directPlans[key] }) { return cached }
@@ -447,106 +353,6 @@ public final class StashTestServer: @unchecked Sendable {
             directPlans[key] = .some(plan)
         }
         return plan
-    }
-
-    /// `result` with the find items the resolvers handed over written in place of their empty lists.
-    private static func encode(_ result: GraphQLResult, plan: DirectFindPlan, items: [String: [any Sendable]]) throws
-        -> Data
-    {
-        guard case .dictionary(let roots)? = result.data else { return encode(result) }
-        var writer = JSONWriter(capacity: 1 << 20)
-        writer.append("{\"data\":{")
-        var first = true
-        for (rootKey, value) in roots where !value.isUndefined {
-            if !first { writer.append(",") }
-            first = false
-            writer.write(rootKey)
-            writer.append(":")
-            guard let list = plan.lists[rootKey], case .dictionary(let fields) = value else {
-                writer.write(value)
-                continue
-            }
-            guard let rootItems = items[rootKey] else { throw DirectFindFallback() }
-            writer.append("{")
-            var firstField = true
-            for (key, fieldValue) in fields where !fieldValue.isUndefined {
-                if !firstField { writer.append(",") }
-                firstField = false
-                writer.write(key)
-                writer.append(":")
-                if key == list.key {
-                    try writer.writeDirect(items: rootItems, selection: list.selection)
-                } else {
-                    writer.write(fieldValue)
-                }
-            }
-            writer.append("}")
-        }
-        writer.append("}")
-        writeErrors(result, into: &writer)
-        writer.append("}")
-        return Data(writer.bytes)
-    }
-
-    private static func encode(_ result: GraphQLResult) -> Data {
-        var writer = JSONWriter()
-        writer.append("{\"data\":")
-        writer.write(result.data ?? .null)
-        writeErrors(result, into: &writer)
-        writer.append("}")
-        return Data(writer.bytes)
-    }
-
-    private static func writeErrors(_ result: GraphQLResult, into writer: inout JSONWriter) {
-        if !result.errors.isEmpty {
-            writer.append(",\"errors\":[")
-            for (index, error) in result.errors.enumerated() {
-                if index > 0 { writer.append(",") }
-                writer.append("{\"message\":")
-                writer.write(error.message)
-                if !error.path.elements.isEmpty {
-                    writer.append(",\"path\":[")
-                    for (position, element) in error.path.elements.enumerated() {
-                        if position > 0 { writer.append(",") }
-                        switch element {
-                        case .index(let index): writer.append(String(index))
-                        case .key(let key): writer.write(key)
-                        }
-                    }
-                    writer.append("]")
-                }
-                writer.append("}")
-            }
-            writer.append("]")
-        }
-    }
-
-    private static func stubAnswer(_ selections: [(alias: String, name: String)]) -> Data {
-        var writer = JSONWriter()
-        writer.append("{\"data\":{")
-        for (index, selection) in selections.enumerated() {
-            if index > 0 { writer.append(",") }
-            writer.write(selection.alias)
-            if nonNullMutationFields.contains(selection.name) {
-                writer.append(":true")
-            } else {
-                writer.append(":{\"id\":\"1\"}")
-            }
-        }
-        writer.append("}}")
-        return Data(writer.bytes)
-    }
-
-    private static func json(status: HTTPStatusCode, contentType: String, body: Data) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: contentType], body: body)
-    }
-
-    /// Fallback when the connection cannot be found: headers go out, then the body fails and
-    /// FlyingFox closes the connection mid-answer.
-    static func droppedConnection() -> HTTPResponse {
-        HTTPResponse(
-            statusCode: .ok, headers: [.contentType: "application/json"],
-            body: HTTPBodySequence(from: FailingBytes(), count: 4096))
     }
 
     // MARK: Locking
@@ -595,47 +401,4 @@ private struct GraphQLRequestBody: Decodable {
     let query: String
     let variables: [String: Map]?
     let operationName: String?
-}
-
-/// The server a request runs against, and whether any resolver ran (to tell variable errors,
-/// where nothing ran, from resolver errors).
-final class RequestContext: @unchecked Sendable {
-    unowned let server: StashTestServer
-    private let lock = NSLock()
-    private var ran = false
-    /// When true, find resolvers hand their items over (see `DirectFind.swift`) and answer empty lists.
-    let collectsFindItems: Bool
-    private var items: [String: [any Sendable]] = [:]
-    init(server: StashTestServer, collectsFindItems: Bool = false) {
-        self.server = server; self.collectsFindItems = collectsFindItems
-    }
-    var resolverRan: Bool { lock.lock(); defer { lock.unlock() }; return ran }
-    /// The items each find handed over, by root response key.
-    var findItems: [String: [any Sendable]] { lock.lock(); defer { lock.unlock() }; return items }
-
-    /// Keeps `result`'s items for direct writing when collecting; returns what GraphQL should complete.
-    static func handOver(_ result: FindResultNode, context: any Sendable, info: GraphQLResolveInfo) -> FindResultNode {
-        guard let context = context as? RequestContext, context.collectsFindItems,
-            case .key(let rootKey)? = info.path.elements.last
-        else { return result }
-        context.lock.lock(); context.items[rootKey] = result.items; context.lock.unlock()
-        return FindResultNode(listKey: result.listKey, count: result.count, items: [])
-    }
-
-    /// The server of the request, marking that a resolver ran.
-    static func server(_ context: any Sendable) throws -> StashTestServer {
-        guard let context = context as? RequestContext else { throw ResolverError("no request context") }
-        context.lock.lock(); context.ran = true; context.lock.unlock()
-        return context.server
-    }
-}
-
-/// A response body that fails on first read.
-private struct FailingBytes: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    struct AsyncIterator: AsyncBufferedIteratorProtocol {
-        mutating func next() async throws -> UInt8? { throw CancellationError() }
-        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? { throw CancellationError() }
-    }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator() }
 }

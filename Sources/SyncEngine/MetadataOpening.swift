@@ -26,6 +26,15 @@ public enum MetadataOpening {
         return (store, plain ? nil : resolved.description, resolved.warnings + store.warnings)
     }
 
+    /// `openReporting`, with which database it is and its warnings sent to `progress` as
+    /// `.database` and `.warning` events (what `inspect` and `rules explain` print on standard error).
+    static func openAnnouncing(_ spec: String, progress: OperationProgress) throws -> any MetadataStore {
+        let (store, description, warnings) = try openReporting(spec)
+        if let description { progress(.database(description)) }
+        for warning in warnings { progress(.warning(warning)) }
+        return store
+    }
+
     /// How `spec` is shown in progress lines and messages: never with a secret in it (a URL
     /// without its password, a path made absolute).
     public static func displayName(_ spec: String) -> String {

@@ -26,26 +26,26 @@ final class PlanBuilder {
     let entities: [DesiredEntity]
     /// Position of each selected entity (the first, should an address repeat).
     let position: [EntityAddress: Int]
-    private var resolutions: [Planner.Resolution?]
-    private var mediaStates: [MediaState]
-    private var items = UnsafeBufferPointer<DesiredEntity>(start: nil, count: 0)
+    var resolutions: [Planner.Resolution?]
+    var mediaStates: [MediaState]
+    var items = UnsafeBufferPointer<DesiredEntity>(start: nil, count: 0)
     private var mediaResults: [MatchResult?] = []
     private var claimedBy: [Claim: Int] = [:]
     private var skipped: [(position: Int, change: PlannedChange)] = []
     private var pending: [Int] = []
-    private var refCache: [Int: StashRef] = [:]
-    private var refValueCache: [Int: FieldValue] = [:]
-    private var listCache: [ListKey: (value: FieldValue, dropped: [EntityAddress])] = [:]
-    private var imageCounts: [Int: (count: Int, onlyNonePreviews: Bool)] = [:]
+    var refCache: [Int: StashRef] = [:]
+    var refValueCache: [Int: FieldValue] = [:]
+    var listCache: [ListKey: (value: FieldValue, dropped: [EntityAddress])] = [:]
+    var imageCounts: [Int: (count: Int, onlyNonePreviews: Bool)] = [:]
     private var unmatched: [UnmatchedMedia] = []
     /// Gallery position → positions of the images that name it in `gallery_ids` (built when a chapter needs it).
-    private var galleryMembers: [Int: [Int]]?
+    var galleryMembers: [Int: [Int]]?
     /// Gallery position → positions of the scenes that name it in `gallery_ids` (built when a gallery without images needs it).
     private var sceneMembers: [Int: [Int]]?
     /// Stash tag id → the names fansly-stash wrote to it (built when a tag's name differs from Stash's).
-    private var tagNamesById: [String: [FieldValue]]?
+    var tagNamesById: [String: [FieldValue]]?
 
-    private var snapshot: StashSnapshot { planner.snapshot }
+    var snapshot: StashSnapshot { planner.snapshot }
 
     init(planner: Planner, entities: [DesiredEntity]) {
         self.planner = planner
@@ -75,7 +75,7 @@ final class PlanBuilder {
     }
 
     /// The entity at `index`, read in place (`pointee` borrows it: nothing is copied).
-    private func at(_ index: Int) -> UnsafePointer<DesiredEntity> { items.baseAddress! + index }
+    func at(_ index: Int) -> UnsafePointer<DesiredEntity> { items.baseAddress! + index }
 
     private func resolution(of address: EntityAddress) -> Planner.Resolution? {
         position[address].flatMap { resolutions[$0] }
@@ -330,290 +330,5 @@ final class PlanBuilder {
             for index in group { ordered.append(unmatched[index]) }
         }
         return ordered
-    }
-
-    // MARK: Changes
-
-    private func skip(_ entity: DesiredEntity, _ reason: SkipReason, _ detail: String?, stashId: String? = nil)
-        -> PlannedChange
-    {
-        PlannedChange(
-            address: entity.address, action: .skip, reason: reason, detail: detail, stashId: stashId,
-            match: entity.match, creator: entity.creator, source: entity.source)
-    }
-
-    private func change(_ index: Int, _ entity: UnsafePointer<DesiredEntity>) -> PlannedChange {
-        var notes: [String] = []
-        var values: [(DesiredField, FieldValue)] = []
-        values.reserveCapacity(entity.pointee.fields.count)
-        for field in entity.pointee.fields where field.strategy != .ignore {
-            switch resolve(field.value) {
-            case .value(let value, var dropped):
-                // Media without a file in Stash are listed as unmatched already.
-                dropped.removeAll { position[$0].map { mediaStates[$0].isUnmatched } ?? false }
-                if !dropped.isEmpty {
-                    notes.append(
-                        "\(field.name): left out \(dropped.map(\.description).joined(separator: ", ")) (not in Stash and not created)"
-                    )
-                }
-                values.append((field, value))
-            case .unresolved(let target):
-                if entity.pointee.address.kind == .chapter && field.name == "gallery_id" {
-                    return skip(entity.pointee, .unresolved, "its gallery \(target) is not in Stash and not created")
-                }
-                notes.append("\(field.name): left out \(target) (not in Stash and not created)")
-            }
-        }
-        var detail = notes.isEmpty ? nil : notes.joined(separator: "; ")
-
-        guard case .existing(let id)? = resolutions[index] else {
-            var fields: [FieldChange] = []
-            fields.reserveCapacity(values.reduce(0) { $0 + ($1.1.isEmpty ? 0 : 1) })
-            for (field, value) in values where !value.isEmpty {
-                fields.append(FieldChange(field: field.name, before: .null, after: value))
-            }
-            if entity.pointee.address.kind == .chapter, let reason = chapterOutOfRange(entity.pointee, fields) {
-                return skip(entity.pointee, .notCreated, reason)
-            }
-            return PlannedChange(
-                address: entity.pointee.address, action: .create, detail: detail, fields: fields,
-                match: entity.pointee.match, creator: entity.pointee.creator, source: entity.pointee.source)
-        }
-        guard let object = snapshot.object(entity.pointee.address.kind, id: id) else {
-            return skip(
-                entity.pointee, .unresolved, "Stash \(entity.pointee.address.kind.rawValue) #\(id) vanished",
-                stashId: id)
-        }
-        let link = planner.links[entity.pointee.address].flatMap { $0.stashId == id ? $0 : nil }
-        // `organized` that apply itself wrote (the default rules create galleries organized) does not
-        // freeze the object: later scans must still reach it. People's edits are protected as drift.
-        let organizedByUs = link?.writtenFields["organized"] == .bool(true)
-        let organizedByUser = entity.pointee.respectOrganized && object.organized && !organizedByUs
-        // A link without written fields only remembers a match (a noop): it says nothing of who organized it.
-        let linkKnowsWrites = !(link?.writtenFields.isEmpty ?? true)
-        // Scenes and images come from Stash's scans, never from apply: only objects apply may have
-        // created can carry its own mark without a record of it.
-        let mayBeApplys = entity.pointee.address.kind != .scene && entity.pointee.address.kind != .image
-        if organizedByUser && (linkKnowsWrites || !mayBeApplys) {
-            return skip(entity.pointee, .organized, "organized in Stash", stashId: id)
-        }
-        if !entity.pointee.fields.isEmpty && entity.pointee.fields.allSatisfy({ $0.strategy == .ignore }) {
-            return skip(entity.pointee, .ignored, "every field is ignored by the rules", stashId: id)
-        }
-        var fieldChanges: [FieldChange] = []
-        var drift: [FieldDrift] = []
-        for (field, value) in values {
-            // Stash's finds do not say whether an object has an image, so an unknown image counts as
-            // present: merge never replaces a picture someone chose.
-            let current = object.fields[field.name] ?? (field.name == "image" ? .string("(an image in Stash)") : .null)
-            let decision = FieldDiff.decide(
-                field: field.name, desired: value, current: current,
-                strategy: field.strategy, written: link?.writtenFields[field.name])
-            if let change = decision.change { fieldChanges.append(change) }
-            if let fieldDrift = decision.drift { drift.append(fieldDrift) }
-        }
-        if organizedByUser && !fieldChanges.isEmpty {
-            // Without a record of writes (a new or lost state file) an organized object that already holds every
-            // value the rules want is indistinguishable from one apply finished (apply marks objects
-            // organized last): it is a noop. One that differs was organized by a person: left alone.
-            return skip(entity.pointee, .organized, "organized in Stash", stashId: id)
-        }
-        if entity.pointee.address.kind == .tag, let nameField = entity.pointee[field: "name"],
-            nameField.strategy != .ignore,
-            case .string(let name) = nameField.value,
-            let note = TagNaming.adjust(
-                &fieldChanges, desired: name, object: object, writtenNames: writtenNames(ofTag: id))
-        {
-            notes.append(note)
-            detail = notes.joined(separator: "; ")
-        }
-        if entity.pointee.address.kind == .chapter, !fieldChanges.isEmpty,
-            let reason = chapterOutOfRange(entity.pointee, fieldChanges)
-        {
-            return skip(entity.pointee, .unresolved, reason, stashId: id)
-        }
-        return PlannedChange(
-            address: entity.pointee.address, action: fieldChanges.isEmpty ? .noop : .update, detail: detail,
-            stashId: id, fields: Self.exact(fieldChanges), drift: drift, match: entity.pointee.match,
-            creator: entity.pointee.creator, source: entity.pointee.source)
-    }
-
-    /// The names fansly-stash recorded writing to the Stash tag `id`, under any address (a tag the
-    /// alias table now calls differently was created under its old address).
-    private func writtenNames(ofTag id: String) -> [FieldValue] {
-        if tagNamesById == nil {
-            var names: [String: [FieldValue]] = [:]
-            for (address, link) in planner.links where address.kind == .tag {
-                if let name = link.writtenFields["name"] { names[link.stashId, default: []].append(name) }
-            }
-            tagNamesById = names
-        }
-        return tagNamesById?[id] ?? []
-    }
-
-    private enum ResolvedValue {
-        case value(FieldValue, dropped: [EntityAddress])
-        case unresolved(EntityAddress)
-    }
-
-    private func ref(_ address: EntityAddress) -> StashRef? {
-        position[address].flatMap { ref(at: $0, address) }
-    }
-
-    private func ref(at index: Int, _ address: EntityAddress) -> StashRef? {
-        // Tags, studios and performers are referred to again and again (galleries and images once
-        // or twice: caching those would only hold memory).
-        let shared = Self.isShared(address.kind)
-        if shared, let cached = refCache[index] { return cached }
-        let resolved: StashRef
-        switch resolutions[index] {
-        case .existing(let id)?:
-            let name = Planner.label(of: at(index).pointee) ?? snapshot.object(address.kind, id: id)?.displayName
-            resolved = StashRef(id: id, label: name)
-        case .created?: resolved = StashRef(address: address, label: Planner.label(of: at(index).pointee))
-        case .unavailable?, nil: return nil
-        }
-        if shared { refCache[index] = resolved }
-        return resolved
-    }
-
-    /// Kinds that many entities refer to.
-    static func isShared(_ kind: EntityKind) -> Bool { kind == .tag || kind == .studio || kind == .performer }
-
-    /// Up to four referenced positions: the key under which a resolved list is shared.
-    private struct ListKey: Hashable {
-        var count: Int
-        var positions: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
-        static func == (lhs: ListKey, rhs: ListKey) -> Bool {
-            lhs.count == rhs.count && lhs.positions == rhs.positions
-        }
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(count)
-            hasher.combine(positions.0); hasher.combine(positions.1); hasher.combine(positions.2);
-            hasher.combine(positions.3)
-        }
-    }
-
-    private func resolve(_ value: FieldValue) -> ResolvedValue {
-        switch value {
-        case .string(let text): return .value(.string(text), dropped: [])
-        case .int(let number): return .value(.int(number), dropped: [])
-        case .bool(let flag): return .value(.bool(flag), dropped: [])
-        case .date(let text): return .value(.date(text), dropped: [])
-        case .strings(let items): return .value(.strings(items), dropped: [])
-        case .null: return .value(.null, dropped: [])
-        case .ref(let desired):
-            // The rules name entities by address; a reference that is already an id stays as it is.
-            guard let address = desired.address else { return .value(value, dropped: []) }
-            guard let index = position[address] else { return .unresolved(address) }
-            // One boxed value per referenced entity, shared by every change that refers to it.
-            let shared = Self.isShared(address.kind)
-            if shared, let cached = refValueCache[index] { return .value(cached, dropped: []) }
-            guard let resolved = ref(at: index, address) else { return .unresolved(address) }
-            let value = FieldValue.ref(resolved)
-            if shared { refValueCache[index] = value }
-            return .value(value, dropped: [])
-        case .refs(let desired):
-            // Short lists recur (a creator's performer, a post's tags, an image's gallery): the
-            // resolved list is built once and shared by every change that carries it.
-            var key = ListKey(count: desired.count)
-            var cacheable =
-                desired.count <= 4 && desired.allSatisfy { $0.address.map { Self.isShared($0.kind) } ?? false }
-            if cacheable {
-                for (slot, address) in desired.lazy.compactMap(\.address).enumerated() {
-                    guard let index = position[address], let small = Int32(exactly: index) else {
-                        cacheable = false; break
-                    }
-                    switch slot {
-                    case 0: key.positions.0 = small
-                    case 1: key.positions.1 = small
-                    case 2: key.positions.2 = small
-                    default: key.positions.3 = small
-                    }
-                }
-                if cacheable, let cached = listCache[key] { return .value(cached.value, dropped: cached.dropped) }
-            }
-            var refs: [StashRef] = []
-            refs.reserveCapacity(desired.count)
-            var dropped: [EntityAddress] = []
-            for item in desired {
-                guard let address = item.address else { refs.append(item); continue }
-                if let resolved = ref(address) { refs.append(resolved) } else { dropped.append(address) }
-            }
-            let value = FieldValue.refs(refs)
-            if cacheable { listCache[key] = (value, dropped) }
-            return .value(value, dropped: dropped)
-        }
-    }
-
-    // MARK: Chapters
-
-    /// Why a chapter cannot be written, as apply would find it (Stash refuses a chapter whose
-    /// `image_index` lies beyond its gallery's images); nil when it can.
-    private func chapterOutOfRange(_ entity: DesiredEntity, _ fields: [FieldChange]) -> String? {
-        guard fields.contains(where: { $0.field == "gallery_id" }),
-            case .int(let imageIndex)? = fields.first(where: { $0.field == "image_index" })?.after,
-            case .ref(let galleryRef)? = Self.value(of: "gallery_id", in: entity.fields),
-            let galleryAddress = galleryRef.address, let gallery = position[galleryAddress]
-        else { return nil }
-        let (count, onlyNonePreviews) = expectedImageCount(gallery: gallery)
-        guard imageIndex > count else { return nil }
-        if count == 0 && onlyNonePreviews {
-            return "its gallery has no images in Stash: its only files are unscanned .None previews"
-        }
-        return
-            "its gallery would hold \(count) image\(count == 1 ? "" : "s") in Stash, so a chapter cannot start at image \(imageIndex); "
-            + "scan the missing files, then plan again"
-    }
-
-    /// How many images the gallery at `gallery` holds once applied: those Stash has, plus the
-    /// desired ones Stash holds (offline: every one whose file Stash could scan); and whether every
-    /// desired image is a `.None` preview Stash never scans.
-    private func expectedImageCount(gallery: Int) -> (count: Int, onlyNonePreviews: Bool) {
-        if let known = imageCounts[gallery] { return known }
-        var ids = Set<String>()
-        if case .existing(let id)? = resolutions[gallery],
-            case .refs(let refs)? = snapshot.object(.gallery, id: id)?.fields["image_ids"]
-        {
-            for ref in refs { if let id = ref.id { ids.insert(id) } }
-        }
-        var images: [Int] = []
-        if case .refs(let refs)? = Self.value(of: "image_ids", in: at(gallery).pointee.fields) {
-            images = refs.compactMap { $0.address.flatMap { position[$0] } }
-        }
-        // The same image is usually named by both sides (the gallery's image_ids, its own gallery_ids).
-        let members = members(ofGallery: gallery)
-        if images.isEmpty {
-            images = members
-        } else if !members.isEmpty {
-            var seen = Set(images)
-            for image in members where seen.insert(image).inserted { images.append(image) }
-        }
-        var possible = 0
-        var onlyNonePreviews = !images.isEmpty
-        for image in images {
-            if case .existing(let id)? = resolutions[image] { ids.insert(id) }
-            if mediaStates[image] == .unmatchedOffline { possible += 1 }
-            if mediaStates[image] != .unmatchedNonePreview { onlyNonePreviews = false }
-        }
-        let result = (ids.count + possible, onlyNonePreviews)
-        imageCounts[gallery] = result
-        return result
-    }
-
-    private func members(ofGallery gallery: Int) -> [Int] {
-        if galleryMembers == nil {
-            var members: [Int: [Int]] = [:]
-            for index in items.indices where at(index).pointee.address.kind == .image {
-                guard case .refs(let galleries)? = Self.value(of: "gallery_ids", in: at(index).pointee.fields) else {
-                    continue
-                }
-                for case let address? in galleries.lazy.map(\.address) {
-                    if let owner = position[address] { members[owner, default: []].append(index) }
-                }
-            }
-            galleryMembers = members
-        }
-        return galleryMembers?[gallery] ?? []
     }
 }

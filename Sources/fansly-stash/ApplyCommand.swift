@@ -70,14 +70,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ApplyFailure(message: failure.message)
         }
         guard case .applied(let report) = outcome else { return }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(SyncMonitor.summary(of: report), terminator: "")
-        }
+        print(try ApplyReportOutput.render(report, json: json), terminator: "")
         try interruption.finish(report)
         if !report.succeeded { throw ExitCode(1) }
     }

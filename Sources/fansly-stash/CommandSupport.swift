@@ -80,12 +80,8 @@ extension OperationEvent {
     }
 }
 
-/// Says which database was opened (unless a plain SQLite path) and its warnings, on standard error.
-func announceDatabase(_ description: String?, warnings: [String]) {
-    if let description {
-        FileHandle.standardError.write(Data((OperationEvent.database(description).standardErrorLine ?? "").utf8))
-    }
-    for warning in warnings {
-        FileHandle.standardError.write(Data((OperationEvent.warning(warning).standardErrorLine ?? "").utf8))
-    }
+/// Prints a `.database` or `.warning` event on standard error (what `inspect` and `rules explain`
+/// say about the database they opened).
+@Sendable func announce(_ event: OperationEvent) {
+    if let line = event.standardErrorLine { FileHandle.standardError.write(Data(line.utf8)) }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import FanslyMetadata
-import Foundation
 import SyncEngine
 
 /// `fansly-stash inspect`: what a metadata database holds, per creator.
@@ -31,26 +29,17 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (database, description, warnings) = try MetadataOpening.openReporting(db)
-        announceDatabase(description, warnings: warnings)
-        let summaries: [CreatorSummary]
-        if creators.isEmpty {
-            summaries = try database.creators()
-        } else {
-            var seen = Set<FanslyID>()
-            summaries = try creators.map { try database.creator(matching: $0) }
-                .filter { seen.insert($0.id).inserted }
-                .map { try database.summary(creator: $0.id) }
-        }
-        let identity = try database.identity()
+        let inspection = try InspectOperation.run(database: db, creators: creators, progress: announce)
         if json {
             print(
                 try InspectReport(
-                    database: database.displayName, alembicVersion: identity.alembicVersion,
-                    creators: summaries.map(InspectReport.Creator.init)
+                    database: inspection.databaseName, alembicVersion: inspection.alembicVersion,
+                    creators: inspection.creators.map(InspectReport.Creator.init)
                 ).json())
         } else {
-            print(InspectTable.render(summaries, path: database.displayName, alembicVersion: identity.alembicVersion))
+            print(
+                InspectTable.render(
+                    inspection.creators, path: inspection.databaseName, alembicVersion: inspection.alembicVersion))
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FanslyMetadata
-import Foundation
 import MappingRules
 import SyncEngine
 
@@ -38,90 +37,22 @@ struct RulesExplain: ParsableCommand {
 
     func run() throws {
         let set = try rules.load()
-        let (database, description, warnings) = try MetadataOpening.openReporting(db)
-        announceDatabase(description, warnings: warnings)
-        let target: ExplainTarget
-        let label: String
-        var creators: [Account]?
-        if let post {
-            target = .post(post); label = "post \(post)"
-        } else if let message {
-            target = .message(message); label = "message \(message)"
-        } else if let media {
-            target = .media(media); label = "media \(media)"
-        } else {
-            let found = try database.creator(matching: account!)
-            target = .account(found.username)
-            label = "account \(found.username)"
-            creators = [found]
-        }
-        guard
-            let explanation = try MappingEngine(rules: set).explain(
-                target, source: StoreRecordSource(database), creators: creators)
-        else {
+        let outcome = try ExplainOperation.run(subject, rules: set, database: db, progress: announce)
+        guard let explanation = outcome.explanation else {
             var standardError = StandardError()
-            print("Error: no \(label) in \(database.displayName) (or the rules skip its creator)", to: &standardError)
+            print(
+                "Error: no \(outcome.label) in \(outcome.databaseName) (or the rules skip its creator)",
+                to: &standardError)
             throw ExitCode(1)
         }
-        print(RulesExplainReport.render(explanation, label: label, rules: set))
-    }
-}
-
-/// The text of `rules explain`.
-enum RulesExplainReport {
-    static func render(_ explanation: Explanation, label: String, rules: RuleSet) -> String {
-        var lines = [
-            "\(label) (creator \(explanation.creator), rules: \(rules.files.joined(separator: " + ")))", "",
-            "variables:",
-        ]
-        let width = explanation.variables.map(\.name.count).max() ?? 0
-        for (name, value) in explanation.variables {
-            let shown = value.count > 100 ? String(value.prefix(97)) + "..." : value
-            lines.append(
-                "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + " = "
-                    + shown.replacingOccurrences(of: "\n", with: "\\n"))
-        }
-        if explanation.entities.isEmpty && explanation.why.isEmpty {
-            lines += ["", "The rules produce nothing for it (disabled rules, a when: condition, or no file)."]
-        }
-        if !explanation.why.isEmpty {
-            lines += ["", "why:"] + explanation.why.map { "  " + $0 }
-        }
-        for entity in explanation.entities {
-            var flags: [String] = []
-            flags.append(entity.createMissing ? "created when missing" : "never created")
-            if entity.respectOrganized { flags.append("left alone when organized") }
-            lines += ["", "\(entity.address)  (\(flags.joined(separator: ", ")); from \(entity.source))"]
-            let origins = explanation.origins[entity.address] ?? [:]
-            let fieldWidth = entity.fields.map(\.name.count).max() ?? 0
-            for field in entity.fields {
-                var line =
-                    "  " + field.name.padding(toLength: fieldWidth, withPad: " ", startingAt: 0) + " = "
-                    + field.value.displayText
-                if field.strategy != .merge { line += "  [\(field.strategy.rawValue)]" }
-                if let origin = origins[field.name] {
-                    line += "   ← " + origin.rule + (origin.location.map { " (\($0))" } ?? "")
-                }
-                lines.append(line)
-                for step in origins[field.name]?.steps ?? [] { lines.append("      then " + step) }
-            }
-            if !entity.match.isEmpty { lines.append("  match: " + entity.match.map(describe).joined(separator: ", ")) }
-            for file in entity.files {
-                lines.append(
-                    "  file: \(file.isPreview ? "preview_id" : "id")_\(file.fileMediaId)\(file.basename.map { " (\($0))" } ?? "") in \(file.folders.joined(separator: " or "))"
-                )
-            }
-        }
-        return lines.joined(separator: "\n")
+        print(RulesExplainReport.render(explanation, label: outcome.label, rules: set))
     }
 
-    static func describe(_ key: MatchKey) -> String {
-        switch key {
-        case .name(let name, let disambiguation): return "name \"\(name)\"" + (disambiguation.map { " (\($0))" } ?? "")
-        case .url(let url): return "url \(url)"
-        case .code(let code): return "code \(code)"
-        case .fileMediaId(let id): return "file id \(id)"
-        case .stashIdHint(let id): return "stash id hint \(id)"
-        }
+    /// The one record `validate()` made sure was given.
+    private var subject: ExplainTarget {
+        if let post { return .post(post) }
+        if let message { return .message(message) }
+        if let media { return .media(media) }
+        return .account(account!)
     }
 }

@@ -48,18 +48,15 @@ struct StashPluginLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
         let mapped: StashPluginLog.Level
-        switch level {
+        switch event.level {
         case .trace: mapped = .trace
         case .debug: mapped = .debug
         case .info, .notice: mapped = .info
         case .warning: mapped = .warning
         case .error, .critical: mapped = .error
         }
-        log.log(mapped, message.description)
+        log.log(mapped, event.message.description)
     }
 }

@@ -102,8 +102,8 @@ final class CapturedProcess {
     init(_ arguments: [String], environment: [String: String]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("stdout").path, contents: nil)
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stdout").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr").path, contents: nil)
         process.executableURL = try CLI.executable("fansly-stash")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

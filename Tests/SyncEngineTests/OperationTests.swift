@@ -72,7 +72,7 @@ final class OperationTests: XCTestCase {
 
         // Run again: the plan has no changes, so nothing is sent whatever the hook says.
         server.resetCounters()
-        let again = try await ApplyOperation(ApplyRequest(planning: planRequest())).run { _ in false }
+        let again = try await ApplyOperation(ApplyRequest(planning: planRequest())).run(confirm: { _ in false })
         guard case .nothingToApply(let plan) = again else { return XCTFail("applied again: \(again)") }
         XCTAssertFalse(plan.summary.hasChanges)
         XCTAssertEqual(server.requestCount(for: "performerCreate"), 0)
@@ -80,7 +80,7 @@ final class OperationTests: XCTestCase {
 
     func testADeclinedApplySendsNothing() async throws {
         do {
-            _ = try await ApplyOperation(ApplyRequest(planning: planRequest())).run { _ in false }
+            _ = try await ApplyOperation(ApplyRequest(planning: planRequest())).run(confirm: { _ in false })
             XCTFail("applied without confirmation")
         } catch let failure as OperationFailure {
             XCTAssertEqual(failure.message, "apply cancelled; nothing was changed.")

@@ -37,11 +37,12 @@ final class Evaluation {
     let usesOriginalHashtag: Bool
     let downloadRoot: String
 
-    init(rules: RuleSet, source: any MetadataRecordSource, observer: ExplainObserver?) {
+    init(rules: RuleSet, source: any MetadataRecordSource, observer: ExplainObserver?, router: GroupRouter? = nil) {
         self.rules = rules
         self.source = source
         self.observer = observer
         self.builder = StateBuilder(tracing: observer != nil)
+        builder.router = router
         self.usesOriginalHashtag = rules.tags.hashtagName.variables.contains(.hashtagOriginal)
         self.downloadRoot = rules.downloadRoot(of: source)
     }
@@ -49,30 +50,37 @@ final class Evaluation {
     func run(creators: [Account]) throws {
         addNetwork()
         for creator in creators { accounts.byId[creator.id] = creator }
-        for creator in creators {
-            guard references(for: creator) != nil else { continue }
-            builder.creatorFolders[creator.username] = folders(for: creator)
-            walls = Dictionary(
-                try source.walls(creator: creator.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            wallImages = [:]
-            try source.forEachPostPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
-                try prefetchAccounts(page.flatMap { $0.reposts.map { $0.accountId } })
-                for post in page { processPost(post, folderOwner: creator, reposter: nil) }
-            }
-            if rules.wallMode == .galleries { addWallGalleries(creator) }
-            try source.forEachMessagePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
-                try prefetchAccounts(page.flatMap { $0.media.map { $0.accountId } })
-                for message in page { processMessage(message, creator: creator) }
-            }
-            // Items posts and messages showed are not loose: the source need not even read them.
-            try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: referenced) {
-                page in
-                for item in page where !referenced.contains(item.id) { processLoose(item, creator: creator) }
-            }
-            if rules.bundle.gallery.enabled {
-                try source.forEachBundlePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
-                    for bundle in page { processBundle(bundle, creator: creator) }
-                }
+        for (position, creator) in creators.enumerated() {
+            builder.router?.start(creator: position)
+            try run(creator: creator)
+            try builder.router?.finish(creator: position)
+        }
+    }
+
+    /// Maps one creator's posts, walls, messages, loose media and bundles.
+    private func run(creator: Account) throws {
+        guard references(for: creator) != nil else { return }
+        builder.creatorFolders[creator.username] = folders(for: creator)
+        walls = Dictionary(
+            try source.walls(creator: creator.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        wallImages = [:]
+        try source.forEachPostPage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+            try prefetchAccounts(page.flatMap { $0.reposts.map { $0.accountId } })
+            for post in page { processPost(post, folderOwner: creator, reposter: nil) }
+        }
+        if rules.wallMode == .galleries { addWallGalleries(creator) }
+        try source.forEachMessagePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+            try prefetchAccounts(page.flatMap { $0.media.map { $0.accountId } })
+            for message in page { processMessage(message, creator: creator) }
+        }
+        // Items posts and messages showed are not loose: the source need not even read them.
+        try source.forEachMediaPage(creator: creator.id, pageSize: MappingEngine.pageSize, excluding: referenced) {
+            page in
+            for item in page where !referenced.contains(item.id) { processLoose(item, creator: creator) }
+        }
+        if rules.bundle.gallery.enabled {
+            try source.forEachBundlePage(creator: creator.id, pageSize: MappingEngine.pageSize) { page in
+                for bundle in page { processBundle(bundle, creator: creator) }
             }
         }
     }

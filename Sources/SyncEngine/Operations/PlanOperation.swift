@@ -58,25 +58,46 @@ public struct PlanOperation: Sendable {
             prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
         }
         defer { prefetched?.cancel() }
-        status("evaluating the rules over the database…")
-        let desired = try engine.evaluate(store: database, creators: accounts)
-        // Posts a v0.13+ database cannot link to their media: said once, with counts, in the plan.
-        let linkage = try database.mediaLinkage(creators: (accounts ?? database.creatorAccounts()).map(\.id))
-        let notices = linkage.flatMap(PlanNotice.unlinkedPosts).map { [$0] } ?? []
-
         let inputs = PlanInputs(
             rulesHash: RulesHash.of(canonicalData: ruleSet.canonicalData),
             rulesFiles: request.ruleFiles.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             database: identity, stashURL: request.stash?.description,
             creators: usernames.map { $0.lowercased() }, targets: request.targets)
+        let rulesWarnings = ruleSet.warnings.map {
+            PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:])
+        }
+        status("evaluating the rules over the database…")
+        let desired: DesiredState
+        if client == nil && request.targets.isEmpty && accounts == nil {
+            // Offline, everything: creator group by creator group (a small library in one piece).
+            var whole: DesiredState?
+            let grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:])
+            try engine.evaluate(store: database, creators: nil, groupLimit: request.groupLimit) { part in
+                if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
+            }
+            if let whole {
+                desired = whole
+            } else {
+                var plan = grouped.finish()
+                plan.notices = try linkageNotices(database, accounts) + rulesWarnings
+                return plan
+            }
+        } else {
+            desired = try engine.evaluate(store: database, creators: accounts)
+        }
+        let notices = try linkageNotices(database, accounts)
+
         var session = PlanSession(
             desired: desired, inputs: inputs, client: client, links: links, catalog: mediaCatalog(of: database),
             selection: PlanSelection(creators: usernames, targets: request.targets),
             tool: request.tool, prefetched: prefetched)
-        session.notices = notices
-        session.notices += ruleSet.warnings.map {
-            PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:])
-        }
+        session.notices = notices + rulesWarnings
         return try await session.run(progress: status)
+    }
+
+    /// Posts a v0.13+ database cannot link to their media: said once, with counts, in the plan.
+    private func linkageNotices(_ database: any MetadataStore, _ accounts: [Account]?) throws -> [PlanNotice] {
+        let linkage = try database.mediaLinkage(creators: (accounts ?? database.creatorAccounts()).map(\.id))
+        return linkage.flatMap(PlanNotice.unlinkedPosts).map { [$0] } ?? []
     }
 }

@@ -29,6 +29,13 @@ public struct PlanRequest: Sendable {
     public var downloadRoot: String?
     /// A Stash plugin's session cookie, used instead of an API key.
     public var sessionCookie: StashSessionCookie?
+    /// An offline plan of every creator evaluates and plans creators in groups that produce about
+    /// this many scenes, images, galleries and chapters (a larger creator is a group of its own), so
+    /// that a large library is never held whole; a library that produces no more is planned whole.
+    /// The plan is the same for every value (Docs/performance.md, "scale").
+    public var groupLimit = PlanRequest.defaultGroupLimit
+    /// 100,000 entities: the 60,000-media sample (about 90,000) is planned whole.
+    public static let defaultGroupLimit = 100_000
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(
