@@ -127,10 +127,7 @@ final class LogCapture: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
-        lock.lock(); collected.append(message.description); lock.unlock()
+    func log(event: LogEvent) {
+        lock.lock(); collected.append(event.message.description); lock.unlock()
     }
 }
