@@ -13,7 +13,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Path of the state file.
     public let path: String
     private let dbQueue: DatabaseQueue
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
@@ -133,7 +133,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// Rows of `select` (ending in `WHERE`) whose `address` is one of `addresses`, in chunks that stay
     /// under SQLite's limit on bound parameters.
-    private static func rows(_ db: Database, _ select: String, addresses: [EntityAddress]) throws -> [Row] {
+    static func rows(_ db: Database, _ select: String, addresses: [EntityAddress]) throws -> [Row] {
         var rows: [Row] = []
         for start in stride(from: 0, to: addresses.count, by: 500) {
             let chunk = addresses[start..<min(start + 500, addresses.count)].map(\.description)
@@ -171,7 +171,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         try write { db in try self.recordWritten(writes, at: date, in: db) }
     }
 
-    private func recordWritten(_ writes: [WrittenObject], at date: Date, in db: Database) throws {
+    func recordWritten(_ writes: [WrittenObject], at date: Date, in db: Database) throws {
         // Cached statements: apply records every object it writes, a few hundred thousand at scale.
         let previous = try db.cachedStatement(
             sql: "SELECT written_fields FROM link WHERE address = ? AND stash_id = ?")
@@ -249,209 +249,15 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
         }
     }
 
-    // MARK: - Create journal
-
-    /// Journals creates about to be sent. Call (and let it return) before sending them.
-    public func journalCreates(_ entries: [PendingCreate], at date: Date = Date()) throws {
-        guard !entries.isEmpty else { return }
-        try write { db in
-            for entry in entries {
-                let match = String(decoding: try Self.encoder.encode(entry.match), as: UTF8.self)
-                try db.execute(
-                    sql: """
-                        INSERT INTO create_journal(address, kind, match, status, started_at, attempts)
-                        VALUES (?, ?, ?, 'pending', ?, 1)
-                        ON CONFLICT(address) DO UPDATE SET match = excluded.match, status = 'pending', stash_id = NULL,
-                            started_at = excluded.started_at, confirmed_at = NULL, attempts = create_journal.attempts + 1
-                        """,
-                    arguments: [
-                        entry.address.description, entry.address.kind.rawValue, match, date.timeIntervalSince1970,
-                    ])
-            }
-        }
-    }
-
-    /// Confirms creates that Stash answered (or that were found again after a lost reply): the journal
-    /// entry is marked confirmed and the link recorded, in one transaction.
-    public func confirmCreates(_ created: [WrittenObject], at date: Date = Date()) throws {
-        guard !created.isEmpty else { return }
-        try write { db in
-            for object in created {
-                try db.execute(
-                    sql: """
-                        UPDATE create_journal SET status = 'confirmed', stash_id = ?, confirmed_at = ? WHERE address = ?
-                        """, arguments: [object.stashId, date.timeIntervalSince1970, object.address.description])
-            }
-            try self.recordWritten(created, at: date, in: db)
-        }
-    }
-
-    /// Drops the journal entries of creates that Stash definitely refused (nothing was created).
-    public func abandonCreates(_ addresses: [EntityAddress]) throws {
-        guard !addresses.isEmpty else { return }
-        try write { db in
-            for address in addresses {
-                try db.execute(
-                    sql: "DELETE FROM create_journal WHERE address = ? AND status = 'pending'",
-                    arguments: [address.description])
-            }
-        }
-    }
-
-    /// Creates journalled and never confirmed: each may or may not exist in Stash.
-    public func pendingCreates() throws -> [PendingCreate] {
-        try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' ORDER BY address"
-            )
-            .map(Self.pendingCreate(from:))
-        }
-    }
-
-    /// The unconfirmed creates among `addresses` (one query, for a batch).
-    public func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
-        try read { db in
-            let entries = try Self.rows(
-                db, "SELECT address, match FROM create_journal WHERE status = 'pending' AND",
-                addresses: addresses
-            ).map(Self.pendingCreate(from:))
-            return Dictionary(entries.map { ($0.address, $0) }) { _, last in last }
-        }
-    }
-
-    /// The unconfirmed create of `address`, if any.
-    public func pendingCreate(for address: EntityAddress) throws -> PendingCreate? {
-        try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address = ?",
-                arguments: [address.description]
-            ).map(Self.pendingCreate(from:))
-        }
-    }
-
-    private static func pendingCreate(from row: Row) throws -> PendingCreate {
-        let text: String = row["address"]
-        guard let address = EntityAddress(text) else {
-            throw SyncStateError.corrupt(detail: "invalid address '\(text)'")
-        }
-        let json: String = row["match"]
-        return PendingCreate(address: address, match: try JSONDecoder().decode([MatchKey].self, from: Data(json.utf8)))
-    }
-
-    // MARK: - Dirty flags and errors
-
-    /// Marks objects dirty: an update to them is being sent and not yet confirmed.
-    public func markDirty(_ addresses: [EntityAddress], at date: Date = Date()) throws {
-        guard !addresses.isEmpty else { return }
-        try write { db in
-            for address in addresses {
-                try db.execute(
-                    sql: """
-                        INSERT INTO object_status(address, dirty, updated_at) VALUES (?, 1, ?)
-                        ON CONFLICT(address) DO UPDATE SET dirty = 1, updated_at = excluded.updated_at
-                        """, arguments: [address.description, date.timeIntervalSince1970])
-            }
-        }
-    }
-
-    /// Clears the dirty flag and error of objects (recording writes does this too).
-    public func markClean(_ addresses: [EntityAddress]) throws {
-        guard !addresses.isEmpty else { return }
-        try write { db in
-            for address in addresses {
-                try db.execute(sql: "DELETE FROM object_status WHERE address = ?", arguments: [address.description])
-            }
-        }
-    }
-
-    /// Objects whose last update was sent but never confirmed.
-    public func dirtyAddresses() throws -> [EntityAddress] {
-        try read { db in
-            try String.fetchAll(db, sql: "SELECT address FROM object_status WHERE dirty = 1")
-                .compactMap(EntityAddress.init).sorted()
-        }
-    }
-
-    /// Records the error that made an object fail (kept until it is written successfully).
-    public func recordErrors(_ errors: [(EntityAddress, String)], at date: Date = Date()) throws {
-        guard !errors.isEmpty else { return }
-        try write { db in
-            for (address, message) in errors {
-                try db.execute(
-                    sql: """
-                        INSERT INTO object_status(address, dirty, error, updated_at) VALUES (?, 0, ?, ?)
-                        ON CONFLICT(address) DO UPDATE SET error = excluded.error, updated_at = excluded.updated_at
-                        """, arguments: [address.description, message, date.timeIntervalSince1970])
-            }
-        }
-    }
-
-    /// The last error of each object that has one.
-    public func errors() throws -> [EntityAddress: String] {
-        try read { db in
-            var errors: [EntityAddress: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT address, error FROM object_status WHERE error IS NOT NULL") {
-                if let address = EntityAddress(row["address"] as String) { errors[address] = row["error"] }
-            }
-            return errors
-        }
-    }
-
-    // MARK: - Sync runs
-
-    /// Records the start of an apply and returns its id.
-    public func beginRun(stashURL: String, planCreatedAt: Date?, at date: Date = Date()) throws -> Int64 {
-        try write { db in
-            try db.execute(
-                sql: "INSERT INTO sync_run(started_at, stash_url, plan_created_at, status) VALUES (?, ?, ?, 'running')",
-                arguments: [date.timeIntervalSince1970, stashURL, planCreatedAt?.timeIntervalSince1970])
-            return db.lastInsertedRowID
-        }
-    }
-
-    /// Records the end of an apply with its counts.
-    public func finishRun(_ id: Int64, report: SyncReport, at date: Date = Date()) throws {
-        let t = report.totals
-        try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE sync_run SET finished_at = ?, status = ?, created = ?, updated = ?, unchanged = ?, skipped = ?,
-                        failed = ?, requests = ? WHERE id = ?
-                    """,
-                arguments: [
-                    date.timeIntervalSince1970, report.succeeded ? "succeeded" : "failed", t.created, t.updated,
-                    t.unchanged, t.skipped, t.failed, report.requests, id,
-                ])
-        }
-    }
-
-    /// The last `limit` runs, newest first. A run still `running` with no end was interrupted.
-    public func recentRuns(limit: Int = 10) throws -> [SyncRun] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sync_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
-                row in
-                var counts = OutcomeCounts()
-                counts.created = row["created"] ?? 0; counts.updated = row["updated"] ?? 0
-                counts.unchanged = row["unchanged"] ?? 0; counts.skipped = row["skipped"] ?? 0;
-                counts.failed = row["failed"] ?? 0
-                let finished: Double? = row["finished_at"]
-                return SyncRun(
-                    id: row["id"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                    finishedAt: finished.map(Date.init(timeIntervalSince1970:)), stashURL: row["stash_url"],
-                    status: row["status"], counts: counts, requests: row["requests"])
-            }
-        }
-    }
-
     // MARK: - Plumbing
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try dbQueue.read(body) } catch let error as DatabaseError {
             throw SyncStateError.database(path: path, reason: error.message ?? error.description)
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try dbQueue.write(body) } catch let error as DatabaseError {
             throw SyncStateError.database(path: path, reason: error.message ?? error.description)
         }
@@ -497,70 +303,5 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
                     """)
         }
         return migrator
-    }
-}
-
-/// Fields written to one Stash object.
-public struct WrittenObject: Sendable, Hashable {
-    /// The entity written.
-    public var address: EntityAddress
-    /// The Stash object it was written to.
-    public var stashId: String
-    /// In `after` form with refs resolved to ids.
-    public var fields: [String: FieldValue]
-    /// Fields written to `stashId` for `address`.
-    public init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
-        self.address = address; self.stashId = stashId; self.fields = fields
-    }
-}
-
-/// A journalled create: how to find the object again if its reply was lost.
-public struct PendingCreate: Sendable, Hashable {
-    /// The entity being created.
-    public var address: EntityAddress
-    /// The plan's match keys for it, to find it again.
-    public var match: [MatchKey]
-    /// A create of `address`, findable by `match`.
-    public init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
-}
-
-/// One recorded apply run.
-public struct SyncRun: Sendable, Hashable {
-    /// The run's number (increasing).
-    public var id: Int64
-    /// When it started.
-    public var startedAt: Date
-    /// Nil when the run was interrupted.
-    public var finishedAt: Date?
-    /// The Stash it wrote to.
-    public var stashURL: String
-    /// `running` (or interrupted), `succeeded`, `failed`.
-    public var status: String
-    /// Its outcomes (zero while running).
-    public var counts: OutcomeCounts
-    /// HTTP requests sent, when known.
-    public var requests: Int?
-}
-
-/// Errors of the state file.
-public enum SyncStateError: Error, LocalizedError, Equatable {
-    case cannotOpen(path: String, reason: String)
-    case database(path: String, reason: String)
-    case otherStash(path: String, recorded: String, requested: String)
-    case corrupt(detail: String)
-
-    public var errorDescription: String? {
-        switch self {
-        case .cannotOpen(let path, let reason):
-            return
-                "cannot open the sync state file \(path): \(reason). Check the folder is writable, or pass --state PATH."
-        case .database(let path, let reason):
-            return "sync state file \(path): \(reason)"
-        case .otherStash(let path, let recorded, let requested):
-            return "the sync state file \(path) belongs to \(recorded), not \(requested). "
-                + "Pass --state with the file for this Stash (or a new path)."
-        case .corrupt(let detail):
-            return "the sync state file is damaged: \(detail)"
-        }
     }
 }
