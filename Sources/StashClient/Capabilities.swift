@@ -21,7 +21,7 @@ public struct StashCapabilities: Sendable, Hashable {
     /// galleries, studios and tags since v0.31).
     public var customFields: Set<CustomFieldsType>
     /// `organized` on studios (v0.31).
-    public var studioOrganized: Bool
+    var studioOrganized: Bool
 
     public init(customFields: Set<CustomFieldsType> = [], studioOrganized: Bool = false) {
         self.customFields = customFields; self.studioOrganized = studioOrganized
@@ -100,7 +100,7 @@ public struct CustomFieldsInput: Sendable, Hashable, Codable {
     /// Keys set to these values; other keys are kept.
     public var partial: [String: String]?
     /// Keys removed.
-    public var remove: [String]?
+    var remove: [String]?
     public init(partial: [String: String]? = nil, remove: [String]? = nil) {
         self.partial = partial; self.remove = remove
     }

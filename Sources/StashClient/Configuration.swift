@@ -83,7 +83,7 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
     /// Deadline of one attempt of a request: connecting, sending and reading the whole answer.
     public var timeout: Duration
     /// Deadline for the TCP (and TLS) connection of an attempt; never longer than `timeout`.
-    public var connectTimeout: Duration
+    var connectTimeout: Duration
     /// Mutations sent in one HTTP request as aliased fields.
     public var batchSize: Int
     /// Objects fetched per page by the finds that iterate every page.

@@ -27,7 +27,7 @@ public enum Nullable<Wrapped: Sendable & Hashable & Codable>: Sendable, Hashable
 public struct StashIDInput: Sendable, Hashable, Codable {
     public var endpoint: String
     public var stashId: String
-    public init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
+    init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
 }
 
 // MARK: Performers
@@ -48,7 +48,7 @@ public struct PerformerCreateInput: Sendable, Hashable, Codable {
     public var tagIds: [String]?
     /// An image URL or `data:` URI.
     public var image: String?
-    public var stashIds: [StashIDInput]?
+    var stashIds: [StashIDInput]?
 
     public init(
         name: String, disambiguation: String? = nil, urls: [String]? = nil, gender: Gender? = nil,
@@ -77,7 +77,7 @@ public struct PerformerUpdateInput: Sendable, Hashable, Codable {
     public var favorite: Bool?
     public var tagIds: [String]?
     public var image: String?
-    public var stashIds: [StashIDInput]?
+    var stashIds: [StashIDInput]?
 
     public init(
         id: String, name: String? = nil, disambiguation: String? = nil, urls: [String]? = nil,
@@ -156,7 +156,7 @@ public struct TagCreateInput: Sendable, Hashable, Codable {
     public var favorite: Bool?
     public var ignoreAutoTag: Bool?
     public var parentIds: [String]?
-    public var childIds: [String]?
+    var childIds: [String]?
 
     public init(
         name: String, sortName: String? = nil, description: String? = nil, aliases: [String]? = nil,
@@ -180,7 +180,7 @@ public struct TagUpdateInput: Sendable, Hashable, Codable {
     public var favorite: Bool?
     public var ignoreAutoTag: Bool?
     public var parentIds: [String]?
-    public var childIds: [String]?
+    var childIds: [String]?
 
     public init(
         id: String, name: String? = nil, sortName: String? = nil, description: String? = nil,
@@ -298,7 +298,7 @@ public struct SceneUpdateInput: Sendable, Hashable, Codable {
     public var performerIds: [String]?
     public var tagIds: [String]?
     /// An image URL or `data:` URI.
-    public var coverImage: String?
+    var coverImage: String?
 
     public init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,

@@ -8,7 +8,7 @@ import Foundation
 /// Helpers for Stash's text fields, where `""` and null mean the same.
 public enum StashText {
     /// True for nil, `""` and whitespace-only text.
-    public static func isBlank(_ text: String?) -> Bool {
+    static func isBlank(_ text: String?) -> Bool {
         text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true
     }
     /// nil for blank text, else the text.
@@ -39,7 +39,7 @@ public enum Gender: String, Sendable, Hashable, Codable, CaseIterable {
 public struct StashID: Sendable, Hashable, Codable {
     public var endpoint: String
     public var stashId: String
-    public init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
+    init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
 }
 
 /// A performer.
@@ -55,7 +55,7 @@ public struct Performer: Sendable, Hashable, Codable, Identifiable {
     public var details: String?
     public var favorite: Bool
     public var tags: [NamedRef]
-    public var stashIds: [StashID]
+    var stashIds: [StashID]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
@@ -82,7 +82,7 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
     public var details: String?
     public var favorite: Bool
     public var tags: [NamedRef]
-    public var stashIds: [StashID]
+    var stashIds: [StashID]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
@@ -125,12 +125,12 @@ public struct StashFile: Sendable, Hashable, Codable {
     public var path: String
     public var basename: String
     public var size: Int64?
-    public var width: Int?
-    public var height: Int?
+    var width: Int?
+    var height: Int?
     /// Seconds, for videos.
-    public var duration: Double?
+    var duration: Double?
 
-    public init(
+    init(
         id: String, path: String, basename: String? = nil, size: Int64? = nil, width: Int? = nil,
         height: Int? = nil, duration: Double? = nil
     ) {
@@ -144,7 +144,7 @@ public struct StashFile: Sendable, Hashable, Codable {
 public struct StashFolder: Sendable, Hashable, Codable {
     public var id: String
     public var path: String
-    public init(id: String, path: String) { self.id = id; self.path = path }
+    init(id: String, path: String) { self.id = id; self.path = path }
 }
 
 /// A gallery chapter.
@@ -214,7 +214,7 @@ public struct Scene: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
         date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
         performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], files: [StashFile] = []
@@ -244,7 +244,7 @@ public struct Image: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
         date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
         performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], visualFiles: [StashFile] = []
@@ -260,7 +260,7 @@ public struct FindPage<Item: Sendable & Hashable>: Sendable, Hashable {
     public var items: [Item]
     /// All objects matching, across pages.
     public var count: Int
-    public init(items: [Item], count: Int) { self.items = items; self.count = count }
+    init(items: [Item], count: Int) { self.items = items; self.count = count }
 }
 
 /// What `version` and `systemStatus` report.
@@ -269,14 +269,14 @@ public struct StashServerInfo: Sendable, Hashable {
     public var version: String?
     public var hash: String
     /// The database migration level Stash's binary expects.
-    public var appSchema: Int
+    var appSchema: Int
     /// The level the database is at (nil before setup).
-    public var databaseSchema: Int?
+    var databaseSchema: Int?
     /// `OK`, `SETUP`, `NEEDS_MIGRATION`.
     public var status: String
     /// What the server's schema accepts (custom fields on which types…).
     public var capabilities: StashCapabilities
-    public init(
+    init(
         version: String?, hash: String, appSchema: Int, databaseSchema: Int?, status: String,
         capabilities: StashCapabilities = StashCapabilities()
     ) {

@@ -9,7 +9,7 @@ public struct GraphQLErrorEntry: Sendable, Hashable, Codable {
     /// `GRAPHQL_VALIDATION_FAILED`, `GRAPHQL_PARSE_FAILED`… when Stash says.
     public var code: String?
 
-    public init(message: String, path: [String]? = nil, code: String? = nil) {
+    init(message: String, path: [String]? = nil, code: String? = nil) {
         self.message = message; self.path = path; self.code = code
     }
 

@@ -4,13 +4,13 @@ public import MappingRules
 
 /// The phases of an apply, in the order they run: ids created in one phase resolve the references
 /// of the next.
-public enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
+enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
     case tags, studios, performers, galleries, scenes, images
     case galleryImages = "gallery images"
     case chapters
 
     /// The phase that creates or updates entities of `kind`.
-    public init(kind: EntityKind) {
+    init(kind: EntityKind) {
         switch kind {
         case .tag: self = .tags
         case .studio: self = .studios
@@ -28,7 +28,7 @@ public enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
 /// creating duplicates (see Docs/sync-state.md).
 public struct Applier: Sendable {
     /// The field of a gallery change that lists its images; written by `addGalleryImages`, in its own phase.
-    public static let galleryImagesField = "image_ids"
+    static let galleryImagesField = "image_ids"
 
     let writer: any StashWriter
     let state: SyncState
@@ -36,7 +36,7 @@ public struct Applier: Sendable {
     let options: BatchOptions
 
     /// An applier writing through `writer`, recording in `state`, reporting to `monitor`.
-    public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions())
+    init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions())
     {
         self.writer = writer; self.state = state; self.monitor = monitor; self.options = options
     }

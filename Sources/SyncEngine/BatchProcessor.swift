@@ -14,7 +14,7 @@ public enum ItemOutcome: Sendable, Hashable {
     case failed(message: String)
 
     /// The outcome's category, for counting.
-    public var kind: OutcomeKind {
+    var kind: OutcomeKind {
         switch self {
         case .created: return .created
         case .updated: return .updated
@@ -47,9 +47,9 @@ public struct BatchOptions: Sendable, Hashable {
     /// Batches in flight at once.
     public var parallelism: Int
     /// Attempts per item, the first included.
-    public var maxAttempts: Int
+    var maxAttempts: Int
     /// Wait before the first retry; doubled on each further retry.
-    public var retryDelay: Duration
+    var retryDelay: Duration
 
     /// Defaults: batches of 100, 2 in flight, 4 attempts, 200 ms first retry delay.
     public init(
@@ -82,14 +82,14 @@ public struct BatchProcessor<Item: Sendable>: Sendable {
     private let isStopping: @Sendable () -> Bool
 
     /// The skip reason of items never started because the run was cancelled or asked to stop.
-    public static var notStartedReason: String { "cancelled" }
+    static var notStartedReason: String { "cancelled" }
 
     /// - Parameters:
     ///   - isRetryable: whether an error thrown for a whole batch is worth retrying.
     ///   - describeError: the message recorded for a failed item.
     ///   - isStopping: when it turns true, no further batch starts and nothing is retried
     ///     (batches in flight finish).
-    public init(
+    init(
         options: BatchOptions = BatchOptions(),
         isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
         describeError: @escaping @Sendable (any Error) -> String = { BatchProcessor.message(for: $0) },

@@ -9,7 +9,7 @@ public struct DownloadRootCandidate: Sendable, Hashable {
     public var root: String
     /// Distinct media of this database seen there (in the sample read).
     public var files: Int
-    public init(root: String, files: Int) { self.root = root; self.files = files }
+    init(root: String, files: Int) { self.root = root; self.files = files }
 }
 
 /// Finds where Stash sees the downloads when the creator folders the settings give hold nothing:

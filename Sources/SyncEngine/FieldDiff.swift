@@ -110,11 +110,11 @@ public struct FieldDecision: Sendable, Hashable {
     /// What apply should write, if anything.
     public var change: FieldChange?
     /// Set when Stash's value differs from what fansly-stash last wrote.
-    public var drift: FieldDrift?
+    var drift: FieldDrift?
 }
 
 /// Decides, field by field, what an update writes, following the rules' strategies.
-public enum FieldDiff {
+enum FieldDiff {
     /// Compares the rules' `desired` value of `field` with Stash's `current` one.
     ///
     /// - `merge`: single values are set when Stash's is empty, or when Stash still holds what
@@ -123,7 +123,7 @@ public enum FieldDiff {
     /// - `ignore`: never touched.
     /// A field whose Stash value changed since fansly-stash wrote it (`written`) is drift: reported,
     /// and left alone unless the strategy is `overwrite`.
-    public static func decide(
+    static func decide(
         field: String, desired: FieldValue, current: FieldValue, strategy: FieldStrategy,
         written: FieldValue?
     ) -> FieldDecision {

@@ -21,21 +21,21 @@ public struct Matcher: Sendable {
     public var links: [EntityAddress: SyncLink]
 
     /// Why every scene and image of an offline plan is unmatched.
-    public static let offlineReason = "no Stash to look in (offline plan)"
+    static let offlineReason = "no Stash to look in (offline plan)"
     /// Why a media item whose only files are `.None` previews is unmatched.
-    public static let nonePreviewReason =
+    static let nonePreviewReason =
         "preview file ends in .None, which Stash does not scan (rename it to its real extension)"
     /// Why a media item Stash holds at another path than the creator folders is unmatched (the
     /// paths are in `UnmatchedMedia.stashPaths`): one wording, so that the report counts them.
-    public static let outsideFoldersReason = "Stash holds the file outside the creator folders"
+    static let outsideFoldersReason = "Stash holds the file outside the creator folders"
     /// Why a media item Stash does not hold anywhere it looked is unmatched.
-    public static let notScannedReason = "not in Stash (not scanned yet?)"
+    static let notScannedReason = "not in Stash (not scanned yet?)"
     /// Why a media item whose file name the database does not record is unmatched.
-    public static let noFileNameReason = "not in Stash, and the database records no downloaded file name"
+    static let noFileNameReason = "not in Stash, and the database records no downloaded file name"
     /// Why a media item without a recorded download is unmatched.
-    public static let notDownloadedReason = "no downloaded file recorded in the database"
+    static let notDownloadedReason = "no downloaded file recorded in the database"
 
-    public init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
+    init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
         self.snapshot = snapshot; self.links = links
     }
 

@@ -11,7 +11,7 @@ public struct StashClientWriter: StashWriter {
     public let client: StashClient
 
     /// A writer over `client`.
-    public init(client: StashClient) { self.client = client }
+    init(client: StashClient) { self.client = client }
 
     public func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult] {
         switch kind {

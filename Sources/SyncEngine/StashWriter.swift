@@ -27,17 +27,17 @@ public struct ObjectFields: Sendable, Hashable {
     /// Stash input field name → value (refs resolved).
     public var fields: [String: FieldValue]
     /// `fields` for object `id`.
-    public init(id: String, fields: [String: FieldValue]) { self.id = id; self.fields = fields }
+    init(id: String, fields: [String: FieldValue]) { self.id = id; self.fields = fields }
 }
 
 /// Images to add to one gallery.
 public struct GalleryImages: Sendable, Hashable {
     /// The user-created gallery.
-    public var galleryId: String
+    var galleryId: String
     /// The images to add.
-    public var imageIds: [String]
+    var imageIds: [String]
     /// `imageIds` to add to `galleryId`.
-    public init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
+    init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
 }
 
 /// One item's answer from Stash.

@@ -44,7 +44,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// The default state file for a Stash URL: `$XDG_STATE_HOME/fansly-stash/<host>-<port>.sqlite3`,
     /// with `$XDG_STATE_HOME` defaulting to `~/.local/state`.
-    public static func defaultPath(
+    static func defaultPath(
         forStashURL stashURL: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
@@ -60,7 +60,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// `<host>-<port>.sqlite3` for a Stash URL (port defaulting from the scheme), safe as a file name.
-    public static func fileName(forStashURL stashURL: String) -> String {
+    static func fileName(forStashURL stashURL: String) -> String {
         let components = URLComponents(string: stashURL)
         let host = components?.host.flatMap { $0.isEmpty ? nil : $0 } ?? "stash"
         let port = components?.port ?? (components?.scheme?.lowercased() == "https" ? 443 : 80)
@@ -69,7 +69,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Ties the file to one Stash: records `stashURL` on first use, and refuses a file that belongs to another.
-    public func bind(toStashURL stashURL: String) throws {
+    func bind(toStashURL stashURL: String) throws {
         let normalized = Self.normalize(stashURL)
         try write { db in
             if let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") {
@@ -89,7 +89,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The Stash URL the file is bound to, if any.
-    public func boundStashURL() throws -> String? {
+    func boundStashURL() throws -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") }
     }
 
@@ -140,7 +140,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The Stash id of every linked address, without the written fields (cheap for large libraries).
-    public func allLinkedIds() throws -> [EntityAddress: String] {
+    func allLinkedIds() throws -> [EntityAddress: String] {
         try read { db in
             var ids: [EntityAddress: String] = [:]
             let cursor = try Row.fetchCursor(db, sql: "SELECT address, stash_id FROM link")
@@ -152,7 +152,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The hash of the fields last written to `address`, if linked.
-    public func fieldsHash(for address: EntityAddress) throws -> String? {
+    func fieldsHash(for address: EntityAddress) throws -> String? {
         try read { db in
             try String.fetchOne(
                 db, sql: "SELECT fields_hash FROM link WHERE address = ?", arguments: [address.description])
@@ -162,7 +162,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Records that `fields` were written to the linked objects: each write's fields are merged over
     /// what was written before, the link is (re)pointed at its Stash id, and the object is marked
     /// clean with its error cleared. One transaction for all.
-    public func recordWritten(_ writes: [WrittenObject], at date: Date = Date()) throws {
+    func recordWritten(_ writes: [WrittenObject], at date: Date = Date()) throws {
         guard !writes.isEmpty else { return }
         try write { db in try self.recordWritten(writes, at: date, in: db) }
     }
@@ -194,7 +194,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Forgets the link of `address` (its Stash object is gone).
-    public func removeLink(_ address: EntityAddress) throws {
+    func removeLink(_ address: EntityAddress) throws {
         try write { db in try db.execute(sql: "DELETE FROM link WHERE address = ?", arguments: [address.description]) }
     }
 
@@ -219,7 +219,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     // MARK: - Create journal
 
     /// Journals creates about to be sent. Call (and let it return) before sending them.
-    public func journalCreates(_ entries: [PendingCreate], at date: Date = Date()) throws {
+    func journalCreates(_ entries: [PendingCreate], at date: Date = Date()) throws {
         guard !entries.isEmpty else { return }
         try write { db in
             for entry in entries {
@@ -240,7 +240,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// Confirms creates that Stash answered (or that were found again after a lost reply): the journal
     /// entry is marked confirmed and the link recorded, in one transaction.
-    public func confirmCreates(_ created: [WrittenObject], at date: Date = Date()) throws {
+    func confirmCreates(_ created: [WrittenObject], at date: Date = Date()) throws {
         guard !created.isEmpty else { return }
         try write { db in
             for object in created {
@@ -254,7 +254,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Drops the journal entries of creates that Stash definitely refused (nothing was created).
-    public func abandonCreates(_ addresses: [EntityAddress]) throws {
+    func abandonCreates(_ addresses: [EntityAddress]) throws {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
@@ -266,7 +266,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Creates journalled and never confirmed: each may or may not exist in Stash.
-    public func pendingCreates() throws -> [PendingCreate] {
+    func pendingCreates() throws -> [PendingCreate] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' ORDER BY address"
@@ -276,7 +276,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The unconfirmed creates among `addresses` (one query, for a batch).
-    public func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
+    func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
         try read { db in
             let entries = try Self.rows(
                 db, "SELECT address, match FROM create_journal WHERE status = 'pending' AND",
@@ -287,7 +287,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The unconfirmed create of `address`, if any.
-    public func pendingCreate(for address: EntityAddress) throws -> PendingCreate? {
+    func pendingCreate(for address: EntityAddress) throws -> PendingCreate? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address = ?",
@@ -308,7 +308,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     // MARK: - Dirty flags and errors
 
     /// Marks objects dirty: an update to them is being sent and not yet confirmed.
-    public func markDirty(_ addresses: [EntityAddress], at date: Date = Date()) throws {
+    func markDirty(_ addresses: [EntityAddress], at date: Date = Date()) throws {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
@@ -322,7 +322,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Clears the dirty flag and error of objects (recording writes does this too).
-    public func markClean(_ addresses: [EntityAddress]) throws {
+    func markClean(_ addresses: [EntityAddress]) throws {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
@@ -332,7 +332,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Objects whose last update was sent but never confirmed.
-    public func dirtyAddresses() throws -> [EntityAddress] {
+    func dirtyAddresses() throws -> [EntityAddress] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT address FROM object_status WHERE dirty = 1")
                 .compactMap(EntityAddress.init).sorted()
@@ -340,7 +340,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Records the error that made an object fail (kept until it is written successfully).
-    public func recordErrors(_ errors: [(EntityAddress, String)], at date: Date = Date()) throws {
+    func recordErrors(_ errors: [(EntityAddress, String)], at date: Date = Date()) throws {
         guard !errors.isEmpty else { return }
         try write { db in
             for (address, message) in errors {
@@ -354,7 +354,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The last error of each object that has one.
-    public func errors() throws -> [EntityAddress: String] {
+    func errors() throws -> [EntityAddress: String] {
         try read { db in
             var errors: [EntityAddress: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT address, error FROM object_status WHERE error IS NOT NULL") {
@@ -367,7 +367,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     // MARK: - Sync runs
 
     /// Records the start of an apply and returns its id.
-    public func beginRun(stashURL: String, planCreatedAt: Date?, at date: Date = Date()) throws -> Int64 {
+    func beginRun(stashURL: String, planCreatedAt: Date?, at date: Date = Date()) throws -> Int64 {
         try write { db in
             try db.execute(
                 sql: "INSERT INTO sync_run(started_at, stash_url, plan_created_at, status) VALUES (?, ?, ?, 'running')",
@@ -377,7 +377,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Records the end of an apply with its counts.
-    public func finishRun(_ id: Int64, report: SyncReport, at date: Date = Date()) throws {
+    func finishRun(_ id: Int64, report: SyncReport, at date: Date = Date()) throws {
         let t = report.totals
         try write { db in
             try db.execute(
@@ -393,7 +393,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The last `limit` runs, newest first. A run still `running` with no end was interrupted.
-    public func recentRuns(limit: Int = 10) throws -> [SyncRun] {
+    func recentRuns(limit: Int = 10) throws -> [SyncRun] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sync_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
                 row in
@@ -472,11 +472,11 @@ public struct WrittenObject: Sendable, Hashable {
     /// The entity written.
     public var address: EntityAddress
     /// The Stash object it was written to.
-    public var stashId: String
+    var stashId: String
     /// In `after` form with refs resolved to ids.
     public var fields: [String: FieldValue]
     /// Fields written to `stashId` for `address`.
-    public init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
+    init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
         self.address = address; self.stashId = stashId; self.fields = fields
     }
 }
@@ -488,7 +488,7 @@ public struct PendingCreate: Sendable, Hashable {
     /// The plan's match keys for it, to find it again.
     public var match: [MatchKey]
     /// A create of `address`, findable by `match`.
-    public init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
+    init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
 }
 
 /// One recorded apply run.
@@ -496,9 +496,9 @@ public struct SyncRun: Sendable, Hashable {
     /// The run's number (increasing).
     public var id: Int64
     /// When it started.
-    public var startedAt: Date
+    var startedAt: Date
     /// Nil when the run was interrupted.
-    public var finishedAt: Date?
+    var finishedAt: Date?
     /// The Stash it wrote to.
     public var stashURL: String
     /// `running` (or interrupted), `succeeded`, `failed`.

@@ -31,7 +31,7 @@ public struct StashField: Sendable {
     public let name: String
     public let type: StashValueType
     /// The Stash version that added the field; nil when every supported Stash has it.
-    public let since: String?
+    let since: String?
     /// How rule files set it; nil when the rules cannot.
     let rule: RuleBinding?
 

@@ -27,7 +27,7 @@ public struct ApplyRequest: Sendable {
     /// Changes per request and requests in flight.
     public var batch: BatchOptions
     /// A Stash plugin's session cookie, used instead of an API key.
-    public var sessionCookie: StashSessionCookie?
+    var sessionCookie: StashSessionCookie?
     /// Asks the apply to stop early without stranding anything (Ctrl-C); see `ApplyStop`.
     public var stop: ApplyStop?
 

@@ -26,9 +26,9 @@ public struct PlanRequest: Sendable {
     /// `--path-map FROM=TO` entries, before the rules' own `settings.pathMap`.
     public var pathMap: [PathMapping] = []
     /// Replaces the rules' `settings.downloadRoot` (a Stash plugin's setting).
-    public var downloadRoot: String?
+    var downloadRoot: String?
     /// A Stash plugin's session cookie, used instead of an API key.
-    public var sessionCookie: StashSessionCookie?
+    var sessionCookie: StashSessionCookie?
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(

@@ -10,7 +10,7 @@ import Foundation
 /// to a line: 8 bytes of base64 per line, under 1 % of a plan's size.
 public struct PlanChecksum: Sendable, Hashable, Codable {
     /// Hex SHA-256 over the per-line digests.
-    public var sha256: String
+    var sha256: String
     /// Base64 of the first `prefixBytes` bytes of each line's digest, in file order.
     public var lines: String
 

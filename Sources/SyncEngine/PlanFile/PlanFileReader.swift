@@ -16,7 +16,7 @@ public final class PlanFileReader: @unchecked Sendable {
     /// The path as given.
     public let path: String
     /// Line 1: format version, when and by what the plan was made, its inputs.
-    public let header: PlanHeader
+    let header: PlanHeader
     private let file: PlanFileStorage
     /// What the first full read found (kept: later reads need only the offsets).
     private var layout: Layout?
@@ -39,7 +39,7 @@ public final class PlanFileReader: @unchecked Sendable {
     }
 
     /// When the plan was made.
-    public var createdAt: Date { header.createdAt }
+    var createdAt: Date { header.createdAt }
     /// What the plan was computed from.
     public var inputs: PlanInputs { header.inputs }
 
@@ -132,7 +132,7 @@ public final class PlanFileReader: @unchecked Sendable {
 
     /// Calls `body` with the changes in file order, at most `maxCount` at a time, once every line is
     /// checked (a plan refused is refused before `body` sees any change).
-    public func forEachChangeSlice(maxCount: Int, _ body: ([PlannedChange]) throws -> Void) throws {
+    func forEachChangeSlice(maxCount: Int, _ body: ([PlannedChange]) throws -> Void) throws {
         let layout = try checkedLayout()
         var slice: [PlannedChange] = []
         slice.reserveCapacity(min(maxCount, layout.changes.count))

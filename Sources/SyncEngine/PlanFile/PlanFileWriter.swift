@@ -25,18 +25,18 @@ public final class PlanFileWriter {
     private var output: PlanOutput?
     private var summary = PlanSummary()
     /// Changes appended so far.
-    public private(set) var changeCount = 0
+    private(set) var changeCount = 0
     /// Unmatched files appended so far.
-    public private(set) var unmatchedCount = 0
+    private(set) var unmatchedCount = 0
 
     /// Starts the plan file at `path` (gzip-compressed when it ends in `.gz`) and writes its header.
     /// Throws when the temporary file beside `path` cannot be made.
-    public convenience init(path: String, header: PlanHeader) throws {
+    convenience init(path: String, header: PlanHeader) throws {
         try self.init(header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)))
     }
 
     /// Streams the plan (uncompressed) to `sink`, header first: `plan --json`.
-    public convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
+    convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
         try self.init(header: header, output: PlanSinkOutput(sink: sink))
     }
 
@@ -98,7 +98,7 @@ public final class PlanFileWriter {
     }
 
     /// Abandons the plan: nothing is left at the path (an earlier plan there stays as it was).
-    public func cancel() {
+    func cancel() {
         output?.cancel()
         output = nil
     }

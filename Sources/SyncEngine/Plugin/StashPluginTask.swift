@@ -6,9 +6,9 @@ import StashClient
 /// download folder; `args.mode` says `plan` or `apply`. Running the Apply task is the confirmation.
 public struct StashPluginTask: Sendable {
     /// The plugin id: the manifest's file name, `fansly-stash.yml`.
-    public static let pluginId = "fansly-stash"
+    static let pluginId = "fansly-stash"
     /// Lines of the plan report logged at info level (Stash keeps the log in memory).
-    public static let reportLines = 400
+    static let reportLines = 400
 
     public var input: StashPluginInput
     public var log: StashPluginLog
