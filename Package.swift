@@ -150,7 +150,11 @@ let package = Package(
             ]),
         .testTarget(
             name: "SyncEngineTests",
-            dependencies: ["SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport"]),
+            dependencies: [
+                "SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport",
+                // The snapshot's finds checked against Stash's schemas.
+                .product(name: "GraphQL", package: "GraphQL"),
+            ]),
         .testTarget(
             name: "CLITests",
             dependencies: [
