@@ -44,7 +44,7 @@ public struct PerformerCreateInput: Sendable, Hashable, Codable {
     public var country: String?
     public var details: String?
     public var aliasList: [String]?
-    public var favorite: Bool?
+    var favorite: Bool?
     public var tagIds: [String]?
     /// An image URL or `data:` URI.
     public var image: String?
@@ -74,7 +74,7 @@ public struct PerformerUpdateInput: Sendable, Hashable, Codable {
     public var country: String?
     public var details: String?
     public var aliasList: [String]?
-    public var favorite: Bool?
+    var favorite: Bool?
     public var tagIds: [String]?
     public var image: String?
     var stashIds: [StashIDInput]?
@@ -105,7 +105,7 @@ public struct StudioCreateInput: Sendable, Hashable, Codable {
     public var details: String?
     public var aliases: [String]?
     public var tagIds: [String]?
-    public var favorite: Bool?
+    var favorite: Bool?
     public var image: String?
 
     public init(
@@ -130,7 +130,7 @@ public struct StudioUpdateInput: Sendable, Hashable, Codable {
     public var details: String?
     public var aliases: [String]?
     public var tagIds: [String]?
-    public var favorite: Bool?
+    var favorite: Bool?
     public var image: String?
 
     public init(
@@ -150,11 +150,11 @@ public struct TagCreateInput: Sendable, Hashable, Codable {
     /// `custom_fields` (a plain map on creates; see `StashCapabilities` for which types have them).
     public var customFields: [String: String]? = nil
     public var name: String
-    public var sortName: String?
+    var sortName: String?
     public var description: String?
     public var aliases: [String]?
-    public var favorite: Bool?
-    public var ignoreAutoTag: Bool?
+    var favorite: Bool?
+    var ignoreAutoTag: Bool?
     public var parentIds: [String]?
     var childIds: [String]?
 
@@ -174,11 +174,11 @@ public struct TagUpdateInput: Sendable, Hashable, Codable {
     public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var name: String?
-    public var sortName: String?
+    var sortName: String?
     public var description: String?
     public var aliases: [String]?
-    public var favorite: Bool?
-    public var ignoreAutoTag: Bool?
+    var favorite: Bool?
+    var ignoreAutoTag: Bool?
     public var parentIds: [String]?
     var childIds: [String]?
 

@@ -26,7 +26,7 @@ public struct NamedRef: Sendable, Hashable, Codable {
 public struct TitledRef: Sendable, Hashable, Codable {
     public var id: String
     public var title: String?
-    public init(id: String, title: String? = nil) { self.id = id; self.title = title }
+    init(id: String, title: String? = nil) { self.id = id; self.title = title }
 }
 
 /// `GenderEnum`.
@@ -53,13 +53,13 @@ public struct Performer: Sendable, Hashable, Codable, Identifiable {
     public var birthdate: String?
     public var country: String?
     public var details: String?
-    public var favorite: Bool
+    var favorite: Bool
     public var tags: [NamedRef]
     var stashIds: [StashID]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, name: String, disambiguation: String? = nil, aliasList: [String] = [], urls: [String]? = [],
         gender: Gender? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
         favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []
@@ -80,13 +80,13 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
     /// v0.31 and later (see `StashCapabilities.studioOrganized`); nil when the server has no such field.
     public var organized: Bool?
     public var details: String?
-    public var favorite: Bool
+    var favorite: Bool
     public var tags: [NamedRef]
     var stashIds: [StashID]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, name: String, aliases: [String] = [], urls: [String] = [], parentStudio: NamedRef? = nil,
         details: String? = nil, favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []
     ) {
@@ -99,17 +99,17 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
 public struct Tag: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     public var name: String
-    public var sortName: String?
+    var sortName: String?
     public var description: String?
     public var aliases: [String]
-    public var favorite: Bool
-    public var ignoreAutoTag: Bool
+    var favorite: Bool
+    var ignoreAutoTag: Bool
     public var parents: [NamedRef]
     public var children: [NamedRef]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, name: String, sortName: String? = nil, description: String? = nil, aliases: [String] = [],
         favorite: Bool = false, ignoreAutoTag: Bool = false, parents: [NamedRef] = [], children: [NamedRef] = []
     ) {
@@ -153,7 +153,7 @@ public struct GalleryChapter: Sendable, Hashable, Codable, Identifiable {
     public var title: String
     /// 1-based index of the chapter's first image.
     public var imageIndex: Int
-    public init(id: String, title: String, imageIndex: Int) {
+    init(id: String, title: String, imageIndex: Int) {
         self.id = id; self.title = title; self.imageIndex = imageIndex
     }
 }
@@ -183,7 +183,7 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     /// True when no zip file or folder backs the gallery.
     public var isUserCreated: Bool { files.isEmpty && folder == nil }
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
         date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
         performers: [NamedRef] = [], tags: [NamedRef] = [], scenes: [TitledRef] = [], imageCount: Int = 0,

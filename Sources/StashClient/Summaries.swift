@@ -25,7 +25,7 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     /// `custom_fields`, when the server has them (v0.31).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
         photographer: String? = nil, date: String? = nil, urls: [String] = [], organized: Bool = false,
         studio: NamedRef? = nil, performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [],
