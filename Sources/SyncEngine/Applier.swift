@@ -1,6 +1,6 @@
 import FanslyMetadata
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// The phases of an apply, in the order they run: ids created in one phase resolve the references
 /// of the next.
@@ -26,7 +26,7 @@ enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
 /// Executes a `Plan` against Stash: phase by phase, in batches through `BatchProcessor`, recording
 /// every write in `SyncState` so that a re-run is incremental and an interrupted run resumes without
 /// creating duplicates (see Docs/sync-state.md).
-public struct Applier: Sendable {
+struct Applier: Sendable {
     /// The field of a gallery change that lists its images; written by `addGalleryImages`, in its own phase.
     static let galleryImagesField = "image_ids"
 
@@ -43,7 +43,7 @@ public struct Applier: Sendable {
 
     /// Applies every create and update of `plan`; noops and skips are counted. Never throws: failures
     /// are per item and end up in the report (a failure that makes Stash unusable fails the rest).
-    public func apply(_ plan: Plan, stop: ApplyStop? = nil) async -> SyncReport {
+    func apply(_ plan: Plan, stop: ApplyStop? = nil) async -> SyncReport {
         await apply(PlanChanges(plan), stop: stop)
     }
 
@@ -52,7 +52,7 @@ public struct Applier: Sendable {
     ///
     /// With `stop`, a requested stop ends the run early without stranding anything (see `ApplyStop`):
     /// the report's `interrupted` says how many changes were not applied.
-    public func apply(_ changes: PlanChanges, stop: ApplyStop? = nil) async -> SyncReport {
+    func apply(_ changes: PlanChanges, stop: ApplyStop? = nil) async -> SyncReport {
         stop?.arm()
         let run = Run(changes: changes, state: state)
         run.seed()

@@ -12,7 +12,7 @@ public final class ApplyStop: @unchecked Sendable {
     private var requestedAt: ContinuousClock.Instant?
     private var armed = false
     /// How long requests in flight may take to finish once a stop is requested.
-    public let grace: Duration
+    let grace: Duration
 
     /// The skip reason of the items an interrupted apply did not send.
     static let notAppliedReason = "not applied: apply was interrupted"

@@ -31,7 +31,7 @@ public enum OutcomeKind: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What the work closure says about one item of a batch.
-public enum ItemResult: Sendable {
+enum ItemResult: Sendable {
     /// Finished, successfully or not.
     case done(ItemOutcome)
     /// Failed in a way worth trying again (server busy, connection dropped before the request was sent…).
@@ -43,9 +43,9 @@ public enum ItemResult: Sendable {
 /// How a `BatchProcessor` splits and paces work.
 public struct BatchOptions: Sendable, Hashable {
     /// Items handed to the work closure at once.
-    public var batchSize: Int
+    var batchSize: Int
     /// Batches in flight at once.
-    public var parallelism: Int
+    var parallelism: Int
     /// Attempts per item, the first included.
     var maxAttempts: Int
     /// Wait before the first retry; doubled on each further retry.
@@ -69,14 +69,14 @@ public struct BatchOptions: Sendable, Hashable {
 /// for a whole batch, a retryable error retries the batch, and any other error re-runs each item on
 /// its own so that one bad item never fails its neighbours. The work closure must therefore be safe
 /// to run again for an item whose earlier attempt may or may not have taken effect.
-public struct BatchProcessor<Item: Sendable>: Sendable {
+struct BatchProcessor<Item: Sendable>: Sendable {
     /// Work over one batch: one result per item, in order.
-    public typealias Work = @Sendable ([Item]) async throws -> [ItemResult]
+    typealias Work = @Sendable ([Item]) async throws -> [ItemResult]
     /// Called once per item with its final outcome (from any task).
-    public typealias Report = @Sendable (Item, ItemOutcome) -> Void
+    typealias Report = @Sendable (Item, ItemOutcome) -> Void
 
     /// Batch size, concurrency and retries.
-    public let options: BatchOptions
+    let options: BatchOptions
     private let isRetryable: @Sendable (any Error) -> Bool
     private let describeError: @Sendable (any Error) -> String
     private let isStopping: @Sendable () -> Bool

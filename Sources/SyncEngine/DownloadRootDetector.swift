@@ -6,9 +6,9 @@ import StashClient
 /// A folder under which Stash holds this database's files in creator folders.
 public struct DownloadRootCandidate: Sendable, Hashable {
     /// The folder, as Stash sees it, that holds the creator folders.
-    public var root: String
+    var root: String
     /// Distinct media of this database seen there (in the sample read).
-    public var files: Int
+    var files: Int
     init(root: String, files: Int) { self.root = root; self.files = files }
 }
 

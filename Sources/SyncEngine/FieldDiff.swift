@@ -1,5 +1,5 @@
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// Compares field values the way Stash stores them: `""` equals null, lists that Stash keeps as
 /// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
@@ -106,7 +106,7 @@ extension StashRef {
 }
 
 /// The diff's decision for one field of an object that exists in Stash.
-public struct FieldDecision: Sendable, Hashable {
+struct FieldDecision: Sendable, Hashable {
     /// What apply should write, if anything.
     public var change: FieldChange?
     /// Set when Stash's value differs from what fansly-stash last wrote.
@@ -242,7 +242,7 @@ enum FieldDiff {
 }
 
 /// Renders values for people: strings quoted, lists bracketed, references by label.
-public enum PlanValueText {
+enum PlanValueText {
     /// `"text"`, `2024-01-31`, `["a", "b"]`, `"Studio name" (12)` for a reference.
     public static func render(_ value: FieldValue) -> String {
         switch value {

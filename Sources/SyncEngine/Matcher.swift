@@ -1,9 +1,9 @@
-public import FanslyMetadata
+import FanslyMetadata
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// How a desired entity relates to what Stash holds.
-public enum MatchResult: Sendable, Hashable {
+enum MatchResult: Sendable, Hashable {
     /// One Stash object matches; `via` says how (`link`, `name`, `alias`, `url`, `code`, `file`, `hint`).
     case matched(id: String, via: String)
     /// Nothing matches.
@@ -16,9 +16,9 @@ public enum MatchResult: Sendable, Hashable {
 
 /// Matches desired entities to Stash objects: remembered links first, then the entity's match keys
 /// in order (name/alias with disambiguation, URL, code, media id in file names, downloader hints).
-public struct Matcher: Sendable {
-    public var snapshot: StashSnapshot
-    public var links: [EntityAddress: SyncLink]
+struct Matcher: Sendable {
+    var snapshot: StashSnapshot
+    var links: [EntityAddress: SyncLink]
 
     /// Why every scene and image of an offline plan is unmatched.
     static let offlineReason = "no Stash to look in (offline plan)"
@@ -40,7 +40,7 @@ public struct Matcher: Sendable {
     }
 
     /// Matches `entity`. Chapters need their gallery's Stash id (`galleryId`), found by the caller first.
-    public func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
+    func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
         let kind = entity.address.kind
         if !links.isEmpty, let link = links[entity.address], snapshot.object(kind, id: link.stashId) != nil {
             return .matched(id: link.stashId, via: "link")

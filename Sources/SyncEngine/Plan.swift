@@ -1,5 +1,5 @@
 public import FanslyMetadata
-public import Foundation
+import Foundation
 public import MappingRules
 
 // A plan is data: `apply` executes exactly what `plan` wrote here, after checking it is not stale.
@@ -10,8 +10,8 @@ public import MappingRules
 public struct Plan: Sendable, Hashable {
     var createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
-    public var tool: String
-    public var inputs: PlanInputs
+    var tool: String
+    var inputs: PlanInputs
     /// Sorted by address (phase order, then key).
     public var changes: [PlannedChange]
     public var unmatched: [UnmatchedMedia]
@@ -36,7 +36,7 @@ public struct PlanNotice: Sendable, Hashable, Codable {
     /// Plain words, for the report.
     public var message: String
     /// The numbers the message gives, by name.
-    public var counts: [String: Int]
+    var counts: [String: Int]
 
     init(kind: String, message: String, counts: [String: Int]) {
         self.kind = kind; self.message = message; self.counts = counts
@@ -78,15 +78,15 @@ public struct PlanNotice: Sendable, Hashable, Codable {
 /// What a plan was computed from. Never holds the API key.
 public struct PlanInputs: Sendable, Hashable, Codable {
     /// SHA-256 of the effective rules (all files, in order).
-    public var rulesHash: String
-    public var rulesFiles: [String]
-    public var database: DatabaseIdentity
+    var rulesHash: String
+    var rulesFiles: [String]
+    var database: DatabaseIdentity
     /// Base URL of Stash, or nil for a plan against an empty (offline) Stash.
-    public var stashURL: String?
+    var stashURL: String?
     /// `--creator` selections, lower-cased; empty = all.
     public var creators: [String]
     /// `--target` selections; empty = all.
-    public var targets: [String]
+    var targets: [String]
 
     public init(
         rulesHash: String, rulesFiles: [String], database: DatabaseIdentity, stashURL: String?,
@@ -136,7 +136,7 @@ enum SkipReason: String, Sendable, Hashable, Codable {
 }
 
 /// How apply writes a field.
-public enum FieldOperation: String, Sendable, Hashable, Codable {
+enum FieldOperation: String, Sendable, Hashable, Codable {
     /// Send `after` as the field's value (single values; lists that are replaced).
     case set
     /// Add the items of `after` missing from Stash's list, keep the others (`merge` on lists).
@@ -144,22 +144,22 @@ public enum FieldOperation: String, Sendable, Hashable, Codable {
 }
 
 /// One field's change.
-public struct FieldChange: Sendable, Hashable {
+struct FieldChange: Sendable, Hashable {
     /// Stash input field name (`title`, `tag_ids`, `image_ids` for gallery images…).
-    public var field: String
+    var field: String
     var before: FieldValue
     var after: FieldValue
-    public var operation: FieldOperation
+    var operation: FieldOperation
     init(field: String, before: FieldValue, after: FieldValue, operation: FieldOperation = .set) {
         self.field = field; self.before = before; self.after = after; self.operation = operation
     }
 }
 
 /// A field Stash changed since the last apply wrote it, left alone (the rule does not say `overwrite`).
-public struct FieldDrift: Sendable, Hashable {
-    public var field: String
+struct FieldDrift: Sendable, Hashable {
+    var field: String
     /// What fansly-stash last wrote (as recorded in SyncState), rendered for people.
-    public var written: String
+    var written: String
     /// What Stash holds now, rendered for people.
     var current: String
     init(field: String, written: String, current: String) {
@@ -169,7 +169,7 @@ public struct FieldDrift: Sendable, Hashable {
 
 /// One entity's planned change.
 public struct PlannedChange: Sendable, Hashable {
-    public var address: EntityAddress
+    var address: EntityAddress
     var action: ChangeAction
     var reason: SkipReason?
     /// More words on the reason (`matches performers 12 and 31`).
@@ -177,12 +177,12 @@ public struct PlannedChange: Sendable, Hashable {
     /// The matched Stash object, for update/noop/skip.
     var stashId: String?
     /// For create: every field; for update: only the changing fields.
-    public var fields: [FieldChange]
+    var fields: [FieldChange]
     var drift: [FieldDrift]
     /// How the created object can be found again if the reply to its create is lost.
-    public var match: [MatchKey]
+    var match: [MatchKey]
     public var creator: String?
-    public var source: String
+    var source: String
 
     init(
         address: EntityAddress, action: ChangeAction, reason: SkipReason? = nil, detail: String? = nil,
@@ -197,9 +197,9 @@ public struct PlannedChange: Sendable, Hashable {
 
 /// A media file the rules want updated that Stash does not hold.
 public struct UnmatchedMedia: Sendable, Hashable {
-    public var address: EntityAddress
+    var address: EntityAddress
     public var creator: String?
-    public var fileMediaId: FanslyID
+    var fileMediaId: FanslyID
     /// Paths (in Stash's view) or folders looked in.
     var lookedFor: [String]
     /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…: the same words
@@ -235,7 +235,7 @@ public struct PlanSummary: Sendable, Hashable, Codable {
 
 /// What fansly-stash remembers about one address: the Stash object it maps to and what it last wrote.
 public struct SyncLink: Sendable, Hashable, Codable {
-    public var address: EntityAddress
+    var address: EntityAddress
     var stashId: String
     /// Per field, the value last written by apply (in `after` form: refs carry ids).
     var writtenFields: [String: FieldValue]

@@ -7,14 +7,14 @@ import MappingRules
 /// closing `Plan: …` line.
 public struct PlanRenderer: Sendable {
     /// ANSI colours (only for a terminal).
-    public var colors: Bool
+    var colors: Bool
     /// Unused since unmatched media are counted per creator and reason (`--json` lists them all); kept for callers.
-    public var unmatchedPerCreator: Int
+    var unmatchedPerCreator: Int
     /// Noop entities are counted, not listed, unless this is set.
     var listUnchanged: Bool
     /// The compact form: per kind, the counts and only the first this many changes and skips
     /// (nil lists every one). The saved plan and `--json` always hold every change.
-    public var changesPerKind: Int?
+    var changesPerKind: Int?
 
     public init(
         colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil

@@ -46,7 +46,7 @@ extension PlanStaleness {
 }
 
 /// Why a saved plan no longer matches its inputs.
-public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
+enum StaleReason: Sendable, Hashable, CustomStringConvertible {
     case rulesChanged
     case databaseChanged(path: String)
     case databaseReplaced(saved: String, current: String)
@@ -91,8 +91,8 @@ enum PlanStaleness {
 }
 
 /// A plan that must not be applied because its inputs changed.
-public struct StalePlanError: Error, Sendable, CustomStringConvertible {
-    public var path: String
+struct StalePlanError: Error, Sendable, CustomStringConvertible {
+    var path: String
     var reasons: [StaleReason]
     init(path: String, reasons: [StaleReason]) { self.path = path; self.reasons = reasons }
     public var description: String {

@@ -1,6 +1,6 @@
 public import FanslyMetadata
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// One object as Stash holds it, reduced to what matching and the diff need.
 public struct StashObject: Sendable, Hashable {
@@ -8,10 +8,10 @@ public struct StashObject: Sendable, Hashable {
     public var id: String
     /// Current values by Stash input field name (`title`, `tag_ids`, `alias_list`…); references carry ids.
     /// A field Stash holds as null may be missing: read a missing field as `.null`.
-    public var fields: StashFields
+    var fields: StashFields
     var organized: Bool
     /// Scenes and images: their files' paths; galleries: their folder or zip path.
-    public var paths: [String]
+    var paths: [String]
 
     init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = [])
     {
@@ -53,11 +53,11 @@ public struct StashObject: Sendable, Hashable {
 /// An object's field values by name: a dictionary in use, stored as one small array sorted by
 /// name. Tens of thousands of scenes carry about a dozen fields each; a hash table per object cost
 /// more than the values themselves, and objects with the same values can share one array.
-public struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
     /// One field and its value.
-    public struct Entry: Sendable, Hashable {
-        public var name: String
-        public var value: FieldValue
+    struct Entry: Sendable, Hashable {
+        var name: String
+        var value: FieldValue
     }
 
     private var entries: [Entry]
@@ -107,7 +107,7 @@ public struct StashSnapshot: Sendable {
     /// Scenes/images found only outside the creator folders, by the media id in their file name.
     var filesOutsideFolders: [FanslyID: [String]]
     /// True for a plan against an empty, offline Stash.
-    public var isOffline: Bool
+    var isOffline: Bool
 
     private var names: [EntityKind: [String: [String]]] = [:]
     private var aliases: [EntityKind: [String: [String]]] = [:]
@@ -127,7 +127,7 @@ public struct StashSnapshot: Sendable {
     }
 
     /// Adds (or replaces) an object and indexes it.
-    public mutating func insert(_ object: StashObject) {
+    mutating func insert(_ object: StashObject) {
         objectsByKind[object.kind, default: [:]][object.id] = object
         let kind = object.kind
         if let name = object.string("name") {
@@ -149,10 +149,10 @@ public struct StashSnapshot: Sendable {
     }
 
     /// The object of `kind` with `id`, if Stash holds it.
-    public func object(_ kind: EntityKind, id: String) -> StashObject? { objectsByKind[kind]?[id] }
+    func object(_ kind: EntityKind, id: String) -> StashObject? { objectsByKind[kind]?[id] }
 
     /// Every object of `kind`.
-    public func objects(_ kind: EntityKind) -> Dictionary<String, StashObject>.Values {
+    func objects(_ kind: EntityKind) -> Dictionary<String, StashObject>.Values {
         (objectsByKind[kind] ?? [:]).values
     }
 
@@ -182,11 +182,11 @@ public struct StashSnapshot: Sendable {
 /// The media id token the downloader puts in file names: `…_id_<digits>.<ext>` or
 /// `…_preview_id_<digits>.<ext>`. Older names (no `_UTC`, 12-hour clocks) and renamed folders only
 /// change the rest of the name, so only the token is read, never the whole name.
-public enum MediaFileName {
+enum MediaFileName {
     /// The media id in a file name and whether it names a preview.
-    public struct Token: Sendable, Hashable {
+    struct Token: Sendable, Hashable {
         var mediaId: FanslyID
-        public var isPreview: Bool
+        var isPreview: Bool
     }
 
     /// The token in the last path component of `path`.

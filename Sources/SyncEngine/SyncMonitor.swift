@@ -1,11 +1,11 @@
-public import Foundation
+import Foundation
 
 /// One failed item in a sync report.
-public struct SyncFailure: Sendable, Hashable, Codable {
+struct SyncFailure: Sendable, Hashable, Codable {
     /// The phase it failed in (`tags`, `gallery images`…).
-    public var phase: String
+    var phase: String
     /// The item's address or label.
-    public var item: String
+    var item: String
     /// Why, as Stash or fansly-stash said it.
     public var error: String
     /// A failure of `item` in `phase`.
@@ -57,11 +57,11 @@ public struct OutcomeCounts: Sendable, Hashable, Codable {
 /// One phase's results.
 public struct PhaseReport: Sendable, Hashable, Codable {
     /// The phase's name (`tags`, `gallery images`…).
-    public var phase: String
+    var phase: String
     /// Items in the phase.
-    public var total: Int
+    var total: Int
     /// Their outcomes.
-    public var counts: OutcomeCounts
+    var counts: OutcomeCounts
     /// Wall time of the phase.
     var elapsedSeconds: Double
     enum CodingKeys: String, CodingKey { case phase, total, counts, elapsedSeconds = "elapsed_seconds" }
@@ -76,11 +76,11 @@ public struct SyncReport: Sendable, Hashable, Codable {
     /// Outcomes over every phase.
     public var totals: OutcomeCounts
     /// Each phase that had items, in order.
-    public var phases: [PhaseReport]
+    var phases: [PhaseReport]
     /// Every failed item, in the order they failed.
     var failures: [SyncFailure]
     /// HTTP requests sent to Stash, when known.
-    public var requests: Int?
+    var requests: Int?
     /// Set when the run was asked to stop (Ctrl-C) before the end.
     public var interrupted: InterruptionReport?
 
@@ -276,7 +276,7 @@ public final class SyncMonitor: @unchecked Sendable {
     }
 
     /// Ends the run and returns its report.
-    public func finish() -> SyncReport {
+    func finish() -> SyncReport {
         lock.lock(); defer { lock.unlock() }
         closePhaseLocked()
         var totals = OutcomeCounts()

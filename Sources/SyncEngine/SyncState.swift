@@ -1,6 +1,6 @@
 import Crypto
 import FanslyMetadata
-public import Foundation
+import Foundation
 import GRDB
 public import MappingRules
 import StashClient
@@ -11,7 +11,7 @@ import StashClient
 /// statistics of the last syncs. See Docs/sync-state.md.
 public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Path of the state file.
-    public let path: String
+    let path: String
     private let dbQueue: DatabaseQueue
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -120,7 +120,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The links of `addresses` that have one (one query, for a batch).
-    public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
+    func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
         try read { db in
             let links = try Self.rows(db, "SELECT * FROM link WHERE", addresses: addresses).map(Self.link(from:))
             return Dictionary(links.map { ($0.address, $0) }) { _, last in last }
@@ -468,13 +468,13 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 }
 
 /// Fields written to one Stash object.
-public struct WrittenObject: Sendable, Hashable {
+struct WrittenObject: Sendable, Hashable {
     /// The entity written.
-    public var address: EntityAddress
+    var address: EntityAddress
     /// The Stash object it was written to.
     var stashId: String
     /// In `after` form with refs resolved to ids.
-    public var fields: [String: FieldValue]
+    var fields: [String: FieldValue]
     /// Fields written to `stashId` for `address`.
     init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
         self.address = address; self.stashId = stashId; self.fields = fields
@@ -482,17 +482,17 @@ public struct WrittenObject: Sendable, Hashable {
 }
 
 /// A journalled create: how to find the object again if its reply was lost.
-public struct PendingCreate: Sendable, Hashable {
+struct PendingCreate: Sendable, Hashable {
     /// The entity being created.
-    public var address: EntityAddress
+    var address: EntityAddress
     /// The plan's match keys for it, to find it again.
-    public var match: [MatchKey]
+    var match: [MatchKey]
     /// A create of `address`, findable by `match`.
     init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
 }
 
 /// One recorded apply run.
-public struct SyncRun: Sendable, Hashable {
+struct SyncRun: Sendable, Hashable {
     /// The run's number (increasing).
     public var id: Int64
     /// When it started.
@@ -500,17 +500,17 @@ public struct SyncRun: Sendable, Hashable {
     /// Nil when the run was interrupted.
     var finishedAt: Date?
     /// The Stash it wrote to.
-    public var stashURL: String
+    var stashURL: String
     /// `running` (or interrupted), `succeeded`, `failed`.
-    public var status: String
+    var status: String
     /// Its outcomes (zero while running).
-    public var counts: OutcomeCounts
+    var counts: OutcomeCounts
     /// HTTP requests sent, when known.
-    public var requests: Int?
+    var requests: Int?
 }
 
 /// Errors of the state file.
-public enum SyncStateError: Error, LocalizedError, Equatable {
+enum SyncStateError: Error, LocalizedError, Equatable {
     case cannotOpen(path: String, reason: String)
     case database(path: String, reason: String)
     case otherStash(path: String, recorded: String, requested: String)

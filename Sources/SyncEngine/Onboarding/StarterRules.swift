@@ -6,7 +6,7 @@ public import StashClient
 /// What `fansly-stash init` is told and has found before it looks at Stash.
 public struct StarterRulesRequest: Sendable {
     /// The database as `--db` takes it (a path, or a `postgresql://` URL without its password).
-    public var database: String
+    var database: String
     /// Where the database came from, for the file's comments (`metadata_db_file in ~/fansly/config.ini`).
     var databaseOrigin: String?
     /// The folder the downloader writes to, on this machine, when known.
@@ -14,9 +14,9 @@ public struct StarterRulesRequest: Sendable {
     /// Where the download folder came from (`download_directory in …/config.yaml`).
     var downloadFolderOrigin: String?
     /// The Stash to check and to find the path mapping in; nil writes the file without either.
-    public var stashURL: URL?
-    public var apiKey: StashAPIKey?
-    public var apiKeyEnvironmentVariable: String
+    var stashURL: URL?
+    var apiKey: StashAPIKey?
+    var apiKeyEnvironmentVariable: String
 
     public init(
         database: String, databaseOrigin: String? = nil, downloadFolder: String? = nil,

@@ -26,9 +26,9 @@ public enum OperationEvent: Sendable, Equatable {
 /// An apply phase announced before it runs.
 public struct PlannedPhase: Sendable, Equatable {
     /// `ApplyPhase.rawValue`.
-    public var name: String
+    var name: String
     /// Its items.
-    public var total: Int
+    var total: Int
     /// A phase of `total` items.
     init(name: String, total: Int) { self.name = name; self.total = total }
 }

@@ -1,5 +1,5 @@
 import FanslyMetadata
-public import Foundation
+import Foundation
 import MappingRules
 
 /// A plan's changes as `Applier` reads them: a compact index of every change (address, action,

@@ -17,7 +17,7 @@ public enum PlanFile {
     static let formatVersion = 3
 
     /// Errors reading a saved plan.
-    public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadable(path: String, reason: String)
         case notAPlan(path: String, reason: String)
         case unsupportedVersion(path: String, found: Int, supported: Int)
@@ -79,15 +79,15 @@ extension PlanFileWriter {
 }
 
 /// The first line of a plan file: what the plan was computed from, known before its first change.
-public struct PlanHeader: Sendable, Hashable, Codable {
+struct PlanHeader: Sendable, Hashable, Codable {
     /// `PlanFile.formatVersion` for a plan this build writes.
     var formatVersion: Int
     /// When the plan was computed.
     var createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
-    public var tool: String
+    var tool: String
     /// What the plan was computed from, for the staleness check.
-    public var inputs: PlanInputs
+    var inputs: PlanInputs
 
     /// The header of a plan this build writes.
     init(createdAt: Date, tool: String, inputs: PlanInputs) {

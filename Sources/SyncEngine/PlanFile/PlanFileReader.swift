@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A plan file opened for `apply` or `show`, read a line at a time so that memory does not grow
 /// with the plan (decoded at once, the benchmark's 100 MB plan took 640 MB; read this way, 60 MB).
@@ -14,7 +14,7 @@ public import Foundation
 ///     try reader.forEachChangeSlice(maxCount: 2_000) { changes in … }   // checked first, then in slices
 public final class PlanFileReader: @unchecked Sendable {
     /// The path as given.
-    public let path: String
+    let path: String
     /// Line 1: format version, when and by what the plan was made, its inputs.
     let header: PlanHeader
     private let file: PlanFileStorage
@@ -41,7 +41,7 @@ public final class PlanFileReader: @unchecked Sendable {
     /// When the plan was made.
     var createdAt: Date { header.createdAt }
     /// What the plan was computed from.
-    public var inputs: PlanInputs { header.inputs }
+    var inputs: PlanInputs { header.inputs }
 
     /// Opens the plan at `path` and reads its header; throws `PlanFile.ReadError`.
     public static func open(path: String) throws -> PlanFileReader {
@@ -116,7 +116,7 @@ public final class PlanFileReader: @unchecked Sendable {
     }
 
     /// The whole plan in memory (`show`; `apply` uses `readChanges()`).
-    public func plan() throws -> Plan {
+    func plan() throws -> Plan {
         var changes: [PlannedChange] = []
         var unmatched: [UnmatchedMedia] = []
         let layout = try read { kind, line, _ in

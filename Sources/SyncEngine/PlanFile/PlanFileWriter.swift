@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Writes a plan file (`PlanFile`) as the plan is decided: the header first, then each change and
 /// unmatched file as it is appended, then `finish` writes the trailer (counts, summary, notices,
@@ -16,7 +16,7 @@ public import Foundation
 ///     try writer.finish(notices: notices)                      // the summary is counted from the lines
 ///
 /// Not thread-safe: one writer is used from one task at a time.
-public final class PlanFileWriter {
+final class PlanFileWriter {
     /// Bytes handed to the output at once.
     static let chunkSize = 256 * 1024
 
@@ -54,7 +54,7 @@ public final class PlanFileWriter {
     deinit { output?.cancel() }
 
     /// Appends one change (changes are applied in the order they are appended).
-    public func append(_ change: PlannedChange) throws {
+    func append(_ change: PlannedChange) throws {
         let start = encoder.buffer.count
         encoder.line(change)
         try endLine(from: start)
@@ -68,7 +68,7 @@ public final class PlanFileWriter {
     }
 
     /// Appends one file the rules want updated that Stash does not hold.
-    public func append(_ item: UnmatchedMedia) throws {
+    func append(_ item: UnmatchedMedia) throws {
         let start = encoder.buffer.count
         encoder.line(item)
         try endLine(from: start)
@@ -78,7 +78,7 @@ public final class PlanFileWriter {
 
     /// Writes the trailer (the summary counted from the lines appended, `notices`) and closes the
     /// file, renaming it into place. The writer takes nothing after this.
-    public func finish(notices: [PlanNotice] = []) throws {
+    func finish(notices: [PlanNotice] = []) throws {
         guard let output else { throw PlanWriteError.finished }
         let trailer = PlanTrailer(
             changes: changeCount, unmatched: unmatchedCount, summary: summary,
@@ -127,7 +127,7 @@ public final class PlanFileWriter {
 }
 
 /// A plan writer used after `finish` or `cancel`.
-public enum PlanWriteError: Error, CustomStringConvertible {
+enum PlanWriteError: Error, CustomStringConvertible {
     case finished
     public var description: String { "the plan file is already finished" }
 }

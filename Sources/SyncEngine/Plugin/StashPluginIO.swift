@@ -1,5 +1,5 @@
 public import Foundation
-public import StashClient
+import StashClient
 
 /// What Stash writes to a raw plugin task's standard input (its `pkg/plugin` `common.PluginInput`).
 public struct StashPluginInput: Decodable, Sendable {
@@ -40,7 +40,7 @@ public struct StashPluginInput: Decodable, Sendable {
     }
 
     /// Stash's URL as the task reaches it: `0.0.0.0`, `::` or no host mean this machine.
-    public func endpoint() throws -> StashEndpoint {
+    func endpoint() throws -> StashEndpoint {
         var host = serverConnection.host?.trimmingCharacters(in: .whitespaces) ?? ""
         switch host {
         case "", "0.0.0.0", "localhost": host = "127.0.0.1"
@@ -82,7 +82,7 @@ public struct StashPluginLog: Sendable {
     }
 
     /// Task progress, 0…1.
-    public func progress(_ fraction: Double) {
+    func progress(_ fraction: Double) {
         let clamped = min(1, max(0, fraction.isFinite ? fraction : 0))
         write("\u{01}p\u{02}" + String(format: "%.3f", clamped) + "\n")
     }

@@ -10,10 +10,10 @@ public struct StashPluginTask: Sendable {
     /// Lines of the plan report logged at info level (Stash keeps the log in memory).
     static let reportLines = 400
 
-    public var input: StashPluginInput
+    var input: StashPluginInput
     public var log: StashPluginLog
     /// Name and version of the program, written into the plan.
-    public var tool: String
+    var tool: String
 
     public init(input: StashPluginInput, log: StashPluginLog, tool: String) {
         self.input = input; self.log = log; self.tool = tool
