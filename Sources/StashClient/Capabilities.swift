@@ -28,9 +28,9 @@ public struct StashCapabilities: Sendable, Hashable {
     }
 
     /// Stash v0.30.1.
-    public static let v0_30 = StashCapabilities(customFields: [.performer])
+    static let v0_30 = StashCapabilities(customFields: [.performer])
     /// Stash v0.31.
-    public static let v0_31 = StashCapabilities(customFields: Set(CustomFieldsType.allCases), studioOrganized: true)
+    static let v0_31 = StashCapabilities(customFields: Set(CustomFieldsType.allCases), studioOrganized: true)
 
     /// `document` with `custom_fields` selected on the object fragments of the types that have them
     /// (and studios' `organized` where they have it).
@@ -98,7 +98,7 @@ public struct CustomFieldValues: Sendable, Hashable, Codable {
 /// key, erasing what other tools keep in the object's custom fields.
 public struct CustomFieldsInput: Sendable, Hashable, Codable {
     /// Keys set to these values; other keys are kept.
-    public var partial: [String: String]?
+    var partial: [String: String]?
     /// Keys removed.
     var remove: [String]?
     public init(partial: [String: String]? = nil, remove: [String]? = nil) {

@@ -12,7 +12,7 @@ public enum CriterionModifier: String, Sendable, Hashable, Codable, CaseIterable
 /// is a case-sensitive, unanchored Go (RE2) regex. For `path`, the text matched is the full file
 /// path (folder + `/` + basename).
 public struct StringCriterion: Sendable, Hashable, Codable {
-    public var value: String
+    var value: String
     var modifier: CriterionModifier
     public init(_ value: String, _ modifier: CriterionModifier) { self.value = value; self.modifier = modifier }
 
@@ -45,7 +45,7 @@ public struct StringCriterion: Sendable, Hashable, Codable {
 
 /// `IntCriterionInput`.
 public struct IntCriterion: Sendable, Hashable, Codable {
-    public var value: Int
+    var value: Int
     var value2: Int?
     var modifier: CriterionModifier
     init(_ value: Int, _ modifier: CriterionModifier, value2: Int? = nil) {
@@ -154,12 +154,12 @@ public struct NameFilter: Sendable, Hashable, Encodable {
 enum SortDirection: String, Sendable, Hashable, Codable { case ascending = "ASC", descending = "DESC" }
 
 /// `FindFilterType`: paging, free-text `q` and sort. Stash's default page size is 25; -1 means all.
-public struct FindFilter: Sendable, Hashable, Codable {
+struct FindFilter: Sendable, Hashable, Codable {
     var q: String?
     /// 1-based.
-    public var page: Int?
-    public var perPage: Int?
-    public var sort: String?
+    var page: Int?
+    var perPage: Int?
+    var sort: String?
     var direction: SortDirection?
     init(
         q: String? = nil, page: Int? = nil, perPage: Int? = nil, sort: String? = nil, direction: SortDirection? = nil

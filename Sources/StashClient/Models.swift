@@ -36,9 +36,9 @@ public enum Gender: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A link to a stash-box entry.
-public struct StashID: Sendable, Hashable, Codable {
+struct StashID: Sendable, Hashable, Codable {
     public var endpoint: String
-    public var stashId: String
+    var stashId: String
     init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
 }
 
@@ -50,8 +50,8 @@ public struct Performer: Sendable, Hashable, Codable, Identifiable {
     public var aliasList: [String]
     public var urls: [String]?
     public var gender: Gender?
-    public var birthdate: String?
-    public var country: String?
+    var birthdate: String?
+    var country: String?
     public var details: String?
     var favorite: Bool
     public var tags: [NamedRef]
@@ -124,7 +124,7 @@ public struct StashFile: Sendable, Hashable, Codable {
     /// Full path as Stash sees it (inside Stash's container, if any).
     public var path: String
     public var basename: String
-    public var size: Int64?
+    var size: Int64?
     var width: Int?
     var height: Int?
     /// Seconds, for videos.
@@ -141,7 +141,7 @@ public struct StashFile: Sendable, Hashable, Codable {
 }
 
 /// A folder, as a folder-based gallery names it.
-public struct StashFolder: Sendable, Hashable, Codable {
+struct StashFolder: Sendable, Hashable, Codable {
     public var id: String
     public var path: String
     init(id: String, path: String) { self.id = id; self.path = path }
@@ -165,7 +165,7 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     public var title: String?
     public var code: String?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var date: String?
     public var urls: [String]
     public var organized: Bool
@@ -176,7 +176,7 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     public var imageCount: Int
     public var chapters: [GalleryChapter]
     public var files: [StashFile]
-    public var folder: StashFolder?
+    var folder: StashFolder?
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
@@ -231,7 +231,7 @@ public struct Image: Sendable, Hashable, Codable, Identifiable {
     public var title: String?
     public var code: String?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var date: String?
     public var urls: [String]
     public var organized: Bool

@@ -19,7 +19,7 @@ public enum StashObjectType: String, Sendable, Hashable, CaseIterable {
 /// `custom_fields` (and a studio's `organized`) are added to the selection where the connected
 /// server has them, as for the client's own finds.
 public struct SelectedFind<Item: Decodable & Sendable & Hashable>: Sendable {
-    public let type: StashObjectType
+    let type: StashObjectType
     /// The whole query, for checks against Stash's schema.
     public let document: String
     let kind: FindKind<Item>

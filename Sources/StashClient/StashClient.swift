@@ -283,7 +283,7 @@ public final class StashClient: Sendable {
 }
 
 /// A Stash release number, compared numerically.
-public struct StashVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+struct StashVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
     var major: Int, minor: Int, patch: Int
     init(_ major: Int, _ minor: Int, _ patch: Int) { self.major = major; self.minor = minor; self.patch = patch }
     /// Parses `v0.30.1`, `0.30.1`, `v0.30.1-12-gabcdef`.

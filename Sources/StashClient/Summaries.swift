@@ -13,7 +13,7 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     /// Scenes only.
     public var director: String?
     /// Images only.
-    public var photographer: String?
+    var photographer: String?
     public var date: String?
     public var urls: [String]
     public var organized: Bool
