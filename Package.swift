@@ -155,6 +155,8 @@ let package = Package(
             dependencies: [
                 "SyncEngine", "SampleData", "StashTestServer", "PostgresTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The snapshot's finds checked against Stash's schemas.
+                .product(name: "GraphQL", package: "GraphQL"),
             ]),
         .testTarget(
             name: "CLITests",

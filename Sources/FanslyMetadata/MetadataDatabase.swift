@@ -14,7 +14,7 @@ public struct CreatorSummary: Sendable, Hashable, Codable {
     public var previews: Int
     public var downloadedMedia: Int
     public var hashtags: Int
-    public init(
+    init(
         account: Account, posts: Int = 0, messages: Int = 0, bundles: Int = 0, walls: Int = 0,
         images: Int = 0, videos: Int = 0, previews: Int = 0, downloadedMedia: Int = 0, hashtags: Int = 0
     ) {

@@ -24,7 +24,7 @@ import PostgresNIO
 public final class PostgresMetadataDatabase: MetadataStore, @unchecked Sendable {
     public let endpoint: PostgresEndpoint
     /// What plans record to re-open this database (the `--db` argument without password).
-    public let identityPath: String
+    let identityPath: String
     /// The download folder, when the downloader's configuration named it.
     public let downloadRoot: String?
     public let options: PostgresReadOptions

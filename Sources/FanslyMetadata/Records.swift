@@ -50,7 +50,7 @@ public struct Media: Sendable, Hashable, Codable {
     public var duration: Double?
     public var location: String?
     public var createdAt: Date?
-    public var updatedAt: Date?
+    var updatedAt: Date?
     /// Basename of the downloaded file, when the downloader wrote one.
     public var localFilename: String?
     /// Images: 64-hex perceptual hash; videos: 32-hex MD5.
@@ -58,7 +58,7 @@ public struct Media: Sendable, Hashable, Codable {
     public var isDownloaded: Bool
     public var stashID: Int64?
     /// Ids of this row's variants (`media_variants.variantId`), in id order.
-    public var variantIds: [FanslyID]
+    var variantIds: [FanslyID]
 
     public init(
         id: FanslyID, accountId: FanslyID, mimetype: String? = nil, type: Int? = nil,
@@ -90,7 +90,7 @@ public struct DownloadedFile: Sendable, Hashable, Codable {
     /// The hash of the row that records the file (`media.content_hash`).
     public var contentHash: String?
 
-    public init(
+    init(
         fileMediaId: FanslyID, localFilename: String?, isDownloaded: Bool, isPreview: Bool, kind: MediaKind,
         contentHash: String? = nil
     ) {
@@ -113,7 +113,7 @@ public struct AccountMedia: Sendable, Hashable, Codable {
     public var access: Bool
     public var deleted: Bool
     public var createdAt: Date?
-    public var deletedAt: Date?
+    var deletedAt: Date?
     public var stashID: Int64?
 
     public init(
@@ -182,7 +182,7 @@ public struct MediaBundle: Sendable, Hashable, Codable {
     public var id: FanslyID
     public var accountId: FanslyID
     /// `previewId` points at `media.id` (not `account_media.id`).
-    public var previewId: FanslyID?
+    var previewId: FanslyID?
     public var createdAt: Date?
     public var access: Bool
     public var purchased: Bool
@@ -259,7 +259,7 @@ public struct Post: Sendable, Hashable, Codable {
     public var createdAt: Date?
     public var expiresAt: Date?
     public var inReplyTo: FanslyID?
-    public var inReplyToRoot: FanslyID?
+    var inReplyToRoot: FanslyID?
     public var stashID: Int64?
     /// In attachment `pos` order.
     public var attachments: [Attachment]
@@ -343,14 +343,14 @@ public struct Wall: Sendable, Hashable, Codable {
 /// `media_stories`, whose `mediaId` is the `account_media` item shown.
 public struct Story: Sendable, Hashable, Codable {
     public var id: FanslyID
-    public var authorId: FanslyID
+    var authorId: FanslyID
     public var title: String?
     public var description: String?
     public var content: String
     public var createdAt: Date?
     /// `media_stories.contentId` (an `account_media.id`); nil for v0.10 stories.
     public var mediaId: FanslyID?
-    public init(
+    init(
         id: FanslyID, authorId: FanslyID, title: String? = nil, description: String? = nil,
         content: String, createdAt: Date? = nil, mediaId: FanslyID? = nil
     ) {
@@ -361,7 +361,7 @@ public struct Story: Sendable, Hashable, Codable {
 
 extension AttachmentContent {
     /// Media carried directly by this attachment (bundles flattened); none for reposts and others.
-    public var ownMedia: [AccountMedia] {
+    var ownMedia: [AccountMedia] {
         switch self {
         case .accountMedia(let item): return [item]
         case .bundle(let bundle): return bundle.media

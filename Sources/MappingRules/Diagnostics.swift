@@ -5,9 +5,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     /// The file as the user named it (or `<built-in default>` for the embedded rules).
     public var file: String
     public var line: Int
-    public var column: Int
+    var column: Int
 
-    public init(file: String, line: Int, column: Int) {
+    init(file: String, line: Int, column: Int) {
         self.file = file; self.line = line; self.column = column
     }
 
@@ -24,7 +24,7 @@ public struct RuleDiagnostic: Sendable, Hashable, Codable, CustomStringConvertib
     public var location: SourceLocation
     public var message: String
 
-    public init(_ location: SourceLocation, _ message: String) {
+    init(_ location: SourceLocation, _ message: String) {
         self.location = location; self.message = message
     }
 
@@ -34,9 +34,9 @@ public struct RuleDiagnostic: Sendable, Hashable, Codable, CustomStringConvertib
 /// Thrown when rule files cannot be loaded; carries every problem found, not just the first.
 public struct RulesError: Error, Sendable, CustomStringConvertible, LocalizedError {
     /// In file order, then line, then column.
-    public var diagnostics: [RuleDiagnostic]
+    var diagnostics: [RuleDiagnostic]
 
-    public init(diagnostics: [RuleDiagnostic]) { self.diagnostics = diagnostics }
+    init(diagnostics: [RuleDiagnostic]) { self.diagnostics = diagnostics }
 
     public var description: String {
         let lines = diagnostics.map(\.description)

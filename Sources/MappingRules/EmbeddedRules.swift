@@ -4,10 +4,10 @@
 
 /// The shipped rule file and JSON Schema, compiled into the binary so that the installed tool finds
 /// them from any working directory.
-public enum EmbeddedRules {
+enum EmbeddedRules {
     /// The text of `rules/default.yaml`.
-    public static let defaultYAML = String(decoding: PackageResources.default_yaml, as: UTF8.self)
+    static let defaultYAML = String(decoding: PackageResources.default_yaml, as: UTF8.self)
 
     /// The text of `rules/fansly-stash-rules.schema.json`.
-    public static let schemaJSON = String(decoding: PackageResources.fansly_stash_rules_schema_json, as: UTF8.self)
+    static let schemaJSON = String(decoding: PackageResources.fansly_stash_rules_schema_json, as: UTF8.self)
 }

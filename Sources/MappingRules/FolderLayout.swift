@@ -32,7 +32,7 @@ public struct FolderLayout: Sendable, Hashable {
     /// Per creator username, its folder names relative to `stashRoot` (absolute ones left out).
     public var names: [String: [String]]
 
-    public init(stashRoot: String, configured: Bool, names: [String: [String]]) {
+    init(stashRoot: String, configured: Bool, names: [String: [String]]) {
         self.stashRoot = stashRoot; self.configured = configured; self.names = names
     }
 
@@ -59,7 +59,7 @@ extension RuleSet {
     }
 
     /// True when the rules (or the command line) say where the downloads are.
-    public var hasConfiguredRoot: Bool { settings.downloadRoot != nil || !settings.pathMap.isEmpty }
+    var hasConfiguredRoot: Bool { settings.downloadRoot != nil || !settings.pathMap.isEmpty }
 
     /// `settings.downloadRoot` as used (absolute), or nil when the database's folder is used.
     public var downloadRootSetting: String? { settings.downloadRoot }

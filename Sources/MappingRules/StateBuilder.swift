@@ -31,7 +31,7 @@ public struct FieldOrigin: Sendable, Hashable, Codable {
     /// The `postProcess` steps that changed the value, each as `path.postProcess[i] step (file:line:column)`.
     public var steps: [String] = []
 
-    public init(rule: String, location: String?, steps: [String] = []) {
+    init(rule: String, location: String?, steps: [String] = []) {
         self.rule = rule; self.location = location; self.steps = steps
     }
 }

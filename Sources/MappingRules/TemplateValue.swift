@@ -1,8 +1,8 @@
-public import Foundation
+import Foundation
 
 /// A value flowing through a template: a variable, a filter result or a literal.
 /// Templates render to text; conditions compare typed values.
-public enum TemplateValue: Sendable, Hashable {
+enum TemplateValue: Sendable, Hashable {
     case null
     case string(String)
     case int(Int64)

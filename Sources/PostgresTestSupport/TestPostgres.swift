@@ -25,10 +25,10 @@ public struct TestPostgres: Sendable {
     public let user: String
     public let password: String
     /// The database the superuser URL names (used to create and drop the test databases).
-    public let maintenanceDatabase: String
+    let maintenanceDatabase: String
     /// The server accepts TLS connections only: its URLs carry `?sslmode=require` and the test's own
     /// connections encrypt (without checking the self-signed certificate).
-    public var requiresTLS = false
+    var requiresTLS = false
 
     /// The server, or nil when the variable is unset (the test should skip). With `CI=true` an unset
     /// variable is an error: CI must run these tests.

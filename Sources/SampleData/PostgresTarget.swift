@@ -6,8 +6,8 @@ public import PostgresNIO
 /// the generator and the test support (plain TCP, no TLS: they talk to servers on 127.0.0.1).
 /// The password comes from the URL, else `$PGPASSWORD`; `description` never shows it.
 public struct PostgresTarget: Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+    var host: String
+    var port: Int
     public var user: String
     var password: String?
     public var database: String

@@ -66,9 +66,9 @@ public struct SampleFile: Sendable, Hashable, Codable {
     /// `media.content_hash` of the file's row: 64-hex perceptual hash for pictures, 32-hex MD5 for videos.
     public var contentHash: String
     /// Pixel size of the file's media row.
-    public var width: Int
+    var width: Int
     /// Pixel size of the file's media row.
-    public var height: Int
+    var height: Int
     /// Seconds, videos only.
     public var duration: Double?
     /// The time encoded in the file name (the item's `account_media.createdAt`: the post's time in

@@ -21,16 +21,16 @@ public struct StashCapabilities: Sendable, Hashable {
     /// galleries, studios and tags since v0.31).
     public var customFields: Set<CustomFieldsType>
     /// `organized` on studios (v0.31).
-    public var studioOrganized: Bool
+    var studioOrganized: Bool
 
     public init(customFields: Set<CustomFieldsType> = [], studioOrganized: Bool = false) {
         self.customFields = customFields; self.studioOrganized = studioOrganized
     }
 
     /// Stash v0.30.1.
-    public static let v0_30 = StashCapabilities(customFields: [.performer])
+    static let v0_30 = StashCapabilities(customFields: [.performer])
     /// Stash v0.31.
-    public static let v0_31 = StashCapabilities(customFields: Set(CustomFieldsType.allCases), studioOrganized: true)
+    static let v0_31 = StashCapabilities(customFields: Set(CustomFieldsType.allCases), studioOrganized: true)
 
     /// `document` with `custom_fields` selected on the object fragments of the types that have them
     /// (and studios' `organized` where they have it).
@@ -59,7 +59,7 @@ final class CapabilityStore: @unchecked Sendable {
 /// `custom_fields` values as text: Stash stores any JSON value; the rules write text.
 public struct CustomFieldValues: Sendable, Hashable, Codable {
     public var values: [String: String]
-    public init(_ values: [String: String]) { self.values = values }
+    init(_ values: [String: String]) { self.values = values }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -98,9 +98,9 @@ public struct CustomFieldValues: Sendable, Hashable, Codable {
 /// key, erasing what other tools keep in the object's custom fields.
 public struct CustomFieldsInput: Sendable, Hashable, Codable {
     /// Keys set to these values; other keys are kept.
-    public var partial: [String: String]?
+    var partial: [String: String]?
     /// Keys removed.
-    public var remove: [String]?
+    var remove: [String]?
     public init(partial: [String: String]? = nil, remove: [String]? = nil) {
         self.partial = partial; self.remove = remove
     }

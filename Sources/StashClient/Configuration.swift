@@ -38,15 +38,15 @@ public struct StashAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDe
 /// safe to repeat. Delays grow exponentially with random jitter so that many clients do not retry in step.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in total, the first included (1 = never retry).
-    public var maxAttempts: Int
+    var maxAttempts: Int
     /// Delay before the first retry.
-    public var initialDelay: Duration
+    var initialDelay: Duration
     /// Upper bound of any single delay.
-    public var maxDelay: Duration
+    var maxDelay: Duration
     /// Factor by which the delay grows per attempt.
-    public var multiplier: Double
+    var multiplier: Double
     /// Fraction (0…1) of each delay that is randomised.
-    public var jitter: Double
+    var jitter: Double
 
     public init(
         maxAttempts: Int = 4, initialDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(8),
@@ -79,16 +79,16 @@ public struct StashConfiguration: Sendable, CustomStringConvertible {
     /// The API key, or nil for a Stash without authentication.
     public var apiKey: StashAPIKey?
     /// The environment variable the key came from, named in the 401 message.
-    public var apiKeyEnvironmentVariable: String
+    var apiKeyEnvironmentVariable: String
     /// Deadline of one attempt of a request: connecting, sending and reading the whole answer.
     public var timeout: Duration
     /// Deadline for the TCP (and TLS) connection of an attempt; never longer than `timeout`.
-    public var connectTimeout: Duration
+    var connectTimeout: Duration
     /// Mutations sent in one HTTP request as aliased fields.
-    public var batchSize: Int
+    var batchSize: Int
     /// Objects fetched per page by the finds that iterate every page.
-    public var pageSize: Int
-    public var retryPolicy: RetryPolicy
+    var pageSize: Int
+    var retryPolicy: RetryPolicy
     /// A Stash plugin's session cookie, sent instead of an API key (and refreshed from `Set-Cookie`).
     public var sessionCookie: StashSessionCookie?
 

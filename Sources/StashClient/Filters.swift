@@ -12,8 +12,8 @@ public enum CriterionModifier: String, Sendable, Hashable, Codable, CaseIterable
 /// is a case-sensitive, unanchored Go (RE2) regex. For `path`, the text matched is the full file
 /// path (folder + `/` + basename).
 public struct StringCriterion: Sendable, Hashable, Codable {
-    public var value: String
-    public var modifier: CriterionModifier
+    var value: String
+    var modifier: CriterionModifier
     public init(_ value: String, _ modifier: CriterionModifier) { self.value = value; self.modifier = modifier }
 
     /// `EQUALS value` (case-insensitive LIKE).
@@ -32,7 +32,7 @@ public struct StringCriterion: Sendable, Hashable, Codable {
     public static func path(_ path: String) -> StringCriterion { .init("^" + escapeRegex(path) + "$", .matchesRegex) }
 
     /// Escapes RE2 metacharacters so `text` matches literally.
-    public static func escapeRegex(_ text: String) -> String {
+    static func escapeRegex(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.count)
         for character in text {
@@ -45,10 +45,10 @@ public struct StringCriterion: Sendable, Hashable, Codable {
 
 /// `IntCriterionInput`.
 public struct IntCriterion: Sendable, Hashable, Codable {
-    public var value: Int
-    public var value2: Int?
-    public var modifier: CriterionModifier
-    public init(_ value: Int, _ modifier: CriterionModifier, value2: Int? = nil) {
+    var value: Int
+    var value2: Int?
+    var modifier: CriterionModifier
+    init(_ value: Int, _ modifier: CriterionModifier, value2: Int? = nil) {
         self.value = value; self.value2 = value2; self.modifier = modifier
     }
 }
@@ -151,17 +151,17 @@ public struct NameFilter: Sendable, Hashable, Encodable {
 }
 
 /// `SortDirectionEnum`.
-public enum SortDirection: String, Sendable, Hashable, Codable { case ascending = "ASC", descending = "DESC" }
+enum SortDirection: String, Sendable, Hashable, Codable { case ascending = "ASC", descending = "DESC" }
 
 /// `FindFilterType`: paging, free-text `q` and sort. Stash's default page size is 25; -1 means all.
-public struct FindFilter: Sendable, Hashable, Codable {
-    public var q: String?
+struct FindFilter: Sendable, Hashable, Codable {
+    var q: String?
     /// 1-based.
-    public var page: Int?
-    public var perPage: Int?
-    public var sort: String?
-    public var direction: SortDirection?
-    public init(
+    var page: Int?
+    var perPage: Int?
+    var sort: String?
+    var direction: SortDirection?
+    init(
         q: String? = nil, page: Int? = nil, perPage: Int? = nil, sort: String? = nil, direction: SortDirection? = nil
     ) {
         self.q = q; self.page = page; self.perPage = perPage; self.sort = sort; self.direction = direction

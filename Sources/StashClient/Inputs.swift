@@ -20,14 +20,14 @@ public enum Nullable<Wrapped: Sendable & Hashable & Codable>: Sendable, Hashable
         }
     }
     /// The wrapped value, nil for `.null`.
-    public var value: Wrapped? { if case .value(let value) = self { return value }; return nil }
+    var value: Wrapped? { if case .value(let value) = self { return value }; return nil }
 }
 
 /// `StashIDInput`.
 public struct StashIDInput: Sendable, Hashable, Codable {
     public var endpoint: String
-    public var stashId: String
-    public init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
+    var stashId: String
+    init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
 }
 
 // MARK: Performers
@@ -40,15 +40,15 @@ public struct PerformerCreateInput: Sendable, Hashable, Codable {
     public var disambiguation: String?
     public var urls: [String]?
     public var gender: Gender?
-    public var birthdate: String?
-    public var country: String?
+    var birthdate: String?
+    var country: String?
     public var details: String?
     public var aliasList: [String]?
-    public var favorite: Bool?
+    var favorite: Bool?
     public var tagIds: [String]?
     /// An image URL or `data:` URI.
-    public var image: String?
-    public var stashIds: [StashIDInput]?
+    var image: String?
+    var stashIds: [StashIDInput]?
 
     public init(
         name: String, disambiguation: String? = nil, urls: [String]? = nil, gender: Gender? = nil,
@@ -70,14 +70,14 @@ public struct PerformerUpdateInput: Sendable, Hashable, Codable {
     public var disambiguation: String?
     public var urls: [String]?
     public var gender: Nullable<Gender>?
-    public var birthdate: String?
-    public var country: String?
+    var birthdate: String?
+    var country: String?
     public var details: String?
     public var aliasList: [String]?
-    public var favorite: Bool?
+    var favorite: Bool?
     public var tagIds: [String]?
-    public var image: String?
-    public var stashIds: [StashIDInput]?
+    var image: String?
+    var stashIds: [StashIDInput]?
 
     public init(
         id: String, name: String? = nil, disambiguation: String? = nil, urls: [String]? = nil,
@@ -101,12 +101,12 @@ public struct StudioCreateInput: Sendable, Hashable, Codable {
     public var organized: Bool? = nil
     public var name: String
     public var urls: [String]?
-    public var parentId: String?
+    var parentId: String?
     public var details: String?
     public var aliases: [String]?
     public var tagIds: [String]?
-    public var favorite: Bool?
-    public var image: String?
+    var favorite: Bool?
+    var image: String?
 
     public init(
         name: String, urls: [String]? = nil, parentId: String? = nil, details: String? = nil,
@@ -126,12 +126,12 @@ public struct StudioUpdateInput: Sendable, Hashable, Codable {
     public var id: String
     public var name: String?
     public var urls: [String]?
-    public var parentId: Nullable<String>?
+    var parentId: Nullable<String>?
     public var details: String?
     public var aliases: [String]?
     public var tagIds: [String]?
-    public var favorite: Bool?
-    public var image: String?
+    var favorite: Bool?
+    var image: String?
 
     public init(
         id: String, name: String? = nil, urls: [String]? = nil, parentId: Nullable<String>? = nil,
@@ -150,13 +150,13 @@ public struct TagCreateInput: Sendable, Hashable, Codable {
     /// `custom_fields` (a plain map on creates; see `StashCapabilities` for which types have them).
     public var customFields: [String: String]? = nil
     public var name: String
-    public var sortName: String?
+    var sortName: String?
     public var description: String?
     public var aliases: [String]?
-    public var favorite: Bool?
-    public var ignoreAutoTag: Bool?
+    var favorite: Bool?
+    var ignoreAutoTag: Bool?
     public var parentIds: [String]?
-    public var childIds: [String]?
+    var childIds: [String]?
 
     public init(
         name: String, sortName: String? = nil, description: String? = nil, aliases: [String]? = nil,
@@ -174,13 +174,13 @@ public struct TagUpdateInput: Sendable, Hashable, Codable {
     public var customFields: CustomFieldsInput? = nil
     public var id: String
     public var name: String?
-    public var sortName: String?
+    var sortName: String?
     public var description: String?
     public var aliases: [String]?
-    public var favorite: Bool?
-    public var ignoreAutoTag: Bool?
+    var favorite: Bool?
+    var ignoreAutoTag: Bool?
     public var parentIds: [String]?
-    public var childIds: [String]?
+    var childIds: [String]?
 
     public init(
         id: String, name: String? = nil, sortName: String? = nil, description: String? = nil,
@@ -205,12 +205,12 @@ public struct GalleryCreateInput: Sendable, Hashable, Codable {
     /// `YYYY-MM-DD`.
     public var date: String?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var organized: Bool?
-    public var sceneIds: [String]?
+    var sceneIds: [String]?
     public var studioId: String?
     public var tagIds: [String]?
-    public var performerIds: [String]?
+    var performerIds: [String]?
 
     public init(
         title: String, code: String? = nil, urls: [String]? = nil, date: String? = nil, details: String? = nil,
@@ -233,12 +233,12 @@ public struct GalleryUpdateInput: Sendable, Hashable, Codable {
     public var urls: [String]?
     public var date: Nullable<String>?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var organized: Bool?
-    public var sceneIds: [String]?
+    var sceneIds: [String]?
     public var studioId: Nullable<String>?
     public var tagIds: [String]?
-    public var performerIds: [String]?
+    var performerIds: [String]?
 
     public init(
         id: String, title: String? = nil, code: String? = nil, urls: [String]? = nil, date: Nullable<String>? = nil,
@@ -253,14 +253,14 @@ public struct GalleryUpdateInput: Sendable, Hashable, Codable {
 
 /// `GalleryAddInput` / `GalleryRemoveInput`: images to add to or remove from a user-created gallery.
 public struct GalleryImagesInput: Sendable, Hashable, Codable {
-    public var galleryId: String
-    public var imageIds: [String]
+    var galleryId: String
+    var imageIds: [String]
     public init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
 }
 
 /// `GalleryChapterCreateInput`; `imageIndex` is 1-based and at most the gallery's image count.
 public struct GalleryChapterCreateInput: Sendable, Hashable, Codable {
-    public var galleryId: String
+    var galleryId: String
     public var title: String
     public var imageIndex: Int
     public init(galleryId: String, title: String, imageIndex: Int) {
@@ -271,7 +271,7 @@ public struct GalleryChapterCreateInput: Sendable, Hashable, Codable {
 /// `GalleryChapterUpdateInput`.
 public struct GalleryChapterUpdateInput: Sendable, Hashable, Codable {
     public var id: String
-    public var galleryId: String?
+    var galleryId: String?
     public var title: String?
     public var imageIndex: Int?
     public init(id: String, galleryId: String? = nil, title: String? = nil, imageIndex: Int? = nil) {
@@ -294,11 +294,11 @@ public struct SceneUpdateInput: Sendable, Hashable, Codable {
     public var date: Nullable<String>?
     public var organized: Bool?
     public var studioId: Nullable<String>?
-    public var galleryIds: [String]?
-    public var performerIds: [String]?
+    var galleryIds: [String]?
+    var performerIds: [String]?
     public var tagIds: [String]?
     /// An image URL or `data:` URI.
-    public var coverImage: String?
+    var coverImage: String?
 
     public init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
@@ -323,14 +323,14 @@ public struct ImageUpdateInput: Sendable, Hashable, Codable {
     public var title: String?
     public var code: String?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var urls: [String]?
     public var date: Nullable<String>?
     public var organized: Bool?
     public var studioId: Nullable<String>?
-    public var performerIds: [String]?
+    var performerIds: [String]?
     public var tagIds: [String]?
-    public var galleryIds: [String]?
+    var galleryIds: [String]?
 
     public init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,

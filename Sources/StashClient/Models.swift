@@ -8,7 +8,7 @@ import Foundation
 /// Helpers for Stash's text fields, where `""` and null mean the same.
 public enum StashText {
     /// True for nil, `""` and whitespace-only text.
-    public static func isBlank(_ text: String?) -> Bool {
+    static func isBlank(_ text: String?) -> Bool {
         text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true
     }
     /// nil for blank text, else the text.
@@ -26,7 +26,7 @@ public struct NamedRef: Sendable, Hashable, Codable {
 public struct TitledRef: Sendable, Hashable, Codable {
     public var id: String
     public var title: String?
-    public init(id: String, title: String? = nil) { self.id = id; self.title = title }
+    init(id: String, title: String? = nil) { self.id = id; self.title = title }
 }
 
 /// `GenderEnum`.
@@ -36,10 +36,10 @@ public enum Gender: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A link to a stash-box entry.
-public struct StashID: Sendable, Hashable, Codable {
+struct StashID: Sendable, Hashable, Codable {
     public var endpoint: String
-    public var stashId: String
-    public init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
+    var stashId: String
+    init(endpoint: String, stashId: String) { self.endpoint = endpoint; self.stashId = stashId }
 }
 
 /// A performer.
@@ -50,16 +50,16 @@ public struct Performer: Sendable, Hashable, Codable, Identifiable {
     public var aliasList: [String]
     public var urls: [String]?
     public var gender: Gender?
-    public var birthdate: String?
-    public var country: String?
+    var birthdate: String?
+    var country: String?
     public var details: String?
-    public var favorite: Bool
+    var favorite: Bool
     public var tags: [NamedRef]
-    public var stashIds: [StashID]
+    var stashIds: [StashID]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, name: String, disambiguation: String? = nil, aliasList: [String] = [], urls: [String]? = [],
         gender: Gender? = nil, birthdate: String? = nil, country: String? = nil, details: String? = nil,
         favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []
@@ -80,13 +80,13 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
     /// v0.31 and later (see `StashCapabilities.studioOrganized`); nil when the server has no such field.
     public var organized: Bool?
     public var details: String?
-    public var favorite: Bool
+    var favorite: Bool
     public var tags: [NamedRef]
-    public var stashIds: [StashID]
+    var stashIds: [StashID]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, name: String, aliases: [String] = [], urls: [String] = [], parentStudio: NamedRef? = nil,
         details: String? = nil, favorite: Bool = false, tags: [NamedRef] = [], stashIds: [StashID] = []
     ) {
@@ -99,17 +99,17 @@ public struct Studio: Sendable, Hashable, Codable, Identifiable {
 public struct Tag: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     public var name: String
-    public var sortName: String?
+    var sortName: String?
     public var description: String?
     public var aliases: [String]
-    public var favorite: Bool
-    public var ignoreAutoTag: Bool
+    var favorite: Bool
+    var ignoreAutoTag: Bool
     public var parents: [NamedRef]
     public var children: [NamedRef]
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, name: String, sortName: String? = nil, description: String? = nil, aliases: [String] = [],
         favorite: Bool = false, ignoreAutoTag: Bool = false, parents: [NamedRef] = [], children: [NamedRef] = []
     ) {
@@ -124,13 +124,13 @@ public struct StashFile: Sendable, Hashable, Codable {
     /// Full path as Stash sees it (inside Stash's container, if any).
     public var path: String
     public var basename: String
-    public var size: Int64?
-    public var width: Int?
-    public var height: Int?
+    var size: Int64?
+    var width: Int?
+    var height: Int?
     /// Seconds, for videos.
-    public var duration: Double?
+    var duration: Double?
 
-    public init(
+    init(
         id: String, path: String, basename: String? = nil, size: Int64? = nil, width: Int? = nil,
         height: Int? = nil, duration: Double? = nil
     ) {
@@ -141,10 +141,10 @@ public struct StashFile: Sendable, Hashable, Codable {
 }
 
 /// A folder, as a folder-based gallery names it.
-public struct StashFolder: Sendable, Hashable, Codable {
+struct StashFolder: Sendable, Hashable, Codable {
     public var id: String
     public var path: String
-    public init(id: String, path: String) { self.id = id; self.path = path }
+    init(id: String, path: String) { self.id = id; self.path = path }
 }
 
 /// A gallery chapter.
@@ -153,7 +153,7 @@ public struct GalleryChapter: Sendable, Hashable, Codable, Identifiable {
     public var title: String
     /// 1-based index of the chapter's first image.
     public var imageIndex: Int
-    public init(id: String, title: String, imageIndex: Int) {
+    init(id: String, title: String, imageIndex: Int) {
         self.id = id; self.title = title; self.imageIndex = imageIndex
     }
 }
@@ -165,7 +165,7 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     public var title: String?
     public var code: String?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var date: String?
     public var urls: [String]
     public var organized: Bool
@@ -176,14 +176,14 @@ public struct Gallery: Sendable, Hashable, Codable, Identifiable {
     public var imageCount: Int
     public var chapters: [GalleryChapter]
     public var files: [StashFile]
-    public var folder: StashFolder?
+    var folder: StashFolder?
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
     /// True when no zip file or folder backs the gallery.
     public var isUserCreated: Bool { files.isEmpty && folder == nil }
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
         date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
         performers: [NamedRef] = [], tags: [NamedRef] = [], scenes: [TitledRef] = [], imageCount: Int = 0,
@@ -214,7 +214,7 @@ public struct Scene: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
         date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
         performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], files: [StashFile] = []
@@ -231,7 +231,7 @@ public struct Image: Sendable, Hashable, Codable, Identifiable {
     public var title: String?
     public var code: String?
     public var details: String?
-    public var photographer: String?
+    var photographer: String?
     public var date: String?
     public var urls: [String]
     public var organized: Bool
@@ -244,7 +244,7 @@ public struct Image: Sendable, Hashable, Codable, Identifiable {
     /// `custom_fields`, when the server has them for this type (see `StashCapabilities`).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, photographer: String? = nil,
         date: String? = nil, urls: [String] = [], organized: Bool = false, studio: NamedRef? = nil,
         performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [], visualFiles: [StashFile] = []
@@ -260,7 +260,7 @@ public struct FindPage<Item: Sendable & Hashable>: Sendable, Hashable {
     public var items: [Item]
     /// All objects matching, across pages.
     public var count: Int
-    public init(items: [Item], count: Int) { self.items = items; self.count = count }
+    init(items: [Item], count: Int) { self.items = items; self.count = count }
 }
 
 /// What `version` and `systemStatus` report.
@@ -269,14 +269,14 @@ public struct StashServerInfo: Sendable, Hashable {
     public var version: String?
     public var hash: String
     /// The database migration level Stash's binary expects.
-    public var appSchema: Int
+    var appSchema: Int
     /// The level the database is at (nil before setup).
-    public var databaseSchema: Int?
+    var databaseSchema: Int?
     /// `OK`, `SETUP`, `NEEDS_MIGRATION`.
     public var status: String
     /// What the server's schema accepts (custom fields on which types…).
     public var capabilities: StashCapabilities
-    public init(
+    init(
         version: String?, hash: String, appSchema: Int, databaseSchema: Int?, status: String,
         capabilities: StashCapabilities = StashCapabilities()
     ) {

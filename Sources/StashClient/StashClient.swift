@@ -33,9 +33,9 @@ public final class StashClient: Sendable {
     // MARK: Connecting
 
     /// The oldest Stash that has what this client sends (Movie→Group, performer `urls`).
-    public static let minimumVersion = StashVersion(0, 27, 0)
+    static let minimumVersion = StashVersion(0, 27, 0)
     /// The version the client was built and tested against.
-    public static let testedVersion = StashVersion(0, 30, 1)
+    static let testedVersion = StashVersion(0, 30, 1)
 
     /// Asks `version` and `systemStatus`, and throws `.incompatibleServer` with what will not
     /// work when Stash is older than v0.27, not set up, needs a migration, or is not Stash at all.
@@ -283,11 +283,11 @@ public final class StashClient: Sendable {
 }
 
 /// A Stash release number, compared numerically.
-public struct StashVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var major: Int, minor: Int, patch: Int
-    public init(_ major: Int, _ minor: Int, _ patch: Int) { self.major = major; self.minor = minor; self.patch = patch }
+struct StashVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    var major: Int, minor: Int, patch: Int
+    init(_ major: Int, _ minor: Int, _ patch: Int) { self.major = major; self.minor = minor; self.patch = patch }
     /// Parses `v0.30.1`, `0.30.1`, `v0.30.1-12-gabcdef`.
-    public init?(_ text: String) {
+    init?(_ text: String) {
         var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
         if trimmed.first == "v" || trimmed.first == "V" { trimmed = trimmed.dropFirst() }
         let core = trimmed.split(separator: "-", maxSplits: 1).first ?? ""

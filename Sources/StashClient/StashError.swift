@@ -9,7 +9,7 @@ public struct GraphQLErrorEntry: Sendable, Hashable, Codable {
     /// `GRAPHQL_VALIDATION_FAILED`, `GRAPHQL_PARSE_FAILED`… when Stash says.
     public var code: String?
 
-    public init(message: String, path: [String]? = nil, code: String? = nil) {
+    init(message: String, path: [String]? = nil, code: String? = nil) {
         self.message = message; self.path = path; self.code = code
     }
 
@@ -135,7 +135,7 @@ public enum StashError: Error, Sendable, Hashable, CustomStringConvertible, Loca
 
     /// True when the failure concerns the whole server rather than one item, so further requests
     /// are pointless (no connection, bad key, incompatible server, unknown outcome).
-    public var stopsRun: Bool {
+    var stopsRun: Bool {
         switch underlying {
         case .connectionFailed, .unauthorized, .incompatibleServer, .outcomeUnknown, .timeout: return true
         default: return false

@@ -1,9 +1,10 @@
-// Lean finds for planning: a plan compares the fields fansly-stash writes and matches files by
-// their paths, so file ids, sizes, dimensions and durations are not asked for. On a library of
-// fresh scans that is about half of every scene's bytes, and decoding skips the key conversion
-// the full models need (the keys are declared as Stash spells them).
+// Lean finds of scenes and images: file ids, sizes, dimensions and durations are not asked for.
+// On a library of fresh scans that is about half of every scene's bytes, and decoding skips the
+// key conversion the full models need (the keys are declared as Stash spells them). The plan's own
+// reads select the field catalog's fields (SyncEngine's `SnapshotFinds`, through `SelectedFind`);
+// these serve its look-ups by path (files outside the creator folders, the download root).
 
-/// A scene or an image as a plan reads it: its writable fields and the paths of its files.
+/// A scene or an image with its writable fields and the paths of its files.
 public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     public var id: String
     public var title: String?
@@ -12,7 +13,7 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     /// Scenes only.
     public var director: String?
     /// Images only.
-    public var photographer: String?
+    var photographer: String?
     public var date: String?
     public var urls: [String]
     public var organized: Bool
@@ -25,7 +26,7 @@ public struct MediaSummary: Sendable, Hashable, Decodable, Identifiable {
     /// `custom_fields`, when the server has them (v0.31).
     public var customFields: CustomFieldValues?
 
-    public init(
+    init(
         id: String, title: String? = nil, code: String? = nil, details: String? = nil, director: String? = nil,
         photographer: String? = nil, date: String? = nil, urls: [String] = [], organized: Bool = false,
         studio: NamedRef? = nil, performers: [NamedRef] = [], tags: [NamedRef] = [], galleries: [TitledRef] = [],

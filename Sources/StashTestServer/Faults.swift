@@ -34,7 +34,7 @@ extension StashTestServer {
         /// The root field names the request selects (`performerCreate`, `findScenes`…).
         public var fields: [String]
         /// True when the document is a mutation.
-        public var isMutation: Bool
+        var isMutation: Bool
     }
 
     /// Closes or resets the request's connection at the socket, before any byte of an answer.

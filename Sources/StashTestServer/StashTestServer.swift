@@ -29,7 +29,7 @@ public final class StashTestServer: @unchecked Sendable {
         set { locked { _status = newValue } }
     }
     /// Answer with `Content-Encoding: gzip` when the request accepts it, as Stash does.
-    public var compressResponses: Bool {
+    var compressResponses: Bool {
         get { locked { _compress } }
         set { locked { _compress = newValue } }
     }

@@ -16,7 +16,7 @@ public struct TestPerformer: Sendable, Hashable {
     public var birthdate: String?
     public var country = ""
     public var details = ""
-    public var favorite = false
+    var favorite = false
     public var tagIds: [Int] = []
     public var stashIds: [TestStashID] = []
     public var image: String?
@@ -42,7 +42,7 @@ public struct TestStudio: Sendable, Hashable {
     public var urls: [String] = []
     public var parentId: Int?
     public var details = ""
-    public var favorite = false
+    var favorite = false
     public var tagIds: [Int] = []
     public var image: String?
     public init(id: Int, name: String) { self.id = id; self.name = name }
@@ -57,8 +57,8 @@ public struct TestTag: Sendable, Hashable {
     public var sortName = ""
     public var description = ""
     public var aliases: [String] = []
-    public var favorite = false
-    public var ignoreAutoTag = false
+    var favorite = false
+    var ignoreAutoTag = false
     public var parentIds: [Int] = []
     public init(id: Int, name: String) { self.id = id; self.name = name }
 }
@@ -80,9 +80,9 @@ public struct TestGallery: Sendable, Hashable {
     public var tagIds: [Int] = []
     public var sceneIds: [Int] = []
     /// Path of the zip file behind a zip-based gallery.
-    public var zipPath: String?
+    var zipPath: String?
     /// Path of the folder behind a folder-based gallery.
-    public var folderPath: String?
+    var folderPath: String?
     public var isUserCreated: Bool { zipPath == nil && folderPath == nil }
     public init(id: Int) { self.id = id }
 }
@@ -116,8 +116,8 @@ public struct TestScene: Sendable, Hashable {
     public var performerIds: [Int] = []
     public var tagIds: [Int] = []
     public var galleryIds: [Int] = []
-    public var coverImage: String?
-    public init(id: Int, path: String, fileId: Int) { self.id = id; self.path = path; self.fileId = fileId }
+    var coverImage: String?
+    init(id: Int, path: String, fileId: Int) { self.id = id; self.path = path; self.fileId = fileId }
 }
 
 /// An image, created by seeding a scanned picture path.
@@ -139,7 +139,7 @@ public struct TestImage: Sendable, Hashable {
     public var tagIds: [Int] = []
     /// In the order images were added.
     public var galleryIds: [Int] = []
-    public init(id: Int, path: String, fileId: Int) { self.id = id; self.path = path; self.fileId = fileId }
+    init(id: Int, path: String, fileId: Int) { self.id = id; self.path = path; self.fileId = fileId }
 }
 
 /// Everything the test server holds.
@@ -169,10 +169,10 @@ public struct StashState: Sendable, Hashable {
     }
 
     /// Video extensions Stash scans as scenes; everything else seeded becomes an image.
-    public static let videoExtensions: Set<String> = [
+    static let videoExtensions: Set<String> = [
         "mp4", "m4v", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm", "ts",
     ]
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "heic"]
+    static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "heic"]
 
     /// Adds scenes and images for scanned file paths, as a Stash scan would. Returns the ids
     /// created, keyed by path. Paths with other extensions are ignored, as Stash ignores them.

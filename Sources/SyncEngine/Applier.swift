@@ -1,16 +1,16 @@
 import FanslyMetadata
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// The phases of an apply, in the order they run: ids created in one phase resolve the references
 /// of the next.
-public enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
+enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
     case tags, studios, performers, galleries, scenes, images
     case galleryImages = "gallery images"
     case chapters
 
     /// The phase that creates or updates entities of `kind`.
-    public init(kind: EntityKind) {
+    init(kind: EntityKind) {
         switch kind {
         case .tag: self = .tags
         case .studio: self = .studios
@@ -26,9 +26,9 @@ public enum ApplyPhase: String, Sendable, Hashable, CaseIterable, Codable {
 /// Executes a `Plan` against Stash: phase by phase, in batches through `BatchProcessor`, recording
 /// every write in `SyncState` so that a re-run is incremental and an interrupted run resumes without
 /// creating duplicates (see Docs/sync-state.md).
-public struct Applier: Sendable {
+struct Applier: Sendable {
     /// The field of a gallery change that lists its images; written by `addGalleryImages`, in its own phase.
-    public static let galleryImagesField = "image_ids"
+    static let galleryImagesField = "image_ids"
 
     let writer: any StashWriter
     let state: SyncState
@@ -36,14 +36,14 @@ public struct Applier: Sendable {
     let options: BatchOptions
 
     /// An applier writing through `writer`, recording in `state`, reporting to `monitor`.
-    public init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions())
+    init(writer: any StashWriter, state: SyncState, monitor: SyncMonitor, options: BatchOptions = BatchOptions())
     {
         self.writer = writer; self.state = state; self.monitor = monitor; self.options = options
     }
 
     /// Applies every create and update of `plan`; noops and skips are counted. Never throws: failures
     /// are per item and end up in the report (a failure that makes Stash unusable fails the rest).
-    public func apply(_ plan: Plan, stop: ApplyStop? = nil) async -> SyncReport {
+    func apply(_ plan: Plan, stop: ApplyStop? = nil) async -> SyncReport {
         await apply(PlanChanges(plan), stop: stop)
     }
 
@@ -52,7 +52,7 @@ public struct Applier: Sendable {
     ///
     /// With `stop`, a requested stop ends the run early without stranding anything (see `ApplyStop`):
     /// the report's `interrupted` says how many changes were not applied.
-    public func apply(_ changes: PlanChanges, stop: ApplyStop? = nil) async -> SyncReport {
+    func apply(_ changes: PlanChanges, stop: ApplyStop? = nil) async -> SyncReport {
         stop?.arm()
         let run = Run(changes: changes, state: state)
         run.seed()

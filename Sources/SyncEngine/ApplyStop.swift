@@ -12,10 +12,10 @@ public final class ApplyStop: @unchecked Sendable {
     private var requestedAt: ContinuousClock.Instant?
     private var armed = false
     /// How long requests in flight may take to finish once a stop is requested.
-    public let grace: Duration
+    let grace: Duration
 
     /// The skip reason of the items an interrupted apply did not send.
-    public static let notAppliedReason = "not applied: apply was interrupted"
+    static let notAppliedReason = "not applied: apply was interrupted"
 
     /// A stop that lets requests in flight run for at most `grace`.
     public init(grace: Duration = .seconds(10)) { self.grace = grace }
@@ -35,7 +35,7 @@ public final class ApplyStop: @unchecked Sendable {
     func arm() { lock.lock(); armed = true; lock.unlock() }
 
     /// True once a stop was requested.
-    public var isRequested: Bool {
+    var isRequested: Bool {
         lock.lock(); defer { lock.unlock() }
         return requestedAt != nil
     }

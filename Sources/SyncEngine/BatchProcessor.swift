@@ -14,7 +14,7 @@ public enum ItemOutcome: Sendable, Hashable {
     case failed(message: String)
 
     /// The outcome's category, for counting.
-    public var kind: OutcomeKind {
+    var kind: OutcomeKind {
         switch self {
         case .created: return .created
         case .updated: return .updated
@@ -31,7 +31,7 @@ public enum OutcomeKind: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What the work closure says about one item of a batch.
-public enum ItemResult: Sendable {
+enum ItemResult: Sendable {
     /// Finished, successfully or not.
     case done(ItemOutcome)
     /// Failed in a way worth trying again (server busy, connection dropped before the request was sent…).
@@ -43,13 +43,13 @@ public enum ItemResult: Sendable {
 /// How a `BatchProcessor` splits and paces work.
 public struct BatchOptions: Sendable, Hashable {
     /// Items handed to the work closure at once.
-    public var batchSize: Int
+    var batchSize: Int
     /// Batches in flight at once.
-    public var parallelism: Int
+    var parallelism: Int
     /// Attempts per item, the first included.
-    public var maxAttempts: Int
+    var maxAttempts: Int
     /// Wait before the first retry; doubled on each further retry.
-    public var retryDelay: Duration
+    var retryDelay: Duration
 
     /// Defaults: batches of 100, 2 in flight, 4 attempts, 200 ms first retry delay.
     public init(
@@ -69,27 +69,27 @@ public struct BatchOptions: Sendable, Hashable {
 /// for a whole batch, a retryable error retries the batch, and any other error re-runs each item on
 /// its own so that one bad item never fails its neighbours. The work closure must therefore be safe
 /// to run again for an item whose earlier attempt may or may not have taken effect.
-public struct BatchProcessor<Item: Sendable>: Sendable {
+struct BatchProcessor<Item: Sendable>: Sendable {
     /// Work over one batch: one result per item, in order.
-    public typealias Work = @Sendable ([Item]) async throws -> [ItemResult]
+    typealias Work = @Sendable ([Item]) async throws -> [ItemResult]
     /// Called once per item with its final outcome (from any task).
-    public typealias Report = @Sendable (Item, ItemOutcome) -> Void
+    typealias Report = @Sendable (Item, ItemOutcome) -> Void
 
     /// Batch size, concurrency and retries.
-    public let options: BatchOptions
+    let options: BatchOptions
     private let isRetryable: @Sendable (any Error) -> Bool
     private let describeError: @Sendable (any Error) -> String
     private let isStopping: @Sendable () -> Bool
 
     /// The skip reason of items never started because the run was cancelled or asked to stop.
-    public static var notStartedReason: String { "cancelled" }
+    static var notStartedReason: String { "cancelled" }
 
     /// - Parameters:
     ///   - isRetryable: whether an error thrown for a whole batch is worth retrying.
     ///   - describeError: the message recorded for a failed item.
     ///   - isStopping: when it turns true, no further batch starts and nothing is retried
     ///     (batches in flight finish).
-    public init(
+    init(
         options: BatchOptions = BatchOptions(),
         isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
         describeError: @escaping @Sendable (any Error) -> String = { BatchProcessor.message(for: $0) },

@@ -49,9 +49,9 @@ extension DesiredState {
 
 extension PlanNotice {
     /// Kind of the notice naming the download folder found in Stash (shown first in the report).
-    public static let downloadRootKind = "download_root"
+    static let downloadRootKind = "download_root"
     /// Kind of the notice listing custom fields the connected Stash cannot hold.
-    public static let customFieldsLeftOutKind = "custom_fields_left_out"
+    static let customFieldsLeftOutKind = "custom_fields_left_out"
     /// Kind of a rules warning (`settings.downloadRoot` that is not a folder on this machine).
-    public static let rulesWarningKind = "rules_warning"
+    static let rulesWarningKind = "rules_warning"
 }

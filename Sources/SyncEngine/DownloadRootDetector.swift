@@ -6,10 +6,10 @@ import StashClient
 /// A folder under which Stash holds this database's files in creator folders.
 public struct DownloadRootCandidate: Sendable, Hashable {
     /// The folder, as Stash sees it, that holds the creator folders.
-    public var root: String
+    var root: String
     /// Distinct media of this database seen there (in the sample read).
-    public var files: Int
-    public init(root: String, files: Int) { self.root = root; self.files = files }
+    var files: Int
+    init(root: String, files: Int) { self.root = root; self.files = files }
 }
 
 /// Finds where Stash sees the downloads when the creator folders the settings give hold nothing:

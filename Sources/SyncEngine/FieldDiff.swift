@@ -1,5 +1,5 @@
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// Compares field values the way Stash stores them: `""` equals null, lists that Stash keeps as
 /// sets compare as sets, dates compare as calendar dates, references compare by Stash id.
@@ -106,15 +106,15 @@ extension StashRef {
 }
 
 /// The diff's decision for one field of an object that exists in Stash.
-public struct FieldDecision: Sendable, Hashable {
+struct FieldDecision: Sendable, Hashable {
     /// What apply should write, if anything.
     public var change: FieldChange?
     /// Set when Stash's value differs from what fansly-stash last wrote.
-    public var drift: FieldDrift?
+    var drift: FieldDrift?
 }
 
 /// Decides, field by field, what an update writes, following the rules' strategies.
-public enum FieldDiff {
+enum FieldDiff {
     /// Compares the rules' `desired` value of `field` with Stash's `current` one.
     ///
     /// - `merge`: single values are set when Stash's is empty, or when Stash still holds what
@@ -123,7 +123,7 @@ public enum FieldDiff {
     /// - `ignore`: never touched.
     /// A field whose Stash value changed since fansly-stash wrote it (`written`) is drift: reported,
     /// and left alone unless the strategy is `overwrite`.
-    public static func decide(
+    static func decide(
         field: String, desired: FieldValue, current: FieldValue, strategy: FieldStrategy,
         written: FieldValue?
     ) -> FieldDecision {
@@ -242,7 +242,7 @@ public enum FieldDiff {
 }
 
 /// Renders values for people: strings quoted, lists bracketed, references by label.
-public enum PlanValueText {
+enum PlanValueText {
     /// `"text"`, `2024-01-31`, `["a", "b"]`, `"Studio name" (12)` for a reference.
     public static func render(_ value: FieldValue) -> String {
         switch value {

@@ -4,12 +4,12 @@ import CGlibcMalloc
 /// read-ahead, Stash reads and decoding). glibc gives each thread its own malloc arena, and what a
 /// thread frees stays in its arena, out of reach of the plan's own allocations. The calls go through
 /// the `CGlibcMalloc` C target (`<malloc.h>`); elsewhere than glibc they do nothing.
-public enum GlibcMalloc {
+enum GlibcMalloc {
     /// One arena for the whole process. Measured on the large plan benchmark, it lowers the online
     /// plan's peak memory by about 30 MB (325 to 292 MB) at the same CPU time.
     /// Returns whether the allocator took the setting (false on other C libraries).
     @discardableResult
-    public static func limitToOneArena() -> Bool {
+    static func limitToOneArena() -> Bool {
         c_glibc_malloc_set_arena_max(1) == 1
     }
 

@@ -1,9 +1,9 @@
-public import FanslyMetadata
+import FanslyMetadata
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// How a desired entity relates to what Stash holds.
-public enum MatchResult: Sendable, Hashable {
+enum MatchResult: Sendable, Hashable {
     /// One Stash object matches; `via` says how (`link`, `name`, `alias`, `url`, `code`, `file`, `hint`).
     case matched(id: String, via: String)
     /// Nothing matches.
@@ -16,31 +16,31 @@ public enum MatchResult: Sendable, Hashable {
 
 /// Matches desired entities to Stash objects: remembered links first, then the entity's match keys
 /// in order (name/alias with disambiguation, URL, code, media id in file names, downloader hints).
-public struct Matcher: Sendable {
-    public var snapshot: StashSnapshot
-    public var links: [EntityAddress: SyncLink]
+struct Matcher: Sendable {
+    var snapshot: StashSnapshot
+    var links: [EntityAddress: SyncLink]
 
     /// Why every scene and image of an offline plan is unmatched.
-    public static let offlineReason = "no Stash to look in (offline plan)"
+    static let offlineReason = "no Stash to look in (offline plan)"
     /// Why a media item whose only files are `.None` previews is unmatched.
-    public static let nonePreviewReason =
+    static let nonePreviewReason =
         "preview file ends in .None, which Stash does not scan (rename it to its real extension)"
     /// Why a media item Stash holds at another path than the creator folders is unmatched (the
     /// paths are in `UnmatchedMedia.stashPaths`): one wording, so that the report counts them.
-    public static let outsideFoldersReason = "Stash holds the file outside the creator folders"
+    static let outsideFoldersReason = "Stash holds the file outside the creator folders"
     /// Why a media item Stash does not hold anywhere it looked is unmatched.
-    public static let notScannedReason = "not in Stash (not scanned yet?)"
+    static let notScannedReason = "not in Stash (not scanned yet?)"
     /// Why a media item whose file name the database does not record is unmatched.
-    public static let noFileNameReason = "not in Stash, and the database records no downloaded file name"
+    static let noFileNameReason = "not in Stash, and the database records no downloaded file name"
     /// Why a media item without a recorded download is unmatched.
-    public static let notDownloadedReason = "no downloaded file recorded in the database"
+    static let notDownloadedReason = "no downloaded file recorded in the database"
 
-    public init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
+    init(snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:]) {
         self.snapshot = snapshot; self.links = links
     }
 
     /// Matches `entity`. Chapters need their gallery's Stash id (`galleryId`), found by the caller first.
-    public func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
+    func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
         let kind = entity.address.kind
         if !links.isEmpty, let link = links[entity.address], snapshot.object(kind, id: link.stashId) != nil {
             return .matched(id: link.stashId, via: "link")

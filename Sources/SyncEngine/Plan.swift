@@ -1,5 +1,5 @@
 public import FanslyMetadata
-public import Foundation
+import Foundation
 public import MappingRules
 
 // A plan is data: `apply` executes exactly what `plan` wrote here, after checking it is not stale.
@@ -8,19 +8,19 @@ public import MappingRules
 /// involved, plus the identity of its inputs so that `apply` can refuse a stale plan. Saved and read
 /// as a plan file by `PlanFileWriter` and `PlanFileReader` (Docs/plan-format.md).
 public struct Plan: Sendable, Hashable {
-    public var createdAt: Date
+    var createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
-    public var tool: String
-    public var inputs: PlanInputs
+    var tool: String
+    var inputs: PlanInputs
     /// Sorted by address (phase order, then key).
     public var changes: [PlannedChange]
     public var unmatched: [UnmatchedMedia]
     public var summary: PlanSummary
     /// What the user should read once about the whole plan (posts that cannot be linked to their
     /// media); written only when there is any.
-    public var notices: [PlanNotice]
+    var notices: [PlanNotice]
 
-    public init(
+    init(
         createdAt: Date, tool: String, inputs: PlanInputs,
         changes: [PlannedChange], unmatched: [UnmatchedMedia], summary: PlanSummary, notices: [PlanNotice] = []
     ) {
@@ -32,19 +32,19 @@ public struct Plan: Sendable, Hashable {
 /// Something about the whole plan the user should read once, not tied to one change.
 public struct PlanNotice: Sendable, Hashable, Codable {
     /// Stable identifier for scripts: `unlinked_posts`.
-    public var kind: String
+    var kind: String
     /// Plain words, for the report.
     public var message: String
     /// The numbers the message gives, by name.
-    public var counts: [String: Int]
+    var counts: [String: Int]
 
-    public init(kind: String, message: String, counts: [String: Int]) {
+    init(kind: String, message: String, counts: [String: Int]) {
         self.kind = kind; self.message = message; self.counts = counts
     }
 
     /// Posts the database cannot link to their media (fansly-scraper 0.13+ stores no attachment
     /// rows); nil when every post is linked or no downloaded media is left without a post.
-    public static func unlinkedPosts(_ linkage: MediaLinkage) -> PlanNotice? {
+    static func unlinkedPosts(_ linkage: MediaLinkage) -> PlanNotice? {
         guard linkage.isIncomplete else { return nil }
         func number(_ value: Int) -> String {
             let formatter = NumberFormatter()
@@ -78,15 +78,15 @@ public struct PlanNotice: Sendable, Hashable, Codable {
 /// What a plan was computed from. Never holds the API key.
 public struct PlanInputs: Sendable, Hashable, Codable {
     /// SHA-256 of the effective rules (all files, in order).
-    public var rulesHash: String
-    public var rulesFiles: [String]
-    public var database: DatabaseIdentity
+    var rulesHash: String
+    var rulesFiles: [String]
+    var database: DatabaseIdentity
     /// Base URL of Stash, or nil for a plan against an empty (offline) Stash.
-    public var stashURL: String?
+    var stashURL: String?
     /// `--creator` selections, lower-cased; empty = all.
     public var creators: [String]
     /// `--target` selections; empty = all.
-    public var targets: [String]
+    var targets: [String]
 
     public init(
         rulesHash: String, rulesFiles: [String], database: DatabaseIdentity, stashURL: String?,
@@ -113,12 +113,12 @@ public struct PlanInputs: Sendable, Hashable, Codable {
 }
 
 /// What apply does with one entity.
-public enum ChangeAction: String, Sendable, Hashable, Codable {
+enum ChangeAction: String, Sendable, Hashable, Codable {
     case create, update, noop, skip
 }
 
 /// Why an entity is skipped.
-public enum SkipReason: String, Sendable, Hashable, Codable {
+enum SkipReason: String, Sendable, Hashable, Codable {
     /// Stash marks the object organized and the rules respect that.
     case organized
     /// Every field's strategy is `ignore`.
@@ -136,7 +136,7 @@ public enum SkipReason: String, Sendable, Hashable, Codable {
 }
 
 /// How apply writes a field.
-public enum FieldOperation: String, Sendable, Hashable, Codable {
+enum FieldOperation: String, Sendable, Hashable, Codable {
     /// Send `after` as the field's value (single values; lists that are replaced).
     case set
     /// Add the items of `after` missing from Stash's list, keep the others (`merge` on lists).
@@ -144,47 +144,47 @@ public enum FieldOperation: String, Sendable, Hashable, Codable {
 }
 
 /// One field's change.
-public struct FieldChange: Sendable, Hashable {
+struct FieldChange: Sendable, Hashable {
     /// Stash input field name (`title`, `tag_ids`, `image_ids` for gallery images…).
-    public var field: String
-    public var before: FieldValue
-    public var after: FieldValue
-    public var operation: FieldOperation
-    public init(field: String, before: FieldValue, after: FieldValue, operation: FieldOperation = .set) {
+    var field: String
+    var before: FieldValue
+    var after: FieldValue
+    var operation: FieldOperation
+    init(field: String, before: FieldValue, after: FieldValue, operation: FieldOperation = .set) {
         self.field = field; self.before = before; self.after = after; self.operation = operation
     }
 }
 
 /// A field Stash changed since the last apply wrote it, left alone (the rule does not say `overwrite`).
-public struct FieldDrift: Sendable, Hashable {
-    public var field: String
+struct FieldDrift: Sendable, Hashable {
+    var field: String
     /// What fansly-stash last wrote (as recorded in SyncState), rendered for people.
-    public var written: String
+    var written: String
     /// What Stash holds now, rendered for people.
-    public var current: String
-    public init(field: String, written: String, current: String) {
+    var current: String
+    init(field: String, written: String, current: String) {
         self.field = field; self.written = written; self.current = current
     }
 }
 
 /// One entity's planned change.
 public struct PlannedChange: Sendable, Hashable {
-    public var address: EntityAddress
-    public var action: ChangeAction
-    public var reason: SkipReason?
+    var address: EntityAddress
+    var action: ChangeAction
+    var reason: SkipReason?
     /// More words on the reason (`matches performers 12 and 31`).
-    public var detail: String?
+    var detail: String?
     /// The matched Stash object, for update/noop/skip.
-    public var stashId: String?
+    var stashId: String?
     /// For create: every field; for update: only the changing fields.
-    public var fields: [FieldChange]
-    public var drift: [FieldDrift]
+    var fields: [FieldChange]
+    var drift: [FieldDrift]
     /// How the created object can be found again if the reply to its create is lost.
-    public var match: [MatchKey]
+    var match: [MatchKey]
     public var creator: String?
-    public var source: String
+    var source: String
 
-    public init(
+    init(
         address: EntityAddress, action: ChangeAction, reason: SkipReason? = nil, detail: String? = nil,
         stashId: String? = nil, fields: [FieldChange] = [], drift: [FieldDrift] = [], match: [MatchKey] = [],
         creator: String? = nil, source: String = ""
@@ -197,17 +197,17 @@ public struct PlannedChange: Sendable, Hashable {
 
 /// A media file the rules want updated that Stash does not hold.
 public struct UnmatchedMedia: Sendable, Hashable {
-    public var address: EntityAddress
+    var address: EntityAddress
     public var creator: String?
-    public var fileMediaId: FanslyID
+    var fileMediaId: FanslyID
     /// Paths (in Stash's view) or folders looked in.
-    public var lookedFor: [String]
+    var lookedFor: [String]
     /// `not scanned`, `preview file ends in .None`, `outside the creator folders`…: the same words
     /// for every file of one kind of problem (the report counts them by reason).
-    public var reason: String
+    var reason: String
     /// Where Stash holds the file instead, when it does (outside the creator folders).
-    public var stashPaths: [String]?
-    public init(
+    var stashPaths: [String]?
+    init(
         address: EntityAddress, creator: String?, fileMediaId: FanslyID, lookedFor: [String], reason: String,
         stashPaths: [String]? = nil
     ) {
@@ -223,7 +223,7 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var unchanged: Int
     public var skipped: Int
     public var unmatched: Int
-    public init(add: Int = 0, change: Int = 0, unchanged: Int = 0, skipped: Int = 0, unmatched: Int = 0) {
+    init(add: Int = 0, change: Int = 0, unchanged: Int = 0, skipped: Int = 0, unmatched: Int = 0) {
         self.add = add; self.change = change; self.unchanged = unchanged; self.skipped = skipped;
         self.unmatched = unmatched
     }
@@ -235,12 +235,12 @@ public struct PlanSummary: Sendable, Hashable, Codable {
 
 /// What fansly-stash remembers about one address: the Stash object it maps to and what it last wrote.
 public struct SyncLink: Sendable, Hashable, Codable {
-    public var address: EntityAddress
-    public var stashId: String
+    var address: EntityAddress
+    var stashId: String
     /// Per field, the value last written by apply (in `after` form: refs carry ids).
-    public var writtenFields: [String: FieldValue]
-    public var writtenAt: Date
-    public init(address: EntityAddress, stashId: String, writtenFields: [String: FieldValue], writtenAt: Date) {
+    var writtenFields: [String: FieldValue]
+    var writtenAt: Date
+    init(address: EntityAddress, stashId: String, writtenFields: [String: FieldValue], writtenAt: Date) {
         self.address = address; self.stashId = stashId; self.writtenFields = writtenFields; self.writtenAt = writtenAt
     }
 }
@@ -270,10 +270,10 @@ extension FieldValue {
 
 extension PlannedChange {
     /// True when apply sends anything for this entity.
-    public var changesStash: Bool { action == .create || action == .update }
+    var changesStash: Bool { action == .create || action == .update }
 }
 
 extension Plan {
     /// Changes apply sends (create and update), in phase order.
-    public var actionable: [PlannedChange] { changes.filter(\.changesStash) }
+    var actionable: [PlannedChange] { changes.filter(\.changesStash) }
 }

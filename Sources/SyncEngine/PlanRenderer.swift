@@ -7,14 +7,14 @@ import MappingRules
 /// closing `Plan: …` line.
 public struct PlanRenderer: Sendable {
     /// ANSI colours (only for a terminal).
-    public var colors: Bool
+    var colors: Bool
     /// Unused since unmatched media are counted per creator and reason (`--json` lists them all); kept for callers.
-    public var unmatchedPerCreator: Int
+    var unmatchedPerCreator: Int
     /// Noop entities are counted, not listed, unless this is set.
-    public var listUnchanged: Bool
+    var listUnchanged: Bool
     /// The compact form: per kind, the counts and only the first this many changes and skips
     /// (nil lists every one). The saved plan and `--json` always hold every change.
-    public var changesPerKind: Int?
+    var changesPerKind: Int?
 
     public init(
         colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil
@@ -25,7 +25,7 @@ public struct PlanRenderer: Sendable {
 
     /// Changes and skips listed one by one beyond which a plan is long (the compact form is the
     /// better default on a terminal).
-    public static let longPlanLines = 60
+    static let longPlanLines = 60
 
     /// True when the full report would list more than `longPlanLines` changes and skips.
     public static func isLong(_ plan: Plan) -> Bool {
@@ -238,7 +238,7 @@ public struct PlanRenderer: Sendable {
     }
 
     /// `Plan: N to add, N to change. N unchanged, N skipped, N unmatched.` or `No changes. …`
-    public func closingLine(_ summary: PlanSummary) -> String {
+    func closingLine(_ summary: PlanSummary) -> String {
         let rest = "\(summary.unchanged) unchanged, \(summary.skipped) skipped, \(summary.unmatched) unmatched."
         if !summary.hasChanges { return paint("No changes.", .bold) + " " + rest }
         return paint("Plan:", .bold) + " \(summary.add) to add, \(summary.change) to change. " + rest

@@ -6,13 +6,13 @@ import StashClient
 extension PlanStaleness {
     /// Recomputes the inputs `plan` names (its rule files, its database, the given Stash URL) and
     /// throws `StalePlanError` when any differs. `apply FILE` calls this before changing anything.
-    public static func verify(_ plan: Plan, path: String, stashURL: String?) throws {
+    static func verify(_ plan: Plan, path: String, stashURL: String?) throws {
         try verify(plan.inputs, path: path, stashURL: stashURL)
     }
 
     /// `verify` for the inputs of a saved plan (`PlanFileReader.inputs`): throws `StalePlanError` when
     /// they changed, `OperationFailure` when the database or the rules cannot be read now.
-    public static func verify(_ saved: PlanInputs, path: String, stashURL: String?) throws {
+    static func verify(_ saved: PlanInputs, path: String, stashURL: String?) throws {
         let current = try currentInputs(like: saved, stashURL: stashURL)
         let reasons = reasons(saved: saved, current: current)
         if !reasons.isEmpty { throw StalePlanError(path: path, reasons: reasons) }
@@ -21,7 +21,7 @@ extension PlanStaleness {
     /// The inputs as they are now: the same rule files re-read and hashed, the same database's
     /// identity. A database or rules that cannot be read now cannot be compared: that is an error
     /// (`OperationFailure`) saying so, not a guess that they changed.
-    public static func currentInputs(like saved: PlanInputs, stashURL: String?) throws -> PlanInputs {
+    static func currentInputs(like saved: PlanInputs, stashURL: String?) throws -> PlanInputs {
         let identity: DatabaseIdentity
         do {
             // A SQLite path, or for PostgreSQL the URL without password or the downloader's configuration.
@@ -46,7 +46,7 @@ extension PlanStaleness {
 }
 
 /// Why a saved plan no longer matches its inputs.
-public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
+enum StaleReason: Sendable, Hashable, CustomStringConvertible {
     case rulesChanged
     case databaseChanged(path: String)
     case databaseReplaced(saved: String, current: String)
@@ -66,10 +66,10 @@ public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Compares a saved plan's inputs with the current ones.
-public enum PlanStaleness {
+enum PlanStaleness {
     /// Every reason the plan's inputs differ from `current`; empty when the plan is fresh.
     /// The rules hash covers rule content, so files renamed with the same content stay fresh.
-    public static func reasons(saved: PlanInputs, current: PlanInputs) -> [StaleReason] {
+    static func reasons(saved: PlanInputs, current: PlanInputs) -> [StaleReason] {
         var reasons: [StaleReason] = []
         if saved.rulesHash != current.rulesHash { reasons.append(.rulesChanged) }
         if saved.database.path != current.database.path {
@@ -91,10 +91,10 @@ public enum PlanStaleness {
 }
 
 /// A plan that must not be applied because its inputs changed.
-public struct StalePlanError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reasons: [StaleReason]
-    public init(path: String, reasons: [StaleReason]) { self.path = path; self.reasons = reasons }
+struct StalePlanError: Error, Sendable, CustomStringConvertible {
+    var path: String
+    var reasons: [StaleReason]
+    init(path: String, reasons: [StaleReason]) { self.path = path; self.reasons = reasons }
     public var description: String {
         "stale plan \(path): " + reasons.map(\.description).joined(separator: "; ") + ". Run plan again."
     }

@@ -1,17 +1,17 @@
 import FanslyMetadata
 import Foundation
-public import MappingRules
-public import StashClient
+import MappingRules
+import StashClient
 
 /// `StashWriter` over `StashClient`: each call is one aliased batch request (the client's batch size
 /// is the applier's), and `StashError`s become `WriteFailure`s that say whether a write may have
 /// happened.
-public struct StashClientWriter: StashWriter {
+struct StashClientWriter: StashWriter {
     /// The client every write goes through (its batch size is the number of aliases per request).
-    public let client: StashClient
+    let client: StashClient
 
     /// A writer over `client`.
-    public init(client: StashClient) { self.client = client }
+    init(client: StashClient) { self.client = client }
 
     public func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult] {
         switch kind {

@@ -1,24 +1,24 @@
 public import FanslyMetadata
 import Foundation
-public import MappingRules
+import MappingRules
 
 /// One object as Stash holds it, reduced to what matching and the diff need.
 public struct StashObject: Sendable, Hashable {
-    public var kind: EntityKind
+    var kind: EntityKind
     public var id: String
     /// Current values by Stash input field name (`title`, `tag_ids`, `alias_list`…); references carry ids.
     /// A field Stash holds as null may be missing: read a missing field as `.null`.
-    public var fields: StashFields
-    public var organized: Bool
+    var fields: StashFields
+    var organized: Bool
     /// Scenes and images: their files' paths; galleries: their folder or zip path.
-    public var paths: [String]
+    var paths: [String]
 
-    public init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = [])
+    init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = [])
     {
         self.kind = kind; self.id = id; self.fields = fields; self.organized = organized; self.paths = paths
     }
 
-    public init(
+    init(
         kind: EntityKind, id: String, fields: [String: FieldValue], organized: Bool = false, paths: [String] = []
     ) {
         self.init(kind: kind, id: id, fields: StashFields(fields), organized: organized, paths: paths)
@@ -53,16 +53,16 @@ public struct StashObject: Sendable, Hashable {
 /// An object's field values by name: a dictionary in use, stored as one small array sorted by
 /// name. Tens of thousands of scenes carry about a dozen fields each; a hash table per object cost
 /// more than the values themselves, and objects with the same values can share one array.
-public struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
     /// One field and its value.
-    public struct Entry: Sendable, Hashable {
-        public var name: String
-        public var value: FieldValue
+    struct Entry: Sendable, Hashable {
+        var name: String
+        var value: FieldValue
     }
 
     private var entries: [Entry]
 
-    public init(_ values: [String: FieldValue]) {
+    init(_ values: [String: FieldValue]) {
         entries = values.map { Entry(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
     }
 
@@ -99,15 +99,15 @@ public struct StashFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
 /// Built once per run from a few large pages of finds (or empty, for an offline plan).
 public struct StashSnapshot: Sendable {
     /// A Stash without any object (an offline plan).
-    public static let empty = StashSnapshot(objects: [])
+    static let empty = StashSnapshot(objects: [])
 
-    public private(set) var objectsByKind: [EntityKind: [String: StashObject]] = [:]
+    private(set) var objectsByKind: [EntityKind: [String: StashObject]] = [:]
     /// Folders whose scenes and images were fetched, per creator (lower-cased username).
-    public var searchedFolders: [String: [String]]
+    var searchedFolders: [String: [String]]
     /// Scenes/images found only outside the creator folders, by the media id in their file name.
-    public var filesOutsideFolders: [FanslyID: [String]]
+    var filesOutsideFolders: [FanslyID: [String]]
     /// True for a plan against an empty, offline Stash.
-    public var isOffline: Bool
+    var isOffline: Bool
 
     private var names: [EntityKind: [String: [String]]] = [:]
     private var aliases: [EntityKind: [String: [String]]] = [:]
@@ -127,7 +127,7 @@ public struct StashSnapshot: Sendable {
     }
 
     /// Adds (or replaces) an object and indexes it.
-    public mutating func insert(_ object: StashObject) {
+    mutating func insert(_ object: StashObject) {
         objectsByKind[object.kind, default: [:]][object.id] = object
         let kind = object.kind
         if let name = object.string("name") {
@@ -149,10 +149,10 @@ public struct StashSnapshot: Sendable {
     }
 
     /// The object of `kind` with `id`, if Stash holds it.
-    public func object(_ kind: EntityKind, id: String) -> StashObject? { objectsByKind[kind]?[id] }
+    func object(_ kind: EntityKind, id: String) -> StashObject? { objectsByKind[kind]?[id] }
 
     /// Every object of `kind`.
-    public func objects(_ kind: EntityKind) -> Dictionary<String, StashObject>.Values {
+    func objects(_ kind: EntityKind) -> Dictionary<String, StashObject>.Values {
         (objectsByKind[kind] ?? [:]).values
     }
 
@@ -182,22 +182,22 @@ public struct StashSnapshot: Sendable {
 /// The media id token the downloader puts in file names: `…_id_<digits>.<ext>` or
 /// `…_preview_id_<digits>.<ext>`. Older names (no `_UTC`, 12-hour clocks) and renamed folders only
 /// change the rest of the name, so only the token is read, never the whole name.
-public enum MediaFileName {
+enum MediaFileName {
     /// The media id in a file name and whether it names a preview.
-    public struct Token: Sendable, Hashable {
-        public var mediaId: FanslyID
-        public var isPreview: Bool
+    struct Token: Sendable, Hashable {
+        var mediaId: FanslyID
+        var isPreview: Bool
     }
 
     /// The token in the last path component of `path`.
-    public static func token(inPath path: String) -> Token? {
+    static func token(inPath path: String) -> Token? {
         let utf8 = path.utf8
         let start = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
         return token(inBasename: Substring(path[start...]))
     }
 
     /// The last `id_<digits>` token of a basename that starts the name or follows `_`.
-    public static func token<S: StringProtocol>(inBasename name: S) -> Token? {
+    static func token<S: StringProtocol>(inBasename name: S) -> Token? {
         let bytes = Array(name.utf8)
         var index = bytes.count - 3
         while index >= 0 {

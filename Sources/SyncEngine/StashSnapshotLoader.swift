@@ -146,9 +146,7 @@ public struct StashSnapshotLoader: Sendable {
             let missing = entities.filter { $0.address.kind == kind }.compactMap { links[$0.address]?.stashId }
                 .filter { snapshot.object(kind, id: $0) == nil }
             guard !missing.isEmpty else { continue }
-            var interner = ObjectInterner()
-            let fetched = try await client.findSummaries(kind == .scene ? .scenes : .images, ids: missing)
-                .map { Self.object($0, kind: kind, sharing: &interner) }
+            let fetched = try await client.snapshotObjects(kind, ids: missing)
             for object in fetched { snapshot.insert(object) }
             finished("\(kind.rawValue)s by remembered id", fetched.count)
         }
@@ -195,16 +193,16 @@ public struct StashSnapshotLoader: Sendable {
     /// a code or URL when galleries, chapters or images are wanted.
     private func commonObjects(kinds wantedKinds: Set<EntityKind>) async throws -> [StashObject] {
         var objects: [StashObject] = []
-        async let performers = wantedKinds.contains(.performer) ? client.findPerformers() : []
-        async let studios = wantedKinds.contains(.studio) ? client.findStudios() : []
-        async let tags = wantedKinds.contains(.tag) ? client.findTags() : []
-        objects += try await performers.map(Self.object)
-        objects += try await studios.map(Self.object)
-        objects += try await tags.map(Self.object)
+        async let performers = wantedKinds.contains(.performer) ? client.snapshotObjects(.performer) : []
+        async let studios = wantedKinds.contains(.studio) ? client.snapshotObjects(.studio) : []
+        async let tags = wantedKinds.contains(.tag) ? client.snapshotObjects(.tag) : []
+        objects += try await performers
+        objects += try await studios
+        objects += try await tags
         if Self.needsGalleries(wantedKinds) {
             var filter = MediaFilter(code: StringCriterion("", .notNull))
             filter.or = MediaFilter(url: StringCriterion("", .notNull))
-            for gallery in try await client.findGalleries(filter: filter) { objects += Self.objects(gallery) }
+            objects += try await client.snapshotObjects(SnapshotFinds.galleries, filter: filter)
         }
         return objects
     }
@@ -234,11 +232,7 @@ public struct StashSnapshotLoader: Sendable {
                 let filter = MediaFilter(path: .includesPhrase(job.folder + "/"))
                 group.addTask {
                     var objects: [StashObject] = []
-                    var interner = ObjectInterner()
-                    try await client.findSummaries(job.kind == .scene ? .scenes : .images, filter: filter) { page in
-                        objects.reserveCapacity(objects.count + page.count)
-                        for summary in page { objects.append(Self.object(summary, kind: job.kind, sharing: &interner)) }
-                    }
+                    try await client.forEachSnapshotPage(job.kind, filter: filter) { objects += $0 }
                     return (job, objects)
                 }
             }
@@ -272,121 +266,6 @@ public struct StashSnapshotLoader: Sendable {
         for index in objects.indices where objects[index].kind == .gallery {
             objects[index].fields["image_ids"] = .refs(members[objects[index].id] ?? [])
         }
-    }
-
-    // MARK: Stash objects → StashObject
-
-    static func withCustomFields(_ custom: CustomFieldValues?, _ fields: [String: FieldValue]) -> [String: FieldValue] {
-        guard let custom, !custom.values.isEmpty else { return fields }
-        var all = fields
-        for (name, value) in custom.values { all[StashFieldCatalog.customFieldPrefix + name] = .string(value) }
-        return all
-    }
-
-    static func ref(_ named: NamedRef?) -> FieldValue {
-        named.map { .ref(StashRef(id: $0.id, label: $0.name)) } ?? .null
-    }
-    static func refs(_ named: [NamedRef]) -> FieldValue { .refs(named.map { StashRef(id: $0.id, label: $0.name) }) }
-    static func refs(_ titled: [TitledRef]) -> FieldValue { .refs(titled.map { StashRef(id: $0.id, label: $0.title) }) }
-    static func text(_ value: String?) -> FieldValue { value.map { .string($0) } ?? .null }
-    static func date(_ value: String?) -> FieldValue { StashText.nonBlank(value).map { .date($0) } ?? .null }
-
-    static func object(_ performer: Performer) -> StashObject {
-        StashObject(
-            kind: .performer, id: performer.id,
-            fields: withCustomFields(
-                performer.customFields,
-                [
-                    "name": .string(performer.name), "disambiguation": text(performer.disambiguation),
-                    "alias_list": .strings(performer.aliasList), "urls": .strings(performer.urls ?? []),
-                    "details": text(performer.details), "country": text(performer.country),
-                    "birthdate": date(performer.birthdate),
-                    "gender": text(performer.gender?.rawValue), "favorite": .bool(performer.favorite),
-                    "tag_ids": refs(performer.tags),
-                ]))
-    }
-
-    static func object(_ studio: Studio) -> StashObject {
-        StashObject(
-            kind: .studio, id: studio.id,
-            fields: withCustomFields(
-                studio.customFields,
-                [
-                    "name": .string(studio.name), "aliases": .strings(studio.aliases), "urls": .strings(studio.urls),
-                    "parent_id": ref(studio.parentStudio), "details": text(studio.details),
-                    "favorite": .bool(studio.favorite),
-                    "tag_ids": refs(studio.tags),
-                ]), organized: studio.organized ?? false)
-    }
-
-    static func object(_ tag: Tag) -> StashObject {
-        StashObject(
-            kind: .tag, id: tag.id,
-            fields: withCustomFields(
-                tag.customFields,
-                [
-                    "name": .string(tag.name), "sort_name": text(tag.sortName), "description": text(tag.description),
-                    "aliases": .strings(tag.aliases), "favorite": .bool(tag.favorite),
-                    "ignore_auto_tag": .bool(tag.ignoreAutoTag),
-                    "parent_ids": refs(tag.parents),
-                ]))
-    }
-
-    /// A gallery and its chapters.
-    static func objects(_ gallery: Gallery) -> [StashObject] {
-        let paths = gallery.files.map(\.path) + (gallery.folder.map { [$0.path] } ?? [])
-        var result = [
-            StashObject(
-                kind: .gallery, id: gallery.id,
-                fields: withCustomFields(
-                    gallery.customFields,
-                    [
-                        "title": text(gallery.title), "code": text(gallery.code), "details": text(gallery.details),
-                        "photographer": text(gallery.photographer), "date": date(gallery.date),
-                        "urls": .strings(gallery.urls),
-                        "organized": .bool(gallery.organized), "studio_id": ref(gallery.studio),
-                        "performer_ids": refs(gallery.performers),
-                        "tag_ids": refs(gallery.tags), "scene_ids": refs(gallery.scenes),
-                    ]), organized: gallery.organized, paths: paths)
-        ]
-        for chapter in gallery.chapters {
-            result.append(
-                StashObject(
-                    kind: .chapter, id: chapter.id,
-                    fields: [
-                        "title": .string(chapter.title), "image_index": .int(chapter.imageIndex),
-                        "gallery_id": .ref(StashRef(id: gallery.id, label: StashText.nonBlank(gallery.title))),
-                    ]))
-        }
-        return result
-    }
-
-    /// A scene or image summary; null fields are left out (the planner reads a missing field as null).
-    static func object(_ media: MediaSummary, kind: EntityKind, sharing interner: inout ObjectInterner) -> StashObject {
-        var pairs: [(String, FieldValue)] = []
-        pairs.reserveCapacity(11)
-        func set(_ key: String, _ value: FieldValue) { if value != .null { pairs.append((key, value)) } }
-        func refs(_ named: [NamedRef]) -> FieldValue {
-            .refs(named.map { StashRef(id: $0.id, label: interner.label($0.name)) })
-        }
-        set("title", text(media.title)); set("code", text(media.code)); set("details", text(media.details))
-        if kind == .scene {
-            set("director", text(media.director))
-        } else {
-            set("photographer", text(media.photographer))
-        }
-        set("date", date(media.date)); set("urls", .strings(media.urls)); set("organized", .bool(media.organized))
-        set("studio_id", media.studio.map { .ref(StashRef(id: $0.id, label: interner.label($0.name))) } ?? .null)
-        set("performer_ids", refs(media.performers)); set("tag_ids", refs(media.tags))
-        set(
-            "gallery_ids",
-            .refs(media.galleries.map { StashRef(id: $0.id, label: $0.title.map { interner.label($0) }) }))
-        for (name, value) in (media.customFields?.values ?? [:]).sorted(by: { $0.key < $1.key }) {
-            set(StashFieldCatalog.customFieldPrefix + name, .string(value))
-        }
-        return StashObject(
-            kind: kind, id: media.id, fields: interner.fields(StashFields(pairs: pairs)),
-            organized: media.organized, paths: media.paths)
     }
 }
 

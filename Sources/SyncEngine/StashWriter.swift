@@ -1,11 +1,11 @@
 import FanslyMetadata
-public import Foundation
-public import MappingRules
+import Foundation
+import MappingRules
 
 /// The writes `Applier` needs from Stash, in batches. `StashClientWriter` implements it over
 /// `StashClient`; fields are keyed by Stash input field name and hold `after` values whose refs
 /// are already resolved to ids.
-public protocol StashWriter: Sendable {
+protocol StashWriter: Sendable {
     /// Creates one object of `kind` per input, in as few requests as the client's batch size allows.
     /// Returns one result per input, in order; throws when the whole request failed.
     func create(_ kind: EntityKind, inputs: [[String: FieldValue]]) async throws -> [WriteResult]
@@ -21,34 +21,34 @@ public protocol StashWriter: Sendable {
 }
 
 /// Fields for one existing object.
-public struct ObjectFields: Sendable, Hashable {
+struct ObjectFields: Sendable, Hashable {
     /// The Stash object.
     public var id: String
     /// Stash input field name → value (refs resolved).
-    public var fields: [String: FieldValue]
+    var fields: [String: FieldValue]
     /// `fields` for object `id`.
-    public init(id: String, fields: [String: FieldValue]) { self.id = id; self.fields = fields }
+    init(id: String, fields: [String: FieldValue]) { self.id = id; self.fields = fields }
 }
 
 /// Images to add to one gallery.
-public struct GalleryImages: Sendable, Hashable {
+struct GalleryImages: Sendable, Hashable {
     /// The user-created gallery.
-    public var galleryId: String
+    var galleryId: String
     /// The images to add.
-    public var imageIds: [String]
+    var imageIds: [String]
     /// `imageIds` to add to `galleryId`.
-    public init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
+    init(galleryId: String, imageIds: [String]) { self.galleryId = galleryId; self.imageIds = imageIds }
 }
 
 /// One item's answer from Stash.
-public enum WriteResult: Sendable, Hashable {
+enum WriteResult: Sendable, Hashable {
     /// Done; the id of the object written.
     case success(id: String)
     case failure(WriteFailure)
 }
 
 /// Why a write failed, and what that means for trying again.
-public struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
+struct WriteFailure: Error, Sendable, Hashable, LocalizedError {
     /// What is known about the write's effect.
     enum Kind: Sendable, Hashable {
         /// Stash refused it; nothing changed. Trying again gives the same answer.

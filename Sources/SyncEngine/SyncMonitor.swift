@@ -1,15 +1,15 @@
-public import Foundation
+import Foundation
 
 /// One failed item in a sync report.
-public struct SyncFailure: Sendable, Hashable, Codable {
+struct SyncFailure: Sendable, Hashable, Codable {
     /// The phase it failed in (`tags`, `gallery images`…).
-    public var phase: String
+    var phase: String
     /// The item's address or label.
-    public var item: String
+    var item: String
     /// Why, as Stash or fansly-stash said it.
     public var error: String
     /// A failure of `item` in `phase`.
-    public init(phase: String, item: String, error: String) { self.phase = phase; self.item = item; self.error = error }
+    init(phase: String, item: String, error: String) { self.phase = phase; self.item = item; self.error = error }
 }
 
 /// Counts of outcomes.
@@ -17,9 +17,9 @@ public struct OutcomeCounts: Sendable, Hashable, Codable {
     /// Items with each outcome.
     public var created = 0, updated = 0, unchanged = 0, skipped = 0, failed = 0
     /// Items with any outcome.
-    public var processed: Int { created + updated + unchanged + skipped + failed }
+    var processed: Int { created + updated + unchanged + skipped + failed }
     /// All zero.
-    public init() {}
+    init() {}
 
     /// Counts one more outcome of `kind`.
     public mutating func add(_ kind: OutcomeKind) {
@@ -57,30 +57,30 @@ public struct OutcomeCounts: Sendable, Hashable, Codable {
 /// One phase's results.
 public struct PhaseReport: Sendable, Hashable, Codable {
     /// The phase's name (`tags`, `gallery images`…).
-    public var phase: String
+    var phase: String
     /// Items in the phase.
-    public var total: Int
+    var total: Int
     /// Their outcomes.
-    public var counts: OutcomeCounts
+    var counts: OutcomeCounts
     /// Wall time of the phase.
-    public var elapsedSeconds: Double
+    var elapsedSeconds: Double
     enum CodingKeys: String, CodingKey { case phase, total, counts, elapsedSeconds = "elapsed_seconds" }
 }
 
 /// The outcome of a whole run: what `--json` prints and the summary is rendered from.
 public struct SyncReport: Sendable, Hashable, Codable {
     /// When the run started.
-    public var startedAt: Date
+    var startedAt: Date
     /// Wall time of the whole run.
-    public var elapsedSeconds: Double
+    var elapsedSeconds: Double
     /// Outcomes over every phase.
     public var totals: OutcomeCounts
     /// Each phase that had items, in order.
-    public var phases: [PhaseReport]
+    var phases: [PhaseReport]
     /// Every failed item, in the order they failed.
-    public var failures: [SyncFailure]
+    var failures: [SyncFailure]
     /// HTTP requests sent to Stash, when known.
-    public var requests: Int?
+    var requests: Int?
     /// Set when the run was asked to stop (Ctrl-C) before the end.
     public var interrupted: InterruptionReport?
 
@@ -97,7 +97,7 @@ public struct SyncReport: Sendable, Hashable, Codable {
 public struct InterruptionReport: Sendable, Hashable, Codable {
     /// Changes not sent because the run stopped (their phase's "skipped" count includes them).
     public var notApplied: Int
-    public init(notApplied: Int) { self.notApplied = notApplied }
+    init(notApplied: Int) { self.notApplied = notApplied }
     enum CodingKeys: String, CodingKey { case notApplied = "not_applied" }
 }
 
@@ -108,10 +108,10 @@ public struct InterruptionReport: Sendable, Hashable, Codable {
 /// `plainInterval` for long phases). Safe to call from concurrent tasks.
 public final class SyncMonitor: @unchecked Sendable {
     /// How progress is shown.
-    public enum Style: Sendable { case terminal, plain, quiet }
+    enum Style: Sendable { case terminal, plain, quiet }
 
     /// Failures listed in full in the summary; the rest are counted.
-    public static let failuresShownInSummary = 10
+    static let failuresShownInSummary = 10
 
     private let lock = NSLock()
     private let write: @Sendable (String) -> Void
@@ -135,7 +135,7 @@ public final class SyncMonitor: @unchecked Sendable {
     private var lastProgress: Date?
     private var lastWaitingNote: Date?
     /// Seconds without an answer after which the monitor says it is waiting for Stash.
-    public var waitingAfter: TimeInterval = 5
+    var waitingAfter: TimeInterval = 5
     private let observer: OperationProgress?
 
     /// - Parameters:
@@ -144,7 +144,7 @@ public final class SyncMonitor: @unchecked Sendable {
     ///   - now: the clock (tests pass a fixed one).
     ///   - observer: receives every phase start, item outcome and phase end as an `OperationEvent`, in
     ///     order (it is called under the monitor's lock, so it must not call back into this monitor).
-    public init(
+    init(
         style: Style, plainInterval: TimeInterval = 10, now: @escaping @Sendable () -> Date = { Date() },
         observer: OperationProgress? = nil, write: @escaping @Sendable (String) -> Void
     ) {
@@ -256,7 +256,7 @@ public final class SyncMonitor: @unchecked Sendable {
     }
 
     /// Records a failure that belongs to no single item's batch outcome (e.g. a phase that could not start).
-    public func recordFailure(item: String, error: String) {
+    func recordFailure(item: String, error: String) {
         lock.lock(); defer { lock.unlock() }
         failures.append(SyncFailure(phase: current?.name ?? "apply", item: item, error: error))
         current?.counts.add(.failed)
@@ -264,7 +264,7 @@ public final class SyncMonitor: @unchecked Sendable {
     }
 
     /// Sets the number of HTTP requests sent, for the report.
-    public func setRequestCount(_ count: Int) {
+    func setRequestCount(_ count: Int) {
         lock.lock(); defer { lock.unlock() }
         requests = count
     }
@@ -276,7 +276,7 @@ public final class SyncMonitor: @unchecked Sendable {
     }
 
     /// Ends the run and returns its report.
-    public func finish() -> SyncReport {
+    func finish() -> SyncReport {
         lock.lock(); defer { lock.unlock() }
         closePhaseLocked()
         var totals = OutcomeCounts()

@@ -1,12 +1,12 @@
-public import Foundation
+import Foundation
 import GRDB
-public import MappingRules
+import MappingRules
 
 /// The create journal: a create is journalled before it is sent, so an interrupted apply looks it
 /// up in Stash instead of sending it twice (Docs/sync-state.md).
 extension SyncState {
     /// Journals creates about to be sent. Call (and let it return) before sending them.
-    public func journalCreates(_ entries: [PendingCreate], at date: Date = Date()) throws {
+    func journalCreates(_ entries: [PendingCreate], at date: Date = Date()) throws {
         guard !entries.isEmpty else { return }
         try write { db in
             for entry in entries {
@@ -27,7 +27,7 @@ extension SyncState {
 
     /// Confirms creates that Stash answered (or that were found again after a lost reply): the journal
     /// entry is marked confirmed and the link recorded, in one transaction.
-    public func confirmCreates(_ created: [WrittenObject], at date: Date = Date()) throws {
+    func confirmCreates(_ created: [WrittenObject], at date: Date = Date()) throws {
         guard !created.isEmpty else { return }
         try write { db in
             for object in created {
@@ -41,7 +41,7 @@ extension SyncState {
     }
 
     /// Drops the journal entries of creates that Stash definitely refused (nothing was created).
-    public func abandonCreates(_ addresses: [EntityAddress]) throws {
+    func abandonCreates(_ addresses: [EntityAddress]) throws {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
@@ -53,7 +53,7 @@ extension SyncState {
     }
 
     /// Creates journalled and never confirmed: each may or may not exist in Stash.
-    public func pendingCreates() throws -> [PendingCreate] {
+    func pendingCreates() throws -> [PendingCreate] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' ORDER BY address"
@@ -63,7 +63,7 @@ extension SyncState {
     }
 
     /// The unconfirmed creates among `addresses` (one query, for a batch).
-    public func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
+    func pendingCreates(for addresses: [EntityAddress]) throws -> [EntityAddress: PendingCreate] {
         try read { db in
             let entries = try Self.rows(
                 db, "SELECT address, match FROM create_journal WHERE status = 'pending' AND",
@@ -74,7 +74,7 @@ extension SyncState {
     }
 
     /// The unconfirmed create of `address`, if any.
-    public func pendingCreate(for address: EntityAddress) throws -> PendingCreate? {
+    func pendingCreate(for address: EntityAddress) throws -> PendingCreate? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT address, match FROM create_journal WHERE status = 'pending' AND address = ?",

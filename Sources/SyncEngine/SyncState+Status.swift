@@ -1,11 +1,11 @@
-public import Foundation
+import Foundation
 import GRDB
-public import MappingRules
+import MappingRules
 
 /// Per-object dirty flags and errors, and the record of each sync run.
 extension SyncState {
     /// Marks objects dirty: an update to them is being sent and not yet confirmed.
-    public func markDirty(_ addresses: [EntityAddress], at date: Date = Date()) throws {
+    func markDirty(_ addresses: [EntityAddress], at date: Date = Date()) throws {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
@@ -19,7 +19,7 @@ extension SyncState {
     }
 
     /// Clears the dirty flag and error of objects (recording writes does this too).
-    public func markClean(_ addresses: [EntityAddress]) throws {
+    func markClean(_ addresses: [EntityAddress]) throws {
         guard !addresses.isEmpty else { return }
         try write { db in
             for address in addresses {
@@ -29,7 +29,7 @@ extension SyncState {
     }
 
     /// Objects whose last update was sent but never confirmed.
-    public func dirtyAddresses() throws -> [EntityAddress] {
+    func dirtyAddresses() throws -> [EntityAddress] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT address FROM object_status WHERE dirty = 1")
                 .compactMap(EntityAddress.init).sorted()
@@ -37,7 +37,7 @@ extension SyncState {
     }
 
     /// Records the error that made an object fail (kept until it is written successfully).
-    public func recordErrors(_ errors: [(EntityAddress, String)], at date: Date = Date()) throws {
+    func recordErrors(_ errors: [(EntityAddress, String)], at date: Date = Date()) throws {
         guard !errors.isEmpty else { return }
         try write { db in
             for (address, message) in errors {
@@ -51,7 +51,7 @@ extension SyncState {
     }
 
     /// The last error of each object that has one.
-    public func errors() throws -> [EntityAddress: String] {
+    func errors() throws -> [EntityAddress: String] {
         try read { db in
             var errors: [EntityAddress: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT address, error FROM object_status WHERE error IS NOT NULL") {
@@ -62,7 +62,7 @@ extension SyncState {
     }
 
     /// Records the start of an apply and returns its id.
-    public func beginRun(stashURL: String, planCreatedAt: Date?, at date: Date = Date()) throws -> Int64 {
+    func beginRun(stashURL: String, planCreatedAt: Date?, at date: Date = Date()) throws -> Int64 {
         try write { db in
             try db.execute(
                 sql: "INSERT INTO sync_run(started_at, stash_url, plan_created_at, status) VALUES (?, ?, ?, 'running')",
@@ -72,7 +72,7 @@ extension SyncState {
     }
 
     /// Records the end of an apply with its counts.
-    public func finishRun(_ id: Int64, report: SyncReport, at date: Date = Date()) throws {
+    func finishRun(_ id: Int64, report: SyncReport, at date: Date = Date()) throws {
         let t = report.totals
         try write { db in
             try db.execute(
@@ -88,7 +88,7 @@ extension SyncState {
     }
 
     /// The last `limit` runs, newest first. A run still `running` with no end was interrupted.
-    public func recentRuns(limit: Int = 10) throws -> [SyncRun] {
+    func recentRuns(limit: Int = 10) throws -> [SyncRun] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sync_run ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
                 row in

@@ -1,6 +1,6 @@
 import Crypto
 import FanslyMetadata
-public import Foundation
+import Foundation
 import GRDB
 public import MappingRules
 import StashClient
@@ -11,7 +11,7 @@ import StashClient
 /// statistics of the last syncs. See Docs/sync-state.md.
 public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Path of the state file.
-    public let path: String
+    let path: String
     private let dbQueue: DatabaseQueue
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -44,7 +44,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
 
     /// The default state file for a Stash URL: `$XDG_STATE_HOME/fansly-stash/<host>-<port>.sqlite3`,
     /// with `$XDG_STATE_HOME` defaulting to `~/.local/state`.
-    public static func defaultPath(
+    static func defaultPath(
         forStashURL stashURL: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
@@ -60,7 +60,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// `<host>-<port>.sqlite3` for a Stash URL (port defaulting from the scheme), safe as a file name.
-    public static func fileName(forStashURL stashURL: String) -> String {
+    static func fileName(forStashURL stashURL: String) -> String {
         let components = URLComponents(string: stashURL)
         let host = components?.host.flatMap { $0.isEmpty ? nil : $0 } ?? "stash"
         let port = components?.port ?? (components?.scheme?.lowercased() == "https" ? 443 : 80)
@@ -69,7 +69,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Ties the file to one Stash: records `stashURL` on first use, and refuses a file that belongs to another.
-    public func bind(toStashURL stashURL: String) throws {
+    func bind(toStashURL stashURL: String) throws {
         let normalized = Self.normalize(stashURL)
         try write { db in
             if let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") {
@@ -89,7 +89,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The Stash URL the file is bound to, if any.
-    public func boundStashURL() throws -> String? {
+    func boundStashURL() throws -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stash_url'") }
     }
 
@@ -123,7 +123,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The links of `addresses` that have one (one query, for a batch).
-    public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
+    func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
         try read { db in
             let links = try Self.rows(db, "SELECT \(Self.linkColumns) FROM link WHERE", addresses: addresses)
                 .map(Self.link(from:))
@@ -144,7 +144,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The Stash id of every linked address, without the written fields (cheap for large libraries).
-    public func allLinkedIds() throws -> [EntityAddress: String] {
+    func allLinkedIds() throws -> [EntityAddress: String] {
         try read { db in
             var ids: [EntityAddress: String] = [:]
             let cursor = try Row.fetchCursor(db, sql: "SELECT address, stash_id FROM link")
@@ -156,7 +156,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The hash of the fields last written to `address`, if linked.
-    public func fieldsHash(for address: EntityAddress) throws -> String? {
+    func fieldsHash(for address: EntityAddress) throws -> String? {
         try read { db in
             try String.fetchOne(
                 db, sql: "SELECT fields_hash FROM link WHERE address = ?", arguments: [address.description])
@@ -166,7 +166,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     /// Records that `fields` were written to the linked objects: each write's fields are merged over
     /// what was written before, the link is (re)pointed at its Stash id, and the object is marked
     /// clean with its error cleared. One transaction for all.
-    public func recordWritten(_ writes: [WrittenObject], at date: Date = Date()) throws {
+    func recordWritten(_ writes: [WrittenObject], at date: Date = Date()) throws {
         guard !writes.isEmpty else { return }
         try write { db in try self.recordWritten(writes, at: date, in: db) }
     }
@@ -200,7 +200,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// Forgets the link of `address` (its Stash object is gone).
-    public func removeLink(_ address: EntityAddress) throws {
+    func removeLink(_ address: EntityAddress) throws {
         try write { db in try db.execute(sql: "DELETE FROM link WHERE address = ?", arguments: [address.description]) }
     }
 

@@ -1,50 +1,50 @@
-public import Foundation
-public import MappingRules
+import Foundation
+import MappingRules
 
 /// Fields written to one Stash object.
-public struct WrittenObject: Sendable, Hashable {
+struct WrittenObject: Sendable, Hashable {
     /// The entity written.
-    public var address: EntityAddress
+    var address: EntityAddress
     /// The Stash object it was written to.
-    public var stashId: String
+    var stashId: String
     /// In `after` form with refs resolved to ids.
-    public var fields: [String: FieldValue]
+    var fields: [String: FieldValue]
     /// Fields written to `stashId` for `address`.
-    public init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
+    init(address: EntityAddress, stashId: String, fields: [String: FieldValue]) {
         self.address = address; self.stashId = stashId; self.fields = fields
     }
 }
 
 /// A journalled create: how to find the object again if its reply was lost.
-public struct PendingCreate: Sendable, Hashable {
+struct PendingCreate: Sendable, Hashable {
     /// The entity being created.
-    public var address: EntityAddress
+    var address: EntityAddress
     /// The plan's match keys for it, to find it again.
-    public var match: [MatchKey]
+    var match: [MatchKey]
     /// A create of `address`, findable by `match`.
-    public init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
+    init(address: EntityAddress, match: [MatchKey]) { self.address = address; self.match = match }
 }
 
 /// One recorded apply run.
-public struct SyncRun: Sendable, Hashable {
+struct SyncRun: Sendable, Hashable {
     /// The run's number (increasing).
     public var id: Int64
     /// When it started.
-    public var startedAt: Date
+    var startedAt: Date
     /// Nil when the run was interrupted.
-    public var finishedAt: Date?
+    var finishedAt: Date?
     /// The Stash it wrote to.
-    public var stashURL: String
+    var stashURL: String
     /// `running` (or interrupted), `succeeded`, `failed`.
-    public var status: String
+    var status: String
     /// Its outcomes (zero while running).
-    public var counts: OutcomeCounts
+    var counts: OutcomeCounts
     /// HTTP requests sent, when known.
-    public var requests: Int?
+    var requests: Int?
 }
 
 /// Errors of the state file.
-public enum SyncStateError: Error, LocalizedError, Equatable {
+enum SyncStateError: Error, LocalizedError, Equatable {
     case cannotOpen(path: String, reason: String)
     case database(path: String, reason: String)
     case otherStash(path: String, recorded: String, requested: String)

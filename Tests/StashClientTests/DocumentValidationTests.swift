@@ -10,33 +10,15 @@ import XCTest
 /// Every document the client sends must be valid against Stash v0.30.1's real schema, read from
 /// `<package root>/../shared/stash-schema` (not shipped with the project: it is AGPL).
 final class DocumentValidationTests: XCTestCase {
-    /// `<package root>/../shared/stash-schema`, looked for beside the package root and, for a git
-    /// worktree nested one level deeper, beside its ancestors.
-    static let schemaFolder: URL = {
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        var directory = packageRoot.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("shared/stash-schema")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/stash-schema")
-    }()
+    static var schemaFolder: URL { RealStashSchema.folder(.v0_30) }
 
     static func loadStashSchema() throws -> GraphQLSchema {
-        let folder = schemaFolder
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("schema.graphql").path) else {
+        guard let schema = try RealStashSchema.load(.v0_30) else {
             throw XCTSkip(
-                "Stash's schema is not at \(folder.path); skipping the check of the client's documents against it")
+                "Stash's schema is not at \(schemaFolder.path); skipping the check of the client's documents against it"
+            )
         }
-        var sdl = try String(contentsOf: folder.appendingPathComponent("schema.graphql"), encoding: .utf8)
-        let types = folder.appendingPathComponent("types")
-        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted()
-        where file.hasSuffix(".graphql") {
-            sdl += "\n" + (try String(contentsOf: types.appendingPathComponent(file), encoding: .utf8))
-        }
-        return try buildASTSchema(documentAST: parse(source: Source(body: sdl, name: "stash-schema")))
+        return schema
     }
 
     func testEveryClientDocumentIsValidAgainstStashSchema() throws {
@@ -121,25 +103,13 @@ final class DocumentValidationTests: XCTestCase {
 // MARK: - Both Stash lines (v0.30.1 and v0.31)
 
 extension DocumentValidationTests {
-    /// `../shared/stash-schema-v0.31`, found like the v0.30.1 copy.
-    static var schemaFolderV031: URL {
-        schemaFolder.deletingLastPathComponent().appendingPathComponent("stash-schema-v0.31")
-    }
-
     static func loadStashSchemaV031() throws -> GraphQLSchema {
-        let folder = schemaFolderV031
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("schema.graphql").path) else {
+        guard let schema = try RealStashSchema.load(.v0_31) else {
             throw XCTSkip(
-                "Stash v0.31's schema is not at \(folder.path); skipping the check of the client's documents against it"
+                "Stash v0.31's schema is not at \(RealStashSchema.folder(.v0_31).path); skipping the check of the client's documents against it"
             )
         }
-        var sdl = try String(contentsOf: folder.appendingPathComponent("schema.graphql"), encoding: .utf8)
-        let types = folder.appendingPathComponent("types")
-        for file in try FileManager.default.contentsOfDirectory(atPath: types.path).sorted()
-        where file.hasSuffix(".graphql") {
-            sdl += "\n" + (try String(contentsOf: types.appendingPathComponent(file), encoding: .utf8))
-        }
-        return try buildASTSchema(documentAST: parse(source: Source(body: sdl, name: "stash-schema-v0.31")))
+        return schema
     }
 
     /// The documents sent to a server with `capabilities`.

@@ -116,12 +116,17 @@ final class CustomFieldsPlanTests: XCTestCase {
 
 /// Stash v0.31's organized studios are left alone like organized scenes.
 final class OrganizedStudioTests: XCTestCase {
-    func testAnOrganizedStudioIsMarkedSoInTheSnapshot() {
-        var studio = Studio(id: "4", name: "emberwilde42 (Fansly)")
-        studio.customFields = CustomFieldValues(["fansly_account_id": "100"])
-        XCTAssertFalse(StashSnapshotLoader.object(studio).organized)
-        studio.organized = true
-        let object = StashSnapshotLoader.object(studio)
+    func testAnOrganizedStudioIsMarkedSoInTheSnapshot() throws {
+        func studio(_ organized: String) throws -> StashObject {
+            try XCTUnwrap(
+                SnapshotSelectionTests.objects(
+                    StudioSnapshot.self,
+                    #"{"id": "4", "name": "emberwilde42 (Fansly)", \#(organized)"custom_fields": {"fansly_account_id": "100"}}"#
+                ).first)
+        }
+        XCTAssertFalse(try studio("").organized, "a Stash without organized studios")
+        XCTAssertFalse(try studio(#""organized": false, "#).organized)
+        let object = try studio(#""organized": true, "#)
         XCTAssertTrue(object.organized)
         XCTAssertEqual(object.fields["custom_fields.fansly_account_id"], .string("100"))
     }

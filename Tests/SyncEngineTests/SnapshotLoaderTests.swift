@@ -1,4 +1,5 @@
 import FanslyMetadata
+import Foundation
 import MappingRules
 import StashClient
 import StashTestServer
@@ -122,20 +123,26 @@ final class SnapshotLoaderTests: XCTestCase {
         XCTAssertEqual(fields.count, 2)
     }
 
-    func testEqualFieldSetsShareStorageAndLabelsAreShared() {
+    func testEqualFieldSetsShareStorageAndLabelsAreShared() throws {
+        let tag = "a tag name longer than fifteen bytes"
+        func scene(_ id: Int) -> String {
+            #"{"id": "\#(id)", "organized": false, "tags": [{"id": "1", "name": "\#(tag)"}], "files": [{"path": "/a/x_id_\#(id).mp4"}]}"#
+        }
+        let page = try JSONDecoder().decode(
+            [SnapshotRecord<SceneSnapshot>].self, from: Data(("[" + scene(1) + ", " + scene(2) + "]").utf8))
         var interner = ObjectInterner()
-        let tag = NamedRef(id: "1", name: "a tag name longer than fifteen bytes")
-        let first = StashSnapshotLoader.object(
-            MediaSummary(id: "1", tags: [tag], paths: ["/a/x_id_1.mp4"]), kind: .scene, sharing: &interner)
-        let second = StashSnapshotLoader.object(
-            MediaSummary(id: "2", tags: [tag], paths: ["/a/x_id_2.mp4"]), kind: .scene, sharing: &interner)
+        var objects: [StashObject] = []
+        for record in page { record.append(to: &objects, sharing: &interner) }
+        let (first, second) = (objects[0], objects[1])
         XCTAssertEqual(first.fields, second.fields)
-        XCTAssertEqual(first.fields["tag_ids"], .refs([StashRef(id: "1", label: tag.name)]))
+        XCTAssertEqual(first.fields["tag_ids"], .refs([StashRef(id: "1", label: tag)]))
         XCTAssertEqual(first.fields["organized"], .bool(false))
         XCTAssertNil(first.fields["title"])
         XCTAssertEqual(second.paths, ["/a/x_id_2.mp4"])
-        let image = StashSnapshotLoader.object(
-            MediaSummary(id: "3", photographer: "P", paths: ["/a/x_id_3.jpg"]), kind: .image, sharing: &interner)
+        let image = try XCTUnwrap(
+            SnapshotSelectionTests.objects(
+                ImageSnapshot.self, #"{"id": "3", "photographer": "P", "visual_files": [{"path": "/a/x_id_3.jpg"}]}"#
+            ).first)
         XCTAssertEqual(image.fields["photographer"], .string("P"))
         XCTAssertNil(image.fields["director"])
     }

@@ -5,7 +5,7 @@ import XCTest
 @testable import SyncEngine
 
 /// What apply sends is checked against `StashFieldCatalog` and built into the client's typed
-/// inputs directly; the snapshot holds only the catalog's fields.
+/// inputs directly (the snapshot's side: `SnapshotSelectionTests`).
 final class WriteValidationTests: XCTestCase {
     func refused(_ fields: [String: FieldValue], kind: EntityKind, as type: (some Decodable).Type) -> String? {
         do {
@@ -104,44 +104,5 @@ final class WriteValidationTests: XCTestCase {
                 ["id": .string("4"), "studio_id": .ref(StashRef(address: EntityAddress(kind: .studio, key: "x")))],
                 kind: .gallery, as: GalleryUpdateInput.self),
             "fansly-stash cannot write studio_id on a gallery", "a reference not resolved to an id")
-    }
-
-    func testTheSnapshotHoldsOnlyCatalogFields() {
-        let named = [NamedRef(id: "1", name: "a")]
-        var interner = ObjectInterner()
-        var objects = [
-            StashSnapshotLoader.object(
-                Performer(
-                    id: "1", name: "P", disambiguation: "d", aliasList: ["x"], urls: ["u"], gender: .female,
-                    birthdate: "2000-01-01", country: "DE", details: "d", favorite: true, tags: named)),
-            StashSnapshotLoader.object(Studio(id: "2", name: "S", aliases: ["x"], urls: ["u"], parentStudio: named[0])),
-            StashSnapshotLoader.object(
-                Tag(id: "3", name: "T", sortName: "t", description: "d", aliases: ["x"], parents: named)),
-            StashSnapshotLoader.object(
-                MediaSummary(
-                    id: "5", title: "t", code: "c", details: "d", director: "d", date: "2024-01-01",
-                    urls: ["u"], organized: true, studio: named[0], performers: named, tags: named,
-                    galleries: [TitledRef(id: "4")]), kind: .scene, sharing: &interner),
-            StashSnapshotLoader.object(
-                MediaSummary(id: "6", photographer: "p", galleries: [TitledRef(id: "4")]), kind: .image,
-                sharing: &interner),
-        ]
-        objects += StashSnapshotLoader.objects(
-            Gallery(
-                id: "4", title: "g", code: "c", details: "d", photographer: "p", date: "2024-01-01",
-                urls: ["u"], studio: named[0], performers: named, tags: named,
-                scenes: [TitledRef(id: "5")], chapters: [GalleryChapter(id: "8", title: "c", imageIndex: 1)]))
-        StashSnapshotLoader.addGalleryImages(&objects)
-        XCTAssertEqual(Set(objects.map(\.kind)), Set(EntityKind.allCases))
-        for object in objects {
-            for entry in object.fields {
-                XCTAssertNotNil(
-                    StashFieldCatalog.field(entry.name, of: object.kind),
-                    "\(object.kind) \(entry.name) is not in StashFieldCatalog")
-                if let field = StashFieldCatalog.field(entry.name, of: object.kind), entry.value != .null {
-                    XCTAssertTrue(field.type.accepts(entry.value), "\(object.kind) \(entry.name): \(entry.value)")
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// How a PostgreSQL connection negotiates TLS, as libpq's `sslmode` names it.
-public enum PostgresSSLMode: String, Sendable, Hashable, Codable, CaseIterable {
+enum PostgresSSLMode: String, Sendable, Hashable, Codable, CaseIterable {
     /// Plain TCP only.
     case disable
     /// TLS when the server offers it, plain otherwise (libpq's and the downloader's default).
@@ -38,14 +38,14 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
     public var port: Int
     public var database: String
     public var user: String
-    public var sslMode: PostgresSSLMode
+    var sslMode: PostgresSSLMode
     /// The URL's `connect_timeout` (seconds), when given.
-    public var connectTimeout: Int?
+    var connectTimeout: Int?
     /// Kept internal and out of `customMirror`: nothing prints it by accident.
     var password: String?
-    public var passwordSource: PasswordSource?
+    var passwordSource: PasswordSource?
 
-    public init(
+    init(
         host: String, port: Int = 5432, database: String, user: String, sslMode: PostgresSSLMode = .prefer,
         password: String? = nil, passwordSource: PasswordSource? = nil
     ) {
@@ -54,7 +54,7 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible, Cus
     }
 
     /// True when a password is known (from any source).
-    public var hasPassword: Bool { password != nil }
+    var hasPassword: Bool { password != nil }
 
     /// `postgresql://user@host:port/database[?sslmode=…]`: never the password.
     public var redactedURL: String {

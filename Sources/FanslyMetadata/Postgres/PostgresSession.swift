@@ -6,9 +6,9 @@ import PostgresNIO
 /// Deadlines of a PostgreSQL read: every wait has one.
 public struct PostgresReadOptions: Sendable, Hashable {
     /// Connecting, TLS and logging in.
-    public var connectTimeout: TimeInterval
+    var connectTimeout: TimeInterval
     /// One statement on the server (`statement_timeout`); the client gives up a little later.
-    public var statementTimeout: TimeInterval
+    var statementTimeout: TimeInterval
 
     public init(connectTimeout: TimeInterval = 15, statementTimeout: TimeInterval = 300) {
         self.connectTimeout = connectTimeout; self.statementTimeout = statementTimeout

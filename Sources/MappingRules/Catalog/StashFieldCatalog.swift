@@ -34,6 +34,9 @@ public struct StashField: Sendable {
     public let since: String?
     /// How rule files set it; nil when the rules cannot.
     let rule: RuleBinding?
+    /// The field of Stash's object that the plan reads it back from to compare (`studio` for
+    /// `studio_id`, `parent_studio` for `parent_id`); nil when it is never read back.
+    public let output: String?
 
     /// The field's value type as the rule compiler reads it.
     var ruleType: FieldType {
@@ -97,16 +100,36 @@ public enum StashFieldCatalog {
 
     // MARK: Declarations
 
-    private static func text(_ name: String, rule key: String? = nil, since: String? = nil) -> StashField {
-        StashField(
-            name: name, type: .text, since: since, rule: key.map { RuleBinding(key: $0, sources: [], note: nil) })
+    private static func text(_ name: String, rule key: String? = nil, since: String? = nil, read: Read = .same)
+        -> StashField
+    {
+        field(name, .text, rule: key, since: since, read: read)
     }
     private static func field(
         _ name: String, _ type: StashValueType, rule key: String? = nil, sources: [ReferenceSource] = [],
-        note: String? = nil, since: String? = nil
+        note: String? = nil, since: String? = nil, read: Read = .same
     ) -> StashField {
         StashField(
-            name: name, type: type, since: since, rule: key.map { RuleBinding(key: $0, sources: sources, note: note) })
+            name: name, type: type, since: since, rule: key.map { RuleBinding(key: $0, sources: sources, note: note) },
+            output: read.output(name, type))
+    }
+
+    /// Where a field is read back from: Stash's output field of the same name (for references:
+    /// `studio_id` ← `studio`, `tag_ids` ← `tags`), another one, or nowhere.
+    private enum Read {
+        case same, from(String), never
+
+        func output(_ name: String, _ type: StashValueType) -> String? {
+            switch (self, type) {
+            case (.never, _): return nil
+            case (.from(let output), _): return output
+            case (.same, .reference): return String(name.dropLast("_id".count))
+            case (.same, .references):
+                let singular = name.dropLast("_ids".count)
+                return singular.hasSuffix("y") ? singular.dropLast() + "ies" : singular + "s"
+            case (.same, _): return name
+            }
+        }
     }
     private static let set = StashValueType.strings(ignoringCase: false)
     private static let aliasSet = StashValueType.strings(ignoringCase: true)
@@ -142,14 +165,16 @@ public enum StashFieldCatalog {
         media + [
             text("photographer", rule: "photographer"),
             field("scene_ids", .references(.scene)),
-            // Not a field of Stash's gallery inputs: apply adds images with `addGalleryImages`.
-            field("image_ids", .references(.image)),
+            // Not a field of Stash's gallery inputs: apply adds images with `addGalleryImages`. Not
+            // read either: the images read name their galleries.
+            field("image_ids", .references(.image), read: .never),
         ]
 
     static let chapter: [StashField] = [
         text("title", rule: "title"),
         field("image_index", .int, rule: "image_index"),
-        field("gallery_id", .reference(.gallery)),
+        // Read as the gallery whose `chapters` the chapter is read with.
+        field("gallery_id", .reference(.gallery), read: .never),
     ]
 
     static let performer: [StashField] = [
@@ -159,7 +184,7 @@ public enum StashFieldCatalog {
         text("details", rule: "details"),
         text("country", rule: "country"),
         // An image URL or `data:` URI; Stash answers with its own URL, so it is never read back.
-        text("image", rule: "image"),
+        text("image", rule: "image", read: .never),
         field("urls", set, rule: "urls"),
         field("birthdate", .date),
         text("gender"),
@@ -172,11 +197,11 @@ public enum StashFieldCatalog {
         field("urls", set, rule: "urls"),
         field("aliases", aliasSet, rule: "aliases"),
         text("details", rule: "details"),
-        text("image", rule: "image"),
-        field("parent_id", .reference(.studio), rule: "parent", sources: [.network]),
+        text("image", rule: "image", read: .never),
+        field("parent_id", .reference(.studio), rule: "parent", sources: [.network], read: .from("parent_studio")),
         field("favorite", .bool),
         field("tag_ids", .references(.tag)),
-        // Read as the object's organized flag (`respectOrganized`), not as a field of the diff.
+        // Also the object's organized flag (`respectOrganized`); the rules do not set it.
         field("organized", .bool, since: "v0.31"),
     ]
 
@@ -187,7 +212,7 @@ public enum StashFieldCatalog {
         field("aliases", aliasSet),
         field("favorite", .bool),
         field("ignore_auto_tag", .bool),
-        field("parent_ids", .references(.tag)),
+        field("parent_ids", .references(.tag), read: .from("parents")),
     ]
 }
 

@@ -41,11 +41,11 @@ public struct MappingEngine: Sendable {
 
 /// The addresses the engine uses. Documented in Docs/mapping.md.
 public enum Addresses {
-    public static let networkStudio = EntityAddress(kind: .studio, key: "network.fansly")
+    static let networkStudio = EntityAddress(kind: .studio, key: "network.fansly")
     public static func performer(_ username: String) -> EntityAddress {
         .init(kind: .performer, key: "account.\(username.lowercased())")
     }
-    public static func sharedPerformer(_ username: String, _ name: String) -> EntityAddress {
+    static func sharedPerformer(_ username: String, _ name: String) -> EntityAddress {
         .init(kind: .performer, key: "account.\(username.lowercased()).\(tagKey(name))")
     }
     public static func studio(_ username: String) -> EntityAddress {

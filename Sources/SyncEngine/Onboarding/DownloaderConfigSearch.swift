@@ -5,7 +5,7 @@ public import StashClient
 extension StarterRulesRequest {
     /// The downloader's configuration files, in the order `init` looks for them in a folder
     /// (the downloader reads `config.yaml` since v0.13 and migrates an older `config.ini`).
-    public static let configNames = ["config.yaml", "config.ini"]
+    static let configNames = ["config.yaml", "config.ini"]
 
     /// The downloader configuration in `folder`, if there is one.
     public static func downloaderConfig(in folder: String) -> String? {

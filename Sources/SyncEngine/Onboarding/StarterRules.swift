@@ -6,17 +6,17 @@ public import StashClient
 /// What `fansly-stash init` is told and has found before it looks at Stash.
 public struct StarterRulesRequest: Sendable {
     /// The database as `--db` takes it (a path, or a `postgresql://` URL without its password).
-    public var database: String
+    var database: String
     /// Where the database came from, for the file's comments (`metadata_db_file in ~/fansly/config.ini`).
-    public var databaseOrigin: String?
+    var databaseOrigin: String?
     /// The folder the downloader writes to, on this machine, when known.
-    public var downloadFolder: String?
+    var downloadFolder: String?
     /// Where the download folder came from (`download_directory in …/config.yaml`).
-    public var downloadFolderOrigin: String?
+    var downloadFolderOrigin: String?
     /// The Stash to check and to find the path mapping in; nil writes the file without either.
-    public var stashURL: URL?
-    public var apiKey: StashAPIKey?
-    public var apiKeyEnvironmentVariable: String
+    var stashURL: URL?
+    var apiKey: StashAPIKey?
+    var apiKeyEnvironmentVariable: String
 
     public init(
         database: String, databaseOrigin: String? = nil, downloadFolder: String? = nil,
@@ -39,7 +39,7 @@ public struct StarterRules: Sendable {
     /// still written, without what could not be found.
     public var problems: [String]
     /// `downloadRoot` written, if any.
-    public var downloadRoot: String?
+    var downloadRoot: String?
     /// The `pathMap` entry written, if any.
     public var pathMap: (from: String, to: String)?
 

@@ -5,7 +5,7 @@ public import StashClient
 /// how to write to Stash. `ApplyOperation` runs it.
 public struct ApplyRequest: Sendable {
     /// What to apply.
-    public enum Source: Sendable {
+    enum Source: Sendable {
         /// A plan saved with `plan --out FILE`: refused when stale, checked line by line before anything is sent.
         case savedPlan(path: String)
         /// Plan first (as `plan` would, reading the links of the apply's state file), then apply
@@ -14,20 +14,20 @@ public struct ApplyRequest: Sendable {
     }
 
     /// What to apply: a saved plan, or a plan made first.
-    public var source: Source
+    var source: Source
     /// The Stash to write to. For a saved plan, nil means the plan's own (another one makes the
     /// plan stale); when planning here, the plan request's.
-    public var stash: StashEndpoint?
+    var stash: StashEndpoint?
     /// The API key, or nil for a Stash without authentication.
-    public var apiKey: StashAPIKey?
+    var apiKey: StashAPIKey?
     /// Where the key came from, named when Stash rejects it.
-    public var apiKeyEnvironmentVariable: String
+    var apiKeyEnvironmentVariable: String
     /// The state file; nil for the default one of the Stash written to.
-    public var statePath: String?
+    var statePath: String?
     /// Changes per request and requests in flight.
-    public var batch: BatchOptions
+    var batch: BatchOptions
     /// A Stash plugin's session cookie, used instead of an API key.
-    public var sessionCookie: StashSessionCookie?
+    var sessionCookie: StashSessionCookie?
     /// Asks the apply to stop early without stranding anything (Ctrl-C); see `ApplyStop`.
     public var stop: ApplyStop?
 

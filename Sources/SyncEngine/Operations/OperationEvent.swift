@@ -26,11 +26,11 @@ public enum OperationEvent: Sendable, Equatable {
 /// An apply phase announced before it runs.
 public struct PlannedPhase: Sendable, Equatable {
     /// `ApplyPhase.rawValue`.
-    public var name: String
+    var name: String
     /// Its items.
-    public var total: Int
+    var total: Int
     /// A phase of `total` items.
-    public init(name: String, total: Int) { self.name = name; self.total = total }
+    init(name: String, total: Int) { self.name = name; self.total = total }
 }
 
 /// Receives `OperationEvent`s; called from any thread, so it must be cheap and thread-safe.
@@ -42,7 +42,7 @@ public struct OperationFailure: Error, Sendable, CustomStringConvertible, Locali
     /// The message, complete (shown after `Error: `).
     public var message: String
     /// A failure saying `message`.
-    public init(_ message: String) { self.message = message }
+    init(_ message: String) { self.message = message }
     public var description: String { message }
     public var errorDescription: String? { message }
 

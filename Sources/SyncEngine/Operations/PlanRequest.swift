@@ -6,29 +6,29 @@ public import StashClient
 /// fills in. Nothing here is read from the environment or the command line; `PlanOperation` runs it.
 public struct PlanRequest: Sendable {
     /// The downloader's database as the user named it (`--db`); opened by `MetadataOpening`.
-    public var database: String
+    var database: String
     /// Rule files, later ones overriding earlier ones; empty for the built-in rules.
-    public var ruleFiles: [String]
+    var ruleFiles: [String]
     /// The Stash to plan against; nil plans against an empty Stash, offline.
-    public var stash: StashEndpoint?
+    var stash: StashEndpoint?
     /// The API key, or nil for a Stash without authentication.
-    public var apiKey: StashAPIKey?
+    var apiKey: StashAPIKey?
     /// Where the key came from, named when Stash rejects it.
-    public var apiKeyEnvironmentVariable: String
+    var apiKeyEnvironmentVariable: String
     /// fansly-stash's state file; nil for the default one of `stash` (offline: none).
-    public var statePath: String?
+    var statePath: String?
     /// Creators (usernames in any case, or account ids) to plan; empty for all.
     public var creators: [String]
     /// Addresses, kinds or prefixes (`gallery.post.*`) to plan, with what they refer to; empty for all.
-    public var targets: [String]
+    var targets: [String]
     /// Name and version of the program, written into the plan.
-    public var tool: String
+    var tool: String
     /// `--path-map FROM=TO` entries, before the rules' own `settings.pathMap`.
     public var pathMap: [PathMapping] = []
     /// Replaces the rules' `settings.downloadRoot` (a Stash plugin's setting).
-    public var downloadRoot: String?
+    var downloadRoot: String?
     /// A Stash plugin's session cookie, used instead of an API key.
-    public var sessionCookie: StashSessionCookie?
+    var sessionCookie: StashSessionCookie?
     /// An offline plan of every creator evaluates and plans creators in groups that produce about
     /// this many scenes, images, galleries and chapters (a larger creator is a group of its own), so
     /// that a large library is never held whole; a library that produces no more is planned whole.

@@ -1,12 +1,12 @@
 import FanslyMetadata
-public import Foundation
+import Foundation
 import MappingRules
 
 /// A plan's changes as `Applier` reads them: a compact index of every change (address, action,
 /// Stash id, skip reason) and, per phase, the full changes, decoded from the plan file when asked for.
 public final class PlanChanges: @unchecked Sendable {
     /// When the plan was made.
-    public let createdAt: Date
+    let createdAt: Date
     /// What `Run` needs of every change before any phase runs.
     let entries: [Entry]
     private let storage: Storage
@@ -50,7 +50,7 @@ public final class PlanChanges: @unchecked Sendable {
     }
 
     /// The changes of a plan in memory.
-    public init(_ plan: Plan) {
+    init(_ plan: Plan) {
         createdAt = plan.createdAt
         entries = plan.changes.enumerated().map { Entry($1, location: $0) }
         storage = .memory(plan.changes)

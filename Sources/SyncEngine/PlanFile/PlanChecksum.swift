@@ -8,11 +8,11 @@ import Foundation
 /// newline) is hashed with SHA-256. `sha256` is the SHA-256 of those digests in order; `lines` keeps
 /// the first `prefixBytes` bytes of every digest (base64), which is what lets a mismatch be traced
 /// to a line: 8 bytes of base64 per line, under 1 % of a plan's size.
-public struct PlanChecksum: Sendable, Hashable, Codable {
+struct PlanChecksum: Sendable, Hashable, Codable {
     /// Hex SHA-256 over the per-line digests.
-    public var sha256: String
+    var sha256: String
     /// Base64 of the first `prefixBytes` bytes of each line's digest, in file order.
-    public var lines: String
+    var lines: String
 
     /// Bytes of each line's digest kept in `lines`.
     static let prefixBytes = 6

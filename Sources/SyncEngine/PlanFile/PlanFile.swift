@@ -14,10 +14,10 @@ public import Foundation
 /// same lines compressed with gzip (recognised by their first bytes, whatever their name).
 public enum PlanFile {
     /// The format this build writes and reads. Bump on any incompatible change (3: JSON Lines).
-    public static let formatVersion = 3
+    static let formatVersion = 3
 
     /// Errors reading a saved plan.
-    public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadable(path: String, reason: String)
         case notAPlan(path: String, reason: String)
         case unsupportedVersion(path: String, found: Int, supported: Int)
@@ -40,7 +40,7 @@ public enum PlanFile {
     }
 
     /// Whether a plan saved to `path` is gzip-compressed: its name ends in `.gz`.
-    public static func compresses(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
+    static func compresses(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
 
     /// Writes `plan` to `path` atomically (gzip-compressed when the name ends in `.gz`).
     public static func write(_ plan: Plan, to path: String) throws {
@@ -79,23 +79,23 @@ extension PlanFileWriter {
 }
 
 /// The first line of a plan file: what the plan was computed from, known before its first change.
-public struct PlanHeader: Sendable, Hashable, Codable {
+struct PlanHeader: Sendable, Hashable, Codable {
     /// `PlanFile.formatVersion` for a plan this build writes.
-    public var formatVersion: Int
+    var formatVersion: Int
     /// When the plan was computed.
-    public var createdAt: Date
+    var createdAt: Date
     /// `fansly-stash <version>` that wrote the plan.
-    public var tool: String
+    var tool: String
     /// What the plan was computed from, for the staleness check.
-    public var inputs: PlanInputs
+    var inputs: PlanInputs
 
     /// The header of a plan this build writes.
-    public init(createdAt: Date, tool: String, inputs: PlanInputs) {
+    init(createdAt: Date, tool: String, inputs: PlanInputs) {
         formatVersion = PlanFile.formatVersion; self.createdAt = createdAt; self.tool = tool; self.inputs = inputs
     }
 
     /// The header of `plan`.
-    public init(_ plan: Plan) { self.init(createdAt: plan.createdAt, tool: plan.tool, inputs: plan.inputs) }
+    init(_ plan: Plan) { self.init(createdAt: plan.createdAt, tool: plan.tool, inputs: plan.inputs) }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", createdAt = "created_at", tool, inputs

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A plan file opened for `apply` or `show`, read a line at a time so that memory does not grow
 /// with the plan (decoded at once, the benchmark's 100 MB plan took 640 MB; read this way, 60 MB).
@@ -14,9 +14,9 @@ public import Foundation
 ///     try reader.forEachChangeSlice(maxCount: 2_000) { changes in … }   // checked first, then in slices
 public final class PlanFileReader: @unchecked Sendable {
     /// The path as given.
-    public let path: String
+    let path: String
     /// Line 1: format version, when and by what the plan was made, its inputs.
-    public let header: PlanHeader
+    let header: PlanHeader
     private let file: PlanFileStorage
     /// What the first full read found (kept: later reads need only the offsets).
     private var layout: Layout?
@@ -39,9 +39,9 @@ public final class PlanFileReader: @unchecked Sendable {
     }
 
     /// When the plan was made.
-    public var createdAt: Date { header.createdAt }
+    var createdAt: Date { header.createdAt }
     /// What the plan was computed from.
-    public var inputs: PlanInputs { header.inputs }
+    var inputs: PlanInputs { header.inputs }
 
     /// Opens the plan at `path` and reads its header; throws `PlanFile.ReadError`.
     public static func open(path: String) throws -> PlanFileReader {
@@ -116,7 +116,7 @@ public final class PlanFileReader: @unchecked Sendable {
     }
 
     /// The whole plan in memory (`show`; `apply` uses `readChanges()`).
-    public func plan() throws -> Plan {
+    func plan() throws -> Plan {
         var changes: [PlannedChange] = []
         var unmatched: [UnmatchedMedia] = []
         let layout = try read { kind, line, _ in
@@ -132,7 +132,7 @@ public final class PlanFileReader: @unchecked Sendable {
 
     /// Calls `body` with the changes in file order, at most `maxCount` at a time, once every line is
     /// checked (a plan refused is refused before `body` sees any change).
-    public func forEachChangeSlice(maxCount: Int, _ body: ([PlannedChange]) throws -> Void) throws {
+    func forEachChangeSlice(maxCount: Int, _ body: ([PlannedChange]) throws -> Void) throws {
         let layout = try checkedLayout()
         var slice: [PlannedChange] = []
         slice.reserveCapacity(min(maxCount, layout.changes.count))

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Writes a plan file (`PlanFile`) as the plan is decided: the header first, then each change and
 /// unmatched file as it is appended, then `finish` writes the trailer (counts, summary, notices,
@@ -16,7 +16,7 @@ public import Foundation
 ///     try writer.finish(notices: notices)                      // the summary is counted from the lines
 ///
 /// Not thread-safe: one writer is used from one task at a time.
-public final class PlanFileWriter {
+final class PlanFileWriter {
     /// Bytes handed to the output at once.
     static let chunkSize = 256 * 1024
 
@@ -25,18 +25,18 @@ public final class PlanFileWriter {
     private var output: PlanOutput?
     private var summary = PlanSummary()
     /// Changes appended so far.
-    public private(set) var changeCount = 0
+    private(set) var changeCount = 0
     /// Unmatched files appended so far.
-    public private(set) var unmatchedCount = 0
+    private(set) var unmatchedCount = 0
 
     /// Starts the plan file at `path` (gzip-compressed when it ends in `.gz`) and writes its header.
     /// Throws when the temporary file beside `path` cannot be made.
-    public convenience init(path: String, header: PlanHeader) throws {
+    convenience init(path: String, header: PlanHeader) throws {
         try self.init(header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)))
     }
 
     /// Streams the plan (uncompressed) to `sink`, header first: `plan --json`.
-    public convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
+    convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
         try self.init(header: header, output: PlanSinkOutput(sink: sink))
     }
 
@@ -54,7 +54,7 @@ public final class PlanFileWriter {
     deinit { output?.cancel() }
 
     /// Appends one change (changes are applied in the order they are appended).
-    public func append(_ change: PlannedChange) throws {
+    func append(_ change: PlannedChange) throws {
         let start = encoder.buffer.count
         encoder.line(change)
         try endLine(from: start)
@@ -68,7 +68,7 @@ public final class PlanFileWriter {
     }
 
     /// Appends one file the rules want updated that Stash does not hold.
-    public func append(_ item: UnmatchedMedia) throws {
+    func append(_ item: UnmatchedMedia) throws {
         let start = encoder.buffer.count
         encoder.line(item)
         try endLine(from: start)
@@ -78,7 +78,7 @@ public final class PlanFileWriter {
 
     /// Writes the trailer (the summary counted from the lines appended, `notices`) and closes the
     /// file, renaming it into place. The writer takes nothing after this.
-    public func finish(notices: [PlanNotice] = []) throws {
+    func finish(notices: [PlanNotice] = []) throws {
         guard let output else { throw PlanWriteError.finished }
         let trailer = PlanTrailer(
             changes: changeCount, unmatched: unmatchedCount, summary: summary,
@@ -98,7 +98,7 @@ public final class PlanFileWriter {
     }
 
     /// Abandons the plan: nothing is left at the path (an earlier plan there stays as it was).
-    public func cancel() {
+    func cancel() {
         output?.cancel()
         output = nil
     }
@@ -127,7 +127,7 @@ public final class PlanFileWriter {
 }
 
 /// A plan writer used after `finish` or `cancel`.
-public enum PlanWriteError: Error, CustomStringConvertible {
+enum PlanWriteError: Error, CustomStringConvertible {
     case finished
     public var description: String { "the plan file is already finished" }
 }

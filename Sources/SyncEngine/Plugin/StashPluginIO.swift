@@ -1,34 +1,34 @@
 public import Foundation
-public import StashClient
+import StashClient
 
 /// What Stash writes to a raw plugin task's standard input (its `pkg/plugin` `common.PluginInput`).
 public struct StashPluginInput: Decodable, Sendable {
     /// How to reach the Stash that started the task.
-    public struct ServerConnection: Decodable, Sendable {
+    struct ServerConnection: Decodable, Sendable {
         struct Cookie: Decodable, Sendable {
             var name: String
             var value: String
             enum CodingKeys: String, CodingKey { case name = "Name", value = "Value" }
         }
         /// `http`, or `https` when Stash serves TLS.
-        public var scheme: String
+        var scheme: String
         /// `0.0.0.0` (Stash listening on every interface) means this machine.
-        public var host: String?
-        public var port: Int
+        var host: String?
+        var port: Int
         var sessionCookie: Cookie?
         /// Stash's configuration folder.
-        public var dir: String?
+        var dir: String?
         /// The folder holding the plugin's manifest.
-        public var pluginDir: String?
+        var pluginDir: String?
         enum CodingKeys: String, CodingKey {
             case scheme = "Scheme", host = "Host", port = "Port", sessionCookie = "SessionCookie", dir = "Dir",
                 pluginDir = "PluginDir"
         }
     }
 
-    public var serverConnection: ServerConnection
+    var serverConnection: ServerConnection
     /// The task's arguments (`defaultArgs` of the manifest's task: strings).
-    public var args: [String: String]
+    var args: [String: String]
 
     enum CodingKeys: String, CodingKey { case serverConnection = "server_connection", args }
 
@@ -40,7 +40,7 @@ public struct StashPluginInput: Decodable, Sendable {
     }
 
     /// Stash's URL as the task reaches it: `0.0.0.0`, `::` or no host mean this machine.
-    public func endpoint() throws -> StashEndpoint {
+    func endpoint() throws -> StashEndpoint {
         var host = serverConnection.host?.trimmingCharacters(in: .whitespaces) ?? ""
         switch host {
         case "", "0.0.0.0", "localhost": host = "127.0.0.1"
@@ -60,7 +60,7 @@ public struct StashPluginLog: Sendable {
     public enum Level: String, Sendable { case trace = "t", debug = "d", info = "i", warning = "w", error = "e" }
 
     /// The longest text of one line; longer lines are cut and marked.
-    public static let maxLineBytes = 16 * 1024
+    static let maxLineBytes = 16 * 1024
     private let write: @Sendable (String) -> Void
 
     /// A log writing each finished line (with its newline) to `write`; by default standard error.
@@ -82,7 +82,7 @@ public struct StashPluginLog: Sendable {
     }
 
     /// Task progress, 0…1.
-    public func progress(_ fraction: Double) {
+    func progress(_ fraction: Double) {
         let clamped = min(1, max(0, fraction.isFinite ? fraction : 0))
         write("\u{01}p\u{02}" + String(format: "%.3f", clamped) + "\n")
     }

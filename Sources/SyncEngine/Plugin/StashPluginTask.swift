@@ -6,14 +6,14 @@ import StashClient
 /// download folder; `args.mode` says `plan` or `apply`. Running the Apply task is the confirmation.
 public struct StashPluginTask: Sendable {
     /// The plugin id: the manifest's file name, `fansly-stash.yml`.
-    public static let pluginId = "fansly-stash"
+    static let pluginId = "fansly-stash"
     /// Lines of the plan report logged at info level (Stash keeps the log in memory).
-    public static let reportLines = 400
+    static let reportLines = 400
 
-    public var input: StashPluginInput
+    var input: StashPluginInput
     public var log: StashPluginLog
     /// Name and version of the program, written into the plan.
-    public var tool: String
+    var tool: String
 
     public init(input: StashPluginInput, log: StashPluginLog, tool: String) {
         self.input = input; self.log = log; self.tool = tool
