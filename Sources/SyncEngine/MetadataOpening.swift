@@ -17,7 +17,7 @@ public enum MetadataOpening {
     /// `open`, with what the user should know about it: which database it is (one line, never the
     /// password) and warnings (an ignored `~/.pgpass`, an alembic revision fansly-stash does not know).
     /// `description` is nil for a plain SQLite path (the path says it all).
-    public static func openReporting(_ spec: String) throws -> (
+    static func openReporting(_ spec: String) throws -> (
         store: any MetadataStore, description: String?, warnings: [String]
     ) {
         let resolved = try ResolvedDatabase.resolve(spec)

@@ -22,9 +22,7 @@ public struct PlanOperation: Sendable {
         // Planning is one CPU-bound pass with helper threads; one arena keeps their frees reusable.
         GlibcMalloc.limitToOneArena()
         status("opening \(MetadataOpening.displayName(request.database))…")
-        let (database, description, warnings) = try MetadataOpening.openReporting(request.database)
-        if let description { progress(.database(description)) }
-        for warning in warnings { progress(.warning(warning)) }
+        let database = try MetadataOpening.openAnnouncing(request.database, progress: progress)
         let identity = try database.identity()
         status("loading rules…")
         let ruleSet = try RuleSet.load(paths: request.ruleFiles)
