@@ -28,12 +28,22 @@ extension MappingEngine {
         throws -> DesiredState
     {
         let creators = try creators ?? database.creatorAccounts()
-        guard readers > 0 else { return try evaluate(source: database, creators: creators) }
+        return try withReadingAhead(database, creators: creators, readers: readers) { source in
+            try evaluate(source: source, creators: creators)
+        }
+    }
+
+    /// Runs `body` over `database` read ahead by `readers` threads, each on its own connection, in
+    /// the order the engine reads `creators` (0: `database` itself, read on the calling thread).
+    func withReadingAhead<Database: ReadAheadDatabase, Result>(
+        _ database: Database, creators: [Account], readers: Int, _ body: (any MetadataRecordSource) throws -> Result
+    ) throws -> Result {
+        guard readers > 0 else { return try body(database) }
         let source = PrefetchingSource(
             database: database, creators: creators, includeBundles: rules.bundle.gallery.enabled,
             pageSize: MappingEngine.pageSize, readers: readers)
         source.start()
         defer { source.finish() }
-        return try evaluate(source: source, creators: creators)
+        return try body(source)
     }
 }

@@ -39,12 +39,24 @@ extension MappingEngine {
     /// reader connections that share the run's snapshot. The state does not depend on `readers`.
     public func evaluate(store: any MetadataStore, creators: [Account]? = nil, readers: Int = 2) throws -> DesiredState
     {
+        let creators = try creators ?? store.creatorAccounts()
+        return try withRecordSource(store, creators: creators, readers: readers) { source in
+            try evaluate(source: source, creators: creators)
+        }
+    }
+
+    /// Runs `body` over `store` as the engine reads it: a SQLite or PostgreSQL database read ahead
+    /// by `readers` threads (`withReadingAhead`), any other store as it is.
+    func withRecordSource<Result>(
+        _ store: any MetadataStore, creators: [Account], readers: Int,
+        _ body: (any MetadataRecordSource) throws -> Result
+    ) throws -> Result {
         if let database = store as? MetadataDatabase {
-            return try evaluate(readingAhead: database, creators: creators, readers: readers)
+            return try withReadingAhead(database, creators: creators, readers: readers, body)
         }
         if let database = store as? PostgresMetadataDatabase {
-            return try evaluate(readingAhead: database, creators: creators, readers: readers)
+            return try withReadingAhead(database, creators: creators, readers: readers, body)
         }
-        return try evaluate(source: StoreRecordSource(store), creators: creators)
+        return try body(StoreRecordSource(store))
     }
 }

@@ -52,14 +52,7 @@ final class GroupedPlan {
             ($0.creator ?? "", $0.address) < ($1.creator ?? "", $1.address)
         }
         var summary = PlanSummary(unmatched: unmatched.count)
-        for index in changes.indices {
-            switch changes[index].action {
-            case .create: summary.add += 1
-            case .update: summary.change += 1
-            case .noop: summary.unchanged += 1
-            case .skip: summary.skipped += 1
-            }
-        }
+        for index in changes.indices { summary.count(changes[index].action) }
         return Plan(
             createdAt: now, tool: tool, inputs: inputs, changes: changes, unmatched: unmatched, summary: summary)
     }

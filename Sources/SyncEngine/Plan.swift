@@ -229,6 +229,16 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     }
     /// True when apply would change anything.
     public var hasChanges: Bool { add > 0 || change > 0 }
+
+    /// Counts one change of `action`.
+    mutating func count(_ action: ChangeAction) {
+        switch action {
+        case .create: add += 1
+        case .update: change += 1
+        case .noop: unchanged += 1
+        case .skip: skipped += 1
+        }
+    }
 }
 
 // What SyncState remembers and the planner reads to tell owned fields from drift.

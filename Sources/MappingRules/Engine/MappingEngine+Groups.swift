@@ -54,22 +54,10 @@ extension MappingEngine {
     private func evaluation(store: any MetadataStore, creators: [Account], readers: Int, router: GroupRouter)
         throws -> StateBuilder
     {
-        func run(_ source: some MetadataRecordSource) throws -> StateBuilder {
+        try withRecordSource(store, creators: creators, readers: readers) { source in
             let evaluation = Evaluation(rules: rules, source: source, observer: nil, router: router)
             try evaluation.run(creators: creators)
             return evaluation.builder
         }
-        func readingAhead<Database: ReadAheadDatabase>(_ database: Database) throws -> StateBuilder {
-            guard readers > 0 else { return try run(database) }
-            let source = PrefetchingSource(
-                database: database, creators: creators, includeBundles: rules.bundle.gallery.enabled,
-                pageSize: MappingEngine.pageSize, readers: readers)
-            source.start()
-            defer { source.finish() }
-            return try run(source)
-        }
-        if let database = store as? MetadataDatabase { return try readingAhead(database) }
-        if let database = store as? PostgresMetadataDatabase { return try readingAhead(database) }
-        return try run(StoreRecordSource(store))
     }
 }

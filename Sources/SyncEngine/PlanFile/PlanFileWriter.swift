@@ -59,12 +59,7 @@ final class PlanFileWriter {
         encoder.line(change)
         try endLine(from: start)
         changeCount += 1
-        switch change.action {
-        case .create: summary.add += 1
-        case .update: summary.change += 1
-        case .noop: summary.unchanged += 1
-        case .skip: summary.skipped += 1
-        }
+        summary.count(change.action)
     }
 
     /// Appends one file the rules want updated that Stash does not hold.
