@@ -17,13 +17,6 @@ final class PlanFileReaderTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
-    private func samplePlan() throws -> Plan {
-        try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(
-                inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000)
-            )
-    }
-
     private func save(_ plan: Plan, as name: String = "sync.plan") throws -> String {
         let path = folder + "/" + name
         try PlanFile.write(plan, to: path)
@@ -48,7 +41,7 @@ final class PlanFileReaderTests: XCTestCase {
     }
 
     func testHeaderChangesAndPhasesReadBackAsWritten() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let saved = try PlanFileReader.open(path: try save(plan))
         XCTAssertEqual(saved.header.formatVersion, PlanFile.formatVersion)
         XCTAssertEqual(saved.header.createdAt, plan.createdAt)
@@ -77,7 +70,7 @@ final class PlanFileReaderTests: XCTestCase {
     }
 
     func testTheFileIsAHeaderLineOneLinePerChangeOrFileAndAnEndLine() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let lines = try String(contentsOfFile: try save(plan), encoding: .utf8).components(separatedBy: "\n")
         XCTAssertEqual(lines.count, 1 + plan.changes.count + plan.unmatched.count + 1 + 1, "and a final newline")
         XCTAssertTrue(
@@ -94,7 +87,7 @@ final class PlanFileReaderTests: XCTestCase {
     }
 
     func testAStreamedPlanCountsItsSummaryAndInterleavesUnmatchedFiles() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let path = folder + "/streamed.plan"
         let writer = try PlanFileWriter(path: path, header: PlanHeader(plan))
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "nothing at the path before finish")
@@ -120,7 +113,7 @@ final class PlanFileReaderTests: XCTestCase {
     }
 
     func testSavingOverAnExistingPlanReplacesIt() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let path = try save(
             Plan(
                 createdAt: Date(timeIntervalSince1970: 0), tool: "old", inputs: PlanFixtures.inputs, changes: [],
@@ -155,7 +148,7 @@ final class PlanFileReaderTests: XCTestCase {
     func testAChangeOnlyTheWriterCouldHaveBrokenIsReportedWithItsLine() throws {
         // A line edited and its checksum recomputed (what a bug in the writer would make): the reader
         // still refuses it before anything runs, naming the line and what is wrong in it.
-        let path = try save(try samplePlan())
+        let path = try save(try PlanFixtures.scannedPlan())
         try editLines(path, rechecksum: true) { lines in
             lines[3] = lines[3].replacingOccurrences(of: "\"action\":\"", with: "\"action\":\"explode")
         }
@@ -168,7 +161,7 @@ final class PlanFileReaderTests: XCTestCase {
         XCTAssertThrowsError(try PlanFileReader.open(path: path).readChanges()) { error in
             XCTAssertTrue("\(error)".contains("line 4: "), "the first problem: \(error)")
         }
-        let summaryEdited = try save(try samplePlan(), as: "summary.plan")
+        let summaryEdited = try save(try PlanFixtures.scannedPlan(), as: "summary.plan")
         try editLines(summaryEdited) { lines in
             let end = lines.count - 2
             lines[end] = lines[end].replacingOccurrences(of: "\"summary\":{\"add\":", with: "\"summary\":{\"add\":9")
@@ -179,7 +172,7 @@ final class PlanFileReaderTests: XCTestCase {
     }
 
     func testTheFormatVersionIsCheckedFirstAndMissingKeysAreNamed() throws {
-        let path = try save(try samplePlan())
+        let path = try save(try PlanFixtures.scannedPlan())
         try editLines(path) { lines in
             lines[3] = "{this is not json}"
             lines[0] = lines[0].replacingOccurrences(of: "\"format_version\":3", with: "\"format_version\":4")
@@ -192,7 +185,7 @@ final class PlanFileReaderTests: XCTestCase {
                 "\(error)",
                 "\(path) has plan format_version 4; this fansly-stash reads 3: upgrade fansly-stash or run plan again")
         }
-        let other = try save(try samplePlan(), as: "other.plan")
+        let other = try save(try PlanFixtures.scannedPlan(), as: "other.plan")
         try editLines(other) { lines in lines[0] = lines[0].replacingOccurrences(of: "\"inputs\":", with: "\"inputz\":")
         }
         XCTAssertThrowsError(try PlanFileReader.open(path: other)) { error in
@@ -201,7 +194,7 @@ final class PlanFileReaderTests: XCTestCase {
     }
 
     func testATruncatedPlanIsRefusedWithTheLineWhereItEnds() throws {
-        let path = try save(try samplePlan())
+        let path = try save(try PlanFixtures.scannedPlan())
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         let lines = data.prefix(data.count / 2).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -213,7 +206,7 @@ final class PlanFileReaderTests: XCTestCase {
             )
         }
         // Cut at a line's end: only the end line is missing.
-        let whole = try save(try samplePlan(), as: "whole.plan")
+        let whole = try save(try PlanFixtures.scannedPlan(), as: "whole.plan")
         try editLines(whole) { lines in
             lines.removeLast(2); lines.append("")
         }
@@ -258,7 +251,7 @@ final class PlanFileReaderTests: XCTestCase {
 /// The checksum of a plan's lines: a plan edited by hand is refused, naming the first line that differs.
 extension PlanFileReaderTests {
     func testAnEditedChangeIsRefusedNamingItsLine() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let path = try save(plan)
         XCTAssertEqual(
             try PlanFileReader.open(path: path).readChanges().count, plan.changes.count, "an untouched plan reads")
@@ -284,7 +277,7 @@ extension PlanFileReaderTests {
     }
 
     func testAnEditedHeaderIsRefusedToo() throws {
-        let path = try save(try samplePlan())
+        let path = try save(try PlanFixtures.scannedPlan())
         try editLines(path) { lines in
             lines[0] = lines[0].replacingOccurrences(of: "127.0.0.1:9999", with: "127.0.0.1:9998")
         }
@@ -295,7 +288,7 @@ extension PlanFileReaderTests {
     }
 
     func testADeletedOrAddedLineIsRefused() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         XCTAssertGreaterThan(plan.changes.count, 3)
         let path = try save(plan)
         try editLines(path) { lines in lines.remove(at: 2) } // the second change (file line 3)

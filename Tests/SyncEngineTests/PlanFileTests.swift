@@ -6,15 +6,8 @@ import XCTest
 @testable import SyncEngine
 
 final class PlanFileTests: XCTestCase {
-    private func samplePlan() throws -> Plan {
-        try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(
-                inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000)
-            )
-    }
-
     func testPlanRoundTripsThroughItsFile() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let path = NSTemporaryDirectory() + "plan-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try PlanFile.write(plan, to: path)
@@ -22,7 +15,7 @@ final class PlanFileTests: XCTestCase {
     }
 
     func testDocumentShapeIsTheDocumentedOne() throws {
-        let lines = try PlanFile.encode(try samplePlan()).split(separator: UInt8(ascii: "\n"))
+        let lines = try PlanFile.encode(try PlanFixtures.scannedPlan()).split(separator: UInt8(ascii: "\n"))
             .map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
         let json = try XCTUnwrap(lines.first)
         XCTAssertEqual(json["format_version"] as? Int, 3)

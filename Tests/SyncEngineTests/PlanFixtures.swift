@@ -101,6 +101,13 @@ enum PlanFixtures {
         database: DatabaseIdentity(path: "/tmp/metadata_db.sqlite3", alembicVersion: "06658bf47c03", fingerprint: "f1"),
         stashURL: "http://127.0.0.1:9999")
 
+    /// The plan of `desired` against `scannedOnly`, made at a fixed time (a saved plan's bytes do not
+    /// depend on when the test runs).
+    static func scannedPlan() throws -> Plan {
+        try Planner(desired: desired, snapshot: scannedOnly)
+            .plan(inputs: inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
     /// Stash after a scan only: the scene and the image files exist, nothing else.
     static var scannedOnly: StashSnapshot {
         StashSnapshot(

@@ -16,13 +16,6 @@ final class PlanGzipTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
-    private func samplePlan() throws -> Plan {
-        try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(
-                inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000)
-            )
-    }
-
     private func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
     private func gzip(_ data: Data) throws -> Data {
@@ -42,7 +35,7 @@ final class PlanGzipTests: XCTestCase {
     }
 
     func testAGzipPlanRoundTripsAndIsTheSameLinesCompressed() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let path = folder + "/sync.plan.gz"
         try PlanFile.write(plan, to: path)
         let compressed = try bytes(path)
@@ -83,7 +76,7 @@ final class PlanGzipTests: XCTestCase {
     }
 
     func testCompressionIsRecognisedByItsBytesNotItsName() throws {
-        let plan = try samplePlan()
+        let plan = try PlanFixtures.scannedPlan()
         let gz = folder + "/a.plan.gz"
         let plain = folder + "/b.plan"
         try PlanFile.write(plan, to: gz)
@@ -98,7 +91,7 @@ final class PlanGzipTests: XCTestCase {
 
     func testEditedGzipContentIsRefusedNamingTheLine() throws {
         let path = folder + "/sync.plan.gz"
-        try PlanFile.write(try samplePlan(), to: path)
+        try PlanFile.write(try PlanFixtures.scannedPlan(), to: path)
         var lines = String(decoding: try gunzip(try bytes(path)), as: UTF8.self).components(separatedBy: "\n")
         lines[2] = lines[2].replacingOccurrences(of: "\"string\":\"", with: "\"string\":\"Renamed ")
         try gzip(Data(lines.joined(separator: "\n").utf8)).write(to: URL(fileURLWithPath: path))
@@ -110,7 +103,7 @@ final class PlanGzipTests: XCTestCase {
 
     func testCorruptOrTruncatedGzipIsRefusedClearly() throws {
         let path = folder + "/sync.plan.gz"
-        try PlanFile.write(try samplePlan(), to: path)
+        try PlanFile.write(try PlanFixtures.scannedPlan(), to: path)
         let compressed = try bytes(path)
 
         try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: path))

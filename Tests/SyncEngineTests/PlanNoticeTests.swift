@@ -12,10 +12,7 @@ final class PlanNoticeTests: XCTestCase {
         unlinkedDownloadedMedia: 4567)
 
     private func plan(notices: [PlanNotice]) throws -> Plan {
-        var plan = try Planner(desired: PlanFixtures.desired, snapshot: PlanFixtures.scannedOnly)
-            .plan(
-                inputs: PlanFixtures.inputs, tool: "fansly-stash 0.1.0", now: Date(timeIntervalSince1970: 1_700_000_000)
-            )
+        var plan = try PlanFixtures.scannedPlan()
         plan.notices = notices
         return plan
     }
