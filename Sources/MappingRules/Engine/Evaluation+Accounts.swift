@@ -92,15 +92,7 @@ extension Evaluation {
                     origins["name"]
                     ?? FieldOrigin(
                         rule: "account.performer.shared.\(account.username)", location: person.location.description)
-                var match = matchKeys(performerRule.match, fields: fields)
-                if performerRule.match.contains(.stashId), let hint = account.stashID {
-                    match.append(.stashIdHint(String(hint)))
-                }
-                add(
-                    DesiredEntity(
-                        address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
-                        respectOrganized: performerRule.respectOrganized, creator: account.username,
-                        source: "account \(account.username) (shared)"), rank: .account, origins: origins)
+                addPerformer(address, fields, origins, of: account, source: "account \(account.username) (shared)")
                 result.append(address)
             }
         } else {
@@ -112,19 +104,29 @@ extension Evaluation {
                 if origins["alias_list"] == nil {
                     origins["alias_list"] = FieldOrigin(rule: "engine: the username is always an alias", location: nil)
                 }
-                var match = matchKeys(performerRule.match, fields: fields)
-                if performerRule.match.contains(.stashId), let hint = account.stashID {
-                    match.append(.stashIdHint(String(hint)))
-                }
-                add(
-                    DesiredEntity(
-                        address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
-                        respectOrganized: performerRule.respectOrganized, creator: account.username,
-                        source: "account \(account.username)"), rank: .account, origins: origins)
+                addPerformer(address, fields, origins, of: account, source: "account \(account.username)")
                 result.append(address)
             }
         }
         return result
+    }
+
+    /// Adds a performer of `account` under the performer rule's match keys (with the account's
+    /// Stash id as a hint when the rule matches by it), creation and `organized` settings.
+    private func addPerformer(
+        _ address: EntityAddress, _ fields: [DesiredField], _ origins: [String: FieldOrigin], of account: Account,
+        source: String
+    ) {
+        let performerRule = rules.performer
+        var match = matchKeys(performerRule.match, fields: fields)
+        if performerRule.match.contains(.stashId), let hint = account.stashID {
+            match.append(.stashIdHint(String(hint)))
+        }
+        add(
+            DesiredEntity(
+                address: address, fields: fields, match: match, createMissing: performerRule.createMissing,
+                respectOrganized: performerRule.respectOrganized, creator: account.username, source: source),
+            rank: .account, origins: origins)
     }
 
     /// Stash refuses an alias equal to the name or repeated; the username is always an alias.
