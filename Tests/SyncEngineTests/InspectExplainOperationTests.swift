@@ -22,7 +22,11 @@ final class InspectExplainOperationTests: XCTestCase {
         XCTAssertEqual(named.creators.map(\.account.username), ["NoraQuill", "LunaVesper"])
         XCTAssertEqual(named.creators[1], luna, "a creator named twice (by id and by name) is summarised once")
         XCTAssertThrowsError(
-            try InspectOperation.run(database: Self.sample, creators: ["nobody"], progress: { _ in }))
+            try InspectOperation.run(database: Self.sample, creators: ["nobody"], progress: { _ in })
+        ) { error in
+            XCTAssertTrue("\(error)".hasPrefix("No creator 'nobody' in "), "\(error)")
+            XCTAssertTrue("\(error)".contains("Creators: "), "names the creators there are: \(error)")
+        }
     }
 
     func testExplainLooksUpTheAccountAndSaysWhenTheRecordIsMissing() throws {
@@ -37,6 +41,9 @@ final class InspectExplainOperationTests: XCTestCase {
         XCTAssertEqual(missing.databaseName, Self.sample)
         XCTAssertNil(missing.explanation)
         XCTAssertThrowsError(
-            try ExplainOperation.run(.account("nobody"), rules: rules, database: Self.sample, progress: { _ in }))
+            try ExplainOperation.run(.account("nobody"), rules: rules, database: Self.sample, progress: { _ in })
+        ) { error in
+            XCTAssertTrue("\(error)".hasPrefix("No creator 'nobody' in "), "\(error)")
+        }
     }
 }
