@@ -76,9 +76,10 @@ public struct PlanOperation: Sendable {
             if let whole {
                 desired = whole
             } else {
-                var plan = grouped.finish()
-                plan.notices = try linkageNotices(database, accounts) + rulesWarnings
-                return plan
+                let writer = try PlanFileWriter.temporary(
+                    header: PlanHeader(createdAt: Date(), tool: request.tool, inputs: inputs))
+                try grouped.finish(into: writer, notices: try linkageNotices(database, accounts) + rulesWarnings)
+                return try writer.reader().plan()
             }
         } else {
             desired = try engine.evaluate(store: database, creators: accounts)
