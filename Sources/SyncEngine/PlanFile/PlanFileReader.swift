@@ -120,19 +120,46 @@ public final class PlanFileReader: @unchecked Sendable {
         return PlanChanges(createdAt: header.createdAt, entries: entries, file: file, spans: layout.changes, path: path)
     }
 
-    /// The whole plan in memory (`show`; `apply` uses `readChanges()`).
+    /// The whole plan in memory (tests and small plans; `show` renders from the file, `apply` uses
+    /// `readChanges()`).
     func plan() throws -> Plan {
         var changes: [PlannedChange] = []
         var unmatched: [UnmatchedMedia] = []
-        let layout = try read { kind, line, _ in
-            switch kind {
-            case .change: changes.append(try PlanLineDecoder.change(inLine: line))
-            case .unmatched: unmatched.append(try PlanLineDecoder.unmatched(inLine: line))
-            }
+        let trailer = try forEachLine {
+            changes.append($0)
+        } unmatched: {
+            unmatched.append($0)
         }
         return Plan(
             createdAt: header.createdAt, tool: header.tool, inputs: header.inputs, changes: changes,
-            unmatched: unmatched, summary: layout.trailer.summary, notices: layout.trailer.notices ?? [])
+            unmatched: unmatched, summary: trailer.summary, notices: trailer.notices ?? [])
+    }
+
+    /// Hands every change and unmatched file to `change` and `unmatched` in file order, from one
+    /// reading of the file, and returns the trailer. The lines are checked against the plan's
+    /// checksum as they go and the verdict comes at the end: a plan refused throws
+    /// `PlanFile.ReadError` after its lines were handed on, so nothing they gave may be used
+    /// before this returns.
+    func forEachLine(
+        _ change: (PlannedChange) throws -> Void, unmatched: (UnmatchedMedia) throws -> Void
+    ) throws -> PlanTrailer {
+        try withoutActuallyEscaping(change) { change in
+            try withoutActuallyEscaping(unmatched) { unmatched in
+                try read { kind, line, _ in
+                    switch kind {
+                    case .change: try change(try PlanLineDecoder.change(inLine: line))
+                    case .unmatched: try unmatched(try PlanLineDecoder.unmatched(inLine: line))
+                    }
+                }.trailer
+            }
+        }
+    }
+
+    /// Copies the plan's lines as they are (uncompressed) to `sink`, in pieces of about 1 MB, once
+    /// every line is checked: `--json` of a plan file, without decoding a change.
+    func copyLines(to sink: (Data) throws -> Void) throws {
+        _ = try checkedLayout()
+        try file.forEachChunk { try sink(Data($0)) }
     }
 
     /// Calls `body` with the changes in file order, at most `maxCount` at a time, once every line is

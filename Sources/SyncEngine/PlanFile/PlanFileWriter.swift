@@ -23,7 +23,8 @@ final class PlanFileWriter {
     private var encoder = PlanLineEncoder(capacity: PlanFileWriter.chunkSize + 64 * 1024)
     private var checksum = PlanChecksum.Builder()
     private var output: PlanOutput?
-    private var summary = PlanSummary()
+    /// The counts of the lines appended so far.
+    private(set) var summary = PlanSummary()
     /// Changes appended so far.
     private(set) var changeCount = 0
     /// Unmatched files appended so far.
