@@ -12,12 +12,15 @@ import MappingRules
 /// The shared entities' own changes are taken once, from the last part. Each part's changes come
 /// out in address order and its unmatched files by creator then address (`PlanBuilder.byCreator`);
 /// each part goes to a `PlanSpool` as it is planned, which merges them into the plan file at the end.
-final class GroupedPlan {
+/// A part is planned on a worker while the engine evaluates the next group (`PartPipeline`: at most
+/// one part planned at a time, so two groups' states are held at most).
+final class GroupedPlan: @unchecked Sendable {
     private let inputs: PlanInputs
     private let tool: String
     private let links: [EntityAddress: SyncLink]
     private var shared: [DesiredEntity] = []
     private let spool = PlanSpool()
+    private let pipeline = PartPipeline(label: "fansly-stash.grouped-plan")
 
     init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink]) {
         self.inputs = inputs; self.tool = tool; self.links = links
@@ -27,9 +30,11 @@ final class GroupedPlan {
     func take(_ part: EvaluatedPart) throws {
         switch part {
         case .whole: preconditionFailure("a whole state is planned by PlanSession")
-        case .shared(let state): shared = state.entities
-        case .group(let state): try plan(state, sharedChanges: false)
-        case .crossGroup(let state): try plan(state, sharedChanges: true)
+        case .shared(let state):
+            try pipeline.drain()
+            shared = state.entities
+        case .group(let state): try pipeline.submit { try self.plan(state, sharedChanges: false) }
+        case .crossGroup(let state): try pipeline.submit { try self.plan(state, sharedChanges: true) }
         }
     }
 
@@ -47,7 +52,15 @@ final class GroupedPlan {
     /// Writes the plan of every part to `writer`, merged (the whole plan's lists), and finishes it
     /// with `notices`.
     func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws {
+        try pipeline.drain()
         try spool.finish(into: writer, notices: notices)
+    }
+
+    /// Waits for the part being planned and releases every spooled part not merged yet (after an
+    /// error; after `finish`, nothing is left to release).
+    func abandon() {
+        try? pipeline.drain()
+        spool.cancel()
     }
 
     /// Two lists in address order merged into one.

@@ -84,6 +84,8 @@ public struct PlanOperation: Sendable {
             // Offline, everything: creator group by creator group (a small library in one piece).
             var whole: DesiredState?
             let grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:])
+            // However this ends, no part is left planning and the spooled parts are released.
+            defer { grouped.abandon() }
             try engine.evaluate(store: database, creators: nil, groupLimit: request.groupLimit) { part in
                 if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
             }
