@@ -90,7 +90,8 @@ public struct PlanRenderer: Sendable {
         try render(plan, chunkSize: chunkSize, spoolLimit: ReportSpool.defaultLimit, to: write)
     }
 
-    private func render(_ plan: Plan, chunkSize: Int, spoolLimit: Int, to write: (String) -> Void) throws {
+    /// The report with each section moved to a temporary file past `spoolLimit` bytes.
+    func render(_ plan: Plan, chunkSize: Int, spoolLimit: Int, to write: (String) -> Void) throws {
         let report = PlanReport(renderer: self, spoolLimit: spoolLimit)
         try plan.changes.withUnsafeBufferPointer { changes in
             // Read in place (`pointee` borrows): a plan has tens of thousands of changes.

@@ -46,6 +46,9 @@ struct PlanCommand: AsyncParsableCommand {
                 throw PlanCommandError(message: "cannot save the plan to \(out): the folder \(folder) does not exist")
             }
         }
+        // Ctrl-C ends the plan at once (exit 130), removing a plan half-saved to --out first; the
+        // temporary files of a grouped plan have no name and go with the process.
+        _ = Interruption.watch()
         var request = try planArguments.request()
         if let groupLimit { request.groupLimit = groupLimit }
         let progress = StatusLine(enabled: isatty(STDERR_FILENO) != 0)
