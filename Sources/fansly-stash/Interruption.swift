@@ -7,7 +7,8 @@ import SyncEngine
 import Glibc
 #endif
 
-/// Ctrl-C and SIGTERM during `apply`: before anything is sent they end the process; once changes
+/// Ctrl-C and SIGTERM during `plan` and `apply`: before anything is sent they end the process
+/// (removing a plan half-saved beside its path first); once changes
 /// are being sent, the first asks the apply to stop (no new request; those in
 /// flight get `ApplyStop.grace` to finish and are recorded), a second one exits at once. The state
 /// file stays consistent either way: every write is journalled before it is sent.

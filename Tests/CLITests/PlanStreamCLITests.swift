@@ -87,6 +87,38 @@ final class PlanStreamCLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no half-saved plan")
     }
 
+    /// Ctrl-C while the merged plan is being saved beside --out under a temporary name: that file
+    /// is removed before the process exits.
+    func testCtrlCWhileSavingLeavesNoHalfSavedPlan() async throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let database = folder.appendingPathComponent("metadata_db.sqlite3")
+        try SampleDatabase.write(
+            to: database,
+            options: SampleOptions(
+                creators: 12, postsPerCreator: 120, mediaPerPost: 3, messagesPerCreator: 10, includesQuirks: false))
+        // Compressed, so that saving takes long enough to be caught at it.
+        let child = try CapturedProcess(
+            [
+                "plan", "--db", database.path, "--out", out.appendingPathComponent("sync.plan.gz").path,
+                "--group-limit", "1",
+            ],
+            environment: [:])
+        let deadline = Date().addingTimeInterval(120)
+        var saving = false
+        while !saving && child.isRunning && Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            saving = names.contains { $0.hasPrefix(".sync.plan.gz.") && $0.hasSuffix(".tmp") }
+            if !saving { try await Task.sleep(for: .milliseconds(2)) }
+        }
+        XCTAssertTrue(saving, "caught saving the plan under its temporary name")
+        kill(child.processIdentifier, SIGINT)
+        let result = try child.wait(timeout: 30)
+        XCTAssertEqual(result.exitCode, 130, result.output)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no half-saved plan")
+    }
+
     /// Descriptors of process `pid` open on files made in `folder` and unlinked since.
     private static func openDeletedFiles(of pid: Int32, in folder: String) -> Int {
         let directory = "/proc/\(pid)/fd"
