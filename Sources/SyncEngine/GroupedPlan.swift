@@ -18,9 +18,11 @@ final class GroupedPlan {
     private var shared: [DesiredEntity] = []
     private var changeRuns: [SegmentedRun<PlannedChange>] = []
     private var unmatchedRuns: [SegmentedRun<UnmatchedMedia>] = []
+    /// Plans the parts against Stash (nil: offline).
+    private let online: OnlinePartPlanner?
 
-    init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink]) {
-        self.inputs = inputs; self.tool = tool; self.links = links
+    init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink], online: OnlinePartPlanner? = nil) {
+        self.inputs = inputs; self.tool = tool; self.links = links; self.online = online
     }
 
     /// Plans one part (`.whole` is not a part of a grouped evaluation: plan it as a whole state).
@@ -37,10 +39,22 @@ final class GroupedPlan {
         let entities = Self.merged(shared, part.entities)
         let desired = DesiredState(
             entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
-        let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
-        let plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
+        let plan: Plan
+        if let online {
+            plan = try online.plan(desired)
+        } else {
+            let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
+            plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
+        }
         changeRuns.append(SegmentedRun(plan.changes) { sharedChanges || !PlanBuilder.isShared($0.address.kind) })
         unmatchedRuns.append(SegmentedRun(plan.unmatched))
+    }
+
+    /// Adds changes (in address order) and unmatched files (by creator) no part made: what an
+    /// online plan concludes from every part (`OnlinePartPlanner.closing`).
+    func add(changes: [PlannedChange], unmatched: [UnmatchedMedia]) {
+        changeRuns.append(SegmentedRun(changes))
+        unmatchedRuns.append(SegmentedRun(unmatched))
     }
 
     /// The plan of every part so far.

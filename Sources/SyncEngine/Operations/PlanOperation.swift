@@ -51,8 +51,9 @@ public struct PlanOperation: Sendable {
         // Stash is read while the rules are evaluated: what it holds under the creator folders does
         // not depend on the records. With targets, the kinds to read are only known afterwards.
         var prefetched: StashSnapshotLoader.Prefetch?
+        var folders: [String: [String]] = [:]
         if let client, request.targets.isEmpty {
-            let folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
+            folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
             prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
         }
         defer { prefetched?.cancel() }
@@ -65,8 +66,21 @@ public struct PlanOperation: Sendable {
             PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:])
         }
         status("evaluating the rules over the database…")
-        let desired: DesiredState
-        if client == nil && request.targets.isEmpty && accounts == nil {
+        var evaluated: DesiredState?
+        if let client, let prefetched, accounts == nil {
+            // Online, everything: group by group too, when that gives the whole plan.
+            switch try await planGroupedOnline(
+                engine: engine, database: database, client: client, prefetched: prefetched, folders: folders,
+                links: links, inputs: inputs, status: status)
+            {
+            case .planned(var plan):
+                plan.notices = try linkageNotices(database, accounts) + rulesWarnings + plan.notices
+                return plan
+            case .whole(let state): evaluated = state
+            case .fallBack(let reason): status("planning the whole library at once (\(reason))…")
+            }
+        }
+        if evaluated == nil && client == nil && request.targets.isEmpty && accounts == nil {
             // Offline, everything: creator group by creator group (a small library in one piece).
             var whole: DesiredState?
             let grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:])
@@ -74,15 +88,14 @@ public struct PlanOperation: Sendable {
                 if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
             }
             if let whole {
-                desired = whole
+                evaluated = whole
             } else {
                 var plan = grouped.finish()
                 plan.notices = try linkageNotices(database, accounts) + rulesWarnings
                 return plan
             }
-        } else {
-            desired = try engine.evaluate(store: database, creators: accounts)
         }
+        let desired = try evaluated ?? engine.evaluate(store: database, creators: accounts)
         let notices = try linkageNotices(database, accounts)
 
         var session = PlanSession(
