@@ -8,8 +8,8 @@ import StashClient
 extension PlanOperation {
     /// How the grouped online plan ended.
     enum GroupedOnline {
-        /// Planned group by group.
-        case planned(Plan)
+        /// Planned group by group: the parts, to be finished with the notices before `notice`.
+        case planned(GroupedPlan, notice: PlanNotice?)
         /// The library fitted in one group: plan this state whole, as before.
         case whole(DesiredState)
         /// The grouped plan could differ from the whole one (the reason): plan the whole state.
@@ -73,10 +73,8 @@ extension PlanOperation {
         }
         guard let planner, let grouped else { preconditionFailure("a grouped evaluation has a shared part") }
         guard let closing = try planner.closing() else { return .fallBack(planner.conflict ?? "") }
-        grouped.add(changes: closing.changes, unmatched: closing.unmatched)
-        var plan = grouped.finish()
-        plan.notices = closing.notice.map { [$0] } ?? []
-        return .planned(plan)
+        try grouped.add(changes: closing.changes, unmatched: closing.unmatched)
+        return .planned(grouped, notice: closing.notice)
     }
 
     /// Stops the evaluation thread and waits until it has ended.

@@ -73,9 +73,12 @@ public struct PlanOperation: Sendable {
                 engine: engine, database: database, client: client, prefetched: prefetched, folders: folders,
                 links: links, inputs: inputs, status: status)
             {
-            case .planned(var plan):
-                plan.notices = try linkageNotices(database, accounts) + rulesWarnings + plan.notices
-                return plan
+            case .planned(let grouped, let notice):
+                let writer = try PlanFileWriter.temporary(
+                    header: PlanHeader(createdAt: Date(), tool: request.tool, inputs: inputs))
+                let notices = try linkageNotices(database, accounts) + rulesWarnings + (notice.map { [$0] } ?? [])
+                try grouped.finish(into: writer, notices: notices)
+                return try writer.reader().plan()
             case .whole(let state): evaluated = state
             case .fallBack(let reason): status("planning the whole library at once (\(reason))…")
             }
@@ -90,9 +93,10 @@ public struct PlanOperation: Sendable {
             if let whole {
                 evaluated = whole
             } else {
-                var plan = grouped.finish()
-                plan.notices = try linkageNotices(database, accounts) + rulesWarnings
-                return plan
+                let writer = try PlanFileWriter.temporary(
+                    header: PlanHeader(createdAt: Date(), tool: request.tool, inputs: inputs))
+                try grouped.finish(into: writer, notices: try linkageNotices(database, accounts) + rulesWarnings)
+                return try writer.reader().plan()
             }
         }
         let desired = try evaluated ?? engine.evaluate(store: database, creators: accounts)

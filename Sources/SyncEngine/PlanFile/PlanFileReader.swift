@@ -54,6 +54,11 @@ public final class PlanFileReader: @unchecked Sendable {
         } catch {
             throw PlanFile.ReadError.unreadable(path: path, reason: "\(error)")
         }
+        return try open(storage: file, path: path)
+    }
+
+    /// The plan in `file` (a plan opened or a temporary one), its header read; `path` names it in errors.
+    static func open(storage file: PlanFileStorage, path: String) throws -> PlanFileReader {
         var first: Data?
         do {
             try file.forEachLine { _, _, line, _ in
@@ -162,7 +167,7 @@ public final class PlanFileReader: @unchecked Sendable {
     enum LineKind { case change, unmatched }
 
     /// Counts the change on `line` by its action, read where `PlanLineEncoder` writes it (first).
-    private static func count(_ line: UnsafeBufferPointer<UInt8>, into summary: inout PlanSummary) {
+    static func count(_ line: UnsafeBufferPointer<UInt8>, into summary: inout PlanSummary) {
         let prefix = #"{"change":{"action":""#.utf8
         let rest = line.dropFirst(prefix.count)
         if rest.starts(with: #"create""#.utf8) {

@@ -28,20 +28,38 @@ final class PlanFileWriter {
     private(set) var changeCount = 0
     /// Unmatched files appended so far.
     private(set) var unmatchedCount = 0
+    /// Where the finished plan is read back from (`reader()`); nil for a sink.
+    private let location: Location?
+
+    private enum Location {
+        case path(String)
+        case temporary(PlanFileStorage)
+    }
 
     /// Starts the plan file at `path` (gzip-compressed when it ends in `.gz`) and writes its header.
     /// Throws when the temporary file beside `path` cannot be made.
     convenience init(path: String, header: PlanHeader) throws {
-        try self.init(header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)))
+        try self.init(
+            header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)),
+            location: .path(path))
     }
 
     /// Streams the plan (uncompressed) to `sink`, header first: `plan --json`.
     convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
-        try self.init(header: header, output: PlanSinkOutput(sink: sink))
+        try self.init(header: header, output: PlanSinkOutput(sink: sink), location: nil)
     }
 
-    private init(header: PlanHeader, output: PlanOutput) throws {
+    /// Writes the plan to a temporary file without a name (`PlanFileStorage.temporary()`: it is
+    /// gone with the last reference to it, however the process ends), read back through `reader()`.
+    static func temporary(header: PlanHeader) throws -> PlanFileWriter {
+        let storage = try PlanFileStorage.temporary()
+        return try PlanFileWriter(
+            header: header, output: PlanStorageOutput(storage: storage), location: .temporary(storage))
+    }
+
+    private init(header: PlanHeader, output: PlanOutput, location: Location?) throws {
         self.output = output
+        self.location = location
         do {
             try line(PlanFile.lineEncoder().encode(header))
         } catch {
@@ -60,6 +78,25 @@ final class PlanFileWriter {
         try endLine(from: start)
         changeCount += 1
         summary.count(change.action)
+    }
+
+    /// Appends a change line as `PlanLineEncoder` wrote it (without its newline): a spooled part's
+    /// line, copied as it is.
+    func appendChange(line: UnsafeBufferPointer<UInt8>) throws {
+        let start = encoder.buffer.count
+        encoder.append(contentsOf: line)
+        try endLine(from: start)
+        changeCount += 1
+        PlanFileReader.count(line, into: &summary)
+    }
+
+    /// Appends an unmatched file's line as `PlanLineEncoder` wrote it (without its newline).
+    func appendUnmatched(line: UnsafeBufferPointer<UInt8>) throws {
+        let start = encoder.buffer.count
+        encoder.append(contentsOf: line)
+        try endLine(from: start)
+        unmatchedCount += 1
+        summary.unmatched += 1
     }
 
     /// Appends one file the rules want updated that Stash does not hold.
@@ -90,6 +127,17 @@ final class PlanFileWriter {
             throw error
         }
         self.output = nil
+    }
+
+    /// The finished plan opened for reading (its header read; nothing else yet). Throws for a
+    /// writer that streamed to a sink.
+    func reader() throws -> PlanFileReader {
+        guard output == nil else { throw PlanWriteError.unfinished }
+        switch location {
+        case .path(let path): return try PlanFileReader.open(path: path)
+        case .temporary(let storage): return try PlanFileReader.open(storage: storage, path: "(the plan just made)")
+        case nil: throw PlanWriteError.unfinished
+        }
     }
 
     /// Abandons the plan: nothing is left at the path (an earlier plan there stays as it was).
@@ -124,7 +172,14 @@ final class PlanFileWriter {
 /// A plan writer used after `finish` or `cancel`.
 enum PlanWriteError: Error, CustomStringConvertible {
     case finished
-    public var description: String { "the plan file is already finished" }
+    /// `reader()` before `finish`, or of a plan streamed to a sink.
+    case unfinished
+    public var description: String {
+        switch self {
+        case .finished: return "the plan file is already finished"
+        case .unfinished: return "the plan file is not finished, or was not saved to a file"
+        }
+    }
 }
 
 /// Where a plan writer's bytes go.
@@ -141,6 +196,19 @@ private final class PlanSinkOutput: PlanOutput {
     let sink: (Data) throws -> Void
     init(sink: @escaping (Data) throws -> Void) { self.sink = sink }
     func write(_ bytes: UnsafeRawBufferPointer) throws { try sink(Data(bytes)) }
+    func finish() throws {}
+    func cancel() {}
+}
+
+/// To a temporary file without a name, kept open to be read back.
+private final class PlanStorageOutput: PlanOutput {
+    let storage: PlanFileStorage
+    var written = 0
+    init(storage: PlanFileStorage) { self.storage = storage }
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try storage.write(bytes, at: written)
+        written += bytes.count
+    }
     func finish() throws {}
     func cancel() {}
 }
