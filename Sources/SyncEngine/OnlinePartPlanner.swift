@@ -154,10 +154,19 @@ final class OnlinePartPlanner {
                     detail: "no longer produced by the rules; left in Stash", stashId: link.stashId))
         }
         changes.sort { $0.address < $1.address }
+        let unknown = try unknownFiles()
+        // The last use: the plan is merged and read next, without the snapshot beside it.
+        snapshot = .empty
+        claims = [:]
+        claimedFiles = []
+        return (changes, unknown, DesiredState.customFieldsNotice(leftOutCustomFields))
+    }
+
+    /// Files in the creator folders no entity of any part claims, by creator.
+    private func unknownFiles() throws -> [UnmatchedMedia] {
         let planner = Planner(
             desired: DesiredState(entities: [], creatorFolders: creatorFolders), snapshot: snapshot, catalog: catalog)
-        let unknown = PlanBuilder.byCreator(try planner.unknownStashFiles(creators: [], claimed: claimedFiles))
-        return (changes, unknown, DesiredState.customFieldsNotice(leftOutCustomFields))
+        return PlanBuilder.byCreator(try planner.unknownStashFiles(creators: [], claimed: claimedFiles))
     }
 
     /// Whether the whole plan reads Stash objects of `kind` (`StashSnapshotLoader.load`'s choice).
