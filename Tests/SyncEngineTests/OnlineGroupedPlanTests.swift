@@ -86,7 +86,8 @@ final class OnlineGroupedPlanTests: XCTestCase {
     }
 
     /// Seeds Stash as a scan of the downloads would, plus a copy of one creator's image in another
-    /// creator's folder and two files whose media the database does not know.
+    /// creator's folder and two files whose media the database does not know; one image is only
+    /// outside the creator folders.
     private func seedScannedLibrary() throws {
         let files = SampleDatabase.downloadedFiles(options: Self.options).filter { !$0.path.hasSuffix(".None") }
         let byCreator = Dictionary(grouping: files, by: \.creator)
@@ -99,7 +100,12 @@ final class OnlineGroupedPlanTests: XCTestCase {
             "\(otherFolder)/Timeline/Pictures/2020-01-01_at_00-00_UTC_id_777000000000000001.jpeg",
             "\(otherFolder)/Timeline/Videos/2020-01-01_at_00-00_UTC_id_777000000000000002.mp4",
         ]
-        server.seed(paths: (files.map(\.path) + [copy] + unknown).map { Self.downloads + "/" + $0 })
+        // One image Stash holds outside the creator folders only (found by the look-up outside them).
+        let moved = try XCTUnwrap(byCreator[creators[2]]?.last { $0.path.hasSuffix(".jpeg") })
+        let kept = files.filter { $0.path != moved.path }.map(\.path) + [copy] + unknown
+        server.seed(
+            paths: kept.map { Self.downloads + "/" + $0 } + ["/elsewhere/" + (moved.path as NSString).lastPathComponent]
+        )
     }
 
     /// A state file as an apply of part of `plan` leaves it, then edits in Stash: a performer's bio
@@ -156,6 +162,7 @@ final class OnlineGroupedPlanTests: XCTestCase {
         let report = try await planned(database, rules: rules, groupLimit: 1).report
         XCTAssertTrue(report.contains(Planner.unknownMediaReason), "files no entity claims are listed")
         XCTAssertTrue(report.contains("by file"), "the copied image matches two Stash images")
+        XCTAssertTrue(report.contains(Matcher.outsideFoldersReason), "one image is only outside the folders")
     }
 
     func testAnOnlinePlanWithLinksDriftAndOrganizedObjectsInGroupsIsTheWholePlan() async throws {

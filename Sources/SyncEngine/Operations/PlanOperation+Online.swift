@@ -67,6 +67,8 @@ extension PlanOperation {
                 }
                 handOff.planned()
             }
+            // A cancelled task's stream just ends: that is not the end of the evaluation.
+            try Task.checkCancellation()
         } catch {
             await finishEvaluation(handOff)
             throw error
