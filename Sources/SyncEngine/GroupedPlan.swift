@@ -12,13 +12,17 @@ import MappingRules
 /// The shared entities' own changes are taken once, from the last part. Each part's changes come
 /// out in address order and its unmatched files by creator then address (`PlanBuilder.byCreator`);
 /// each part goes to a `PlanSpool` as it is planned, which merges them into the plan file at the end.
-final class GroupedPlan {
+/// A part is planned on a worker while the engine evaluates the next group (`PartPipeline`: at most
+/// one part planned at a time, so two groups' states are held at most).
+final class GroupedPlan: @unchecked Sendable {
     private let inputs: PlanInputs
     private let tool: String
     private let links: [EntityAddress: SyncLink]
     private var shared: [DesiredEntity] = []
     private let spool = PlanSpool()
-    /// Plans the parts against Stash (nil: offline).
+    private let pipeline = PartPipeline(label: "fansly-stash.grouped-plan")
+    /// Plans the parts against Stash (nil: offline). Its parts are planned where they are taken:
+    /// the online plan evaluates on a thread of its own already (`PartHandOff`).
     private let online: OnlinePartPlanner?
 
     init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink], online: OnlinePartPlanner? = nil) {
@@ -29,10 +33,16 @@ final class GroupedPlan {
     func take(_ part: EvaluatedPart) throws {
         switch part {
         case .whole: preconditionFailure("a whole state is planned by PlanSession")
-        case .shared(let state): shared = state.entities
-        case .group(let state): try plan(state, sharedChanges: false)
-        case .crossGroup(let state): try plan(state, sharedChanges: true)
+        case .shared(let state):
+            try pipeline.drain()
+            shared = state.entities
+        case .group(let state): try submit { try self.plan(state, sharedChanges: false) }
+        case .crossGroup(let state): try submit { try self.plan(state, sharedChanges: true) }
         }
+    }
+
+    private func submit(_ job: @escaping @Sendable () throws -> Void) throws {
+        if online != nil { try job() } else { try pipeline.submit(job) }
     }
 
     private func plan(_ part: DesiredState, sharedChanges: Bool) throws {
@@ -60,7 +70,15 @@ final class GroupedPlan {
     /// Writes the plan of every part to `writer`, merged (the whole plan's lists), and finishes it
     /// with `notices`.
     func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws {
+        try pipeline.drain()
         try spool.finish(into: writer, notices: notices)
+    }
+
+    /// Waits for the part being planned and releases every spooled part not merged yet (after an
+    /// error; after `finish`, nothing is left to release).
+    func abandon() {
+        try? pipeline.drain()
+        spool.cancel()
     }
 
     /// Two lists in address order merged into one.

@@ -40,7 +40,9 @@ final class Interruption: @unchecked Sendable {
         let count = signals
         lock.unlock()
         if count == 1 && !stop.isArmed {
-            // Planning, reading the plan or asking for confirmation: nothing was sent yet.
+            // Planning, reading the plan or asking for confirmation: nothing was sent yet. A plan
+            // being saved is not left half-written beside its path.
+            PlanFile.removeUnfinished()
             FileHandle.standardError.write(Data("\nInterrupted before anything was sent to Stash.\n".utf8))
             _exit(Self.exitStatus)
         } else if count == 1 {

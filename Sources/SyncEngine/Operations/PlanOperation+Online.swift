@@ -62,6 +62,7 @@ extension PlanOperation {
                     try grouped.take(try await planner.prepare(part))
                     if let conflict = planner.conflict {
                         await finishEvaluation(handOff)
+                        grouped.abandon()
                         return .fallBack(conflict)
                     }
                 }
@@ -71,10 +72,14 @@ extension PlanOperation {
             try Task.checkCancellation()
         } catch {
             await finishEvaluation(handOff)
+            grouped?.abandon()
             throw error
         }
         guard let planner, let grouped else { preconditionFailure("a grouped evaluation has a shared part") }
-        guard let closing = try planner.closing() else { return .fallBack(planner.conflict ?? "") }
+        guard let closing = try planner.closing() else {
+            grouped.abandon()
+            return .fallBack(planner.conflict ?? "")
+        }
         try grouped.add(changes: closing.changes, unmatched: closing.unmatched)
         return .planned(grouped, notice: closing.notice)
     }

@@ -23,7 +23,8 @@ final class PlanFileWriter {
     private var encoder = PlanLineEncoder(capacity: PlanFileWriter.chunkSize + 64 * 1024)
     private var checksum = PlanChecksum.Builder()
     private var output: PlanOutput?
-    private var summary = PlanSummary()
+    /// The counts of the lines appended so far.
+    private(set) var summary = PlanSummary()
     /// Changes appended so far.
     private(set) var changeCount = 0
     /// Unmatched files appended so far.
@@ -133,11 +134,14 @@ final class PlanFileWriter {
     /// writer that streamed to a sink.
     func reader() throws -> PlanFileReader {
         guard output == nil else { throw PlanWriteError.unfinished }
+        let reader: PlanFileReader
         switch location {
-        case .path(let path): return try PlanFileReader.open(path: path)
-        case .temporary(let storage): return try PlanFileReader.open(storage: storage, path: "(the plan just made)")
+        case .path(let path): reader = try PlanFileReader.open(path: path)
+        case .temporary(let storage): reader = try PlanFileReader.open(storage: storage, path: "(the plan just made)")
         case nil: throw PlanWriteError.unfinished
         }
+        reader.isOwnOutput = true
+        return reader
     }
 
     /// Abandons the plan: nothing is left at the path (an earlier plan there stays as it was).
@@ -229,11 +233,13 @@ private final class PlanFileOutput: PlanOutput {
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
+        UnfinishedPlanFiles.shared.insert(temporary)
         do {
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             self.gzip = gzip ? try GzipCompressor() : nil
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            UnfinishedPlanFiles.shared.remove(temporary)
             throw error
         }
     }
@@ -255,6 +261,7 @@ private final class PlanFileOutput: PlanOutput {
         self.handle = nil
         // rename(2) replaces an existing plan atomically (FileManager.replaceItemAt fails on Linux
         // when the destination exists: "The file doesn't exist").
+        defer { UnfinishedPlanFiles.shared.remove(temporary) }
         guard rename(temporary, path) == 0 else {
             let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             try? FileManager.default.removeItem(atPath: temporary)
@@ -267,7 +274,28 @@ private final class PlanFileOutput: PlanOutput {
         try? handle.close()
         self.handle = nil
         try? FileManager.default.removeItem(atPath: temporary)
+        UnfinishedPlanFiles.shared.remove(temporary)
     }
 
     deinit { cancel() }
+}
+
+/// The temporary files of plans being saved (beside their paths, renamed into place when complete),
+/// so that a process ended by a signal can remove them first (`PlanFile.removeUnfinished()`). Every
+/// other temporary file fansly-stash makes has no name and needs nothing.
+final class UnfinishedPlanFiles: @unchecked Sendable {
+    static let shared = UnfinishedPlanFiles()
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+    /// Removes every file still being written; later writes to them fail.
+    func removeAll() {
+        lock.withLock {
+            for path in paths { unlink(path) }
+            paths = []
+        }
+    }
 }
