@@ -21,9 +21,12 @@ final class GroupedPlan: @unchecked Sendable {
     private var shared: [DesiredEntity] = []
     private let spool = PlanSpool()
     private let pipeline = PartPipeline(label: "fansly-stash.grouped-plan")
+    /// Plans the parts against Stash (nil: offline). Its parts are planned where they are taken:
+    /// the online plan evaluates on a thread of its own already (`PartHandOff`).
+    private let online: OnlinePartPlanner?
 
-    init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink]) {
-        self.inputs = inputs; self.tool = tool; self.links = links
+    init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink], online: OnlinePartPlanner? = nil) {
+        self.inputs = inputs; self.tool = tool; self.links = links; self.online = online
     }
 
     /// Plans one part (`.whole` is not a part of a grouped evaluation: plan it as a whole state).
@@ -33,20 +36,35 @@ final class GroupedPlan: @unchecked Sendable {
         case .shared(let state):
             try pipeline.drain()
             shared = state.entities
-        case .group(let state): try pipeline.submit { try self.plan(state, sharedChanges: false) }
-        case .crossGroup(let state): try pipeline.submit { try self.plan(state, sharedChanges: true) }
+        case .group(let state): try submit { try self.plan(state, sharedChanges: false) }
+        case .crossGroup(let state): try submit { try self.plan(state, sharedChanges: true) }
         }
+    }
+
+    private func submit(_ job: @escaping @Sendable () throws -> Void) throws {
+        if online != nil { try job() } else { try pipeline.submit(job) }
     }
 
     private func plan(_ part: DesiredState, sharedChanges: Bool) throws {
         let entities = Self.merged(shared, part.entities)
         let desired = DesiredState(
             entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
-        let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
-        let plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
+        let plan: Plan
+        if let online {
+            plan = try online.plan(desired)
+        } else {
+            let planner = Planner(desired: desired, snapshot: StashSnapshot(objects: [], isOffline: true), links: links)
+            plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
+        }
         try spool.add(
             changes: plan.changes.lazy.filter { sharedChanges || !PlanBuilder.isShared($0.address.kind) },
             unmatched: plan.unmatched)
+    }
+
+    /// Adds changes (in address order) and unmatched files (by creator) no part made: what an
+    /// online plan concludes from every part (`OnlinePartPlanner.closing`).
+    func add(changes: [PlannedChange], unmatched: [UnmatchedMedia]) throws {
+        try spool.add(changes: changes, unmatched: unmatched)
     }
 
     /// Writes the plan of every part to `writer`, merged (the whole plan's lists), and finishes it
