@@ -65,6 +65,15 @@ public final class FinishedPlan: @unchecked Sendable {
         }
     }
 
+    /// What `apply` sends, and when and from what the plan was made: a plan file's changes read in
+    /// the compact form a saved plan's are (every line checked first), never the plan whole.
+    func changesToApply() throws -> (inputs: PlanInputs, createdAt: Date, changes: PlanChanges) {
+        switch storage {
+        case .memory(let plan): return (plan.inputs, plan.createdAt, PlanChanges(plan))
+        case .file(let reader): return (reader.inputs, reader.createdAt, try reader.readChanges())
+        }
+    }
+
     /// The whole plan in memory (a plan file read whole: for tests and callers that need the value).
     public func plan() throws -> Plan {
         switch storage {

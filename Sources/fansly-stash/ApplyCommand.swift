@@ -76,9 +76,10 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// Shows a plan made here; asks on a terminal when it has changes, elsewhere only --yes applies.
-    private func confirm(_ plan: Plan) throws -> Bool {
-        // With --json, standard output carries only the report.
-        show(report.renderer().render(plan))
+    private func confirm(_ plan: PlanToApply) throws -> Bool {
+        // With --json, standard output carries only the report. Rendered in chunks: a plan made
+        // group by group is read from its file, never whole.
+        try plan.render(with: report.renderer()) { show($0) }
         if yes || !plan.summary.hasChanges { return true }
         guard isatty(STDIN_FILENO) == 1 else {
             throw ApplyFailure(

@@ -37,6 +37,11 @@ struct ApplyPlanOptions: ParsableArguments {
             "FROM=TO: files under FROM here are under TO in Stash; repeatable.",
             valueName: "from=to"), transform: PathMapping.argument)
     var pathMap: [PathMapping] = []
+
+    /// As `plan --group-limit` (`PlanRequest.groupLimit`): hidden, for tests that need a small
+    /// library planned, and so applied, creator group by creator group.
+    @Option(name: .customLong("group-limit"), help: .hidden)
+    var groupLimit: Int?
 }
 
 extension ApplyCommand {
@@ -60,6 +65,7 @@ extension ApplyCommand {
             apiKeyEnvironmentVariable: apiKeyEnv, statePath: statePath, creators: planOptions.creators,
             targets: planOptions.targets, tool: FanslyStash.tool)
         plan.pathMap = planOptions.pathMap
+        if let groupLimit = planOptions.groupLimit { plan.groupLimit = groupLimit }
         return ApplyRequest(planning: plan, batch: batch)
     }
 }

@@ -9,8 +9,9 @@ import StashClient
 /// throws `CancellationError` and nothing is sent.
 public struct ApplyOperation: Sendable {
     /// Sees a plan made here before anything is written (also one without changes, which is never
-    /// applied). Returns whether to apply it; it may throw to stop with its own error.
-    public typealias Confirmation = @Sendable (Plan) async throws -> Bool
+    /// applied): its counts and report, never the plan whole. Returns whether to apply it; it may
+    /// throw to stop with its own error.
+    public typealias Confirmation = @Sendable (PlanToApply) async throws -> Bool
 
     /// What to apply, and how.
     public var request: ApplyRequest
@@ -53,16 +54,22 @@ public struct ApplyOperation: Sendable {
             planRequest.sessionCookie = request.sessionCookie
             planRequest.apiKeyEnvironmentVariable = request.apiKeyEnvironmentVariable
             planRequest.statePath = opened.path
-            let plan: Plan
+            // A plan made group by group stays in its temporary file: applied from there as a saved
+            // plan is, in slices, so that a large library is never held whole.
+            let plan: PlanToApply
             do {
-                plan = try await PlanOperation(planRequest).run(progress: progress)
+                plan = try PlanToApply(await PlanOperation(planRequest).run(savingTo: nil, progress: progress))
             } catch {
                 throw OperationFailure(OperationFailure.describe(error))
             }
             let agreed = try await confirm(plan)
             guard plan.summary.hasChanges else { return .nothingToApply(plan) }
             guard agreed else { throw OperationFailure("apply cancelled; nothing was changed.") }
-            (inputs, createdAt, changes) = (plan.inputs, plan.createdAt, PlanChanges(plan))
+            do {
+                (inputs, createdAt, changes) = try plan.finished.changesToApply()
+            } catch {
+                throw OperationFailure(OperationFailure.describe(error))
+            }
         }
         // Parsed again: a plan written by an older version may hold a key in its URL.
         guard let stash = inputs.stashURL.flatMap({ try? StashEndpoint($0) }) else {

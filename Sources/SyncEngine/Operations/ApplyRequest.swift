@@ -55,5 +55,5 @@ public enum ApplyOutcome: Sendable {
     /// The changes were sent; `report.succeeded` says whether every one of them applied.
     case applied(SyncReport)
     /// The plan made here had no changes: nothing was sent (not even a connection made).
-    case nothingToApply(Plan)
+    case nothingToApply(PlanToApply)
 }

@@ -14,6 +14,8 @@ public struct StashPluginTask: Sendable {
     public var log: StashPluginLog
     /// Name and version of the program, written into the plan.
     var tool: String
+    /// As `PlanRequest.groupLimit`, when not its default (tests plan a small library in groups).
+    var groupLimit: Int?
 
     public init(input: StashPluginInput, log: StashPluginLog, tool: String) {
         self.input = input; self.log = log; self.tool = tool
@@ -78,6 +80,7 @@ public struct StashPluginTask: Sendable {
             stash: endpoint, statePath: try StashPluginPaths.stateFile(in: configFolder), tool: tool)
         request.downloadRoot = setting("downloadRoot")
         request.sessionCookie = cookie
+        if let groupLimit { request.groupLimit = groupLimit }
         switch input.args["mode"]?.lowercased() {
         case "plan": return try await plan(request)
         case "apply": return try await apply(request)
@@ -89,15 +92,16 @@ public struct StashPluginTask: Sendable {
     private func plan(_ request: PlanRequest) async throws -> Result {
         let log = self.log
         let steps = StepCounter()
-        let plan = try await PlanOperation(request).run { event in
+        let plan = try await PlanOperation(request).run(savingTo: nil) { event in
             if case .warning(let message) = event { log.log(.warning, message); return }
             if case .database(let description) = event { log.log(.info, "Reading \(description)"); return }
             guard case .status(let message) = event else { return }
             log.log(.info, message)
             log.progress(min(0.9, Double(steps.next()) * 0.15))
         }
-        report(plan)
-        return .output(PlanRenderer().closingLine(plan.summary) + " Run the Apply task to make these changes.")
+        let summary = try plan.summary()
+        try report(plan, summary: summary)
+        return .output(PlanRenderer().closingLine(summary) + " Run the Apply task to make these changes.")
     }
 
     private func apply(_ request: PlanRequest) async throws -> Result {
@@ -132,7 +136,7 @@ public struct StashPluginTask: Sendable {
             },
             confirm: { plan in
                 // Running the Apply task is the confirmation; what it will do is logged first.
-                self.report(plan)
+                try self.report(plan.finished, summary: plan.summary)
                 return true
             })
         switch outcome {
@@ -152,14 +156,28 @@ public struct StashPluginTask: Sendable {
         }
     }
 
-    /// The plan as `plan` prints it, as info lines (the first `reportLines`), for Stash's log.
-    private func report(_ plan: Plan) {
-        let lines = PlanRenderer().render(plan).split(separator: "\n", omittingEmptySubsequences: true)
-        for line in lines.prefix(Self.reportLines) { log.log(.info, String(line)) }
-        if lines.count > Self.reportLines {
-            log.log(
-                .info, "… \(lines.count - Self.reportLines) more lines; `fansly-stash plan` prints the whole report")
-            log.log(.info, PlanRenderer().closingLine(plan.summary))
+    /// The plan as `plan` prints it, as info lines (the first `reportLines`), for Stash's log;
+    /// rendered in chunks and only counted past those, so a plan in its file is never held whole.
+    private func report(_ plan: FinishedPlan, summary: PlanSummary) throws {
+        var lines = 0
+        var unfinished = ""
+        func take(_ text: Substring) {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                lines += 1
+                if lines <= Self.reportLines { log.log(.info, String(line)) }
+            }
+        }
+        try plan.render(with: PlanRenderer()) { chunk in
+            unfinished += chunk
+            // A chunk may end inside a line: its rest waits for the next chunk.
+            guard let end = unfinished.lastIndex(of: "\n") else { return }
+            take(unfinished[..<end])
+            unfinished = String(unfinished[unfinished.index(after: end)...])
+        }
+        take(unfinished[...])
+        if lines > Self.reportLines {
+            log.log(.info, "… \(lines - Self.reportLines) more lines; `fansly-stash plan` prints the whole report")
+            log.log(.info, PlanRenderer().closingLine(summary))
         }
     }
 }
