@@ -205,6 +205,18 @@ final class OnlineGroupedPlanTests: XCTestCase {
         XCTAssertTrue(report.contains("same object as"))
     }
 
+    /// Stash holds the downloads under another folder than the rules say: finding it needs the
+    /// whole state, so the grouped plan gives way, and the plan names the folder as the whole one does.
+    func testDownloadsElsewhereInStashFallBackToTheWholePlan() async throws {
+        let database = try generatedLibrary()
+        let files = SampleDatabase.downloadedFiles(options: Self.options).filter { !$0.path.hasSuffix(".None") }
+        server.seed(paths: files.map { "/mnt/media/" + $0.path })
+        let rules = try galleryRules()
+        try await assertGroupedEqualsWhole(database, rules: rules, limits: [1], grouped: false)
+        let report = try await planned(database, rules: rules, groupLimit: 1).report
+        XCTAssertTrue(report.contains("/mnt/media"), "the plan says where Stash sees the downloads")
+    }
+
     /// The same from PostgreSQL (the generated library's rows copied there).
     func testAnOnlinePlanFromPostgreSQLInGroupsIsTheWholePlan() async throws {
         guard let postgres = try TestPostgres.server() else { throw XCTSkip(TestPostgres.skipMessage) }
