@@ -2,47 +2,49 @@ import Foundation
 
 /// Routes what a grouped evaluation produces (`MappingEngine.evaluate(…, groupLimit:, part:)`).
 ///
-/// The survey (first pass) keeps the tags, studios and performers in the run's builder, as a
-/// whole evaluation does, and notes which creator produced or referred to every other address.
-/// It also keeps those while they number at most `limit`: a library that small needs no second pass.
-/// The partition (second pass) keeps each group's own entities until the group's last creator is
-/// mapped, then hands them out; entities several creators produce or refer to, and every entity
-/// connected to one of them by a reference, are held back (`crossGroup`) until the end.
+/// The survey (the one pass over the records) keeps the tags, studios and performers in the run's
+/// builder, as a whole evaluation does, and notes which creator produced or referred to every
+/// other address. It also keeps those while they number at most `limit` (a library that small is
+/// planned whole); past that, it writes every contribution to them to a `ContributionSpool`, with
+/// the end of each creator, instead. The partition then replays the spool: it keeps each group's
+/// own entities until the group's last creator is mapped, then hands them out; entities several
+/// creators produce or refer to, and every entity connected to one of them by a reference, are
+/// held back (`crossGroup`) until the end.
 final class GroupRouter {
     /// Who produced or referred to an address: a creator's position, or `several`.
     private var owners: [Int: Int32]
     private static let several: Int32 = -1
-    /// Images produced so far (hashes of their addresses): bundles only hold images the run produced.
-    private var producedImages = Set<Int>()
     private var creator: Int32 = -1
 
     // The survey.
     private let limit: Int
+    /// Images produced so far (hashes of their addresses): bundles only hold images the run produced.
+    private var producedImages = Set<Int>()
     /// Addresses each creator produced first.
     private(set) var sizes: [Int]
     private var keptLocals = 0
+    /// Entities in the builder so far, and how many there were as each creator ended (while
+    /// nothing was spooled: the spool then says which creator's run gave each entity).
+    private var keptEntities = 0
+    private var creatorEnds: [Int] = []
     /// True once more than `limit` entities besides tags, studios and performers were produced.
     private(set) var exceeded = false
+    private let spool: ContributionSpool?
 
     // The partition.
-    private let partitioning: Bool
     private var lastOfGroup = Set<Int>()
     private var group = StateBuilder(tracing: false)
     private var held = StateBuilder(tracing: false)
     private var heldReferences = Set<EntityAddress>()
     private var emit: (DesiredState) throws -> Void = { _ in }
 
-    /// True when the scenes and images added from now on are only looked at for their references:
-    /// a survey past its limit (the second pass evaluates them again, whole).
-    var keepsOnlyReferences: Bool { !partitioning && exceeded }
-
     /// A survey of `creators` creators that keeps everything while at most `limit` entities
-    /// (besides tags, studios and performers) were produced.
-    init(surveying creators: Int, limit: Int) {
+    /// (besides tags, studios and performers) were produced, and then spools them to `spool`.
+    init(surveying creators: Int, limit: Int, spool: ContributionSpool) {
         owners = [:]
         sizes = Array(repeating: 0, count: creators)
         self.limit = limit
-        partitioning = false
+        self.spool = spool
     }
 
     /// A partition by the groups `survey.groupEnds()` makes; `emit` receives each group's entities.
@@ -50,7 +52,7 @@ final class GroupRouter {
         owners = survey.owners
         sizes = survey.sizes
         limit = survey.limit
-        partitioning = true
+        spool = nil
         lastOfGroup = survey.groupEnds()
         self.emit = emit
     }
@@ -75,39 +77,37 @@ final class GroupRouter {
 
     func start(creator position: Int) { creator = Int32(position) }
 
+    /// The survey: the creator at `position` was mapped.
     func finish(creator position: Int) throws {
         creator = -1
-        if partitioning && lastOfGroup.contains(position) { try flushGroup() }
+        guard let spool else { return }
+        if exceeded {
+            spool.finish(creator: position)
+            try spool.check()
+        } else {
+            creatorEnds.append(keptEntities)
+        }
     }
 
     func produced(_ address: EntityAddress) -> Bool {
         address.kind == .image && producedImages.contains(address.hashValue)
     }
 
+    /// The survey: a contribution of the run.
     func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], builder: StateBuilder) {
         let address = entity.address
         if Self.isShared(address.kind) {
-            if !partitioning {
-                // A local entity a tag, studio or performer refers to is needed by every group.
-                for field in entity.fields {
-                    for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                        owners[reference.hashValue] = Self.several
-                    }
+            // A local entity a tag, studio or performer refers to is needed by every group.
+            for field in entity.fields {
+                for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
+                    owners[reference.hashValue] = Self.several
                 }
             }
-            builder.store(entity, rank: rank, origins: origins)
+            if builder.store(entity, rank: rank, origins: origins) { keptEntities += 1 }
             return
         }
         let key = address.hashValue
         if address.kind == .image { producedImages.insert(key) }
-        if partitioning {
-            if owners[key] ?? Self.several == Self.several {
-                hold(entity, rank: rank)
-            } else {
-                group.store(entity, rank: rank)
-            }
-            return
-        }
         if note(key), creator >= 0 { sizes[Int(creator)] += 1 }
         for field in entity.fields {
             switch field.value {
@@ -118,14 +118,50 @@ final class GroupRouter {
             default: break
             }
         }
-        guard !exceeded else { return }
-        if builder.store(entity, rank: rank, origins: origins) {
+        if exceeded {
+            spool?.append(entity, rank: rank)
+        } else if builder.store(entity, rank: rank, origins: origins) {
+            keptEntities += 1
             keptLocals += 1
             if keptLocals > limit {
                 exceeded = true
-                builder.removeAll { !Self.isShared($0.kind) }
+                spill(builder)
             }
         }
+    }
+
+    /// Moves the scenes, images, galleries and chapters kept so far to the spool, each under the
+    /// creator whose run first produced it (the builder merged later contributions into it, as the
+    /// partition's builders would: a merged entity replays as its contributions would).
+    private func spill(_ builder: StateBuilder) {
+        guard let spool else { return }
+        var ended = 0
+        for (index, slot) in builder.slotsInOrder.enumerated() {
+            while ended < creatorEnds.count, creatorEnds[ended] <= index {
+                spool.finish(creator: ended)
+                ended += 1
+            }
+            if !Self.isShared(slot.entity.address.kind) { spool.append(slot.entity, rank: slot.rank) }
+        }
+        while ended < creatorEnds.count {
+            spool.finish(creator: ended)
+            ended += 1
+        }
+        builder.removeAll { !Self.isShared($0.kind) }
+    }
+
+    /// The partition: a contribution the survey spooled, kept with its group or held back.
+    func route(_ entity: DesiredEntity, rank: Rank) {
+        if owners[entity.address.hashValue] ?? Self.several == Self.several {
+            hold(entity, rank: rank)
+        } else {
+            group.store(entity, rank: rank)
+        }
+    }
+
+    /// The partition: the creator at `position` was mapped; the last of a group hands the group out.
+    func finishReplayed(creator position: Int) throws {
+        if lastOfGroup.contains(position) { try flushGroup() }
     }
 
     /// Records that the current creator produced or referred to `key`; true when it is new.
