@@ -60,6 +60,23 @@ final class GroupRouter {
     /// Entities many creators refer to; kept whole in every pass.
     static func isShared(_ kind: EntityKind) -> Bool { kind == .tag || kind == .studio || kind == .performer }
 
+    /// Calls `body` with each address `entity` refers to besides tags, studios and performers, read
+    /// from the values in place (`referencedAddresses` would make an array per field).
+    private static func forEachLocalReference(of entity: DesiredEntity, _ body: (EntityAddress) -> Void) {
+        for field in entity.fields {
+            switch field.value {
+            case .ref(let reference):
+                if let address = reference.address, !isShared(address.kind) { body(address) }
+            case .refs(let references):
+                for reference in references {
+                    if let address = reference.address, !isShared(address.kind) { body(address) }
+                }
+            default:
+                continue
+            }
+        }
+    }
+
     /// The last creator position of each group: consecutive creators while their sizes fit in `limit`.
     func groupEnds() -> Set<Int> {
         var ends = Set<Int>()
@@ -98,26 +115,14 @@ final class GroupRouter {
         let address = entity.address
         if Self.isShared(address.kind) {
             // A local entity a tag, studio or performer refers to is needed by every group.
-            for field in entity.fields {
-                for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                    owners[reference.hashValue] = Self.several
-                }
-            }
+            Self.forEachLocalReference(of: entity) { owners[$0.hashValue] = Self.several }
             if builder.store(entity, rank: rank, origins: origins) { keptEntities += 1 }
             return
         }
         let key = address.hashValue
         if address.kind == .image { producedImages.insert(key) }
         if note(key), creator >= 0 { sizes[Int(creator)] += 1 }
-        for field in entity.fields {
-            switch field.value {
-            case .ref, .refs:
-                for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                    note(reference.hashValue)
-                }
-            default: break
-            }
-        }
+        Self.forEachLocalReference(of: entity) { note($0.hashValue) }
         if exceeded {
             spool?.append(entity, rank: rank)
         } else if builder.store(entity, rank: rank, origins: origins) {
@@ -177,11 +182,7 @@ final class GroupRouter {
 
     private func hold(_ entity: DesiredEntity, rank: Rank) {
         held.store(entity, rank: rank)
-        for field in entity.fields {
-            for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                heldReferences.insert(reference)
-            }
-        }
+        Self.forEachLocalReference(of: entity) { heldReferences.insert($0) }
     }
 
     /// Hands out the group's entities, except those connected (by references either way) to an
@@ -204,13 +205,11 @@ final class GroupRouter {
         var seeded = [Bool](repeating: false, count: taken.count)
         for index in taken.indices {
             if heldReferences.contains(taken[index].entity.address) { seeded[index] = true }
-            for field in taken[index].entity.fields {
-                for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                    if let other = position[reference] {
-                        parent[root(other)] = root(index)
-                    } else if owners[reference.hashValue] ?? Self.several == Self.several || held.contains(reference) {
-                        seeded[index] = true
-                    }
+            Self.forEachLocalReference(of: taken[index].entity) { reference in
+                if let other = position[reference] {
+                    parent[root(other)] = root(index)
+                } else if owners[reference.hashValue] ?? Self.several == Self.several || held.contains(reference) {
+                    seeded[index] = true
                 }
             }
         }
