@@ -103,6 +103,26 @@ final class GroupedEvaluationTests: XCTestCase {
         }
     }
 
+    /// The spool is made only past the limit: a library that fits is evaluated whole even where no
+    /// temporary file can be made; one that does not fit stops, saying where the file was to go.
+    func testASpoolThatCannotBeMadeStopsOnlyALibraryThatDoesNotFit() throws {
+        let database = try MetadataDatabase(path: try Self.generated.get())
+        let engine = MappingEngine(rules: try RuleSet.builtInDefault())
+        let whole = try engine.evaluate(store: database)
+        let missing = Self.directory.appendingPathComponent("no-such-folder")
+        var parts: [EvaluatedPart] = []
+        try engine.evaluate(store: database, creators: nil, groupLimit: .max, spoolDirectory: missing) {
+            parts.append($0)
+        }
+        guard parts.count == 1, case .whole(let state) = parts[0] else { return XCTFail("one whole part") }
+        XCTAssertEqual(state.entities, whole.entities)
+        XCTAssertThrowsError(
+            try engine.evaluate(store: database, creators: nil, groupLimit: 10, spoolDirectory: missing) { _ in }
+        ) { error in
+            XCTAssertTrue("\(error)".contains(missing.path), "\(error)")
+        }
+    }
+
     func testAGroupedEvaluationReadsEveryRecordOnce() throws {
         let database = try MetadataDatabase(path: try Self.generated.get())
         let creators = try database.creatorAccounts()

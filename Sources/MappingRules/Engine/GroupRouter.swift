@@ -29,7 +29,11 @@ final class GroupRouter {
     private var creatorEnds: [Int] = []
     /// True once more than `limit` entities besides tags, studios and performers were produced.
     private(set) var exceeded = false
-    private let spool: ContributionSpool?
+    /// Made when the limit is passed: a library that fits never touches the disk.
+    private(set) var spool: ContributionSpool?
+    private let spoolDirectory: URL
+    /// Why the spool could not be made (reported when the creator being mapped ends).
+    private var spoolFailure: (any Error)?
 
     // The partition.
     private var lastOfGroup = Set<Int>()
@@ -39,12 +43,13 @@ final class GroupRouter {
     private var emit: (DesiredState) throws -> Void = { _ in }
 
     /// A survey of `creators` creators that keeps everything while at most `limit` entities
-    /// (besides tags, studios and performers) were produced, and then spools them to `spool`.
-    init(surveying creators: Int, limit: Int, spool: ContributionSpool) {
+    /// (besides tags, studios and performers) were produced, and then spools them to a
+    /// `ContributionSpool` in `spoolDirectory`.
+    init(surveying creators: Int, limit: Int, spoolDirectory: URL) {
         owners = [:]
         sizes = Array(repeating: 0, count: creators)
         self.limit = limit
-        self.spool = spool
+        self.spoolDirectory = spoolDirectory
     }
 
     /// A partition by the groups `survey.groupEnds()` makes; `emit` receives each group's entities.
@@ -52,7 +57,7 @@ final class GroupRouter {
         owners = survey.owners
         sizes = survey.sizes
         limit = survey.limit
-        spool = nil
+        spoolDirectory = survey.spoolDirectory
         lastOfGroup = survey.groupEnds()
         self.emit = emit
     }
@@ -97,8 +102,10 @@ final class GroupRouter {
     /// The survey: the creator at `position` was mapped.
     func finish(creator position: Int) throws {
         creator = -1
-        guard let spool else { return }
         if exceeded {
+            guard let spool else {
+                throw spoolFailure ?? ContributionSpool.SpoolError.file(path: spoolDirectory.path, reason: "not made")
+            }
             spool.finish(creator: position)
             try spool.check()
         } else {
@@ -139,7 +146,14 @@ final class GroupRouter {
     /// creator whose run first produced it (the builder merged later contributions into it, as the
     /// partition's builders would: a merged entity replays as its contributions would).
     private func spill(_ builder: StateBuilder) {
-        guard let spool else { return }
+        let spool: ContributionSpool
+        do {
+            spool = try ContributionSpool(directory: spoolDirectory)
+        } catch {
+            spoolFailure = error
+            return
+        }
+        self.spool = spool
         var ended = 0
         for (index, slot) in builder.slotsInOrder.enumerated() {
             while ended < creatorEnds.count, creatorEnds[ended] <= index {

@@ -30,9 +30,18 @@ extension MappingEngine {
         store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int,
         part: (EvaluatedPart) throws -> Void
     ) throws {
+        try evaluate(
+            store: store, creators: creators, readers: readers, groupLimit: groupLimit,
+            spoolDirectory: FileManager.default.temporaryDirectory, part: part)
+    }
+
+    /// `evaluate(store:creators:readers:groupLimit:part:)` spooling to a file in `spoolDirectory`.
+    func evaluate(
+        store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int, spoolDirectory: URL,
+        part: (EvaluatedPart) throws -> Void
+    ) throws {
         let creators = try creators ?? store.creatorAccounts()
-        let spool = try ContributionSpool()
-        let survey = GroupRouter(surveying: creators.count, limit: groupLimit, spool: spool)
+        let survey = GroupRouter(surveying: creators.count, limit: groupLimit, spoolDirectory: spoolDirectory)
         let first = try evaluation(store: store, creators: creators, readers: readers, router: survey)
         let folders = first.creatorFolders
         let layout = rules.folderLayout(source: StoreRecordSource(store), creatorFolders: folders)
@@ -43,6 +52,8 @@ extension MappingEngine {
             return state
         }
         guard survey.exceeded else { return try part(.whole(finished(first.state()))) }
+        // Passing the limit made the spool, or the run stopped with the reason it could not.
+        guard let spool = survey.spool else { throw ContributionSpool.SpoolError.corrupt }
         try part(.shared(finished(first.state())))
         try withoutActuallyEscaping(part) { part in
             // The router lives only for this run.
