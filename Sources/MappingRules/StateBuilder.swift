@@ -91,6 +91,9 @@ final class StateBuilder {
         index = Dictionary(uniqueKeysWithValues: slots.indices.map { (slots[$0].entity.address, $0) })
     }
 
+    /// Every entity with the rank it won by, in the order they first appeared.
+    var slotsInOrder: [Slot] { slots }
+
     /// Hands over every entity with the rank it won by, in the order they first appeared, and
     /// forgets them.
     func takeAll() -> [Slot] {

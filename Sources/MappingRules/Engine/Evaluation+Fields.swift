@@ -42,16 +42,7 @@ extension Evaluation {
         var fields: [DesiredField] = []
         fields.reserveCapacity(fieldRules.count + 1)
         var origins: [String: FieldOrigin] = [:]
-        // A survey past its limit keeps only what scenes and images refer to (nothing else reads their values).
-        let referencesOnly =
-            (address?.kind == .scene || address?.kind == .image) && builder.router?.keepsOnlyReferences == true
         for rule in fieldRules {
-            if referencesOnly {
-                switch rule.type {
-                case .reference, .references: break
-                default: continue
-                }
-            }
             let value: FieldValue?
             if let cached = recordCache.value(for: rule) {
                 value = cached

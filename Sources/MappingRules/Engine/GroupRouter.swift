@@ -2,47 +2,54 @@ import Foundation
 
 /// Routes what a grouped evaluation produces (`MappingEngine.evaluate(…, groupLimit:, part:)`).
 ///
-/// The survey (first pass) keeps the tags, studios and performers in the run's builder, as a
-/// whole evaluation does, and notes which creator produced or referred to every other address.
-/// It also keeps those while they number at most `limit`: a library that small needs no second pass.
-/// The partition (second pass) keeps each group's own entities until the group's last creator is
-/// mapped, then hands them out; entities several creators produce or refer to, and every entity
-/// connected to one of them by a reference, are held back (`crossGroup`) until the end.
+/// The survey (the one pass over the records) keeps the tags, studios and performers in the run's
+/// builder, as a whole evaluation does, and notes which creator produced or referred to every
+/// other address. It also keeps those while they number at most `limit` (a library that small is
+/// planned whole); past that, it writes every contribution to them to a `ContributionSpool`, with
+/// the end of each creator, instead. The partition then replays the spool: it keeps each group's
+/// own entities until the group's last creator is mapped, then hands them out; entities several
+/// creators produce or refer to, and every entity connected to one of them by a reference, are
+/// held back (`crossGroup`) until the end.
 final class GroupRouter {
     /// Who produced or referred to an address: a creator's position, or `several`.
     private var owners: [Int: Int32]
     private static let several: Int32 = -1
-    /// Images produced so far (hashes of their addresses): bundles only hold images the run produced.
-    private var producedImages = Set<Int>()
     private var creator: Int32 = -1
 
     // The survey.
     private let limit: Int
+    /// Images produced so far (hashes of their addresses): bundles only hold images the run produced.
+    private var producedImages = Set<Int>()
     /// Addresses each creator produced first.
     private(set) var sizes: [Int]
     private var keptLocals = 0
+    /// Entities in the builder so far, and how many there were as each creator ended (while
+    /// nothing was spooled: the spool then says which creator's run gave each entity).
+    private var keptEntities = 0
+    private var creatorEnds: [Int] = []
     /// True once more than `limit` entities besides tags, studios and performers were produced.
     private(set) var exceeded = false
+    /// Made when the limit is passed: a library that fits never touches the disk.
+    private(set) var spool: ContributionSpool?
+    private let spoolDirectory: URL
+    /// Why the spool could not be made (reported when the creator being mapped ends).
+    private var spoolFailure: (any Error)?
 
     // The partition.
-    private let partitioning: Bool
     private var lastOfGroup = Set<Int>()
     private var group = StateBuilder(tracing: false)
     private var held = StateBuilder(tracing: false)
     private var heldReferences = Set<EntityAddress>()
     private var emit: (DesiredState) throws -> Void = { _ in }
 
-    /// True when the scenes and images added from now on are only looked at for their references:
-    /// a survey past its limit (the second pass evaluates them again, whole).
-    var keepsOnlyReferences: Bool { !partitioning && exceeded }
-
     /// A survey of `creators` creators that keeps everything while at most `limit` entities
-    /// (besides tags, studios and performers) were produced.
-    init(surveying creators: Int, limit: Int) {
+    /// (besides tags, studios and performers) were produced, and then spools them to a
+    /// `ContributionSpool` in `spoolDirectory`.
+    init(surveying creators: Int, limit: Int, spoolDirectory: URL) {
         owners = [:]
         sizes = Array(repeating: 0, count: creators)
         self.limit = limit
-        partitioning = false
+        self.spoolDirectory = spoolDirectory
     }
 
     /// A partition by the groups `survey.groupEnds()` makes; `emit` receives each group's entities.
@@ -50,13 +57,30 @@ final class GroupRouter {
         owners = survey.owners
         sizes = survey.sizes
         limit = survey.limit
-        partitioning = true
+        spoolDirectory = survey.spoolDirectory
         lastOfGroup = survey.groupEnds()
         self.emit = emit
     }
 
     /// Entities many creators refer to; kept whole in every pass.
     static func isShared(_ kind: EntityKind) -> Bool { kind == .tag || kind == .studio || kind == .performer }
+
+    /// Calls `body` with each address `entity` refers to besides tags, studios and performers, read
+    /// from the values in place (`referencedAddresses` would make an array per field).
+    private static func forEachLocalReference(of entity: DesiredEntity, _ body: (EntityAddress) -> Void) {
+        for field in entity.fields {
+            switch field.value {
+            case .ref(let reference):
+                if let address = reference.address, !isShared(address.kind) { body(address) }
+            case .refs(let references):
+                for reference in references {
+                    if let address = reference.address, !isShared(address.kind) { body(address) }
+                }
+            default:
+                continue
+            }
+        }
+    }
 
     /// The last creator position of each group: consecutive creators while their sizes fit in `limit`.
     func groupEnds() -> Set<Int> {
@@ -75,57 +99,88 @@ final class GroupRouter {
 
     func start(creator position: Int) { creator = Int32(position) }
 
+    /// The survey: the creator at `position` was mapped.
     func finish(creator position: Int) throws {
         creator = -1
-        if partitioning && lastOfGroup.contains(position) { try flushGroup() }
+        if exceeded {
+            guard let spool else {
+                throw spoolFailure ?? ContributionSpool.SpoolError.file(path: spoolDirectory.path, reason: "not made")
+            }
+            spool.finish(creator: position)
+            try spool.check()
+        } else {
+            creatorEnds.append(keptEntities)
+        }
     }
 
     func produced(_ address: EntityAddress) -> Bool {
         address.kind == .image && producedImages.contains(address.hashValue)
     }
 
+    /// The survey: a contribution of the run.
     func add(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin], builder: StateBuilder) {
         let address = entity.address
         if Self.isShared(address.kind) {
-            if !partitioning {
-                // A local entity a tag, studio or performer refers to is needed by every group.
-                for field in entity.fields {
-                    for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                        owners[reference.hashValue] = Self.several
-                    }
-                }
-            }
-            builder.store(entity, rank: rank, origins: origins)
+            // A local entity a tag, studio or performer refers to is needed by every group.
+            Self.forEachLocalReference(of: entity) { owners[$0.hashValue] = Self.several }
+            if builder.store(entity, rank: rank, origins: origins) { keptEntities += 1 }
             return
         }
         let key = address.hashValue
         if address.kind == .image { producedImages.insert(key) }
-        if partitioning {
-            if owners[key] ?? Self.several == Self.several {
-                hold(entity, rank: rank)
-            } else {
-                group.store(entity, rank: rank)
-            }
-            return
-        }
         if note(key), creator >= 0 { sizes[Int(creator)] += 1 }
-        for field in entity.fields {
-            switch field.value {
-            case .ref, .refs:
-                for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                    note(reference.hashValue)
-                }
-            default: break
-            }
-        }
-        guard !exceeded else { return }
-        if builder.store(entity, rank: rank, origins: origins) {
+        Self.forEachLocalReference(of: entity) { note($0.hashValue) }
+        if exceeded {
+            spool?.append(entity, rank: rank)
+        } else if builder.store(entity, rank: rank, origins: origins) {
+            keptEntities += 1
             keptLocals += 1
             if keptLocals > limit {
                 exceeded = true
-                builder.removeAll { !Self.isShared($0.kind) }
+                spill(builder)
             }
         }
+    }
+
+    /// Moves the scenes, images, galleries and chapters kept so far to the spool, each under the
+    /// creator whose run first produced it (the builder merged later contributions into it, as the
+    /// partition's builders would: a merged entity replays as its contributions would).
+    private func spill(_ builder: StateBuilder) {
+        let spool: ContributionSpool
+        do {
+            spool = try ContributionSpool(directory: spoolDirectory)
+        } catch {
+            spoolFailure = error
+            return
+        }
+        self.spool = spool
+        var ended = 0
+        for (index, slot) in builder.slotsInOrder.enumerated() {
+            while ended < creatorEnds.count, creatorEnds[ended] <= index {
+                spool.finish(creator: ended)
+                ended += 1
+            }
+            if !Self.isShared(slot.entity.address.kind) { spool.append(slot.entity, rank: slot.rank) }
+        }
+        while ended < creatorEnds.count {
+            spool.finish(creator: ended)
+            ended += 1
+        }
+        builder.removeAll { !Self.isShared($0.kind) }
+    }
+
+    /// The partition: a contribution the survey spooled, kept with its group or held back.
+    func route(_ entity: DesiredEntity, rank: Rank) {
+        if owners[entity.address.hashValue] ?? Self.several == Self.several {
+            hold(entity, rank: rank)
+        } else {
+            group.store(entity, rank: rank)
+        }
+    }
+
+    /// The partition: the creator at `position` was mapped; the last of a group hands the group out.
+    func finishReplayed(creator position: Int) throws {
+        if lastOfGroup.contains(position) { try flushGroup() }
     }
 
     /// Records that the current creator produced or referred to `key`; true when it is new.
@@ -141,11 +196,7 @@ final class GroupRouter {
 
     private func hold(_ entity: DesiredEntity, rank: Rank) {
         held.store(entity, rank: rank)
-        for field in entity.fields {
-            for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                heldReferences.insert(reference)
-            }
-        }
+        Self.forEachLocalReference(of: entity) { heldReferences.insert($0) }
     }
 
     /// Hands out the group's entities, except those connected (by references either way) to an
@@ -168,13 +219,11 @@ final class GroupRouter {
         var seeded = [Bool](repeating: false, count: taken.count)
         for index in taken.indices {
             if heldReferences.contains(taken[index].entity.address) { seeded[index] = true }
-            for field in taken[index].entity.fields {
-                for reference in field.value.referencedAddresses where !Self.isShared(reference.kind) {
-                    if let other = position[reference] {
-                        parent[root(other)] = root(index)
-                    } else if owners[reference.hashValue] ?? Self.several == Self.several || held.contains(reference) {
-                        seeded[index] = true
-                    }
+            Self.forEachLocalReference(of: taken[index].entity) { reference in
+                if let other = position[reference] {
+                    parent[root(other)] = root(index)
+                } else if owners[reference.hashValue] ?? Self.several == Self.several || held.contains(reference) {
+                    seeded[index] = true
                 }
             }
         }

@@ -20,17 +20,28 @@ extension MappingEngine {
     /// exactly the entities (and the merged values) `evaluate(store:creators:)` gives; an entity
     /// of `.group` or `.crossGroup` refers only to entities of its own part or of `.shared`.
     ///
-    /// The records are read twice: a first pass keeps the tags, studios and performers and notes
-    /// which creator produced or referred to each other address; the second hands out the groups
-    /// (consecutive creators producing at most `groupLimit` entities besides tags, studios and
-    /// performers, or one larger creator). When the whole library produces at most `groupLimit`
-    /// such entities, the first pass keeps them all and `part` receives only `.whole`.
+    /// The records are read once: that pass keeps the tags, studios and performers, notes which
+    /// creator produced or referred to each other address, and spools everything else to a
+    /// temporary file (`ContributionSpool`); replaying the spool hands out the groups (consecutive
+    /// creators producing at most `groupLimit` entities besides tags, studios and performers, or one
+    /// larger creator). When the whole library produces at most `groupLimit` such entities, the pass
+    /// keeps them all, nothing is spooled, and `part` receives only `.whole`.
     public func evaluate(
         store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int,
         part: (EvaluatedPart) throws -> Void
     ) throws {
+        try evaluate(
+            store: store, creators: creators, readers: readers, groupLimit: groupLimit,
+            spoolDirectory: FileManager.default.temporaryDirectory, part: part)
+    }
+
+    /// `evaluate(store:creators:readers:groupLimit:part:)` spooling to a file in `spoolDirectory`.
+    func evaluate(
+        store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int, spoolDirectory: URL,
+        part: (EvaluatedPart) throws -> Void
+    ) throws {
         let creators = try creators ?? store.creatorAccounts()
-        let survey = GroupRouter(surveying: creators.count, limit: groupLimit)
+        let survey = GroupRouter(surveying: creators.count, limit: groupLimit, spoolDirectory: spoolDirectory)
         let first = try evaluation(store: store, creators: creators, readers: readers, router: survey)
         let folders = first.creatorFolders
         let layout = rules.folderLayout(source: StoreRecordSource(store), creatorFolders: folders)
@@ -41,11 +52,18 @@ extension MappingEngine {
             return state
         }
         guard survey.exceeded else { return try part(.whole(finished(first.state()))) }
+        // Passing the limit made the spool, or the run stopped with the reason it could not.
+        guard let spool = survey.spool else { throw ContributionSpool.SpoolError.corrupt }
         try part(.shared(finished(first.state())))
         try withoutActuallyEscaping(part) { part in
             // The router lives only for this run.
             let partition = GroupRouter(partitioning: survey) { try part(.group(finished($0))) }
-            _ = try evaluation(store: store, creators: creators, readers: readers, router: partition)
+            try spool.replay { event in
+                switch event {
+                case .contribution(let entity, let rank): partition.route(entity, rank: rank)
+                case .finished(let creator): try partition.finishReplayed(creator: creator)
+                }
+            }
             try part(.crossGroup(finished(partition.heldState())))
         }
     }
