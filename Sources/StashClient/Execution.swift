@@ -109,8 +109,11 @@ extension StashClient {
             operation: operation, document: document, variables: encoded, idempotent: true)
         let envelope: Envelope<Payload>
         do {
-            envelope = try (stashKeys ? transport.plainDecoder : transport.decoder).decode(
-                Envelope<Payload>.self, from: data)
+            // Items with Stash's own keys (the plan's pages) are read by the tape first.
+            envelope =
+                try stashKeys
+                ? TapeDecoder.decode(Envelope<Payload>.self, from: data, fallback: transport.plainDecoder)
+                : transport.decoder.decode(Envelope<Payload>.self, from: data)
         } catch {
             throw .malformedResponse(
                 operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
