@@ -109,11 +109,8 @@ extension StashClient {
             operation: operation, document: document, variables: encoded, idempotent: true)
         let envelope: Envelope<Payload>
         do {
-            // Items with Stash's own keys (the plan's pages) are read by the tape first.
-            envelope =
-                try stashKeys
-                ? TapeDecoder.decode(Envelope<Payload>.self, from: data, fallback: transport.plainDecoder)
-                : transport.decoder.decode(Envelope<Payload>.self, from: data)
+            envelope = try (stashKeys ? transport.plainDecoder : transport.decoder).decode(
+                Envelope<Payload>.self, from: data)
         } catch {
             throw .malformedResponse(
                 operation: operation, detail: Self.describe(error) + " in " + GraphQLTransport.excerpt(data))
