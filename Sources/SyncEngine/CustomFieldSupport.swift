@@ -22,8 +22,17 @@ extension DesiredState {
     /// for, and says so in one notice (nil when nothing was left out): an older Stash is not a
     /// failure, it just cannot hold them.
     mutating func removeCustomFields(unsupportedBy capabilities: StashCapabilities) -> PlanNotice? {
-        let prefix = StashFieldCatalog.customFieldPrefix
         var leftOut: [EntityKind: Set<String>] = [:]
+        removeCustomFields(unsupportedBy: capabilities, leftOut: &leftOut)
+        return Self.customFieldsNotice(leftOut)
+    }
+
+    /// `removeCustomFields(unsupportedBy:)` adding what it left out to `leftOut` (a grouped plan
+    /// says it once for every part).
+    mutating func removeCustomFields(
+        unsupportedBy capabilities: StashCapabilities, leftOut: inout [EntityKind: Set<String>]
+    ) {
+        let prefix = StashFieldCatalog.customFieldPrefix
         for index in entities.indices {
             let kind = entities[index].address.kind
             if let type = kind.customFieldsType, capabilities.customFields.contains(type) { continue }
@@ -33,6 +42,10 @@ extension DesiredState {
             }
             entities[index].fields.removeAll { $0.name.hasPrefix(prefix) }
         }
+    }
+
+    /// The notice of the custom fields left out (nil when none was).
+    static func customFieldsNotice(_ leftOut: [EntityKind: Set<String>]) -> PlanNotice? {
         guard !leftOut.isEmpty else { return nil }
         let kinds = leftOut.keys.sorted().map { kind -> String in
             let plural = kind.customFieldsType?.plural ?? kind.rawValue + "s"

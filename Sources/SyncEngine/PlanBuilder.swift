@@ -44,6 +44,8 @@ final class PlanBuilder {
     private var sceneMembers: [Int: [Int]]?
     /// Stash tag id → the names fansly-stash wrote to it (built when a tag's name differs from Stash's).
     var tagNamesById: [String: [FieldValue]]?
+    /// The tags the plan's changes carry (online), with the planner's `tagsUsedElsewhere`.
+    private(set) var usedTags: Set<EntityAddress> = []
 
     var snapshot: StashSnapshot { planner.snapshot }
 
@@ -126,12 +128,15 @@ final class PlanBuilder {
         while nextSkip < skipped.count { changes.append(skipped[nextSkip].change); nextSkip += 1 }
         skipped = []
 
-        if !snapshot.isOffline { Planner.skipUnusedTagCreates(&changes, targeted: !selection.targets.isEmpty) }
-        if selection.isEmpty { changes += noLongerProduced() }
+        if !snapshot.isOffline {
+            usedTags = Planner.skipUnusedTagCreates(
+                &changes, targeted: !selection.targets.isEmpty, alsoUsed: planner.tagsUsedElsewhere)
+        }
+        if selection.isEmpty && planner.wholePlanPasses { changes += noLongerProduced() }
         if !Self.inAddressOrder(changes.count, { changes[$0].address }) {
             changes.sort { $0.address < $1.address }
         }
-        if selection.targets.isEmpty {
+        if selection.targets.isEmpty && planner.wholePlanPasses {
             unmatched.append(contentsOf: try planner.unknownStashFiles(creators: selection.creators))
         }
         unmatched = Self.byCreator(unmatched)

@@ -15,12 +15,16 @@ public struct PlanRenderer: Sendable {
     /// The compact form: per kind, the counts and only the first this many changes and skips
     /// (nil lists every one). The saved plan and `--json` always hold every change.
     var changesPerKind: Int?
+    /// With `changesPerKind`: the compact form only for a long plan (`isLong`), every change of a
+    /// short one (what `plan` and `show` do on a terminal); decided as the report is made.
+    var compactOnlyWhenLong: Bool
 
     public init(
-        colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil
+        colors: Bool = false, unmatchedPerCreator: Int = 10, listUnchanged: Bool = false, changesPerKind: Int? = nil,
+        compactOnlyWhenLong: Bool = false
     ) {
         self.colors = colors; self.unmatchedPerCreator = unmatchedPerCreator; self.listUnchanged = listUnchanged
-        self.changesPerKind = changesPerKind
+        self.changesPerKind = changesPerKind; self.compactOnlyWhenLong = compactOnlyWhenLong
     }
 
     /// Changes and skips listed one by one beyond which a plan is long (the compact form is the
@@ -49,15 +53,15 @@ public struct PlanRenderer: Sendable {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    private static func plural(_ kind: EntityKind, _ count: Int) -> String {
+    static func plural(_ kind: EntityKind, _ count: Int) -> String {
         count == 1 ? kind.rawValue : kind == .gallery ? "galleries" : kind.rawValue + "s"
     }
 
-    private enum Style: String {
+    enum Style: String {
         case green = "32", yellow = "33", red = "31", magenta = "35", dim = "2", bold = "1", cyan = "36"
     }
 
-    private func paint(_ text: String, _ style: Style) -> String {
+    func paint(_ text: String, _ style: Style) -> String {
         colors ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
@@ -70,171 +74,47 @@ public struct PlanRenderer: Sendable {
     /// The whole report, ending with a newline.
     public func render(_ plan: Plan) -> String {
         var text = ""
-        render(plan, chunkSize: Int.max) { text += $0 }
+        do {
+            // Held whole anyway: the sections are too (nothing goes to a file, nothing can fail).
+            try render(plan, chunkSize: Int.max, spoolLimit: Int.max) { text += $0 }
+        } catch {
+            preconditionFailure("a report held in memory cannot fail: \(error)")
+        }
         return text
     }
 
     /// Writes the report to `write` in chunks of about `chunkSize` bytes (a large plan's report runs
-    /// to megabytes: it is never held whole). The last chunk ends with the closing line.
-    public func render(_ plan: Plan, chunkSize: Int = 1 << 16, to write: (String) -> Void) {
-        var out = ""
-        out.reserveCapacity(
-            chunkSize == Int.max ? plan.changes.count * 120 + plan.unmatched.count * 80 + 512 : chunkSize + 4096)
-        func flushIfFull() {
-            if out.utf8.count >= chunkSize { write(out); out.removeAll(keepingCapacity: true) }
+    /// to megabytes: it is never held whole, its long sections wait in temporary files). The last
+    /// chunk ends with the closing line. Throws when a temporary file cannot be written.
+    public func render(_ plan: Plan, chunkSize: Int = 1 << 16, to write: (String) -> Void) throws {
+        try render(plan, chunkSize: chunkSize, spoolLimit: ReportSpool.defaultLimit, to: write)
+    }
+
+    /// The report with each section moved to a temporary file past `spoolLimit` bytes.
+    func render(_ plan: Plan, chunkSize: Int, spoolLimit: Int, to write: (String) -> Void) throws {
+        let report = PlanReport(renderer: self, spoolLimit: spoolLimit)
+        try plan.changes.withUnsafeBufferPointer { changes in
+            // Read in place (`pointee` borrows): a plan has tens of thousands of changes.
+            for index in changes.indices { try report.add(changes.baseAddress! + index) }
         }
-        let target = plan.inputs.stashURL ?? "an empty Stash (offline: no --stash-url or STASH_URL)"
-        out += "Planning \(plan.inputs.database.path) against \(target)\n"
-        // Where the files were found decides everything below it: said first.
-        for notice in plan.notices where notice.kind == PlanNotice.downloadRootKind {
-            out += paint("Note:", .cyan) + " \(notice.message)\n"
+        for item in plan.unmatched { report.add(item) }
+        try report.write(
+            inputs: plan.inputs, notices: plan.notices, summary: plan.summary, chunkSize: chunkSize, to: write)
+    }
+
+    /// The report of the plan file `reader` opened, from one reading of it: every line is checked
+    /// against the plan's checksum before anything is written (throws `PlanFile.ReadError`), and
+    /// memory does not grow with the plan (see `PlanReport`).
+    public func render(_ reader: PlanFileReader, chunkSize: Int = 1 << 16, to write: (String) -> Void) throws {
+        let report = PlanReport(renderer: self, spoolLimit: ReportSpool.defaultLimit)
+        let trailer = try reader.forEachLine { change in
+            try withUnsafePointer(to: change) { try report.add($0) }
+        } unmatched: { item in
+            report.add(item)
         }
-
-        plan.changes.withUnsafeBufferPointer { buffer in
-            // Changes are read in place (`pointee` borrows): a plan has tens of thousands, and
-            // iterating the array would copy each one for every section.
-            let changes = (0..<buffer.count).lazy.map { buffer.baseAddress! + $0 }
-            var hasDrift = false
-            var hasActions = false
-            var hasSkips = false
-            var hasNoops = false
-            var hasNotes = false
-            for change in changes {
-                if !change.pointee.drift.isEmpty { hasDrift = true }
-                switch change.pointee.action {
-                case .create, .update: hasActions = true
-                case .skip: hasSkips = true
-                case .noop:
-                    hasNoops = true
-                    if Self.note(change.pointee.detail) != nil { hasNotes = true }
-                }
-            }
-
-            if hasDrift {
-                out +=
-                    "\n" + paint("Changed in Stash since fansly-stash last wrote them", .bold)
-                    + " (left alone unless the rule says overwrite):\n"
-                for change in changes where !change.pointee.drift.isEmpty {
-                    out += "  "; append("~", .magenta, to: &out); out += " "
-                    appendAddress(change, to: &out); out += "\n"
-                    for drift in change.pointee.drift {
-                        out += "      \(drift.field): wrote \(drift.written), now \(drift.current)\n"
-                    }
-                    flushIfFull()
-                }
-            }
-
-            if hasActions {
-                out += "\nfansly-stash will perform the following actions:\n"
-                if let limit = changesPerKind {
-                    // Per kind: what happens in numbers, then the first few changes.
-                    var counts: [EntityKind: (add: Int, change: Int)] = [:]
-                    for change in changes {
-                        switch change.pointee.action {
-                        case .create: counts[change.pointee.address.kind, default: (0, 0)].add += 1
-                        case .update: counts[change.pointee.address.kind, default: (0, 0)].change += 1
-                        default: break
-                        }
-                    }
-                    for (kind, count) in counts.sorted(by: { $0.key < $1.key }) {
-                        var parts: [String] = []
-                        if count.add > 0 { parts.append("\(count.add) to add") }
-                        if count.change > 0 { parts.append("\(count.change) to change") }
-                        out += "  \(Self.plural(kind, count.add + count.change)): \(parts.joined(separator: ", "))\n"
-                    }
-                    var shown: [EntityKind: Int] = [:]
-                    for change in changes where change.pointee.action == .create || change.pointee.action == .update {
-                        let kind = change.pointee.address.kind
-                        let index = shown[kind, default: 0]
-                        shown[kind] = index + 1
-                        if index < limit { renderChange(change, into: &out); flushIfFull() }
-                        let total = (counts[kind]?.add ?? 0) + (counts[kind]?.change ?? 0)
-                        if index == limit, total > limit {
-                            out +=
-                                paint(
-                                    "\n  … and \(total - limit) more \(Self.plural(kind, total - limit)) (--full lists every change; the saved plan and --json hold them all)",
-                                    .dim) + "\n"
-                        }
-                    }
-                } else {
-                    for change in changes where change.pointee.action == .create || change.pointee.action == .update {
-                        renderChange(change, into: &out)
-                        flushIfFull()
-                    }
-                }
-            }
-
-            if hasSkips {
-                out += "\n" + paint("Skipped", .bold) + ":\n"
-                // Organized and ignored objects are the user's choice: counted per kind, not listed.
-                for reason in [SkipReason.organized, .ignored] {
-                    var kinds: [EntityKind: Int] = [:]
-                    for change in changes where change.pointee.action == .skip && change.pointee.reason == reason {
-                        kinds[change.pointee.address.kind, default: 0] += 1
-                    }
-                    guard !kinds.isEmpty else { continue }
-                    let counts = kinds.sorted { $0.key < $1.key }.map {
-                        "\($0.value) \($0.value == 1 ? $0.key.rawValue : $0.key == .gallery ? "galleries" : $0.key.rawValue + "s")"
-                    }
-                    let why = reason == .organized ? "organized in Stash" : "every field ignored by the rules"
-                    // `*`, not `-`: Terraform's readers take `-` for "destroy", and nothing is destroyed.
-                    out += paint("  * \(counts.joined(separator: ", ")): \(why)", .dim) + "\n"
-                }
-                var skipsShown: [EntityKind: Int] = [:]
-                var skipsLeft: [EntityKind: Int] = [:]
-                for pointer in changes
-                where pointer.pointee.action == .skip && pointer.pointee.reason != .organized
-                    && pointer.pointee.reason != .ignored
-                {
-                    if let limit = changesPerKind {
-                        let kind = pointer.pointee.address.kind
-                        guard skipsShown[kind, default: 0] < limit else { skipsLeft[kind, default: 0] += 1; continue }
-                        skipsShown[kind, default: 0] += 1
-                    }
-                    let change = pointer.pointee
-                    let reason = change.reason.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "skipped"
-                    out += "  " + paint("* \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
-                    if let detail = change.detail { out += paint(" (\(detail))", .dim) }
-                    out += "\n"
-                    flushIfFull()
-                }
-                for (kind, count) in skipsLeft.sorted(by: { $0.key < $1.key }) {
-                    out +=
-                        paint("  * … and \(count) more skipped \(Self.plural(kind, count)) (--full lists them)", .dim)
-                        + "\n"
-                }
-            }
-
-            if hasNotes {
-                // Unchanged, but not as the rules say: a "No changes" plan must not hide why.
-                out += "\n" + paint("Not as the rules say", .bold) + " (nothing to write; see why):\n"
-                for change in changes where change.pointee.action == .noop {
-                    guard let note = Self.note(change.pointee.detail) else { continue }
-                    out += "  "; append("!", .yellow, to: &out); out += " "
-                    appendAddress(change, to: &out); out += ": "; out += note; out += "\n"
-                    flushIfFull()
-                }
-            }
-
-            if listUnchanged && hasNoops {
-                out += "\nUnchanged:\n"
-                for change in changes where change.pointee.action == .noop {
-                    out += "    "; appendAddress(change, to: &out); out += "\n"
-                    flushIfFull()
-                }
-            }
-        }
-
-        if !plan.unmatched.isEmpty {
-            renderUnmatched(plan.unmatched, offline: plan.inputs.stashURL == nil, into: &out)
-        }
-        // Once, just above the closing line, where it is read.
-        for notice in plan.notices where notice.kind != PlanNotice.downloadRootKind {
-            out += "\n" + paint("Note:", .bold) + " " + notice.message + "\n"
-        }
-
-        out += "\n" + closingLine(plan.summary) + "\n"
-        write(out)
+        try report.write(
+            inputs: reader.inputs, notices: trailer.notices ?? [], summary: trailer.summary, chunkSize: chunkSize,
+            to: write)
     }
 
     /// `Plan: N to add, N to change. N unchanged, N skipped, N unmatched.` or `No changes. …`
@@ -246,13 +126,43 @@ public struct PlanRenderer: Sendable {
 
     private func idSuffix(_ id: String?) -> String { id.map { " (#\($0))" } ?? "" }
 
+    /// A drift entry: the object, then each field changed in Stash since it was written.
+    func renderDrift(_ change: UnsafePointer<PlannedChange>, into out: inout String) {
+        out += "  "; append("~", .magenta, to: &out); out += " "
+        appendAddress(change, to: &out); out += "\n"
+        for drift in change.pointee.drift {
+            out += "      \(drift.field): wrote \(drift.written), now \(drift.current)\n"
+        }
+    }
+
+    /// A skip listed with its reason.
+    func renderSkip(_ pointer: UnsafePointer<PlannedChange>, into out: inout String) {
+        let change = pointer.pointee
+        let reason = change.reason.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "skipped"
+        out += "  " + paint("* \(change.address)\(idSuffix(change.stashId)): \(reason)", .dim)
+        if let detail = change.detail { out += paint(" (\(detail))", .dim) }
+        out += "\n"
+    }
+
+    /// An unchanged object that is not as the rules say, and why (`note`).
+    func renderNote(_ change: UnsafePointer<PlannedChange>, _ note: String, into out: inout String) {
+        out += "  "; append("!", .yellow, to: &out); out += " "
+        appendAddress(change, to: &out); out += ": "; out += note; out += "\n"
+    }
+
+    /// An unchanged object (`listUnchanged`).
+    func renderUnchanged(_ change: UnsafePointer<PlannedChange>, into out: inout String) {
+        out += "    "; appendAddress(change, to: &out); out += "\n"
+    }
+
     /// `kind.key`, then ` (#id)` for an object Stash holds.
     private func appendAddress(_ change: UnsafePointer<PlannedChange>, to out: inout String) {
         out += change.pointee.address.kind.rawValue; out += "."; out += change.pointee.address.key
         if let id = change.pointee.stashId { out += " (#"; out += id; out += ")" }
     }
 
-    private func renderChange(_ change: UnsafePointer<PlannedChange>, into out: inout String) {
+    /// A create or update with its fields.
+    func renderChange(_ change: UnsafePointer<PlannedChange>, into out: inout String) {
         out += "\n  "
         if change.pointee.action == .create { append("+", .green, to: &out) } else { append("~", .yellow, to: &out) }
         out += " "
@@ -315,44 +225,6 @@ public struct PlanRenderer: Sendable {
             }
         default: break
         }
-    }
-
-    private func renderUnmatched(_ unmatched: [UnmatchedMedia], offline: Bool, into out: inout String) {
-        out +=
-            "\n" + paint("Unmatched media", .bold)
-            + " (the rules want them updated; Stash does not hold their files):\n"
-        // One line per creator and reason: a large plan has tens of thousands of unmatched files,
-        // and a file-by-file list buried the reasons (`--json` has every file, where it was looked
-        // for and where Stash holds it).
-        var order: [String] = []
-        var counts: [String: [String: Int]] = [:]
-        var example: [String: String] = [:]
-        for item in unmatched {
-            let creator = item.creator ?? "(no creator)"
-            if counts[creator] == nil { order.append(creator) }
-            counts[creator, default: [:]][item.reason, default: 0] += 1
-            if example[creator + "\u{0}" + item.reason] == nil,
-                let path = item.stashPaths?.first ?? item.lookedFor.first
-            {
-                example[creator + "\u{0}" + item.reason] = path
-            }
-        }
-        var reasons = Set<String>()
-        for creator in order {
-            // Most frequent first; ties by wording, so that the report does not change from run to run.
-            for (reason, count) in counts[creator]!.sorted(by: {
-                $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
-            }) {
-                reasons.insert(reason)
-                out += "  " + paint("!", .red) + " \(creator): \(count) file\(count == 1 ? "" : "s"): \(reason)"
-                if reason == Matcher.outsideFoldersReason, let path = example[creator + "\u{0}" + reason] {
-                    out += paint(" (e.g. \(path))", .dim)
-                }
-                out += "\n"
-            }
-        }
-        out += paint("  (--json lists every file)", .dim) + "\n"
-        for hint in Self.hints(for: reasons, offline: offline) { out += "  Hint: \(hint)\n" }
     }
 
     /// Advice that fits the reasons present: scanning helps unscanned files only.

@@ -88,6 +88,11 @@ public struct Planner: Sendable {
     public var snapshot: StashSnapshot
     public var links: [EntityAddress: SyncLink]
     public var catalog: MediaCatalog?
+    /// False when the entities are one part of a grouped plan (`OnlinePartPlanner`): the passes that
+    /// need the whole plan (links no longer produced, Stash files no entity claims) are left to it,
+    /// and a tag counts as used when `tagsUsedElsewhere` (other parts' changes) holds it.
+    var wholePlanPasses = true
+    var tagsUsedElsewhere: Set<EntityAddress> = []
 
     public init(
         desired: DesiredState, snapshot: StashSnapshot, links: [EntityAddress: SyncLink] = [:],
@@ -119,12 +124,26 @@ public struct Planner: Sendable {
             inputs: inputs, selection: selection, tool: tool, now: now)
     }
 
+    /// The plan of one part of a grouped plan (`wholePlanPasses` false), and the tags its changes
+    /// carry with `tagsUsedElsewhere`.
+    func planPart(_ entities: [DesiredEntity], inputs: PlanInputs, tool: String) throws
+        -> (plan: Plan, usedTags: Set<EntityAddress>)
+    {
+        let builder = PlanBuilder(planner: self, entities: entities)
+        let plan = try builder.plan(inputs: inputs, selection: PlanSelection(), tool: tool, now: Date())
+        return (plan, builder.usedTags)
+    }
+
     /// A new tag nothing in the plan would carry (say `Trailer` when every preview is a `.None`
     /// file Stash does not hold) is clutter in the user's tag list: it is skipped until used.
     /// With `--target` only the selected changes are known: a tag none of them carries is skipped
     /// too (a target selects from the full plan; it never adds a tag the full plan would skip).
-    static func skipUnusedTagCreates(_ changes: inout [PlannedChange], targeted: Bool = false) {
-        var used = Set<EntityAddress>()
+    /// Returns the tags the changes carry, with `alsoUsed` (tags other parts of a grouped plan carry).
+    @discardableResult
+    static func skipUnusedTagCreates(
+        _ changes: inout [PlannedChange], targeted: Bool = false, alsoUsed: Set<EntityAddress> = []
+    ) -> Set<EntityAddress> {
+        var used = alsoUsed
         changes.withUnsafeBufferPointer { buffer in
             // Read in place: iterating the array would copy each of tens of thousands of changes.
             for index in buffer.indices {
@@ -156,6 +175,7 @@ public struct Planner: Sendable {
                     : "nothing in Stash would carry this tag yet", match: change.match,
                 creator: change.creator, source: change.source)
         }
+        return used
     }
 
     // MARK: Selection
@@ -219,9 +239,15 @@ public struct Planner: Sendable {
     /// Scenes and images in the creator folders whose file name carries a media id the database
     /// does not know: reported so that users see why they stay untouched.
     func unknownStashFiles(creators: [String]) throws -> [UnmatchedMedia] {
-        guard let catalog, !snapshot.isOffline else { return [] }
+        guard catalog != nil, !snapshot.isOffline else { return [] }
         var claimed = Set<FanslyID>()
-        desired.entities.withUnsafeBufferPointer { entities in
+        Self.addClaimedFiles(of: desired.entities, to: &claimed)
+        return try unknownStashFiles(creators: creators, claimed: claimed)
+    }
+
+    /// The media ids the scenes and images among `entities` look for in file names.
+    static func addClaimedFiles(of entities: [DesiredEntity], to claimed: inout Set<FanslyID>) {
+        entities.withUnsafeBufferPointer { entities in
             // Read in place: iterating the array would copy each of the 90,000 entities.
             for index in entities.indices {
                 let entity = entities.baseAddress! + index
@@ -230,6 +256,12 @@ public struct Planner: Sendable {
                 for key in entity.pointee.match { if case .fileMediaId(let id) = key { claimed.insert(id) } }
             }
         }
+    }
+
+    /// `unknownStashFiles(creators:)` when the media ids every entity looks for are `claimed`
+    /// (a grouped plan gathers them part by part).
+    func unknownStashFiles(creators: [String], claimed: Set<FanslyID>) throws -> [UnmatchedMedia] {
+        guard let catalog, !snapshot.isOffline else { return [] }
         let wanted = Set(creators.map { $0.lowercased() })
         var candidates: [FanslyID: (EntityKind, String, String)] = [:]
         for kind in [EntityKind.scene, .image] {

@@ -143,15 +143,57 @@ public struct StashSnapshotLoader: Sendable {
 
         // Scenes/images remembered in SyncState but moved out of the folders: fetched by id.
         for kind in [EntityKind.scene, .image] where wantedKinds.contains(kind) {
-            let missing = entities.filter { $0.address.kind == kind }.compactMap { links[$0.address]?.stashId }
-                .filter { snapshot.object(kind, id: $0) == nil }
-            guard !missing.isEmpty else { continue }
-            let fetched = try await client.snapshotObjects(kind, ids: missing)
-            for object in fetched { snapshot.insert(object) }
-            finished("\(kind.rawValue)s by remembered id", fetched.count)
+            let fetched = try await addRemembered(kind, to: &snapshot, entities: entities, links: links)
+            if !fetched.isEmpty { finished("\(kind.rawValue)s by remembered id", fetched.count) }
         }
 
         // Media still without a file: are they elsewhere in Stash (outside the creator folders)?
+        let unmatched = Self.outsideCandidates(entities, links: links, snapshot: snapshot)
+        if !unmatched.isEmpty && outsideLookupLimit > 0 {
+            progress("looking for \(unmatched.count) unmatched files elsewhere in Stash…")
+            snapshot.filesOutsideFolders = try await filesOutside(unmatched)
+            finished("unmatched files outside the folders", snapshot.filesOutsideFolders.count)
+        }
+        return snapshot
+    }
+
+    /// What `load` reads for entities of every kind and every creator of `creatorFolders`: every
+    /// performer, studio, tag and gallery with a code or URL, and the scenes and images under the
+    /// creators' folders, in `load`'s order (a grouped online plan plans each part against it).
+    /// Without the remembered objects and outside look-ups, which depend on the entities.
+    func wholeSnapshot(prefetched: Prefetch, creatorFolders: [String: [String]]) async throws -> StashSnapshot {
+        let fetched = try await prefetched.task.value
+        var objects = fetched.common
+        let folders = creatorFolders.mapValues(Self.outermost)
+        let jobs = folders.values.flatMap { $0 }.sorted().flatMap { folder in
+            [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)]
+        }
+        let missing = try await fetch(jobs.filter { fetched.media[$0] == nil })
+        for job in jobs { objects += fetched.media[job] ?? missing[job] ?? [] }
+        Self.addGalleryImages(&objects)
+        return StashSnapshot(objects: objects, searchedFolders: folders)
+    }
+
+    /// The `kind` objects remembered for `entities` (their links) that `snapshot` lacks, fetched by
+    /// id and added to it; returns them.
+    func addRemembered(
+        _ kind: EntityKind, to snapshot: inout StashSnapshot, entities: [DesiredEntity],
+        links: [EntityAddress: SyncLink]
+    ) async throws -> [StashObject] {
+        guard !links.isEmpty else { return [] }
+        let missing = entities.filter { $0.address.kind == kind }.compactMap { links[$0.address]?.stashId }
+            .filter { snapshot.object(kind, id: $0) == nil }
+        guard !missing.isEmpty else { return [] }
+        let fetched = try await client.snapshotObjects(kind, ids: missing)
+        for object in fetched { snapshot.insert(object) }
+        return fetched
+    }
+
+    /// The files of scenes and images without a link whose media ids no file in `snapshot` carries
+    /// (`.None` previews left out: Stash never scans them), in the entities' order.
+    static func outsideCandidates(
+        _ entities: [DesiredEntity], links: [EntityAddress: SyncLink], snapshot: StashSnapshot
+    ) -> [(EntityKind, FanslyID)] {
         var unmatched: [(EntityKind, FanslyID)] = []
         for entity in entities
         where (entity.address.kind == .scene || entity.address.kind == .image) && links[entity.address] == nil {
@@ -161,32 +203,33 @@ public struct StashSnapshotLoader: Sendable {
             else { continue }
             unmatched += files.map { (entity.address.kind, $0.fileMediaId) }
         }
-        if !unmatched.isEmpty && outsideLookupLimit > 0 {
-            progress("looking for \(unmatched.count) unmatched files elsewhere in Stash…")
-            var outside: [FanslyID: [String]] = [:]
-            for kind in [EntityKind.scene, .image] {
-                let ids = unmatched.filter { $0.0 == kind }.map(\.1)
-                var start = 0
-                var requests = 0
-                while start < ids.count && requests < outsideLookupLimit {
-                    let chunk = ids[start..<min(ids.count, start + outsideLookupBatch)]
-                    start += chunk.count
-                    requests += 1
-                    let pattern = "(^|[/_])id_(" + chunk.map(String.init).joined(separator: "|") + ")([^0-9/][^/]*)?$"
-                    let filter = MediaFilter(path: .matchesRegex(pattern))
-                    try await client.findSummaries(kind == .scene ? .scenes : .images, filter: filter) { page in
-                        for path in page.lazy.flatMap(\.paths) {
-                            if let token = MediaFileName.token(inPath: path) {
-                                outside[token.mediaId, default: []].append(path)
-                            }
+        return unmatched
+    }
+
+    /// Where Stash holds `unmatched` files outside the creator folders, by media id: the first
+    /// `outsideLookupLimit` batches of each kind, one regex find per batch.
+    func filesOutside(_ unmatched: [(EntityKind, FanslyID)]) async throws -> [FanslyID: [String]] {
+        var outside: [FanslyID: [String]] = [:]
+        for kind in [EntityKind.scene, .image] {
+            let ids = unmatched.filter { $0.0 == kind }.map(\.1)
+            var start = 0
+            var requests = 0
+            while start < ids.count && requests < outsideLookupLimit {
+                let chunk = ids[start..<min(ids.count, start + outsideLookupBatch)]
+                start += chunk.count
+                requests += 1
+                let pattern = "(^|[/_])id_(" + chunk.map(String.init).joined(separator: "|") + ")([^0-9/][^/]*)?$"
+                let filter = MediaFilter(path: .matchesRegex(pattern))
+                try await client.findSummaries(kind == .scene ? .scenes : .images, filter: filter) { page in
+                    for path in page.lazy.flatMap(\.paths) {
+                        if let token = MediaFileName.token(inPath: path) {
+                            outside[token.mediaId, default: []].append(path)
                         }
                     }
                 }
             }
-            snapshot.filesOutsideFolders = outside
-            finished("unmatched files outside the folders", outside.count)
         }
-        return snapshot
+        return outside
     }
 
     /// Performers, studios and tags of `kinds`, and the galleries (with their chapters) that carry

@@ -78,7 +78,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// Shows a plan made here; asks on a terminal when it has changes, elsewhere only --yes applies.
     private func confirm(_ plan: Plan) throws -> Bool {
         // With --json, standard output carries only the report.
-        show(report.renderer(for: plan).render(plan))
+        show(report.renderer().render(plan))
         if yes || !plan.summary.hasChanges { return true }
         guard isatty(STDIN_FILENO) == 1 else {
             throw ApplyFailure(

@@ -7,7 +7,8 @@ import SyncEngine
 import Glibc
 #endif
 
-/// Ctrl-C and SIGTERM during `apply`: before anything is sent they end the process; once changes
+/// Ctrl-C and SIGTERM during `plan` and `apply`: before anything is sent they end the process
+/// (removing a plan half-saved beside its path first); once changes
 /// are being sent, the first asks the apply to stop (no new request; those in
 /// flight get `ApplyStop.grace` to finish and are recorded), a second one exits at once. The state
 /// file stays consistent either way: every write is journalled before it is sent.
@@ -40,7 +41,9 @@ final class Interruption: @unchecked Sendable {
         let count = signals
         lock.unlock()
         if count == 1 && !stop.isArmed {
-            // Planning, reading the plan or asking for confirmation: nothing was sent yet.
+            // Planning, reading the plan or asking for confirmation: nothing was sent yet. A plan
+            // being saved is not left half-written beside its path.
+            PlanFile.removeUnfinished()
             FileHandle.standardError.write(Data("\nInterrupted before anything was sent to Stash.\n".utf8))
             _exit(Self.exitStatus)
         } else if count == 1 {

@@ -32,6 +32,11 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
+    /// Scenes, images, galleries and chapters planned together at most (`PlanRequest.groupLimit`):
+    /// hidden, for tests that need a small library planned creator group by creator group.
+    @Option(name: .customLong("group-limit"), help: .hidden)
+    var groupLimit: Int?
+
     func run() async throws {
         if let out {
             // Checked before planning, which can take a while on a large library.
@@ -41,32 +46,38 @@ struct PlanCommand: AsyncParsableCommand {
                 throw PlanCommandError(message: "cannot save the plan to \(out): the folder \(folder) does not exist")
             }
         }
-        let request = try planArguments.request()
+        // Ctrl-C ends the plan at once (exit 130), removing a plan half-saved to --out first; the
+        // temporary files of a grouped plan have no name and go with the process.
+        _ = Interruption.watch()
+        var request = try planArguments.request()
+        if let groupLimit { request.groupLimit = groupLimit }
         let progress = StatusLine(enabled: isatty(STDERR_FILENO) != 0)
-        let plan: Plan
+        let finished: FinishedPlan
         do {
-            plan = try await PlanOperation(request).run(progress: progress.show)
+            // Saved to --out as it is made; a large plan is never held whole (`FinishedPlan`).
+            finished = try await PlanOperation(request).run(savingTo: out, progress: progress.show)
             progress.clear()
         } catch {
             progress.clear()
             throw PlanCommandError(error)
         }
-        if let out {
-            do { try PlanFile.write(plan, to: out) } catch {
-                throw PlanCommandError(message: "cannot save the plan to \(out): \(error.localizedDescription)")
+        do {
+            if json {
+                try finished.writeLines { FileHandle.standardOutput.write($0) }
+            } else {
+                // Written in chunks as it is rendered: a large plan's report is never held whole.
+                try finished.render(with: report.renderer()) { FileHandle.standardOutput.write(Data($0.utf8)) }
+                if let out {
+                    let saved =
+                        "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
+                    FileHandle.standardOutput.write(Data(saved.utf8))
+                }
             }
+        } catch {
+            throw PlanCommandError(error)
         }
-        if json {
-            try PlanFile.write(plan) { FileHandle.standardOutput.write($0) }
-        } else {
-            // Written in chunks as it is rendered: a large plan's report is never held whole.
-            report.renderer(for: plan).render(plan) { FileHandle.standardOutput.write(Data($0.utf8)) }
-            if let out {
-                let saved =
-                    "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"
-                FileHandle.standardOutput.write(Data(saved.utf8))
-            }
-        }
-        if detailedExitcode && plan.summary.hasChanges { throw ExitCode(2) }
+        let summary: PlanSummary
+        do { summary = try finished.summary() } catch { throw PlanCommandError(error) }
+        if detailedExitcode && summary.hasChanges { throw ExitCode(2) }
     }
 }

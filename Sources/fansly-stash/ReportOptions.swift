@@ -20,14 +20,15 @@ struct ReportOptions: ParsableArguments {
         if full && compact { throw ValidationError("give --full or --compact, not both") }
     }
 
-    /// The renderer for `plan` written to standard output: colours only on a terminal (and never with
-    /// `NO_COLOR`); the compact form when asked, or on a terminal when the plan is long.
-    func renderer(for plan: Plan, environment: [String: String] = ProcessInfo.processInfo.environment) -> PlanRenderer {
+    /// The renderer for a plan written to standard output: colours only on a terminal (and never
+    /// with `NO_COLOR`); the compact form when asked, or on a terminal when the plan is long
+    /// (`PlanRenderer.compactOnlyWhenLong`: decided as the report is made).
+    func renderer(environment: [String: String] = ProcessInfo.processInfo.environment) -> PlanRenderer {
         let terminal = isatty(STDOUT_FILENO) != 0
         let colors = !noColor && environment["NO_COLOR"] == nil && terminal
-        let short = compact || (!full && terminal && PlanRenderer.isLong(plan))
+        let short = compact || (!full && terminal)
         return PlanRenderer(
             colors: colors, unmatchedPerCreator: short ? 3 : 10,
-            changesPerKind: short ? Self.changesPerKind : nil)
+            changesPerKind: short ? Self.changesPerKind : nil, compactOnlyWhenLong: !compact)
     }
 }

@@ -22,14 +22,16 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let plan: Plan
-        do { plan = try PlanFile.read(from: planFile) } catch {
+        do {
+            // Read from the file as it is written out: a large plan is never held whole.
+            let saved = try FinishedPlan.open(path: planFile)
+            if json {
+                try saved.writeLines { FileHandle.standardOutput.write($0) }
+            } else {
+                try saved.render(with: report.renderer()) { FileHandle.standardOutput.write(Data($0.utf8)) }
+            }
+        } catch {
             throw PlanCommandError(message: "\(error)")
-        }
-        if json {
-            try PlanFile.write(plan) { FileHandle.standardOutput.write($0) }
-        } else {
-            report.renderer(for: plan).render(plan) { FileHandle.standardOutput.write(Data($0.utf8)) }
         }
     }
 }

@@ -129,7 +129,7 @@ final class PlanRendererTests: XCTestCase {
         for colors in [false, true] {
             let renderer = PlanRenderer(colors: colors)
             var chunks: [String] = []
-            renderer.render(plan, chunkSize: 64) { chunks.append($0) }
+            try renderer.render(plan, chunkSize: 64) { chunks.append($0) }
             XCTAssertGreaterThan(chunks.count, 3, "a small chunk size writes several chunks")
             XCTAssertTrue(chunks.dropLast().allSatisfy { $0.utf8.count >= 64 }, "\(chunks)")
             XCTAssertEqual(chunks.joined(), renderer.render(plan))

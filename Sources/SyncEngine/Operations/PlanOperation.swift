@@ -15,9 +15,24 @@ public struct PlanOperation: Sendable {
     /// Objects per page when a plan reads Stash: every scene and image under the creator folders.
     static let stashPageSize = 5000
 
-    /// Computes the plan; `progress` receives `.status` lines. Throws the sources' own errors
-    /// (`MetadataError`, `RulesError`, `StashError`) and `OperationFailure`.
+    /// Computes the plan and returns it whole, in memory (`run(savingTo:)` for a plan that may be
+    /// large); `progress` receives `.status` lines. Throws the sources' own errors (`MetadataError`,
+    /// `RulesError`, `StashError`) and `OperationFailure`.
     public func run(progress: @escaping OperationProgress = { _ in }) async throws -> Plan {
+        try await run(savingTo: nil, progress: progress).plan()
+    }
+
+    /// Computes the plan and saves it to the plan file at `path` when one is given (gzip-compressed
+    /// when it ends in `.gz`; a plan there is replaced only once the new one is complete). A plan
+    /// made whole (a small library, `--creator`, `--target`, an online plan that falls back to the
+    /// whole state) is returned in memory;
+    /// one made creator group by creator group goes straight to a file, `path` or a temporary one
+    /// without a name that is gone with the result, and is never held whole: `FinishedPlan`
+    /// renders, prints and counts either alike. Throws as `run(progress:)`, and `OperationFailure`
+    /// when the plan cannot be saved.
+    public func run(savingTo path: String?, progress: @escaping OperationProgress = { _ in }) async throws
+        -> FinishedPlan
+    {
         let status: @Sendable (String) -> Void = { progress(.status($0)) }
         // Planning is one CPU-bound pass with helper threads; one arena keeps their frees reusable.
         GlibcMalloc.limitToOneArena()
@@ -51,8 +66,9 @@ public struct PlanOperation: Sendable {
         // Stash is read while the rules are evaluated: what it holds under the creator folders does
         // not depend on the records. With targets, the kinds to read are only known afterwards.
         var prefetched: StashSnapshotLoader.Prefetch?
+        var folders: [String: [String]] = [:]
         if let client, request.targets.isEmpty {
-            let folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
+            folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
             prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
         }
         defer { prefetched?.cancel() }
@@ -65,24 +81,38 @@ public struct PlanOperation: Sendable {
             PlanNotice(kind: PlanNotice.rulesWarningKind, message: $0.description, counts: [:])
         }
         status("evaluating the rules over the database…")
-        let desired: DesiredState
-        if client == nil && request.targets.isEmpty && accounts == nil {
+        var evaluated: DesiredState?
+        if let client, let prefetched, accounts == nil {
+            // Online, everything: group by group too, when that gives the whole plan.
+            switch try await planGroupedOnline(
+                engine: engine, database: database, client: client, prefetched: prefetched, folders: folders,
+                links: links, inputs: inputs, status: status)
+            {
+            case .planned(let grouped, let notice):
+                defer { grouped.abandon() }
+                let notices = try linkageNotices(database, accounts) + rulesWarnings + (notice.map { [$0] } ?? [])
+                return try finish(grouped, notices: notices, inputs: inputs, savingTo: path)
+            case .whole(let state): evaluated = state
+            case .fallBack(let reason): status("planning the whole library at once (\(reason))…")
+            }
+        }
+        if evaluated == nil && client == nil && request.targets.isEmpty && accounts == nil {
             // Offline, everything: creator group by creator group (a small library in one piece).
             var whole: DesiredState?
             let grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:])
+            // However this ends, no part is left planning and the spooled parts are released.
+            defer { grouped.abandon() }
             try engine.evaluate(store: database, creators: nil, groupLimit: request.groupLimit) { part in
                 if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
             }
             if let whole {
-                desired = whole
+                evaluated = whole
             } else {
-                var plan = grouped.finish()
-                plan.notices = try linkageNotices(database, accounts) + rulesWarnings
-                return plan
+                let notices = try linkageNotices(database, accounts) + rulesWarnings
+                return try finish(grouped, notices: notices, inputs: inputs, savingTo: path)
             }
-        } else {
-            desired = try engine.evaluate(store: database, creators: accounts)
         }
+        let desired = try evaluated ?? engine.evaluate(store: database, creators: accounts)
         let notices = try linkageNotices(database, accounts)
 
         var session = PlanSession(
@@ -90,7 +120,31 @@ public struct PlanOperation: Sendable {
             selection: PlanSelection(creators: usernames, targets: request.targets),
             tool: request.tool, prefetched: prefetched)
         session.notices = notices + rulesWarnings
-        return try await session.run(progress: status)
+        let plan = try await session.run(progress: status)
+        if let path { try Self.saving(to: path) { try PlanFile.write(plan, to: path) } }
+        return FinishedPlan(plan)
+    }
+
+    /// The plan of a grouped evaluation, merged into its file: `path`, or a temporary one.
+    private func finish(_ grouped: GroupedPlan, notices: [PlanNotice], inputs: PlanInputs, savingTo path: String?)
+        throws -> FinishedPlan
+    {
+        try Self.saving(to: path) {
+            let header = PlanHeader(createdAt: Date(), tool: request.tool, inputs: inputs)
+            let writer =
+                try path.map { try PlanFileWriter(path: $0, header: header) }
+                ?? PlanFileWriter.temporary(header: header)
+            try grouped.finish(into: writer, notices: notices)
+            return FinishedPlan(file: try writer.reader(), summary: writer.summary)
+        }
+    }
+
+    /// `body`, its failures said as failures to save the plan to `path` (or to a temporary file).
+    private static func saving<T>(to path: String?, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            let place = path ?? "a temporary file in \(NSTemporaryDirectory())"
+            throw OperationFailure("cannot save the plan to \(place): \(OperationFailure.describe(error))")
+        }
     }
 
     /// Posts a v0.13+ database cannot link to their media: said once, with counts, in the plan.

@@ -62,6 +62,11 @@ public enum PlanFile {
         return buffer.data
     }
 
+    /// Removes the unfinished plan files being written beside their paths (a plan is saved under a
+    /// temporary name and renamed into place): for a process about to end on a signal. Safe from
+    /// any thread; the writers' later writes fail.
+    public static func removeUnfinished() { UnfinishedPlanFiles.shared.removeAll() }
+
     /// Reads the whole plan saved at `path` (`show`; `apply` reads it in slices through `PlanFileReader`).
     public static func read(from path: String) throws -> Plan {
         try PlanFileReader.open(path: path).plan()

@@ -20,6 +20,9 @@ public final class PlanFileReader: @unchecked Sendable {
     private let file: PlanFileStorage
     /// What the first full read found (kept: later reads need only the offsets).
     private var layout: Layout?
+    /// The file was just written by this process (`PlanFileWriter.reader()`): its lines are not
+    /// hashed again (a fifth of the time of showing a large plan); everything else is checked.
+    var isOwnOutput = false
 
     /// Where the changes and unmatched files are, and the trailer; `Span.line` is the 1-based line.
     struct Layout {
@@ -54,6 +57,11 @@ public final class PlanFileReader: @unchecked Sendable {
         } catch {
             throw PlanFile.ReadError.unreadable(path: path, reason: "\(error)")
         }
+        return try open(storage: file, path: path)
+    }
+
+    /// The plan in `file` (a plan opened or a temporary one), its header read; `path` names it in errors.
+    static func open(storage file: PlanFileStorage, path: String) throws -> PlanFileReader {
         var first: Data?
         do {
             try file.forEachLine { _, _, line, _ in
@@ -115,19 +123,46 @@ public final class PlanFileReader: @unchecked Sendable {
         return PlanChanges(createdAt: header.createdAt, entries: entries, file: file, spans: layout.changes, path: path)
     }
 
-    /// The whole plan in memory (`show`; `apply` uses `readChanges()`).
+    /// The whole plan in memory (tests and small plans; `show` renders from the file, `apply` uses
+    /// `readChanges()`).
     func plan() throws -> Plan {
         var changes: [PlannedChange] = []
         var unmatched: [UnmatchedMedia] = []
-        let layout = try read { kind, line, _ in
-            switch kind {
-            case .change: changes.append(try PlanLineDecoder.change(inLine: line))
-            case .unmatched: unmatched.append(try PlanLineDecoder.unmatched(inLine: line))
-            }
+        let trailer = try forEachLine {
+            changes.append($0)
+        } unmatched: {
+            unmatched.append($0)
         }
         return Plan(
             createdAt: header.createdAt, tool: header.tool, inputs: header.inputs, changes: changes,
-            unmatched: unmatched, summary: layout.trailer.summary, notices: layout.trailer.notices ?? [])
+            unmatched: unmatched, summary: trailer.summary, notices: trailer.notices ?? [])
+    }
+
+    /// Hands every change and unmatched file to `change` and `unmatched` in file order, from one
+    /// reading of the file, and returns the trailer. The lines are checked against the plan's
+    /// checksum as they go and the verdict comes at the end: a plan refused throws
+    /// `PlanFile.ReadError` after its lines were handed on, so nothing they gave may be used
+    /// before this returns.
+    func forEachLine(
+        _ change: (PlannedChange) throws -> Void, unmatched: (UnmatchedMedia) throws -> Void
+    ) throws -> PlanTrailer {
+        try withoutActuallyEscaping(change) { change in
+            try withoutActuallyEscaping(unmatched) { unmatched in
+                try read { kind, line, _ in
+                    switch kind {
+                    case .change: try change(try PlanLineDecoder.change(inLine: line))
+                    case .unmatched: try unmatched(try PlanLineDecoder.unmatched(inLine: line))
+                    }
+                }.trailer
+            }
+        }
+    }
+
+    /// Copies the plan's lines as they are (uncompressed) to `sink`, in pieces of about 1 MB, once
+    /// every line is checked: `--json` of a plan file, without decoding a change.
+    func copyLines(to sink: (Data) throws -> Void) throws {
+        _ = try checkedLayout()
+        try file.forEachChunk { try sink(Data($0)) }
     }
 
     /// Calls `body` with the changes in file order, at most `maxCount` at a time, once every line is
@@ -162,7 +197,7 @@ public final class PlanFileReader: @unchecked Sendable {
     enum LineKind { case change, unmatched }
 
     /// Counts the change on `line` by its action, read where `PlanLineEncoder` writes it (first).
-    private static func count(_ line: UnsafeBufferPointer<UInt8>, into summary: inout PlanSummary) {
+    static func count(_ line: UnsafeBufferPointer<UInt8>, into summary: inout PlanSummary) {
         let prefix = #"{"change":{"action":""#.utf8
         let rest = line.dropFirst(prefix.count)
         if rest.starts(with: #"create""#.utf8) {
@@ -206,7 +241,7 @@ public final class PlanFileReader: @unchecked Sendable {
                     trailer = (number, Data(line))
                     return true
                 }
-                checksum.add(UnsafeRawBufferPointer(line))
+                if !isOwnOutput { checksum.add(UnsafeRawBufferPointer(line)) }
                 guard number > 1 else { return true }
                 let span = Span(offset: offset, length: line.count, line: number)
                 let kind: LineKind
@@ -245,7 +280,7 @@ public final class PlanFileReader: @unchecked Sendable {
         } catch let error as DecodingError {
             throw PlanFile.ReadError.notAPlan(path: path, reason: "line \(trailer.line): \(PlanFile.describe(error))")
         }
-        if let reason = decoded.checksum.mismatch(checksum.finish()) {
+        if !isOwnOutput, let reason = decoded.checksum.mismatch(checksum.finish()) {
             throw PlanFile.ReadError.changed(path: path, reason: reason)
         }
         if let firstProblem {

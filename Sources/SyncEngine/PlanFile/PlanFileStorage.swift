@@ -15,9 +15,16 @@ final class PlanFileStorage: @unchecked Sendable {
     let descriptor: Int32
 
     /// Why the file cannot be read as a plan at all.
-    enum Failure: Error {
+    enum Failure: Error, CustomStringConvertible {
         case unreadable(String)
         case gzip(GzipDecompressor.Failure)
+
+        var description: String {
+            switch self {
+            case .unreadable(let reason): return reason
+            case .gzip(let problem): return problem.description
+            }
+        }
     }
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
@@ -42,13 +49,26 @@ final class PlanFileStorage: @unchecked Sendable {
         return try file.decompressed()
     }
 
+    /// An empty file in the temporary folder (`$TMPDIR`, else /tmp) that has no name: it is
+    /// unlinked as soon as it is made, so it disappears with its descriptor, however the process
+    /// ends (an error, a signal, a crash), and no other process can open it. Written with `write(_:at:)`.
+    static func temporary() throws -> PlanFileStorage {
+        var template = Array((NSTemporaryDirectory() + "/fansly-stash-plan-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw Failure.unreadable(
+                "cannot make a temporary file in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        return PlanFileStorage(descriptor: descriptor)
+    }
+
     /// The gzip stream of this file, decompressed into an unlinked temporary file.
     private func decompressed() throws -> PlanFileStorage {
-        var template = Array((NSTemporaryDirectory() + "/fansly-stash-plan-XXXXXX").utf8CString)
-        let output = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard output >= 0 else { throw Failure.unreadable("cannot make a temporary file to decompress it into") }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        let plain = PlanFileStorage(descriptor: output)
+        let plain: PlanFileStorage
+        do { plain = try Self.temporary() } catch {
+            throw Failure.unreadable("cannot make a temporary file to decompress it into")
+        }
         let gzip: GzipDecompressor
         do { gzip = try GzipDecompressor() } catch { throw Failure.unreadable("zlib: \(error)") }
         var written = 0
@@ -65,13 +85,14 @@ final class PlanFileStorage: @unchecked Sendable {
         return plain
     }
 
-    private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+    /// Writes `bytes` at `offset` (a temporary file's; a plan opened to be read is never written).
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         var done = 0
         while done < bytes.count {
             let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else {
-                throw Failure.unreadable("cannot decompress it: \(String(cString: strerror(errno)))")
+                throw Failure.unreadable("cannot write a temporary file: \(String(cString: strerror(errno)))")
             }
             done += count
         }
@@ -90,6 +111,17 @@ final class PlanFileStorage: @unchecked Sendable {
             }
         }
         return data
+    }
+
+    /// Fills `buffer` with the bytes at `offset` (which must be there).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw POSIXError(count == 0 ? .EIO : POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            done += count
+        }
     }
 
     /// Calls `body` with each piece of the file in order, 1 MB at a time.

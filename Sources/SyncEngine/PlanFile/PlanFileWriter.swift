@@ -23,25 +23,44 @@ final class PlanFileWriter {
     private var encoder = PlanLineEncoder(capacity: PlanFileWriter.chunkSize + 64 * 1024)
     private var checksum = PlanChecksum.Builder()
     private var output: PlanOutput?
-    private var summary = PlanSummary()
+    /// The counts of the lines appended so far.
+    private(set) var summary = PlanSummary()
     /// Changes appended so far.
     private(set) var changeCount = 0
     /// Unmatched files appended so far.
     private(set) var unmatchedCount = 0
+    /// Where the finished plan is read back from (`reader()`); nil for a sink.
+    private let location: Location?
+
+    private enum Location {
+        case path(String)
+        case temporary(PlanFileStorage)
+    }
 
     /// Starts the plan file at `path` (gzip-compressed when it ends in `.gz`) and writes its header.
     /// Throws when the temporary file beside `path` cannot be made.
     convenience init(path: String, header: PlanHeader) throws {
-        try self.init(header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)))
+        try self.init(
+            header: header, output: try PlanFileOutput(path: path, gzip: PlanFile.compresses(path)),
+            location: .path(path))
     }
 
     /// Streams the plan (uncompressed) to `sink`, header first: `plan --json`.
     convenience init(header: PlanHeader, sink: @escaping (Data) throws -> Void) throws {
-        try self.init(header: header, output: PlanSinkOutput(sink: sink))
+        try self.init(header: header, output: PlanSinkOutput(sink: sink), location: nil)
     }
 
-    private init(header: PlanHeader, output: PlanOutput) throws {
+    /// Writes the plan to a temporary file without a name (`PlanFileStorage.temporary()`: it is
+    /// gone with the last reference to it, however the process ends), read back through `reader()`.
+    static func temporary(header: PlanHeader) throws -> PlanFileWriter {
+        let storage = try PlanFileStorage.temporary()
+        return try PlanFileWriter(
+            header: header, output: PlanStorageOutput(storage: storage), location: .temporary(storage))
+    }
+
+    private init(header: PlanHeader, output: PlanOutput, location: Location?) throws {
         self.output = output
+        self.location = location
         do {
             try line(PlanFile.lineEncoder().encode(header))
         } catch {
@@ -60,6 +79,25 @@ final class PlanFileWriter {
         try endLine(from: start)
         changeCount += 1
         summary.count(change.action)
+    }
+
+    /// Appends a change line as `PlanLineEncoder` wrote it (without its newline): a spooled part's
+    /// line, copied as it is.
+    func appendChange(line: UnsafeBufferPointer<UInt8>) throws {
+        let start = encoder.buffer.count
+        encoder.append(contentsOf: line)
+        try endLine(from: start)
+        changeCount += 1
+        PlanFileReader.count(line, into: &summary)
+    }
+
+    /// Appends an unmatched file's line as `PlanLineEncoder` wrote it (without its newline).
+    func appendUnmatched(line: UnsafeBufferPointer<UInt8>) throws {
+        let start = encoder.buffer.count
+        encoder.append(contentsOf: line)
+        try endLine(from: start)
+        unmatchedCount += 1
+        summary.unmatched += 1
     }
 
     /// Appends one file the rules want updated that Stash does not hold.
@@ -90,6 +128,20 @@ final class PlanFileWriter {
             throw error
         }
         self.output = nil
+    }
+
+    /// The finished plan opened for reading (its header read; nothing else yet). Throws for a
+    /// writer that streamed to a sink.
+    func reader() throws -> PlanFileReader {
+        guard output == nil else { throw PlanWriteError.unfinished }
+        let reader: PlanFileReader
+        switch location {
+        case .path(let path): reader = try PlanFileReader.open(path: path)
+        case .temporary(let storage): reader = try PlanFileReader.open(storage: storage, path: "(the plan just made)")
+        case nil: throw PlanWriteError.unfinished
+        }
+        reader.isOwnOutput = true
+        return reader
     }
 
     /// Abandons the plan: nothing is left at the path (an earlier plan there stays as it was).
@@ -124,7 +176,14 @@ final class PlanFileWriter {
 /// A plan writer used after `finish` or `cancel`.
 enum PlanWriteError: Error, CustomStringConvertible {
     case finished
-    public var description: String { "the plan file is already finished" }
+    /// `reader()` before `finish`, or of a plan streamed to a sink.
+    case unfinished
+    public var description: String {
+        switch self {
+        case .finished: return "the plan file is already finished"
+        case .unfinished: return "the plan file is not finished, or was not saved to a file"
+        }
+    }
 }
 
 /// Where a plan writer's bytes go.
@@ -145,6 +204,19 @@ private final class PlanSinkOutput: PlanOutput {
     func cancel() {}
 }
 
+/// To a temporary file without a name, kept open to be read back.
+private final class PlanStorageOutput: PlanOutput {
+    let storage: PlanFileStorage
+    var written = 0
+    init(storage: PlanFileStorage) { self.storage = storage }
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try storage.write(bytes, at: written)
+        written += bytes.count
+    }
+    func finish() throws {}
+    func cancel() {}
+}
+
 /// To a temporary file beside the plan's path, gzip-compressed or not, renamed into place at the end.
 private final class PlanFileOutput: PlanOutput {
     let path: String
@@ -161,11 +233,13 @@ private final class PlanFileOutput: PlanOutput {
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
+        UnfinishedPlanFiles.shared.insert(temporary)
         do {
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             self.gzip = gzip ? try GzipCompressor() : nil
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            UnfinishedPlanFiles.shared.remove(temporary)
             throw error
         }
     }
@@ -187,6 +261,7 @@ private final class PlanFileOutput: PlanOutput {
         self.handle = nil
         // rename(2) replaces an existing plan atomically (FileManager.replaceItemAt fails on Linux
         // when the destination exists: "The file doesn't exist").
+        defer { UnfinishedPlanFiles.shared.remove(temporary) }
         guard rename(temporary, path) == 0 else {
             let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             try? FileManager.default.removeItem(atPath: temporary)
@@ -199,7 +274,28 @@ private final class PlanFileOutput: PlanOutput {
         try? handle.close()
         self.handle = nil
         try? FileManager.default.removeItem(atPath: temporary)
+        UnfinishedPlanFiles.shared.remove(temporary)
     }
 
     deinit { cancel() }
+}
+
+/// The temporary files of plans being saved (beside their paths, renamed into place when complete),
+/// so that a process ended by a signal can remove them first (`PlanFile.removeUnfinished()`). Every
+/// other temporary file fansly-stash makes has no name and needs nothing.
+final class UnfinishedPlanFiles: @unchecked Sendable {
+    static let shared = UnfinishedPlanFiles()
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+    /// Removes every file still being written; later writes to them fail.
+    func removeAll() {
+        lock.withLock {
+            for path in paths { unlink(path) }
+            paths = []
+        }
+    }
 }

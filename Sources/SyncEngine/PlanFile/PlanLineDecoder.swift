@@ -35,6 +35,41 @@ struct PlanLineDecoder {
         try whole(bytes) { try $0.wrapped("unmatched") { try $0.unmatched() } }
     }
 
+    /// The address of a `{"change":{…}}` line, read from the keys before it only: the order a
+    /// spooled part's changes are merged in (`PlanSpool`).
+    static func changeAddress(inLine bytes: UnsafeBufferPointer<UInt8>) throws -> EntityAddress {
+        var reader = PlanLineDecoder(bytes)
+        var address: EntityAddress?
+        try reader.leadingKeys(of: "change") { reader, key in
+            guard key == "address" else { try reader.skipValue(); return false }
+            address = try reader.address()
+            return true
+        }
+        guard let address else { throw reader.failure("a change needs an address") }
+        return address
+    }
+
+    /// The creator and address of an `{"unmatched":{…}}` line (its merge order: by creator, then
+    /// address), read from its leading keys only.
+    static func unmatchedOrder(inLine bytes: UnsafeBufferPointer<UInt8>) throws -> (
+        creator: String, address: EntityAddress
+    ) {
+        var reader = PlanLineDecoder(bytes)
+        var address: EntityAddress?
+        var creator: String?
+        try reader.leadingKeys(of: "unmatched") { reader, key in
+            switch key {
+            case "address": address = try reader.address()
+            case "creator": creator = try reader.optionalString()
+            default: try reader.skipValue()
+            }
+            // Keys in byte order: nothing after "creator" changes the order.
+            return key >= "creator" && address != nil
+        }
+        guard let address else { throw reader.failure("an unmatched file needs an address") }
+        return (creator ?? "", address)
+    }
+
     /// The fields of a JSON object `{"<field>": <value>, …}` whose values are in the plan's tagged
     /// form: what the state file records as written to a Stash object (`SyncState`).
     static func fields(inJSON bytes: UnsafeBufferPointer<UInt8>) throws -> [String: FieldValue] {
@@ -267,6 +302,37 @@ struct PlanLineDecoder {
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             try member(&self, key)
+            skipWhitespace()
+            switch next() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "}"): return
+            default: throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Reads `{"<wrapper>":{` and then its keys, calling `member` at each value until it returns
+    /// true (having read the value) or the object ends; the rest of the line is not read.
+    private mutating func leadingKeys(
+        of wrapper: String, _ member: (inout PlanLineDecoder, String) throws -> Bool
+    ) throws {
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        let found = try string()
+        guard found == wrapper else { throw failure("expected \"\(wrapper)\", found \"\(found)\"") }
+        skipWhitespace()
+        try expect(UInt8(ascii: ":"))
+        skipWhitespace()
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") { return }
+        while true {
+            skipWhitespace()
+            let key = try string()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"))
+            skipWhitespace()
+            if try member(&self, key) { return }
             skipWhitespace()
             switch next() {
             case UInt8(ascii: ","): continue

@@ -1,0 +1,97 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+import StashClient
+
+/// An online plan of every creator, creator group by creator group (Docs/architecture.md, "How
+/// `plan` and `apply` run"): the same plan as the whole state's, holding one group at a time.
+extension PlanOperation {
+    /// How the grouped online plan ended.
+    enum GroupedOnline {
+        /// Planned group by group: the parts, to be finished with the notices before `notice`.
+        case planned(GroupedPlan, notice: PlanNotice?)
+        /// The library fitted in one group: plan this state whole, as before.
+        case whole(DesiredState)
+        /// The grouped plan could differ from the whole one (the reason): plan the whole state.
+        case fallBack(String)
+    }
+
+    /// Plans every creator group by group against Stash; the folder reads `prefetched` started
+    /// give the snapshot every part is matched against.
+    func planGroupedOnline(
+        engine: MappingEngine, database: any MetadataStore, client: StashClient,
+        prefetched: StashSnapshotLoader.Prefetch, folders: [String: [String]], links: SyncLinkReader?,
+        inputs: PlanInputs, status: @escaping @Sendable (String) -> Void
+    ) async throws -> GroupedOnline {
+        try await prefetched.finished()
+        // Stash holding nothing under the creator folders calls for the download-root search,
+        // which looks at the whole state.
+        let outermost = StashSnapshotLoader.outermost(folders.values.flatMap { $0 })
+        guard let held = try await prefetched.objectCount(under: outermost), held > 0 else {
+            return .fallBack("Stash holds nothing under the creator folders")
+        }
+        let remembered = try links?.allLinks() ?? [:]
+        let loader = StashSnapshotLoader(client: client)
+        let handOff = PartHandOff()
+        let groupLimit = request.groupLimit
+        let store = UncheckedStore(store: database)
+        handOff.start { handOff in
+            try engine.evaluate(store: store.store, creators: nil, groupLimit: groupLimit) { try handOff.send($0) }
+        }
+        var planner: OnlinePartPlanner?
+        var grouped: GroupedPlan?
+        do {
+            for try await part in handOff.parts {
+                switch part {
+                case .whole(let state):
+                    await finishEvaluation(handOff)
+                    return .whole(state)
+                case .shared(let state):
+                    status("reading from Stash…")
+                    let snapshot = try await loader.wholeSnapshot(
+                        prefetched: prefetched, creatorFolders: state.creatorFolders)
+                    let online = OnlinePartPlanner(
+                        snapshot: snapshot, loader: loader, links: remembered, catalog: mediaCatalog(of: database),
+                        capabilities: client.capabilities, inputs: inputs, tool: request.tool)
+                    planner = online
+                    grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: remembered, online: online)
+                    try grouped!.take(try await online.prepare(part))
+                    status("planning creator group by creator group…")
+                case .group, .crossGroup:
+                    guard let planner, let grouped else { preconditionFailure("the shared part comes first") }
+                    try grouped.take(try await planner.prepare(part))
+                    if let conflict = planner.conflict {
+                        await finishEvaluation(handOff)
+                        grouped.abandon()
+                        return .fallBack(conflict)
+                    }
+                }
+                handOff.planned()
+            }
+            // A cancelled task's stream just ends: that is not the end of the evaluation.
+            try Task.checkCancellation()
+        } catch {
+            await finishEvaluation(handOff)
+            grouped?.abandon()
+            throw error
+        }
+        guard let planner, let grouped else { preconditionFailure("a grouped evaluation has a shared part") }
+        guard let closing = try planner.closing() else {
+            grouped.abandon()
+            return .fallBack(planner.conflict ?? "")
+        }
+        try grouped.add(changes: closing.changes, unmatched: closing.unmatched)
+        return .planned(grouped, notice: closing.notice)
+    }
+
+    /// Stops the evaluation thread and waits until it has ended.
+    private func finishEvaluation(_ handOff: PartHandOff) async {
+        handOff.stop()
+        do { for try await _ in handOff.parts { handOff.planned() } } catch {}
+    }
+}
+
+/// A store handed to the evaluation thread, which alone uses it until it ends.
+private struct UncheckedStore: @unchecked Sendable {
+    let store: any MetadataStore
+}

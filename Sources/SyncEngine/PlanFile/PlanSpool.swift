@@ -1,0 +1,198 @@
+import Foundation
+import MappingRules
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The parts of a plan decided part by part (`GroupedPlan`: a grouped evaluation, offline or
+/// online), spooled to temporary files and merged into one plan file at the end, so that the
+/// finished plan is never held in memory.
+///
+/// Each part is one run: its changes in address order, then its unmatched files by creator and
+/// address, as plan-file lines (`PlanLineEncoder`) in a temporary file that has no name
+/// (`PlanFileStorage.temporary()`: unlinked as it is made, it is gone with the spool however the
+/// process ends, Ctrl-C and crashes included, and no other process can open it). `finish` merges
+/// the runs k-way, copying each line as it is into a `PlanFileWriter`, which counts the summary
+/// as lines go and ends with the notices: the plan file is byte for byte the one the whole plan
+/// would write.
+///
+///     let spool = PlanSpool()
+///     for part in parts { try spool.add(changes: part.changes, unmatched: part.unmatched) }
+///     try spool.finish(into: writer, notices: notices)   // the writer is finished too
+///
+/// Not thread-safe: one part is added at a time.
+final class PlanSpool {
+    /// Bytes encoded before they are written to a run's file.
+    static let chunkSize = 256 * 1024
+
+    private var runs: [Run] = []
+    private var encoder = PlanLineEncoder(capacity: PlanSpool.chunkSize + 64 * 1024)
+
+    /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges).
+    private struct Run {
+        var storage: PlanFileStorage
+        var changes: Range<Int>
+        var unmatched: Range<Int>
+    }
+
+    /// A part's merge order broken: its lines cannot be merged into a plan in order.
+    struct OutOfOrder: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "a planned part lists its \(what) out of order (a bug in fansly-stash)" }
+    }
+
+    init() {}
+
+    /// Parts added so far.
+    var partCount: Int { runs.count }
+
+    /// Spools one part: `changes` in address order, `unmatched` by creator (nil first) then address.
+    /// Throws when the temporary file cannot be made or written (the disk is full).
+    func add<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched
+    ) throws {
+        let storage = try PlanFileStorage.temporary()
+        var written = 0
+        func flush() throws {
+            try encoder.buffer.withUnsafeBytes { try storage.write($0, at: written) }
+            written += encoder.buffer.count
+            encoder.removeAll()
+        }
+        encoder.removeAll()
+        for change in changes {
+            encoder.line(change)
+            encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
+            if encoder.buffer.count >= Self.chunkSize { try flush() }
+        }
+        try flush()
+        let changesEnd = written
+        for item in unmatched {
+            encoder.line(item)
+            encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
+            if encoder.buffer.count >= Self.chunkSize { try flush() }
+        }
+        try flush()
+        runs.append(Run(storage: storage, changes: 0..<changesEnd, unmatched: changesEnd..<written))
+    }
+
+    /// Merges every part into `writer` (changes by address, then unmatched files by creator and
+    /// address), finishes it with `notices`, and releases the runs. The spool takes nothing after this.
+    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws {
+        defer { runs = [] }
+        try merge(runs.map { LineCursor(storage: $0.storage, range: $0.changes) }, what: "changes") {
+            try PlanLineDecoder.changeAddress(inLine: $0)
+        } write: {
+            try writer.appendChange(line: $0)
+        }
+        try merge(runs.map { LineCursor(storage: $0.storage, range: $0.unmatched) }, what: "unmatched files") {
+            let order = try PlanLineDecoder.unmatchedOrder(inLine: $0)
+            return UnmatchedOrder(creator: order.creator, address: order.address)
+        } write: {
+            try writer.appendUnmatched(line: $0)
+        }
+        try writer.finish(notices: notices)
+    }
+
+    /// Releases the runs without writing anything (their files go with them).
+    func cancel() { runs = [] }
+
+    private struct UnmatchedOrder: Comparable {
+        var creator: String
+        var address: EntityAddress
+        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.creator, lhs.address) < (rhs.creator, rhs.address) }
+    }
+
+    /// A k-way merge: the runs' heads compared in turn (a handful of runs), the least written and
+    /// its run advanced; ties go to the earlier run, as the merge of in-memory parts did.
+    private func merge<Key: Comparable>(
+        _ cursors: [LineCursor], what: String, key: (UnsafeBufferPointer<UInt8>) throws -> Key,
+        write: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        var heads: [Key?] = []
+        for cursor in cursors {
+            heads.append(try cursor.advance() ? try cursor.withLine(key) : nil)
+        }
+        while true {
+            var best: Int?
+            for index in heads.indices {
+                guard let head = heads[index] else { continue }
+                if let current = best, !(head < heads[current]!) { continue }
+                best = index
+            }
+            guard let run = best else { return }
+            let cursor = cursors[run]
+            try cursor.withLine(write)
+            if try cursor.advance() {
+                let next = try cursor.withLine(key)
+                if next < heads[run]! { throw OutOfOrder(what: what) }
+                heads[run] = next
+            } else {
+                heads[run] = nil
+            }
+        }
+    }
+}
+
+/// Reads the lines of a byte range of a file in order, through a buffer of its own.
+private final class LineCursor {
+    private let storage: PlanFileStorage
+    private var offset: Int
+    private let end: Int
+    private var buffer: [UInt8]
+    /// Valid bytes in `buffer`.
+    private var filled = 0
+    /// The current line is `buffer[lineStart..<lineEnd]`; the next starts after its newline.
+    private var lineStart = 0
+    private var lineEnd = -1
+
+    init(storage: PlanFileStorage, range: Range<Int>, bufferSize: Int = 64 * 1024) {
+        self.storage = storage; offset = range.lowerBound; end = range.upperBound
+        buffer = [UInt8](repeating: 0, count: range.isEmpty ? 0 : bufferSize)
+    }
+
+    /// Moves to the next line; false at the end of the range.
+    func advance() throws -> Bool {
+        var start = lineEnd + 1
+        while true {
+            let from = start
+            let newline = buffer.withUnsafeBytes { bytes -> Int? in
+                guard from < filled, let found = memchr(bytes.baseAddress! + from, 0x0A, filled - from) else {
+                    return nil
+                }
+                return UnsafeRawPointer(found) - bytes.baseAddress!
+            }
+            if let newline {
+                lineStart = start
+                lineEnd = newline
+                return true
+            }
+            // No whole line left: keep the partial one at the front and read more behind it.
+            let partial = filled - start
+            if partial > 0 && start > 0 {
+                buffer.withUnsafeMutableBytes {
+                    $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<filled]))
+                }
+            }
+            filled = partial
+            start = 0
+            lineEnd = -1
+            guard offset < end else { return false }
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let count = min(buffer.count - filled, end - offset)
+            let into = filled
+            try buffer.withUnsafeMutableBytes {
+                try storage.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[into..<into + count]), at: offset)
+            }
+            filled += count
+            offset += count
+        }
+    }
+
+    /// `body` with the current line (without its newline).
+    func withLine<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+    }
+}

@@ -1,0 +1,157 @@
+import FanslyMetadata
+import Foundation
+import MappingRules
+import XCTest
+
+@testable import SyncEngine
+
+/// The pieces under a streamed plan: the spool's runs and their merge, the report's spooled
+/// sections, and the worker that plans one part while the next is evaluated.
+final class PlanSpoolTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-spool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func change(_ address: String, _ action: ChangeAction = .create, creator: String? = nil) -> PlannedChange {
+        PlannedChange(
+            address: EntityAddress(address)!, action: action, reason: action == .skip ? .organized : nil,
+            detail: nil, stashId: nil,
+            fields: [FieldChange(field: "title", before: .null, after: .string("é \"\(address)\"\n"), operation: .set)],
+            drift: [], match: [], creator: creator, source: "test")
+    }
+
+    private func unmatched(_ address: String, creator: String?) -> UnmatchedMedia {
+        UnmatchedMedia(
+            address: EntityAddress(address)!, creator: creator, fileMediaId: 1, lookedFor: ["/a/b.mp4"],
+            reason: "not scanned", stashPaths: nil)
+    }
+
+    private func header() -> PlanHeader {
+        PlanHeader(createdAt: Date(timeIntervalSince1970: 1_800_000_000), tool: "t", inputs: PlanFixtures.inputs)
+    }
+
+    func testPartsAreMergedIntoThePlanFileTheWholeListsWrite() throws {
+        // Three parts, each in order, interleaving (keys with escapes and non-ASCII included).
+        let parts: [[PlannedChange]] = [
+            [change("tag.a"), change("gallery.post.1", .update), change("scene.media.3")],
+            [change("tag.b\\\"q"), change("gallery.post.2", .skip), change("image.media.é")],
+            [change("studio.x"), change("scene.media.1", .noop), change("scene.media.2")],
+        ]
+        let lost: [[UnmatchedMedia]] = [
+            [unmatched("scene.media.3", creator: "bob")],
+            [unmatched("image.media.9", creator: nil), unmatched("image.media.1", creator: "amy")],
+            [unmatched("scene.media.2", creator: "amy")],
+        ]
+        let temporary = try TemporaryFolder(in: folder)
+        defer { temporary.restore() }
+        let spool = PlanSpool()
+        for (changes, files) in zip(parts, lost) { try spool.add(changes: changes, unmatched: files) }
+        XCTAssertEqual(spool.partCount, 3)
+        XCTAssertEqual(try temporary.entries(), [], "run files have no name")
+        XCTAssertEqual(temporary.openDeletedFiles(), 3, "one open run file per part")
+
+        var merged = Data()
+        let writer = try PlanFileWriter(header: header()) { merged.append($0) }
+        try spool.finish(into: writer, notices: [])
+        XCTAssertEqual(temporary.openDeletedFiles(), 0, "the runs are released once merged")
+
+        let whole = Plan(
+            createdAt: header().createdAt, tool: "t", inputs: PlanFixtures.inputs,
+            changes: parts.flatMap { $0 }.sorted { $0.address < $1.address },
+            unmatched: lost.flatMap { $0 }.sorted { ($0.creator ?? "", $0.address) < ($1.creator ?? "", $1.address) },
+            summary: PlanSummary(add: 6, change: 1, unchanged: 1, skipped: 1, unmatched: 4))
+        XCTAssertEqual(
+            String(decoding: merged, as: UTF8.self), String(decoding: try PlanFile.encode(whole), as: UTF8.self))
+    }
+
+    func testAPartOutOfOrderIsRefusedNotMergedWrong() throws {
+        let spool = PlanSpool()
+        try spool.add(changes: [change("scene.media.2"), change("scene.media.1")], unmatched: [])
+        let writer = try PlanFileWriter(header: header()) { _ in }
+        XCTAssertThrowsError(try spool.finish(into: writer, notices: [])) { error in
+            XCTAssertTrue("\(error)".contains("out of order"), "\(error)")
+        }
+    }
+
+    /// A report section larger than its memory share goes to a nameless file and comes back whole,
+    /// in pieces of whole lines (never half a character).
+    func testAReportSectionSpillsToAFileAndReadsBackInWholeLines() throws {
+        let temporary = try TemporaryFolder(in: folder)
+        defer { temporary.restore() }
+        let spool = ReportSpool(limit: 100)
+        var expected = ""
+        for index in 0..<500 {
+            let line = "  ~ scene.media.\(index): “\(String(repeating: "é", count: index % 7))” 🎬\n"
+            expected += line
+            try spool.append { $0 += line }
+        }
+        XCTAssertEqual(temporary.openDeletedFiles(), 1)
+        XCTAssertGreaterThan(expected.utf8.count, 15_000)
+        for size in [16, 1000, 1 << 16] {
+            var pieces: [String] = []
+            try spool.forEachPiece(pieceSize: size) { pieces.append($0) }
+            XCTAssertEqual(pieces.joined(), expected, "pieces of \(size)")
+            XCTAssertTrue(pieces.allSatisfy { $0.hasSuffix("\n") }, "whole lines")
+            if size < 1000 { XCTAssertGreaterThan(pieces.count, 100, "pieces of \(size)") }
+        }
+        spool.removeAll()
+        XCTAssertTrue(spool.isEmpty)
+        XCTAssertEqual(temporary.openDeletedFiles(), 0)
+    }
+
+    /// With sections spilled to files at every entry, the report is the one held in memory.
+    func testAReportWithItsSectionsInFilesIsTheReportInMemory() throws {
+        var snapshot = PlanFixtures.applied
+        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
+        performer.fields["details"] = .string("Edited")
+        snapshot.insert(performer)
+        let address = PlanFixtures.address("performer.account.emberwilde42")
+        let link = SyncLink(
+            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
+        let plans = [
+            try PlanFixtures.scannedPlan(),
+            try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: [address: link]).plan(
+                inputs: PlanFixtures.inputs, tool: "t"),
+        ]
+        for plan in plans {
+            for renderer in [
+                PlanRenderer(), PlanRenderer(colors: true, listUnchanged: true), PlanRenderer(changesPerKind: 1),
+            ] {
+                var spilled = ""
+                try renderer.render(plan, chunkSize: 32, spoolLimit: 1) { spilled += $0 }
+                XCTAssertEqual(spilled, renderer.render(plan))
+            }
+        }
+    }
+
+    func testTheWorkerRunsOneJobAtATimeAndHandsOnItsError() throws {
+        struct Broken: Error {}
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var events: [String] = []
+            func note(_ event: String) { lock.lock(); events.append(event); lock.unlock() }
+        }
+        let log = Log()
+        let pipeline = PartPipeline(label: "test")
+        let go = DispatchSemaphore(value: 0)
+        try pipeline.submit {
+            // Released only by the caller going on while this job runs (a deadline, not a hang).
+            log.note(go.wait(timeout: .now() + 10) == .success ? "1 released by the caller" : "1 timed out")
+        }
+        go.signal()
+        try pipeline.submit {
+            log.note("2 start")
+            throw Broken()
+        }
+        XCTAssertEqual(log.events.first, "1 released by the caller", "submit returns while its job runs")
+        XCTAssertThrowsError(try pipeline.submit { log.note("3 never") }) { XCTAssertTrue($0 is Broken) }
+        XCTAssertThrowsError(try pipeline.drain()) { XCTAssertTrue($0 is Broken) }
+        XCTAssertFalse(log.events.contains("3 never"))
+        XCTAssertEqual(log.events.filter { $0.hasPrefix("2") }, ["2 start"])
+    }
+}
