@@ -9,6 +9,14 @@ struct StringMatch {
     /// `%word%` for each `INCLUDES`/`EXCLUDES` word; the value itself for `EQUALS`/`NOT_EQUALS`.
     private let patterns: [LikePattern]
 
+    /// A piece of text (lower-cased UTF-8) that every text this criterion matches contains, when
+    /// there is one: for `EQUALS` and a one-word `INCLUDES`, the pattern's longest literal run.
+    var requiredPiece: [UInt8]? {
+        guard modifier == "EQUALS" || modifier == "INCLUDES", patterns.count == 1 else { return nil }
+        let piece = patterns[0].longestLiteral
+        return piece.isEmpty ? nil : piece
+    }
+
     init?(_ input: InputObject?) {
         guard let input, let modifier = input.rawString("modifier") else { return nil }
         let value = input.rawString("value") ?? ""
@@ -93,6 +101,32 @@ struct LikePattern {
     private let scalars: [UInt32]
 
     init(_ pattern: String) { scalars = pattern.lowercased().unicodeScalars.map(\.value) }
+
+    /// The longest run of the pattern without a wildcard, as lower-cased UTF-8: every text the
+    /// pattern matches contains it once lower-cased (`lowered(_:)`). Empty when the pattern is all
+    /// wildcards.
+    var longestLiteral: [UInt8] {
+        let percent = UInt32(UInt8(ascii: "%"))
+        let underscore = UInt32(UInt8(ascii: "_"))
+        var longest: [UInt8] = []
+        var run: [UInt8] = []
+        for value in scalars + [percent] {
+            if value == percent || value == underscore {
+                if run.count > longest.count { longest = run }
+                run.removeAll(keepingCapacity: true)
+            } else if let scalar = Unicode.Scalar(value) {
+                run.append(contentsOf: UTF8.encode(scalar)!)
+            }
+        }
+        return longest
+    }
+
+    /// `text` lower-cased as `matches` compares it, as UTF-8: byte by byte when it is ASCII.
+    static func lowered(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return Array(text.lowercased().utf8) }
+        return bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+    }
 
     func matches(_ text: String) -> Bool {
         var text = text
@@ -186,6 +220,14 @@ struct ObjectFilter {
         and = input.object("AND").map { [ObjectFilter(input: $0)] } ?? []
         not = input.object("NOT").map { [ObjectFilter(input: $0)] } ?? []
         or = input.object("OR").map { [ObjectFilter(input: $0)] } ?? []
+    }
+
+    /// A piece every matching object's `path` contains (lower-cased UTF-8), when the filter requires
+    /// one: a `path` criterion that has one (`StringMatch.requiredPiece`), with no `OR` beside it
+    /// that could match without it.
+    var requiredPathPiece: [UInt8]? {
+        guard or.isEmpty else { return nil }
+        return criteria.first { $0.key == "path" }?.string?.requiredPiece
     }
 
     func validate() throws {

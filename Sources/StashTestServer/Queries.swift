@@ -24,33 +24,73 @@ struct Paging {
     }
 }
 
+/// An object the server holds, found by its id.
+protocol StashRecord { var id: Int { get } }
+extension TestScene: StashRecord {}
+extension TestImage: StashRecord {}
+extension TestGallery: StashRecord {}
+extension TestPerformer: StashRecord {}
+extension TestStudio: StashRecord {}
+extension TestTag: StashRecord {}
+
+/// What a find may reuse: the memo of the state it reads, and that state's version.
+struct FindReuse {
+    let memo: FindMemo
+    let version: Int
+}
+
 extension StashState {
-    /// Runs a find: `ids` (when given) overrides every filter, as in Stash.
-    func find<Record>(
-        records: [Int: Record], args: Map, filterKey: String, sorts: [String: (Record, Record) -> Bool],
+    /// Runs a find: `ids` (when given) overrides every filter, as in Stash. With `reuse`, the ordered
+    /// ids of a filter and sort are computed once per state version, and a filter that requires a
+    /// piece of the path (`path` gives the objects' paths) looks only at the objects whose path
+    /// holds it (`PathIndex`); the answer is the same.
+    func find<Record: StashRecord>(
+        records: [Int: Record], kind: String, args: Map, path: ((Record) -> String?)? = nil, reuse: FindReuse? = nil,
+        filterKey: String, sorts: [String: (Record, Record) -> Bool],
         values: (Record, String) -> ObjectFilter.Value?
     ) throws -> (count: Int, items: [Record]) {
         let paging = Paging(args["filter"])
-        var selected: [Record]
         if let ids = args["ids"].array, !args["ids"].isNull {
             let wanted = try ids.map { try InputObject.parseID($0.string ?? "") }
-            selected = wanted.compactMap { records[$0] }
-        } else {
-            // Filtered in place and only the matches sorted and copied: a find pages through a
-            // large library, and copying and sorting every record for each page made paging
-            // quadratic (600,000 images, a few hundred pages).
-            var ids: [Int]
-            let filterMap = args[filterKey]
-            if filterMap.dictionary != nil {
-                let filter = ObjectFilter(input: InputObject(filterMap))
-                try filter.validate()
-                ids = records.compactMap { id, record in filter.matches { values(record, $0) } ? id : nil }
-            } else {
-                ids = Array(records.keys)
-            }
-            ids.sort()
-            selected = ids.map { records[$0]! }
+            var selected = wanted.compactMap { records[$0] }
+            try Self.sort(&selected, paging, sorts)
+            return (selected.count, paging.slice(selected))
         }
+        let filterMap = args[filterKey]
+        let key = FindMemo.Key(kind: kind, filter: filterMap, sort: paging.sort, descending: paging.descending)
+        if let reuse, let ids = reuse.memo.ids(key, version: reuse.version) {
+            return (ids.count, paging.slice(ids).map { records[$0]! })
+        }
+        // Filtered in place and only the matches sorted and copied: a find pages through a
+        // large library, and copying and sorting every record for each page made paging
+        // quadratic (600,000 images, a few hundred pages).
+        var ids: [Int]
+        if filterMap.dictionary != nil {
+            let filter = ObjectFilter(input: InputObject(filterMap))
+            try filter.validate()
+            if let reuse, let path, let piece = filter.requiredPathPiece {
+                let index = reuse.memo.pathIndex(kind, version: reuse.version) {
+                    PathIndex(paths: records.map { ($0.key, path($0.value)) })
+                }
+                ids = index.ids(containing: piece).filter { id in filter.matches { values(records[id]!, $0) } }
+            } else {
+                ids = records.compactMap { id, record in filter.matches { values(record, $0) } ? id : nil }
+                ids.sort()
+            }
+        } else {
+            ids = Array(records.keys)
+            ids.sort()
+        }
+        var selected = ids.map { records[$0]! }
+        try Self.sort(&selected, paging, sorts)
+        if let reuse { reuse.memo.remember(selected.map(\.id), for: key, version: reuse.version) }
+        return (selected.count, paging.slice(selected))
+    }
+
+    /// Orders a find's matches (ascending ids) as `paging` asks.
+    private static func sort<Record: StashRecord>(
+        _ selected: inout [Record], _ paging: Paging, _ sorts: [String: (Record, Record) -> Bool]
+    ) throws {
         if let sort = paging.sort {
             guard let comparator = sorts[sort] else { throw ResolverError("invalid sort: \(sort)") }
             selected.sort(by: comparator)
@@ -58,12 +98,11 @@ extension StashState {
         } else if paging.descending {
             selected.reverse()
         }
-        return (selected.count, paging.slice(selected))
     }
 
-    func findScenes(_ args: Map) throws -> FindResultNode {
+    func findScenes(_ args: Map, reuse: FindReuse? = nil) throws -> FindResultNode {
         let result = try find(
-            records: scenes, args: args, filterKey: "scene_filter",
+            records: scenes, kind: "scene", args: args, path: { $0.path }, reuse: reuse, filterKey: "scene_filter",
             sorts: [
                 "id": { $0.id < $1.id }, "title": { $0.title < $1.title }, "path": { $0.path < $1.path },
                 "date": { ($0.date ?? "") < ($1.date ?? "") }, "created_at": { $0.id < $1.id },
@@ -85,9 +124,9 @@ extension StashState {
             listKey: "scenes", count: result.count, items: result.items.map { SceneNode(state: self, record: $0) })
     }
 
-    func findImages(_ args: Map) throws -> FindResultNode {
+    func findImages(_ args: Map, reuse: FindReuse? = nil) throws -> FindResultNode {
         let result = try find(
-            records: images, args: args, filterKey: "image_filter",
+            records: images, kind: "image", args: args, path: { $0.path }, reuse: reuse, filterKey: "image_filter",
             sorts: [
                 "id": { $0.id < $1.id }, "title": { $0.title < $1.title }, "path": { $0.path < $1.path },
                 "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
@@ -108,9 +147,10 @@ extension StashState {
             listKey: "images", count: result.count, items: result.items.map { ImageNode(state: self, record: $0) })
     }
 
-    func findGalleries(_ args: Map) throws -> FindResultNode {
+    func findGalleries(_ args: Map, reuse: FindReuse? = nil) throws -> FindResultNode {
         let result = try find(
-            records: galleries, args: args, filterKey: "gallery_filter",
+            records: galleries, kind: "gallery", args: args, path: { $0.folderPath ?? $0.zipPath }, reuse: reuse,
+            filterKey: "gallery_filter",
             sorts: [
                 "id": { $0.id < $1.id }, "title": { $0.title < $1.title },
                 "path": { ($0.folderPath ?? $0.zipPath ?? "") < ($1.folderPath ?? $1.zipPath ?? "") },
@@ -135,9 +175,9 @@ extension StashState {
             items: result.items.map { GalleryNode(state: self, record: $0, facts: facts) })
     }
 
-    func findPerformers(_ args: Map) throws -> FindResultNode {
+    func findPerformers(_ args: Map, reuse: FindReuse? = nil) throws -> FindResultNode {
         let result = try find(
-            records: performers, args: args, filterKey: "performer_filter",
+            records: performers, kind: "performer", args: args, reuse: reuse, filterKey: "performer_filter",
             sorts: [
                 "id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
                 "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
@@ -157,9 +197,9 @@ extension StashState {
             items: result.items.map { PerformerNode(state: self, record: $0) })
     }
 
-    func findStudios(_ args: Map) throws -> FindResultNode {
+    func findStudios(_ args: Map, reuse: FindReuse? = nil) throws -> FindResultNode {
         let result = try find(
-            records: studios, args: args, filterKey: "studio_filter",
+            records: studios, kind: "studio", args: args, reuse: reuse, filterKey: "studio_filter",
             sorts: [
                 "id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
                 "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },
@@ -178,9 +218,9 @@ extension StashState {
             listKey: "studios", count: result.count, items: result.items.map { StudioNode(state: self, record: $0) })
     }
 
-    func findTags(_ args: Map) throws -> FindResultNode {
+    func findTags(_ args: Map, reuse: FindReuse? = nil) throws -> FindResultNode {
         let result = try find(
-            records: tags, args: args, filterKey: "tag_filter",
+            records: tags, kind: "tag", args: args, reuse: reuse, filterKey: "tag_filter",
             sorts: [
                 "id": { $0.id < $1.id }, "name": { $0.name.lowercased() < $1.name.lowercased() },
                 "created_at": { $0.id < $1.id }, "updated_at": { $0.id < $1.id },

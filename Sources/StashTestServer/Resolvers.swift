@@ -21,16 +21,18 @@ extension StashTestServer {
 
     private static func attachQueryResolvers(_ query: GraphQLObjectType) throws {
         let fields = try query.fields()
-        let finds: [String: @Sendable (StashState, Map) throws -> FindResultNode] = [
-            "findScenes": { try $0.findScenes($1) }, "findImages": { try $0.findImages($1) },
-            "findGalleries": { try $0.findGalleries($1) }, "findPerformers": { try $0.findPerformers($1) },
-            "findStudios": { try $0.findStudios($1) }, "findTags": { try $0.findTags($1) },
+        let finds: [String: @Sendable (StashState, Map, FindReuse?) throws -> FindResultNode] = [
+            "findScenes": { try $0.findScenes($1, reuse: $2) }, "findImages": { try $0.findImages($1, reuse: $2) },
+            "findGalleries": { try $0.findGalleries($1, reuse: $2) },
+            "findPerformers": { try $0.findPerformers($1, reuse: $2) },
+            "findStudios": { try $0.findStudios($1, reuse: $2) }, "findTags": { try $0.findTags($1, reuse: $2) },
         ]
         for (name, field) in fields {
             if let find = finds[name] {
                 field.resolve = { _, args, context, info in
                     let server = try RequestContext.server(context)
-                    return RequestContext.handOver(try find(server.state, args), context: context, info: info)
+                    let (state, reuse) = server.stateForFind()
+                    return RequestContext.handOver(try find(state, args, reuse), context: context, info: info)
                 }
                 continue
             }

@@ -48,6 +48,12 @@ public final class StashTestServer: @unchecked Sendable {
         get { locked { _direct } }
         set { locked { _direct = newValue } }
     }
+    /// Remember the results of finds (and index the paths) while the state is unchanged (see
+    /// `FindMemo`). Both give the same answers; tests turn it off to compare.
+    public var reusesFinds: Bool {
+        get { locked { _reusesFinds } }
+        set { locked { _reusesFinds = newValue } }
+    }
     /// Added to every request.
     public var latency: Duration {
         get { locked { _latency } }
@@ -56,6 +62,10 @@ public final class StashTestServer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var _state = StashState()
+    /// Counts every change of `_state` (`modify`, each mutation): finds remember their results per version.
+    private var stateVersion = 0
+    private let findMemo = FindMemo()
+    private var _reusesFinds = true
     private var _version: String? = "v0.30.1"
     private var _status = "OK"
     private var _latency: Duration = .zero
@@ -140,7 +150,13 @@ public final class StashTestServer: @unchecked Sendable {
     @discardableResult
     public func modify<T>(_ body: (inout StashState) throws -> T) rethrows -> T {
         lock.lock(); defer { lock.unlock() }
+        stateVersion += 1
         return try body(&_state)
+    }
+
+    /// The state a find reads, and what it may reuse of earlier finds on the same state.
+    func stateForFind() -> (StashState, FindReuse?) {
+        locked { (_state, _reusesFinds ? FindReuse(memo: findMemo, version: stateVersion) : nil) }
     }
 
     // MARK: Faults and counters
@@ -180,7 +196,12 @@ public final class StashTestServer: @unchecked Sendable {
         locked {
             _requestCount = 0; _fieldCounts = [:]; _directFindCount = 0; _graphQLRequestCount = 0; _faultsApplied = 0
         }
+        findMemo.resetHits()
     }
+    /// Finds answered from a result remembered on the same state (see `reusesFinds`), since the
+    /// last `resetCounters()`.
+    public var reusedFindCount: Int { findMemo.hits }
+
     /// Requests whose finds were answered on the fast path (items written straight to JSON, see
     /// `writesFindsDirectly`), as opposed to GraphQL's field-by-field completion.
     public var directFindCount: Int { locked { _directFindCount } }
@@ -371,6 +392,7 @@ public final class StashTestServer: @unchecked Sendable {
     /// if they succeed.
     func transact<T>(inPlace: Bool, _ body: (inout StashState) throws -> T) throws -> (T, StashState) {
         lock.lock(); defer { lock.unlock() }
+        stateVersion += 1
         if inPlace {
             // Hand the storage over so that it is uniquely referenced and written without copying.
             var working = _state

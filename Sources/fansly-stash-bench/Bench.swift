@@ -74,6 +74,14 @@ struct ChildProcess {
     /// The child ran past its timeout and was stopped.
     var timedOut = false
 
+    /// User + system CPU time of this process so far (the test server, when it runs here).
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     /// Runs `binary` to completion through posix_spawn with its output in files in `folder` (large
     /// outputs never block on a pipe). After `timeout` seconds the child is sent SIGTERM (and
     /// `timedOut` is set): a benchmark step that would run for hours is cut short, not waited for.

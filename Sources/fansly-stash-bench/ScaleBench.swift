@@ -27,8 +27,11 @@ struct ScaleBench: AsyncParsableCommand {
     )
     var pgURL = ProcessInfo.processInfo.environment["FANSLY_STASH_TEST_PG_URL"] ?? ""
     @Flag(help: "Skip the plans against the test server (and so apply).") var offlineOnly = false
+    @Flag(help: "Skip the offline plans.") var onlineOnly = false
     @Option(help: "Seconds `apply` of the large plan may run before it is stopped (0: do not apply).")
     var applySeconds = 0.0
+    @Flag(help: "The test server runs every find's filter anew (as before `FindMemo`), for comparison.")
+    var noFindReuse = false
 
     func run() async throws {
         let small = try options(creators: smallCreators)
@@ -43,15 +46,17 @@ struct ScaleBench: AsyncParsableCommand {
         print("machine: \(Self.machine())")
         print("small: \(small.counts) (\(smallDB)); large: \(large.counts) (\(largeDB))")
 
-        let offlineSmall = try plan(binary, db: smallDB, rules: rules, out: "offline-small.plan.json")
-        let offlineLarge = try plan(binary, db: largeDB, rules: rules, out: "offline-large.plan.json")
-        print("offline plan --out, small: \(offlineSmall.line)")
-        print("offline plan --out, large: \(offlineLarge.line)")
-        print(
-            "  large / small: \(format(offlineLarge.run.seconds / offlineSmall.run.seconds))× the time "
-                + "(\(format(offlineLarge.run.cpuSeconds / offlineSmall.run.cpuSeconds))× the CPU), "
-                + "\(format(Double(offlineLarge.run.peakMB) / Double(offlineSmall.run.peakMB)))× the peak RSS")
-        fflush(nil)
+        if !onlineOnly {
+            let offlineSmall = try plan(binary, db: smallDB, rules: rules, out: "offline-small.plan.json")
+            let offlineLarge = try plan(binary, db: largeDB, rules: rules, out: "offline-large.plan.json")
+            print("offline plan --out, small: \(offlineSmall.line)")
+            print("offline plan --out, large: \(offlineLarge.line)")
+            print(
+                "  large / small: \(format(offlineLarge.run.seconds / offlineSmall.run.seconds))× the time "
+                    + "(\(format(offlineLarge.run.cpuSeconds / offlineSmall.run.cpuSeconds))× the CPU), "
+                    + "\(format(Double(offlineLarge.run.peakMB) / Double(offlineSmall.run.peakMB)))× the peak RSS")
+            fflush(nil)
+        }
         guard !offlineOnly else { return }
 
         let files = SampleDatabase.downloadedFiles(options: large.sample).filter { !$0.path.hasSuffix(".None") }
@@ -85,10 +90,13 @@ struct ScaleBench: AsyncParsableCommand {
         var run: ChildProcess
         var requests: Int?
         var summary: String
+        /// CPU time of this process (the test server) while the child ran.
+        var serverCPUSeconds: Double?
 
         var line: String {
             "\(String(format: "%.2f", run.seconds)) s (CPU \(String(format: "%.2f", run.cpuSeconds)) s), peak RSS \(run.peakMB) MB"
-                + (requests.map { ", \($0) HTTP requests" } ?? "") + "; \(summary)"
+                + (requests.map { ", \($0) HTTP requests" } ?? "")
+                + (serverCPUSeconds.map { ", test server CPU \(String(format: "%.2f", $0)) s" } ?? "") + "; \(summary)"
         }
     }
 
@@ -110,10 +118,13 @@ struct ScaleBench: AsyncParsableCommand {
     private func againstTestServer(files: [SampleFile], _ body: (String) throws -> Measured) async throws -> Measured {
         let server = StashTestServer()
         server.seed(paths: files.map { workDir + "/" + $0.path })
+        server.reusesFinds = !noFindReuse
         try await server.start()
         server.resetCounters()
         do {
+            let cpuBefore = ChildProcess.ownCPUSeconds()
             var measured = try body(server.baseURL.absoluteString)
+            measured.serverCPUSeconds = ChildProcess.ownCPUSeconds() - cpuBefore
             measured.requests = server.requestCount
             await server.stop()
             return measured
