@@ -11,9 +11,8 @@ import XCTest
 /// in its temporary file, is reported from there and applied from there as a saved plan is, and
 /// Stash ends up as the plan made whole leaves it, against the test server over HTTP.
 final class GroupedApplyTests: XCTestCase {
-    private static let downloads = "/data/fansly"
-    private static let options = SampleOptions(
-        creators: 5, postsPerCreator: 40, mediaPerPost: 3, messagesPerCreator: 6, includesQuirks: true)
+    private static let downloads = GroupedLibrary.downloads
+    private static let options = GroupedLibrary.options
     private var folder: URL!
     private var database: String!
     private var servers: [StashTestServer] = []
@@ -21,9 +20,7 @@ final class GroupedApplyTests: XCTestCase {
     override func setUp() async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("grouped-apply-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent("metadata_db.sqlite3")
-        try SampleDatabase.write(to: url, options: Self.options)
-        database = url.path
+        database = try GroupedLibrary.write(in: folder)
     }
 
     override func tearDown() async throws {

@@ -23,14 +23,7 @@ final class GroupedPlanStreamTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    private func generatedLibrary() throws -> String {
-        let url = folder.appendingPathComponent("metadata_db.sqlite3")
-        try SampleDatabase.write(
-            to: url,
-            options: SampleOptions(
-                creators: 5, postsPerCreator: 40, mediaPerPost: 3, messagesPerCreator: 6, includesQuirks: true))
-        return url.path
-    }
+    private func generatedLibrary() throws -> String { try GroupedLibrary.write(in: folder) }
 
     private func finished(_ database: String, groupLimit: Int, savingTo path: String?) async throws -> FinishedPlan {
         var request = PlanRequest(database: database, ruleFiles: [], tool: "stream-tests")

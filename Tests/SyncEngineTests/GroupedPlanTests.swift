@@ -25,36 +25,9 @@ final class GroupedPlanTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Five creators, walls, bundles and the sample's quirks (reposts and mentions across creators).
-    private func generatedLibrary() throws -> String {
-        let url = folder.appendingPathComponent("metadata_db.sqlite3")
-        try SampleDatabase.write(
-            to: url,
-            options: SampleOptions(
-                creators: 5, postsPerCreator: 40, mediaPerPost: 3, messagesPerCreator: 6, includesQuirks: true))
-        return url.path
-    }
+    private func generatedLibrary() throws -> String { try GroupedLibrary.write(in: folder) }
 
-    /// Rules that also make wall and bundle galleries (a bundle holds images other creators' posts produced).
-    private func galleryRules() throws -> String {
-        let path = folder.appendingPathComponent("galleries.yaml").path
-        try """
-        extends: default
-        settings:
-          downloadRoot: /data/fansly
-        wall:
-          as: galleries
-          gallery:
-            fields:
-              title: "{{ account.username }} - {{ wall.name }}"
-              studio: creator
-        bundle:
-          gallery:
-            fields:
-              title: "{{ account.username }} bundle {{ bundle.id }}"
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private func galleryRules() throws -> String { try GroupedLibrary.galleryRules(in: folder) }
 
     /// The plan file's lines and the full report of an offline plan with `groupLimit`.
     private func planned(_ database: String, rules: [String] = [], groupLimit: Int) async throws -> (String, String) {

@@ -15,9 +15,8 @@ import XCTest
 /// twice (once in another creator's folder), a linked object moved out of the folders, a link the
 /// rules no longer produce and files no entity claims.
 final class OnlineGroupedPlanTests: XCTestCase {
-    private static let downloads = "/data/fansly"
-    private static let options = SampleOptions(
-        creators: 5, postsPerCreator: 40, mediaPerPost: 3, messagesPerCreator: 6, includesQuirks: true)
+    private static let downloads = GroupedLibrary.downloads
+    private static let options = GroupedLibrary.options
     private var folder: URL!
     private var server: StashTestServer!
 
@@ -33,36 +32,18 @@ final class OnlineGroupedPlanTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    private func generatedLibrary() throws -> String {
-        let url = folder.appendingPathComponent("metadata_db.sqlite3")
-        try SampleDatabase.write(to: url, options: Self.options)
-        return url.path
-    }
+    private func generatedLibrary() throws -> String { try GroupedLibrary.write(in: folder) }
 
-    /// The default rules with wall and bundle galleries (a bundle holds images other creators' posts
-    /// produced) and a tag per creator on its scenes and images (used by one group's changes only).
+    /// The gallery rules and a tag per creator on its scenes and images (used by one group's changes only).
     private func galleryRules() throws -> String {
-        let path = folder.appendingPathComponent("galleries.yaml").path
-        try """
-        extends: default
-        settings:
-          downloadRoot: \(Self.downloads)
-        wall:
-          as: galleries
-          gallery:
-            fields:
-              title: "{{ account.username }} - {{ wall.name }}"
-              studio: creator
-        bundle:
-          gallery:
-            fields:
-              title: "{{ account.username }} bundle {{ bundle.id }}"
-        tags:
-          extra:
-            - name: "{{ account.username }} only"
-              for: [scene, image]
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try GroupedLibrary.galleryRules(
+            in: folder,
+            extra: """
+                tags:
+                  extra:
+                    - name: "{{ account.username }} only"
+                      for: [scene, image]
+                """)
     }
 
     private var statePath: String { folder.appendingPathComponent("state.sqlite3").path }
