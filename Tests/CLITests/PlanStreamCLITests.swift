@@ -61,11 +61,7 @@ final class PlanStreamCLITests: XCTestCase {
         let out = folder.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let database = folder.appendingPathComponent("metadata_db.sqlite3")
-        try SampleDatabase.write(
-            to: database,
-            options: SampleOptions(
-                creators: 12, postsPerCreator: 120, mediaPerPost: 3, messagesPerCreator: 10, includesQuirks: false))
+        let database = try Self.twelveCreatorLibrary(in: folder)
         let child = try CapturedProcess(
             [
                 "plan", "--db", database.path, "--out", out.appendingPathComponent("sync.plan").path,
@@ -93,11 +89,7 @@ final class PlanStreamCLITests: XCTestCase {
         let folder = try CLI.temporaryDirectory(self)
         let out = folder.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let database = folder.appendingPathComponent("metadata_db.sqlite3")
-        try SampleDatabase.write(
-            to: database,
-            options: SampleOptions(
-                creators: 12, postsPerCreator: 120, mediaPerPost: 3, messagesPerCreator: 10, includesQuirks: false))
+        let database = try Self.twelveCreatorLibrary(in: folder)
         // Compressed, so that saving takes long enough to be caught at it.
         let child = try CapturedProcess(
             [
@@ -117,6 +109,16 @@ final class PlanStreamCLITests: XCTestCase {
         let result = try child.wait(timeout: 30)
         XCTAssertEqual(result.exitCode, 130, result.output)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no half-saved plan")
+    }
+
+    /// A library large enough, planned one creator per group, for a Ctrl-C to catch the plan at work.
+    private static func twelveCreatorLibrary(in folder: URL) throws -> URL {
+        let database = folder.appendingPathComponent("metadata_db.sqlite3")
+        try SampleDatabase.write(
+            to: database,
+            options: SampleOptions(
+                creators: 12, postsPerCreator: 120, mediaPerPost: 3, messagesPerCreator: 10, includesQuirks: false))
+        return database
     }
 
     /// Descriptors of process `pid` open on files made in `folder` and unlinked since.

@@ -48,6 +48,15 @@ final class OnlineGroupedPlanTests: XCTestCase {
 
     private var statePath: String { folder.appendingPathComponent("state.sqlite3").path }
 
+    /// The whole plan of a first run (no state file), which a test then remembers part of.
+    private func firstWholePlan(_ database: String, rules: String) async throws -> Plan {
+        var request = PlanRequest(
+            database: database, ruleFiles: [rules], stash: try StashEndpoint(server.baseURL.absoluteString),
+            statePath: folder.appendingPathComponent("none.sqlite3").path, tool: "online-grouped-tests")
+        request.groupLimit = .max
+        return try await PlanOperation(request).run()
+    }
+
     /// The plan file's lines, the report and the status lines of a plan against the test server.
     private func planned(_ database: String, rules: String, groupLimit: Int) async throws
         -> (file: String, report: String, statuses: [String])
@@ -150,11 +159,7 @@ final class OnlineGroupedPlanTests: XCTestCase {
         let database = try generatedLibrary()
         try seedScannedLibrary()
         let rules = try galleryRules()
-        var request = PlanRequest(
-            database: database, ruleFiles: [rules], stash: try StashEndpoint(server.baseURL.absoluteString),
-            statePath: folder.appendingPathComponent("none.sqlite3").path, tool: "online-grouped-tests")
-        request.groupLimit = .max
-        try remember(partOf: try await PlanOperation(request).run())
+        try remember(partOf: try await firstWholePlan(database, rules: rules))
         let whole = try await planned(database, rules: rules, groupLimit: .max)
         for expected in ["no longer produced", "organized in Stash", "Edited by hand", "update"] {
             XCTAssertTrue(whole.report.contains(expected), "the whole plan has \(expected)")
@@ -168,11 +173,7 @@ final class OnlineGroupedPlanTests: XCTestCase {
         let database = try generatedLibrary()
         try seedScannedLibrary()
         let rules = try galleryRules()
-        var request = PlanRequest(
-            database: database, ruleFiles: [rules], stash: try StashEndpoint(server.baseURL.absoluteString),
-            statePath: folder.appendingPathComponent("none.sqlite3").path, tool: "online-grouped-tests")
-        request.groupLimit = .max
-        let first = try await PlanOperation(request).run()
+        let first = try await firstWholePlan(database, rules: rules)
         let scenes = first.changes.filter { $0.address.kind == .scene && $0.stashId != nil }
         let one = try XCTUnwrap(scenes.first)
         let other = try XCTUnwrap(scenes.last { $0.creator != one.creator })
