@@ -90,6 +90,27 @@ final class ContributionSpoolTests: XCTestCase {
         try spool.replay { _ in XCTFail("nothing was written") }
     }
 
+    /// The spool's file is nameless, but the process can still reach it through /proc: a record
+    /// changed there after it was written is refused with what happened, not decoded as garbage.
+    func testASpoolChangedUnderTheRunIsRefused() throws {
+        let spool = try ContributionSpool()
+        // Past the first write chunk (1 MB), so that the first records are in the file.
+        for creator in 0..<300_000 { spool.finish(creator: creator) }
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        let spoolFile = try XCTUnwrap(
+            descriptors.lazy.map { "/proc/self/fd/\($0)" }.first { link in
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? ""
+                return target.contains("/fansly-stash-groups-") && target.hasSuffix(" (deleted)")
+            }, "the spool holds a nameless file")
+        let writer = try XCTUnwrap(FileHandle(forWritingAtPath: spoolFile))
+        try writer.seek(toOffset: 4) // the first record's kind, after its length
+        try writer.write(contentsOf: Data([9]))
+        try writer.close()
+        XCTAssertThrowsError(try spool.replay { _ in }) { error in
+            XCTAssertEqual("\(error)", "the grouped evaluation's temporary file was changed while it was read")
+        }
+    }
+
     func testASpoolInAFolderThatCannotBeWrittenSaysWhere() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)")
         XCTAssertThrowsError(try ContributionSpool(directory: folder)) { error in
