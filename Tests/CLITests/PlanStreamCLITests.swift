@@ -53,6 +53,20 @@ final class PlanStreamCLITests: XCTestCase {
         }
     }
 
+    /// A grouped plan needs room in TMPDIR: a TMPDIR that does not exist stops `plan` with exit 1,
+    /// naming the folder and the variable, and saves nothing.
+    func testAGroupedPlanWithoutATemporaryFolderSaysWhichFolder() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let missing = folder.appendingPathComponent("no-such-tmp").path
+        let out = folder.appendingPathComponent("sync.plan").path
+        let result = try CLI.run(
+            ["plan", "--db", Self.sample, "--out", out, "--group-limit", "1"], environment: ["TMPDIR": missing])
+        XCTAssertEqual(result.exitCode, 1, result.output)
+        XCTAssertTrue(result.stderr.contains(missing), result.stderr)
+        XCTAssertTrue(result.stderr.contains("TMPDIR"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no plan saved")
+    }
+
     /// Ctrl-C while a grouped plan holds its run files: the process ends at once (130) and nothing
     /// is left, neither in the temporary folder nor beside --out.
     func testCtrlCMidPlanLeavesNoTemporaryFile() async throws {
