@@ -11,6 +11,14 @@ struct SnapshotRecord<Kind: SnapshotKind>: Decodable, Sendable, Hashable {
     let customFields: CustomFieldValues?
     let chapters: [SnapshotRecord<ChapterSnapshot>]
 
+    init(
+        id: String, values: [ReadValue?], paths: [String], customFields: CustomFieldValues?,
+        chapters: [SnapshotRecord<ChapterSnapshot>]
+    ) {
+        self.id = id; self.values = values; self.paths = paths; self.customFields = customFields
+        self.chapters = chapters
+    }
+
     init(from decoder: Decoder) throws {
         let selection = Kind.selection
         let container = try decoder.container(keyedBy: SnapshotKey.self)
