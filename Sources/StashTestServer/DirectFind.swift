@@ -189,9 +189,23 @@ extension Optional: AnyOptional {
 }
 private func unwrapOptional(_ value: Any?) -> Any? {
     guard let value else { return nil }
+    // Most values are of a few types known not to be optionals: asking the runtime whether a
+    // type conforms to `AnyOptional` costs a conformance look-up for every value written.
+    if plainTypes.contains(ObjectIdentifier(type(of: value))) { return value }
     if let optional = value as? AnyOptional { return optional.flattened }
     return value
 }
+
+/// The types node fields hold that are not optionals (their values are written as they are).
+private let plainTypes: Set<ObjectIdentifier> = [
+    ObjectIdentifier(String.self), ObjectIdentifier(Int.self), ObjectIdentifier(Bool.self),
+    ObjectIdentifier(Double.self), ObjectIdentifier([String].self), ObjectIdentifier(FileNode.self),
+    ObjectIdentifier(FolderNode.self), ObjectIdentifier(StudioNode.self), ObjectIdentifier(GalleryNode.self),
+    ObjectIdentifier(TagNode.self), ObjectIdentifier(PerformerNode.self), ObjectIdentifier(SceneNode.self),
+    ObjectIdentifier(ChapterNode.self), ObjectIdentifier([FileNode].self), ObjectIdentifier([TagNode].self),
+    ObjectIdentifier([PerformerNode].self), ObjectIdentifier([GalleryNode].self), ObjectIdentifier([StudioNode].self),
+    ObjectIdentifier([SceneNode].self), ObjectIdentifier([ChapterNode].self), ObjectIdentifier([StashIDNode].self),
+]
 
 extension JSONWriter {
     /// Writes `items` as a JSON array through `selection`, as GraphQL execution would complete them.
@@ -243,14 +257,17 @@ extension JSONWriter {
         return true
     }
 
-    private mutating func writeDirect(value raw: Any?, type: GraphQLType, objects: [String: CompiledSelection]) throws {
-        let value = unwrapOptional(raw)
+    private mutating func writeDirect(
+        value raw: Any?, type: GraphQLType, objects: [String: CompiledSelection], unwrapped: Bool = false
+    ) throws {
+        let value = unwrapped ? raw : unwrapOptional(raw)
         if let nonNull = type as? GraphQLNonNull {
             guard value != nil else { throw DirectFindFallback() }
-            return try writeDirect(value: value, type: nonNull.ofType, objects: objects)
+            return try writeDirect(value: value, type: nonNull.ofType, objects: objects, unwrapped: true)
         }
         guard let value else { return append("null") }
         if let list = type as? GraphQLList {
+            if try writeTyped(list: value, of: list.ofType, objects: objects) { return }
             guard let items = value as? [Any] else { throw DirectFindFallback() }
             bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
@@ -276,5 +293,62 @@ extension JSONWriter {
         } else {
             throw DirectFindFallback()
         }
+    }
+
+    /// Writes a list of strings or of nodes of one type as the general path would, without casting
+    /// it to `[Any]` (a copy boxing every element) and each element back; false for other lists.
+    private mutating func writeTyped(list value: Any, of element: GraphQLType, objects: [String: CompiledSelection])
+        throws -> Bool
+    {
+        let item = (element as? GraphQLNonNull)?.ofType ?? element
+        switch ObjectIdentifier(Swift.type(of: value)) {
+        case ObjectIdentifier([String].self):
+            guard let scalar = item as? GraphQLScalarType, scalar.name == "String" || scalar.name == "ID" else {
+                return false
+            }
+            writeList(value as! [String]) { $0.write($1) }
+        case ObjectIdentifier([FileNode].self):
+            let files = value as! [FileNode]
+            if item is GraphQLAbstractType {
+                // `VisualFile`, by the file's kind (as the general path resolves it).
+                guard files.allSatisfy({ objects[$0.kind == .video ? "VideoFile" : "ImageFile"] != nil }) else {
+                    throw DirectFindFallback()
+                }
+                try writeList(files) {
+                    try $0.writeDirect(node: $1, selection: objects[$1.kind == .video ? "VideoFile" : "ImageFile"]!)
+                }
+                return true
+            }
+            return try writeNodes(files, item, objects)
+        case ObjectIdentifier([TagNode].self): return try writeNodes(value as! [TagNode], item, objects)
+        case ObjectIdentifier([PerformerNode].self): return try writeNodes(value as! [PerformerNode], item, objects)
+        case ObjectIdentifier([GalleryNode].self): return try writeNodes(value as! [GalleryNode], item, objects)
+        case ObjectIdentifier([StudioNode].self): return try writeNodes(value as! [StudioNode], item, objects)
+        case ObjectIdentifier([SceneNode].self): return try writeNodes(value as! [SceneNode], item, objects)
+        case ObjectIdentifier([ChapterNode].self): return try writeNodes(value as! [ChapterNode], item, objects)
+        default: return false
+        }
+        return true
+    }
+
+    /// Nodes of an object type's list; false when the list's type is not an object type.
+    private mutating func writeNodes<Node: KeySubscriptable>(
+        _ nodes: [Node], _ item: GraphQLType, _ objects: [String: CompiledSelection]
+    ) throws -> Bool {
+        guard let object = item as? GraphQLObjectType else { return false }
+        guard let selection = objects[object.name] else { throw DirectFindFallback() }
+        try writeList(nodes) { try $0.writeDirect(node: $1, selection: selection) }
+        return true
+    }
+
+    private mutating func writeList<Element>(_ items: [Element], _ write: (inout JSONWriter, Element) throws -> Void)
+        rethrows
+    {
+        bytes.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            try write(&self, item)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 }
