@@ -317,6 +317,8 @@ public struct StashSnapshotLoader: Sendable {
 struct ObjectInterner {
     private var fieldSets: Set<StashFields> = []
     private var labels: [String: String] = [:]
+    /// The fields made from a kind's values (`SnapshotRecord.object`), to skip making them again.
+    private var fieldsByValues: [ReadValues: StashFields] = [:]
     /// Past this many distinct field sets, objects are too different for sharing to pay.
     private let limit = 4096
 
@@ -324,6 +326,21 @@ struct ObjectInterner {
         if let index = fieldSets.firstIndex(of: fields) { return fieldSets[index] }
         if fieldSets.count < limit { fieldSets.insert(fields) }
         return fields
+    }
+
+    /// The fields made earlier from these values of an object of `kind`.
+    func fields(kind: EntityKind, values: [ReadValue?]) -> StashFields? {
+        fieldsByValues[ReadValues(kind: kind, values: values)]
+    }
+
+    /// Remembers the fields made from these values (up to the limit).
+    mutating func remember(_ fields: StashFields, kind: EntityKind, values: [ReadValue?]) {
+        if fieldsByValues.count < limit { fieldsByValues[ReadValues(kind: kind, values: values)] = fields }
+    }
+
+    private struct ReadValues: Hashable {
+        let kind: EntityKind
+        let values: [ReadValue?]
     }
 
     mutating func label(_ text: String) -> String {

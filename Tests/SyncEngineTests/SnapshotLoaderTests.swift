@@ -146,4 +146,51 @@ final class SnapshotLoaderTests: XCTestCase {
         XCTAssertEqual(image.fields["photographer"], .string("P"))
         XCTAssertNil(image.fields["director"])
     }
+
+    /// Fields are made once per distinct set of values, and only where the values alone decide
+    /// them: custom fields and a chapter's gallery make their own.
+    func testFieldsMadeFromEqualValuesAreReusedOnlyWhereTheValuesDecideThem() throws {
+        let json = """
+            [{"id": "1", "name": "T", "favorite": true},
+             {"id": "2", "name": "T", "favorite": true},
+             {"id": "3", "name": "T", "favorite": true, "custom_fields": {"k": "v"}},
+             {"id": "4", "name": "T", "favorite": true, "custom_fields": {"k": "w"}},
+             {"id": "5", "name": "U", "favorite": false}]
+            """
+        var interner = ObjectInterner()
+        var objects: [StashObject] = []
+        for record in try JSONDecoder().decode([SnapshotRecord<TagSnapshot>].self, from: Data(json.utf8)) {
+            record.append(to: &objects, sharing: &interner)
+        }
+        XCTAssertEqual(objects.map(\.id), ["1", "2", "3", "4", "5"])
+        XCTAssertEqual(objects[0].fields, objects[1].fields)
+        XCTAssertEqual(objects[2].fields["custom_fields.k"], .string("v"))
+        XCTAssertEqual(objects[3].fields["custom_fields.k"], .string("w"))
+        XCTAssertNil(objects[0].fields["custom_fields.k"])
+        XCTAssertEqual(objects[4].fields["name"], .string("U"))
+        XCTAssertEqual(objects[4].fields["favorite"], .bool(false))
+        // Scenes with equal values: each keeps its organized flag and paths.
+        let scenes = """
+            [{"id": "1", "organized": true, "files": [{"path": "/a/1.mp4"}]},
+             {"id": "2", "organized": true, "files": [{"path": "/a/2.mp4"}]}]
+            """
+        var read: [StashObject] = []
+        for record in try JSONDecoder().decode([SnapshotRecord<SceneSnapshot>].self, from: Data(scenes.utf8)) {
+            record.append(to: &read, sharing: &interner)
+        }
+        XCTAssertEqual(read.map(\.organized), [true, true])
+        XCTAssertEqual(read.map(\.paths), [["/a/1.mp4"], ["/a/2.mp4"]])
+        // Two galleries with equal values and equal chapters: each chapter names its own gallery.
+        let galleries = """
+            [{"id": "7", "title": "G", "chapters": [{"id": "1", "title": "C", "image_index": 1}]},
+             {"id": "8", "title": "G", "chapters": [{"id": "2", "title": "C", "image_index": 1}]}]
+            """
+        read = []
+        for record in try JSONDecoder().decode([SnapshotRecord<GallerySnapshot>].self, from: Data(galleries.utf8)) {
+            record.append(to: &read, sharing: &interner)
+        }
+        XCTAssertEqual(
+            read.filter { $0.kind == .chapter }.map { $0.fields["gallery_id"] },
+            [.ref(StashRef(id: "7", label: "G")), .ref(StashRef(id: "8", label: "G"))])
+    }
 }

@@ -58,21 +58,27 @@ struct SnapshotRecord<Kind: SnapshotKind>: Decodable, Sendable, Hashable {
     /// missing field reads as null), custom fields as `custom_fields.<name>`.
     func object(sharing interner: inout ObjectInterner, parent: (String, FieldValue)? = nil) -> StashObject {
         let selection = Kind.selection
+        var organized = false
+        if let index = selection.organizedSlot, case .bool(let flag)? = values[index] { organized = flag }
+        // The fields are a function of the values alone: objects read with equal values (a freshly
+        // scanned library's scenes) take the fields made for the first.
+        let shared = parent == nil && customFields == nil
+        if shared, let fields = interner.fields(kind: selection.kind, values: values) {
+            return StashObject(kind: selection.kind, id: id, fields: fields, organized: organized, paths: paths)
+        }
         var pairs: [(String, FieldValue)] = []
         pairs.reserveCapacity(values.count + (customFields?.values.count ?? 0) + 1)
         for (slot, value) in zip(selection.slots, values) {
             let field = Self.fieldValue(value, slot, &interner)
             if field != .null { pairs.append((slot.name, field)) }
         }
-        var organized = false
-        if let index = selection.organizedSlot, case .bool(let flag)? = values[index] { organized = flag }
         if let parent { pairs.append(parent) }
         for (name, value) in customFields?.values ?? [:] {
             pairs.append((StashFieldCatalog.customFieldPrefix + name, .string(value)))
         }
-        return StashObject(
-            kind: selection.kind, id: id, fields: interner.fields(StashFields(pairs: pairs)),
-            organized: organized, paths: paths)
+        let fields = interner.fields(StashFields(pairs: pairs))
+        if shared { interner.remember(fields, kind: selection.kind, values: values) }
+        return StashObject(kind: selection.kind, id: id, fields: fields, organized: organized, paths: paths)
     }
 
     private static func fieldValue(
