@@ -21,7 +21,7 @@ extension PlanOperation {
     func planGroupedOnline(
         engine: MappingEngine, database: any MetadataStore, client: StashClient,
         prefetched: StashSnapshotLoader.Prefetch, folders: [String: [String]], links: SyncLinkReader?,
-        inputs: PlanInputs, status: @escaping @Sendable (String) -> Void
+        inputs: PlanInputs, renderer: PlanRenderer?, status: @escaping @Sendable (String) -> Void
     ) async throws -> GroupedOnline {
         try await prefetched.finished()
         // Stash holding nothing under the creator folders calls for the download-root search,
@@ -54,7 +54,8 @@ extension PlanOperation {
                         snapshot: snapshot, loader: loader, links: remembered, catalog: mediaCatalog(of: database),
                         capabilities: client.capabilities, inputs: inputs, tool: request.tool)
                     planner = online
-                    grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: remembered, online: online)
+                    grouped = GroupedPlan(
+                        inputs: inputs, tool: request.tool, links: remembered, online: online, renderer: renderer)
                     try grouped!.take(try await online.prepare(part))
                     status("planning creator group by creator group…")
                 case .group, .crossGroup:

@@ -23,19 +23,28 @@ import Darwin
 ///     for part in parts { try spool.add(changes: part.changes, unmatched: part.unmatched) }
 ///     try spool.finish(into: writer, notices: notices)   // the writer is finished too
 ///
+/// With a `renderer`, each part's report entries (`ReportEntry`: what the report takes from a
+/// change, rendered while the change is at hand) are spooled beside its lines, and `finish` puts
+/// the report together as it merges (`PlanReport`): the plan file is not read again to report it.
+///
 /// Not thread-safe: one part is added at a time.
 final class PlanSpool {
     /// Bytes encoded before they are written to a run's file.
     static let chunkSize = 256 * 1024
 
+    /// The report made as the parts are merged (nil: no report is made).
+    let renderer: PlanRenderer?
     private var runs: [Run] = []
     private var encoder = PlanLineEncoder(capacity: PlanSpool.chunkSize + 64 * 1024)
+    private var entries: [UInt8] = []
 
-    /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges).
+    /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges); its
+    /// report entries, changes' then unmatched files', in `report` (with a renderer).
     private struct Run {
         var storage: PlanFileStorage
         var changes: Range<Int>
         var unmatched: Range<Int>
+        var report: (storage: PlanFileStorage, count: Int)?
     }
 
     /// A part's merge order broken: its lines cannot be merged into a plan in order.
@@ -44,7 +53,8 @@ final class PlanSpool {
         var description: String { "a planned part lists its \(what) out of order (a bug in fansly-stash)" }
     }
 
-    init() {}
+    /// A spool whose parts also carry their report entries as `renderer` renders them.
+    init(renderer: PlanRenderer? = nil) { self.renderer = renderer }
 
     /// Parts added so far.
     var partCount: Int { runs.count }
@@ -61,11 +71,30 @@ final class PlanSpool {
             written += encoder.buffer.count
             encoder.removeAll()
         }
+        let report = try renderer.map { (renderer: $0, storage: try PlanFileStorage.temporary()) }
+        var reported = 0
+        func flushEntries() throws {
+            guard let report else { return }
+            try entries.withUnsafeBytes { try report.storage.write($0, at: reported) }
+            reported += entries.count
+            entries.removeAll(keepingCapacity: true)
+        }
         encoder.removeAll()
+        entries.removeAll(keepingCapacity: true)
+        // The report lists every change only without the compact form: its lines are rendered
+        // here then; the compact form renders the few it shows as the parts are merged.
+        let withLines = renderer?.changesPerKind == nil
         for change in changes {
             encoder.line(change)
             encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
             if encoder.buffer.count >= Self.chunkSize { try flush() }
+            if let report {
+                withUnsafePointer(to: change) {
+                    ReportEntryCoding.append(
+                        ReportEntry($0, renderer: report.renderer, withLines: withLines), to: &entries)
+                }
+                if entries.count >= Self.chunkSize { try flushEntries() }
+            }
         }
         try flush()
         let changesEnd = written
@@ -73,27 +102,51 @@ final class PlanSpool {
             encoder.line(item)
             encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
             if encoder.buffer.count >= Self.chunkSize { try flush() }
+            if report != nil {
+                ReportEntryCoding.append(UnmatchedReportEntry(item), to: &entries)
+                if entries.count >= Self.chunkSize { try flushEntries() }
+            }
         }
         try flush()
-        runs.append(Run(storage: storage, changes: 0..<changesEnd, unmatched: changesEnd..<written))
+        try flushEntries()
+        runs.append(
+            Run(
+                storage: storage, changes: 0..<changesEnd, unmatched: changesEnd..<written,
+                report: report.map { ($0.storage, reported) }))
     }
 
     /// Merges every part into `writer` (changes by address, then unmatched files by creator and
-    /// address), finishes it with `notices`, and releases the runs. The spool takes nothing after this.
-    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws {
+    /// address), finishes it with `notices`, and releases the runs; with a renderer, returns the
+    /// report of the merged plan, whose sections `PlanReport.write` puts together. The spool takes
+    /// nothing after this.
+    @discardableResult
+    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws -> PlanReport? {
         defer { runs = [] }
+        let report = renderer.map { PlanReport(renderer: $0, spoolLimit: ReportSpool.defaultLimit) }
+        let entries = runs.map { run in
+            run.report.map { ReportEntryReader(storage: $0.storage, range: 0..<$0.count) }
+        }
         try merge(runs.map { LineCursor(storage: $0.storage, range: $0.changes) }, what: "changes") {
             try PlanLineDecoder.changeAddress(inLine: $0)
-        } write: {
-            try writer.appendChange(line: $0)
+        } write: { run, line in
+            try writer.appendChange(line: line)
+            guard let report, let entries = entries[run] else { return }
+            try report.add(try ReportEntryCoding.entry(from: entries)) {
+                // The compact form's few changes shown: read from the line at hand.
+                var change = try PlanLineDecoder.change(inLine: line)
+                return withUnsafePointer(to: &change) { report.renderer.reportLines($0) }
+            }
         }
         try merge(runs.map { LineCursor(storage: $0.storage, range: $0.unmatched) }, what: "unmatched files") {
             let order = try PlanLineDecoder.unmatchedOrder(inLine: $0)
             return UnmatchedOrder(creator: order.creator, address: order.address)
-        } write: {
-            try writer.appendUnmatched(line: $0)
+        } write: { run, line in
+            try writer.appendUnmatched(line: line)
+            guard let report, let entries = entries[run] else { return }
+            report.add(try ReportEntryCoding.unmatchedEntry(from: entries))
         }
         try writer.finish(notices: notices)
+        return report
     }
 
     /// Releases the runs without writing anything (their files go with them).
@@ -109,7 +162,7 @@ final class PlanSpool {
     /// its run advanced; ties go to the earlier run, as the merge of in-memory parts did.
     private func merge<Key: Comparable>(
         _ cursors: [LineCursor], what: String, key: (UnsafeBufferPointer<UInt8>) throws -> Key,
-        write: (UnsafeBufferPointer<UInt8>) throws -> Void
+        write: (_ run: Int, _ line: UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
         var heads: [Key?] = []
         for cursor in cursors {
@@ -124,7 +177,7 @@ final class PlanSpool {
             }
             guard let run = best else { return }
             let cursor = cursors[run]
-            try cursor.withLine(write)
+            try cursor.withLine { try write(run, $0) }
             if try cursor.advance() {
                 let next = try cursor.withLine(key)
                 if next < heads[run]! { throw OutOfOrder(what: what) }
