@@ -36,7 +36,7 @@ final class PlanSpool {
     let renderer: PlanRenderer?
     private var runs: [Run] = []
     private var encoder = PlanLineEncoder(capacity: PlanSpool.chunkSize + 64 * 1024)
-    private var entries: [UInt8] = []
+    private var entryBuffer: [UInt8] = []
 
     /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges); its
     /// report entries, changes' then unmatched files', in `report` (with a renderer).
@@ -60,10 +60,46 @@ final class PlanSpool {
     var partCount: Int { runs.count }
 
     /// Spools one part: `changes` in address order, `unmatched` by creator (nil first) then address.
-    /// Throws when the temporary file cannot be made or written (the disk is full).
+    /// With a renderer, its report entries are rendered and spooled on a second thread meanwhile
+    /// (both only read the part). Throws when a temporary file cannot be made or written (the disk is full).
     func add<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
         changes: Changes, unmatched: Unmatched
     ) throws {
+        guard let renderer else {
+            let lines = try spoolLines(changes: changes, unmatched: unmatched)
+            runs.append(Run(storage: lines.storage, changes: lines.changes, unmatched: lines.unmatched, report: nil))
+            return
+        }
+        var lines: Result<(storage: PlanFileStorage, changes: Range<Int>, unmatched: Range<Int>), any Error>?
+        var entries: Result<(storage: PlanFileStorage, count: Int), any Error>?
+        Self.atTheSameTime {
+            lines = Result { try spoolLines(changes: changes, unmatched: unmatched) }
+        } and: {
+            entries = Result { try spoolEntries(changes: changes, unmatched: unmatched, renderer: renderer) }
+        }
+        let spooled = try lines!.get()
+        let report = try entries!.get()
+        runs.append(
+            Run(storage: spooled.storage, changes: spooled.changes, unmatched: spooled.unmatched, report: report))
+    }
+
+    /// Runs `first` and `second` at the same time (this thread and a worker) and returns when both
+    /// have. They must touch nothing in common but what both only read.
+    private static func atTheSameTime(_ first: () -> Void, and second: () -> Void) {
+        /// The two closures are not `Sendable`; the caller keeps them apart.
+        struct Work: @unchecked Sendable { let run: () -> Void }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let work = [Work(run: first), Work(run: second)]
+                DispatchQueue.concurrentPerform(iterations: 2) { work[$0].run() }
+            }
+        }
+    }
+
+    /// The part's plan-file lines in a temporary file: changes, then unmatched files.
+    private func spoolLines<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched
+    ) throws -> (storage: PlanFileStorage, changes: Range<Int>, unmatched: Range<Int>) {
         let storage = try PlanFileStorage.temporary()
         var written = 0
         func flush() throws {
@@ -71,30 +107,11 @@ final class PlanSpool {
             written += encoder.buffer.count
             encoder.removeAll()
         }
-        let report = try renderer.map { (renderer: $0, storage: try PlanFileStorage.temporary()) }
-        var reported = 0
-        func flushEntries() throws {
-            guard let report else { return }
-            try entries.withUnsafeBytes { try report.storage.write($0, at: reported) }
-            reported += entries.count
-            entries.removeAll(keepingCapacity: true)
-        }
         encoder.removeAll()
-        entries.removeAll(keepingCapacity: true)
-        // The report lists every change only without the compact form: its lines are rendered
-        // here then; the compact form renders the few it shows as the parts are merged.
-        let withLines = renderer?.changesPerKind == nil
         for change in changes {
             encoder.line(change)
             encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
             if encoder.buffer.count >= Self.chunkSize { try flush() }
-            if let report {
-                withUnsafePointer(to: change) {
-                    ReportEntryCoding.append(
-                        ReportEntry($0, renderer: report.renderer, withLines: withLines), to: &entries)
-                }
-                if entries.count >= Self.chunkSize { try flushEntries() }
-            }
         }
         try flush()
         let changesEnd = written
@@ -102,17 +119,38 @@ final class PlanSpool {
             encoder.line(item)
             encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
             if encoder.buffer.count >= Self.chunkSize { try flush() }
-            if report != nil {
-                ReportEntryCoding.append(UnmatchedReportEntry(item), to: &entries)
-                if entries.count >= Self.chunkSize { try flushEntries() }
-            }
         }
         try flush()
-        try flushEntries()
-        runs.append(
-            Run(
-                storage: storage, changes: 0..<changesEnd, unmatched: changesEnd..<written,
-                report: report.map { ($0.storage, reported) }))
+        return (storage, 0..<changesEnd, changesEnd..<written)
+    }
+
+    /// The part's report entries in a temporary file, in the order of its lines.
+    private func spoolEntries<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched, renderer: PlanRenderer
+    ) throws -> (storage: PlanFileStorage, count: Int) {
+        let storage = try PlanFileStorage.temporary()
+        var written = 0
+        func flush() throws {
+            try entryBuffer.withUnsafeBytes { try storage.write($0, at: written) }
+            written += entryBuffer.count
+            entryBuffer.removeAll(keepingCapacity: true)
+        }
+        entryBuffer.removeAll(keepingCapacity: true)
+        // The report lists every change only without the compact form: its lines are rendered
+        // here then; the compact form renders the few it shows as the parts are merged.
+        let withLines = renderer.changesPerKind == nil
+        for change in changes {
+            withUnsafePointer(to: change) {
+                ReportEntryCoding.append(ReportEntry($0, renderer: renderer, withLines: withLines), to: &entryBuffer)
+            }
+            if entryBuffer.count >= Self.chunkSize { try flush() }
+        }
+        for item in unmatched {
+            ReportEntryCoding.append(UnmatchedReportEntry(item), to: &entryBuffer)
+            if entryBuffer.count >= Self.chunkSize { try flush() }
+        }
+        try flush()
+        return (storage, written)
     }
 
     /// Merges every part into `writer` (changes by address, then unmatched files by creator and
