@@ -215,6 +215,26 @@ final class OnlineGroupedPlanTests: XCTestCase {
         XCTAssertTrue(report.contains("/mnt/media"), "the plan says where Stash sees the downloads")
     }
 
+    /// Stash gone before its folders are read ends a grouped plan with Stash's error, said while
+    /// the evaluation begun meanwhile is left to stop on its own (not a plan, not a cancellation).
+    func testStashGoneBeforeItsFoldersAreReadEndsAGroupedPlanWithItsError() async throws {
+        let database = try generatedLibrary()
+        let rules = try galleryRules()
+        let address = server.baseURL.absoluteString
+        await server.stop()
+        var request = PlanRequest(
+            database: database, ruleFiles: [rules], stash: try StashEndpoint(address), statePath: statePath,
+            tool: "online-grouped-tests")
+        request.groupLimit = 1
+        do {
+            _ = try await PlanOperation(request).run()
+            XCTFail("planned against a Stash that is gone")
+        } catch {
+            XCTAssertFalse(error is CancellationError, "\(error)")
+            XCTAssertTrue("\(error)".contains("127.0.0.1"), "Stash's error, naming it: \(error)")
+        }
+    }
+
     /// The same from PostgreSQL (the generated library's rows copied there).
     func testAnOnlinePlanFromPostgreSQLInGroupsIsTheWholePlan() async throws {
         guard let postgres = try TestPostgres.server() else { throw XCTSkip(TestPostgres.skipMessage) }
