@@ -26,10 +26,12 @@ extension PlanOperation {
         // The records are evaluated while Stash's folders are still being read: the first part
         // comes after the pass over every record, and only planning needs what Stash holds.
         let handOff = PartHandOff()
-        let groupLimit = request.groupLimit
+        let (groupLimit, groupSize) = (request.groupLimit, request.groupSize)
         let store = UncheckedStore(store: database)
         handOff.start { handOff in
-            try engine.evaluate(store: store.store, creators: nil, groupLimit: groupLimit) { try handOff.send($0) }
+            try engine.evaluate(store: store.store, creators: nil, groupLimit: groupLimit, groupSize: groupSize) {
+                try handOff.send($0)
+            }
         }
         let remembered: [EntityAddress: SyncLink]
         do {

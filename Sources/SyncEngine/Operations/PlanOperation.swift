@@ -106,7 +106,9 @@ public struct PlanOperation: Sendable {
                 inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:], renderer: renderer)
             // However this ends, no part is left planning and the spooled parts are released.
             defer { grouped.abandon() }
-            try engine.evaluate(store: database, creators: nil, groupLimit: request.groupLimit) { part in
+            try engine.evaluate(
+                store: database, creators: nil, groupLimit: request.groupLimit, groupSize: request.groupSize
+            ) { part in
                 if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
             }
             if let whole {
