@@ -67,6 +67,11 @@ final class PlanReport {
     /// Adds the next change's entry (in plan order); `lines` renders its lines when the entry has
     /// none and the report shows them. Throws when a spool cannot be written, or what `lines` throws.
     func add(_ entry: ReportEntry, lines: () throws -> String) throws {
+        var text = entry.lines
+        func rendered() throws -> String {
+            if text == nil { text = try lines() }
+            return text!
+        }
         if let drift = entry.drift {
             try self.drift.append { $0 += drift }
         }
@@ -74,14 +79,14 @@ final class PlanReport {
         case .create, .update:
             hasActions = true
             listed += 1
-            try addAction(entry, lines)
+            try addAction(entry, rendered)
         case .skip:
             hasSkips = true
             if let reason = entry.countedSkip {
                 userSkips[reason, default: [:]][entry.kind, default: 0] += 1
             } else {
                 listed += 1
-                try addSkip(entry, lines)
+                try addSkip(entry, rendered)
             }
         case .noop:
             hasNoops = true
@@ -96,12 +101,8 @@ final class PlanReport {
         }
     }
 
-    private func addAction(_ entry: ReportEntry, _ lines: () throws -> String) throws {
-        var text = entry.lines
-        func rendered() throws -> String {
-            if text == nil { text = try lines() }
-            return text!
-        }
+    /// `rendered` gives the entry's lines, rendering them once when the entry came without.
+    private func addAction(_ entry: ReportEntry, _ rendered: () throws -> String) throws {
         if keepsFull {
             let full = try rendered()
             try actions.append { $0 += full }
@@ -119,12 +120,8 @@ final class PlanReport {
         }
     }
 
-    private func addSkip(_ entry: ReportEntry, _ lines: () throws -> String) throws {
-        var text = entry.lines
-        func rendered() throws -> String {
-            if text == nil { text = try lines() }
-            return text!
-        }
+    /// `rendered` gives the entry's lines, rendering them once when the entry came without.
+    private func addSkip(_ entry: ReportEntry, _ rendered: () throws -> String) throws {
         if keepsFull {
             let full = try rendered()
             try skipList.append { $0 += full }

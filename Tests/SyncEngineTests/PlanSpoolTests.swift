@@ -35,6 +35,22 @@ final class PlanSpoolTests: XCTestCase {
         PlanHeader(createdAt: Date(timeIntervalSince1970: 1_800_000_000), tool: "t", inputs: PlanFixtures.inputs)
     }
 
+    /// The scanned fixture plan, and one with drift (a performer's bio edited in Stash since it was written).
+    private func scannedAndDriftedPlans() throws -> [Plan] {
+        var snapshot = PlanFixtures.applied
+        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
+        performer.fields["details"] = .string("Edited")
+        snapshot.insert(performer)
+        let address = PlanFixtures.address("performer.account.emberwilde42")
+        let link = SyncLink(
+            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
+        return [
+            try PlanFixtures.scannedPlan(),
+            try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: [address: link]).plan(
+                inputs: PlanFixtures.inputs, tool: "t"),
+        ]
+    }
+
     func testPartsAreMergedIntoThePlanFileTheWholeListsWrite() throws {
         // Three parts, each in order, interleaving (keys with escapes and non-ASCII included).
         let parts: [[PlannedChange]] = [
@@ -81,18 +97,7 @@ final class PlanSpoolTests: XCTestCase {
     /// The report made as parts are merged (each part's entries rendered as it was spooled) is the
     /// report of the merged plan, in every form: drift, notes, counted skips, unmatched examples.
     func testTheReportMadeWhileMergingIsTheMergedPlansReport() throws {
-        var snapshot = PlanFixtures.applied
-        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
-        performer.fields["details"] = .string("Edited")
-        snapshot.insert(performer)
-        let address = PlanFixtures.address("performer.account.emberwilde42")
-        let link = SyncLink(
-            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
-        let plans = [
-            try PlanFixtures.scannedPlan(),
-            try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: [address: link]).plan(
-                inputs: PlanFixtures.inputs, tool: "t"),
-        ]
+        let plans = try scannedAndDriftedPlans()
         XCTAssertTrue(plans[1].changes.contains { !$0.drift.isEmpty }, "the second plan has drift")
         let temporary = try TemporaryFolder(in: folder)
         defer { temporary.restore() }
@@ -183,18 +188,7 @@ final class PlanSpoolTests: XCTestCase {
 
     /// With sections spilled to files at every entry, the report is the one held in memory.
     func testAReportWithItsSectionsInFilesIsTheReportInMemory() throws {
-        var snapshot = PlanFixtures.applied
-        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
-        performer.fields["details"] = .string("Edited")
-        snapshot.insert(performer)
-        let address = PlanFixtures.address("performer.account.emberwilde42")
-        let link = SyncLink(
-            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
-        let plans = [
-            try PlanFixtures.scannedPlan(),
-            try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: [address: link]).plan(
-                inputs: PlanFixtures.inputs, tool: "t"),
-        ]
+        let plans = try scannedAndDriftedPlans()
         for plan in plans {
             for renderer in [
                 PlanRenderer(), PlanRenderer(colors: true, listUnchanged: true), PlanRenderer(changesPerKind: 1),
