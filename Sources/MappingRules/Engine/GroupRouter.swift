@@ -192,12 +192,22 @@ final class GroupRouter {
     /// Records that the current creator produced or referred to `key`; true when it is new.
     @discardableResult
     private func note(_ key: Int) -> Bool {
-        guard let owner = owners[key] else {
-            owners[key] = creator
-            return true
+        // One hash lookup: a new key is inserted as `unseen` and set in the same access.
+        var isNew = false
+        Self.note(&owners[key, default: Self.unseen], creator: creator, isNew: &isNew)
+        return isNew
+    }
+
+    /// An owner no creator has claimed yet (only ever seen inside `note`).
+    private static let unseen = Int32.min
+
+    private static func note(_ owner: inout Int32, creator: Int32, isNew: inout Bool) {
+        if owner == unseen {
+            owner = creator
+            isNew = true
+        } else if owner != creator {
+            owner = several
         }
-        if owner != creator { owners[key] = Self.several }
-        return false
     }
 
     private func hold(_ entity: consuming DesiredEntity, rank: Rank) {
