@@ -33,14 +33,27 @@ extension DesiredState {
         unsupportedBy capabilities: StashCapabilities, leftOut: inout [EntityKind: Set<String>]
     ) {
         let prefix = StashFieldCatalog.customFieldPrefix
-        for index in entities.indices {
+        let kinds = EntityKind.allCases.filter { kind in
+            kind.customFieldsType.map { !capabilities.customFields.contains($0) } ?? true
+        }
+        guard !kinds.isEmpty else { return }
+        func isCustom(_ name: String) -> Bool {
+            // Bytes first: most names do not start like the prefix, and `hasPrefix` compares characters.
+            name.utf8.starts(with: prefix.utf8) && name.hasPrefix(prefix)
+        }
+        // Found in place first: reading `entities[index].fields` of every entity copied each list.
+        var holders: [Int] = []
+        entities.withUnsafeBufferPointer { entities in
+            for index in entities.indices where kinds.contains(entities[index].address.kind) {
+                if entities[index].fields.contains(where: { isCustom($0.name) }) { holders.append(index) }
+            }
+        }
+        for index in holders {
             let kind = entities[index].address.kind
-            if let type = kind.customFieldsType, capabilities.customFields.contains(type) { continue }
-            guard entities[index].fields.contains(where: { $0.name.hasPrefix(prefix) }) else { continue }
-            for field in entities[index].fields where field.name.hasPrefix(prefix) {
+            for field in entities[index].fields where isCustom(field.name) {
                 leftOut[kind, default: []].insert(String(field.name.dropFirst(prefix.count)))
             }
-            entities[index].fields.removeAll { $0.name.hasPrefix(prefix) }
+            entities[index].fields.removeAll { isCustom($0.name) }
         }
     }
 

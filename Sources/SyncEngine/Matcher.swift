@@ -41,13 +41,19 @@ struct Matcher: Sendable {
 
     /// Matches `entity`. Chapters need their gallery's Stash id (`galleryId`), found by the caller first.
     func match(_ entity: DesiredEntity, galleryId: String? = nil) -> MatchResult {
-        let kind = entity.address.kind
-        if !links.isEmpty, let link = links[entity.address], snapshot.object(kind, id: link.stashId) != nil {
+        withUnsafePointer(to: entity) { match($0, galleryId: galleryId) }
+    }
+
+    /// `match` of the entity at `entity`, read in place: passing `pointer.pointee` as a value copies
+    /// the entity (six reference counts, for every entity of a plan).
+    func match(_ entity: UnsafePointer<DesiredEntity>, galleryId: String? = nil) -> MatchResult {
+        let kind = entity.pointee.address.kind
+        if !links.isEmpty, let link = links[entity.pointee.address], snapshot.object(kind, id: link.stashId) != nil {
             return .matched(id: link.stashId, via: "link")
         }
-        if kind == .chapter { return matchChapter(entity, galleryId: galleryId) }
-        for key in entity.match {
-            let (ids, via) = candidates(for: key, entity: entity)
+        if kind == .chapter { return matchChapter(entity.pointee.fields, entity.pointee.match, galleryId: galleryId) }
+        for key in entity.pointee.match {
+            let (ids, via) = candidates(for: key, kind: kind)
             if ids.count == 1 { return .matched(id: ids[0], via: via) }
             if ids.count > 1 { return .ambiguous(ids: ids, via: via) }
         }
@@ -55,8 +61,7 @@ struct Matcher: Sendable {
         return .none
     }
 
-    private func candidates(for key: MatchKey, entity: DesiredEntity) -> (ids: [String], via: String) {
-        let kind = entity.address.kind
+    private func candidates(for key: MatchKey, kind: EntityKind) -> (ids: [String], via: String) {
         switch key {
         case .name(let name, let disambiguation):
             let byName = filter(snapshot.ids(named: name, kind: kind), kind: kind, disambiguation: disambiguation)
@@ -90,11 +95,11 @@ struct Matcher: Sendable {
         return plain.isEmpty ? ids : plain
     }
 
-    private func matchChapter(_ entity: DesiredEntity, galleryId: String?) -> MatchResult {
+    private func matchChapter(_ fields: [DesiredField], _ keys: [MatchKey], galleryId: String?) -> MatchResult {
         guard let galleryId else { return .none }
         var title: String?
-        if case .string(let text)? = entity[field: "title"]?.value { title = text }
-        for key in entity.match { if case .name(let name, _) = key { title = name; break } }
+        if case .string(let text)? = fields.first(where: { $0.name == "title" })?.value { title = text }
+        for key in keys { if case .name(let name, _) = key { title = name; break } }
         guard let title else { return .none }
         let ids = snapshot.chapterIds(gallery: galleryId).filter {
             snapshot.object(.chapter, id: $0)?.string("title")?.lowercased() == title.lowercased()
@@ -105,20 +110,22 @@ struct Matcher: Sendable {
 
     /// Scenes and images: the media id tokens of the entity's expected files, looked up in the index
     /// of Stash's file names.
-    private func matchMediaFiles(_ entity: DesiredEntity) -> MatchResult {
-        let kind = entity.address.kind
+    private func matchMediaFiles(_ entity: UnsafePointer<DesiredEntity>) -> MatchResult {
+        let kind = entity.pointee.address.kind
         var found: [String] = []
-        for file in entity.files { found.append(contentsOf: snapshot.ids(fileMediaId: file.fileMediaId, kind: kind)) }
+        for file in entity.pointee.files {
+            found.append(contentsOf: snapshot.ids(fileMediaId: file.fileMediaId, kind: kind))
+        }
         let ids = unique(found)
         if ids.count == 1 { return .matched(id: ids[0], via: "file") }
         if ids.count > 1 { return .ambiguous(ids: ids, via: "file") }
-        return unmatched(entity)
+        return unmatched(entity.pointee.match, entity.pointee.files)
     }
 
-    private func unmatched(_ entity: DesiredEntity) -> MatchResult {
-        guard let file = entity.files.first else {
+    private func unmatched(_ match: [MatchKey], _ files: [ExpectedFile]) -> MatchResult {
+        guard let file = files.first else {
             let mediaId =
-                entity.match.lazy.compactMap { key -> FanslyID? in
+                match.lazy.compactMap { key -> FanslyID? in
                     if case .fileMediaId(let id) = key { return id } else { return nil }
                 }.first ?? 0
             return .unmatchedMedia(fileMediaId: mediaId, reason: Self.notDownloadedReason, lookedFor: [])
@@ -126,8 +133,8 @@ struct Matcher: Sendable {
         // The downloader puts files in subfolders (Timeline/Pictures…) that users rename, so the
         // search is "anywhere under the creator folder", written as a glob.
         var lookedFor: [String] = []
-        lookedFor.reserveCapacity(entity.files.reduce(0) { $0 + $1.folders.count })
-        for file in entity.files {
+        lookedFor.reserveCapacity(files.reduce(0) { $0 + $1.folders.count })
+        for file in files {
             let name = file.basename ?? "*id_\(file.fileMediaId).*"
             for folder in file.folders {
                 // Built in place: offline, every media item of a large database lists its glob.
@@ -140,19 +147,19 @@ struct Matcher: Sendable {
                 lookedFor.append(glob)
             }
         }
-        for file in entity.files {
+        for file in files {
             if let paths = snapshot.filesOutsideFolders[file.fileMediaId], !paths.isEmpty {
                 return .unmatchedMedia(
                     fileMediaId: file.fileMediaId, reason: Self.outsideFoldersReason, lookedFor: lookedFor)
             }
         }
-        if entity.files.allSatisfy({ $0.isPreview && ($0.basename?.hasSuffix(".None") ?? false) }) {
+        if files.allSatisfy({ $0.isPreview && ($0.basename?.hasSuffix(".None") ?? false) }) {
             return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.nonePreviewReason, lookedFor: lookedFor)
         }
         if snapshot.isOffline {
             return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.offlineReason, lookedFor: lookedFor)
         }
-        if entity.files.allSatisfy({ $0.basename == nil }) {
+        if files.allSatisfy({ $0.basename == nil }) {
             return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.noFileNameReason, lookedFor: lookedFor)
         }
         return .unmatchedMedia(fileMediaId: file.fileMediaId, reason: Self.notScannedReason, lookedFor: lookedFor)

@@ -54,6 +54,10 @@ final class OnlinePartPlanner {
         self.capabilities = capabilities; self.inputs = inputs; self.tool = tool
         unproduced = Set(links.keys)
         linkTargets = Set(links.values.map { ObjectKey(kind: $0.address.kind, id: $0.stashId) })
+        // Every part adds the objects it claims: made at its final size at once, the table is not
+        // hashed again at each doubling (about 855,000 claims in a plan of 600,000 media).
+        claims.reserveCapacity(
+            [EntityKind.gallery, .scene, .image, .chapter].reduce(0) { $0 + snapshot.objects($1).count })
     }
 
     /// The part as the whole plan sees it (custom fields the Stash lacks left out), after the
@@ -110,19 +114,30 @@ final class OnlinePartPlanner {
         let (plan, used) = try planner.planPart(desired.entities, inputs: inputs, tool: tool)
         usedTags = used
         Planner.addClaimedFiles(of: desired.entities, to: &claimedFiles)
-        for entity in desired.entities {
-            kinds.insert(entity.address.kind)
-            if let creator = entity.creator { creators.insert(creator.lowercased()) }
-            if !unproduced.isEmpty { unproduced.remove(entity.address) }
+        // Entities and changes read in place: iterating the arrays would copy each one.
+        desired.entities.withUnsafeBufferPointer { entities in
+            var lastCreator: String?
+            for index in entities.indices {
+                kinds.insert(entities[index].address.kind)
+                // A part's entities come from a few creators, one after another: lower-cased once each.
+                if let creator = entities[index].creator, creator != lastCreator {
+                    creators.insert(creator.lowercased())
+                    lastCreator = creator
+                }
+                if !unproduced.isEmpty { unproduced.remove(entities[index].address) }
+            }
         }
-        for change in plan.changes {
-            guard let id = change.stashId else { continue }
-            let key = ObjectKey(kind: change.address.kind, id: id)
-            if linkTargets.contains(key) { claimedLinkTargets.insert(key) }
-            guard !PlanBuilder.isShared(change.address.kind) else { continue }
-            let claimer = change.address.hashValue
-            if let other = claims.updateValue(claimer, forKey: key), other != claimer {
-                conflict = conflict ?? "Stash \(key.kind.rawValue) #\(id) is claimed by entities of two parts"
+        plan.changes.withUnsafeBufferPointer { changes in
+            for index in changes.indices {
+                guard let id = changes[index].stashId else { continue }
+                let address = changes[index].address
+                let key = ObjectKey(kind: address.kind, id: id)
+                if !linkTargets.isEmpty && linkTargets.contains(key) { claimedLinkTargets.insert(key) }
+                guard !PlanBuilder.isShared(address.kind) else { continue }
+                let claimer = address.hashValue
+                if let other = claims.updateValue(claimer, forKey: key), other != claimer {
+                    conflict = conflict ?? "Stash \(key.kind.rawValue) #\(id) is claimed by entities of two parts"
+                }
             }
         }
         return plan

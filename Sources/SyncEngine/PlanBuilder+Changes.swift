@@ -138,9 +138,9 @@ extension PlanBuilder {
         let resolved: StashRef
         switch resolutions[index] {
         case .existing(let id)?:
-            let name = Planner.label(of: at(index).pointee) ?? snapshot.object(address.kind, id: id)?.displayName
+            let name = Planner.label(of: at(index).pointee.fields) ?? snapshot.object(address.kind, id: id)?.displayName
             resolved = StashRef(id: id, label: name)
-        case .created?: resolved = StashRef(address: address, label: Planner.label(of: at(index).pointee))
+        case .created?: resolved = StashRef(address: address, label: Planner.label(of: at(index).pointee.fields))
         case .unavailable?, nil: return nil
         }
         if shared { refCache[index] = resolved }

@@ -52,9 +52,12 @@ final class PlanBuilder {
     init(planner: Planner, entities: [DesiredEntity]) {
         self.planner = planner
         self.entities = entities
-        // One hash per address (the first entity wins should an address repeat).
-        position = Dictionary(
-            entities.indices.lazy.map { (entities[$0].address, $0) }, uniquingKeysWith: { first, _ in first })
+        // One hash per address (the first entity wins should an address repeat), in a table made
+        // at its size at once: grown as it fills, it hashed every address again at each doubling.
+        var position = [EntityAddress: Int](minimumCapacity: entities.count)
+        // Backwards, so that the first of repeated addresses is written last.
+        for index in entities.indices.reversed() { position[entities[index].address] = index }
+        self.position = position
         resolutions = Array(repeating: nil, count: entities.count)
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }
@@ -98,13 +101,15 @@ final class PlanBuilder {
         let matcher = Matcher(snapshot: snapshot, links: planner.links)
         let count = entities.count
         pending.reserveCapacity(count)
+        // Grown as objects are claimed, the table hashed every claim again at each doubling.
+        claimedBy.reserveCapacity(count)
 
         // Images and scenes are matched first: a gallery is only created when Stash holds one of its
         // images, or one of the scenes it groups.
         mediaResults = [MatchResult?](repeating: nil, count: count)
         for index in 0..<count
         where at(index).pointee.address.kind == .image || at(index).pointee.address.kind == .scene {
-            mediaResults[index] = matcher.match(at(index).pointee, galleryId: nil)
+            mediaResults[index] = matcher.match(at(index), galleryId: nil)
         }
         // Matching, in phase order so that chapters find their gallery.
         for index in 0..<count { match(index, at(index), matcher) }
@@ -156,7 +161,7 @@ final class PlanBuilder {
         {
             galleryId = id
         }
-        var result = mediaResults[index] ?? matcher.match(entity.pointee, galleryId: galleryId)
+        var result = mediaResults[index] ?? matcher.match(entity, galleryId: galleryId)
         if case .matched(let id, _) = result {
             let claim = Claim(kind: kind, id: id)
             if let other = claimedBy[claim] {

@@ -223,11 +223,12 @@ public struct Planner: Sendable {
             .flatMap { editDistance($0, target) <= max(3, target.count / 3) ? $0 : nil }
     }
 
-    /// A name for references to `entity`: its `name` or `title` field.
-    static func label(of entity: DesiredEntity) -> String? {
+    /// A name for references to the entity with `fields`: its `name` or `title` field (from the
+    /// fields alone: an entity read in place is not copied).
+    static func label(of fields: [DesiredField]) -> String? {
         // Called for every reference of a plan: no array of keys built per call.
-        if case .string(let text)? = entity[field: "name"]?.value, !text.isEmpty { return text }
-        if case .string(let text)? = entity[field: "title"]?.value, !text.isEmpty { return text }
+        if case .string(let text)? = PlanBuilder.value(of: "name", in: fields), !text.isEmpty { return text }
+        if case .string(let text)? = PlanBuilder.value(of: "title", in: fields), !text.isEmpty { return text }
         return nil
     }
 

@@ -168,6 +168,40 @@ final class PlanLineCodecTests: XCTestCase {
             "\(chunks.map(\.count))")
         XCTAssertEqual(chunks.reduce(Data(), +), try PlanFile.encode(plan))
     }
+
+    /// Strings are escaped as `JSONEncoder` escapes them, whichever byte needs it and wherever it
+    /// stands (the encoder tests eight bytes at a time: every offset within and across a word), in
+    /// strings stored inline (up to 15 bytes) and on the heap, and in a line longer than the
+    /// encoder's scratch memory.
+    func testStringsAreEscapedAsJSONEncoderDoesAtEveryOffset() throws {
+        let json = JSONEncoder()
+        json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var specials = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }
+        specials += ["\"", "\\", "/", "\u{7F}", "é", "😀", "\u{2028}", " ", "~", "!", "#", "[", "]", "a"]
+        var texts: [String] = [String(repeating: "x", count: 40_000) + "\"" + String(repeating: "\n", count: 9_000)]
+        for special in specials {
+            for length in [1, 7, 8, 9, 15, 16, 17, 24] {
+                for offset in 0..<length {
+                    let plain = Array(repeating: Character("a"), count: length)
+                    texts.append(String(plain[..<offset]) + special + String(plain[offset...]))
+                }
+            }
+            texts.append(String(repeating: special, count: 19))
+        }
+        var encoder = PlanLineEncoder(capacity: 0)
+        for text in texts {
+            encoder.removeAll()
+            encoder.line(
+                UnmatchedMedia(
+                    address: EntityAddress(kind: .image, key: text), creator: nil, fileMediaId: -12, lookedFor: [],
+                    reason: text))
+            let quoted = try XCTUnwrap(String(data: try json.encode(text), encoding: .utf8))
+            let expected =
+                #"{"unmatched":{"address":"image."# + quoted.dropFirst()
+                + #","file_media_id":-12,"looked_for":[],"reason":"# + quoted + "}}"
+            XCTAssertEqual(String(decoding: encoder.buffer, as: UTF8.self), expected, text.debugDescription)
+        }
+    }
 }
 
 /// A plan with every value kind and awkward strings.
