@@ -95,12 +95,12 @@ final class StateBuilder {
     var slotsInOrder: [Slot] { slots }
 
     /// Hands every entity with the rank it won by, in the order they first appeared, to `body`, with
-    /// the table of their positions by address; then forgets them. The slots and the table keep
-    /// their capacity (the next group is about as large: nothing grows, or hashes every address
-    /// again, from nothing).
+    /// the table of their positions by address; then forgets them. The table keeps its capacity (the
+    /// next group is about as large: its table does not grow, hashing every address again, from
+    /// nothing); the slots start empty (reserving them would hold a second group's worth of memory
+    /// while this group is handed out).
     func takeAll<Result>(_ body: (inout [Slot], _ position: [EntityAddress: Int]) throws -> Result) rethrows -> Result {
         var taken: [Slot] = []
-        taken.reserveCapacity(slots.count)
         swap(&taken, &slots)
         defer { index.removeAll(keepingCapacity: true) }
         return try body(&taken, index)
