@@ -19,7 +19,13 @@ struct RecordContext {
     var account: Account?
     var post: Post?
     var postWalls: [String] = []
-    var message: Message?
+    /// The message being mapped. Boxed, as `mention` is: each holds accounts (hundreds of bytes
+    /// apiece), most records have neither, and the context is copied for every media it maps.
+    var message: Message? {
+        get { messageBox?.value }
+        set { messageBox = newValue.map(RecordBox.init) }
+    }
+    private var messageBox: RecordBox<Message>?
     var bundle: MediaBundle?
     var item: ItemInfo?
     var media: AccountMedia?
@@ -30,7 +36,11 @@ struct RecordContext {
     var wall: Wall?
     var hashtag: Hashtag?
     var hashtagOriginal: String?
-    var mention: Mention?
+    var mention: Mention? {
+        get { mentionBox?.value }
+        set { mentionBox = newValue.map(RecordBox.init) }
+    }
+    private var mentionBox: RecordBox<Mention>?
     /// `item.caption` rendered once for the record (the copies of its context share it): every
     /// title of a post and its media reads it, and its filters are regular expressions.
     var captionMemo: CaptionMemo?
@@ -79,19 +89,19 @@ struct RecordContext {
                     p.attachments.contains { if case .repost = $0.content { return true } else { return false } })
             } ?? .null
 
-        case .messageId: return Self.id(message?.id)
-        case .messageGroupId: return Self.id(message?.groupId)
-        case .messageContent: return Self.text(message?.content)
-        case .messageCreatedAt: return Self.date(message?.createdAt)
-        case .messageSender: return Self.text(message?.sender?.username)
-        case .messageRecipient: return Self.text(message?.recipient?.username)
+        case .messageId: return Self.id(messageBox?.value.id)
+        case .messageGroupId: return Self.id(messageBox?.value.groupId)
+        case .messageContent: return Self.text(messageBox?.value.content)
+        case .messageCreatedAt: return Self.date(messageBox?.value.createdAt)
+        case .messageSender: return Self.text(messageBox?.value.sender?.username)
+        case .messageRecipient: return Self.text(messageBox?.value.recipient?.username)
         case .messageMediaCount, .messageImageCount, .messageVideoCount:
-            guard message != nil, let item, item.kind == .message else { return .null }
+            guard messageBox != nil, let item, item.kind == .message else { return .null }
             return .int(
                 Int64(
                     variable == .messageMediaCount
                         ? item.mediaCount : variable == .messageImageCount ? item.imageCount : item.videoCount))
-        case .messageDeleted: return message.map { .bool($0.deleted) } ?? .null
+        case .messageDeleted: return messageBox.map { .bool($0.value.deleted) } ?? .null
 
         case .itemKind: return item.map { .string($0.kind.rawValue) } ?? .null
         case .itemId: return Self.id(item?.id)
@@ -148,18 +158,18 @@ struct RecordContext {
         case .hashtagValue: return Self.text(hashtag?.value)
         case .hashtagOriginal: return Self.text(hashtagOriginal ?? hashtag?.value)
 
-        case .mentionHandle: return Self.text(mention?.handle)
-        case .mentionUsername: return Self.text(mention?.account?.username ?? mention?.handle)
-        case .mentionDisplayName: return Self.text(mention?.account?.displayName)
+        case .mentionHandle: return Self.text(mentionBox?.value.handle)
+        case .mentionUsername: return Self.text(mentionBox?.value.account?.username ?? mentionBox?.value.handle)
+        case .mentionDisplayName: return Self.text(mentionBox?.value.account?.displayName)
         case .mentionName:
-            guard let mention else { return .null }
+            guard let mention = mentionBox?.value else { return .null }
             if let name = mention.account?.displayName, !name.allSatisfy({ $0.isWhitespace }) { return .string(name) }
             return .string(mention.account?.username ?? mention.handle)
-        case .mentionAbout: return Self.text(mention?.account?.about)
-        case .mentionKnown: return mention.map { .bool($0.account != nil) } ?? .null
+        case .mentionAbout: return Self.text(mentionBox?.value.account?.about)
+        case .mentionKnown: return mentionBox.map { .bool($0.value.account != nil) } ?? .null
 
         case .urlPost: return post == nil ? .null : nonEmpty(urls.post.renderRequiringAll(self))
-        case .urlMessage: return message == nil ? .null : nonEmpty(urls.message.renderRequiringAll(self))
+        case .urlMessage: return messageBox == nil ? .null : nonEmpty(urls.message.renderRequiringAll(self))
         case .urlAccount: return account == nil ? .null : nonEmpty(urls.account.renderRequiringAll(self))
         case .urlPerformer: return account == nil ? .null : nonEmpty(urls.performer.renderRequiringAll(self))
         case .urlBundle: return bundle == nil ? .null : nonEmpty(urls.bundle.renderRequiringAll(self))
@@ -199,4 +209,10 @@ final class CaptionMemo {
         account = .some(key)
         return value
     }
+}
+
+/// A record a `RecordContext` holds by reference, so that copying the context does not copy it.
+final class RecordBox<Value> {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -71,7 +71,7 @@ final class StateBuilder {
 
     /// Keeps `entity` here, merged with earlier contributions; true when its address is new.
     @discardableResult
-    func store(_ entity: DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) -> Bool {
+    func store(_ entity: consuming DesiredEntity, rank: Rank, origins: [String: FieldOrigin] = [:]) -> Bool {
         // One hash lookup: a new address gets the next position in the same access.
         let next = slots.count
         var position = next
@@ -94,14 +94,16 @@ final class StateBuilder {
     /// Every entity with the rank it won by, in the order they first appeared.
     var slotsInOrder: [Slot] { slots }
 
-    /// Hands over every entity with the rank it won by, in the order they first appeared, and
-    /// forgets them.
-    func takeAll() -> [Slot] {
-        defer {
-            slots = []
-            index = [:]
-        }
-        return slots
+    /// Hands every entity with the rank it won by, in the order they first appeared, to `body`, with
+    /// the table of their positions by address; then forgets them. The table keeps its capacity (the
+    /// next group is about as large: its table does not grow, hashing every address again, from
+    /// nothing); the slots start empty (reserving them would hold a second group's worth of memory
+    /// while this group is handed out).
+    func takeAll<Result>(_ body: (inout [Slot], _ position: [EntityAddress: Int]) throws -> Result) rethrows -> Result {
+        var taken: [Slot] = []
+        swap(&taken, &slots)
+        defer { index.removeAll(keepingCapacity: true) }
+        return try body(&taken, index)
     }
 
     /// Reads a position through the dictionary's inserting accessor (a missing address was just

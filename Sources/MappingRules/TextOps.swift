@@ -131,12 +131,34 @@ enum TextOps {
         // Usual case: ASCII text whose only white space is single spaces between words is its own result.
         var previousSpace = true // a leading space is not kept
         var clean = true
+        var ascii = true
         for byte in text.utf8 {
-            if byte >= 0x80 || (0x09...0x0D).contains(byte) || (byte == 0x20 && previousSpace) { clean = false; break }
+            if byte >= 0x80 {
+                ascii = false
+                clean = false
+                break
+            }
+            if (0x09...0x0D).contains(byte) || (byte == 0x20 && previousSpace) { clean = false }
             previousSpace = byte == 0x20
         }
         if clean, !previousSpace { return text }
-        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        guard ascii else { return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+        // ASCII (a caption with its hashtags removed leaves double spaces): the same words, byte by
+        // byte; `Character.isWhitespace` looks each character up in the Unicode tables. Its ASCII
+        // white space is exactly 0x09–0x0D and the space ("\r\n" is one Character, both bytes white).
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func slug(_ text: String) -> String {

@@ -228,4 +228,23 @@ final class TemplateTests: XCTestCase {
         ]
         for text in cases { XCTAssertEqual(TextOps.trimmed(text), reference(text), text.debugDescription) }
     }
+
+    /// `squish` reads ASCII text byte by byte: every string of white space, control characters that
+    /// are not white space (0x1C–0x1F, 0x7F) and letters gives what splitting on
+    /// `Character.isWhitespace` gives.
+    func testSquishOfASCIITextIsTheCharacterSplit() {
+        func reference(_ text: String) -> String {
+            text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        }
+        let pieces = [
+            "a", "bc", " ", "  ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\u{7F}", "#x",
+        ]
+        var cases = ["", " ", "a", "a b", " a", "a ", "é  x", " 日本\n語 ", "\u{00A0}a\u{2003} b\u{85}"]
+        for first in pieces {
+            for second in pieces {
+                for third in pieces { cases.append(first + second + third) }
+            }
+        }
+        for text in cases { XCTAssertEqual(TextOps.squish(text), reference(text), text.debugDescription) }
+    }
 }

@@ -10,17 +10,33 @@ extension Evaluation {
         var scenes: [EntityAddress] = []
     }
 
-    /// A media of a post or message that a rule takes, with what its fields are evaluated against.
-    struct MediaPick {
-        var index: Int
-        var rule: EntityRule
-        var address: EntityAddress
-        var target: ExtraTag.Target
-        var owner: Account?
-        var refs: References
-        var context: RecordContext
-        var file: DownloadedFile
-        var focused: Bool
+    /// A media of a post or message that a rule takes, and what its context sets (the owner, the
+    /// media and file, the position). A class, without the context itself: the context is kilobytes
+    /// with dozens of references, and a struct holding it was copied out and destroyed at each read
+    /// of the list.
+    final class MediaPick {
+        let index: Int
+        let rule: EntityRule
+        let address: EntityAddress
+        let target: ExtraTag.Target
+        let owner: Account?
+        let refs: References
+        let file: DownloadedFile
+        let focused: Bool
+
+        init(
+            index: Int, rule: EntityRule, address: EntityAddress, target: ExtraTag.Target, owner: Account?,
+            refs: References, file: DownloadedFile, focused: Bool
+        ) {
+            self.index = index
+            self.rule = rule
+            self.address = address
+            self.target = target
+            self.owner = owner
+            self.refs = refs
+            self.file = file
+            self.focused = focused
+        }
     }
 
     func processItem(
@@ -57,16 +73,23 @@ extension Evaluation {
             defer { if pick.focused { observer?.leave() } }
             var itemRefs = pick.refs
             itemRefs.itemGallery = gallery == nil ? nil : galleryAddress
+            // The context `pickMedia` tested the pick's `when` with.
+            context.account = pick.owner
+            context.media = media[pick.index]
+            context.file = pick.file
+            context.position = pick.index + 1
             let (fields, origins) = evaluateFields(
-                pick.rule.fields, pick.context, refs: itemRefs, address: pick.address, target: pick.target)
+                pick.rule.fields, context, refs: itemRefs, address: pick.address, target: pick.target)
             var match = matchKeys(pick.rule.match, fields: fields)
             if pick.rule.match.contains(.file) { match.insert(.fileMediaId(pick.file.fileMediaId), at: 0) }
-            let item = media[pick.index]
-            if pick.rule.match.contains(.stashId), let hint = item.stashID { match.append(.stashIdHint(String(hint))) }
+            if pick.rule.match.contains(.stashId), let hint = media[pick.index].stashID {
+                match.append(.stashIdHint(String(hint)))
+            }
             let expected = ExpectedFile(
                 fileMediaId: pick.file.fileMediaId, isPreview: pick.file.isPreview,
                 basename: pick.file.localFilename, folders: folders)
-            let position = media.count > 1 ? ", media \(pick.index + 1)/\(media.count)" : ", media \(item.id)"
+            let position =
+                media.count > 1 ? ", media \(pick.index + 1)/\(media.count)" : ", media \(media[pick.index].id)"
             add(
                 DesiredEntity(
                     address: pick.address, fields: fields, match: match, createMissing: false,
@@ -197,7 +220,7 @@ extension Evaluation {
             picks.append(
                 MediaPick(
                     index: index, rule: rule, address: address, target: target, owner: owner, refs: itemRefs,
-                    context: context, file: file, focused: focused))
+                    file: file, focused: focused))
         }
         return picks
     }

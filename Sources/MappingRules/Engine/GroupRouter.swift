@@ -73,7 +73,13 @@ final class GroupRouter {
     /// Calls `body` with each address `entity` refers to besides tags, studios and performers, read
     /// from the values in place (`referencedAddresses` would make an array per field).
     private static func forEachLocalReference(of entity: DesiredEntity, _ body: (EntityAddress) -> Void) {
-        for field in entity.fields {
+        forEachLocalReference(in: entity.fields, body)
+    }
+
+    /// `forEachLocalReference(of:)` over an entity's fields: callers holding the entity in an array
+    /// pass its fields alone, which copies one array reference instead of the whole entity.
+    private static func forEachLocalReference(in fields: [DesiredField], _ body: (EntityAddress) -> Void) {
+        for field in fields {
             switch field.value {
             case .ref(let reference):
                 if let address = reference.address, !isShared(address.kind) { body(address) }
@@ -175,7 +181,7 @@ final class GroupRouter {
     }
 
     /// The partition: a contribution the survey spooled, kept with its group or held back.
-    func route(_ entity: DesiredEntity, rank: Rank) {
+    func route(_ entity: consuming DesiredEntity, rank: Rank) {
         if owners[entity.address.hashValue] ?? Self.several == Self.several {
             hold(entity, rank: rank)
         } else {
@@ -191,27 +197,40 @@ final class GroupRouter {
     /// Records that the current creator produced or referred to `key`; true when it is new.
     @discardableResult
     private func note(_ key: Int) -> Bool {
-        guard let owner = owners[key] else {
-            owners[key] = creator
-            return true
-        }
-        if owner != creator { owners[key] = Self.several }
-        return false
+        // One hash lookup: a new key is inserted as `unseen` and set in the same access.
+        var isNew = false
+        Self.note(&owners[key, default: Self.unseen], creator: creator, isNew: &isNew)
+        return isNew
     }
 
-    private func hold(_ entity: DesiredEntity, rank: Rank) {
-        held.store(entity, rank: rank)
+    /// An owner no creator has claimed yet (only ever seen inside `note`).
+    private static let unseen = Int32.min
+
+    private static func note(_ owner: inout Int32, creator: Int32, isNew: inout Bool) {
+        if owner == unseen {
+            owner = creator
+            isNew = true
+        } else if owner != creator {
+            owner = several
+        }
+    }
+
+    private func hold(_ entity: consuming DesiredEntity, rank: Rank) {
         Self.forEachLocalReference(of: entity) { heldReferences.insert($0) }
+        held.store(entity, rank: rank)
     }
 
     /// Hands out the group's entities, except those connected (by references either way) to an
     /// entity held back: those are held back too, so that every entity is planned with all it refers to.
     private func flushGroup() throws {
-        let taken = group.takeAll()
-        guard !taken.isEmpty else { return }
-        var position: [EntityAddress: Int] = [:]
-        position.reserveCapacity(taken.count)
-        for index in taken.indices { position[taken[index].entity.address] = index }
+        let entities = group.takeAll { taken, position in handedOut(&taken, position: position) }
+        guard !entities.isEmpty else { return }
+        try emit(DesiredState(entities: entities))
+    }
+
+    /// The entities of `taken` to hand out, in `StateBuilder.state()`'s order, moved out of it; the
+    /// rest are held back. `position` finds an address in `taken` (the group builder's own table).
+    private func handedOut(_ taken: inout [StateBuilder.Slot], position: [EntityAddress: Int]) -> [DesiredEntity] {
         var parent = Array(taken.indices)
         func root(_ index: Int) -> Int {
             var index = index
@@ -224,7 +243,7 @@ final class GroupRouter {
         var seeded = [Bool](repeating: false, count: taken.count)
         for index in taken.indices {
             if heldReferences.contains(taken[index].entity.address) { seeded[index] = true }
-            Self.forEachLocalReference(of: taken[index].entity) { reference in
+            Self.forEachLocalReference(in: taken[index].entity.fields) { reference in
                 if let other = position[reference] {
                     parent[root(other)] = root(index)
                 } else if owners[reference.hashValue] ?? Self.several == Self.several || held.contains(reference) {
@@ -239,14 +258,21 @@ final class GroupRouter {
         kept.reserveCapacity(taken.count)
         for index in taken.indices {
             if heldRoots.contains(root(index)) {
-                hold(taken[index].entity, rank: taken[index].rank)
+                hold(Self.take(&taken[index].entity), rank: taken[index].rank)
             } else {
                 kept.append(StateBuilder.SortKey(taken[index].entity.address, position: index))
             }
         }
-        guard !kept.isEmpty else { return }
         kept.sort()
-        try emit(DesiredState(entities: kept.map { taken[$0.position].entity }))
+        return kept.map { Self.take(&taken[$0.position].entity) }
+    }
+
+    /// An entity moved out of `slot` (left holding an empty one): `taken` is dropped afterwards, so
+    /// copying each entity out would retain every string and array in it only to release them again.
+    private static func take(_ slot: inout DesiredEntity) -> DesiredEntity {
+        var entity = DesiredEntity(address: EntityAddress(kind: .tag, key: ""), fields: [])
+        swap(&entity, &slot)
+        return entity
     }
 
     /// The entities held back to the end, once every group was handed out.
