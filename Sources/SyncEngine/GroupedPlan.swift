@@ -49,7 +49,7 @@ final class GroupedPlan: @unchecked Sendable {
         let entities = Self.merged(shared, part.entities)
         let desired = DesiredState(
             entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
-        var plan: Plan
+        let plan: Plan
         if let online {
             plan = try online.plan(desired)
         } else {
@@ -57,8 +57,8 @@ final class GroupedPlan: @unchecked Sendable {
             plan = try planner.plan(selected: entities, inputs: inputs, selection: PlanSelection(), tool: tool)
         }
         try spool.add(
-            changes: MovedOut(&plan.changes).lazy.filter { sharedChanges || !PlanBuilder.isShared($0.address.kind) },
-            unmatched: MovedOut(&plan.unmatched))
+            changes: plan.changes.lazy.filter { sharedChanges || !PlanBuilder.isShared($0.address.kind) },
+            unmatched: plan.unmatched)
     }
 
     /// Adds changes (in address order) and unmatched files (by creator) no part made: what an
@@ -96,23 +96,4 @@ final class GroupedPlan: @unchecked Sendable {
         }
         return result
     }
-}
-
-/// The items of an array handed on in order, each moved out of it rather than copied: a part's
-/// changes are encoded once and dropped, and copying each for the spool took the reference counts
-/// of all its strings and lists (hundreds of thousands of changes in a large plan).
-struct MovedOut<Element>: Sequence, IteratorProtocol {
-    /// The items not handed on yet, last first.
-    private var reversed: [Element]
-
-    /// Takes the items out of `items`, which is left empty.
-    init(_ items: inout [Element]) {
-        reversed = []
-        swap(&reversed, &items)
-        // Through the buffer, whose swaps move the items (Array's own `reverse()` copies each one);
-        // popping from the end moves too.
-        reversed.withUnsafeMutableBufferPointer { $0.reverse() }
-    }
-
-    mutating func next() -> Element? { reversed.popLast() }
 }
