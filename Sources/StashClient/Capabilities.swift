@@ -59,7 +59,7 @@ final class CapabilityStore: @unchecked Sendable {
 /// `custom_fields` values as text: Stash stores any JSON value; the rules write text.
 public struct CustomFieldValues: Sendable, Hashable, Codable {
     public var values: [String: String]
-    init(_ values: [String: String]) { self.values = values }
+    public init(_ values: [String: String]) { self.values = values }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -12,6 +12,8 @@ struct FindKind<Item: Decodable & Sendable & Hashable>: Sendable {
     /// True when `Item` declares its keys as Stash spells them (`visual_files`): decoded without
     /// the snake-case conversion, which costs a string per key per object.
     var declaresStashKeys = false
+    /// Reads a page from the response's bytes before `JSONDecoder` is tried (`SelectedFind`).
+    var pageReader: FindPageReader<Item>?
 }
 
 extension FindKind where Item == Performer {
@@ -101,12 +103,26 @@ extension StashClient {
         operation: String, document: String, variables: Variables,
         stashKeys: Bool = false
     ) async throws(StashError) -> Payload {
+        let data = try await post(operation: operation, document: document, variables: variables)
+        return try decode(data, operation: operation, stashKeys: stashKeys)
+    }
+
+    /// Sends a read-only query; the response's bytes.
+    private func post<Variables: Encodable>(operation: String, document: String, variables: Variables)
+        async throws(StashError) -> Data
+    {
         let encoded: Data
         do { encoded = try transport.encoder.encode(variables) } catch {
             throw .invalidInput(operation: operation, detail: String(describing: error))
         }
-        let data = try await transport.post(
+        return try await transport.post(
             operation: operation, document: document, variables: encoded, idempotent: true)
+    }
+
+    /// A query's `data`, decoded; any GraphQL error is thrown.
+    private func decode<Payload: Decodable>(_ data: Data, operation: String, stashKeys: Bool)
+        throws(StashError) -> Payload
+    {
         let envelope: Envelope<Payload>
         do {
             envelope = try (stashKeys ? transport.plainDecoder : transport.decoder).decode(
@@ -133,9 +149,18 @@ extension StashClient {
             filterVariable: kind.filterVariable,
             filter: FindFilter(page: page, perPage: perPage, sort: sort, direction: .ascending),
             objectFilter: filter, ids: ids)
-        let payload: [String: FindResult<Item>] = try await query(
-            operation: kind.field, document: capabilities.adapting(kind.document), variables: variables,
-            stashKeys: kind.declaresStashKeys)
+        let document = capabilities.adapting(kind.document)
+        let payload: [String: FindResult<Item>]
+        if let reader = kind.pageReader {
+            let data = try await post(operation: kind.field, document: document, variables: variables)
+            if let page = data.withUnsafeBytes({ reader($0, kind.field, kind.listKey) }) {
+                return FindPage(items: page.items, count: page.count)
+            }
+            payload = try decode(data, operation: kind.field, stashKeys: kind.declaresStashKeys)
+        } else {
+            payload = try await query(
+                operation: kind.field, document: document, variables: variables, stashKeys: kind.declaresStashKeys)
+        }
         guard let result = payload[kind.field] else {
             throw .malformedResponse(operation: kind.field, detail: "no \(kind.field) in data")
         }

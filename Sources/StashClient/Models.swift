@@ -26,7 +26,7 @@ public struct NamedRef: Sendable, Hashable, Codable {
 public struct TitledRef: Sendable, Hashable, Codable {
     public var id: String
     public var title: String?
-    init(id: String, title: String? = nil) { self.id = id; self.title = title }
+    public init(id: String, title: String? = nil) { self.id = id; self.title = title }
 }
 
 /// `GenderEnum`.

@@ -14,6 +14,14 @@ public enum StashObjectType: String, Sendable, Hashable, CaseIterable {
     var filterVariable: String { rawValue.lowercased() + "_filter" }
 }
 
+/// Reads one page of a find straight from the response's bytes (`response`: the whole JSON
+/// document; `field`: the find's field in `data`, `findScenes`; `listKey`: the list in it, `scenes`):
+/// the page's objects and the find's `count`. Nil for anything it does not read exactly as
+/// `JSONDecoder` would, GraphQL errors included: the page is then decoded as any other, which
+/// reports what is wrong.
+public typealias FindPageReader<Item> =
+    @Sendable (_ response: UnsafeRawBufferPointer, _ field: String, _ listKey: String) -> (items: [Item], count: Int)?
+
 /// A find of `type` that selects `selection` (the fields after `id`, as GraphQL) and decodes each
 /// object as `Item`, whose keys are spelt as Stash spells them (`alias_list`). Stash's
 /// `custom_fields` (and a studio's `organized`) are added to the selection where the connected
@@ -24,7 +32,12 @@ public struct SelectedFind<Item: Decodable & Sendable & Hashable>: Sendable {
     public let document: String
     let kind: FindKind<Item>
 
-    public init(_ type: StashObjectType, selection: String, as item: Item.Type = Item.self) {
+    /// `pageReader`, when given, reads each page before `JSONDecoder` does (finds read in bulk,
+    /// where the generic decoder's cost per object counts).
+    public init(
+        _ type: StashObjectType, selection: String, as item: Item.Type = Item.self,
+        pageReader: FindPageReader<Item>? = nil
+    ) {
         self.type = type
         let fragment = type.rawValue + "Selection"
         let field = type.findField
@@ -38,7 +51,7 @@ public struct SelectedFind<Item: Decodable & Sendable & Hashable>: Sendable {
             """
         kind = FindKind(
             field: field, listKey: type.listKey, filterVariable: type.filterVariable, document: document,
-            declaresStashKeys: true)
+            declaresStashKeys: true, pageReader: pageReader)
     }
 }
 

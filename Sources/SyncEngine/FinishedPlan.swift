@@ -16,6 +16,9 @@ public final class FinishedPlan: @unchecked Sendable {
 
     private let storage: Storage
     private let knownSummary: PlanSummary?
+    /// The report made as the plan was written to its file (`PlanSpool`), with its notices: used
+    /// once, by a render with the same renderer.
+    private var madeReport: (report: PlanReport, notices: [PlanNotice])?
 
     /// A plan held in memory.
     public init(_ plan: Plan) {
@@ -23,10 +26,14 @@ public final class FinishedPlan: @unchecked Sendable {
         knownSummary = plan.summary
     }
 
-    /// The plan file `reader` opened; `summary` when the caller counted it (it wrote the file).
-    init(file reader: PlanFileReader, summary: PlanSummary? = nil) {
+    /// The plan file `reader` opened; `summary` when the caller counted it (it wrote the file), and
+    /// the `report` it made as it wrote it, with the plan's `notices`.
+    init(
+        file reader: PlanFileReader, summary: PlanSummary? = nil, report: PlanReport? = nil, notices: [PlanNotice] = []
+    ) {
         storage = .file(reader)
         knownSummary = summary
+        if let report { madeReport = (report, notices) }
     }
 
     /// The plan saved at `path` (`show`): only its header is read here. Throws `PlanFile.ReadError`.
@@ -50,6 +57,15 @@ public final class FinishedPlan: @unchecked Sendable {
     /// Writes the report `renderer` makes, in chunks (see `PlanRenderer.render`); a plan file is
     /// read once, and checked before anything is written.
     public func render(with renderer: PlanRenderer, chunkSize: Int = 1 << 16, to write: (String) -> Void) throws {
+        if let made = madeReport, made.report.renderer == renderer, case .file(let reader) = storage,
+            let knownSummary
+        {
+            // Its sections are read as they are written out: once.
+            madeReport = nil
+            try made.report.write(
+                inputs: reader.inputs, notices: made.notices, summary: knownSummary, chunkSize: chunkSize, to: write)
+            return
+        }
         switch storage {
         case .memory(let plan): try renderer.render(plan, chunkSize: chunkSize, to: write)
         case .file(let reader): try renderer.render(reader, chunkSize: chunkSize, to: write)

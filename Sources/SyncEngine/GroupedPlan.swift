@@ -19,14 +19,19 @@ final class GroupedPlan: @unchecked Sendable {
     private let tool: String
     private let links: [EntityAddress: SyncLink]
     private var shared: [DesiredEntity] = []
-    private let spool = PlanSpool()
+    private let spool: PlanSpool
     private let pipeline = PartPipeline(label: "fansly-stash.grouped-plan")
     /// Plans the parts against Stash (nil: offline). Its parts are planned where they are taken:
     /// the online plan evaluates on a thread of its own already (`PartHandOff`).
     private let online: OnlinePartPlanner?
 
-    init(inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink], online: OnlinePartPlanner? = nil) {
+    /// With a `renderer`, the plan's report is made as the parts are planned and merged (`finish`).
+    init(
+        inputs: PlanInputs, tool: String, links: [EntityAddress: SyncLink], online: OnlinePartPlanner? = nil,
+        renderer: PlanRenderer? = nil
+    ) {
         self.inputs = inputs; self.tool = tool; self.links = links; self.online = online
+        spool = PlanSpool(renderer: renderer)
     }
 
     /// Plans one part (`.whole` is not a part of a grouped evaluation: plan it as a whole state).
@@ -68,10 +73,10 @@ final class GroupedPlan: @unchecked Sendable {
     }
 
     /// Writes the plan of every part to `writer`, merged (the whole plan's lists), and finishes it
-    /// with `notices`.
-    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws {
+    /// with `notices`; returns the plan's report when a renderer was given.
+    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws -> PlanReport? {
         try pipeline.drain()
-        try spool.finish(into: writer, notices: notices)
+        return try spool.finish(into: writer, notices: notices)
     }
 
     /// Waits for the part being planned and releases every spooled part not merged yet (after an

@@ -37,7 +37,12 @@ final class PartHandOff: @unchecked Sendable {
     /// Throws `CancellationError` once the planner stopped.
     func send(_ part: EvaluatedPart) throws {
         turn.wait()
-        if isStopped { throw CancellationError() }
+        if isStopped {
+            // Given back: a semaphore must not end below its starting value (libdispatch traps),
+            // and a stopped planner may not take back the parts it was sent.
+            turn.signal()
+            throw CancellationError()
+        }
         continuation.yield(part)
     }
 

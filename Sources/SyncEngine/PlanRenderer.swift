@@ -5,7 +5,7 @@ import MappingRules
 /// Renders a plan for people, the way Terraform does: `+` create, `~` update with
 /// `field: "old" -> "new"` lines, drift, skips with reasons, unmatched media by creator, and a
 /// closing `Plan: …` line.
-public struct PlanRenderer: Sendable {
+public struct PlanRenderer: Sendable, Equatable {
     /// ANSI colours (only for a terminal).
     var colors: Bool
     /// Unused since unmatched media are counted per creator and reason (`--json` lists them all); kept for callers.

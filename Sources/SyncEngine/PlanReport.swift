@@ -13,7 +13,7 @@ import MappingRules
 /// and per creator and reason of the unmatched files, and the first `changesPerKind` changes of
 /// each kind.
 final class PlanReport {
-    private let renderer: PlanRenderer
+    let renderer: PlanRenderer
     private let drift: ReportSpool
     private let actions: ReportSpool
     private let skipList: ReportSpool
@@ -61,30 +61,37 @@ final class PlanReport {
 
     /// Adds the next change (in plan order); throws when a spool cannot be written.
     func add(_ change: UnsafePointer<PlannedChange>) throws {
-        if !change.pointee.drift.isEmpty {
-            try drift.append { renderer.renderDrift(change, into: &$0) }
+        try add(ReportEntry(change, renderer: renderer, withLines: false)) { renderer.reportLines(change) }
+    }
+
+    /// Adds the next change's entry (in plan order); `lines` renders its lines when the entry has
+    /// none and the report shows them. Throws when a spool cannot be written, or what `lines` throws.
+    func add(_ entry: ReportEntry, lines: () throws -> String) throws {
+        var text = entry.lines
+        func rendered() throws -> String {
+            if text == nil { text = try lines() }
+            return text!
         }
-        switch change.pointee.action {
+        if let drift = entry.drift {
+            try self.drift.append { $0 += drift }
+        }
+        switch entry.action {
         case .create, .update:
             hasActions = true
             listed += 1
-            try addAction(change)
+            try addAction(entry, rendered)
         case .skip:
             hasSkips = true
-            if let reason = change.pointee.reason, reason == .organized || reason == .ignored {
-                userSkips[reason, default: [:]][change.pointee.address.kind, default: 0] += 1
+            if let reason = entry.countedSkip {
+                userSkips[reason, default: [:]][entry.kind, default: 0] += 1
             } else {
                 listed += 1
-                try addSkip(change)
+                try addSkip(entry, rendered)
             }
         case .noop:
             hasNoops = true
-            if let note = PlanRenderer.note(change.pointee.detail) {
-                try notes.append { renderer.renderNote(change, note, into: &$0) }
-            }
-            if renderer.listUnchanged {
-                try unchanged.append { renderer.renderUnchanged(change, into: &$0) }
-            }
+            if let note = entry.note { try notes.append { $0 += note } }
+            if let text = entry.unchanged { try unchanged.append { $0 += text } }
         }
         if keepsFull && renderer.changesPerKind != nil && listed > PlanRenderer.longPlanLines {
             // Long: the compact form it is.
@@ -94,39 +101,50 @@ final class PlanReport {
         }
     }
 
-    private func addAction(_ change: UnsafePointer<PlannedChange>) throws {
-        if keepsFull { try actions.append { renderer.renderChange(change, into: &$0) } }
+    /// `rendered` gives the entry's lines, rendering them once when the entry came without.
+    private func addAction(_ entry: ReportEntry, _ rendered: () throws -> String) throws {
+        if keepsFull {
+            let full = try rendered()
+            try actions.append { $0 += full }
+        }
         guard let limit = renderer.changesPerKind else { return }
-        let kind = change.pointee.address.kind
+        let kind = entry.kind
         var count = counts[kind, default: (0, 0)]
         let index = count.add + count.change
-        if change.pointee.action == .create { count.add += 1 } else { count.change += 1 }
+        if entry.action == .create { count.add += 1 } else { count.change += 1 }
         counts[kind] = count
         if index < limit {
-            var text = ""
-            renderer.renderChange(change, into: &text)
-            compactPieces.append((kind, text))
+            compactPieces.append((kind, try rendered()))
         } else if index == limit {
             compactPieces.append((kind, nil))
         }
     }
 
-    private func addSkip(_ change: UnsafePointer<PlannedChange>) throws {
-        if keepsFull { try skipList.append { renderer.renderSkip(change, into: &$0) } }
+    /// `rendered` gives the entry's lines, rendering them once when the entry came without.
+    private func addSkip(_ entry: ReportEntry, _ rendered: () throws -> String) throws {
+        if keepsFull {
+            let full = try rendered()
+            try skipList.append { $0 += full }
+        }
         guard let limit = renderer.changesPerKind else { return }
-        let kind = change.pointee.address.kind
+        let kind = entry.kind
         guard skipsShown[kind, default: 0] < limit else { skipsLeft[kind, default: 0] += 1; return }
         skipsShown[kind, default: 0] += 1
-        renderer.renderSkip(change, into: &compactSkips)
+        compactSkips += try rendered()
     }
 
     /// Adds the next unmatched file (in plan order: by creator).
     func add(_ item: UnmatchedMedia) {
+        add(UnmatchedReportEntry(item))
+    }
+
+    /// Adds the next unmatched file's entry (in plan order: by creator).
+    func add(_ item: UnmatchedReportEntry) {
         let creator = item.creator ?? "(no creator)"
         if unmatchedCounts[creator] == nil { creatorOrder.append(creator) }
         unmatchedCounts[creator, default: [:]][item.reason, default: 0] += 1
         let key = creator + "\u{0}" + item.reason
-        if examples[key] == nil, let path = item.stashPaths?.first ?? item.lookedFor.first {
+        if examples[key] == nil, let path = item.example {
             examples[key] = path
         }
     }

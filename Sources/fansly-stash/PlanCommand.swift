@@ -53,9 +53,12 @@ struct PlanCommand: AsyncParsableCommand {
         if let groupLimit { request.groupLimit = groupLimit }
         let progress = StatusLine(enabled: isatty(STDERR_FILENO) != 0)
         let finished: FinishedPlan
+        let renderer = json ? nil : report.renderer()
         do {
-            // Saved to --out as it is made; a large plan is never held whole (`FinishedPlan`).
-            finished = try await PlanOperation(request).run(savingTo: out, progress: progress.show)
+            // Saved to --out as it is made; a large plan is never held whole (`FinishedPlan`), and
+            // its report is made as it is planned.
+            finished = try await PlanOperation(request).run(
+                savingTo: out, reportingWith: renderer, progress: progress.show)
             progress.clear()
         } catch {
             progress.clear()
@@ -66,7 +69,9 @@ struct PlanCommand: AsyncParsableCommand {
                 try finished.writeLines { FileHandle.standardOutput.write($0) }
             } else {
                 // Written in chunks as it is rendered: a large plan's report is never held whole.
-                try finished.render(with: report.renderer()) { FileHandle.standardOutput.write(Data($0.utf8)) }
+                try finished.render(with: renderer ?? report.renderer()) {
+                    FileHandle.standardOutput.write(Data($0.utf8))
+                }
                 if let out {
                     let saved =
                         "\nSaved the plan to \(out). Apply exactly these changes with:\n    fansly-stash apply \(out)\n"

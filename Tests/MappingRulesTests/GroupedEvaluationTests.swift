@@ -55,9 +55,11 @@ final class GroupedEvaluationTests: XCTestCase {
         var held: [DesiredEntity] = []
     }
 
-    private func parts(_ engine: MappingEngine, _ store: any MetadataStore, limit: Int) throws -> Parts {
+    private func parts(_ engine: MappingEngine, _ store: any MetadataStore, limit: Int, groupSize: Int? = nil) throws
+        -> Parts
+    {
         var parts = Parts()
-        try engine.evaluate(store: store, creators: nil, groupLimit: limit) { part in
+        try engine.evaluate(store: store, creators: nil, groupLimit: limit, groupSize: groupSize) { part in
             switch part {
             case .whole(let state): parts.whole = state.entities
             case .shared(let state): parts.shared = state.entities
@@ -100,6 +102,24 @@ final class GroupedEvaluationTests: XCTestCase {
             let fitting = try parts(engine, database, limit: locals)
             XCTAssertEqual(fitting.whole, whole.entities)
             XCTAssertTrue(fitting.groups.isEmpty && fitting.shared.isEmpty && fitting.held.isEmpty)
+        }
+    }
+
+    /// The limit decides whether a library is grouped; the group size how: groups of one creator
+    /// or one group of all, the same whole state either way.
+    func testTheGroupSizeShapesTheGroupsOfALibraryPastTheLimit() throws {
+        let database = try MetadataDatabase(path: try Self.generated.get())
+        let engine = MappingEngine(rules: try Self.galleryRules())
+        let whole = try engine.evaluate(store: database)
+        let locals = whole.entities.filter { !GroupRouter.isShared($0.address.kind) }.count
+        let oneEach = try parts(engine, database, limit: 1)
+        XCTAssertGreaterThan(oneEach.groups.count, 2, "a group per creator at a limit of 1")
+        for (size, groups) in [(1, oneEach.groups.count), (locals, 1)] {
+            let parts = try parts(engine, database, limit: locals - 1, groupSize: size)
+            XCTAssertNil(parts.whole, "past the limit: grouped")
+            XCTAssertEqual(parts.groups.count, groups, "groups of at most \(size)")
+            let all = (parts.shared + parts.groups.flatMap { $0 } + parts.held).sorted { $0.address < $1.address }
+            XCTAssertEqual(all, whole.entities, "groups of at most \(size): the whole state")
         }
     }
 

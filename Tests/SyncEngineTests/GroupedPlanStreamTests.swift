@@ -25,10 +25,12 @@ final class GroupedPlanStreamTests: XCTestCase {
 
     private func generatedLibrary() throws -> String { try GroupedLibrary.write(in: folder) }
 
-    private func finished(_ database: String, groupLimit: Int, savingTo path: String?) async throws -> FinishedPlan {
+    private func finished(
+        _ database: String, groupLimit: Int, savingTo path: String?, reportingWith renderer: PlanRenderer? = nil
+    ) async throws -> FinishedPlan {
         var request = PlanRequest(database: database, ruleFiles: [], tool: "stream-tests")
         request.groupLimit = groupLimit
-        return try await PlanOperation(request).run(savingTo: path)
+        return try await PlanOperation(request).run(savingTo: path, reportingWith: renderer)
     }
 
     /// Every line but the header (which holds the time) and the end line (whose checksum covers it).
@@ -76,6 +78,24 @@ final class GroupedPlanStreamTests: XCTestCase {
                     try streamed.render(with: renderer, chunkSize: 4096) { report += $0 }
                     XCTAssertEqual(report, renderer.render(wholePlan), "\(name), \(form) report")
                 }
+            }
+        }
+        // The report made as the parts are planned, in every form, is the whole plan's too.
+        for limit in [1, 150] {
+            for (form, renderer) in Self.renderers {
+                let path = folder.appendingPathComponent("reported-\(limit).plan").path
+                let streamed = try await finished(database, groupLimit: limit, savingTo: path, reportingWith: renderer)
+                var lines = Data()
+                try streamed.writeLines { lines.append($0) }
+                XCTAssertEqual(body(lines), body(wholeFile), "groups of \(limit), \(form): the plan's lines")
+                var report = ""
+                try streamed.render(with: renderer, chunkSize: 4096) { report += $0 }
+                XCTAssertEqual(
+                    report, renderer.render(wholePlan), "groups of \(limit), \(form) report made while planning")
+                // Made once: a second report reads the file.
+                var again = ""
+                try streamed.render(with: renderer) { again += $0 }
+                XCTAssertEqual(again, report, "groups of \(limit), \(form): the report again, from the file")
             }
         }
         // The compact form when long is the compact form here, the full one for a short plan.

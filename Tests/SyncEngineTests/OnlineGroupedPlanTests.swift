@@ -57,22 +57,35 @@ final class OnlineGroupedPlanTests: XCTestCase {
         return try await PlanOperation(request).run()
     }
 
-    /// The plan file's lines, the report and the status lines of a plan against the test server.
+    /// The report forms compared: the first is made as the plan is (a plan made in groups), the
+    /// others from its file.
+    private static let renderers = [
+        PlanRenderer(colors: true, listUnchanged: true), PlanRenderer(), PlanRenderer(changesPerKind: 2),
+    ]
+
+    /// The plan file's lines, the reports (`renderers`) and the status lines of a plan against the test server.
     private func planned(_ database: String, rules: String, groupLimit: Int) async throws
-        -> (file: String, report: String, statuses: [String])
+        -> (file: String, reports: [String], statuses: [String])
     {
         var request = PlanRequest(
             database: database, ruleFiles: [rules], stash: try StashEndpoint(server.baseURL.absoluteString),
             statePath: statePath, tool: "online-grouped-tests")
         request.groupLimit = groupLimit
         let statuses = StatusLines()
-        var plan = try await PlanOperation(request).run { event in
+        let finished = try await PlanOperation(request).run(savingTo: nil, reportingWith: Self.renderers[0]) { event in
             if case .status(let line) = event { statuses.append(line) }
         }
+        var reports: [String] = []
+        for renderer in Self.renderers {
+            var report = ""
+            try finished.render(with: renderer, chunkSize: 4096) { report += $0 }
+            reports.append(report)
+        }
+        var plan = try finished.plan()
         plan.createdAt = Date(timeIntervalSince1970: 1_800_000_000)
         var file = Data()
         try PlanFile.write(plan) { file.append($0) }
-        return (String(decoding: file, as: UTF8.self), PlanRenderer().render(plan), statuses.lines)
+        return (String(decoding: file, as: UTF8.self), reports, statuses.lines)
     }
 
     /// Seeds Stash as a scan of the downloads would, plus a copy of one creator's image in another
@@ -136,7 +149,10 @@ final class OnlineGroupedPlanTests: XCTestCase {
         for limit in limits {
             let parts = try await planned(database, rules: rules, groupLimit: limit)
             XCTAssertEqual(parts.file, whole.file, "plan file, groups of \(limit)", file: file, line: line)
-            XCTAssertEqual(parts.report, whole.report, "report, groups of \(limit)", file: file, line: line)
+            for (index, report) in parts.reports.enumerated() {
+                XCTAssertEqual(
+                    report, whole.reports[index], "report \(index), groups of \(limit)", file: file, line: line)
+            }
             let wentWhole = parts.statuses.contains { $0.hasPrefix("planning the whole library at once") }
             XCTAssertEqual(
                 parts.statuses.contains("planning creator group by creator group…") && !wentWhole, grouped,
@@ -149,7 +165,7 @@ final class OnlineGroupedPlanTests: XCTestCase {
         try seedScannedLibrary()
         let rules = try galleryRules()
         try await assertGroupedEqualsWhole(database, rules: rules, limits: [1, 150, 400])
-        let report = try await planned(database, rules: rules, groupLimit: 1).report
+        let report = try await planned(database, rules: rules, groupLimit: 1).reports[1]
         XCTAssertTrue(report.contains(Planner.unknownMediaReason), "files no entity claims are listed")
         XCTAssertTrue(report.contains("by file"), "the copied image matches two Stash images")
         XCTAssertTrue(report.contains(Matcher.outsideFoldersReason), "one image is only outside the folders")
@@ -162,7 +178,7 @@ final class OnlineGroupedPlanTests: XCTestCase {
         try remember(partOf: try await firstWholePlan(database, rules: rules))
         let whole = try await planned(database, rules: rules, groupLimit: .max)
         for expected in ["no longer produced", "organized in Stash", "Edited by hand", "update"] {
-            XCTAssertTrue(whole.report.contains(expected), "the whole plan has \(expected)")
+            XCTAssertTrue(whole.reports[1].contains(expected), "the whole plan has \(expected)")
         }
         try await assertGroupedEqualsWhole(database, rules: rules, limits: [1, 150, 400])
     }
@@ -183,7 +199,7 @@ final class OnlineGroupedPlanTests: XCTestCase {
             WrittenObject(address: other.address, stashId: one.stashId!, fields: [:]),
         ])
         try await assertGroupedEqualsWhole(database, rules: rules, limits: [1], grouped: false)
-        let report = try await planned(database, rules: rules, groupLimit: 1).report
+        let report = try await planned(database, rules: rules, groupLimit: 1).reports[1]
         XCTAssertTrue(report.contains("same object as"))
     }
 
@@ -195,8 +211,28 @@ final class OnlineGroupedPlanTests: XCTestCase {
         server.seed(paths: files.map { "/mnt/media/" + $0.path })
         let rules = try galleryRules()
         try await assertGroupedEqualsWhole(database, rules: rules, limits: [1], grouped: false)
-        let report = try await planned(database, rules: rules, groupLimit: 1).report
+        let report = try await planned(database, rules: rules, groupLimit: 1).reports[1]
         XCTAssertTrue(report.contains("/mnt/media"), "the plan says where Stash sees the downloads")
+    }
+
+    /// Stash gone before its folders are read ends a grouped plan with Stash's error, said while
+    /// the evaluation begun meanwhile is left to stop on its own (not a plan, not a cancellation).
+    func testStashGoneBeforeItsFoldersAreReadEndsAGroupedPlanWithItsError() async throws {
+        let database = try generatedLibrary()
+        let rules = try galleryRules()
+        let address = server.baseURL.absoluteString
+        await server.stop()
+        var request = PlanRequest(
+            database: database, ruleFiles: [rules], stash: try StashEndpoint(address), statePath: statePath,
+            tool: "online-grouped-tests")
+        request.groupLimit = 1
+        do {
+            _ = try await PlanOperation(request).run()
+            XCTFail("planned against a Stash that is gone")
+        } catch {
+            XCTAssertFalse(error is CancellationError, "\(error)")
+            XCTAssertTrue("\(error)".contains("127.0.0.1"), "Stash's error, naming it: \(error)")
+        }
     }
 
     /// The same from PostgreSQL (the generated library's rows copied there).

@@ -35,6 +35,22 @@ final class PlanSpoolTests: XCTestCase {
         PlanHeader(createdAt: Date(timeIntervalSince1970: 1_800_000_000), tool: "t", inputs: PlanFixtures.inputs)
     }
 
+    /// The scanned fixture plan, and one with drift (a performer's bio edited in Stash since it was written).
+    private func scannedAndDriftedPlans() throws -> [Plan] {
+        var snapshot = PlanFixtures.applied
+        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
+        performer.fields["details"] = .string("Edited")
+        snapshot.insert(performer)
+        let address = PlanFixtures.address("performer.account.emberwilde42")
+        let link = SyncLink(
+            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
+        return [
+            try PlanFixtures.scannedPlan(),
+            try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: [address: link]).plan(
+                inputs: PlanFixtures.inputs, tool: "t"),
+        ]
+    }
+
     func testPartsAreMergedIntoThePlanFileTheWholeListsWrite() throws {
         // Three parts, each in order, interleaving (keys with escapes and non-ASCII included).
         let parts: [[PlannedChange]] = [
@@ -78,6 +94,72 @@ final class PlanSpoolTests: XCTestCase {
         }
     }
 
+    /// The report made as parts are merged (each part's entries rendered as it was spooled) is the
+    /// report of the merged plan, in every form: drift, notes, counted skips, unmatched examples.
+    func testTheReportMadeWhileMergingIsTheMergedPlansReport() throws {
+        let plans = try scannedAndDriftedPlans()
+        XCTAssertTrue(plans[1].changes.contains { !$0.drift.isEmpty }, "the second plan has drift")
+        let temporary = try TemporaryFolder(in: folder)
+        defer { temporary.restore() }
+        for (number, plan) in plans.enumerated() {
+            for renderer in [
+                PlanRenderer(), PlanRenderer(colors: true, listUnchanged: true), PlanRenderer(changesPerKind: 1),
+                PlanRenderer(changesPerKind: 1, compactOnlyWhenLong: true),
+            ] {
+                // Three parts, every third change and unmatched file each, in plan order.
+                let spool = PlanSpool(renderer: renderer)
+                for part in 0..<3 {
+                    try spool.add(
+                        changes: plan.changes.enumerated().filter { $0.offset % 3 == part }.map(\.element),
+                        unmatched: plan.unmatched.enumerated().filter { $0.offset % 3 == part }.map(\.element))
+                }
+                XCTAssertEqual(temporary.openDeletedFiles(), 6, "a run file and a report file per part")
+                let writer = try PlanFileWriter(
+                    header: PlanHeader(createdAt: plan.createdAt, tool: "t", inputs: plan.inputs)
+                ) { _ in }
+                let report = try XCTUnwrap(try spool.finish(into: writer, notices: plan.notices))
+                var text = ""
+                try report.write(
+                    inputs: plan.inputs, notices: plan.notices, summary: writer.summary, chunkSize: 64
+                ) { text += $0 }
+                XCTAssertEqual(text, renderer.render(plan), "plan \(number), \(renderer)")
+                XCTAssertEqual(temporary.openDeletedFiles(), 0, "the report files are released once merged")
+            }
+        }
+    }
+
+    /// Report entries read back as written, through a buffer smaller than one entry; reading past
+    /// the last one is refused, not made up.
+    func testReportEntriesReadBackAsWritten() throws {
+        let entries = [
+            ReportEntry(kind: .scene, action: .create, lines: "\n  + scene.media.1 “é” 🎬\n      title: \"x\"\n"),
+            ReportEntry(kind: .performer, action: .update, drift: "  ~ performer.a\n", lines: ""),
+            ReportEntry(kind: .image, action: .skip, countedSkip: .organized),
+            ReportEntry(kind: .gallery, action: .skip, countedSkip: .ignored),
+            ReportEntry(kind: .chapter, action: .noop, note: "  ! chapter.x: why\n", unchanged: "    chapter.x\n"),
+            ReportEntry(kind: .tag, action: .skip, lines: String(repeating: "long line ", count: 5_000)),
+        ]
+        let unmatched = [
+            UnmatchedReportEntry(creator: nil, reason: "not scanned", example: nil),
+            UnmatchedReportEntry(creator: "amy", reason: "outside the creator folders", example: "/elsewhere/é.mp4"),
+        ]
+        var bytes: [UInt8] = []
+        for entry in entries { ReportEntryCoding.append(entry, to: &bytes) }
+        for entry in unmatched { ReportEntryCoding.append(entry, to: &bytes) }
+        let storage = try PlanFileStorage.temporary()
+        try bytes.withUnsafeBytes { try storage.write($0, at: 0) }
+        let reader = ReportEntryReader(storage: storage, range: 0..<bytes.count, bufferSize: 7)
+        for entry in entries { XCTAssertEqual(try ReportEntryCoding.entry(from: reader), entry) }
+        for entry in unmatched { XCTAssertEqual(try ReportEntryCoding.unmatchedEntry(from: reader), entry) }
+        XCTAssertThrowsError(try ReportEntryCoding.entry(from: reader)) { error in
+            XCTAssertTrue(error is ReportEntryCoding.Corrupt, "\(error)")
+        }
+        // A byte that names no kind is refused too.
+        let broken = ReportEntryReader(storage: storage, range: 0..<bytes.count)
+        try [UInt8(99)].withUnsafeBytes { try storage.write($0, at: 0) }
+        XCTAssertThrowsError(try ReportEntryCoding.entry(from: broken))
+    }
+
     /// A report section larger than its memory share goes to a nameless file and comes back whole,
     /// in pieces of whole lines (never half a character).
     func testAReportSectionSpillsToAFileAndReadsBackInWholeLines() throws {
@@ -106,18 +188,7 @@ final class PlanSpoolTests: XCTestCase {
 
     /// With sections spilled to files at every entry, the report is the one held in memory.
     func testAReportWithItsSectionsInFilesIsTheReportInMemory() throws {
-        var snapshot = PlanFixtures.applied
-        var performer = try XCTUnwrap(snapshot.object(.performer, id: "3"))
-        performer.fields["details"] = .string("Edited")
-        snapshot.insert(performer)
-        let address = PlanFixtures.address("performer.account.emberwilde42")
-        let link = SyncLink(
-            address: address, stashId: "3", writtenFields: ["details": .string("Latex and more")], writtenAt: Date())
-        let plans = [
-            try PlanFixtures.scannedPlan(),
-            try Planner(desired: PlanFixtures.desired, snapshot: snapshot, links: [address: link]).plan(
-                inputs: PlanFixtures.inputs, tool: "t"),
-        ]
+        let plans = try scannedAndDriftedPlans()
         for plan in plans {
             for renderer in [
                 PlanRenderer(), PlanRenderer(colors: true, listUnchanged: true), PlanRenderer(changesPerKind: 1),

@@ -18,6 +18,8 @@ final class GroupRouter {
 
     // The survey.
     private let limit: Int
+    /// What a group of consecutive creators produces at most (a larger creator is a group alone).
+    private let groupSize: Int
     /// Images produced so far (hashes of their addresses): bundles only hold images the run produced.
     private var producedImages = Set<Int>()
     /// Addresses each creator produced first.
@@ -45,10 +47,12 @@ final class GroupRouter {
     /// A survey of `creators` creators that keeps everything while at most `limit` entities
     /// (besides tags, studios and performers) were produced, and then spools them to a
     /// `ContributionSpool` in `spoolDirectory`.
-    init(surveying creators: Int, limit: Int, spoolDirectory: URL) {
+    /// Groups are then made of consecutive creators producing at most `groupSize` of them.
+    init(surveying creators: Int, limit: Int, groupSize: Int, spoolDirectory: URL) {
         owners = [:]
         sizes = Array(repeating: 0, count: creators)
         self.limit = limit
+        self.groupSize = groupSize
         self.spoolDirectory = spoolDirectory
     }
 
@@ -57,6 +61,7 @@ final class GroupRouter {
         owners = survey.owners
         sizes = survey.sizes
         limit = survey.limit
+        groupSize = survey.groupSize
         spoolDirectory = survey.spoolDirectory
         lastOfGroup = survey.groupEnds()
         self.emit = emit
@@ -82,12 +87,12 @@ final class GroupRouter {
         }
     }
 
-    /// The last creator position of each group: consecutive creators while their sizes fit in `limit`.
+    /// The last creator position of each group: consecutive creators while their sizes fit in `groupSize`.
     func groupEnds() -> Set<Int> {
         var ends = Set<Int>()
         var total = 0
         for index in sizes.indices {
-            if total > 0 && total + sizes[index] > limit {
+            if total > 0 && total + sizes[index] > groupSize {
                 ends.insert(index - 1)
                 total = 0
             }

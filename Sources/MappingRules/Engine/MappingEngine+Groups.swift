@@ -23,25 +23,28 @@ extension MappingEngine {
     /// The records are read once: that pass keeps the tags, studios and performers, notes which
     /// creator produced or referred to each other address, and spools everything else to a
     /// temporary file (`ContributionSpool`); replaying the spool hands out the groups (consecutive
-    /// creators producing at most `groupLimit` entities besides tags, studios and performers, or one
-    /// larger creator). When the whole library produces at most `groupLimit` such entities, the pass
-    /// keeps them all, nothing is spooled, and `part` receives only `.whole`.
+    /// creators producing at most `groupSize` entities besides tags, studios and performers, or one
+    /// larger creator; `groupLimit` when not given). When the whole library produces at most
+    /// `groupLimit` such entities, the pass keeps them all, nothing is spooled, and `part` receives
+    /// only `.whole`.
     public func evaluate(
-        store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int,
+        store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int, groupSize: Int? = nil,
         part: (EvaluatedPart) throws -> Void
     ) throws {
         try evaluate(
-            store: store, creators: creators, readers: readers, groupLimit: groupLimit,
+            store: store, creators: creators, readers: readers, groupLimit: groupLimit, groupSize: groupSize,
             spoolDirectory: FileManager.default.temporaryDirectory, part: part)
     }
 
-    /// `evaluate(store:creators:readers:groupLimit:part:)` spooling to a file in `spoolDirectory`.
+    /// `evaluate(store:creators:readers:groupLimit:groupSize:part:)` spooling to a file in `spoolDirectory`.
     func evaluate(
-        store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int, spoolDirectory: URL,
-        part: (EvaluatedPart) throws -> Void
+        store: any MetadataStore, creators: [Account]?, readers: Int = 2, groupLimit: Int, groupSize: Int? = nil,
+        spoolDirectory: URL, part: (EvaluatedPart) throws -> Void
     ) throws {
         let creators = try creators ?? store.creatorAccounts()
-        let survey = GroupRouter(surveying: creators.count, limit: groupLimit, spoolDirectory: spoolDirectory)
+        let survey = GroupRouter(
+            surveying: creators.count, limit: groupLimit, groupSize: groupSize ?? groupLimit,
+            spoolDirectory: spoolDirectory)
         let first = try evaluation(store: store, creators: creators, readers: readers, router: survey)
         let folders = first.creatorFolders
         let layout = rules.folderLayout(source: StoreRecordSource(store), creatorFolders: folders)

@@ -21,23 +21,37 @@ extension PlanOperation {
     func planGroupedOnline(
         engine: MappingEngine, database: any MetadataStore, client: StashClient,
         prefetched: StashSnapshotLoader.Prefetch, folders: [String: [String]], links: SyncLinkReader?,
-        inputs: PlanInputs, status: @escaping @Sendable (String) -> Void
+        inputs: PlanInputs, renderer: PlanRenderer?, status: @escaping @Sendable (String) -> Void
     ) async throws -> GroupedOnline {
-        try await prefetched.finished()
-        // Stash holding nothing under the creator folders calls for the download-root search,
-        // which looks at the whole state.
-        let outermost = StashSnapshotLoader.outermost(folders.values.flatMap { $0 })
-        guard let held = try await prefetched.objectCount(under: outermost), held > 0 else {
-            return .fallBack("Stash holds nothing under the creator folders")
-        }
-        let remembered = try links?.allLinks() ?? [:]
-        let loader = StashSnapshotLoader(client: client)
+        // The records are evaluated while Stash's folders are still being read: the first part
+        // comes after the pass over every record, and only planning needs what Stash holds.
         let handOff = PartHandOff()
-        let groupLimit = request.groupLimit
+        let (groupLimit, groupSize) = (request.groupLimit, request.groupSize)
         let store = UncheckedStore(store: database)
         handOff.start { handOff in
-            try engine.evaluate(store: store.store, creators: nil, groupLimit: groupLimit) { try handOff.send($0) }
+            try engine.evaluate(store: store.store, creators: nil, groupLimit: groupLimit, groupSize: groupSize) {
+                try handOff.send($0)
+            }
         }
+        let remembered: [EntityAddress: SyncLink]
+        do {
+            try await prefetched.finished()
+            // Stash holding nothing under the creator folders calls for the download-root search,
+            // which looks at the whole state.
+            let outermost = StashSnapshotLoader.outermost(folders.values.flatMap { $0 })
+            guard let held = try await prefetched.objectCount(under: outermost), held > 0 else {
+                // The whole plan reads the database next: the evaluation thread must be done with it.
+                await finishEvaluation(handOff)
+                return .fallBack("Stash holds nothing under the creator folders")
+            }
+            remembered = try links?.allLinks() ?? [:]
+        } catch {
+            // Said at once, not after the pass over every record: the evaluation thread stops at
+            // its first part, alone with the store, which nothing else uses after this error.
+            handOff.stop()
+            throw error
+        }
+        let loader = StashSnapshotLoader(client: client)
         var planner: OnlinePartPlanner?
         var grouped: GroupedPlan?
         do {
@@ -54,7 +68,8 @@ extension PlanOperation {
                         snapshot: snapshot, loader: loader, links: remembered, catalog: mediaCatalog(of: database),
                         capabilities: client.capabilities, inputs: inputs, tool: request.tool)
                     planner = online
-                    grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: remembered, online: online)
+                    grouped = GroupedPlan(
+                        inputs: inputs, tool: request.tool, links: remembered, online: online, renderer: renderer)
                     try grouped!.take(try await online.prepare(part))
                     status("planning creator group by creator group…")
                 case .group, .crossGroup:

@@ -28,11 +28,14 @@ public struct PlanOperation: Sendable {
     /// whole state) is returned in memory;
     /// one made creator group by creator group goes straight to a file, `path` or a temporary one
     /// without a name that is gone with the result, and is never held whole: `FinishedPlan`
-    /// renders, prints and counts either alike. Throws as `run(progress:)`, and `OperationFailure`
-    /// when the plan cannot be saved.
-    public func run(savingTo path: String?, progress: @escaping OperationProgress = { _ in }) async throws
-        -> FinishedPlan
-    {
+    /// renders, prints and counts either alike. With `renderer` (the report that will be asked
+    /// for), a plan made part by part has its report made as it is planned, and
+    /// `FinishedPlan.render(with:)` with that renderer does not read the plan file again. Throws as
+    /// `run(progress:)`, and `OperationFailure` when the plan cannot be saved.
+    public func run(
+        savingTo path: String?, reportingWith renderer: PlanRenderer? = nil,
+        progress: @escaping OperationProgress = { _ in }
+    ) async throws -> FinishedPlan {
         let status: @Sendable (String) -> Void = { progress(.status($0)) }
         // Planning is one CPU-bound pass with helper threads; one arena keeps their frees reusable.
         GlibcMalloc.limitToOneArena()
@@ -86,7 +89,7 @@ public struct PlanOperation: Sendable {
             // Online, everything: group by group too, when that gives the whole plan.
             switch try await planGroupedOnline(
                 engine: engine, database: database, client: client, prefetched: prefetched, folders: folders,
-                links: links, inputs: inputs, status: status)
+                links: links, inputs: inputs, renderer: renderer, status: status)
             {
             case .planned(let grouped, let notice):
                 defer { grouped.abandon() }
@@ -99,10 +102,13 @@ public struct PlanOperation: Sendable {
         if evaluated == nil && client == nil && request.targets.isEmpty && accounts == nil {
             // Offline, everything: creator group by creator group (a small library in one piece).
             var whole: DesiredState?
-            let grouped = GroupedPlan(inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:])
+            let grouped = GroupedPlan(
+                inputs: inputs, tool: request.tool, links: try links?.allLinks() ?? [:], renderer: renderer)
             // However this ends, no part is left planning and the spooled parts are released.
             defer { grouped.abandon() }
-            try engine.evaluate(store: database, creators: nil, groupLimit: request.groupLimit) { part in
+            try engine.evaluate(
+                store: database, creators: nil, groupLimit: request.groupLimit, groupSize: request.groupSize
+            ) { part in
                 if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
             }
             if let whole {
@@ -134,8 +140,8 @@ public struct PlanOperation: Sendable {
             let writer =
                 try path.map { try PlanFileWriter(path: $0, header: header) }
                 ?? PlanFileWriter.temporary(header: header)
-            try grouped.finish(into: writer, notices: notices)
-            return FinishedPlan(file: try writer.reader(), summary: writer.summary)
+            let report = try grouped.finish(into: writer, notices: notices)
+            return FinishedPlan(file: try writer.reader(), summary: writer.summary, report: report, notices: notices)
         }
     }
 

@@ -29,13 +29,21 @@ public struct PlanRequest: Sendable {
     var downloadRoot: String?
     /// A Stash plugin's session cookie, used instead of an API key.
     var sessionCookie: StashSessionCookie?
-    /// An offline plan of every creator evaluates and plans creators in groups that produce about
-    /// this many scenes, images, galleries and chapters (a larger creator is a group of its own), so
-    /// that a large library is never held whole; a library that produces no more is planned whole.
+    /// A plan of every creator whose library produces more than this many scenes, images, galleries
+    /// and chapters evaluates and plans creators in groups that produce at most
+    /// `min(groupLimit, defaultGroupSize)` of them (a larger creator is a group of its own), so that
+    /// a large library is never held whole; a library that produces no more is planned whole.
     /// The plan is the same for every value (Docs/performance.md, "scale").
     public var groupLimit = PlanRequest.defaultGroupLimit
     /// 100,000 entities: the 60,000-media sample (about 90,000) is planned whole.
     public static let defaultGroupLimit = 100_000
+    /// 75,000 entities: smaller groups than the limit up to which a library is planned whole, so
+    /// that the two groups a grouped plan holds at once (one planned, the next built) stay below
+    /// a whole plan at the limit.
+    public static let defaultGroupSize = 75_000
+
+    /// The size of the groups a grouped plan is made of.
+    var groupSize: Int { min(groupLimit, Self.defaultGroupSize) }
 
     /// A request; only the database and the tool name are required (an offline plan of everything).
     public init(

@@ -23,19 +23,28 @@ import Darwin
 ///     for part in parts { try spool.add(changes: part.changes, unmatched: part.unmatched) }
 ///     try spool.finish(into: writer, notices: notices)   // the writer is finished too
 ///
+/// With a `renderer`, each part's report entries (`ReportEntry`: what the report takes from a
+/// change, rendered while the change is at hand) are spooled beside its lines, and `finish` puts
+/// the report together as it merges (`PlanReport`): the plan file is not read again to report it.
+///
 /// Not thread-safe: one part is added at a time.
 final class PlanSpool {
     /// Bytes encoded before they are written to a run's file.
     static let chunkSize = 256 * 1024
 
+    /// The report made as the parts are merged (nil: no report is made).
+    let renderer: PlanRenderer?
     private var runs: [Run] = []
     private var encoder = PlanLineEncoder(capacity: PlanSpool.chunkSize + 64 * 1024)
+    private var entryBuffer: [UInt8] = []
 
-    /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges).
+    /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges); its
+    /// report entries, changes' then unmatched files', in `report` (with a renderer).
     private struct Run {
         var storage: PlanFileStorage
         var changes: Range<Int>
         var unmatched: Range<Int>
+        var report: (storage: PlanFileStorage, count: Int)?
     }
 
     /// A part's merge order broken: its lines cannot be merged into a plan in order.
@@ -44,16 +53,53 @@ final class PlanSpool {
         var description: String { "a planned part lists its \(what) out of order (a bug in fansly-stash)" }
     }
 
-    init() {}
+    /// A spool whose parts also carry their report entries as `renderer` renders them.
+    init(renderer: PlanRenderer? = nil) { self.renderer = renderer }
 
     /// Parts added so far.
     var partCount: Int { runs.count }
 
     /// Spools one part: `changes` in address order, `unmatched` by creator (nil first) then address.
-    /// Throws when the temporary file cannot be made or written (the disk is full).
+    /// With a renderer, its report entries are rendered and spooled on a second thread meanwhile
+    /// (both only read the part). Throws when a temporary file cannot be made or written (the disk is full).
     func add<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
         changes: Changes, unmatched: Unmatched
     ) throws {
+        guard let renderer else {
+            let lines = try spoolLines(changes: changes, unmatched: unmatched)
+            runs.append(Run(storage: lines.storage, changes: lines.changes, unmatched: lines.unmatched, report: nil))
+            return
+        }
+        var lines: Result<(storage: PlanFileStorage, changes: Range<Int>, unmatched: Range<Int>), any Error>?
+        var entries: Result<(storage: PlanFileStorage, count: Int), any Error>?
+        Self.atTheSameTime {
+            lines = Result { try spoolLines(changes: changes, unmatched: unmatched) }
+        } and: {
+            entries = Result { try spoolEntries(changes: changes, unmatched: unmatched, renderer: renderer) }
+        }
+        let spooled = try lines!.get()
+        let report = try entries!.get()
+        runs.append(
+            Run(storage: spooled.storage, changes: spooled.changes, unmatched: spooled.unmatched, report: report))
+    }
+
+    /// Runs `first` and `second` at the same time (this thread and a worker) and returns when both
+    /// have. They must touch nothing in common but what both only read.
+    private static func atTheSameTime(_ first: () -> Void, and second: () -> Void) {
+        /// The two closures are not `Sendable`; the caller keeps them apart.
+        struct Work: @unchecked Sendable { let run: () -> Void }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let work = [Work(run: first), Work(run: second)]
+                DispatchQueue.concurrentPerform(iterations: 2) { work[$0].run() }
+            }
+        }
+    }
+
+    /// The part's plan-file lines in a temporary file: changes, then unmatched files.
+    private func spoolLines<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched
+    ) throws -> (storage: PlanFileStorage, changes: Range<Int>, unmatched: Range<Int>) {
         let storage = try PlanFileStorage.temporary()
         var written = 0
         func flush() throws {
@@ -75,25 +121,70 @@ final class PlanSpool {
             if encoder.buffer.count >= Self.chunkSize { try flush() }
         }
         try flush()
-        runs.append(Run(storage: storage, changes: 0..<changesEnd, unmatched: changesEnd..<written))
+        return (storage, 0..<changesEnd, changesEnd..<written)
+    }
+
+    /// The part's report entries in a temporary file, in the order of its lines.
+    private func spoolEntries<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched, renderer: PlanRenderer
+    ) throws -> (storage: PlanFileStorage, count: Int) {
+        let storage = try PlanFileStorage.temporary()
+        var written = 0
+        func flush() throws {
+            try entryBuffer.withUnsafeBytes { try storage.write($0, at: written) }
+            written += entryBuffer.count
+            entryBuffer.removeAll(keepingCapacity: true)
+        }
+        entryBuffer.removeAll(keepingCapacity: true)
+        // The report lists every change only without the compact form: its lines are rendered
+        // here then; the compact form renders the few it shows as the parts are merged.
+        let withLines = renderer.changesPerKind == nil
+        for change in changes {
+            withUnsafePointer(to: change) {
+                ReportEntryCoding.append(ReportEntry($0, renderer: renderer, withLines: withLines), to: &entryBuffer)
+            }
+            if entryBuffer.count >= Self.chunkSize { try flush() }
+        }
+        for item in unmatched {
+            ReportEntryCoding.append(UnmatchedReportEntry(item), to: &entryBuffer)
+            if entryBuffer.count >= Self.chunkSize { try flush() }
+        }
+        try flush()
+        return (storage, written)
     }
 
     /// Merges every part into `writer` (changes by address, then unmatched files by creator and
-    /// address), finishes it with `notices`, and releases the runs. The spool takes nothing after this.
-    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws {
+    /// address), finishes it with `notices`, and releases the runs; with a renderer, returns the
+    /// report of the merged plan, whose sections `PlanReport.write` puts together. The spool takes
+    /// nothing after this.
+    @discardableResult
+    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws -> PlanReport? {
         defer { runs = [] }
+        let report = renderer.map { PlanReport(renderer: $0, spoolLimit: ReportSpool.defaultLimit) }
+        let entries = runs.map { run in
+            run.report.map { ReportEntryReader(storage: $0.storage, range: 0..<$0.count) }
+        }
         try merge(runs.map { LineCursor(storage: $0.storage, range: $0.changes) }, what: "changes") {
             try PlanLineDecoder.changeAddress(inLine: $0)
-        } write: {
-            try writer.appendChange(line: $0)
+        } write: { run, line in
+            try writer.appendChange(line: line)
+            guard let report, let entries = entries[run] else { return }
+            try report.add(try ReportEntryCoding.entry(from: entries)) {
+                // The compact form's few changes shown: read from the line at hand.
+                var change = try PlanLineDecoder.change(inLine: line)
+                return withUnsafePointer(to: &change) { report.renderer.reportLines($0) }
+            }
         }
         try merge(runs.map { LineCursor(storage: $0.storage, range: $0.unmatched) }, what: "unmatched files") {
             let order = try PlanLineDecoder.unmatchedOrder(inLine: $0)
             return UnmatchedOrder(creator: order.creator, address: order.address)
-        } write: {
-            try writer.appendUnmatched(line: $0)
+        } write: { run, line in
+            try writer.appendUnmatched(line: line)
+            guard let report, let entries = entries[run] else { return }
+            report.add(try ReportEntryCoding.unmatchedEntry(from: entries))
         }
         try writer.finish(notices: notices)
+        return report
     }
 
     /// Releases the runs without writing anything (their files go with them).
@@ -109,7 +200,7 @@ final class PlanSpool {
     /// its run advanced; ties go to the earlier run, as the merge of in-memory parts did.
     private func merge<Key: Comparable>(
         _ cursors: [LineCursor], what: String, key: (UnsafeBufferPointer<UInt8>) throws -> Key,
-        write: (UnsafeBufferPointer<UInt8>) throws -> Void
+        write: (_ run: Int, _ line: UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
         var heads: [Key?] = []
         for cursor in cursors {
@@ -124,7 +215,7 @@ final class PlanSpool {
             }
             guard let run = best else { return }
             let cursor = cursors[run]
-            try cursor.withLine(write)
+            try cursor.withLine { try write(run, $0) }
             if try cursor.advance() {
                 let next = try cursor.withLine(key)
                 if next < heads[run]! { throw OutOfOrder(what: what) }

@@ -92,7 +92,8 @@ public struct StashPluginTask: Sendable {
     private func plan(_ request: PlanRequest) async throws -> Result {
         let log = self.log
         let steps = StepCounter()
-        let plan = try await PlanOperation(request).run(savingTo: nil) { event in
+        // The task's log shows the full report: made as a grouped plan is planned.
+        let plan = try await PlanOperation(request).run(savingTo: nil, reportingWith: PlanRenderer()) { event in
             if case .warning(let message) = event { log.log(.warning, message); return }
             if case .database(let description) = event { log.log(.info, "Reading \(description)"); return }
             guard case .status(let message) = event else { return }

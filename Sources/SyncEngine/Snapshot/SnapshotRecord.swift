@@ -11,7 +11,13 @@ struct SnapshotRecord<Kind: SnapshotKind>: Decodable, Sendable, Hashable {
     let customFields: CustomFieldValues?
     let chapters: [SnapshotRecord<ChapterSnapshot>]
 
-    private struct PathOnly: Decodable { let path: String }
+    init(
+        id: String, values: [ReadValue?], paths: [String], customFields: CustomFieldValues?,
+        chapters: [SnapshotRecord<ChapterSnapshot>]
+    ) {
+        self.id = id; self.values = values; self.paths = paths; self.customFields = customFields
+        self.chapters = chapters
+    }
 
     init(from decoder: Decoder) throws {
         let selection = Kind.selection
@@ -27,12 +33,12 @@ struct SnapshotRecord<Kind: SnapshotKind>: Decodable, Sendable, Hashable {
         switch selection.extra {
         case .none: break
         case .files:
-            paths = try container.decodeIfPresent([PathOnly].self, forKey: .files)?.map(\.path) ?? []
+            paths = try FilePath.paths(in: container, forKey: .files)
         case .visualFiles:
-            paths = try container.decodeIfPresent([PathOnly].self, forKey: .visualFiles)?.map(\.path) ?? []
+            paths = try FilePath.paths(in: container, forKey: .visualFiles)
         case .galleryPathsAndChapters:
-            paths = try container.decodeIfPresent([PathOnly].self, forKey: .files)?.map(\.path) ?? []
-            if let folder = try container.decodeIfPresent(PathOnly.self, forKey: .folder) { paths.append(folder.path) }
+            paths = try FilePath.paths(in: container, forKey: .files)
+            if let folder = try container.decodeIfPresent(FilePath.self, forKey: .folder) { paths.append(folder.path) }
             chapters = try container.decodeIfPresent([SnapshotRecord<ChapterSnapshot>].self, forKey: .chapters) ?? []
         }
         self.paths = paths
@@ -90,6 +96,19 @@ struct SnapshotRecord<Kind: SnapshotKind>: Decodable, Sendable, Hashable {
         case (nil, .references): return .refs([])
         case (nil, _): return .null
         }
+    }
+}
+
+/// A file or folder as the snapshot reads it: its path. Outside `SnapshotRecord` (and its paths
+/// taken without a key path) because a type nested in a generic one, and a key path into it, are
+/// made at run time for every object the generic decoder reads.
+private struct FilePath: Decodable {
+    let path: String
+
+    /// The paths of the list under `key`; none when it is null or missing.
+    static func paths(in container: KeyedDecodingContainer<SnapshotKey>, forKey key: SnapshotKey) throws -> [String] {
+        guard let files = try container.decodeIfPresent([FilePath].self, forKey: key) else { return [] }
+        return files.map { $0.path }
     }
 }
 

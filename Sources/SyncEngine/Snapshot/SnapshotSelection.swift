@@ -38,6 +38,8 @@ struct SnapshotSelection: Sendable {
     let organizedSlot: Int?
     /// For chapters: the field naming the gallery they are read with.
     let parentField: String?
+    /// The keys `SnapshotPageReader` reads.
+    let keys: Keys
 
     init(kind: EntityKind, extra: Extra) {
         self.kind = kind
@@ -66,6 +68,7 @@ struct SnapshotSelection: Sendable {
             selected.append("chapters { id \(SnapshotSelection.chapter.selection) }")
         }
         self.slots = slots
+        keys = Keys(slots, extra: extra)
         selection = selected.joined(separator: " ")
         organizedSlot = slots.firstIndex { $0.name == "organized" }
         parentField =
@@ -132,6 +135,8 @@ enum SnapshotFinds {
     private static func find<Kind: SnapshotKind>(_ kind: Kind.Type, _ type: StashObjectType)
         -> SelectedFind<SnapshotRecord<Kind>>
     {
-        SelectedFind(type, selection: Kind.selection.selection)
+        SelectedFind(type, selection: Kind.selection.selection) { response, field, listKey in
+            SnapshotPageReader.page(response, field: field, listKey: listKey)
+        }
     }
 }
