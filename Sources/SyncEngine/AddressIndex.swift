@@ -108,9 +108,10 @@ struct AddressIndex {
         let highBits: UInt64 = 0x8080_8080_8080_8080
         var hash = start
         var ascii: UInt64 = 0
-        var index = 0
+        var tail: UInt64 = 0
         let count = bytes.count
         if let base = bytes.baseAddress {
+            var index = 0
             while index + 8 <= count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                 ascii |= word
@@ -118,7 +119,6 @@ struct AddressIndex {
                 hash ^= hash >> 32
                 index += 8
             }
-            var tail: UInt64 = 0
             var shift: UInt64 = 0
             while index < count {
                 tail |= UInt64(base[index]) << shift
@@ -126,8 +126,9 @@ struct AddressIndex {
                 index += 1
             }
             ascii |= tail
-            hash = (hash ^ tail ^ UInt64(count) << 56) &* 0x9E37_79B9_7F4A_7C15
         }
+        // The length and the last bytes, whether or not the key has storage (an empty one may not).
+        hash = (hash ^ tail ^ UInt64(count) << 56) &* 0x9E37_79B9_7F4A_7C15
         guard ascii & highBits == 0 else { return nil }
         // The finishing mix of MurmurHash3: every bit of the key reaches the slot's bits and the tag's.
         hash ^= hash >> 33
