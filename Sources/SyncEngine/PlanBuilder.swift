@@ -25,7 +25,7 @@ final class PlanBuilder {
     let planner: Planner
     let entities: [DesiredEntity]
     /// Position of each selected entity (the first, should an address repeat).
-    let position: [EntityAddress: Int]
+    let position: AddressIndex
     var resolutions: [Planner.Resolution?]
     var mediaStates: [MediaState]
     var items = UnsafeBufferPointer<DesiredEntity>(start: nil, count: 0)
@@ -52,12 +52,7 @@ final class PlanBuilder {
     init(planner: Planner, entities: [DesiredEntity]) {
         self.planner = planner
         self.entities = entities
-        // One hash per address (the first entity wins should an address repeat), in a table made
-        // at its size at once: grown as it fills, it hashed every address again at each doubling.
-        var position = [EntityAddress: Int](minimumCapacity: entities.count)
-        // Backwards, so that the first of repeated addresses is written last.
-        for index in entities.indices.reversed() { position[entities[index].address] = index }
-        self.position = position
+        position = AddressIndex(entities)
         resolutions = Array(repeating: nil, count: entities.count)
         mediaStates = Array(repeating: .notMedia, count: entities.count)
     }
