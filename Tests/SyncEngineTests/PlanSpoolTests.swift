@@ -153,11 +153,14 @@ final class PlanSpoolTests: XCTestCase {
         for entry in unmatched { XCTAssertEqual(try ReportEntryCoding.unmatchedEntry(from: reader), entry) }
         XCTAssertThrowsError(try ReportEntryCoding.entry(from: reader)) { error in
             XCTAssertTrue(error is ReportEntryCoding.Corrupt, "\(error)")
+            XCTAssertEqual("\(error)", "a temporary report file of the plan was changed while it was made")
         }
         // A byte that names no kind is refused too.
         let broken = ReportEntryReader(storage: storage, range: 0..<bytes.count)
         try [UInt8(99)].withUnsafeBytes { try storage.write($0, at: 0) }
-        XCTAssertThrowsError(try ReportEntryCoding.entry(from: broken))
+        XCTAssertThrowsError(try ReportEntryCoding.entry(from: broken)) { error in
+            XCTAssertEqual("\(error)", "a temporary report file of the plan was changed while it was made")
+        }
     }
 
     /// A report section larger than its memory share goes to a nameless file and comes back whole,

@@ -56,12 +56,12 @@ enum ReportEntryCoding {
     }
 
     static func entry(from reader: ReportEntryReader) throws -> ReportEntry {
-        let head = try reader.bytes(4) { Array($0) }
-        guard Int(head[0]) < kinds.count, Int(head[1]) < actions.count, head[2] <= 2 else { throw Corrupt() }
+        // Read in place: one entry per change merged, no array each.
+        let (kind, action, skip, present) = try reader.bytes(4) { (Int($0[0]), Int($0[1]), $0[2], $0[3]) }
+        guard kind < kinds.count, action < actions.count, skip <= 2 else { throw Corrupt() }
         var entry = ReportEntry(
-            kind: kinds[Int(head[0])], action: actions[Int(head[1])],
-            countedSkip: head[2] == 1 ? .organized : head[2] == 2 ? .ignored : nil)
-        let present = head[3]
+            kind: kinds[kind], action: actions[action], countedSkip: skip == 1 ? .organized : skip == 2 ? .ignored : nil
+        )
         if present & hasDrift != 0 { entry.drift = try text(from: reader) }
         if present & hasLines != 0 { entry.lines = try text(from: reader) }
         if present & hasNote != 0 { entry.note = try text(from: reader) }
