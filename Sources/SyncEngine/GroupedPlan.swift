@@ -12,15 +12,20 @@ import MappingRules
 /// The shared entities' own changes are taken once, from the last part. Each part's changes come
 /// out in address order and its unmatched files by creator then address (`PlanBuilder.byCreator`);
 /// each part goes to a `PlanSpool` as it is planned, which merges them into the plan file at the end.
-/// A part is planned on a worker while the engine evaluates the next group (`PartPipeline`: at most
-/// one part planned at a time, so two groups' states are held at most).
+/// Parts are planned on workers while the engine evaluates the next group (`PartPipeline`: at most
+/// `partsInFlight` parts planned at a time, so at most three groups' states are held); each part's
+/// place in the merge is fixed when it is taken, so the plan does not depend on which ends first.
 final class GroupedPlan: @unchecked Sendable {
     private let inputs: PlanInputs
     private let tool: String
     private let links: [EntityAddress: SyncLink]
     private var shared: [DesiredEntity] = []
     private let spool: PlanSpool
-    private let pipeline = PartPipeline(label: "fansly-stash.grouped-plan")
+    private let pipeline = PartPipeline(label: "fansly-stash.grouped-plan", inFlight: GroupedPlan.partsInFlight)
+    /// Parts planned at once offline: two where there is a second core (the engine replaying the
+    /// next group takes one; planning a part costs about twice replaying it), one otherwise.
+    /// Never more, so that memory holds at most three groups (`PlanRequest.defaultGroupSize`).
+    static let partsInFlight = ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
     /// Plans the parts against Stash (nil: offline). Its parts are planned where they are taken:
     /// the online plan evaluates on a thread of its own already (`PartHandOff`).
     private let online: OnlinePartPlanner?
@@ -41,8 +46,12 @@ final class GroupedPlan: @unchecked Sendable {
         case .shared(let state):
             try pipeline.drain()
             shared = state.entities
-        case .group(let state): try submit { try self.plan(state, sharedChanges: false) }
-        case .crossGroup(let state): try submit { try self.plan(state, sharedChanges: true) }
+        case .group(let state):
+            let part = spool.reservePart()
+            try submit { try self.plan(state, sharedChanges: false, part: part) }
+        case .crossGroup(let state):
+            let part = spool.reservePart()
+            try submit { try self.plan(state, sharedChanges: true, part: part) }
         }
     }
 
@@ -50,7 +59,7 @@ final class GroupedPlan: @unchecked Sendable {
         if online != nil { try job() } else { try pipeline.submit(job) }
     }
 
-    private func plan(_ part: DesiredState, sharedChanges: Bool) throws {
+    private func plan(_ part: DesiredState, sharedChanges: Bool, part index: Int) throws {
         let entities = Self.merged(shared, part.entities)
         let desired = DesiredState(
             entities: entities, creatorFolders: part.creatorFolders, folderLayout: part.folderLayout)
@@ -63,7 +72,7 @@ final class GroupedPlan: @unchecked Sendable {
         }
         try spool.add(
             changes: plan.changes.lazy.filter { sharedChanges || !PlanBuilder.isShared($0.address.kind) },
-            unmatched: plan.unmatched)
+            unmatched: plan.unmatched, part: index)
     }
 
     /// Adds changes (in address order) and unmatched files (by creator) no part made: what an

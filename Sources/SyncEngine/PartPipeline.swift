@@ -1,37 +1,55 @@
 import Dispatch
+import Foundation
 
-/// Runs jobs one at a time on a thread of their own, at most one behind the caller: `submit`
-/// waits for the job before to finish, then starts the new one and returns, so that the caller
-/// works on (a grouped plan: the engine evaluates the next group) while the job runs (that group
-/// is planned and spooled), and memory holds at most one job's work besides the caller's.
+/// Runs jobs on threads of their own, at most `inFlight` at a time: `submit` waits until fewer
+/// are running, then starts the new one and returns, so that the caller works on (a grouped plan:
+/// the engine evaluates the next group) while the jobs run (earlier groups are planned and
+/// spooled), and memory holds at most `inFlight` jobs' work besides the caller's.
 ///
-/// A job's error is thrown by the next `submit` or by `drain`; the jobs after it are not run.
+/// A job's error is thrown by the next `submit` or by `drain`; no job is started after it.
 final class PartPipeline: @unchecked Sendable {
-    private let queue: DispatchQueue
-    /// Free when no job is running (one permit: one job in flight).
-    private let idle = DispatchSemaphore(value: 1)
-    /// The first job's error; written by the worker before it signals `idle`, read after a wait.
+    private let label: String
+    /// One permit per job that may run; a job holds one from `submit` until it ends.
+    private let slots: DispatchSemaphore
+    private let inFlight: Int
+    /// Guards `failure`, which jobs on several threads may write.
+    private let lock = NSLock()
     private var failure: (any Error)?
 
-    init(label: String) { queue = DispatchQueue(label: label) }
+    /// A pipeline running at most `inFlight` jobs at once (at least one).
+    init(label: String, inFlight: Int = 1) {
+        self.inFlight = max(1, inFlight)
+        self.label = label
+        slots = DispatchSemaphore(value: self.inFlight)
+    }
 
-    /// Waits for the job in flight, rethrows its error, then starts `job` on the worker.
+    /// Waits for a free slot, rethrows a job's error, then starts `job` on a worker.
     func submit(_ job: @escaping @Sendable () throws -> Void) throws {
-        idle.wait()
-        if let failure {
-            idle.signal()
+        slots.wait()
+        if let failure = firstFailure {
+            slots.signal()
             throw failure
         }
-        queue.async { [self] in
-            do { try job() } catch { failure = error }
-            idle.signal()
+        // A thread per job (a part takes seconds): jobs in flight run at once whatever else holds
+        // the dispatch pool's threads.
+        let thread = Thread { [self] in
+            do { try job() } catch { record(error) }
+            slots.signal()
         }
+        thread.name = label
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 
-    /// Waits for the job in flight to finish; rethrows the first error a job threw.
+    /// Waits for every job in flight to finish; rethrows the first error a job threw.
     func drain() throws {
-        idle.wait()
-        defer { idle.signal() }
-        if let failure { throw failure }
+        // Taking every permit means no job runs; they are all given back before returning.
+        for _ in 0..<inFlight { slots.wait() }
+        for _ in 0..<inFlight { slots.signal() }
+        if let failure = firstFailure { throw failure }
     }
+
+    private var firstFailure: (any Error)? { lock.withLock { failure } }
+
+    private func record(_ error: any Error) { lock.withLock { if failure == nil { failure = error } } }
 }

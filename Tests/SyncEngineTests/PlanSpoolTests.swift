@@ -85,6 +85,64 @@ final class PlanSpoolTests: XCTestCase {
             String(decoding: merged, as: UTF8.self), String(decoding: try PlanFile.encode(whole), as: UTF8.self))
     }
 
+    /// Parts planned at once end in any order: each is merged by the place reserved for it, so
+    /// that equal keys (ties go to the earlier part) come out as if the parts were added in turn.
+    func testPartsAddedOnSeveralThreadsMergeByTheirReservedPlaces() throws {
+        let parts: [[PlannedChange]] = [
+            [change("tag.a", .update), change("scene.media.3")],
+            [change("scene.media.1"), change("scene.media.4")],
+            [change("tag.a", .skip), change("scene.media.2")],
+        ]
+        let lost: [[UnmatchedMedia]] = [
+            [unmatched("scene.media.3", creator: "bob")], [], [unmatched("scene.media.2", creator: "bob")],
+        ]
+        func merged(_ spool: PlanSpool) throws -> String {
+            var bytes = Data()
+            let writer = try PlanFileWriter(header: header()) { bytes.append($0) }
+            try spool.finish(into: writer, notices: [])
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let inTurn = PlanSpool()
+        for (changes, files) in zip(parts, lost) { try inTurn.add(changes: changes, unmatched: files) }
+
+        let atOnce = PlanSpool()
+        let places = parts.indices.map { _ in atOnce.reservePart() }
+        XCTAssertEqual(places, [0, 1, 2])
+        // Added last part first, each on a thread of its own, each waiting for the one after it.
+        let added = parts.indices.map { _ in DispatchSemaphore(value: 0) }
+        let failures = ThreadNotes()
+        for index in parts.indices {
+            Thread {
+                if index + 1 < parts.count, added[index + 1].wait(timeout: .now() + 10) == .timedOut {
+                    failures.note("part \(index) waited in vain")
+                }
+                do {
+                    try atOnce.add(changes: parts[index], unmatched: lost[index], part: places[index])
+                } catch {
+                    failures.note("\(error)")
+                }
+                added[index].signal()
+            }.start()
+        }
+        XCTAssertEqual(added[0].wait(timeout: .now() + 30), .success, "every part was added")
+        XCTAssertEqual(failures.all, [])
+        let plan = try merged(atOnce)
+        XCTAssertEqual(plan, try merged(inTurn))
+        let tagLines = plan.split(separator: "\n").filter { $0.contains("\"tag.a\"") }
+        XCTAssertEqual(tagLines.count, 2)
+        XCTAssertTrue(tagLines.first?.contains("\"update\"") ?? false, "the earlier part's tie first: \(tagLines)")
+    }
+
+    func testAReservedPartNeverAddedStopsTheMerge() throws {
+        let spool = PlanSpool()
+        try spool.add(changes: [change("scene.media.1")], unmatched: [])
+        _ = spool.reservePart()
+        let writer = try PlanFileWriter(header: header()) { _ in }
+        XCTAssertThrowsError(try spool.finish(into: writer, notices: [])) { error in
+            XCTAssertTrue("\(error)".contains("never spooled"), "\(error)")
+        }
+    }
+
     func testAPartOutOfOrderIsRefusedNotMergedWrong() throws {
         let spool = PlanSpool()
         try spool.add(changes: [change("scene.media.2"), change("scene.media.1")], unmatched: [])
@@ -203,6 +261,32 @@ final class PlanSpoolTests: XCTestCase {
         }
     }
 
+    func testTwoJobsRunAtOnceAndAThirdWaitsForOneToEnd() throws {
+        let pipeline = PartPipeline(label: "test", inFlight: 2)
+        let secondStarted = DispatchSemaphore(value: 0)
+        let firstMayEnd = DispatchSemaphore(value: 0)
+        let log = ThreadNotes()
+        try pipeline.submit {
+            // Only the second job, running beside this one, lets it go on (a deadline, not a hang).
+            log.note(secondStarted.wait(timeout: .now() + 10) == .success ? "1 saw 2 running" : "1 ran alone")
+            _ = firstMayEnd.wait(timeout: .now() + 10)
+            log.note("1 end")
+        }
+        try pipeline.submit {
+            secondStarted.signal()
+            log.note("2 end")
+        }
+        // Both slots were taken; this submit returns once the second job has ended.
+        try pipeline.submit { log.note("3 end") }
+        firstMayEnd.signal()
+        try pipeline.drain()
+        XCTAssertTrue(log.all.contains("1 saw 2 running"), "\(log.all)")
+        XCTAssertEqual(Set(log.all), ["1 saw 2 running", "1 end", "2 end", "3 end"])
+        XCTAssertLessThan(
+            try XCTUnwrap(log.all.firstIndex(of: "2 end")), try XCTUnwrap(log.all.firstIndex(of: "3 end")),
+            "the third job starts only when a slot is free")
+    }
+
     func testTheWorkerRunsOneJobAtATimeAndHandsOnItsError() throws {
         struct Broken: Error {}
         final class Log: @unchecked Sendable {
@@ -228,4 +312,12 @@ final class PlanSpoolTests: XCTestCase {
         XCTAssertFalse(log.events.contains("3 never"))
         XCTAssertEqual(log.events.filter { $0.hasPrefix("2") }, ["2 start"])
     }
+}
+
+/// Notes written from several threads at once.
+private final class ThreadNotes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notes: [String] = []
+    func note(_ text: String) { lock.withLock { notes.append(text) } }
+    var all: [String] { lock.withLock { notes } }
 }

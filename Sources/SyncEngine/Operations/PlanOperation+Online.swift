@@ -19,7 +19,7 @@ extension PlanOperation {
     /// Plans every creator group by group against Stash; the folder reads `prefetched` started
     /// give the snapshot every part is matched against.
     func planGroupedOnline(
-        engine: MappingEngine, database: any MetadataStore, client: StashClient,
+        engine: MappingEngine, database: any MetadataStore, creators: [Account], client: StashClient,
         prefetched: StashSnapshotLoader.Prefetch, folders: [String: [String]], links: SyncLinkReader?,
         inputs: PlanInputs, renderer: PlanRenderer?, status: @escaping @Sendable (String) -> Void
     ) async throws -> GroupedOnline {
@@ -29,7 +29,7 @@ extension PlanOperation {
         let (groupLimit, groupSize) = (request.groupLimit, request.groupSize)
         let store = UncheckedStore(store: database)
         handOff.start { handOff in
-            try engine.evaluate(store: store.store, creators: nil, groupLimit: groupLimit, groupSize: groupSize) {
+            try engine.evaluate(store: store.store, creators: creators, groupLimit: groupLimit, groupSize: groupSize) {
                 try handOff.send($0)
             }
         }

@@ -55,6 +55,8 @@ public struct PlanOperation: Sendable {
         // A username (any case) or an account id; an unknown name gets a "did you mean".
         let accounts = request.creators.isEmpty ? nil : try request.creators.map { try database.creator(matching: $0) }
         let usernames = accounts?.map(\.username) ?? []
+        // Listing the creators scans the database: done once, for every step that needs them.
+        let creators = try accounts ?? database.creatorAccounts()
         let engine = MappingEngine(rules: ruleSet)
 
         let client = request.stash.map { endpoint in
@@ -71,7 +73,7 @@ public struct PlanOperation: Sendable {
         var prefetched: StashSnapshotLoader.Prefetch?
         var folders: [String: [String]] = [:]
         if let client, request.targets.isEmpty {
-            folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: accounts)
+            folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: creators)
             prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
         }
         defer { prefetched?.cancel() }
@@ -88,12 +90,13 @@ public struct PlanOperation: Sendable {
         if let client, let prefetched, accounts == nil {
             // Online, everything: group by group too, when that gives the whole plan.
             switch try await planGroupedOnline(
-                engine: engine, database: database, client: client, prefetched: prefetched, folders: folders,
+                engine: engine, database: database, creators: creators, client: client, prefetched: prefetched,
+                folders: folders,
                 links: links, inputs: inputs, renderer: renderer, status: status)
             {
             case .planned(let grouped, let notice):
                 defer { grouped.abandon() }
-                let notices = try linkageNotices(database, accounts) + rulesWarnings + (notice.map { [$0] } ?? [])
+                let notices = try linkageNotices(database, creators) + rulesWarnings + (notice.map { [$0] } ?? [])
                 return try finish(grouped, notices: notices, inputs: inputs, savingTo: path)
             case .whole(let state): evaluated = state
             case .fallBack(let reason): status("planning the whole library at once (\(reason))…")
@@ -107,19 +110,19 @@ public struct PlanOperation: Sendable {
             // However this ends, no part is left planning and the spooled parts are released.
             defer { grouped.abandon() }
             try engine.evaluate(
-                store: database, creators: nil, groupLimit: request.groupLimit, groupSize: request.groupSize
+                store: database, creators: creators, groupLimit: request.groupLimit, groupSize: request.groupSize
             ) { part in
                 if case .whole(let state) = part { whole = state } else { try grouped.take(part) }
             }
             if let whole {
                 evaluated = whole
             } else {
-                let notices = try linkageNotices(database, accounts) + rulesWarnings
+                let notices = try linkageNotices(database, creators) + rulesWarnings
                 return try finish(grouped, notices: notices, inputs: inputs, savingTo: path)
             }
         }
-        let desired = try evaluated ?? engine.evaluate(store: database, creators: accounts)
-        let notices = try linkageNotices(database, accounts)
+        let desired = try evaluated ?? engine.evaluate(store: database, creators: creators)
+        let notices = try linkageNotices(database, creators)
 
         var session = PlanSession(
             desired: desired, inputs: inputs, client: client, links: links, catalog: mediaCatalog(of: database),
@@ -154,8 +157,8 @@ public struct PlanOperation: Sendable {
     }
 
     /// Posts a v0.13+ database cannot link to their media: said once, with counts, in the plan.
-    private func linkageNotices(_ database: any MetadataStore, _ accounts: [Account]?) throws -> [PlanNotice] {
-        let linkage = try database.mediaLinkage(creators: (accounts ?? database.creatorAccounts()).map(\.id))
+    private func linkageNotices(_ database: any MetadataStore, _ creators: [Account]) throws -> [PlanNotice] {
+        let linkage = try database.mediaLinkage(creators: creators.map(\.id))
         return linkage.flatMap(PlanNotice.unlinkedPosts).map { [$0] } ?? []
     }
 }

@@ -37,10 +37,10 @@ public struct PlanRequest: Sendable {
     public var groupLimit = PlanRequest.defaultGroupLimit
     /// 100,000 entities: the 60,000-media sample (about 90,000) is planned whole.
     public static let defaultGroupLimit = 100_000
-    /// 75,000 entities: smaller groups than the limit up to which a library is planned whole, so
-    /// that the two groups a grouped plan holds at once (one planned, the next built) stay below
-    /// a whole plan at the limit.
-    public static let defaultGroupSize = 75_000
+    /// 50,000 entities: smaller groups than the limit up to which a library is planned whole, so
+    /// that the three groups a grouped plan holds at once (two planned, the next built:
+    /// `GroupedPlan.partsInFlight`) stay about as large as a whole plan at the limit.
+    public static let defaultGroupSize = 50_000
 
     /// The size of the groups a grouped plan is made of.
     var groupSize: Int { min(groupLimit, Self.defaultGroupSize) }

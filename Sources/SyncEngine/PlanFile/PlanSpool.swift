@@ -27,16 +27,18 @@ import Darwin
 /// change, rendered while the change is at hand) are spooled beside its lines, and `finish` puts
 /// the report together as it merges (`PlanReport`): the plan file is not read again to report it.
 ///
-/// Not thread-safe: one part is added at a time.
-final class PlanSpool {
+/// Parts may be spooled on several threads at once: `reservePart()` fixes a part's place in the
+/// merge (ties go to the earlier part) before it is planned, and `add(changes:unmatched:part:)`
+/// fills it whenever the part is done.
+final class PlanSpool: @unchecked Sendable {
     /// Bytes encoded before they are written to a run's file.
     static let chunkSize = 256 * 1024
 
     /// The report made as the parts are merged (nil: no report is made).
     let renderer: PlanRenderer?
-    private var runs: [Run] = []
-    private var encoder = PlanLineEncoder(capacity: PlanSpool.chunkSize + 64 * 1024)
-    private var entryBuffer: [UInt8] = []
+    /// Every part reserved so far, nil until it is added; guarded by `lock`.
+    private var runs: [Run?] = []
+    private let lock = NSLock()
 
     /// One part's lines: changes in `changes`, unmatched files in `unmatched` (byte ranges); its
     /// report entries, changes' then unmatched files', in `report` (with a renderer).
@@ -56,19 +58,43 @@ final class PlanSpool {
     /// A spool whose parts also carry their report entries as `renderer` renders them.
     init(renderer: PlanRenderer? = nil) { self.renderer = renderer }
 
-    /// Parts added so far.
-    var partCount: Int { runs.count }
+    /// Parts reserved or added so far.
+    var partCount: Int { lock.withLock { runs.count } }
 
-    /// Spools one part: `changes` in address order, `unmatched` by creator (nil first) then address.
-    /// With a renderer, its report entries are rendered and spooled on a second thread meanwhile
-    /// (both only read the part). Throws when a temporary file cannot be made or written (the disk is full).
+    /// The place of a part to be added later (`add(changes:unmatched:part:)`), after every part
+    /// reserved or added before.
+    func reservePart() -> Int {
+        lock.withLock {
+            runs.append(nil)
+            return runs.count - 1
+        }
+    }
+
+    /// Spools one part after every part reserved or added before.
     func add<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
         changes: Changes, unmatched: Unmatched
     ) throws {
+        try add(changes: changes, unmatched: unmatched, part: reservePart())
+    }
+
+    /// Spools one part in the place `part` that `reservePart()` gave: `changes` in address order,
+    /// `unmatched` by creator (nil first) then address. With a renderer, its report entries are
+    /// rendered and spooled on a second thread meanwhile (both only read the part). Parts may be
+    /// added on several threads at once. Throws when a temporary file cannot be made or written
+    /// (the disk is full).
+    func add<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched, part: Int
+    ) throws {
+        let run = try spool(changes: changes, unmatched: unmatched)
+        lock.withLock { runs[part] = run }
+    }
+
+    private func spool<Changes: Sequence<PlannedChange>, Unmatched: Sequence<UnmatchedMedia>>(
+        changes: Changes, unmatched: Unmatched
+    ) throws -> Run {
         guard let renderer else {
             let lines = try spoolLines(changes: changes, unmatched: unmatched)
-            runs.append(Run(storage: lines.storage, changes: lines.changes, unmatched: lines.unmatched, report: nil))
-            return
+            return Run(storage: lines.storage, changes: lines.changes, unmatched: lines.unmatched, report: nil)
         }
         var lines: Result<(storage: PlanFileStorage, changes: Range<Int>, unmatched: Range<Int>), any Error>?
         var entries: Result<(storage: PlanFileStorage, count: Int), any Error>?
@@ -79,8 +105,7 @@ final class PlanSpool {
         }
         let spooled = try lines!.get()
         let report = try entries!.get()
-        runs.append(
-            Run(storage: spooled.storage, changes: spooled.changes, unmatched: spooled.unmatched, report: report))
+        return Run(storage: spooled.storage, changes: spooled.changes, unmatched: spooled.unmatched, report: report)
     }
 
     /// Runs `first` and `second` at the same time (this thread and a worker) and returns when both
@@ -101,13 +126,13 @@ final class PlanSpool {
         changes: Changes, unmatched: Unmatched
     ) throws -> (storage: PlanFileStorage, changes: Range<Int>, unmatched: Range<Int>) {
         let storage = try PlanFileStorage.temporary()
+        var encoder = PlanLineEncoder(capacity: Self.chunkSize + 64 * 1024)
         var written = 0
         func flush() throws {
             try encoder.buffer.withUnsafeBytes { try storage.write($0, at: written) }
             written += encoder.buffer.count
             encoder.removeAll()
         }
-        encoder.removeAll()
         for change in changes {
             encoder.line(change)
             encoder.append(contentsOf: CollectionOfOne(UInt8(ascii: "\n")))
@@ -129,13 +154,14 @@ final class PlanSpool {
         changes: Changes, unmatched: Unmatched, renderer: PlanRenderer
     ) throws -> (storage: PlanFileStorage, count: Int) {
         let storage = try PlanFileStorage.temporary()
+        var entryBuffer: [UInt8] = []
+        entryBuffer.reserveCapacity(Self.chunkSize + 64 * 1024)
         var written = 0
         func flush() throws {
             try entryBuffer.withUnsafeBytes { try storage.write($0, at: written) }
             written += entryBuffer.count
             entryBuffer.removeAll(keepingCapacity: true)
         }
-        entryBuffer.removeAll(keepingCapacity: true)
         // The report lists every change only without the compact form: its lines are rendered
         // here then; the compact form renders the few it shows as the parts are merged.
         let withLines = renderer.changesPerKind == nil
@@ -159,7 +185,10 @@ final class PlanSpool {
     /// nothing after this.
     @discardableResult
     func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws -> PlanReport? {
-        defer { runs = [] }
+        let reserved = lock.withLock { self.runs }
+        defer { cancel() }
+        let runs = reserved.compactMap { $0 }
+        guard runs.count == reserved.count else { throw MissingPart() }
         let report = renderer.map { PlanReport(renderer: $0, spoolLimit: ReportSpool.defaultLimit) }
         let entries = runs.map { run in
             run.report.map { ReportEntryReader(storage: $0.storage, range: 0..<$0.count) }
@@ -188,7 +217,12 @@ final class PlanSpool {
     }
 
     /// Releases the runs without writing anything (their files go with them).
-    func cancel() { runs = [] }
+    func cancel() { lock.withLock { runs = [] } }
+
+    /// A part reserved was never added (its planning failed, and `finish` was called anyway).
+    struct MissingPart: Error, CustomStringConvertible {
+        var description: String { "a planned part was never spooled (a bug in fansly-stash)" }
+    }
 
     private struct UnmatchedOrder: Comparable {
         var creator: String
