@@ -47,10 +47,9 @@ struct ScaleBench: AsyncParsableCommand {
         print("small: \(small.counts) (\(smallDB)); large: \(large.counts) (\(largeDB))")
 
         if !onlineOnly {
-            let offlineSmall = try smallPlans(binary, db: smallDB, rules: rules, out: "offline-small.plan.json")
-            let offlineLarge = try plan(binary, db: largeDB, rules: rules, out: "offline-large.plan.json")
-            print("offline plan --out, large: \(offlineLarge.line)")
-            printRatio(large: offlineLarge, small: offlineSmall)
+            try offlinePlans(
+                binary, small: (smallDB, "offline-small.plan.json"), large: (largeDB, "offline-large.plan.json"),
+                rules: rules)
         }
         guard !offlineOnly else { return }
 
@@ -69,11 +68,9 @@ struct ScaleBench: AsyncParsableCommand {
             if !onlineOnly {
                 let smallTarget = try await PostgresBench.sampleDatabase(
                     serverURL: pgURL, options: small, shape: .migrated)
-                let pgSmall = try smallPlans(
-                    binary, db: smallTarget.url, rules: rules, out: "offline-small-pg.plan.json", label: "(PostgreSQL)")
-                let pgOffline = try plan(binary, db: target.url, rules: rules, out: "offline-large-pg.plan.json")
-                print("offline plan --out, large (PostgreSQL \(target)): \(pgOffline.line)")
-                printRatio(large: pgOffline, small: pgSmall)
+                try offlinePlans(
+                    binary, small: (smallTarget.url, "offline-small-pg.plan.json"),
+                    large: (target.url, "offline-large-pg.plan.json"), rules: rules, label: "(PostgreSQL \(target))")
             }
             let pgOnline = try await againstTestServer(files: pgFiles) { url in
                 try plan(binary, db: target.url, rules: rules, out: "online-large-pg.plan.json", stash: url)
@@ -87,26 +84,35 @@ struct ScaleBench: AsyncParsableCommand {
         if applySeconds > 0 { try await apply(binary, db: largeDB, rules: rules, files: files) }
     }
 
-    /// The small library's offline plan, three times (the first run after a build is slower): each
-    /// printed, the median returned.
-    private func smallPlans(_ binary: String, db: String, rules: String, out: String, label: String = "") throws
-        -> Measured
-    {
-        var runs: [Measured] = []
-        for index in 1...3 {
-            let run = try plan(binary, db: db, rules: rules, out: out)
-            print("offline plan --out, small\(label.isEmpty ? "" : " " + label), run \(index) of 3: \(run.line)")
-            runs.append(run)
+    /// The small and the large library's offline plans, three rounds of one each: interleaved, so
+    /// that a machine whose speed drifts over minutes (a shared one does) slows both alike, and
+    /// the first run after a build is not alone in its round. Every run is printed, then the ratio
+    /// of the median runs, each round's ratio, and the large plan's highest peak.
+    private func offlinePlans(
+        _ binary: String, small: (db: String, out: String), large: (db: String, out: String), rules: String,
+        label: String = ""
+    ) throws {
+        var smallRuns: [Measured] = []
+        var largeRuns: [Measured] = []
+        let suffix = label.isEmpty ? "" : " " + label
+        for round in 1...3 {
+            let smallRun = try plan(binary, db: small.db, rules: rules, out: small.out)
+            print("offline plan --out, small\(suffix), round \(round) of 3: \(smallRun.line)")
+            fflush(nil)
+            let largeRun = try plan(binary, db: large.db, rules: rules, out: large.out)
+            print("offline plan --out, large\(suffix), round \(round) of 3: \(largeRun.line)")
+            fflush(nil)
+            smallRuns.append(smallRun)
+            largeRuns.append(largeRun)
         }
-        fflush(nil)
-        return runs.sorted { $0.run.seconds < $1.run.seconds }[1]
-    }
-
-    private func printRatio(large: Measured, small: Measured) {
+        let median = { (runs: [Measured]) in runs.sorted { $0.run.seconds < $1.run.seconds }[1] }
+        let (smallMedian, largeMedian) = (median(smallRuns), median(largeRuns))
+        let rounds = zip(largeRuns, smallRuns).map { format($0.run.seconds / $1.run.seconds) + "×" }
         print(
-            "  large / small (the small plan's median run): \(format(large.run.seconds / small.run.seconds))× the time "
-                + "(\(format(large.run.cpuSeconds / small.run.cpuSeconds))× the CPU), "
-                + "\(format(Double(large.run.peakMB) / Double(small.run.peakMB)))× the peak RSS")
+            "  large / small\(suffix), median runs: \(format(largeMedian.run.seconds / smallMedian.run.seconds))× the "
+                + "time (\(format(largeMedian.run.cpuSeconds / smallMedian.run.cpuSeconds))× the CPU); "
+                + "round by round: \(rounds.joined(separator: ", ")); large peak RSS at most "
+                + "\(largeRuns.map(\.run.peakMB).max() ?? 0) MB (small: \(smallRuns.map(\.run.peakMB).max() ?? 0) MB)")
         fflush(nil)
     }
 
