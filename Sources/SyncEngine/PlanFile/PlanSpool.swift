@@ -193,27 +193,61 @@ final class PlanSpool: @unchecked Sendable {
         let entries = runs.map { run in
             run.report.map { ReportEntryReader(storage: $0.storage, range: 0..<$0.count) }
         }
-        try merge(runs.map { LineCursor(storage: $0.storage, range: $0.changes) }, what: "changes") {
-            try PlanLineDecoder.changeAddress(inLine: $0)
-        } write: { run, line in
-            try writer.appendChange(line: line)
-            guard let report, let entries = entries[run] else { return }
-            try report.add(try ReportEntryCoding.entry(from: entries)) {
-                // The compact form's few changes shown: read from the line at hand.
-                var change = try PlanLineDecoder.change(inLine: line)
-                return withUnsafePointer(to: &change) { report.renderer.reportLines($0) }
+        // The writer (hashing and writing the lines) and the report each take the merged lines on
+        // a thread of their own while the merge goes on.
+        var consumers: [(MergedLineRelay.Chunk) throws -> Void] = [
+            { chunk in
+                switch chunk.section {
+                case .changes: try chunk.forEachLine { _, line in try writer.appendChange(line: line) }
+                case .unmatched: try chunk.forEachLine { _, line in try writer.appendUnmatched(line: line) }
+                }
             }
+        ]
+        if let report {
+            consumers.append { chunk in try Self.report(chunk, into: report, entries: entries) }
         }
-        try merge(runs.map { LineCursor(storage: $0.storage, range: $0.unmatched) }, what: "unmatched files") {
-            let order = try PlanLineDecoder.unmatchedOrder(inLine: $0)
-            return UnmatchedOrder(creator: order.creator, address: order.address)
-        } write: { run, line in
-            try writer.appendUnmatched(line: line)
-            guard let report, let entries = entries[run] else { return }
-            report.add(try ReportEntryCoding.unmatchedEntry(from: entries))
+        let relay = MergedLineRelay(label: "fansly-stash.plan-merge", consumers: consumers)
+        do {
+            try merge(runs.map { LineCursor(storage: $0.storage, range: $0.changes) }, what: "changes") {
+                try PlanLineDecoder.changeAddress(inLine: $0)
+            } write: { run, line in
+                try relay.append(line, run: run, section: .changes)
+            }
+            try merge(runs.map { LineCursor(storage: $0.storage, range: $0.unmatched) }, what: "unmatched files") {
+                let order = try PlanLineDecoder.unmatchedOrder(inLine: $0)
+                return UnmatchedOrder(creator: order.creator, address: order.address)
+            } write: { run, line in
+                try relay.append(line, run: run, section: .unmatched)
+            }
+        } catch {
+            relay.abandon()
+            throw error
         }
+        try relay.finish()
         try writer.finish(notices: notices)
         return report
+    }
+
+    /// Adds a chunk of merged lines to `report`, each with its entry from its run's `entries`.
+    private static func report(
+        _ chunk: MergedLineRelay.Chunk, into report: PlanReport, entries: [ReportEntryReader?]
+    ) throws {
+        switch chunk.section {
+        case .changes:
+            try chunk.forEachLine { run, line in
+                guard let entries = entries[run] else { return }
+                try report.add(try ReportEntryCoding.entry(from: entries)) {
+                    // The compact form's few changes shown: read from the line at hand.
+                    var change = try PlanLineDecoder.change(inLine: line)
+                    return withUnsafePointer(to: &change) { report.renderer.reportLines($0) }
+                }
+            }
+        case .unmatched:
+            try chunk.forEachLine { run, _ in
+                guard let entries = entries[run] else { return }
+                report.add(try ReportEntryCoding.unmatchedEntry(from: entries))
+            }
+        }
     }
 
     /// Releases the runs without writing anything (their files go with them).
