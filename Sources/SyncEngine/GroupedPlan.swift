@@ -82,8 +82,9 @@ final class GroupedPlan: @unchecked Sendable {
     }
 
     /// Writes the plan of every part to `writer`, merged (the whole plan's lists), and finishes it
-    /// with `notices`; returns the plan's report when a renderer was given.
-    func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws -> PlanReport? {
+    /// with `notices` (asked for once the lines are merged); returns the plan's report when a
+    /// renderer was given.
+    func finish(into writer: PlanFileWriter, notices: () throws -> [PlanNotice]) throws -> PlanReport? {
         try pipeline.drain()
         return try spool.finish(into: writer, notices: notices)
     }

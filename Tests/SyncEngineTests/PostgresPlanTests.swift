@@ -88,4 +88,24 @@ final class PostgresPlanTests: XCTestCase {
         XCTAssertLessThan(
             one.notices.first?.counts["posts"] ?? 0, counts["posts"] ?? 0, "counted for the planned creators")
     }
+
+    /// A plan made creator group by creator group queries the notice while its parts are merged:
+    /// the plan carries the notice the whole plan carries.
+    func testAGroupedPlanOfAV013DatabaseCarriesTheWholePlansNotice() async throws {
+        let (database, config) = try migrated()
+        try database.execute("DELETE FROM attachments; DELETE FROM post_mentions;")
+        let whole = try await PlanOperation(PlanRequest(database: config, tool: "fansly-stash test")).run()
+        XCTAssertEqual(whole.notices.map(\.kind), ["unlinked_posts"])
+        var request = PlanRequest(database: config, tool: "fansly-stash test")
+        request.groupLimit = 5
+        let renderer = PlanRenderer()
+        let finished = try await PlanOperation(request).run(savingTo: nil, reportingWith: renderer)
+        XCTAssertTrue(finished.isInFile, "planned group by group")
+        var report = ""
+        try finished.render(with: renderer) { report += $0 }
+        XCTAssertEqual(report, renderer.render(whole), "the report made while merging says it")
+        let grouped = try finished.plan()
+        XCTAssertEqual(grouped.notices, whole.notices, "the plan file's trailer carries it")
+        XCTAssertEqual(grouped.changes, whole.changes)
+    }
 }

@@ -106,7 +106,7 @@ extension PlanOperation {
     }
 }
 
-/// A store handed to the evaluation thread, which alone uses it until it ends.
-private struct UncheckedStore: @unchecked Sendable {
+/// A store handed to a thread of its own (the evaluation, the notices), which alone uses it until it ends.
+struct UncheckedStore: @unchecked Sendable {
     let store: any MetadataStore
 }

@@ -96,8 +96,10 @@ public struct PlanOperation: Sendable {
             {
             case .planned(let grouped, let notice):
                 defer { grouped.abandon() }
-                let notices = try linkageNotices(database, creators) + rulesWarnings + (notice.map { [$0] } ?? [])
-                return try finish(grouped, notices: notices, inputs: inputs, savingTo: path)
+                let linkage = linkageNoticesMeanwhile(database, creators)
+                return try finish(grouped, inputs: inputs, savingTo: path) {
+                    try linkage.value() + rulesWarnings + (notice.map { [$0] } ?? [])
+                }
             case .whole(let state): evaluated = state
             case .fallBack(let reason): status("planning the whole library at once (\(reason))…")
             }
@@ -117,8 +119,8 @@ public struct PlanOperation: Sendable {
             if let whole {
                 evaluated = whole
             } else {
-                let notices = try linkageNotices(database, creators) + rulesWarnings
-                return try finish(grouped, notices: notices, inputs: inputs, savingTo: path)
+                let linkage = linkageNoticesMeanwhile(database, creators)
+                return try finish(grouped, inputs: inputs, savingTo: path) { try linkage.value() + rulesWarnings }
             }
         }
         let desired = try evaluated ?? engine.evaluate(store: database, creators: creators)
@@ -134,23 +136,48 @@ public struct PlanOperation: Sendable {
         return FinishedPlan(plan)
     }
 
-    /// The plan of a grouped evaluation, merged into its file: `path`, or a temporary one.
-    private func finish(_ grouped: GroupedPlan, notices: [PlanNotice], inputs: PlanInputs, savingTo path: String?)
-        throws -> FinishedPlan
+    /// The plan of a grouped evaluation, merged into its file: `path`, or a temporary one; the
+    /// notices are asked for once the parts are merged, and what that throws is thrown as it is
+    /// (nothing is saved then).
+    private func finish(
+        _ grouped: GroupedPlan, inputs: PlanInputs, savingTo path: String?, notices: () throws -> [PlanNotice]
+    ) throws -> FinishedPlan {
+        var finalNotices: [PlanNotice] = []
+        do {
+            return try Self.saving(to: path) {
+                let header = PlanHeader(createdAt: Date(), tool: request.tool, inputs: inputs)
+                let writer =
+                    try path.map { try PlanFileWriter(path: $0, header: header) }
+                    ?? PlanFileWriter.temporary(header: header)
+                let report = try grouped.finish(into: writer) {
+                    do { finalNotices = try notices() } catch { throw NoticesFailed(error: error) }
+                    return finalNotices
+                }
+                return FinishedPlan(
+                    file: try writer.reader(), summary: writer.summary, report: report, notices: finalNotices)
+            }
+        } catch let failed as NoticesFailed {
+            throw failed.error
+        }
+    }
+
+    /// The notices could not be made (the database's error): not a failure to save the plan.
+    private struct NoticesFailed: Error { var error: any Error }
+
+    /// `linkageNotices`, queried on a thread of its own while the grouped plan's parts are merged:
+    /// the evaluation is done with the store by then, and nothing else uses it.
+    private func linkageNoticesMeanwhile(_ database: any MetadataStore, _ creators: [Account])
+        -> BackgroundValue<[PlanNotice]>
     {
-        try Self.saving(to: path) {
-            let header = PlanHeader(createdAt: Date(), tool: request.tool, inputs: inputs)
-            let writer =
-                try path.map { try PlanFileWriter(path: $0, header: header) }
-                ?? PlanFileWriter.temporary(header: header)
-            let report = try grouped.finish(into: writer, notices: notices)
-            return FinishedPlan(file: try writer.reader(), summary: writer.summary, report: report, notices: notices)
+        let store = UncheckedStore(store: database)
+        return BackgroundValue(label: "fansly-stash.linkage-notices") {
+            try linkageNotices(store.store, creators)
         }
     }
 
     /// `body`, its failures said as failures to save the plan to `path` (or to a temporary file).
     private static func saving<T>(to path: String?, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
+        do { return try body() } catch let failed as NoticesFailed { throw failed } catch {
             let place = path ?? "a temporary file in \(NSTemporaryDirectory())"
             throw OperationFailure("cannot save the plan to \(place): \(OperationFailure.describe(error))")
         }

@@ -185,6 +185,13 @@ final class PlanSpool: @unchecked Sendable {
     /// nothing after this.
     @discardableResult
     func finish(into writer: PlanFileWriter, notices: [PlanNotice]) throws -> PlanReport? {
+        try finish(into: writer) { notices }
+    }
+
+    /// `finish(into:notices:)` with notices that are asked for once the lines are merged (they may
+    /// be computed meanwhile); what `notices` throws ends the merge, and nothing is finished.
+    @discardableResult
+    func finish(into writer: PlanFileWriter, notices: () throws -> [PlanNotice]) throws -> PlanReport? {
         let reserved = lock.withLock { self.runs }
         defer { cancel() }
         let runs = reserved.compactMap { $0 }
@@ -224,7 +231,7 @@ final class PlanSpool: @unchecked Sendable {
             throw error
         }
         try relay.finish()
-        try writer.finish(notices: notices)
+        try writer.finish(notices: try notices())
         return report
     }
 
