@@ -37,6 +37,12 @@ final class FindMemo: @unchecked Sendable {
 
     func resetHits() { lock.lock(); _hits = 0; lock.unlock() }
 
+    /// Drops everything remembered, as a change of state does.
+    func forgetAll() {
+        lock.lock(); defer { lock.unlock() }
+        results = [:]; order = []; idCount = 0; pathIndexes = [:]
+    }
+
     /// The ids `key` matched on state `version`, in answer order, if remembered.
     func ids(_ key: Key, version: Int) -> [Int]? {
         lock.lock(); defer { lock.unlock() }

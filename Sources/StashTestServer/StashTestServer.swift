@@ -198,6 +198,10 @@ public final class StashTestServer: @unchecked Sendable {
         }
         findMemo.resetHits()
     }
+    /// Forgets the finds' results remembered so far (`reusesFinds`): the next client is answered
+    /// as the first one was, with nothing remembered (a benchmark's repeated runs).
+    public func forgetFinds() { findMemo.forgetAll() }
+
     /// Finds answered from a result remembered on the same state (see `reusesFinds`), since the
     /// last `resetCounters()`.
     public var reusedFindCount: Int { findMemo.hits }
