@@ -48,7 +48,7 @@ struct Matcher: Sendable {
     /// the entity (six reference counts, for every entity of a plan).
     func match(_ entity: UnsafePointer<DesiredEntity>, galleryId: String? = nil) -> MatchResult {
         let kind = entity.pointee.address.kind
-        if !links.isEmpty, let link = links[entity.pointee.address], snapshot.object(kind, id: link.stashId) != nil {
+        if !links.isEmpty, let link = links[entity.pointee.address], snapshot.holds(kind, id: link.stashId) {
             return .matched(id: link.stashId, via: "link")
         }
         if kind == .chapter { return matchChapter(entity.pointee.fields, entity.pointee.match, galleryId: galleryId) }
@@ -76,7 +76,7 @@ struct Matcher: Sendable {
         case .fileMediaId(let mediaId):
             return (unique(snapshot.ids(fileMediaId: mediaId, kind: kind)), "file")
         case .stashIdHint(let id):
-            return (snapshot.object(kind, id: id) == nil ? [] : [id], "hint")
+            return (snapshot.holds(kind, id: id) ? [id] : [], "hint")
         }
     }
 

@@ -11,12 +11,16 @@ import StashClient
 ///
 /// Every part is matched against one snapshot of what the whole plan reads (`wholeSnapshot`): an
 /// entity may match a file in another group's folder, and it must see it as the whole plan does.
+/// A large snapshot keeps its scenes and images in a spool (`SnapshotSpool`): each part reads back
+/// the ones its entities can reach as it is prepared, and lets them go once planned.
 /// The reads that depend on the entities (objects remembered by id, files outside the folders) are
 /// made part by part. Where that could make a part see less than the whole plan would, or two parts
 /// claim one object, `conflict` says so and the caller plans the whole state instead.
 final class OnlinePartPlanner {
     /// What the parts are planned against; grows by the objects the parts' links remember.
     private var snapshot: StashSnapshot
+    /// `snapshot` with the spooled objects the part being prepared can reach read into memory.
+    private var partSnapshot: StashSnapshot?
     private let loader: StashSnapshotLoader
     private let links: [EntityAddress: SyncLink]
     private let catalog: MediaCatalog?
@@ -57,7 +61,7 @@ final class OnlinePartPlanner {
         // Every part adds the objects it claims: made at its final size at once, the table is not
         // hashed again at each doubling (about 855,000 claims in a plan of 600,000 media).
         claims.reserveCapacity(
-            [EntityKind.gallery, .scene, .image, .chapter].reduce(0) { $0 + snapshot.objects($1).count })
+            [EntityKind.gallery, .scene, .image, .chapter].reduce(0) { $0 + snapshot.count($1) })
     }
 
     /// The part as the whole plan sees it (custom fields the Stash lacks left out), after the
@@ -102,16 +106,19 @@ final class OnlinePartPlanner {
             }
             snapshot.filesOutsideFolders.merge(try await loader.filesOutside(unmatched)) { $0 + $1 }
         }
+        partSnapshot = try snapshot.loading(for: state.entities, links: links)
         return state
     }
 
     /// The plan of one part's entities (the shared ones among them), and what the whole-plan
     /// passes need of it.
     func plan(_ desired: DesiredState) throws -> Plan {
-        var planner = Planner(desired: desired, snapshot: snapshot, links: links, catalog: catalog)
+        var planner = Planner(desired: desired, snapshot: partSnapshot ?? snapshot, links: links, catalog: catalog)
+        partSnapshot = nil
         planner.wholePlanPasses = false
         planner.tagsUsedElsewhere = usedTags
         let (plan, used) = try planner.planPart(desired.entities, inputs: inputs, tool: tool)
+        try snapshot.checkSpoolReads()
         usedTags = used
         Planner.addClaimedFiles(of: desired.entities, to: &claimedFiles)
         // Entities and changes read in place: iterating the arrays would copy each one.
@@ -160,7 +167,7 @@ final class OnlinePartPlanner {
         var changes: [PlannedChange] = []
         for address in unproduced {
             guard let link = links[address], planned(address.kind),
-                snapshot.object(address.kind, id: link.stashId) != nil,
+                snapshot.holds(address.kind, id: link.stashId),
                 !claimedLinkTargets.contains(ObjectKey(kind: address.kind, id: link.stashId))
             else { continue }
             changes.append(
@@ -181,7 +188,9 @@ final class OnlinePartPlanner {
     private func unknownFiles() throws -> [UnmatchedMedia] {
         let planner = Planner(
             desired: DesiredState(entities: [], creatorFolders: creatorFolders), snapshot: snapshot, catalog: catalog)
-        return PlanBuilder.byCreator(try planner.unknownStashFiles(creators: [], claimed: claimedFiles))
+        let unknown = try planner.unknownStashFiles(creators: [], claimed: claimedFiles)
+        try snapshot.checkSpoolReads()
+        return PlanBuilder.byCreator(unknown)
     }
 
     /// Whether the whole plan reads Stash objects of `kind` (`StashSnapshotLoader.load`'s choice).

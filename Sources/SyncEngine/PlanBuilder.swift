@@ -253,7 +253,7 @@ final class PlanBuilder {
         var result: [PlannedChange] = []
         var claimed: Set<Claim>?
         for (address, link) in planner.links where position[address] == nil {
-            guard snapshot.object(address.kind, id: link.stashId) != nil else { continue }
+            guard snapshot.holds(address.kind, id: link.stashId) else { continue }
             // Another address may now stand for the same object (a tag the alias table renamed).
             if claimed == nil {
                 claimed = Set(

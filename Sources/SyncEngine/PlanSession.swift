@@ -62,6 +62,7 @@ public struct PlanSession: Sendable {
         progress("matching \(entities.count) entities against \(snapshot.count) Stash objects…")
         var plan = try Planner(desired: desired, snapshot: snapshot, links: remembered, catalog: catalog)
             .plan(selected: entities, inputs: inputs, selection: selection, tool: tool)
+        try snapshot.checkSpoolReads()
         // Where the files are comes first; the others are read at the end of the report.
         let leading =
             found.map { [Self.notice($0.root.root, from: $0.from, configured: $0.configured, plan: plan)] } ?? []

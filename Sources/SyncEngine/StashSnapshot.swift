@@ -13,8 +13,7 @@ public struct StashObject: Sendable, Hashable {
     /// Scenes and images: their files' paths; galleries: their folder or zip path.
     var paths: [String]
 
-    init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = [])
-    {
+    init(kind: EntityKind, id: String, fields: StashFields = [:], organized: Bool = false, paths: [String] = []) {
         self.kind = kind; self.id = id; self.fields = fields; self.organized = organized; self.paths = paths
     }
 
@@ -115,6 +114,9 @@ public struct StashSnapshot: Sendable {
     private var codes: [EntityKind: [String: [String]]] = [:]
     private var mediaFiles: [EntityKind: [FanslyID: [String]]] = [:]
     private var chapters: [String: [String]] = [:]
+    /// Objects held in `spool` rather than in `objectsByKind` (a large library's scenes and images).
+    private var spooledLocations: [EntityKind: [String: SnapshotSpool.Location]] = [:]
+    private var spool: SnapshotSpool?
 
     public init(
         objects: [StashObject], searchedFolders: [String: [String]] = [:],
@@ -129,6 +131,18 @@ public struct StashSnapshot: Sendable {
     /// Adds (or replaces) an object and indexes it.
     mutating func insert(_ object: StashObject) {
         objectsByKind[object.kind, default: [:]][object.id] = object
+        index(object, mediaIds: object.paths.lazy.compactMap { MediaFileName.token(inPath: $0)?.mediaId })
+    }
+
+    /// Adds an object of `kind` that `spool` holds, indexed as `insert(_:)` indexes the object itself.
+    mutating func insert(_ spooled: SpooledObject, kind: EntityKind, spool: SnapshotSpool) {
+        self.spool = spool
+        spooledLocations[kind, default: [:]][spooled.id] = spooled.location
+        index(
+            StashObject(kind: kind, id: spooled.id, fields: spooled.keyFields ?? [:]), mediaIds: spooled.mediaIds)
+    }
+
+    private mutating func index<MediaIds: Sequence<FanslyID>>(_ object: StashObject, mediaIds: MediaIds) {
         let kind = object.kind
         if let name = object.string("name") {
             names[kind, default: [:]][name.lowercased(), default: []].append(object.id)
@@ -140,24 +154,85 @@ public struct StashSnapshot: Sendable {
             urls[kind, default: [:]][Self.normalizedURL(url), default: []].append(object.id)
         }
         if let code = object.string("code") { codes[kind, default: [:]][code, default: []].append(object.id) }
-        for path in object.paths {
-            if let token = MediaFileName.token(inPath: path) {
-                mediaFiles[kind, default: [:]][token.mediaId, default: []].append(object.id)
-            }
-        }
+        for mediaId in mediaIds { mediaFiles[kind, default: [:]][mediaId, default: []].append(object.id) }
         if kind == .chapter, let gallery = object.galleryId { chapters[gallery, default: []].append(object.id) }
     }
 
-    /// The object of `kind` with `id`, if Stash holds it.
-    func object(_ kind: EntityKind, id: String) -> StashObject? { objectsByKind[kind]?[id] }
-
-    /// Every object of `kind`.
-    func objects(_ kind: EntityKind) -> Dictionary<String, StashObject>.Values {
-        (objectsByKind[kind] ?? [:]).values
+    /// The object of `kind` with `id`, if Stash holds it. A spooled object not loaded with
+    /// `loading(for:links:)` is read from the spool (a failed read is thrown by `checkSpoolReads()`).
+    func object(_ kind: EntityKind, id: String) -> StashObject? {
+        if let object = objectsByKind[kind]?[id] { return object }
+        guard let spool, let location = spooledLocations[kind]?[id] else { return nil }
+        return spool.object(at: location, kind: kind)
     }
 
+    /// Whether Stash holds the object of `kind` with `id` (without reading a spooled one).
+    func holds(_ kind: EntityKind, id: String) -> Bool {
+        objectsByKind[kind]?[id] != nil || spooledLocations[kind]?[id] != nil
+    }
+
+    /// Every object of `kind`, spooled ones read back (in no order).
+    func objects(_ kind: EntityKind) -> [StashObject] {
+        var result = Array((objectsByKind[kind] ?? [:]).values)
+        if let spool, let spooled = spooledLocations[kind] {
+            let unloaded = spooled.filter { objectsByKind[kind]?[$0.key] == nil }.map(\.value)
+            do { result += try spool.objects(at: unloaded, kind: kind) } catch { spool.remember(error) }
+        }
+        return result
+    }
+
+    /// Number of objects of `kind`.
+    func count(_ kind: EntityKind) -> Int {
+        let spooled = spooledLocations[kind].map { loaded in
+            // Loaded spooled objects are in both tables.
+            loaded.count - (objectsByKind[kind]?.keys.filter { loaded[$0] != nil }.count ?? 0)
+        }
+        return (objectsByKind[kind]?.count ?? 0) + (spooled ?? 0)
+    }
+
+    /// Number of objects held in the spool rather than in memory (loaded or not).
+    var spooledCount: Int { spooledLocations.values.reduce(0) { $0 + $1.count } }
+
     /// Number of objects of every kind.
-    public var count: Int { objectsByKind.values.reduce(0) { $0 + $1.count } }
+    public var count: Int { EntityKind.allCases.reduce(0) { $0 + count($1) } }
+
+    /// This snapshot with the spooled objects that matching `entities` can reach read into memory:
+    /// those their links, match keys and files name. Nothing else changes (the indexes are whole).
+    func loading(for entities: [DesiredEntity], links: [EntityAddress: SyncLink]) throws -> StashSnapshot {
+        guard let spool else { return self }
+        var wanted: [EntityKind: Set<String>] = [:]
+        func want(_ kind: EntityKind, _ ids: [String]) {
+            guard let spooled = spooledLocations[kind] else { return }
+            for id in ids where spooled[id] != nil && objectsByKind[kind]?[id] == nil {
+                wanted[kind, default: []].insert(id)
+            }
+        }
+        for entity in entities where spooledLocations[entity.address.kind] != nil {
+            let kind = entity.address.kind
+            if let link = links[entity.address] { want(kind, [link.stashId]) }
+            for key in entity.match {
+                switch key {
+                case .name(let name, _): want(kind, ids(named: name, kind: kind) + ids(aliased: name, kind: kind))
+                case .url(let url): want(kind, ids(url: url, kind: kind))
+                case .code(let code): want(kind, ids(code: code, kind: kind))
+                case .fileMediaId(let mediaId): want(kind, ids(fileMediaId: mediaId, kind: kind))
+                case .stashIdHint(let id): want(kind, [id])
+                }
+            }
+            for file in entity.files { want(kind, ids(fileMediaId: file.fileMediaId, kind: kind)) }
+        }
+        var loaded = self
+        for (kind, ids) in wanted {
+            let locations = spooledLocations[kind]!
+            for object in try spool.objects(at: ids.map { locations[$0]! }, kind: kind) {
+                loaded.objectsByKind[kind, default: [:]][object.id] = object
+            }
+        }
+        return loaded
+    }
+
+    /// Throws the first read of a spooled object that failed where `object(_:id:)` could not throw.
+    func checkSpoolReads() throws { try spool?.checkReads() }
 
     func ids(named name: String, kind: EntityKind) -> [String] { names[kind]?[name.lowercased()] ?? [] }
     func ids(aliased alias: String, kind: EntityKind) -> [String] { aliases[kind]?[alias.lowercased()] ?? [] }

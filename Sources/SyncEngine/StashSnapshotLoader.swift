@@ -14,6 +14,12 @@ public struct StashSnapshotLoader: Sendable {
     public var outsideLookupBatch: Int
     /// At most this many outside-folder look-ups per run; beyond, unmatched media just say "not in Stash".
     public var outsideLookupLimit: Int
+    /// Scenes and images read from the creator folders are kept in memory up to about this many;
+    /// the folders read after that are written to a temporary file (`SnapshotSpool`) and only
+    /// what matching looks up stays in memory. The plan is the same either way.
+    public var objectsInMemory = StashSnapshotLoader.defaultObjectsInMemory
+    /// 100,000: the 60,000-media sample's 57,000 files stay in memory, as every library's did.
+    public static let defaultObjectsInMemory = 100_000
     /// Receives each step's name, wall time and object count as it ends (benchmarks time the steps with it).
     public var stepFinished: @Sendable (_ step: String, _ seconds: Double, _ objects: Int) -> Void = { _, _, _ in }
 
@@ -57,7 +63,40 @@ public struct StashSnapshotLoader: Sendable {
     fileprivate struct Prefetched: Sendable {
         /// Every performer, studio and tag, the galleries with a code or URL and their chapters.
         var common: [StashObject]
-        var media: [FolderJob: [StashObject]]
+        var media: [FolderJob: FolderObjects]
+        /// Where later folder reads count and spool their objects.
+        var budget: MemoryBudget
+    }
+
+    /// The scenes or images of one folder: in memory, or in the spool.
+    fileprivate struct FolderObjects: Sendable {
+        var spool: SnapshotSpool?
+        var objects: [StashObject] = []
+        var spooled: [SpooledObject] = []
+        var count: Int { objects.count + spooled.count }
+    }
+
+    /// How many folder objects a snapshot's reads keep in memory (`objectsInMemory`), and the spool
+    /// that takes the rest, made when first needed.
+    fileprivate final class MemoryBudget: @unchecked Sendable {
+        private let lock = NSLock()
+        private let limit: Int
+        private var held = 0
+        private var madeSpool: SnapshotSpool?
+
+        init(limit: Int) { self.limit = limit }
+
+        /// The spool a folder read about to start writes to; nil while memory has room.
+        func spoolForNextFolder() throws -> SnapshotSpool? {
+            try lock.withLock {
+                guard held >= limit else { return nil }
+                if let madeSpool { return madeSpool }
+                madeSpool = try SnapshotSpool()
+                return madeSpool
+            }
+        }
+
+        func hold(_ count: Int) { lock.withLock { held += count } }
     }
 
     /// Connects and starts reading, in the background, what `load` reads whatever the records say:
@@ -69,13 +108,14 @@ public struct StashSnapshotLoader: Sendable {
             [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)]
         }
         let loader = self
+        let budget = MemoryBudget(limit: objectsInMemory)
         return Prefetch(
             task: Task {
                 try await loader.client.connect()
-                async let media = loader.fetch(jobs)
+                async let media = loader.fetch(jobs, budget: budget)
                 let common = try await loader.commonObjects(kinds: Set(EntityKind.allCases))
                 let found = try await media
-                return Prefetched(common: common, media: found)
+                return Prefetched(common: common, media: found, budget: budget)
             })
     }
 
@@ -103,7 +143,8 @@ public struct StashSnapshotLoader: Sendable {
             clock = now
         }
 
-        var prefetchedMedia: [FolderJob: [StashObject]] = [:]
+        var prefetchedMedia: [FolderJob: FolderObjects] = [:]
+        var budget = MemoryBudget(limit: objectsInMemory)
         var objects: [StashObject]
         if let prefetched {
             progress("reading from Stash…")
@@ -116,6 +157,7 @@ public struct StashSnapshotLoader: Sendable {
                 }
             }
             prefetchedMedia = fetched.media
+            budget = fetched.budget
             finished("waiting for the reads started before evaluating", objects.count)
         } else {
             progress("reading performers, studios and tags from Stash…")
@@ -130,14 +172,13 @@ public struct StashSnapshotLoader: Sendable {
             }
         }
         let missing = jobs.filter { prefetchedMedia[$0] == nil }
-        let fetched = try await fetch(missing, progress: progress)
-        for job in jobs { objects += prefetchedMedia[job] ?? fetched[job] ?? [] }
+        let fetched = try await fetch(missing, budget: budget, progress: progress)
+        let media = jobs.map { prefetchedMedia[$0] ?? fetched[$0] ?? FolderObjects() }
         prefetchedMedia = [:]
         finished(
             "scenes and images under \(folders.values.reduce(0) { $0 + $1.count }) folders (\(missing.count) finds)",
-            objects.count)
-        Self.addGalleryImages(&objects)
-        var snapshot = StashSnapshot(objects: objects, searchedFolders: folders)
+            objects.count + media.reduce(0) { $0 + $1.count })
+        var snapshot = Self.snapshot(common: objects, media: media, jobs: jobs, searchedFolders: folders)
         objects = []
         finished("snapshot index", snapshot.count)
 
@@ -154,7 +195,7 @@ public struct StashSnapshotLoader: Sendable {
             snapshot.filesOutsideFolders = try await filesOutside(unmatched)
             finished("unmatched files outside the folders", snapshot.filesOutsideFolders.count)
         }
-        return snapshot
+        return try snapshot.loading(for: entities, links: links)
     }
 
     /// What `load` reads for entities of every kind and every creator of `creatorFolders`: every
@@ -163,15 +204,44 @@ public struct StashSnapshotLoader: Sendable {
     /// Without the remembered objects and outside look-ups, which depend on the entities.
     func wholeSnapshot(prefetched: Prefetch, creatorFolders: [String: [String]]) async throws -> StashSnapshot {
         let fetched = try await prefetched.task.value
-        var objects = fetched.common
         let folders = creatorFolders.mapValues(Self.outermost)
         let jobs = folders.values.flatMap { $0 }.sorted().flatMap { folder in
             [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)]
         }
-        let missing = try await fetch(jobs.filter { fetched.media[$0] == nil })
-        for job in jobs { objects += fetched.media[job] ?? missing[job] ?? [] }
-        Self.addGalleryImages(&objects)
-        return StashSnapshot(objects: objects, searchedFolders: folders)
+        let missing = try await fetch(jobs.filter { fetched.media[$0] == nil }, budget: fetched.budget)
+        return Self.snapshot(
+            common: fetched.common, media: jobs.map { fetched.media[$0] ?? missing[$0] ?? FolderObjects() }, jobs: jobs,
+            searchedFolders: folders)
+    }
+
+    /// The snapshot of `common` objects and the folder reads' `media` (of `jobs`, in order), each
+    /// gallery given the images that name it (`addGalleryImages`).
+    private static func snapshot(
+        common: [StashObject], media: [FolderObjects], jobs: [FolderJob], searchedFolders: [String: [String]]
+    ) -> StashSnapshot {
+        var common = common
+        var members: [String: [StashRef]] = [:]
+        func addMember(_ image: String, of galleries: StashFields?) {
+            guard case .refs(let galleries)? = galleries?["gallery_ids"] else { return }
+            for gallery in galleries {
+                if let id = gallery.id { members[id, default: []].append(StashRef(id: image)) }
+            }
+        }
+        for object in common where object.kind == .image { addMember(object.id, of: object.fields) }
+        for (job, found) in zip(jobs, media) where job.kind == .image {
+            for object in found.objects { addMember(object.id, of: object.fields) }
+            for object in found.spooled { addMember(object.id, of: object.keyFields) }
+        }
+        for index in common.indices where common[index].kind == .gallery {
+            common[index].fields["image_ids"] = .refs(members[common[index].id] ?? [])
+        }
+        var snapshot = StashSnapshot(objects: common, searchedFolders: searchedFolders)
+        for (job, found) in zip(jobs, media) {
+            for object in found.objects { snapshot.insert(object) }
+            guard !found.spooled.isEmpty, let spool = found.spool else { continue }
+            for object in found.spooled { snapshot.insert(object, kind: job.kind, spool: spool) }
+        }
+        return snapshot
     }
 
     /// The `kind` objects remembered for `entities` (their links) that `snapshot` lacks, fetched by
@@ -182,7 +252,7 @@ public struct StashSnapshotLoader: Sendable {
     ) async throws -> [StashObject] {
         guard !links.isEmpty else { return [] }
         let missing = entities.filter { $0.address.kind == kind }.compactMap { links[$0.address]?.stashId }
-            .filter { snapshot.object(kind, id: $0) == nil }
+            .filter { !snapshot.holds(kind, id: $0) }
         guard !missing.isEmpty else { return [] }
         let fetched = try await client.snapshotObjects(kind, ids: missing)
         for object in fetched { snapshot.insert(object) }
@@ -257,14 +327,14 @@ public struct StashSnapshotLoader: Sendable {
 
     /// The scenes or images under each job's folder, `concurrency` finds at a time; each page is
     /// turned into snapshot objects as it arrives.
-    private func fetch(_ jobs: [FolderJob], progress: @escaping @Sendable (String) -> Void = { _ in }) async throws
-        -> [FolderJob: [StashObject]]
-    {
+    private func fetch(
+        _ jobs: [FolderJob], budget: MemoryBudget, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> [FolderJob: FolderObjects] {
         let client = self.client
-        var found: [FolderJob: [StashObject]] = [:]
+        var found: [FolderJob: FolderObjects] = [:]
         var next = 0
-        try await withThrowingTaskGroup(of: (FolderJob, [StashObject]).self) { group in
-            func start() {
+        try await withThrowingTaskGroup(of: (FolderJob, FolderObjects).self) { group in
+            func start() throws {
                 guard next < jobs.count else { return }
                 let job = jobs[next]
                 next += 1
@@ -273,16 +343,27 @@ public struct StashSnapshotLoader: Sendable {
                 // an existing creator folder whatever its case) and much cheaper than a regex over
                 // every path. What it matches beyond the folder is harmless: files are matched by id.
                 let filter = MediaFilter(path: .includesPhrase(job.folder + "/"))
+                let spool = try budget.spoolForNextFolder()
                 group.addTask {
-                    var objects: [StashObject] = []
-                    try await client.forEachSnapshotPage(job.kind, filter: filter) { objects += $0 }
+                    var objects = FolderObjects(spool: spool)
+                    var spoolFailure: (any Error)?
+                    try await client.forEachSnapshotPage(job.kind, filter: filter) { page in
+                        guard let spool else {
+                            budget.hold(page.count)
+                            objects.objects += page
+                            return
+                        }
+                        guard spoolFailure == nil else { return }
+                        do { objects.spooled += try spool.append(page) } catch { spoolFailure = error }
+                    }
+                    if let spoolFailure { throw spoolFailure }
                     return (job, objects)
                 }
             }
-            for _ in 0..<concurrency { start() }
+            for _ in 0..<concurrency { try start() }
             while let (job, objects) = try await group.next() {
                 found[job] = objects
-                start()
+                try start()
             }
         }
         return found
@@ -294,21 +375,6 @@ public struct StashSnapshotLoader: Sendable {
         return normalized.filter { folder in
             !normalized.contains { other in other != folder && folder.hasPrefix(other + "/") }
         }.sorted()
-    }
-
-    /// Stash's gallery type does not list its images; the images fetched name their galleries, so
-    /// each gallery's `image_ids` is rebuilt from them (complete for the creator folders).
-    static func addGalleryImages(_ objects: inout [StashObject]) {
-        var members: [String: [StashRef]] = [:]
-        for object in objects where object.kind == .image {
-            guard case .refs(let galleries)? = object.fields["gallery_ids"] else { continue }
-            for gallery in galleries {
-                if let id = gallery.id { members[id, default: []].append(StashRef(id: object.id)) }
-            }
-        }
-        for index in objects.indices where objects[index].kind == .gallery {
-            objects[index].fields["image_ids"] = .refs(members[objects[index].id] ?? [])
-        }
     }
 }
 

@@ -64,13 +64,15 @@ final class OnlineGroupedPlanTests: XCTestCase {
     ]
 
     /// The plan file's lines, the reports (`renderers`) and the status lines of a plan against the test server.
-    private func planned(_ database: String, rules: String, groupLimit: Int) async throws
-        -> (file: String, reports: [String], statuses: [String])
-    {
+    private func planned(
+        _ database: String, rules: String, groupLimit: Int,
+        objectsInMemory: Int = StashSnapshotLoader.defaultObjectsInMemory
+    ) async throws -> (file: String, reports: [String], statuses: [String]) {
         var request = PlanRequest(
             database: database, ruleFiles: [rules], stash: try StashEndpoint(server.baseURL.absoluteString),
             statePath: statePath, tool: "online-grouped-tests")
         request.groupLimit = groupLimit
+        request.stashObjectsInMemory = objectsInMemory
         let statuses = StatusLines()
         let finished = try await PlanOperation(request).run(savingTo: nil, reportingWith: Self.renderers[0]) { event in
             if case .status(let line) = event { statuses.append(line) }
@@ -146,17 +148,23 @@ final class OnlineGroupedPlanTests: XCTestCase {
     ) async throws {
         let whole = try await planned(database, rules: rules, groupLimit: .max)
         XCTAssertGreaterThan(whole.file.split(separator: "\n").count, 100, file: file, line: line)
-        for limit in limits {
-            let parts = try await planned(database, rules: rules, groupLimit: limit)
-            XCTAssertEqual(parts.file, whole.file, "plan file, groups of \(limit)", file: file, line: line)
+        // Every folder's scenes and images spooled (none kept in memory), some, or none.
+        let spooledWhole = try await planned(database, rules: rules, groupLimit: .max, objectsInMemory: 0)
+        XCTAssertEqual(spooledWhole.file, whole.file, "whole plan, Stash's objects spooled", file: file, line: line)
+        XCTAssertEqual(spooledWhole.reports, whole.reports, "whole plan, spooled", file: file, line: line)
+        for (limit, objectsInMemory) in limits.flatMap({ [($0, StashSnapshotLoader.defaultObjectsInMemory), ($0, 0)] })
+            + [(limits[0], 20)]
+        {
+            let parts = try await planned(database, rules: rules, groupLimit: limit, objectsInMemory: objectsInMemory)
+            let what = "groups of \(limit), \(objectsInMemory) Stash objects in memory"
+            XCTAssertEqual(parts.file, whole.file, "plan file, \(what)", file: file, line: line)
             for (index, report) in parts.reports.enumerated() {
-                XCTAssertEqual(
-                    report, whole.reports[index], "report \(index), groups of \(limit)", file: file, line: line)
+                XCTAssertEqual(report, whole.reports[index], "report \(index), \(what)", file: file, line: line)
             }
             let wentWhole = parts.statuses.contains { $0.hasPrefix("planning the whole library at once") }
             XCTAssertEqual(
                 parts.statuses.contains("planning creator group by creator group…") && !wentWhole, grouped,
-                "groups of \(limit): \(parts.statuses)", file: file, line: line)
+                "\(what): \(parts.statuses)", file: file, line: line)
         }
     }
 

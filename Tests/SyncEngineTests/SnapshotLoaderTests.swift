@@ -95,6 +95,80 @@ final class SnapshotLoaderTests: XCTestCase {
         XCTAssertTrue(without.changes.contains { $0.action == .update }, "the plan compares against what Stash holds")
     }
 
+    /// Folder objects past `objectsInMemory` are spooled: the snapshot answers every look-up as
+    /// the one that kept them in memory, reads them back equal, and the plan is the same.
+    func testSpooledFolderObjectsGiveTheSameSnapshotAndPlan() async throws {
+        seedLibrary()
+        let desired = PlanFixtures.desired
+        var spooling = StashSnapshotLoader(client: client)
+        spooling.objectsInMemory = 0
+        let folders = ["emberwilde42": [PlanFixtures.folder], "someone_else": [Self.otherFolder]]
+        let kept = try await StashSnapshotLoader(client: client).load(
+            desired: desired, entities: desired.entities, links: [:],
+            prefetched: StashSnapshotLoader(client: client).prefetch(creatorFolders: folders))
+        let spooled = try await spooling.load(
+            desired: desired, entities: desired.entities, links: [:],
+            prefetched: spooling.prefetch(creatorFolders: folders))
+        XCTAssertEqual(kept.spooledCount, 0)
+        XCTAssertEqual(spooled.spooledCount, 6, "the creator's three scenes and three images")
+        XCTAssertEqual(spooled.count, kept.count)
+        for kind in EntityKind.allCases {
+            XCTAssertEqual(Set(spooled.objects(kind)), Set(kept.objects(kind)), "\(kind)")
+            for object in kept.objects(kind) {
+                XCTAssertEqual(spooled.object(kind, id: object.id), object)
+                XCTAssertTrue(spooled.holds(kind, id: object.id))
+            }
+        }
+        for mediaId: FanslyID in [101, 102, 103, 200, 201, 202, 777] {
+            for kind in [EntityKind.scene, .image] {
+                XCTAssertEqual(
+                    spooled.ids(fileMediaId: mediaId, kind: kind), kept.ids(fileMediaId: mediaId, kind: kind))
+            }
+        }
+        XCTAssertFalse(spooled.holds(.scene, id: "999999"))
+        XCTAssertNil(spooled.object(.scene, id: "999999"))
+        XCTAssertNoThrow(try spooled.checkSpoolReads())
+
+        var plans: [Plan] = []
+        for snapshot in [kept, spooled] {
+            var plan = try Planner(desired: desired, snapshot: snapshot).plan(
+                selected: desired.entities, inputs: PlanFixtures.inputs, selection: PlanSelection(), tool: "test")
+            plan.createdAt = Date(timeIntervalSince1970: 0)
+            plans.append(plan)
+        }
+        XCTAssertEqual(try PlanFile.encode(plans[1]), try PlanFile.encode(plans[0]))
+        XCTAssertTrue(
+            plans[1].changes.contains { $0.action == .update && $0.address.kind == .scene }, "matched and diffed")
+    }
+
+    /// Every kind of value an object holds comes back from the spool as it was written; records
+    /// written one after another are read back in one read, in any order asked.
+    func testTheSpoolReadsBackEveryValue() throws {
+        let spool = try SnapshotSpool()
+        let objects = (0..<300).map { index in
+            StashObject(
+                kind: .image, id: "\(index)",
+                fields: [
+                    "title": .string("Ünïcode \(index) \"quoted\""), "rating100": .int(-index),
+                    "organized": .bool(true),
+                    "date": .date("2024-01-02"), "urls": .strings(["https://fansly.com/post/\(index)", ""]),
+                    "studio_id": .ref(StashRef(id: "7", address: EntityAddress(kind: .studio, key: "s"), label: "S")),
+                    "tag_ids": .refs([StashRef(id: "1"), StashRef(label: "only a label")]), "details": .null,
+                ],
+                organized: index % 2 == 0,
+                paths: index % 3 == 0 ? [] : ["/data/a/Timeline/Pictures/x_id_\(index).jpeg", "/b/\(index)"])
+        }
+        let spooled = try spool.append(Array(objects[..<100])) + spool.append(Array(objects[100...]))
+        XCTAssertEqual(spooled[4].mediaIds, [4])
+        XCTAssertEqual(spooled[3].mediaIds, [])
+        XCTAssertEqual(spooled[5].keyFields?["urls"], objects[5].fields["urls"])
+        XCTAssertNil(spooled[5].keyFields?["title"], "only what the snapshot indexes is kept")
+        let read = try spool.objects(at: spooled.reversed().map(\.location), kind: .image)
+        XCTAssertEqual(read, objects, "in file order")
+        XCTAssertEqual(spool.object(at: spooled[42].location, kind: .image), objects[42])
+        XCTAssertNoThrow(try spool.checkReads())
+    }
+
     func testPrefetchErrorsSurfaceFromLoad() async throws {
         await server.stop()
         let loader = StashSnapshotLoader(client: client)

@@ -8,16 +8,16 @@ import Foundation
 /// Strings that repeat across entities (field names, creators, folders, the keys of tags, studios
 /// and performers referred to) are written once and then by number (`internedString`); the rest are
 /// a length and their UTF-8 bytes.
-struct SpoolEncoder {
-    private(set) var bytes: [UInt8] = []
+package struct SpoolEncoder {
+    package private(set) var bytes: [UInt8] = []
     private var interned: [String: Int] = [:]
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     /// Forgets the bytes written (after they were flushed); the interned strings stay known.
     mutating func removeBytes() { bytes.removeAll(keepingCapacity: true) }
 
-    mutating func byte(_ value: UInt8) { bytes.append(value) }
+    package mutating func byte(_ value: UInt8) { bytes.append(value) }
 
     /// Four bytes `patchLength(at:)` fills in once the record is written.
     mutating func lengthPlaceholder() { bytes.append(contentsOf: [0, 0, 0, 0]) }
@@ -28,7 +28,7 @@ struct SpoolEncoder {
         for index in 0..<4 { bytes[start + index] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(index))) }
     }
 
-    mutating func unsigned(_ value: UInt64) {
+    package mutating func unsigned(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -37,13 +37,13 @@ struct SpoolEncoder {
         bytes.append(UInt8(value))
     }
 
-    mutating func signed(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    package mutating func signed(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
-    mutating func fixed(_ value: UInt64) {
+    package mutating func fixed(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         if let done: Void = value.utf8.withContiguousStorageIfAvailable({ utf8 in
             unsigned(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
@@ -55,7 +55,7 @@ struct SpoolEncoder {
         bytes.append(contentsOf: utf8)
     }
 
-    mutating func optionalString(_ value: String?) {
+    package mutating func optionalString(_ value: String?) {
         guard let value else { return byte(0) }
         byte(1)
         string(value)
@@ -114,7 +114,7 @@ struct SpoolEncoder {
 
     static let strategies = FieldStrategy.allCases
 
-    private mutating func value(_ value: FieldValue) {
+    package mutating func value(_ value: FieldValue) {
         switch value {
         case .null: byte(0)
         case .string(let text): byte(1); string(text)
@@ -156,30 +156,31 @@ struct SpoolEncoder {
 
 /// Reads what `SpoolEncoder` wrote, one record's bytes at a time; the interned strings of the
 /// records read so far are kept (`Strings`), as the encoder numbered them.
-struct SpoolDecoder {
+package struct SpoolDecoder {
     /// The interned strings, in the order they were first written.
-    final class Strings {
+    package final class Strings {
         var list: [String] = []
+        package init() {}
     }
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
     private let strings: Strings
 
-    init(_ bytes: UnsafeRawBufferPointer, strings: Strings) {
+    package init(_ bytes: UnsafeRawBufferPointer, strings: Strings) {
         self.bytes = bytes
         self.strings = strings
     }
 
-    var isAtEnd: Bool { position == bytes.count }
+    package var isAtEnd: Bool { position == bytes.count }
 
-    mutating func byte() throws -> UInt8 {
+    package mutating func byte() throws -> UInt8 {
         guard position < bytes.count else { throw ContributionSpool.SpoolError.corrupt }
         defer { position += 1 }
         return bytes[position]
     }
 
-    mutating func unsigned() throws -> UInt64 {
+    package mutating func unsigned() throws -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -191,19 +192,19 @@ struct SpoolDecoder {
         }
     }
 
-    mutating func signed() throws -> Int64 {
+    package mutating func signed() throws -> Int64 {
         let raw = try unsigned()
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
-    mutating func count() throws -> Int {
+    package mutating func count() throws -> Int {
         let value = try unsigned()
         // Each element takes a byte at least: a larger count is a damaged record.
         guard value <= UInt64(bytes.count - position) else { throw ContributionSpool.SpoolError.corrupt }
         return Int(value)
     }
 
-    mutating func fixed() throws -> UInt64 {
+    package mutating func fixed() throws -> UInt64 {
         guard bytes.count - position >= 8 else { throw ContributionSpool.SpoolError.corrupt }
         var value: UInt64 = 0
         withUnsafeMutableBytes(of: &value) {
@@ -213,13 +214,13 @@ struct SpoolDecoder {
         return UInt64(littleEndian: value)
     }
 
-    mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         let length = try count()
         defer { position += length }
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self)
     }
 
-    mutating func optionalString() throws -> String? { try byte() == 0 ? nil : try string() }
+    package mutating func optionalString() throws -> String? { try byte() == 0 ? nil : try string() }
 
     mutating func internedString() throws -> String {
         let number = try unsigned()
@@ -286,7 +287,7 @@ struct SpoolDecoder {
             respectOrganized: flags & 2 != 0, creator: creator, files: files, source: try string())
     }
 
-    private mutating func value() throws -> FieldValue {
+    package mutating func value() throws -> FieldValue {
         switch try byte() {
         case 0: return .null
         case 1: return .string(try string())

@@ -74,7 +74,9 @@ public struct PlanOperation: Sendable {
         var folders: [String: [String]] = [:]
         if let client, request.targets.isEmpty {
             folders = try engine.creatorFolders(source: StoreRecordSource(database), creators: creators)
-            prefetched = StashSnapshotLoader(client: client).prefetch(creatorFolders: folders)
+            var loader = StashSnapshotLoader(client: client)
+            loader.objectsInMemory = request.stashObjectsInMemory
+            prefetched = loader.prefetch(creatorFolders: folders)
         }
         defer { prefetched?.cancel() }
         let inputs = PlanInputs(
