@@ -22,7 +22,12 @@ final class OnlinePartPlanner {
     /// `snapshot` with the spooled objects the part being prepared can reach read into memory.
     private var partSnapshot: StashSnapshot?
     private let loader: StashSnapshotLoader
-    private let links: [EntityAddress: SyncLink]
+    /// Reads the links of each part's entities, as the part is prepared (nil: nothing remembered).
+    private let linkReader: SyncLinkReader?
+    /// The links of tags, studios and performers (few, and part of every part).
+    private var sharedLinks: [EntityAddress: SyncLink] = [:]
+    /// The links of the part being prepared and planned, with the shared ones.
+    private var partLinks: [EntityAddress: SyncLink] = [:]
     private let catalog: MediaCatalog?
     private let capabilities: StashCapabilities
     private let inputs: PlanInputs
@@ -31,11 +36,10 @@ final class OnlinePartPlanner {
     /// Set when the grouped plan could differ from the whole one (the reason, for the log).
     private(set) var conflict: String?
     private var usedTags = Set<EntityAddress>()
-    /// Linked addresses no part has produced yet.
-    private var unproduced: Set<EntityAddress>
-    /// The linked objects some entity matched (the whole plan's claims, for its links only).
-    private var linkTargets: Set<ObjectKey>
-    private var claimedLinkTargets = Set<ObjectKey>()
+    /// The Stash ids of the linked addresses no part has produced yet (all of them at first).
+    private var unproduced: [EntityAddress: String]
+    /// Tags, studios and performers some change of a part stands for (`claims` has the others).
+    private var claimedShared = Set<ObjectKey>()
     /// Objects of scenes, images, galleries and chapters claimed so far, with the claimer's address hash.
     private var claims: [ObjectKey: Int] = [:]
     private var claimedFiles = Set<FanslyID>()
@@ -50,14 +54,20 @@ final class OnlinePartPlanner {
         var id: String
     }
 
+    /// `linkedIds`: the Stash id of every remembered address (`SyncLinkReader.allLinkedIds()`);
+    /// what was written to them is read part by part from `links`.
     init(
-        snapshot: StashSnapshot, loader: StashSnapshotLoader, links: [EntityAddress: SyncLink],
-        catalog: MediaCatalog?, capabilities: StashCapabilities, inputs: PlanInputs, tool: String
-    ) {
-        self.snapshot = snapshot; self.loader = loader; self.links = links; self.catalog = catalog
+        snapshot: StashSnapshot, loader: StashSnapshotLoader, linkedIds: [EntityAddress: String],
+        links: SyncLinkReader?, catalog: MediaCatalog?, capabilities: StashCapabilities, inputs: PlanInputs,
+        tool: String
+    ) throws {
+        self.snapshot = snapshot; self.loader = loader; self.catalog = catalog
         self.capabilities = capabilities; self.inputs = inputs; self.tool = tool
-        unproduced = Set(links.keys)
-        linkTargets = Set(links.values.map { ObjectKey(kind: $0.address.kind, id: $0.stashId) })
+        unproduced = linkedIds
+        linkReader = linkedIds.isEmpty ? nil : links
+        if let linkReader {
+            sharedLinks = try linkReader.links(for: linkedIds.keys.filter { PlanBuilder.isShared($0.kind) })
+        }
         // Every part adds the objects it claims: made at its final size at once, the table is not
         // hashed again at each doubling (about 855,000 claims in a plan of 600,000 media).
         claims.reserveCapacity(
@@ -85,6 +95,12 @@ final class OnlinePartPlanner {
     }
 
     private func read(for state: DesiredState) async throws -> DesiredState {
+        partLinks = sharedLinks
+        if let linkReader {
+            let addresses = state.entities.lazy.map(\.address).filter { !PlanBuilder.isShared($0.kind) }
+            partLinks.merge(try linkReader.links(for: Array(addresses))) { _, part in part }
+        }
+        let links = partLinks
         for kind in [EntityKind.scene, .image] {
             let fetched = try await loader.addRemembered(kind, to: &snapshot, entities: state.entities, links: links)
             // An earlier part looked for these files and did not see these objects, as the whole plan would have.
@@ -113,8 +129,10 @@ final class OnlinePartPlanner {
     /// The plan of one part's entities (the shared ones among them), and what the whole-plan
     /// passes need of it.
     func plan(_ desired: DesiredState) throws -> Plan {
-        var planner = Planner(desired: desired, snapshot: partSnapshot ?? snapshot, links: links, catalog: catalog)
+        var planner = Planner(
+            desired: desired, snapshot: partSnapshot ?? snapshot, links: partLinks, catalog: catalog)
         partSnapshot = nil
+        partLinks = [:]
         planner.wholePlanPasses = false
         planner.tagsUsedElsewhere = usedTags
         let (plan, used) = try planner.planPart(desired.entities, inputs: inputs, tool: tool)
@@ -131,7 +149,7 @@ final class OnlinePartPlanner {
                     creators.insert(creator.lowercased())
                     lastCreator = creator
                 }
-                if !unproduced.isEmpty { unproduced.remove(entities[index].address) }
+                if !unproduced.isEmpty { unproduced[entities[index].address] = nil }
             }
         }
         plan.changes.withUnsafeBufferPointer { changes in
@@ -139,8 +157,10 @@ final class OnlinePartPlanner {
                 guard let id = changes[index].stashId else { continue }
                 let address = changes[index].address
                 let key = ObjectKey(kind: address.kind, id: id)
-                if !linkTargets.isEmpty && linkTargets.contains(key) { claimedLinkTargets.insert(key) }
-                guard !PlanBuilder.isShared(address.kind) else { continue }
+                guard !PlanBuilder.isShared(address.kind) else {
+                    claimedShared.insert(key)
+                    continue
+                }
                 let claimer = address.hashValue
                 if let other = claims.updateValue(claimer, forKey: key), other != claimer {
                     conflict = conflict ?? "Stash \(key.kind.rawValue) #\(id) is claimed by entities of two parts"
@@ -165,15 +185,15 @@ final class OnlinePartPlanner {
         }
         guard conflict == nil else { return nil }
         var changes: [PlannedChange] = []
-        for address in unproduced {
-            guard let link = links[address], planned(address.kind),
-                snapshot.holds(address.kind, id: link.stashId),
-                !claimedLinkTargets.contains(ObjectKey(kind: address.kind, id: link.stashId))
+        for (address, stashId) in unproduced {
+            let key = ObjectKey(kind: address.kind, id: stashId)
+            guard planned(address.kind), snapshot.holds(address.kind, id: stashId),
+                !(PlanBuilder.isShared(address.kind) ? claimedShared.contains(key) : claims[key] != nil)
             else { continue }
             changes.append(
                 PlannedChange(
                     address: address, action: .skip, reason: .notProduced,
-                    detail: "no longer produced by the rules; left in Stash", stashId: link.stashId))
+                    detail: "no longer produced by the rules; left in Stash", stashId: stashId))
         }
         changes.sort { $0.address < $1.address }
         let unknown = try unknownFiles()

@@ -261,6 +261,20 @@ public protocol SyncLinkReader: Sendable {
     func link(for address: EntityAddress) throws -> SyncLink?
     /// Every remembered link (the planner loads them once per run).
     func allLinks() throws -> [EntityAddress: SyncLink]
+    /// The links of those of `addresses` that have one (a grouped plan reads a part's at a time).
+    func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink]
+    /// The Stash id of every linked address, without what was written.
+    func allLinkedIds() throws -> [EntityAddress: String]
+}
+
+extension SyncLinkReader {
+    public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
+        var links: [EntityAddress: SyncLink] = [:]
+        for address in addresses { if let link = try link(for: address) { links[address] = link } }
+        return links
+    }
+
+    public func allLinkedIds() throws -> [EntityAddress: String] { try allLinks().mapValues(\.stashId) }
 }
 
 // MARK: - What the planner asks of values

@@ -266,11 +266,11 @@ public struct Planner: Sendable {
         let wanted = Set(creators.map { $0.lowercased() })
         var candidates: [FanslyID: (EntityKind, String, String)] = [:]
         for kind in [EntityKind.scene, .image] {
-            for (mediaId, ids) in snapshot.mediaIndex(kind) where !claimed.contains(mediaId) {
-                guard let object = snapshot.object(kind, id: ids[0]),
+            snapshot.forEachMediaFile(kind) { mediaId, id in
+                guard !claimed.contains(mediaId), let object = snapshot.object(kind, id: id),
                     let path = object.paths.first(where: { MediaFileName.token(inPath: $0)?.mediaId == mediaId }),
                     let creator = creator(ofPath: path), wanted.isEmpty || wanted.contains(creator.lowercased())
-                else { continue }
+                else { return }
                 candidates[mediaId] = (kind, creator, path)
             }
         }

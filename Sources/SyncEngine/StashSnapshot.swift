@@ -112,7 +112,8 @@ public struct StashSnapshot: Sendable {
     private var aliases: [EntityKind: [String: [String]]] = [:]
     private var urls: [EntityKind: [String: [String]]] = [:]
     private var codes: [EntityKind: [String: [String]]] = [:]
-    private var mediaFiles: [EntityKind: [FanslyID: [String]]] = [:]
+    /// By far the largest index (an entry for every scene and image): one id is held without an array.
+    private var mediaFiles: [EntityKind: [FanslyID: ObjectIds]] = [:]
     private var chapters: [String: [String]] = [:]
     /// Objects held in `spool` rather than in `objectsByKind` (a large library's scenes and images).
     private var spooledLocations: [EntityKind: [String: SnapshotSpool.Location]] = [:]
@@ -138,12 +139,24 @@ public struct StashSnapshot: Sendable {
     mutating func insert(_ spooled: SpooledObject, kind: EntityKind, spool: SnapshotSpool) {
         self.spool = spool
         spooledLocations[kind, default: [:]][spooled.id] = spooled.location
-        index(
-            StashObject(kind: kind, id: spooled.id, fields: spooled.keyFields ?? [:]), mediaIds: spooled.mediaIds)
+        let lean = StashObject(kind: kind, id: spooled.id, fields: spooled.keyFields ?? [:])
+        index(lean, mediaIds: CollectionOfOne(spooled.firstMediaId).lazy.compactMap { $0 })
+        if !spooled.otherMediaIds.isEmpty { index(lean, mediaIds: spooled.otherMediaIds, filesOnly: true) }
     }
 
-    private mutating func index<MediaIds: Sequence<FanslyID>>(_ object: StashObject, mediaIds: MediaIds) {
+    /// Indexes `object` by its keys (not with `filesOnly`) and `mediaIds`.
+    private mutating func index<MediaIds: Sequence<FanslyID>>(
+        _ object: StashObject, mediaIds: MediaIds, filesOnly: Bool = false
+    ) {
         let kind = object.kind
+        for mediaId in mediaIds {
+            if mediaFiles[kind]?[mediaId] == nil {
+                mediaFiles[kind, default: [:]][mediaId] = .one(object.id)
+            } else {
+                mediaFiles[kind]![mediaId]!.append(object.id)
+            }
+        }
+        guard !filesOnly else { return }
         if let name = object.string("name") {
             names[kind, default: [:]][name.lowercased(), default: []].append(object.id)
         }
@@ -154,7 +167,6 @@ public struct StashSnapshot: Sendable {
             urls[kind, default: [:]][Self.normalizedURL(url), default: []].append(object.id)
         }
         if let code = object.string("code") { codes[kind, default: [:]][code, default: []].append(object.id) }
-        for mediaId in mediaIds { mediaFiles[kind, default: [:]][mediaId, default: []].append(object.id) }
         if kind == .chapter, let gallery = object.galleryId { chapters[gallery, default: []].append(object.id) }
     }
 
@@ -238,11 +250,14 @@ public struct StashSnapshot: Sendable {
     func ids(aliased alias: String, kind: EntityKind) -> [String] { aliases[kind]?[alias.lowercased()] ?? [] }
     func ids(url: String, kind: EntityKind) -> [String] { urls[kind]?[Self.normalizedURL(url)] ?? [] }
     func ids(code: String, kind: EntityKind) -> [String] { codes[kind]?[code] ?? [] }
-    func ids(fileMediaId: FanslyID, kind: EntityKind) -> [String] { mediaFiles[kind]?[fileMediaId] ?? [] }
+    func ids(fileMediaId: FanslyID, kind: EntityKind) -> [String] { mediaFiles[kind]?[fileMediaId]?.ids ?? [] }
     func chapterIds(gallery: String) -> [String] { chapters[gallery] ?? [] }
 
-    /// Every media id found in the file names of fetched scenes (or images), with the objects holding them.
-    func mediaIndex(_ kind: EntityKind) -> [FanslyID: [String]] { mediaFiles[kind] ?? [:] }
+    /// Calls `body` with every media id found in the file names of fetched scenes (or images) and
+    /// the first object holding it.
+    func forEachMediaFile(_ kind: EntityKind, _ body: (FanslyID, String) throws -> Void) rethrows {
+        for (mediaId, ids) in mediaFiles[kind] ?? [:] { try body(mediaId, ids.first) }
+    }
 
     /// URLs compare without scheme case, `www.`, trailing slashes or `http`/`https` differences.
     static func normalizedURL(_ url: String) -> String {
@@ -252,6 +267,28 @@ public struct StashSnapshot: Sendable {
         while text.hasSuffix("/") { text.removeLast() }
         return text
     }
+}
+
+/// The ids of the objects one key of an index names: nearly always one, held without an array.
+enum ObjectIds: Sendable {
+    case one(String)
+    case many([String])
+
+    var ids: [String] {
+        switch self {
+        case .one(let id): return [id]
+        case .many(let ids): return ids
+        }
+    }
+
+    var first: String {
+        switch self {
+        case .one(let id): return id
+        case .many(let ids): return ids[0]
+        }
+    }
+
+    mutating func append(_ id: String) { self = .many(ids + [id]) }
 }
 
 /// The media id token the downloader puts in file names: `…_id_<digits>.<ext>` or

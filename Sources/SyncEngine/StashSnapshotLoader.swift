@@ -47,7 +47,7 @@ public struct StashSnapshotLoader: Sendable {
             var total = 0
             for folder in folders {
                 for kind in [EntityKind.scene, .image] {
-                    guard let objects = fetched.media[FolderJob(kind: kind, folder: folder)] else { return nil }
+                    guard let objects = fetched.media.peek(FolderJob(kind: kind, folder: folder)) else { return nil }
                     total += objects.count
                 }
             }
@@ -63,9 +63,28 @@ public struct StashSnapshotLoader: Sendable {
     fileprivate struct Prefetched: Sendable {
         /// Every performer, studio and tag, the galleries with a code or URL and their chapters.
         var common: [StashObject]
-        var media: [FolderJob: FolderObjects]
+        var media: TakenOnce
         /// Where later folder reads count and spool their objects.
         var budget: MemoryBudget
+    }
+
+    /// The folder reads' objects, handed to the one snapshot made of them: a task's value lives as
+    /// long as the task, and the snapshot indexes them all again. A later `load` (a grouped online
+    /// plan that falls back to the whole plan) reads the folders again.
+    fileprivate final class TakenOnce: @unchecked Sendable {
+        private let lock = NSLock()
+        private var media: [FolderJob: FolderObjects]
+
+        init(_ media: [FolderJob: FolderObjects]) { self.media = media }
+
+        func peek(_ job: FolderJob) -> FolderObjects? { lock.withLock { media[job] } }
+
+        func take() -> [FolderJob: FolderObjects] {
+            lock.withLock {
+                defer { media = [:] }
+                return media
+            }
+        }
     }
 
     /// The scenes or images of one folder: in memory, or in the spool.
@@ -115,7 +134,7 @@ public struct StashSnapshotLoader: Sendable {
                 async let media = loader.fetch(jobs, budget: budget)
                 let common = try await loader.commonObjects(kinds: Set(EntityKind.allCases))
                 let found = try await media
-                return Prefetched(common: common, media: found, budget: budget)
+                return Prefetched(common: common, media: TakenOnce(found), budget: budget)
             })
     }
 
@@ -156,7 +175,7 @@ public struct StashSnapshotLoader: Sendable {
                 default: return wantedKinds.contains(object.kind)
                 }
             }
-            prefetchedMedia = fetched.media
+            prefetchedMedia = fetched.media.take()
             budget = fetched.budget
             finished("waiting for the reads started before evaluating", objects.count)
         } else {
@@ -208,9 +227,10 @@ public struct StashSnapshotLoader: Sendable {
         let jobs = folders.values.flatMap { $0 }.sorted().flatMap { folder in
             [FolderJob(kind: .scene, folder: folder), FolderJob(kind: .image, folder: folder)]
         }
-        let missing = try await fetch(jobs.filter { fetched.media[$0] == nil }, budget: fetched.budget)
+        let media = fetched.media.take()
+        let missing = try await fetch(jobs.filter { media[$0] == nil }, budget: fetched.budget)
         return Self.snapshot(
-            common: fetched.common, media: jobs.map { fetched.media[$0] ?? missing[$0] ?? FolderObjects() }, jobs: jobs,
+            common: fetched.common, media: jobs.map { media[$0] ?? missing[$0] ?? FolderObjects() }, jobs: jobs,
             searchedFolders: folders)
     }
 

@@ -123,7 +123,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The links of `addresses` that have one (one query, for a batch).
-    func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
+    public func links(for addresses: [EntityAddress]) throws -> [EntityAddress: SyncLink] {
         try read { db in
             let links = try Self.rows(db, "SELECT \(Self.linkColumns) FROM link WHERE", addresses: addresses)
                 .map(Self.link(from:))
@@ -144,7 +144,7 @@ public final class SyncState: SyncLinkReader, @unchecked Sendable {
     }
 
     /// The Stash id of every linked address, without the written fields (cheap for large libraries).
-    func allLinkedIds() throws -> [EntityAddress: String] {
+    public func allLinkedIds() throws -> [EntityAddress: String] {
         try read { db in
             var ids: [EntityAddress: String] = [:]
             let cursor = try Row.fetchCursor(db, sql: "SELECT address, stash_id FROM link")

@@ -33,7 +33,7 @@ extension PlanOperation {
                 try handOff.send($0)
             }
         }
-        let remembered: [EntityAddress: SyncLink]
+        let linkedIds: [EntityAddress: String]
         do {
             try await prefetched.finished()
             // Stash holding nothing under the creator folders calls for the download-root search,
@@ -44,7 +44,7 @@ extension PlanOperation {
                 await finishEvaluation(handOff)
                 return .fallBack("Stash holds nothing under the creator folders")
             }
-            remembered = try links?.allLinks() ?? [:]
+            linkedIds = try links?.allLinkedIds() ?? [:]
         } catch {
             // Said at once, not after the pass over every record: the evaluation thread stops at
             // its first part, alone with the store, which nothing else uses after this error.
@@ -64,12 +64,13 @@ extension PlanOperation {
                     status("reading from Stash…")
                     let snapshot = try await loader.wholeSnapshot(
                         prefetched: prefetched, creatorFolders: state.creatorFolders)
-                    let online = OnlinePartPlanner(
-                        snapshot: snapshot, loader: loader, links: remembered, catalog: mediaCatalog(of: database),
-                        capabilities: client.capabilities, inputs: inputs, tool: request.tool)
+                    let online = try OnlinePartPlanner(
+                        snapshot: snapshot, loader: loader, linkedIds: linkedIds, links: links,
+                        catalog: mediaCatalog(of: database), capabilities: client.capabilities, inputs: inputs,
+                        tool: request.tool)
                     planner = online
                     grouped = GroupedPlan(
-                        inputs: inputs, tool: request.tool, links: remembered, online: online, renderer: renderer)
+                        inputs: inputs, tool: request.tool, links: [:], online: online, renderer: renderer)
                     try grouped!.take(try await online.prepare(part))
                     status("planning creator group by creator group…")
                 case .group, .crossGroup:

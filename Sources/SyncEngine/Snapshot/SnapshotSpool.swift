@@ -143,8 +143,13 @@ struct SpooledObject: Sendable {
     /// The fields the snapshot indexes or reads across objects (names, aliases, URLs, code, an
     /// image's galleries); nil when the object has none of them (a freshly scanned file).
     var keyFields: StashFields?
-    /// The media ids in the object's file names, in path order.
-    var mediaIds: [FanslyID]
+    /// The media id in the first file name that has one (nearly every object has one file).
+    var firstMediaId: FanslyID?
+    /// The media ids in the other file names, in path order.
+    var otherMediaIds: [FanslyID] = []
+
+    /// Every media id in the object's file names, in path order.
+    var mediaIds: [FanslyID] { (firstMediaId.map { [$0] } ?? []) + otherMediaIds }
 
     /// The field names `keyFields` keeps.
     static let keyFieldNames: Set<String> = ["name", "aliases", "alias_list", "urls", "code", "gallery_ids"]
@@ -154,6 +159,9 @@ struct SpooledObject: Sendable {
         self.location = location
         let kept = object.fields.filter { Self.keyFieldNames.contains($0.name) }
         keyFields = kept.isEmpty ? nil : StashFields(pairs: kept.map { ($0.name, $0.value) })
-        mediaIds = object.paths.compactMap { MediaFileName.token(inPath: $0)?.mediaId }
+        for path in object.paths {
+            guard let mediaId = MediaFileName.token(inPath: path)?.mediaId else { continue }
+            if firstMediaId == nil { firstMediaId = mediaId } else { otherMediaIds.append(mediaId) }
+        }
     }
 }
