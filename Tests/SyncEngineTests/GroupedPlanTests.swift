@@ -30,9 +30,12 @@ final class GroupedPlanTests: XCTestCase {
     private func galleryRules() throws -> String { try GroupedLibrary.galleryRules(in: folder) }
 
     /// The plan file's lines and the full report of an offline plan with `groupLimit`.
-    private func planned(_ database: String, rules: [String] = [], groupLimit: Int) async throws -> (String, String) {
+    private func planned(_ database: String, rules: [String] = [], groupLimit: Int, targets: [String] = [])
+        async throws -> (String, String)
+    {
         var request = PlanRequest(database: database, ruleFiles: rules, tool: "grouped-tests")
         request.groupLimit = groupLimit
+        request.targets = targets
         var plan = try await PlanOperation(request).run()
         plan.createdAt = Date(timeIntervalSince1970: 1_800_000_000)
         var file = Data()
@@ -69,6 +72,83 @@ final class GroupedPlanTests: XCTestCase {
         addTeardownBlock { database.drop() }
         try SQLiteCopy.copy(sqlite: try generatedLibrary(), into: database)
         try await assertGroupedEqualsWhole(database.url, rules: [try galleryRules()], limits: [1, 150])
+    }
+
+    /// A plan of `--target`s keeps only what they name of each group, and is the plan of the whole
+    /// state narrowed to them: one entity, a wildcard, a whole kind, a shared tag, several at once.
+    func testATargetedPlanInGroupsIsTheWholeTargetedPlan() async throws {
+        let database = try generatedLibrary()
+        let rules = [try galleryRules()]
+        var request = PlanRequest(database: database, ruleFiles: rules, tool: "grouped-tests")
+        request.groupLimit = .max
+        // Offline, scenes and images are unmatched files, the rest changes.
+        let whole = try await PlanOperation(request).run()
+        let addresses = whole.changes.map(\.address) + whole.unmatched.map(\.address)
+        let scene = try XCTUnwrap(addresses.last { $0.kind == .scene })
+        let gallery = try XCTUnwrap(addresses.first { $0.kind == .gallery })
+        let tag = try XCTUnwrap(addresses.first { $0.kind == .tag })
+        let image = try XCTUnwrap(addresses.filter { $0.kind == .image }.dropFirst(7).first)
+        let targetSets = [
+            [scene.description], [String(gallery.description.dropLast(2)) + "*"], ["gallery"], [tag.description],
+            [image.description, scene.description],
+        ]
+        for targets in targetSets {
+            let (wholeFile, wholeReport) = try await planned(database, rules: rules, groupLimit: .max, targets: targets)
+            XCTAssertTrue(wholeFile.contains(#""address""#), "\(targets) plans something")
+            for limit in [1, 150] {
+                let (file, report) = try await planned(database, rules: rules, groupLimit: limit, targets: targets)
+                XCTAssertEqual(file, wholeFile, "plan file, \(targets), groups of \(limit)")
+                XCTAssertEqual(report, wholeReport, "report, \(targets), groups of \(limit)")
+            }
+        }
+    }
+
+    /// What the narrowing keeps of a grouped evaluation: the shared entities and the target with
+    /// what it refers to, nothing of the other groups; exactly what the whole state selects.
+    func testTargetNarrowingKeepsOnlyWhatTheTargetsSelect() throws {
+        let database = try MetadataDatabase(path: try generatedLibrary())
+        let engine = MappingEngine(rules: try RuleSet.load(paths: [try galleryRules()]))
+        let whole = try engine.evaluate(store: database)
+        let image = try XCTUnwrap(whole.entities.last { $0.address.kind == .image })
+        var narrowing = TargetNarrowing(targets: [image.address.description])
+        try engine.evaluate(store: database, creators: nil, groupLimit: 1) { narrowing.take($0) }
+        let narrowed = try narrowing.state()
+        let selection = PlanSelection(targets: [image.address.description])
+        let selected = try Planner(desired: whole, snapshot: .empty).select(selection)
+        XCTAssertEqual(try Planner(desired: narrowed, snapshot: .empty).select(selection), selected)
+        let shared = whole.entities.filter { PlanBuilder.isShared($0.address.kind) }
+        let sharedAddresses = Set(shared.map(\.address))
+        XCTAssertEqual(
+            Set(narrowed.entities.map(\.address)),
+            sharedAddresses.union(selected.map(\.address)), "the shared entities, the image and what it refers to")
+        XCTAssertLessThan(narrowed.entities.count, whole.entities.count / 2)
+        XCTAssertEqual(narrowed.creatorFolders, whole.creatorFolders)
+    }
+
+    /// A target nothing matches is refused as the whole state refuses it, with the same suggestion
+    /// (the closest address of every group), or none when nothing is close.
+    func testAnUnknownTargetInGroupsGetsTheWholeStatesSuggestion() async throws {
+        let database = try generatedLibrary()
+        var request = PlanRequest(database: database, ruleFiles: [], tool: "grouped-tests")
+        request.groupLimit = .max
+        let unmatched = try await PlanOperation(request).run().unmatched
+        let scene = try XCTUnwrap(unmatched.last { $0.address.kind == .scene })
+        let typo = String(scene.address.description.dropLast()) + "x"
+        for targets in [[typo], ["no-such-thing.at-all"], [scene.address.description, typo]] {
+            var errors: [String] = []
+            for limit in [Int.max, 1, 150] {
+                request.groupLimit = limit
+                request.targets = targets
+                do {
+                    _ = try await PlanOperation(request).run()
+                    XCTFail("\(targets) matched something")
+                } catch let error as PlanError {
+                    errors.append(error.description)
+                }
+            }
+            XCTAssertEqual(Set(errors).count, 1, "\(errors)")
+            XCTAssertEqual(errors.first?.contains(scene.address.description), targets.contains(typo), "\(errors)")
+        }
     }
 
     /// The parts really are groups: several of them, the reposted post and what is connected to it

@@ -66,13 +66,14 @@ final class OnlineGroupedPlanTests: XCTestCase {
     /// The plan file's lines, the reports (`renderers`) and the status lines of a plan against the test server.
     private func planned(
         _ database: String, rules: String, groupLimit: Int,
-        objectsInMemory: Int = StashSnapshotLoader.defaultObjectsInMemory
+        objectsInMemory: Int = StashSnapshotLoader.defaultObjectsInMemory, targets: [String] = []
     ) async throws -> (file: String, reports: [String], statuses: [String]) {
         var request = PlanRequest(
             database: database, ruleFiles: [rules], stash: try StashEndpoint(server.baseURL.absoluteString),
             statePath: statePath, tool: "online-grouped-tests")
         request.groupLimit = groupLimit
         request.stashObjectsInMemory = objectsInMemory
+        request.targets = targets
         let statuses = StatusLines()
         let finished = try await PlanOperation(request).run(savingTo: nil, reportingWith: Self.renderers[0]) { event in
             if case .status(let line) = event { statuses.append(line) }
@@ -189,6 +190,19 @@ final class OnlineGroupedPlanTests: XCTestCase {
             XCTAssertTrue(whole.reports[1].contains(expected), "the whole plan has \(expected)")
         }
         try await assertGroupedEqualsWhole(database, rules: rules, limits: [1, 150, 400])
+
+        // Targets: a drifted performer, an organized scene, every gallery.
+        let changes = try await firstWholePlan(database, rules: rules).changes
+        let scene = try XCTUnwrap(changes.first { $0.address.kind == .scene && $0.stashId != nil })
+        let performer = try XCTUnwrap(changes.first { $0.address.kind == .performer })
+        for targets in [[scene.address.description, performer.address.description], ["gallery"]] {
+            let targeted = try await planned(database, rules: rules, groupLimit: .max, targets: targets)
+            for limit in [1, 150] {
+                let parts = try await planned(database, rules: rules, groupLimit: limit, targets: targets)
+                XCTAssertEqual(parts.file, targeted.file, "plan file, \(targets), groups of \(limit)")
+                XCTAssertEqual(parts.reports, targeted.reports, "reports, \(targets), groups of \(limit)")
+            }
+        }
     }
 
     /// Two entities of different groups remembered as one Stash scene: only the whole plan knows

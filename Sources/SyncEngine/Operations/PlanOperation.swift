@@ -125,6 +125,14 @@ public struct PlanOperation: Sendable {
                 return try finish(grouped, inputs: inputs, savingTo: path) { try linkage.value() + rulesWarnings }
             }
         }
+        if evaluated == nil && !request.targets.isEmpty {
+            // Targets: group by group too, keeping only what they name (a small library in one piece).
+            var narrowing = TargetNarrowing(targets: request.targets)
+            try engine.evaluate(
+                store: database, creators: creators, groupLimit: request.groupLimit, groupSize: request.groupSize
+            ) { narrowing.take($0) }
+            evaluated = try narrowing.state()
+        }
         let desired = try evaluated ?? engine.evaluate(store: database, creators: creators)
         let notices = try linkageNotices(database, creators)
 
