@@ -95,8 +95,8 @@ extension StashState {
         return true
     }
 
-    func checkChapterIndex(_ index: Int, galleryId: Int) throws {
-        let count = imageIds(inGallery: galleryId).count
+    mutating func checkChapterIndex(_ index: Int, galleryId: Int) throws {
+        let count = imageCount(inGallery: galleryId)
         if index < 1 || index > count {
             throw ResolverError("Image # must greater than zero and in range of the gallery images")
         }

@@ -154,6 +154,18 @@ final class MutationTests: ServerTestCase {
         ])
         XCTAssertNotNil(chapters[0].success)
         XCTAssertNotNil(chapters[1].failure, "image_index is 1-based and at most the image count")
+        // The count the server checks against follows the gallery's images after a chapter was made.
+        let beforeSecondImage = await client.createGalleryChapters([
+            GalleryChapterCreateInput(galleryId: second, title: "One", imageIndex: 1),
+            GalleryChapterCreateInput(galleryId: second, title: "Two", imageIndex: 2),
+        ])
+        XCTAssertNotNil(beforeSecondImage[0].success)
+        XCTAssertNotNil(beforeSecondImage[1].failure, "one image")
+        _ = await client.addGalleryImages([GalleryImagesInput(galleryId: second, imageIds: [imageIds[1]])])
+        let afterSecondImage = await client.createGalleryChapters([
+            GalleryChapterCreateInput(galleryId: second, title: "Two", imageIndex: 2)
+        ])
+        XCTAssertNotNil(afterSecondImage[0].success, "the second image added")
         _ = await client.updateGalleryChapters([GalleryChapterUpdateInput(id: try chapters[0].get(), title: "Part one")]
         )
 
