@@ -108,16 +108,21 @@ public struct StashSnapshot: Sendable {
     /// True for a plan against an empty, offline Stash.
     var isOffline: Bool
 
-    private var names: [EntityKind: [String: [String]]] = [:]
-    private var aliases: [EntityKind: [String: [String]]] = [:]
-    private var urls: [EntityKind: [String: [String]]] = [:]
-    private var codes: [EntityKind: [String: [String]]] = [:]
+    // Every index holds one id without an array: most keys name one object, and there is an
+    // entry per scene and image in some of them (a plan after apply: a code and URL on each).
+    private var names: [EntityKind: [String: ObjectIds]] = [:]
+    private var aliases: [EntityKind: [String: ObjectIds]] = [:]
+    private var urls: [EntityKind: [String: ObjectIds]] = [:]
+    private var codes: [EntityKind: [String: ObjectIds]] = [:]
     /// By far the largest index (an entry for every scene and image): one id is held without an array.
     private var mediaFiles: [EntityKind: [FanslyID: ObjectIds]] = [:]
     private var chapters: [String: [String]] = [:]
     /// Objects held in `spool` rather than in `objectsByKind` (a large library's scenes and images).
     private var spooledLocations: [EntityKind: [String: SnapshotSpool.Location]] = [:]
     private var spool: SnapshotSpool?
+    /// The `image_ids` of spooled galleries (rebuilt from the images that name them), set as they
+    /// are read back.
+    var spooledGalleryImages: [String: [StashRef]] = [:]
 
     public init(
         objects: [StashObject], searchedFolders: [String: [String]] = [:],
@@ -149,24 +154,18 @@ public struct StashSnapshot: Sendable {
         _ object: StashObject, mediaIds: MediaIds, filesOnly: Bool = false
     ) {
         let kind = object.kind
-        for mediaId in mediaIds {
-            if mediaFiles[kind]?[mediaId] == nil {
-                mediaFiles[kind, default: [:]][mediaId] = .one(object.id)
-            } else {
-                mediaFiles[kind]![mediaId]!.append(object.id)
-            }
-        }
+        for mediaId in mediaIds { Self.add(object.id, to: &mediaFiles[kind, default: [:]], key: mediaId) }
         guard !filesOnly else { return }
         if let name = object.string("name") {
-            names[kind, default: [:]][name.lowercased(), default: []].append(object.id)
+            Self.add(object.id, to: &names[kind, default: [:]], key: name.lowercased())
         }
         for alias in object.strings(kind == .performer ? "alias_list" : "aliases") {
-            aliases[kind, default: [:]][alias.lowercased(), default: []].append(object.id)
+            Self.add(object.id, to: &aliases[kind, default: [:]], key: alias.lowercased())
         }
         for url in object.strings("urls") {
-            urls[kind, default: [:]][Self.normalizedURL(url), default: []].append(object.id)
+            Self.add(object.id, to: &urls[kind, default: [:]], key: Self.normalizedURL(url))
         }
-        if let code = object.string("code") { codes[kind, default: [:]][code, default: []].append(object.id) }
+        if let code = object.string("code") { Self.add(object.id, to: &codes[kind, default: [:]], key: code) }
         if kind == .chapter, let gallery = object.galleryId { chapters[gallery, default: []].append(object.id) }
     }
 
@@ -175,7 +174,15 @@ public struct StashSnapshot: Sendable {
     func object(_ kind: EntityKind, id: String) -> StashObject? {
         if let object = objectsByKind[kind]?[id] { return object }
         guard let spool, let location = spooledLocations[kind]?[id] else { return nil }
-        return spool.object(at: location, kind: kind)
+        return spool.object(at: location, kind: kind).map(readBack)
+    }
+
+    /// A spooled object as the snapshot holds it: a gallery with its images.
+    private func readBack(_ object: StashObject) -> StashObject {
+        guard object.kind == .gallery else { return object }
+        var gallery = object
+        gallery.fields["image_ids"] = .refs(spooledGalleryImages[object.id] ?? [])
+        return gallery
     }
 
     /// Whether Stash holds the object of `kind` with `id` (without reading a spooled one).
@@ -188,7 +195,7 @@ public struct StashSnapshot: Sendable {
         var result = Array((objectsByKind[kind] ?? [:]).values)
         if let spool, let spooled = spooledLocations[kind] {
             let unloaded = spooled.filter { objectsByKind[kind]?[$0.key] == nil }.map(\.value)
-            do { result += try spool.objects(at: unloaded, kind: kind) } catch { spool.remember(error) }
+            do { result += try spool.objects(at: unloaded, kind: kind).map(readBack) } catch { spool.remember(error) }
         }
         return result
     }
@@ -237,19 +244,24 @@ public struct StashSnapshot: Sendable {
         for (kind, ids) in wanted {
             let locations = spooledLocations[kind]!
             for object in try spool.objects(at: ids.map { locations[$0]! }, kind: kind) {
-                loaded.objectsByKind[kind, default: [:]][object.id] = object
+                loaded.objectsByKind[kind, default: [:]][object.id] = readBack(object)
             }
         }
         return loaded
     }
 
+    /// Adds `id` to the ids `key` names in `index`, after those already there.
+    private static func add<Key: Hashable>(_ id: String, to index: inout [Key: ObjectIds], key: Key) {
+        if index[key] == nil { index[key] = .one(id) } else { index[key]!.append(id) }
+    }
+
     /// Throws the first read of a spooled object that failed where `object(_:id:)` could not throw.
     func checkSpoolReads() throws { try spool?.checkReads() }
 
-    func ids(named name: String, kind: EntityKind) -> [String] { names[kind]?[name.lowercased()] ?? [] }
-    func ids(aliased alias: String, kind: EntityKind) -> [String] { aliases[kind]?[alias.lowercased()] ?? [] }
-    func ids(url: String, kind: EntityKind) -> [String] { urls[kind]?[Self.normalizedURL(url)] ?? [] }
-    func ids(code: String, kind: EntityKind) -> [String] { codes[kind]?[code] ?? [] }
+    func ids(named name: String, kind: EntityKind) -> [String] { names[kind]?[name.lowercased()]?.ids ?? [] }
+    func ids(aliased alias: String, kind: EntityKind) -> [String] { aliases[kind]?[alias.lowercased()]?.ids ?? [] }
+    func ids(url: String, kind: EntityKind) -> [String] { urls[kind]?[Self.normalizedURL(url)]?.ids ?? [] }
+    func ids(code: String, kind: EntityKind) -> [String] { codes[kind]?[code]?.ids ?? [] }
     func ids(fileMediaId: FanslyID, kind: EntityKind) -> [String] { mediaFiles[kind]?[fileMediaId]?.ids ?? [] }
     func chapterIds(gallery: String) -> [String] { chapters[gallery] ?? [] }
 
@@ -288,7 +300,16 @@ enum ObjectIds: Sendable {
         }
     }
 
-    mutating func append(_ id: String) { self = .many(ids + [id]) }
+    mutating func append(_ id: String) {
+        switch self {
+        case .one(let first): self = .many([first, id])
+        case .many(var ids):
+            // Released first, so that the list is appended to in place rather than copied.
+            self = .one("")
+            ids.append(id)
+            self = .many(ids)
+        }
+    }
 }
 
 /// The media id token the downloader puts in file names: `…_id_<digits>.<ext>` or

@@ -18,8 +18,9 @@ public struct StashSnapshotLoader: Sendable {
     /// the folders read after that are written to a temporary file (`SnapshotSpool`) and only
     /// what matching looks up stays in memory. The plan is the same either way.
     public var objectsInMemory = StashSnapshotLoader.defaultObjectsInMemory
-    /// 100,000: the 60,000-media sample's 57,000 files stay in memory, as every library's did.
-    public static let defaultObjectsInMemory = 100_000
+    /// 25,000: a few tens of MB of objects as a plan after apply reads them (titles, captions,
+    /// tags, galleries), whatever the size of the library; spooling the rest costs little time.
+    public static let defaultObjectsInMemory = 25_000
     /// Receives each step's name, wall time and object count as it ends (benchmarks time the steps with it).
     public var stepFinished: @Sendable (_ step: String, _ seconds: Double, _ objects: Int) -> Void = { _, _, _ in }
 
@@ -63,6 +64,8 @@ public struct StashSnapshotLoader: Sendable {
     fileprivate struct Prefetched: Sendable {
         /// Every performer, studio and tag, the galleries with a code or URL and their chapters.
         var common: [StashObject]
+        /// The galleries with a code or URL (their chapters are in `common`).
+        var galleries: FolderObjects
         var media: TakenOnce
         /// Where later folder reads count and spool their objects.
         var budget: MemoryBudget
@@ -105,8 +108,10 @@ public struct StashSnapshotLoader: Sendable {
 
         init(limit: Int) { self.limit = limit }
 
-        /// The spool a folder read about to start writes to; nil while memory has room.
-        func spoolForNextFolder() throws -> SnapshotSpool? {
+        /// The spool the next page of scenes, images or galleries goes to; nil while memory has
+        /// room. Once pages are spooled, every later page is (the count held only grows), so a
+        /// find's objects are the ones it kept in memory followed by the ones it spooled.
+        func spoolForNextPage() throws -> SnapshotSpool? {
             try lock.withLock {
                 guard held >= limit else { return nil }
                 if let madeSpool { return madeSpool }
@@ -132,9 +137,10 @@ public struct StashSnapshotLoader: Sendable {
             task: Task {
                 try await loader.client.connect()
                 async let media = loader.fetch(jobs, budget: budget)
-                let common = try await loader.commonObjects(kinds: Set(EntityKind.allCases))
+                let (common, galleries) = try await loader.commonObjects(
+                    kinds: Set(EntityKind.allCases), budget: budget)
                 let found = try await media
-                return Prefetched(common: common, media: TakenOnce(found), budget: budget)
+                return Prefetched(common: common, galleries: galleries, media: TakenOnce(found), budget: budget)
             })
     }
 
@@ -165,23 +171,25 @@ public struct StashSnapshotLoader: Sendable {
         var prefetchedMedia: [FolderJob: FolderObjects] = [:]
         var budget = MemoryBudget(limit: objectsInMemory)
         var objects: [StashObject]
+        var galleries = FolderObjects()
         if let prefetched {
             progress("reading from Stash…")
             let fetched = try await prefetched.task.value
-            let galleries = Self.needsGalleries(wantedKinds)
+            let readsGalleries = Self.needsGalleries(wantedKinds)
             objects = fetched.common.filter { object in
                 switch object.kind {
-                case .gallery, .chapter: return galleries
+                case .gallery, .chapter: return readsGalleries
                 default: return wantedKinds.contains(object.kind)
                 }
             }
+            if readsGalleries { galleries = fetched.galleries }
             prefetchedMedia = fetched.media.take()
             budget = fetched.budget
             finished("waiting for the reads started before evaluating", objects.count)
         } else {
             progress("reading performers, studios and tags from Stash…")
-            objects = try await commonObjects(kinds: wantedKinds)
-            finished("performers, studios, tags and galleries", objects.count)
+            (objects, galleries) = try await commonObjects(kinds: wantedKinds, budget: budget)
+            finished("performers, studios, tags and galleries", objects.count + galleries.count)
         }
 
         // Scenes and images under every creator folder, a few folders at a time.
@@ -197,7 +205,8 @@ public struct StashSnapshotLoader: Sendable {
         finished(
             "scenes and images under \(folders.values.reduce(0) { $0 + $1.count }) folders (\(missing.count) finds)",
             objects.count + media.reduce(0) { $0 + $1.count })
-        var snapshot = Self.snapshot(common: objects, media: media, jobs: jobs, searchedFolders: folders)
+        var snapshot = Self.snapshot(
+            common: objects, galleries: galleries, media: media, jobs: jobs, searchedFolders: folders)
         objects = []
         finished("snapshot index", snapshot.count)
 
@@ -230,14 +239,16 @@ public struct StashSnapshotLoader: Sendable {
         let media = fetched.media.take()
         let missing = try await fetch(jobs.filter { media[$0] == nil }, budget: fetched.budget)
         return Self.snapshot(
-            common: fetched.common, media: jobs.map { media[$0] ?? missing[$0] ?? FolderObjects() }, jobs: jobs,
-            searchedFolders: folders)
+            common: fetched.common, galleries: fetched.galleries,
+            media: jobs.map { media[$0] ?? missing[$0] ?? FolderObjects() }, jobs: jobs, searchedFolders: folders)
     }
 
-    /// The snapshot of `common` objects and the folder reads' `media` (of `jobs`, in order), each
-    /// gallery given the images that name it (`addGalleryImages`).
+    /// The snapshot of `common` objects, `galleries` and the folder reads' `media` (of `jobs`, in
+    /// order), each gallery given the images that name it as its `image_ids` (Stash's gallery type
+    /// does not list its images; the images fetched name their galleries: complete for the folders).
     private static func snapshot(
-        common: [StashObject], media: [FolderObjects], jobs: [FolderJob], searchedFolders: [String: [String]]
+        common: [StashObject], galleries: FolderObjects, media: [FolderObjects], jobs: [FolderJob],
+        searchedFolders: [String: [String]]
     ) -> StashSnapshot {
         var common = common
         var members: [String: [StashRef]] = [:]
@@ -256,6 +267,18 @@ public struct StashSnapshotLoader: Sendable {
             common[index].fields["image_ids"] = .refs(members[common[index].id] ?? [])
         }
         var snapshot = StashSnapshot(objects: common, searchedFolders: searchedFolders)
+        for var gallery in galleries.objects {
+            gallery.fields["image_ids"] = .refs(members[gallery.id] ?? [])
+            snapshot.insert(gallery)
+        }
+        if let spool = galleries.spool, !galleries.spooled.isEmpty {
+            var spooledMembers: [String: [StashRef]] = [:]
+            for gallery in galleries.spooled {
+                snapshot.insert(gallery, kind: .gallery, spool: spool)
+                if let images = members[gallery.id] { spooledMembers[gallery.id] = images }
+            }
+            snapshot.spooledGalleryImages = spooledMembers
+        }
         for (job, found) in zip(jobs, media) {
             for object in found.objects { snapshot.insert(object) }
             guard !found.spooled.isEmpty, let spool = found.spool else { continue }
@@ -322,9 +345,12 @@ public struct StashSnapshotLoader: Sendable {
         return outside
     }
 
-    /// Performers, studios and tags of `kinds`, and the galleries (with their chapters) that carry
-    /// a code or URL when galleries, chapters or images are wanted.
-    private func commonObjects(kinds wantedKinds: Set<EntityKind>) async throws -> [StashObject] {
+    /// Performers, studios and tags of `kinds`, and the galleries that carry a code or URL with
+    /// their chapters when galleries, chapters or images are wanted (the galleries apart: past the
+    /// `budget`, their pages are spooled).
+    private func commonObjects(kinds wantedKinds: Set<EntityKind>, budget: MemoryBudget) async throws
+        -> (common: [StashObject], galleries: FolderObjects)
+    {
         var objects: [StashObject] = []
         async let performers = wantedKinds.contains(.performer) ? client.snapshotObjects(.performer) : []
         async let studios = wantedKinds.contains(.studio) ? client.snapshotObjects(.studio) : []
@@ -332,12 +358,46 @@ public struct StashSnapshotLoader: Sendable {
         objects += try await performers
         objects += try await studios
         objects += try await tags
+        var galleries = FolderObjects()
         if Self.needsGalleries(wantedKinds) {
             var filter = MediaFilter(code: StringCriterion("", .notNull))
             filter.or = MediaFilter(url: StringCriterion("", .notNull))
-            objects += try await client.snapshotObjects(SnapshotFinds.galleries, filter: filter)
+            var chapters: [StashObject] = []
+            try await read(SnapshotFinds.galleries, filter: filter, into: &galleries, budget: budget) { page in
+                chapters += page.filter { $0.kind == .chapter }
+                return page.filter { $0.kind == .gallery }
+            }
+            objects += chapters
         }
-        return objects
+        return (objects, galleries)
+    }
+
+    /// Reads every page of `find` into `found`, in memory or spooled as `budget` says, after
+    /// `split` took out what is kept in memory anyway.
+    private func read<Kind, Filter: Encodable>(
+        _ find: SelectedFind<SnapshotRecord<Kind>>, filter: Filter, into found: inout FolderObjects,
+        budget: MemoryBudget, split: ([StashObject]) -> [StashObject] = { $0 }
+    ) async throws {
+        var failure: (any Error)?
+        var objects = found
+        try await client.forEachSnapshotPage(find, filter: filter) { page in
+            guard failure == nil else { return }
+            do { try Self.take(split(page), into: &objects, budget: budget) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        found = objects
+    }
+
+    /// Adds a page of objects to `found`: in memory while `budget` has room, else to its spool.
+    private static func take(_ page: [StashObject], into found: inout FolderObjects, budget: MemoryBudget) throws {
+        guard !page.isEmpty else { return }
+        guard let spool = try budget.spoolForNextPage() else {
+            budget.hold(page.count)
+            found.objects += page
+            return
+        }
+        found.spool = spool
+        found.spooled += try spool.append(page)
     }
 
     /// Galleries are read for gallery and chapter entities, and for images (which list their galleries).
@@ -354,7 +414,7 @@ public struct StashSnapshotLoader: Sendable {
         var found: [FolderJob: FolderObjects] = [:]
         var next = 0
         try await withThrowingTaskGroup(of: (FolderJob, FolderObjects).self) { group in
-            func start() throws {
+            func start() {
                 guard next < jobs.count else { return }
                 let job = jobs[next]
                 next += 1
@@ -363,27 +423,21 @@ public struct StashSnapshotLoader: Sendable {
                 // an existing creator folder whatever its case) and much cheaper than a regex over
                 // every path. What it matches beyond the folder is harmless: files are matched by id.
                 let filter = MediaFilter(path: .includesPhrase(job.folder + "/"))
-                let spool = try budget.spoolForNextFolder()
+                let loader = self
                 group.addTask {
-                    var objects = FolderObjects(spool: spool)
-                    var spoolFailure: (any Error)?
-                    try await client.forEachSnapshotPage(job.kind, filter: filter) { page in
-                        guard let spool else {
-                            budget.hold(page.count)
-                            objects.objects += page
-                            return
-                        }
-                        guard spoolFailure == nil else { return }
-                        do { objects.spooled += try spool.append(page) } catch { spoolFailure = error }
+                    var objects = FolderObjects()
+                    if job.kind == .scene {
+                        try await loader.read(SnapshotFinds.scenes, filter: filter, into: &objects, budget: budget)
+                    } else {
+                        try await loader.read(SnapshotFinds.images, filter: filter, into: &objects, budget: budget)
                     }
-                    if let spoolFailure { throw spoolFailure }
                     return (job, objects)
                 }
             }
-            for _ in 0..<concurrency { try start() }
+            for _ in 0..<concurrency { start() }
             while let (job, objects) = try await group.next() {
                 found[job] = objects
-                try start()
+                start()
             }
         }
         return found

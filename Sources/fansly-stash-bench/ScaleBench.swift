@@ -198,7 +198,6 @@ struct ScaleBench: AsyncParsableCommand {
             binary, ["apply", planPath, "--state", statePath, "--json"], environment: [:], in: workDir,
             timeout: applySeconds)
         let requests = server.requestCount
-        await server.stop()
         let written = try Self.changesWritten(statePath: statePath)
         print(
             "apply of the large online plan (\(try Self.summary(ofPlan: planPath))): "
@@ -207,6 +206,27 @@ struct ScaleBench: AsyncParsableCommand {
                 + " (CPU \(format(apply.cpuSeconds)) s), peak RSS \(apply.peakMB) MB, \(requests) HTTP requests, "
                 + "\(written) items recorded in the state file = 1 request per \(format(Double(written) / Double(max(requests, 1)))) items"
         )
+        guard !apply.timedOut && apply.status == 0 else { return await server.stop() }
+        // The plan a user makes next: every object linked, titled, tagged; nothing left to change.
+        server.forgetFinds()
+        server.resetCounters()
+        let replanPath = workDir + "/replan-large.plan.json"
+        let replan = try ChildProcess.run(
+            binary,
+            [
+                "plan", "--db", db, "--rules", rules, "--stash-url", url, "--state", statePath, "--out", replanPath,
+                "--no-color",
+            ],
+            environment: [:], in: workDir)
+        let replanRequests = server.requestCount
+        await server.stop()
+        guard replan.status == 0 else {
+            throw ValidationError("plan after apply failed: \(replan.stderr.suffix(2000))")
+        }
+        print(
+            "plan after that apply, \(written) links in the state file (\(try Self.summary(ofPlan: replanPath))): "
+                + "\(format(replan.seconds)) s (CPU \(format(replan.cpuSeconds)) s), peak RSS \(replan.peakMB) MB, "
+                + "\(replanRequests) HTTP requests")
     }
 
     /// `add=… change=…`: the summary in the plan file's end line (read through `PlanFileReader`, which

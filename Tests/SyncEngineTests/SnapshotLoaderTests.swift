@@ -99,6 +99,12 @@ final class SnapshotLoaderTests: XCTestCase {
     /// the one that kept them in memory, reads them back equal, and the plan is the same.
     func testSpooledFolderObjectsGiveTheSameSnapshotAndPlan() async throws {
         seedLibrary()
+        // A gallery with a code (read with the common objects) holding two of the images.
+        server.modify { state in
+            state.galleries[950] = TestGallery(id: 950)
+            state.galleries[950]!.code = "post-1"
+            for id in state.images.keys.sorted().prefix(2) { state.images[id]!.galleryIds = [950] }
+        }
         let desired = PlanFixtures.desired
         var spooling = StashSnapshotLoader(client: client)
         spooling.objectsInMemory = 0
@@ -110,7 +116,10 @@ final class SnapshotLoaderTests: XCTestCase {
             desired: desired, entities: desired.entities, links: [:],
             prefetched: spooling.prefetch(creatorFolders: folders))
         XCTAssertEqual(kept.spooledCount, 0)
-        XCTAssertEqual(spooled.spooledCount, 6, "the creator's three scenes and three images")
+        XCTAssertEqual(spooled.spooledCount, 7, "the creator's three scenes and three images, the gallery")
+        let gallery = try XCTUnwrap(spooled.object(.gallery, id: "950"))
+        XCTAssertEqual(gallery.fields["image_ids"].map { if case .refs(let refs) = $0 { refs.count } else { 0 } }, 2)
+        XCTAssertEqual(spooled.ids(code: "post-1", kind: .gallery), ["950"])
         XCTAssertEqual(spooled.count, kept.count)
         for kind in EntityKind.allCases {
             XCTAssertEqual(Set(spooled.objects(kind)), Set(kept.objects(kind)), "\(kind)")
