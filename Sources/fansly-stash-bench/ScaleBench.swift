@@ -70,7 +70,8 @@ struct ScaleBench: AsyncParsableCommand {
                     serverURL: pgURL, options: small, shape: .migrated)
                 try offlinePlans(
                     binary, small: (smallTarget.url, "offline-small-pg.plan.json"),
-                    large: (target.url, "offline-large-pg.plan.json"), rules: rules, label: "(PostgreSQL \(target))")
+                    large: (target.url, "offline-large-pg.plan.json"), rules: rules,
+                    label: "(PostgreSQL: \(smallTarget) and \(target))")
             }
             let pgOnline = try await againstTestServer(files: pgFiles, label: "online plan --out, large (PostgreSQL)") {
                 url in
