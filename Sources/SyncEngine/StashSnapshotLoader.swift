@@ -14,9 +14,9 @@ public struct StashSnapshotLoader: Sendable {
     public var outsideLookupBatch: Int
     /// At most this many outside-folder look-ups per run; beyond, unmatched media just say "not in Stash".
     public var outsideLookupLimit: Int
-    /// Scenes and images read from the creator folders are kept in memory up to about this many;
-    /// the folders read after that are written to a temporary file (`SnapshotSpool`) and only
-    /// what matching looks up stays in memory. The plan is the same either way.
+    /// Scenes, images and galleries read are kept in memory up to about this many; the pages read
+    /// after that are written to a temporary file (`SnapshotSpool`) and only what matching looks
+    /// up stays in memory. The plan is the same either way.
     public var objectsInMemory = StashSnapshotLoader.defaultObjectsInMemory
     /// 25,000: a few tens of MB of objects as a plan after apply reads them (titles, captions,
     /// tags, galleries), whatever the size of the library; spooling the rest costs little time.
@@ -62,7 +62,7 @@ public struct StashSnapshotLoader: Sendable {
     }
 
     fileprivate struct Prefetched: Sendable {
-        /// Every performer, studio and tag, the galleries with a code or URL and their chapters.
+        /// Every performer and studio and tag, and the chapters of `galleries`.
         var common: [StashObject]
         /// The galleries with a code or URL (their chapters are in `common`).
         var galleries: FolderObjects
@@ -90,7 +90,8 @@ public struct StashSnapshotLoader: Sendable {
         }
     }
 
-    /// The scenes or images of one folder: in memory, or in the spool.
+    /// The scenes or images of one folder, or the galleries: those read first in memory, the rest
+    /// (once the budget is spent) in the spool.
     fileprivate struct FolderObjects: Sendable {
         var spool: SnapshotSpool?
         var objects: [StashObject] = []
@@ -243,14 +244,13 @@ public struct StashSnapshotLoader: Sendable {
             media: jobs.map { media[$0] ?? missing[$0] ?? FolderObjects() }, jobs: jobs, searchedFolders: folders)
     }
 
-    /// The snapshot of `common` objects, `galleries` and the folder reads' `media` (of `jobs`, in
-    /// order), each gallery given the images that name it as its `image_ids` (Stash's gallery type
+    /// The snapshot of `common` objects (performers, studios, tags, chapters), `galleries` and the
+    /// folder reads' `media` (of `jobs`, in order), each gallery given the images that name it as its `image_ids` (Stash's gallery type
     /// does not list its images; the images fetched name their galleries: complete for the folders).
     private static func snapshot(
         common: [StashObject], galleries: FolderObjects, media: [FolderObjects], jobs: [FolderJob],
         searchedFolders: [String: [String]]
     ) -> StashSnapshot {
-        var common = common
         var members: [String: [StashRef]] = [:]
         func addMember(_ image: String, of galleries: StashFields?) {
             guard case .refs(let galleries)? = galleries?["gallery_ids"] else { return }
@@ -258,13 +258,9 @@ public struct StashSnapshotLoader: Sendable {
                 if let id = gallery.id { members[id, default: []].append(StashRef(id: image)) }
             }
         }
-        for object in common where object.kind == .image { addMember(object.id, of: object.fields) }
         for (job, found) in zip(jobs, media) where job.kind == .image {
             for object in found.objects { addMember(object.id, of: object.fields) }
             for object in found.spooled { addMember(object.id, of: object.keyFields) }
-        }
-        for index in common.indices where common[index].kind == .gallery {
-            common[index].fields["image_ids"] = .refs(members[common[index].id] ?? [])
         }
         var snapshot = StashSnapshot(objects: common, searchedFolders: searchedFolders)
         for var gallery in galleries.objects {
@@ -363,41 +359,40 @@ public struct StashSnapshotLoader: Sendable {
             var filter = MediaFilter(code: StringCriterion("", .notNull))
             filter.or = MediaFilter(url: StringCriterion("", .notNull))
             var chapters: [StashObject] = []
-            try await read(SnapshotFinds.galleries, filter: filter, into: &galleries, budget: budget) { page in
-                chapters += page.filter { $0.kind == .chapter }
-                return page.filter { $0.kind == .gallery }
+            galleries = try await Self.gathered(budget: budget) { take in
+                try await client.forEachSnapshotPage(SnapshotFinds.galleries, filter: filter) { page in
+                    chapters += page.filter { $0.kind == .chapter }
+                    take(page.filter { $0.kind == .gallery })
+                }
             }
             objects += chapters
         }
         return (objects, galleries)
     }
 
-    /// Reads every page of `find` into `found`, in memory or spooled as `budget` says, after
-    /// `split` took out what is kept in memory anyway.
-    private func read<Kind, Filter: Encodable>(
-        _ find: SelectedFind<SnapshotRecord<Kind>>, filter: Filter, into found: inout FolderObjects,
-        budget: MemoryBudget, split: ([StashObject]) -> [StashObject] = { $0 }
-    ) async throws {
+    /// The objects of the pages `pages` hands to its `take`: in memory while `budget` has room,
+    /// in its spool after.
+    private static func gathered(
+        budget: MemoryBudget, _ pages: (_ take: ([StashObject]) -> Void) async throws -> Void
+    ) async throws -> FolderObjects {
+        var found = FolderObjects()
         var failure: (any Error)?
-        var objects = found
-        try await client.forEachSnapshotPage(find, filter: filter) { page in
-            guard failure == nil else { return }
-            do { try Self.take(split(page), into: &objects, budget: budget) } catch { failure = error }
+        try await pages { page in
+            guard failure == nil, !page.isEmpty else { return }
+            do {
+                guard let spool = try budget.spoolForNextPage() else {
+                    budget.hold(page.count)
+                    found.objects += page
+                    return
+                }
+                found.spool = spool
+                found.spooled += try spool.append(page)
+            } catch {
+                failure = error
+            }
         }
         if let failure { throw failure }
-        found = objects
-    }
-
-    /// Adds a page of objects to `found`: in memory while `budget` has room, else to its spool.
-    private static func take(_ page: [StashObject], into found: inout FolderObjects, budget: MemoryBudget) throws {
-        guard !page.isEmpty else { return }
-        guard let spool = try budget.spoolForNextPage() else {
-            budget.hold(page.count)
-            found.objects += page
-            return
-        }
-        found.spool = spool
-        found.spooled += try spool.append(page)
+        return found
     }
 
     /// Galleries are read for gallery and chapter entities, and for images (which list their galleries).
@@ -423,13 +418,9 @@ public struct StashSnapshotLoader: Sendable {
                 // an existing creator folder whatever its case) and much cheaper than a regex over
                 // every path. What it matches beyond the folder is harmless: files are matched by id.
                 let filter = MediaFilter(path: .includesPhrase(job.folder + "/"))
-                let loader = self
                 group.addTask {
-                    var objects = FolderObjects()
-                    if job.kind == .scene {
-                        try await loader.read(SnapshotFinds.scenes, filter: filter, into: &objects, budget: budget)
-                    } else {
-                        try await loader.read(SnapshotFinds.images, filter: filter, into: &objects, budget: budget)
+                    let objects = try await Self.gathered(budget: budget) {
+                        try await client.forEachSnapshotPage(job.kind, filter: filter, eachPage: $0)
                     }
                     return (job, objects)
                 }

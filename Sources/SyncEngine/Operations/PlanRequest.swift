@@ -35,7 +35,7 @@ public struct PlanRequest: Sendable {
     /// a large library is never held whole; a library that produces no more is planned whole.
     /// The plan is the same for every value (Docs/performance.md, "scale").
     public var groupLimit = PlanRequest.defaultGroupLimit
-    /// How many of the scenes and images read from the creator folders stay in memory; the rest are
+    /// How many of the scenes, images and galleries read from Stash stay in memory; the rest are
     /// spooled to a temporary file (`StashSnapshotLoader.objectsInMemory`). The plan is the same.
     var stashObjectsInMemory = StashSnapshotLoader.defaultObjectsInMemory
     /// 100,000 entities: the 60,000-media sample (about 90,000) is planned whole.
