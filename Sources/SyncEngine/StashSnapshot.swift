@@ -137,25 +137,29 @@ public struct StashSnapshot: Sendable {
     /// Adds (or replaces) an object and indexes it.
     mutating func insert(_ object: StashObject) {
         objectsByKind[object.kind, default: [:]][object.id] = object
-        index(object, mediaIds: object.paths.lazy.compactMap { MediaFileName.token(inPath: $0)?.mediaId })
+        indexKeys(object)
+        for path in object.paths {
+            if let token = MediaFileName.token(inPath: path) { indexFile(token.mediaId, object.id, kind: object.kind) }
+        }
     }
 
     /// Adds an object of `kind` that `spool` holds, indexed as `insert(_:)` indexes the object itself.
     mutating func insert(_ spooled: SpooledObject, kind: EntityKind, spool: SnapshotSpool) {
         self.spool = spool
         spooledLocations[kind, default: [:]][spooled.id] = spooled.location
-        let lean = StashObject(kind: kind, id: spooled.id, fields: spooled.keyFields ?? [:])
-        index(lean, mediaIds: CollectionOfOne(spooled.firstMediaId).lazy.compactMap { $0 })
-        if !spooled.otherMediaIds.isEmpty { index(lean, mediaIds: spooled.otherMediaIds, filesOnly: true) }
+        indexKeys(StashObject(kind: kind, id: spooled.id, fields: spooled.keyFields ?? [:]))
+        if let first = spooled.firstMediaId { indexFile(first, spooled.id, kind: kind) }
+        for mediaId in spooled.otherMediaIds { indexFile(mediaId, spooled.id, kind: kind) }
     }
 
-    /// Indexes `object` by its keys (not with `filesOnly`) and `mediaIds`.
-    private mutating func index<MediaIds: Sequence<FanslyID>>(
-        _ object: StashObject, mediaIds: MediaIds, filesOnly: Bool = false
-    ) {
+    /// Adds `id` to the objects whose file names carry `mediaId`.
+    private mutating func indexFile(_ mediaId: FanslyID, _ id: String, kind: EntityKind) {
+        Self.add(id, to: &mediaFiles[kind, default: [:]], key: mediaId)
+    }
+
+    /// Indexes `object` by its name, aliases, URLs, code and (a chapter) gallery.
+    private mutating func indexKeys(_ object: StashObject) {
         let kind = object.kind
-        for mediaId in mediaIds { Self.add(object.id, to: &mediaFiles[kind, default: [:]], key: mediaId) }
-        guard !filesOnly else { return }
         if let name = object.string("name") {
             Self.add(object.id, to: &names[kind, default: [:]], key: name.lowercased())
         }

@@ -37,9 +37,9 @@ package struct SpoolEncoder {
         bytes.append(UInt8(value))
     }
 
-    package mutating func signed(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    mutating func signed(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
-    package mutating func fixed(_ value: UInt64) {
+    mutating func fixed(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
@@ -55,7 +55,7 @@ package struct SpoolEncoder {
         bytes.append(contentsOf: utf8)
     }
 
-    package mutating func optionalString(_ value: String?) {
+    mutating func optionalString(_ value: String?) {
         guard let value else { return byte(0) }
         byte(1)
         string(value)
@@ -180,7 +180,7 @@ package struct SpoolDecoder {
         return bytes[position]
     }
 
-    package mutating func unsigned() throws -> UInt64 {
+    mutating func unsigned() throws -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -192,7 +192,7 @@ package struct SpoolDecoder {
         }
     }
 
-    package mutating func signed() throws -> Int64 {
+    mutating func signed() throws -> Int64 {
         let raw = try unsigned()
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
@@ -204,7 +204,7 @@ package struct SpoolDecoder {
         return Int(value)
     }
 
-    package mutating func fixed() throws -> UInt64 {
+    mutating func fixed() throws -> UInt64 {
         guard bytes.count - position >= 8 else { throw ContributionSpool.SpoolError.corrupt }
         var value: UInt64 = 0
         withUnsafeMutableBytes(of: &value) {
@@ -220,7 +220,7 @@ package struct SpoolDecoder {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self)
     }
 
-    package mutating func optionalString() throws -> String? { try byte() == 0 ? nil : try string() }
+    mutating func optionalString() throws -> String? { try byte() == 0 ? nil : try string() }
 
     mutating func internedString() throws -> String {
         let number = try unsigned()
