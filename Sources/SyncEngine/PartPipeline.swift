@@ -12,9 +12,7 @@ final class PartPipeline: @unchecked Sendable {
     /// One permit per job that may run; a job holds one from `submit` until it ends.
     private let slots: DispatchSemaphore
     private let inFlight: Int
-    /// Guards `failure`, which jobs on several threads may write.
-    private let lock = NSLock()
-    private var failure: (any Error)?
+    private let failure = FirstError()
 
     /// A pipeline running at most `inFlight` jobs at once (at least one).
     init(label: String, inFlight: Int = 1) {
@@ -26,14 +24,14 @@ final class PartPipeline: @unchecked Sendable {
     /// Waits for a free slot, rethrows a job's error, then starts `job` on a worker.
     func submit(_ job: @escaping @Sendable () throws -> Void) throws {
         slots.wait()
-        if let failure = firstFailure {
+        if let error = failure.value {
             slots.signal()
-            throw failure
+            throw error
         }
         // A thread per job (a part takes seconds): jobs in flight run at once whatever else holds
         // the dispatch pool's threads.
         let thread = Thread { [self] in
-            do { try job() } catch { record(error) }
+            do { try job() } catch { failure.record(error) }
             slots.signal()
         }
         thread.name = label
@@ -46,10 +44,6 @@ final class PartPipeline: @unchecked Sendable {
         // Taking every permit means no job runs; they are all given back before returning.
         for _ in 0..<inFlight { slots.wait() }
         for _ in 0..<inFlight { slots.signal() }
-        if let failure = firstFailure { throw failure }
+        try failure.check()
     }
-
-    private var firstFailure: (any Error)? { lock.withLock { failure } }
-
-    private func record(_ error: any Error) { lock.withLock { if failure == nil { failure = error } } }
 }

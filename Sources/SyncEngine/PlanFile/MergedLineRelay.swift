@@ -45,8 +45,7 @@ final class MergedLineRelay: @unchecked Sendable {
     /// One permit per chunk and consumer that may be pending.
     private let room: DispatchSemaphore
     private let group = DispatchGroup()
-    private let lock = NSLock()
-    private var failure: (any Error)?
+    private let failure = FirstError()
     private var current: Chunk?
 
     /// A relay to `consumers`, each called on a serial queue of its own with every chunk in turn.
@@ -73,12 +72,12 @@ final class MergedLineRelay: @unchecked Sendable {
     func finish() throws {
         try send()
         group.wait()
-        if let failure = firstFailure { throw failure }
+        try failure.check()
     }
 
     /// Waits for the consumers without throwing (after the merge failed).
     func abandon() {
-        record(CancellationError())
+        failure.record(CancellationError())
         group.wait()
     }
 
@@ -87,20 +86,16 @@ final class MergedLineRelay: @unchecked Sendable {
         current = nil
         for index in queues.indices {
             room.wait()
-            if let failure = firstFailure {
+            if let error = failure.value {
                 room.signal()
-                throw failure
+                throw error
             }
             // The consumers are the relay's: each runs only on its own queue.
             queues[index].async(group: group) { [self] in
                 defer { room.signal() }
-                guard firstFailure == nil else { return }
-                do { try consumers[index](chunk) } catch { record(error) }
+                guard failure.value == nil else { return }
+                do { try consumers[index](chunk) } catch { failure.record(error) }
             }
         }
     }
-
-    private var firstFailure: (any Error)? { lock.withLock { failure } }
-
-    private func record(_ error: any Error) { lock.withLock { if failure == nil { failure = error } } }
 }

@@ -15,7 +15,7 @@ final class SnapshotSpool: @unchecked Sendable {
     private let lock = NSLock()
     private var end = 0
     /// The first read that failed where no error could be thrown (`StashSnapshot.object(_:id:)`).
-    private var failure: (any Error)?
+    private let failedRead = FirstError()
 
     /// Where one object's record lies in the file.
     struct Location: Sendable, Hashable {
@@ -88,12 +88,10 @@ final class SnapshotSpool: @unchecked Sendable {
     }
 
     /// Keeps `error` for `checkReads()` (the first one only).
-    func remember(_ error: any Error) { lock.withLock { failure = failure ?? error } }
+    func remember(_ error: any Error) { failedRead.record(error) }
 
     /// Throws the first failed read of `object(at:kind:)`: a plan that missed an object is no plan.
-    func checkReads() throws {
-        if let failure = lock.withLock({ failure }) { throw failure }
-    }
+    func checkReads() throws { try failedRead.check() }
 
     /// Appends `object`'s record to `bytes`.
     static func encode(_ object: StashObject, into bytes: inout [UInt8]) {
