@@ -183,11 +183,7 @@ struct GalleryFacts: Sendable {
     let chapters: [Int: [TestChapter]]
 
     init(state: StashState, galleries: Set<Int>) {
-        var counts: [Int: Int] = [:]
-        for image in state.images.values {
-            // An image listed twice in a gallery counts once, as `imageIds(inGallery:)` counts it.
-            for id in Set(image.galleryIds) where galleries.contains(id) { counts[id, default: 0] += 1 }
-        }
+        let counts = state.imageCounts(ofGalleries: { galleries.contains($0) })
         var chapters: [Int: [TestChapter]] = [:]
         for chapter in state.chapters.values where galleries.contains(chapter.galleryId) {
             chapters[chapter.galleryId, default: []].append(chapter)

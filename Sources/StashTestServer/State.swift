@@ -165,15 +165,18 @@ public struct StashState: Sendable, Hashable {
 
     /// How many images the gallery holds (`imageIds(inGallery:).count`).
     mutating func imageCount(inGallery galleryId: Int) -> Int {
-        if galleryImageCounts.value == nil {
-            var counts: [Int: Int] = [:]
-            for image in images.values {
-                // An image listed twice in a gallery counts once.
-                for id in Set(image.galleryIds) { counts[id, default: 0] += 1 }
-            }
-            galleryImageCounts.value = counts
-        }
+        if galleryImageCounts.value == nil { galleryImageCounts.value = imageCounts(ofGalleries: { _ in true }) }
         return galleryImageCounts.value?[galleryId] ?? 0
+    }
+
+    /// How many images each gallery `counted` accepts holds, in one pass over the images; an
+    /// image listed twice in a gallery counts once, as `imageIds(inGallery:)` counts it.
+    func imageCounts(ofGalleries counted: (Int) -> Bool) -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for image in images.values {
+            for id in Set(image.galleryIds) where counted(id) { counts[id, default: 0] += 1 }
+        }
+        return counts
     }
 
     /// The id `nextId` will hand out, without taking it (a failed create consumes no id).
