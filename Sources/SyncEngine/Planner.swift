@@ -198,30 +198,41 @@ public struct Planner: Sendable {
         }) {
             throw PlanError.unknownTarget(target, suggestion: suggestion(for: target))
         }
-        var chosen = Set<EntityAddress>()
-        var queue: [EntityAddress] = []
-        for entity in desired.entities {
+        return Self.selected(desired.entities) { entity in
             let creatorOK = creators.isEmpty || entity.creator.map { creators.contains($0.lowercased()) } ?? false
-            let targetOK = selection.targets.isEmpty || selection.matchesTarget(entity.address)
-            if creatorOK && targetOK && chosen.insert(entity.address).inserted { queue.append(entity.address) }
+            return creatorOK && (selection.targets.isEmpty || selection.matchesTarget(entity.address))
         }
-        let byAddress = Dictionary(desired.entities.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The entities `chosen` picks among `entities` and every entity of `entities` they refer to,
+    /// directly or not, in `entities`' order.
+    static func selected(_ entities: [DesiredEntity], choosing chosen: (DesiredEntity) -> Bool) -> [DesiredEntity] {
+        var picked = Set<EntityAddress>()
+        var queue: [EntityAddress] = []
+        for entity in entities where chosen(entity) {
+            if picked.insert(entity.address).inserted { queue.append(entity.address) }
+        }
+        guard !queue.isEmpty else { return [] }
+        let byAddress = Dictionary(entities.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         while let address = queue.popLast() {
             guard let entity = byAddress[address] else { continue }
             for field in entity.fields {
-                for reference in field.value.referencedAddresses where chosen.insert(reference).inserted {
+                for reference in field.value.referencedAddresses where picked.insert(reference).inserted {
                     queue.append(reference)
                 }
             }
         }
-        return desired.entities.filter { chosen.contains($0.address) }
+        return entities.filter { picked.contains($0.address) }
     }
 
     private func suggestion(for target: String) -> String? {
         let addresses = desired.entities.map(\.address.description)
         return addresses.min { editDistance($0, target) < editDistance($1, target) }
-            .flatMap { editDistance($0, target) <= max(3, target.count / 3) ? $0 : nil }
+            .flatMap { Self.isSuggested(distance: editDistance($0, target), for: target) ? $0 : nil }
     }
+
+    /// Whether an address this far (`editDistance`) from an unknown target is close enough to suggest.
+    static func isSuggested(distance: Int, for target: String) -> Bool { distance <= max(3, target.count / 3) }
 
     /// A name for references to the entity with `fields`: its `name` or `title` field (from the
     /// fields alone: an entity read in place is not copied).

@@ -28,7 +28,8 @@ struct TargetNarrowing {
             shared = state
         case .group(let state), .crossGroup(let state):
             note(state.entities)
-            kept += Self.selected(state.entities, targets: targets)
+            let selection = PlanSelection(targets: targets)
+            kept += Planner.selected(state.entities) { selection.matchesTarget($0.address) }
         }
     }
 
@@ -39,7 +40,7 @@ struct TargetNarrowing {
         if let whole { return whole }
         for target in targets where !matched.contains(target) {
             let suggestion = closest[target].flatMap { found in
-                found.distance <= max(3, target.count / 3) ? found.address.description : nil
+                Planner.isSuggested(distance: found.distance, for: target) ? found.address.description : nil
             }
             throw PlanError.unknownTarget(target, suggestion: suggestion)
         }
@@ -68,26 +69,5 @@ struct TargetNarrowing {
             }
             closest[target] = best
         }
-    }
-
-    /// The entities of a part the targets match, and every entity of the part they refer to.
-    private static func selected(_ entities: [DesiredEntity], targets: [String]) -> [DesiredEntity] {
-        let selection = PlanSelection(targets: targets)
-        var chosen = Set<EntityAddress>()
-        var queue: [EntityAddress] = []
-        for entity in entities where selection.matchesTarget(entity.address) {
-            if chosen.insert(entity.address).inserted { queue.append(entity.address) }
-        }
-        guard !queue.isEmpty else { return [] }
-        let byAddress = Dictionary(entities.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-        while let address = queue.popLast() {
-            guard let entity = byAddress[address] else { continue }
-            for field in entity.fields {
-                for reference in field.value.referencedAddresses where chosen.insert(reference).inserted {
-                    queue.append(reference)
-                }
-            }
-        }
-        return entities.filter { chosen.contains($0.address) }
     }
 }
