@@ -107,8 +107,7 @@ struct ScaleBench: AsyncParsableCommand {
             smallRuns.append(smallRun)
             largeRuns.append(largeRun)
         }
-        let median = { (runs: [Measured]) in runs.sorted { $0.run.seconds < $1.run.seconds }[1] }
-        let (smallMedian, largeMedian) = (median(smallRuns), median(largeRuns))
+        let (smallMedian, largeMedian) = (Self.median(smallRuns), Self.median(largeRuns))
         let rounds = zip(largeRuns, smallRuns).map { format($0.run.seconds / $1.run.seconds) + "×" }
         print(
             "  large / small\(suffix), median runs: \(format(largeMedian.run.seconds / smallMedian.run.seconds))× the "
@@ -146,10 +145,8 @@ struct ScaleBench: AsyncParsableCommand {
         return Measured(run: run, requests: nil, summary: try Self.summary(ofPlan: path))
     }
 
-    /// Runs `body` against a fresh test server seeded with `files` (under the work folder) and
-    /// adds the requests it received.
-    /// `body` (a plan against the test server seeded with `files`) three times, each run printed
-    /// under `label`; the median run returned.
+    /// `body` (a plan) three times against a fresh test server seeded with `files` (under the work
+    /// folder), each run with the requests it made printed under `label`; the median run returned.
     private func againstTestServer(files: [SampleFile], label: String, _ body: (String) throws -> Measured)
         async throws -> Measured
     {
@@ -172,7 +169,7 @@ struct ScaleBench: AsyncParsableCommand {
                 runs.append(measured)
             }
             await server.stop()
-            return runs.sorted { $0.run.seconds < $1.run.seconds }[1]
+            return Self.median(runs)
         } catch {
             await server.stop()
             throw error
@@ -229,6 +226,9 @@ struct ScaleBench: AsyncParsableCommand {
                 + "\(format(replan.seconds)) s (CPU \(format(replan.cpuSeconds)) s), peak RSS \(replan.peakMB) MB, "
                 + "\(replanRequests) HTTP requests")
     }
+
+    /// The middle one of three runs by wall time.
+    private static func median(_ runs: [Measured]) -> Measured { runs.sorted { $0.run.seconds < $1.run.seconds }[1] }
 
     /// `add=… change=…`: the summary in the plan file's end line (read through `PlanFileReader`, which
     /// checks every line: the file can be hundreds of megabytes, gzip-compressed or not).
