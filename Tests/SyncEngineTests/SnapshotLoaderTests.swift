@@ -178,6 +178,30 @@ final class SnapshotLoaderTests: XCTestCase {
         XCTAssertNoThrow(try spool.checkReads())
     }
 
+    /// A record that does not read back, or a read past the file's end, is said as the spool's
+    /// error; a read that could not throw where it happened is thrown by `checkReads()`.
+    func testTheSpoolSaysWhatCouldNotBeReadBack() throws {
+        let spool = try SnapshotSpool()
+        let object = StashObject(kind: .scene, id: "7", fields: ["title": .string("T")], paths: ["/a/x_id_7.mp4"])
+        let location = try XCTUnwrap(spool.append([object]).first).location
+        let short = SnapshotSpool.Location(offset: location.offset, length: location.length - 1)
+        XCTAssertThrowsError(try spool.objects(at: [short], kind: .scene)) { error in
+            XCTAssertEqual("\(error)", "the temporary file of Stash's objects does not read back as written")
+        }
+        let beyond = SnapshotSpool.Location(offset: location.length + 100, length: 10)
+        XCTAssertThrowsError(try spool.objects(at: [beyond], kind: .scene)) { error in
+            XCTAssertTrue(
+                "\(error)".hasPrefix("the temporary file of Stash's objects could not be read back: "), "\(error)")
+        }
+        XCTAssertNoThrow(try spool.checkReads())
+        XCTAssertNil(spool.object(at: beyond, kind: .scene))
+        XCTAssertEqual(spool.object(at: location, kind: .scene), object)
+        XCTAssertThrowsError(try spool.checkReads()) { error in
+            XCTAssertTrue(
+                "\(error)".hasPrefix("the temporary file of Stash's objects could not be read back: "), "\(error)")
+        }
+    }
+
     func testPrefetchErrorsSurfaceFromLoad() async throws {
         await server.stop()
         let loader = StashSnapshotLoader(client: client)

@@ -68,7 +68,11 @@ final class SnapshotSpool: @unchecked Sendable {
             let length = sorted[stop - 1].offset + sorted[stop - 1].length - base
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 8)
             defer { buffer.deallocate() }
-            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: base)
+            do {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: base)
+            } catch {
+                throw SnapshotSpoolError.unreadable(reason: "\(error)")
+            }
             for location in sorted[start..<stop] {
                 let record = UnsafeRawBufferPointer(
                     rebasing: buffer[(location.offset - base)..<(location.offset - base + location.length)])
@@ -109,7 +113,13 @@ final class SnapshotSpool: @unchecked Sendable {
         bytes += encoder.bytes
     }
 
+    /// The object `record` holds; `SnapshotSpoolError.corrupt` when it does not read as one.
     static func decoded(_ record: UnsafeRawBufferPointer, kind: EntityKind) throws -> StashObject {
+        // The decoder's own error speaks of the evaluation's spool: this is the snapshot's.
+        do { return try decodedRecord(record, kind: kind) } catch { throw SnapshotSpoolError.corrupt }
+    }
+
+    private static func decodedRecord(_ record: UnsafeRawBufferPointer, kind: EntityKind) throws -> StashObject {
         var decoder = SpoolDecoder(record, strings: SpoolDecoder.Strings())
         let id = try decoder.string()
         let organized = try decoder.byte() != 0
@@ -126,11 +136,19 @@ final class SnapshotSpool: @unchecked Sendable {
     }
 }
 
-/// A record of the snapshot's spool that does not read back as it was written.
+/// Why the snapshot's spool could not give an object back.
 enum SnapshotSpoolError: Error, CustomStringConvertible {
+    /// A record does not read back as it was written.
     case corrupt
+    /// The file could not be read (`reason`: the system's error).
+    case unreadable(reason: String)
 
-    var description: String { "the temporary file of Stash's objects does not read back as written" }
+    var description: String {
+        switch self {
+        case .corrupt: return "the temporary file of Stash's objects does not read back as written"
+        case .unreadable(let reason): return "the temporary file of Stash's objects could not be read back: \(reason)"
+        }
+    }
 }
 
 /// What a snapshot keeps of a spooled object: where it is, and the values matching looks it up by
